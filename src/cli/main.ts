@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// The `cxpact` command line: argv -> command. The ONE place that maps errors to exit codes.
+import path from 'node:path';
+import type { CliIO, Command } from './command';
+import { CxpactError, ExitError, formatError } from '../shared/errors';
+
+/** Command name -> module under ./commands exporting `command: Command`. Loaded lazily. */
+export const COMMANDS: Record<string, string> = {
+  consumer: 'consumer',
+  run: 'run',
+  publish: 'publish',
+  verify: 'verify',
+  record: 'record',
+  'check-recorded': 'check-recorded',
+  'can-i-deploy': 'can-i-deploy',
+  'record-deployment': 'record-deployment',
+  lint: 'lint',
+  'genesys-pull': 'genesys-pull',
+  'genesys-test': 'genesys-test',
+  broker: 'broker',
+};
+
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  const file = COMMANDS[name];
+  if (file === undefined) return undefined;
+  const mod = (await import(path.join(__dirname, 'commands', file))) as { command: Command };
+  return mod.command;
+}
+
+async function usage(io: CliIO): Promise<void> {
+  const lines = ['Usage: cxpact <command> [options]', '', 'Commands:'];
+  for (const name of Object.keys(COMMANDS)) {
+    const cmd = await loadCommand(name);
+    lines.push(`  ${name.padEnd(20)} ${cmd?.summary ?? ''}`);
+  }
+  lines.push('', 'Run `cxpact <command> --help` for the options of a command.');
+  lines.push('Exit codes: 0 success, 1 a check failed or input was invalid, 2 usage error.');
+  io.stdout(lines.join('\n') + '\n');
+}
+
+/** Runs the CLI and resolves to an exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    await usage(io);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout(`${require('../../package.json').version}\n`);
+    return 0;
+  }
+  try {
+    const cmd = await loadCommand(name);
+    if (cmd === undefined) {
+      io.stderr(`[cxpact] Unknown command "${name}". Run \`cxpact --help\` for the list of commands.\n`);
+      return 2;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(cmd.help.endsWith('\n') ? cmd.help : cmd.help + '\n');
+      return 0;
+    }
+    return await cmd.run(rest, io);
+  } catch (error) {
+    if (error instanceof ExitError) return error.exitCode;
+    if (error instanceof CxpactError) {
+      io.stderr(formatError(error) + '\n');
+      return error.code.startsWith('usage') ? 2 : 1;
+    }
+    io.stderr(`[cxpact] Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+export const processIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIO).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(formatError(error) + '\n');
+      process.exitCode = 1;
+    },
+  );
+}
