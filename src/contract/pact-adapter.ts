@@ -1,0 +1,253 @@
+// The ONLY module that talks to Pact (pact-js' core, the Rust FFI): replays InteractionSpecs against real Pact V4
+// mock servers over real HTTP, and writes V4 pact files. Everything else in src/contract is plain data.
+//
+// Speed (measured by scripts/bench.ts): one mock server per interaction costs ~2.5 ms; one server holding
+// hundreds of interactions is far slower (the mock matches every request against every interaction). Small
+// batches of interactions with distinct requests, a few batches in flight at once, cost ~1 ms per interaction.
+
+import { makeConsumerPact, type ConsumerPact, type ConsumerInteraction, type MatchingResult } from '@pact-foundation/pact-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isMatcher } from './matchers';
+import type { InteractionSpec } from './interaction';
+import { pactFileName } from './layout';
+
+/** Pact FFI specification version for V4 pacts. */
+const PACT_V4 = 5;
+
+export interface ReplayItem {
+  /** Caller's id for the result. */
+  id: string;
+  spec: InteractionSpec;
+}
+
+/** What the mock server answered for one interaction, and whether the request matched. */
+export interface ReplayResult {
+  id: string;
+  /** false when the FFI rejected the interaction or the request did not match it. */
+  ok: boolean;
+  status?: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response is JSON, the text otherwise. */
+  body?: unknown;
+  /** Human-readable mismatches reported by the mock server, or the FFI/HTTP error. */
+  problems: string[];
+}
+
+export interface ReplayOptions {
+  /** Interactions per mock server (default 6). */
+  batchSize?: number;
+  /** Mock servers in flight at once (default 4). */
+  concurrency?: number;
+}
+
+/** The mock server matches on method + path first; interactions sharing them go to different servers. */
+function requestKey(spec: InteractionSpec): string {
+  return `${spec.request.method} ${spec.request.path}`;
+}
+
+function headerValue(value: string | object): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Registers one spec on an FFI interaction (the pact-js V4 builder does the same calls). */
+function register(interaction: ConsumerInteraction, spec: InteractionSpec): void {
+  interaction.uponReceiving(spec.description);
+  for (const state of spec.providerStates) {
+    if (state.params !== undefined && Object.keys(state.params).length > 0) interaction.givenWithParams(state.name, JSON.stringify(state.params));
+    else interaction.given(state.name);
+  }
+  for (const comment of spec.comments) interaction.addTextComment(comment);
+  const req = spec.request;
+  interaction.withRequest(req.method, req.path);
+  for (const [name, values] of Object.entries(req.query)) values.forEach((v, i) => interaction.withQuery(name, i, v));
+  for (const [name, value] of Object.entries(req.headers)) interaction.withRequestHeader(name, 0, headerValue(value));
+  if (req.body !== undefined) {
+    if (req.body.kind === 'json') interaction.withRequestBody(JSON.stringify(req.body.json), req.body.contentType);
+    else interaction.withRequestBody(req.body.text, req.body.contentType);
+  }
+  const res = spec.response;
+  interaction.withStatus(res.status);
+  for (const [name, value] of Object.entries(res.headers)) interaction.withResponseHeader(name, 0, headerValue(value));
+  if (res.body !== undefined) {
+    const contentType = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+    const ct = contentType === undefined ? 'application/json' : isMatcher(contentType) ? String(contentType.value) : contentType;
+    interaction.withResponseBody(JSON.stringify(res.body), ct);
+  }
+}
+
+function describeMismatch(m: MatchingResult): string {
+  if ('type' in m) {
+    switch (m.type) {
+      case 'request-match':
+        return 'matched';
+      case 'request-mismatch':
+        return `${m.method} ${m.path}: ${m.mismatches.map((x) => ('mismatch' in x ? x.mismatch : JSON.stringify(x))).join('; ')}`;
+      case 'request-not-found':
+        return `${m.method} ${m.path}: the mock server has no interaction for this request`;
+      case 'missing-request':
+        return `${m.method} ${m.path}: expected request was never sent`;
+      default:
+        return JSON.stringify(m);
+    }
+  }
+  return m.error;
+}
+
+async function send(port: number, spec: InteractionSpec): Promise<Omit<ReplayResult, 'id' | 'ok' | 'problems'>> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.request.headers)) headers[k] = isMatcher(v) ? String(v.value) : v;
+  let body: string | undefined;
+  if (spec.request.body !== undefined) {
+    body = spec.request.body.kind === 'json' ? JSON.stringify(spec.request.body.json) : spec.request.body.text;
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = spec.request.body.contentType;
+  }
+  const url = new URL(spec.request.rawPathAndQuery, `http://127.0.0.1:${port}`);
+  const res = await fetch(url, { method: spec.request.method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await res.text();
+  const outHeaders: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    outHeaders[k] = v;
+  });
+  let parsed: unknown = text;
+  if (/json/i.test(res.headers.get('content-type') ?? '') || /^\s*[[{]/.test(text)) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: res.status, headers: outHeaders, ...(text === '' ? {} : { body: parsed }) };
+}
+
+/** Splits items into batches whose requests are pairwise distinct (method + path). */
+export function planBatches<T extends ReplayItem>(items: T[], batchSize: number): T[][] {
+  const batches: { items: T[]; keys: Set<string> }[] = [];
+  for (const item of items) {
+    const key = requestKey(item.spec);
+    let target = batches.find((b) => b.items.length < batchSize && !b.keys.has(key));
+    if (target === undefined) {
+      target = { items: [], keys: new Set() };
+      batches.push(target);
+    }
+    target.items.push(item);
+    target.keys.add(key);
+  }
+  return batches.map((b) => b.items);
+}
+
+async function runBatch(batch: ReplayItem[]): Promise<ReplayResult[]> {
+  const pact = makeConsumerPact('cxpact-replay', 'cxpact-replay', PACT_V4, 'error');
+  const results = new Map<string, ReplayResult>();
+  const registered: ReplayItem[] = [];
+  for (const item of batch) {
+    try {
+      register(pact.newInteraction(item.spec.description), item.spec);
+      registered.push(item);
+    } catch (error) {
+      results.set(item.id, { id: item.id, ok: false, headers: {}, problems: [`Pact rejected the interaction: ${(error as Error).message}`] });
+    }
+  }
+  if (registered.length > 0) {
+    let port: number;
+    try {
+      port = pact.createMockServer('127.0.0.1', 0);
+    } catch (error) {
+      for (const item of registered) {
+        results.set(item.id, { id: item.id, ok: false, headers: {}, problems: [`The Pact mock server did not start: ${(error as Error).message}`] });
+      }
+      return batch.map((b) => results.get(b.id) as ReplayResult);
+    }
+    try {
+      await Promise.all(
+        registered.map(async (item) => {
+          try {
+            const answer = await send(port, item.spec);
+            results.set(item.id, { id: item.id, ok: true, problems: [], ...answer });
+          } catch (error) {
+            results.set(item.id, { id: item.id, ok: false, headers: {}, problems: [`HTTP request to the mock server failed: ${(error as Error).message}`] });
+          }
+        }),
+      );
+      if (!pact.mockServerMatchedSuccessfully(port)) {
+        for (const mismatch of pact.mockServerMismatches(port)) {
+          const where = 'path' in mismatch && typeof mismatch.path === 'string' ? mismatch.path : undefined;
+          const method = 'method' in mismatch && typeof mismatch.method === 'string' ? mismatch.method : undefined;
+          for (const item of registered) {
+            const hit = where === undefined || (item.spec.request.path === where && (method === undefined || method === item.spec.request.method));
+            if (!hit) continue;
+            const r = results.get(item.id);
+            if (r !== undefined) {
+              r.ok = false;
+              r.problems.push(describeMismatch(mismatch));
+            }
+          }
+        }
+      }
+    } finally {
+      pact.cleanupMockServer(port);
+    }
+  }
+  return batch.map((b) => results.get(b.id) as ReplayResult);
+}
+
+/**
+ * Replays every interaction against real Pact mock servers (127.0.0.1, port 0) and returns what each answered.
+ * One failing interaction never stops the others.
+ */
+export async function replayInteractions(items: ReplayItem[], options: ReplayOptions = {}): Promise<Map<string, ReplayResult>> {
+  const batches = planBatches(items, options.batchSize ?? 6);
+  const out = new Map<string, ReplayResult>();
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
+    while (next < batches.length) {
+      const batch = batches[next++] as ReplayItem[];
+      for (const r of await runBatch(batch)) out.set(r.id, r);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/**
+ * Writes one V4 pact file `<consumer>-<provider>.json` holding exactly `specs` (replacing an older file).
+ * Returns the file path.
+ */
+export function writePact(consumer: string, provider: string, specs: InteractionSpec[], pactsDir: string, metadata: Record<string, string> = {}): string {
+  fs.mkdirSync(pactsDir, { recursive: true });
+  const file = path.join(pactsDir, pactFileName(consumer, provider));
+  fs.rmSync(file, { force: true });
+  const pact: ConsumerPact = makeConsumerPact(consumer, provider, PACT_V4, 'error');
+  for (const [k, v] of Object.entries(metadata)) pact.addMetadata('cxpact', k, v);
+  for (const spec of specs) register(pact.newInteraction(spec.description), spec);
+  pact.writePactFile(pactsDir, false);
+  return file;
+}
+
+/**
+ * Runs a hand-written interaction the pact-js way: starts a mock server holding `spec`, calls `test(baseUrl)`,
+ * checks the mock saw exactly the expected request, and on success merges the interaction into the pair's pact.
+ * @example await executeInteraction({ consumer: 'ivr', provider: 'crm', spec, pactsDir }, async (url) => fetch(`${url}/customers`))
+ */
+export async function executeInteraction<T>(
+  options: { consumer: string; provider: string; spec: InteractionSpec; pactsDir?: string },
+  test: (baseUrl: string) => Promise<T>,
+): Promise<T> {
+  const pact = makeConsumerPact(options.consumer, options.provider, PACT_V4, 'error');
+  register(pact.newInteraction(options.spec.description), options.spec);
+  const port = pact.createMockServer('127.0.0.1', 0);
+  try {
+    const result = await test(`http://127.0.0.1:${port}`);
+    if (!pact.mockServerMatchedSuccessfully(port)) {
+      const problems = pact.mockServerMismatches(port).map(describeMismatch);
+      throw new Error(`Pact mock server mismatches for "${options.spec.description}":\n  ${problems.join('\n  ')}`);
+    }
+    if (options.pactsDir !== undefined) {
+      fs.mkdirSync(options.pactsDir, { recursive: true });
+      pact.writePactFile(options.pactsDir, true);
+    }
+    return result;
+  } finally {
+    pact.cleanupMockServer(port);
+  }
+}
