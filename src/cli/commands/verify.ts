@@ -1,0 +1,155 @@
+// `cxpact verify`: verifies a running provider against its pacts (broker, pact URL or local files).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command, CliIO } from '../command';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { CxpactError, formatError } from '../../shared/errors';
+import { BROKER_UNAVAILABLE_CODES, brokerTarget } from '../../gate/broker-http';
+import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
+
+const help = `Usage: cxpact verify --provider <name> [options]
+       npm run pact:verify -- --provider <name> [options]
+
+Verifies a running provider against its pacts with the official Pact verifier (pact-js), then prints a
+summary that names each failing interaction and hints at renamed fields.
+
+Pact source (first that applies):
+  --pact-files <dir|file>    local pact files (a directory is searched for pacts of this provider)
+  --pact-url <url>           one pact URL (the broker webhook passes it as PACT_URL)
+  --broker-url <url>         the broker: selectors main branch, deployed-or-released, matching branch;
+                             pending and WIP pacts on when the provider branch is known
+  (none)                     ./pacts
+
+Options:
+  --provider <name>          provider name; its config is providers/<name>/provider.config.ts (or .json)
+  --provider-base-url <url>  where the provider runs (default: PROVIDER_BASE_URL, then the config's baseUrl)
+  --publish                  publish results to the broker (default when CI=true)
+  --no-publish               never publish, even in CI
+  --provider-version <v>     provider version for publishing (default: CI_COMMIT_SHA, then git HEAD)
+  --provider-branch <b>      provider branch (default: CI_COMMIT_BRANCH / CI_COMMIT_REF_NAME, then git)
+  --include-wip-pacts-since <YYYY-MM-DD>   WIP pacts since this date (default: config, else 30 days ago)
+  --junit <file>             write a JUnit XML report (for GitLab artifacts:reports:junit)
+  --log-level <level>        verifier log level: error, warn (default), info, debug, trace
+
+Environment:
+  PROVIDER_BASE_URL, PACT_URL, PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD,
+  CI, CI_COMMIT_SHA, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_JOB_URL, and the credential variables the
+  provider config names (injected per request, never written anywhere).
+
+Exit codes:
+  0  every interaction verified (failures on pending pacts do not count)
+  1  verification failed, or a pact/config is invalid (empty pact, unknown provider, ...)
+  2  usage error, or the broker/provider is unreachable or refused the credentials
+`;
+
+function git(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the command and maps "could not even ask" errors to exit 2, so pipelines can tell them from a failed check. */
+export async function runVerify(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('verify', argv, {
+    provider: { type: 'string' },
+    'provider-base-url': { type: 'string' },
+    'pact-files': { type: 'string', multiple: true },
+    'pact-url': { type: 'string' },
+    'broker-url': { type: 'string' },
+    publish: { type: 'boolean' },
+    'no-publish': { type: 'boolean' },
+    'provider-version': { type: 'string' },
+    'provider-branch': { type: 'string' },
+    'include-wip-pacts-since': { type: 'string' },
+    junit: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const providerName = requireOpt('verify', args, 'provider');
+  const env = io.env;
+  const config = await loadProviderConfig(io.cwd, providerName);
+  if (config.thirdParty === true) {
+    io.stderr(
+      `[cxpact] Note: ${providerName} is marked thirdParty; it usually cannot run Pact verification. Use \`npm run pact:record -- --provider ${providerName}\` and \`npm run pact:check-recorded -- --provider ${providerName} --publish\`.\n`,
+    );
+  }
+  const providerBaseUrl = stringOpt(args, 'provider-base-url') ?? (env.PROVIDER_BASE_URL || undefined) ?? config.baseUrl;
+  if (providerBaseUrl === undefined) {
+    throw new CxpactError('usage.provider-base-url', `No base URL for provider ${providerName}.`, {
+      file: config.file,
+      path: '$.baseUrl',
+      fix: 'Pass --provider-base-url http://host:port, set PROVIDER_BASE_URL, or set baseUrl in the config.',
+    });
+  }
+  const logLevel = stringOpt(args, 'log-level');
+  if (logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new CxpactError('usage.log-level', `Unknown --log-level ${logLevel}.`, { fix: 'Use one of error, warn, info, debug, trace.' });
+  }
+
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), env);
+  const pactFiles = args.values['pact-files'];
+  const pactUrl = stringOpt(args, 'pact-url') ?? (env.PACT_URL || undefined);
+  let source: PactSource;
+  if (Array.isArray(pactFiles) && pactFiles.length > 0) source = { kind: 'files', paths: pactFiles.map((p) => path.resolve(io.cwd, p)) };
+  else if (pactUrl !== undefined) source = { kind: 'url', url: pactUrl, ...(broker === undefined ? {} : { broker }) };
+  else if (broker !== undefined) source = { kind: 'broker', broker };
+  else source = { kind: 'files', paths: [path.join(io.cwd, 'pacts')] };
+
+  const inCi = env.CI === 'true' || env.CI === '1';
+  const publish = args.values['no-publish'] === true ? false : args.values.publish === true || (inCi && source.kind !== 'files');
+  const providerVersion = stringOpt(args, 'provider-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(io.cwd, ['rev-parse', 'HEAD']);
+  let providerBranch =
+    stringOpt(args, 'provider-branch') ?? (env.CI_COMMIT_BRANCH || undefined) ?? (env.CI_COMMIT_REF_NAME || undefined) ?? git(io.cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
+  if (providerBranch === 'HEAD') providerBranch = undefined;
+
+  io.stdout(`[cxpact] Verifying ${providerName} at ${providerBaseUrl}${publish ? ` (publishing results as version ${providerVersion ?? '?'}${providerBranch ? ` on ${providerBranch}` : ''})` : ''}\n`);
+  const outcome = await verifyProvider({
+    config,
+    providerBaseUrl,
+    source,
+    env,
+    publish,
+    ...(providerVersion === undefined ? {} : { providerVersion }),
+    ...(providerBranch === undefined ? {} : { providerBranch }),
+    ...(env.CI_JOB_URL ? { buildUrl: env.CI_JOB_URL } : {}),
+    ...(stringOpt(args, 'include-wip-pacts-since') === undefined ? {} : { includeWipPactsSince: stringOpt(args, 'include-wip-pacts-since') }),
+    ...(logLevel === undefined ? {} : { logLevel: logLevel as 'warn' }),
+    warn: (m) => io.stderr(`[cxpact] Warning: ${m}\n`),
+  });
+  const junit = stringOpt(args, 'junit');
+  if (junit !== undefined) {
+    const file = path.resolve(io.cwd, junit);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, toJUnitXml(providerName, outcome.summary));
+  }
+  const text = formatSummary(providerName, outcome.summary, outcome.sourceText);
+  if (outcome.summary.passed) {
+    io.stdout(text);
+    if (outcome.published) io.stdout(`[cxpact] Results published to the broker as ${providerName} ${providerVersion}.\n`);
+    return 0;
+  }
+  io.stderr(text);
+  io.stderr(
+    `[cxpact] ${providerName} does not satisfy its consumers' contracts. Fix the provider (or agree a contract change with the consumer), then rerun \`npm run pact:verify -- --provider ${providerName}\`.\n`,
+  );
+  return 1;
+}
+
+export const command: Command = {
+  name: 'verify',
+  summary: 'Verify a running provider against its pacts (broker, pact URL or local files)',
+  help,
+  async run(argv, io) {
+    try {
+      return await runVerify(argv, io);
+    } catch (error) {
+      if (error instanceof CxpactError && (BROKER_UNAVAILABLE_CODES.has(error.code) || error.code === 'verify.provider.unreachable')) {
+        io.stderr(formatError(error) + '\n');
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

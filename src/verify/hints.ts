@@ -1,0 +1,248 @@
+// Pure: turns the pact verifier's structured result into readable failures with "renamed?" hints.
+// No fs, no network, no console.
+
+/** One mismatch as the Rust verifier reports it in its JSON result (pactffi_verifier_json). */
+export interface RawMismatch {
+  type?: string;
+  path?: string;
+  mismatch?: string;
+  expected?: string;
+  actual?: string;
+  key?: string;
+  description?: string;
+}
+
+/** The JSON document the pact-js Verifier resolves (or rejects) with. Only the fields cxpact reads. */
+export interface RawVerificationResult {
+  result?: boolean;
+  errors?: Array<{ interaction?: string; mismatch?: RawInteractionMismatch }>;
+  pendingErrors?: Array<{ interaction?: string; mismatch?: RawInteractionMismatch }>;
+  interactionResults?: RawInteractionResult[];
+  notices?: Array<Record<string, string>>;
+  output?: string[];
+}
+
+export interface RawInteractionMismatch {
+  type?: string;
+  interactionId?: string;
+  mismatches?: RawMismatch[];
+  message?: string;
+  err?: string;
+}
+
+export interface RawInteractionResult {
+  consumer?: string;
+  provider?: string;
+  description?: string;
+  duration?: string;
+  pending?: boolean;
+  providerStates?: string[];
+  result?: string;
+  mismatch?: RawInteractionMismatch;
+}
+
+/** A mismatch ready to print: where, what, and an optional hint. */
+export interface ReadableMismatch {
+  /** `status`, `header`, `body`, `query`, `path`, `method` or `error`. */
+  attribute: string;
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export interface InteractionOutcome {
+  consumer: string;
+  provider: string;
+  description: string;
+  providerStates: string[];
+  passed: boolean;
+  pending: boolean;
+  durationText?: string;
+  mismatches: ReadableMismatch[];
+}
+
+export interface VerificationSummary {
+  passed: boolean;
+  interactions: InteractionOutcome[];
+  /** Failures on pending pacts: reported, never fatal (Pact's pending semantics). */
+  pendingFailures: number;
+  notices: string[];
+}
+
+/** Lower-cases and drops `_`, `-`, `.` and spaces: `customer_id`, `Customer-ID` and `customerId` all become `customerid`. */
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[_\-\s.]/g, '');
+}
+
+/** Levenshtein distance, two-row dynamic programming. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let cur = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The key in `candidates` that looks like a rename of `missing`, or undefined.
+ * Same key after normalising case, `_` and `-` wins; otherwise a small edit distance on the normalised forms
+ * (1 for short keys, 2 from 6 characters on) so `customerId`/`custmerId` match but `id`/`ok` do not.
+ * @example findSimilarKey('customerId', ['customer_id', 'fullName']) // 'customer_id'
+ */
+export function findSimilarKey(missing: string, candidates: readonly string[]): string | undefined {
+  const target = normaliseKey(missing);
+  const exact = candidates.find((c) => c !== missing && normaliseKey(c) === target);
+  if (exact !== undefined) return exact;
+  const budget = target.length >= 6 ? 2 : target.length >= 3 ? 1 : 0;
+  let best: { key: string; distance: number } | undefined;
+  for (const c of candidates) {
+    if (c === missing) continue;
+    const d = editDistance(target, normaliseKey(c));
+    if (d <= budget && (best === undefined || d < best.distance)) best = { key: c, distance: d };
+  }
+  return best?.key;
+}
+
+function parseKeyList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return v as string[];
+  } catch {
+    // not a JSON list: fall through
+  }
+  return undefined;
+}
+
+/** `$` -> ``, `$.customer` -> `customer.`; used to print the full field path of a missing key. */
+function fieldPrefix(path: string): string {
+  const p = path.replace(/^\$\.?/, '');
+  return p === '' ? '' : `${p}.`;
+}
+
+const MISSING_KEYS = /missing the following keys?: (.+)$/i;
+
+/** Converts one raw mismatch into one or more readable ones; a missing-keys mismatch gets a line per key. */
+export function explainMismatch(raw: RawMismatch): ReadableMismatch[] {
+  const attribute = attributeOf(raw.type);
+  const path = raw.path ?? raw.key ?? '';
+  const message = (raw.mismatch ?? raw.description ?? JSON.stringify(raw)).trim();
+  const missingMatch = MISSING_KEYS.exec(message);
+  if (attribute === 'body' && missingMatch !== null) {
+    const expectedKeys = parseKeyList(raw.expected);
+    const actualKeys = parseKeyList(raw.actual) ?? [];
+    const missing =
+      expectedKeys !== undefined
+        ? expectedKeys.filter((k) => !actualKeys.includes(k))
+        : missingMatch[1]!.split(',').map((k) => k.trim()).filter((k) => k !== '');
+    const extra = actualKeys.filter((k) => expectedKeys === undefined || !expectedKeys.includes(k));
+    return missing.map((key) => {
+      const full = `${fieldPrefix(path)}${key}`;
+      const similar = findSimilarKey(key, extra.length > 0 ? extra : actualKeys);
+      if (similar !== undefined) {
+        return {
+          attribute,
+          path,
+          message: `expected field ${full} is missing; the provider returned ${fieldPrefix(path)}${similar} (renamed?)`,
+          hint: `Either the provider renamed "${key}" to "${similar}" (restore the old name or return both while consumers migrate), or the consumer contract must change to read "${similar}".`,
+        };
+      }
+      return { attribute, path, message: `expected field ${full} is missing from the provider's response` };
+    });
+  }
+  return [{ attribute, path, message }];
+}
+
+function attributeOf(type: string | undefined): string {
+  switch (type) {
+    case 'BodyMismatch':
+    case 'BodyTypeMismatch':
+      return 'body';
+    case 'StatusMismatch':
+      return 'status';
+    case 'HeaderMismatch':
+      return 'header';
+    case 'QueryMismatch':
+      return 'query';
+    case 'PathMismatch':
+      return 'path';
+    case 'MethodMismatch':
+      return 'method';
+    default:
+      return type === undefined ? 'error' : type.replace(/Mismatch$/, '').toLowerCase();
+  }
+}
+
+function mismatchesOf(m: RawInteractionMismatch | undefined): ReadableMismatch[] {
+  if (m === undefined) return [];
+  if (Array.isArray(m.mismatches) && m.mismatches.length > 0) return m.mismatches.flatMap(explainMismatch);
+  const text = m.message ?? m.err;
+  if (text !== undefined) return [{ attribute: 'error', path: '', message: text }];
+  return [];
+}
+
+/** Parses the verifier's JSON result string (or object) into a summary. Unknown input gives an empty summary. */
+export function summariseVerification(raw: string | RawVerificationResult): VerificationSummary {
+  let doc: RawVerificationResult;
+  if (typeof raw === 'string') {
+    try {
+      doc = JSON.parse(raw) as RawVerificationResult;
+    } catch {
+      return { passed: false, interactions: [], pendingFailures: 0, notices: [raw] };
+    }
+  } else {
+    doc = raw;
+  }
+  const interactions: InteractionOutcome[] = (doc.interactionResults ?? []).map((r) => {
+    const passed = r.result === 'Ok' || r.result === 'ok' || (r.mismatch === undefined && r.result !== 'Error');
+    return {
+      consumer: r.consumer ?? '(unknown consumer)',
+      provider: r.provider ?? '(unknown provider)',
+      description: r.description ?? '(no description)',
+      providerStates: r.providerStates ?? [],
+      passed,
+      pending: r.pending === true,
+      ...(r.duration === undefined ? {} : { durationText: r.duration }),
+      mismatches: passed ? [] : mismatchesOf(r.mismatch),
+    };
+  });
+  const notices = (doc.notices ?? []).map((n) => n.text ?? JSON.stringify(n));
+  return {
+    passed: doc.result === true,
+    interactions,
+    pendingFailures: interactions.filter((i) => !i.passed && i.pending).length,
+    notices,
+  };
+}
+
+/** Plain-text report: one line per failing interaction, indented mismatches and hints, then totals. */
+export function formatSummary(provider: string, summary: VerificationSummary, sourceText: string): string {
+  const total = summary.interactions.length;
+  const failed = summary.interactions.filter((i) => !i.passed);
+  const lines: string[] = [];
+  lines.push(
+    `[cxpact] Verification of ${provider} against ${sourceText}: ${total - failed.length} of ${total} interaction(s) passed` +
+      (failed.length > 0 ? `, ${failed.length} failed` : '') +
+      (summary.pendingFailures > 0 ? ` (${summary.pendingFailures} on pending pacts, not fatal)` : '') +
+      '.',
+  );
+  for (const f of failed) {
+    const given = f.providerStates.length > 0 ? ` given ${f.providerStates.map((s) => `"${s}"`).join(' and ')}` : '';
+    lines.push(`  ✗ ${f.consumer} -> ${f.provider}: "${f.description}"${given}${f.pending ? ' [pending]' : ''}`);
+    if (f.mismatches.length === 0) lines.push('      (the verifier reported no details; rerun with --log-level debug)');
+    for (const m of f.mismatches) {
+      lines.push(`      ${m.attribute}${m.path === '' ? '' : ` ${m.path}`}: ${m.message}`);
+      if (m.hint !== undefined) lines.push(`        hint: ${m.hint}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,320 @@
+// The verification shell: checks inputs, drives the official pact-js Verifier, returns a readable summary.
+// Touches the network (provider, broker) and reads pact files; never prints (the Rust verifier itself writes
+// its own progress to stdout).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import { CxpactError, messageOf } from '../shared/errors';
+import { checkBroker, type BrokerTarget } from '../gate/broker-http';
+import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
+import { summariseVerification, type VerificationSummary } from './hints';
+
+/** Where the pacts come from. */
+export type PactSource =
+  | { kind: 'files'; paths: string[] }
+  | { kind: 'url'; url: string; broker?: BrokerTarget }
+  | { kind: 'broker'; broker: BrokerTarget };
+
+export interface VerifyRequest {
+  config: LoadedProviderConfig;
+  providerBaseUrl: string;
+  source: PactSource;
+  /** Environment the credentials are read from (never written anywhere). */
+  env: NodeJS.ProcessEnv;
+  publish: boolean;
+  providerVersion?: string;
+  providerBranch?: string;
+  buildUrl?: string;
+  includeWipPactsSince?: string;
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Called with warnings worth showing the user (missing optional credential, unpublishable source). */
+  warn?: (message: string) => void;
+}
+
+export interface VerifyOutcome {
+  summary: VerificationSummary;
+  /** Human description of the source, for the summary line. */
+  sourceText: string;
+  /** The pact files used (files source only). */
+  pactFiles: string[];
+  published: boolean;
+}
+
+/** Pacts for `provider` in the given files/directories (directories are expanded to their *.json files). */
+export function collectPactFiles(paths: string[], provider: string): { files: string[]; otherProviders: string[] } {
+  const files: string[] = [];
+  const otherProviders = new Set<string>();
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new CxpactError('verify.pact-files.missing', `Pact file or directory ${p} does not exist.`, {
+        file: p,
+        fix: 'Run `npm run pact:consumer` to write pacts to pacts/, or pass --pact-files <dir|file>.',
+      });
+    }
+    const candidates = stat.isDirectory()
+      ? fs
+          .readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => path.join(p, f))
+      : [p];
+    for (const file of candidates) {
+      const doc = readPact(file);
+      const name = doc.provider?.name;
+      if (name === provider) files.push(file);
+      else if (typeof name === 'string') otherProviders.add(name);
+      else if (!stat.isDirectory()) {
+        throw new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
+          file,
+          path: '$.provider.name',
+          fix: 'Pass a pact file written by `npm run pact:consumer` (Pact specification V2-V4).',
+        });
+      }
+    }
+  }
+  return { files, otherProviders: [...otherProviders].sort() };
+}
+
+interface PactDoc {
+  provider?: { name?: unknown };
+  consumer?: { name?: unknown };
+  interactions?: unknown;
+}
+
+function readPact(file: string): PactDoc {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CxpactError('verify.pact.unreadable', `Cannot read pact file ${file}: ${messageOf(error)}`, {
+      file,
+      fix: 'Regenerate it with `npm run pact:consumer`.',
+      cause: error,
+    });
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CxpactError('verify.pact.invalid', `${file} is not a pact file (not a JSON object).`, { file, path: '$', fix: 'Regenerate it with `npm run pact:consumer`.' });
+  }
+  return doc as PactDoc;
+}
+
+/** Rejects pacts the verifier would pass silently: no interactions means nothing was checked. */
+export function assertPactsHaveInteractions(files: string[]): void {
+  for (const file of files) {
+    const doc = readPact(file);
+    if (!Array.isArray(doc.interactions) || doc.interactions.length === 0) {
+      throw new CxpactError(
+        'verify.pact.empty',
+        `The pact ${file} between ${String(doc.consumer?.name ?? '?')} and ${String(doc.provider?.name ?? '?')} has no interactions, so verifying it would prove nothing.`,
+        {
+          file,
+          path: '$.interactions',
+          fix: 'Regenerate the pact with `npm run pact:consumer` (each Data Action case becomes an interaction), or delete the empty file.',
+        },
+      );
+    }
+  }
+}
+
+/** Any HTTP answer counts as reachable; a refused or timed-out connection does not. */
+export async function checkProviderReachable(baseUrl: string): Promise<void> {
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new CxpactError('usage.provider-base-url', `Provider base URL ${JSON.stringify(baseUrl)} is not an absolute URL.`, {
+      fix: 'Pass --provider-base-url http://host:port (or set PROVIDER_BASE_URL).',
+    });
+  }
+  try {
+    const res = await fetch(baseUrl, { method: 'GET', signal: AbortSignal.timeout(5_000) });
+    await res.arrayBuffer();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new CxpactError('verify.provider.unreachable', `Cannot reach the provider at ${baseUrl} (${cause?.code ?? messageOf(error)}).`, {
+      fix: 'Start the provider first (e.g. `npx tsx providers/<name>/server.ts --port 8080`) and pass --provider-base-url or set PROVIDER_BASE_URL.',
+      cause: error,
+    });
+  }
+}
+
+/** Consumer version selectors cxpact uses by default (Pact's recommended set). */
+export function defaultSelectors(providerBranch: string | undefined): NonNullable<VerifierOptions['consumerVersionSelectors']> {
+  return [{ mainBranch: true }, { deployedOrReleased: true }, ...(providerBranch ? [{ matchingBranch: true }] : [])];
+}
+
+/** State handlers that forward each state to a URL the provider exposes (POST {state, params, action}). */
+export function stateChangeUrlHandlers(stateChangeUrl: string, baseUrl: string): StateHandlers {
+  const url = new URL(stateChangeUrl, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
+  const call = (state: string, action: 'setup' | 'teardown') => async (params?: unknown) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ state, params: params ?? {}, action }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`state change URL ${url} answered ${res.status} for "${state}" (${action}): ${text.slice(0, 200)}`);
+    try {
+      const body: unknown = text === '' ? undefined : JSON.parse(text);
+      return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, never>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // Any state name the verifier asks for is forwarded: the provider decides what it knows.
+  return new Proxy({} as StateHandlers, {
+    get: (_t, prop) => (typeof prop === 'string' ? { setup: call(prop, 'setup'), teardown: call(prop, 'teardown') } : undefined),
+  });
+}
+
+type Middleware = (req: FilterRequest, res: unknown, next: (err?: unknown) => void) => void;
+
+/** The Express middleware pact-js runs on every request to the provider: credentials from env, then the custom filter. */
+export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.ProcessEnv, warn: (m: string) => void): Middleware | undefined {
+  const creds = config.credentials ?? [];
+  for (const c of creds) {
+    if (!env[c.env]) {
+      if (c.required === true) {
+        throw new CxpactError('verify.credentials.missing', `Provider ${config.name} needs the environment variable ${c.env} for the ${c.header} header.`, {
+          file: config.file,
+          path: '$.credentials',
+          fix: `Set ${c.env} (in GitLab: Settings > CI/CD > Variables, masked). The value is injected per request and never written to pacts, logs or reports.`,
+        });
+      }
+      warn(`${c.env} is not set: requests to ${config.name} go without the ${c.header} header.`);
+    }
+  }
+  if (creds.length === 0 && config.requestFilter === undefined) return undefined;
+  return (req, _res, next) => {
+    for (const c of creds) {
+      const value = env[c.env];
+      if (value) req.headers[c.header.toLowerCase()] = `${c.prefix ?? ''}${value}`;
+    }
+    if (config.requestFilter === undefined) return next();
+    Promise.resolve(config.requestFilter(req, env)).then(
+      () => next(),
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/** Runs pact-js's Verifier with env shielding: PACT_BROKER_BASE_URL would silently add a broker source to file runs. */
+async function runVerifier(options: VerifierOptions, shieldBrokerEnv: boolean): Promise<string> {
+  const saved = process.env.PACT_BROKER_BASE_URL;
+  if (shieldBrokerEnv) delete process.env.PACT_BROKER_BASE_URL;
+  try {
+    return await new Verifier(options).verifyProvider();
+  } finally {
+    if (shieldBrokerEnv && saved !== undefined) process.env.PACT_BROKER_BASE_URL = saved;
+  }
+}
+
+function defaultWipSince(now: Date): string {
+  // 30 days back: long enough for a feature branch's pacts, short enough to not resurrect abandoned ones.
+  return new Date(now.getTime() - 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** Verifies a running provider against its pacts and returns the readable summary. Throws CxpactError for bad input. */
+export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome> {
+  const warn = req.warn ?? (() => undefined);
+  const { config } = req;
+  let pactFiles: string[] = [];
+  let sourceText: string;
+  if (req.source.kind === 'files') {
+    const { files, otherProviders } = collectPactFiles(req.source.paths, config.name);
+    if (files.length === 0) {
+      throw new CxpactError('verify.no-pacts', `No pact for provider ${config.name} in ${req.source.paths.join(', ')}.`, {
+        file: req.source.paths[0],
+        fix:
+          `Run \`npm run pact:consumer\` to write pacts, or verify from the broker with --broker-url.` +
+          (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
+      });
+    }
+    assertPactsHaveInteractions(files);
+    pactFiles = files;
+    sourceText = `${files.length} local pact file(s)`;
+  } else if (req.source.kind === 'url') {
+    if (req.source.broker !== undefined) await checkBroker(req.source.broker);
+    sourceText = `the pact at ${req.source.url}`;
+  } else {
+    await checkBroker(req.source.broker);
+    sourceText = `the pacts for ${config.name} in the broker at ${req.source.broker.baseUrl}`;
+  }
+  await checkProviderReachable(req.providerBaseUrl);
+
+  const filter = buildRequestFilter(config, req.env, warn);
+  const stateHandlers =
+    config.stateHandlers ?? (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, req.providerBaseUrl) : undefined);
+
+  let publish = req.publish;
+  if (publish && req.source.kind === 'files') {
+    warn('results of local pact files cannot be published (they are not from the broker); verify with --broker-url to publish.');
+    publish = false;
+  }
+  if (publish && !req.providerVersion) {
+    throw new CxpactError('usage.provider-version', 'Publishing verification results needs the provider version.', {
+      fix: 'Pass --provider-version <git sha> (CI sets CI_COMMIT_SHA), or run inside a git checkout.',
+    });
+  }
+
+  const broker = req.source.kind === 'files' ? undefined : req.source.broker;
+  const options: VerifierOptions = {
+    provider: config.name,
+    providerBaseUrl: req.providerBaseUrl,
+    logLevel: req.logLevel ?? 'warn',
+    ...(stateHandlers === undefined ? {} : { stateHandlers }),
+    ...(filter === undefined ? {} : { requestFilter: filter as unknown as NonNullable<VerifierOptions['requestFilter']> }),
+    ...(config.timeoutMs === undefined ? {} : { timeout: config.timeoutMs }),
+    ...(broker?.auth.token ? { pactBrokerToken: broker.auth.token } : {}),
+    ...(broker?.auth.username ? { pactBrokerUsername: broker.auth.username, pactBrokerPassword: broker.auth.password ?? '' } : {}),
+    ...(publish
+      ? {
+          publishVerificationResult: true,
+          providerVersion: req.providerVersion,
+          ...(req.providerBranch ? { providerVersionBranch: req.providerBranch } : {}),
+          ...(req.buildUrl ? { buildUrl: req.buildUrl } : {}),
+        }
+      : {}),
+  };
+  if (req.source.kind === 'files') options.pactUrls = pactFiles;
+  else if (req.source.kind === 'url') options.pactUrls = [req.source.url];
+  else {
+    options.pactBrokerUrl = req.source.broker.baseUrl;
+    options.consumerVersionSelectors = defaultSelectors(req.providerBranch);
+    // Pending and WIP need a provider branch: the broker computes both relative to it.
+    if (req.providerBranch) {
+      options.providerVersionBranch = req.providerBranch;
+      options.enablePending = true;
+      options.includeWipPactsSince = req.includeWipPactsSince ?? config.includeWipPactsSince ?? defaultWipSince(new Date());
+    }
+  }
+
+  let raw: string;
+  try {
+    raw = await runVerifier(options, req.source.kind !== 'broker');
+  } catch (error) {
+    const message = messageOf(error);
+    if (message.trim().startsWith('{')) raw = message;
+    else if (/no pacts? (were )?found/i.test(message)) {
+      throw new CxpactError('verify.no-pacts', `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`, {
+        fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish`.',
+        cause: error,
+      });
+    } else {
+      throw new CxpactError('verify.verifier-failed', `The pact verifier could not run for ${config.name}: ${message}`, {
+        fix: 'Check the pact source and the provider URL; rerun with --log-level debug for the verifier log.',
+        cause: error,
+      });
+    }
+  }
+  const summary = summariseVerification(raw);
+  if (summary.interactions.length === 0) {
+    throw new CxpactError('verify.nothing-verified', `The verifier checked no interactions for ${config.name} (${sourceText}).`, {
+      fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',
+    });
+  }
+  return { summary, sourceText, pactFiles, published: publish };
+}

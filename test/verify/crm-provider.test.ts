@@ -1,0 +1,113 @@
+// The example CRM provider verified with the real pact-js Verifier through `cxpact verify`:
+// the honest provider passes, the variant that renames customerId fails with a hint naming both fields.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
+import { cli, REPO_ROOT } from './cli-io';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/pacts');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('cxpact verify against the example CRM provider', () => {
+  let api: RunningCrmApi;
+  afterEach(async () => api?.close());
+
+  it('verifies the provider that honours the contract and writes a passing JUnit report', async () => {
+    api = await startCrmApi();
+    const junit = path.join(tmp, 'ok.xml');
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
+    expect(run.stderr).not.toContain('✗');
+    expect(run.stdout).toContain('4 of 4 interaction(s) passed.');
+    expect(run.code).toBe(0);
+    const xml = fs.readFileSync(junit, 'utf8');
+    expect(xml).toContain('tests="4" failures="0"');
+  });
+
+  it('fails the variant that renames customerId, naming the missing field and the renamed one', async () => {
+    api = await startCrmApi({ renameCustomerId: true });
+    const junit = path.join(tmp, 'renamed.xml');
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('expected field customerId is missing; the provider returned customer_id (renamed?)');
+    expect(run.stderr).toContain('✗ genesys-data-actions -> crm-customer-api: "Lookup Customer By Phone: a known caller"');
+    // The not-found interaction has no body, so it still passes: only the three affected interactions fail.
+    expect(run.stderr).toContain('1 of 4 interaction(s) passed, 3 failed');
+    expect(fs.readFileSync(junit, 'utf8')).toContain('failures="3"');
+  });
+
+  it('injects credentials from env per request (401 without them, pass with them) and never prints the secret', async () => {
+    const secret = 's3cr3t-token-value';
+    api = await startCrmApi({ token: secret });
+    const without = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('CRM_API_TOKEN is not set');
+    const withToken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES], { CRM_API_TOKEN: secret });
+    expect(withToken.code).toBe(0);
+    expect(withToken.stdout + withToken.stderr).not.toContain(secret);
+  });
+
+  it('uses PROVIDER_BASE_URL when no flag is given', async () => {
+    api = await startCrmApi();
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', path.join(FIXTURES, 'genesys-data-actions-crm-customer-api.json')], {
+      PROVIDER_BASE_URL: api.url,
+    });
+    expect(run.stdout).toContain(`Verifying crm-customer-api at ${api.url}`);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('cxpact verify: bad input and faults', () => {
+  it('rejects a pact with no interactions, naming the file and the fix', async () => {
+    const api = await startCrmApi();
+    try {
+      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', path.join(FIXTURES, 'empty')]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('has no interactions, so verifying it would prove nothing');
+      expect(run.stderr).toContain('empty/genesys-data-actions-crm-customer-api.json');
+      expect(run.stderr).toContain('npm run pact:consumer');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('lists the known providers for an unknown provider name', async () => {
+    const run = await cli(['verify', '--provider', 'crm-customr-api', '--pact-files', FIXTURES]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Unknown provider "crm-customr-api"');
+    expect(run.stderr).toMatch(/known providers: .*crm-customer-api/);
+  });
+
+  it('exits 2 with a clear message when the provider is unreachable', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', `http://127.0.0.1:${port}`, '--pact-files', FIXTURES]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Cannot reach the provider at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(run.stderr).toContain('fix: Start the provider first');
+  });
+
+  it('fails (exit 1) when no pacts for the provider are in the directory and names the providers that are', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-none-'));
+    fs.copyFileSync(path.join(FIXTURES, 'genesys-data-actions-billing-api.json'), path.join(dir, 'billing.json'));
+    try {
+      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', 'http://127.0.0.1:9', '--pact-files', dir]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('No pact for provider crm-customer-api');
+      expect(run.stderr).toContain('Pacts there are for: billing-api');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is a usage error (exit 2) without --provider', async () => {
+    const run = await cli(['verify']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('needs --provider');
+  });
+});
