@@ -1,0 +1,226 @@
+// `cxpact consumer` without the CLI: reads data-actions/, builds every case's interaction, replays them all
+// against real Pact mock servers in this one process, checks the translated outputs, and writes one V4 pact per
+// consumer-provider pair. One bad action never hides the others: every problem lands in the report.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataAction } from '../data-action/model';
+import { CxpactError, messageOf } from '../shared/errors';
+import { casesFileFor, parseCasesFile, type ContractCase } from './cases';
+import { deriveCases } from './derive';
+import type { DataActionEngine } from './engine';
+import { buildInteraction, checkCaseOutcome, type CaseProblem } from './from-data-action';
+import type { InteractionSpec } from './interaction';
+import { discoverProviders, type ProviderFolder } from './layout';
+import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from './pact-adapter';
+import type { FieldRead } from './response-shape';
+
+export interface CaseReport {
+  name: string;
+  kind: ContractCase['kind'];
+  description: string;
+  providerState: string;
+  ok: boolean;
+  problems: CaseProblem[];
+  output?: unknown;
+}
+
+export interface ActionReport {
+  /** Action name, or the file name when the file did not parse. */
+  name: string;
+  file: string;
+  slug?: string;
+  consumer: string;
+  provider: string;
+  casesSource: 'file' | 'derived' | 'none';
+  ok: boolean;
+  /** Problems with the action itself (parse, JSONPath, cases file): each a CxpactError as data. */
+  errors: Record<string, unknown>[];
+  cases: CaseReport[];
+}
+
+export interface PairReport {
+  consumer: string;
+  provider: string;
+  pactFile?: string;
+  interactions: number;
+}
+
+export interface ConsumerReport {
+  ok: boolean;
+  actions: ActionReport[];
+  pacts: PairReport[];
+  /** Problems not tied to an action (layout, config). */
+  errors: Record<string, unknown>[];
+  totals: { actions: number; cases: number; passed: number; failed: number; actionErrors: number };
+}
+
+export interface ConsumerRunOptions {
+  dataActionsDir: string;
+  pactsDir: string;
+  engine: DataActionEngine;
+  replay?: ReplayOptions;
+  /** Write pact files (default true). */
+  write?: boolean;
+}
+
+interface PendingCase {
+  id: string;
+  action: DataAction;
+  report: ActionReport;
+  caseReport: CaseReport;
+  kase: ContractCase;
+  reads: FieldRead[];
+  spec?: InteractionSpec;
+  folder: ProviderFolder;
+}
+
+function errorData(error: unknown, fallbackFile: string): Record<string, unknown> {
+  if (error instanceof CxpactError) return { ...error.toJSON(), ...(error.file === undefined ? { file: fallbackFile } : {}) };
+  return { code: 'internal', message: messageOf(error), file: fallbackFile };
+}
+
+function casesFor(action: DataAction, actionsInFile: number): { file?: string } {
+  const bySlug = path.join(path.dirname(action.file), `${action.slug}.cases.json`);
+  if (fs.existsSync(bySlug)) return { file: bySlug };
+  const byFile = casesFileFor(action.file);
+  if (actionsInFile === 1 && fs.existsSync(byFile)) return { file: byFile };
+  return {};
+}
+
+/** Runs every case of every action; resolves to the full report (never throws for bad input). */
+export async function runConsumerContracts(options: ConsumerRunOptions): Promise<ConsumerReport> {
+  const { engine } = options;
+  const layout = discoverProviders(options.dataActionsDir);
+  const globalErrors = layout.errors.map((e) => errorData(e, options.dataActionsDir));
+  const actions: ActionReport[] = [];
+  const pending: PendingCase[] = [];
+  let seq = 0;
+
+  for (const folder of layout.folders) {
+    for (const file of folder.definitionFiles) {
+      const base: Omit<ActionReport, 'name'> = { file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, errors: [], cases: [] };
+      let parsed: { actions: DataAction[]; errors: CxpactError[] };
+      try {
+        parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        actions.push({ ...base, name: path.basename(file), errors: [errorData(error, file)] });
+        continue;
+      }
+      if (parsed.errors.length > 0 && parsed.actions.length === 0) {
+        actions.push({ ...base, name: path.basename(file), errors: parsed.errors.map((e) => errorData(e, file)) });
+        continue;
+      }
+      if (parsed.actions.length === 0) {
+        actions.push({
+          ...base,
+          name: path.basename(file),
+          errors: [errorData(new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file, fix: 'Put a Data Action definition (UI export, Platform API object or Terraform) in the file, or move the file out of data-actions/.' }), file)],
+        });
+        continue;
+      }
+      for (const action of parsed.actions) {
+        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorData(e, file)) };
+        actions.push(report);
+        let reads: FieldRead[];
+        try {
+          reads = engine.responseFieldsRead(action);
+        } catch (error) {
+          report.errors.push(errorData(error, file));
+          continue;
+        }
+        let cases: ContractCase[];
+        const casesFile = casesFor(action, parsed.actions.length).file;
+        if (casesFile !== undefined) {
+          report.casesSource = 'file';
+          const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
+          report.errors.push(...result.errors.map((e) => errorData(e, casesFile)));
+          cases = result.cases;
+        } else {
+          report.casesSource = 'derived';
+          cases = deriveCases(action, reads);
+        }
+        for (const kase of cases) {
+          const caseReport: CaseReport = { name: kase.name, kind: kase.kind, description: kase.description, providerState: kase.providerState.name, ok: false, problems: [] };
+          report.cases.push(caseReport);
+          const inputIssues = engine.validateInput(action, kase.input);
+          if (inputIssues.length > 0) {
+            for (const issue of inputIssues) {
+              caseReport.problems.push({
+                code: 'case.input.invalid',
+                message: `the case's inputs break the input schema: ${issue.message}${issue.path ? ` (at ${issue.path})` : ''}`,
+              });
+            }
+            continue;
+          }
+          let spec: InteractionSpec;
+          try {
+            const rendered = engine.renderRequest(action, kase.input);
+            const built = buildInteraction(action, folder.provider, kase, rendered, reads);
+            caseReport.problems.push(...built.problems);
+            spec = built.spec;
+          } catch (error) {
+            const data = errorData(error, file);
+            caseReport.problems.push({ code: String(data['code'] ?? 'render.failed'), message: `the request does not render: ${String(data['message'])}` });
+            continue;
+          }
+          if (caseReport.problems.length > 0) continue;
+          pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, folder });
+        }
+      }
+    }
+  }
+
+  const items: ReplayItem[] = pending.filter((p) => p.spec !== undefined).map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));
+  const answers = await replayInteractions(items, options.replay);
+  for (const p of pending) {
+    const answer = answers.get(p.id);
+    if (answer === undefined || !answer.ok || answer.status === undefined) {
+      for (const problem of answer?.problems ?? ['no answer from the mock server']) {
+        p.caseReport.problems.push({ code: 'mock.mismatch', message: `the rendered request does not match the interaction: ${problem}` });
+      }
+      continue;
+    }
+    try {
+      const checked = checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body });
+      p.caseReport.problems.push(...checked.problems);
+      if (checked.output !== undefined) p.caseReport.output = checked.output;
+    } catch (error) {
+      p.caseReport.problems.push({ code: 'translation.failed', message: messageOf(error) });
+    }
+    p.caseReport.ok = p.caseReport.problems.length === 0;
+  }
+
+  // One pact per pair, holding only interactions whose case passed.
+  const pacts: PairReport[] = [];
+  const byPair = new Map<string, { consumer: string; provider: string; specs: InteractionSpec[] }>();
+  for (const folder of layout.folders) {
+    const key = `${folder.consumer}\u0000${folder.provider}`;
+    if (!byPair.has(key)) byPair.set(key, { consumer: folder.consumer, provider: folder.provider, specs: [] });
+  }
+  for (const p of pending) {
+    if (p.caseReport.ok && p.spec !== undefined) byPair.get(`${p.folder.consumer}\u0000${p.folder.provider}`)?.specs.push(p.spec);
+  }
+  for (const pair of byPair.values()) {
+    const pr: PairReport = { consumer: pair.consumer, provider: pair.provider, interactions: pair.specs.length };
+    if (options.write !== false && pair.specs.length > 0) {
+      try {
+        pr.pactFile = writePact(pair.consumer, pair.provider, pair.specs, options.pactsDir, { generator: 'cxpact consumer' });
+      } catch (error) {
+        globalErrors.push(errorData(error, options.pactsDir));
+      }
+    }
+    pacts.push(pr);
+  }
+
+  for (const a of actions) a.ok = a.errors.length === 0 && a.cases.length > 0 && a.cases.every((c) => c.ok);
+  const cases = actions.flatMap((a) => a.cases);
+  const passed = cases.filter((c) => c.ok).length;
+  return {
+    ok: globalErrors.length === 0 && actions.length > 0 && actions.every((a) => a.ok),
+    actions,
+    pacts,
+    errors: globalErrors,
+    totals: { actions: actions.length, cases: cases.length, passed, failed: cases.length - passed, actionErrors: actions.filter((a) => a.errors.length > 0).length },
+  };
+}

@@ -1,0 +1,214 @@
+// From a Data Action and one of its cases to an InteractionSpec (plain data), and the checks applied to what the
+// mock server answered. Pure: the engine is passed in.
+
+import type { DataAction, RenderedRequest } from '../data-action/model';
+import type { ContractCase } from './cases';
+import type { DataActionEngine, EngineIssue } from './engine';
+import { requestFromRendered, type InteractionSpec } from './interaction';
+import { pactBodyFromExample, removeField, stepsToPath, type FieldRead } from './response-shape';
+
+/** A finding about one case: what failed and where, as data. */
+export interface CaseProblem {
+  code: string;
+  message: string;
+  output?: string;
+  expression?: string;
+  responseField?: string;
+}
+
+/** Reads the pact must require for a case: opt-outs and the absent field are left out. */
+export function requiredReads(reads: FieldRead[], kase: ContractCase): FieldRead[] {
+  return reads.filter((r) => {
+    if (kase.kind === 'absent-field' && r.variable === kase.absentField) return false;
+    const p = stepsToPath(r.steps);
+    return !kase.optional.some((o) => o === r.variable || o === p || o === r.expression);
+  });
+}
+
+/** Builds the interaction of a case from its rendered request. */
+export function buildInteraction(
+  action: DataAction,
+  provider: string,
+  kase: ContractCase,
+  rendered: RenderedRequest,
+  reads: FieldRead[],
+): { spec: InteractionSpec; problems: CaseProblem[] } {
+  const problems: CaseProblem[] = [];
+  const description = `${action.name} / ${kase.name}: ${kase.description}`;
+  const contentType = Object.entries(kase.response.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
+  const spec: InteractionSpec = {
+    description,
+    providerStates: [kase.providerState],
+    request: requestFromRendered(rendered),
+    response: { status: kase.response.status, headers: {} },
+    comments: [`cxpact: generated from ${relative(action.file)} (${action.pointer})`, `cxpact case: ${kase.origin.kind === 'file' ? `${relative(kase.origin.file)} ${kase.origin.path}` : 'derived from the schemas'}`],
+  };
+  if (kase.kind === 'failure') {
+    // Scenario: the flow takes the Failure path; only the status matters to it, so only the status is contracted.
+    return { spec, problems };
+  }
+  const needed = requiredReads(reads, kase);
+  let example = kase.response.body;
+  if (kase.kind === 'absent-field') {
+    const absent = reads.filter((r) => r.variable === kase.absentField);
+    if (absent.length === 0) {
+      problems.push({
+        code: 'case.absent-field.unknown',
+        message: `absentField "${kase.absentField}" is not a variable the translation reads (known: ${[...new Set(reads.map((r) => r.variable))].join(', ') || 'none'})`,
+        output: kase.absentField,
+      });
+    } else if (!absent.some((r) => r.hasDefault)) {
+      problems.push({
+        code: 'case.absent-field.no-default',
+        message: `absentField "${kase.absentField}" has no translationMapDefaults entry, so the action would fail when the field is missing`,
+        output: kase.absentField,
+        expression: absent[0]?.expression,
+      });
+    }
+    for (const r of absent) example = removeField(example, r);
+  }
+  if (needed.length > 0 || example !== undefined) {
+    const { body, missing } = pactBodyFromExample(example, needed);
+    for (const m of missing) {
+      problems.push({
+        code: 'case.response.missing-field',
+        message: `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`,
+        ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}),
+        responseField: m.path,
+      });
+    }
+    spec.response.body = body;
+    spec.response.headers['Content-Type'] = contentType;
+  }
+  void provider;
+  return { spec, problems };
+}
+
+function relative(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/** Which reads feed an output property (by variable name, or the variable used for it in the success template). */
+function readsForOutput(action: DataAction, reads: FieldRead[], output: string): FieldRead[] {
+  const direct = reads.filter((r) => r.variable === output);
+  if (direct.length > 0) return direct;
+  const tpl = action.response.successTemplate;
+  const m = new RegExp(`"${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*([^,}\\n]*)`).exec(tpl);
+  if (m) {
+    const used = reads.filter((r) => new RegExp(`\\$!?\\{?${r.variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(m[1] as string));
+    if (used.length > 0) return used;
+  }
+  return [];
+}
+
+function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
+  const read = issue.variable === undefined ? undefined : reads.find((r) => r.variable === issue.variable);
+  return {
+    code: issue.code,
+    message: issue.message,
+    ...(issue.variable === undefined ? {} : { output: issue.variable }),
+    ...(issue.expression ?? read?.expression ? { expression: issue.expression ?? read?.expression } : {}),
+    ...(read ? { responseField: stepsToPath(read.steps) } : {}),
+  };
+}
+
+/**
+ * Checks what the mock answered for a case: translates it, validates the outputs, and fails on outputs that are
+ * null or came from a default (a renamed field silently falling back is what contracts exist to catch).
+ */
+export function checkCaseOutcome(
+  engine: DataActionEngine,
+  action: DataAction,
+  kase: ContractCase,
+  reads: FieldRead[],
+  answer: { status: number; headers: Record<string, string>; body?: unknown },
+): { problems: CaseProblem[]; output?: unknown; translation?: Record<string, unknown> } {
+  const problems: CaseProblem[] = [];
+  if (answer.status !== kase.response.status) {
+    problems.push({ code: 'mock.status.unexpected', message: `the mock server answered ${answer.status}, the case expects ${kase.response.status}` });
+    return { problems };
+  }
+  if (kase.kind === 'failure') {
+    if (answer.status >= 200 && answer.status <= 299) problems.push({ code: 'case.failure.not-failing', message: `a failure case got a ${answer.status} response` });
+    return { problems };
+  }
+  const outcome = engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
+  for (const e of outcome.errors) problems.push(issueToProblem(e, reads));
+  const allowedDefaults = new Set<string>();
+  if (kase.kind === 'absent-field' && kase.absentField !== undefined) {
+    allowedDefaults.add(kase.absentField);
+    if (!outcome.defaultsUsed.includes(kase.absentField) && !problems.some((p) => p.code.startsWith('case.absent-field'))) {
+      const read = reads.find((r) => r.variable === kase.absentField);
+      problems.push({
+        code: 'case.absent-field.default-not-applied',
+        message: `"${kase.absentField}" did not fall back to its translationMapDefaults value although ${read ? stepsToPath(read.steps) : 'its field'} was absent`,
+        output: kase.absentField,
+        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+      });
+    }
+  }
+  for (const variable of outcome.defaultsUsed) {
+    if (allowedDefaults.has(variable) || kase.optional.includes(variable)) continue;
+    const read = reads.find((r) => r.variable === variable);
+    problems.push({
+      code: 'translation.default.used',
+      message: `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}`,
+      output: variable,
+      ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+    });
+  }
+  if (outcome.output !== undefined && typeof outcome.output === 'object' && outcome.output !== null && !Array.isArray(outcome.output)) {
+    for (const [key, value] of Object.entries(outcome.output)) {
+      if (value !== null || kase.optional.includes(key)) continue;
+      const feeding = readsForOutput(action, reads, key);
+      const read = feeding[0];
+      problems.push({
+        code: 'translation.output.null',
+        message: `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}` : ''}`,
+        output: key,
+        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+      });
+    }
+  }
+  if (outcome.output !== undefined && outcome.errors.length === 0) {
+    for (const e of engine.validateOutput(action, outcome.output)) {
+      problems.push({ ...issueToProblem(e, reads), code: e.code.startsWith('output') ? e.code : `output.schema.${e.code}` });
+    }
+  }
+  if (kase.expectedOutput !== undefined && outcome.output !== undefined && !deepEqual(kase.expectedOutput, outcome.output)) {
+    const exp = kase.expectedOutput;
+    const got = outcome.output;
+    const diffs: string[] = [];
+    if (typeof exp === 'object' && exp !== null && !Array.isArray(exp) && typeof got === 'object' && got !== null && !Array.isArray(got)) {
+      for (const k of new Set([...Object.keys(exp), ...Object.keys(got)])) {
+        const a = (exp as Record<string, unknown>)[k];
+        const b = (got as Record<string, unknown>)[k];
+        if (!deepEqual(a, b)) diffs.push(`${k}: expected ${JSON.stringify(a)}, got ${JSON.stringify(b)}`);
+      }
+    } else diffs.push(`expected ${JSON.stringify(exp)}, got ${JSON.stringify(got)}`);
+    for (const d of diffs) {
+      const key = d.slice(0, d.indexOf(':'));
+      const read = readsForOutput(action, reads, key)[0];
+      problems.push({
+        code: 'case.output.unexpected',
+        message: `outputs differ from expectedOutput: ${d}`,
+        output: key,
+        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+      });
+    }
+  }
+  return { problems, output: outcome.output, translation: outcome.translation };
+}

@@ -1,0 +1,89 @@
+// The Pact adapter against the real Pact V4 mock server (FFI): replay, mismatch reporting, pact writing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { replayInteractions, writePact, planBatches } from '../../src/contract/pact-adapter';
+import type { InteractionSpec } from '../../src/contract/interaction';
+import { eachLike, integer, like, regex } from '../../src/contract/matchers';
+
+function spec(overrides: Partial<InteractionSpec> & { path?: string } = {}): InteractionSpec {
+  const p = overrides.path ?? '/api/v1/customers';
+  return {
+    description: overrides.description ?? `lookup ${p}`,
+    providerStates: overrides.providerStates ?? [{ name: 'a customer exists', params: { phone: '+15551234567' } }],
+    request: overrides.request ?? {
+      method: 'GET',
+      path: p,
+      query: { phone: ['+15551234567'] },
+      headers: { Authorization: regex('^Bearer .+$', 'Bearer {{credentials.apiKey}}') },
+      rawPathAndQuery: `${p}?phone=%2B15551234567`,
+    },
+    response: overrides.response ?? {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: { customer: { id: like('C1'), openTickets: integer(2), tickets: eachLike({ id: like('T1') }) } },
+    },
+    comments: ['test'],
+  };
+}
+
+describe('pact adapter (real mock server)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-adapter-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('replays interactions over HTTP and returns the example response', async () => {
+    const results = await replayInteractions([
+      { id: 'a', spec: spec() },
+      { id: 'b', spec: spec({ path: '/api/v1/other' }) },
+    ]);
+    const a = results.get('a');
+    expect(a?.ok).toBe(true);
+    expect(a?.status).toBe(200);
+    expect(a?.body).toEqual({ customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } });
+    expect(results.get('b')?.ok).toBe(true);
+  });
+
+  it('reports a request that breaks the interaction and still answers the others', async () => {
+    const bad = spec({ path: '/bad' });
+    bad.request.headers = { Authorization: regex('^Bearer .+$', 'Bearer x') };
+    // send a header value that does not satisfy the regex: simulate by a query the interaction does not expect
+    bad.request.rawPathAndQuery = '/bad?phone=%2B19999999999';
+    const results = await replayInteractions([
+      { id: 'bad', spec: bad },
+      { id: 'good', spec: spec() },
+    ]);
+    expect(results.get('bad')?.ok).toBe(false);
+    expect(results.get('bad')?.problems.join('\n')).toMatch(/phone|query|Expected/i);
+    expect(results.get('good')?.ok).toBe(true);
+  });
+
+  it('puts interactions with the same request in different batches', () => {
+    const s = spec();
+    const batches = planBatches(
+      [
+        { id: '1', spec: s },
+        { id: '2', spec: { ...s, description: 'second' } },
+        { id: '3', spec: spec({ path: '/x' }) },
+      ],
+      6,
+    );
+    expect(batches.map((b) => b.map((i) => i.id))).toEqual([['1', '3'], ['2']]);
+  });
+
+  it('writes a V4 pact with matching rules and provider state params', () => {
+    const file = writePact('genesys-data-actions', 'crm', [spec(), spec({ path: '/api/v1/other', description: 'other' })], dir);
+    expect(path.basename(file)).toBe('genesys-data-actions-crm.json');
+    const pact = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(pact.metadata.pactSpecification.version).toBe('4.0');
+    expect(pact.interactions).toHaveLength(2);
+    const i0 = pact.interactions.find((i: { description: string }) => i.description === 'lookup /api/v1/customers');
+    expect(i0.providerStates).toEqual([{ name: 'a customer exists', params: { phone: '+15551234567' } }]);
+    expect(i0.response.matchingRules.body['$.customer.openTickets'].matchers[0].match).toBe('integer');
+    expect(i0.response.matchingRules.body['$.customer.tickets'].matchers[0]).toEqual({ match: 'type', min: 1 });
+    expect(i0.request.matchingRules.header.Authorization.matchers[0]).toEqual({ match: 'regex', regex: '^Bearer .+$' });
+    expect(i0.request.headers.Authorization).toEqual(['Bearer {{credentials.apiKey}}']);
+  });
+});
