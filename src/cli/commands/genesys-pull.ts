@@ -1,0 +1,118 @@
+// `cxpact genesys-pull`: the org's Data Actions -> data-actions/<folder>/<slug>.json, with a drift report.
+import path from 'node:path';
+import type { Command, CliIO } from '../command';
+import { parseCommandArgs, stringOpt } from '../args';
+import { CxpactError, formatError } from '../../shared/errors';
+import { connect, GENESYS_ENV_HELP } from '../../genesys/connect';
+import { pullActions, type DriftReport } from '../../genesys/pull';
+
+const help = `Usage: cxpact genesys-pull [options]
+       npm run genesys:pull -- [options]
+
+Lists every Data Action of the Genesys Cloud org (GET /api/v2/integrations/actions?includeConfig=true, all
+pages), fetches their request/success templates, and writes one file per action into the output folder:
+the UI export shape plus the org's id, keys sorted, 2-space JSON, named <slug>.json. Before writing it
+reports the drift between the org and the folder: changed (with the JSON paths that differ), added (in
+the org only) and missing (in the folder only). Files are matched by "id", else by name.
+
+Options:
+  --region <region>      Genesys Cloud region (default: GENESYS_CLOUD_REGION), e.g. eu-west-1
+  --out <dir>            output folder (default: data-actions/genesys-org)
+  --check                report drift only, write nothing; exit 1 when there is drift
+  --json                 print the result as JSON
+  --base-url <url>       API host override (tests, proxies); the login host defaults to it
+  --login-url <url>      login host override
+  --page-size <n>        actions per page (default 100)
+  --max-pages <n>        stop with an error after this many pages (default 200): guards against paging that never ends
+
+${GENESYS_ENV_HELP}
+
+Exit codes:
+  0  pulled (drift is reported, not an error, unless --check)
+  1  drift with --check, a template could not be fetched, or the org refused (bad credentials, 403, paging runaway)
+  2  usage error (unknown option, unknown region, missing credentials)
+`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CxpactError('usage.invalid-number', `--${name} must be a positive integer, got "${value}".`, { fix: `Pass --${name} <n> with n >= 1.` });
+  }
+  return n;
+}
+
+function driftText(drift: DriftReport, cwd: string): string[] {
+  const rel = (f: string): string => path.relative(cwd, f) || f;
+  const lines: string[] = [];
+  for (const c of drift.changed) lines.push(`  changed  ${c.name} (${rel(c.file)}): ${(c.paths ?? []).join(', ')}`);
+  for (const a of drift.added) lines.push(`  added    ${a.name} (in the org, not in the repo; -> ${rel(a.file)})`);
+  for (const m of drift.missing) lines.push(`  missing  ${m.name} (${rel(m.file)} is not in the org)`);
+  return lines;
+}
+
+export const command: Command = {
+  name: 'genesys-pull',
+  summary: 'Pull the org\'s Data Actions into data-actions/ and report drift',
+  help,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const args = parseCommandArgs('genesys-pull', argv, {
+      region: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'base-url': { type: 'string' },
+      'login-url': { type: 'string' },
+      'page-size': { type: 'string' },
+      'max-pages': { type: 'string' },
+    });
+    const outDir = path.resolve(io.cwd, stringOpt(args, 'out') ?? 'data-actions/genesys-org');
+    const pageSize = positiveInt('page-size', stringOpt(args, 'page-size'), 100);
+    const maxPages = positiveInt('max-pages', stringOpt(args, 'max-pages'), 200);
+    const check = args.values['check'] === true;
+    let client;
+    try {
+      client = connect({ region: stringOpt(args, 'region'), baseUrl: stringOpt(args, 'base-url'), loginUrl: stringOpt(args, 'login-url'), env: io.env });
+    } catch (error) {
+      if (error instanceof CxpactError) {
+        io.stderr(formatError(error) + '\n');
+        return 2;
+      }
+      throw error;
+    }
+    const result = await pullActions(client, { outDir, check, pageSize, maxPages });
+    const drift = result.drift;
+    const hasDrift = drift.changed.length + drift.added.length + drift.missing.length > 0;
+    if (args.values['json'] === true) {
+      io.stdout(
+        JSON.stringify(
+          {
+            outDir: path.relative(io.cwd, outDir) || '.',
+            actions: result.actions.map((a) => ({ id: a.id, name: a.name })),
+            drift: {
+              changed: drift.changed.map((d) => ({ ...d, file: path.relative(io.cwd, d.file) })),
+              added: drift.added.map((d) => ({ ...d, file: path.relative(io.cwd, d.file) })),
+              missing: drift.missing.map((d) => ({ ...d, file: path.relative(io.cwd, d.file) })),
+              unchanged: drift.unchanged,
+            },
+            written: result.written.map((f) => path.relative(io.cwd, f)),
+            errors: result.errors.map((e) => e.toJSON()),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.stdout(`[cxpact] ${result.actions.length} action(s) in the org; ${check ? 'check only, nothing written' : `${result.written.length} file(s) written to ${path.relative(io.cwd, outDir) || '.'}`}.\n`);
+      if (hasDrift) {
+        io.stdout(`[cxpact] Drift vs the repo: ${drift.changed.length} changed, ${drift.added.length} added, ${drift.missing.length} missing, ${drift.unchanged} unchanged.\n`);
+        io.stdout(driftText(drift, io.cwd).join('\n') + '\n');
+      } else {
+        io.stdout(`[cxpact] No drift: the repo matches the org (${drift.unchanged} action(s)).\n`);
+      }
+      for (const error of result.errors) io.stderr(formatError(error) + '\n');
+    }
+    if (result.errors.length > 0) return 1;
+    return check && hasDrift ? 1 : 0;
+  },
+};

@@ -1,0 +1,261 @@
+// genesys-pull: the org's actions -> one reviewable UI-export-shaped JSON file per action (keys sorted, 2-space
+// indent), plus the drift between the org and the repo folder (changed / added / missing).
+import fs from 'node:fs';
+import path from 'node:path';
+import { CxpactError } from '../shared/errors';
+import type { GenesysClient, PlatformAction } from './client';
+
+/** The file cxpact writes for a pulled action: the UI export shape plus the org's `id`, `integrationId`, `category`. */
+export interface PulledActionFile {
+  id: string;
+  name: string;
+  integrationId?: string;
+  category?: string;
+  actionType: string;
+  secure: boolean;
+  config: {
+    request: { requestUrlTemplate: string; requestType: string; headers: Record<string, string>; requestTemplate: string };
+    response: { translationMap: Record<string, string>; translationMapDefaults: Record<string, string>; successTemplate: string };
+    timeoutSeconds?: number;
+  };
+  contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
+}
+
+export interface DriftEntry {
+  name: string;
+  id?: string;
+  /** The repo file (changed, missing) or the file the pull writes (added). */
+  file: string;
+  /** JSON paths that differ (changed only). */
+  paths?: string[];
+}
+
+export interface DriftReport {
+  changed: DriftEntry[];
+  added: DriftEntry[];
+  missing: DriftEntry[];
+  unchanged: number;
+}
+
+export interface PullResult {
+  actions: PulledActionFile[];
+  drift: DriftReport;
+  /** Files written (empty with `check`). */
+  written: string[];
+  /** Per-action problems (e.g. a template URI that 404s); the other actions are still pulled. */
+  errors: CxpactError[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Recursively sorts object keys so files are stable and diffs reviewable. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
+  return out;
+}
+
+/** 2-space JSON with sorted keys and a final newline. */
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+/** `Get Queue ID - Exported 2024-11-19 @ 14:32` -> `Get Queue ID`. */
+export function baseName(name: string): string {
+  return name.replace(/\s+-\s+Exported \d{4}-\d{2}-\d{2}(\s*@\s*\d{1,2}:\d{2})?\s*$/i, '').trim();
+}
+
+/** A file-system-safe slug of an action name. */
+export function slugOf(name: string): string {
+  const slug = baseName(name)
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug === '' ? 'action' : slug.slice(0, 80);
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** Builds the file of one action, fetching the request/success templates when the API gives only their URIs. */
+export async function toActionFile(client: GenesysClient, action: PlatformAction): Promise<PulledActionFile> {
+  const request = action.config?.request ?? {};
+  const response = action.config?.response ?? {};
+  const requestTemplate =
+    typeof request.requestTemplate === 'string'
+      ? request.requestTemplate
+      : typeof request.requestTemplateUri === 'string' && request.requestTemplateUri !== ''
+        ? await client.getTemplate(action, request.requestTemplateUri)
+        : '${input.rawRequest}';
+  const successTemplate =
+    typeof response.successTemplate === 'string'
+      ? response.successTemplate
+      : typeof response.successTemplateUri === 'string' && response.successTemplateUri !== ''
+        ? await client.getTemplate(action, response.successTemplateUri)
+        : '${rawResult}';
+  const timeout = action.config?.timeoutSeconds;
+  return {
+    id: action.id,
+    name: action.name,
+    ...(typeof action.integrationId === 'string' ? { integrationId: action.integrationId } : {}),
+    ...(typeof action.category === 'string' ? { category: action.category } : {}),
+    actionType: typeof action['actionType'] === 'string' ? action['actionType'] : 'custom',
+    secure: action.secure === true,
+    config: {
+      request: {
+        requestUrlTemplate: request.requestUrlTemplate ?? '',
+        requestType: request.requestType ?? 'GET',
+        headers: stringMap(request.headers),
+        requestTemplate,
+      },
+      response: {
+        translationMap: stringMap(response.translationMap),
+        translationMapDefaults: stringMap(response.translationMapDefaults),
+        successTemplate,
+      },
+      ...(typeof timeout === 'number' && timeout > 0 ? { timeoutSeconds: timeout } : {}),
+    },
+    contract: {
+      input: { inputSchema: isRecord(action.contract?.input?.inputSchema) ? action.contract.input.inputSchema : {} },
+      output: { successSchema: isRecord(action.contract?.output?.successSchema) ? action.contract.output.successSchema : {} },
+    },
+  };
+}
+
+interface RepoFile {
+  file: string;
+  data: Record<string, unknown>;
+}
+
+function readRepoFiles(dir: string): RepoFile[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: RepoFile[] = [];
+  for (const entry of fs.readdirSync(dir).sort()) {
+    if (!entry.endsWith('.json') || entry.endsWith('.cases.json')) continue;
+    const file = path.join(dir, entry);
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (isRecord(data) && typeof data['name'] === 'string' && isRecord(data['config'])) out.push({ file, data });
+    } catch {
+      // Not a definition we can compare; lint reports malformed files.
+    }
+  }
+  return out;
+}
+
+/** The fields that define behaviour; names are compared without the " - Exported <date>" suffix. */
+function comparable(data: Record<string, unknown>): Record<string, unknown> {
+  const config = isRecord(data['config']) ? data['config'] : {};
+  const request = isRecord(config['request']) ? config['request'] : {};
+  const response = isRecord(config['response']) ? config['response'] : {};
+  const contract = isRecord(data['contract']) ? data['contract'] : {};
+  const input = isRecord(contract['input']) ? contract['input'] : {};
+  const output = isRecord(contract['output']) ? contract['output'] : {};
+  return {
+    name: typeof data['name'] === 'string' ? baseName(data['name']) : '',
+    secure: data['secure'] === true,
+    config: {
+      request: {
+        requestUrlTemplate: request['requestUrlTemplate'] ?? '',
+        requestType: request['requestType'] ?? 'GET',
+        headers: request['headers'] ?? {},
+        requestTemplate: request['requestTemplate'] ?? '${input.rawRequest}',
+      },
+      response: {
+        translationMap: response['translationMap'] ?? {},
+        translationMapDefaults: response['translationMapDefaults'] ?? {},
+        successTemplate: response['successTemplate'] ?? '${rawResult}',
+      },
+      timeoutSeconds: config['timeoutSeconds'] ?? null,
+    },
+    contract: { input: { inputSchema: input['inputSchema'] ?? {} }, output: { successSchema: output['successSchema'] ?? {} } },
+  };
+}
+
+/** JSON paths where two values differ (leaves, or keys present on one side only). */
+export function diffPaths(a: unknown, b: unknown, at = '$'): string[] {
+  if (isRecord(a) && isRecord(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffPaths(a[k], b[k], /^[A-Za-z_][\w]*$/.test(k) ? `${at}.${k}` : `${at}['${k.replace(/'/g, "\\'")}']`));
+  }
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)) ? [] : [at];
+}
+
+/** Org actions vs repo files: matched by `id`, else by name without the export suffix. */
+export function computeDrift(pulled: Array<{ action: PulledActionFile; file: string }>, repo: RepoFile[]): { drift: DriftReport; targets: Map<string, string> } {
+  const drift: DriftReport = { changed: [], added: [], missing: [], unchanged: 0 };
+  const targets = new Map<string, string>();
+  const used = new Set<string>();
+  for (const { action, file } of pulled) {
+    const match =
+      repo.find((r) => !used.has(r.file) && r.data['id'] === action.id) ??
+      repo.find((r) => !used.has(r.file) && r.data['id'] === undefined && baseName(String(r.data['name'])) === baseName(action.name));
+    if (match === undefined) {
+      drift.added.push({ name: action.name, id: action.id, file });
+      targets.set(action.id, file);
+      continue;
+    }
+    used.add(match.file);
+    targets.set(action.id, match.file);
+    const paths = diffPaths(comparable(match.data), comparable(action as unknown as Record<string, unknown>));
+    if (paths.length === 0) drift.unchanged += 1;
+    else drift.changed.push({ name: action.name, id: action.id, file: match.file, paths });
+  }
+  for (const r of repo) {
+    if (!used.has(r.file)) drift.missing.push({ name: String(r.data['name']), ...(typeof r.data['id'] === 'string' ? { id: r.data['id'] } : {}), file: r.file });
+  }
+  return { drift, targets };
+}
+
+export interface PullOptions {
+  outDir: string;
+  /** Report drift only; write nothing. */
+  check?: boolean;
+  pageSize?: number;
+  maxPages?: number;
+}
+
+/** Lists the org's actions, fetches their templates, computes drift vs `outDir` and (unless `check`) writes the files. */
+export async function pullActions(client: GenesysClient, options: PullOptions): Promise<PullResult> {
+  const listed = await client.listActions({ pageSize: options.pageSize, maxPages: options.maxPages });
+  const errors: CxpactError[] = [];
+  const actions: PulledActionFile[] = [];
+  for (const action of listed) {
+    try {
+      actions.push(await toActionFile(client, action));
+    } catch (error) {
+      if (error instanceof CxpactError && error.code === 'genesys.template.not-found') errors.push(error);
+      else throw error;
+    }
+  }
+  // Slugs unique within the folder: a clash gets the start of the id appended.
+  const slugs = new Map<string, number>();
+  for (const a of actions) slugs.set(slugOf(a.name), (slugs.get(slugOf(a.name)) ?? 0) + 1);
+  const pulled = actions
+    .slice()
+    .sort((x, y) => x.name.localeCompare(y.name) || x.id.localeCompare(y.id))
+    .map((action) => {
+      const slug = slugOf(action.name);
+      const unique = (slugs.get(slug) ?? 0) > 1 ? `${slug}-${action.id.slice(0, 8)}` : slug;
+      return { action, file: path.join(options.outDir, `${unique}.json`) };
+    });
+  const { drift, targets } = computeDrift(pulled, readRepoFiles(options.outDir));
+  const written: string[] = [];
+  if (options.check !== true) {
+    fs.mkdirSync(options.outDir, { recursive: true });
+    for (const { action, file } of pulled) {
+      const target = targets.get(action.id) ?? file;
+      fs.writeFileSync(target, stableJson(action));
+      written.push(target);
+    }
+  }
+  return { actions, drift, written, errors };
+}

@@ -1,0 +1,101 @@
+// Genesys Cloud regions -> login and API hosts (source: platform-client-sdk-javascript PureCloudRegionHosts.js,
+// see /work/shared/docs/genesys-data-actions.md section 5). Tests point both hosts at loopback with base URL overrides.
+import { CxpactError } from '../shared/errors';
+
+export const REGION_DOMAINS: Readonly<Record<string, string>> = {
+  'us-east-1': 'mypurecloud.com',
+  'us-east-2': 'use2.us-gov-pure.cloud',
+  'us-west-2': 'usw2.pure.cloud',
+  'ca-central-1': 'cac1.pure.cloud',
+  'sa-east-1': 'sae1.pure.cloud',
+  'eu-west-1': 'mypurecloud.ie',
+  'eu-west-2': 'euw2.pure.cloud',
+  'eu-central-1': 'mypurecloud.de',
+  'eu-central-2': 'euc2.pure.cloud',
+  'ap-south-1': 'aps1.pure.cloud',
+  'ap-northeast-1': 'mypurecloud.jp',
+  'ap-northeast-2': 'apne2.pure.cloud',
+  'ap-northeast-3': 'apne3.pure.cloud',
+  'ap-southeast-1': 'apse1.pure.cloud',
+  'ap-southeast-2': 'mypurecloud.com.au',
+  'me-central-1': 'mec1.pure.cloud',
+  'mx-central-1': 'mxc1.pure.cloud',
+};
+
+export interface GenesysHosts {
+  /** e.g. `https://login.mypurecloud.ie` (no trailing slash). */
+  loginBase: string;
+  /** e.g. `https://api.mypurecloud.ie` (no trailing slash). */
+  apiBase: string;
+  region?: string;
+}
+
+export interface HostOptions {
+  /** A region name (`eu-west-1`) or a region domain (`mypurecloud.ie`). */
+  region?: string;
+  /** Overrides the API host (tests use `http://127.0.0.1:<port>`). */
+  apiBaseUrl?: string;
+  /** Overrides the login host; defaults to apiBaseUrl when only that is given. */
+  loginBaseUrl?: string;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function checkUrl(url: string, what: string, flag: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CxpactError('genesys.config.invalid-url', `${what} "${url}" is not a valid URL.`, {
+      path: flag,
+      fix: `Pass an absolute URL such as https://api.mypurecloud.com to ${flag}.`,
+    });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new CxpactError('genesys.config.invalid-url', `${what} "${url}" must be an http(s) URL.`, {
+      path: flag,
+      fix: `Pass an https:// URL to ${flag}.`,
+    });
+  }
+  return trimSlash(url);
+}
+
+/**
+ * Resolves the login and API hosts from a region name/domain or explicit base URLs.
+ * @example resolveHosts({ region: 'eu-west-1' }) // { loginBase: 'https://login.mypurecloud.ie', apiBase: 'https://api.mypurecloud.ie' }
+ */
+export function resolveHosts(options: HostOptions): GenesysHosts {
+  if (options.apiBaseUrl !== undefined && options.apiBaseUrl !== '') {
+    const apiBase = checkUrl(options.apiBaseUrl, 'The API base URL', '--base-url');
+    const loginBase =
+      options.loginBaseUrl !== undefined && options.loginBaseUrl !== ''
+        ? checkUrl(options.loginBaseUrl, 'The login base URL', '--login-url')
+        : apiBase;
+    return { apiBase, loginBase, region: options.region };
+  }
+  const region = (options.region ?? '').trim();
+  if (region === '') {
+    throw new CxpactError('genesys.region.missing', 'No Genesys Cloud region was given.', {
+      path: 'GENESYS_CLOUD_REGION',
+      fix: `Set GENESYS_CLOUD_REGION or pass --region, one of: ${Object.keys(REGION_DOMAINS).join(', ')}.`,
+    });
+  }
+  const lower = region.toLowerCase();
+  let domain = REGION_DOMAINS[lower];
+  if (domain === undefined) {
+    const bare = lower.replace(/^https?:\/\//, '').replace(/^(api|login)\./, '').replace(/\/+$/, '');
+    if (Object.values(REGION_DOMAINS).includes(bare)) domain = bare;
+  }
+  if (domain === undefined) {
+    throw new CxpactError('genesys.region.unknown', `Unknown Genesys Cloud region "${region}".`, {
+      path: 'GENESYS_CLOUD_REGION',
+      fix: `Use one of the known regions: ${Object.entries(REGION_DOMAINS)
+        .map(([name, d]) => `${name} (${d})`)
+        .join(', ')}; or pass --base-url for a custom host.`,
+      details: { knownRegions: Object.keys(REGION_DOMAINS) },
+    });
+  }
+  return { loginBase: `https://login.${domain}`, apiBase: `https://api.${domain}`, region: lower };
+}

@@ -1,0 +1,150 @@
+// The OAuth token provider and API client against the loopback Genesys-like API: token reuse, single-flight
+// refresh, one retry on 401, 429 backoff with Retry-After, regions.
+import { TokenProvider } from '../../src/genesys/auth';
+import { GenesysClient, retryAfterMs, type ApiCallEvent } from '../../src/genesys/client';
+import { resolveHosts } from '../../src/genesys/regions';
+import { CxpactError } from '../../src/shared/errors';
+import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
+import { CLIENT_ID, CLIENT_SECRET, sampleAction } from './helpers';
+
+describe('regions', () => {
+  it('maps a region to its login and API hosts', () => {
+    expect(resolveHosts({ region: 'eu-west-1' })).toEqual({ loginBase: 'https://login.mypurecloud.ie', apiBase: 'https://api.mypurecloud.ie', region: 'eu-west-1' });
+    expect(resolveHosts({ region: 'ap-southeast-2' }).apiBase).toBe('https://api.mypurecloud.com.au');
+    expect(resolveHosts({ region: 'usw2.pure.cloud' }).loginBase).toBe('https://login.usw2.pure.cloud');
+  });
+  it('rejects an unknown region with the list of known ones', () => {
+    let error: unknown;
+    try {
+      resolveHosts({ region: 'eu-west-9' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CxpactError);
+    expect((error as CxpactError).code).toBe('genesys.region.unknown');
+    expect((error as CxpactError).fix).toContain('us-east-1 (mypurecloud.com)');
+  });
+  it('base URL overrides win and the login host defaults to the API host', () => {
+    expect(resolveHosts({ region: 'nowhere', apiBaseUrl: 'http://127.0.0.1:9/' })).toEqual({ apiBase: 'http://127.0.0.1:9', loginBase: 'http://127.0.0.1:9', region: 'nowhere' });
+  });
+});
+
+describe('TokenProvider', () => {
+  let fake: FakeGenesys | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it('shares one login between concurrent callers and reuses the token until shortly before expiry', async () => {
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, expiresIn: 600 });
+    let now = 1_000_000;
+    const tokens = new TokenProvider({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => now, refreshSkewMs: 30_000 });
+    const all = await Promise.all(Array.from({ length: 10 }, () => tokens.getToken()));
+    expect(new Set(all).size).toBe(1);
+    expect(fake.logins).toBe(1);
+    now += 600_000 - 30_001; // just before the refresh point
+    expect(await tokens.getToken()).toBe(all[0]);
+    expect(fake.logins).toBe(1);
+    now += 2; // inside the skew window: refresh, again single flight
+    const refreshed = await Promise.all([tokens.getToken(), tokens.getToken(), tokens.getToken()]);
+    expect(new Set(refreshed).size).toBe(1);
+    expect(refreshed[0]).not.toBe(all[0]);
+    expect(fake.logins).toBe(2);
+  });
+
+  it('a failed login is not cached: the next call tries again', async () => {
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: 'other' });
+    const tokens = new TokenProvider({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    await expect(tokens.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials' });
+    await expect(tokens.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials' });
+    expect(tokens.logins).toBe(2);
+  });
+});
+
+describe('GenesysClient', () => {
+  let fake: FakeGenesys | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it('refreshes the token and retries once after a 401', async () => {
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')] });
+    const events: ApiCallEvent[] = [];
+    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url }, onCall: (e) => events.push(e) });
+    expect((await client.listActions()).map((a) => a.id)).toEqual(['a-1']);
+    fake.revokeTokens();
+    expect((await client.listActions()).map((a) => a.id)).toEqual(['a-1']);
+    expect(fake.logins).toBe(2);
+    expect(events.map((e) => [e.status, e.retry?.reason])).toEqual([
+      [200, undefined],
+      [401, '401'],
+      [200, undefined],
+    ]);
+  });
+
+  it('backs off on 429 honouring Retry-After, then succeeds', async () => {
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+      rateLimitTests: { count: 2, retryAfter: '2' },
+      testHandler: () => ({ body: { success: true, operations: [], finalResult: { ok: true } } }),
+    });
+    const sleeps: number[] = [];
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.5,
+    });
+    const result = await client.testAction('a-1', { phone: '1' });
+    expect(result.body.finalResult).toEqual({ ok: true });
+    expect(result.attempts).toBe(3);
+    // Retry-After 2 s plus up to 250 ms of jitter.
+    expect(sleeps).toEqual([2125, 2125]);
+  });
+
+  it('without Retry-After uses exponential backoff with full jitter, capped; gives up after maxRetries', async () => {
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+      rateLimitTests: { count: 10 },
+      testHandler: () => ({ body: { success: true, operations: [] } }),
+    });
+    const sleeps: number[] = [];
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+      maxRetries: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 500,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.999,
+    });
+    await expect(client.testAction('a-1', {})).rejects.toMatchObject({ code: 'genesys.api.rate-limited' });
+    expect(sleeps).toEqual([99, 199, 399, 499]);
+  });
+
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('3')).toBe(3000);
+    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(retryAfterMs(null)).toBeUndefined();
+  });
+
+  it('never sends the bearer token to another host named in a template URI', async () => {
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')] });
+    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url } });
+    const text = await client.getTemplate({ id: 'a-1', name: 'One' }, 'https://evil.example.com/api/v2/integrations/actions/a-1/templates/successtemplate.vm');
+    expect(text).toBe('{"customerId": ${customerId}, "tier": ${tier}}');
+    expect(fake.requests.at(-1)?.url).toBe('/api/v2/integrations/actions/a-1/templates/successtemplate.vm');
+  });
+});

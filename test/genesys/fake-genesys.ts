@@ -1,0 +1,236 @@
+// A Genesys-Cloud-like API on loopback (real node:http server, port 0, 127.0.0.1 only), built from the request and
+// response shapes documented in /work/shared/docs/genesys-data-actions.md section 5:
+//   POST /oauth/token (client credentials, Basic auth)  -> {access_token, token_type, expires_in}
+//   GET  /api/v2/integrations/actions?includeConfig&pageSize&pageNumber -> ActionEntityListing
+//   GET  /api/v2/integrations/actions/{id}[/draft]/templates/{requesttemplate.vm|successtemplate.vm} -> text
+//   POST /api/v2/integrations/actions/{id}[/draft]/test -> TestExecutionResult
+// Failure modes are switches so tests can drive every bad-input path.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeAction {
+  id: string;
+  name: string;
+  integrationId?: string;
+  category?: string;
+  secure?: boolean;
+  version?: number;
+  config: {
+    timeoutSeconds?: number;
+    request: { requestUrlTemplate: string; requestType: string; headers?: Record<string, string>; requestTemplate: string };
+    response: { translationMap?: Record<string, string>; translationMapDefaults?: Record<string, string>; successTemplate: string };
+  };
+  contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
+}
+
+export interface TestCall {
+  actionId: string;
+  draft: boolean;
+  input: Record<string, unknown>;
+}
+
+export interface FakeGenesysOptions {
+  clientId: string;
+  clientSecret: string;
+  actions?: FakeAction[];
+  /** Token lifetime in seconds (default 3600). */
+  expiresIn?: number;
+  /** Every API call answers 403 with a Genesys-style missing-permission message. */
+  forbidden?: boolean;
+  /** 'repeat': every page is page 1 and pageCount grows; 'endless': new entities forever. */
+  runawayPaging?: 'repeat' | 'endless';
+  /** Action ids whose template URIs answer 404. */
+  missingTemplates?: string[];
+  /** Answer the next N /test calls with 429 (Retry-After: retryAfter seconds when given). */
+  rateLimitTests?: { count: number; retryAfter?: string };
+  /** The platform's answer for /test and /draft/test; default: 404. */
+  testHandler?: (call: TestCall) => { status?: number; body: unknown; delayMs?: number };
+  /** When set, the error body of 401/403 echoes this string (to test that the client never prints it). */
+  echoInErrors?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  authorization?: string;
+  body: string;
+}
+
+export interface FakeGenesys {
+  url: string;
+  options: FakeGenesysOptions;
+  requests: RecordedRequest[];
+  logins: number;
+  /** Invalidate every issued token: the next API call answers 401. */
+  revokeTokens(): void;
+  close(): Promise<void>;
+}
+
+function templatesOf(action: FakeAction): Record<string, string> {
+  return { 'requesttemplate.vm': action.config.request.requestTemplate, 'successtemplate.vm': action.config.response.successTemplate };
+}
+
+/** The Action object GET returns: templates are not inline, only their URIs (section 1.2). */
+function platformObject(action: FakeAction): Record<string, unknown> {
+  const { requestTemplate: _req, ...request } = action.config.request;
+  const { successTemplate: _succ, ...response } = action.config.response;
+  void _req;
+  void _succ;
+  return {
+    id: action.id,
+    name: action.name,
+    integrationId: action.integrationId ?? 'integration-1',
+    category: action.category ?? 'Fake Integration',
+    version: action.version ?? 1,
+    secure: action.secure ?? false,
+    config: {
+      ...(action.config.timeoutSeconds === undefined ? {} : { timeoutSeconds: action.config.timeoutSeconds }),
+      request: { ...request, requestTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/requesttemplate.vm` },
+      response: { ...response, successTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/successtemplate.vm` },
+    },
+    contract: action.contract,
+    selfUri: `/api/v2/integrations/actions/${action.id}`,
+  };
+}
+
+export async function startFakeGenesys(options: FakeGenesysOptions): Promise<FakeGenesys> {
+  const tokens = new Set<string>();
+  let tokenCounter = 0;
+  let rateLimited = options.rateLimitTests?.count ?? 0;
+  const state: FakeGenesys = {
+    url: '',
+    options,
+    requests: [],
+    logins: 0,
+    revokeTokens: () => tokens.clear(),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+    res.end(text);
+  };
+  const errorBody = (status: number, code: string, message: string): Record<string, unknown> => ({
+    message: options.echoInErrors === undefined ? message : `${message} (${options.echoInErrors})`,
+    code,
+    status,
+    contextId: 'fake-context',
+    details: [],
+    errors: [],
+  });
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      state.requests.push({ method: req.method ?? 'GET', url: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      void handle(req, res, url, body);
+    });
+  });
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: string): Promise<void> => {
+    if (req.method === 'POST' && url.pathname === '/oauth/token') {
+      const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+      if (req.headers.authorization !== expected || !body.includes('grant_type=client_credentials')) {
+        send(res, 401, { error: 'invalid_client', description: options.echoInErrors ?? 'client not found' });
+        return;
+      }
+      state.logins += 1;
+      tokenCounter += 1;
+      const token = `fake-token-${tokenCounter}`;
+      tokens.add(token);
+      // A small delay widens the window for concurrent callers (single-flight test).
+      await new Promise((r) => setTimeout(r, 20));
+      send(res, 200, { access_token: token, token_type: 'bearer', expires_in: options.expiresIn ?? 3600 });
+      return;
+    }
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!tokens.has(token)) {
+      send(res, 401, errorBody(401, 'authentication.required', 'Authentication failed.'));
+      return;
+    }
+    if (options.forbidden === true) {
+      send(res, 403, errorBody(403, 'missing.any.permissions', 'Unable to perform the requested action. You must have at least one of the following permissions assigned: [integrations:action:view]'));
+      return;
+    }
+    const actions = options.actions ?? [];
+    if (req.method === 'GET' && url.pathname === '/api/v2/integrations/actions') {
+      const pageSize = Number(url.searchParams.get('pageSize') ?? '25');
+      const pageNumber = Number(url.searchParams.get('pageNumber') ?? '1');
+      const includeConfig = url.searchParams.get('includeConfig') === 'true';
+      const shape = (a: FakeAction): Record<string, unknown> => {
+        const obj = platformObject(a);
+        if (!includeConfig) delete obj['config'];
+        return obj;
+      };
+      if (options.runawayPaging === 'repeat') {
+        send(res, 200, { entities: actions.slice(0, pageSize).map(shape), pageSize, pageNumber, total: 1_000_000, pageCount: pageNumber + 1 });
+        return;
+      }
+      if (options.runawayPaging === 'endless') {
+        const entities = Array.from({ length: pageSize }, (_, i) => ({ id: `endless-${pageNumber}-${i}`, name: `Endless ${pageNumber}-${i}` }));
+        send(res, 200, { entities, pageSize, pageNumber, total: 1_000_000, pageCount: pageNumber + 1 });
+        return;
+      }
+      const start = (pageNumber - 1) * pageSize;
+      const pageCount = Math.max(1, Math.ceil(actions.length / pageSize));
+      send(res, 200, {
+        entities: actions.slice(start, start + pageSize).map(shape),
+        pageSize,
+        pageNumber,
+        total: actions.length,
+        pageCount,
+        ...(pageNumber < pageCount ? { nextUri: `/api/v2/integrations/actions?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` } : {}),
+      });
+      return;
+    }
+    const template = /^\/api\/v2\/integrations\/actions\/([^/]+)(\/draft)?\/templates\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && template !== null) {
+      const action = actions.find((a) => a.id === decodeURIComponent(template[1] ?? ''));
+      const text = action === undefined ? undefined : templatesOf(action)[decodeURIComponent(template[3] ?? '')];
+      if (action === undefined || text === undefined || (options.missingTemplates ?? []).includes(action.id)) {
+        send(res, 404, errorBody(404, 'not.found', 'The requested template was not found.'));
+        return;
+      }
+      send(res, 200, text);
+      return;
+    }
+    const test = /^\/api\/v2\/integrations\/actions\/([^/]+)(\/draft)?\/test$/.exec(url.pathname);
+    if (req.method === 'POST' && test !== null) {
+      if (rateLimited > 0) {
+        rateLimited -= 1;
+        const retryAfter = options.rateLimitTests?.retryAfter;
+        send(res, 429, errorBody(429, 'too.many.requests', 'Rate limit exceeded the maximum.'), retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+        return;
+      }
+      const actionId = decodeURIComponent(test[1] ?? '');
+      if (!actions.some((a) => a.id === actionId) || options.testHandler === undefined) {
+        send(res, 404, errorBody(404, 'not.found', `Action ${actionId} not found.`));
+        return;
+      }
+      let input: Record<string, unknown> = {};
+      try {
+        input = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
+      } catch {
+        send(res, 400, errorBody(400, 'bad.request', 'The request body is not JSON.'));
+        return;
+      }
+      const answer = options.testHandler({ actionId, draft: test[2] !== undefined, input });
+      if (answer.delayMs !== undefined) await new Promise((r) => setTimeout(r, answer.delayMs));
+      send(res, answer.status ?? 200, answer.body);
+      return;
+    }
+    send(res, 404, errorBody(404, 'not.found', `No route for ${req.method} ${url.pathname}.`));
+  };
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return state;
+}

@@ -1,0 +1,74 @@
+// Test helpers for the Genesys commands: captured CLI IO, temp dirs, sample actions.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/main';
+import type { FakeAction } from './fake-genesys';
+
+export const CLIENT_ID = 'cxpact-test-client';
+export const CLIENT_SECRET = 'S3cr3t-never-print-me-0123456789';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCommand(argv: string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: { ...env },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `cxpact-${prefix}-`));
+}
+
+export function envFor(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GENESYS_CLOUD_CLIENT_ID: CLIENT_ID,
+    GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET,
+    GENESYS_CLOUD_API_BASE_URL: url,
+    ...extra,
+  };
+}
+
+export function sampleAction(id: string, name: string, overrides: Partial<FakeAction['config']['request']> = {}): FakeAction {
+  return {
+    id,
+    name,
+    integrationId: 'int-1',
+    category: 'Web Services',
+    config: {
+      timeoutSeconds: 10,
+      request: {
+        requestUrlTemplate: 'https://crm.example.com/customers?phone=$esc.url(${input.phone})',
+        requestType: 'GET',
+        headers: { Authorization: 'Bearer ${credentials.token}' },
+        requestTemplate: '${input.rawRequest}',
+        ...overrides,
+      },
+      response: {
+        translationMap: { customerId: '$.id', tier: '$.tier' },
+        translationMapDefaults: { tier: '"basic"' },
+        successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}',
+      },
+    },
+    contract: {
+      input: { inputSchema: { type: 'object', required: ['phone'], properties: { phone: { type: 'string' } } } },
+      output: {
+        successSchema: { type: 'object', properties: { customerId: { type: 'string' }, tier: { type: 'string' } } },
+      },
+    },
+  };
+}
