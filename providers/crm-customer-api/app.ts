@@ -1,37 +1,64 @@
-// The example provider: a small CRM customer API (node:http, in-memory data) that the example Data Actions in
-// data-actions/crm-customer-api/ call. Provider states seed the data through POST /_pact/provider-states.
-// `renameCustomerId` starts the "breaking change" variant that returns customer_id instead of customerId.
+// The example provider: a small CRM customer API (node:http, in-memory data) that honours the contracts of the
+// example Data Actions in data-actions/crm-customer-api/ (lookup by phone, open tickets, create case, update
+// account). Provider states seed the data through POST /_pact/provider-states (see states.ts).
+// `renameCustomerId` starts the "breaking change" variant: the customer's identifier comes back as
+// `customer_id` instead of `id`, which the verifier must catch.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { applyProviderState, type ProviderStateRequest } from './states';
 
 export type AccountTier = 'Standard' | 'Premium' | 'VIP';
 
+export interface Ticket {
+  id: string;
+  status: 'open' | 'closed';
+  priority: 'low' | 'normal' | 'urgent';
+  subject: string;
+  openedAt: string;
+}
+
 export interface Customer {
-  customerId: string;
+  id: string;
   fullName: string;
   phone: string;
   email: string;
-  accountTier: AccountTier;
-  openTickets: number;
-  isBlacklisted: boolean;
+  tier: AccountTier;
+  /** Absent for records migrated from the old CRM (the Data Action defaults it to 0). */
+  openTickets?: number;
+  flags: { blacklisted: boolean; vipSince?: string };
+  createdAt: string;
+  tickets: Ticket[];
+}
+
+export interface Account {
+  id: string;
+  preferredLanguage: 'en-US' | 'es-US' | 'fr-CA';
+  callbackOptIn: boolean;
+  balance?: number;
 }
 
 export interface SupportCase {
-  caseId: string;
+  id: string;
+  caseNumber: number;
   customerId: string;
   subject: string;
-  description: string;
-  priority: 'Low' | 'Normal' | 'High';
-  status: 'Open';
+  priority: number;
+  channel: string;
+  status: 'New';
   createdAt: string;
+  owner: { queue: string };
 }
 
 /** The in-memory data behind the API; provider states reset and seed it. */
 export class CrmStore {
   readonly customers = new Map<string, Customer>();
+  readonly accounts = new Map<string, Account>();
   readonly cases = new Map<string, SupportCase>();
+  /** When true every API call answers 503 (provider state "the CRM is unavailable"). */
+  unavailable = false;
+  /** Response fields to leave out, as `$.a.b` paths (provider states "the backend response lacks $.a.b"). */
+  readonly omitted = new Set<string>();
+  private nextCaseNumber = 5001;
 
   constructor() {
     this.reset();
@@ -40,15 +67,20 @@ export class CrmStore {
   /** Back to the demo data set, so the API is useful when started by hand. */
   reset(): void {
     this.customers.clear();
+    this.accounts.clear();
     this.cases.clear();
-    this.upsert({ customerId: 'C-1001', fullName: 'Ada Lovelace', phone: '+15551234567', email: 'ada@example.com', accountTier: 'Premium', openTickets: 2, isBlacklisted: false });
-    this.upsert({ customerId: 'C-1002', fullName: 'Grace Hopper', phone: '+15557654321', email: 'grace@example.com', accountTier: 'VIP', openTickets: 0, isBlacklisted: false });
+    this.omitted.clear();
+    this.unavailable = false;
+    this.nextCaseNumber = 5001;
+    this.upsertCustomer(demoCustomer('CUST-1001', '+15551234567', 'Ada Lovelace', 'VIP'));
+    this.upsertCustomer(demoCustomer('CUST-1002', '+15557654321', 'Grace Hopper', 'Standard'));
+    this.accounts.set('ACC-2001', { id: 'ACC-2001', preferredLanguage: 'en-US', callbackOptIn: false, balance: 42.5 });
   }
 
-  upsert(c: Customer): Customer {
+  upsertCustomer(c: Customer): Customer {
     // One customer per phone number: seeding a phone replaces whoever had it.
-    for (const [id, other] of this.customers) if (other.phone === c.phone && id !== c.customerId) this.customers.delete(id);
-    this.customers.set(c.customerId, c);
+    for (const [id, other] of this.customers) if (normalisePhone(other.phone) === normalisePhone(c.phone) && id !== c.id) this.customers.delete(id);
+    this.customers.set(c.id, c);
     return c;
   }
 
@@ -57,6 +89,28 @@ export class CrmStore {
     for (const c of this.customers.values()) if (normalisePhone(c.phone) === wanted) return c;
     return undefined;
   }
+
+  takeCaseNumber(): number {
+    return this.nextCaseNumber++;
+  }
+}
+
+/** A customer record with sensible demo values. */
+export function demoCustomer(id: string, phone: string, fullName: string, tier: AccountTier): Customer {
+  return {
+    id,
+    fullName,
+    phone,
+    email: `${fullName.split(' ')[0]!.toLowerCase()}@example.com`,
+    tier,
+    openTickets: 2,
+    flags: tier === 'VIP' ? { blacklisted: false, vipSince: '2019-04-01' } : { blacklisted: false },
+    createdAt: '2018-01-15T10:00:00Z',
+    tickets: [
+      { id: 'T-1', status: 'open', priority: 'urgent', subject: 'Card blocked', openedAt: '2026-01-02' },
+      { id: 'T-2', status: 'closed', priority: 'low', subject: 'Address change', openedAt: '2025-12-01' },
+    ],
+  };
 }
 
 /** Digits only, keeping a leading +: `+1 (555) 123-4567` and `+15551234567` are the same number. */
@@ -66,7 +120,7 @@ export function normalisePhone(phone: string): string {
 }
 
 export interface CrmApiOptions {
-  /** The breaking-change variant: `customerId` is returned as `customer_id`. */
+  /** The breaking-change variant: the customer's `id` comes back as `customer_id`. */
   renameCustomerId?: boolean;
   /** When set, every API call needs `Authorization: Bearer <token>` (the verifier injects it from env). */
   token?: string;
@@ -83,8 +137,8 @@ export interface RunningCrmApi {
   close(): Promise<void>;
 }
 
-/** Path prefixes the API also answers under, so `/api/v1/customers` and `/customers` are the same resource. */
-const PREFIXES = ['/api/v1', '/v1', '/api'];
+/** The API lives under /api/v1 (as the Data Actions call it); the same routes also answer without the prefix. */
+const PREFIXES = ['/api/v1'];
 
 function stripPrefix(pathname: string): string {
   for (const p of PREFIXES) if (pathname === p || pathname.startsWith(`${p}/`)) return pathname.slice(p.length) || '/';
@@ -109,14 +163,27 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const TIERS: readonly AccountTier[] = ['Standard', 'Premium', 'VIP'];
+/** Removes `$.a.b` paths from a response body (only plain dotted paths; others are ignored). */
+function omit(body: Record<string, unknown>, paths: Iterable<string>): Record<string, unknown> {
+  for (const p of paths) {
+    const parts = p.replace(/^\$\.?/, '').split('.');
+    if (parts.some((s) => s === '' || /[[\]()*?@]/.test(s))) continue;
+    let node: unknown = body;
+    for (const key of parts.slice(0, -1)) node = isRecord(node) ? node[key] : undefined;
+    if (isRecord(node)) delete node[parts[parts.length - 1]!];
+  }
+  return body;
+}
+
+const LANGUAGES = ['en-US', 'es-US', 'fr-CA'] as const;
 
 /** The HTTP handler; exported so tests can mount it on their own server. */
 export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.RequestListener; store: CrmStore } {
   const store = options.store ?? new CrmStore();
-  const view = (c: Customer): Record<string, unknown> => {
-    const { customerId, ...rest } = c;
-    return options.renameCustomerId === true ? { customer_id: customerId, ...rest } : { customerId, ...rest };
+  const customerView = (c: Customer): Record<string, unknown> => {
+    const { id, tickets: _tickets, phone: _phone, ...rest } = c;
+    const customer = options.renameCustomerId === true ? { customer_id: id, ...rest } : { id, ...rest };
+    return omit({ customer: structuredClone(customer) }, store.omitted);
   };
   const handler: http.RequestListener = (req, res) => {
     void (async () => {
@@ -127,8 +194,7 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
       if (route === '/_pact/provider-states' && method === 'POST' && options.providerStates !== false) {
         const body = await readJson(req);
         if (!isRecord(body) || typeof body.state !== 'string') return send(res, 400, { error: 'expected {state, params, action}' });
-        const result = applyProviderState(store, body as unknown as ProviderStateRequest);
-        return send(res, 200, result);
+        return send(res, 200, applyProviderState(store, body as unknown as ProviderStateRequest));
       }
       if (route === '/' && method === 'GET') return send(res, 200, { service: 'crm-customer-api', status: 'ok' });
 
@@ -136,76 +202,86 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
         res.setHeader('WWW-Authenticate', 'Bearer');
         return send(res, 401, { error: 'unauthorized', message: 'A valid bearer token is required.' });
       }
+      if (store.unavailable) return send(res, 503, { error: 'service unavailable', message: 'Service Unavailable' });
 
-      // GET /customers?phone=...   (also /customers/search?phone=...)
-      if ((route === '/customers' || route === '/customers/search') && method === 'GET') {
-        const phone = url.searchParams.get('phone') ?? url.searchParams.get('phoneNumber');
-        if (phone === null || phone.trim() === '') return send(res, 400, { error: 'bad_request', message: 'query parameter phone is required' });
+      // GET /customers?phone=+15551234567
+      if (route === '/customers' && method === 'GET') {
+        const phone = url.searchParams.get('phone');
+        if (phone === null || phone.trim() === '') return send(res, 400, { error: 'query parameter phone is required' });
         const c = store.byPhone(phone);
-        if (c === undefined) return send(res, 404, { error: 'not_found', message: `No customer with phone ${phone}` });
-        return send(res, 200, view(c));
+        if (c === undefined) return send(res, 404, { error: 'customer not found' });
+        return send(res, 200, customerView(c));
       }
 
-      const customerMatch = /^\/customers\/([^/]+)$/.exec(route);
-      if (customerMatch !== null) {
-        const id = decodeURIComponent(customerMatch[1]!);
-        const c = store.customers.get(id);
-        if (method === 'GET') return c === undefined ? send(res, 404, { error: 'not_found', message: `No customer ${id}` }) : send(res, 200, view(c));
-        if (method === 'PATCH' || method === 'PUT') {
-          if (c === undefined) return send(res, 404, { error: 'not_found', message: `No customer ${id}` });
-          const body = await readJson(req);
-          if (!isRecord(body)) return send(res, 400, { error: 'bad_request', message: 'body must be a JSON object' });
-          const problems: string[] = [];
-          const next: Customer = { ...c };
-          if (body.accountTier !== undefined) {
-            if (TIERS.includes(body.accountTier as AccountTier)) next.accountTier = body.accountTier as AccountTier;
-            else problems.push(`accountTier must be one of ${TIERS.join(', ')}`);
-          }
-          for (const key of ['fullName', 'email', 'phone'] as const) {
-            if (body[key] !== undefined) {
-              if (typeof body[key] === 'string') next[key] = body[key] as string;
-              else problems.push(`${key} must be a string`);
-            }
-          }
-          if (body.isBlacklisted !== undefined) {
-            if (typeof body.isBlacklisted === 'boolean') next.isBlacklisted = body.isBlacklisted;
-            else problems.push('isBlacklisted must be a boolean');
-          }
-          if (problems.length > 0) return send(res, 400, { error: 'bad_request', message: problems.join('; ') });
-          store.upsert(next);
-          return send(res, 200, view(next));
-        }
+      // GET /customers/{id} and GET /customers/{id}/tickets
+      const customerMatch = /^\/customers\/([^/]+)(\/tickets)?$/.exec(route);
+      if (customerMatch !== null && method === 'GET') {
+        const c = store.customers.get(decodeURIComponent(customerMatch[1]!));
+        if (c === undefined) return send(res, 404, { error: 'customer not found' });
+        if (customerMatch[2] === undefined) return send(res, 200, customerView(c));
+        return send(res, 200, omit({ tickets: structuredClone(c.tickets) }, store.omitted));
       }
 
-      // POST /customers/{id}/cases  or  POST /cases {customerId}
-      const casesMatch = /^\/customers\/([^/]+)\/cases$/.exec(route);
-      if ((casesMatch !== null || route === '/cases') && method === 'POST') {
+      // POST /cases {customerId, subject, priority, channel}
+      if (route === '/cases' && method === 'POST') {
         const body = await readJson(req);
-        if (!isRecord(body)) return send(res, 400, { error: 'bad_request', message: 'body must be a JSON object' });
-        const id = casesMatch !== null ? decodeURIComponent(casesMatch[1]!) : String(body.customerId ?? body.customer_id ?? '');
-        const c = store.customers.get(id);
-        if (c === undefined) return send(res, 404, { error: 'not_found', message: `No customer ${id}` });
-        const subject = typeof body.subject === 'string' ? body.subject : '';
-        if (subject === '') return send(res, 400, { error: 'bad_request', message: 'subject is required' });
-        const priority = body.priority === 'Low' || body.priority === 'High' ? body.priority : 'Normal';
+        if (!isRecord(body)) return send(res, 400, { error: 'body must be a JSON object' });
+        const problems: string[] = [];
+        if (typeof body.customerId !== 'string' || body.customerId === '') problems.push('customerId is required');
+        if (typeof body.subject !== 'string' || body.subject === '') problems.push('subject is required');
+        if (typeof body.priority !== 'number' || !Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5) {
+          problems.push('priority must be an integer from 1 to 5');
+        }
+        if (problems.length > 0) return send(res, 400, { error: problems.join('; ') });
+        const c = store.customers.get(body.customerId as string);
+        if (c === undefined) return send(res, 404, { error: 'customer not found' });
+        const caseNumber = store.takeCaseNumber();
         const created: SupportCase = {
-          caseId: `CASE-${randomUUID().slice(0, 8).toUpperCase()}`,
-          customerId: c.customerId,
-          subject,
-          description: typeof body.description === 'string' ? body.description : '',
-          priority,
-          status: 'Open',
+          id: `CASE-${caseNumber}`,
+          caseNumber,
+          customerId: c.id,
+          subject: body.subject as string,
+          priority: body.priority as number,
+          channel: typeof body.channel === 'string' ? body.channel : 'unknown',
+          status: 'New',
           createdAt: new Date().toISOString(),
+          owner: { queue: (body.priority as number) <= 2 ? 'Tier 1' : 'Tier 2' },
         };
-        store.cases.set(created.caseId, created);
-        store.upsert({ ...c, openTickets: c.openTickets + 1 });
+        store.cases.set(created.id, created);
+        c.openTickets = (c.openTickets ?? 0) + 1;
         const { customerId, ...rest } = created;
-        return send(res, 201, options.renameCustomerId === true ? { ...rest, customer_id: customerId } : created);
+        const view = options.renameCustomerId === true ? { ...rest, customer_id: customerId } : created;
+        return send(res, 201, omit(structuredClone(view) as unknown as Record<string, unknown>, store.omitted));
       }
 
-      return send(res, 404, { error: 'not_found', message: `No route for ${method} ${url.pathname}` });
+      // PATCH /accounts/{id} {preferredLanguage, callbackOptIn}
+      const accountMatch = /^\/accounts\/([^/]+)$/.exec(route);
+      if (accountMatch !== null && (method === 'PATCH' || method === 'GET')) {
+        const account = store.accounts.get(decodeURIComponent(accountMatch[1]!));
+        if (account === undefined) return send(res, 404, { error: 'account not found' });
+        if (method === 'PATCH') {
+          const body = await readJson(req);
+          if (!isRecord(body)) return send(res, 400, { error: 'body must be a JSON object' });
+          const problems: string[] = [];
+          if (body.preferredLanguage !== undefined) {
+            if (LANGUAGES.includes(body.preferredLanguage as Account['preferredLanguage'])) account.preferredLanguage = body.preferredLanguage as Account['preferredLanguage'];
+            else problems.push(`preferredLanguage must be one of ${LANGUAGES.join(', ')}`);
+          }
+          if (body.callbackOptIn !== undefined) {
+            if (typeof body.callbackOptIn === 'boolean') account.callbackOptIn = body.callbackOptIn;
+            else problems.push('callbackOptIn must be a boolean');
+          }
+          if (problems.length > 0) return send(res, 400, { error: problems.join('; ') });
+        }
+        return send(res, 200, omit({ account: structuredClone(account) }, store.omitted));
+      }
+
+      return send(res, 404, { error: `no route for ${method} ${url.pathname}` });
     })().catch((error: unknown) => {
-      if (!res.headersSent) send(res, error instanceof SyntaxError ? 400 : 500, { error: error instanceof SyntaxError ? 'bad_request' : 'internal', message: String(error) });
+      if (!res.headersSent) {
+        const bad = error instanceof SyntaxError;
+        send(res, bad ? 400 : 500, { error: bad ? 'malformed JSON body' : 'internal error', message: String(error) });
+      }
     });
   };
   return { handler, store };

@@ -1,7 +1,14 @@
-// Provider states of the CRM example: each state the consumer contracts name seeds the in-memory store.
-// States are recognised by their wording plus params, so new Data Action cases need no code change when they
-// follow the patterns below ("a customer with phone X exists", "no customer with phone X", ...).
-import type { AccountTier, CrmStore, Customer } from './app';
+// Provider states of the CRM example. Each state the consumer contracts name resets the store and seeds it.
+// States are recognised by their wording and params, so a new Data Action case that follows the same wording
+// needs no code change:
+//   "a customer with phone +15551234567 exists" {phone, customerId, tier}
+//   "a customer with phone ... exists without a ticket count"
+//   "a customer with id CUST-1001 exists" / "... has open and closed tickets" {customerId}
+//   "no customer with phone +15550000000 exists" {phone}
+//   "the CRM is unavailable", "<Action>: the backend is unavailable"
+//   "<Action>: the backend returns a valid response" {accountId, ...}   (derived cases)
+//   "<Action>: the backend response lacks $.account.balance"           (derived absent-field cases)
+import { demoCustomer, type AccountTier, type CrmStore } from './app';
 
 export interface ProviderStateRequest {
   state: string;
@@ -11,75 +18,100 @@ export interface ProviderStateRequest {
 
 export interface ProviderStateResult {
   state: string;
-  applied: string;
+  applied: string[];
   /** Values the verifier may inject into requests (provider-state-injected values). */
   customerId?: string;
   phone?: string;
+  accountId?: string;
 }
 
-const PHONE_RE = /\+?\d[\d\s().-]{5,}\d/;
-const ID_RE = /\b(?:id|customerId|customer id)\s+([A-Za-z0-9][A-Za-z0-9_-]*)/i;
+const PHONE_RE = /\+\d{7,15}/;
+const CUSTOMER_ID_RE = /\bcustomer with id\s+([A-Za-z0-9][A-Za-z0-9_-]*)/i;
+const LACKS_RE = /lacks\s+(\$[\w.[\]]+)/i;
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-function tierFrom(text: string, param: unknown): AccountTier | undefined {
-  const p = str(param);
-  if (p === 'Standard' || p === 'Premium' || p === 'VIP') return p;
+function tierFrom(text: string, ...params: unknown[]): AccountTier | undefined {
+  for (const p of params) if (p === 'Standard' || p === 'Premium' || p === 'VIP') return p;
   if (/\bVIP\b/.test(text)) return 'VIP';
   if (/\bpremium\b/i.test(text)) return 'Premium';
   if (/\bstandard\b/i.test(text)) return 'Standard';
   return undefined;
 }
 
-/** Applies one provider state to the store. Unknown wording resets to the demo data (and says so). */
+/** Applies one provider state to the store (teardown restores the demo data). */
 export function applyProviderState(store: CrmStore, req: ProviderStateRequest): ProviderStateResult {
   const text = req.state;
   const params = req.params ?? {};
-  if (req.action === 'teardown') {
-    store.reset();
-    return { state: text, applied: 'teardown: demo data restored' };
-  }
   store.reset();
-  const phone = str(params.phone) ?? str(params.phoneNumber) ?? PHONE_RE.exec(text)?.[0]?.replace(/[\s().-]/g, '');
-  const idFromText = ID_RE.exec(text)?.[1];
-  const customerId = str(params.customerId) ?? str(params.id) ?? idFromText;
+  if (req.action === 'teardown') return { state: text, applied: ['demo data restored'] };
+  const applied: string[] = [];
+  const result: ProviderStateResult = { state: text, applied };
+
+  // Scenario: the backend is down; every call answers 503.
+  if (/\b(unavailable|down|outage)\b/i.test(text)) {
+    store.unavailable = true;
+    applied.push('CRM unavailable (503)');
+    return result;
+  }
+  // Scenario: a derived absent-field case; leave that field out of responses.
+  const lacks = LACKS_RE.exec(text);
+  if (lacks !== null) {
+    store.omitted.add(lacks[1]!);
+    applied.push(`omitting ${lacks[1]}`);
+  }
+
+  const phone = str(params.phone) ?? str(params.phoneNumber) ?? PHONE_RE.exec(text)?.[0];
+  const customerId = str(params.customerId) ?? CUSTOMER_ID_RE.exec(text)?.[1];
 
   // Scenario: the contract expects "not found" for this customer.
-  if (/\b(no|unknown|not exist|does not exist|doesn't exist|not found|without)\b/i.test(text) && /customer/i.test(text)) {
+  if (/\b(no|unknown)\s+customer\b|customer\b.*\b(does not|doesn't|not)\s+exist/i.test(text)) {
     for (const [id, c] of store.customers) {
       if ((phone !== undefined && c.phone === phone) || (customerId !== undefined && id === customerId)) store.customers.delete(id);
     }
-    if (phone === undefined && customerId === undefined) store.customers.clear();
-    return { state: text, applied: 'customer removed', ...(phone === undefined ? {} : { phone }) };
+    applied.push(`no customer ${phone ?? customerId ?? ''}`.trim());
+    return { ...result, ...(phone === undefined ? {} : { phone }) };
   }
 
-  // Scenario: a customer exists (optionally blacklisted, with a tier, with open tickets).
-  if (/customer/i.test(text)) {
+  // Scenario: a customer exists (by phone or id), with a tier, tickets, blacklisting as the wording says.
+  if (customerId !== undefined || phone !== undefined || /\bcustomer\b/i.test(text)) {
     const existing = (customerId !== undefined ? store.customers.get(customerId) : undefined) ?? (phone !== undefined ? store.byPhone(phone) : undefined);
-    const base: Customer = existing ?? {
-      customerId: customerId ?? `C-${2000 + store.customers.size}`,
-      fullName: 'Ada Lovelace',
-      phone: phone ?? '+15551234567',
-      email: 'ada@example.com',
-      accountTier: 'Standard',
-      openTickets: 0,
-      isBlacklisted: false,
-    };
-    const openTickets = typeof params.openTickets === 'number' ? params.openTickets : /open tickets?/i.test(text) && base.openTickets === 0 ? 2 : base.openTickets;
-    const c: Customer = {
-      ...base,
-      ...(customerId === undefined ? {} : { customerId }),
+    const id = customerId ?? existing?.id ?? 'CUST-1001';
+    const base = existing ?? demoCustomer(id, phone ?? '+15551234567', str(params.fullName) ?? 'Ada Lovelace', 'Standard');
+    const c = {
+      ...structuredClone(base),
+      id,
       ...(phone === undefined ? {} : { phone }),
       ...(str(params.fullName) === undefined ? {} : { fullName: str(params.fullName)! }),
-      ...(str(params.email) === undefined ? {} : { email: str(params.email)! }),
-      accountTier: tierFrom(text, params.accountTier) ?? base.accountTier,
-      openTickets,
-      isBlacklisted: typeof params.isBlacklisted === 'boolean' ? params.isBlacklisted : /blacklist|blocked|banned/i.test(text) && !/not blacklist/i.test(text) ? true : base.isBlacklisted,
+      tier: tierFrom(text, params.tier, params.accountTier) ?? base.tier,
     };
-    store.upsert(c);
-    return { state: text, applied: `customer ${c.customerId} seeded`, customerId: c.customerId, phone: c.phone };
+    if (typeof params.openTickets === 'number') c.openTickets = params.openTickets;
+    if (/without (a |an )?(open )?ticket count/i.test(text)) delete c.openTickets;
+    if (typeof params.isBlacklisted === 'boolean' || typeof params.blacklisted === 'boolean') {
+      c.flags = { ...c.flags, blacklisted: (params.isBlacklisted ?? params.blacklisted) as boolean };
+    } else if (/\b(blacklisted|blocked|banned)\b/i.test(text) && !/\bnot (blacklisted|blocked|banned)\b/i.test(text)) {
+      c.flags = { ...c.flags, blacklisted: true };
+    }
+    if (/\bno (open )?tickets\b/i.test(text)) {
+      c.tickets = [];
+      c.openTickets = 0;
+    }
+    store.upsertCustomer(c);
+    applied.push(`customer ${c.id} (${c.phone}) seeded`);
+    result.customerId = c.id;
+    result.phone = c.phone;
   }
-  return { state: text, applied: 'unknown state: demo data only' };
+
+  // Scenario: an account exists (update-account and its derived cases pass accountId as a param).
+  const accountId = str(params.accountId);
+  if (accountId !== undefined || /\baccount\b/i.test(text)) {
+    const id = accountId ?? 'ACC-2001';
+    store.accounts.set(id, { id, preferredLanguage: 'en-US', callbackOptIn: false, balance: 42.5 });
+    applied.push(`account ${id} seeded`);
+    result.accountId = id;
+  }
+  if (applied.length === 0) applied.push('unrecognised state: demo data only');
+  return result;
 }

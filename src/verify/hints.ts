@@ -98,10 +98,16 @@ export function editDistance(a: string, b: string): number {
  * (1 for short keys, 2 from 6 characters on) so `customerId`/`custmerId` match but `id`/`ok` do not.
  * @example findSimilarKey('customerId', ['customer_id', 'fullName']) // 'customer_id'
  */
-export function findSimilarKey(missing: string, candidates: readonly string[]): string | undefined {
+export function findSimilarKey(missing: string, candidates: readonly string[], parentKey?: string): string | undefined {
   const target = normaliseKey(missing);
   const exact = candidates.find((c) => c !== missing && normaliseKey(c) === target);
   if (exact !== undefined) return exact;
+  // `customer.id` renamed to `customer.customer_id`: the key now repeats its parent's name.
+  if (parentKey !== undefined && parentKey !== '') {
+    const parent = normaliseKey(parentKey).replace(/s$/, '');
+    const prefixed = candidates.find((c) => c !== missing && normaliseKey(c) === parent + target);
+    if (prefixed !== undefined) return prefixed;
+  }
   const budget = target.length >= 6 ? 2 : target.length >= 3 ? 1 : 0;
   let best: { key: string; distance: number } | undefined;
   for (const c of candidates) {
@@ -129,6 +135,12 @@ function fieldPrefix(path: string): string {
   return p === '' ? '' : `${p}.`;
 }
 
+/** The last named segment of a JSON path: `$.customer` -> `customer`, `$.items[0]` -> `items`, `$` -> undefined. */
+function parentKeyOf(path: string): string | undefined {
+  const segs = path.replace(/\[\d+\]/g, '').split('.').filter((s) => s !== '' && s !== '$');
+  return segs[segs.length - 1];
+}
+
 const MISSING_KEYS = /missing the following keys?: (.+)$/i;
 
 /** Converts one raw mismatch into one or more readable ones; a missing-keys mismatch gets a line per key. */
@@ -147,7 +159,7 @@ export function explainMismatch(raw: RawMismatch): ReadableMismatch[] {
     const extra = actualKeys.filter((k) => expectedKeys === undefined || !expectedKeys.includes(k));
     return missing.map((key) => {
       const full = `${fieldPrefix(path)}${key}`;
-      const similar = findSimilarKey(key, extra.length > 0 ? extra : actualKeys);
+      const similar = findSimilarKey(key, extra.length > 0 ? extra : actualKeys, parentKeyOf(path));
       if (similar !== undefined) {
         return {
           attribute,

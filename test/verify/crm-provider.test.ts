@@ -21,22 +21,22 @@ describe('cxpact verify against the example CRM provider', () => {
     const junit = path.join(tmp, 'ok.xml');
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
     expect(run.stderr).not.toContain('✗');
-    expect(run.stdout).toContain('4 of 4 interaction(s) passed.');
+    expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
     expect(run.code).toBe(0);
     const xml = fs.readFileSync(junit, 'utf8');
-    expect(xml).toContain('tests="4" failures="0"');
+    expect(xml).toContain('tests="7" failures="0"');
   });
 
-  it('fails the variant that renames customerId, naming the missing field and the renamed one', async () => {
+  it('fails the variant that renames the customer id to customer_id, naming the missing field and the renamed one', async () => {
     api = await startCrmApi({ renameCustomerId: true });
     const junit = path.join(tmp, 'renamed.xml');
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('expected field customerId is missing; the provider returned customer_id (renamed?)');
-    expect(run.stderr).toContain('✗ genesys-data-actions -> crm-customer-api: "Lookup Customer By Phone: a known caller"');
-    // The not-found interaction has no body, so it still passes: only the three affected interactions fail.
-    expect(run.stderr).toContain('1 of 4 interaction(s) passed, 3 failed');
-    expect(fs.readFileSync(junit, 'utf8')).toContain('failures="3"');
+    expect(run.stderr).toContain('body $.customer: expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    expect(run.stderr).toContain('✗ genesys-data-actions -> crm-customer-api: "CRM - Lookup Customer By Phone: a lookup of a known VIP caller"');
+    // Only the two lookups read the customer's id: tickets, cases, accounts and the 404 still pass.
+    expect(run.stderr).toContain('5 of 7 interaction(s) passed, 2 failed');
+    expect(fs.readFileSync(junit, 'utf8')).toContain('failures="2"');
   });
 
   it('injects credentials from env per request (401 without them, pass with them) and never prints the secret', async () => {

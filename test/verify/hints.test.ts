@@ -88,3 +88,19 @@ describe('summariseVerification + formatting', () => {
     expect((xml.match(/<failure /g) ?? []).length).toBe(1);
   });
 });
+
+describe('renames that repeat the parent name', () => {
+  it('points customer.id at customer.customer_id', () => {
+    expect(findSimilarKey('id', ['customer_id', 'fullName'], 'customer')).toBe('customer_id');
+    expect(findSimilarKey('id', ['customer_id'], 'customers')).toBe('customer_id');
+    expect(findSimilarKey('id', ['customer_id'])).toBeUndefined();
+    const [m] = explainMismatch({
+      type: 'BodyMismatch',
+      path: '$.customer',
+      mismatch: 'Actual map is missing the following keys: id',
+      expected: '["flags","fullName","id","tier"]',
+      actual: '["createdAt","customer_id","email","flags","fullName","tier"]',
+    });
+    expect(m!.message).toBe('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+  });
+});
