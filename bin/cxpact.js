@@ -1,9 +1,31 @@
 #!/usr/bin/env node
-// Entry point of the `cxpact` command when installed as a package: runs the TypeScript CLI through tsx.
+// Entry point of the `cxpact` command when installed as a package. cxpact runs on Node 24 (pact-js 17 and
+// node:sqlite need it): when the Node that started this shim is older, re-run under the Node 24 binary that the
+// `node` npm package (a dependency of cxpact) installed. The TypeScript CLI runs through tsx.
 'use strict';
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+
+function node24() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 24) return process.execPath;
+  try {
+    return path.join(path.dirname(require.resolve('node/package.json')), 'bin', 'node');
+  } catch {
+    process.stderr.write(
+      `[cxpact] cxpact needs Node >= 24 but runs on ${process.version}, and the "node" package is not installed.\n` +
+        '  fix: run `npm install` in the project that depends on cxpact (it brings Node 24), or install Node 24.\n',
+    );
+    process.exit(1);
+  }
+}
+
 const tsxCli = require.resolve('tsx/cli');
 const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
-const result = spawnSync(process.execPath, [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exitCode = result.status === null ? 1 : result.status;
+const result = spawnSync(node24(), [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+if (result.error) {
+  process.stderr.write(`[cxpact] could not start the CLI: ${result.error.message}\n`);
+  process.exitCode = 1;
+} else {
+  process.exitCode = result.status === null ? 1 : result.status;
+}
