@@ -1,0 +1,250 @@
+// SQLite for the broker: node:sqlite (no native addon), WAL, numbered schema migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+
+export type Row = Record<string, unknown>;
+
+/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append only. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE pacticipants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT,
+    main_branch TEXT,
+    repository_url TEXT,
+    repository_name TEXT,
+    repository_namespace TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE labels (
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (pacticipant_id, name)
+  );
+  CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    build_url TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (pacticipant_id, number)
+  );
+  CREATE INDEX versions_pacticipant_order ON versions (pacticipant_id, id);
+  CREATE TABLE branches (
+    id INTEGER PRIMARY KEY,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (pacticipant_id, name)
+  );
+  CREATE TABLE branch_versions (
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (branch_id, version_id)
+  );
+  CREATE INDEX branch_versions_version ON branch_versions (version_id);
+  CREATE TABLE tags (
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+  );
+  CREATE INDEX tags_head ON tags (pacticipant_id, name, version_id);
+  CREATE TABLE pact_versions (
+    id INTEGER PRIMARY KEY,
+    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    sha TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (consumer_id, provider_id, sha)
+  );
+  CREATE TABLE pact_publications (
+    id INTEGER PRIMARY KEY,
+    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    consumer_version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    UNIQUE (consumer_version_id, provider_id)
+  );
+  CREATE INDEX pact_publications_integration ON pact_publications (provider_id, consumer_id, consumer_version_id);
+  CREATE INDEX pact_publications_pact_version ON pact_publications (pact_version_id);
+  CREATE INDEX pact_publications_provider_created ON pact_publications (provider_id, created_at);
+  CREATE TABLE verifications (
+    id INTEGER PRIMARY KEY,
+    pact_version_id INTEGER NOT NULL REFERENCES pact_versions(id) ON DELETE CASCADE,
+    provider_version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    success INTEGER NOT NULL,
+    build_url TEXT,
+    test_results TEXT,
+    verified_by TEXT,
+    wip INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER,
+    consumer_version_numbers TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX verifications_pair ON verifications (pact_version_id, provider_version_id, id);
+  CREATE INDEX verifications_provider_version ON verifications (provider_version_id);
+  CREATE INDEX verifications_success ON verifications (pact_version_id, success, wip, provider_version_id);
+  CREATE TABLE environments (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    production INTEGER NOT NULL,
+    contacts TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE deployed_versions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    environment_id INTEGER NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    application_instance TEXT,
+    created_at TEXT NOT NULL,
+    undeployed_at TEXT
+  );
+  CREATE INDEX deployed_versions_current ON deployed_versions (environment_id, pacticipant_id, undeployed_at);
+  CREATE INDEX deployed_versions_version ON deployed_versions (version_id);
+  CREATE TABLE released_versions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    environment_id INTEGER NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    support_ended_at TEXT,
+    UNIQUE (version_id, environment_id)
+  );
+  CREATE INDEX released_versions_current ON released_versions (environment_id, pacticipant_id, support_ended_at);
+  CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    description TEXT,
+    consumer TEXT,
+    provider TEXT,
+    events TEXT NOT NULL,
+    request TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE triggered_webhooks (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    webhook_uuid TEXT NOT NULL,
+    event_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    context TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX triggered_webhooks_webhook ON triggered_webhooks (webhook_uuid, id);
+  CREATE TABLE webhook_executions (
+    id INTEGER PRIMARY KEY,
+    triggered_webhook_id INTEGER NOT NULL REFERENCES triggered_webhooks(id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    success INTEGER NOT NULL,
+    logs TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
+];
+
+export class Db {
+  readonly sql: DatabaseSync;
+  private readonly cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  private depth = 0;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.sql = new DatabaseSync(file);
+    this.sql.exec('PRAGMA journal_mode = WAL');
+    this.sql.exec('PRAGMA synchronous = NORMAL');
+    this.sql.exec('PRAGMA foreign_keys = ON');
+    this.sql.exec('PRAGMA busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = Number((this.sql.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
+    for (let i = current; i < MIGRATIONS.length; i++) {
+      this.sql.exec('BEGIN IMMEDIATE');
+      try {
+        this.sql.exec(MIGRATIONS[i]!);
+        this.sql.exec(`PRAGMA user_version = ${i + 1}`);
+        this.sql.exec('COMMIT');
+      } catch (error) {
+        this.sql.exec('ROLLBACK');
+        throw error;
+      }
+    }
+  }
+
+  private stmt(query: string): ReturnType<DatabaseSync['prepare']> {
+    let s = this.cache.get(query);
+    if (s === undefined) {
+      s = this.sql.prepare(query);
+      this.cache.set(query, s);
+    }
+    return s;
+  }
+
+  get<T = Row>(query: string, ...params: SQLInputValue[]): T | undefined {
+    return this.stmt(query).get(...params) as T | undefined;
+  }
+
+  all<T = Row>(query: string, ...params: SQLInputValue[]): T[] {
+    return this.stmt(query).all(...params) as T[];
+  }
+
+  run(query: string, ...params: SQLInputValue[]): { changes: number; lastInsertRowid: number } {
+    const r = this.stmt(query).run(...params);
+    return { changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.sql.exec('BEGIN IMMEDIATE');
+    this.depth++;
+    try {
+      const result = fn();
+      this.sql.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        this.sql.exec('ROLLBACK');
+      } catch {
+        /* already rolled back */
+      }
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  close(): void {
+    this.cache.clear();
+    try {
+      this.sql.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* best effort */
+    }
+    this.sql.close();
+  }
+}

@@ -1,0 +1,446 @@
+// The matrix and can-i-deploy: resolve selectors to versions, build (consumer version x provider version) rows
+// joined on pact *content*, infer the other side from the options, and decide deployable true/false/null.
+import { badRequest, Links } from './http';
+import type { Environment, PactPublication, Pacticipant, Store, Verification, Version } from './store';
+
+export interface MatrixSelector {
+  pacticipant?: string;
+  version?: string;
+  latest?: string;
+  tag?: string;
+  branch?: string;
+  mainBranch?: string;
+  environment?: string;
+}
+
+/** Parses Rack-style `name[][key]=v` params in order: a repeated key starts a new hash. */
+export function parseRackArray(query: URLSearchParams, name: string): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  const re = new RegExp(`^${name}\\[\\]\\[(\\w+)\\]$`);
+  for (const [key, value] of query) {
+    const m = re.exec(key);
+    if (m === null) continue;
+    const field = m[1]!;
+    const last = out[out.length - 1];
+    if (last === undefined || field in last) out.push({ [field]: value });
+    else last[field] = value;
+  }
+  return out;
+}
+
+const truthy = (v: string | undefined): boolean => v === 'true' || v === '1';
+
+interface Resolved {
+  pacticipant: Pacticipant;
+  versions: Version[];
+  /** Human description of the selected version(s). */
+  describe: (v: Version | undefined) => string;
+  /** Set when the selector names something that does not exist (=> deployable false). */
+  missing?: string;
+  specified: boolean;
+}
+
+interface Row {
+  consumer: Pacticipant;
+  consumerVersion: Version;
+  provider: Pacticipant;
+  /** The provider version shown: null when it has not verified this pact content. */
+  providerVersion: Version | null;
+  /** The provider version this row was evaluated against (for latestby ranking). */
+  target: Version | null;
+  publication: PactPublication;
+  verification: Verification | null;
+  ignored: boolean;
+  desc: { c: string; p: string };
+}
+
+interface MissingIntegration {
+  consumerDesc: string;
+  providerDesc: string;
+  consumerName: string;
+  providerName: string;
+  ignored: boolean;
+}
+
+export interface MatrixOptions {
+  latestby?: string;
+  latest: boolean;
+  tag?: string;
+  environment?: string;
+  mainBranch: boolean;
+  limit: number;
+}
+
+export class Matrix {
+  private readonly envCache = new Map<string, Environment | undefined>();
+  constructor(
+    private readonly store: Store,
+    private readonly links: Links,
+  ) {}
+
+  private env(name: string): Environment | undefined {
+    if (!this.envCache.has(name)) this.envCache.set(name, this.store.environmentByName(name));
+    return this.envCache.get(name);
+  }
+
+  /** Versions of `p` currently deployed or supported in the environment (newest first, unique). */
+  private versionsInEnvironment(p: Pacticipant, env: Environment): Version[] {
+    const ids = new Set<number>();
+    for (const d of this.store.currentlyDeployed(env.id, p.id)) ids.add(d.versionId);
+    for (const r of this.store.currentlySupported(env.id, p.id)) ids.add(r.versionId);
+    return [...ids].sort((a, b) => b - a).map((id) => this.store.versionById(id));
+  }
+
+  private resolveSpecified(sel: Record<string, string>): Resolved {
+    const name = sel.pacticipant!;
+    const p = this.store.pacticipant(name)!;
+    const latest = truthy(sel.latest);
+    if (sel.version !== undefined) {
+      const v = this.store.version(p.id, sel.version);
+      return {
+        pacticipant: p,
+        versions: v === undefined ? [] : [v],
+        describe: () => `version ${sel.version} of ${name}`,
+        missing: v === undefined ? `No pacts or verifications have been published for version ${sel.version} of ${name}` : undefined,
+        specified: true,
+      };
+    }
+    if (sel.tag !== undefined) {
+      const vs = latest ? [this.store.latestVersionWithTag(p.id, sel.tag)].filter((v): v is Version => v !== undefined) : this.store.versionsWithTag(p.id, sel.tag);
+      return {
+        pacticipant: p,
+        versions: vs,
+        describe: (v) => (latest ? `the latest version of ${name} with tag ${sel.tag} (${v?.number ?? 'none'})` : `version ${v?.number ?? '?'} of ${name} with tag ${sel.tag}`),
+        missing: vs.length === 0 ? `No version with tag ${sel.tag} exists for ${name}` : undefined,
+        specified: true,
+      };
+    }
+    if (sel.branch !== undefined || truthy(sel.mainBranch)) {
+      const branch = sel.branch ?? p.mainBranch ?? undefined;
+      // `--branch B` selects the branch head (the Rust CLI omits `latest`; "the latest on B" is what users mean).
+      const head = branch === undefined ? undefined : this.store.branchHead(p.id, branch);
+      const label = sel.branch !== undefined ? `from branch ${branch}` : 'from the main branch';
+      return {
+        pacticipant: p,
+        versions: head === undefined ? [] : [head],
+        describe: (v) => `the latest version of ${name} ${label} (${v?.number ?? 'none'})`,
+        missing: head === undefined ? (branch === undefined ? `${name} has no main branch configured` : `No version of ${name} from branch ${branch} exists`) : undefined,
+        specified: true,
+      };
+    }
+    if (sel.environment !== undefined) {
+      const env = this.env(sel.environment)!;
+      const vs = this.versionsInEnvironment(p, env);
+      return {
+        pacticipant: p,
+        versions: vs,
+        describe: (v) => `the version of ${name} currently in ${env.name} (${v?.number ?? 'none'})`,
+        missing: vs.length === 0 ? `No version of ${name} is currently recorded as deployed or released in environment ${env.name}` : undefined,
+        specified: true,
+      };
+    }
+    if (latest) {
+      const v = this.store.latestVersion(p.id);
+      return {
+        pacticipant: p,
+        versions: v === undefined ? [] : [v],
+        describe: (x) => `the latest version of ${name} (${x?.number ?? 'none'})`,
+        missing: v === undefined ? `No versions of ${name} exist` : undefined,
+        specified: true,
+      };
+    }
+    return { pacticipant: p, versions: this.store.versions(p.id, 100), describe: (v) => `version ${v?.number ?? '?'} of ${name}`, specified: true };
+  }
+
+  /** The versions of another pacticipant implied by the options (environment / tag / main branch / latest). */
+  private resolveInferred(p: Pacticipant, opts: MatrixOptions): Resolved {
+    const name = p.name;
+    if (opts.environment !== undefined) {
+      const env = this.env(opts.environment)!;
+      const vs = this.versionsInEnvironment(p, env);
+      return {
+        pacticipant: p,
+        versions: vs,
+        describe: (v) =>
+          v === undefined
+            ? `a version of ${name} currently in ${env.name} (no version is currently recorded as deployed/released in this environment)`
+            : `the version of ${name} currently in ${env.name} (${v.number})`,
+        specified: false,
+      };
+    }
+    if (opts.tag !== undefined) {
+      const v = this.store.latestVersionWithTag(p.id, opts.tag);
+      return {
+        pacticipant: p,
+        versions: v === undefined ? [] : [v],
+        describe: (x) => (x === undefined ? `the latest version of ${name} with tag ${opts.tag} (no such version exists)` : `the latest version of ${name} with tag ${opts.tag} (${x.number})`),
+        specified: false,
+      };
+    }
+    if (opts.mainBranch) {
+      const v = p.mainBranch === null ? undefined : this.store.branchHead(p.id, p.mainBranch);
+      return {
+        pacticipant: p,
+        versions: v === undefined ? [] : [v],
+        describe: (x) => (x === undefined ? `the latest version of ${name} from the main branch (no such version exists)` : `the latest version of ${name} from the main branch (${x.number})`),
+        specified: false,
+      };
+    }
+    const v = this.store.latestVersion(p.id);
+    return {
+      pacticipant: p,
+      versions: v === undefined ? [] : [v],
+      describe: (x) => `the latest version of ${name} (${x?.number ?? 'none'})`,
+      specified: false,
+    };
+  }
+
+  /** Computes the matrix response body for a query string. Throws 400 for invalid selectors. */
+  query(query: URLSearchParams): Record<string, unknown> {
+    const selectors = parseRackArray(query, 'q');
+    const ignores = parseRackArray(query, 'ignore');
+    const opts: MatrixOptions = {
+      latestby: query.get('latestby') ?? undefined,
+      latest: truthy(query.get('latest') ?? undefined),
+      tag: query.get('tag') ?? undefined,
+      environment: query.get('environment') ?? undefined,
+      mainBranch: truthy(query.get('mainBranch') ?? undefined),
+      limit: query.get('limit') === null ? 100 : Number(query.get('limit')),
+    };
+    return this.compute(selectors, ignores, opts);
+  }
+
+  compute(selectors: Record<string, string>[], ignores: Record<string, string>[], opts: MatrixOptions): Record<string, unknown> {
+    const errors: string[] = [];
+    if (selectors.length === 0) errors.push('Please provide 1 or more version selectors.');
+    for (const s of selectors) {
+      if (s.pacticipant === undefined || s.pacticipant.trim() === '') {
+        errors.push('Please specify the pacticipant name');
+        continue;
+      }
+      if (this.store.pacticipant(s.pacticipant) === undefined) errors.push(`Pacticipant ${s.pacticipant} not found`);
+      if (s.version !== undefined && truthy(s.latest)) errors.push(`A version number and latest flag cannot both be specified for ${s.pacticipant}`);
+      if (s.environment !== undefined && this.env(s.environment) === undefined) errors.push(`Environment with name '${s.environment}' does not exist`);
+    }
+    const targetCount = [opts.tag, opts.environment, opts.mainBranch ? 'x' : undefined].filter((x) => x !== undefined).length;
+    if (targetCount > 1) errors.push('Please specify only one of tag, environment or mainBranch');
+    if (opts.environment !== undefined && this.env(opts.environment) === undefined) errors.push(`Environment with name '${opts.environment}' does not exist`);
+    if (!Number.isFinite(opts.limit) || opts.limit < 1) errors.push('The limit must be a number greater than 0');
+    if (errors.length > 0) throw badRequest(errors);
+
+    const warnings: string[] = [];
+    const resolved = selectors.map((s) => this.resolveSpecified(s));
+    const inference = opts.environment !== undefined || opts.tag !== undefined || opts.mainBranch || opts.latest;
+    const browse = !inference && resolved.length === 1;
+
+    // Ignore rules.
+    const ignoreRules: { name: string; version?: string }[] = [];
+    for (const ig of ignores) {
+      if (ig.pacticipant === undefined) continue;
+      const p = this.store.pacticipant(ig.pacticipant);
+      if (p === undefined) {
+        warnings.push(`WARN: Cannot ignore ${ig.pacticipant}, as it does not exist in the Pact Broker`);
+        continue;
+      }
+      if (ig.version !== undefined && this.store.version(p.id, ig.version) === undefined) {
+        warnings.push(`WARN: Cannot ignore version ${ig.version} of ${ig.pacticipant}, as it does not exist in the Pact Broker`);
+      }
+      ignoreRules.push({ name: ig.pacticipant, version: ig.version });
+    }
+    const isIgnored = (p: Pacticipant, v: Version | null): boolean =>
+      ignoreRules.some((r) => r.name === p.name && (r.version === undefined || (v !== null && v.number === r.version)));
+
+    const rows: Row[] = [];
+    const missing: MissingIntegration[] = [];
+    const specifiedByName = new Map(resolved.map((r) => [r.pacticipant.name, r]));
+
+    const pushRow = (consumer: Pacticipant, cv: Version, provider: Pacticipant, target: Version | null, pub: PactPublication, ver: Verification | null, desc: { c: string; p: string }): void => {
+      rows.push({
+        consumer,
+        consumerVersion: cv,
+        provider,
+        providerVersion: ver === null ? null : target,
+        target,
+        publication: pub,
+        verification: ver,
+        ignored: isIgnored(consumer, cv) || isIgnored(provider, target),
+        desc,
+      });
+    };
+
+    const inferredCache = new Map<number, Resolved>();
+    const inferred = (p: Pacticipant): Resolved => {
+      const spec = specifiedByName.get(p.name);
+      if (spec !== undefined) return spec;
+      let r = inferredCache.get(p.id);
+      if (r === undefined) {
+        r = this.resolveInferred(p, opts);
+        inferredCache.set(p.id, r);
+      }
+      return r;
+    };
+
+    for (const sel of resolved) {
+      const me = sel.pacticipant;
+      for (const v of sel.versions) {
+        const myDesc = sel.describe(v);
+        // As consumer: every provider I have a pact with is a required integration.
+        for (const pub of this.store.publicationsOfVersion(v.id)) {
+          const provider = this.store.pacticipantById(pub.providerId);
+          if (browse) {
+            const verifs = this.store.latestVerificationsPerProviderVersion(pub.pactVersionId);
+            if (verifs.length === 0) pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any version of ${provider.name}` });
+            for (const ver of verifs) {
+              const pv = this.store.versionById(ver.providerVersionId);
+              pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: `version ${pv.number} of ${provider.name}` });
+            }
+            continue;
+          }
+          if (!inference && !specifiedByName.has(provider.name)) continue;
+          const other = inferred(provider);
+          if (other.versions.length === 0) {
+            if (!other.specified) {
+              missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) });
+            }
+            continue;
+          }
+          for (const pv of other.versions) {
+            const ver = this.store.latestVerificationFor(pub.pactVersionId, pv.id) ?? null;
+            pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: other.describe(pv) });
+          }
+        }
+        // As provider: consumer versions selected by the options that have a pact with me (nothing required if none).
+        if (browse) {
+          for (const ver of this.store.verificationsByProviderVersion(v.id)) {
+            const consumer = this.store.pacticipantById(ver.consumerId);
+            for (const pub of this.store.publicationsOfPactVersion(ver.pactVersionId)) {
+              const cv = this.store.versionById(pub.consumerVersionId);
+              pushRow(consumer, cv, me, v, pub, ver, { c: `version ${cv.number} of ${consumer.name}`, p: myDesc });
+            }
+          }
+          continue;
+        }
+        if (!inference) continue; // between specified pacticipants: handled from each consumer's side
+        for (const consumerId of this.store.consumerIdsOf(me.id)) {
+          const consumer = this.store.pacticipantById(consumerId);
+          if (specifiedByName.has(consumer.name)) continue;
+          const other = inferred(consumer);
+          for (const cv of other.versions) {
+            const pub = this.store.publication(cv.id, me.id);
+            if (pub === undefined) continue;
+            const ver = this.store.latestVerificationFor(pub.pactVersionId, v.id) ?? null;
+            pushRow(consumer, cv, me, v, pub, ver, { c: other.describe(cv), p: myDesc });
+          }
+        }
+      }
+    }
+
+    let finalRows = rows;
+    if (opts.latestby === 'cvp' || opts.latestby === 'cp') {
+      const groups = new Map<string, Row>();
+      const rank = (x: Row): number => (x.target?.id ?? -1) * 1e7 + x.consumerVersion.id;
+      for (const r of rows) {
+        const key = opts.latestby === 'cvp' ? `${r.consumer.id}|${r.consumerVersion.id}|${r.provider.id}` : `${r.consumer.id}|${r.provider.id}`;
+        const cur = groups.get(key);
+        if (cur === undefined || rank(r) > rank(cur)) groups.set(key, r);
+      }
+      finalRows = [...groups.values()];
+    }
+
+    // Decide.
+    const considered = finalRows.filter((r) => !r.ignored);
+    const ignoredCount = finalRows.length - considered.length;
+    const successCount = considered.filter((r) => r.verification?.success === true).length;
+    const failed = considered.filter((r) => r.verification !== null && !r.verification.success);
+    const unverified = considered.filter((r) => r.verification === null);
+    const consideredMissing = missing.filter((m) => !m.ignored);
+    const missingVersions = browse ? [] : resolved.filter((r) => r.missing !== undefined);
+
+    const reasons: { type: string; text: string }[] = [];
+    if (!browse && resolved.length === 1 && opts.environment === undefined && opts.tag === undefined && !opts.mainBranch) {
+      reasons.push({ type: 'warning', text: 'WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable.' });
+    }
+    if (!browse && !selectors.some((s) => s.version !== undefined)) {
+      reasons.push({ type: 'warning', text: 'WARN: It is recommended to specify the version number (rather than latest tag or branch) of each pacticipant as this will give you a reliable result.' });
+    }
+    for (const w of warnings) reasons.push({ type: 'warning', text: w });
+    for (const r of missingVersions) reasons.push({ type: 'error', text: r.missing! });
+    for (const m of consideredMissing) reasons.push({ type: 'error', text: `There is no verified pact between ${m.consumerDesc} and ${m.providerDesc}` });
+    for (const r of unverified) reasons.push({ type: 'error', text: `There is no verified pact between ${r.desc.c} and ${r.desc.p}` });
+    for (const r of failed) {
+      reasons.push({ type: 'error', text: `The verification for the pact between ${r.desc.c} and ${r.desc.p} failed` });
+    }
+
+    let deployable: boolean | null;
+    if (missingVersions.length > 0 || failed.length > 0) deployable = false;
+    else if (consideredMissing.length > 0 || unverified.length > 0) deployable = null;
+    else deployable = true;
+    if (deployable === true) {
+      reasons.push({ type: 'success', text: considered.length === 0 ? 'There are no missing dependencies' : 'All required verification results are published and successful' });
+    }
+
+    const summary: Record<string, unknown> = {
+      deployable,
+      reason: reasons.map((r) => r.text).join('\n'),
+      success: successCount,
+      failed: failed.length,
+      unknown: unverified.length + consideredMissing.length,
+    };
+    if (ignores.length > 0) summary.ignored = ignoredCount;
+
+    const sorted = [...finalRows].sort((a, b) => b.consumerVersion.id - a.consumerVersion.id || (b.providerVersion?.id ?? 0) - (a.providerVersion?.id ?? 0));
+    const limited = browse ? sorted.slice(0, opts.limit) : sorted;
+    return { summary, notices: reasons, matrix: limited.map((r) => this.renderRow(r)) };
+  }
+
+  private versionJson(p: Pacticipant, v: Version): Record<string, unknown> {
+    const branches = this.store.branchesOfVersion(v.id);
+    const tags = this.store.tagsOfVersion(v.id);
+    const envs: Record<string, unknown>[] = [];
+    for (const d of this.store.deploymentsOfVersion(v.id)) {
+      if (d.undeployedAt !== null) continue;
+      const e = this.store.environmentById(d.environmentId);
+      envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
+    }
+    for (const r of this.store.releasesOfVersion(v.id)) {
+      if (r.supportEndedAt !== null) continue;
+      const e = this.store.environmentById(r.environmentId);
+      if (!envs.some((x) => x.uuid === e.uuid)) envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
+    }
+    return {
+      number: v.number,
+      branch: branches.length > 0 ? branches[branches.length - 1]!.name : null,
+      branches: branches.map((b) => ({ name: b.name, latest: b.latest, _links: { self: { href: this.links.branch(p.name, b.name) } } })),
+      branchVersions: branches.map((b) => ({ name: b.name, latest: b.latest, _links: { self: { href: this.links.branchVersion(p.name, b.name, v.number) } } })),
+      environments: envs,
+      tags: tags.map((t) => ({ name: t.name, latest: t.latest, _links: { self: { href: this.links.tag(p.name, v.number, t.name) } } })),
+      _links: { self: { href: this.links.version(p.name, v.number) } },
+    };
+  }
+
+  private renderRow(r: Row): Record<string, unknown> {
+    const pv = this.store.pactVersionById(r.publication.pactVersionId);
+    const out: Record<string, unknown> = {
+      consumer: { name: r.consumer.name, version: this.versionJson(r.consumer, r.consumerVersion), _links: { self: { href: this.links.pacticipant(r.consumer.name) } } },
+      provider: {
+        name: r.provider.name,
+        version: r.providerVersion === null ? null : this.versionJson(r.provider, r.providerVersion),
+        _links: { self: { href: this.links.pacticipant(r.provider.name) } },
+      },
+      pact: {
+        createdAt: r.publication.createdAt,
+        _links: { self: { href: this.links.pactByVersion(r.provider.name, r.consumer.name, r.consumerVersion.number) } },
+      },
+      verificationResult:
+        r.verification === null
+          ? null
+          : {
+              success: r.verification.success,
+              verifiedAt: r.verification.createdAt,
+              _links: { self: { href: this.links.verification(r.provider.name, r.consumer.name, pv.sha, r.verification.number) } },
+            },
+    };
+    if (r.ignored) out.ignored = true;
+    return out;
+  }
+}

@@ -1,0 +1,232 @@
+// Webhooks: match events to webhooks, fill the ${pactbroker.*} template variables, execute over HTTP with
+// retries, and log every attempt (triggered webhooks + executions). Secrets are redacted from the logs.
+import { encodeMetadata, Links } from './http';
+import type { PactVersion, Pacticipant, Store, Verification, Version, WebhookRecord } from './store';
+
+export const WEBHOOK_EVENTS = [
+  'contract_published',
+  'contract_content_changed',
+  'contract_requiring_verification_published',
+  'provider_verification_published',
+  'provider_verification_succeeded',
+  'provider_verification_failed',
+] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+export interface BrokerEvent {
+  name: WebhookEventName;
+  consumer: Pacticipant;
+  provider: Pacticipant;
+  pactVersion: PactVersion;
+  consumerVersion?: Version;
+  providerVersion?: Version;
+  providerVersionDescriptions?: string[];
+  verification?: Verification;
+  buildUrl?: string | null;
+  comment?: string;
+}
+
+export interface WebhookOptions {
+  /** Delays before each retry; attempts = delays.length + 1. */
+  retryDelaysMs?: number[];
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+const SECRET_HEADER = /^(authorization|x-api-key|private-token|x-gitlab-token|cookie)$/i;
+const SECRET_KEY = /token|password|secret|authorization/i;
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADER.test(k) ? '**********' : v;
+  return out;
+}
+
+function redactBody(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const walk = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object') {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = SECRET_KEY.test(k) && typeof x === 'string' ? '**********' : walk(x);
+        return o;
+      }
+      return v;
+    };
+    return JSON.stringify(walk(parsed));
+  } catch {
+    return body.replace(/(token|password|secret)=([^&\s]+)/gi, '$1=**********');
+  }
+}
+
+export function substitute(template: string, vars: Record<string, string>, escape: (s: string) => string = (s) => s): string {
+  return template.replace(/\$\{pactbroker\.(\w+)\}/g, (m, name: string) => (name in vars ? escape(vars[name]!) : m));
+}
+
+export class WebhookDispatcher {
+  private readonly inflight = new Set<Promise<void>>();
+  private closed = false;
+  private readonly retryDelays: number[];
+  private readonly timeoutMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly store: Store,
+    private readonly links: () => Links,
+    opts: WebhookOptions = {},
+  ) {
+    this.retryDelays = opts.retryDelaysMs ?? [1000, 5000, 15000];
+    this.timeoutMs = opts.timeoutMs ?? 10000;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  private matches(w: WebhookRecord, e: BrokerEvent): boolean {
+    if (!w.enabled || !w.events.includes(e.name)) return false;
+    const ok = (sel: { name?: string; label?: string } | null, p: Pacticipant): boolean => {
+      if (sel === null) return true;
+      if (sel.name !== undefined) return sel.name === p.name;
+      if (sel.label !== undefined) return this.store.labels(p.id).includes(sel.label);
+      return true;
+    };
+    return ok(w.consumer, e.consumer) && ok(w.provider, e.provider);
+  }
+
+  /** Template variables for an event (all strings; missing values are empty). */
+  variables(e: BrokerEvent, links: Links): Record<string, string> {
+    const store = this.store;
+    const cv = e.consumerVersion;
+    const pv = e.providerVersion;
+    const branchOf = (v: Version | undefined): string => {
+      if (v === undefined) return '';
+      const b = store.branchesOfVersion(v.id);
+      return b.length === 0 ? '' : b[b.length - 1]!.name;
+    };
+    const tagsOf = (v: Version | undefined): string => (v === undefined ? '' : store.tagsOfVersion(v.id).map((t) => t.name).join(', '));
+    const success = e.verification?.success;
+    const status = (s: [string, string, string]): string => (success === undefined ? s[2] : success ? s[0] : s[1]);
+    const cvNumbers = cv === undefined ? [] : [cv.number];
+    return {
+      pactUrl: links.pactVersion(e.provider.name, e.consumer.name, e.pactVersion.sha, encodeMetadata({ cvn: cvNumbers, w: true })),
+      consumerName: e.consumer.name,
+      providerName: e.provider.name,
+      consumerVersionNumber: cv?.number ?? '',
+      consumerVersionBranch: branchOf(cv),
+      consumerVersionTags: tagsOf(cv),
+      providerVersionNumber: pv?.number ?? '',
+      providerVersionBranch: branchOf(pv),
+      providerVersionTags: tagsOf(pv),
+      providerVersionDescriptions: (e.providerVersionDescriptions ?? []).join(', '),
+      verificationResultUrl: e.verification === undefined ? '' : links.verification(e.provider.name, e.consumer.name, e.pactVersion.sha, e.verification.number),
+      githubVerificationStatus: status(['success', 'failure', 'pending']),
+      gitlabVerificationStatus: status(['success', 'failed', 'pending']),
+      bitbucketVerificationStatus: status(['SUCCESSFUL', 'FAILED', 'INPROGRESS']),
+      azureDevOpsVerificationStatus: status(['succeeded', 'failed', 'pending']),
+      consumerLabels: store.labels(e.consumer.id).join(', '),
+      providerLabels: store.labels(e.provider.id).join(', '),
+      eventName: e.name,
+      buildUrl: e.buildUrl ?? (e.verification?.buildUrl ?? cv?.buildUrl ?? ''),
+      currentlyDeployedProviderVersionNumber: pv?.number ?? '',
+    };
+  }
+
+  /** Builds the concrete HTTP request of a webhook for the variables. */
+  render(w: WebhookRecord, vars: Record<string, string>): { method: string; url: string; headers: Record<string, string>; body: string | undefined; username?: string; password?: string } {
+    const req = w.request;
+    const method = String(req.method ?? 'POST').toUpperCase();
+    const url = substitute(String(req.url ?? ''), vars, (s) => encodeURIComponent(s));
+    const headers: Record<string, string> = {};
+    const rawHeaders = (req.headers ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(rawHeaders)) headers[k] = substitute(String(v), vars);
+    let body: string | undefined;
+    if (req.body !== undefined && req.body !== null) {
+      const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      body = substitute(text, vars, (s) => (typeof req.body === 'string' ? s : JSON.stringify(s).slice(1, -1)));
+    }
+    return {
+      method,
+      url,
+      headers,
+      body,
+      username: typeof req.username === 'string' ? substitute(req.username, vars) : undefined,
+      password: typeof req.password === 'string' ? substitute(req.password, vars) : undefined,
+    };
+  }
+
+  /** Fires events: records a triggered webhook for every match and executes them asynchronously. Returns the triggered descriptions. */
+  fire(events: BrokerEvent[]): string[] {
+    if (events.length === 0) return [];
+    const hooks = this.store.webhooks();
+    if (hooks.length === 0) return [];
+    const links = this.links();
+    const triggered: string[] = [];
+    for (const e of events) {
+      for (const w of hooks) {
+        if (!this.matches(w, e)) continue;
+        const vars = this.variables(e, links);
+        const request = this.render(w, vars);
+        const t = this.store.createTriggeredWebhook(w.uuid, e.name, { variables: vars, comment: e.comment ?? null });
+        triggered.push(`Webhook ${JSON.stringify(w.description ?? w.uuid)} triggered for event ${e.name}.\n  See logs at ${links.url(`/triggered-webhooks/${t.uuid}/logs`)}`);
+        this.schedule(t.id, request);
+      }
+    }
+    return triggered;
+  }
+
+  private schedule(triggeredId: number, request: ReturnType<WebhookDispatcher['render']>): void {
+    const p = this.runWithRetries(triggeredId, request).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private async runWithRetries(triggeredId: number, request: ReturnType<WebhookDispatcher['render']>): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    for (let attempt = 1; attempt <= this.retryDelays.length + 1; attempt++) {
+      if (this.closed) return;
+      const result = await this.execute(request);
+      if (this.closed) return;
+      this.store.addExecution(triggeredId, attempt, result.success, result.logs);
+      if (result.success) {
+        this.store.setTriggeredStatus(triggeredId, 'success');
+        return;
+      }
+      const last = attempt === this.retryDelays.length + 1;
+      this.store.setTriggeredStatus(triggeredId, last ? 'failure' : 'retrying');
+      this.log(`[broker] webhook attempt ${attempt} failed: ${result.summary}`);
+      if (!last) await new Promise((r) => setTimeout(r, this.retryDelays[attempt - 1]).unref());
+    }
+  }
+
+  /** Executes one HTTP request; never throws. */
+  async execute(request: ReturnType<WebhookDispatcher['render']>): Promise<{ success: boolean; logs: string; summary: string; status?: number; responseBody?: string; responseHeaders?: Record<string, string> }> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
+    const lines = [`[${new Date().toISOString()}] ${request.method} ${request.url}`];
+    for (const [k, v] of Object.entries(redactHeaders(headers))) lines.push(`${k}: ${v}`);
+    if (request.body !== undefined) lines.push('', redactBody(request.body));
+    try {
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
+      const res = await fetch(request.url, { method: request.method, headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body, signal: ctrl.signal });
+      const text = await res.text();
+      clearTimeout(timer);
+      const responseHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => (responseHeaders[k] = v));
+      lines.push('', `HTTP/1.1 ${res.status}`, text.slice(0, 4000));
+      const success = res.status >= 200 && res.status < 300;
+      return { success, logs: lines.join('\n'), summary: `HTTP ${res.status} from ${request.url.split('?')[0]}`, status: res.status, responseBody: text, responseHeaders };
+    } catch (error) {
+      const msg = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
+      lines.push('', `Error: ${msg}`);
+      return { success: false, logs: lines.join('\n'), summary: `${msg} (${request.url.split('?')[0]})` };
+    }
+  }
+
+  /** Resolves when all scheduled executions (including retries) have finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,136 @@
+// `cxpact broker`: run the local Pact Broker (HAL+JSON API the official clients use, SQLite storage, HTML page).
+import type { Command } from '../command';
+import { parseCommandArgs, stringOpt } from '../args';
+import { CxpactError } from '../../shared/errors';
+import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, startBroker, type BrokerAuthConfig } from '../../broker';
+
+const HELP = `Usage: cxpact broker [options]        (npm run broker -- [options])
+
+Runs a local Pact Broker that the official clients (\`pact broker ...\`, the pact-js Verifier) use unchanged:
+publishing, pacts for verification (selectors, pending, WIP), verification results, the matrix and can-i-deploy,
+environments, deployments and releases, webhooks, and an HTML page at / for browsers. Data is stored in SQLite
+and survives restarts. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --port <n>                  Port to listen on (default 9292; 0 picks a free port)
+  --host <addr>               Interface to bind (default 127.0.0.1)
+  --db <file>                 SQLite database file (default ${DEFAULT_DB_FILE})
+  --base-url <url>            Public URL used in links (default: from each request's Host header)
+  --token <t>                 Read-write bearer token (enables auth)
+  --read-only-token <t>       Read-only bearer token (GET only; writes get 403)
+  --basic-auth <user:pass>    Read-write basic auth credentials (enables auth)
+  --read-only-basic-auth <user:pass>  Read-only basic auth credentials
+  --public-read               With auth enabled, allow unauthenticated GETs
+  --allow-contract-modification  Accept different pact content for an existing consumer version
+                              (refused with 409 by default, like the Pact Broker)
+  --max-body-bytes <n>        Largest accepted request body (default ${DEFAULT_MAX_BODY_BYTES}); larger gets 413
+  --quiet                     Do not log one line per request
+
+Environment variables (flags win):
+  CXPACT_BROKER_TOKEN               read-write bearer token
+  CXPACT_BROKER_READ_ONLY_TOKEN     read-only bearer token
+  CXPACT_BROKER_BASIC_AUTH          read-write basic auth as user:pass
+  CXPACT_BROKER_READ_ONLY_BASIC_AUTH  read-only basic auth as user:pass
+  PACT_BROKER_BASIC_AUTH_USERNAME / PACT_BROKER_BASIC_AUTH_PASSWORD  (Pact Broker docker names, read-write)
+  PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME / PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD
+  PACT_BROKER_ALLOW_PUBLIC_READ=true            same as --public-read
+  PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true  same as --allow-contract-modification
+  PACT_BROKER_PORT, PACT_BROKER_BASE_URL_PUBLIC  port and public base URL
+
+Auth: without any credentials configured the broker is open, which is only meant for loopback (127.0.0.1). With
+credentials, requests without them get 401, and writes with read-only credentials get 403. Tokens and passwords
+are never logged.
+
+Exit codes: 0 stopped cleanly, 1 could not start (e.g. port in use), 2 usage error.
+`;
+
+function parseBasic(flag: string, v: string | undefined): { username: string; password: string } | undefined {
+  if (v === undefined || v === '') return undefined;
+  const i = v.indexOf(':');
+  if (i <= 0) {
+    throw new CxpactError('usage.invalid-basic-auth', `${flag} must be user:password.`, { fix: `Pass ${flag} <user>:<password>.` });
+  }
+  return { username: v.slice(0, i), password: v.slice(i + 1) };
+}
+
+export const command: Command = {
+  name: 'broker',
+  summary: 'Run the local Pact Broker (npm run broker)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs('broker', argv, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      'read-only-token': { type: 'string' },
+      'basic-auth': { type: 'string' },
+      'read-only-basic-auth': { type: 'string' },
+      'public-read': { type: 'boolean' },
+      'allow-contract-modification': { type: 'boolean' },
+      'max-body-bytes': { type: 'string' },
+      quiet: { type: 'boolean' },
+    });
+    const env = io.env;
+    const portText = stringOpt(args, 'port') ?? env.PACT_BROKER_PORT ?? '9292';
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new CxpactError('usage.invalid-port', `--port must be a number from 0 to 65535 (got "${portText}").`, { fix: 'Pass --port 9292, or --port 0 for a free port.' });
+    }
+    const maxText = stringOpt(args, 'max-body-bytes');
+    const maxBodyBytes = maxText === undefined ? undefined : Number(maxText);
+    if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)) {
+      throw new CxpactError('usage.invalid-max-body', `--max-body-bytes must be an integer >= 1024 (got "${maxText}").`, { fix: 'Pass e.g. --max-body-bytes 10485760.' });
+    }
+    const envBasic = (u: string | undefined, p: string | undefined): string | undefined => (u !== undefined && u !== '' ? `${u}:${p ?? ''}` : undefined);
+    const auth: BrokerAuthConfig = {
+      token: stringOpt(args, 'token') ?? (env.CXPACT_BROKER_TOKEN || undefined),
+      readOnlyToken: stringOpt(args, 'read-only-token') ?? (env.CXPACT_BROKER_READ_ONLY_TOKEN || undefined),
+      basic: parseBasic('--basic-auth', stringOpt(args, 'basic-auth') ?? (env.CXPACT_BROKER_BASIC_AUTH || envBasic(env.PACT_BROKER_BASIC_AUTH_USERNAME, env.PACT_BROKER_BASIC_AUTH_PASSWORD))),
+      readOnlyBasic: parseBasic(
+        '--read-only-basic-auth',
+        stringOpt(args, 'read-only-basic-auth') ?? (env.CXPACT_BROKER_READ_ONLY_BASIC_AUTH || envBasic(env.PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME, env.PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD)),
+      ),
+      publicRead: args.values['public-read'] === true || env.PACT_BROKER_ALLOW_PUBLIC_READ === 'true',
+    };
+    const host = stringOpt(args, 'host') ?? '127.0.0.1';
+    const dbFile = stringOpt(args, 'db') ?? DEFAULT_DB_FILE;
+    const log = (line: string): void => io.stderr(line + '\n');
+    let broker;
+    try {
+      broker = await startBroker({
+        port,
+        host,
+        dbFile,
+        baseUrl: stringOpt(args, 'base-url') ?? (env.PACT_BROKER_BASE_URL_PUBLIC || undefined),
+        auth,
+        allowContractModification: args.values['allow-contract-modification'] === true || env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
+        maxBodyBytes,
+        logRequests: args.values.quiet !== true,
+        log,
+      });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE') {
+        throw new CxpactError('broker.port-in-use', `Port ${port} on ${host} is already in use.`, { fix: 'Stop the other process or pass --port <free port> (or --port 0).' });
+      }
+      throw new CxpactError('broker.start-failed', `The broker could not start: ${e.message}`, { file: dbFile, fix: 'Check that the --db directory is writable and the file is a cxpact broker database.' });
+    }
+    const authMode = [auth.token || auth.basic ? 'read-write credentials' : '', auth.readOnlyToken || auth.readOnlyBasic ? 'read-only credentials' : ''].filter((x) => x !== '').join(' + ');
+    io.stdout(`cxpact broker listening on ${broker.url} (db: ${dbFile}; auth: ${authMode === '' ? 'open' : authMode})\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        io.stdout(`cxpact broker: ${signal} received, closing\n`);
+        void broker.close().then(resolve);
+      };
+      const onInt = (): void => stop('SIGINT');
+      const onTerm = (): void => stop('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    });
+    return 0;
+  },
+};
