@@ -78,6 +78,19 @@ export interface RenderedRequest {
    * never a secret, and a pact matches them by regex.
    */
   secretHeaders: SecretHeader[];
+  /**
+   * The URL and/or body when they hold `{{credentials.X}}` / `{{authResponse.X}}` placeholders (custom auth
+   * actions): the placeholder text and a regex a real value matches. Absent when neither holds a secret.
+   */
+  secretParts?: SecretPart[];
+}
+
+export interface SecretPart {
+  part: 'url' | 'body';
+  /** The rendered text with placeholders. */
+  value: string;
+  /** A regex a real value matches. */
+  regex: string;
 }
 
 export interface SecretHeader {

@@ -50,8 +50,9 @@ export class SecretSource {
 
 export function isPlainMap(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
+  // Any realm's Object.prototype (objects may come from another vm context), or no prototype.
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 export function isNumber(v: unknown): v is number | JavaDouble {
