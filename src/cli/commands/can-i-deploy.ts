@@ -1,0 +1,96 @@
+// `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
+import type { Command, CliIO } from '../command';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { CxpactError, formatError } from '../../shared/errors';
+import { BROKER_UNAVAILABLE_CODES, brokerTarget, canIDeploy, formatDecision } from '../../gate';
+import { isThirdPartyProvider } from '../../verify/config';
+
+const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
+       npm run pact:can-i-deploy -- --pacticipant <name> --version <v> --to-environment <env>
+
+Asks the Pact Broker (its /matrix, as the official \`pact broker can-i-deploy\` does) whether the version is
+compatible with everything deployed in the environment, and explains the answer in plain language: which
+provider never verified which pact, which vendor has no recorded check, which verification failed, and the
+command that fixes each.
+
+Options:
+  --pacticipant <name>          the application to deploy (consumer or provider)
+  --version <v>                 its version (the git sha published with its pacts / verification)
+  --to-environment <env>        target environment (e.g. production)
+  --retry-while-unknown <n>     ask again up to n times while verification results are missing (default 0)
+  --retry-interval <seconds>    wait between those retries (default 10)
+  --broker-url <url>            the broker (default PACT_BROKER_BASE_URL)
+  --json                        print the decision as JSON
+
+Environment:
+  PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD
+
+Exit codes:
+  0  yes, deploy
+  1  no (a verification failed, is missing, or the version is unknown to the broker)
+  2  usage error, or the broker is unreachable / refused the credentials / has no such environment
+`;
+
+function intOpt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new CxpactError('usage.invalid-number', `--${name} must be a non-negative number, got "${value}".`, { fix: `Pass e.g. --${name} 10.` });
+  }
+  return n;
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('can-i-deploy', argv, {
+    pacticipant: { type: 'string' },
+    version: { type: 'string' },
+    'to-environment': { type: 'string' },
+    'retry-while-unknown': { type: 'string' },
+    'retry-interval': { type: 'string' },
+    'broker-url': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const pacticipant = requireOpt('can-i-deploy', args, 'pacticipant');
+  const version = requireOpt('can-i-deploy', args, 'version');
+  const environment = requireOpt('can-i-deploy', args, 'to-environment');
+  const retries = Math.floor(intOpt('retry-while-unknown', stringOpt(args, 'retry-while-unknown'), 0));
+  const interval = intOpt('retry-interval', stringOpt(args, 'retry-interval'), 10);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  if (broker === undefined) {
+    throw new CxpactError('usage.broker-url', '`cxpact can-i-deploy` needs the broker URL.', { fix: 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.' });
+  }
+  const result = await canIDeploy({
+    broker,
+    pacticipant,
+    version,
+    environment,
+    retryWhileUnknown: retries,
+    retryIntervalSeconds: interval,
+    isThirdParty: (name) => isThirdPartyProvider(io.cwd, name),
+    onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
+  });
+  const ctx = { pacticipant, version, environment, isThirdParty: () => false };
+  if (args.values.json === true) {
+    io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
+  } else {
+    (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
+  }
+  return result.deployable === true ? 0 : 1;
+}
+
+export const command: Command = {
+  name: 'can-i-deploy',
+  summary: 'Ask the broker whether a version can be deployed to an environment (plain-language reasons)',
+  help,
+  async run(argv, io) {
+    try {
+      return await run(argv, io);
+    } catch (error) {
+      if (error instanceof CxpactError && BROKER_UNAVAILABLE_CODES.has(error.code)) {
+        io.stderr(formatError(error) + '\n');
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

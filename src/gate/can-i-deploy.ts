@@ -1,0 +1,98 @@
+// The gate: asks the broker's /matrix (the endpoint the official `pact broker can-i-deploy` calls, with the same
+// query), retries while results are unknown, and explains the answer. Network only; never prints.
+import { CxpactError } from '../shared/errors';
+import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './broker-http';
+import { explainMatrix, type ExplainContext, type GateDecision, type MatrixResponse } from './explain';
+
+export interface CanIDeployRequest {
+  broker: BrokerTarget;
+  pacticipant: string;
+  version: string;
+  environment: string;
+  /** How many extra times to ask while the answer is unknown (official `--retry-while-unknown`). */
+  retryWhileUnknown?: number;
+  retryIntervalSeconds?: number;
+  isThirdParty?: (name: string) => boolean;
+  /** Called before each retry (progress output). */
+  onRetry?: (attempt: number, of: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CanIDeployResult extends GateDecision {
+  attempts: number;
+  matrix: MatrixResponse;
+}
+
+/** The query the Rust CLI 0.8.8 sends for `--pacticipant P --version V --to-environment E`. */
+export function matrixQuery(pacticipant: string, version: string, environment: string): string {
+  const q = new URLSearchParams();
+  q.append('q[][pacticipant]', pacticipant);
+  q.append('q[][version]', version);
+  q.append('latestby', 'cvpv');
+  q.append('environment', environment);
+  return `/matrix?${q.toString()}`;
+}
+
+async function knownPacticipants(broker: BrokerTarget): Promise<string[]> {
+  try {
+    const res = await brokerRequest(broker, '/pacticipants');
+    const body = res.body as { _embedded?: { pacticipants?: Array<{ name?: string }> }; pacticipants?: Array<{ name?: string }> } | undefined;
+    const list = body?._embedded?.pacticipants ?? body?.pacticipants ?? [];
+    return list.map((p) => p.name).filter((n): n is string => typeof n === 'string').sort();
+  } catch {
+    return [];
+  }
+}
+
+/** One /matrix call, with broker errors mapped to messages that say what to do. */
+async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
+  const res = await brokerRequest(req.broker, matrixQuery(req.pacticipant, req.version, req.environment));
+  if (res.status === 200 && typeof res.body === 'object' && res.body !== null) return res.body as MatrixResponse;
+  const messages = brokerErrorMessages(res.body);
+  const text = messages.join('; ') || `HTTP ${res.status}`;
+  if (res.status === 400 || res.status === 404) {
+    if (/pacticipant/i.test(text) && /not found|unknown|no pacticipant/i.test(text)) {
+      const known = await knownPacticipants(req.broker);
+      throw new CxpactError('gate.pacticipant.unknown', `The broker does not know ${req.pacticipant} (${text}).`, {
+        fix:
+          `Publish its pacts first (npm run pact:consumer && npm run pact:publish) or check the spelling.` +
+          (known.length > 0 ? ` Known pacticipants: ${known.join(', ')}.` : ''),
+      });
+    }
+    if (/environment/i.test(text)) {
+      throw new CxpactError('usage.environment.unknown', `The broker has no environment "${req.environment}" (${text}).`, {
+        fix: `Create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''} (or cxpact record-deployment --create-environment).`,
+      });
+    }
+    throw new CxpactError('gate.matrix.rejected', `The broker rejected the can-i-deploy query: ${text}.`, {
+      fix: 'Check --pacticipant, --version and --to-environment.',
+    });
+  }
+  throw new CxpactError('broker.error', `The broker answered the can-i-deploy query with HTTP ${res.status}: ${text}.`, {
+    fix: 'Check the broker logs and retry.',
+  });
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Asks whether `pacticipant version` can go to `environment`; polls while the answer is unknown. */
+export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResult> {
+  const retries = Math.max(0, req.retryWhileUnknown ?? 0);
+  const intervalMs = Math.max(0, (req.retryIntervalSeconds ?? 10) * 1000);
+  const sleep = req.sleep ?? defaultSleep;
+  const ctx: ExplainContext = {
+    pacticipant: req.pacticipant,
+    version: req.version,
+    environment: req.environment,
+    isThirdParty: req.isThirdParty ?? (() => false),
+  };
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const matrix = await askMatrix(req);
+    const decision = explainMatrix(matrix, ctx);
+    if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };
+    req.onRetry?.(attempts, retries + 1);
+    await sleep(intervalMs);
+  }
+}

@@ -1,0 +1,174 @@
+// Pure: a broker /matrix answer turned into a plain-language yes/no with one reason (and fix) per integration.
+// No network, no console.
+
+export interface MatrixVersion {
+  number?: string;
+  branch?: string;
+}
+
+export interface MatrixRow {
+  consumer?: { name?: string; version?: MatrixVersion | null };
+  provider?: { name?: string; version?: MatrixVersion | null };
+  pact?: { createdAt?: string; _links?: { self?: { href?: string } } } | null;
+  verificationResult?: { success?: boolean | null; verifiedAt?: string; _links?: { self?: { href?: string } } } | null;
+  ignored?: boolean;
+}
+
+export interface MatrixResponse {
+  summary?: { deployable?: boolean | null; reason?: string; success?: number; failed?: number; unknown?: number };
+  notices?: Array<{ type?: string; text?: string }>;
+  matrix?: MatrixRow[];
+}
+
+export interface GateReason {
+  ok: boolean;
+  text: string;
+  /** The command (or step) that fixes it. */
+  fix?: string;
+}
+
+export interface GateDecision {
+  /** true yes, false no, null still unknown (verification results pending). */
+  deployable: boolean | null;
+  reasons: GateReason[];
+  /** The broker's own reason lines, kept verbatim for reference. */
+  brokerReasons: string[];
+}
+
+export interface ExplainContext {
+  pacticipant: string;
+  version: string;
+  environment: string;
+  /** True for vendor APIs checked by recordings (provider config `thirdParty: true`). */
+  isThirdParty: (provider: string) => boolean;
+}
+
+function short(v: string | undefined | null): string {
+  if (v === undefined || v === null) return '?';
+  return /^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v;
+}
+
+function verifyFix(provider: string, thirdParty: boolean, env: string): string {
+  return thirdParty
+    ? `npm run pact:record -- --provider ${provider} && npm run pact:check-recorded -- --provider ${provider} --publish`
+    : `run the verification in ${provider}'s pipeline (the broker webhook triggers it), or by hand: npm run pact:verify -- --provider ${provider} --publish; then npm run pact:record-deployment -- --pacticipant ${provider} --version <its version> --environment ${env}`;
+}
+
+const NO_VERIFIED = /There is no verified pact between (.+?) and (.+)$/i;
+const NAME_IN = /version of (.+?) (?:currently|from|with|\(|$)|version \S+ of (\S+)/i;
+const NOT_DEPLOYED = /no version is currently recorded as deployed/i;
+const NO_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (.+)$/i;
+
+/** Explains a matrix answer: one reason per row (verified, failed, never verified) plus integrations without rows. */
+export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDecision {
+  const rows = (res.matrix ?? []).filter((r) => r.ignored !== true);
+  const reasons: GateReason[] = [];
+  const explainedProviders = new Set<string>();
+  for (const row of rows) {
+    const consumer = row.consumer?.name ?? '?';
+    const cv = short(row.consumer?.version?.number);
+    const provider = row.provider?.name ?? '?';
+    const pv = row.provider?.version?.number;
+    const third = ctx.isThirdParty(provider);
+    const success = row.verificationResult?.success ?? null;
+    const who = third ? `vendor ${provider}` : provider;
+    explainedProviders.add(provider);
+    explainedProviders.add(consumer);
+    if (success === true) {
+      reasons.push({
+        ok: true,
+        text: third
+          ? `${who} (recording set ${short(pv)}) matches the pact of ${consumer} ${cv} (recorded check)`
+          : `${provider} ${short(pv)} verified the pact of ${consumer} ${cv}`,
+      });
+    } else if (success === false) {
+      const url = row.verificationResult?._links?.self?.href;
+      reasons.push({
+        ok: false,
+        text: third
+          ? `${who}'s recorded responses (set ${short(pv)}) do NOT match the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`
+          : `${provider} ${short(pv)} FAILED verification of the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`,
+        fix: third
+          ? `see the mismatches with npm run pact:check-recorded -- --provider ${provider}; adapt the Data Action to the vendor's change (npm run pact:consumer), or re-record if the vendor fixed it`
+          : `see the mismatches with npm run pact:verify -- --provider ${provider}; fix ${provider} or agree a contract change with ${consumer}`,
+      });
+    } else {
+      reasons.push({
+        ok: false,
+        text: third
+          ? `${who} has no recorded check of the pact of ${consumer} ${cv}`
+          : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
+        fix: verifyFix(provider, third, ctx.environment),
+      });
+    }
+  }
+
+  const brokerReasons = [
+    ...(res.summary?.reason ?? '').split('\n'),
+    ...(res.notices ?? []).map((n) => n.text ?? ''),
+  ]
+    .map((l) => l.trim())
+    .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
+
+  // Integrations the broker reports without a row (e.g. the provider is not deployed to the environment).
+  for (const line of brokerReasons) {
+    const published = NO_PUBLISHED.exec(line);
+    if (published !== null) {
+      reasons.push({
+        ok: false,
+        text: `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`,
+        fix: `publish them first: npm run pact:consumer && npm run pact:publish (a consumer) or npm run pact:verify -- --provider ${published[2]} --publish (a provider)`,
+      });
+      continue;
+    }
+    const m = NO_VERIFIED.exec(line);
+    if (m === null) continue;
+    const sides = [m[1]!, m[2]!];
+    const names = sides.map((s) => {
+      const n = NAME_IN.exec(s);
+      return n === null ? undefined : (n[1] ?? n[2]);
+    });
+    const other = names.find((n) => n !== undefined && n !== ctx.pacticipant) ?? names[1];
+    if (other === undefined || explainedProviders.has(other)) continue;
+    const third = ctx.isThirdParty(other);
+    if (NOT_DEPLOYED.test(line)) {
+      reasons.push({
+        ok: false,
+        text: third
+          ? `vendor ${other} has no recorded check published as being in ${ctx.environment}`
+          : `no version of ${other} is recorded as deployed to ${ctx.environment}, so nothing there has verified ${ctx.pacticipant} ${short(ctx.version)}`,
+        fix: third
+          ? `npm run pact:check-recorded -- --provider ${other} --publish, then npm run pact:record-deployment -- --pacticipant ${other} --version <recording-set version> --environment ${ctx.environment}`
+          : `deploy ${other} and record it: npm run pact:record-deployment -- --pacticipant ${other} --version <its version> --environment ${ctx.environment}`,
+      });
+    } else {
+      reasons.push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment) });
+    }
+    explainedProviders.add(other);
+  }
+
+  let deployable: boolean | null = res.summary?.deployable === true ? true : res.summary?.deployable === false ? false : null;
+  // Guard against a broker that says yes while a considered row failed or is unverified.
+  if (deployable === true && reasons.some((r) => !r.ok)) deployable = reasons.some((r) => r.text.includes('FAILED') || r.text.includes('do NOT')) ? false : null;
+  if (deployable !== true && !reasons.some((r) => !r.ok)) {
+    // The broker said no for a reason we could not map: keep its words.
+    for (const line of brokerReasons) if (!/^All required verification results/i.test(line)) reasons.push({ ok: false, text: line });
+  }
+  if (deployable === true && reasons.length === 0) {
+    reasons.push({ ok: true, text: `${ctx.pacticipant} has no pacts with (and no consumers among) what is deployed to ${ctx.environment}: nothing to break` });
+  }
+  return { deployable, reasons, brokerReasons };
+}
+
+/** The text the CLI prints: verdict first, then each reason with its fix. */
+export function formatDecision(d: GateDecision, ctx: ExplainContext, attempts: number): string {
+  const verdict = d.deployable === true ? 'YES' : d.deployable === false ? 'NO' : 'NO (the broker cannot confirm it: results are missing)';
+  const lines = [`[cxpact] Can ${ctx.pacticipant} ${short(ctx.version)} be deployed to ${ctx.environment}? ${verdict}`];
+  for (const r of d.reasons) {
+    lines.push(`  ${r.ok ? '✓' : '✗'} ${r.text}`);
+    if (r.fix !== undefined) lines.push(`      fix: ${r.fix}`);
+  }
+  if (d.deployable === null && attempts > 1) lines.push(`  (asked the broker ${attempts} times; results did not arrive in time)`);
+  if (d.deployable === null && attempts <= 1) lines.push('  (pass --retry-while-unknown N to wait for pending verifications)');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,39 @@
+import { explainMatrix, formatDecision, matrixQuery, type MatrixResponse } from '../../src/gate';
+
+const ctx = { pacticipant: 'genesys-data-actions', version: 'abcdef0123456789abcdef0123456789abcdef01', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
+const row = (provider: string, pv: string | null, success: boolean | null) => ({
+  consumer: { name: 'genesys-data-actions', version: { number: ctx.version } },
+  provider: { name: provider, version: pv === null ? null : { number: pv } },
+  verificationResult: success === null ? null : { success, _links: { self: { href: `http://b/v/${provider}` } } },
+});
+
+describe('explainMatrix', () => {
+  it('names the failed provider, the vendor without a recorded check and the one that passed', () => {
+    const res: MatrixResponse = {
+      summary: { deployable: false, reason: 'The verification for the pact between … failed' },
+      matrix: [row('crm-customer-api', 'p2', false), row('genesys-cloud-api', null, null), row('billing-api', 'b7', true)],
+    };
+    const d = explainMatrix(res, ctx);
+    expect(d.deployable).toBe(false);
+    const text = formatDecision(d, ctx, 1);
+    expect(text).toContain('Can genesys-data-actions abcdef01 be deployed to production? NO');
+    expect(text).toContain('✗ crm-customer-api p2 FAILED verification of the pact of genesys-data-actions abcdef01 (http://b/v/crm-customer-api)');
+    expect(text).toContain('✗ vendor genesys-cloud-api has no recorded check of the pact of genesys-data-actions abcdef01');
+    expect(text).toContain('fix: npm run pact:record -- --provider genesys-cloud-api && npm run pact:check-recorded -- --provider genesys-cloud-api --publish');
+    expect(text).toContain('✓ billing-api b7 verified the pact of genesys-data-actions abcdef01');
+  });
+
+  it('does not trust a "yes" that contradicts a failed row', () => {
+    const d = explainMatrix({ summary: { deployable: true }, matrix: [row('crm-customer-api', 'p2', false)] }, ctx);
+    expect(d.deployable).toBe(false);
+  });
+
+  it('keeps unmapped broker reasons verbatim', () => {
+    const d = explainMatrix({ summary: { deployable: false, reason: 'Something new the broker says' }, matrix: [] }, ctx);
+    expect(d.reasons).toEqual([{ ok: false, text: 'Something new the broker says' }]);
+  });
+
+  it('builds the same /matrix query as the official CLI', () => {
+    expect(decodeURIComponent(matrixQuery('Foo', '1.0.0', 'production'))).toBe('/matrix?q[][pacticipant]=Foo&q[][version]=1.0.0&latestby=cvpv&environment=production');
+  });
+});

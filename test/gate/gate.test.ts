@@ -1,0 +1,162 @@
+// The gate against the real local broker (startBroker, SQLite in a temp dir), the official pact CLI for
+// publishing, the real verifier and the example CRM provider: yes when verified and deployed, no with reasons.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startBroker, type RunningBroker } from '../../src/broker';
+import { runPactCli } from '../../src/gate';
+import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
+import { cli, REPO_ROOT } from '../verify/cli-io';
+
+const PACT = path.join(REPO_ROOT, 'test/fixtures/pacts/genesys-data-actions-crm-customer-api.json');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-gate-'));
+let broker: RunningBroker;
+let crm: RunningCrmApi;
+let renamed: RunningCrmApi;
+
+beforeAll(async () => {
+  broker = await startBroker({ port: 0, dbFile: path.join(tmp, 'broker.sqlite') });
+  crm = await startCrmApi();
+  renamed = await startCrmApi({ renameCustomerId: true });
+  const published = await runPactCli(['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main'], { baseUrl: broker.url, auth: {} });
+  expect(published.code).toBe(0);
+});
+afterAll(async () => {
+  await Promise.all([broker?.close(), crm?.close(), renamed?.close()]);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const env = () => ({ PACT_BROKER_BASE_URL: broker.url });
+
+describe('can-i-deploy and record-deployment against the local broker', () => {
+  it('says no while no provider version is deployed to the environment, with the command that fixes it', async () => {
+    const created = await runPactCli(['broker', 'create-environment', '--name', 'production', '--production'], { baseUrl: broker.url, auth: {} });
+    expect(created.code).toBe(0);
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'production', '--retry-while-unknown', '1', '--retry-interval', '0'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Can genesys-data-actions c1 be deployed to production? NO');
+    expect(run.stderr).toMatch(/crm-customer-api/);
+    expect(run.stderr).toContain('fix:');
+    expect(run.stderr).toContain('npm run pact:record-deployment -- --pacticipant crm-customer-api');
+  });
+
+  it('says yes once the provider verified (results published) and its deployment is recorded', async () => {
+    const verify = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--publish', '--provider-version', 'p1', '--provider-branch', 'main'], env());
+    expect(verify.stdout).toContain('7 of 7 interaction(s) passed.');
+    expect(verify.stdout).toContain('Results published to the broker as crm-customer-api p1.');
+    expect(verify.code).toBe(0);
+    const rec = await cli(['record-deployment', '--pacticipant', 'crm-customer-api', '--version', 'p1', '--environment', 'production'], env());
+    expect(rec.stdout).toContain('Recorded: crm-customer-api p1 is deployed to production.');
+    expect(rec.code).toBe(0);
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'production'], env());
+    expect(run.stdout).toContain('Can genesys-data-actions c1 be deployed to production? YES');
+    expect(run.stdout).toContain('✓ crm-customer-api p1 verified the pact of genesys-data-actions c1');
+    expect(run.code).toBe(0);
+    const json = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'production', '--json'], env());
+    expect(JSON.parse(json.stdout)).toMatchObject({ deployable: true, attempts: 1 });
+  });
+
+  it('says no for the renamed provider: its verification fails and is published, the gate names it', async () => {
+    const rec = await cli(['record-deployment', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--environment', 'production'], env());
+    expect(rec.code).toBe(0);
+    const verify = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', renamed.url, '--publish', '--provider-version', 'p2', '--provider-branch', 'main'], env());
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    const run = await cli(['can-i-deploy', '--pacticipant', 'crm-customer-api', '--version', 'p2', '--to-environment', 'production'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Can crm-customer-api p2 be deployed to production? NO');
+    expect(run.stderr).toContain('✗ crm-customer-api p2 FAILED verification of the pact of genesys-data-actions c1');
+    expect(run.stderr).toContain('fix: see the mismatches with npm run pact:verify -- --provider crm-customer-api');
+  });
+
+  it('words a third-party provider without a recorded check as a vendor, with the record/check commands', async () => {
+    const cwd = fs.mkdtempSync(path.join(tmp, 'proj-'));
+    fs.mkdirSync(path.join(cwd, 'providers/vendor-crm'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'providers/vendor-crm/provider.config.json'), JSON.stringify({ name: 'vendor-crm', thirdParty: true }));
+    const pact = JSON.parse(fs.readFileSync(PACT, 'utf8')) as { provider: { name: string } };
+    pact.provider.name = 'vendor-crm';
+    const file = path.join(cwd, 'vendor.json');
+    fs.writeFileSync(file, JSON.stringify(pact));
+    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c2', '--branch', 'main'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c2', '--to-environment', 'production'], env(), cwd);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/vendor vendor-crm has no recorded check/);
+    expect(run.stderr).toContain('npm run pact:check-recorded -- --provider vendor-crm --publish');
+  });
+});
+
+describe('gate: bad input and faults', () => {
+  it('unknown pacticipant: no (exit 1), listing the pacticipants the broker knows', async () => {
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actionz', '--version', 'c1', '--to-environment', 'production'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('The broker does not know genesys-data-actionz');
+    expect(run.stderr).toContain('genesys-data-actions');
+  });
+
+  it('unknown environment: usage error (exit 2) with the create-environment command', async () => {
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'staging'], env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('create-environment --name staging');
+    const rec = await cli(['record-deployment', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--environment', 'staging'], env());
+    expect(rec.code).toBe(2);
+    expect(rec.stderr).toContain('The broker has no environment "staging" (it has: production)');
+  });
+
+  it('record-deployment of a version the broker does not have: exit 1 with the publish hint', async () => {
+    const rec = await cli(['record-deployment', '--pacticipant', 'crm-customer-api', '--version', 'never-published', '--environment', 'production'], env());
+    expect(rec.code).toBe(1);
+    expect(rec.stderr).toContain('The broker has no version never-published of crm-customer-api');
+  });
+
+  it('unreachable broker: exit 2 for can-i-deploy, record-deployment and verify', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const a = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production', '--broker-url', url]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain(`Cannot reach the Pact Broker at ${url} (ECONNREFUSED)`);
+    const b = await cli(['record-deployment', '--pacticipant', 'x', '--version', '1', '--environment', 'production', '--broker-url', url]);
+    expect(b.code).toBe(2);
+    const c = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--broker-url', url]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('Cannot reach the Pact Broker');
+  });
+
+  it('missing broker URL and bad numbers are usage errors (exit 2)', async () => {
+    expect((await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'])).code).toBe(2);
+    const bad = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'p', '--retry-while-unknown', 'lots'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--retry-while-unknown must be a non-negative number');
+  });
+});
+
+describe('gate: a broker that requires a token', () => {
+  let secured: RunningBroker;
+  beforeAll(async () => {
+    secured = await startBroker({ port: 0, dbFile: path.join(tmp, 'secured.sqlite'), auth: { token: 'right-token' } });
+  });
+  afterAll(async () => secured?.close());
+
+  it('wrong credentials (401): exit 2 naming the variables to fix, and the token is never printed', async () => {
+    const e = { PACT_BROKER_BASE_URL: secured.url, PACT_BROKER_TOKEN: 'wrong-token' };
+    const a = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'], e);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('refused the credentials (HTTP 401)');
+    expect(a.stderr).toContain('PACT_BROKER_TOKEN');
+    const v = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url], e);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain('refused the credentials (HTTP 401)');
+    const r = await cli(['record-deployment', '--pacticipant', 'x', '--version', '1', '--environment', 'production'], e);
+    expect(r.code).toBe(2);
+    for (const out of [a, v, r]) expect(out.stdout + out.stderr).not.toContain('wrong-token');
+  });
+
+  it('the right token gets an answer', async () => {
+    const run = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'], { PACT_BROKER_BASE_URL: secured.url, PACT_BROKER_TOKEN: 'right-token' });
+    expect(run.stderr).not.toContain('refused the credentials');
+    expect(run.code).not.toBe(0);
+  });
+});
