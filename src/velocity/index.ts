@@ -72,9 +72,13 @@ export interface VelocityReference {
   local: boolean;
 }
 
-/** Every reference a template uses, in source order (including those inside directives and string literals). */
-export function velocityReferences(template: string | VelocityTemplate): VelocityReference[] {
-  const t = parsed(template, typeof template === 'string' ? 'template' : template.name);
+/**
+ * Every reference a template uses, in source order (including those inside directives, method arguments and
+ * string literals; not those in comments, `#[[unparsed]]#` blocks or escaped with a backslash). Throws
+ * VelocitySyntaxError (named `name`) when the template does not parse.
+ */
+export function velocityReferences(template: string | VelocityTemplate, name?: string): VelocityReference[] {
+  const t = parsed(template, typeof template === 'string' ? (name ?? 'template') : template.name);
   const refs: RefNode[] = [];
   const locals = new Set<string>();
 

@@ -365,6 +365,17 @@ describe('velocityReferences', () => {
   });
 });
 
+describe('velocityReferences (more)', () => {
+  it('skips comments, unparsed blocks and escaped references; marks #set, #foreach and macro names local', () => {
+    const refs = velocityReferences('## $a\n#* $b *##[[ $c ]]#\\$d #set($e = "x")$e #macro(m $p)$p#end $f.g("$h.i")');
+    expect(refs.map((x) => `${x.root}:${x.path.join('.')}:${x.local}`)).toEqual(['e::true', 'p::true', 'f::false', 'h:i:false']);
+  });
+
+  it('names the template in syntax errors', () => {
+    expect(() => velocityReferences('${x', 'requestUrlTemplate')).toThrow(/at requestUrlTemplate\[line 1, column 4\]/);
+  });
+});
+
 describe('renderSuccessTemplate', () => {
   it('puts translation-map variables in as JSON text and rawResult as the body text', () => {
     expect(renderSuccessTemplate('{"name": ${name}, "n": ${count}, "raw": ${rawResult}}', { name: '"Ann"', count: '3' }, '{"a":1}')).toBe(

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderRequest } from '../../src/data-action/render-request';
+import { renderSuccessTemplate, velocityReferences } from '../../src/velocity';
 import type { DataAction, HttpMethod, JsonSchema, RenderedRequest } from '../../src/data-action/model';
 import { CxpactError } from '../../src/shared/errors';
 
@@ -203,5 +204,25 @@ describe('corpus request rendering', () => {
     expect(teams?.request?.secretHeaders).toEqual([
       { header: 'authorization', value: '{{authResponse.token_type}} {{authResponse.access_token}}', regex: '^.+ .+$' },
     ]);
+  });
+});
+
+describe('corpus success templates', () => {
+  // Each translation-map variable is JSON text; a one-element array of a string is valid wherever the corpus
+  // puts a variable (bare, through firstFromArray, or through $esc.jsonEncode).
+  const cases = outcomes.map((o) => {
+    const vars: Record<string, string> = {};
+    for (const k of [...Object.keys(o.action.response.translationMap), ...Object.keys(o.action.response.translationMapDefaults)]) {
+      vars[k] = '["sample"]';
+    }
+    return [o.file, o.action.response.successTemplate, vars] as const;
+  });
+
+  it.each(cases)('%s success template renders valid JSON', (_file, template, vars) => {
+    const out = renderSuccessTemplate(template, vars, '{"sample":true}');
+    expect(() => JSON.parse(out)).not.toThrow();
+    for (const ref of velocityReferences(template)) {
+      expect(['rawResult', 'esc', 'successTemplateUtils', 'math', ...Object.keys(vars)]).toContain(ref.root);
+    }
   });
 });
