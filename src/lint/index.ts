@@ -1,0 +1,143 @@
+// `cxpact lint` core: loads every Data Action under a folder, runs the rules on each, and turns definition
+// problems (malformed JSON, missing fields) into findings too, so one bad file never hides the others.
+import fs from 'node:fs';
+import path from 'node:path';
+import { actionFromJson, loadDataActions, slugFromFile } from '../data-action/parse';
+import type { DataAction } from '../data-action/model';
+import { casesFileFor, parseCasesFile } from '../contract/cases';
+import type { CxpactError } from '../shared/errors';
+import { lintAction } from './rules';
+import type { LintFinding, LintResult } from './types';
+
+export { lintAction } from './rules';
+export type { LintFinding, LintResult, Severity } from './types';
+export { formatText, formatJson, formatJUnit } from './report';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorFinding(error: CxpactError, action = ''): LintFinding {
+  return {
+    code: error.code,
+    severity: 'error',
+    message: error.message,
+    file: error.file ?? '',
+    path: error.path ?? '$',
+    fix: error.fix ?? 'Fix the definition.',
+    action,
+  };
+}
+
+/** Parse errors that the lint rules report better themselves (timeout range, missing contracts). */
+function recoverable(error: CxpactError): boolean {
+  return (error.path !== undefined && /^\$\.config\.timeoutSeconds$/.test(error.path)) || (error.code === 'data-action.contract.missing' && /^\$\.contract/.test(error.path ?? ''));
+}
+
+/**
+ * A whole-file JSON definition the parser rejected only for a bad timeout or a missing contract: parse it again
+ * with those fields neutralised so every other rule still runs; the lint rules then report the timeout and the
+ * missing output contract themselves (with the right context, e.g. custom-auth actions have no contract).
+ */
+function recover(file: string): DataAction | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(json) || !isRecord(json['config'])) return undefined;
+  const patched = structuredClone(json) as Record<string, unknown>;
+  const config = patched['config'] as Record<string, unknown>;
+  const timeout = config['timeoutSeconds'];
+  delete config['timeoutSeconds'];
+  const contract = isRecord(patched['contract']) ? patched['contract'] : {};
+  const input = isRecord(contract['input']) ? contract['input'] : {};
+  const output = isRecord(contract['output']) ? contract['output'] : {};
+  patched['contract'] = {
+    ...contract,
+    input: { ...input, inputSchema: isRecord(input['inputSchema']) ? input['inputSchema'] : {} },
+    output: { ...output, successSchema: isRecord(output['successSchema']) ? output['successSchema'] : {} },
+  };
+  const r = actionFromJson(file, patched, '$', slugFromFile(file));
+  if (r.action === undefined) return undefined;
+  if (typeof timeout === 'number') r.action.timeoutSeconds = timeout;
+  else if (timeout !== undefined && timeout !== null) r.action.timeoutSeconds = Number.NaN;
+  return r.action;
+}
+
+function sortFindings(findings: LintFinding[]): LintFinding[] {
+  return findings.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
+      a.path.localeCompare(b.path) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** Lints every Data Action definition under `dir` (recursively) and its `<slug>.cases.json`. */
+export async function lintDataActions(dir: string): Promise<LintResult> {
+  const loaded = await loadDataActions(dir);
+  const findings: LintFinding[] = [];
+  const actions: DataAction[] = [...loaded.actions];
+  let unparsed = 0;
+
+  // Group parse errors by file; recover files whose only problems the rules cover.
+  const byFile = new Map<string, CxpactError[]>();
+  for (const error of loaded.errors) {
+    const key = error.file ?? dir;
+    byFile.set(key, [...(byFile.get(key) ?? []), error]);
+  }
+  for (const [file, errors] of byFile) {
+    const recovered = errors.every(recoverable) && /\.json$/i.test(file) && !/\.tf\.json$/i.test(file) ? recover(file) : undefined;
+    if (recovered !== undefined) {
+      actions.push(recovered);
+      continue;
+    }
+    unparsed += 1;
+    findings.push(...errors.map((e) => errorFinding(e)));
+  }
+
+  for (const action of actions) {
+    try {
+      findings.push(...lintAction(action));
+    } catch (error) {
+      findings.push({
+        code: 'lint.internal',
+        severity: 'error',
+        message: `The linter failed on this action: ${(error as Error).message}`,
+        file: action.file,
+        path: action.pointer,
+        fix: 'Report this as a cxpact bug with the definition attached.',
+        action: action.name,
+      });
+    }
+  }
+
+  // Cases files beside the definitions.
+  const casesFiles = new Set(actions.map((a) => casesFileFor(a.file)));
+  for (const casesFile of [...casesFiles].sort()) {
+    if (!fs.existsSync(casesFile)) continue;
+    const { errors } = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
+    findings.push(...errors.map((e) => errorFinding(e)));
+  }
+
+  return {
+    actions: actions.map((a) => ({ name: a.name, file: a.file, slug: a.slug })).sort((a, b) => a.file.localeCompare(b.file)),
+    findings: sortFindings(findings),
+    unparsed,
+  };
+}
+
+/** Makes file names in findings relative to `cwd` (for reports). */
+export function relativize(result: LintResult, cwd: string): LintResult {
+  const rel = (f: string): string => (path.isAbsolute(f) ? path.relative(cwd, f) || f : f);
+  return {
+    ...result,
+    actions: result.actions.map((a) => ({ ...a, file: rel(a.file) })),
+    findings: result.findings.map((f) => ({ ...f, file: rel(f.file) })),
+  };
+}
