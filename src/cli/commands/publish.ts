@@ -1,0 +1,156 @@
+// `cxpact publish`: publish the pacts in pacts/ to a Pact Broker (cxpact's own, the OSS broker or PactFlow)
+// with the official `pact broker publish` CLI, after a pre-flight check that turns the usual failures
+// (unreachable broker, 401/403, no pacts) into errors that say what to fix.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../command';
+import { parseCommandArgs, stringOpt } from '../args';
+import { CxpactError } from '../../shared/errors';
+import { runPactCli } from '../../broker/pact-cli';
+
+const HELP = `Usage: cxpact publish [options]        (npm run pact:publish -- [options])
+
+Publishes every pact file in the pacts directory to a Pact Broker by running the official
+\`pact broker publish\` CLI, so cxpact's local broker, the open-source Pact Broker and PactFlow behave the same.
+
+Options:
+  --pacts <dir>                 Directory of pact JSON files (default: pacts)
+  --broker-url <url>            Broker base URL (default: $PACT_BROKER_BASE_URL)
+  --consumer-app-version <v>    Consumer version (default: $CI_COMMIT_SHA, else \`git rev-parse HEAD\`)
+  --branch <name>               Consumer branch (default: $CI_COMMIT_REF_NAME, else the current git branch)
+  --tag <t[,t2]>                Consumer version tags (comma separated)
+  --build-url <url>             CI build URL (default: $CI_JOB_URL)
+  --merge                       Merge with pacts already published for this version (pact broker publish --merge)
+
+Environment variables:
+  PACT_BROKER_BASE_URL          Broker URL when --broker-url is not given
+  PACT_BROKER_TOKEN             Bearer token (PactFlow, or \`cxpact broker --token\`)
+  PACT_BROKER_USERNAME, PACT_BROKER_PASSWORD   Basic auth (OSS broker)
+  CI_COMMIT_SHA, CI_COMMIT_REF_NAME, CI_JOB_URL  GitLab CI defaults for version, branch and build URL
+
+Credentials are passed to the pact CLI through its environment, never on its command line, and never printed.
+
+Exit codes: 0 published, 1 publishing failed (broker unreachable, 401/403, conflict, invalid pact), 2 usage error.
+`;
+
+function git(args: string[], cwd: string): string | undefined {
+  try {
+    const out = execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim();
+    return out === '' ? undefined : out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that the broker answers its index with the given credentials; throws a CxpactError naming the fix. */
+export async function checkBroker(brokerUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const headers: Record<string, string> = { Accept: 'application/hal+json, application/json' };
+  if (env.PACT_BROKER_TOKEN) headers.Authorization = `Bearer ${env.PACT_BROKER_TOKEN}`;
+  else if (env.PACT_BROKER_USERNAME) headers.Authorization = `Basic ${Buffer.from(`${env.PACT_BROKER_USERNAME}:${env.PACT_BROKER_PASSWORD ?? ''}`).toString('base64')}`;
+  let res: Response;
+  try {
+    res = await fetch(brokerUrl.replace(/\/+$/, '') || brokerUrl, { headers, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    throw new CxpactError('publish.broker-unreachable', `The Pact Broker at ${brokerUrl} is unreachable (${cause}).`, {
+      fix: 'Start it with `npm run broker` (or check --broker-url / PACT_BROKER_BASE_URL and the network).',
+    });
+  }
+  await res.text().catch(() => '');
+  if (res.status === 401) {
+    throw new CxpactError('publish.unauthorized', `The Pact Broker at ${brokerUrl} answered 401 Unauthorized: ${headers.Authorization === undefined ? 'no credentials were sent' : 'the credentials were rejected'}.`, {
+      fix: 'Set PACT_BROKER_TOKEN (bearer token) or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (basic auth) to credentials the broker accepts.',
+    });
+  }
+  if (res.status === 403) {
+    throw new CxpactError('publish.forbidden', `The Pact Broker at ${brokerUrl} answered 403 Forbidden.`, { fix: 'Use read-write credentials: publishing needs write access.' });
+  }
+  if (res.status >= 400) {
+    throw new CxpactError('publish.broker-error', `The Pact Broker at ${brokerUrl} answered HTTP ${res.status} to GET /.`, { fix: 'Check that --broker-url points at the broker root (the URL that serves the API index).' });
+  }
+}
+
+export const command: Command = {
+  name: 'publish',
+  summary: 'Publish pacts/ to a Pact Broker with the official pact CLI (npm run pact:publish)',
+  help: HELP,
+  async run(argv, io) {
+    const args = parseCommandArgs('publish', argv, {
+      pacts: { type: 'string' },
+      'broker-url': { type: 'string' },
+      'consumer-app-version': { type: 'string' },
+      branch: { type: 'string' },
+      tag: { type: 'string' },
+      'build-url': { type: 'string' },
+      merge: { type: 'boolean' },
+    });
+    const env = io.env;
+    const cwd = io.cwd;
+    const pactsDir = path.resolve(cwd, stringOpt(args, 'pacts') ?? 'pacts');
+    const shown = path.relative(cwd, pactsDir) || '.';
+    if (!fs.existsSync(pactsDir) || !fs.statSync(pactsDir).isDirectory()) {
+      throw new CxpactError('publish.no-pacts-dir', `The pacts directory ${shown} does not exist.`, { file: shown, fix: 'Generate pacts first with `npm run pact:consumer`, or pass --pacts <dir>.' });
+    }
+    const files = fs.readdirSync(pactsDir).filter((f) => f.endsWith('.json'));
+    if (files.length === 0) {
+      throw new CxpactError('publish.no-pacts', `No pact files (*.json) in ${shown}.`, { file: shown, fix: 'Generate pacts first with `npm run pact:consumer`, or pass --pacts <dir>.' });
+    }
+    for (const f of files) {
+      const file = path.join(shown, f);
+      let pact: unknown;
+      try {
+        pact = JSON.parse(fs.readFileSync(path.join(pactsDir, f), 'utf8'));
+      } catch (error) {
+        throw new CxpactError('publish.invalid-pact', `${file} is not valid JSON: ${(error as Error).message}`, { file, fix: 'Regenerate the pact with `npm run pact:consumer`.' });
+      }
+      const p = pact as { consumer?: { name?: unknown }; provider?: { name?: unknown } };
+      if (typeof p.consumer?.name !== 'string' || p.consumer.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no consumer name.`, { file, path: '$.consumer.name', fix: 'Regenerate the pact with `npm run pact:consumer`.' });
+      if (typeof p.provider?.name !== 'string' || p.provider.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no provider name.`, { file, path: '$.provider.name', fix: 'Regenerate the pact with `npm run pact:consumer`.' });
+    }
+
+    const brokerUrl = stringOpt(args, 'broker-url') ?? (env.PACT_BROKER_BASE_URL || undefined);
+    if (brokerUrl === undefined) {
+      throw new CxpactError('usage.missing-broker-url', 'No broker URL: pass --broker-url or set PACT_BROKER_BASE_URL.', { fix: 'e.g. `npm run broker` then PACT_BROKER_BASE_URL=http://127.0.0.1:9292 npm run pact:publish' });
+    }
+    const version = stringOpt(args, 'consumer-app-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(['rev-parse', 'HEAD'], cwd);
+    if (version === undefined) {
+      throw new CxpactError('usage.missing-version', 'No consumer version: not a git checkout and CI_COMMIT_SHA is not set.', { fix: 'Pass --consumer-app-version <version> (e.g. the git sha).' });
+    }
+    let branch = stringOpt(args, 'branch') ?? (env.CI_COMMIT_REF_NAME || undefined) ?? git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd);
+    if (branch === 'HEAD') branch = undefined; // detached head: no branch
+    const buildUrl = stringOpt(args, 'build-url') ?? (env.CI_JOB_URL || undefined);
+    const tags = (stringOpt(args, 'tag') ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+
+    const childEnv: NodeJS.ProcessEnv = {
+      PACT_BROKER_BASE_URL: brokerUrl,
+      PACT_BROKER_TOKEN: env.PACT_BROKER_TOKEN ?? '',
+      PACT_BROKER_USERNAME: env.PACT_BROKER_USERNAME ?? '',
+      PACT_BROKER_PASSWORD: env.PACT_BROKER_PASSWORD ?? '',
+      PACT_BROKER_HTTP_RETRIES: env.PACT_BROKER_HTTP_RETRIES ?? '2',
+    };
+    for (const k of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD'] as const) if (childEnv[k] === '') delete childEnv[k];
+    await checkBroker(brokerUrl, childEnv);
+
+    const cliArgs = ['broker', 'publish', pactsDir, '--broker-base-url', brokerUrl, '--consumer-app-version', version];
+    if (branch !== undefined) cliArgs.push('--branch', branch);
+    if (tags.length > 0) cliArgs.push('--tag', tags.join(','));
+    if (buildUrl !== undefined) cliArgs.push('--build-url', buildUrl);
+    if (args.values.merge === true) cliArgs.push('--merge');
+    io.stdout(`Publishing ${files.length} pact file(s) from ${shown} to ${brokerUrl} as version ${version}${branch === undefined ? '' : ` (branch ${branch})`}\n`);
+    const parentEnv = { ...process.env };
+    for (const k of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD']) delete parentEnv[k];
+    const result = await runPactCli(cliArgs, { env: { ...parentEnv, ...childEnv }, cwd });
+    if (result.stdout !== '') io.stdout(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
+    if (result.stderr !== '') io.stderr(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
+    if (result.code !== 0) {
+      throw new CxpactError('publish.failed', `\`pact broker publish\` failed (exit ${result.code}); its output is above.`, {
+        file: shown,
+        fix: /409|Conflict|Cannot change the content/i.test(result.stdout + result.stderr)
+          ? 'A pact with different content already exists for this consumer version: publish with a new --consumer-app-version (e.g. commit your changes first).'
+          : 'Read the broker messages above; fix the pact or the broker settings and publish again.',
+      });
+    }
+    return 0;
+  },
+};
