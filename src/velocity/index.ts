@@ -14,6 +14,13 @@ export { SecretSource, SecretText, JavaDouble, VelocityTool, javaToString, type 
 export { formEncode, jsonStringEscape } from './tools';
 
 const cache = new Map<string, VelocityTemplate>();
+
+// The tools hold no state, so one set serves every render.
+let toolsSingleton: Record<string, unknown> | undefined;
+function sharedTools(): Record<string, unknown> {
+  toolsSingleton ??= tools();
+  return toolsSingleton;
+}
 const CACHE_MAX = 500;
 
 function parsed(template: string | VelocityTemplate, name: string | undefined): VelocityTemplate {
@@ -48,7 +55,7 @@ export function renderVelocitySegments(
   context: Record<string, unknown>,
   options: RenderOptions = {},
 ): Segment[] {
-  const ctx = options.tools === false ? context : { ...tools(), ...context };
+  const ctx = options.tools === false ? context : { ...sharedTools(), ...context };
   return renderSegments(parsed(template, options.name), ctx, options);
 }
 
@@ -185,5 +192,5 @@ export function velocityReferences(template: string | VelocityTemplate, name?: s
  * $successTemplateUtils, ...) are in the context. Errors name the template `successTemplate`.
  */
 export function renderSuccessTemplate(template: string, vars: Record<string, string>, rawResult: string): string {
-  return renderVelocity(template, { ...tools(), ...vars, rawResult }, { name: 'successTemplate', strict: true });
+  return renderVelocity(template, { ...sharedTools(), ...vars, rawResult }, { name: 'successTemplate', strict: true });
 }
