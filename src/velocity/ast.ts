@@ -48,6 +48,8 @@ export interface ForeachNode extends Pos {
   variable: string;
   iterable: Expr;
   body: Node[];
+  /** `#foreach(...) ... #else ... #end` (Velocity 2): rendered when there is nothing to iterate. */
+  otherwise?: Node[];
 }
 
 export interface MacroDefNode extends Pos {

@@ -152,6 +152,7 @@ export function velocityReferences(template: string | VelocityTemplate, name?: s
         locals.add('velocityHasNext');
         visitExpr(n.iterable);
         n.body.forEach(visitNode);
+        n.otherwise?.forEach(visitNode);
         return;
       case 'macro':
         n.params.forEach((p) => locals.add(p));

@@ -336,8 +336,14 @@ class Parser {
       case 'foreach': {
         const { nodes, terminator } = this.parseNodes(end, quote, true);
         if (!terminator) throw this.error('#foreach without a matching #end', start);
-        if (terminator.kind !== 'end') throw this.error(`#${terminator.kind} inside #foreach without #if`, terminator.pos);
-        return { type: 'foreach', variable: header.variable, iterable: header.iterable, body: nodes, ...at };
+        if (terminator.kind === 'elseif') throw this.error('#elseif inside #foreach without #if', terminator.pos);
+        const node: Node = { type: 'foreach', variable: header.variable, iterable: header.iterable, body: nodes, ...at };
+        if (terminator.kind === 'else') {
+          const rest = this.parseNodes(end, quote, true);
+          if (!rest.terminator || rest.terminator.kind !== 'end') throw this.error('#foreach without a matching #end', start);
+          node.otherwise = rest.nodes;
+        }
+        return node;
       }
       case 'macro': {
         const def: MacroDefNode = { type: 'macro', name: header.name, params: header.params, body: [], ...at };

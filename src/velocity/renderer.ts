@@ -126,7 +126,9 @@ class Renderer {
         return;
       }
       case 'foreach':
-        this.doForeach(node.variable, node.iterable, node.body, node, out);
+        if (!this.doForeach(node.variable, node.iterable, node.body, node, out) && node.otherwise) {
+          this.renderNodes(node.otherwise, out);
+        }
         return;
       case 'macro':
         return;
@@ -360,10 +362,11 @@ class Renderer {
     this.fail('velocity.invalid-access', `Cannot #set ${canonicalReference(target)}: ${javaClassOf(parent)} has no settable property`, target, canonicalReference(target));
   }
 
-  private doForeach(variable: string, iterableExpr: Expr, body: Node[], pos: Pos, out: Output): void {
+  /** Renders the loop; returns whether there was anything to iterate. */
+  private doForeach(variable: string, iterableExpr: Expr, body: Node[], pos: Pos, out: Output): boolean {
     const iterable = this.evalExpr(iterableExpr, false);
     let items: unknown[];
-    if (iterable === null || iterable === undefined) return;
+    if (iterable === null || iterable === undefined) return false;
     if (Array.isArray(iterable)) items = [...iterable];
     else if (isPlainMap(iterable)) items = Object.values(iterable);
     else {
@@ -375,8 +378,9 @@ class Renderer {
           pos,
         );
       }
-      return;
+      return false;
     }
+    if (items.length === 0) return false;
     const saved = new Map<string, { had: boolean; value: unknown }>();
     for (const name of [variable, 'foreach', 'velocityCount', 'velocityHasNext']) {
       saved.set(name, { had: this.vars.has(name), value: this.vars.get(name) });
@@ -417,6 +421,7 @@ class Renderer {
         else this.vars.delete(name);
       }
     }
+    return true;
   }
 
   private doMacroCall(name: string, argExprs: Expr[], pos: Pos, out: Output): void {

@@ -139,6 +139,13 @@ describe('directives', () => {
     expect(r('#foreach($x in [1..5])#if($x == 3)#break#end$x#end')).toBe('12');
   });
 
+  it('#foreach ... #else renders the else part when there is nothing to iterate (Velocity 2)', () => {
+    const t = '#foreach($x in $l)$x#else none#end';
+    expect(r(t, { l: [1, 2] })).toBe('12');
+    expect(r(t, { l: [] })).toBe(' none');
+    expect(r(t, { l: null })).toBe(' none');
+  });
+
   it('refuses to iterate a string (a JSON text) in strict mode', () => {
     expect(renderError('#foreach($x in $t)$x#end', { t: '[1,2]' }).message).toContain('#foreach cannot iterate over a java.lang.String');
   });
