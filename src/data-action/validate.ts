@@ -1,0 +1,146 @@
+// Contract validation as Genesys does it (docs/genesys-data-actions.md §4.4): JSON Schema draft-04, no type
+// coercion, extra properties allowed unless the schema forbids them, `required` enforced. Validators are compiled
+// once per schema object (WeakMap on the schema) — a run over 1000 actions compiles each schema once.
+
+import Ajv from 'ajv-draft-04';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { DataAction, JsonSchema } from './model';
+
+export interface SchemaIssue {
+  /** Stable code: `input.schema.invalid`, `output.schema.invalid`, `schema.unsupported`. */
+  code: string;
+  /** JSON pointer of the offending value (`/customerId`, `/items/0/id`); '' for the root. */
+  field: string;
+  /** The schema keyword that failed (`type`, `required`, `enum`, ...). */
+  rule: string;
+  /** What the schema expects (e.g. `string`, `integer`), when that applies. */
+  expected?: string;
+  /** The JSON type actually found, when that applies. */
+  actual?: string;
+  /** Pointer into the schema (`#/properties/customerId/type`). */
+  schemaPath: string;
+  message: string;
+}
+
+let ajvInstance: Ajv | undefined;
+
+function ajv(): Ajv {
+  if (!ajvInstance) {
+    ajvInstance = new Ajv({
+      allErrors: true,
+      coerceTypes: false,
+      useDefaults: false,
+      removeAdditional: false,
+      strict: false,
+      validateFormats: false,
+      logger: false,
+    });
+  }
+  return ajvInstance;
+}
+
+const compiled = new WeakMap<object, ValidateFunction | { compileError: string }>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string } {
+  let v = compiled.get(schema);
+  if (!v) {
+    try {
+      // Genesys schemas sometimes carry `$schema` of draft-04 or odd ids; ajv-draft-04 handles draft-04 keywords.
+      const { $schema: _ignored, id: _id, ...rest } = schema as Record<string, unknown>;
+      void _ignored;
+      void _id;
+      v = ajv().compile(rest);
+    } catch (e) {
+      v = { compileError: e instanceof Error ? e.message : String(e) };
+    }
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  if (pointer === '') return data;
+  let cur: unknown = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
+  let field = e.instancePath;
+  const rule = e.keyword;
+  let expected: string | undefined;
+  let actual: string | undefined;
+  let message: string;
+  const where = field === '' ? 'the value' : field;
+  switch (rule) {
+    case 'type': {
+      const t = (e.params as { type: string | string[] }).type;
+      expected = Array.isArray(t) ? t.join(' | ') : t;
+      actual = jsonType(valueAt(data, field));
+      message = `${where}: instance type (${actual}) does not match any allowed primitive type (allowed: ${JSON.stringify(Array.isArray(t) ? t : [t])})`;
+      break;
+    }
+    case 'required': {
+      const p = (e.params as { missingProperty: string }).missingProperty;
+      field = `${field}/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      expected = 'present';
+      actual = 'missing';
+      message = `${field}: required property "${p}" is missing`;
+      break;
+    }
+    case 'additionalProperties': {
+      const p = (e.params as { additionalProperty: string }).additionalProperty;
+      field = `${field}/${p}`;
+      message = `${field}: property "${p}" is not allowed (additionalProperties: false)`;
+      break;
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      expected = `one of ${JSON.stringify(allowed)}`;
+      actual = JSON.stringify(valueAt(data, field));
+      message = `${where}: ${actual} is not one of ${JSON.stringify(allowed)}`;
+      break;
+    }
+    default:
+      message = `${where}: ${e.message ?? rule}`;
+  }
+  return { code, field, rule, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }), schemaPath: e.schemaPath, message };
+}
+
+/** Validates a value against a draft-04 schema without coercion. An empty list means valid. */
+export function validateAgainst(schema: JsonSchema, data: unknown, code: string): SchemaIssue[] {
+  const v = validatorFor(schema);
+  if ('compileError' in v) {
+    return [{ code: 'schema.unsupported', field: '', rule: 'schema', schemaPath: '#', message: `the schema cannot be compiled: ${v.compileError}` }];
+  }
+  if (v(data)) return [];
+  return (v.errors ?? []).map((e) => toIssue(code, e, data));
+}
+
+/** Validates an action's input (after Genesys drops null-valued keys) against contract.input.inputSchema. */
+export function validateInput(action: DataAction, input: Record<string, unknown>): SchemaIssue[] {
+  return validateAgainst(action.inputSchema, dropNulls(input), 'input.schema.invalid');
+}
+
+/** Validates the translated output against contract.output.successSchema. */
+export function validateOutput(action: DataAction, output: unknown): SchemaIssue[] {
+  return validateAgainst(action.outputSchema, output, 'output.schema.invalid');
+}
+
+/** Since 2024-03-15 Genesys removes input keys whose value is null before anything else. */
+export function dropNulls(input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (v !== null) out[k] = v;
+  return out;
+}
