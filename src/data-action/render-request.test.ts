@@ -178,10 +178,17 @@ describe('renderRequest', () => {
     );
     expect(renderRequest(action({ urlTemplate: '/x?q=${input.id}' }), { id: 'a b' }, { checkUrl: false }).url).toBe('/x?q=a b');
     expect(caught(() => renderRequest(action({ urlTemplate: '$!{input.none}' }), {})).code).toBe('data-action.request.url-empty');
+    expect(caught(() => renderRequest(action({ urlTemplate: '/api/v2/users/{userId}' }), {})).message).toContain(
+      'the rendered URL holds "{" at character 15',
+    );
+    expect(renderRequest(action({ urlTemplate: '/api/{{TF:var.path}}/x' }), {}).url).toBe('/api/{{TF:var.path}}/x');
   });
 
   it('renders null references as their text when strict is off', () => {
-    expect(renderRequest(action({ urlTemplate: '/x/${input.id}' }), {}, { strict: false }).url).toBe('/x/${input.id}');
+    const a = action({ method: 'POST', urlTemplate: '/x/${input.id}', bodyTemplate: '{"id": "${input.id}"}' });
+    expect(renderRequest(a, {}, { strict: false, checkUrl: false })).toMatchObject({ url: '/x/${input.id}', body: '{"id": "${input.id}"}' });
+    // The literal reference text leaking into a URL is what makes the Genesys request fail.
+    expect(caught(() => renderRequest(a, {}, { strict: false })).message).toContain('the rendered URL holds "{" at character 5: /x/${input.id}');
   });
 
   it('the #if optional-field idiom renders optional inputs only when given', () => {

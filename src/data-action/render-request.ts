@@ -19,7 +19,7 @@ export interface RenderRequestOptions {
   strict?: boolean;
   /**
    * Reject a rendered URL holding characters Genesys sends unescaped and the request then fails on
-   * (whitespace, control characters, `"<>\^`|`). Default true.
+   * (whitespace, control characters, `"<>\^`|{}`; `{{...}}` placeholders excepted). Default true.
    */
   checkUrl?: boolean;
 }
@@ -153,7 +153,8 @@ function text(segments: Segment[]): string {
   return segments.map((s) => s.text).join('');
 }
 
-const BAD_URL_CHARS = /[\s"<>\\^`|\x00-\x1f\x7f]/;
+/** Characters java.net.URI refuses unescaped (a `{{...}}` placeholder is not checked). */
+const BAD_URL_CHARS = /[\s"<>\\^`|{}\x00-\x1f\x7f]/;
 
 function checkUrl(action: DataAction, segments: Segment[]): void {
   const url = text(segments);
@@ -166,7 +167,7 @@ function checkUrl(action: DataAction, segments: Segment[]): void {
   }
   let offset = 0;
   for (const s of segments) {
-    const m = s.secret ? null : BAD_URL_CHARS.exec(s.text);
+    const m = s.secret ? null : BAD_URL_CHARS.exec(s.text.replace(/\{\{[^{}]*\}\}/g, (p) => 'x'.repeat(p.length)));
     if (m) {
       const at = offset + m.index;
       const shown = m[0] === ' ' ? 'a space' : JSON.stringify(m[0]);
