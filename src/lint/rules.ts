@@ -536,8 +536,9 @@ function checkResponse(c: Collector, action: DataAction): void {
     c.add('lint.success-template.render-error', 'error', t.field, `The success template fails to render for the default case: ${e.message}`, 'Fix the template at that line and column.', e.line === undefined ? undefined : { line: e.line, column: e.column ?? 1 });
     return;
   }
+  let parsedOutput: unknown;
   try {
-    JSON.parse(rendered);
+    parsedOutput = JSON.parse(rendered);
   } catch (error) {
     c.add(
       'lint.success-template.invalid-json',
@@ -546,6 +547,21 @@ function checkResponse(c: Collector, action: DataAction): void {
       `The success template does not render valid JSON for the default case (${(error as Error).message}): ${rendered.length > 160 ? rendered.slice(0, 160) + '…' : rendered}`,
       'Check quotes, commas and braces; translation values are JSON text already (no quotes around ${x}).',
     );
+    return;
+  }
+  // A required output the template never writes (only when the template builds the object itself).
+  const required = isRecord(action.outputSchema) && Array.isArray(action.outputSchema['required']) ? action.outputSchema['required'] : [];
+  if (isRecord(parsedOutput) && !/\$!?\{?rawResult\b/.test(action.response.successTemplate)) {
+    for (const name of required) {
+      if (typeof name !== 'string' || name in parsedOutput) continue;
+      c.add(
+        'lint.output.required-missing',
+        'error',
+        { kind: 'outputSchema', sub: '.required' },
+        `Output "${name}" is required by the output contract, but the success template never writes it: every execution fails validation.`,
+        `Add "${name}" to the success template, or remove it from contract.output.successSchema.required.`,
+      );
+    }
   }
 }
 

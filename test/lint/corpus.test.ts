@@ -1,0 +1,146 @@
+// Golden test: `cxpact lint` over the 128 real Data Action definitions of the corpus
+// (test/fixtures/corpus, sources and commits in its README). Every file not in EXPECTED must lint clean (no false
+// alarm on a correct definition); every file in EXPECTED must give exactly the listed findings. Each entry was
+// reviewed by hand against the definition; the note says why it is a real bug.
+import path from 'node:path';
+import { lintDataActions } from '../../src/lint';
+
+const CORPUS = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
+
+type Row = [severity: 'error' | 'warning', code: string, jsonPath: string];
+
+const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
+  'automated-callback-blueprint__Add-contact-to-contact-list.custom.json': {
+    note: 'URL uses $Input.contactListId: references are case-sensitive, the URL carries the literal text.',
+    rows: [['error', 'lint.reference.wrong-case', '$.config.request.requestUrlTemplate']],
+  },
+  'callback-prioritization__Get-Interaction-State.custom.json': {
+    note: 'default "disconnected" has no quotes: {"state": disconnected} is not JSON when the path is missing.',
+    rows: [['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.state']],
+  },
+  'gc-presence-update-from-ms-teams__Get-Genesys-Cloud-User-Presence.custom.json': {
+    note: 'default "Not Found" has no quotes.',
+    rows: [['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.systemPresence']],
+  },
+  'genesys-cloud-call-park__Get-Waiting-Calls-in-specific-Queue-based-on-External-Tag.custom.json': {
+    note: 'empty-string defaults render nothing: {"conversationID":,...} is not JSON.',
+    rows: [
+      ['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.conversationID'],
+      ['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.participantID'],
+    ],
+  },
+  'negative-sentiment-callback__Update-External-Tag.custom.json': {
+    note: '${INPUT.ConversationID}: the corpus README names this wrong-case reference as a real bug.',
+    rows: [['error', 'lint.reference.wrong-case', '$.config.request.requestUrlTemplate']],
+  },
+  'process-automation-trigger-with-salesforce__get-summary.json': {
+    note: 'URL uses $Input.conversationId.',
+    rows: [['error', 'lint.reference.wrong-case', '$.config.request.requestUrlTemplate']],
+  },
+  'public-api-get-call-offered-count-data-action-module__Get-Call-Offered-Count.json': {
+    note: 'default "[0].[0]" is a JSONPath fragment, not JSON text.',
+    rows: [['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.count']],
+  },
+  'public-api-get-contact-from-contact-list-data-action-module__Get-Contact-From-Contact-List.json': {
+    note: 'URL uses ${input.contactlistId}, the contract declares contactListId; "data.CustomerName" is a dotted output key (works only through Architect flattening, breaks outbound rules).',
+    rows: [
+      ['error', 'lint.reference.wrong-case', '$.config.request.requestUrlTemplate'],
+      ['warning', 'lint.contract.output-dotted-key', "$.contract.output.successSchema.properties['data.CustomerName']"],
+    ],
+  },
+  'public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json': {
+    note: '${input.KEY_VALUE}.replace(...) outside the braces: the corpus README names this as a real bug.',
+    rows: [['error', 'lint.template.method-outside-reference', '$.config.request.requestUrlTemplate']],
+  },
+  'public-api-get-user-id-by-email-data-action-module__Get-User-ID-by-Email.json': {
+    note: 'request body ends with an extra "}" after the JSON object; "results.id" is a dotted output key.',
+    rows: [
+      ['error', 'lint.request.invalid-json', '$.config.request.requestTemplate'],
+      ['warning', 'lint.contract.output-dotted-key', "$.contract.output.successSchema.properties['results.id']"],
+    ],
+  },
+  'public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json': {
+    note: '${input.key} for the declared "Key", and the stray "}" in "$!{input.ExampleField}}" (corpus README: a real bug).',
+    rows: [
+      ['error', 'lint.reference.wrong-case', '$.config.request.requestTemplate'],
+      ['error', 'lint.template.stray-brace', '$.config.request.requestTemplate'],
+    ],
+  },
+  'public-api-update-external-contact-data-action-module__Update-External-Contact.json': {
+    note: 'three declared inputs are never sent in the PUT body: the flow sets them and nothing happens.',
+    rows: [
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.contactOrgName'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.contactOrgType'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.contactOtherEmail'],
+    ],
+  },
+  'survey-sms-delivery-blueprint__action.from-tf.json': {
+    note: 'translation path "$$.id": in HCL "$$" only escapes before "{", so the action really gets "$$.id", which is not a JSONPath.',
+    rows: [['error', 'lint.translation.path-syntax', '$.config.response.translationMap.id']],
+  },
+  'terraform-provider-genesyscloud__example_action.from-tf.json': {
+    note: 'the provider doc example: URL uses undeclared ${input.service}; default "UNKNOWN" unquoted; required "status" never written; the declared inputs are unused by a GET.',
+    rows: [
+      ['error', 'lint.input.undeclared', '$.config.request.requestUrlTemplate'],
+      ['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.buildNumber'],
+      ['error', 'lint.output.required-missing', '$.contract.output.successSchema.required'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.examplebool'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.exampleint'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.examplestr'],
+    ],
+  },
+  'update-ms-teams-user-presence-blueprint__Find-Teams-User-Id-Multiple-externalIds.custom.json': {
+    note: 'default "Not Found" has no quotes.',
+    rows: [['error', 'lint.translation.default-unquoted', '$.config.response.translationMapDefaults.MsTeamsUserId']],
+  },
+  'workautomation-hubspot-ticketing-sample__Add-DataAction-for-creating-HubSpot-tickets.json': {
+    note: 'Authorization header holds a literal bearer token instead of ${credentials.X}.',
+    rows: [['error', 'lint.secret.literal', '$.config.request.headers.Authorization']],
+  },
+  'zoom-meetings-sms-blueprint__Create-Zoom-Meeting.custom.json': {
+    note: 'startTime, endTime and timeZone are declared but the body is a constant {"type": 1}: the meeting ignores them.',
+    rows: [
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.endTime'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.startTime'],
+      ['warning', 'lint.input.unused', '$.contract.input.inputSchema.properties.timeZone'],
+    ],
+  },
+};
+
+describe('lint over the real-world corpus', () => {
+  let result: Awaited<ReturnType<typeof lintDataActions>>;
+  beforeAll(async () => {
+    result = await lintDataActions(CORPUS);
+  });
+
+  it('parses and lints all 128 definitions', () => {
+    expect(result.unparsed).toBe(0);
+    expect(result.actions).toHaveLength(128);
+  });
+
+  it('gives exactly the reviewed findings per file, and none on every other file', () => {
+    const actual: Record<string, Row[]> = {};
+    for (const f of result.findings) {
+      const file = path.basename(f.file);
+      (actual[file] ??= []).push([f.severity, f.code, f.path]);
+    }
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([file, e]) => [file, e.rows]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('every finding names the file, a JSON path, a message and a fix', () => {
+    for (const f of result.findings) {
+      expect(f.file).toMatch(/\.json$/);
+      expect(f.path).toMatch(/^\$/);
+      expect(f.message.length).toBeGreaterThan(10);
+      expect(f.fix.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('the three bugs the corpus README names are flagged', () => {
+    const files = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => path.basename(f.file)));
+    expect(files).toContain('public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json');
+    expect(files).toContain('public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json');
+    expect(files).toContain('negative-sentiment-callback__Update-External-Tag.custom.json');
+  });
+});

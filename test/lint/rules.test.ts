@@ -1,0 +1,249 @@
+// Each lint rule on a small definition: it fires on the bug, with the right code, severity and JSON path, and stays
+// quiet on the corrected definition. Definitions go through the real parser (parseDefinitionFile).
+import { parseDefinitionFile } from '../../src/data-action/parse';
+import { lintAction } from '../../src/lint';
+import type { LintFinding } from '../../src/lint';
+
+type Json = Record<string, unknown>;
+
+function definition(overrides: { request?: Json; response?: Json; input?: Json; output?: Json | null; timeoutSeconds?: number; actionType?: string } = {}): Json {
+  return {
+    name: 'Lookup Customer',
+    integrationType: 'custom-rest-actions',
+    actionType: overrides.actionType ?? 'custom',
+    config: {
+      request: {
+        requestUrlTemplate: 'https://crm.example.com/customers?phone=$esc.url(${input.phone})',
+        requestType: 'GET',
+        headers: { Authorization: 'Bearer ${credentials.token}' },
+        requestTemplate: '${input.rawRequest}',
+        ...(overrides.request ?? {}),
+      },
+      response: {
+        translationMap: { customerId: '$.id', tier: '$.tier' },
+        translationMapDefaults: { tier: '"basic"' },
+        successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}',
+        ...(overrides.response ?? {}),
+      },
+      ...(overrides.timeoutSeconds === undefined ? {} : { timeoutSeconds: overrides.timeoutSeconds }),
+    },
+    contract: {
+      input: { inputSchema: overrides.input ?? { type: 'object', required: ['phone'], properties: { phone: { type: 'string' } } } },
+      output: {
+        successSchema:
+          overrides.output === null
+            ? {}
+            : (overrides.output ?? { type: 'object', properties: { customerId: { type: 'string' }, tier: { type: 'string' } } }),
+      },
+    },
+    secure: false,
+  };
+}
+
+function lint(def: Json): LintFinding[] {
+  const parsed = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify(def));
+  expect(parsed.errors).toEqual([]);
+  const action = parsed.actions[0];
+  if (action === undefined) throw new Error('no action parsed');
+  return lintAction(action);
+}
+
+const codes = (findings: LintFinding[]): string[] => findings.map((f) => f.code).sort();
+
+describe('lint rules', () => {
+  it('a correct definition has no findings', () => {
+    expect(lint(definition())).toEqual([]);
+  });
+
+  describe('lint.secret.literal', () => {
+    it.each([
+      ['a bearer token in Authorization', { headers: { Authorization: 'Bearer 9f8e7d6c5b4a39281706' } }, "$.config.request.headers.Authorization"],
+      ['an API key header', { headers: { 'x-api-key': 'AbCdEf0123456789' } }, "$.config.request.headers['x-api-key']"],
+      ['a JWT in any header', { headers: { 'X-Custom': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc' } }, "$.config.request.headers['X-Custom']"],
+      ['an api_key query parameter', { requestUrlTemplate: 'https://crm.example.com/c?api_key=0123456789abcdef&phone=${input.phone}' }, '$.config.request.requestUrlTemplate'],
+      ['user:password in the URL', { requestUrlTemplate: 'https://admin:hunter2hunter2@crm.example.com/c/${input.phone}' }, '$.config.request.requestUrlTemplate'],
+    ])('flags %s', (_label, request, path) => {
+      const findings = lint(definition({ request }));
+      const secret = findings.find((f) => f.code === 'lint.secret.literal');
+      expect(secret).toMatchObject({ severity: 'error', path, file: 'data-actions/crm/lookup.json', action: 'Lookup Customer' });
+      expect(secret?.fix).toContain('${credentials.');
+    });
+
+    it('flags a client_secret literal in a form body', () => {
+      const findings = lint(
+        definition({
+          request: { requestType: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, requestTemplate: 'grant_type=client_credentials&client_id=${input.phone}&client_secret=q8Xv2LmN4pR7sT1w' },
+        }),
+      );
+      expect(findings.find((f) => f.code === 'lint.secret.literal')?.path).toBe('$.config.request.requestTemplate');
+    });
+
+    it('accepts credentials and authResponse references, and placeholders', () => {
+      expect(lint(definition({ request: { headers: { Authorization: 'Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")' } } }))).toEqual([]);
+      expect(lint(definition({ request: { headers: { Authorization: '${authResponse.token_type} ${authResponse.access_token}' } } }))).toEqual([]);
+      expect(lint(definition({ request: { headers: { 'x-api-key': '<your-api-key>' } } }))).toEqual([]);
+    });
+  });
+
+  it('lint.url.insecure flags an http:// URL', () => {
+    const findings = lint(definition({ request: { requestUrlTemplate: 'http://crm.example.com/c/${input.phone}' } }));
+    expect(findings).toEqual([expect.objectContaining({ code: 'lint.url.insecure', severity: 'error', path: '$.config.request.requestUrlTemplate' })]);
+  });
+
+  it('lint.input.undeclared and lint.input.unused', () => {
+    const findings = lint(
+      definition({
+        request: { requestUrlTemplate: 'https://crm.example.com/c/${input.customerId}' },
+        input: { type: 'object', properties: { phone: { type: 'string' } } },
+      }),
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'lint.input.undeclared', severity: 'error', path: '$.config.request.requestUrlTemplate', line: 1, column: 27 }),
+      expect.objectContaining({ code: 'lint.input.unused', severity: 'warning', path: '$.contract.input.inputSchema.properties.phone' }),
+    ]);
+  });
+
+  it('${input.rawRequest} in a POST body uses every input', () => {
+    expect(lint(definition({ request: { requestType: 'POST', requestUrlTemplate: 'https://crm.example.com/c', requestTemplate: '${input.rawRequest}' } }))).toEqual([]);
+  });
+
+  it('lint.reference.wrong-case: $Input, $INPUT and a mis-cased input name', () => {
+    const root = lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/${Input.phone}' } }));
+    expect(codes(root)).toEqual(['lint.reference.wrong-case']);
+    expect(root[0]?.fix).toBe('Write ${input.phone}.');
+    const name = lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/${input.Phone}' } }));
+    expect(codes(name)).toEqual(['lint.reference.wrong-case']);
+    expect(name[0]?.message).toContain('declares "phone"');
+    const success = lint(definition({ response: { successTemplate: '{"customerId": ${CustomerId}, "tier": ${tier}}' } }));
+    expect(success.map((f) => [f.code, f.path])).toEqual([
+      ['lint.reference.wrong-case', '$.config.response.successTemplate'],
+      ['lint.translation.unused', '$.config.response.translationMap.customerId'],
+    ]);
+  });
+
+  it('lint.reference.undefined: an unknown root in the success template', () => {
+    const findings = lint(definition({ response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}, "x": ${presence}}' } }));
+    expect(findings).toEqual([expect.objectContaining({ code: 'lint.reference.undefined', path: '$.config.response.successTemplate', line: 1, column: 53 })]);
+  });
+
+  it('lint.translation.unused: a key the success template never uses (also with ${rawResult})', () => {
+    const findings = lint(definition({ response: { successTemplate: '${rawResult}' }, output: { type: 'object', properties: {} } }));
+    expect(findings.map((f) => [f.code, f.severity, f.path])).toEqual([
+      ['lint.translation.unused', 'warning', '$.config.response.translationMap.customerId'],
+      ['lint.translation.unused', 'warning', '$.config.response.translationMap.tier'],
+    ]);
+  });
+
+  it('lint.translation.default-unquoted: a string default without its quotes; bare numbers and quoted strings are fine', () => {
+    const findings = lint(definition({ response: { translationMapDefaults: { tier: 'basic' } } }));
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'lint.translation.default-unquoted', path: '$.config.response.translationMapDefaults.tier', fix: 'Write "tier": "\\"basic\\"" (a JSON string inside the JSON string).' }),
+    ]);
+    expect(lint(definition({ response: { translationMapDefaults: { tier: '"basic"', customerId: '0' } } }))).toEqual([]);
+    expect(codes(lint(definition({ response: { translationMapDefaults: { tier: '' } } })))).toEqual(['lint.translation.default-unquoted']);
+  });
+
+  it('lint.success-template.quoted-value: "${x}" around a translation value', () => {
+    const findings = lint(definition({ response: { successTemplate: '{"customerId": "${customerId}", "tier": ${tier}}' } }));
+    expect(codes(findings)).toContain('lint.success-template.quoted-value');
+    // a size() count made a string on purpose is fine
+    const count = lint(
+      definition({
+        response: { translationMap: { n: '$.items.size()' }, translationMapDefaults: {}, successTemplate: '{"count": "${n}"}' },
+        output: { type: 'object', properties: { count: { type: 'string' } } },
+      }),
+    );
+    expect(count).toEqual([]);
+  });
+
+  it('lint.success-template.invalid-json: the default case does not render JSON', () => {
+    const findings = lint(definition({ response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}}' } }));
+    expect(findings).toEqual([expect.objectContaining({ code: 'lint.success-template.invalid-json', severity: 'error', path: '$.config.response.successTemplate' })]);
+    expect(findings[0]?.message).toContain('{"customerId": "sample", "tier": "basic"}}');
+  });
+
+  it('lint.output.type-unreachable: a filter path into a string output; firstFromArray is fine', () => {
+    const bad = lint(
+      definition({
+        response: { translationMap: { customerId: "$.customers[?(@.active == true)].id" }, translationMapDefaults: {}, successTemplate: '{"customerId": ${customerId}}' },
+      }),
+    );
+    expect(bad).toEqual([expect.objectContaining({ code: 'lint.output.type-unreachable', path: '$.config.response.translationMap.customerId' })]);
+    const good = lint(
+      definition({
+        response: {
+          translationMap: { customerId: "$.customers[?(@.active == true)].id" },
+          translationMapDefaults: {},
+          successTemplate: '{"customerId": $successTemplateUtils.firstFromArray("${customerId}", "$esc.quote$esc.quote")}',
+        },
+      }),
+    );
+    expect(good).toEqual([]);
+    const array = lint(
+      definition({
+        response: { translationMap: { ids: '$.customers[*].id' }, translationMapDefaults: {}, successTemplate: '{"ids": ${ids}}' },
+        output: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } },
+      }),
+    );
+    expect(array).toEqual([]);
+  });
+
+  it('lint.contract.*: nested arrays, $ref, non-flat input, reserved and invalid input names, dotted output keys', () => {
+    const findings = lint(
+      definition({
+        request: { requestUrlTemplate: 'https://crm.example.com/c/${input.phone}', requestType: 'POST', requestTemplate: '${input.rawRequest}' },
+        input: {
+          type: 'object',
+          properties: { phone: { type: 'string' }, address: { type: 'object', properties: { city: { type: 'string' } } }, orgId: { type: 'string' }, '1bad': { type: 'string' } },
+        },
+        output: {
+          type: 'object',
+          properties: {
+            customerId: { type: 'string' },
+            tier: { $ref: '#/definitions/tier' },
+            matrix: { type: 'array', items: { type: 'array', items: { type: 'integer' } } },
+            'a.b': { type: 'string' },
+          },
+        },
+      }),
+    );
+    expect(findings.map((f) => [f.code, f.path])).toEqual(
+      expect.arrayContaining([
+        ['lint.contract.ref', "$.contract.output.successSchema.properties.tier['$ref']"],
+        ['lint.contract.nested-array', '$.contract.output.successSchema.properties.matrix.items'],
+        ['lint.contract.output-dotted-key', "$.contract.output.successSchema.properties['a.b']"],
+        ['lint.contract.input-not-flat', '$.contract.input.inputSchema.properties.address'],
+        ['lint.contract.input-reserved', '$.contract.input.inputSchema.properties.orgId'],
+        ['lint.contract.input-name', "$.contract.input.inputSchema.properties['1bad']"],
+      ]),
+    );
+    expect(findings).toHaveLength(6);
+  });
+
+  it('lint.contract.output-missing, except on custom-auth actions', () => {
+    expect(codes(lint(definition({ output: null, response: { translationMap: {}, translationMapDefaults: {}, successTemplate: '${rawResult}' } })))).toEqual(['lint.contract.output-missing']);
+    expect(lint(definition({ actionType: 'customAuth', output: null, response: { translationMap: {}, translationMapDefaults: {}, successTemplate: '${rawResult}' } }))).toEqual([]);
+  });
+
+  it('lint.config.timeout-custom-auth warns on a custom-auth action with a timeout', () => {
+    expect(lint(definition({ timeoutSeconds: 30 }))).toEqual([]);
+    expect(codes(lint(definition({ timeoutSeconds: 30, actionType: 'customAuth' })))).toEqual(['lint.config.timeout-custom-auth']);
+  });
+
+  it('lint.request.invalid-json, lint.template.stray-brace, lint.template.method-outside-reference', () => {
+    const post = (requestTemplate: string, requestUrlTemplate = 'https://crm.example.com/c'): LintFinding[] =>
+      lint(definition({ request: { requestType: 'POST', requestUrlTemplate, headers: { 'Content-Type': 'application/json' }, requestTemplate } }));
+    expect(codes(post('{"phone": "${input.phone}"}}'))).toEqual(['lint.request.invalid-json']);
+    expect(codes(post('{"phone": "$!{input.phone}}"}'))).toEqual(['lint.template.stray-brace']);
+    // a JSON fragment spliced in on purpose ("key": "value" pairs in a string input) is fine
+    expect(post('{"data": { ${input.phone} }}')).toEqual([]);
+    expect(post('{"phone": "$esc.jsonString(${input.phone})"}')).toEqual([]);
+    const method = lint(definition({ request: { requestUrlTemplate: "https://crm.example.com/c/${input.phone}.replace(' ', '%20')" } }));
+    expect(method).toEqual([expect.objectContaining({ code: 'lint.template.method-outside-reference', path: '$.config.request.requestUrlTemplate' })]);
+  });
+
+  it('lint.template.syntax and lint.translation.path-syntax', () => {
+    expect(codes(lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/#if($input.phone)x' } })))).toContain('lint.template.syntax');
+    expect(codes(lint(definition({ response: { translationMap: { customerId: '$.[[id', tier: '$.tier' } } })))).toEqual(['lint.translation.path-syntax']);
+  });
+});
