@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderRequest } from '../../src/data-action/render-request';
 import { renderSuccessTemplate, velocityReferences } from '../../src/velocity';
-import type { DataAction, HttpMethod, JsonSchema, RenderedRequest } from '../../src/data-action/model';
+import type { DataAction, RenderedRequest } from '../../src/data-action/model';
+import { parseDefinitionFile } from '../../src/data-action/parse';
 import { CxpactError } from '../../src/shared/errors';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
@@ -19,36 +20,12 @@ function obj(v: unknown): Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
 }
 
-/** A tiny adapter from the UI export shape (config.request.*, contract.input.inputSchema) to the model. */
+/** The project's own definition parser (UI export shape: config.request.*, contract.input.inputSchema). */
 function toAction(file: string, text: string): DataAction {
-  const raw = JSON.parse(text) as Json;
-  const config = obj(raw['config']);
-  const request = obj(config['request']);
-  const response = obj(config['response']);
-  const contract = obj(raw['contract']);
-  return {
-    name: String(raw['name'] ?? file),
-    slug: file.replace(/\.json$/, ''),
-    file: path.join('test/fixtures/corpus/data-actions', file),
-    pointer: '$',
-    format: 'ui-export',
-    integrationType: typeof raw['integrationType'] === 'string' ? raw['integrationType'] : undefined,
-    actionType: typeof raw['actionType'] === 'string' ? raw['actionType'] : undefined,
-    secure: raw['secure'] === true,
-    request: {
-      urlTemplate: String(request['requestUrlTemplate'] ?? ''),
-      method: String(request['requestType'] ?? 'GET').toUpperCase() as HttpMethod,
-      headers: Object.fromEntries(Object.entries(obj(request['headers'])).map(([k, v]) => [k, String(v)])),
-      bodyTemplate: typeof request['requestTemplate'] === 'string' ? request['requestTemplate'] : '${input.rawRequest}',
-    },
-    response: {
-      translationMap: obj(response['translationMap']) as Record<string, string>,
-      translationMapDefaults: obj(response['translationMapDefaults']) as Record<string, string>,
-      successTemplate: typeof response['successTemplate'] === 'string' ? response['successTemplate'] : '${rawResult}',
-    },
-    inputSchema: obj(obj(contract['input'])['inputSchema']) as JsonSchema,
-    outputSchema: obj(obj(contract['output'])['successSchema']) as JsonSchema,
-  };
+  const parsed = parseDefinitionFile(path.join('test/fixtures/corpus/data-actions', file), text);
+  if (parsed.errors.length > 0) throw parsed.errors[0];
+  if (parsed.actions.length !== 1) throw new Error(`${file}: expected one action, parsed ${parsed.actions.length}`);
+  return parsed.actions[0]!;
 }
 
 /** Simple values per declared type: "sample-<name>", 1, 1.5, true, one-item arrays, enums' first value. */
