@@ -148,6 +148,12 @@ describe('renderRequest', () => {
     expect(wrongCase.fix).toContain("input names are case-sensitive: the contract declares 'id', the template uses 'ID'");
   });
 
+  it('explains the reserved inputs Genesys fills itself', () => {
+    const e = caught(() => renderRequest(action({ urlTemplate: '/api/v2/orgs/${input.orgId}' }), {}));
+    expect(e.fix).toContain('Genesys fills input.orgId itself (a reserved input); give the case a value for orgId');
+    expect(renderRequest(action({ urlTemplate: '/api/v2/orgs/${input.orgId}' }), { orgId: 'o1' }).url).toBe('/api/v2/orgs/o1');
+  });
+
   it('suggests the right case for $Input and explains other undefined names', () => {
     const e = caught(() => renderRequest(action({ headers: { 'X-Id': '${Input.id}' } }), { id: 'a' }));
     expect(e.code).toBe('velocity.undefined-reference');

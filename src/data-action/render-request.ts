@@ -102,6 +102,9 @@ function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxE
   }
   const ref = error.reference ?? '';
   const inputKey = /^\$input\.([A-Za-z0-9_-]+)/.exec(ref)?.[1];
+  if (inputKey === 'orgId' || inputKey === 'integrationId') {
+    return `Genesys fills input.${inputKey} itself (a reserved input); give the case a value for ${inputKey} to emulate it (${where})`;
+  }
   if (inputKey !== undefined && (error.code === 'velocity.null-reference' || error.code === 'velocity.invalid-access')) {
     const exact = declared.includes(inputKey);
     const caseMatch = declared.find((d) => d.toLowerCase() === inputKey.toLowerCase() && d !== inputKey);
