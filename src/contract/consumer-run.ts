@@ -182,7 +182,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
       continue;
     }
     try {
-      const checked = checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body });
+      const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body });
       p.caseReport.problems.push(...checked.problems);
       if (checked.output !== undefined) p.caseReport.output = checked.output;
     } catch (error) {

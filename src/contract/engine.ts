@@ -33,7 +33,7 @@ export interface DataActionEngine {
   /** Parses one definition file (may hold several actions, e.g. Terraform). */
   parseDefinitionFile(file: string, text: string): { actions: DataAction[]; errors: CxpactError[] };
   renderRequest(action: DataAction, input: Record<string, unknown>): RenderedRequest;
-  translateResponse(action: DataAction, raw: RawResponse, input: Record<string, unknown>): TranslationOutcome;
+  translateResponse(action: DataAction, raw: RawResponse, input: Record<string, unknown>): Promise<TranslationOutcome>;
   validateInput(action: DataAction, input: Record<string, unknown>): EngineIssue[];
   validateOutput(action: DataAction, output: unknown): EngineIssue[];
   /** The response fields the translation reads. Throws a CxpactError for a broken JSONPath/JSONata. */

@@ -70,6 +70,9 @@ export function buildInteraction(
   if (needed.length > 0 || example !== undefined) {
     const { body, missing } = pactBodyFromExample(example, needed);
     for (const m of missing) {
+      // Scenario: a definite path the case's response lacks. Replaying shows what Genesys would do (the default
+      // applied, or the action failing), with a message naming output, path and field: no need to stop here.
+      if (m.read !== undefined && m.read.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
       problems.push({
         code: 'case.response.missing-field',
         message: `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`,
@@ -129,13 +132,13 @@ function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
  * Checks what the mock answered for a case: translates it, validates the outputs, and fails on outputs that are
  * null or came from a default (a renamed field silently falling back is what contracts exist to catch).
  */
-export function checkCaseOutcome(
+export async function checkCaseOutcome(
   engine: DataActionEngine,
   action: DataAction,
   kase: ContractCase,
   reads: FieldRead[],
   answer: { status: number; headers: Record<string, string>; body?: unknown },
-): { problems: CaseProblem[]; output?: unknown; translation?: Record<string, unknown> } {
+): Promise<{ problems: CaseProblem[]; output?: unknown; translation?: Record<string, unknown> }> {
   const problems: CaseProblem[] = [];
   if (answer.status !== kase.response.status) {
     problems.push({ code: 'mock.status.unexpected', message: `the mock server answered ${answer.status}, the case expects ${kase.response.status}` });
@@ -145,7 +148,7 @@ export function checkCaseOutcome(
     if (answer.status >= 200 && answer.status <= 299) problems.push({ code: 'case.failure.not-failing', message: `a failure case got a ${answer.status} response` });
     return { problems };
   }
-  const outcome = engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
+  const outcome = await engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
   for (const e of outcome.errors) problems.push(issueToProblem(e, reads));
   const allowedDefaults = new Set<string>();
   if (kase.kind === 'absent-field' && kase.absentField !== undefined) {
@@ -161,8 +164,9 @@ export function checkCaseOutcome(
     }
   }
   for (const variable of outcome.defaultsUsed) {
-    if (allowedDefaults.has(variable) || kase.optional.includes(variable)) continue;
     const read = reads.find((r) => r.variable === variable);
+    if (allowedDefaults.has(variable) || kase.optional.includes(variable)) continue;
+    if (read !== undefined && (kase.optional.includes(stepsToPath(read.steps)) || kase.optional.includes(read.expression))) continue;
     problems.push({
       code: 'translation.default.used',
       message: `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}`,

@@ -10,8 +10,10 @@ export interface InteractionRequest {
   method: string;
   /** Decoded path, without the query string; for absolute URLs the origin is dropped. */
   path: string;
-  /** Decoded query parameters (pact compares decoded values). */
-  query: Record<string, string[]>;
+  /** Decoded query parameters (pact compares decoded values); placeholders of secrets become regex matchers. */
+  query: Record<string, (string | Matcher)[]>;
+  /** Set when the path holds a credential placeholder: the path is then matched by this regex matcher. */
+  pathMatcher?: Matcher;
   headers: Record<string, string | Matcher>;
   /** JSON bodies as JSON, everything else as text with its content type. */
   body?: { kind: 'json'; json: unknown; contentType: string } | { kind: 'text'; text: string; contentType: string };
@@ -97,7 +99,8 @@ export function requestFromRendered(rendered: RenderedRequest): InteractionReque
       headers[name] = { 'pact:matcher:type': 'regex', regex: secret.regex, value: secret.value };
     } else headers[name] = value;
   }
-  const request: InteractionRequest = { method: rendered.method, path, query, headers, rawPathAndQuery };
+  const request: InteractionRequest = { method: rendered.method, path, query: secretQuery(query), headers, rawPathAndQuery };
+  if (PLACEHOLDER.test(path)) request.pathMatcher = placeholderMatcher(path);
   if (rendered.body !== undefined && rendered.body !== '' && rendered.method !== 'GET' && rendered.method !== 'HEAD') {
     const declared = headerLookup(rendered.headers, 'content-type');
     let json: unknown;
@@ -113,6 +116,22 @@ export function requestFromRendered(rendered: RenderedRequest): InteractionReque
       : { kind: 'text', text: rendered.body, contentType: declared ?? 'text/plain' };
   }
   return request;
+}
+
+const PLACEHOLDER = /\{\{(credentials|authResponse)\.[^}]*\}\}/;
+const PLACEHOLDERS = /\{\{(credentials|authResponse)\.[^}]*\}\}/g;
+
+/** A regex matcher for a value holding `{{credentials.X}}` placeholders: literal parts kept, secrets `.+`. */
+export function placeholderMatcher(example: string): Matcher {
+  const parts = example.split(PLACEHOLDERS).filter((_, i) => i % 2 === 0);
+  const pattern = `^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.+')}$`;
+  return { 'pact:matcher:type': 'regex', regex: pattern, value: example };
+}
+
+function secretQuery(query: Record<string, string[]>): Record<string, (string | Matcher)[]> {
+  const out: Record<string, (string | Matcher)[]> = {};
+  for (const [k, values] of Object.entries(query)) out[k] = values.map((v) => (PLACEHOLDER.test(v) ? placeholderMatcher(v) : v));
+  return out;
 }
 
 /** A regex matcher for a header, checked against its example. */

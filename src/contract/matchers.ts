@@ -57,6 +57,14 @@ export function eachLike(template: MatchableJson, min = 1): Matcher {
   return { 'pact:matcher:type': 'type', min, value: Array.from({ length: Math.max(1, min) }, () => template) };
 }
 
+/**
+ * `eachLike` whose example array holds `template` followed by more example elements (plain values): pact derives
+ * the element rules from the template, and the mock server answers with all the examples.
+ */
+export function eachLikeWithExamples(template: MatchableJson, more: unknown[], min = 1): Matcher {
+  return { 'pact:matcher:type': 'type', min, value: [template, ...(more as MatchableJson[])] };
+}
+
 /** Escapes a literal for use inside a regex. */
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -128,6 +136,7 @@ export function matcherFor(example: unknown, schema?: JsonSchema): MatchableJson
       return Number.isInteger(example) ? integer(example) : decimal(example);
     }
     if (type === 'number') return Number.isInteger(example) ? { 'pact:matcher:type': 'number', value: example } : decimal(example);
+    if (type === undefined) return decimal(example);
     return like(example);
   }
   if (typeof example === 'boolean') return boolean(example);
@@ -147,7 +156,9 @@ export function matchersForValue(
 ): MatchableJson {
   if (Array.isArray(value)) {
     if (value.length === 0) return like([]);
-    return eachLike(matchersForValue(value[0], schemaAt, `${path}[*]`), 1);
+    // Matchers on the first element (pact applies them to every element), the others kept as example data so
+    // the mock returns the same array the case describes.
+    return eachLikeWithExamples(matchersForValue(value[0], schemaAt, `${path}[*]`), value.slice(1), 1);
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, MatchableJson> = {};

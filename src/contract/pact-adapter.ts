@@ -59,8 +59,8 @@ function register(interaction: ConsumerInteraction, spec: InteractionSpec): void
   }
   for (const comment of spec.comments) interaction.addTextComment(comment);
   const req = spec.request;
-  interaction.withRequest(req.method, req.path);
-  for (const [name, values] of Object.entries(req.query)) values.forEach((v, i) => interaction.withQuery(name, i, v));
+  interaction.withRequest(req.method, req.pathMatcher === undefined ? req.path : JSON.stringify(req.pathMatcher));
+  for (const [name, values] of Object.entries(req.query)) values.forEach((v, i) => interaction.withQuery(name, i, headerValue(v)));
   for (const [name, value] of Object.entries(req.headers)) interaction.withRequestHeader(name, 0, headerValue(value));
   if (req.body !== undefined) {
     if (req.body.kind === 'json') interaction.withRequestBody(JSON.stringify(req.body.json), req.body.contentType);
@@ -230,7 +230,7 @@ export function writePact(consumer: string, provider: string, specs: Interaction
  * @example await executeInteraction({ consumer: 'ivr', provider: 'crm', spec, pactsDir }, async (url) => fetch(`${url}/customers`))
  */
 export async function executeInteraction<T>(
-  options: { consumer: string; provider: string; spec: InteractionSpec; pactsDir?: string },
+  options: { consumer: string; provider: string; spec: InteractionSpec; pactsDir?: string; writeIf?: (result: T) => boolean },
   test: (baseUrl: string) => Promise<T>,
 ): Promise<T> {
   const pact = makeConsumerPact(options.consumer, options.provider, PACT_V4, 'error');
@@ -242,7 +242,7 @@ export async function executeInteraction<T>(
       const problems = pact.mockServerMismatches(port).map(describeMismatch);
       throw new Error(`Pact mock server mismatches for "${options.spec.description}":\n  ${problems.join('\n  ')}`);
     }
-    if (options.pactsDir !== undefined) {
+    if (options.pactsDir !== undefined && (options.writeIf === undefined || options.writeIf(result))) {
       fs.mkdirSync(options.pactsDir, { recursive: true });
       pact.writePactFile(options.pactsDir, true);
     }

@@ -3,10 +3,13 @@
 // type matcher. Pure.
 
 import type { JsonSchema } from '../data-action/model';
-import { eachLike, like, matcherFor, matchersForValue, schemaEnum, schemaType, type MatchableJson } from './matchers';
+import { eachLike, like, matcherFor, matchersForValue, reify, schemaEnum, schemaType, type MatchableJson } from './matchers';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
-export type PathStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'each'; filterFields: string[][] };
+export type PathStep =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'each'; filterFields: string[][]; /** `@.x == 'v'` literals, so derived examples pass the filter. */ filterValues?: { field: string[]; value: unknown }[] };
 
 /** A response field the translation reads. */
 export interface FieldRead {
@@ -21,6 +24,10 @@ export interface FieldRead {
   schema?: JsonSchema;
   /** Whether the value at the end of the path is used whole (object/array read as a unit). */
   whole?: boolean;
+  /** How the value is used (src/data-action/reads.ts): the value, its size, a filter condition, an existence test. */
+  usage?: 'value' | 'size' | 'filter' | 'exists';
+  /** The path came from a deep scan (`..x`). */
+  deep?: boolean;
 }
 
 /** Renders steps as a JSONPath-like string (`$.customer.tickets[*].id`). */
@@ -72,6 +79,15 @@ export function buildTrie(reads: FieldRead[]): TrieNode {
     });
   }
   return root;
+}
+
+function walkTrie(root: TrieNode, steps: PathStep[]): TrieNode | undefined {
+  let cur: TrieNode | undefined = root;
+  for (const step of steps) {
+    if (cur === undefined) return undefined;
+    cur = step.kind === 'key' ? cur.keys.get(step.key) : cur.element;
+  }
+  return cur;
 }
 
 function leafSchema(reads: FieldRead[]): JsonSchema | undefined {
@@ -132,7 +148,18 @@ function exampleString(name: string, schema: JsonSchema): string {
  */
 export function exampleBody(reads: FieldRead[]): unknown {
   const trie = buildTrie(reads);
+  const literals = new Map<TrieNode, unknown>();
+  for (const read of reads) {
+    read.steps.forEach((step, i) => {
+      if (step.kind !== 'each' || step.filterValues === undefined) return;
+      for (const fv of step.filterValues) {
+        const target = walkTrie(trie, [...read.steps.slice(0, i + 1), ...fv.field.map((key) => ({ kind: 'key' as const, key }))]);
+        if (target !== undefined) literals.set(target, fv.value);
+      }
+    });
+  }
   const build = (n: TrieNode, name: string): unknown => {
+    if (literals.has(n)) return literals.get(n);
     if (n.reads.length > 0 && n.keys.size === 0 && n.element === undefined) {
       const schema = leafSchema(n.reads);
       return exampleForSchema(schema, name);
@@ -165,6 +192,13 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
   const walk = (value: unknown, n: TrieNode, path: string): MatchableJson => {
     const schema = leafSchema(n.reads);
     const isLeaf = n.keys.size === 0 && n.element === undefined;
+    if (isLeaf && Array.isArray(value) && n.reads.length > 0 && n.reads.every((r) => (r as { usage?: string }).usage === 'size')) {
+      // Only the size is read (`.size()` / `.length()`): an array, whatever its elements hold.
+      const m = eachLike({}, 0);
+      m.value = value.map((v) => (typeof v === 'object' && v !== null ? {} : (v as MatchableJson)));
+      if (value.length === 0) return like([]);
+      return m;
+    }
     if (isLeaf) {
       if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
         return matchersForValue(value, (p) => (p === '$' ? schema : p === '$[*]' ? itemsOf(schema) : undefined));
@@ -180,9 +214,14 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
         missing.push({ path: `${path}[0]`, read: firstRead(n.element) });
         return like([]);
       }
-      const candidate = value.find((v) => hasAll(v, n.element as TrieNode)) ?? value[0];
-      const template = walk(candidate, n.element, `${path}[*]`);
-      return eachLike(template, Math.max(1, n.minItems));
+      const element = n.element;
+      let at = value.findIndex((v) => hasAll(v, element));
+      if (at === -1) at = 0;
+      // Matchers on one element that has every field read; the others pruned the same way, as plain examples.
+      const examples = value.map((v, i) => (i === at ? walk(v, element, `${path}[*]`) : (reify(pruneOnly(v, element)) as MatchableJson)));
+      const m = eachLike(examples[at] as MatchableJson, Math.max(1, n.minItems));
+      m.value = examples;
+      return m;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       for (const [k, child] of n.keys) missing.push({ path: `${path}.${k}`, read: firstRead(child) });
@@ -200,6 +239,16 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
     return out;
   };
   return { body: walk(example, trie, '$'), missing };
+}
+
+/** The value pruned to the fields of a trie node (no matchers); missing fields are simply left out. */
+function pruneOnly(value: unknown, n: TrieNode): unknown {
+  if (n.keys.size === 0 && n.element === undefined) return value;
+  if (n.element !== undefined) return Array.isArray(value) ? value.map((v) => pruneOnly(v, n.element as TrieNode)) : value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, child] of n.keys) if (k in value) out[k] = pruneOnly((value as Record<string, unknown>)[k], child);
+  return out;
 }
 
 function itemsOf(schema: JsonSchema | undefined): JsonSchema | undefined {
@@ -257,7 +306,12 @@ export function parseSimpleJsonPath(expression: string): PathStep[] | undefined 
   const steps: PathStep[] = [];
   let i = 0;
   while (i < s.length) {
-    if (s.startsWith('..', i)) return steps.length === 0 ? undefined : steps; // deep scan: read stops being precise
+    if (s.startsWith('..', i)) {
+      // Deep scan: any depth satisfies it; the simplest response holding the field has it right here.
+      i += 1;
+      if (s[i + 1] === '[' || s[i + 1] === '*') i += 1;
+      continue;
+    }
     if (s[i] === '.') {
       i++;
       if (s[i] === '[') continue;
@@ -281,7 +335,13 @@ export function parseSimpleJsonPath(expression: string): PathStep[] | undefined 
             .split(/\.|\['|'\]/)
             .filter((p) => p !== ''),
         );
-        steps.push({ kind: 'each', filterFields: fields });
+        const values: { field: string[]; value: unknown }[] = [];
+        for (const m of inner.matchAll(/@((?:\.[A-Za-z_$][\w$-]*)+)\s*==\s*('([^']*)'|"([^"]*)"|-?\d+(?:\.\d+)?|true|false)/g)) {
+          const raw = m[2] as string;
+          const value = m[3] ?? m[4] ?? (raw === 'true' ? true : raw === 'false' ? false : Number(raw));
+          values.push({ field: (m[1] as string).split('.').filter((p) => p !== ''), value });
+        }
+        steps.push({ kind: 'each', filterFields: fields, ...(values.length > 0 ? { filterValues: values } : {}) });
       } else steps.push({ kind: 'each', filterFields: [] });
     } else return undefined;
   }

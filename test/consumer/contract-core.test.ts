@@ -28,7 +28,8 @@ describe('matchers', () => {
   });
   it('turns arrays into eachLike and reify gives the example back', () => {
     const m = matchersForValue({ items: [{ id: 'a', n: 1 }, { id: 'b', n: 2 }] });
-    expect(reify(m)).toEqual({ items: [{ id: 'a', n: 1 }] });
+    // matchers on the first element, every element kept as example data
+    expect(reify(m)).toEqual({ items: [{ id: 'a', n: 1 }, { id: 'b', n: 2 }] });
     expect(listMatchers(m).map((x) => `${x.path}:${x.matcher['pact:matcher:type']}`)).toEqual([
       '$.items:type',
       '$.items[*].id:type',
@@ -105,7 +106,7 @@ describe('response shaping', () => {
   it('parses paths with filters and functions', () => {
     expect(parseSimpleJsonPath("$.tickets[?(@.status == 'open')].id")).toEqual([
       { kind: 'key', key: 'tickets' },
-      { kind: 'each', filterFields: [['status']] },
+      { kind: 'each', filterFields: [['status']], filterValues: [{ field: ['status'], value: 'open' }] },
       { kind: 'key', key: 'id' },
     ]);
     expect(parseSimpleJsonPath('$.entities.size()')).toEqual([{ kind: 'key', key: 'entities' }]);
@@ -127,8 +128,10 @@ describe('response shaping', () => {
     expect(missing.map((m) => m.path)).toEqual(['$.customer.id']);
   });
   it('uses the first array element that satisfies the filter fields', () => {
-    const { body } = pactBodyFromExample({ tickets: [{ id: 'x' }, { id: 'T1', status: 'open' }] }, [read("$.tickets[?(@.status == 'open')].id", 'ids')]);
-    expect(reify(body)).toEqual({ tickets: [{ id: 'T1', status: 'open' }] });
+    const { body } = pactBodyFromExample({ tickets: [{ id: 'x', extra: 1 }, { id: 'T1', status: 'open', extra: 2 }] }, [read("$.tickets[?(@.status == 'open')].id", 'ids')]);
+    expect(reify(body)).toEqual({ tickets: [{ id: 'x' }, { id: 'T1', status: 'open' }] });
+    // the matchers come from the element holding every field read
+    expect(listMatchers(body).map((m) => m.path)).toEqual(['$.tickets', '$.tickets[*].id', '$.tickets[*].status']);
   });
   it('builds example bodies from schemas and removes absent fields', () => {
     const reads = [read('$.a.b', 'b', { type: 'integer' }), read('$.list[*].name', 'names', { type: 'string', enum: ['X', 'Y'] })];

@@ -1,0 +1,367 @@
+// npm run bench [-- --json <file>] [-- --sizes 100,1000] [-- --per-file 30]
+//
+// Generates realistic synthetic Data Actions into a temp dir and measures, in one run:
+//   * cxpact's consumer engine (the code behind `npm run pact:consumer`) in a child process, for N = 100 and 1000:
+//     wall time, time per action and peak RSS (process.resourceUsage().maxRSS inside the child);
+//   * the pact-js tutorial way (one jest test file per action, PactV4 + executeTest) for a smaller N, extrapolated
+//     per action, with the peak RSS of the whole jest process tree;
+// and prints a table plus the ratio per-file ms / cxpact ms per action. A benchmark, never a test assertion.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Synthetic actions: a mix of shapes seen in the corpus (GET lookups with query/path params, POST creates with JSON
+// bodies, Bearer credentials, nested fields, enums, integers, booleans, arrays read through filters, defaults).
+
+interface Field {
+  name: string;
+  path: string;
+  schema: Record<string, unknown>;
+  value: unknown;
+  def?: string;
+}
+
+function fieldsFor(i: number): Field[] {
+  const fields: Field[] = [
+    { name: 'id', path: '$.data.id', schema: { type: 'string' }, value: `R-${i}` },
+    { name: 'name', path: '$.data.attributes.name', schema: { type: 'string' }, value: `Name ${i}` },
+    { name: 'status', path: '$.data.status', schema: { type: 'string', enum: ['Active', 'Suspended', 'Closed'] }, value: 'Active' },
+    { name: 'count', path: '$.data.stats.count', schema: { type: 'integer' }, value: i % 17, def: '0' },
+  ];
+  if (i % 2 === 0) fields.push({ name: 'flagged', path: '$.data.flags.flagged', schema: { type: 'boolean' }, value: false, def: 'false' });
+  if (i % 3 === 0) fields.push({ name: 'score', path: '$.data.stats.score', schema: { type: 'number' }, value: 4.5 });
+  if (i % 4 === 0) fields.push({ name: 'tags', path: "$.data.items[?(@.kind == 'tag')].label", schema: { type: 'array', items: { type: 'string' } }, value: null });
+  return fields;
+}
+
+function syntheticAction(i: number): { definition: unknown; cases?: unknown } {
+  const fields = fieldsFor(i);
+  const post = i % 3 === 1;
+  const translationMap: Record<string, string> = {};
+  const defaults: Record<string, string> = {};
+  for (const f of fields) {
+    translationMap[f.name] = f.path;
+    if (f.def !== undefined) defaults[f.name] = f.def;
+  }
+  const successTemplate = `{${fields.map((f) => `"${f.name}": \${${f.name}}`).join(', ')}}`;
+  const definition = {
+    name: `Synthetic Action ${i}`,
+    integrationType: 'custom-rest-actions',
+    actionType: 'custom',
+    config: {
+      request: {
+        requestUrlTemplate: post ? `https://api.example.com/v1/resources${i}` : `https://api.example.com/v1/resources${i}/\${input.resourceId}?expand=$esc.url(\${input.expand})`,
+        requestType: post ? 'POST' : 'GET',
+        headers: { Authorization: 'Bearer ${credentials.apiKey}', 'Content-Type': 'application/json' },
+        requestTemplate: post ? '{"resourceId": "$esc.jsonString(${input.resourceId})", "expand": "$esc.jsonString(${input.expand})", "limit": ${input.limit}}' : '${input.rawRequest}',
+      },
+      response: { translationMap, translationMapDefaults: defaults, successTemplate },
+    },
+    contract: {
+      input: {
+        inputSchema: {
+          type: 'object',
+          required: ['resourceId'],
+          properties: {
+            resourceId: { type: 'string', examples: [`RES-${i}`] },
+            expand: { type: 'string', enum: ['summary', 'full'] },
+            limit: { type: 'integer', default: 10 },
+          },
+        },
+      },
+      output: {
+        successSchema: {
+          type: 'object',
+          required: fields.map((f) => f.name),
+          properties: Object.fromEntries(fields.map((f) => [f.name, f.schema])),
+        },
+      },
+    },
+    secure: false,
+  };
+  // Half the actions carry a hand-written cases file, half use derived cases.
+  if (i % 2 === 1) return { definition };
+  const body: Record<string, unknown> = {
+    data: {
+      id: `R-${i}`,
+      status: 'Active',
+      attributes: { name: `Name ${i}`, createdAt: '2026-01-01T00:00:00Z', owner: 'someone' },
+      stats: { count: i % 17, score: 4.5, unused: 1 },
+      flags: { flagged: false },
+      items: [
+        { kind: 'tag', label: 'gold' },
+        { kind: 'note', label: 'n' },
+      ],
+    },
+  };
+  const input = { resourceId: `RES-${i}`, expand: 'full', limit: 5 };
+  const cases = {
+    cases: [
+      { name: 'found', description: `a lookup of resource ${i}`, providerState: { name: `resource RES-${i} exists`, params: { id: `RES-${i}` } }, input, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body } },
+      { name: 'missing', kind: 'failure', description: `a lookup of a missing resource`, providerState: { name: `resource RES-${i} does not exist` }, input, response: { status: 404 } },
+    ],
+  };
+  return { definition, cases };
+}
+
+export function generateActions(dir: string, n: number): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const providers = Math.max(1, Math.min(20, Math.ceil(n / 50)));
+  for (let i = 0; i < n; i++) {
+    const folder = path.join(dir, `provider-${i % providers}`);
+    fs.mkdirSync(folder, { recursive: true });
+    const { definition, cases } = syntheticAction(i);
+    fs.writeFileSync(path.join(folder, `action-${i}.json`), JSON.stringify(definition, null, 2));
+    if (cases !== undefined) fs.writeFileSync(path.join(folder, `action-${i}.cases.json`), JSON.stringify(cases, null, 2));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The per-file way: what the pact-js tutorials show, one jest test file per action.
+
+function perFileTest(i: number): string {
+  const fields = fieldsFor(i).filter((f) => !f.path.includes('?'));
+  const body: Record<string, unknown> = {};
+  for (const f of fields) {
+    const keys = f.path.replace(/^\$\./, '').split('.');
+    let cur = body;
+    keys.slice(0, -1).forEach((k) => {
+      cur[k] ??= {};
+      cur = cur[k] as Record<string, unknown>;
+    });
+    const last = keys[keys.length - 1] as string;
+    const matcher =
+      f.schema['type'] === 'integer' ? `MatchersV3.integer(${JSON.stringify(f.value)})` : f.schema['type'] === 'number' ? `MatchersV3.decimal(${JSON.stringify(f.value)})` : `MatchersV3.like(${JSON.stringify(f.value)})`;
+    cur[last] = `__M__${matcher}__M__`;
+  }
+  const bodyText = JSON.stringify(body).replace(/"__M__(.*?)__M__"/g, (_, m: string) => m.replace(/\\"/g, '"'));
+  return `import { PactV4, MatchersV3 } from '@pact-foundation/pact';
+import path from 'node:path';
+import axios from 'axios';
+
+const provider = new PactV4({ consumer: 'genesys-data-actions', provider: 'provider-${i}', dir: path.resolve(__dirname, 'pacts'), logLevel: 'error' });
+
+describe('Synthetic Action ${i}', () => {
+  it('returns the resource', async () => {
+    await provider
+      .addInteraction()
+      .given('resource RES-${i} exists')
+      .uponReceiving('a lookup of resource ${i}')
+      .withRequest('GET', '/v1/resources${i}/RES-${i}', (builder) => {
+        builder.query({ expand: 'full' });
+        builder.headers({ Authorization: MatchersV3.regex('^Bearer .+$', 'Bearer token') });
+      })
+      .willRespondWith(200, (builder) => {
+        builder.headers({ 'Content-Type': 'application/json' });
+        builder.jsonBody(${bodyText});
+      })
+      .executeTest(async (mockServer) => {
+        const res = await axios.get(mockServer.url + '/v1/resources${i}/RES-${i}?expand=full', { headers: { Authorization: 'Bearer token' } });
+        expect(res.data.data.id).toBeDefined();
+      });
+  });
+});
+`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measuring.
+
+/** Sum of RSS (MB) of a process and its descendants, read from /proc. */
+function treeRssMb(rootPid: number): number {
+  let total = 0;
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(after[1]);
+      const pages = Number(after[21]);
+      const pid = Number(entry);
+      rss.set(pid, (pages * 4096) / (1024 * 1024));
+      const list = children.get(ppid) ?? [];
+      list.push(pid);
+      children.set(ppid, list);
+    } catch {
+      // process ended while reading
+    }
+  }
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string; wallMs: number; peakTreeMb: number }> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const timer = setInterval(() => {
+      if (child.pid !== undefined) peak = Math.max(peak, treeRssMb(child.pid));
+    }, 50);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code: code ?? 1, stdout, stderr, wallMs: performance.now() - start, peakTreeMb: peak });
+    });
+  });
+}
+
+interface ConsumerFigures {
+  n: number;
+  wall_s: number;
+  per_action_ms: number;
+  peak_rss_mb: number;
+  process_wall_s: number;
+  cases: number;
+  passed: number;
+}
+
+/** The child: runs the consumer engine in-process and prints its own figures. */
+async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
+  const { runConsumerContracts, defaultEngine } = await import('../src/contract');
+  const engine = await defaultEngine();
+  const start = performance.now();
+  const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine });
+  const wallMs = performance.now() - start;
+  const firstFailure = report.actions.find((a) => !a.ok);
+  process.stdout.write(
+    JSON.stringify({
+      wallMs,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      actions: report.totals.actions,
+      cases: report.totals.cases,
+      passed: report.totals.passed,
+      ok: report.ok,
+      firstFailure: firstFailure === undefined ? undefined : { name: firstFailure.name, errors: firstFailure.errors, cases: firstFailure.cases.filter((c) => !c.ok) },
+    }) + '\n',
+  );
+}
+
+async function measureConsumer(work: string, n: number): Promise<ConsumerFigures> {
+  const dir = path.join(work, `actions-${n}`);
+  const pacts = path.join(work, `pacts-${n}`);
+  generateActions(dir, n);
+  const r = await run(process.execPath, ['--import', 'tsx', __filename, '--child', dir, pacts]);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  let data: { wallMs: number; maxRssMb: number; cases: number; passed: number; ok: boolean; firstFailure?: unknown };
+  try {
+    data = JSON.parse(line);
+  } catch {
+    throw new Error(`benchmark child failed (exit ${r.code}):\n${r.stderr || r.stdout}`);
+  }
+  if (!data.ok) process.stderr.write(`warning: not every synthetic case passed (${data.passed}/${data.cases}); first failure: ${JSON.stringify(data.firstFailure).slice(0, 1500)}\n`);
+  return {
+    n,
+    wall_s: round(data.wallMs / 1000, 3),
+    per_action_ms: round(data.wallMs / n, 3),
+    peak_rss_mb: round(data.maxRssMb, 1),
+    process_wall_s: round(r.wallMs / 1000, 3),
+    cases: data.cases,
+    passed: data.passed,
+  };
+}
+
+async function measurePerFile(work: string, n: number): Promise<{ n: number; wall_s: number; per_action_ms: number; peak_rss_mb: number; exit: number }> {
+  const dir = path.join(work, 'per-file');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `action-${i}.pact.test.ts`), perFileTest(i));
+  const config = {
+    rootDir: dir,
+    testEnvironment: 'node',
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(ROOT, 'tsconfig.json'), diagnostics: false }] },
+    testMatch: ['**/*.pact.test.ts'],
+    moduleDirectories: ['node_modules', path.join(ROOT, 'node_modules')],
+    cacheDirectory: path.join(dir, '.jest-cache'),
+    maxWorkers: 2,
+  };
+  fs.writeFileSync(path.join(dir, 'jest.config.json'), JSON.stringify(config));
+  const jestBin = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+  const r = await run(process.execPath, [jestBin, '--config', path.join(dir, 'jest.config.json'), '--silent'], { cwd: ROOT });
+  if (r.code !== 0) process.stderr.write(`warning: per-file jest run exited ${r.code}:\n${r.stderr.slice(-2000)}\n`);
+  return { n, wall_s: round(r.wallMs / 1000, 3), per_action_ms: round(r.wallMs / n, 1), peak_rss_mb: round(r.peakTreeMb, 1), exit: r.code };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--child') {
+    await child(argv[1] as string, argv[2] as string);
+    return 0;
+  }
+  const opt = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const sizes = (opt('sizes') ?? '100,1000').split(',').map(Number);
+  const perFileN = Number(opt('per-file') ?? '30');
+  const jsonFile = opt('json');
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-'));
+  try {
+    process.stderr.write(`cxpact bench on ${os.cpus().length} cores, Node ${process.version}\n`);
+    const consumer: ConsumerFigures[] = [];
+    for (const n of sizes) {
+      process.stderr.write(`  consumer engine, N=${n} ...\n`);
+      consumer.push(await measureConsumer(work, n));
+    }
+    let perFile: Awaited<ReturnType<typeof measurePerFile>> | undefined;
+    if (perFileN > 0) {
+      process.stderr.write(`  pact-js per-file way (jest), N=${perFileN} ...\n`);
+      perFile = await measurePerFile(work, perFileN);
+    }
+    const largest = consumer[consumer.length - 1] as ConsumerFigures;
+    const ratio = perFile === undefined ? undefined : round(perFile.per_action_ms / largest.per_action_ms, 1);
+    const rows = [
+      ['way', 'N', 'wall s', 'ms/action', 'peak RSS MB', 'cases'],
+      ...consumer.map((c) => ['cxpact consumer (one process)', String(c.n), c.wall_s.toFixed(2), c.per_action_ms.toFixed(2), c.peak_rss_mb.toFixed(0), `${c.passed}/${c.cases}`]),
+      ...(perFile ? [['pact-js tutorial (jest file per action)', String(perFile.n), perFile.wall_s.toFixed(2), perFile.per_action_ms.toFixed(0), `${perFile.peak_rss_mb.toFixed(0)} (tree)`, '-']] : []),
+    ];
+    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+    for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ') + '\n');
+    if (ratio !== undefined) process.stdout.write(`\nper-file / cxpact time per action: ${ratio}x (targets: 1000 actions <= 5 s and <= 300 MB; >= 30x)\n`);
+    if (jsonFile !== undefined) {
+      const out = {
+        consumer: { n: largest.n, wall_s: largest.wall_s, per_action_ms: largest.per_action_ms, peak_rss_mb: largest.peak_rss_mb, per_file_ratio: ratio ?? null },
+        consumer_runs: consumer,
+        per_file: perFile ?? null,
+        machine: { cores: os.cpus().length, node: process.version },
+      };
+      fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(out, null, 2) + '\n');
+      process.stderr.write(`wrote ${jsonFile}\n`);
+    }
+    return 0;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

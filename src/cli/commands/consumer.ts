@@ -1,0 +1,88 @@
+// `cxpact consumer`: generated consumer contracts for every Data Action in data-actions/ (npm run pact:consumer).
+import path from 'node:path';
+import type { Command } from '../command';
+import { parseCommandArgs, stringOpt } from '../args';
+import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../contract';
+
+const help = `Usage: cxpact consumer [--data-actions <dir>] [--pacts <dir>] [--json]
+       npm run pact:consumer -- [--data-actions <dir>] [--pacts <dir>] [--json]
+
+Generates consumer contracts from Genesys Cloud Data Action definitions. For every case of every action (the
+<action>.cases.json beside it, or cases derived from its schemas) it renders the request as Genesys would, sends it
+to the real Pact V4 mock server, applies the action's response translation to the mock's answer, checks the
+outputs (no null, no silent default, output schema, expected outputs) and writes one V4 pact per
+consumer/provider pair: <pacts>/<consumer>-<provider>.json. Only passing interactions are written.
+
+Layout: each folder of the data-actions directory is one provider (named after the folder); the consumer is
+"genesys-data-actions"; a cxpact.json in the folder ({"provider": "...", "consumer": "..."}) renames them.
+See data-actions/README.md for the cases format.
+
+Options:
+  --data-actions <dir>  Data Action folders (default: data-actions)
+  --pacts <dir>         where pact files are written (default: pacts)
+  --json                print the full report as one JSON object on stdout
+  -h, --help            show this help
+
+Environment variables: none.
+
+Exit codes:
+  0  every case of every action passed and the pacts were written
+  1  a case failed, or an action/cases file/config is invalid (every other action is still checked)
+  2  usage error
+`;
+
+function formatReport(report: ConsumerReport, pactsDir: string): string {
+  const lines: string[] = [];
+  for (const action of report.actions) {
+    const rel = path.relative(process.cwd(), action.file) || action.file;
+    lines.push(`${action.ok ? 'PASS' : 'FAIL'} ${action.provider} :: ${action.name} (${rel}${action.casesSource === 'derived' ? ', derived cases' : ''})`);
+    for (const error of action.errors) {
+      lines.push(`    error: ${String(error['message'])}`);
+      const at = [error['file'], error['path']].filter((x) => x !== undefined).map(String);
+      if (at.length > 0) lines.push(`      at ${at.map((a) => path.relative(process.cwd(), a) || a).join(' ')}`);
+      if (error['fix'] !== undefined) lines.push(`      fix: ${String(error['fix'])}`);
+    }
+    for (const c of action.cases) {
+      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}] given "${c.providerState}"`);
+      for (const p of c.problems) {
+        lines.push(`      - ${action.name} / ${c.name}: ${p.message}`);
+        const where = [p.output ? `output ${p.output}` : undefined, p.expression ? `expression ${p.expression}` : undefined, p.responseField ? `response field ${p.responseField}` : undefined].filter(
+          (x): x is string => x !== undefined,
+        );
+        if (where.length > 0) lines.push(`        (${where.join(', ')}; ${p.code})`);
+      }
+    }
+  }
+  for (const error of report.errors) {
+    lines.push(`error: ${String(error['message'])}${error['file'] ? ` (${String(error['file'])}${error['path'] ? ` ${String(error['path'])}` : ''})` : ''}`);
+    if (error['fix'] !== undefined) lines.push(`  fix: ${String(error['fix'])}`);
+  }
+  lines.push('');
+  for (const pact of report.pacts) {
+    lines.push(pact.pactFile ? `pact: ${path.relative(process.cwd(), pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction)`);
+  }
+  const t = report.totals;
+  lines.push(
+    `${report.ok ? 'OK' : 'FAILED'}: ${t.actions} actions, ${t.cases} cases, ${t.passed} passed, ${t.failed} failed${t.actionErrors > 0 ? `, ${t.actionErrors} actions with errors` : ''}${report.errors.length > 0 ? `, ${report.errors.length} layout/config errors` : ''}; pacts in ${pactsDir}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+export const command: Command = {
+  name: 'consumer',
+  summary: 'Generate and check consumer pacts from the Data Actions in data-actions/',
+  help,
+  async run(argv, io) {
+    const args = parseCommandArgs('consumer', argv, {
+      'data-actions': { type: 'string' },
+      pacts: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const dataActionsDir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
+    const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
+    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine() });
+    if (args.values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    else io.stdout(formatReport(report, path.relative(io.cwd, pactsDir) || pactsDir));
+    return report.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,166 @@
+// `cxpact run`: the offline runner. Renders a Data Action's request and, given a raw response, its translation
+// and outputs with their validation: a Data Action run without a Genesys org.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../command';
+import { parseCommandArgs, stringOpt } from '../args';
+import { CxpactError, messageOf } from '../../shared/errors';
+import { defaultEngine, type EngineIssue } from '../../contract';
+import type { DataAction, RawResponse, RenderedRequest } from '../../data-action/model';
+
+const help = `Usage: cxpact run <action-file> --input <json|file> [--response <file>] [--action <name>] [--json]
+
+Runs one Data Action offline, the way Genesys Cloud would: validates the inputs against the input contract,
+renders the request (Velocity in URL, headers and body; credentials become placeholders, never real values) and,
+given a raw response, applies the response translation (translationMap + defaults + successTemplate, or JSONata)
+and validates the outputs against contract.output.successSchema (draft-04, no coercion).
+
+Arguments:
+  <action-file>        a definition: UI export JSON, Platform API object, .tf or .tf.json
+
+Options:
+  --input <json|file>  the execution inputs: inline JSON ('{"phoneNumber":"+15551234567"}') or a JSON file
+  --response <file>    a raw response JSON file {"status": 200, "headers": {...}, "body": {...}}
+  --action <name>      which action, when the file holds several (name or slug)
+  --json               print one JSON object:
+                       {request: {method, url, headers, body}, translation, output, valid, errors: [{message, ...}]}
+                       (url as rendered: relative /api/v2/... for Genesys Cloud actions)
+  -h, --help           show this help
+
+Environment variables: none.
+
+Exit codes:
+  0  the request rendered and (with --response) the outputs are valid
+  1  invalid inputs, a template/translation error, a non-2xx response or outputs breaking the output schema
+  2  usage error (missing file, bad --input)
+`;
+
+interface RunResult {
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null } | null;
+  translation: Record<string, unknown> | null;
+  output: unknown;
+  valid: boolean;
+  errors: { message: string; code?: string; [key: string]: unknown }[];
+}
+
+function readJsonArg(flag: string, value: string, cwd: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch (error) {
+      throw new CxpactError('usage.invalid-json', `--${flag} is not valid JSON: ${messageOf(error)}.`, { fix: `Pass --${flag} '{"name": "value"}' or a path to a JSON file.` });
+    }
+  }
+  const file = path.resolve(cwd, value);
+  if (!fs.existsSync(file)) {
+    throw new CxpactError('usage.file-not-found', `--${flag} file not found: ${value}.`, { file: value, fix: `Pass inline JSON or an existing JSON file to --${flag}.` });
+  }
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CxpactError('usage.invalid-json', `--${flag} file is not valid JSON: ${messageOf(error)}.`, { file: value, path: '$', fix: 'Fix the JSON syntax.' });
+  }
+}
+
+function issue(e: EngineIssue): RunResult['errors'][number] {
+  return { ...e };
+}
+
+function pickAction(actions: DataAction[], wanted: string | undefined, file: string): DataAction {
+  if (wanted !== undefined) {
+    const found = actions.find((a) => a.name === wanted || a.slug === wanted);
+    if (found) return found;
+    throw new CxpactError('usage.unknown-action', `No action "${wanted}" in ${file}.`, { file, fix: `Use one of: ${actions.map((a) => a.slug).join(', ')}.` });
+  }
+  if (actions.length === 1) return actions[0] as DataAction;
+  throw new CxpactError('usage.ambiguous-action', `${file} holds ${actions.length} actions.`, { file, fix: `Pick one with --action: ${actions.map((a) => a.slug).join(', ')}.` });
+}
+
+function formatHuman(result: RunResult): string {
+  const lines: string[] = [];
+  if (result.request) {
+    lines.push('Request:', `  ${result.request.method} ${result.request.url}`);
+    for (const [k, v] of Object.entries(result.request.headers)) lines.push(`  ${k}: ${v}`);
+    if (result.request.body !== null) lines.push('', result.request.body.split('\n').map((l) => `  ${l}`).join('\n'));
+  }
+  if (result.translation !== null) {
+    lines.push('', 'Translation:');
+    for (const [k, v] of Object.entries(result.translation)) lines.push(`  ${k} = ${JSON.stringify(v)}`);
+  }
+  if (result.output !== null && result.output !== undefined) lines.push('', 'Output:', JSON.stringify(result.output, null, 2).replace(/^/gm, '  '));
+  if (result.errors.length > 0) {
+    lines.push('', 'Errors:');
+    for (const e of result.errors) lines.push(`  - ${e.message}${e['path'] ? ` (at ${String(e['path'])})` : ''}${e['fix'] ? `\n    fix: ${String(e['fix'])}` : ''}`);
+  }
+  lines.push('', result.valid ? 'valid' : 'INVALID');
+  return lines.join('\n') + '\n';
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'Run one Data Action offline: rendered request, translation and validated outputs',
+  help,
+  async run(argv, io) {
+    const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const [fileArg, ...extra] = args.positionals;
+    if (fileArg === undefined || extra.length > 0) {
+      throw new CxpactError('usage.action-file', 'cxpact run needs exactly one <action-file>.', { fix: 'Run `cxpact run data-actions/crm-customer-api/lookup-customer-by-phone.json --input \'{"phoneNumber":"+15551234567"}\'`.' });
+    }
+    const file = path.resolve(io.cwd, fileArg);
+    if (!fs.existsSync(file)) throw new CxpactError('usage.file-not-found', `Action file not found: ${fileArg}.`, { file: fileArg, fix: 'Pass the path of a Data Action definition.' });
+    const inputArg = stringOpt(args, 'input') ?? '{}';
+    const input = readJsonArg('input', inputArg, io.cwd);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new CxpactError('usage.invalid-input', '--input must be a JSON object of input-contract properties.', { fix: 'Pass --input \'{"phoneNumber": "+15551234567"}\'.' });
+    }
+    const responseArg = stringOpt(args, 'response');
+    let raw: RawResponse | undefined;
+    if (responseArg !== undefined) {
+      const r = readJsonArg('response', responseArg, io.cwd);
+      if (typeof r !== 'object' || r === null || Array.isArray(r) || !('body' in r || 'status' in r)) {
+        throw new CxpactError('usage.invalid-response', '--response must be a JSON file {"status": 200, "headers": {...}, "body": {...}}.', { file: responseArg, path: '$', fix: 'Wrap the body: {"status": 200, "headers": {}, "body": <the response JSON>}.' });
+      }
+      const rr = r as Record<string, unknown>;
+      const status = rr['status'] ?? 200;
+      if (typeof status !== 'number') throw new CxpactError('usage.invalid-response', '"status" must be a number.', { file: responseArg, path: '$.status', fix: 'Write "status": 200.' });
+      raw = { status, headers: (rr['headers'] ?? {}) as Record<string, string>, body: rr['body'] };
+    }
+
+    const engine = await defaultEngine();
+    const parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
+    const result: RunResult = { request: null, translation: null, output: null, valid: false, errors: [] };
+    if (parsed.actions.length === 0) {
+      result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.toJSON() as RunResult['errors'][number]));
+    } else {
+      const action = pickAction(parsed.actions, stringOpt(args, 'action'), fileArg);
+      const inputs = input as Record<string, unknown>;
+      result.errors.push(...engine.validateInput(action, inputs).map((e) => ({ ...issue(e), message: `input: ${e.message}` })));
+      let rendered: RenderedRequest | undefined;
+      try {
+        rendered = engine.renderRequest(action, inputs);
+        result.request = { method: rendered.method, url: rendered.url, headers: rendered.headers, body: rendered.body ?? null };
+      } catch (error) {
+        result.errors.push(error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) });
+      }
+      if (raw !== undefined) {
+        if (raw.status < 200 || raw.status > 299) {
+          result.errors.push({ code: 'response.status.failure', message: `The response status ${raw.status} is not 2xx: Genesys takes the action's Failure path and applies no translation.` });
+        } else {
+          try {
+            const outcome = await engine.translateResponse(action, raw, inputs);
+            result.translation = outcome.translation;
+            result.output = outcome.output ?? null;
+            result.errors.push(...outcome.errors.map(issue));
+            if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...issue(e), message: `output: ${e.message}` })));
+          } catch (error) {
+            result.errors.push(error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) });
+          }
+        }
+      }
+      result.valid = result.errors.length === 0;
+    }
+    io.stdout(args.values['json'] === true ? JSON.stringify(result, null, 2) + '\n' : formatHuman(result));
+    return result.valid ? 0 : 1;
+  },
+};
