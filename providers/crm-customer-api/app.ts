@@ -28,6 +28,10 @@ export interface Customer {
   flags: { blacklisted: boolean; vipSince?: string };
   createdAt: string;
   tickets: Ticket[];
+  products: Array<{ sku: string; status: 'active' | 'closed' }>;
+  preferences: { channel: 'voice' | 'chat' | 'email' | 'sms'; language: string };
+  /** Lifetime value in account currency, always with cents (the profile contract expects a decimal). */
+  lifetimeValue: number;
 }
 
 export interface Account {
@@ -110,6 +114,13 @@ export function demoCustomer(id: string, phone: string, fullName: string, tier: 
       { id: 'T-1', status: 'open', priority: 'urgent', subject: 'Card blocked', openedAt: '2026-01-02' },
       { id: 'T-2', status: 'closed', priority: 'low', subject: 'Address change', openedAt: '2025-12-01' },
     ],
+    products: [
+      { sku: 'CARD-GOLD', status: 'active' },
+      { sku: 'LOAN-2020', status: 'closed' },
+      { sku: 'SAVINGS', status: 'active' },
+    ],
+    preferences: { channel: 'voice', language: 'en-US' },
+    lifetimeValue: 18250.75,
   };
 }
 
@@ -181,7 +192,7 @@ const LANGUAGES = ['en-US', 'es-US', 'fr-CA'] as const;
 export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.RequestListener; store: CrmStore } {
   const store = options.store ?? new CrmStore();
   const customerView = (c: Customer): Record<string, unknown> => {
-    const { id, tickets: _tickets, phone: _phone, ...rest } = c;
+    const { id, tickets: _t, phone: _p, products: _pr, preferences: _pf, lifetimeValue: _lv, ...rest } = c;
     const customer = options.renameCustomerId === true ? { customer_id: id, ...rest } : { id, ...rest };
     return omit({ customer: structuredClone(customer) }, store.omitted);
   };
@@ -213,13 +224,25 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
         return send(res, 200, customerView(c));
       }
 
-      // GET /customers/{id} and GET /customers/{id}/tickets
-      const customerMatch = /^\/customers\/([^/]+)(\/tickets)?$/.exec(route);
+      // GET /customers/{id}, /customers/{id}/tickets and /customers/{id}/profile
+      const customerMatch = /^\/customers\/([^/]+)(\/tickets|\/profile)?$/.exec(route);
       if (customerMatch !== null && method === 'GET') {
         const c = store.customers.get(decodeURIComponent(customerMatch[1]!));
         if (c === undefined) return send(res, 404, { error: 'customer not found' });
         if (customerMatch[2] === undefined) return send(res, 200, customerView(c));
-        return send(res, 200, omit({ tickets: structuredClone(c.tickets) }, store.omitted));
+        if (customerMatch[2] === '/tickets') return send(res, 200, omit({ tickets: structuredClone(c.tickets) }, store.omitted));
+        const [firstName, ...last] = c.fullName.split(' ');
+        const profile = {
+          profile: {
+            firstName: firstName ?? '',
+            lastName: last.join(' '),
+            segment: c.tier,
+            preferences: structuredClone(c.preferences),
+            metrics: { lifetimeValue: c.lifetimeValue, since: c.createdAt.slice(0, 10) },
+          },
+          products: structuredClone(c.products),
+        };
+        return send(res, 200, omit(profile, store.omitted));
       }
 
       // POST /cases {customerId, subject, priority, channel}

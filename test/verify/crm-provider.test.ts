@@ -50,6 +50,22 @@ describe('cxpact verify against the example CRM provider', () => {
     expect(withToken.stdout + withToken.stderr).not.toContain(secret);
   });
 
+  it('honours the pacts `cxpact consumer` generates from data-actions/ today, and the renamed variant breaks them', async () => {
+    const pacts = path.join(tmp, 'generated');
+    const consumer = await cli(['consumer', '--pacts', pacts]);
+    expect(consumer.code).toBe(0);
+    api = await startCrmApi();
+    const ok = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
+    expect(ok.stderr).not.toContain('✗');
+    expect(ok.stdout).toMatch(/(\d+) of \1 interaction\(s\) passed\./);
+    expect(ok.code).toBe(0);
+    await api.close();
+    api = await startCrmApi({ renameCustomerId: true });
+    const broken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+  });
+
   it('uses PROVIDER_BASE_URL when no flag is given', async () => {
     api = await startCrmApi();
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', path.join(FIXTURES, 'genesys-data-actions-crm-customer-api.json')], {
