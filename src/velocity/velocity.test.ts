@@ -412,3 +412,26 @@ describe('renderSuccessTemplate', () => {
     expect(JSON.parse(out)).toEqual({ jsonAttributes: '{"a":"b"}' });
   });
 });
+
+describe('robustness', () => {
+  it('any input either renders or fails with a Velocity error (deterministic fuzz)', () => {
+    const pieces = ['$', '!', '{', '}', '(', ')', '[', ']', '#', 'if', 'end', 'else', 'set', 'foreach', ' in ', '"', "'", '\\', '.', ',', '=', '==', 'x', 'input', 'a', '1', '..', '*', '\n', ' ', '&&', 'macro', '##', '#*', '*#', '[[', ']]'];
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      let t = '';
+      const len = 1 + rnd(14);
+      for (let j = 0; j < len; j++) t += pieces[rnd(pieces.length)];
+      try {
+        renderVelocity(t, { x: 'v', input: { a: 1 }, a: [1, 2] }, { strict: rnd(2) === 0 });
+      } catch (e) {
+        if (!(e instanceof VelocitySyntaxError) && !(e instanceof VelocityRenderError)) {
+          throw new Error(`template ${JSON.stringify(t)} threw ${String(e)}`);
+        }
+      }
+    }
+  });
+});
