@@ -13,6 +13,14 @@ export interface VelocityErrorDetails {
   reference?: string;
 }
 
+const DEFAULT_FIX: Record<string, string> = {
+  'velocity.undefined-reference': 'fix the name (references are case-sensitive) or define it; $!{...} does not make an unknown name valid',
+  'velocity.null-reference': 'the value is null: render it quietly with $!{...} or guard it with #if(...)',
+  'velocity.invalid-access': 'check the property or method name, its arguments, and that the value is not null',
+  'velocity.method-failed': "check the method's arguments against the value (indexes, regex syntax)",
+  'velocity.invalid-operation': 'check the types of the operands (numbers for arithmetic and ordering)',
+};
+
 /** `at successTemplate[line 1, column 20]`, the way Velocity words a location. */
 export function velocityLocation(template: string, line: number, column: number): string {
   return `${template}[line ${line}, column ${column}]`;
@@ -53,6 +61,7 @@ export class VelocityRenderError extends CxpactError {
 
   constructor(code: string, message: string, where: VelocityErrorDetails, options: CxpactErrorOptions = {}) {
     super(code, `${message} at ${velocityLocation(where.template, where.line, where.column)}`, {
+      fix: DEFAULT_FIX[code],
       ...options,
       details: { ...where, ...(options.details ?? {}) },
     });

@@ -76,6 +76,7 @@ describe('strict reference mode', () => {
     expect(e.line).toBe(2);
     expect(e.column).toBe(8);
     expect(e.reference).toBe('$Input');
+    expect(e.fix).toContain('references are case-sensitive');
   });
 
   it('fails on a non-quiet reference that evaluates to null, naming the missing key', () => {
