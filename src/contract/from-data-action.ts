@@ -43,6 +43,23 @@ export function buildInteraction(
     response: { status: kase.response.status, headers: {} },
     comments: [`cxpact: generated from ${relative(action.file)} (${action.pointer})`, `cxpact case: ${kase.origin.kind === 'file' ? `${relative(kase.origin.file)} ${kase.origin.path}` : 'derived from the schemas'}`],
   };
+  if (spec.request.redactedHeaders !== undefined) {
+    spec.comments.push(`cxpact: literal credential in header(s) ${spec.request.redactedHeaders.join(', ')} replaced by a placeholder; use \${credentials.X} in the definition`);
+  }
+  if (spec.request.body?.kind === 'text' && /json/i.test(spec.request.body.contentType)) {
+    let reason = '';
+    try {
+      JSON.parse(spec.request.body.text);
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    if (reason !== '') {
+      problems.push({
+        code: 'request.body.not-json',
+        message: `the rendered requestTemplate is sent as ${spec.request.body.contentType} but is not valid JSON (${reason}); the backend would reject it. Rendered body: ${spec.request.body.text.slice(0, 300)}`,
+      });
+    }
+  }
   if (kase.kind === 'failure') {
     // Scenario: the flow takes the Failure path; only the status matters to it, so only the status is contracted.
     return { spec, problems };

@@ -12,6 +12,8 @@ export interface InteractionRequest {
   path: string;
   /** Decoded query parameters (pact compares decoded values); placeholders of secrets become regex matchers. */
   query: Record<string, (string | Matcher)[]>;
+  /** Headers whose literal credential value was replaced by a placeholder (never written to a pact). */
+  redactedHeaders?: string[];
   /** Set when the path holds a credential placeholder: the path is then matched by this regex matcher. */
   pathMatcher?: Matcher;
   headers: Record<string, string | Matcher>;
@@ -37,6 +39,9 @@ export interface InteractionSpec {
   /** Free text written into the pact's comments (action file, case origin). */
   comments: string[];
 }
+
+/** Header names whose values are credentials even when written literally. */
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-?key|x-auth-token|x-access-token)$|token|secret|password/i;
 
 const HOP_BY_HOP = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding']);
 
@@ -92,14 +97,23 @@ export function requestFromRendered(rendered: RenderedRequest): InteractionReque
   const { path, query, rawPathAndQuery } = splitUrl(rendered.url);
   const headers: Record<string, string | Matcher> = {};
   const secrets = new Map(rendered.secretHeaders.map((s) => [s.header.toLowerCase(), s]));
+  const redacted: string[] = [];
   for (const [name, value] of Object.entries(rendered.headers)) {
     if (HOP_BY_HOP.has(name.toLowerCase())) continue;
     const secret = secrets.get(name.toLowerCase());
     if (secret !== undefined) {
       headers[name] = { 'pact:matcher:type': 'regex', regex: secret.regex, value: secret.value };
+    } else if (SENSITIVE_HEADER.test(name) && value.trim() !== '') {
+      // Scenario: a credential written literally into the definition. It never reaches the pact: the header is
+      // matched by regex and the example is a placeholder (cxpact lint tells the author to use ${credentials.X}).
+      const scheme = /^(Bearer|Basic|Token|Digest|Negotiate|ApiKey)\s+/i.exec(value)?.[0] ?? '';
+      const example = `${scheme}{{redacted}}`;
+      headers[name] = { 'pact:matcher:type': 'regex', regex: `^${scheme.replace(/\s+$/, '\\s+')}.+$`, value: example };
+      redacted.push(name);
     } else headers[name] = value;
   }
   const request: InteractionRequest = { method: rendered.method, path, query: secretQuery(query), headers, rawPathAndQuery };
+  if (redacted.length > 0) request.redactedHeaders = redacted;
   if (PLACEHOLDER.test(path)) request.pathMatcher = placeholderMatcher(path);
   if (rendered.body !== undefined && rendered.body !== '' && rendered.method !== 'GET' && rendered.method !== 'HEAD') {
     const declared = headerLookup(rendered.headers, 'content-type');

@@ -175,3 +175,18 @@ describe('requests', () => {
     ).toEqual({ phone: '+15551234567', tier: 'Gold', n: 3, ok: true, id: 'ID-1' });
   });
 });
+
+describe('literal credentials', () => {
+  it('never puts a literal Authorization value in the interaction', () => {
+    const req = requestFromRendered({
+      method: 'GET',
+      url: '/x',
+      headers: { Authorization: 'Bearer 123-abc-12345678-1234-1234-1234-1234567890ab', 'X-Api-Key': 'k-98765', Accept: 'application/json' },
+      secretHeaders: [],
+    });
+    expect(JSON.stringify(req)).not.toMatch(/1234567890ab|k-98765/);
+    expect(req.headers['Authorization']).toEqual({ 'pact:matcher:type': 'regex', regex: '^Bearer\\s+.+$', value: 'Bearer {{redacted}}' });
+    expect(req.headers['Accept']).toBe('application/json');
+    expect(req.redactedHeaders).toEqual(['Authorization', 'X-Api-Key']);
+  });
+});

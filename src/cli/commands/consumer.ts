@@ -31,15 +31,21 @@ Exit codes:
   2  usage error
 `;
 
+/** A path relative to the working directory when inside it, absolute otherwise. */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}
+
 function formatReport(report: ConsumerReport, pactsDir: string): string {
   const lines: string[] = [];
   for (const action of report.actions) {
-    const rel = path.relative(process.cwd(), action.file) || action.file;
+    const rel = shown(action.file);
     lines.push(`${action.ok ? 'PASS' : 'FAIL'} ${action.provider} :: ${action.name} (${rel}${action.casesSource === 'derived' ? ', derived cases' : ''})`);
     for (const error of action.errors) {
       lines.push(`    error: ${String(error['message'])}`);
       const at = [error['file'], error['path']].filter((x) => x !== undefined).map(String);
-      if (at.length > 0) lines.push(`      at ${at.map((a) => path.relative(process.cwd(), a) || a).join(' ')}`);
+      if (at.length > 0) lines.push(`      at ${at.map((a) => (a.startsWith('/') ? shown(a) : a)).join(' ')}`);
       if (error['fix'] !== undefined) lines.push(`      fix: ${String(error['fix'])}`);
     }
     for (const c of action.cases) {
@@ -59,7 +65,7 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
   }
   lines.push('');
   for (const pact of report.pacts) {
-    lines.push(pact.pactFile ? `pact: ${path.relative(process.cwd(), pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction)`);
+    lines.push(pact.pactFile ? `pact: ${shown(pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction)`);
   }
   const t = report.totals;
   lines.push(
@@ -82,7 +88,7 @@ export const command: Command = {
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine() });
     if (args.values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else io.stdout(formatReport(report, path.relative(io.cwd, pactsDir) || pactsDir));
+    else io.stdout(formatReport(report, shown(pactsDir)));
     return report.ok ? 0 : 1;
   },
 };
