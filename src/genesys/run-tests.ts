@@ -1,0 +1,198 @@
+// genesys-test: runs each action's cases through the org's test endpoint (/test, or /draft/test for drafts),
+// compares every step with cxpact's emulation, measures latency per action and writes an audit log (JSON lines,
+// no secrets, no input values).
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadDataActions } from '../data-action/parse';
+import type { DataAction } from '../data-action/model';
+import { casesFileFor, parseCasesFile, type ContractCase } from '../contract/cases';
+import { CxpactError } from '../shared/errors';
+import type { GenesysClient, PlatformAction } from './client';
+import { compareWithEmulation, median, percentile, type FidelityResult } from './fidelity';
+import { baseName } from './pull';
+
+export interface CaseRun {
+  case: string;
+  /** Wall time of the test call that answered (ms). */
+  latencyMs: number;
+  fidelity?: FidelityResult;
+  /** The call failed (after retries): the case could not be compared. */
+  error?: string;
+}
+
+export interface ActionRun {
+  name: string;
+  slug: string;
+  file: string;
+  actionId?: string;
+  draft: boolean;
+  cases: CaseRun[];
+  latency: { median: number; p95: number; calls: number };
+  /** Why the action was not run (not in the org, no cases file, ...). */
+  skipped?: string;
+  /** A problem that fails the run for this action (mapping error, unreadable cases file). */
+  error?: CxpactError;
+}
+
+export interface GenesysTestReport {
+  actions: ActionRun[];
+  /** Definition files that could not be parsed. */
+  errors: CxpactError[];
+  totals: { actions: number; cases: number; agreed: number; differing: number; failedCalls: number; skipped: number };
+}
+
+export interface AuditSink {
+  write(event: Record<string, unknown>): void;
+}
+
+/** JSON lines into a file (appends; creates the folder). */
+export function fileAuditSink(file: string): AuditSink & { close(): void } {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a');
+  return {
+    write: (event) => fs.writeSync(fd, `${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`),
+    close: () => fs.closeSync(fd),
+  };
+}
+
+export interface GenesysTestOptions {
+  dir: string;
+  /** Test drafts (`/draft/test`) for every action; otherwise a definition with `"draft": true` is a draft. */
+  draft?: boolean;
+  /** Only actions whose slug or name matches. */
+  only?: string[];
+  /** Run every case this many times (latency statistics). */
+  repeat?: number;
+  audit?: AuditSink;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `id` and `draft` written in the definition (a pulled file carries the org's id). */
+function orgFields(action: DataAction): { id?: string; draft?: boolean } {
+  if (!/\.json$/i.test(action.file) || /\.tf\.json$/i.test(action.file)) return {};
+  try {
+    let node: unknown = JSON.parse(fs.readFileSync(action.file, 'utf8').replace(/^\uFEFF/, ''));
+    for (const m of action.pointer.matchAll(/\.(\w+)|\[(\d+)\]/g)) {
+      if (m[1] !== undefined) node = isRecord(node) ? node[m[1]] : undefined;
+      else if (m[2] !== undefined) node = Array.isArray(node) ? node[Number(m[2])] : undefined;
+    }
+    if (!isRecord(node)) return {};
+    return { ...(typeof node['id'] === 'string' ? { id: node['id'] } : {}), ...(node['draft'] === true ? { draft: true } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+function casesOf(action: DataAction): { file?: string; cases: ContractCase[]; errors: CxpactError[] } {
+  const candidates = [casesFileFor(action.file), path.join(path.dirname(action.file), `${action.slug}.cases.json`)];
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (file === undefined) return { cases: [], errors: [] };
+  const { cases, errors } = parseCasesFile(file, fs.readFileSync(file, 'utf8'));
+  return { file, cases, errors };
+}
+
+/** Maps each action to its org id: an `id` in the definition, else the org action with the same name. */
+function resolveId(action: DataAction, written: string | undefined, org: PlatformAction[] | undefined): { id?: string; error?: CxpactError } {
+  if (written !== undefined) return { id: written };
+  const matches = (org ?? []).filter((a) => baseName(a.name) === baseName(action.name));
+  if (matches.length === 1) return { id: (matches[0] as PlatformAction).id };
+  if (matches.length === 0) {
+    return {
+      error: new CxpactError('genesys.test.action-not-in-org', `Data Action "${action.name}" is not in the org (no action with that name, and the definition has no "id").`, {
+        file: action.file,
+        path: `${action.pointer}.name`,
+        fix: 'Import the action into the org (or run `cxpact genesys-pull` to get the org\'s copy with its id), or add "id": "<org action id>" to the definition.',
+      }),
+    };
+  }
+  return {
+    error: new CxpactError('genesys.test.action-ambiguous', `Data Action "${action.name}" matches ${matches.length} org actions by name (${matches.map((m) => m.id).join(', ')}).`, {
+      file: action.file,
+      path: `${action.pointer}.name`,
+      fix: 'Add "id": "<org action id>" to the definition to say which one.',
+    }),
+  };
+}
+
+export async function runGenesysTests(client: GenesysClient, options: GenesysTestOptions): Promise<GenesysTestReport> {
+  const loaded = await loadDataActions(options.dir);
+  const audit = options.audit;
+  const repeat = Math.max(1, options.repeat ?? 1);
+  let actions = loaded.actions;
+  if (options.only !== undefined && options.only.length > 0) {
+    const wanted = new Set(options.only);
+    actions = actions.filter((a) => wanted.has(a.slug) || wanted.has(a.name) || wanted.has(baseName(a.name)));
+  }
+  const prepared = actions.map((action) => ({ action, org: orgFields(action), cases: casesOf(action) }));
+  // List the org only when some action has no id written in its definition.
+  const needsListing = prepared.some((p) => p.org.id === undefined && p.cases.cases.length > 0);
+  const orgActions = needsListing ? await client.listActions() : undefined;
+
+  const runs: ActionRun[] = [];
+  for (const { action, org, cases } of prepared) {
+    const draft = options.draft === true || org.draft === true;
+    const run: ActionRun = { name: action.name, slug: action.slug, file: action.file, draft, cases: [], latency: { median: 0, p95: 0, calls: 0 } };
+    runs.push(run);
+    if (cases.errors.length > 0) {
+      run.error = cases.errors[0];
+      continue;
+    }
+    if (cases.cases.length === 0) {
+      run.skipped = `no cases file (${path.basename(casesFileFor(action.file))})`;
+      continue;
+    }
+    const { id, error } = resolveId(action, org.id, orgActions);
+    if (error !== undefined || id === undefined) {
+      run.error = error;
+      continue;
+    }
+    run.actionId = id;
+    const latencies: number[] = [];
+    for (const c of cases.cases) {
+      for (let i = 0; i < repeat; i += 1) {
+        const name = repeat > 1 ? `${c.name} #${i + 1}` : c.name;
+        try {
+          const response = await client.testAction(id, c.input, draft);
+          latencies.push(response.latencyMs);
+          const fidelity = compareWithEmulation(action, c.input, response.body);
+          run.cases.push({ case: name, latencyMs: response.latencyMs, fidelity });
+          audit?.write({
+            event: 'case',
+            action: action.name,
+            actionId: id,
+            draft,
+            case: name,
+            inputKeys: Object.keys(c.input).sort(),
+            platformSuccess: fidelity.platformSuccess,
+            cxpactSuccess: fidelity.cxpactSuccess,
+            compared: fidelity.compared,
+            differences: fidelity.differences.map((d) => `${d.step}:${d.field}`),
+            latencyMs: Math.round(response.latencyMs * 10) / 10,
+          });
+        } catch (e) {
+          if (!(e instanceof CxpactError) || !/^genesys\.api\.(not-found|failed|rate-limited|malformed)$/.test(e.code)) throw e;
+          run.cases.push({ case: name, latencyMs: 0, error: e.message });
+          audit?.write({ event: 'case', action: action.name, actionId: id, draft, case: name, error: e.code });
+        }
+      }
+    }
+    run.latency = { median: median(latencies), p95: percentile(latencies, 95), calls: latencies.length };
+  }
+
+  const all = runs.flatMap((r) => r.cases);
+  return {
+    actions: runs,
+    errors: loaded.errors,
+    totals: {
+      actions: runs.length,
+      cases: all.length,
+      agreed: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0).length,
+      differing: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length > 0).length,
+      failedCalls: all.filter((c) => c.error !== undefined).length,
+      skipped: runs.filter((r) => r.skipped !== undefined).length,
+    },
+  };
+}
