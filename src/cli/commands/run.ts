@@ -77,7 +77,7 @@ function pickAction(actions: DataAction[], wanted: string | undefined, file: str
   throw new CxpactError('usage.ambiguous-action', `${file} holds ${actions.length} actions.`, { file, fix: `Pick one with --action: ${actions.map((a) => a.slug).join(', ')}.` });
 }
 
-function formatHuman(result: RunResult): string {
+function formatHuman(result: RunResult, defaultsUsed: string[]): string {
   const lines: string[] = [];
   if (result.request) {
     lines.push('Request:', `  ${result.request.method} ${result.request.url}`);
@@ -86,7 +86,7 @@ function formatHuman(result: RunResult): string {
   }
   if (result.translation !== null) {
     lines.push('', 'Translation:');
-    for (const [k, v] of Object.entries(result.translation)) lines.push(`  ${k} = ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(result.translation)) lines.push(`  ${k} = ${JSON.stringify(v)}${defaultsUsed.includes(k) ? '   (translationMapDefaults: the path did not resolve)' : ''}`);
   }
   if (result.output !== null && result.output !== undefined) lines.push('', 'Output:', JSON.stringify(result.output, null, 2).replace(/^/gm, '  '));
   if (result.errors.length > 0) {
@@ -130,6 +130,7 @@ export const command: Command = {
     const engine = await defaultEngine();
     const parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
     const result: RunResult = { request: null, translation: null, output: null, valid: false, errors: [] };
+    let defaultsUsed: string[] = [];
     if (parsed.actions.length === 0) {
       result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.toJSON() as RunResult['errors'][number]));
     } else {
@@ -150,6 +151,7 @@ export const command: Command = {
           try {
             const outcome = await engine.translateResponse(action, raw, inputs);
             result.translation = outcome.translation;
+            defaultsUsed = outcome.defaultsUsed;
             result.output = outcome.output ?? null;
             result.errors.push(...outcome.errors.map(issue));
             if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...issue(e), message: `output: ${e.message}` })));
@@ -160,7 +162,7 @@ export const command: Command = {
       }
       result.valid = result.errors.length === 0;
     }
-    io.stdout(args.values['json'] === true ? JSON.stringify(result, null, 2) + '\n' : formatHuman(result));
+    io.stdout(args.values['json'] === true ? JSON.stringify(result, null, 2) + '\n' : formatHuman(result, defaultsUsed));
     return result.valid ? 0 : 1;
   },
 };
