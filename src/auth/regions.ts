@@ -1,0 +1,62 @@
+// Genesys Cloud regions: a region domain (`mypurecloud.ie`) or AWS-style name (`eu-west-1`) -> API and login hosts.
+// Source of the table: Genesys Cloud platform client SDK region hosts (/work/shared/docs/genesys-data-actions.md §5).
+import { CxpactError } from '../shared/errors';
+
+/** AWS-style region name -> Genesys Cloud region domain. */
+export const GENESYS_REGIONS: Readonly<Record<string, string>> = {
+  'us-east-1': 'mypurecloud.com',
+  'us-east-2': 'use2.us-gov-pure.cloud',
+  'us-west-2': 'usw2.pure.cloud',
+  'ca-central-1': 'cac1.pure.cloud',
+  'sa-east-1': 'sae1.pure.cloud',
+  'eu-west-1': 'mypurecloud.ie',
+  'eu-west-2': 'euw2.pure.cloud',
+  'eu-central-1': 'mypurecloud.de',
+  'eu-central-2': 'euc2.pure.cloud',
+  'ap-south-1': 'aps1.pure.cloud',
+  'ap-northeast-1': 'mypurecloud.jp',
+  'ap-northeast-2': 'apne2.pure.cloud',
+  'ap-northeast-3': 'apne3.pure.cloud',
+  'ap-southeast-1': 'apse1.pure.cloud',
+  'ap-southeast-2': 'mypurecloud.com.au',
+  'me-central-1': 'mec1.pure.cloud',
+  'mx-central-1': 'mxc1.pure.cloud',
+};
+
+export interface RegionHosts {
+  /** The region domain, e.g. `mypurecloud.ie`. */
+  domain: string;
+  /** `https://api.<domain>` */
+  apiBaseUrl: string;
+  /** `https://login.<domain>` */
+  loginBaseUrl: string;
+}
+
+/** The known regions as `domain (name)`, for error messages. */
+export function knownRegionsText(): string {
+  return Object.entries(GENESYS_REGIONS)
+    .map(([name, domain]) => `${domain} (${name})`)
+    .join(', ');
+}
+
+/**
+ * Resolves a Genesys Cloud region to its hosts. Accepts the domain (`mypurecloud.ie`, `api.mypurecloud.ie`) or the
+ * AWS-style name (`eu-west-1`); anything else is an error that lists the known regions.
+ * @example resolveRegion('euw2.pure.cloud').apiBaseUrl // 'https://api.euw2.pure.cloud'
+ */
+export function resolveRegion(region: string, where: { file?: string; path?: string } = {}): RegionHosts {
+  const raw = region.trim().toLowerCase();
+  const bare = raw
+    .replace(/^https?:\/\//, '')
+    .replace(/^(api|login|apps)\./, '')
+    .replace(/\/+$/, '');
+  const domain = GENESYS_REGIONS[bare] ?? (Object.values(GENESYS_REGIONS).includes(bare) ? bare : undefined);
+  if (domain === undefined || raw === '') {
+    throw new CxpactError('auth.region.unknown', `Unknown Genesys Cloud region "${region}".`, {
+      ...where,
+      fix: `Use one of the known regions: ${knownRegionsText()}; or set an explicit "baseUrl" (and "auth.loginBaseUrl") for a custom host.`,
+      details: { knownRegions: Object.values(GENESYS_REGIONS) },
+    });
+  }
+  return { domain, apiBaseUrl: `https://api.${domain}`, loginBaseUrl: `https://login.${domain}` };
+}

@@ -1,0 +1,177 @@
+// `cxpact check-recorded`: checks a third-party provider's recordings against its pacts with Pact's matching
+// rules, and optionally publishes the outcome to the broker as a verification of the provider.
+import path from 'node:path';
+import type { Command, CliIO } from '../command';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { CxpactError } from '../../shared/errors';
+import { brokerTarget } from '../../gate/broker-http';
+import { loadRecordConfig } from '../../recorded/config';
+import { summariseCheck, type CheckSummary } from '../../recorded/check';
+import { fingerprint, readRecordings, recordingsDir } from '../../recorded/store';
+import { publishRecordedResults, type PublishedResult } from '../../recorded/publish';
+import { loadProviderPacts, unavailableExit } from '../../recorded/source';
+import type { Finding } from '../../recorded/model';
+
+const help = `Usage: cxpact check-recorded --provider <name> [options]
+       npm run pact:check-recorded -- --provider <name> [options]
+
+Checks the recordings in providers/<name>/recordings/ against the provider's pacts with Pact's V4 matching
+rules (status, headers, body: type, regex, integer/decimal/number, include, equality, eachLike/min/max,
+boolean, null, date/time formats, values, arrays). Reports every mismatch with the interaction, the path and
+what was found, hints at renamed fields (customerId vs customer_id), recordings that match no interaction,
+interactions without a recording, and recordings older than the configured maximum age.
+
+Options:
+  --provider <name>      provider name (required); config providers/<name>/record.config.json
+  --pacts <dir|file>     local pacts (repeatable; default ./pacts, or the broker when --broker-url is given)
+  --broker-url <url>     the broker (default PACT_BROKER_BASE_URL): read the latest pacts from it
+  --publish              publish the outcome to the broker as a verification result; provider version =
+                         fingerprint of the recording set, on branch publish.branch (default "recorded")
+  --max-age-days <n>     recordings older than this are stale (default: the config's maxAgeDays, 30)
+  --recordings <dir>     recordings folder (default providers/<name>/recordings)
+  --build-url <url>      link stored with a published result (default CI_JOB_URL)
+  --json                 print the result as JSON on stdout
+  --providers-dir <dir>  where provider folders live (default ./providers)
+
+Environment:
+  PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD, CI_JOB_URL.
+
+Exit codes:
+  0  every interaction matches its recording (warnings only)
+  1  a mismatch, a missing/unmatched/stale recording, an empty pact, or invalid config/pacts/recordings
+  2  usage error, or the broker is unreachable or refused the credentials
+`;
+
+function describeFinding(f: Finding): string[] {
+  const lines = [`      ${f.path === undefined ? '' : `${f.path}: `}${f.message}`];
+  if (f.hint !== undefined) lines.push(`        hint: ${f.hint}`);
+  if (f.fix !== undefined) lines.push(`        fix: ${f.fix}`);
+  return lines;
+}
+
+export function formatCheck(summary: CheckSummary, providerVersion: string, sourceText: string, recordingsText: string): string {
+  const total = summary.interactions.length;
+  const failed = summary.interactions.filter((v) => !v.success);
+  const lines = [
+    `[cxpact] Recorded check of ${summary.provider} against ${sourceText}: ${total - failed.length} of ${total} interaction(s) match their recordings` +
+      (failed.length > 0 ? `, ${failed.length} failed` : '') +
+      ` (${recordingsText}, fingerprint ${providerVersion}).`,
+  ];
+  for (const v of summary.interactions) {
+    const errors = v.findings.filter((f) => f.severity === 'error');
+    if (errors.length === 0) continue;
+    lines.push(`  ✗ ${v.consumer}: "${v.description}"${errors[0]?.file === undefined ? '' : ` (${errors[0].file})`}`);
+    for (const f of v.findings) lines.push(...describeFinding(f));
+  }
+  for (const f of summary.other) {
+    const head =
+      f.code === 'recorded.unmatched'
+        ? `  ✗ unmatched recording ${f.file ?? ''}`
+        : f.code === 'recorded.pact.empty'
+          ? `  ✗ empty pact ${f.file ?? ''}`
+          : `  ✗ ${f.file ?? f.code}`;
+    lines.push(head);
+    lines.push(...describeFinding({ ...f, path: undefined }));
+  }
+  lines.push(summary.passed ? '[cxpact] Recorded check passed.' : `[cxpact] Recorded check FAILED (${summary.findings.filter((f) => f.severity === 'error').length} finding(s)).`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runCheckRecorded(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('check-recorded', argv, {
+    provider: { type: 'string' },
+    pacts: { type: 'string', multiple: true },
+    'broker-url': { type: 'string' },
+    publish: { type: 'boolean' },
+    'max-age-days': { type: 'string' },
+    recordings: { type: 'string' },
+    'build-url': { type: 'string' },
+    json: { type: 'boolean' },
+    'providers-dir': { type: 'string' },
+  });
+  const provider = requireOpt('check-recorded', args, 'provider');
+  const providersDir = path.resolve(io.cwd, stringOpt(args, 'providers-dir') ?? 'providers');
+  const config = loadRecordConfig(providersDir, provider);
+  const maxAgeText = stringOpt(args, 'max-age-days');
+  let maxAgeDays = config.maxAgeDays;
+  if (maxAgeText !== undefined) {
+    maxAgeDays = Number(maxAgeText);
+    if (!Number.isFinite(maxAgeDays) || maxAgeDays < 0) {
+      throw new CxpactError('usage.max-age-days', `--max-age-days ${JSON.stringify(maxAgeText)} is not a number of days.`, { fix: 'Pass a non-negative number, e.g. --max-age-days 30.' });
+    }
+  }
+  const publish = args.values.publish === true;
+  const pactPaths = args.values.pacts as string[] | undefined;
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  if (publish && broker === undefined) {
+    throw new CxpactError('usage.broker-url', '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.', {
+      fix: 'Start a local one with `npm run broker` or point at your Pact Broker.',
+    });
+  }
+  if (publish && pactPaths !== undefined) {
+    throw new CxpactError('usage.publish-local-pacts', '--publish checks the pacts stored in the broker, so it cannot be combined with --pacts.', {
+      fix: 'Drop --pacts: the latest pacts of each consumer are read from the broker (publish them with `npm run pact:publish`).',
+    });
+  }
+  try {
+    const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
+    const dir = stringOpt(args, 'recordings') === undefined ? recordingsDir(config.dir) : path.resolve(io.cwd, stringOpt(args, 'recordings')!);
+    const { recordings, problems } = readRecordings(dir, io.cwd);
+    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, recordCommand: `npm run pact:record -- --provider ${provider}` });
+    if (problems.length > 0) {
+      summary.other.push(...problems);
+      summary.findings.push(...problems);
+      summary.passed = false;
+    }
+    const providerVersion = `rec-${fingerprint(recordings)}`;
+    let published: PublishedResult[] = [];
+    if (publish && broker !== undefined) {
+      published = await publishRecordedResults({
+        broker,
+        provider,
+        providerVersion,
+        branch: config.publish.branch,
+        tags: config.publish.tags,
+        ...(stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL ? { buildUrl: stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL } : {}),
+        summary,
+        consumers: [...new Set(pacts.map((p) => p.consumer))],
+        toolVersion: (require('../../../package.json') as { version: string }).version,
+      });
+    }
+    const recordingsText = `${recordings.length} recording(s) in ${path.relative(io.cwd, dir) || dir}`;
+    if (args.values.json === true) {
+      io.stdout(
+        JSON.stringify(
+          {
+            provider,
+            passed: summary.passed,
+            providerVersion,
+            branch: config.publish.branch,
+            source: sourceText,
+            recordings: recordings.length,
+            interactions: summary.interactions.map((v) => ({ consumer: v.consumer, description: v.description, key: v.key, success: v.success })),
+            findings: summary.findings,
+            published,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.stdout(formatCheck(summary, providerVersion, sourceText, recordingsText));
+      for (const p of published) {
+        io.stdout(`[cxpact] Published ${p.success ? 'a successful' : 'a FAILED'} verification of ${provider} version ${providerVersion} (branch ${config.publish.branch}) for the pact with ${p.consumer}.\n`);
+      }
+    }
+    return summary.passed ? 0 : 1;
+  } catch (error) {
+    return unavailableExit(error, io.stderr);
+  }
+}
+
+export const command: Command = {
+  name: 'check-recorded',
+  summary: 'Check a third-party provider’s recordings against its pacts (Pact matching rules); --publish to the broker',
+  help,
+  run: runCheckRecorded,
+};

@@ -1,0 +1,90 @@
+// `cxpact record`: records a third-party provider's real answers to every interaction of its pacts.
+import path from 'node:path';
+import type { Command, CliIO } from '../command';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { brokerTarget } from '../../gate/broker-http';
+import { loadRecordConfig, resolveTarget } from '../../recorded/config';
+import { recordInteractions } from '../../recorded/record';
+import { loadProviderPacts, unavailableExit } from '../../recorded/source';
+
+const help = `Usage: cxpact record --provider <name> [options]
+       npm run pact:record -- --provider <name> [options]
+
+Sends the request of every interaction in the provider's pacts to its staging API with real credentials and
+saves each response, redacted, as providers/<name>/recordings/<consumer>/<interaction-key>.json.
+For third-party APIs that will never run Pact verification (a vendor CRM, the Genesys Cloud Public API).
+Configuration: providers/<name>/record.config.json (see providers/genesys-cloud-api/README.md).
+
+Options:
+  --provider <name>      provider name (required)
+  --pacts <dir|file>     local pacts (repeatable; default ./pacts)
+  --broker-url <url>     read the latest pacts of the provider from the broker instead (or PACT_BROKER_BASE_URL
+                         when --pacts is not given)
+  --base-url <url>       staging base URL (overrides the config's baseUrl/region)
+  --login-url <url>      OAuth login host (overrides the region's https://login.<region>)
+  --providers-dir <dir>  where provider folders live (default ./providers)
+
+Environment:
+  The variables the config names: for the Genesys Cloud API GENESYS_CLOUD_CLIENT_ID,
+  GENESYS_CLOUD_CLIENT_SECRET and GENESYS_CLOUD_REGION; PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or
+  PACT_BROKER_USERNAME/PASSWORD for --broker-url. Secrets are read from the environment only; they never reach
+  recordings, logs or reports. Progress goes to stderr.
+
+Behaviour:
+  At most rateLimit.requestsPerSecond requests per second; 429 and 5xx are retried with exponential backoff and
+  jitter (Retry-After wins); a 401 refreshes the OAuth token once. A request that still fails is reported and
+  fails the run; it is never skipped silently.
+
+Exit codes:
+  0  every interaction recorded
+  1  some interactions could not be recorded, or the config/pacts are invalid
+  2  usage error, or the provider / login host is unreachable or refused the credentials
+`;
+
+export async function runRecord(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('record', argv, {
+    provider: { type: 'string' },
+    pacts: { type: 'string', multiple: true },
+    'broker-url': { type: 'string' },
+    'base-url': { type: 'string' },
+    'login-url': { type: 'string' },
+    'providers-dir': { type: 'string' },
+  });
+  const provider = requireOpt('record', args, 'provider');
+  const providersDir = path.resolve(io.cwd, stringOpt(args, 'providers-dir') ?? 'providers');
+  const config = loadRecordConfig(providersDir, provider);
+  const target = resolveTarget(config, io.env, {
+    ...(stringOpt(args, 'base-url') === undefined ? {} : { baseUrl: stringOpt(args, 'base-url') }),
+    ...(stringOpt(args, 'login-url') === undefined ? {} : { loginUrl: stringOpt(args, 'login-url') }),
+  });
+  const pactPaths = args.values.pacts as string[] | undefined;
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  try {
+    const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
+    const empty = pacts.filter((p) => p.interactions.length === 0);
+    for (const p of empty) io.stderr(`[cxpact] The pact between ${p.consumer} and ${p.provider} (${p.source}) has no HTTP interactions: nothing to record for it.\n`);
+    const outcome = await recordInteractions({ config, target, pacts, env: io.env, progress: (l) => io.stderr(l + '\n') });
+    const rel = (f: string) => path.relative(io.cwd, f) || f;
+    io.stdout(
+      `[cxpact] Recorded ${outcome.recorded.length} of ${outcome.total} interaction(s) of ${provider} (from ${sourceText})` +
+        (outcome.recorded.length > 0 ? ` into ${rel(path.dirname(path.dirname(outcome.recorded[0]!.file)))}` : '') +
+        '.\n',
+    );
+    for (const f of outcome.failed) io.stdout(`  ✗ ${f.consumer}: "${f.description}": ${f.reason}\n`);
+    if (outcome.failed.length > 0) {
+      io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`npm run pact:record -- --provider ${provider}\`.\n`);
+      return 1;
+    }
+    if (empty.length > 0 && outcome.total === 0) return 1;
+    return 0;
+  } catch (error) {
+    return unavailableExit(error, io.stderr);
+  }
+}
+
+export const command: Command = {
+  name: 'record',
+  summary: 'Record a third-party provider’s answers to its pacts (redacted) for recorded checks',
+  help,
+  run: runRecord,
+};

@@ -1,0 +1,52 @@
+// Redaction before anything is written: configured headers, JSON body paths (PII), and any known secret value
+// wherever it appears (tokens echoed by an API, a client secret in an error body).
+import { redactSecrets } from '../auth/oauth';
+import { parseRulePath, type RuleToken } from './rules';
+
+export const REDACTED = '[REDACTED]';
+
+/** Copies `headers` with the values of every redacted header (case-insensitive) replaced. */
+export function redactHeaders(headers: Record<string, string>, redacted: readonly string[]): Record<string, string> {
+  const set = new Set(redacted.map((h) => h.toLowerCase()));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = set.has(k.toLowerCase()) ? REDACTED : v;
+  return out;
+}
+
+function redactAt(value: unknown, tokens: RuleToken[], i: number): unknown {
+  if (i >= tokens.length) return value === undefined ? value : REDACTED;
+  const t = tokens[i]!;
+  if (Array.isArray(value)) {
+    if (t.kind === 'star-index' || t.kind === 'star') return value.map((v) => redactAt(v, tokens, i + 1));
+    if (t.kind === 'index' && t.index < value.length) {
+      const copy = value.slice();
+      copy[t.index] = redactAt(value[t.index], tokens, i + 1);
+      return copy;
+    }
+    return value;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    if (t.kind === 'star') return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactAt(v, tokens, i + 1)]));
+    if (t.kind === 'field' && t.name in obj) return { ...obj, [t.name]: redactAt(obj[t.name], tokens, i + 1) };
+  }
+  return value;
+}
+
+/** Replaces the values at the given JSON paths (`$.a.b`, `$.list[*].email`, `$.*.phone`) with `[REDACTED]`. */
+export function redactBody(body: unknown, paths: readonly string[]): unknown {
+  let out = body;
+  for (const p of paths) {
+    const tokens = parseRulePath(p);
+    if (tokens === undefined || tokens.length < 2) continue;
+    out = redactAt(out, tokens, 1);
+  }
+  return out;
+}
+
+/** Deep-replaces every occurrence of the secrets inside string values (and keys) of a JSON value. */
+export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
+  const live = secrets.filter((s) => s.length >= 4);
+  if (live.length === 0) return value;
+  return JSON.parse(redactSecrets(JSON.stringify(value), live.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+}
