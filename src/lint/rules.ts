@@ -347,6 +347,10 @@ function checkRequest(c: Collector, action: DataAction, usedInputs: Set<string>)
       }
     }
   }
+  const accept = Object.entries(action.request.headers).find(([k]) => k.toLowerCase() === 'accept');
+  if (accept !== undefined && !/json|\*\/\*|\$/i.test(accept[1])) {
+    c.add('lint.request.accept-not-json', 'error', { kind: 'header', name: accept[0] }, `The Accept header asks for "${accept[1]}"; Data Actions need a JSON response and Genesys requires a JSON media type here.`, 'Set Accept to application/json (or remove the header).');
+  }
   const url = action.request.urlTemplate.trim();
   if (/^http:\/\//i.test(url)) {
     c.add('lint.url.insecure', 'error', { kind: 'url' }, `The request URL uses plain HTTP (${url.slice(0, 80)}).`, 'Use an https:// URL; Data Actions send inputs and credentials over this connection.');

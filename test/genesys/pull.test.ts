@@ -1,4 +1,5 @@
 // genesys-pull against a Genesys-like API on loopback: paging, templates by URI, stable files, drift, bad input.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
@@ -46,6 +47,40 @@ describe('cxpact genesys-pull', () => {
     expect(run.stdout).toContain('3 added');
     // One login for the whole run (token reused).
     expect(fake.logins).toBe(1);
+  });
+
+  it('pulled files parse as Data Actions and lint clean', async () => {
+    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions });
+    const cwd = tmpDir('pull-lint');
+    expect((await runCommand(['genesys-pull', '--out', 'data-actions/org'], envFor(fake.url), cwd)).code).toBe(0);
+    const lint = await runCommand(['lint', '--data-actions', 'data-actions/org'], {}, cwd);
+    expect(lint.stdout).toBe('3 Data Action(s) linted: 0 error(s), 0 warning(s).\n');
+    expect(lint.code).toBe(0);
+  });
+
+  it('runs as its own process (npm run genesys:pull path) against the loopback API', async () => {
+    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions });
+    const cwd = tmpDir('pull-e2e');
+    const repo = path.join(__dirname, '..', '..');
+    // Async spawn: the loopback API lives in this process and must keep answering.
+    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const p = spawn(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'src', 'cli', 'main.ts'), 'genesys-pull', '--out', 'org', '--json'], {
+        cwd,
+        env: { PATH: process.env['PATH'] ?? '', ...envFor(fake!.url) },
+      });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('error', reject);
+      p.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout) as { actions: Array<{ id: string }>; written: string[] };
+    expect(report.actions.map((a) => a.id).sort()).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(report.written).toHaveLength(3);
+    expect(child.stdout + child.stderr).not.toContain(CLIENT_SECRET);
   });
 
   it('reports drift: changed (with JSON paths), added and missing; --check writes nothing and exits 1', async () => {

@@ -90,6 +90,18 @@ describe('lint rules', () => {
     expect(findings).toEqual([expect.objectContaining({ code: 'lint.url.insecure', severity: 'error', path: '$.config.request.requestUrlTemplate' })]);
   });
 
+  it('lint.request.accept-not-json', () => {
+    expect(lint(definition({ request: { headers: { Accept: 'text/xml' } } }))).toEqual([
+      expect.objectContaining({ code: 'lint.request.accept-not-json', path: '$.config.request.headers.Accept' }),
+    ]);
+    expect(lint(definition({ request: { headers: { Accept: 'application/json' } } }))).toEqual([]);
+  });
+
+  it('lint.output.required-missing: a required output the template never writes', () => {
+    const findings = lint(definition({ output: { type: 'object', required: ['status'], properties: { customerId: { type: 'string' }, status: { type: 'string' } } } }));
+    expect(findings).toEqual([expect.objectContaining({ code: 'lint.output.required-missing', path: '$.contract.output.successSchema.required' })]);
+  });
+
   it('lint.input.undeclared and lint.input.unused', () => {
     const findings = lint(
       definition({

@@ -26,6 +26,8 @@ and the fix. Rules (error unless marked):
   lint.success-template.render-error  the success template fails to render for the default case
   lint.output.type-unreachable        an output type the translation cannot produce (filter path -> string)
   lint.request.invalid-json           a JSON request template that does not render JSON
+  lint.request.accept-not-json        an Accept header that is not a JSON media type
+  lint.output.required-missing        a required output the success template never writes
   lint.template.syntax                a template that is not valid Velocity
   lint.template.method-outside-reference   \${input.x}.replace(...) sent as literal text
   lint.template.stray-brace           "\${input.x}}" puts a "}" into the value
