@@ -369,8 +369,14 @@ function jsonataReads(action: DataAction): FieldRead[] {
       }
       case 'bind': {
         const lhs = n.lhs as JNode | undefined;
+        const before = reads.length;
         const p = visit(n.rhs, ctx, variable);
-        if (lhs && lhs.type === 'variable' && p) vars.set(String(lhs.value), p);
+        if (lhs && lhs.type === 'variable' && p) {
+          vars.set(String(lhs.value), p);
+          // The binding itself is not a read; the uses of the variable are.
+          const key = JSON.stringify(p);
+          for (let i = reads.length - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+        }
         return undefined;
       }
       case 'unary':

@@ -509,8 +509,9 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
   };
   const customAuth = r.type === 'genesyscloud_integration_custom_auth_action';
   const defaultContract = { type: 'object', properties: {}, additionalProperties: true };
-  const input = schema('contract_input', !customAuth) ?? (customAuth ? defaultContract : undefined);
-  const output = schema('contract_output', !customAuth) ?? (customAuth ? defaultContract : undefined);
+  // When a contract attribute is broken its error is reported here; `{}` keeps actionFromJson from repeating it.
+  const input = schema('contract_input', !customAuth) ?? (customAuth ? defaultContract : {});
+  const output = schema('contract_output', !customAuth) ?? (customAuth ? defaultContract : {});
   const req = r.block('config_request') ?? {};
   const res = r.block('config_response');
   const api: Obj = {

@@ -158,10 +158,16 @@ class Evaluator {
     const start = path.root === '$' ? this.root : current;
     const segs = path.segments;
     const last = segs[segs.length - 1];
-    // Jayway inverts `..x.fn()`: the function applies to the whole result of the deep scan.
-    if (last?.kind === 'function' && segs.some((s) => s.kind === 'scan')) {
+    // Jayway's ScannerFunctionInverter: `$..x.fn()` becomes `fn($..x)`, the function gets the deep scan's whole
+    // result; length()/size() then count the children of every match (`$..x[*]`).
+    if (last?.kind === 'function' && segs[0]?.kind === 'scan') {
       const out: Json[] = [];
       this.walk(segs.slice(0, -1), 0, start, path.root, true, out);
+      if (last.name === 'length' || last.name === 'size') {
+        let n = 0;
+        for (const m of out) n += Array.isArray(m) ? m.length : isMap(m) ? Object.keys(m).length : 0;
+        return { value: n, definite: true };
+      }
       return { value: this.applyFunction(last.name, last.args, out), definite: true };
     }
     const out: Json[] = [];

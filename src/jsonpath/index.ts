@@ -29,7 +29,7 @@ export function compileJsonPath(expression: string): JsonPath {
   const compiled: JsonPath = {
     expression,
     ast,
-    definite: isDefinite(ast) && !ast.segments.some((s) => s.kind === 'scan'),
+    definite: isDefinite(ast) || (ast.segments[0]?.kind === 'scan' && ast.segments[ast.segments.length - 1]?.kind === 'function'),
     evaluate: (doc) => evaluatePath(ast, doc),
   };
   if (cache.size > 10_000) cache.clear();
