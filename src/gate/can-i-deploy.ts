@@ -12,6 +12,8 @@ export interface CanIDeployRequest {
   /** How many extra times to ask while the answer is unknown (official `--retry-while-unknown`). */
   retryWhileUnknown?: number;
   retryIntervalSeconds?: number;
+  /** Pacticipants to leave out of the decision (official `--ignore`), e.g. a provider proven elsewhere. */
+  ignore?: string[];
   isThirdParty?: (name: string) => boolean;
   /** Called before each retry (progress output). */
   onRetry?: (attempt: number, of: number) => void;
@@ -24,10 +26,11 @@ export interface CanIDeployResult extends GateDecision {
 }
 
 /** The query the Rust CLI 0.8.8 sends for `--pacticipant P --version V --to-environment E`. */
-export function matrixQuery(pacticipant: string, version: string, environment: string): string {
+export function matrixQuery(pacticipant: string, version: string, environment: string, ignore: readonly string[] = []): string {
   const q = new URLSearchParams();
   q.append('q[][pacticipant]', pacticipant);
   q.append('q[][version]', version);
+  for (const name of ignore) q.append('ignore[][pacticipant]', name);
   q.append('latestby', 'cvpv');
   q.append('environment', environment);
   return `/matrix?${q.toString()}`;
@@ -46,7 +49,7 @@ async function knownPacticipants(broker: BrokerTarget): Promise<string[]> {
 
 /** One /matrix call, with broker errors mapped to messages that say what to do. */
 async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
-  const res = await brokerRequest(req.broker, matrixQuery(req.pacticipant, req.version, req.environment));
+  const res = await brokerRequest(req.broker, matrixQuery(req.pacticipant, req.version, req.environment, req.ignore ?? []));
   if (res.status === 200 && typeof res.body === 'object' && res.body !== null) return res.body as MatrixResponse;
   const messages = brokerErrorMessages(res.body);
   const text = messages.join('; ') || `HTTP ${res.status}`;
@@ -91,6 +94,7 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
     attempts++;
     const matrix = await askMatrix(req);
     const decision = explainMatrix(matrix, ctx);
+    for (const name of req.ignore ?? []) decision.reasons.push({ ok: true, text: `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here` });
     if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };
     req.onRetry?.(attempts, retries + 1);
     await sleep(intervalMs);

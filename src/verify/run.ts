@@ -311,6 +311,15 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     }
   }
   const summary = summariseVerification(raw);
+  if (summary.interactions.length === 0 && /no pacts? (were )?found/i.test(raw)) {
+    throw new CxpactError(
+      'verify.no-pacts',
+      req.source.kind === 'broker'
+        ? `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`
+        : `No pacts for ${config.name} were found at ${sourceText}.`,
+      { fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish` (in the integration pipeline).' },
+    );
+  }
   if (summary.interactions.length === 0) {
     throw new CxpactError('verify.nothing-verified', `The verifier checked no interactions for ${config.name} (${sourceText}).`, {
       fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',

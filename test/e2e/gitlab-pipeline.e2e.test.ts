@@ -74,14 +74,14 @@ function gitlabCiLocal(args: string[], variables: Record<string, string>): Promi
     '--variable',
     `${k}=${v}`,
   ]);
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', PACT_DO_NOT_TRACK: 'true' };
   // The pipeline gets the broker only through its variables, as in GitLab.
   for (const k of Object.keys(env)) if (k.startsWith('PACT_BROKER_') || k.startsWith('JEST_') || k === 'PACT_URL') delete env[k];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [bin, '--cwd', project, '--home', path.join(tmp, 'gcl-home'), '--force-shell-executor', '--no-color', '--max-job-name-padding', '0', ...vars, ...args],
-      { env, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      [bin, '--home', path.join(tmp, 'gcl-home'), '--force-shell-executor', '--no-color', '--max-job-name-padding', '0', ...vars, ...args],
+      { cwd: project, env, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1;
         resolve({ code, output: `${stdout}\n${stderr}` });
@@ -151,9 +151,22 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
   );
 
   it(
-    'consumer: can-i-deploy says yes (the deployed provider verified the pact) and the deployment is recorded',
+    'consumer: can-i-deploy says no while the Genesys Cloud API (third party) has no check, yes for the verified CRM, and the deployment is recorded',
     async () => {
-      const run = await gitlabCiLocal(['--needs', 'consumer:record-deployment'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
+      // The Data Actions also call the Genesys Cloud API, which only the recorded-check path can vouch for:
+      // until it has, the gate must refuse and say so.
+      const blocked = await gitlabCiLocal(['consumer:can-i-deploy'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
+      expect(blocked.code).not.toBe(0);
+      expect(blocked.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? NO`);
+      expect(blocked.output).toMatch(/✗ .*genesys-cloud-api/);
+      expect(blocked.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
+
+      // Leaving the third party out (the recorded path proves it separately), the rest of the pipeline runs.
+      const run = await gitlabCiLocal(['--needs', 'consumer:record-deployment'], {
+        PACTICIPANT_VERSION: CONSUMER_VERSION,
+        PACT_BROKER_CAN_I_DEPLOY_IGNORE: 'genesys-cloud-api',
+      });
+      expect(run.output).toContain('genesys-cloud-api ignored');
       expect(run.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? YES`);
       expect(run.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
       expect(run.output).toContain(`Recorded: genesys-data-actions ${CONSUMER_VERSION} is deployed to production.`);

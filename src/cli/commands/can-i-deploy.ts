@@ -19,11 +19,14 @@ Options:
   --to-environment <env>        target environment (e.g. production)
   --retry-while-unknown <n>     ask again up to n times while verification results are missing (default 0)
   --retry-interval <seconds>    wait between those retries (default 10)
+  --ignore <pacticipant>        leave a pacticipant out of the decision (repeatable; default from
+                                PACT_BROKER_CAN_I_DEPLOY_IGNORE, comma separated), as the official CLI does
   --broker-url <url>            the broker (default PACT_BROKER_BASE_URL)
   --json                        print the decision as JSON
 
 Environment:
-  PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD
+  PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD,
+  PACT_BROKER_CAN_I_DEPLOY_IGNORE
 
 Exit codes:
   0  yes, deploy
@@ -48,8 +51,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     'retry-while-unknown': { type: 'string' },
     'retry-interval': { type: 'string' },
     'broker-url': { type: 'string' },
+    ignore: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   });
+  const ignoreFlag = args.values.ignore;
+  const ignore = (Array.isArray(ignoreFlag) && ignoreFlag.length > 0 ? ignoreFlag : (io.env.PACT_BROKER_CAN_I_DEPLOY_IGNORE ?? '').split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const pacticipant = requireOpt('can-i-deploy', args, 'pacticipant');
   const version = requireOpt('can-i-deploy', args, 'version');
   const environment = requireOpt('can-i-deploy', args, 'to-environment');
@@ -66,12 +74,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     environment,
     retryWhileUnknown: retries,
     retryIntervalSeconds: interval,
+    ignore,
     isThirdParty: (name) => isThirdPartyProvider(io.cwd, name),
     onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
   });
   const ctx = { pacticipant, version, environment, isThirdParty: () => false };
   if (args.values.json === true) {
-    io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
   } else {
     (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
   }
