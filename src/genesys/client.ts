@@ -312,6 +312,33 @@ export class GenesysClient {
     }
   }
 
+  /** One action with its config and inlined contract (`?expand=contract&includeConfig=true`). */
+  async getAction(id: string): Promise<PlatformAction> {
+    const { body } = await this.request<PlatformAction>('GET', `/api/v2/integrations/actions/${encodeURIComponent(id)}?expand=contract&includeConfig=true`, {
+      what: `Reading action ${id}`,
+    });
+    return body;
+  }
+
+  /** A schema document referenced by URI (`.../schemas/{fileName}`); resolved against the API host only. */
+  async getSchema(action: { id: string; name: string }, uri: string): Promise<Record<string, unknown>> {
+    const parsed = new URL(uri, `${this.apiBase}/`);
+    const path = `${parsed.pathname}${parsed.search}`;
+    try {
+      const { body } = await this.request<unknown>('GET', path, { what: `Fetching schema ${path} of action "${action.name}"` });
+      if (!isRecord(body)) throw new CxpactError('genesys.api.malformed', `Schema ${path} of action "${action.name}" is not a JSON object.`, { fix: 'Check the action\'s contract in Genesys Cloud Admin.' });
+      return body;
+    } catch (error) {
+      if (error instanceof CxpactError && error.code === 'genesys.api.not-found') {
+        throw new CxpactError('genesys.template.not-found', `The schema ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`, {
+          path: `${action.id}.contract`,
+          fix: 'Open the action in Genesys Cloud Admin and check its contracts, then pull again.',
+        });
+      }
+      throw error;
+    }
+  }
+
   /** Runs an action's test endpoint (`/test`, or `/draft/test` for drafts). */
   async testAction(actionId: string, input: Record<string, unknown>, draft = false): Promise<ApiResponse<TestExecutionResult>> {
     const path = `/api/v2/integrations/actions/${encodeURIComponent(actionId)}${draft ? '/draft' : ''}/test`;

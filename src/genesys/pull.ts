@@ -86,7 +86,24 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /** Builds the file of one action, fetching the request/success templates when the API gives only their URIs. */
-export async function toActionFile(client: GenesysClient, action: PlatformAction): Promise<PulledActionFile> {
+export async function toActionFile(client: GenesysClient, listed: PlatformAction): Promise<PulledActionFile> {
+  let action = listed;
+  // The listing carries the contract only as schema URIs (or not at all): read the action with expand=contract.
+  if (!isRecord(action.contract?.input?.inputSchema) || !isRecord(action.contract?.output?.successSchema)) {
+    const full = await client.getAction(action.id);
+    action = { ...action, ...full, config: full.config ?? action.config };
+  }
+  const contract = action.contract ?? {};
+  const inputSchema = isRecord(contract.input?.inputSchema)
+    ? contract.input.inputSchema
+    : typeof contract.input?.inputSchemaUri === 'string'
+      ? await client.getSchema(action, contract.input.inputSchemaUri)
+      : {};
+  const successSchema = isRecord(contract.output?.successSchema)
+    ? contract.output.successSchema
+    : typeof contract.output?.successSchemaUri === 'string'
+      ? await client.getSchema(action, contract.output.successSchemaUri)
+      : {};
   const request = action.config?.request ?? {};
   const response = action.config?.response ?? {};
   const requestTemplate =
@@ -123,10 +140,7 @@ export async function toActionFile(client: GenesysClient, action: PlatformAction
       },
       ...(typeof timeout === 'number' && timeout > 0 ? { timeoutSeconds: timeout } : {}),
     },
-    contract: {
-      input: { inputSchema: isRecord(action.contract?.input?.inputSchema) ? action.contract.input.inputSchema : {} },
-      output: { successSchema: isRecord(action.contract?.output?.successSchema) ? action.contract.output.successSchema : {} },
-    },
+    contract: { input: { inputSchema }, output: { successSchema } },
   };
 }
 

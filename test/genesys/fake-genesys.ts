@@ -45,6 +45,8 @@ export interface FakeGenesysOptions {
   rateLimitTests?: { count: number; retryAfter?: string };
   /** The platform's answer for /test and /draft/test; default: 404. */
   testHandler?: (call: TestCall) => { status?: number; body: unknown; delayMs?: number };
+  /** `expand=contract` still answers with schema URIs only (the client must fetch /schemas/{fileName}). */
+  contractOnlyByUri?: boolean;
   /** When set, the error body of 401/403 echoes this string (to test that the client never prints it). */
   echoInErrors?: string;
 }
@@ -70,8 +72,11 @@ function templatesOf(action: FakeAction): Record<string, string> {
   return { 'requesttemplate.vm': action.config.request.requestTemplate, 'successtemplate.vm': action.config.response.successTemplate };
 }
 
-/** The Action object GET returns: templates are not inline, only their URIs (section 1.2). */
-function platformObject(action: FakeAction): Record<string, unknown> {
+/**
+ * The Action object GET returns: templates are not inline, only their URIs (section 1.2); the contract is inlined
+ * only with `expand=contract`, otherwise it holds schema URIs.
+ */
+function platformObject(action: FakeAction, expandContract = false): Record<string, unknown> {
   const { requestTemplate: _req, ...request } = action.config.request;
   const { successTemplate: _succ, ...response } = action.config.response;
   void _req;
@@ -88,7 +93,12 @@ function platformObject(action: FakeAction): Record<string, unknown> {
       request: { ...request, requestTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/requesttemplate.vm` },
       response: { ...response, successTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/successtemplate.vm` },
     },
-    contract: action.contract,
+    contract: expandContract
+      ? action.contract
+      : {
+          input: { inputSchemaUri: `/api/v2/integrations/actions/${action.id}/schemas/${action.id}.input.json` },
+          output: { successSchemaUri: `/api/v2/integrations/actions/${action.id}/schemas/${action.id}.output.json` },
+        },
     selfUri: `/api/v2/integrations/actions/${action.id}`,
   };
 }
@@ -189,6 +199,29 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
         pageCount,
         ...(pageNumber < pageCount ? { nextUri: `/api/v2/integrations/actions?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` } : {}),
       });
+      return;
+    }
+    const single = /^\/api\/v2\/integrations\/actions\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && single !== null) {
+      const action = actions.find((a) => a.id === decodeURIComponent(single[1] ?? ''));
+      if (action === undefined) {
+        send(res, 404, errorBody(404, 'not.found', 'Action not found.'));
+        return;
+      }
+      const obj = platformObject(action, url.searchParams.get('expand') === 'contract' && !(options.contractOnlyByUri ?? false));
+      if (url.searchParams.get('includeConfig') !== 'true') delete obj['config'];
+      send(res, 200, obj);
+      return;
+    }
+    const schema = /^\/api\/v2\/integrations\/actions\/([^/]+)\/schemas\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && schema !== null) {
+      const action = actions.find((a) => a.id === decodeURIComponent(schema[1] ?? ''));
+      const file = decodeURIComponent(schema[2] ?? '');
+      if (action === undefined || !file.startsWith(`${action.id}.`)) {
+        send(res, 404, errorBody(404, 'not.found', 'Schema not found.'));
+        return;
+      }
+      send(res, 200, file.endsWith('.input.json') ? action.contract.input.inputSchema : action.contract.output.successSchema);
       return;
     }
     const template = /^\/api\/v2\/integrations\/actions\/([^/]+)(\/draft)?\/templates\/([^/]+)$/.exec(url.pathname);

@@ -44,9 +44,21 @@ describe('cxpact genesys-pull', () => {
       name: 'Create Case',
       config: { request: { requestType: 'POST', requestTemplate: '{"phone": "$esc.jsonString(${input.phone})"}' }, response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}' } },
     });
+    // The listing has schema URIs only: each action is read again with expand=contract.
+    expect(file['contract']).toEqual(actions[2]!.contract);
+    expect(fake.requests.filter((r) => /^\/api\/v2\/integrations\/actions\/a-\d\?expand=contract&includeConfig=true$/.test(r.url))).toHaveLength(3);
     expect(run.stdout).toContain('3 added');
     // One login for the whole run (token reused).
     expect(fake.logins).toBe(1);
+  });
+
+  it('fetches schema documents by URI when expand=contract does not inline them', async () => {
+    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions, contractOnlyByUri: true });
+    const cwd = tmpDir('pull-schemas');
+    expect((await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), cwd)).code).toBe(0);
+    const file = JSON.parse(fs.readFileSync(path.join(cwd, 'org', 'lookup-customer.json'), 'utf8')) as Record<string, unknown>;
+    expect(file['contract']).toEqual(actions[0]!.contract);
+    expect(fake.requests.filter((r) => r.url.includes('/schemas/'))).toHaveLength(6);
   });
 
   it('pulled files parse as Data Actions and lint clean', async () => {
