@@ -78,6 +78,11 @@ describe('lint rules', () => {
       expect(findings.find((f) => f.code === 'lint.secret.literal')?.path).toBe('$.config.request.requestTemplate');
     });
 
+    it('does not take a short generic "key" or "code" parameter for a secret', () => {
+      expect(lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c?key=customerId&code=ORDER123&phone=$esc.url(${input.phone})' } }))).toEqual([]);
+      expect(codes(lint(definition({ request: { requestUrlTemplate: 'https://fn.example.net/api/x?code=aZ3kL9pQ2xV7mN4bR8tY1wE6&p=${input.phone}' } })))).toEqual(['lint.secret.literal']);
+    });
+
     it('accepts credentials and authResponse references, and placeholders', () => {
       expect(lint(definition({ request: { headers: { Authorization: 'Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")' } } }))).toEqual([]);
       expect(lint(definition({ request: { headers: { Authorization: '${authResponse.token_type} ${authResponse.access_token}' } } }))).toEqual([]);
