@@ -243,9 +243,9 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     await checkBroker(req.source.broker);
     sourceText = `the pacts for ${config.name} in the broker at ${req.source.broker.baseUrl}`;
   }
-  await checkProviderReachable(req.providerBaseUrl);
-
+  // Config problems first (they are the user's to fix), then the network.
   const filter = buildRequestFilter(config, req.env, warn);
+  await checkProviderReachable(req.providerBaseUrl);
   const stateHandlers =
     config.stateHandlers ?? (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, req.providerBaseUrl) : undefined);
 
