@@ -174,7 +174,7 @@ export function compareWithEmulation(action: DataAction, input: Record<string, u
       const ours = translated.translation[name];
       if (ours === undefined) {
         differences.push({ step: 'translation', operation: label(translationOp), field: `translationMap.${name}`, platform: value, cxpact: '(not resolved)' });
-      } else if (!sameJson(parsedMaybe(value), ours.value)) {
+      } else if (!sameJson(value, ours.value) && !sameJson(parsedMaybe(value), ours.value) && value !== ours.json) {
         differences.push({ step: 'translation', operation: label(translationOp), field: `translationMap.${name}`, platform: value, cxpact: ours.value });
       }
     }
@@ -184,7 +184,7 @@ export function compareWithEmulation(action: DataAction, input: Record<string, u
   const templateOp = findOp(result, (op) => /success ?template|transform|resolve output/i.test(op.name) && op.result !== undefined && op.success !== false);
   if (templateOp !== undefined && translated.output !== undefined) {
     compared.push('template');
-    if (!sameJson(parsedMaybe(templateOp.result), translated.output)) {
+    if (!sameJson(templateOp.result, translated.output) && !sameJson(parsedMaybe(templateOp.result), translated.output)) {
       differences.push({ step: 'template', operation: label(templateOp), field: 'output', platform: parsedMaybe(templateOp.result), cxpact: translated.output });
     }
   }
