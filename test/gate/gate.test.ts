@@ -6,7 +6,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBroker, type RunningBroker } from '../../src/broker';
-import { runPactCli } from '../../src/gate';
+import { canIDeploy, runPactCli } from '../../src/gate';
 import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
 import { cli, REPO_ROOT } from '../verify/cli-io';
 
@@ -84,6 +84,42 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/vendor vendor-crm has no recorded check/);
     expect(run.stderr).toContain('npm run pact:check-recorded -- --provider vendor-crm --publish');
+  });
+});
+
+describe('can-i-deploy retries while results are unknown', () => {
+  it('asks again until the provider has verified and been deployed, then says yes', async () => {
+    // A second provider whose results arrive while the gate waits (as a webhook-triggered provider pipeline would).
+    const cwd = fs.mkdtempSync(path.join(tmp, 'retry-'));
+    fs.mkdirSync(path.join(cwd, 'providers/crm-retry'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'providers/crm-retry/provider.config.json'), JSON.stringify({ name: 'crm-retry', stateChangeUrl: '/_pact/provider-states' }));
+    const pact = JSON.parse(fs.readFileSync(PACT, 'utf8')) as { provider: { name: string } };
+    pact.provider.name = 'crm-retry';
+    const file = path.join(cwd, 'retry.json');
+    fs.writeFileSync(file, JSON.stringify(pact));
+    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c3', '--branch', 'main'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+
+    const retries: number[] = [];
+    const result = await canIDeploy({
+      broker: { baseUrl: broker.url, auth: {} },
+      pacticipant: 'genesys-data-actions',
+      version: 'c3',
+      environment: 'production',
+      retryWhileUnknown: 3,
+      retryIntervalSeconds: 0,
+      onRetry: (attempt) => retries.push(attempt),
+      // While the gate waits, the provider pipeline verifies and records its deployment.
+      sleep: async () => {
+        if (retries.length !== 1) return;
+        const v = await cli(['verify', '--provider', 'crm-retry', '--provider-base-url', crm.url, '--publish', '--provider-version', 'r1', '--provider-branch', 'main'], env(), cwd);
+        expect(v.code).toBe(0);
+        expect((await cli(['record-deployment', '--pacticipant', 'crm-retry', '--version', 'r1', '--environment', 'production'], env(), cwd)).code).toBe(0);
+      },
+    });
+    expect(retries).toEqual([1]);
+    expect(result.attempts).toBe(2);
+    expect(result.deployable).toBe(true);
+    expect(result.reasons.map((r) => r.text)).toContain('crm-retry r1 verified the pact of genesys-data-actions c3');
   });
 });
 
