@@ -1,26 +1,10 @@
 // Genesys Cloud regions -> login and API hosts (source: platform-client-sdk-javascript PureCloudRegionHosts.js,
 // see /work/shared/docs/genesys-data-actions.md section 5). Tests point both hosts at loopback with base URL overrides.
+import { GENESYS_REGIONS } from '../auth/regions';
 import { CxpactError } from '../shared/errors';
 
-export const REGION_DOMAINS: Readonly<Record<string, string>> = {
-  'us-east-1': 'mypurecloud.com',
-  'us-east-2': 'use2.us-gov-pure.cloud',
-  'us-west-2': 'usw2.pure.cloud',
-  'ca-central-1': 'cac1.pure.cloud',
-  'sa-east-1': 'sae1.pure.cloud',
-  'eu-west-1': 'mypurecloud.ie',
-  'eu-west-2': 'euw2.pure.cloud',
-  'eu-central-1': 'mypurecloud.de',
-  'eu-central-2': 'euc2.pure.cloud',
-  'ap-south-1': 'aps1.pure.cloud',
-  'ap-northeast-1': 'mypurecloud.jp',
-  'ap-northeast-2': 'apne2.pure.cloud',
-  'ap-northeast-3': 'apne3.pure.cloud',
-  'ap-southeast-1': 'apse1.pure.cloud',
-  'ap-southeast-2': 'mypurecloud.com.au',
-  'me-central-1': 'mec1.pure.cloud',
-  'mx-central-1': 'mxc1.pure.cloud',
-};
+/** Region name -> region domain: the one table in src/auth (shared with the recorded checks). */
+export const REGION_DOMAINS: Readonly<Record<string, string>> = GENESYS_REGIONS;
 
 export interface GenesysHosts {
   /** e.g. `https://login.mypurecloud.ie` (no trailing slash). */
