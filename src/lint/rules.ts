@@ -518,8 +518,9 @@ function checkResponse(c: Collector, action: DataAction): void {
     }
   }
 
-  // Render the default case and check the output is JSON.
+  // Render the default case and check the output is JSON (a quoted value was already reported: its cause).
   if (undefinedRefs > 0) return;
+  const quotedValues = c.findings.filter((f) => f.code === 'lint.success-template.quoted-value').length;
   const ctx: Record<string, string> = {};
   for (const v of vars.values()) {
     if (v.defaultText !== undefined && v.defaultValid && !v.indefinite) ctx[v.name] = v.defaultText;
@@ -547,6 +548,7 @@ function checkResponse(c: Collector, action: DataAction): void {
   try {
     parsedOutput = JSON.parse(rendered);
   } catch (error) {
+    if (quotedValues > 0) return;
     c.add(
       'lint.success-template.invalid-json',
       'error',

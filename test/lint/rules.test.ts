@@ -162,7 +162,7 @@ describe('lint rules', () => {
 
   it('lint.success-template.quoted-value: "${x}" around a translation value', () => {
     const findings = lint(definition({ response: { successTemplate: '{"customerId": "${customerId}", "tier": ${tier}}' } }));
-    expect(codes(findings)).toContain('lint.success-template.quoted-value');
+    expect(findings).toEqual([expect.objectContaining({ code: 'lint.success-template.quoted-value', path: '$.config.response.successTemplate', line: 1, column: 17 })]);
     // a size() count made a string on purpose is fine
     const count = lint(
       definition({
