@@ -6,14 +6,48 @@ import { jsonataCandidates, parseDefinitionFile } from '../data-action/parse';
 import { responseFieldsRead } from '../data-action/reads';
 import { renderRequest } from '../data-action/render-request';
 import { translateResponseAsync } from '../data-action/translate-response';
-import { validateInput, validateOutput, type SchemaIssue } from '../data-action/validate';
-import type { DataAction } from '../data-action/model';
+import { dropNulls, validateAgainst, type SchemaIssue } from '../data-action/validate';
+import type { DataAction, JsonSchema } from '../data-action/model';
 import { CxpactError } from '../shared/errors';
 import type { DataActionEngine, EngineIssue } from './engine';
 import type { FieldRead } from './response-shape';
 
 function schemaIssue(issue: SchemaIssue): EngineIssue {
   return { code: issue.code, message: issue.message, ...(issue.field === '' ? {} : { path: issue.field, variable: issue.field.replace(/^\//, '').split('/')[0] }) };
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'example', '$schema', 'id', '$comment']);
+const internedSchemas = new Map<string, JsonSchema>();
+const internedBySchema = new WeakMap<object, JsonSchema>();
+
+/** Drops annotation keywords (they never change a validation result) so look-alike schemas share one key. */
+function stripAnnotations(value: unknown, inProperties = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => stripAnnotations(v));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    // Inside `properties` the keys are property names, not keywords.
+    if (!inProperties && ANNOTATIONS.has(key)) continue;
+    out[key] = stripAnnotations((value as Record<string, unknown>)[key], !inProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions'));
+  }
+  return out;
+}
+
+/**
+ * One schema object per distinct contract: the validator cache is keyed by schema object, so 1000 actions
+ * with the same output shape compile one validator instead of 1000 (ajv compilation dominates otherwise).
+ */
+function interned(schema: JsonSchema): JsonSchema {
+  const hit = internedBySchema.get(schema);
+  if (hit !== undefined) return hit;
+  const key = JSON.stringify(stripAnnotations(schema));
+  let canonical = internedSchemas.get(key);
+  if (canonical === undefined) {
+    canonical = JSON.parse(key) as JsonSchema;
+    internedSchemas.set(key, canonical);
+  }
+  internedBySchema.set(schema, canonical);
+  return canonical;
 }
 
 /** Attaches a sibling `.jsonata` file (what loadDataActions does for a whole folder). */
@@ -71,8 +105,9 @@ const engine: DataActionEngine = {
     });
     return { translation, output: result.output, defaultsUsed, errors };
   },
-  validateInput: (action, input) => validateInput(action, input).map(schemaIssue),
-  validateOutput: (action, output) => validateOutput(action, output).map(schemaIssue),
+  // validateInput / validateOutput of src/data-action, with schemas interned so identical contracts compile once.
+  validateInput: (action, input) => validateAgainst(interned(action.inputSchema), dropNulls(input), 'input.schema.invalid').map(schemaIssue),
+  validateOutput: (action, output) => validateAgainst(interned(action.outputSchema), output, 'output.schema.invalid').map(schemaIssue),
   responseFieldsRead: (action) => withOutputSchemas(action, responseFieldsRead(action) as FieldRead[]),
 };
 

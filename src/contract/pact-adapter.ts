@@ -7,6 +7,7 @@
 
 import { makeConsumerPact, type ConsumerPact, type ConsumerInteraction, type MatchingResult } from '@pact-foundation/pact-core';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { isMatcher } from './matchers';
 import type { InteractionSpec } from './interaction';
@@ -51,13 +52,14 @@ function headerValue(value: string | object): string {
 }
 
 /** Registers one spec on an FFI interaction (the pact-js V4 builder does the same calls). */
-function register(interaction: ConsumerInteraction, spec: InteractionSpec): void {
+function register(interaction: ConsumerInteraction, spec: InteractionSpec, withComments = true): void {
   interaction.uponReceiving(spec.description);
   for (const state of spec.providerStates) {
     if (state.params !== undefined && Object.keys(state.params).length > 0) interaction.givenWithParams(state.name, JSON.stringify(state.params));
     else interaction.given(state.name);
   }
-  for (const comment of spec.comments) interaction.addTextComment(comment);
+  // Comments only matter in the written pact; replay servers skip them.
+  if (withComments) for (const comment of spec.comments) interaction.addTextComment(comment);
   const req = spec.request;
   interaction.withRequest(req.method, req.pathMatcher === undefined ? req.path : JSON.stringify(req.pathMatcher));
   for (const [name, values] of Object.entries(req.query)) values.forEach((v, i) => interaction.withQuery(name, i, headerValue(v)));
@@ -94,7 +96,8 @@ function describeMismatch(m: MatchingResult): string {
   return m.error;
 }
 
-async function send(port: number, spec: InteractionSpec): Promise<Omit<ReplayResult, 'id' | 'ok' | 'problems'>> {
+/** One HTTP exchange with the mock server (node:http, no keep-alive: the mock shuts down without waiting). */
+function send(port: number, spec: InteractionSpec): Promise<Omit<ReplayResult, 'id' | 'ok' | 'problems'>> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.request.headers)) headers[k] = isMatcher(v) ? String(v.value) : v;
   let body: string | undefined;
@@ -103,21 +106,33 @@ async function send(port: number, spec: InteractionSpec): Promise<Omit<ReplayRes
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = spec.request.body.contentType;
   }
   const url = new URL(spec.request.rawPathAndQuery, `http://127.0.0.1:${port}`);
-  const res = await fetch(url, { method: spec.request.method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
-  const outHeaders: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    outHeaders[k] = v;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: spec.request.method, path: `${url.pathname}${url.search}`, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const outHeaders: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+          let parsed: unknown = text;
+          if (/json/i.test(outHeaders['content-type'] ?? '') || /^\s*[[{]/.test(text)) {
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = text;
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, headers: outHeaders, ...(text === '' ? {} : { body: parsed }) });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
   });
-  let parsed: unknown = text;
-  if (/json/i.test(res.headers.get('content-type') ?? '') || /^\s*[[{]/.test(text)) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: res.status, headers: outHeaders, ...(text === '' ? {} : { body: parsed }) };
 }
 
 /** Splits items into batches whose requests are pairwise distinct (method + path). */
@@ -142,7 +157,7 @@ async function runBatch(batch: ReplayItem[]): Promise<ReplayResult[]> {
   const registered: ReplayItem[] = [];
   for (const item of batch) {
     try {
-      register(pact.newInteraction(item.spec.description), item.spec);
+      register(pact.newInteraction(item.spec.description), item.spec, false);
       registered.push(item);
     } catch (error) {
       results.set(item.id, { id: item.id, ok: false, headers: {}, problems: [`Pact rejected the interaction: ${(error as Error).message}`] });
