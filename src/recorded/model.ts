@@ -67,6 +67,8 @@ export interface Recording {
   interaction: { description: string; providerStates: ProviderStateRef[] };
   request: { method: string; path: string; query?: Record<string, string[]>; headers?: Record<string, string> };
   response: { status: number; headers: Record<string, string>; body?: unknown };
+  /** What redaction replaced: header names, and body paths with the original JSON type. */
+  redactions?: { headers?: string[]; body?: Array<{ path: string; type: string }> };
 }
 
 export interface LoadedRecording {

@@ -239,6 +239,9 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
           continue;
         }
         const secrets = auth.secrets();
+        const parsed = parseBody(res);
+        const red = parsed === undefined ? undefined : redactBody(parsed, config.redact.bodyPaths);
+        const redactedHeaders = Object.keys(res.headers).filter((h) => config.redact.headers.includes(h.toLowerCase()));
         const recording: Recording = scrubSecrets(
           {
             recordedAt: now().toISOString(),
@@ -252,11 +255,11 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
             response: {
               status: res.status,
               headers: redactHeaders(res.headers, config.redact.headers),
-              ...(() => {
-                const b = parseBody(res);
-                return b === undefined ? {} : { body: redactBody(b, config.redact.bodyPaths) };
-              })(),
+              ...(red === undefined ? {} : { body: red.body }),
             },
+            ...(redactedHeaders.length > 0 || (red !== undefined && red.redacted.length > 0)
+              ? { redactions: { ...(redactedHeaders.length > 0 ? { headers: redactedHeaders } : {}), ...(red !== undefined && red.redacted.length > 0 ? { body: red.redacted } : {}) } }
+              : {}),
           },
           secrets,
         );

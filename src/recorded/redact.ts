@@ -1,7 +1,7 @@
 // Redaction before anything is written: configured headers, JSON body paths (PII), and any known secret value
 // wherever it appears (tokens echoed by an API, a client secret in an error body).
 import { redactSecrets } from '../auth/oauth';
-import { parseRulePath, type RuleToken } from './rules';
+import { formatPath, parseRulePath, type PathToken, type RuleToken } from './rules';
 
 export const REDACTED = '[REDACTED]';
 
@@ -13,35 +13,56 @@ export function redactHeaders(headers: Record<string, string>, redacted: readonl
   return out;
 }
 
-function redactAt(value: unknown, tokens: RuleToken[], i: number): unknown {
-  if (i >= tokens.length) return value === undefined ? value : REDACTED;
+export interface RedactedField {
+  /** Concrete JSON path of the replaced value, e.g. `$.entities[0].email`. */
+  path: string;
+  /** JSON type of the original value, so the check can still hold it to type rules. */
+  type: string;
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function redactAt(value: unknown, tokens: RuleToken[], i: number, at: PathToken[], out: RedactedField[]): unknown {
+  if (i >= tokens.length) {
+    if (value === undefined) return value;
+    out.push({ path: formatPath(at), type: jsonType(value) });
+    return REDACTED;
+  }
   const t = tokens[i]!;
   if (Array.isArray(value)) {
-    if (t.kind === 'star-index' || t.kind === 'star') return value.map((v) => redactAt(v, tokens, i + 1));
+    if (t.kind === 'star-index' || t.kind === 'star') return value.map((v, n) => redactAt(v, tokens, i + 1, [...at, n], out));
     if (t.kind === 'index' && t.index < value.length) {
       const copy = value.slice();
-      copy[t.index] = redactAt(value[t.index], tokens, i + 1);
+      copy[t.index] = redactAt(value[t.index], tokens, i + 1, [...at, t.index], out);
       return copy;
     }
     return value;
   }
   if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
-    if (t.kind === 'star') return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactAt(v, tokens, i + 1)]));
-    if (t.kind === 'field' && t.name in obj) return { ...obj, [t.name]: redactAt(obj[t.name], tokens, i + 1) };
+    if (t.kind === 'star') return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactAt(v, tokens, i + 1, [...at, k], out)]));
+    if (t.kind === 'field' && t.name in obj) return { ...obj, [t.name]: redactAt(obj[t.name], tokens, i + 1, [...at, t.name], out) };
   }
   return value;
 }
 
-/** Replaces the values at the given JSON paths (`$.a.b`, `$.list[*].email`, `$.*.phone`) with `[REDACTED]`. */
-export function redactBody(body: unknown, paths: readonly string[]): unknown {
+/**
+ * Replaces the values at the given JSON paths (`$.a.b`, `$.list[*].email`, `$.*.phone`) with `[REDACTED]` and
+ * lists what was replaced (concrete path + original JSON type).
+ */
+export function redactBody(body: unknown, paths: readonly string[]): { body: unknown; redacted: RedactedField[] } {
   let out = body;
+  const redacted: RedactedField[] = [];
   for (const p of paths) {
     const tokens = parseRulePath(p);
     if (tokens === undefined || tokens.length < 2) continue;
-    out = redactAt(out, tokens, 1);
+    out = redactAt(out, tokens, 1, ['$'], redacted);
   }
-  return out;
+  return { body: out, redacted };
 }
 
 /** Deep-replaces every occurrence of the secrets inside string values (and keys) of a JSON value. */

@@ -11,6 +11,9 @@ import { fingerprint, readRecordings, recordingsDir } from '../../recorded/store
 import { publishRecordedResults, type PublishedResult } from '../../recorded/publish';
 import { loadProviderPacts, unavailableExit } from '../../recorded/source';
 import type { Finding } from '../../recorded/model';
+import { toJUnitXml } from '../../verify/junit';
+import type { VerificationSummary } from '../../verify/hints';
+import fs from 'node:fs';
 
 const help = `Usage: cxpact check-recorded --provider <name> [options]
        npm run pact:check-recorded -- --provider <name> [options]
@@ -31,6 +34,7 @@ Options:
   --recordings <dir>     recordings folder (default providers/<name>/recordings)
   --build-url <url>      link stored with a published result (default CI_JOB_URL)
   --json                 print the result as JSON on stdout
+  --junit <file>         also write a JUnit XML report (GitLab artifacts:reports:junit)
   --providers-dir <dir>  where provider folders live (default ./providers)
 
 Environment:
@@ -77,6 +81,41 @@ export function formatCheck(summary: CheckSummary, providerVersion: string, sour
   return lines.join('\n') + '\n';
 }
 
+/** The recorded check in the verifier's summary shape, so the JUnit writer of `cxpact verify` can render it. */
+export function toVerificationSummary(summary: CheckSummary): VerificationSummary {
+  const asMismatch = (f: Finding) => ({
+    attribute: f.code.split('.')[1] ?? 'body',
+    path: f.path ?? '',
+    message: f.message,
+    ...(f.hint ?? f.fix ? { hint: f.hint ?? f.fix } : {}),
+  });
+  return {
+    passed: summary.passed,
+    pendingFailures: 0,
+    notices: [],
+    interactions: [
+      ...summary.interactions.map((v) => ({
+        consumer: v.consumer,
+        provider: summary.provider,
+        description: v.description,
+        providerStates: [],
+        passed: v.success,
+        pending: false,
+        mismatches: v.findings.filter((f) => f.severity === 'error').map(asMismatch),
+      })),
+      ...summary.other.map((f) => ({
+        consumer: f.consumer ?? '(none)',
+        provider: summary.provider,
+        description: f.code === 'recorded.unmatched' ? `unmatched recording ${f.file ?? ''}` : `${f.code} ${f.file ?? ''}`.trim(),
+        providerStates: [],
+        passed: f.severity !== 'error',
+        pending: false,
+        mismatches: [asMismatch(f)],
+      })),
+    ],
+  };
+}
+
 export async function runCheckRecorded(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs('check-recorded', argv, {
     provider: { type: 'string' },
@@ -87,6 +126,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     recordings: { type: 'string' },
     'build-url': { type: 'string' },
     json: { type: 'boolean' },
+    junit: { type: 'string' },
     'providers-dir': { type: 'string' },
   });
   const provider = requireOpt('check-recorded', args, 'provider');
@@ -137,6 +177,12 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
         consumers: [...new Set(pacts.map((p) => p.consumer))],
         toolVersion: (require('../../../package.json') as { version: string }).version,
       });
+    }
+    const junit = stringOpt(args, 'junit');
+    if (junit !== undefined) {
+      const file = path.resolve(io.cwd, junit);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, toJUnitXml(provider, toVerificationSummary(summary)));
     }
     const recordingsText = `${recordings.length} recording(s) in ${path.relative(io.cwd, dir) || dir}`;
     if (args.values.json === true) {
