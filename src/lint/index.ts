@@ -2,7 +2,7 @@
 // problems (malformed JSON, missing fields) into findings too, so one bad file never hides the others.
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionFromJson, loadDataActions, slugFromFile } from '../data-action/parse';
+import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } from '../data-action/parse';
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile } from '../contract/cases';
 import type { CxpactError } from '../shared/errors';
@@ -66,6 +66,17 @@ function recover(file: string): DataAction | undefined {
   return r.action;
 }
 
+/** A .tf file rejected only for out-of-range timeouts: parse it again without them so the other rules run. */
+function recoverTerraform(file: string): DataAction[] | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8').replace(/^[ \t]*config_timeout_seconds[ \t]*=[^\n]*$/gm, '');
+    const r = parseDefinitionFile(file, text);
+    return r.errors.length === 0 ? r.actions : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function sortFindings(findings: LintFinding[]): LintFinding[] {
   return findings.sort(
     (a, b) =>
@@ -95,6 +106,12 @@ export async function lintDataActions(dir: string): Promise<LintResult> {
     const recovered = errors.every(recoverable) && /\.json$/i.test(file) && !/\.tf\.json$/i.test(file) ? recover(file) : undefined;
     if (recovered !== undefined) {
       actions.push(recovered);
+      continue;
+    }
+    const tf = /\.tf$/i.test(file) && errors.every((e) => /\.config_timeout_seconds$/.test(e.path ?? '')) ? recoverTerraform(file) : undefined;
+    if (tf !== undefined) {
+      actions.push(...tf);
+      findings.push(...errors.map((e) => ({ ...errorFinding(e), code: 'lint.config.timeout-range' })));
       continue;
     }
     unparsed += 1;

@@ -116,6 +116,21 @@ describe('cxpact lint', () => {
     expect(report.findings.every((f) => f.code === 'cases.invalid' && f.file.endsWith('a.cases.json'))).toBe(true);
   });
 
+  it('lints Terraform definitions with resource-address paths, also when a timeout is out of range', async () => {
+    const tf = fs.readFileSync(path.join(__dirname, 'fixtures', 'bad-action.tf'), 'utf8');
+    write('actions.tf', tf);
+    const r = await run(['lint', '--format', 'json'], dir);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ code: string; path: string }> };
+    expect(report.findings.map((f) => [f.code, f.path])).toEqual([
+      ['lint.secret.literal', 'genesyscloud_integration_action.lookup.config_request.headers.Authorization'],
+      ['lint.url.insecure', 'genesyscloud_integration_action.lookup.config_request.request_url_template'],
+      ['lint.reference.wrong-case', 'genesyscloud_integration_action.lookup.config_request.request_url_template'],
+      ['lint.translation.default-unquoted', 'genesyscloud_integration_action.lookup.config_response.translation_map_defaults.name'],
+      ['lint.config.timeout-range', 'genesyscloud_integration_action.lookup.config_timeout_seconds'],
+    ]);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await run(['lint', '--format', 'xml'], dir)).code).toBe(2);
     const missing = await run(['lint', '--data-actions', 'nope'], dir);
