@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
-import { checkBroker, type BrokerTarget } from '../gate/broker-http';
+import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
 import { summariseVerification, type VerificationSummary } from './hints';
 
@@ -38,6 +38,8 @@ export interface VerifyOutcome {
   /** The pact files used (files source only). */
   pactFiles: string[];
   published: boolean;
+  /** When published to a known broker: whether the broker now has the provider version (undefined: not checked). */
+  publishConfirmed?: boolean;
 }
 
 /** Pacts for `provider` in the given files/directories (directories are expanded to their *.json files). */
@@ -325,5 +327,11 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',
     });
   }
-  return { summary, sourceText, pactFiles, published: publish };
+  let publishConfirmed: boolean | undefined;
+  if (publish && broker !== undefined && req.providerVersion) {
+    // The verifier can skip publishing with only a log line (e.g. a broker answer it cannot parse): confirm it.
+    const res = await brokerRequest(broker, `/pacticipants/${encodeURIComponent(config.name)}/versions/${encodeURIComponent(req.providerVersion)}`);
+    publishConfirmed = res.status === 200;
+  }
+  return { summary, sourceText, pactFiles, published: publish, ...(publishConfirmed === undefined ? {} : { publishConfirmed }) };
 }

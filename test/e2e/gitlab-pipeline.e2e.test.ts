@@ -139,8 +139,10 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
     'provider, webhook-triggered: with PACT_URL the verify job checks exactly that pact',
     async () => {
       const pactUrl = `${broker.url}/pacts/provider/crm-customer-api/consumer/genesys-data-actions/version/${CONSUMER_VERSION}`;
-      const run = await gitlabCiLocal(['provider:verify'], { PACTICIPANT_VERSION: PROVIDER_OK, PROVIDER_PORT: String(await freePort()), PACT_URL: pactUrl });
+      const run = await gitlabCiLocal(['provider:verify'], { PACTICIPANT_VERSION: 'prov-webhook-3', PROVIDER_PORT: String(await freePort()), PACT_URL: pactUrl });
       expect(run.output).toContain(`against the pact at ${pactUrl}`);
+      // CI=true in the job: the result is published (confirmed by the broker knowing the new provider version).
+      expect(run.output).toContain('Results published to the broker as crm-customer-api prov-webhook-3.');
       expect(run.code).toBe(0);
       // Rules: a triggered pipeline runs no consumer or deploy jobs.
       const list = await gitlabCiLocal(['--list'], { PACT_URL: pactUrl });

@@ -125,11 +125,19 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     fs.writeFileSync(file, toJUnitXml(providerName, outcome.summary));
   }
   const text = formatSummary(providerName, outcome.summary, outcome.sourceText);
+  if (outcome.publishConfirmed === false) {
+    (outcome.summary.passed ? io.stdout : io.stderr)(text);
+    io.stderr(
+      `[cxpact] The results were NOT published: the broker has no version ${providerVersion} of ${providerName} after verification (see the verifier's log above). can-i-deploy cannot count this verification.\n`,
+    );
+    return 1;
+  }
   if (outcome.summary.passed) {
     io.stdout(text);
-    if (outcome.published) io.stdout(`[cxpact] Results published to the broker as ${providerName} ${providerVersion}.\n`);
+    if (outcome.published) io.stdout(`[cxpact] Results ${outcome.publishConfirmed === true ? 'published' : 'sent'} to the broker as ${providerName} ${providerVersion}.\n`);
     return 0;
   }
+  if (outcome.publishConfirmed === true) io.stderr(`[cxpact] The failed results were published to the broker as ${providerName} ${providerVersion}.\n`);
   io.stderr(text);
   io.stderr(
     `[cxpact] ${providerName} does not satisfy its consumers' contracts. Fix the provider (or agree a contract change with the consumer), then rerun \`npm run pact:verify -- --provider ${providerName}\`.\n`,
