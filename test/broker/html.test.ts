@@ -33,7 +33,7 @@ test('GET / in a browser shows integrations with latest pact, verification and r
   await page.goto(`${broker.url}/`);
   expect(await page.title()).toBe('Pacts');
   const rows = await page.$$eval('#integrations tbody tr', (trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
+    trs.map((tr) => Array.from(tr.querySelectorAll('td') as ArrayLike<{ textContent: string | null }>).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
   );
   const orders = rows.find((r) => r[1] === 'Orders');
   const billing = rows.find((r) => r[1] === 'Billing');
@@ -47,7 +47,7 @@ test('GET / in a browser shows integrations with latest pact, verification and r
   await page.click('#integrations tbody tr[data-provider="Orders"] td:first-child a');
   await page.waitForSelector('#matrix');
   expect(await page.textContent('h1')).toContain('Matrix for Web <App>');
-  const matrix = await page.$$eval('#matrix tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())));
+  const matrix = await page.$$eval('#matrix tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td') as ArrayLike<{ textContent: string | null }>).map((td) => (td.textContent ?? '').trim())));
   expect(matrix).toEqual(
     expect.arrayContaining([
       expect.arrayContaining(['Web <App>', 'Orders', '4.2.0', '✔ passed']),
