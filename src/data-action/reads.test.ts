@@ -61,6 +61,40 @@ describe('translationMap reads', () => {
     expect(reads[2].schema).toEqual({ type: 'string' });
   });
 
+  test('filters carry values that make them match (== and in, along the && spine only)', () => {
+    const a = action({
+      translationMap: {
+        x: "$.p[?(@.purpose == 'acd' && @.sessions[0].flowInType == 'agent')].id",
+        y: "$.q[?(@.kind in ['a','b'] || @.other == 'z')].id",
+        z: "$.r[?(!(@.state == 'gone') && @.n > 3)].id",
+      },
+    });
+    const steps = responseFieldsRead(a).map((r) => r.steps[1]);
+    expect(steps).toEqual([
+      { kind: 'each', filterFields: [['purpose'], ['sessions']], filterValues: [{ field: ['purpose'], value: 'acd' }] },
+      { kind: 'each', filterFields: [['kind'], ['other']], filterValues: [{ field: ['kind'], value: 'a' }] },
+      { kind: 'each', filterFields: [['state'], ['n']] },
+    ]);
+  });
+
+  test('the success template tells which output property (and schema) a variable feeds', () => {
+    const a = action(
+      {
+        translationMap: { NumWaiting: '$..data[?(@.metric=="oWaiting")].stats.count', names: '$.entities[*].name', whole: '$.value' },
+        successTemplate: '{"NUM_WAITING": ${successTemplateUtils.firstFromArray("${NumWaiting}", "0")}, "skillNames": ${names}}',
+      },
+      { type: 'object', properties: { NUM_WAITING: { type: 'number' }, skillNames: { type: 'array', items: { type: 'string' } } } },
+    );
+    const reads = responseFieldsRead(a);
+    expect(reads.map((r) => [r.variable, r.schema])).toEqual([
+      ['NumWaiting', { type: 'number' }],
+      ['names', { type: 'string' }],
+      ['whole', undefined],
+    ]);
+    const b = action({ translationMap: { contact: '$.value' }, successTemplate: '${contact}' }, { type: 'array', items: { type: 'object' } });
+    expect(responseFieldsRead(b)[0].schema).toEqual({ type: 'array', items: { type: 'object' } });
+  });
+
   test('an invalid JSONPath throws a CxpactError naming the entry', () => {
     expect(() => responseFieldsRead(action({ translationMap: { id: '$$.id' } }))).toThrow(expect.objectContaining({ code: 'translation.jsonpath.syntax', path: '$.config.response.translationMap.id' }));
   });

@@ -20,7 +20,16 @@ import { velocityReferences } from '../velocity';
 import type { DataAction, JsonSchema } from './model';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
-export type PathStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'each'; filterFields: string[][] };
+export type PathStep =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | {
+      kind: 'each';
+      /** Relative fields (`@.a.b` -> ['a','b']) the filter condition reads. */
+      filterFields: string[][];
+      /** Values that make the filter match (`@.purpose == 'customer'`, `@.kind in ['a','b']`), for example bodies. */
+      filterValues?: { field: string[]; value: unknown }[];
+    };
 
 /** A response-body field the translation reads. Structurally compatible with src/contract's FieldRead. */
 export interface FieldRead {
@@ -51,40 +60,64 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Relative field paths (`@.a.b` -> ['a','b']) a filter reads; paths from `$` are returned separately. */
-function filterFields(expr: FilterExpr, rootPaths: PathAst[]): string[][] {
-  const out: string[][] = [];
+/** Relative field path of `@.a.b` (['a','b']); undefined when it is not a plain chain of properties. */
+function relativeKeys(p: PathAst, whole = false): string[] | undefined {
+  if (p.root !== '@') return undefined;
+  const keys: string[] = [];
+  for (const s of p.segments) {
+    if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]);
+    else return keys.length > 0 && !whole ? keys : undefined;
+  }
+  return keys.length > 0 ? keys : undefined;
+}
+
+/**
+ * Relative field paths (`@.a.b` -> ['a','b']) a filter reads, and values that satisfy its `==` / `in` comparisons
+ * (only along the `&&` spine and the first branch of `||`, so the values are jointly satisfiable). Paths from `$` are
+ * pushed to `rootPaths`.
+ */
+function filterFields(expr: FilterExpr, rootPaths: PathAst[]): { fields: string[][]; values: { field: string[]; value: unknown }[] } {
+  const fields: string[][] = [];
+  const values: { field: string[]; value: unknown }[] = [];
   const visitPath = (p: PathAst): void => {
     if (p.root === '$') {
       rootPaths.push(p);
       return;
     }
-    const keys: string[] = [];
-    for (const s of p.segments) {
-      if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]);
-      else break;
-    }
-    if (keys.length > 0) out.push(keys);
+    const keys = relativeKeys(p);
+    if (keys && !fields.some((f) => f.join('\u0000') === keys.join('\u0000'))) fields.push(keys);
   };
-  const visit = (e: FilterExpr): void => {
+  const visit = (e: FilterExpr, satisfiable: boolean): void => {
     switch (e.kind) {
       case 'and':
+        visit(e.left, satisfiable);
+        visit(e.right, satisfiable);
+        return;
       case 'or':
-        visit(e.left);
-        visit(e.right);
+        visit(e.left, satisfiable);
+        visit(e.right, false);
         return;
       case 'not':
-        visit(e.expr);
+        visit(e.expr, false);
         return;
       case 'exists':
         visitPath(e.path);
         return;
-      case 'compare':
+      case 'compare': {
         for (const o of [e.left, e.right]) if (o.kind === 'path') visitPath(o.path);
+        if (!satisfiable) return;
+        const [pathOp, litOp] = e.left.kind === 'path' ? [e.left, e.right] : [e.right, e.left];
+        if (pathOp.kind !== 'path' || litOp.kind !== 'literal') return;
+        const keys = relativeKeys(pathOp.path, true);
+        if (!keys || values.some((v) => v.field.join('\u0000') === keys.join('\u0000'))) return;
+        if (e.op === '==') values.push({ field: keys, value: litOp.value });
+        else if (e.op === 'in' && pathOp === e.left && Array.isArray(litOp.value) && litOp.value.length > 0) values.push({ field: keys, value: litOp.value[0] });
         return;
+      }
     }
   };
-  visit(expr);
-  return out;
+  visit(expr, true);
+  return { fields, values };
 }
 
 interface Partial {
@@ -114,7 +147,8 @@ function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boole
         break;
       case 'filter': {
         const ff = filterFields(s.expr, rootPaths);
-        partials = partials.map((p) => ({ steps: [...p.steps, { kind: 'each', filterFields: ff }], deep: p.deep }));
+        const step: PathStep = ff.values.length > 0 ? { kind: 'each', filterFields: ff.fields, filterValues: ff.values } : { kind: 'each', filterFields: ff.fields };
+        partials = partials.map((p) => ({ steps: [...p.steps, step], deep: p.deep }));
         break;
       }
       case 'scan':
@@ -142,12 +176,29 @@ function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boole
   return { reads: partials.map((p) => ({ ...p, usage, whole })), rootPaths };
 }
 
-function outputPropertySchema(action: DataAction, variable: string, definite: boolean): JsonSchema | undefined {
-  const props = action.outputSchema['properties'];
-  if (!isRecord(props)) return undefined;
-  const s = props[variable];
-  if (!isRecord(s)) return undefined;
-  if (!definite && s['type'] === 'array' && isRecord(s['items'])) return s['items'];
+const escapeRe = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The output schema a translation variable feeds, from the success template: `"key": ${var}` or
+ * `"key": ${successTemplateUtils.firstFromArray("${var}", ...)}` -> properties.key; a template that is only `${var}`
+ * -> the whole output schema; otherwise properties[var]. For an indefinite path feeding an array property the schema
+ * of one element is returned (the path collects elements); through firstFromArray the property schema itself.
+ */
+export function outputSchemaOfVariable(action: DataAction, variable: string, definite: boolean): JsonSchema | undefined {
+  const t = action.response.successTemplate;
+  const v = escapeRe(variable);
+  let s: JsonSchema | undefined;
+  let viaFirst = false;
+  if (new RegExp(`^\\s*\\$!?\\{?${v}\\}?\\s*$`).test(t)) s = action.outputSchema;
+  else {
+    const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$!?\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
+    const props = action.outputSchema['properties'];
+    const key = m ? m[1] : variable;
+    viaFirst = m !== null && m[2] !== undefined;
+    if (isRecord(props) && isRecord(props[key])) s = props[key];
+  }
+  if (!s) return undefined;
+  if (!definite && !viaFirst && s['type'] === 'array' && isRecord(s['items'])) return s['items'];
   return s;
 }
 
@@ -217,7 +268,7 @@ export function responseFieldsRead(action: DataAction): FieldRead[] {
     }
     const hasDefault = Object.prototype.hasOwnProperty.call(translationMapDefaults, variable);
     const r = jsonPathReads(path);
-    const schema = outputPropertySchema(action, variable, definite);
+    const schema = outputSchemaOfVariable(action, variable, definite);
     for (const x of r.reads) {
       reads.push({
         steps: x.steps,
