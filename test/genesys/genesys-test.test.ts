@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestExecutionResult } from '../../src/genesys/client';
 import { startFakeGenesys, type FakeAction, type FakeGenesys, type TestCall } from './fake-genesys';
-import { CLIENT_ID, CLIENT_SECRET, envFor, runCommand, sampleAction, tmpDir } from './helpers';
+import { CLIENT_ID, CLIENT_SECRET, cleanupTmpDirs, envFor, runCommand, sampleAction, tmpDir } from './helpers';
 
 /** The backend's answer per phone number (what the platform's execute step received). */
 const BACKEND: Record<string, { status: number; body: unknown }> = {
@@ -69,6 +69,7 @@ describe('cxpact genesys-test', () => {
     await fake?.close();
     fake = undefined;
   });
+  afterAll(() => cleanupTmpDirs());
 
   it('runs every case through /test, agrees with the emulation step by step, reports latency and writes an audit log', async () => {
     const action = sampleAction('act-1', 'Lookup Customer');

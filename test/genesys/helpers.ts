@@ -30,8 +30,17 @@ export async function runCommand(argv: string[], env: Record<string, string>, cw
   return { code, stdout, stderr };
 }
 
+const created: string[] = [];
+
+/** A fresh temp dir; removed by cleanupTmpDirs (call it in afterAll). */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `cxpact-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cxpact-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function cleanupTmpDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export function envFor(url: string, extra: Record<string, string> = {}): Record<string, string> {

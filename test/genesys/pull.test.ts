@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
-import { CLIENT_SECRET, envFor, runCommand, sampleAction, tmpDir } from './helpers';
+import { CLIENT_SECRET, cleanupTmpDirs, envFor, runCommand, sampleAction, tmpDir } from './helpers';
 
 describe('cxpact genesys-pull', () => {
   let fake: FakeGenesys | undefined;
@@ -11,6 +11,7 @@ describe('cxpact genesys-pull', () => {
     await fake?.close();
     fake = undefined;
   });
+  afterAll(() => cleanupTmpDirs());
 
   const actions = [
     sampleAction('a-1', 'Lookup Customer'),
