@@ -52,8 +52,13 @@ function requestTemplates(action: DataAction): TemplateField[] {
   return out;
 }
 
+/** POST/PUT/PATCH send the rendered body; a DELETE only when it defines its own template (as renderRequest does). */
 function sendsBody(action: DataAction): boolean {
-  return action.request.method !== 'GET' && action.request.method !== 'HEAD';
+  const m = action.request.method;
+  if (m === 'POST' || m === 'PUT' || m === 'PATCH') return true;
+  if (m !== 'DELETE') return false;
+  const t = action.request.bodyTemplate.trim();
+  return t !== '' && !/^\$!?\{?input\.rawRequest\}?$/.test(t);
 }
 
 function parseTemplate(c: Collector, t: TemplateField): VelocityTemplate | undefined {
@@ -661,7 +666,7 @@ function checkInputsUsed(c: Collector, action: DataAction, usedInputs: Set<strin
       'lint.input.unused',
       'warning',
       { kind: 'inputSchema', sub: `.properties${member(name)}` },
-      `Input "${name}" is declared in the input contract but no request template uses it${sendsBody(action) ? '' : ` (a ${action.request.method} sends no body, so \${input.rawRequest} does not send it)`}.`,
+      `Input "${name}" is declared in the input contract but no request template uses it${sendsBody(action) ? '' : ` (this ${action.request.method} sends no body, so \${input.rawRequest} does not send it)`}.`,
       `Use \${input.${name}} in the URL, a header or the body, or remove it from the input contract.`,
     );
   }
