@@ -42,4 +42,4 @@ export { compileJsonata, evaluateJsonata, evaluateJsonataSync, stopJsonataWorker
 
 export { dropNulls, validateAgainst, validateInput, validateOutput, type SchemaIssue } from './validate';
 
-export { responseFieldsRead, schemaLeafReads, type FieldRead, type PathStep } from './reads';
+export { outputSchemaOfVariable, responseFieldsRead, schemaLeafReads, type FieldRead, type PathStep } from './reads';

@@ -123,6 +123,13 @@ describe('native translation', () => {
     expect(r.errors[0].path).toBe('$.config.response.successTemplate');
   });
 
+  test('an empty 2xx body (204) translates as {} so pass-through actions with an empty contract succeed', () => {
+    const r = translateResponse(action({}, { type: 'object', properties: {} }), { status: 204, headers: {}, body: undefined });
+    expect(r.errors).toEqual([]);
+    expect(r.output).toEqual({});
+    expect(translateResponse(action({}), { status: 200, headers: {}, body: '' }).output).toEqual({});
+  });
+
   test('non-2xx: the failure path, nothing translated', () => {
     const r = translateResponse(action({ translationMap: { id: '$.id' }, successTemplate: '{"id": ${id}}' }), { status: 404, headers: {}, body: { message: 'not found' } });
     expect(r.failed).toBe(true);

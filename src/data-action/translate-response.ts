@@ -87,7 +87,16 @@ export function translateResponse(action: DataAction, response: RawResponse, opt
     const r = evaluateJsonataSync(expression, response.body, jsonataBindings(response, options));
     return jsonataResult(action, source, expression, r);
   }
-  return translateNative(action, response);
+  return translateNative(action, { ...response, body: normalizeBody(response.body) });
+}
+
+/**
+ * A 2xx response without a body (204, or an empty 200) translates as `{}`: the many real actions whose API answers
+ * with no content (PUT/PATCH/DELETE) and whose success template is `${rawResult}` with an empty output schema work
+ * on Genesys, so an empty body cannot be a JSON error there. [unverified: confirm with /test]
+ */
+function normalizeBody(body: unknown): unknown {
+  return body === undefined || body === '' ? {} : body;
 }
 
 /** Same as translateResponse, but evaluates JSONata in-process (no worker thread). */
