@@ -198,6 +198,23 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
     STEP_TIMEOUT_MS,
   );
 
+  it(
+    'rules: merge requests run tests, contracts and verification but no deploy; schedules run only the recorded checks',
+    async () => {
+      const jobsOf = (output: string) =>
+        output
+          .split('\n')
+          .map((l) => /^(\S+)\s+(?:test|contracts|publish|verify|gate|deploy|record)\s/.exec(l)?.[1])
+          .filter((j): j is string => j !== undefined)
+          .sort();
+      const mr = await gitlabCiLocal(['--list', '--variable', 'CI_PIPELINE_SOURCE=merge_request_event', '--unset-variable', 'CI_COMMIT_BRANCH'], {});
+      expect(jobsOf(mr.output)).toEqual(['lint-and-unit', 'pact:consumer', 'pact:publish', 'provider:verify']);
+      const schedule = await gitlabCiLocal(['--list', '--variable', 'CI_PIPELINE_SOURCE=schedule', '--variable', 'RECORDED_PROVIDERS=genesys-cloud-api'], {});
+      expect(jobsOf(schedule.output)).toEqual(['recorded:check']);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
   // >>> Recorded-check path (third-party providers): owned by the recorded-checks feature (src/recorded/).
   // The `recorded:check` job in .gitlab-ci.yml runs `pact:record` + `pact:check-recorded --publish` for each
   // provider in RECORDED_PROVIDERS; its end-to-end proof (matching recording set -> published -> yes; renamed
