@@ -88,6 +88,20 @@ function pathAndQuery(url: string): string {
   }
 }
 
+const HIDDEN = '(not shown: rendered from credentials)';
+
+/** The regex renderRequest gives for a URL/body holding credential placeholders. */
+function secretRegex(rendered: ReturnType<typeof renderRequest>, part: 'url' | 'body'): RegExp | undefined {
+  const parts = rendered.secretParts ?? [];
+  const found = parts.find((p) => p.part === part);
+  if (found === undefined) return undefined;
+  try {
+    return new RegExp(found.regex);
+  } catch {
+    return undefined;
+  }
+}
+
 function compareBody(platform: string, ours: string): boolean {
   const a = parsedMaybe(platform);
   const b = parsedMaybe(ours);
@@ -137,14 +151,20 @@ export function compareWithEmulation(action: DataAction, input: Record<string, u
     const at = label(requestOp);
     const url = firstString(requestOp.result, URL_KEYS) as string;
     const ours = rendered.url;
-    // A relative Genesys Cloud URL is sent to the org's API host: compare path and query then.
-    const urlMatches = url === ours || pathAndQuery(url) === pathAndQuery(ours);
-    if (!urlMatches) differences.push({ step: 'request', operation: at, field: 'url', platform: url, cxpact: ours });
+    const secretUrl = secretRegex(rendered, 'url');
+    // A relative Genesys Cloud URL is sent to the org's API host: compare path and query then. Parts rendered
+    // from credentials are matched by regex and the platform's value is never reported.
+    const urlMatches =
+      secretUrl === undefined
+        ? url === ours || pathAndQuery(url) === pathAndQuery(ours)
+        : secretUrl.test(url) || secretUrl.test(pathAndQuery(url));
+    if (!urlMatches) differences.push({ step: 'request', operation: at, field: 'url', platform: secretUrl === undefined ? url : HIDDEN, cxpact: ours });
     const method = firstString(requestOp.result, METHOD_KEYS);
     if (method !== undefined && method.toUpperCase() !== rendered.method) differences.push({ step: 'request', operation: at, field: 'method', platform: method, cxpact: rendered.method });
     const body = firstString(requestOp.result, BODY_KEYS);
-    if (body !== undefined && rendered.body !== undefined && !compareBody(body, rendered.body)) {
-      differences.push({ step: 'request', operation: at, field: 'body', platform: body, cxpact: rendered.body });
+    const secretBody = secretRegex(rendered, 'body');
+    if (body !== undefined && rendered.body !== undefined && !(secretBody === undefined ? compareBody(body, rendered.body) : secretBody.test(body))) {
+      differences.push({ step: 'request', operation: at, field: 'body', platform: secretBody === undefined ? body : HIDDEN, cxpact: rendered.body });
     }
   }
 

@@ -58,6 +58,25 @@ describe('compareWithEmulation', () => {
     ]);
   });
 
+  it('matches parts rendered from credentials by regex and never reports the platform\'s value', () => {
+    const a = sampleAction('a-2', 'With Key', { requestUrlTemplate: 'https://crm.example.com/customers?key=${credentials.apiKey}&phone=${input.phone}' });
+    const parsed = parseDefinitionFile('k.json', JSON.stringify({ name: a.name, config: a.config, contract: a.contract }));
+    const act = parsed.actions[0] as DataAction;
+    const ok = compareWithEmulation(act, { phone: '1' }, {
+      success: false,
+      operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=1' } }],
+    });
+    expect(ok.differences).toEqual([]);
+    const bad = compareWithEmulation(act, { phone: '1' }, {
+      success: false,
+      operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=2' } }],
+    });
+    expect(bad.differences).toEqual([
+      { step: 'request', operation: 'step 1 (Resolve request)', field: 'url', platform: '(not shown: rendered from credentials)', cxpact: 'https://crm.example.com/customers?key={{credentials.apiKey}}&phone=1' },
+    ]);
+    expect(JSON.stringify(bad)).not.toContain('REAL-KEY-123');
+  });
+
   it('percentiles and median', () => {
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
