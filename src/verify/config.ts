@@ -122,6 +122,14 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
   const file = findProviderConfigFile(cwd, name);
   const rel = (p: string) => path.relative(cwd, p) || p;
   if (file === undefined) {
+    // Scenario: a third-party provider that only has a recorded-check config.
+    const dir = path.join(cwd, 'providers', name);
+    if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith('record.config.'))) {
+      throw new CxpactError('verify.provider.third-party', `${name} is a third-party provider: it is checked from recordings, not by running Pact verification against it.`, {
+        file: `providers/${name}`,
+        fix: `Run \`npm run pact:record -- --provider ${name}\` (needs its staging credentials) and \`npm run pact:check-recorded -- --provider ${name} --publish\`; or add providers/${name}/provider.config.ts if you do run it yourself.`,
+      });
+    }
     const known = listKnownProviders(cwd);
     throw new CxpactError('verify.provider.unknown', `Unknown provider "${name}": there is no providers/${name}/provider.config.ts (or .json).`, {
       file: `providers/${name}/provider.config.ts`,

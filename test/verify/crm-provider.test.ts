@@ -97,6 +97,16 @@ describe('cxpact verify: bad input and faults', () => {
     expect(run.stderr).toMatch(/known providers: .*crm-customer-api/);
   });
 
+  it('points a third-party provider (record config only) at the recorded checks', async () => {
+    const cwd = fs.mkdtempSync(path.join(tmp, 'third-'));
+    fs.mkdirSync(path.join(cwd, 'providers/vendor-x'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'providers/vendor-x/record.config.json'), '{}');
+    const run = await cli(['verify', '--provider', 'vendor-x', '--pact-files', FIXTURES], {}, cwd);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('vendor-x is a third-party provider');
+    expect(run.stderr).toContain('npm run pact:check-recorded -- --provider vendor-x --publish');
+  });
+
   it('exits 2 with a clear message when the provider is unreachable', async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
