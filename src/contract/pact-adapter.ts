@@ -40,6 +40,8 @@ export interface ReplayOptions {
   batchSize?: number;
   /** Mock servers in flight at once (default 4). */
   concurrency?: number;
+  /** Finished mock servers kept a little before shutdown (default 8): shutting down an idle server is cheap. */
+  cleanupLag?: number;
 }
 
 /** The mock server matches on method + path first; interactions sharing them go to different servers. */
@@ -151,7 +153,10 @@ export function planBatches<T extends ReplayItem>(items: T[], batchSize: number)
   return batches.map((b) => b.items);
 }
 
-async function runBatch(batch: ReplayItem[]): Promise<ReplayResult[]> {
+/** Mock servers whose batch is done, shut down a little later (once idle their shutdown does not block). */
+type Cleanup = { pact: ConsumerPact; port: number };
+
+async function runBatch(batch: ReplayItem[], done: Cleanup[]): Promise<ReplayResult[]> {
   const pact = makeConsumerPact('cxpact-replay', 'cxpact-replay', PACT_V4, 'error');
   const results = new Map<string, ReplayResult>();
   const registered: ReplayItem[] = [];
@@ -200,10 +205,17 @@ async function runBatch(batch: ReplayItem[]): Promise<ReplayResult[]> {
         }
       }
     } finally {
-      pact.cleanupMockServer(port);
+      done.push({ pact, port });
     }
   }
   return batch.map((b) => results.get(b.id) as ReplayResult);
+}
+
+function cleanup(list: Cleanup[], keep: number): void {
+  while (list.length > keep) {
+    const c = list.shift() as Cleanup;
+    c.pact.cleanupMockServer(c.port);
+  }
 }
 
 /**
@@ -213,14 +225,21 @@ async function runBatch(batch: ReplayItem[]): Promise<ReplayResult[]> {
 export async function replayInteractions(items: ReplayItem[], options: ReplayOptions = {}): Promise<Map<string, ReplayResult>> {
   const batches = planBatches(items, options.batchSize ?? 6);
   const out = new Map<string, ReplayResult>();
+  const done: Cleanup[] = [];
+  const lag = options.cleanupLag ?? 8;
   let next = 0;
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
     while (next < batches.length) {
       const batch = batches[next++] as ReplayItem[];
-      for (const r of await runBatch(batch)) out.set(r.id, r);
+      for (const r of await runBatch(batch, done)) out.set(r.id, r);
+      cleanup(done, lag);
     }
   });
-  await Promise.all(workers);
+  try {
+    await Promise.all(workers);
+  } finally {
+    cleanup(done, 0);
+  }
   return out;
 }
 
