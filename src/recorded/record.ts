@@ -171,6 +171,13 @@ export async function prepareRequest(it: PactInteraction, config: RecordConfig, 
   return { url, method: it.request.method, headers, ...(body === undefined ? {} : { body }) };
 }
 
+/** Hop-by-hop headers say nothing about the API; they are not recorded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+
+function recordedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase())));
+}
+
 function parseBody(res: HttpResult): unknown {
   if (res.bodyText === '') return undefined;
   if (isJsonContentType(res.headers['content-type'])) {
@@ -254,7 +261,7 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
             },
             response: {
               status: res.status,
-              headers: redactHeaders(res.headers, config.redact.headers),
+              headers: redactHeaders(recordedHeaders(res.headers), config.redact.headers),
               ...(red === undefined ? {} : { body: red.body }),
             },
             ...(redactedHeaders.length > 0 || (red !== undefined && red.redacted.length > 0)

@@ -25,6 +25,8 @@ export interface FakeApis {
   revokeAll(): void;
   /** The CRM renames customerId to customer_id. */
   renamed: boolean;
+  /** Echo PII and the token in a `debug` field of the queue answer (default true). */
+  echoDebug: boolean;
   /** Tokens issued (so tests can assert none of them lands in a file). */
   tokens: string[];
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startFakeApis(): Promise<FakeApis> {
       valid.clear();
     },
     renamed: false,
+    echoDebug: true,
     tokens: [],
     close: async () => undefined,
   };
@@ -114,7 +117,7 @@ export async function startFakeApis(): Promise<FakeApis> {
               {
                 results: [{ intent: 'OFFER', formula: 'BEST', estimatedWaitTimeSeconds: 42 }],
                 // The API echoes things a recording must never keep.
-                debug: { requestedBy: 'agent.smith@example.com', authorization: `Bearer ${token}` },
+                ...(state.echoDebug ? { debug: { requestedBy: 'agent.smith@example.com', authorization: `Bearer ${token}` } } : {}),
               },
               { 'Set-Cookie': 'ININ-session=cookie-secret-abc123; HttpOnly', 'ININ-Correlation-Id': 'c0ffee00-1111-2222-3333-444455556666' },
             );

@@ -47,7 +47,9 @@ export function makeWorkspace(opts: { pacts: string[]; configs: Record<string, R
 /** The committed Genesys config with test-friendly retry and rate settings. */
 export function genesysTestConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const real = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8')) as Record<string, unknown>;
-  return { ...real, rateLimit: { requestsPerSecond: 50 }, retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 100 }, ...overrides };
+  const redact = real.redact as { headers: string[]; bodyPaths: string[] };
+  // `$.debug` is where the loopback API echoes PII and the token.
+  return { ...real, redact: { ...redact, bodyPaths: [...redact.bodyPaths, '$.debug'] }, rateLimit: { requestsPerSecond: 50 }, retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 100 }, ...overrides };
 }
 
 export function crmTestConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
