@@ -68,6 +68,54 @@ describe('HCL subset', () => {
     expect(body.blocks[0]).toMatchObject({ type: 'resource', labels: ['a', 'b'], body: { attributes: { x: 1 }, blocks: [{ type: 'inner', labels: [], body: { attributes: { y: 'z' } } }] } });
   });
 
+  test('real-world expressions become placeholders: for, conditionals, splats, unary, templates with directives', () => {
+    const body = parseHcl(
+      'c.tf',
+      [
+        'a = [for n in var.names : upper(n) if n != ""]',
+        'b = { for k, v in var.map : k => v... }',
+        'c = var.env == "prod" ? 1 : 0',
+        'd = !var.flag',
+        'e = (var.a + 2) * 3',
+        'f = aws_instance.web[*].id',
+        'g = var.m["key"].x',
+        'h = "a-${var.x}-b ${join(",", var.l)}"',
+      ].join('\n'),
+    );
+    expect(body.attributes).toEqual({
+      a: '{{TF:[for n in var.names : upper(n) if n != ""]}}',
+      b: '{{TF:{ for k, v in var.map : k => v... }}}',
+      c: '{{TF:var.env == "prod" ? 1 : 0}}',
+      d: '{{TF:!var.flag}}',
+      e: '{{TF:(var.a + 2) * 3}}',
+      f: '{{TF:aws_instance.web[*].id}}',
+      g: '{{TF:var.m["key"].x}}',
+      h: 'a-{{TF:var.x}}-b {{TF:join(",", var.l)}}',
+    });
+  });
+
+  test('a map given as an expression is reported as unresolvable; a .tf without actions never fails', () => {
+    const r = parseDefinitionFile(
+      'm/h.tf',
+      [
+        'resource "genesyscloud_integration_action" "h" {',
+        '  name = "H"',
+        '  category = "C"',
+        '  integration_id = var.id',
+        '  contract_input = jsonencode({ type = "object" })',
+        '  contract_output = jsonencode({ type = "object" })',
+        '  config_request {',
+        '    request_type = "GET"',
+        '    request_url_template = "/x"',
+        '    headers = merge(local.h, { "X-A" = "1" })',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    expect(r.errors.map((e) => [e.code, e.path])).toEqual([['data-action.terraform.unresolved', 'genesyscloud_integration_action.h.config_request.headers']]);
+    expect(parseDefinitionFile('variables.tf', 'variable "x" {\n  validation { condition = can(regex("^a", var.x)) ~~~ }\n}\n')).toEqual({ actions: [], errors: [] });
+  });
+
   test('syntax errors name file, line and column', () => {
     const r = parseDefinitionFile('mod/bad.tf', 'resource "genesyscloud_integration_action" "x" {\n  name = "unterminated\n}\n');
     expect(r.actions).toEqual([]);

@@ -129,6 +129,13 @@ class HclParser {
   /** An expression; complex expressions become `{{TF:<text>}}`. */
   expression(): HclValue {
     const start = this.pos;
+    if (this.peek() === '!' || (this.peek() === '-' && !/[0-9]/.test(this.peek(1)))) {
+      this.pos++;
+      this.skip(false);
+      this.primary();
+      this.skipExpressionRest();
+      return placeholder(this.src.slice(start, this.pos).trim());
+    }
     let value = this.primary();
     this.skip(false);
     const c = this.peek();
@@ -237,7 +244,37 @@ class HclParser {
     }
   }
 
-  list(): HclValue[] {
+  private listStart = 0;
+
+  /** The text of a bracketed expression starting at `this.pos` (strings respected); moves past its end. */
+  balanced(): string {
+    const start = this.pos;
+    let depth = 0;
+    while (!this.eof()) {
+      const c = this.peek();
+      if (c === '"') {
+        this.template('"');
+        continue;
+      }
+      if (c === '<' && this.peek(1) === '<' && /[A-Za-z-]/.test(this.peek(2))) {
+        this.heredoc();
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        depth--;
+        if (depth === 0) {
+          this.pos++;
+          return this.src.slice(start, this.pos);
+        }
+      }
+      this.pos++;
+    }
+    return this.fail('unclosed bracket', start);
+  }
+
+  list(): HclValue[] | HclValue {
+    this.listStart = this.pos;
     this.pos++;
     const out: HclValue[] = [];
     for (;;) {
@@ -246,11 +283,9 @@ class HclParser {
         this.pos++;
         return out;
       }
-      if (this.src.startsWith('for ', this.pos)) {
-        const start = this.pos - 1;
-        this.skipExpressionRest();
-        this.pos++;
-        return [placeholder(this.src.slice(start, this.pos))];
+      if (/^for\s/.test(this.src.slice(this.pos, this.pos + 4))) {
+        this.pos = this.listStart;
+        return placeholder(this.balanced());
       }
       out.push(this.expression());
       this.skip(true);
@@ -259,9 +294,15 @@ class HclParser {
     }
   }
 
-  object(): { [key: string]: HclValue } {
+  object(): { [key: string]: HclValue } | string {
+    const start = this.pos;
     this.pos++;
     const out: { [key: string]: HclValue } = {};
+    this.skip(true);
+    if (/^for\s/.test(this.src.slice(this.pos, this.pos + 4))) {
+      this.pos = start;
+      return placeholder(this.balanced());
+    }
     for (;;) {
       this.skip(true);
       if (this.peek() === '}') {
@@ -514,6 +555,23 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
   const output = schema('contract_output', !customAuth) ?? (customAuth ? defaultContract : {});
   const req = r.block('config_request') ?? {};
   const res = r.block('config_response');
+  // Maps given as Terraform expressions (merge(...), var.headers) cannot be resolved offline.
+  const unresolvedMap = (obj: Obj | undefined, blockName: string, attr: string): void => {
+    const v = obj?.[attr];
+    if (typeof v === 'string' && /^\{\{TF:.*\}\}$/s.test(v)) {
+      errors.push(
+        new CxpactError('data-action.terraform.unresolved', `Terraform resource ${address}: \`${blockName}.${attr}\` is the Terraform expression ${v.slice(5, -2)}, which cxpact cannot resolve offline.`, {
+          file,
+          path: `${address}.${blockName}.${attr}`,
+          fix: `Write ${attr} as an inline map ({ "Name" = "value" }), or pull the deployed action with \`cxpact genesys-pull\`.`,
+        }),
+      );
+      delete obj![attr];
+    }
+  };
+  unresolvedMap(req, 'config_request', 'headers');
+  unresolvedMap(res, 'config_response', 'translation_map');
+  unresolvedMap(res, 'config_response', 'translation_map_defaults');
   const api: Obj = {
     name: r.attrs['name'],
     category: r.attrs['category'],
@@ -593,7 +651,15 @@ function finish(file: string, views: ResourceView[], format: 'terraform' | 'terr
 
 /** Parses a `.tf` file: one DataAction per action resource (pointer = resource address, slug = resource name). */
 export function parseTerraformFile(file: string, text: string): ParseResult {
-  const body = parseHcl(file, text);
+  let body: HclBody;
+  try {
+    body = parseHcl(file, text);
+  } catch (e) {
+    // A .tf without any Data Action resource (variables.tf, providers.tf, ...) is none of cxpact's business, even
+    // when it uses HCL this subset parser does not know.
+    if (e instanceof HclSyntaxError && !ACTION_RESOURCE_TYPES.some((t) => text.includes(`"${t}"`))) return { actions: [], errors: [] };
+    throw e;
+  }
   const views: ResourceView[] = [];
   for (const b of body.blocks) {
     if (b.type !== 'resource' || b.labels.length !== 2) continue;
