@@ -235,6 +235,8 @@ export interface PullOptions {
   check?: boolean;
   pageSize?: number;
   maxPages?: number;
+  /** Actions fetched in parallel (default 4). */
+  concurrency?: number;
 }
 
 /** Lists the org's actions, fetches their templates, computes drift vs `outDir` and (unless `check`) writes the files. */
@@ -242,14 +244,23 @@ export async function pullActions(client: GenesysClient, options: PullOptions): 
   const listed = await client.listActions({ pageSize: options.pageSize, maxPages: options.maxPages });
   const errors: CxpactError[] = [];
   const actions: PulledActionFile[] = [];
-  for (const action of listed) {
-    try {
-      actions.push(await toActionFile(client, action));
-    } catch (error) {
-      if (error instanceof CxpactError && error.code === 'genesys.template.not-found') errors.push(error);
-      else throw error;
+  // A few actions at a time (templates and contracts are one call each); the token is shared (single flight).
+  const queue = [...listed];
+  const worker = async (): Promise<void> => {
+    for (let action = queue.shift(); action !== undefined; action = queue.shift()) {
+      try {
+        actions.push(await toActionFile(client, action));
+      } catch (error) {
+        if (error instanceof CxpactError && error.code === 'genesys.template.not-found') errors.push(error);
+        else {
+          queue.length = 0; // stop the other workers too
+          throw error;
+        }
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, listed.length)) }, worker));
+  errors.sort((a, b) => a.message.localeCompare(b.message));
   // Slugs unique within the folder: a clash gets the start of the id appended.
   const slugs = new Map<string, number>();
   for (const a of actions) slugs.set(slugOf(a.name), (slugs.get(slugOf(a.name)) ?? 0) + 1);
