@@ -84,6 +84,20 @@ describe('GenesysClient', () => {
     ]);
   });
 
+  it('retries a 401 only once, then reports it without the secret', async () => {
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')], rejectAllTokens: true, echoInErrors: CLIENT_SECRET });
+    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url } });
+    const error = await client.listActions().then(
+      () => undefined,
+      (e: unknown) => e as CxpactError,
+    );
+    expect(error?.code).toBe('genesys.api.unauthorized');
+    expect(error?.message).toContain('HTTP 401 even with a fresh token');
+    expect(JSON.stringify(error?.toJSON())).not.toContain(CLIENT_SECRET);
+    expect(fake.logins).toBe(2);
+    expect(fake.requests.filter((r) => r.url.startsWith('/api/v2/'))).toHaveLength(2);
+  });
+
   it('backs off on 429 honouring Retry-After, then succeeds', async () => {
     fake = await startFakeGenesys({
       clientId: CLIENT_ID,

@@ -35,6 +35,8 @@ export interface FakeGenesysOptions {
   actions?: FakeAction[];
   /** Token lifetime in seconds (default 3600). */
   expiresIn?: number;
+  /** Every API call answers 401, even with a fresh token (a revoked client). */
+  rejectAllTokens?: boolean;
   /** Every API call answers 403 with a Genesys-style missing-permission message. */
   forbidden?: boolean;
   /** 'repeat': every page is page 1 and pageCount grows; 'endless': new entities forever. */
@@ -162,7 +164,7 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
     }
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!tokens.has(token)) {
+    if (!tokens.has(token) || options.rejectAllTokens === true) {
       send(res, 401, errorBody(401, 'authentication.required', 'Authentication failed.'));
       return;
     }
