@@ -154,6 +154,23 @@ describe('JSONata reads', () => {
     ]);
   });
 
+  test('lambdas of higher-order functions, descendants, conditions on values', () => {
+    const a = action({
+      jsonata: {
+        expression: '{ "ids": $map(items, function($i) { $i.id }), "email": **.email, "when": status = "open" ? openedAt : closedAt, "flag": vip ? "y" : "n" }',
+        source: 'x.jsonata',
+      },
+    });
+    expect(show(responseFieldsRead(a))).toEqual([
+      'ids $.items[*].id value',
+      'email $.email value deep',
+      'when $.status value',
+      'when $.openedAt value',
+      'when $.closedAt value',
+      'flag $.vip exists',
+    ]);
+  });
+
   test('a JSONata syntax error throws naming the .jsonata file', () => {
     expect(() => responseFieldsRead(action({ jsonata: { expression: '{ "a": ', source: 'crm/x.jsonata' } }))).toThrow(expect.objectContaining({ code: 'translation.jsonata.syntax', file: 'crm/x.jsonata' }));
   });

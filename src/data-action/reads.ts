@@ -54,6 +54,8 @@ export interface FieldRead {
 }
 
 const NUMERIC_AGGREGATES = new Set(['min', 'max', 'avg', 'sum', 'stddev']);
+/** JSONata functions whose lambda argument gets each element of their first argument. */
+const HIGHER_ORDER = new Set(['map', 'filter', 'reduce', 'single', 'sort', 'each', 'sift']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -361,8 +363,8 @@ function jsonataReads(action: DataAction): FieldRead[] {
     });
   }
   const reads: FieldRead[] = [];
-  const add = (steps: PathStep[], variable: string, usage: FieldRead['usage']): void => {
-    reads.push({ steps, variable, expression, hasDefault: false, usage, source: 'jsonata' });
+  const add = (steps: PathStep[], variable: string, usage: FieldRead['usage'], deep = false): void => {
+    reads.push({ steps, variable, expression, hasDefault: false, usage, source: 'jsonata', ...(deep ? { deep: true } : {}) });
   };
   const vars = new Map<string, PathStep[]>();
 
@@ -372,16 +374,18 @@ function jsonataReads(action: DataAction): FieldRead[] {
     switch (n.type) {
       case 'path': {
         let cur: PathStep[] | undefined = ctx;
+        let deep = false;
         const steps = n.steps ?? [];
         steps.forEach((s, i) => {
-          if (i === 0 && s.type !== 'name' && s.type !== 'wildcard') {
+          if (s.type === 'descendant') {
+            // `**`: any depth below; the read is marked deep and continues from here.
+            deep = true;
+          } else if (i === 0 && s.type !== 'name' && s.type !== 'wildcard') {
             cur = visit(s, ctx, variable);
           } else if (s.type === 'name' && cur) {
             cur = [...cur, { kind: 'key', key: String(s.value) }];
           } else if (s.type === 'wildcard' && cur) {
             cur = [...cur, { kind: 'each', filterFields: [] }];
-          } else if (s.type === 'descendant') {
-            cur = cur ? [...cur] : undefined;
           } else if (cur) {
             // An object constructor / block / function applied to each item of the path so far.
             const r = visit(s, cur, variable);
@@ -403,7 +407,7 @@ function jsonataReads(action: DataAction): FieldRead[] {
             }
           }
         });
-        if (cur && (cur.length > 0 || ctx === undefined)) add(cur, variable, 'value');
+        if (cur && (cur.length > 0 || ctx === undefined)) add(cur, variable, 'value', deep);
         return cur;
       }
       case 'name':
@@ -448,7 +452,24 @@ function jsonataReads(action: DataAction): FieldRead[] {
       case 'partial': {
         const fname = n.procedure?.type === 'variable' ? String(n.procedure.value) : '';
         const before = reads.length;
-        (n.arguments ?? []).forEach((a) => visit(a, ctx, variable));
+        const args = n.arguments ?? [];
+        const lambda = args[1]?.type === 'lambda' ? args[1] : undefined;
+        if (HIGHER_ORDER.has(fname) && lambda) {
+          // $map(items, function($i) { $i.id }): the lambda's first parameter is each element of the first argument.
+          const p = visit(args[0], ctx, variable);
+          const param = lambda.arguments?.[0];
+          if (p && param?.type === 'variable') {
+            const mark = reads.length;
+            vars.set(String(param.value), [...p, { kind: 'each', filterFields: [] }]);
+            visit(lambda.body, undefined, variable);
+            vars.delete(String(param.value));
+            if (reads.length > mark) {
+              const key = JSON.stringify(p);
+              for (let i = mark - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+            }
+          }
+          args.slice(2).forEach((a) => visit(a, ctx, variable));
+        } else args.forEach((a) => visit(a, ctx, variable));
         if (fname === 'count' || fname === 'exists') for (const r of reads.slice(before)) r.usage = fname === 'count' ? 'size' : 'exists';
         return undefined;
       }
@@ -459,7 +480,8 @@ function jsonataReads(action: DataAction): FieldRead[] {
       case 'condition': {
         const before = reads.length;
         visit(n.condition, ctx, variable);
-        for (const r of reads.slice(before)) if (r.usage === 'value') r.usage = 'exists';
+        // A bare path as the condition is a truthiness/existence test; `status = "open"` reads the value.
+        if (n.condition?.type === 'path' || n.condition?.type === 'name') for (const r of reads.slice(before)) if (r.usage === 'value') r.usage = 'exists';
         visit(n.then, ctx, variable);
         visit(n.else, ctx, variable);
         return undefined;
