@@ -116,7 +116,8 @@ export const command: Command = {
     const secret = io.env['GENESYS_CLOUD_CLIENT_SECRET'] ?? '';
     const secrets = secret === '' ? [] : [secret];
 
-    const audit = fileAuditSink(auditFile);
+    // Opened once the configuration is valid (no file for a usage error); no API call happens before that.
+    let audit: ReturnType<typeof fileAuditSink> | undefined;
     try {
       let client;
       try {
@@ -127,7 +128,7 @@ export const command: Command = {
           env: io.env,
           maxRetries,
           onCall: (e) =>
-            audit.write({
+            audit?.write({
               event: 'api',
               method: e.method,
               path: e.path,
@@ -144,6 +145,7 @@ export const command: Command = {
         }
         throw error;
       }
+      audit = fileAuditSink(auditFile);
       audit.write({ event: 'start', apiBase: client.apiBase, dataActions: path.relative(io.cwd, dir) || '.', draft: args.values['draft'] === true, repeat });
       const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, only, repeat, audit });
       audit.write({ event: 'end', ...report.totals });
@@ -170,7 +172,7 @@ export const command: Command = {
         report.totals.failedCalls > 0;
       return failed ? 1 : 0;
     } finally {
-      audit.close();
+      audit?.close();
     }
   },
 };
