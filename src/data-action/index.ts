@@ -31,6 +31,7 @@ export { ACTION_RESOURCE_TYPES, parseHcl, parseTerraformFile, parseTerraformJson
 export { DEFAULT_REQUEST_TEMPLATE, dropNullInputs, renderRequest, type RenderRequestOptions } from './render-request';
 
 export {
+  flattenOutput,
   toJsonText,
   translateResponse,
   translateResponseAsync,

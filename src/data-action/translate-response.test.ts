@@ -1,6 +1,6 @@
 import { stopJsonataWorker } from './jsonata';
 import type { DataAction, RawResponse } from './model';
-import { translateResponse, translateResponseAsync } from './translate-response';
+import { flattenOutput, translateResponse, translateResponseAsync } from './translate-response';
 
 afterAll(async () => {
   await stopJsonataWorker();
@@ -166,5 +166,34 @@ describe('JSONata translation', () => {
 
   test('non-2xx is a failure for JSONata too', () => {
     expect(translateResponse(a, { status: 500, headers: {}, body: {} }).failed).toBe(true);
+  });
+});
+
+describe('flattenOutput (Architect format)', () => {
+  test('nested objects -> dotted keys; primitive arrays stay; arrays of objects -> one array per leaf', () => {
+    expect(
+      flattenOutput({
+        data: { 'my field': 'x', n: { deep: 1 } },
+        tags: ['a', 'b'],
+        entities: [{ id: 'a', owner: { name: 'o1' } }, { id: 'b' }, { owner: { name: 'o3' } }],
+        empty: [],
+        top: null,
+      }),
+    ).toEqual({
+      'data.my field': 'x',
+      'data.n.deep': 1,
+      tags: ['a', 'b'],
+      'entities.id': ['a', 'b', null],
+      'entities.owner.name': ['o1', null, 'o3'],
+      empty: [],
+      top: null,
+    });
+  });
+});
+
+describe('Function integrations', () => {
+  test('stringified JSON bodies are parsed first', () => {
+    const a = { ...action({ translationMap: { n: '$.n' }, successTemplate: '{"n": ${n}}' }), integrationType: 'function-data-actions' };
+    expect(translateResponse(a, ok('{"n": 3}')).output).toEqual({ n: 3 });
   });
 });

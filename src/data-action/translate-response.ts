@@ -87,7 +87,7 @@ export function translateResponse(action: DataAction, response: RawResponse, opt
     const r = evaluateJsonataSync(expression, response.body, jsonataBindings(response, options));
     return jsonataResult(action, source, expression, r);
   }
-  return translateNative(action, { ...response, body: normalizeBody(response.body) });
+  return translateNative(action, { ...response, body: normalizeBody(response.body, action) });
 }
 
 /**
@@ -95,8 +95,53 @@ export function translateResponse(action: DataAction, response: RawResponse, opt
  * with no content (PUT/PATCH/DELETE) and whose success template is `${rawResult}` with an empty output schema work
  * on Genesys, so an empty body cannot be a JSON error there. [unverified: confirm with /test]
  */
-function normalizeBody(body: unknown): unknown {
-  return body === undefined || body === '' ? {} : body;
+function normalizeBody(body: unknown, action: DataAction): unknown {
+  if (body === undefined || body === '') return {};
+  // Google Cloud Functions / Genesys Cloud Functions answer with stringified JSON, which Genesys parses first (§2.6).
+  if (typeof body === 'string' && /function|google/i.test(`${action.integrationType ?? ''} ${action.category ?? ''}`) && /^\s*[[{"]/.test(body)) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return body;
+    }
+  }
+  return body;
+}
+
+/**
+ * Architect's flattened format (`?flatten=true`, Architect, outbound rules; §4.5): nested object properties become
+ * dot-joined keys, arrays of primitives stay arrays, an array of objects becomes one array per leaf
+ * (`{"entities":[{"id":"a"},{"id":"b"}]}` -> `{"entities.id":["a","b"]}`; an element without the leaf gives null).
+ * [doc-derived; the details (missing leaves, nested arrays) are unverified]
+ */
+export function flattenOutput(value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const walk = (v: unknown, prefix: string): void => {
+    if (isObj(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 0 && prefix !== '') out[prefix] = {};
+      for (const k of keys) walk(v[k], prefix === '' ? k : `${prefix}.${k}`);
+      return;
+    }
+    if (Array.isArray(v) && v.some((e) => isObj(e))) {
+      const columns = new Map<string, unknown[]>();
+      v.forEach((e, i) => {
+        const flat = isObj(e) ? flattenOutput(e) : {};
+        for (const [k, x] of Object.entries(flat)) {
+          const key = prefix === '' ? k : `${prefix}.${k}`;
+          if (!columns.has(key)) columns.set(key, new Array<unknown>(i).fill(null));
+          columns.get(key)!.push(x);
+        }
+        for (const col of columns.values()) if (col.length < i + 1) col.push(null);
+      });
+      for (const [k, col] of columns) out[k] = col;
+      return;
+    }
+    out[prefix === '' ? '$' : prefix] = v;
+  };
+  walk(value, '');
+  return out;
 }
 
 /** Same as translateResponse, but evaluates JSONata in-process (no worker thread). */
