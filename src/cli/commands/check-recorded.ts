@@ -93,6 +93,7 @@ export function toVerificationSummary(summary: CheckSummary): VerificationSummar
     passed: summary.passed,
     pendingFailures: 0,
     notices: [],
+    loadErrors: [],
     interactions: [
       ...summary.interactions.map((v) => ({
         consumer: v.consumer,
