@@ -67,6 +67,8 @@ export interface VerificationSummary {
   /** Failures on pending pacts: reported, never fatal (Pact's pending semantics). */
   pendingFailures: number;
   notices: string[];
+  /** Errors not tied to an interaction, e.g. "Failed to load pact ... 404 Not Found". */
+  loadErrors: string[];
 }
 
 /** Lower-cases and drops `_`, `-`, `.` and spaces: `customer_id`, `Customer-ID` and `customerId` all become `customerid`. */
@@ -202,6 +204,10 @@ function mismatchesOf(m: RawInteractionMismatch | undefined): ReadableMismatch[]
   return [];
 }
 
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 /** Parses the verifier's JSON result string (or object) into a summary. Unknown input gives an empty summary. */
 export function summariseVerification(raw: string | RawVerificationResult): VerificationSummary {
   let doc: RawVerificationResult;
@@ -209,7 +215,7 @@ export function summariseVerification(raw: string | RawVerificationResult): Veri
     try {
       doc = JSON.parse(raw) as RawVerificationResult;
     } catch {
-      return { passed: false, interactions: [], pendingFailures: 0, notices: [raw] };
+      return { passed: false, interactions: [], pendingFailures: 0, notices: [], loadErrors: [raw.trim()] };
     }
   } else {
     doc = raw;
@@ -228,11 +234,17 @@ export function summariseVerification(raw: string | RawVerificationResult): Veri
     };
   });
   const notices = (doc.notices ?? []).map((n) => n.text ?? JSON.stringify(n));
+  // Errors no interaction result accounts for (the pact could not be loaded, the broker refused, ...).
+  const descriptions = interactions.map((i) => i.description);
+  const loadErrors = (doc.errors ?? [])
+    .filter((e) => !descriptions.some((d) => (e.interaction ?? '').endsWith(d)))
+    .map((e) => stripAnsi([e.interaction, e.mismatch?.message ?? e.mismatch?.err].filter((t) => t !== undefined && t !== '').join(': ')));
   return {
     passed: doc.result === true,
     interactions,
     pendingFailures: interactions.filter((i) => !i.passed && i.pending).length,
     notices,
+    loadErrors,
   };
 }
 

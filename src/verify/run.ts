@@ -322,6 +322,11 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       { fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish` (in the integration pipeline).' },
     );
   }
+  if (summary.interactions.length === 0 && summary.loadErrors.length > 0) {
+    throw new CxpactError('verify.pact.unloadable', `The verifier could not load the pacts for ${config.name} (${sourceText}): ${summary.loadErrors.join('; ')}`, {
+      fix: 'Check the pact URL / files (a 404 means the broker has no such pact version; 401 means credentials: PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD).',
+    });
+  }
   if (summary.interactions.length === 0) {
     throw new CxpactError('verify.nothing-verified', `The verifier checked no interactions for ${config.name} (${sourceText}).`, {
       fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',

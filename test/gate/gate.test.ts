@@ -161,6 +161,14 @@ describe('gate: bad input and faults', () => {
     expect(c.stderr).toContain('Cannot reach the Pact Broker');
   });
 
+  it('a pact URL the broker does not have: exit 1 naming the URL and the 404', async () => {
+    const url = `${broker.url}/pacts/provider/crm-customer-api/consumer/genesys-data-actions/version/nope`;
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--pact-url', url], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`The verifier could not load the pacts for crm-customer-api (the pact at ${url})`);
+    expect(run.stderr).toContain('404 Not Found');
+  });
+
   it('missing broker URL and bad numbers are usage errors (exit 2)', async () => {
     expect((await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'])).code).toBe(2);
     const bad = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'p', '--retry-while-unknown', 'lots'], env());
