@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDefinitionFile } from './parse';
+import { loadDataActions, parseDefinitionFile } from './parse';
+import { translateResponse } from './translate-response';
+import { validateOutput } from './validate';
 import { parseHcl } from './terraform';
 import type { DataAction } from './model';
 
@@ -212,5 +214,47 @@ describe('Terraform resources -> DataAction', () => {
       ['data-action.field.invalid', 'genesyscloud_integration_action.broken.config_request.request_type'],
     ]);
     expect(r.errors.every((e) => e.file === 'm/a.tf' && (e.fix ?? '').length > 0)).toBe(true);
+  });
+});
+
+describe('Terraform actions end to end', () => {
+  test('loadDataActions finds every action in the fixture folder (READMEs skipped, .tf and .tf.json read)', async () => {
+    const r = await loadDataActions(FIX);
+    expect(r.errors).toEqual([]);
+    expect(r.files.map((f) => path.relative(FIX, f)).sort()).toEqual(
+      [
+        path.join('cx-as-code-crm', 'data-actions.tf'),
+        path.join('cx-as-code-json', 'actions.tf.json'),
+        path.join('provider-examples', 'integration_action.tf'),
+        path.join('provider-examples', 'integration_custom_auth_action.tf'),
+        path.join('survey-sms-delivery', 'main.tf'),
+      ].sort(),
+    );
+    expect(r.actions.map((a) => a.pointer).sort()).toEqual(
+      [
+        'genesyscloud_integration_action.action',
+        'genesyscloud_integration_action.create_case',
+        'genesyscloud_integration_action.example_action',
+        'genesyscloud_integration_action.get_customer_summary',
+        'genesyscloud_integration_action.get_customer_summary',
+        'genesyscloud_integration_action_draft.lookup_by_phone',
+        'genesyscloud_integration_custom_auth_action.example-custom-auth-action',
+      ].sort(),
+    );
+  });
+
+  test('get_customer_summary translates a CRM response into a valid output; the HCL number default works', async () => {
+    const [a] = (await parseFile(path.join(FIX, 'cx-as-code-crm', 'data-actions.tf'))).actions;
+    const full = translateResponse(a, {
+      status: 200,
+      headers: {},
+      body: { customer: { name: 'Ann', 'loyalty-tier': 'gold' }, tickets: [{ id: 't1', status: 'open' }, { id: 't2', status: 'closed' }] },
+    });
+    expect(full.errors).toEqual([]);
+    expect(full.output).toEqual({ name: 'Ann', tier: 'gold', openTickets: 2, ticketIds: ['t1'] });
+    expect(validateOutput(a, full.output)).toEqual([]);
+    const sparse = translateResponse(a, { status: 200, headers: {}, body: { customer: { name: 'Bob' } } });
+    expect(sparse.errors.map((e) => e.code)).toEqual(['translation.path.not-found']);
+    expect(sparse.errors[0].message).toContain('"ticketIds"');
   });
 });
