@@ -4,6 +4,10 @@
 // - an indefinite path (`[*]`, `..`, `[?()]`, `[a,b]`, `[0,1]`, `[1:3]`) returns a list of matches, `[]` when
 //   nothing matches; absent properties are silently skipped;
 // - filters test array elements (or an object itself), with Jayway's operators.
+// Caveat: a missing property BEFORE the first indefinite step still fails (`$.x[*]` without `x` is "Missing property
+// in path $['x']"), exactly like Jayway's PathToken.handleObjectProperty (upstream definite && token definite ->
+// PathNotFoundException); translationMapDefaults then apply. Modelled on Jayway 2.4-2.9 (the version Genesys runs is
+// not published; 2.0.x differed on missing leaves in indefinite paths).
 
 import type { FilterExpr, FunctionArg, Operand, PathAst, Segment } from './ast';
 import { isDefinite, pathToString } from './ast';
