@@ -504,6 +504,32 @@ function checkResponse(c: Collector, action: DataAction): void {
     c.add('lint.success-template.quoted-value', 'error', t.field, `"${o.ref.source}" wraps a translation value in quotes, but it is already JSON text ("abc" with its quotes): a string renders as ""abc"" and breaks the JSON.`, `Write ${o.ref.source} without the surrounding quotes.`, o.ref);
   }
 
+  // A default whose JSON type the output property does not accept: the absent-field case always fails validation.
+  if (isRecord(action.outputSchema)) {
+    for (const o of refs) {
+      const v = vars.get(o.ref.root);
+      if (v === undefined || o.ref.parts.length > 0 || v.defaultText === undefined || !v.defaultValid || v.indefinite) continue;
+      const key = /"([^"\\]+)"\s*:\s*$/.exec(o.before)?.[1];
+      if (key === undefined || /^\s*"/.test(o.after)) continue;
+      const types = typesOf(outputProperty(action.outputSchema, key));
+      if (types.length === 0) continue;
+      const value: unknown = JSON.parse(v.defaultText);
+      const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+      const fits = types.includes(actual) || (actual === 'integer' && types.includes('number'));
+      if (!fits) {
+        c.add(
+          'lint.translation.default-type',
+          'error',
+          { kind: 'translationMapDefaults', key: v.name },
+          `The default of "${v.name}" is ${v.defaultText} (${actual}), but output "${key}" is ${types.join('/')}: whenever the default applies, validation fails.`,
+          actual === 'null'
+            ? `Use a default of type ${types[0]}${types[0] === 'string' ? ' (e.g. "\\"\\"")' : ''}, or declare "type": ${JSON.stringify([...types, 'null'])} for "${key}".`
+            : `Use a default of type ${types[0]}${types[0] === 'string' ? ` (a quoted string, e.g. "\\"${String(value)}\\"")` : ''}, or widen the output type.`,
+        );
+      }
+    }
+  }
+
   // A filter / wildcard path (always an array) or a numeric function into a scalar output property.
   const output = action.outputSchema;
   if (isRecord(output)) {

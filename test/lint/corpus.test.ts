@@ -52,6 +52,14 @@ const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
     note: '${input.KEY_VALUE}.replace(...) outside the braces: the corpus README names this as a real bug.',
     rows: [['error', 'lint.template.method-outside-reference', '$.config.request.requestUrlTemplate']],
   },
+  'public-api-get-oldest-call-waiting-use-within-script-data-action-module__Get-Oldest-Call-Waiting-Use-Within-Script.json': {
+    note: 'default null into the output "OLDEST_CALL_WAITING" of type string: with no call waiting, the output fails validation (no coercion, spec 4.4).',
+    rows: [['error', 'lint.translation.default-type', '$.config.response.translationMapDefaults.OLDEST_CALL_WAITING']],
+  },
+  'public-api-get-user-routing-status-by-email-data-action-module__Get-User-Routing-Status-by-Email.json': {
+    note: 'default null into the output "routingStatus" of type string: an unknown user fails validation instead of returning a value.',
+    rows: [['error', 'lint.translation.default-type', '$.config.response.translationMapDefaults.list']],
+  },
   'public-api-get-user-id-by-email-data-action-module__Get-User-ID-by-Email.json': {
     note: 'request body ends with an extra "}" after the JSON object; "results.id" is a dotted output key.',
     rows: [

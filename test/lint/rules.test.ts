@@ -151,13 +151,26 @@ describe('lint rules', () => {
     ]);
   });
 
-  it('lint.translation.default-unquoted: a string default without its quotes; bare numbers and quoted strings are fine', () => {
+  it('lint.translation.default-unquoted: a string default without its quotes; quoted strings and bare numbers are fine', () => {
     const findings = lint(definition({ response: { translationMapDefaults: { tier: 'basic' } } }));
     expect(findings).toEqual([
       expect.objectContaining({ code: 'lint.translation.default-unquoted', path: '$.config.response.translationMapDefaults.tier', fix: 'Write "tier": "\\"basic\\"" (a JSON string inside the JSON string).' }),
     ]);
-    expect(lint(definition({ response: { translationMapDefaults: { tier: '"basic"', customerId: '0' } } }))).toEqual([]);
+    expect(lint(definition({ response: { translationMapDefaults: { tier: '"basic"', customerId: '"none"' } } }))).toEqual([]);
+    // a bare number is JSON text: fine for a numeric output
+    expect(
+      lint(definition({ response: { translationMapDefaults: { customerId: '0' } }, output: { type: 'object', properties: { customerId: { type: 'integer' }, tier: { type: 'string' } } } })),
+    ).toEqual([]);
     expect(codes(lint(definition({ response: { translationMapDefaults: { tier: '' } } })))).toEqual(['lint.translation.default-unquoted']);
+  });
+
+  it('lint.translation.default-type: a default the output type rejects', () => {
+    const findings = lint(definition({ response: { translationMapDefaults: { tier: 'null' } } }));
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'lint.translation.default-type', path: '$.config.response.translationMapDefaults.tier', fix: 'Use a default of type string (e.g. "\\"\\""), or declare "type": ["string","null"] for "tier".' }),
+    ]);
+    expect(codes(lint(definition({ response: { translationMapDefaults: { tier: '0' } } })))).toEqual(['lint.translation.default-type']);
+    expect(lint(definition({ response: { translationMapDefaults: { tier: 'null' } }, output: { type: 'object', properties: { customerId: { type: 'string' }, tier: { type: ['string', 'null'] } } } }))).toEqual([]);
   });
 
   it('lint.success-template.quoted-value: "${x}" around a translation value', () => {

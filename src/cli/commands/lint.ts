@@ -21,6 +21,7 @@ and the fix. Rules (error unless marked):
   lint.translation.unused (warning)   a translationMap key the success template never uses
   lint.translation.default-unquoted   a default that is not JSON text ("none" instead of "\\"none\\"")
   lint.translation.path-syntax        a translationMap JSONPath that does not parse
+  lint.translation.default-type       a default whose JSON type the output property rejects (null into string)
   lint.success-template.quoted-value  "\${x}" around a translation value (already JSON text)
   lint.success-template.invalid-json  the success template does not render JSON for the default case
   lint.success-template.render-error  the success template fails to render for the default case
