@@ -116,7 +116,7 @@ async function main(): Promise<number> {
   await stop(crm);
 
   heading('Check the recorded Genesys Cloud API responses against their pact and publish the outcome');
-  expect('pact:check-recorded genesys-cloud-api', 0, cxpact(['check-recorded', '--provider', 'genesys-cloud-api', '--pacts', 'pacts', '--broker-url', brokerUrl, '--publish'], brokerEnv));
+  expect('pact:check-recorded genesys-cloud-api', 0, cxpact(['check-recorded', '--provider', 'genesys-cloud-api', '--broker-url', brokerUrl, '--publish'], brokerEnv));
 
   heading(`The providers are in ${environment}`);
   expect('record-deployment crm-customer-api', 0, cxpact(['record-deployment', '--pacticipant', 'crm-customer-api', '--version', version, '--environment', environment, '--create-environment'], brokerEnv));
