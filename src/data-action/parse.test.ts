@@ -164,6 +164,8 @@ describe('slugs', () => {
     ['Office-365-Auth.customAuth.json', 'Office-365-Auth'],
     ['x/y__action.from-tf.json', 'y__action'],
     ['weird ü name?.json', 'weird-name'],
+    ['Limitless---Return-from-SmartCrowd-v1-2021062184337.custom.json', 'Limitless-Return-from-SmartCrowd'],
+    ['Get-Ids-v2-20210721153212..json', 'Get-Ids'],
   ])('%s -> %s', (file, slug) => {
     expect(slugFromFile(file)).toBe(slug);
   });

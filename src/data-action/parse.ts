@@ -32,12 +32,17 @@ export interface ParseResult {
   errors: CxpactError[];
 }
 
-/** Slug from a file name: strips `.json`, `.custom`, `.customAuth`, `.from-tf`, `.tf`, and makes it file-safe. */
+/**
+ * Slug from a file name: strips `.json`, `.custom`, `.customAuth`, `.from-tf`, `.tf`, the admin UI's export suffix
+ * (`-v1-20220330141510`) and makes it file-safe.
+ */
 export function slugFromFile(file: string): string {
   let base = path.basename(file);
   base = base.replace(/\.tf\.json$/i, '').replace(/\.tf$/i, '').replace(/\.json$/i, '');
   base = base.replace(/\.(custom|customAuth|from-tf|export|exported)$/i, '');
   base = base.replace(/[\s_-]+-\s*Exported\s+\d{4}-\d{2}-\d{2}.*$/i, '');
+  // The admin UI's export file name: `<name>-v<version>-<yyyyMdHms timestamp>.custom.json`.
+  base = base.replace(/\.+$/, '').replace(/-v\d+-\d{12,14}$/, '');
   return fileSafe(base);
 }
 
