@@ -161,7 +161,11 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
             spec = built.spec;
           } catch (error) {
             const data = errorData(error, file);
-            caseReport.problems.push({ code: String(data['code'] ?? 'render.failed'), message: `the request does not render: ${String(data['message'])}` });
+            caseReport.problems.push({
+              code: String(data['code'] ?? 'render.failed'),
+              message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
+              ...(data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
+            });
             continue;
           }
           if (caseReport.problems.length > 0) continue;
@@ -169,6 +173,16 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
         }
       }
     }
+  }
+
+  // Two actions of one folder with the same name would collide in the pact (description + state is the key).
+  const seenDescriptions = new Map<string, number>();
+  for (const p of pending) {
+    if (p.spec === undefined) continue;
+    const key = `${p.folder.consumer}\u0000${p.folder.provider}\u0000${p.spec.description}\u0000${JSON.stringify(p.spec.providerStates)}`;
+    const n = seenDescriptions.get(key) ?? 0;
+    seenDescriptions.set(key, n + 1);
+    if (n > 0) p.spec.description = `${p.spec.description} [${p.action.slug}]`;
   }
 
   const items: ReplayItem[] = pending.filter((p) => p.spec !== undefined).map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));

@@ -45,11 +45,24 @@ export function derivedStatePrefix(action: DataAction): string {
   return action.name.replace(/\s+-\s+Exported\s+.*$/, '').trim();
 }
 
+/** `prefix` leads to `steps` (same keys and indexes; an `each` matches an `each`). */
+export function isPrefix(prefix: FieldRead['steps'], steps: FieldRead['steps']): boolean {
+  if (prefix.length > steps.length) return false;
+  return prefix.every((p, i) => {
+    const s = steps[i];
+    if (s === undefined || s.kind !== p.kind) return false;
+    if (p.kind === 'key') return s.kind === 'key' && s.key === p.key;
+    if (p.kind === 'index') return s.kind === 'index' && s.index === p.index;
+    return true;
+  });
+}
+
 /** Derives the cases of an action from its schemas and the fields its translation reads. */
 export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCase[] {
   const input = deriveInput(action.inputSchema);
   const name = derivedStatePrefix(action);
-  const body = exampleBody(reads);
+  // The whole body read as a unit (`${rawResult}` inside a bigger template): the output schema is the best guess.
+  const body = reads.some((r) => r.steps.length === 0) ? exampleForSchema(action.outputSchema, 'body') : exampleBody(reads);
   const cases: ContractCase[] = [
     {
       name: 'derived-success',
@@ -65,6 +78,11 @@ export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCas
   const seen = new Set<string>();
   for (const read of reads) {
     if (!read.hasDefault || seen.has(read.variable)) continue;
+    // Genesys applies a default only when a definite path fails to resolve: an indefinite one (wildcard, filter,
+    // deep scan) yields [] instead, so an absent-field case only exists for definite paths.
+    if (read.steps.length === 0 || read.deep === true || read.steps.some((s) => s.kind === 'each')) continue;
+    // A field other variables read through (`$.entities.size()` vs `$.entities[*].id`) cannot be absent alone.
+    if (reads.some((o) => o.variable !== read.variable && isPrefix(read.steps, o.steps))) continue;
     seen.add(read.variable);
     cases.push({
       name: `derived-absent-${read.variable}`,

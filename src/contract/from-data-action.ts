@@ -5,12 +5,15 @@ import type { DataAction, RenderedRequest } from '../data-action/model';
 import type { ContractCase } from './cases';
 import type { DataActionEngine, EngineIssue } from './engine';
 import { requestFromRendered, type InteractionSpec } from './interaction';
+import { isPrefix } from './derive';
 import { pactBodyFromExample, removeField, stepsToPath, type FieldRead } from './response-shape';
 
 /** A finding about one case: what failed and where, as data. */
 export interface CaseProblem {
   code: string;
   message: string;
+  /** What to change, when known. */
+  fix?: string;
   output?: string;
   expression?: string;
   responseField?: string;
@@ -18,8 +21,11 @@ export interface CaseProblem {
 
 /** Reads the pact must require for a case: opt-outs and the absent field are left out. */
 export function requiredReads(reads: FieldRead[], kase: ContractCase): FieldRead[] {
+  const absent = kase.kind === 'absent-field' ? reads.filter((r) => r.variable === kase.absentField) : [];
   return reads.filter((r) => {
     if (kase.kind === 'absent-field' && r.variable === kase.absentField) return false;
+    // Reads below the absent field go with it.
+    if (absent.some((a) => isPrefix(a.steps, r.steps))) return false;
     const p = stepsToPath(r.steps);
     return !kase.optional.some((o) => o === r.variable || o === p || o === r.expression);
   });
@@ -196,6 +202,16 @@ export async function checkCaseOutcome(
       if (value !== null || kase.optional.includes(key)) continue;
       const feeding = readsForOutput(action, reads, key);
       const read = feeding[0];
+      if (kase.kind === 'absent-field' && read !== undefined && read.variable === kase.absentField) {
+        problems.push({
+          code: 'translation.default.null',
+          message: `output "${key}" is null because the translationMapDefaults value of "${read.variable}" is ${JSON.stringify(action.response.translationMapDefaults[read.variable] ?? '')}: when ${stepsToPath(read.steps)} is missing the flow gets null (the output schema decides whether the action fails)`,
+          output: key,
+          expression: read.expression,
+          responseField: stepsToPath(read.steps),
+        });
+        continue;
+      }
       problems.push({
         code: 'translation.output.null',
         message: `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}` : ''}`,

@@ -97,13 +97,15 @@ function leafSchema(reads: FieldRead[]): JsonSchema | undefined {
 /** A realistic example value for a schema (enum, examples, default, format, type). */
 export function exampleForSchema(schema: JsonSchema | undefined, name = 'value', depth = 0): unknown {
   if (schema === undefined) return `example-${name}`;
+  const type = schemaType(schema);
+  // Authors' examples and defaults are used when they fit the declared type ("1" for an integer is coerced).
   const ex = schema['examples'];
-  if (Array.isArray(ex) && ex.length > 0) return ex[0];
-  if (schema['example'] !== undefined) return schema['example'];
-  if (schema['default'] !== undefined) return schema['default'];
+  for (const candidate of [Array.isArray(ex) ? ex[0] : undefined, schema['example'], schema['default']]) {
+    const fitted = fitType(candidate, type);
+    if (fitted !== undefined) return fitted;
+  }
   const values = schemaEnum(schema);
   if (values !== undefined) return values[0];
-  const type = schemaType(schema);
   switch (type) {
     case 'integer':
       return typeof schema['minimum'] === 'number' ? Math.ceil(schema['minimum'] as number) + 1 : 42;
@@ -126,6 +128,31 @@ export function exampleForSchema(schema: JsonSchema | undefined, name = 'value',
     }
     default:
       return exampleString(name, schema);
+  }
+}
+
+function fitType(value: unknown, type: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  switch (type) {
+    case undefined:
+      return value;
+    case 'integer':
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : undefined;
+    case 'number':
+      if (typeof value === 'number') return value;
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      return value === 'true' ? true : value === 'false' ? false : undefined;
+    case 'string':
+      return typeof value === 'string' ? value : undefined;
+    case 'array':
+      return Array.isArray(value) ? value : undefined;
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    default:
+      return value;
   }
 }
 
@@ -160,6 +187,10 @@ export function exampleBody(reads: FieldRead[]): unknown {
   }
   const build = (n: TrieNode, name: string): unknown => {
     if (literals.has(n)) return literals.get(n);
+    if (n.reads.length > 0 && n.keys.size === 0 && n.element === undefined && n.reads.every((r) => r.usage === 'size')) {
+      // `.size()` / `.length()`: an array (what real APIs put there), one element
+      return [{}];
+    }
     if (n.reads.length > 0 && n.keys.size === 0 && n.element === undefined) {
       const schema = leafSchema(n.reads);
       return exampleForSchema(schema, name);

@@ -125,3 +125,31 @@ describe('corpus contracts', () => {
     }
   });
 });
+
+describe('corpus through cxpact consumer (one run)', () => {
+  it('passes the well-formed actions and names what is wrong in the others', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-corpus-run-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'actions', 'corpus'), { recursive: true });
+      for (const f of files) fs.copyFileSync(path.join(CORPUS, f), path.join(dir, 'actions', 'corpus', f));
+      const { runConsumerContracts } = await import('../../src/contract');
+      const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'actions'), pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+      expect(report.totals.actions).toBe(files.length);
+      const passing = report.actions.filter((a) => a.ok);
+      expect(passing.length).toBeGreaterThanOrEqual(Math.floor(files.length * 0.85));
+      for (const a of report.actions.filter((x) => !x.ok)) {
+        const messages = [...a.errors.map((e) => String(e['message'])), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
+        expect(messages.length).toBeGreaterThan(0);
+        expect(messages.every((m) => m.length > 20)).toBe(true);
+      }
+      // a known author bug: `${Input.x}` with the wrong case
+      const wrongCase = report.actions.find((a) => a.file.includes('Update-External-Tag.custom'));
+      expect(JSON.stringify(wrongCase)).toMatch(/case-sensitive/);
+      const pact = JSON.parse(fs.readFileSync(path.join(dir, 'pacts', 'genesys-data-actions-corpus.json'), 'utf8'));
+      expect(pact.metadata.pactSpecification.version).toBe('4.0');
+      expect(pact.interactions.length).toBe(report.totals.passed);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -56,6 +56,7 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
           (x): x is string => x !== undefined,
         );
         if (where.length > 0) lines.push(`        (${where.join(', ')}; ${p.code})`);
+        if (p.fix !== undefined) lines.push(`        fix: ${p.fix}`);
       }
     }
   }
