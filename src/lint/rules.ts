@@ -483,7 +483,8 @@ function checkResponse(c: Collector, action: DataAction): void {
     if (wrongCase !== undefined) {
       c.add('lint.reference.wrong-case', 'error', t.field, `${ref.source} uses $${ref.root}; references are case-sensitive and the translation map defines "${wrongCase}".`, `Write $${wrongCase}.`, ref);
     } else if (ref.root === 'input') {
-      c.add('lint.reference.undefined', 'error', t.field, `${ref.source}: inputs are not available in the success template (only translation-map variables, $rawResult and the tools).`, 'Map the value from the response in translationMap, or echo it from the request body.', ref);
+      // Not documented as available (spec 4.3, unverified either way): a warning, and the default case is not rendered.
+      c.add('lint.success-template.input-reference', 'warning', t.field, `${ref.source}: Genesys documents only translation-map variables, $rawResult and the tools for the success template; $input may not be set (strict mode then fails the action).`, 'Map the value from the response in translationMap, or check with `cxpact genesys-test` that the platform provides $input here.', ref);
     } else {
       c.add('lint.reference.undefined', 'error', t.field, `${ref.source} is not defined: the success template only sees translation-map variables, $rawResult and the tools; Genesys fails with "Variable $${ref.root} has not been set".`, `Add "${ref.root}" to config.response.translationMap, or fix the name.`, ref);
     }

@@ -143,6 +143,11 @@ describe('lint rules', () => {
     expect(findings).toEqual([expect.objectContaining({ code: 'lint.reference.undefined', path: '$.config.response.successTemplate', line: 1, column: 53 })]);
   });
 
+  it('lint.success-template.input-reference warns about $input in the success template', () => {
+    const findings = lint(definition({ response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}, "phone": "$input.phone"}' } }));
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([['lint.success-template.input-reference', 'warning']]);
+  });
+
   it('lint.translation.unused: a key the success template never uses (also with ${rawResult})', () => {
     const findings = lint(definition({ response: { successTemplate: '${rawResult}' }, output: { type: 'object', properties: {} } }));
     expect(findings.map((f) => [f.code, f.severity, f.path])).toEqual([

@@ -25,6 +25,7 @@ and the fix. Rules (error unless marked):
   lint.success-template.quoted-value  "\${x}" around a translation value (already JSON text)
   lint.success-template.invalid-json  the success template does not render JSON for the default case
   lint.success-template.render-error  the success template fails to render for the default case
+  lint.success-template.input-reference (warning)   $input in the success template (not documented there)
   lint.output.type-unreachable        an output type the translation cannot produce (filter path -> string)
   lint.request.invalid-json           a JSON request template that does not render JSON
   lint.request.accept-not-json        an Accept header that is not a JSON media type
