@@ -18,6 +18,7 @@ import { compileJsonPath, type FilterExpr, type PathAst, type Segment } from '..
 import { CxpactError, messageOf } from '../shared/errors';
 import { velocityReferences } from '../velocity';
 import type { DataAction, JsonSchema } from './model';
+import { actionFieldPath } from './terraform';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
 export type PathStep =
@@ -248,7 +249,7 @@ export function schemaLeafReads(schema: JsonSchema, base: PathStep[], make: (ste
  */
 export function responseFieldsRead(action: DataAction): FieldRead[] {
   const reads: FieldRead[] = [];
-  const at = (p: string): string => (action.pointer === '$' ? `$${p}` : `${action.pointer}${p}`);
+  const at = (p: string): string => actionFieldPath(action, p);
   if (action.response.jsonata) {
     reads.push(...jsonataReads(action));
     return dedupe(reads);

@@ -256,5 +256,6 @@ describe('Terraform actions end to end', () => {
     const sparse = translateResponse(a, { status: 200, headers: {}, body: { customer: { name: 'Bob' } } });
     expect(sparse.errors.map((e) => e.code)).toEqual(['translation.path.not-found']);
     expect(sparse.errors[0].message).toContain('"ticketIds"');
+    expect(sparse.errors[0].path).toBe('genesyscloud_integration_action.get_customer_summary.config_response.translation_map.ticketIds');
   });
 });

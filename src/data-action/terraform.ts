@@ -613,6 +613,18 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
   return { action: built.action, errors: [...errors, ...built.errors.map(retarget)] };
 }
 
+/**
+ * Where a definition field lives, for messages: `$.config.response.translationMap.id` for JSON definitions,
+ * `genesyscloud_integration_action.x.config_response.translation_map.id` for Terraform ones.
+ */
+export function actionFieldPath(action: Pick<DataAction, 'pointer' | 'format'>, jsonPath: string): string {
+  if (action.format === 'terraform' || action.format === 'terraform-json') {
+    const tf = TF_PATHS.find(([json]) => jsonPath.startsWith(json));
+    if (tf) return `${action.pointer}.${tf[1]}${jsonPath.slice(tf[0].length)}`;
+  }
+  return action.pointer === '$' ? `$${jsonPath}` : `${action.pointer}${jsonPath}`;
+}
+
 const TF_PATHS: [string, string][] = [
   ['.config.request.requestUrlTemplate', 'config_request.request_url_template'],
   ['.config.request.requestType', 'config_request.request_type'],

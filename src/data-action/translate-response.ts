@@ -10,6 +10,7 @@ import { CxpactError, messageOf } from '../shared/errors';
 import { renderSuccessTemplate } from '../velocity';
 import { evaluateJsonataSync, evaluateJsonata } from './jsonata';
 import type { DataAction, RawResponse } from './model';
+import { actionFieldPath } from './terraform';
 
 export interface TranslatedVariable {
   /** The JSONPath as written ('' for a default-only variable). */
@@ -43,7 +44,7 @@ export interface TranslateOptions {
 }
 
 function where(action: DataAction, p: string): { file: string; path: string } {
-  return { file: action.file, path: action.pointer === '$' ? `$${p}` : `${action.pointer}${p}` };
+  return { file: action.file, path: actionFieldPath(action, p) };
 }
 
 function propPath(k: string): string {
