@@ -227,6 +227,17 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     pacts.push(pr);
   }
 
+  if (actions.length === 0 && layout.errors.length === 0) {
+    globalErrors.push(
+      errorData(
+        new CxpactError('layout.no-actions', `No Data Action definitions found under ${options.dataActionsDir}.`, {
+          file: options.dataActionsDir,
+          fix: 'Add definitions as <data-actions>/<provider>/<action>.json (UI export, Platform API object, .tf or .tf.json).',
+        }),
+        options.dataActionsDir,
+      ),
+    );
+  }
   for (const a of actions) a.ok = a.errors.length === 0 && a.cases.length > 0 && a.cases.every((c) => c.ok);
   const cases = actions.flatMap((a) => a.cases);
   const passed = cases.filter((c) => c.ok).length;

@@ -206,6 +206,18 @@ describe('failing well', () => {
     expect(JSON.stringify(a)).toMatch(/jsonata/i);
   });
 
+  it('prints the report as JSON with --json, and explains an empty directory', async () => {
+    const empty = tmpdir({});
+    dirs.push(empty);
+    const cli = io(empty);
+    const code = await runCli(['consumer', '--data-actions', empty, '--pacts', path.join(empty, 'pacts'), '--json'], cli);
+    expect(code).toBe(1);
+    const json = JSON.parse(cli.out.join(''));
+    expect(json.ok).toBe(false);
+    expect(json.errors[0].code).toBe('layout.no-actions');
+    expect(json.errors[0].fix).toMatch(/provider/);
+  });
+
   it('prints every problem and exits 1 from the CLI', async () => {
     const dir = tmpdir({ 'crm/good.json': LOOKUP, 'crm/malformed.json': '{' });
     dirs.push(dir);
