@@ -200,6 +200,16 @@ describe('loadDataActions', () => {
     expect(r.errors.map((e) => [e.code, path.basename(e.file ?? '')])).toEqual([['data-action.json.malformed', 'broken.json']]);
   });
 
+  test('an inline expression and a sibling .jsonata file at once is reported', async () => {
+    const d = path.join(dir, 'both');
+    await fs.mkdir(d);
+    await fs.writeFile(path.join(d, 'a.json'), JSON.stringify({ ...minimal, config: { ...minimal.config, response: { ...minimal.config.response, jsonata: '{}' } } }));
+    await fs.writeFile(path.join(d, 'a.jsonata'), '{}');
+    const r = await loadDataActions(d);
+    expect(r.actions).toHaveLength(1);
+    expect(r.errors.map((e) => [e.code, e.path])).toEqual([['data-action.jsonata.ambiguous', '$.config.response.jsonata']]);
+  });
+
   test('a missing folder is an error, not an exception', async () => {
     const r = await loadDataActions(path.join(dir, 'nope'));
     expect(r.errors[0].code).toBe('data-action.dir.unreadable');

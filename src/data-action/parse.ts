@@ -14,7 +14,8 @@
 //      (e.g. `data-actions/crm/get-customer-summary.json` + `data-actions/crm/get-customer-summary.jsonata`), or the
 //      action's slug (needed for Terraform files that hold several actions: `<resource name>.jsonata`).
 // The expression goes into `action.response.jsonata` with its source (the JSON path or the .jsonata file path).
-// parseDefinitionFile only sees one file's text; loadDataActions (reads.ts's neighbour, below) attaches sibling files.
+// parseDefinitionFile only sees one file's text; loadDataActions (below) attaches sibling files, and reports an action
+// that has both an inline expression and a sibling file (`data-action.jsonata.ambiguous`).
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -402,7 +403,20 @@ export async function loadDataActions(dir: string): Promise<{ actions: DataActio
     const r = parseDefinitionFile(file, text);
     errors.push(...r.errors);
     for (const a of r.actions) {
-      if (!a.response.jsonata) {
+      if (a.response.jsonata) {
+        for (const cand of jsonataCandidates(a)) {
+          if (await fs.stat(cand).then(() => true, () => false)) {
+            errors.push(
+              new CxpactError('data-action.jsonata.ambiguous', `Data Action "${a.name}" has an inline JSONata expression (${a.response.jsonata.source}) and a JSONata file ${cand}; cxpact uses the inline one.`, {
+                file: a.file,
+                path: a.response.jsonata.source,
+                fix: `Keep one: delete ${path.basename(cand)} or remove config.response.jsonata.`,
+              }),
+            );
+            break;
+          }
+        }
+      } else {
         for (const cand of jsonataCandidates(a)) {
           const src = await fs.readFile(cand, 'utf8').catch(() => undefined);
           if (src !== undefined) {
