@@ -121,51 +121,61 @@ function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.Proc
 
 const PLACEHOLDER = /\{\{\s*([\w.-]+)\s*\}\}/g;
 
-/** Builds the real request of an interaction: base URL + path + query, pact headers with placeholders resolved. */
+/** Fills `{{credentials.X}}` and `{{authResponse.X}}` placeholders; anything it cannot fill is an error naming the field. */
+function fillPlaceholders(value: string, where: string, it: PactInteraction, config: RecordConfig, env: NodeJS.ProcessEnv, token: string | undefined): string {
+  const unresolved: string[] = [];
+  const out = value.replace(PLACEHOLDER, (whole, ref: string) => {
+    if (ref.startsWith('credentials.')) {
+      const envName = config.credentials[ref.slice('credentials.'.length)];
+      const v = envName === undefined ? undefined : env[envName];
+      if (v !== undefined && v !== '') return v;
+    } else if (ref.startsWith('authResponse.') && token !== undefined) {
+      return token;
+    }
+    unresolved.push(whole);
+    return whole;
+  });
+  if (unresolved.length > 0) {
+    const ref = unresolved[0]!.replace(/[{}\s]/g, '');
+    const name = ref.startsWith('credentials.') ? ref.slice('credentials.'.length) : undefined;
+    throw new CxpactError('recorded.placeholder.unresolved', `The ${where} of "${it.description}" uses ${unresolved.join(', ')}, which the record config cannot fill.`, {
+      file: config.file,
+      path: name !== undefined ? `$.credentials.${name}` : '$.auth',
+      fix:
+        name !== undefined
+          ? `Map it to an environment variable: "credentials": { "${name}": "MY_ENV_VAR" }, and export that variable.`
+          : ref === 'redacted'
+            ? 'The Data Action has a literal credential (replaced by {{redacted}} in the pact): use ${credentials.X} in the definition, then map X in "credentials".'
+            : 'Use an auth kind that provides a token (genesys-oauth-client-credentials or bearer-env).',
+    });
+  }
+  return out;
+}
+
+/** Builds the real request of an interaction: base URL + path + query, placeholders resolved, real auth added. */
 export async function prepareRequest(it: PactInteraction, config: RecordConfig, target: ResolvedTarget, env: NodeJS.ProcessEnv, auth: Auth): Promise<PreparedRequest> {
+  const needsToken = JSON.stringify([it.request.path, it.request.query, it.request.headers]).includes('{{authResponse.');
+  const token = needsToken ? await auth.token() : undefined;
+  const fill = (v: string, where: string) => (v.includes('{{') ? fillPlaceholders(v, where, it, config, env, token) : v);
   const q = new URLSearchParams();
-  for (const [k, vs] of Object.entries(it.request.query)) for (const v of vs) q.append(k, v);
+  for (const [k, vs] of Object.entries(it.request.query)) for (const v of vs) q.append(k, fill(v, `query parameter ${k}`));
   const qs = q.toString();
-  const url = `${target.baseUrl}${it.request.path.startsWith('/') ? '' : '/'}${it.request.path}${qs === '' ? '' : `?${qs}`}`;
+  const p = fill(it.request.path, 'path');
+  const url = `${target.baseUrl}${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/%25([0-9A-Fa-f]{2})/g, '%$1')}${qs === '' ? '' : `?${qs}`}`;
   const authHeaders = await auth.headers();
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(it.request.headers)) {
-    let value = values.join(', ');
+    const value = values.join(', ');
     const lower = name.toLowerCase();
-    if (authHeaders[lower] !== undefined && (PLACEHOLDER.test(value) || lower === 'authorization')) {
-      PLACEHOLDER.lastIndex = 0;
-      continue; // replaced by real auth below
-    }
-    PLACEHOLDER.lastIndex = 0;
-    const unresolved: string[] = [];
-    const token = value.includes('{{') ? await auth.token() : undefined;
-    value = value.replace(PLACEHOLDER, (whole, ref: string) => {
-      if (ref.startsWith('credentials.')) {
-        const envName = config.credentials[ref.slice('credentials.'.length)];
-        const v = envName === undefined ? undefined : env[envName];
-        if (v !== undefined && v !== '') return v;
-      } else if (ref.startsWith('authResponse.') && token !== undefined) {
-        return token;
-      }
-      unresolved.push(whole);
-      return whole;
-    });
-    if (unresolved.length > 0) {
-      const ref = unresolved[0]!.replace(/[{}\s]/g, '');
-      throw new CxpactError('recorded.placeholder.unresolved', `The request header ${name} of "${it.description}" uses ${unresolved.join(', ')}, which the record config cannot fill.`, {
-        file: config.file,
-        path: ref.startsWith('credentials.') ? `$.credentials.${ref.slice('credentials.'.length)}` : '$.auth',
-        fix: ref.startsWith('credentials.')
-          ? `Map it to an environment variable: "credentials": { "${ref.slice('credentials.'.length)}": "MY_ENV_VAR" }, and export that variable.`
-          : 'Use an auth kind that provides a token (genesys-oauth-client-credentials or bearer-env).',
-      });
-    }
-    headers[lower] = value;
+    // The pact's own credential header (a placeholder or the example) is replaced by the real auth below.
+    if (authHeaders[lower] !== undefined) continue;
+    headers[lower] = fill(value, `request header ${name}`);
   }
   Object.assign(headers, authHeaders);
   let body: string | undefined;
   if (it.request.body !== undefined) {
     body = it.request.body.isJson && typeof it.request.body.content !== 'string' ? JSON.stringify(it.request.body.content) : String(it.request.body.content);
+    if (body.includes('{{')) body = fill(body, 'request body');
     if (headers['content-type'] === undefined && it.request.body.contentType !== undefined) headers['content-type'] = it.request.body.contentType;
   }
   return { url, method: it.request.method, headers, ...(body === undefined ? {} : { body }) };

@@ -209,6 +209,9 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
       for (const p of published) {
         io.stdout(`[cxpact] Published ${p.success ? 'a successful' : 'a FAILED'} verification of ${provider} version ${providerVersion} (branch ${config.publish.branch}) for the pact with ${p.consumer}.\n`);
       }
+      if (published.length > 0) {
+        io.stdout(`[cxpact] To let can-i-deploy count this recording set in an environment: npm run pact:record-deployment -- --pacticipant ${provider} --version ${providerVersion} --environment <env>\n`);
+      }
     }
     return summary.passed ? 0 : 1;
   } catch (error) {
