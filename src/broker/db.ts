@@ -163,6 +163,10 @@ const MIGRATIONS: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // 2: pending/WIP lookups per provider ("which pact versions did this provider verify successfully, when").
+  `
+  CREATE INDEX verifications_provider_success ON verifications (provider_id, success, created_at, pact_version_id);
+  `,
 ];
 
 export class Db {

@@ -1,6 +1,6 @@
 // Pacts for verification: consumer version selectors, merging by content per consumer, pending and WIP pacts.
 import { badRequest, encodeMetadata, Links } from './http';
-import type { PactPublication, Pacticipant, Store, Version } from './store';
+import type { Branch, PactPublication, Pacticipant, Store, Version } from './store';
 
 export interface ConsumerVersionSelector {
   mainBranch?: boolean;
@@ -159,21 +159,36 @@ export class PactsForVerification {
     return [...main, ...this.matchSelector(provider, consumer, { deployedOrReleased: true }, undefined)];
   }
 
+  private readonly verifiedSets = new Map<string, Set<number>>();
+  private readonly branchCache = new Map<string, Branch | undefined>();
+
+  private verified(providerId: number, opts: { providerBranchId?: number; providerTag?: string; before?: string; excludeWip?: boolean }): Set<number> {
+    const key = JSON.stringify([providerId, opts.providerBranchId, opts.providerTag, opts.before, opts.excludeWip]);
+    let set = this.verifiedSets.get(key);
+    if (set === undefined) {
+      set = this.store.successfullyVerifiedPactVersionIds(providerId, opts);
+      this.verifiedSets.set(key, set);
+    }
+    return set;
+  }
+
   /** Pending = not yet successfully verified by this provider branch / tags (inheriting from before the branch existed). */
   isPending(provider: Pacticipant, pactVersionId: number, branch: string | undefined, tags: string[], excludeWip = false): boolean {
     const store = this.store;
     if (branch !== undefined) {
-      const b = store.branch(provider.id, branch);
-      if (b !== undefined && store.hasSuccessfulVerification(pactVersionId, { providerBranchId: b.id, excludeWip })) return false;
-      return !store.hasSuccessfulVerification(pactVersionId, { before: b?.createdAt, excludeWip });
+      const bKey = `${provider.id}|${branch}`;
+      if (!this.branchCache.has(bKey)) this.branchCache.set(bKey, store.branch(provider.id, branch));
+      const b = this.branchCache.get(bKey);
+      if (b !== undefined && this.verified(provider.id, { providerBranchId: b.id, excludeWip }).has(pactVersionId)) return false;
+      return !this.verified(provider.id, { before: b?.createdAt, excludeWip }).has(pactVersionId);
     }
     if (tags.length > 0) {
       return tags.some((tag) => {
-        if (store.hasSuccessfulVerification(pactVersionId, { providerTag: tag, providerId: provider.id, excludeWip })) return false;
-        return !store.hasSuccessfulVerification(pactVersionId, { before: store.tagFirstCreated(provider.id, tag), excludeWip });
+        if (this.verified(provider.id, { providerTag: tag, excludeWip }).has(pactVersionId)) return false;
+        return !this.verified(provider.id, { before: store.tagFirstCreated(provider.id, tag), excludeWip }).has(pactVersionId);
       });
     }
-    return !store.hasSuccessfulVerification(pactVersionId, { excludeWip });
+    return !this.verified(provider.id, { excludeWip }).has(pactVersionId);
   }
 
   compute(provider: Pacticipant, body: ForVerificationRequest): Record<string, unknown> {
@@ -211,17 +226,12 @@ export class PactsForVerification {
     if (body.includeWipPactsSince !== undefined && (branch !== undefined || tags.length > 0)) {
       const since = new Date(body.includeWipPactsSince).toISOString();
       for (const consumer of consumers) {
-        const heads = [
-          ...store.branchHeads(consumer.id).map((h) => ({ ...h, kind: 'branch' as const })),
-          ...store.tagHeads(consumer.id).map((h) => ({ ...h, kind: 'tag' as const })),
-        ];
-        for (const h of heads) {
-          const pub = store.publication(h.versionId, provider.id);
-          if (pub === undefined || pub.createdAt < since) continue;
+        for (const h of store.headPublications(consumer.id, provider.id, since)) {
+          const pub = h.publication;
           const key = `${consumer.id}:${pub.pactVersionId}`;
           if (merged.has(key) && !merged.get(key)!.wip) continue;
           if (!this.isPending(provider, pub.pactVersionId, branch, tags, true)) continue;
-          const v = store.versionById(h.versionId);
+          const v = store.versionById(pub.consumerVersionId);
           addMatch(
             {
               consumer,

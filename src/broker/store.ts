@@ -704,6 +704,46 @@ export class Store {
     return this.db.get(q, ...params) !== undefined;
   }
 
+  /**
+   * Pact version ids the provider verified successfully, optionally only by versions on a branch / with a tag,
+   * only before a time, or excluding WIP verifications. One query; used to compute pending/WIP per request.
+   */
+  successfullyVerifiedPactVersionIds(providerId: number, opts: { providerBranchId?: number; providerTag?: string; before?: string; excludeWip?: boolean } = {}): Set<number> {
+    let q = 'SELECT DISTINCT v.pact_version_id AS id FROM verifications v WHERE v.provider_id = ? AND v.success = 1';
+    const params: (string | number)[] = [providerId];
+    if (opts.excludeWip === true) q += ' AND v.wip = 0';
+    if (opts.before !== undefined) {
+      q += ' AND v.created_at < ?';
+      params.push(opts.before);
+    }
+    if (opts.providerBranchId !== undefined) {
+      q += ' AND EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.branch_id = ? AND bv.version_id = v.provider_version_id)';
+      params.push(opts.providerBranchId);
+    }
+    if (opts.providerTag !== undefined) {
+      q += ' AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.provider_version_id AND t.name = ?)';
+      params.push(opts.providerTag);
+    }
+    return new Set(this.db.all<{ id: number }>(q, ...params).map((r) => Number(r.id)));
+  }
+
+  /** Publications (with the provider) of every branch head and tag head of a consumer, published since a time. */
+  headPublications(consumerId: number, providerId: number, since: string): { kind: 'branch' | 'tag'; name: string; publication: PactPublication }[] {
+    const rows = this.db.all(
+      `SELECT h.kind AS kind, h.name AS head_name, pp.* FROM (
+         SELECT 'branch' AS kind, b.name AS name, MAX(bv.version_id) AS vid FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? GROUP BY b.id
+         UNION ALL
+         SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
+       ) h CROSS JOIN pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
+       WHERE pp.created_at >= ?`,
+      consumerId,
+      consumerId,
+      providerId,
+      since,
+    );
+    return rows.map((r) => ({ kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const), name: String(r.head_name), publication: toPublication(r) }));
+  }
+
   /** First time a provider tag was used (for pending inheritance). */
   tagFirstCreated(pacticipantId: number, tag: string): string | undefined {
     const r = this.db.get<{ t: string | null }>('SELECT MIN(created_at) AS t FROM tags WHERE pacticipant_id = ? AND name = ?', pacticipantId, tag);

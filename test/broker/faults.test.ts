@@ -114,7 +114,8 @@ test('a broker killed with SIGKILL mid-publishing restarts with a consistent dat
       expect((await publishViaApi(second.url, 'Killed', 'after-restart', 'Prov0', interactionsFor(99999))).status).toBe(200);
     } finally {
       second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
+      const code = second.child.exitCode ?? (await new Promise<number | null>((r) => second.child.once('exit', (c) => r(c))));
+      expect(code).toBe(0); // SIGTERM closes cleanly
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
