@@ -154,6 +154,14 @@ describe('JSONata reads', () => {
     ]);
   });
 
+  test('JSONata filters carry values that make them match', () => {
+    const a = action({ jsonata: { expression: '$count(products[status = "active" and tier = 2])', source: 'x.jsonata' } });
+    expect(responseFieldsRead(a)[0].steps).toEqual([
+      { kind: 'key', key: 'products' },
+      { kind: 'each', filterFields: [['status'], ['tier']], filterValues: [{ field: ['status'], value: 'active' }, { field: ['tier'], value: 2 }] },
+    ]);
+  });
+
   test('lambdas of higher-order functions, descendants, conditions on values', () => {
     const a = action({
       jsonata: {

@@ -350,6 +350,34 @@ interface JNode {
   group?: { lhs: [JNode, JNode][] };
 }
 
+/** `status = "open" and kind = 1` -> values that make a JSONata filter match (along `and` only). */
+function jsonataFilterValues(e: JNode): { field: string[]; value: unknown }[] {
+  const out: { field: string[]; value: unknown }[] = [];
+  const fieldOf = (n: JNode | undefined): string[] | undefined => {
+    if (!n) return undefined;
+    if (n.type === 'name') return [String(n.value)];
+    if (n.type === 'path' && (n.steps ?? []).every((st) => st.type === 'name' && !st.stages?.length)) return (n.steps ?? []).map((st) => String(st.value));
+    return undefined;
+  };
+  const literal = (n: JNode | undefined): { v: unknown } | undefined =>
+    n && (n.type === 'string' || n.type === 'number' || n.type === 'value') ? { v: n.value } : undefined;
+  const visit = (n: JNode | undefined): void => {
+    if (!n || n.type !== 'binary') return;
+    if (n.value === 'and') {
+      visit(n.lhs as JNode);
+      visit(n.rhs);
+      return;
+    }
+    if (n.value !== '=') return;
+    const lhs = n.lhs as JNode;
+    const f = fieldOf(lhs) ?? fieldOf(n.rhs);
+    const l = literal(n.rhs) ?? literal(lhs);
+    if (f && l) out.push({ field: f, value: l.v });
+  };
+  visit(e);
+  return out;
+}
+
 function jsonataReads(action: DataAction): FieldRead[] {
   const { expression, source } = action.response.jsonata!;
   let ast: JNode;
@@ -404,7 +432,8 @@ function jsonataReads(action: DataAction): FieldRead[] {
               for (const r of reads.splice(before)) {
                 if (r.steps.every((x) => x.kind === 'key')) inner.push(r.steps.map((x) => (x as { key: string }).key));
               }
-              cur = [...cur, { kind: 'each', filterFields: inner }];
+              const values = jsonataFilterValues(e);
+              cur = [...cur, values.length > 0 ? { kind: 'each', filterFields: inner, filterValues: values } : { kind: 'each', filterFields: inner }];
             }
           }
         });
