@@ -62,6 +62,13 @@ maybe('publishing recorded checks to the local broker', () => {
     const branch = await fetch(`${broker.url}/pacticipants/vendor-crm/branches/recorded/versions/${version}`, { headers: { Accept: 'application/hal+json' } });
     expect(branch.status).toBe(200);
 
+    // can-i-deploy counts the recorded check once the recording set is recorded as deployed
+    const b = ['--broker-url', broker.url];
+    const dep = await cli(['record-deployment', '--pacticipant', 'vendor-crm', '--version', version, '--environment', 'production', '--create-environment', ...b]);
+    expect(dep.code).toBe(0);
+    const yes = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', '1.0.0', '--to-environment', 'production', ...b]);
+    expect(yes.code).toBe(0);
+
     fake.renamed = true;
     expect((await cli(['record', ...args], env)).code).toBe(0);
     const bad = await cli(['check-recorded', ...args, '--publish']);
@@ -72,7 +79,10 @@ maybe('publishing recorded checks to the local broker', () => {
     expect(bad.stdout).toContain(`Published a FAILED verification of vendor-crm version ${renamedVersion}`);
     rows = await matrixRows();
     expect(rows.some((r) => r.provider.version.number === renamedVersion && r.verificationResult?.success === false)).toBe(true);
-  });
+    expect((await cli(['record-deployment', '--pacticipant', 'vendor-crm', '--version', renamedVersion, '--environment', 'production', ...b])).code).toBe(0);
+    const no = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', '1.0.0', '--to-environment', 'production', ...b]);
+    expect(no.code).toBe(1);
+  }, 60_000);
 
   test('--publish without a broker is a usage error; an unreachable broker exits 2', async () => {
     const noBroker = await cli(['check-recorded', '--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--publish']);
