@@ -75,8 +75,8 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
       io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`npm run pact:record -- --provider ${provider}\`.\n`);
       return 1;
     }
-    if (empty.length > 0 && outcome.total === 0) return 1;
-    return 0;
+    // An empty pact is bad input even when other pacts were recorded: check-recorded fails on it too.
+    return empty.length > 0 ? 1 : 0;
   } catch (error) {
     return unavailableExit(error, io.stderr);
   }
