@@ -82,6 +82,24 @@ describe('draft-04, no coercion', () => {
     expect(validateAgainst(s, { id: 'a' }, 'x')[0]).toMatchObject({ field: '', expected: 'array', actual: 'object' });
   });
 
+  test('formats the Java validator knows are checked; unknown formats are ignored', () => {
+    const s = {
+      type: 'object',
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        mail: { type: 'string', format: 'email' },
+        ip: { type: 'string', format: 'ipv4' },
+        odd: { type: 'string', format: 'YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss' },
+      },
+    };
+    expect(validateAgainst(s, { at: '2024-03-15T10:00:00.000Z', mail: 'a@b.c', ip: '10.0.0.1', odd: 'anything' }, 'x')).toEqual([]);
+    expect(validateAgainst(s, { at: '2024-03-15', mail: 'nope', ip: '300.1.1.1' }, 'x').map((i) => [i.field, i.rule, i.expected])).toEqual([
+      ['/at', 'format', 'date-time'],
+      ['/mail', 'format', 'email'],
+      ['/ip', 'format', 'ipv4'],
+    ]);
+  });
+
   test('a broken schema is reported, not thrown', () => {
     expect(validateAgainst({ type: 'nonsense' }, {}, 'x')[0]).toMatchObject({ code: 'schema.unsupported' });
   });

@@ -4,6 +4,7 @@
 
 import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isIP } from 'node:net';
 import type { DataAction, JsonSchema } from './model';
 
 export interface SchemaIssue {
@@ -24,6 +25,27 @@ export interface SchemaIssue {
 
 let ajvInstance: Ajv | undefined;
 
+/**
+ * The `format` values the Java validator Genesys uses (fge json-schema-validator, draft-04 library) checks; other
+ * formats are ignored, as there. [engine: the format list is fge's; its exact patterns are approximated here]
+ */
+const FORMATS: Record<string, (s: string) => boolean> = {
+  'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,12})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  email: (s) => /^[^\s@]+@[^\s@]+$/.test(s),
+  hostname: (s) => s.length <= 255 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s),
+  ipv4: (s) => isIP(s) === 4,
+  ipv6: (s) => isIP(s) === 6,
+  uri: (s) => /^[^\s<>"{}|\\^`]*$/.test(s),
+  regex: (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
 function ajv(): Ajv {
   if (!ajvInstance) {
     ajvInstance = new Ajv({
@@ -32,9 +54,10 @@ function ajv(): Ajv {
       useDefaults: false,
       removeAdditional: false,
       strict: false,
-      validateFormats: false,
+      validateFormats: true,
       logger: false,
     });
+    for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, { type: 'string', validate: check });
   }
   return ajvInstance;
 }
@@ -110,6 +133,11 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
       expected = `one of ${JSON.stringify(allowed)}`;
       actual = JSON.stringify(valueAt(data, field));
       message = `${where}: ${actual} is not one of ${JSON.stringify(allowed)}`;
+      break;
+    }
+    case 'format': {
+      expected = (e.params as { format: string }).format;
+      message = `${where}: string ${JSON.stringify(valueAt(data, field))} is not a valid ${expected}`;
       break;
     }
     default:
