@@ -86,6 +86,34 @@ export const LAB_VARIANTS: Record<string, LabResponse[]> = {
     { status: 201, headers: { 'X-Trace': 'abcdef12', 'Content-Type': 'application/json' }, body: { ok: true } },
   ],
   'status-matcher': [{ status: 299 }, { status: 201 }, { status: 404 }, { status: 500 }],
+  'root-like': [
+    { body: { a: 1, b: { c: 'x' }, list: [1, 2] } },
+    { body: { a: 9, b: { c: 'y', d: 0 }, list: [7, 8, 9] } },
+    { body: { a: 1, b: { c: 'x' }, list: [5] } },
+    { body: { a: 1, b: { c: 'x' }, list: ['a', 'b'] } },
+    { body: { a: '1', b: { c: 'x' }, list: [1, 2] } },
+    { body: { a: 1, b: {}, list: [1, 2] } },
+  ],
+  'no-rules': [
+    { body: { n: 1, s: 'x', z: null, e: [], o: {} } },
+    { body: { n: 1, s: 'x', z: null, e: [], o: { k: 1 }, extra: true } },
+    { body: { n: 1, s: 'x', z: 'x', e: [], o: {} } },
+    { body: { n: 1, s: 'x', z: null, e: [1], o: {} } },
+    { body: { n: 2, s: 'x', z: null, e: [], o: {} } },
+  ],
+  'nested-eachlike': [
+    { body: { rows: [{ id: 1, tags: ['t'] }] } },
+    { body: { rows: [{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: ['c'] }] } },
+    { body: { rows: [{ id: 1, tags: [] }] } },
+    { body: { rows: [{ id: 1, tags: [3] }] } },
+    { body: { rows: [] } },
+  ],
+  charset: [
+    { headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: { ok: 1 } },
+    { headers: { 'Content-Type': 'application/json;charset=UTF-8' }, body: { ok: 1 } },
+    { headers: { 'Content-Type': 'application/json' }, body: { ok: 1 } },
+    { headers: { 'Content-Type': 'application/json; charset=iso-8859-1' }, body: { ok: 1 } },
+  ],
 };
 
 /** The rounds: round r uses variant r of each interaction (or variant 0 when it has fewer). */
