@@ -141,8 +141,11 @@ class Evaluator {
         return;
       }
       case 'scan': {
+        // Jayway tests a filter after `..` against every object in the tree (an array is not tested itself, its
+        // elements are visited as nodes), so each match is found once.
+        const filterNext = segs[i + 1]?.kind === 'filter';
         const visit = (node: Json, p: string): void => {
-          this.walk(segs, i + 1, node, p, false, out);
+          if (!(filterNext && Array.isArray(node))) this.walk(segs, i + 1, node, p, false, out);
           if (Array.isArray(node)) node.forEach((e, k) => (typeof e === 'object' && e !== null ? visit(e, `${p}[${k}]`) : undefined));
           else if (isMap(node)) for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, p + quote(k));
         };

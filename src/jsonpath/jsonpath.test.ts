@@ -166,6 +166,11 @@ describe('filters', () => {
     expect(ok("$.conversations[?('acd' in @.participants[*].purpose)].id", convs)).toEqual(['c1']);
   });
 
+  test('a filter after .. tests every object once', () => {
+    const doc = { a: [{ k: 1, b: [{ k: 1 }, { k: 2 }] }], c: { k: 1 } };
+    expect(ok('$..[?(@.k == 1)]', doc)).toEqual([doc.a[0], doc.a[0].b[0], doc.c]);
+  });
+
   test('a filter on an object tests the object itself', () => {
     expect(ok("$.a[?(@.k == 'v')].x", { a: { k: 'v', x: 1 } })).toEqual([1]);
     expect(ok("$.a[?(@.k == 'w')].x", { a: { k: 'v', x: 1 } })).toEqual([]);
