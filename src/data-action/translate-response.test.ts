@@ -151,6 +151,11 @@ describe('JSONata translation', () => {
     expect(r.output).toEqual({ name: 'Ann', open: 2, status: 200, who: 'c1', ct: 'application/json' });
   });
 
+  test('$headers also answers lower-case names', () => {
+    const r = translateResponse(a, { status: 201, headers: { 'Content-Type': 'text/json' }, body }, { input: { customerId: 'c2' } });
+    expect(r.output).toEqual({ name: 'Ann', open: 2, status: 201, who: 'c2', ct: 'text/json' });
+  });
+
   test('async gives the same result', async () => {
     expect((await translateResponseAsync(a, ok(body), { input: { customerId: 'c1' } })).output).toEqual({ name: 'Ann', open: 2, status: 200, who: 'c1', ct: 'application/json' });
   });

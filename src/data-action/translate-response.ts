@@ -154,8 +154,14 @@ export async function translateResponseAsync(action: DataAction, response: RawRe
   return jsonataResult(action, source, expression, r);
 }
 
+/** `$headers` holds the response headers as given plus lower-case aliases (header names are case-insensitive). */
 function jsonataBindings(response: RawResponse, options: TranslateOptions): Record<string, unknown> {
-  return { input: options.input ?? {}, status: response.status, headers: response.headers };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(response.headers ?? {})) {
+    headers[k] = v;
+    if (!(k.toLowerCase() in response.headers)) headers[k.toLowerCase()] = v;
+  }
+  return { input: options.input ?? {}, status: response.status, headers };
 }
 
 function jsonataResult(action: DataAction, source: string, expression: string, r: { ok: true; value: unknown } | { ok: false; error: string; position?: number }): TranslationResult {
