@@ -175,3 +175,33 @@ describe('record config validation names the file, the field and the fix', () =>
     expect(c.redact.headers).toEqual(expect.arrayContaining(['authorization', 'cookie', 'set-cookie', 'x-api-key']));
   });
 });
+
+test('V3 and V2 pact files are read too (bodies, header maps, grouped and flat matching rules)', () => {
+  const v3 = parsePact(
+    {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      metadata: { pactSpecification: { version: '3.0.0' } },
+      interactions: [
+        {
+          description: 'v3 lookup',
+          providerStates: [{ name: 's', params: { id: 1 } }],
+          request: { method: 'get', path: '/x', query: { a: ['1'] } },
+          response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: 1 }, matchingRules: { body: { '$.id': { matchers: [{ match: 'integer' }] } } } },
+        },
+      ],
+    },
+    'v3.json',
+  );
+  const v2 = parsePact(
+    {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [{ description: 'v2 lookup', providerState: 'old state', request: { method: 'GET', path: '/y', query: 'a=1&b=2' }, response: { status: 200, body: { id: 'x' }, matchingRules: { '$.body.id': { match: 'type' }, '$.headers.X-Id': { match: 'regex', regex: '\\d+' } } } }],
+    },
+    'v2.json',
+  );
+  expect(v3.interactions[0]).toMatchObject({ request: { method: 'GET', query: { a: ['1'] } }, response: { headers: { 'Content-Type': ['application/json'] }, body: { content: { id: 1 }, isJson: true }, matchingRules: { body: { '$.id': { matchers: [{ match: 'integer' }] } } } } });
+  expect(v2.interactions[0]).toMatchObject({ providerStates: [{ name: 'old state' }], request: { query: { a: ['1'], b: ['2'] } }, response: { matchingRules: { body: { '$.id': { matchers: [{ match: 'type' }] } }, header: { 'X-Id': { matchers: [{ match: 'regex' }] } } } } });
+  expect(() => parsePact({ consumer: { name: 'c' } }, 'bad.json')).toThrow(expect.objectContaining({ code: 'recorded.pact.invalid', path: '$.provider.name' }));
+});
