@@ -46,7 +46,7 @@ export async function runActionCase(options: {
   const inputIssues = engine.validateInput(action, kase.input);
   if (inputIssues.length > 0) throw new CxpactError('case.input.invalid', `The inputs break the input schema: ${inputIssues.map((i) => i.message).join('; ')}`, { file: action.file });
   const reads = engine.responseFieldsRead(action);
-  const { spec, problems } = buildInteraction(action, options.provider, kase, engine.renderRequest(action, kase.input), reads);
+  const { spec, problems } = buildInteraction(action, kase, engine.renderRequest(action, kase.input), reads);
   if (problems.length > 0) return { spec, problems };
   let checked: Awaited<ReturnType<typeof checkCaseOutcome>> | undefined;
   const pactsDir = options.pactsDir === undefined ? undefined : path.resolve(options.pactsDir);

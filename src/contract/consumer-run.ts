@@ -156,7 +156,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
           let spec: InteractionSpec;
           try {
             const rendered = engine.renderRequest(action, kase.input);
-            const built = buildInteraction(action, folder.provider, kase, rendered, reads);
+            const built = buildInteraction(action, kase, rendered, reads);
             caseReport.problems.push(...built.problems);
             spec = built.spec;
           } catch (error) {

@@ -34,7 +34,6 @@ export function requiredReads(reads: FieldRead[], kase: ContractCase): FieldRead
 /** Builds the interaction of a case from its rendered request. */
 export function buildInteraction(
   action: DataAction,
-  provider: string,
   kase: ContractCase,
   rendered: RenderedRequest,
   reads: FieldRead[],
@@ -106,7 +105,6 @@ export function buildInteraction(
     spec.response.body = body;
     spec.response.headers['Content-Type'] = contentType;
   }
-  void provider;
   return { spec, problems };
 }
 

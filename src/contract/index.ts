@@ -16,7 +16,7 @@ export { deriveCases, deriveInput } from './derive';
 // Interactions as plain data
 export { buildInteraction, checkCaseOutcome, requiredReads } from './from-data-action';
 export type { CaseProblem } from './from-data-action';
-export { requestFromRendered, splitUrl, placeholderMatcher } from './interaction';
+export { requestFromRendered, splitUrl, placeholderMatcher, checkInteractionSpec } from './interaction';
 export type { InteractionSpec, InteractionRequest, InteractionResponse } from './interaction';
 export { pactBodyFromExample, exampleBody, exampleForSchema, parseSimpleJsonPath, stepsToPath, removeField } from './response-shape';
 export type { FieldRead, PathStep } from './response-shape';

@@ -3,7 +3,7 @@
 
 import type { RenderedRequest } from '../data-action/model';
 import { CxpactError } from '../shared/errors';
-import { isMatcher, regex, type MatchableJson, type Matcher } from './matchers';
+import type { MatchableJson, Matcher } from './matchers';
 import type { ProviderState } from './cases';
 
 export interface InteractionRequest {
@@ -145,26 +145,6 @@ export function placeholderMatcher(example: string): Matcher {
 function secretQuery(query: Record<string, string[]>): Record<string, (string | Matcher)[]> {
   const out: Record<string, (string | Matcher)[]> = {};
   for (const [k, values] of Object.entries(query)) out[k] = values.map((v) => (PLACEHOLDER.test(v) ? placeholderMatcher(v) : v));
-  return out;
-}
-
-/** A regex matcher for a header, checked against its example. */
-export function headerRegex(pattern: string, example: string): Matcher {
-  return regex(pattern, example);
-}
-
-/** Checks an interaction for secrets: returns the header names whose example looks like a real credential. */
-export function findLeakedSecrets(spec: InteractionSpec, secretValues: string[] = []): string[] {
-  const leaks: string[] = [];
-  const text = JSON.stringify(spec);
-  for (const value of secretValues) if (value.length >= 4 && text.includes(value)) leaks.push(value);
-  return leaks;
-}
-
-/** The example request an HTTP client sends for the spec. */
-export function exampleRequestHeaders(request: InteractionRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.headers)) out[k] = isMatcher(v) ? String(v.value) : v;
   return out;
 }
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isMatcher } from './matchers';
-import type { InteractionSpec } from './interaction';
+import { checkInteractionSpec, type InteractionSpec } from './interaction';
 import { pactFileName } from './layout';
 
 /** Pact FFI specification version for V4 pacts. */
@@ -272,6 +272,8 @@ export async function executeInteraction<T>(
   options: { consumer: string; provider: string; spec: InteractionSpec; pactsDir?: string; writeIf?: (result: T) => boolean },
   test: (baseUrl: string) => Promise<T>,
 ): Promise<T> {
+  const invalid = checkInteractionSpec(options.spec, `interaction "${options.spec.description}"`);
+  if (invalid.length > 0) throw invalid[0];
   const pact = makeConsumerPact(options.consumer, options.provider, PACT_V4, 'error');
   register(pact.newInteraction(options.spec.description), options.spec);
   const port = pact.createMockServer('127.0.0.1', 0);

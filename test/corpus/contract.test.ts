@@ -45,7 +45,7 @@ describe('corpus contracts', () => {
         for (const kase of deriveCases(action, reads)) {
           try {
             const rendered = engine.renderRequest(action, kase.input);
-            const { spec, problems } = buildInteraction(action, 'corpus', kase, rendered, reads);
+            const { spec, problems } = buildInteraction(action, kase, rendered, reads);
             // Authors' bugs found while building (a body declared JSON that is not JSON) are reported, not replayed.
             if (problems.length > 0) entry.renderErrors.push(...problems.map((p) => `${kase.name}: ${p.code}: ${p.message}`));
             else entry.specs.push({ id: `${file}#${action.slug}#${kase.name}`, spec, kind: kase.kind });
