@@ -56,6 +56,8 @@ export interface HttpResult {
   bodyText: string;
   /** Attempts it took (1 = no retry). */
   attempts: number;
+  /** The request as last sent (after `beforeSend`). */
+  sent: PreparedRequest;
 }
 
 export interface SendOptions {
@@ -63,6 +65,8 @@ export interface SendOptions {
   retry: RetryPolicy;
   timeoutMs: number;
   sleep?: Sleeper;
+  /** Runs right before each attempt goes out, after the rate-limit wait (e.g. to put a fresh token on it). */
+  beforeSend?: (req: PreparedRequest) => Promise<PreparedRequest>;
   /** Called before each backoff wait (progress output). */
   onRetry?: (info: { attempt: number; status: number; delayMs: number; retryAfter: boolean }) => void;
 }
@@ -75,8 +79,9 @@ export interface PreparedRequest {
 }
 
 /** One fetch, rate-limited. Connection failures become `recorded.provider.unreachable`. */
-async function sendOnce(req: PreparedRequest, o: SendOptions): Promise<Omit<HttpResult, 'attempts'>> {
+async function sendOnce(original: PreparedRequest, o: SendOptions): Promise<Omit<HttpResult, 'attempts'>> {
   await o.limiter.acquire();
+  const req = o.beforeSend === undefined ? original : await o.beforeSend(original);
   let res: Response;
   try {
     res = await fetch(req.url, {
@@ -101,7 +106,7 @@ async function sendOnce(req: PreparedRequest, o: SendOptions): Promise<Omit<Http
   res.headers.forEach((v, k) => {
     headers[k] = v;
   });
-  return { status: res.status, headers, bodyText: await res.text() };
+  return { status: res.status, headers, bodyText: await res.text(), sent: req };
 }
 
 /**

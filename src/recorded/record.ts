@@ -226,19 +226,20 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
       try {
         const sendOpts = {
           limiter,
+          // Auth goes on after the rate-limit wait, so a token never expires while a request waits for its slot.
+          beforeSend: async (r: PreparedRequest) => ({ ...r, headers: { ...r.headers, ...(await auth.headers()) } }),
           retry: config.retry,
           timeoutMs: config.timeoutMs,
           ...(o.sleep === undefined ? {} : { sleep: o.sleep }),
           onRetry: (r: { attempt: number; status: number; delayMs: number; retryAfter: boolean }) =>
             progress(`[cxpact]   ${label}: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} in ${(r.delayMs / 1000).toFixed(1)} s${r.retryAfter ? ' (Retry-After)' : ''}`),
         };
-        let req = await prepareRequest(it, config, target, env, auth);
+        const req = await prepareRequest(it, config, target, env, auth);
         let res = await sendWithRetry(req, sendOpts);
         if (res.status === 401) {
-          const fresh = await auth.refresh(req.headers);
+          const fresh = await auth.refresh(res.sent.headers);
           if (fresh !== undefined) {
             progress(`[cxpact]   ${label}: HTTP 401, token refreshed, retrying once`);
-            req = { ...req, headers: { ...req.headers, ...fresh } };
             res = await sendWithRetry(req, sendOpts);
           }
         }
@@ -264,10 +265,10 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
             recordedAt: now().toISOString(),
             interaction: { description: it.description, providerStates: it.providerStates },
             request: {
-              method: req.method,
+              method: res.sent.method,
               path: it.request.path,
               query: it.request.query,
-              headers: redactHeaders(req.headers, config.redact.headers),
+              headers: redactHeaders(res.sent.headers, config.redact.headers),
             },
             response: {
               status: res.status,

@@ -119,6 +119,17 @@ describe('faults while recording', () => {
     expect(ws.recordingFiles('genesys-cloud-api')).toHaveLength(2);
   });
 
+  test('expiring tokens are refreshed before they expire (no 401 needed)', async () => {
+    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 1 } }) } });
+    fake.expiresIn = 1; // refresh window: the last 100 ms of a 1 s token
+    const rec = await recordGenesys();
+    expect(rec.code).toBe(0);
+    expect(fake.logins).toBe(2);
+    expect(rec.stderr).not.toContain('HTTP 401');
+    const [a, b] = fake.requests.map((r) => r.authorization);
+    expect(a).not.toBe(b);
+  });
+
   test('unreachable provider: exit 2 with the URL and what to check', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
     const port = await deadPort();
