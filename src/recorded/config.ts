@@ -7,7 +7,7 @@ import { CxpactError } from '../shared/errors';
 import { resolveRegion } from '../auth/regions';
 
 export type AuthConfig =
-  | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string }
+  | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string; loginBaseUrlEnv?: string }
   | { kind: 'bearer-env'; env: string }
   | { kind: 'header-env'; header: string; env: string; prefix?: string }
   | { kind: 'none' };
@@ -151,6 +151,7 @@ export function parseRecordConfig(raw: unknown, file: string): RecordConfig {
         clientIdEnv: a.clientIdEnv === undefined ? 'GENESYS_CLOUD_CLIENT_ID' : envName(a.clientIdEnv, '$.auth.clientIdEnv'),
         clientSecretEnv: a.clientSecretEnv === undefined ? 'GENESYS_CLOUD_CLIENT_SECRET' : envName(a.clientSecretEnv, '$.auth.clientSecretEnv'),
         ...(loginBaseUrl === undefined ? {} : { loginBaseUrl }),
+        ...(a.loginBaseUrlEnv === undefined ? {} : { loginBaseUrlEnv: envName(a.loginBaseUrlEnv, '$.auth.loginBaseUrlEnv') }),
       };
       break;
     }
@@ -236,7 +237,10 @@ export interface ResolvedTarget {
   loginBaseUrl?: string;
 }
 
-/** Where to send requests: --base-url > baseUrlEnv > baseUrl > region (regionEnv > region). */
+/**
+ * Where to send requests: --base-url > baseUrlEnv > baseUrl > region (regionEnv > region).
+ * Login host: --login-url > auth.loginBaseUrlEnv > auth.loginBaseUrl > the region's login host > the base URL.
+ */
 export function resolveTarget(config: RecordConfig, env: NodeJS.ProcessEnv, flags: { baseUrl?: string; loginUrl?: string } = {}): ResolvedTarget {
   const regionValue = (config.regionEnv !== undefined ? env[config.regionEnv] : undefined) || config.region;
   const regionPath = config.regionEnv !== undefined && env[config.regionEnv] ? config.regionEnv : '$.region';
@@ -250,9 +254,14 @@ export function resolveTarget(config: RecordConfig, env: NodeJS.ProcessEnv, flag
     });
   }
   if (flags.baseUrl) checkUrl(flags.baseUrl, config.file, '--base-url');
+  else if (config.baseUrlEnv !== undefined && env[config.baseUrlEnv]) checkUrl(env[config.baseUrlEnv]!, config.file, config.baseUrlEnv);
   const out: ResolvedTarget = { baseUrl: baseUrl.replace(/\/+$/, '') };
   if (config.auth.kind === 'genesys-oauth-client-credentials') {
-    out.loginBaseUrl = (flags.loginUrl || config.auth.loginBaseUrl || hosts?.loginBaseUrl || out.baseUrl).replace(/\/+$/, '');
+    const fromEnv = config.auth.loginBaseUrlEnv !== undefined ? env[config.auth.loginBaseUrlEnv] : undefined;
+    const login = flags.loginUrl || fromEnv || config.auth.loginBaseUrl || hosts?.loginBaseUrl || out.baseUrl;
+    if (flags.loginUrl) checkUrl(flags.loginUrl, config.file, '--login-url');
+    else if (fromEnv) checkUrl(fromEnv, config.file, config.auth.loginBaseUrlEnv!);
+    out.loginBaseUrl = login.replace(/\/+$/, '');
   }
   return out;
 }

@@ -158,6 +158,16 @@ describe('faults while recording', () => {
     expect(rec.stderr).toContain('record.config.json $.auth');
   });
 
+  test('the API and login hosts can come from the environment (GENESYS_CLOUD_API_BASE_URL / _LOGIN_BASE_URL)', async () => {
+    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
+    const rec = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_API_BASE_URL: fake.url, GENESYS_CLOUD_LOGIN_BASE_URL: fake.url, GENESYS_CLOUD_REGION: 'mypurecloud.ie' }));
+    expect(rec.code).toBe(0);
+    expect(fake.logins).toBe(1);
+    const bad = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_API_BASE_URL: 'not a url' }));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('GENESYS_CLOUD_API_BASE_URL "not a url" is not an absolute URL');
+  });
+
   test('unknown region: exit 1 listing the known regions', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
     const rec = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_REGION: 'mars.pure.cloud' }));
