@@ -1,6 +1,8 @@
 // End-to-end proof: the repository's real .gitlab-ci.yml, run locally by gitlab-ci-local (shell executor), against
 // the local Pact Broker started here. Consumer -> publish -> verification of the example provider -> can-i-deploy
-// yes -> record deployment; then the renamed provider -> verification fails -> can-i-deploy no.
+// yes -> record deployment; then the renamed provider -> verification fails -> can-i-deploy no. The recorded path
+// for the third-party Genesys Cloud API runs through the scheduled `recorded:check` job: a matching recording set
+// -> published -> yes; a set with a renamed field -> no, with the hint.
 // Every step is a real process: gitlab-ci-local -> bash -> npm run -> cxpact -> pact CLI / pact verifier.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +22,14 @@ let broker: RunningBroker;
 const CONSUMER_VERSION = 'c0ffee1';
 const PROVIDER_OK = 'prov-ok-1';
 const PROVIDER_RENAMED = 'prov-renamed-2';
+/** The scheduled pipeline of the recorded checks, on the committed recordings (no vendor credentials). */
+const SCHEDULED_RECORDED_CHECK = {
+  CI_PIPELINE_SOURCE: 'schedule',
+  RECORDED_PROVIDERS: 'genesys-cloud-api',
+  RECORDED_RECORD: 'false',
+  // The committed recordings must not turn stale under a test that may run long after they were made.
+  RECORDED_MAX_AGE_DAYS: '36500',
+};
 
 /** Paths of the work tree the pipeline never needs (or that would leak state between runs). */
 const SKIP = new Set(['node_modules', '.git', '.tmp', '.gitlab-ci-local', '.pact-broker', 'reports', 'coverage', 'dist']);
@@ -153,24 +163,27 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
   );
 
   it(
-    'consumer: can-i-deploy says no while the Genesys Cloud API (third party) has no check, yes for the verified CRM, and the deployment is recorded',
+    'consumer: can-i-deploy says no while the Genesys Cloud API (third party) has no recorded check; the scheduled recorded check publishes it; then yes and the deployment is recorded',
     async () => {
       // The Data Actions also call the Genesys Cloud API, which only the recorded-check path can vouch for:
       // until it has, the gate must refuse and say so.
       const blocked = await gitlabCiLocal(['consumer:can-i-deploy'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
       expect(blocked.code).not.toBe(0);
       expect(blocked.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? NO`);
-      expect(blocked.output).toMatch(/✗ .*genesys-cloud-api/);
+      expect(blocked.output).toMatch(/✗ vendor genesys-cloud-api has no recorded check/);
       expect(blocked.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
 
-      // Leaving the third party out (the recorded path proves it separately), the rest of the pipeline runs.
-      const run = await gitlabCiLocal(['--needs', 'consumer:record-deployment'], {
-        PACTICIPANT_VERSION: CONSUMER_VERSION,
-        PACT_BROKER_CAN_I_DEPLOY_IGNORE: 'genesys-cloud-api',
-      });
-      expect(run.output).toContain('genesys-cloud-api ignored');
+      // The scheduled job checks the committed recordings (no vendor credentials here), publishes the outcome as
+      // a verification and records the recording set as what is live.
+      const recorded = await gitlabCiLocal(['recorded:check'], SCHEDULED_RECORDED_CHECK);
+      expect(recorded.output).toContain('Recorded check passed');
+      expect(recorded.output).toMatch(/Recorded: genesys-cloud-api rec-[0-9a-f]+ is deployed to production\./);
+      expect(recorded.code).toBe(0);
+
+      const run = await gitlabCiLocal(['--needs', 'consumer:record-deployment'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
       expect(run.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? YES`);
       expect(run.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
+      expect(run.output).toMatch(new RegExp(`✓ vendor genesys-cloud-api \\(recording set rec-[0-9a-f]+\\) matches the pact of genesys-data-actions ${CONSUMER_VERSION}`));
       expect(run.output).toContain(`Recorded: genesys-data-actions ${CONSUMER_VERSION} is deployed to production.`);
       expect(run.code).toBe(0);
     },
@@ -215,8 +228,24 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
     STEP_TIMEOUT_MS,
   );
 
-  // >>> Recorded-check path (third-party providers): owned by the recorded-checks feature (src/recorded/).
-  // The `recorded:check` job in .gitlab-ci.yml runs `pact:record` + `pact:check-recorded --publish` for each
-  // provider in RECORDED_PROVIDERS; its end-to-end proof (matching recording set -> published -> yes; renamed
-  // -> no with the hint) belongs in test/e2e/ next to this file, driving that job the same way.
+  it(
+    'vendor drift: a recording set with a renamed field fails the scheduled check with the hint, and the consumer gate says no',
+    async () => {
+      // The vendor silently renamed a field; the next scheduled recording captures it (here: the example set).
+      const recordings = path.join(project, 'providers/genesys-cloud-api/recordings');
+      fs.rmSync(recordings, { recursive: true, force: true });
+      fs.cpSync(path.join(project, 'providers/genesys-cloud-api/examples/recordings-renamed'), recordings, { recursive: true });
+      const recorded = await gitlabCiLocal(['recorded:check'], SCHEDULED_RECORDED_CHECK);
+      expect(recorded.code).not.toBe(0);
+      expect(recorded.output).toMatch(/estimatedWaitTimeSeconds is missing; the recorded response has .*estimated_wait_time_seconds \(renamed\?\)/);
+      expect(recorded.output).toMatch(/Recorded: genesys-cloud-api rec-[0-9a-f]+ is deployed to production\./);
+
+      const gate = await gitlabCiLocal(['consumer:can-i-deploy'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
+      expect(gate.code).not.toBe(0);
+      expect(gate.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? NO`);
+      expect(gate.output).toMatch(/✗ vendor genesys-cloud-api's recorded responses \(set rec-[0-9a-f]+\) do NOT match the pact of genesys-data-actions/);
+      expect(gate.output).toContain('npm run pact:check-recorded -- --provider genesys-cloud-api');
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
