@@ -14,6 +14,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     json: { type: 'string' },
+    db: { type: 'string' },
     pacticipants: { type: 'string', default: '50' },
     versions: { type: 'string', default: '2000' },
     iterations: { type: 'string', default: '200' },
@@ -26,6 +27,7 @@ const N_V = Number(values.versions);
 const ITER = Number(values.iterations);
 const PUBLISHES = Number(values.publishes);
 const CONC = Number(values.concurrency);
+const RUN = Date.now().toString(36);
 
 const name = (i: number): string => `service-${String(i).padStart(2, '0')}`;
 const providersOf = (i: number): number[] => [(i + 1) % N_P, (i + 7) % N_P];
@@ -51,10 +53,10 @@ async function timeRequests(label: string, make: (i: number) => { url: string; i
     const { url, init } = make(i);
     const t0 = performance.now();
     const res = await fetch(url, init);
-    const body = (await res.json()) as unknown;
+    const text = await res.text(); // latency = until the whole response has arrived
     const dt = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    if (i === 0) check(body);
+    if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    if (i === 0) check(JSON.parse(text) as unknown);
     if (i >= 10) times.push(dt); // warm-up excluded
   }
   times.sort((a, b) => a - b);
@@ -63,10 +65,29 @@ async function timeRequests(label: string, make: (i: number) => { url: string; i
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-bench-broker-'));
-  const dbFile = path.join(dir, 'broker.sqlite');
-  console.log(`Seeding ${N_P} pacticipants x ${N_V} versions into ${dbFile} ...`);
+  // --db <file>: seed into that file once and reuse it on later runs (kept afterwards; publishes add to it).
+  const dbFile = values.db ?? path.join(dir, 'broker.sqlite');
+  const reuse = values.db !== undefined && fs.existsSync(values.db);
   const t0 = performance.now();
   const store = new Store(dbFile);
+  if (reuse) console.log(`Reusing the seeded database ${dbFile}`);
+  else seed(store);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const counts = {
+    versions: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM versions')!.n),
+    pactPublications: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pact_publications')!.n),
+    pactVersions: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pact_versions')!.n),
+    verifications: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM verifications')!.n),
+  };
+  store.close();
+  console.log(`${reuse ? 'Opened' : 'Seeded'} in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(counts)}`);
+  await measure(dir, dbFile, seedSeconds, counts);
+}
+
+const deployedVersion = `1.${N_V - 1}.0`;
+
+function seed(store: Store): void {
+  console.log(`Seeding ${N_P} pacticipants x ${N_V} versions ...`);
   const envs = [store.createEnvironment({ name: 'production', production: true }), store.createEnvironment({ name: 'staging', production: false })];
   const ps = Array.from({ length: N_P }, (_, i) => store.createPacticipant(name(i), { mainBranch: 'main' }));
   const BATCH = 200;
@@ -100,7 +121,6 @@ async function main(): Promise<void> {
     }
   }
   // Deploy the last fully verified version of everyone to production and staging.
-  const deployedVersion = `1.${N_V - 1}.0`;
   store.tx(() => {
     for (const p of ps) {
       const v = store.version(p.id, deployedVersion)!;
@@ -108,16 +128,9 @@ async function main(): Promise<void> {
       store.recordDeployment(store.version(p.id, `1.${Math.max(0, N_V - 2)}.0`)!, envs[1]!, null);
     }
   });
-  const seedSeconds = (performance.now() - t0) / 1000;
-  const counts = {
-    versions: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM versions')!.n),
-    pactPublications: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pact_publications')!.n),
-    pactVersions: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pact_versions')!.n),
-    verifications: Number(store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM verifications')!.n),
-  };
-  store.close();
-  console.log(`Seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(counts)}`);
+}
 
+async function measure(dir: string, dbFile: string, seedSeconds: number, counts: Record<string, number>): Promise<void> {
   const broker = await startBroker({ port: 0, host: '127.0.0.1', dbFile });
   const url = broker.url;
   try {
@@ -164,7 +177,7 @@ async function main(): Promise<void> {
         const res = await fetch(`${url}/contracts/publish`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'application/hal+json' },
-          body: JSON.stringify({ pacticipantName: name(i), pacticipantVersionNumber: `2.${k}.0`, branch: 'main', tags: ['bench'], contracts: [{ consumerName: name(i), providerName: provider, specification: 'pact', contentType: 'application/json', content }] }),
+          body: JSON.stringify({ pacticipantName: name(i), pacticipantVersionNumber: `2.${k}.0-${RUN}`, branch: 'main', tags: ['bench'], contracts: [{ consumerName: name(i), providerName: provider, specification: 'pact', contentType: 'application/json', content }] }),
         });
         await res.text();
         if (res.status !== 200) throw new Error(`publish: HTTP ${res.status}`);
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
       benchmark: 'broker',
       pacticipants: N_P,
       versionsPerPacticipant: N_V,
-      seed: { seconds: seedSeconds, ...counts },
+      seed: { seconds: seedSeconds, reused: values.db !== undefined, ...counts },
       cpus: os.cpus().length,
       node: process.version,
       canIDeploy: cid,

@@ -926,7 +926,8 @@ export class BrokerApp {
         const provider = this.pacticipantOr404(p.provider!);
         const states = new Map<string, { name: string; consumers: Set<string> }>();
         for (const cid of S.consumerIdsOf(provider.id)) {
-          const pub = S.latestPublication(cid, provider.id)!;
+          const pub = S.latestPublication(cid, provider.id);
+          if (pub === undefined) continue;
           const c = S.pacticipantById(cid);
           const content = JSON.parse(S.pactVersionById(pub.pactVersionId).content) as Record<string, unknown>;
           for (const i of (Array.isArray(content.interactions) ? content.interactions : []) as Record<string, unknown>[]) {

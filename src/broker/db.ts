@@ -167,6 +167,18 @@ const MIGRATIONS: string[] = [
   `
   CREATE INDEX verifications_provider_success ON verifications (provider_id, success, created_at, pact_version_id);
   `,
+  // 3: materialised integrations (consumer, provider), so "consumers of P" is not a scan of all publications.
+  `
+  CREATE TABLE integrations (
+    consumer_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    provider_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (provider_id, consumer_id)
+  );
+  CREATE INDEX integrations_consumer ON integrations (consumer_id, provider_id);
+  INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at)
+    SELECT consumer_id, provider_id, MIN(created_at) FROM pact_publications GROUP BY consumer_id, provider_id;
+  `,
 ];
 
 export class Db {

@@ -161,6 +161,7 @@ export class PactsForVerification {
 
   private readonly verifiedSets = new Map<string, Set<number>>();
   private readonly branchCache = new Map<string, Branch | undefined>();
+  private readonly shaCache = new Map<number, string>();
 
   private verified(providerId: number, opts: { providerBranchId?: number; providerTag?: string; before?: string; excludeWip?: boolean }): Set<number> {
     const key = JSON.stringify([providerId, opts.providerBranchId, opts.providerTag, opts.before, opts.excludeWip]);
@@ -231,7 +232,8 @@ export class PactsForVerification {
           const key = `${consumer.id}:${pub.pactVersionId}`;
           if (merged.has(key) && !merged.get(key)!.wip) continue;
           if (!this.isPending(provider, pub.pactVersionId, branch, tags, true)) continue;
-          const v = store.versionById(pub.consumerVersionId);
+          const v = h.version;
+          this.shaCache.set(pub.pactVersionId, h.sha);
           addMatch(
             {
               consumer,
@@ -256,7 +258,7 @@ export class PactsForVerification {
 
   private render(provider: Pacticipant, entry: Merged, o: { includePending: boolean; branch: string | undefined; tags: string[] }): Record<string, unknown> {
     const store = this.store;
-    const pv = store.pactVersionById(entry.pactVersionId);
+    const pv = { id: entry.pactVersionId, sha: this.shaCache.get(entry.pactVersionId) ?? store.pactVersionSha(entry.pactVersionId) };
     const newest = entry.matches.reduce((a, b) => (b.version.id > a.version.id ? b : a));
     const pending = entry.wip ? true : o.includePending ? this.isPending(provider, pv.id, o.branch, o.tags) : undefined;
     const metadata = encodeMetadata({

@@ -419,7 +419,7 @@ export class Matrix {
   }
 
   private renderRow(r: Row): Record<string, unknown> {
-    const pv = this.store.pactVersionById(r.publication.pactVersionId);
+    const pv = { sha: this.store.pactVersionSha(r.publication.pactVersionId) };
     const out: Record<string, unknown> = {
       consumer: { name: r.consumer.name, version: this.versionJson(r.consumer, r.consumerVersion), _links: { self: { href: this.links.pacticipant(r.consumer.name) } } },
       provider: {

@@ -506,6 +506,13 @@ export class Store {
     return toPactVersion(r);
   }
 
+  /** The pact version's sha without loading its content. */
+  pactVersionSha(id: number): string {
+    const r = this.db.get<{ sha: string }>('SELECT sha FROM pact_versions WHERE id = ?', id);
+    if (r === undefined) throw new Error(`pact version ${id} vanished`);
+    return String(r.sha);
+  }
+
   pactVersionBySha(consumerId: number, providerId: number, sha: string): PactVersion | undefined {
     const r = this.db.get('SELECT * FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?', consumerId, providerId, sha);
     return r === undefined ? undefined : toPactVersion(r);
@@ -546,11 +553,11 @@ export class Store {
 
   /** Consumers with at least one pact with the provider. */
   consumerIdsOf(providerId: number): number[] {
-    return this.db.all<{ c: number }>('SELECT DISTINCT consumer_id AS c FROM pact_publications WHERE provider_id = ?', providerId).map((r) => Number(r.c));
+    return this.db.all<{ c: number }>('SELECT consumer_id AS c FROM integrations WHERE provider_id = ? ORDER BY consumer_id', providerId).map((r) => Number(r.c));
   }
 
   providerIdsOf(consumerId: number): number[] {
-    return this.db.all<{ p: number }>('SELECT DISTINCT provider_id AS p FROM pact_publications WHERE consumer_id = ?', consumerId).map((r) => Number(r.p));
+    return this.db.all<{ p: number }>('SELECT provider_id AS p FROM integrations WHERE consumer_id = ? ORDER BY provider_id', consumerId).map((r) => Number(r.p));
   }
 
   /** Every integration (consumer, provider) with its latest publication. */
@@ -593,6 +600,7 @@ export class Store {
       this.db.run('UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, created_at = ? WHERE id = ?', pv.id, now(), existing.id);
       return { outcome: 'overwritten', publication: this.publication(consumerVersion.id, provider.id), pactVersion: pv, previous: this.pactVersionById(existing.pactVersionId) };
     }
+    this.db.run('INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at) VALUES (?,?,?)', consumer.id, provider.id, now());
     this.db.run(
       'INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at) VALUES (?,?,?,?,1,?)',
       consumer.id,
@@ -606,6 +614,13 @@ export class Store {
 
   deletePublication(pub: PactPublication): void {
     this.db.run('DELETE FROM pact_publications WHERE id = ?', pub.id);
+    this.db.run(
+      'DELETE FROM integrations WHERE consumer_id = ? AND provider_id = ? AND NOT EXISTS (SELECT 1 FROM pact_publications WHERE consumer_id = ? AND provider_id = ?)',
+      pub.consumerId,
+      pub.providerId,
+      pub.consumerId,
+      pub.providerId,
+    );
   }
 
   // ---------------------------------------------------------------- verifications
@@ -728,20 +743,27 @@ export class Store {
   }
 
   /** Publications (with the provider) of every branch head and tag head of a consumer, published since a time. */
-  headPublications(consumerId: number, providerId: number, since: string): { kind: 'branch' | 'tag'; name: string; publication: PactPublication }[] {
+  headPublications(consumerId: number, providerId: number, since: string): { kind: 'branch' | 'tag'; name: string; publication: PactPublication; version: Version; sha: string }[] {
     const rows = this.db.all(
-      `SELECT h.kind AS kind, h.name AS head_name, pp.* FROM (
+      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at, pv.sha AS pv_sha FROM (
          SELECT 'branch' AS kind, b.name AS name, MAX(bv.version_id) AS vid FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? GROUP BY b.id
          UNION ALL
          SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
        ) h CROSS JOIN pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
+       JOIN versions v ON v.id = pp.consumer_version_id JOIN pact_versions pv ON pv.id = pp.pact_version_id
        WHERE pp.created_at >= ?`,
       consumerId,
       consumerId,
       providerId,
       since,
     );
-    return rows.map((r) => ({ kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const), name: String(r.head_name), publication: toPublication(r) }));
+    return rows.map((r) => ({
+      kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
+      name: String(r.head_name),
+      publication: toPublication(r),
+      version: { id: Number(r.consumer_version_id), pacticipantId: consumerId, number: String(r.v_number), buildUrl: str(r.v_build_url), createdAt: String(r.v_created_at), updatedAt: String(r.v_updated_at) },
+      sha: String(r.pv_sha),
+    }));
   }
 
   /** First time a provider tag was used (for pending inheritance). */
