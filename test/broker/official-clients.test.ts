@@ -234,4 +234,16 @@ describe('official pact CLI and pact-js Verifier against the cxpact broker', () 
     expect(parsed.summary.deployable).toBeNull(); // latest (1.2.0-feat) was never verified: unknown
     expect(parsed.summary.reason).toContain('There is no verified pact between the latest version of Foo (1.2.0-feat) and the version of Bar currently in production (2.0.0)');
   });
+
+  test('record-support-ended ends the release; recording it again re-supports it', async () => {
+    const ended = await pactBroker(broker, ['record-support-ended', '--pacticipant', 'Foo', '--version', '1.0.0', '--environment', 'production']);
+    expect(ended.code).toBe(0);
+    const envs = await call('GET', `${broker.url}/environments`);
+    const prod = envs.body._embedded.environments.find((e: { name: string }) => e.name === 'production');
+    const supported = await call('GET', `${broker.url}/environments/${prod.uuid}/released-versions/currently-supported`);
+    expect(supported.body._embedded.releasedVersions).toEqual([]);
+    const again = await call('POST', `${broker.url}/pacticipants/Foo/versions/1.0.0/released-versions/environment/${prod.uuid}`, {});
+    expect(again.status).toBe(200); // existing record reused
+    expect(again.body.currentlySupported).toBe(true);
+  });
 });
