@@ -618,7 +618,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
           : sameDescription !== undefined
             ? `the recording matches no interaction: "${r.recording.interaction.description}" exists, but with provider state(s) ${sameDescription.providerStates.map((s) => `"${s.name}"`).join(', ') || '(none)'} instead of ${r.recording.interaction.providerStates.map((s) => `"${s.name}"`).join(', ') || '(none)'}`
             : `the recording matches no interaction of the pact between ${r.consumer} and ${input.provider} ("${r.recording.interaction.description}")`,
-      fix: `Delete ${r.file} if the interaction was removed from the contract, or re-record: ${recordCommand}`,
+      fix: `Delete ${r.file} if the interaction was removed from the contract (\`${recordCommand} --prune\` removes every such file), or re-record: ${recordCommand}`,
     };
   }
 }

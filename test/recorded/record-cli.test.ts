@@ -229,6 +229,11 @@ describe('check-recorded findings', () => {
     const codes = doc.findings.map((f) => f.code).sort();
     expect(codes).toEqual(['recorded.missing', 'recorded.unmatched']);
     expect(doc.findings.find((f) => f.code === 'recorded.unmatched')!.file).toContain('an-old-interaction--0000beef.json');
+    // --prune re-records and removes what matches no interaction
+    const pruned = await recordGenesys(['--prune']);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toMatch(/removed .*an-old-interaction--0000beef\.json/);
+    expect((await checkGenesys()).code).toBe(0);
   });
 
   test('a broken recording file is reported without hiding the other findings', async () => {

@@ -1,4 +1,5 @@
 // `cxpact record`: records a third-party provider's real answers to every interaction of its pacts.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, requireOpt, stringOpt } from '../args';
@@ -6,6 +7,7 @@ import { brokerTarget } from '../../gate/broker-http';
 import { loadRecordConfig, resolveTarget } from '../../recorded/config';
 import { recordInteractions } from '../../recorded/record';
 import { loadProviderPacts, unavailableExit } from '../../recorded/source';
+import { readRecordings, recordingsDir } from '../../recorded/store';
 
 const help = `Usage: cxpact record --provider <name> [options]
        npm run pact:record -- --provider <name> [options]
@@ -22,6 +24,7 @@ Options:
                          when --pacts is not given)
   --base-url <url>       staging base URL (overrides the config's baseUrl/region)
   --login-url <url>      OAuth login host (overrides the region's https://login.<region>)
+  --prune                delete recordings that match no interaction of the pacts any more (after the run)
   --providers-dir <dir>  where provider folders live (default ./providers)
 
 Environment:
@@ -49,6 +52,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     'base-url': { type: 'string' },
     'login-url': { type: 'string' },
     'providers-dir': { type: 'string' },
+    prune: { type: 'boolean' },
   });
   const provider = requireOpt('record', args, 'provider');
   const providersDir = path.resolve(io.cwd, stringOpt(args, 'providers-dir') ?? 'providers');
@@ -71,6 +75,15 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
         '.\n',
     );
     for (const f of outcome.failed) io.stdout(`  ✗ ${f.consumer}: "${f.description}": ${f.reason}\n`);
+    if (args.values.prune === true) {
+      const keep = new Set(pacts.flatMap((p) => p.interactions.map((i) => `${i.consumer}/${i.key}`)));
+      const { recordings, problems } = readRecordings(recordingsDir(config.dir), io.cwd);
+      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.file).filter((f): f is string => f !== undefined)];
+      for (const f of gone) {
+        fs.rmSync(path.resolve(io.cwd, f), { force: true });
+        io.stdout(`  - removed ${f} (matches no interaction of the pacts)\n`);
+      }
+    }
     if (outcome.failed.length > 0) {
       io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`npm run pact:record -- --provider ${provider}\`.\n`);
       return 1;
