@@ -3,6 +3,7 @@
 // node:sqlite need it): when the Node that started this shim is older, re-run under the Node 24 binary that the
 // `node` npm package (a dependency of cxpact) installed. The TypeScript CLI runs through tsx.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -20,8 +21,21 @@ function node24() {
   }
 }
 
+// Which CLI to run: an installed package (under node_modules) runs its build in dist/ (made by `npm pack`'s
+// prepack), so the `cxpact` library a provider config imports is the very same code; a checkout of the repository
+// runs its sources, so a stale dist/ never hides an edit. Either way tsx starts it: the provider configs it loads
+// (providers/<name>/provider.config.ts) are TypeScript.
+function cliEntry() {
+  const root = path.join(__dirname, '..');
+  const built = path.join(root, 'dist', 'cli', 'main.js');
+  const source = path.join(root, 'src', 'cli', 'main.ts');
+  const installed = root.split(path.sep).includes('node_modules');
+  if ((installed || !fs.existsSync(source)) && fs.existsSync(built)) return built;
+  return source;
+}
+
 const tsxCli = require.resolve('tsx/cli');
-const main = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
+const main = cliEntry();
 const result = spawnSync(node24(), [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
 if (result.error) {
   process.stderr.write(`[cxpact] could not start the CLI: ${result.error.message}\n`);
