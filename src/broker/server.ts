@@ -44,6 +44,8 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     log(`[broker] WARNING: listening on ${host} without authentication; anyone who can reach it can write. Configure --token or --basic-auth.`);
   }
   const fixedBase = opts.baseUrl?.replace(/\/+$/, '');
+  // A base URL with a path (http://host/pb, behind a proxy or as a context path) is served under that prefix.
+  const prefix = fixedBase === undefined ? '' : new URL(fixedBase).pathname.replace(/\/+$/, '');
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -81,7 +83,8 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
       if (tooLarge) return;
       const rawUrl = req.url ?? '/';
       const q = rawUrl.indexOf('?');
-      const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      let path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      if (prefix !== '' && (path === prefix || path.startsWith(prefix + '/'))) path = path.slice(prefix.length) || '/';
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const base = fixedBase ?? `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`;
