@@ -1,9 +1,12 @@
 // The ONLY module that talks to Pact (pact-js' core, the Rust FFI): replays InteractionSpecs against real Pact V4
 // mock servers over real HTTP, and writes V4 pact files. Everything else in src/contract is plain data.
 //
-// Speed (measured by scripts/bench.ts): one mock server per interaction costs ~2.5 ms; one server holding
-// hundreds of interactions is far slower (the mock matches every request against every interaction). Small
-// batches of interactions with distinct requests, a few batches in flight at once, cost ~1 ms per interaction.
+// Speed (measured with scripts/bench.ts and micro-benchmarks on 2 cores): the Rust mock server matches every
+// request against every interaction it holds, so one server for a whole pair gets slower per request as it grows
+// (20 interactions: ~4 ms CPU per request); one server per interaction pays ~0.4 ms to start and stop. Batches of
+// 3 interactions with distinct requests, 6 servers in flight, one keep-alive connection per server and shutting
+// idle servers down a few batches later cost the least: ~1.2 ms CPU per interaction. Interactions sharing a
+// request (success / absent-field / failure of one action) land in different batches.
 
 import { makeConsumerPact, type ConsumerPact, type ConsumerInteraction, type MatchingResult } from '@pact-foundation/pact-core';
 import fs from 'node:fs';

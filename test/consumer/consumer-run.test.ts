@@ -206,6 +206,16 @@ describe('failing well', () => {
     expect(JSON.stringify(a)).toMatch(/jsonata/i);
   });
 
+  it('names the pair from cxpact.json', async () => {
+    const dir = tmpdir({ 'folder/cxpact.json': { provider: 'crm-v2', consumer: 'ivr-flows' }, 'folder/lookup.json': LOOKUP, 'folder/lookup.cases.json': LOOKUP_CASES });
+    dirs.push(dir);
+    const r = await runConsumerContracts({ dataActionsDir: dir, pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+    expect(r.ok).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'pacts'))).toEqual(['ivr-flows-crm-v2.json']);
+    const pact = JSON.parse(fs.readFileSync(path.join(dir, 'pacts', 'ivr-flows-crm-v2.json'), 'utf8'));
+    expect([pact.consumer.name, pact.provider.name]).toEqual(['ivr-flows', 'crm-v2']);
+  });
+
   it('prints the report as JSON with --json, and explains an empty directory', async () => {
     const empty = tmpdir({});
     dirs.push(empty);
