@@ -180,7 +180,8 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       expect(recorded.output).toMatch(/Recorded: genesys-cloud-api rec-[0-9a-f]+ is deployed to production\./);
       expect(recorded.code).toBe(0);
 
-      const run = await gitlabCiLocal(['--needs', 'consumer:record-deployment'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
+      // The rest of the consumer pipeline (its contracts were published in the first step); jobs run in `needs` order.
+      const run = await gitlabCiLocal(['consumer:can-i-deploy', 'consumer:deploy', 'consumer:record-deployment'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
       expect(run.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? YES`);
       expect(run.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
       expect(run.output).toMatch(new RegExp(`✓ vendor genesys-cloud-api \\(recording set rec-[0-9a-f]+\\) matches the pact of genesys-data-actions ${CONSUMER_VERSION}`));
