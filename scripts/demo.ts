@@ -1,6 +1,6 @@
 // `npm run demo`: the main job end to end on the embedded default, with real processes and real HTTP:
 //   local broker -> pact:consumer on data-actions/ -> publish -> example provider verified from the broker
-//   -> recorded check of the third-party Genesys Cloud API published -> can-i-deploy says yes -> record deployment
+//   -> the third-party Genesys Cloud API (a loopback sandbox) recorded, checked and published -> can-i-deploy says yes -> record deployment
 //   -> the renamed provider (customerId -> customer_id) fails verification -> can-i-deploy says no.
 // Exits 0 only when every step gave the expected answer. Options: --keep (leave the broker running at the end),
 // --port <n> (broker port, default a free one).
@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from './genesys-sandbox';
 
 const root = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx/cli');
@@ -40,8 +41,8 @@ function cxpact(args: string[], env: NodeJS.ProcessEnv = {}): number {
   return res.status ?? 1;
 }
 
-/** Starts a long-running process and waits until `url` answers. */
-async function startServer(label: string, args: string[], url: string, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+/** Starts a long-running process and waits until `url` answers, or until it prints a line matching `url`. */
+async function startServer(label: string, args: string[], url: string | RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [tsx, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   let log = '';
@@ -50,15 +51,24 @@ async function startServer(label: string, args: string[], url: string, env: Node
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}:\n${log}`);
-    try {
-      await fetch(url);
-      process.stdout.write(`${label} is up at ${url}\n`);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 150));
+    if (typeof url === 'string') {
+      try {
+        await fetch(url);
+        process.stdout.write(`${label} is up at ${url}\n`);
+        return { child, url };
+      } catch {
+        // not listening yet
+      }
+    } else {
+      const m = url.exec(log);
+      if (m?.[1] !== undefined) {
+        process.stdout.write(`${label} is up at ${m[1]}\n`);
+        return { child, url: m[1] };
+      }
     }
+    await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`${label} did not answer at ${url} within 30 s:\n${log}`);
+  throw new Error(`${label} did not start within 30 s:\n${log}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -96,7 +106,7 @@ async function main(): Promise<number> {
   const brokerEnv = { PACT_BROKER_BASE_URL: brokerUrl, CI: '' };
 
   heading(`Local Pact Broker (SQLite at ${path.relative(root, work)}/broker.sqlite)`);
-  const broker = await startServer('broker', [cli, 'broker', '--port', String(brokerPort), '--db', path.join(work, 'broker.sqlite'), '--quiet'], `${brokerUrl}/`);
+  const { child: broker } = await startServer('broker', [cli, 'broker', '--port', String(brokerPort), '--db', path.join(work, 'broker.sqlite'), '--quiet'], `${brokerUrl}/`);
 
   heading('Consumer contracts from data-actions/ (npm run pact:consumer)');
   expect('pact:consumer', 0, cxpact(['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts']));
@@ -106,7 +116,7 @@ async function main(): Promise<number> {
 
   heading('Verify the example CRM provider from the broker and publish the result');
   const crmPort = await freePort();
-  const crm = await startServer('crm-customer-api', ['providers/crm-customer-api/server.ts', '--port', String(crmPort)], `http://127.0.0.1:${crmPort}/`);
+  const { child: crm } = await startServer('crm-customer-api', ['providers/crm-customer-api/server.ts', '--port', String(crmPort)], `http://127.0.0.1:${crmPort}/`);
   expect(
     'pact:verify crm-customer-api',
     0,
@@ -115,8 +125,26 @@ async function main(): Promise<number> {
   );
   await stop(crm);
 
-  heading('Check the recorded Genesys Cloud API responses against their pact and publish the outcome');
-  expect('pact:check-recorded genesys-cloud-api', 0, cxpact(['check-recorded', '--provider', 'genesys-cloud-api', '--broker-url', brokerUrl, '--publish'], brokerEnv));
+  heading('Record the third-party Genesys Cloud API (a loopback sandbox here) and check the recordings against its pact');
+  // The committed providers/genesys-cloud-api config, with recordings written under .tmp/demo, not over the
+  // committed example set.
+  const providersDir = path.join(work, 'providers');
+  fs.mkdirSync(path.join(providersDir, 'genesys-cloud-api'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'providers', 'genesys-cloud-api', 'record.config.json'), path.join(providersDir, 'genesys-cloud-api', 'record.config.json'));
+  const { url: sandboxUrl } = await startServer('genesys-cloud-sandbox', ['scripts/genesys-sandbox.ts'], /listening on (http:\S+)/);
+  const sandboxEnv = {
+    ...brokerEnv,
+    GENESYS_CLOUD_CLIENT_ID: SANDBOX_CLIENT_ID,
+    GENESYS_CLOUD_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    GENESYS_CLOUD_API_BASE_URL: sandboxUrl,
+    GENESYS_CLOUD_LOGIN_BASE_URL: sandboxUrl,
+  };
+  expect('pact:record genesys-cloud-api', 0, cxpact(['record', '--provider', 'genesys-cloud-api', '--providers-dir', providersDir, '--broker-url', brokerUrl], sandboxEnv));
+  expect(
+    'pact:check-recorded genesys-cloud-api',
+    0,
+    cxpact(['check-recorded', '--provider', 'genesys-cloud-api', '--providers-dir', providersDir, '--broker-url', brokerUrl, '--publish'], brokerEnv),
+  );
 
   heading(`The providers are in ${environment}`);
   expect('record-deployment crm-customer-api', 0, cxpact(['record-deployment', '--pacticipant', 'crm-customer-api', '--version', version, '--environment', environment, '--create-environment'], brokerEnv));
@@ -130,7 +158,7 @@ async function main(): Promise<number> {
   heading('The CRM team renames customerId to customer_id: verification must fail and the gate must say no');
   const renamedVersion = `${version}-renamed`;
   const renamedPort = await freePort();
-  const renamed = await startServer('crm-customer-api (renamed)', ['providers/crm-customer-api/server.ts', '--port', String(renamedPort), '--rename-customer-id'],
+  const { child: renamed } = await startServer('crm-customer-api (renamed)', ['providers/crm-customer-api/server.ts', '--port', String(renamedPort), '--rename-customer-id'],
     `http://127.0.0.1:${renamedPort}/`);
   expect(
     'pact:verify renamed provider (fails)',
