@@ -27,9 +27,13 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function isDefinitionFile(name: string): boolean {
   const lower = name.toLowerCase();
   if (lower === 'cxpact.json' || lower.endsWith('.cases.json') || lower.endsWith('.response.json')) return false;
-  if (lower === 'package.json' || lower.startsWith('.')) return false;
+  // The same skips as src/data-action's loader: recordings, package/tsconfig files, dot files.
+  if (/\.recording[^/]*\.json$/.test(lower) || /^package(-lock)?\.json$/.test(lower) || /^tsconfig.*\.json$/.test(lower) || lower.startsWith('.')) return false;
   return lower.endsWith('.json') || lower.endsWith('.tf');
 }
+
+/** Folders never searched for definitions. */
+const SKIP_DIRS = new Set(['recordings', 'node_modules', '.terraform']);
 
 /** Validates a folder's cxpact.json text; errors name the file, the field and the fix. */
 export function parseFolderConfig(file: string, text: string): { provider?: string; consumer?: string; errors: CxpactError[] } {
@@ -78,7 +82,7 @@ function listDefinitions(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...listDefinitions(full));
+      if (!entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name)) found.push(...listDefinitions(full));
     } else if (entry.isFile() && isDefinitionFile(entry.name)) found.push(full);
   }
   return found.sort();

@@ -98,7 +98,7 @@ describe('folder config', () => {
     expect(r.errors.map((e) => e.path).sort()).toEqual(['$.provider', '$.team']);
   });
   it('knows which files are definitions', () => {
-    expect(['a.json', 'a.cases.json', 'cxpact.json', 'main.tf', 'x.tf.json', 'README.md'].filter(isDefinitionFile)).toEqual(['a.json', 'main.tf', 'x.tf.json']);
+    expect(['a.json', 'a.cases.json', 'cxpact.json', 'main.tf', 'x.tf.json', 'README.md', 'a.recording.json', 'package.json'].filter(isDefinitionFile)).toEqual(['a.json', 'main.tf', 'x.tf.json']);
   });
 });
 
