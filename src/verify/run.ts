@@ -37,15 +37,21 @@ export interface VerifyOutcome {
   sourceText: string;
   /** The pact files used (files source only). */
   pactFiles: string[];
+  /** Pact files that were skipped (unreadable, empty): reported, and they fail the run. */
+  problems: CxpactError[];
   published: boolean;
   /** When published to a known broker: whether the broker now has the provider version (undefined: not checked). */
   publishConfirmed?: boolean;
 }
 
-/** Pacts for `provider` in the given files/directories (directories are expanded to their *.json files). */
-export function collectPactFiles(paths: string[], provider: string): { files: string[]; otherProviders: string[] } {
+/**
+ * Pacts for `provider` in the given files/directories (directories are expanded to their *.json files).
+ * A broken or empty pact becomes a problem and is skipped, so it never hides the verification of the others.
+ */
+export function collectPactFiles(paths: string[], provider: string): { files: string[]; otherProviders: string[]; problems: CxpactError[] } {
   const files: string[] = [];
   const otherProviders = new Set<string>();
+  const problems: CxpactError[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
     try {
@@ -64,20 +70,48 @@ export function collectPactFiles(paths: string[], provider: string): { files: st
           .map((f) => path.join(p, f))
       : [p];
     for (const file of candidates) {
-      const doc = readPact(file);
+      let doc: PactDoc;
+      try {
+        doc = readPact(file);
+      } catch (error) {
+        if (error instanceof CxpactError) {
+          problems.push(error);
+          continue;
+        }
+        throw error;
+      }
       const name = doc.provider?.name;
-      if (name === provider) files.push(file);
-      else if (typeof name === 'string') otherProviders.add(name);
+      if (name === provider) {
+        const empty = emptyPactError(file, doc);
+        if (empty === undefined) files.push(file);
+        else problems.push(empty);
+      } else if (typeof name === 'string') otherProviders.add(name);
       else if (!stat.isDirectory()) {
-        throw new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
-          file,
-          path: '$.provider.name',
-          fix: 'Pass a pact file written by `npm run pact:consumer` (Pact specification V2-V4).',
-        });
+        problems.push(
+          new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
+            file,
+            path: '$.provider.name',
+            fix: 'Pass a pact file written by `npm run pact:consumer` (Pact specification V2-V4).',
+          }),
+        );
       }
     }
   }
-  return { files, otherProviders: [...otherProviders].sort() };
+  return { files, otherProviders: [...otherProviders].sort(), problems };
+}
+
+/** A pact with no interactions would pass while proving nothing. */
+function emptyPactError(file: string, doc: PactDoc): CxpactError | undefined {
+  if (Array.isArray(doc.interactions) && doc.interactions.length > 0) return undefined;
+  return new CxpactError(
+    'verify.pact.empty',
+    `The pact ${file} between ${String(doc.consumer?.name ?? '?')} and ${String(doc.provider?.name ?? '?')} has no interactions, so verifying it would prove nothing.`,
+    {
+      file,
+      path: '$.interactions',
+      fix: 'Regenerate the pact with `npm run pact:consumer` (each Data Action case becomes an interaction), or delete the empty file.',
+    },
+  );
 }
 
 interface PactDoc {
@@ -106,18 +140,8 @@ function readPact(file: string): PactDoc {
 /** Rejects pacts the verifier would pass silently: no interactions means nothing was checked. */
 export function assertPactsHaveInteractions(files: string[]): void {
   for (const file of files) {
-    const doc = readPact(file);
-    if (!Array.isArray(doc.interactions) || doc.interactions.length === 0) {
-      throw new CxpactError(
-        'verify.pact.empty',
-        `The pact ${file} between ${String(doc.consumer?.name ?? '?')} and ${String(doc.provider?.name ?? '?')} has no interactions, so verifying it would prove nothing.`,
-        {
-          file,
-          path: '$.interactions',
-          fix: 'Regenerate the pact with `npm run pact:consumer` (each Data Action case becomes an interaction), or delete the empty file.',
-        },
-      );
-    }
+    const problem = emptyPactError(file, readPact(file));
+    if (problem !== undefined) throw problem;
   }
 }
 
@@ -224,9 +248,18 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   const warn = req.warn ?? (() => undefined);
   const { config } = req;
   let pactFiles: string[] = [];
+  let pactProblems: CxpactError[] = [];
   let sourceText: string;
   if (req.source.kind === 'files') {
-    const { files, otherProviders } = collectPactFiles(req.source.paths, config.name);
+    const { files, otherProviders, problems } = collectPactFiles(req.source.paths, config.name);
+    pactProblems = problems;
+    if (files.length === 0 && problems.length > 0) {
+      if (problems.length === 1) throw problems[0]!;
+      throw new CxpactError('verify.pacts.invalid', `None of the pacts for ${config.name} can be verified:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`, {
+        file: problems[0]!.file,
+        fix: problems[0]!.fix ?? 'Regenerate the pacts with `npm run pact:consumer`.',
+      });
+    }
     if (files.length === 0) {
       throw new CxpactError('verify.no-pacts', `No pact for provider ${config.name} in ${req.source.paths.join(', ')}.`, {
         file: req.source.paths[0],
@@ -235,7 +268,6 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
           (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
       });
     }
-    assertPactsHaveInteractions(files);
     pactFiles = files;
     sourceText = `${files.length} local pact file(s)`;
   } else if (req.source.kind === 'url') {
@@ -338,5 +370,5 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     const res = await brokerRequest(broker, `/pacticipants/${encodeURIComponent(config.name)}/versions/${encodeURIComponent(req.providerVersion)}`);
     publishConfirmed = res.status === 200;
   }
-  return { summary, sourceText, pactFiles, published: publish, ...(publishConfirmed === undefined ? {} : { publishConfirmed }) };
+  return { summary, sourceText, pactFiles, problems: pactProblems, published: publish, ...(publishConfirmed === undefined ? {} : { publishConfirmed }) };
 }

@@ -90,6 +90,23 @@ describe('cxpact verify: bad input and faults', () => {
     }
   });
 
+  it('a broken pact file in the directory is reported without hiding the verification of the others', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-mixed-'));
+    fs.copyFileSync(path.join(FIXTURES, 'genesys-data-actions-crm-customer-api.json'), path.join(dir, 'good.json'));
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{"consumer": {"name": "x"}, ');
+    const api = await startCrmApi();
+    try {
+      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', dir]);
+      expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
+      expect(run.stderr).toContain(`Cannot read pact file ${path.join(dir, 'broken.json')}`);
+      expect(run.stderr).toContain('1 pact file(s) were skipped');
+      expect(run.code).toBe(1);
+    } finally {
+      await api.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists the known providers for an unknown provider name', async () => {
     const run = await cli(['verify', '--provider', 'crm-customr-api', '--pact-files', FIXTURES]);
     expect(run.code).toBe(1);

@@ -125,11 +125,17 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     fs.writeFileSync(file, toJUnitXml(providerName, outcome.summary));
   }
   const text = formatSummary(providerName, outcome.summary, outcome.sourceText);
+  for (const problem of outcome.problems) io.stderr(formatError(problem) + '\n');
   if (outcome.publishConfirmed === false) {
     (outcome.summary.passed ? io.stdout : io.stderr)(text);
     io.stderr(
       `[cxpact] The results were NOT published: the broker has no version ${providerVersion} of ${providerName} after verification (see the verifier's log above). can-i-deploy cannot count this verification.\n`,
     );
+    return 1;
+  }
+  if (outcome.summary.passed && outcome.problems.length > 0) {
+    io.stdout(text);
+    io.stderr(`[cxpact] The pacts that could be read verified, but ${outcome.problems.length} pact file(s) were skipped (above): fix them and rerun.\n`);
     return 1;
   }
   if (outcome.summary.passed) {
