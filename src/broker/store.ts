@@ -746,11 +746,11 @@ export class Store {
   headPublications(consumerId: number, providerId: number, since: string): { kind: 'branch' | 'tag'; name: string; publication: PactPublication; version: Version; sha: string }[] {
     const rows = this.db.all(
       `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at, pv.sha AS pv_sha FROM (
-         SELECT 'branch' AS kind, b.name AS name, MAX(bv.version_id) AS vid FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? GROUP BY b.id
+         SELECT 'branch' AS kind, b.name AS name, (SELECT MAX(bv.version_id) FROM branch_versions bv WHERE bv.branch_id = b.id) AS vid FROM branches b WHERE b.pacticipant_id = ?
          UNION ALL
          SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
        ) h CROSS JOIN pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
-       JOIN versions v ON v.id = pp.consumer_version_id JOIN pact_versions pv ON pv.id = pp.pact_version_id
+       CROSS JOIN versions v ON v.id = pp.consumer_version_id CROSS JOIN pact_versions pv ON pv.id = pp.pact_version_id
        WHERE pp.created_at >= ?`,
       consumerId,
       consumerId,
