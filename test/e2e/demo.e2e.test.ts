@@ -1,7 +1,9 @@
 // The README's main command, run as a user runs it: `npm run demo` spawns the local broker and the example
 // provider as real processes and drives every cxpact command over real HTTP. This test reads what it printed.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../scripts/genesys-sandbox';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -27,6 +29,23 @@ describe('npm run demo (the main job end to end)', () => {
   it('catches the renamed field: verification names it and the gate says no', () => {
     expect(result.all).toContain('the provider returned customer.customer_id (renamed?)');
     expect(result.all).toMatch(/Can crm-customer-api \S+-renamed be deployed to production\? NO/);
+  });
+
+  it('records the third-party API, checks the recordings and publishes the outcome', () => {
+    expect(result.all).toMatch(/✔ pact:record genesys-cloud-api: exit 0/);
+    expect(result.all).toMatch(/2 of 2 interaction\(s\) match their recordings .*fingerprint rec-[0-9a-f]{16}/);
+  });
+
+  it('writes no client id or secret into the recordings or the output', () => {
+    const dir = path.join(root, '.tmp', 'demo', 'providers', 'genesys-cloud-api', 'recordings');
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(f.parentPath, f.name), 'utf8');
+      expect(text).not.toContain(SANDBOX_CLIENT_SECRET);
+      expect(text).not.toContain(SANDBOX_CLIENT_ID);
+    }
+    expect(result.all).not.toContain(SANDBOX_CLIENT_SECRET);
   });
 
   it('never prints a secret placeholder resolved to a value', () => {
