@@ -129,47 +129,52 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
           report.errors.push(errorData(error, file));
           continue;
         }
-        let cases: ContractCase[];
-        const casesFile = casesFor(action, parsed.actions.length).file;
-        if (casesFile !== undefined) {
-          report.casesSource = 'file';
-          const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
-          report.errors.push(...result.errors.map((e) => errorData(e, casesFile)));
-          cases = result.cases;
-        } else {
-          report.casesSource = 'derived';
-          cases = deriveCases(action, reads);
-        }
-        for (const kase of cases) {
-          const caseReport: CaseReport = { name: kase.name, kind: kase.kind, description: kase.description, providerState: kase.providerState.name, ok: false, problems: [] };
-          report.cases.push(caseReport);
-          const inputIssues = engine.validateInput(action, kase.input);
-          if (inputIssues.length > 0) {
-            for (const issue of inputIssues) {
-              caseReport.problems.push({
-                code: 'case.input.invalid',
-                message: `the case's inputs break the input schema: ${issue.message}${issue.path ? ` (at ${issue.path})` : ''}`,
-              });
+        try {
+          let cases: ContractCase[];
+          const casesFile = casesFor(action, parsed.actions.length).file;
+          if (casesFile !== undefined) {
+            report.casesSource = 'file';
+            const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
+            report.errors.push(...result.errors.map((e) => errorData(e, casesFile)));
+            cases = result.cases;
+          } else {
+            report.casesSource = 'derived';
+            cases = deriveCases(action, reads);
+          }
+          for (const kase of cases) {
+            const caseReport: CaseReport = { name: kase.name, kind: kase.kind, description: kase.description, providerState: kase.providerState.name, ok: false, problems: [] };
+            report.cases.push(caseReport);
+            const inputIssues = engine.validateInput(action, kase.input);
+            if (inputIssues.length > 0) {
+              for (const issue of inputIssues) {
+                caseReport.problems.push({
+                  code: 'case.input.invalid',
+                  message: `the case's inputs break the input schema: ${issue.message}${issue.path ? ` (at ${issue.path})` : ''}`,
+                });
+              }
+              continue;
             }
-            continue;
+            let spec: InteractionSpec;
+            try {
+              const rendered = engine.renderRequest(action, kase.input);
+              const built = buildInteraction(action, kase, rendered, reads);
+              caseReport.problems.push(...built.problems);
+              spec = built.spec;
+            } catch (error) {
+              const data = errorData(error, file);
+              caseReport.problems.push({
+                code: String(data['code'] ?? 'render.failed'),
+                message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
+                ...(data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
+              });
+              continue;
+            }
+            if (caseReport.problems.length > 0) continue;
+            pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, folder });
           }
-          let spec: InteractionSpec;
-          try {
-            const rendered = engine.renderRequest(action, kase.input);
-            const built = buildInteraction(action, kase, rendered, reads);
-            caseReport.problems.push(...built.problems);
-            spec = built.spec;
-          } catch (error) {
-            const data = errorData(error, file);
-            caseReport.problems.push({
-              code: String(data['code'] ?? 'render.failed'),
-              message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
-              ...(data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
-            });
-            continue;
-          }
-          if (caseReport.problems.length > 0) continue;
-          pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, folder });
+        } catch (error) {
+          // Scenario: an unexpected failure (a bug, an unreadable cases file): this action fails, the others run.
+          report.errors.push(errorData(error, file));
         }
       }
     }
