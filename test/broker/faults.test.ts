@@ -45,7 +45,7 @@ function startChild(dbFile: string): Promise<{ child: ChildProcess; url: string 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`broker child did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`broker child did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);

@@ -229,6 +229,9 @@ describe('official pact CLI and pact-js Verifier against the cxpact broker', () 
     expect((await pactBroker(broker, ['create-version-tag', '--pacticipant', 'Bar', '--version', '2.0.0', '--tag', 'prod'])).code).toBe(0);
     const toTag = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--version', '1.0.0', '--to', 'prod']);
     expect(toTag.code).toBe(0);
+    const merge = await pactBroker(broker, ['can-i-merge', '--pacticipant', 'Foo', '--version', '1.0.0']);
+    expect(merge.stdout + merge.stderr).toMatch(/Computer says yes/); // Bar's main-branch head (2.0.0) verified it
+    expect(merge.code).toBe(0);
     const json = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--latest', '--to-environment', 'production', '--output', 'json']);
     const parsed = JSON.parse(json.stdout.slice(json.stdout.indexOf('{'))) as { summary: { deployable: unknown; reason: string } };
     expect(parsed.summary.deployable).toBeNull(); // latest (1.2.0-feat) was never verified: unknown
