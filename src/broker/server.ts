@@ -59,13 +59,14 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
       res.end(body);
       if (opts.logRequests === true) log(`[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} (${Date.now() - started} ms)`);
     };
-    const tooLargeReply = (): void => {
+    // A declared oversized body: answer and close. A streamed one: answer, then drain the rest.
+    const tooLargeReply = (close: boolean): void => {
       tooLarge = true;
-      reply(413, { 'Content-Type': 'application/hal+json;charset=utf-8', Connection: 'close' }, JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` }));
+      reply(413, { 'Content-Type': 'application/hal+json;charset=utf-8', ...(close ? { Connection: 'close' } : {}) }, JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` }));
       req.resume();
     };
     if (Number.isFinite(declared) && declared > app.maxBodyBytes) {
-      tooLargeReply();
+      tooLargeReply(true);
       return;
     }
     req.on('data', (c: Buffer) => {
@@ -73,7 +74,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
       size += c.length;
       if (size > app.maxBodyBytes) {
         chunks.length = 0;
-        tooLargeReply();
+        tooLargeReply(false);
         return;
       }
       chunks.push(c);

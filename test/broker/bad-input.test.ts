@@ -1,4 +1,5 @@
 // Bad input gets a clear JSON error with the right status: 400, 404, 405, 409, 413, 415.
+import http from 'node:http';
 import { call, pactBroker, pactJson, publishViaApi, startTestBroker, THINGS, type TestBroker } from './helpers';
 
 jest.setTimeout(60_000);
@@ -79,6 +80,18 @@ test('oversized bodies -> 413 with the documented limit', async () => {
   const r = await call('POST', `${broker.url}/contracts/publish`, JSON.stringify({ pacticipantName: 'Foo', padding: big }));
   expect(r.status).toBe(413);
   expect(r.body.error).toMatch(/exceeds the limit of 65536 bytes/);
+  // Streamed (chunked, no Content-Length) bodies are cut off at the limit too.
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const u = new URL(`${broker.url}/contracts/publish`);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    for (let i = 0; i < 80; i++) req.write('x'.repeat(1024));
+    req.end();
+  });
+  expect(chunked).toBe(413);
   // The broker keeps serving afterwards.
   expect((await call('GET', `${broker.url}/`)).status).toBe(200);
 });

@@ -146,3 +146,20 @@ test('a webhook that keeps failing ends as failure after its retries', async () 
   expect(bad.status).toBe(400);
   expect(Object.keys(bad.body.errors).sort()).toEqual(['events', 'request.method', 'request.url']);
 });
+
+test('contract_content_changed fires for new content only, not for republishing identical content', async () => {
+  const w = await call('POST', `${broker.url}/webhooks`, {
+    description: 'content changed',
+    consumer: { name: 'Foo' },
+    events: [{ name: 'contract_content_changed' }],
+    request: { method: 'POST', url: `${receiverUrl}/changed`, body: { v: '${pactbroker.consumerVersionNumber}', event: '${pactbroker.eventName}' } },
+  });
+  expect(w.status).toBe(201);
+  await publishViaApi(broker.url, 'Foo', '5.0.0', 'Bar', THINGS); // same content as 1.0.x
+  await publishViaApi(broker.url, 'Foo', '5.0.1', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }]);
+  await publishViaApi(broker.url, 'Foo', '5.0.1', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }]); // republish, same version
+  await broker.app.webhooks.idle();
+  const changed = received.filter((r) => r.url === '/changed').map((r) => JSON.parse(r.body) as Record<string, string>);
+  expect(changed).toEqual([{ v: '5.0.1', event: 'contract_content_changed' }]);
+});
+
