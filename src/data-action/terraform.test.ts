@@ -192,6 +192,32 @@ describe('Terraform resources -> DataAction', () => {
     expect(essence(json.actions[0])).toEqual(essence(tf.actions[0]));
   });
 
+  test('.tf.json: "${jsonencode(...)}" contracts resolve, references stay placeholders', () => {
+    const doc = {
+      resource: {
+        genesyscloud_integration_action: {
+          j: {
+            name: 'J',
+            category: '${var.cat}',
+            integration_id: '${genesyscloud_integration.x.id}',
+            contract_input: '${jsonencode({ type = "object", properties = { id = { type = "string" } } })}',
+            contract_output: '${jsonencode({ type = "object" })}',
+            config_request: { request_type: 'GET', request_url_template: '/x/$${input.id}' },
+            config_response: { success_template: '$${rawResult}' },
+          },
+        },
+      },
+    };
+    const r = parseDefinitionFile('m/j.tf.json', JSON.stringify(doc));
+    expect(r.errors).toEqual([]);
+    expect(r.actions[0]).toMatchObject({
+      category: '{{TF:var.cat}}',
+      inputSchema: { properties: { id: { type: 'string' } }, type: 'object' },
+      request: { urlTemplate: '/x/${input.id}' },
+      response: { successTemplate: '${rawResult}' },
+    });
+  });
+
   test('errors point at Terraform attributes', () => {
     const r = parseDefinitionFile(
       'm/a.tf',

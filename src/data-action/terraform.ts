@@ -697,6 +697,18 @@ export function parseTerraformFile(file: string, text: string): ParseResult {
 function unescapeJsonTemplates(v: unknown, file: string): unknown {
   if (typeof v === 'string') {
     if (!v.includes('{')) return v;
+    // A whole-string `${expression}` is an HCL expression: `"${jsonencode({ type = \"object\" })}"` resolves.
+    const whole = /^\$\{([\s\S]*)\}$/.exec(v);
+    if (whole && !/\$\{/.test(whole[1])) {
+      try {
+        const p = new HclParser(file, whole[1].trim());
+        const value = p.expression();
+        p.skip(true);
+        if (p.eof() && typeof value !== 'object') return value;
+      } catch {
+        // not an expression this subset parser knows: fall through to a placeholder
+      }
+    }
     const p = new HclParser(file, v);
     let out = '';
     while (!p.eof()) {
