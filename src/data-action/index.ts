@@ -16,9 +16,11 @@ export type {
 } from './model';
 
 export {
+  actionFromJson,
   DEFAULT_SUCCESS_TEMPLATE,
   fileSafe,
   jsonataCandidates,
+  lineColumn,
   loadDataActions,
   parseDefinitionFile,
   parseJsonDefinition,
