@@ -13,6 +13,7 @@ export type {
   RawResponse,
   RenderedRequest,
   SecretHeader,
+  SecretPart,
 } from './model';
 
 export {
