@@ -151,3 +151,35 @@ test('percent-encoded names and versions; HEAD; data survives a restart', async 
   expect(again.body._embedded.branchVersions[0].name).toBe('main');
   expect((await req('GET', '/pacticipants/Pricing%20Service')).body.displayName).toBe('Pricing Service');
 });
+
+test('fetching pacts: latest, by tag, by branch, latest-untagged, pact-version sha, provider lists', async () => {
+  await publish('Web', '1', 'Api', A, 'main', ['prod']);
+  await publish('Web', '2', 'Api', B, 'feat');
+  await publish('Web', '3', 'Api', C);
+  const name = async (p: string): Promise<string> => {
+    const r = await req('GET', p);
+    expect(r.status).toBe(200);
+    return r.body._links.self.name as string;
+  };
+  expect(await name('/pacts/provider/Api/consumer/Web/latest')).toBe('Pact between Web (3) and Api');
+  expect(await name('/pacts/provider/Api/consumer/Web/latest/prod')).toBe('Pact between Web (1) and Api');
+  expect(await name('/pacts/provider/Api/consumer/Web/branch/feat/latest')).toBe('Pact between Web (2) and Api');
+  expect(await name('/pacts/provider/Api/consumer/Web/latest-untagged')).toBe('Pact between Web (3) and Api');
+  expect((await req('GET', '/pacts/provider/Api/consumer/Web/latest/nope')).status).toBe(404);
+  const v1 = await req('GET', '/pacts/provider/Api/consumer/Web/version/1');
+  const sha = v1.body._links['pb:pact-version'].name as string;
+  const bySha = await req('GET', `/pacts/provider/Api/consumer/Web/pact-version/${sha}`);
+  expect(bySha.body.interactions.map((i: { description: string }) => i.description)).toEqual(['a request for things']);
+  expect(bySha.body.interactions[0]._id).toMatch(/^[0-9a-f]{40}$/);
+  const list = await req('GET', '/pacts/provider/Api/latest');
+  expect(list.body._links['pb:pacts'].map((p: { title: string }) => p.title)).toEqual(['Pact between Web (3) and Api']);
+  const branch = await req('GET', '/pacts/provider/Api/branch/main/latest');
+  expect(branch.body._links['pb:pacts'].map((p: { title: string }) => p.title)).toEqual(['Pact between Web (1) and Api']);
+  const tagged = await req('GET', '/pacts/provider/Api/latest/prod');
+  expect(tagged.body._links['pb:pacts']).toHaveLength(1);
+  const latest = await req('GET', '/pacts/latest');
+  expect(latest.body.pacts[0]._embedded.consumer._embedded.version.number).toBe('3');
+  const states = await req('GET', '/pacts/provider/Api/provider-states');
+  expect(states.body.providerStates).toEqual([]); // latest (C) has no provider states
+});
+
