@@ -59,6 +59,8 @@ export interface InteractionOutcome {
   pending: boolean;
   durationText?: string;
   mismatches: ReadableMismatch[];
+  /** Where the interaction came from (cxpact writes the Data Action file and case into the pact's comments). */
+  origin?: string[];
 }
 
 export interface VerificationSummary {
@@ -262,11 +264,38 @@ export function formatSummary(provider: string, summary: VerificationSummary, so
   for (const f of failed) {
     const given = f.providerStates.length > 0 ? ` given ${f.providerStates.map((s) => `"${s}"`).join(' and ')}` : '';
     lines.push(`  ✗ ${f.consumer} -> ${f.provider}: "${f.description}"${given}${f.pending ? ' [pending]' : ''}`);
+    for (const o of f.origin ?? []) lines.push(`      ${o}`);
     if (f.mismatches.length === 0) lines.push('      (the verifier reported no details; rerun with --log-level debug)');
     for (const m of f.mismatches) {
       lines.push(`      ${m.attribute}${m.path === '' ? '' : ` ${m.path}`}: ${m.message}`);
       if (m.hint !== undefined) lines.push(`        hint: ${m.hint}`);
     }
   }
+  if (summary.pendingFailures > 0) {
+    lines.push(
+      `  Pending pacts: this provider branch has never verified them successfully, so their failures are published but do not fail the build (Pact's pending pacts). can-i-deploy still counts them.`,
+    );
+  }
   return lines.join('\n') + '\n';
+}
+
+/** Pact interaction comments cxpact writes ("cxpact: generated from <file>", "cxpact case: <file> <path>"). */
+export function originComments(interaction: unknown): string[] {
+  if (typeof interaction !== 'object' || interaction === null) return [];
+  const comments = (interaction as { comments?: { text?: unknown } }).comments;
+  const text = comments?.text;
+  if (!Array.isArray(text)) return [];
+  return text.filter((t): t is string => typeof t === 'string' && t.startsWith('cxpact'));
+}
+
+/** Attaches origins (keyed by consumer and description) to the failing interactions of a summary. */
+export function attachOrigins(summary: VerificationSummary, origins: ReadonlyMap<string, string[]>): void {
+  for (const i of summary.interactions) {
+    const o = origins.get(originKey(i.consumer, i.description));
+    if (o !== undefined && o.length > 0) i.origin = o;
+  }
+}
+
+export function originKey(consumer: string, description: string): string {
+  return `${consumer}\u0000${description}`;
 }

@@ -16,6 +16,6 @@ export { verifyProvider, collectPactFiles, assertPactsHaveInteractions, checkPro
 export type { PactSource, VerifyRequest, VerifyOutcome } from './run';
 
 // Readable output
-export { summariseVerification, formatSummary, explainMismatch, findSimilarKey, normaliseKey, editDistance } from './hints';
+export { summariseVerification, formatSummary, explainMismatch, findSimilarKey, normaliseKey, editDistance, attachOrigins, originComments } from './hints';
 export type { VerificationSummary, InteractionOutcome, ReadableMismatch } from './hints';
 export { toJUnitXml } from './junit';

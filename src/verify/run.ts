@@ -7,7 +7,7 @@ import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
-import { summariseVerification, type VerificationSummary } from './hints';
+import { attachOrigins, originComments, originKey, summariseVerification, type VerificationSummary } from './hints';
 
 /** Where the pacts come from. */
 export type PactSource =
@@ -227,6 +227,37 @@ export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.Pro
   };
 }
 
+/** Interaction origins from the pact documents (best effort: a pact that cannot be fetched just has none). */
+async function pactOrigins(source: PactSource, files: string[], provider: string): Promise<Map<string, string[]>> {
+  const docs: unknown[] = [];
+  const add = (doc: unknown) => {
+    if (typeof doc === 'object' && doc !== null) docs.push(doc);
+  };
+  try {
+    if (source.kind === 'files') for (const f of files) add(JSON.parse(fs.readFileSync(f, 'utf8')));
+    else if (source.kind === 'url') {
+      if (source.broker !== undefined) add((await brokerRequest(source.broker, source.url)).body);
+      else add(await (await fetch(source.url, { signal: AbortSignal.timeout(10_000) })).json());
+    } else {
+      const latest = await brokerRequest(source.broker, `/pacts/provider/${encodeURIComponent(provider)}/latest`);
+      const links = (latest.body as { _links?: { 'pb:pacts'?: Array<{ href?: string }>; pacts?: Array<{ href?: string }> } } | undefined)?._links;
+      for (const l of links?.['pb:pacts'] ?? links?.pacts ?? []) if (l.href !== undefined) add((await brokerRequest(source.broker, l.href)).body);
+    }
+  } catch {
+    // Origins only decorate the report.
+  }
+  const map = new Map<string, string[]>();
+  for (const doc of docs) {
+    const d = doc as { consumer?: { name?: unknown }; interactions?: unknown };
+    if (typeof d.consumer?.name !== 'string' || !Array.isArray(d.interactions)) continue;
+    for (const i of d.interactions) {
+      const description = (i as { description?: unknown }).description;
+      if (typeof description === 'string') map.set(originKey(d.consumer.name, description), originComments(i));
+    }
+  }
+  return map;
+}
+
 /** Runs pact-js's Verifier with env shielding: PACT_BROKER_BASE_URL would silently add a broker source to file runs. */
 async function runVerifier(options: VerifierOptions, shieldBrokerEnv: boolean): Promise<string> {
   const saved = process.env.PACT_BROKER_BASE_URL;
@@ -364,6 +395,7 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',
     });
   }
+  if (summary.interactions.some((i) => !i.passed)) attachOrigins(summary, await pactOrigins(req.source, pactFiles, config.name));
   let publishConfirmed: boolean | undefined;
   if (publish && broker !== undefined && req.providerVersion) {
     // The verifier can skip publishing with only a log line (e.g. a broker answer it cannot parse): confirm it.

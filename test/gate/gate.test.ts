@@ -71,6 +71,26 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     expect(run.stderr).toContain('fix: see the mismatches with npm run pact:verify -- --provider crm-customer-api');
   });
 
+  it('pending pacts: a new expectation on a consumer branch fails verification without failing the provider build; the gate says no', async () => {
+    // The consumer's feature branch expects a field the provider does not have yet (content never verified).
+    const pact = JSON.parse(fs.readFileSync(PACT, 'utf8')) as { interactions: Array<{ description: string; response: { body?: { content?: { customer?: Record<string, unknown> } } } }> };
+    const lookup = pact.interactions.find((i) => i.description.includes('known VIP caller'))!;
+    lookup.response.body!.content!.customer!.loyaltyLevel = 'gold';
+    const file = path.join(tmp, 'loyalty.json');
+    fs.writeFileSync(file, JSON.stringify(pact));
+    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c4', '--branch', 'feat/loyalty'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+
+    const verify = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--publish', '--provider-version', 'p4', '--provider-branch', 'feat/loyalty'], env());
+    expect(verify.stdout).toContain('(1 on pending pacts, not fatal)');
+    expect(verify.stdout).toContain("expected field customer.loyaltyLevel is missing from the provider's response");
+    expect(verify.stdout).toContain('Pending pacts: this provider branch has never verified them successfully');
+    expect(verify.code).toBe(0);
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c4', '--to-environment', 'production'], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Can genesys-data-actions c4 be deployed to production? NO');
+    expect(run.stderr).toMatch(/✗ crm-customer-api( p1)? never verified the pact of genesys-data-actions c4/);
+  });
+
   it('words a third-party provider without a recorded check as a vendor, with the record/check commands', async () => {
     const cwd = fs.mkdtempSync(path.join(tmp, 'proj-'));
     fs.mkdirSync(path.join(cwd, 'providers/vendor-crm'), { recursive: true });

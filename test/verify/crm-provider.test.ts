@@ -64,6 +64,9 @@ describe('cxpact verify against the example CRM provider', () => {
     const broken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    // Each failure points back at the Data Action and the case it came from.
+    expect(broken.stderr).toContain('cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json');
+    expect(broken.stderr).toMatch(/cxpact case: data-actions\/crm-customer-api\/lookup-customer-by-phone\.cases\.json \$\.cases\[\d\]/);
   });
 
   it('uses PROVIDER_BASE_URL when no flag is given', async () => {
