@@ -152,6 +152,12 @@ describe('errors name the file, the JSON path and the fix', () => {
     expect(errs[0].fix).toMatch(/requesttemplate\.vm/);
   });
 
+  test('a JSON file that is no Data Action at all', () => {
+    const [e] = errorsOf('data-actions/crm/schema.json', '{"type": "object", "properties": {}}');
+    expect(e).toMatchObject({ code: 'data-action.shape.unknown', path: '$' });
+    expect(e.fix).toMatch(/cases\.json/);
+  });
+
   test('not an object', () => {
     expect(errorsOf('a.json', '"hello"')[0].code).toBe('data-action.shape.invalid');
   });

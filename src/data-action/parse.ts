@@ -200,6 +200,15 @@ export function actionFromJson(
     c.error('data-action.shape.invalid', '', `the definition must be a JSON object, found ${typeName(value)}.`, 'Export the action from the Genesys Cloud admin UI (Actions > ... > Export) or pull it with `cxpact genesys-pull`.');
     return { errors: c.errors };
   }
+  if (!('config' in value) && !('contract' in value) && !('name' in value)) {
+    c.error(
+      'data-action.shape.unknown',
+      '',
+      'this JSON file is not a Data Action definition (no name, config or contract).',
+      'Move it out of the Data Action folder, or give it a name cxpact skips (`*.cases.json`, `*.recording.json`, `cxpact.json`).',
+    );
+    return { errors: c.errors };
+  }
   const fmt: DefinitionFormat =
     format ?? ('id' in value || 'selfUri' in value || 'version' in value || 'integrationId' in value ? 'platform-api' : 'ui-export');
 
