@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataAction } from '../data-action/model';
+import type { DataAction } from '../data-action';
 import { CxpactError } from '../shared/errors';
 import type { ContractCase } from './cases';
 import type { DataActionEngine } from './engine';

@@ -1,7 +1,7 @@
 // Contract cases: the `<slug>.cases.json` format beside each Data Action, its validation, and the plain types the
 // rest of src/contract uses. Pure: takes file text, returns data or CxpactErrors naming file, JSON path and fix.
 
-import type { RawResponse } from '../data-action/model';
+import type { RawResponse } from '../data-action';
 import { CxpactError } from '../shared/errors';
 
 /**

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataAction } from '../data-action/model';
+import type { DataAction } from '../data-action';
 import { CxpactError, messageOf } from '../shared/errors';
 import { casesFileFor, parseCasesFile, type ContractCase } from './cases';
 import { deriveCases } from './derive';

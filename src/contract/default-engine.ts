@@ -2,12 +2,18 @@
 // translation (native + JSONata), draft-04 validation and fields-read analysis.
 
 import fs from 'node:fs';
-import { jsonataCandidates, parseDefinitionFile } from '../data-action/parse';
-import { responseFieldsRead } from '../data-action/reads';
-import { renderRequest } from '../data-action/render-request';
-import { translateResponseAsync } from '../data-action/translate-response';
-import { dropNulls, validateAgainst, type SchemaIssue } from '../data-action/validate';
-import type { DataAction, JsonSchema } from '../data-action/model';
+import {
+  dropNulls,
+  jsonataCandidates,
+  parseDefinitionFile,
+  renderRequest,
+  responseFieldsRead,
+  translateResponseAsync,
+  validateAgainst,
+  type DataAction,
+  type JsonSchema,
+  type SchemaIssue,
+} from '../data-action';
 import { CxpactError } from '../shared/errors';
 import type { DataActionEngine, EngineIssue } from './engine';
 import type { FieldRead } from './response-shape';

@@ -2,7 +2,7 @@
 // from what the translation reads and the output schema's types, plus an absent-field case per defaulted field
 // and a failure case. Pure.
 
-import type { DataAction, JsonSchema } from '../data-action/model';
+import type { DataAction, JsonSchema } from '../data-action';
 import type { ContractCase } from './cases';
 import { exampleBody, exampleForSchema, removeField, type FieldRead } from './response-shape';
 

@@ -2,7 +2,7 @@
 // translate, validate, fields read). The consumer run takes it as a dependency (style G4), so tests can drive
 // the same core with bad fixtures, and the default wires the real engine.
 
-import type { DataAction, RawResponse, RenderedRequest } from '../data-action/model';
+import type { DataAction, RawResponse, RenderedRequest } from '../data-action';
 import type { CxpactError } from '../shared/errors';
 import type { FieldRead } from './response-shape';
 

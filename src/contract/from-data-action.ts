@@ -1,7 +1,7 @@
 // From a Data Action and one of its cases to an InteractionSpec (plain data), and the checks applied to what the
 // mock server answered. Pure: the engine is passed in.
 
-import type { DataAction, RenderedRequest } from '../data-action/model';
+import type { DataAction, RenderedRequest } from '../data-action';
 import type { ContractCase } from './cases';
 import type { DataActionEngine, EngineIssue } from './engine';
 import { requestFromRendered, type InteractionSpec } from './interaction';

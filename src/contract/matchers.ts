@@ -2,7 +2,7 @@
 // Data Action's output schema to them. Pure: no pact-js import, no I/O. The adapter hands these objects to the FFI
 // unchanged; tests can snapshot and diff them without a mock server.
 
-import type { JsonSchema } from '../data-action/model';
+import type { JsonSchema } from '../data-action';
 
 /** The matcher kinds cxpact emits (a subset of pact-js `MatchersV3`). */
 export type MatcherType = 'type' | 'integer' | 'decimal' | 'number' | 'regex' | 'boolean' | 'equality';

@@ -2,7 +2,7 @@
 // example bodies derived from the output schema, and the pact body pruned to exactly the fields read, each with a
 // type matcher. Pure.
 
-import type { JsonSchema } from '../data-action/model';
+import type { JsonSchema } from '../data-action';
 import { eachLike, like, matcherFor, matchersForValue, reify, schemaEnum, schemaType, type MatchableJson } from './matchers';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultEngine, deriveCases, buildInteraction, replayInteractions, writePact, listMatchers, type DataActionEngine, type InteractionSpec } from '../../src/contract';
-import type { DataAction } from '../../src/data-action/model';
+import type { DataAction } from '../../src/data-action';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();

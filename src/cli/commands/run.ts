@@ -6,7 +6,7 @@ import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError, messageOf } from '../../shared/errors';
 import { defaultEngine, type EngineIssue } from '../../contract';
-import type { DataAction, RawResponse, RenderedRequest } from '../../data-action/model';
+import type { DataAction, RawResponse, RenderedRequest } from '../../data-action';
 
 const help = `Usage: cxpact run <action-file> --input <json|file> [--response <file>] [--action <name>] [--json]
 
