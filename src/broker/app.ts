@@ -631,15 +631,33 @@ export class BrokerApp {
     const base = { consumer, provider, pactVersion: pv, consumerVersion: version, buildUrl, providerVersion: providerVersionForPublished() };
     events.push({ ...base, name: 'contract_published' });
     if (outcome !== 'same') {
-      const previous = this.store.db.get<{ pact_version_id: number }>(
-        'SELECT pact_version_id FROM pact_publications WHERE consumer_id = ? AND provider_id = ? AND consumer_version_id < ? ORDER BY consumer_version_id DESC LIMIT 1',
-        consumer.id,
-        provider.id,
-        version.id,
-      );
-      if (previous === undefined || Number(previous.pact_version_id) !== pv.id) {
-        events.push({ ...base, name: 'contract_content_changed', comment: previous === undefined ? 'first time any pact published for this consumer' : 'pact content has changed since the last consumer version' });
+      // As the Pact Broker: compare with the previous pact for each of the version's tags, or with the previous
+      // untagged pact when the version has no tags.
+      const tags = this.store.tagsOfVersion(version.id).map((t) => t.name);
+      const comments: string[] = [];
+      if (tags.length > 0) {
+        for (const tag of tags) {
+          const prev = this.store.db.get<{ pact_version_id: number }>(
+            'SELECT pp.pact_version_id FROM pact_publications pp JOIN tags t ON t.version_id = pp.consumer_version_id AND t.name = ? WHERE pp.consumer_id = ? AND pp.provider_id = ? AND pp.consumer_version_id < ? ORDER BY pp.consumer_version_id DESC LIMIT 1',
+            tag,
+            consumer.id,
+            provider.id,
+            version.id,
+          );
+          if (prev === undefined) comments.push(`first time any pact published for this consumer with consumer version tagged ${tag}`);
+          else if (Number(prev.pact_version_id) !== pv.id) comments.push(`pact content has changed since the last consumer version tagged with ${tag}`);
+        }
+      } else {
+        const prev = this.store.db.get<{ pact_version_id: number }>(
+          'SELECT pp.pact_version_id FROM pact_publications pp WHERE pp.consumer_id = ? AND pp.provider_id = ? AND pp.consumer_version_id < ? AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = pp.consumer_version_id) ORDER BY pp.consumer_version_id DESC LIMIT 1',
+          consumer.id,
+          provider.id,
+          version.id,
+        );
+        if (prev === undefined) comments.push('first time untagged pact published');
+        else if (Number(prev.pact_version_id) !== pv.id) comments.push('pact content has changed since the last untagged version');
       }
+      if (comments.length > 0) events.push({ ...base, name: 'contract_content_changed', comment: comments.join(', ') });
     }
     // Provider versions that need to verify this content: main branch head, deployed, released; unverified only.
     const required = new Map<number, { version: Version; descriptions: string[] }>();

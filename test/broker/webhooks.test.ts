@@ -158,8 +158,14 @@ test('contract_content_changed fires for new content only, not for republishing 
   await publishViaApi(broker.url, 'Foo', '5.0.0', 'Bar', THINGS); // same content as 1.0.x
   await publishViaApi(broker.url, 'Foo', '5.0.1', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }]);
   await publishViaApi(broker.url, 'Foo', '5.0.1', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }]); // republish, same version
+  // Tagged versions compare per tag: the first pact for tag prod counts as changed, the next identical one does not.
+  await publishViaApi(broker.url, 'Foo', '5.0.2', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }], { tags: ['prod'] });
+  await publishViaApi(broker.url, 'Foo', '5.0.3', 'Bar', [{ description: 'new', path: '/new', body: { n: 1 } }], { tags: ['prod'] });
   await broker.app.webhooks.idle();
   const changed = received.filter((r) => r.url === '/changed').map((r) => JSON.parse(r.body) as Record<string, string>);
-  expect(changed).toEqual([{ v: '5.0.1', event: 'contract_content_changed' }]);
+  expect(changed).toEqual([
+    { v: '5.0.1', event: 'contract_content_changed' },
+    { v: '5.0.2', event: 'contract_content_changed' },
+  ]);
 });
 
