@@ -132,7 +132,12 @@ export function evaluateJsonataSync(expression: string, body: unknown, bindings:
     return { ok: false, error: `the response or input cannot be passed to JSONata: ${e instanceof Error ? e.message : String(e)}` };
   }
   const waited = Atomics.wait(b.flag, 0, 0, SYNC_TIMEOUT_MS);
-  const msg = receiveMessageOnPort(b.port);
+  let msg = receiveMessageOnPort(b.port);
+  // The reply is queued before the flag is set; a few short waits cover any delivery lag.
+  for (let i = 0; !msg && waited !== 'timed-out' && i < 50; i++) {
+    Atomics.wait(b.flag, 0, 2, 1);
+    msg = receiveMessageOnPort(b.port);
+  }
   if (!msg) {
     if (waited === 'timed-out') {
       void b.worker.terminate();
