@@ -117,6 +117,8 @@ function getBridge(): Bridge {
   return bridge;
 }
 
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
 /** How long one synchronous evaluation may take before it is reported as a timeout. */
 const SYNC_TIMEOUT_MS = 10_000;
 
@@ -135,7 +137,7 @@ export function evaluateJsonataSync(expression: string, body: unknown, bindings:
   let msg = receiveMessageOnPort(b.port);
   // The reply is queued before the flag is set; a few short waits cover any delivery lag.
   for (let i = 0; !msg && waited !== 'timed-out' && i < 50; i++) {
-    Atomics.wait(b.flag, 0, 2, 1);
+    Atomics.wait(SLEEP, 0, 0, 1);
     msg = receiveMessageOnPort(b.port);
   }
   if (!msg) {
