@@ -5,7 +5,8 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
+const os = require('node:os');
 
 function node24() {
   const major = Number(process.versions.node.split('.')[0]);
@@ -36,10 +37,17 @@ function cliEntry() {
 
 const tsxCli = require.resolve('tsx/cli');
 const main = cliEntry();
-const result = spawnSync(node24(), [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-if (result.error) {
-  process.stderr.write(`[cxpact] could not start the CLI: ${result.error.message}\n`);
+const child = spawn(node24(), [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+// A process manager or CI script stops the command with SIGTERM/SIGHUP sent to this process only: pass them on, so
+// `cxpact broker` closes cleanly instead of living on as an orphan. Ctrl-C reaches the whole process group, and
+// tsx relays it itself; this process just waits for the CLI to finish (and keeps its exit code).
+for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+process.on('SIGINT', () => {});
+child.on('error', (error) => {
+  process.stderr.write(`[cxpact] could not start the CLI: ${error.message}\n`);
   process.exitCode = 1;
-} else {
-  process.exitCode = result.status === null ? 1 : result.status;
-}
+});
+child.on('exit', (code, signal) => {
+  process.exitCode = code !== null ? code : 128 + (signal === null ? 0 : (os.constants.signals[signal] ?? 0));
+  process.exit();
+});

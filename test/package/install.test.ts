@@ -213,6 +213,53 @@ describe('cxpact as an installed npm package', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
+  it('publishes, verifies from the broker, records the deployment and gates, with `cxpact broker` from the package; SIGTERM stops it', async () => {
+    broken = false;
+    // The installed bin started directly (as a CI script or process manager does), so the signal goes to it alone.
+    const broker = spawn(path.join(backend, 'node_modules', '.bin', 'cxpact'), ['broker', '--port', '0', '--db', path.join(work, 'broker.sqlite'), '--quiet'], {
+      cwd: backend,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let brokerOut = '';
+    broker.stdout.setEncoding('utf8').on('data', (d: string) => (brokerOut += d));
+    broker.stderr.setEncoding('utf8').on('data', (d: string) => (brokerOut += d));
+    const exited = new Promise<number | null>((resolve) => broker.on('close', (code) => resolve(code)));
+    try {
+      const brokerUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the broker did not start:\n${brokerOut}`)), 30_000);
+        const look = (): void => {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(brokerOut);
+          if (m !== null) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        broker.stdout.on('data', look);
+        broker.on('close', () => reject(new Error(`the broker exited:\n${brokerOut}`)));
+      });
+      const published = await run('npx', ['cxpact', 'publish', '--pacts', 'pacts', '--broker-url', brokerUrl, '--consumer-app-version', 'c1', '--branch', 'main'], backend);
+      mustSucceed('npx cxpact publish', published);
+      const verified = await run(
+        'npx',
+        ['cxpact', 'verify', '--provider', 'my-api', '--broker-url', brokerUrl, '--provider-base-url', baseUrl, '--publish', '--provider-version', 'p1', '--provider-branch', 'main'],
+        backend,
+        { MY_API_TOKEN: TOKEN },
+      );
+      mustSucceed('npx cxpact verify --broker-url --publish', verified);
+      expect(verified.stdout).toContain('Results published to the broker as my-api p1');
+      const deployed = await run('npx', ['cxpact', 'record-deployment', '--pacticipant', 'my-api', '--version', 'p1', '--environment', 'production', '--create-environment', '--broker-url', brokerUrl], backend);
+      mustSucceed('npx cxpact record-deployment', deployed);
+      const gate = await run('npx', ['cxpact', 'can-i-deploy', '--pacticipant', 'shop', '--version', 'c1', '--to-environment', 'production', '--broker-url', brokerUrl, '--json'], backend);
+      mustSucceed('npx cxpact can-i-deploy', gate);
+      expect((JSON.parse(gate.stdout) as { deployable: boolean | null }).deployable).toBe(true);
+    } finally {
+      if (broker.exitCode === null && broker.signalCode === null) broker.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(brokerOut).toContain('SIGTERM received, closing');
+  });
+
   it('the gate and recorded-check commands parse their arguments from the installed package', async () => {
     const canIDeploy = await run('npx', ['cxpact', 'can-i-deploy', '--help'], backend);
     mustSucceed('npx cxpact can-i-deploy --help', canIDeploy);
