@@ -1,14 +1,33 @@
 // OAuth 2.0 client credentials (RFC 6749 §4.4) as the Genesys Cloud login host speaks it:
 // `POST <login>/oauth/token`, `grant_type=client_credentials`, HTTP Basic client authentication.
-// The token is reused until shortly before it expires; concurrent callers share one refresh (single flight);
-// `fetchWithToken` retries once after a 401 with a forced refresh. Messages never contain the secret or a token.
-import { CxpactError, messageOf } from '../shared/errors';
+// The one token client of cxpact (`cxpact record` and the Genesys commands). The token is reused until shortly before
+// it expires; concurrent callers share one login (single flight); after a 401, `forceRefresh` / `withBearerRetry`
+// replace the rejected token once for everybody. Messages never contain the secret or a token.
+import { CxpactError, messageOf, type ErrorLocation } from '../shared/errors';
 
-export interface ClientCredentialsOptions {
-  /** e.g. `https://login.mypurecloud.ie` (the token URL is `<loginBaseUrl>/oauth/token`). */
-  loginBaseUrl: string;
+export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
+}
+
+/** The login failures, each with its own error code. */
+export type LoginFailure = 'unreachable' | 'rejected' | 'failed' | 'no-token';
+
+/** How login errors are reported to the caller's user: codes, where the settings live. */
+export interface LoginErrorContext {
+  /** Error code per failure (defaults `auth.login.<failure>`). */
+  codes?: Partial<Record<LoginFailure, string>>;
+  /** Where the login host is set, for fixes (default "the region / login URL in record.config.json"). */
+  hostSetting?: string;
+  /** Attached to host errors (unreachable, no token). */
+  hostLocation?: ErrorLocation;
+  /** Attached to rejected credentials (default: the client id variable, when named). */
+  credentialsLocation?: ErrorLocation;
+}
+
+export interface ClientCredentialsOptions extends ClientCredentials {
+  /** e.g. `https://login.mypurecloud.ie` (the token URL is `<loginBaseUrl>/oauth/token`). */
+  loginBaseUrl: string;
   /** Names of the environment variables the credentials came from, used in error messages. */
   clientIdEnv?: string;
   clientSecretEnv?: string;
@@ -18,6 +37,7 @@ export interface ClientCredentialsOptions {
   timeoutMs?: number;
   /** Clock (epoch ms); injectable so tests can expire tokens. */
   now?: () => number;
+  errors?: LoginErrorContext;
 }
 
 export interface AccessToken {
@@ -26,14 +46,20 @@ export interface AccessToken {
   refreshAt: number;
 }
 
-/** Replaces every occurrence of each secret (length >= 4) with `[REDACTED]`. */
-export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
+/**
+ * Replaces every occurrence of each secret (length >= 4; longest first, so a secret inside another is no leak)
+ * with `replacement`.
+ */
+export function redactSecrets(text: string, secrets: Iterable<string | undefined>, replacement = '[REDACTED]'): string {
+  const live = [...secrets].filter((s): s is string => s !== undefined && s.length >= 4).sort((a, b) => b.length - a.length);
   let out = text;
-  for (const s of secrets) {
-    if (s === undefined || s.length < 4) continue;
-    out = out.split(s).join('[REDACTED]');
-  }
+  for (const s of live) out = out.split(s).join(replacement);
   return out;
+}
+
+/** The HTTP Basic credentials of an OAuth client (`Basic base64(id:secret)`). */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }
 
 export class ClientCredentialsTokenSource {
@@ -49,9 +75,10 @@ export class ClientCredentialsTokenSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** The secrets to keep out of files and logs: the client secret and every token issued. */
+  /** The secrets to keep out of files and logs: the client secret, its Basic-auth form and every token issued. */
   secrets(): string[] {
-    return [this.options.clientSecret, ...this.issuedTokens];
+    const { clientId, clientSecret } = this.options;
+    return [clientSecret, basicAuthorization(clientId, clientSecret).slice('Basic '.length), ...this.issuedTokens];
   }
 
   /** A valid access token; logs in when there is none or it is about to expire. Concurrent callers share one login. */
@@ -91,6 +118,9 @@ export class ClientCredentialsTokenSource {
 
   private async login(): Promise<AccessToken> {
     const { loginBaseUrl, clientId, clientSecret } = this.options;
+    const ctx = this.options.errors ?? {};
+    const code = (failure: LoginFailure): string => ctx.codes?.[failure] ?? `auth.login.${failure}`;
+    const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
     const idEnv = this.options.clientIdEnv ?? 'the client id variable';
     const secretEnv = this.options.clientSecretEnv ?? 'the client secret variable';
     const url = `${loginBaseUrl.replace(/\/+$/, '')}/oauth/token`;
@@ -102,30 +132,32 @@ export class ClientCredentialsTokenSource {
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/json',
-          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          Authorization: basicAuthorization(clientId, clientSecret),
         },
         body: 'grant_type=client_credentials',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new CxpactError('auth.login.unreachable', `Cannot reach the login host ${loginBaseUrl} (${cause ?? scrub(messageOf(error), this.options)}).`, {
-        fix: 'Check the region / login URL in record.config.json and the network (proxy, firewall).',
+      throw new CxpactError(code('unreachable'), `Cannot reach the login host ${loginBaseUrl} (${cause ?? redactSecrets(messageOf(error), this.secrets())}).`, {
+        ...ctx.hostLocation,
+        fix: `Check ${hostSetting} and the network (proxy, firewall).`,
       });
     }
     const text = await res.text();
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new CxpactError(
-        'auth.login.rejected',
+        code('rejected'),
         `The login host ${loginBaseUrl} rejected the OAuth client credentials (HTTP ${res.status}${oauthErrorCode(text)}).`,
         {
+          ...(ctx.credentialsLocation ?? (this.options.clientIdEnv === undefined ? {} : { path: this.options.clientIdEnv })),
           fix: `Check ${idEnv} and ${secretEnv}: the OAuth client must exist in this region's org and use the Client Credentials grant.`,
         },
       );
     }
     if (!res.ok) {
-      throw new CxpactError('auth.login.failed', `Login at ${url} failed with HTTP ${res.status}.`, {
-        fix: 'Retry later; if it persists, check the vendor status page for the region.',
+      throw new CxpactError(code('failed'), `Login at ${url} failed with HTTP ${res.status}.`, {
+        fix: 'Retry later; if it persists, check the Genesys Cloud status page for the region.',
       });
     }
     let body: Record<string, unknown> = {};
@@ -137,8 +169,9 @@ export class ClientCredentialsTokenSource {
     }
     const accessToken = body['access_token'];
     if (typeof accessToken !== 'string' || accessToken === '') {
-      throw new CxpactError('auth.login.no-token', `The login host answered ${url} without an access_token.`, {
-        fix: 'Check the login URL: it does not behave like an OAuth token endpoint.',
+      throw new CxpactError(code('no-token'), `The login host answered ${url} without an access_token.`, {
+        ...ctx.hostLocation,
+        fix: `Check ${hostSetting}: the host does not behave like an OAuth token endpoint.`,
       });
     }
     this.issuedTokens.add(accessToken);
@@ -147,10 +180,6 @@ export class ClientCredentialsTokenSource {
     const skew = Math.min(this.options.refreshSkewMs ?? 60_000, lifetime / 10);
     return { accessToken, refreshAt: this.now() + lifetime - skew };
   }
-}
-
-function scrub(text: string, o: ClientCredentialsOptions): string {
-  return redactSecrets(text, [o.clientSecret]);
 }
 
 function oauthErrorCode(text: string): string {

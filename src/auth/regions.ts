@@ -1,6 +1,7 @@
 // Genesys Cloud regions: a region domain (`mypurecloud.ie`) or AWS-style name (`eu-west-1`) -> API and login hosts.
-// Source of the table: Genesys Cloud platform client SDK region hosts (/work/shared/docs/genesys-data-actions.md §5).
-import { CxpactError } from '../shared/errors';
+// The one region table of cxpact (record.config.json "region", genesys-pull/genesys-test --region).
+// Source: Genesys Cloud platform client SDK region hosts (/work/shared/docs/genesys-data-actions.md §5).
+import { CxpactError, type ErrorLocation } from '../shared/errors';
 
 /** AWS-style region name -> Genesys Cloud region domain. */
 export const GENESYS_REGIONS: Readonly<Record<string, string>> = {
@@ -32,11 +33,36 @@ export interface RegionHosts {
   loginBaseUrl: string;
 }
 
-/** The known regions as `domain (name)`, for error messages. */
-export function knownRegionsText(): string {
+/** How an unknown region is reported to the caller's user (where it was set, and what else they can do). */
+export interface RegionErrorContext extends ErrorLocation {
+  /** Error code (default `auth.region.unknown`). */
+  code?: string;
+  /** List the regions as `eu-west-1 (mypurecloud.ie)` (for --region flags) instead of `mypurecloud.ie (eu-west-1)`. */
+  namesFirst?: boolean;
+  /** The way to a custom host, completing "or ... for a custom host" (default: the record config's baseUrl). */
+  customHost?: string;
+}
+
+/** The known regions as `domain (name)` (or `name (domain)` with namesFirst), for error messages. */
+export function knownRegionsText(namesFirst = false): string {
   return Object.entries(GENESYS_REGIONS)
-    .map(([name, domain]) => `${domain} (${name})`)
+    .map(([name, domain]) => (namesFirst ? `${name} (${domain})` : `${domain} (${name})`))
     .join(', ');
+}
+
+/**
+ * The region domain of a region name or domain, or undefined when it is not a known region. Accepts
+ * `eu-west-1`, `mypurecloud.ie`, `api.mypurecloud.ie`, `https://login.mypurecloud.ie/` (any case).
+ */
+export function regionDomain(region: string): string | undefined {
+  const bare = region
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^(api|login|apps)\./, '')
+    .replace(/\/+$/, '');
+  if (bare === '') return undefined;
+  return GENESYS_REGIONS[bare] ?? (Object.values(GENESYS_REGIONS).includes(bare) ? bare : undefined);
 }
 
 /**
@@ -44,18 +70,14 @@ export function knownRegionsText(): string {
  * AWS-style name (`eu-west-1`); anything else is an error that lists the known regions.
  * @example resolveRegion('euw2.pure.cloud').apiBaseUrl // 'https://api.euw2.pure.cloud'
  */
-export function resolveRegion(region: string, where: { file?: string; path?: string } = {}): RegionHosts {
-  const raw = region.trim().toLowerCase();
-  const bare = raw
-    .replace(/^https?:\/\//, '')
-    .replace(/^(api|login|apps)\./, '')
-    .replace(/\/+$/, '');
-  const domain = GENESYS_REGIONS[bare] ?? (Object.values(GENESYS_REGIONS).includes(bare) ? bare : undefined);
-  if (domain === undefined || raw === '') {
-    throw new CxpactError('auth.region.unknown', `Unknown Genesys Cloud region "${region}".`, {
+export function resolveRegion(region: string, context: RegionErrorContext = {}): RegionHosts {
+  const domain = regionDomain(region);
+  if (domain === undefined) {
+    const { code, namesFirst, customHost, ...where } = context;
+    throw new CxpactError(code ?? 'auth.region.unknown', `Unknown Genesys Cloud region "${region}".`, {
       ...where,
-      fix: `Use one of the known regions: ${knownRegionsText()}; or set an explicit "baseUrl" (and "auth.loginBaseUrl") for a custom host.`,
-      details: { knownRegions: Object.values(GENESYS_REGIONS) },
+      fix: `Use one of the known regions: ${knownRegionsText(namesFirst)}; or ${customHost ?? 'set an explicit "baseUrl" (and "auth.loginBaseUrl")'} for a custom host.`,
+      details: { knownRegions: Object.entries(GENESYS_REGIONS).map(([name, d]) => ({ name, domain: d })) },
     });
   }
   return { domain, apiBaseUrl: `https://api.${domain}`, loginBaseUrl: `https://login.${domain}` };

@@ -1,9 +1,12 @@
 // A small Genesys Cloud Platform API client for the Data Action endpoints cxpact uses
-// (/work/shared/docs/genesys-data-actions.md section 5). Bearer token from TokenProvider, one retry on 401,
-// 429/503 handled with exponential backoff + full jitter + Retry-After, paging with a guard against runaway paging.
+// (/work/shared/docs/genesys-data-actions.md section 5). Bearer token from the shared OAuth token source, one retry
+// on 401 (forced refresh), 429/502/503/504 handled with the shared backoff (exponential + full jitter, Retry-After plus
+// a little jitter), paging with a guard against runaway paging.
 // The token is only ever sent to the configured API host; no secret appears in errors or audit events.
+import { parseRetryAfter, realSleep, retryDelay, type RetryPolicy, type Sleeper } from '../auth/backoff';
+import { redactSecrets, type ClientCredentialsTokenSource } from '../auth/oauth';
 import { CxpactError } from '../shared/errors';
-import { redactSecrets, TokenProvider, type ClientCredentials } from './auth';
+import { genesysTokenSource, type ClientCredentials } from './auth';
 import type { GenesysHosts } from './regions';
 
 export interface ApiCallEvent {
@@ -27,12 +30,12 @@ export interface GenesysClientOptions extends ClientCredentials {
   /** Cap of one wait, also for Retry-After (default 30 s). */
   maxDelayMs?: number;
   /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleeper;
   random?: () => number;
   /** Called after every HTTP exchange (audit log, latency). */
   onCall?: (event: ApiCallEvent) => void;
   timeoutMs?: number;
-  tokens?: TokenProvider;
+  tokens?: ClientCredentialsTokenSource;
 }
 
 export interface ApiResponse<T> {
@@ -90,48 +93,40 @@ export interface TestExecutionOperation {
   error?: Record<string, unknown>;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses `Retry-After` (seconds or an HTTP date) to milliseconds. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 export class GenesysClient {
-  readonly tokens: TokenProvider;
-  private readonly sleep: (ms: number) => Promise<void>;
+  readonly tokens: ClientCredentialsTokenSource;
+  private readonly sleep: Sleeper;
   private readonly random: () => number;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: GenesysClientOptions) {
     this.tokens =
       options.tokens ??
-      new TokenProvider({ loginBase: options.hosts.loginBase, clientId: options.clientId, clientSecret: options.clientSecret, timeoutMs: options.timeoutMs });
-    this.sleep = options.sleep ?? defaultSleep;
+      genesysTokenSource({ loginBase: options.hosts.loginBase, clientId: options.clientId, clientSecret: options.clientSecret, timeoutMs: options.timeoutMs });
+    this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    const maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.retry = {
+      maxRetries: options.maxRetries ?? 5,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs,
+      // Concurrent callers told the same Retry-After do not all come back in the same millisecond; the org's
+      // limit is shared, so one wait is never longer than maxDelayMs.
+      retryAfterJitterMs: 250,
+      maxRetryAfterMs: maxDelayMs,
+    };
   }
 
   get apiBase(): string {
     return this.options.hosts.apiBase;
   }
 
-  /** Backoff for retry `attempt` (1-based): Retry-After when given, else full jitter over base * 2^(attempt-1). */
-  backoffMs(attempt: number, retryAfter: number | undefined): number {
-    const max = this.options.maxDelayMs ?? 30_000;
-    if (retryAfter !== undefined) return Math.min(max, retryAfter + Math.floor(this.random() * 250));
-    const base = this.options.baseDelayMs ?? 500;
-    return Math.floor(this.random() * Math.min(max, base * 2 ** (attempt - 1)));
-  }
-
   private redact(text: string): string {
-    return redactSecrets(text, [this.options.clientSecret, Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')]);
+    return redactSecrets(text, this.tokens.secrets(), '***');
   }
 
   /**
@@ -146,7 +141,6 @@ export class GenesysClient {
   ): Promise<ApiResponse<T>> {
     const url = `${this.apiBase}${path}`;
     const what = options.what ?? `${method} ${path}`;
-    const maxRetries = this.options.maxRetries ?? 5;
     let retried401 = false;
     let retries = 0;
     for (let attempt = 1; ; attempt += 1) {
@@ -177,14 +171,15 @@ export class GenesysClient {
 
       if (response.status === 401 && !retried401) {
         retried401 = true;
-        this.tokens.invalidate(token);
         this.options.onCall?.({ ...event, retry: { reason: '401', delayMs: 0 } });
+        // The next attempt uses the new token (shared with concurrent callers that saw the same 401).
+        await this.tokens.forceRefresh(token);
         continue;
       }
       const transient = response.status === 429 || response.status === 502 || response.status === 503 || response.status === 504;
-      if (transient && retries < maxRetries) {
+      if (transient && retries < this.retry.maxRetries) {
+        const delayMs = retryDelay(this.retry, retries, parseRetryAfter(response.headers.get('retry-after')), this.random);
         retries += 1;
-        const delayMs = this.backoffMs(retries, retryAfterMs(response.headers.get('retry-after')));
         this.options.onCall?.({ ...event, retry: { reason: response.status === 429 ? '429' : '5xx', delayMs } });
         await this.sleep(delayMs);
         continue;
@@ -233,7 +228,7 @@ export class GenesysClient {
           fix: 'Check that the action id exists in this org (run `cxpact genesys-pull`).',
         });
       case 429:
-        return new CxpactError('genesys.api.rate-limited', `${what} was still rate limited (HTTP 429) after ${this.options.maxRetries ?? 5} retries.`, {
+        return new CxpactError('genesys.api.rate-limited', `${what} was still rate limited (HTTP 429) after ${this.retry.maxRetries} retries.`, {
           fix: 'Run again later or with fewer cases; the org\'s API rate limit is shared with other clients.',
         });
       default:

@@ -1,10 +1,7 @@
-// Genesys Cloud regions -> login and API hosts (source: platform-client-sdk-javascript PureCloudRegionHosts.js,
-// see /work/shared/docs/genesys-data-actions.md section 5). Tests point both hosts at loopback with base URL overrides.
-import { GENESYS_REGIONS } from '../auth/regions';
+// The login and API hosts of the Genesys commands: --base-url/--login-url overrides, else the region looked up in
+// the one region table (src/auth/regions.ts, shared with the recorded checks). Tests point both hosts at loopback.
+import { GENESYS_REGIONS, resolveRegion } from '../auth/regions';
 import { CxpactError } from '../shared/errors';
-
-/** Region name -> region domain: the one table in src/auth (shared with the recorded checks). */
-export const REGION_DOMAINS: Readonly<Record<string, string>> = GENESYS_REGIONS;
 
 export interface GenesysHosts {
   /** e.g. `https://login.mypurecloud.ie` (no trailing slash). */
@@ -63,23 +60,14 @@ export function resolveHosts(options: HostOptions): GenesysHosts {
   if (region === '') {
     throw new CxpactError('genesys.region.missing', 'No Genesys Cloud region was given.', {
       path: 'GENESYS_CLOUD_REGION',
-      fix: `Set GENESYS_CLOUD_REGION or pass --region, one of: ${Object.keys(REGION_DOMAINS).join(', ')}.`,
+      fix: `Set GENESYS_CLOUD_REGION or pass --region, one of: ${Object.keys(GENESYS_REGIONS).join(', ')}.`,
     });
   }
-  const lower = region.toLowerCase();
-  let domain = REGION_DOMAINS[lower];
-  if (domain === undefined) {
-    const bare = lower.replace(/^https?:\/\//, '').replace(/^(api|login)\./, '').replace(/\/+$/, '');
-    if (Object.values(REGION_DOMAINS).includes(bare)) domain = bare;
-  }
-  if (domain === undefined) {
-    throw new CxpactError('genesys.region.unknown', `Unknown Genesys Cloud region "${region}".`, {
-      path: 'GENESYS_CLOUD_REGION',
-      fix: `Use one of the known regions: ${Object.entries(REGION_DOMAINS)
-        .map(([name, d]) => `${name} (${d})`)
-        .join(', ')}; or pass --base-url for a custom host.`,
-      details: { knownRegions: Object.keys(REGION_DOMAINS) },
-    });
-  }
-  return { loginBase: `https://login.${domain}`, apiBase: `https://api.${domain}`, region: lower };
+  const { loginBaseUrl, apiBaseUrl } = resolveRegion(region, {
+    code: 'genesys.region.unknown',
+    path: 'GENESYS_CLOUD_REGION',
+    namesFirst: true,
+    customHost: 'pass --base-url',
+  });
+  return { loginBase: loginBaseUrl, apiBase: apiBaseUrl, region: region.toLowerCase() };
 }

@@ -1,12 +1,7 @@
 // Polite HTTP for recording: a request-rate limiter shared by all workers, exponential backoff with full jitter
 // on 429 and 5xx that honours Retry-After, and errors that say what happened without echoing credentials.
+import { parseRetryAfter, realSleep, retryDelay, type RetryPolicy, type Sleeper } from '../auth/backoff';
 import { CxpactError, messageOf } from '../shared/errors';
-
-export interface Sleeper {
-  (ms: number): Promise<void>;
-}
-
-export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Spaces request starts at least 1/rate seconds apart across all callers. */
 export class RateLimiter {
@@ -27,27 +22,6 @@ export class RateLimiter {
     if (slot > t) await this.sleep(slot - t);
     this.starts.push(this.now());
   }
-}
-
-export interface RetryPolicy {
-  maxRetries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** Retry-After as seconds or an HTTP date -> ms, or undefined. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-/** Full-jitter exponential backoff: random in [0, min(max, base * 2^attempt)]. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.round(random() * cap);
 }
 
 export interface HttpResult {
@@ -119,8 +93,9 @@ export async function sendWithRetry(req: PreparedRequest, o: SendOptions, send: 
     const res = await send(req);
     const retryable = res.status === 429 || res.status >= 500;
     if (!retryable || attempt >= o.retry.maxRetries) return { ...res, attempts: attempt + 1 };
-    const ra = parseRetryAfter(res.headers['retry-after'] ?? null);
-    const delayMs = ra ?? backoffDelay(o.retry, attempt);
+    const ra = parseRetryAfter(res.headers['retry-after']);
+    // Retry-After wins, even over maxDelayMs (the record config's policy): retrying earlier only earns another 429.
+    const delayMs = retryDelay(o.retry, attempt, ra);
     o.onRetry?.({ attempt: attempt + 1, status: res.status, delayMs, retryAfter: ra !== undefined });
     await sleep(delayMs);
   }

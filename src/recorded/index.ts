@@ -6,4 +6,5 @@ export * from './store';
 export * from './record';
 export * from './publish';
 export * from './redact';
-export { RateLimiter, sendWithRetry, parseRetryAfter, backoffDelay } from './http';
+export { RateLimiter, sendWithRetry } from './http';
+export { parseRetryAfter, backoffDelay } from '../auth/backoff';

@@ -1,9 +1,10 @@
 // `cxpact record`: sends every interaction's request of a provider's pacts to its staging API with real
 // credentials and saves the redacted responses as recordings. The I/O shell around the pure pieces.
 import { CxpactError } from '../shared/errors';
+import type { Sleeper } from '../auth/backoff';
 import { ClientCredentialsTokenSource } from '../auth/oauth';
 import type { RecordConfig, ResolvedTarget } from './config';
-import { RateLimiter, sendWithRetry, type HttpResult, type PreparedRequest, type Sleeper } from './http';
+import { RateLimiter, sendWithRetry, type HttpResult, type PreparedRequest } from './http';
 import { isJsonContentType, type LoadedPact, type PactInteraction, type Recording } from './model';
 import { redactBody, redactHeaders, scrubSecrets } from './redact';
 import { recordingsDir, writeRecording } from './store';
@@ -82,6 +83,7 @@ function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.Proc
         clientIdEnv: a.clientIdEnv,
         clientSecretEnv: a.clientSecretEnv,
         timeoutMs: config.timeoutMs,
+        errors: { credentialsLocation: { file: config.file, path: '$.auth' } },
       });
       return {
         headers: async () => ({ authorization: `Bearer ${await source.getToken()}` }),

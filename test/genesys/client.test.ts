@@ -1,7 +1,8 @@
 // The OAuth token provider and API client against the loopback Genesys-like API: token reuse, single-flight
 // refresh, one retry on 401, 429 backoff with Retry-After, regions.
-import { TokenProvider } from '../../src/genesys/auth';
-import { GenesysClient, retryAfterMs, type ApiCallEvent } from '../../src/genesys/client';
+import { parseRetryAfter } from '../../src/auth/backoff';
+import { genesysTokenSource } from '../../src/genesys/auth';
+import { GenesysClient, type ApiCallEvent } from '../../src/genesys/client';
 import { resolveHosts } from '../../src/genesys/regions';
 import { CxpactError } from '../../src/shared/errors';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
@@ -29,7 +30,7 @@ describe('regions', () => {
   });
 });
 
-describe('TokenProvider', () => {
+describe('genesysTokenSource', () => {
   let fake: FakeGenesys | undefined;
   afterEach(async () => {
     await fake?.close();
@@ -39,7 +40,7 @@ describe('TokenProvider', () => {
   it('shares one login between concurrent callers and reuses the token until shortly before expiry', async () => {
     fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, expiresIn: 600 });
     let now = 1_000_000;
-    const tokens = new TokenProvider({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => now, refreshSkewMs: 30_000 });
+    const tokens = genesysTokenSource({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => now, refreshSkewMs: 30_000 });
     const all = await Promise.all(Array.from({ length: 10 }, () => tokens.getToken()));
     expect(new Set(all).size).toBe(1);
     expect(fake.logins).toBe(1);
@@ -55,7 +56,7 @@ describe('TokenProvider', () => {
 
   it('a failed login is not cached: the next call tries again', async () => {
     fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: 'other' });
-    const tokens = new TokenProvider({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const tokens = genesysTokenSource({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     await expect(tokens.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials' });
     await expect(tokens.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials' });
     expect(tokens.logins).toBe(2);
@@ -149,9 +150,9 @@ describe('GenesysClient', () => {
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(retryAfterMs(null)).toBeUndefined();
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(parseRetryAfter(null)).toBeUndefined();
   });
 
   it('never sends the bearer token to another host named in a template URI', async () => {

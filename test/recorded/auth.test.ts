@@ -1,7 +1,9 @@
 // OAuth client credentials against a real loopback login host: reuse, refresh before expiry, single flight,
-// forced refresh after 401 with exactly one retry, errors that never carry the secret. Plus region resolution.
-import { ClientCredentialsTokenSource, withBearerRetry } from '../../src/auth/oauth';
-import { GENESYS_REGIONS, resolveRegion } from '../../src/auth/regions';
+// forced refresh after 401 with exactly one retry, errors that never carry the secret. Plus region resolution and the
+// shared retry wait (the one token client, region table and backoff of cxpact).
+import { backoffDelay, retryDelay } from '../../src/auth/backoff';
+import { basicAuthorization, ClientCredentialsTokenSource, redactSecrets, withBearerRetry } from '../../src/auth/oauth';
+import { GENESYS_REGIONS, regionDomain, resolveRegion } from '../../src/auth/regions';
 import { CxpactError } from '../../src/shared/errors';
 import { CLIENT_ID, CLIENT_SECRET, OK_QUEUE, startFakeApis, type FakeApis } from './fake-apis';
 import { deadPort } from './helpers';
@@ -100,4 +102,64 @@ test('regions: domains and AWS names map to api./login. hosts; unknown ones list
     expect.objectContaining({ code: 'auth.region.unknown', file: 'f.json', path: '$.region', fix: expect.stringContaining('mypurecloud.com.au (ap-southeast-2)') }),
   );
   expect(Object.keys(GENESYS_REGIONS).length).toBeGreaterThanOrEqual(15);
+});
+
+test('every region resolves from its AWS name and its domain; callers choose how an unknown one is reported', () => {
+  for (const [name, domain] of Object.entries(GENESYS_REGIONS)) {
+    expect(regionDomain(name)).toBe(domain);
+    expect(regionDomain(domain)).toBe(domain);
+    expect(regionDomain(`https://login.${domain.toUpperCase()}/`)).toBe(domain);
+  }
+  expect(regionDomain('')).toBeUndefined();
+  expect(regionDomain('eu-west-9')).toBeUndefined();
+  let error: unknown;
+  try {
+    resolveRegion('eu-west-9', { code: 'genesys.region.unknown', path: 'GENESYS_CLOUD_REGION', namesFirst: true, customHost: 'pass --base-url' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toMatchObject({ code: 'genesys.region.unknown', path: 'GENESYS_CLOUD_REGION' });
+  const fix = (error as CxpactError).fix ?? '';
+  expect(fix).toContain('eu-west-1 (mypurecloud.ie), eu-west-2 (euw2.pure.cloud)');
+  expect(fix).toContain('mx-central-1 (mxc1.pure.cloud); or pass --base-url for a custom host.');
+  expect((error as CxpactError).details).toEqual({ knownRegions: expect.arrayContaining([{ name: 'ap-southeast-2', domain: 'mypurecloud.com.au' }]) });
+});
+
+test('the login error context sets the codes, the settings named in fixes and the locations', async () => {
+  const s = new ClientCredentialsTokenSource({
+    loginBaseUrl: fake.url,
+    clientId: CLIENT_ID,
+    clientSecret: 'wrong-secret-4711',
+    errors: { codes: { rejected: 'genesys.auth.invalid-credentials' }, credentialsLocation: { file: 'record.config.json', path: '$.auth' } },
+  });
+  await expect(s.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials', file: 'record.config.json', path: '$.auth' });
+  const port = await deadPort();
+  const dead = new ClientCredentialsTokenSource({
+    loginBaseUrl: `http://127.0.0.1:${port}`,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    errors: { hostSetting: '--login-url', hostLocation: { path: 'GENESYS_CLOUD_REGION' } },
+  });
+  await expect(dead.getToken()).rejects.toMatchObject({ code: 'auth.login.unreachable', path: 'GENESYS_CLOUD_REGION', fix: 'Check --login-url and the network (proxy, firewall).' });
+});
+
+test('secrets(): the client secret, its Basic-auth form and every token issued, redacted longest first', async () => {
+  const s = source();
+  const token = await s.getToken();
+  const basic = basicAuthorization(CLIENT_ID, CLIENT_SECRET).slice('Basic '.length);
+  expect(s.secrets()).toEqual([CLIENT_SECRET, basic, token]);
+  const text = `Authorization: Basic ${basic}; token=${token}; secret=${CLIENT_SECRET}; again ${CLIENT_SECRET}x`;
+  expect(redactSecrets(text, s.secrets(), '***')).toBe('Authorization: Basic ***; token=***; secret=***; again ***x');
+  // a secret that contains another is replaced whole, not leaving its tail behind
+  expect(redactSecrets('abcd-efgh', ['abcd', 'abcd-efgh'])).toBe('[REDACTED]');
+});
+
+test('the retry wait: Retry-After wins (optionally with jitter and a cap), else full-jitter exponential backoff', () => {
+  const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  expect(retryDelay(policy, 0, 5000, () => 0.5)).toBe(5000);
+  expect(retryDelay({ ...policy, retryAfterJitterMs: 250 }, 0, 400, () => 0.5)).toBe(525);
+  expect(retryDelay({ ...policy, retryAfterJitterMs: 250, maxRetryAfterMs: 1000 }, 0, 5000, () => 0.5)).toBe(1000);
+  expect(retryDelay(policy, 2, undefined, () => 0.999)).toBe(backoffDelay(policy, 2, () => 0.999));
+  expect(retryDelay(policy, 2, undefined, () => 0.999)).toBe(399);
+  expect(retryDelay(policy, 9, undefined, () => 0.5)).toBe(500);
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError, formatError } from '../../shared/errors';
-import { redactSecrets } from '../../genesys/auth';
+import { redactSecrets } from '../../auth/oauth';
 import { connect, GENESYS_ENV_HELP } from '../../genesys/connect';
 import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../genesys/run-tests';
 
@@ -46,7 +46,7 @@ Exit codes:
 function short(value: unknown, secrets: string[]): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   const clipped = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return redactSecrets(clipped, secrets);
+  return redactSecrets(clipped, secrets, '***');
 }
 
 function formatReport(report: GenesysTestReport, cwd: string, secrets: string[]): string {
@@ -70,7 +70,7 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
     );
     for (const c of bad) {
       if (c.error !== undefined) {
-        lines.push(`      case ${c.case}: the test call failed: ${redactSecrets(c.error, secrets)}`);
+        lines.push(`      case ${c.case}: the test call failed: ${redactSecrets(c.error, secrets, '***')}`);
         continue;
       }
       for (const d of c.fidelity?.differences ?? []) {
@@ -114,6 +114,7 @@ export const command: Command = {
     const only = Array.isArray(args.values['only']) ? (args.values['only'] as string[]) : undefined;
     const auditFile = path.resolve(io.cwd, stringOpt(args, 'audit-log') ?? 'reports/genesys-test-audit.jsonl');
     const secret = io.env['GENESYS_CLOUD_CLIENT_SECRET'] ?? '';
+    // The client secret, its Basic-auth form and every token issued: never printed.
     const secrets = secret === '' ? [] : [secret];
 
     // Opened once the configuration is valid (no file for a usage error); no API call happens before that.
@@ -149,6 +150,7 @@ export const command: Command = {
       audit.write({ event: 'start', apiBase: client.apiBase, dataActions: path.relative(io.cwd, dir) || '.', draft: args.values['draft'] === true, repeat });
       const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, only, repeat, audit });
       audit.write({ event: 'end', ...report.totals });
+      secrets.push(...client.tokens.secrets());
       if (args.values['json'] === true) {
         const json = JSON.stringify(
           {
@@ -160,7 +162,7 @@ export const command: Command = {
           null,
           2,
         );
-        io.stdout(redactSecrets(json, secrets) + '\n');
+        io.stdout(redactSecrets(json, secrets, '***') + '\n');
       } else {
         io.stdout(formatReport(report, io.cwd, secrets));
         io.stdout(`[cxpact] Audit log: ${path.relative(io.cwd, auditFile)}\n`);
