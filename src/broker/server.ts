@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { BrokerApp, type BrokerAppOptions, type BrokerAuthConfig } from './app';
 import type { BrokerRequest } from './http';
 import { Store } from './store';
+import { CxpactError } from '../shared/errors';
 
 export interface StartBrokerOptions extends BrokerAppOptions {
   /** Port to listen on; 0 picks a free one. Default 9292. */
@@ -17,6 +18,11 @@ export interface StartBrokerOptions extends BrokerAppOptions {
   auth?: BrokerAuthConfig;
   /** Log one line per request (never headers, so never tokens). */
   logRequests?: boolean;
+  /**
+   * Allow binding a non-loopback interface without credentials (anyone who reaches it can write). Without it,
+   * startBroker refuses such a host with a CxpactError ('broker.open-non-loopback').
+   */
+  allowOpen?: boolean;
 }
 
 export interface RunningBroker {
@@ -30,19 +36,31 @@ export interface RunningBroker {
 
 export const DEFAULT_DB_FILE = '.pact-broker/broker.sqlite';
 
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function hasCredentials(a: BrokerAuthConfig | undefined): boolean {
+  return a !== undefined && (a.token !== undefined || a.readOnlyToken !== undefined || a.basic !== undefined || a.readOnlyBasic !== undefined);
 }
 
 /** Starts the broker over HTTP; resolves once listening. */
 export async function startBroker(opts: StartBrokerOptions = {}): Promise<RunningBroker> {
   const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? (() => undefined);
+  // Open (no credentials) is only for loopback: refuse another interface before touching the database.
+  if (!isLoopbackHost(host) && !hasCredentials(opts.auth)) {
+    if (opts.allowOpen !== true) {
+      throw new CxpactError('broker.open-non-loopback', `Refusing to listen on ${host} without credentials: anyone who can reach it could publish, overwrite and delete contracts.`, {
+        path: '--host',
+        fix: 'Configure --token (or --basic-auth) for a shared broker, bind --host 127.0.0.1, or pass --allow-open if the network is trusted.',
+      });
+    }
+    log(`[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`);
+  }
   const store = new Store(opts.dbFile ?? DEFAULT_DB_FILE);
   const app = new BrokerApp(store, opts);
-  const log = opts.log ?? (() => undefined);
-  if (!isLoopback(host) && !app.authEnabled) {
-    log(`[broker] WARNING: listening on ${host} without authentication; anyone who can reach it can write. Configure --token or --basic-auth.`);
-  }
   const fixedBase = opts.baseUrl?.replace(/\/+$/, '');
   // A base URL with a path (http://host/pb, behind a proxy or as a context path) is served under that prefix.
   const prefix = fixedBase === undefined ? '' : new URL(fixedBase).pathname.replace(/\/+$/, '');

@@ -1,9 +1,12 @@
 // `cxpact broker` command: help text (options, env vars, exit codes) and start-up errors. (Running it as a real
 // process, printing its URL and closing on SIGTERM is covered by faults.test.ts.)
+import fs from 'node:fs';
 import path from 'node:path';
+import { startBroker } from '../../src/broker';
+import { isLoopbackHost } from '../../src/broker/server';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { startTestBroker } from './helpers';
+import { startTestBroker, tempDir } from './helpers';
 
 function io(): CliIO & { out: string; err: string } {
   const r = { out: '', err: '', cwd: process.cwd(), env: {}, stdout: (t: string) => (r.out += t), stderr: (t: string) => (r.err += t) };
@@ -34,4 +37,33 @@ test('usage errors exit 2 and name the flag; a port in use exits 1 with the fix'
   } finally {
     await busy.stop();
   }
+});
+
+test('open (no credentials) on a non-loopback host is refused before anything is bound or created, unless --allow-open', async () => {
+  const dir = tempDir('open');
+  try {
+    const dbFile = path.join(dir, 'never.sqlite');
+    const c = io();
+    expect(await runCli(['broker', '--host', '0.0.0.0', '--port', '0', '--db', dbFile], c)).toBe(1);
+    expect(c.err).toMatch(/Refusing to listen on 0\.0\.0\.0 without credentials/);
+    expect(c.err).toMatch(/--token/);
+    expect(c.err).toMatch(/--allow-open/);
+    expect(c.out).not.toMatch(/listening/);
+    expect(fs.existsSync(dbFile)).toBe(false);
+    // The library entry point refuses too (the gate, verify and e2e use it).
+    await expect(startBroker({ host: '::', port: 0, dbFile })).rejects.toMatchObject({ code: 'broker.open-non-loopback' });
+    expect(fs.existsSync(dbFile)).toBe(false);
+    // The help names the escape hatch.
+    const h = io();
+    await runCli(['broker', '--help'], h);
+    expect(h.out).toContain('--allow-open');
+    expect(h.out).toContain('CXPACT_BROKER_ALLOW_OPEN');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loopback spellings stay open without credentials; other hosts are not loopback', () => {
+  for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
+  for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.10', 'example.com', '127.example.com']) expect(isLoopbackHost(h)).toBe(false);
 });

@@ -21,6 +21,8 @@ Options:
   --basic-auth <user:pass>    Read-write basic auth credentials (enables auth)
   --read-only-basic-auth <user:pass>  Read-only basic auth credentials
   --public-read               With auth enabled, allow unauthenticated GETs
+  --allow-open                Allow --host other than loopback without credentials (refused otherwise:
+                              anyone who reaches it could write)
   --allow-contract-modification  Accept different pact content for an existing consumer version
                               (refused with 409 by default, like the Pact Broker)
   --max-body-bytes <n>        Largest accepted request body (default ${DEFAULT_MAX_BODY_BYTES}); larger gets 413
@@ -34,11 +36,12 @@ Environment variables (flags win):
   PACT_BROKER_BASIC_AUTH_USERNAME / PACT_BROKER_BASIC_AUTH_PASSWORD  (Pact Broker docker names, read-write)
   PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME / PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD
   PACT_BROKER_ALLOW_PUBLIC_READ=true            same as --public-read
+  CXPACT_BROKER_ALLOW_OPEN=true                 same as --allow-open
   PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true  same as --allow-contract-modification
   PACT_BROKER_PORT, PACT_BROKER_BASE_URL_PUBLIC  port and public base URL
 
-Auth: without any credentials configured the broker is open, which is only meant for loopback (127.0.0.1). With
-credentials, requests without them get 401, and writes with read-only credentials get 403. Tokens and passwords
+Auth: without any credentials configured the broker is open, which is only meant for loopback (127.0.0.1): with
+another --host and no credentials it refuses to start (exit 1) unless --allow-open is given. With credentials, requests without them get 401, and writes with read-only credentials get 403. Tokens and passwords
 are never logged.
 
 Exit codes: 0 stopped cleanly, 1 could not start (e.g. port in use), 2 usage error.
@@ -68,6 +71,7 @@ export const command: Command = {
       'basic-auth': { type: 'string' },
       'read-only-basic-auth': { type: 'string' },
       'public-read': { type: 'boolean' },
+      'allow-open': { type: 'boolean' },
       'allow-contract-modification': { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -108,9 +112,11 @@ export const command: Command = {
         allowContractModification: args.values['allow-contract-modification'] === true || env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
         maxBodyBytes,
         logRequests: args.values.quiet !== true,
+        allowOpen: args.values['allow-open'] === true || env.CXPACT_BROKER_ALLOW_OPEN === 'true',
         log,
       });
     } catch (error) {
+      if (error instanceof CxpactError) throw error;
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') {
         throw new CxpactError('broker.port-in-use', `Port ${port} on ${host} is already in use.`, { fix: 'Stop the other process or pass --port <free port> (or --port 0).' });
