@@ -97,6 +97,57 @@ export const used: [string, string | undefined, unknown] = [config.name, error.f
 defineProvider({ name: 42 });
 `;
 
+/** A Data Action of the backend's consumer (Genesys) calling GET /customers/{id} and reading `name`. */
+const DATA_ACTION = {
+  name: 'My API - Get Customer',
+  integrationType: 'custom-rest-actions',
+  actionType: 'custom',
+  config: {
+    request: {
+      requestUrlTemplate: 'https://my-api.example.com/customers/${input.customerId}',
+      requestType: 'GET',
+      headers: { Authorization: 'Bearer ${credentials.apiKey}', Accept: 'application/json' },
+      requestTemplate: '${input.rawRequest}',
+    },
+    response: { translationMap: { customerName: '$.name' }, translationMapDefaults: {}, successTemplate: '{ "customerName": ${customerName} }' },
+  },
+  contract: {
+    input: { inputSchema: { type: 'object', required: ['customerId'], properties: { customerId: { type: 'string', examples: ['42'] } } } },
+    output: { successSchema: { type: 'object', required: ['customerName'], properties: { customerName: { type: 'string' } } } },
+  },
+  secure: false,
+};
+
+/** A hand-written consumer contract run by tsx, everything imported from the installed package. */
+const CONSUMER_SCRIPT = `import { defaultEngine, loadAction, runActionCase, stopJsonataWorker } from 'cxpact';
+
+async function main(): Promise<void> {
+  const engine = await defaultEngine();
+  const action = loadAction(engine, 'data-actions/my-api/get-customer.json');
+  const result = await runActionCase({
+    engine,
+    action,
+    provider: 'my-api',
+    consumer: 'genesys-ivr',
+    pactsDir: 'pacts-handwritten',
+    kase: {
+      name: 'customer-42',
+      description: 'a lookup of customer 42',
+      kind: 'success',
+      providerState: { name: 'customer 42 exists' },
+      input: { customerId: '42' },
+      response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: '42', name: 'Ada Lovelace' } },
+    },
+  });
+  console.log(JSON.stringify({ problems: result.problems, output: result.output }));
+  stopJsonataWorker();
+}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
 describe('cxpact as an installed npm package', () => {
   let work: string;
   let backend: string;
@@ -211,6 +262,30 @@ describe('cxpact as an installed npm package', () => {
     expect(r.stderr).toMatch(/a request for customer 42/);
     expect(r.stderr).toMatch(/field name is missing/);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  it('consumer contracts from the package: a hand-written one (tsx, runActionCase) verified against the provider, and `cxpact consumer`', async () => {
+    broken = false;
+    fs.mkdirSync(path.join(backend, 'data-actions', 'my-api'), { recursive: true });
+    fs.writeFileSync(path.join(backend, 'data-actions', 'my-api', 'get-customer.json'), JSON.stringify(DATA_ACTION, null, 2));
+    fs.writeFileSync(path.join(backend, 'consumer.ts'), CONSUMER_SCRIPT);
+    const consumer = await run('npx', ['tsx', 'consumer.ts'], backend);
+    mustSucceed('npx tsx consumer.ts', consumer);
+    expect(JSON.parse(consumer.stdout.trim().split('\n').pop()!)).toEqual({ problems: [], output: { customerName: 'Ada Lovelace' } });
+    const pact = JSON.parse(fs.readFileSync(path.join(backend, 'pacts-handwritten', 'genesys-ivr-my-api.json'), 'utf8')) as { interactions: { request: { path: string } }[] };
+    expect(pact.interactions.map((i) => i.request.path)).toEqual(['/customers/42']);
+    // The credential placeholder in the pact is replaced by the config's credential at verification time.
+    authHeaders.length = 0;
+    const verified = await run('npx', ['cxpact', 'verify', '--provider', 'my-api', '--pact-files', 'pacts-handwritten', '--provider-base-url', baseUrl], backend, { MY_API_TOKEN: TOKEN });
+    mustSucceed('npx cxpact verify (hand-written pact)', verified);
+    expect(verified.stdout).toContain('1 of 1 interaction(s) passed');
+    // (an undefined entry is cxpact's reachability probe, which sends no credentials)
+    expect(authHeaders.filter((h) => h !== undefined)).toEqual([`Bearer ${TOKEN}`]);
+
+    const generated = await run('npx', ['cxpact', 'consumer', '--data-actions', 'data-actions', '--pacts', 'pacts-generated'], backend);
+    mustSucceed('npx cxpact consumer', generated);
+    const derived = JSON.parse(fs.readFileSync(path.join(backend, 'pacts-generated', 'genesys-data-actions-my-api.json'), 'utf8')) as { interactions: unknown[] };
+    expect(derived.interactions.length).toBeGreaterThan(0);
   });
 
   it('publishes, verifies from the broker, records the deployment and gates, with `cxpact broker` from the package; SIGTERM stops it', async () => {
