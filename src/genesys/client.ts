@@ -283,28 +283,48 @@ export class GenesysClient {
     return actions;
   }
 
-  /** The text of a template (`requesttemplate.vm` / `successtemplate.vm`); a URI from the action is resolved against the API host only. */
-  async getTemplate(action: { id: string; name: string }, uriOrFileName: string, draft = false): Promise<string> {
-    let path: string;
-    if (uriOrFileName.includes('/')) {
-      // Only the path is used: the bearer token never goes to another host.
-      const parsed = new URL(uriOrFileName, `${this.apiBase}/`);
-      path = `${parsed.pathname}${parsed.search}`;
-    } else {
-      path = `/api/v2/integrations/actions/${encodeURIComponent(action.id)}${draft ? '/draft' : ''}/templates/${encodeURIComponent(uriOrFileName)}`;
-    }
+  /** Path and query of a URI named by an action, resolved against the API host: the bearer token never goes elsewhere. */
+  private apiPath(uri: string): string {
+    const parsed = new URL(uri, `${this.apiBase}/`);
+    return `${parsed.pathname}${parsed.search}`;
+  }
+
+  /** GETs a part of an action (template, schema); a 404 becomes genesys.template.not-found naming the action. */
+  private async getActionPart<T>(
+    action: { id: string; name: string },
+    path: string,
+    part: { kind: 'template' | 'schema'; field: 'config' | 'contract'; fix: string; accept?: string; text?: boolean },
+  ): Promise<T> {
     try {
-      const { body } = await this.request<string>('GET', path, { accept: '*/*', text: true, what: `Fetching template ${path} of action "${action.name}"` });
+      const { body } = await this.request<T>('GET', path, {
+        ...(part.accept === undefined ? {} : { accept: part.accept }),
+        ...(part.text === undefined ? {} : { text: part.text }),
+        what: `Fetching ${part.kind} ${path} of action "${action.name}"`,
+      });
       return body;
     } catch (error) {
       if (error instanceof CxpactError && error.code === 'genesys.api.not-found') {
-        throw new CxpactError('genesys.template.not-found', `The template ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`, {
-          path: `${action.id}.config`,
-          fix: 'Open the action in Genesys Cloud Admin and save its configuration again (that rewrites the template), then pull again.',
+        throw new CxpactError('genesys.template.not-found', `The ${part.kind} ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`, {
+          path: `${action.id}.${part.field}`,
+          fix: part.fix,
         });
       }
       throw error;
     }
+  }
+
+  /** The text of a template (`requesttemplate.vm` / `successtemplate.vm`); a URI from the action is resolved against the API host only. */
+  async getTemplate(action: { id: string; name: string }, uriOrFileName: string, draft = false): Promise<string> {
+    const path = uriOrFileName.includes('/')
+      ? this.apiPath(uriOrFileName)
+      : `/api/v2/integrations/actions/${encodeURIComponent(action.id)}${draft ? '/draft' : ''}/templates/${encodeURIComponent(uriOrFileName)}`;
+    return this.getActionPart<string>(action, path, {
+      kind: 'template',
+      field: 'config',
+      accept: '*/*',
+      text: true,
+      fix: 'Open the action in Genesys Cloud Admin and save its configuration again (that rewrites the template), then pull again.',
+    });
   }
 
   /** One action with its config and inlined contract (`?expand=contract&includeConfig=true`). */
@@ -317,21 +337,14 @@ export class GenesysClient {
 
   /** A schema document referenced by URI (`.../schemas/{fileName}`); resolved against the API host only. */
   async getSchema(action: { id: string; name: string }, uri: string): Promise<Record<string, unknown>> {
-    const parsed = new URL(uri, `${this.apiBase}/`);
-    const path = `${parsed.pathname}${parsed.search}`;
-    try {
-      const { body } = await this.request<unknown>('GET', path, { what: `Fetching schema ${path} of action "${action.name}"` });
-      if (!isRecord(body)) throw new CxpactError('genesys.api.malformed', `Schema ${path} of action "${action.name}" is not a JSON object.`, { fix: 'Check the action\'s contract in Genesys Cloud Admin.' });
-      return body;
-    } catch (error) {
-      if (error instanceof CxpactError && error.code === 'genesys.api.not-found') {
-        throw new CxpactError('genesys.template.not-found', `The schema ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`, {
-          path: `${action.id}.contract`,
-          fix: 'Open the action in Genesys Cloud Admin and check its contracts, then pull again.',
-        });
-      }
-      throw error;
-    }
+    const path = this.apiPath(uri);
+    const body = await this.getActionPart<unknown>(action, path, {
+      kind: 'schema',
+      field: 'contract',
+      fix: 'Open the action in Genesys Cloud Admin and check its contracts, then pull again.',
+    });
+    if (!isRecord(body)) throw new CxpactError('genesys.api.malformed', `Schema ${path} of action "${action.name}" is not a JSON object.`, { fix: 'Check the action\'s contract in Genesys Cloud Admin.' });
+    return body;
   }
 
   /** Runs an action's test endpoint (`/test`, or `/draft/test` for drafts). */

@@ -1,4 +1,7 @@
-// Builds a GenesysClient from CLI flags and environment variables (shared by genesys-pull and genesys-test).
+// Builds a GenesysClient from CLI flags and environment variables, and the flag helpers genesys-pull and genesys-test
+// share.
+import type { CliIO } from '../cli/command';
+import { CxpactError, ExitError, formatError } from '../shared/errors';
 import { credentialsFromEnv } from './auth';
 import { GenesysClient, type ApiCallEvent } from './client';
 import { resolveHosts } from './regions';
@@ -30,4 +33,33 @@ export function connect(options: ConnectOptions): GenesysClient {
   });
   const credentials = credentialsFromEnv(options.env);
   return new GenesysClient({ ...credentials, hosts, onCall: options.onCall, maxRetries: options.maxRetries, baseDelayMs: options.baseDelayMs });
+}
+
+/**
+ * connect() for a command: a configuration error (unknown region, bad URL, missing credentials) is printed and ends
+ * the command with exit code 2 (usage error), before any API call.
+ */
+export function connectOrExit(options: ConnectOptions, io: Pick<CliIO, 'stderr'>): GenesysClient {
+  try {
+    return connect(options);
+  } catch (error) {
+    if (error instanceof CxpactError) {
+      io.stderr(formatError(error) + '\n');
+      throw new ExitError(2);
+    }
+    throw error;
+  }
+}
+
+/** The value of `--<name> <n>`: an integer >= min (default 1), or `fallback` when the flag is absent. */
+export function integerFlag(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new CxpactError('usage.invalid-number', `--${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got "${value}".`, {
+      path: `--${name}`,
+      fix: `Pass --${name} <n> with n >= ${min}.`,
+    });
+  }
+  return n;
 }

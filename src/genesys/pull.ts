@@ -106,18 +106,11 @@ export async function toActionFile(client: GenesysClient, listed: PlatformAction
       : {};
   const request = action.config?.request ?? {};
   const response = action.config?.response ?? {};
-  const requestTemplate =
-    typeof request.requestTemplate === 'string'
-      ? request.requestTemplate
-      : typeof request.requestTemplateUri === 'string' && request.requestTemplateUri !== ''
-        ? await client.getTemplate(action, request.requestTemplateUri)
-        : '${input.rawRequest}';
-  const successTemplate =
-    typeof response.successTemplate === 'string'
-      ? response.successTemplate
-      : typeof response.successTemplateUri === 'string' && response.successTemplateUri !== ''
-        ? await client.getTemplate(action, response.successTemplateUri)
-        : '${rawResult}';
+  // A template is inline, behind a URI, or absent (then the platform's default applies).
+  const template = async (inline: string | undefined, uri: string | undefined, platformDefault: string): Promise<string> =>
+    typeof inline === 'string' ? inline : typeof uri === 'string' && uri !== '' ? client.getTemplate(action, uri) : platformDefault;
+  const requestTemplate = await template(request.requestTemplate, request.requestTemplateUri, '${input.rawRequest}');
+  const successTemplate = await template(response.successTemplate, response.successTemplateUri, '${rawResult}');
   const timeout = action.config?.timeoutSeconds;
   return {
     id: action.id,

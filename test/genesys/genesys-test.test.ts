@@ -183,6 +183,12 @@ describe('cxpact genesys-test', () => {
       noSecret(run.stdout + run.stderr);
     });
 
+    it('--max-retries below 0 is a usage error (exit 2)', async () => {
+      const run = await runCommand(['genesys-test', '--region', 'eu-west-1', '--max-retries=-1'], { GENESYS_CLOUD_CLIENT_ID: CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('gt-flag'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--max-retries must be an integer >= 0, got "-1"');
+    });
+
     it('bad credentials', async () => {
       const action = sampleAction('act-1', 'Lookup Customer');
       fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: 'other-secret', actions: [action], echoInErrors: CLIENT_SECRET });

@@ -154,6 +154,13 @@ describe('cxpact genesys-pull', () => {
       noSecret(run.stdout + run.stderr);
     });
 
+    it('a flag that is not a positive integer is a usage error (exit 2) before any API call', async () => {
+      const run = await runCommand(['genesys-pull', '--region', 'eu-west-1', '--max-pages', '0'], { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('flag'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--max-pages must be a positive integer, got "0"');
+      expect(run.stderr).toContain('fix: Pass --max-pages <n> with n >= 1.');
+    });
+
     it('missing credentials name the variables', async () => {
       const run = await runCommand(['genesys-pull', '--region', 'eu-west-1'], {}, tmpDir('nocreds'));
       expect(run.code).not.toBe(0);

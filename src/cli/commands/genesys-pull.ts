@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
-import { connect, GENESYS_ENV_HELP } from '../../genesys/connect';
+import { formatError } from '../../shared/errors';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
 import { pullActions, type DriftReport } from '../../genesys/pull';
 
 const help = `Usage: cxpact genesys-pull [options]
@@ -33,15 +33,6 @@ Exit codes:
   2  usage error (unknown option, unknown region, missing credentials)
 `;
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new CxpactError('usage.invalid-number', `--${name} must be a positive integer, got "${value}".`, { fix: `Pass --${name} <n> with n >= 1.` });
-  }
-  return n;
-}
-
 function driftText(drift: DriftReport, cwd: string): string[] {
   const rel = (f: string): string => path.relative(cwd, f) || f;
   const lines: string[] = [];
@@ -67,19 +58,10 @@ export const command: Command = {
       'max-pages': { type: 'string' },
     });
     const outDir = path.resolve(io.cwd, stringOpt(args, 'out') ?? 'data-actions/genesys-org');
-    const pageSize = positiveInt('page-size', stringOpt(args, 'page-size'), 100);
-    const maxPages = positiveInt('max-pages', stringOpt(args, 'max-pages'), 200);
+    const pageSize = integerFlag('page-size', stringOpt(args, 'page-size'), 100);
+    const maxPages = integerFlag('max-pages', stringOpt(args, 'max-pages'), 200);
     const check = args.values['check'] === true;
-    let client;
-    try {
-      client = connect({ region: stringOpt(args, 'region'), baseUrl: stringOpt(args, 'base-url'), loginUrl: stringOpt(args, 'login-url'), env: io.env });
-    } catch (error) {
-      if (error instanceof CxpactError) {
-        io.stderr(formatError(error) + '\n');
-        return 2;
-      }
-      throw error;
-    }
+    const client = connectOrExit({ region: stringOpt(args, 'region'), baseUrl: stringOpt(args, 'base-url'), loginUrl: stringOpt(args, 'login-url'), env: io.env }, io);
     const result = await pullActions(client, { outDir, check, pageSize, maxPages });
     const drift = result.drift;
     const hasDrift = drift.changed.length + drift.added.length + drift.missing.length > 0;

@@ -3,9 +3,9 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
+import { formatError } from '../../shared/errors';
 import { redactSecrets } from '../../auth/oauth';
-import { connect, GENESYS_ENV_HELP } from '../../genesys/connect';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
 import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../genesys/run-tests';
 
 const help = `Usage: cxpact genesys-test [options]
@@ -82,15 +82,6 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
   return lines.join('\n') + '\n';
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new CxpactError('usage.invalid-number', `--${name} must be an integer >= ${min}, got "${value}".`, { fix: `Pass --${name} <n>.` });
-  }
-  return n;
-}
-
 export const command: Command = {
   name: 'genesys-test',
   summary: 'Run cases through the org\'s Data Action test endpoint and compare with cxpact\'s emulation',
@@ -109,8 +100,8 @@ export const command: Command = {
       'max-retries': { type: 'string' },
     });
     const dir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
-    const repeat = positiveInt('repeat', stringOpt(args, 'repeat'), 1);
-    const maxRetries = positiveInt('max-retries', stringOpt(args, 'max-retries'), 5, 0);
+    const repeat = integerFlag('repeat', stringOpt(args, 'repeat'), 1);
+    const maxRetries = integerFlag('max-retries', stringOpt(args, 'max-retries'), 5, 0);
     const only = Array.isArray(args.values['only']) ? (args.values['only'] as string[]) : undefined;
     const auditFile = path.resolve(io.cwd, stringOpt(args, 'audit-log') ?? 'reports/genesys-test-audit.jsonl');
     const secret = io.env['GENESYS_CLOUD_CLIENT_SECRET'] ?? '';
@@ -120,9 +111,8 @@ export const command: Command = {
     // Opened once the configuration is valid (no file for a usage error); no API call happens before that.
     let audit: ReturnType<typeof fileAuditSink> | undefined;
     try {
-      let client;
-      try {
-        client = connect({
+      const client = connectOrExit(
+        {
           region: stringOpt(args, 'region'),
           baseUrl: stringOpt(args, 'base-url'),
           loginUrl: stringOpt(args, 'login-url'),
@@ -138,14 +128,9 @@ export const command: Command = {
               attempt: e.attempt,
               ...(e.retry === undefined ? {} : { retry: e.retry.reason, retryInMs: e.retry.delayMs }),
             }),
-        });
-      } catch (error) {
-        if (error instanceof CxpactError) {
-          io.stderr(formatError(error) + '\n');
-          return 2;
-        }
-        throw error;
-      }
+        },
+        io,
+      );
       audit = fileAuditSink(auditFile);
       audit.write({ event: 'start', apiBase: client.apiBase, dataActions: path.relative(io.cwd, dir) || '.', draft: args.values['draft'] === true, repeat });
       const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, only, repeat, audit });
