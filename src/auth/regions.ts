@@ -33,6 +33,20 @@ export interface RegionHosts {
   loginBaseUrl: string;
 }
 
+/**
+ * Why `url` cannot serve as an API or login host, as the end of a sentence ("is not an absolute URL"), or undefined
+ * when it can (an absolute http(s) URL).
+ */
+export function hostUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? undefined : 'must be an http(s) URL';
+}
+
 /** How an unknown region is reported to the caller's user (where it was set, and what else they can do). */
 export interface RegionErrorContext extends ErrorLocation {
   /** Error code (default `auth.region.unknown`). */

@@ -1,6 +1,6 @@
 // The login and API hosts of the Genesys commands: --base-url/--login-url overrides, else the region looked up in
 // the one region table (src/auth/regions.ts, shared with the recorded checks). Tests point both hosts at loopback.
-import { GENESYS_REGIONS, resolveRegion } from '../auth/regions';
+import { GENESYS_REGIONS, hostUrlProblem, resolveRegion } from '../auth/regions';
 import { CxpactError } from '../shared/errors';
 
 export interface GenesysHosts {
@@ -20,27 +20,15 @@ export interface HostOptions {
   loginBaseUrl?: string;
 }
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 function checkUrl(url: string, what: string, flag: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new CxpactError('genesys.config.invalid-url', `${what} "${url}" is not a valid URL.`, {
+  const problem = hostUrlProblem(url);
+  if (problem !== undefined) {
+    throw new CxpactError('genesys.config.invalid-url', `${what} "${url}" ${problem}.`, {
       path: flag,
-      fix: `Pass an absolute URL such as https://api.mypurecloud.com to ${flag}.`,
+      fix: `Pass an absolute https:// URL such as https://api.mypurecloud.com to ${flag}.`,
     });
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new CxpactError('genesys.config.invalid-url', `${what} "${url}" must be an http(s) URL.`, {
-      path: flag,
-      fix: `Pass an https:// URL to ${flag}.`,
-    });
-  }
-  return trimSlash(url);
+  return url.replace(/\/+$/, '');
 }
 
 /**

@@ -562,14 +562,12 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
     for (const it of pact.interactions) {
       const k = `${it.consumer}\u0000${it.key}`;
       const rec = byKey.get(k);
+      const about = { consumer: it.consumer, provider: it.provider, interaction: it.description, key: it.key };
       if (rec === undefined) {
         yield {
           code: 'recorded.missing',
           severity: 'error',
-          consumer: it.consumer,
-          provider: it.provider,
-          interaction: it.description,
-          key: it.key,
+          ...about,
           message: `no recording for "${it.description}" (expected recordings/${it.consumer}/${it.key}.json)`,
           fix: `Record it: ${recordCommand}`,
         };
@@ -583,10 +581,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
           yield {
             code: 'recorded.stale',
             severity: 'error',
-            consumer: it.consumer,
-            provider: it.provider,
-            interaction: it.description,
-            key: it.key,
+            ...about,
             file: rec.file,
             path: 'recordedAt',
             message: Number.isFinite(at)

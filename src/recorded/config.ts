@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../shared/errors';
-import { resolveRegion } from '../auth/regions';
+import { hostUrlProblem, resolveRegion } from '../auth/regions';
 
 export type AuthConfig =
   | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string; loginBaseUrlEnv?: string }
@@ -220,14 +220,9 @@ export function parseRecordConfig(raw: unknown, file: string): RecordConfig {
 }
 
 function checkUrl(url: string, file: string, p: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new CxpactError('recorded.config.invalid', `${p} ${JSON.stringify(url)} is not an absolute URL.`, { file, path: p, fix: 'Write an absolute http(s) URL, e.g. https://api.mypurecloud.com.' });
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new CxpactError('recorded.config.invalid', `${p} ${JSON.stringify(url)} must be http(s).`, { file, path: p, fix: 'Use an https:// URL.' });
+  const problem = hostUrlProblem(url);
+  if (problem !== undefined) {
+    throw new CxpactError('recorded.config.invalid', `${p} ${JSON.stringify(url)} ${problem}.`, { file, path: p, fix: 'Write an absolute https:// URL, e.g. https://api.mypurecloud.com.' });
   }
 }
 
