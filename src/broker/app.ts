@@ -7,6 +7,7 @@ import { canonicalJson, describeDiff } from './pact-content';
 import type { Environment, PactPublication, PactVersion, Pacticipant, Store, Verification, Version, WebhookRecord } from './store';
 import { WEBHOOK_EVENTS, WebhookDispatcher, type BrokerEvent, type WebhookEventName } from './webhooks';
 import { renderHtml } from './html';
+import { badgeSvg, canIDeployBadgeStatus, pactBadgeStatus, svgResponse, type BadgeColour } from './badge';
 
 export interface BrokerAuthConfig {
   /** Read-write bearer token. */
@@ -27,6 +28,12 @@ export interface BrokerAppOptions {
   maxBodyBytes?: number;
   /** Allow publishing different content for an existing consumer version (the Ruby broker's allow_dangerous_contract_modification). */
   allowContractModification?: boolean;
+  /**
+   * A tag named after an environment also records a deployment of that version there (the Pact Broker's
+   * create_deployed_versions_for_tags, on by default there too: helps teams still tagging "prod" after deploying).
+   * Default true.
+   */
+  createDeployedVersionsForTags?: boolean;
   webhookRetryDelaysMs?: number[];
   webhookTimeoutMs?: number;
   log?: (line: string) => void;
@@ -158,6 +165,67 @@ export class BrokerApp {
 
   private get links(): Links {
     return this.currentLinks;
+  }
+
+  /**
+   * SVG badges for READMEs, as the Pact Broker serves them: the pact's latest verification status
+   * (`/pacts/provider/P/consumer/C/latest[/TAG|-untagged]/badge`: verified / failed / changed / unknown; label
+   * "consumer/provider pact", `?label=consumer|provider`, `?initials=true`) and can-i-deploy
+   * (`/pacticipants/P/latest-version/TAG/can-i-deploy/to/TO/badge`, `.../branches/B/latest-version/can-i-deploy/to-environment/E/badge`).
+   * An unknown pacticipant or pact is still a 200 badge ("pact not found" / "unknown"), so a README never shows a broken image.
+   */
+  private defineBadgeRoutes(): void {
+    const r = this.route.bind(this);
+    const S = this.store;
+    const name = (n: string, initials: boolean): string => (initials ? n.split(/[\s_-]+|(?=[A-Z])/).filter((w) => w !== '').map((w) => w[0]!).join('') : n);
+    const pactBadge = (pick: (consumer: Pacticipant, provider: Pacticipant, p: Params) => PactPublication | undefined): Handler => (req, p) => {
+      const consumer = S.pacticipant(p.consumer!);
+      const provider = S.pacticipant(p.provider!);
+      const pub = consumer === undefined || provider === undefined ? undefined : pick(consumer, provider, p);
+      if (consumer === undefined || provider === undefined || pub === undefined) return svgResponse(badgeSvg('pact not found', 'unknown', 'lightgrey'));
+      const initials = req.query.get('initials') === 'true';
+      const which = (req.query.get('label') ?? '').toLowerCase();
+      const title = which === 'consumer' ? name(consumer.name, initials) : which === 'provider' ? name(provider.name, initials) : `${name(consumer.name, initials)}/${name(provider.name, initials)}`;
+      const v = S.latestVerificationOfPactVersion(pub.pactVersionId);
+      let status: { message: string; colour: BadgeColour } = pactBadgeStatus(v?.success);
+      // Verified before, but not this content: the pact changed since (the Pact Broker's "stale" state).
+      if (v === undefined && S.hasVerificationForIntegration(consumer.id, provider.id)) status = { message: 'changed', colour: 'orange' };
+      return svgResponse(badgeSvg(`${title} pact`.toLowerCase(), status.message, status.colour));
+    };
+    r('/pacts/provider/:provider/consumer/:consumer/latest/badge', { GET: pactBadge((c, pr) => S.latestPublication(c.id, pr.id)) });
+    r('/pacts/provider/:provider/consumer/:consumer/latest-untagged/badge', { GET: pactBadge((c, pr) => S.latestUntaggedPublication(c.id, pr.id)) });
+    r('/pacts/provider/:provider/consumer/:consumer/latest/:tag/badge', {
+      GET: pactBadge((c, pr, p) => {
+        const v = S.latestVersionWithTag(c.id, p.tag!);
+        return v === undefined ? undefined : S.publication(v.id, pr.id);
+      }),
+    });
+    const deployBadge = (label: (p: Params) => string, query: (p: Params) => [string, string][]): Handler => (req, p) => {
+      const pp = S.pacticipant(p.pacticipant!);
+      const text = req.query.get('label') ?? label(p);
+      if (pp === undefined) return svgResponse(badgeSvg(text, 'unknown', 'lightgrey'));
+      let deployable: unknown = null;
+      try {
+        const res = new Matrix(S, this.links).query(new URLSearchParams(query(p))) as { summary?: { deployable?: unknown } };
+        deployable = res.summary?.deployable;
+      } catch {
+        deployable = null; // e.g. an unknown environment: unknown, not a broken image
+      }
+      const status = canIDeployBadgeStatus(deployable);
+      return svgResponse(badgeSvg(text, status.message, status.colour));
+    };
+    r('/pacticipants/:pacticipant/latest-version/:tag/can-i-deploy/to/:to/badge', {
+      GET: deployBadge(
+        (p) => `can-i-deploy ${p.tag} to ${p.to}`,
+        (p) => [['q[][pacticipant]', p.pacticipant!], ['q[][tag]', p.tag!], ['q[][latest]', 'true'], ['tag', p.to!], ['latest', 'true'], ['latestby', 'cvp']],
+      ),
+    });
+    r('/pacticipants/:pacticipant/branches/:branch/latest-version/can-i-deploy/to-environment/:environment/badge', {
+      GET: deployBadge(
+        (p) => `can-i-deploy ${p.branch} to ${p.environment}`,
+        (p) => [['q[][pacticipant]', p.pacticipant!], ['q[][branch]', p.branch!], ['q[][latest]', 'true'], ['environment', p.environment!], ['latestby', 'cvpv']],
+      ),
+    });
   }
 
   private route(path: string, methods: Partial<Record<string, Handler>>): void {
@@ -870,6 +938,7 @@ export class BrokerApp {
   private defineRoutes(): void {
     const r = this.route.bind(this);
     const S = this.store;
+    this.defineBadgeRoutes(); // before `…/latest/:tag`, which would otherwise take "badge" for a tag
 
     r('/', { GET: () => json(200, this.index()) });
     r('/diagnostic/status/heartbeat', { GET: () => json(200, { ok: true, _links: { self: { href: this.links.url('/diagnostic/status/heartbeat') } } }) });
@@ -1178,6 +1247,10 @@ export class BrokerApp {
           const pp = S.ensurePacticipant(p.pacticipant!);
           const { version: v } = S.ensureVersion(pp.id, p.version!);
           const { tag, created } = S.addTag(pp.id, v.id, p.tag!);
+          // Like the Pact Broker (create_deployed_versions_for_tags): a tag equal to an environment's name records
+          // a deployment there (no application instance), replacing the version deployed before.
+          const env = this.opts.createDeployedVersionsForTags === false ? undefined : S.environmentByName(p.tag!);
+          if (env !== undefined) S.recordDeployment(v, env, null);
           return { pp, v, tag, created };
         });
         return json(created ? 201 : 200, this.tagJson(pp, v, tag.name, tag.createdAt), created ? { Location: this.links.tag(pp.name, v.number, tag.name) } : {});

@@ -117,9 +117,23 @@ export class Matrix {
     }
     if (sel.branch !== undefined || truthy(sel.mainBranch)) {
       const branch = sel.branch ?? p.mainBranch ?? undefined;
-      // `--branch B` selects the branch head (the Rust CLI omits `latest`; "the latest on B" is what users mean).
-      const head = branch === undefined ? undefined : this.store.branchHead(p.id, branch);
       const label = sel.branch !== undefined ? `from branch ${branch}` : 'from the main branch';
+      // An explicit `latest=false` means every version on the branch (the Ruby server's reading of a branch
+      // selector without latest).
+      if (sel.latest === 'false' && branch !== undefined) {
+        const vs = this.store.versionsOnBranch(p.id, branch);
+        return {
+          pacticipant: p,
+          versions: vs,
+          describe: (v) => `version ${v?.number ?? '?'} of ${name} ${label}`,
+          missing: vs.length === 0 ? `No version of ${name} from branch ${branch} exists` : undefined,
+          specified: true,
+        };
+      }
+      // Otherwise `--branch B` selects the branch head: the Rust CLI sends no `latest` where the Ruby CLI sends
+      // latest=true, and "is the latest build of B deployable" is what users mean (checking every old build on B
+      // would fail on any version that was never verified).
+      const head = branch === undefined ? undefined : this.store.branchHead(p.id, branch);
       return {
         pacticipant: p,
         versions: head === undefined ? [] : [head],

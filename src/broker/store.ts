@@ -430,6 +430,13 @@ export class Store {
     return { branch, created: r.changes > 0 };
   }
 
+  /** Every version on the branch, newest first. */
+  versionsOnBranch(pacticipantId: number, branchName: string): Version[] {
+    return this.db
+      .all('SELECT v.* FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id JOIN versions v ON v.id = bv.version_id WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY v.id DESC', pacticipantId, branchName)
+      .map(toVersion);
+  }
+
   branchHead(pacticipantId: number, branchName: string): Version | undefined {
     const r = this.db.get<{ version_id: number | null }>(
       'SELECT MAX(bv.version_id) AS version_id FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ?',
@@ -678,6 +685,11 @@ export class Store {
   latestVerificationFor(pactVersionId: number, providerVersionId: number): Verification | undefined {
     const r = this.db.get('SELECT * FROM verifications WHERE pact_version_id = ? AND provider_version_id = ? ORDER BY id DESC LIMIT 1', pactVersionId, providerVersionId);
     return r === undefined ? undefined : toVerification(r);
+  }
+
+  /** Whether the provider ever verified any pact of this consumer (the badge's "changed" state). */
+  hasVerificationForIntegration(consumerId: number, providerId: number): boolean {
+    return this.db.get('SELECT 1 AS x FROM verifications WHERE provider_id = ? AND consumer_id = ? LIMIT 1', providerId, consumerId) !== undefined;
   }
 
   latestVerificationOfPactVersion(pactVersionId: number): Verification | undefined {

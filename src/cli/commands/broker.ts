@@ -25,6 +25,8 @@ Options:
                               anyone who reaches it could write)
   --allow-contract-modification  Accept different pact content for an existing consumer version
                               (refused with 409 by default, like the Pact Broker)
+  --no-tag-deployments        A tag named after an environment does NOT record a deployment there (by default
+                              it does, like the Pact Broker's create_deployed_versions_for_tags)
   --max-body-bytes <n>        Largest accepted request body (default ${DEFAULT_MAX_BODY_BYTES}); larger gets 413
   --quiet                     Do not log one line per request
 
@@ -37,6 +39,7 @@ Environment variables (flags win):
   PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME / PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD
   PACT_BROKER_ALLOW_PUBLIC_READ=true            same as --public-read
   CXPACT_BROKER_ALLOW_OPEN=true                 same as --allow-open
+  PACT_BROKER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS=false  same as --no-tag-deployments
   PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true  same as --allow-contract-modification
   PACT_BROKER_PORT, PACT_BROKER_BASE_URL_PUBLIC  port and public base URL
 
@@ -72,6 +75,7 @@ export const command: Command = {
       'read-only-basic-auth': { type: 'string' },
       'public-read': { type: 'boolean' },
       'allow-open': { type: 'boolean' },
+      'no-tag-deployments': { type: 'boolean' },
       'allow-contract-modification': { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -112,6 +116,7 @@ export const command: Command = {
         allowContractModification: args.values['allow-contract-modification'] === true || env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
         maxBodyBytes,
         logRequests: args.values.quiet !== true,
+        createDeployedVersionsForTags: !(args.values['no-tag-deployments'] === true || env.PACT_BROKER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS === 'false'),
         allowOpen: args.values['allow-open'] === true || env.CXPACT_BROKER_ALLOW_OPEN === 'true',
         log,
       });
