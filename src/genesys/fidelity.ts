@@ -7,7 +7,7 @@ import { translateResponse } from '../data-action/translate-response';
 import { validateOutput } from '../data-action/validate';
 import type { DataAction, RawResponse } from '../data-action/model';
 import { messageOf } from '../shared/errors';
-import type { TestExecutionOperation, TestExecutionResult } from './client';
+import { isRecord, type TestExecutionOperation, type TestExecutionResult } from './client';
 
 export type StepKind = 'request' | 'execute' | 'translation' | 'template' | 'validation' | 'final' | 'outcome';
 
@@ -32,10 +32,6 @@ export interface FidelityResult {
   /** The platform's first failing operation, if any: `step 5 (Resolve translation map): message`. */
   platformError?: string;
   cxpactError?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function canonical(value: unknown): string {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../shared/errors';
-import type { GenesysClient, PlatformAction } from './client';
+import { isRecord, type GenesysClient, type PlatformAction } from './client';
 
 /** The file cxpact writes for a pulled action: the UI export shape plus the org's `id`, `integrationId`, `category`. */
 export interface PulledActionFile {
@@ -44,10 +44,6 @@ export interface PullResult {
   written: string[];
   /** Per-action problems (e.g. a template URI that 404s); the other actions are still pulled. */
   errors: CxpactError[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Recursively sorts object keys so files are stable and diffs reviewable. */

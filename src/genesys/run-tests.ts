@@ -7,7 +7,7 @@ import { loadDataActions } from '../data-action/parse';
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../contract/cases';
 import { CxpactError } from '../shared/errors';
-import type { GenesysClient, PlatformAction } from './client';
+import { isRecord, type GenesysClient, type PlatformAction } from './client';
 import { compareWithEmulation, median, percentile, type FidelityResult } from './fidelity';
 import { baseName } from './pull';
 
@@ -64,10 +64,6 @@ export interface GenesysTestOptions {
   /** Run every case this many times (latency statistics). */
   repeat?: number;
   audit?: AuditSink;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `id` and `draft` written in the definition (a pulled file carries the org's id). */

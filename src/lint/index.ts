@@ -6,16 +6,12 @@ import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } fr
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile } from '../contract/cases';
 import type { CxpactError } from '../shared/errors';
-import { lintAction } from './rules';
+import { isRecord, lintAction } from './rules';
 import type { LintFinding, LintResult } from './types';
 
 export { lintAction } from './rules';
 export type { LintFinding, LintResult, Severity } from './types';
 export { formatText, formatJson, formatJUnit } from './report';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function errorFinding(error: CxpactError, action = ''): LintFinding {
   return {

@@ -16,7 +16,8 @@ const RESERVED_INPUTS = new Set(['rawRequest', 'orgId', 'integrationId']);
 const REQUEST_ROOTS = new Set(['input', 'credentials', 'authResponse']);
 const INPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

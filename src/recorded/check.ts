@@ -5,7 +5,7 @@
 import { findSimilarKey } from '../verify/hints';
 import { DEFAULT_FORMATS, formatToRegex } from './formats';
 import { compileCategory, formatPath, selectRule, type CompiledRule, type PathToken, type SelectedRule } from './rules';
-import { isJsonContentType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
+import { isJsonContentType, isObj, jsonType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
 
 export interface CheckInput {
   provider: string;
@@ -30,17 +30,6 @@ interface Problem {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'object') return 'object';
-  return typeof v;
-}
 
 function show(v: unknown): string {
   const s = JSON.stringify(v);

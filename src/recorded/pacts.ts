@@ -4,13 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
-import { interactionKey, isJsonContentType, type ExpectedResponse, type LoadedPact, type PactRequest, type RuleCategory, type RuleGroup } from './model';
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { interactionKey, isJsonContentType, isObj, type ExpectedResponse, type LoadedPact, type PactRequest, type RuleCategory, type RuleGroup } from './model';
 
 function headerMap(v: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};

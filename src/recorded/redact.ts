@@ -1,6 +1,7 @@
 // Redaction before anything is written: configured headers, JSON body paths (PII), and any known secret value
 // wherever it appears (tokens echoed by an API, a client secret in an error body).
 import { redactSecrets } from '../auth/oauth';
+import { jsonType } from './model';
 import { formatPath, parseRulePath, type PathToken, type RuleToken } from './rules';
 
 export const REDACTED = '[REDACTED]';
@@ -18,12 +19,6 @@ export interface RedactedField {
   path: string;
   /** JSON type of the original value, so the check can still hold it to type rules. */
   type: string;
-}
-
-function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
 }
 
 function redactAt(value: unknown, tokens: RuleToken[], i: number, at: PathToken[], out: RedactedField[]): unknown {
