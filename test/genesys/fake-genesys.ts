@@ -7,6 +7,7 @@
 // Failure modes are switches so tests can drive every bad-input path.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeLoginHost } from './fake-login-host';
 
 export interface FakeAction {
   id: string;
@@ -64,7 +65,7 @@ export interface FakeGenesys {
   url: string;
   options: FakeGenesysOptions;
   requests: RecordedRequest[];
-  logins: number;
+  readonly logins: number;
   /** Invalidate every issued token: the next API call answers 401. */
   revokeTokens(): void;
   close(): Promise<void>;
@@ -106,15 +107,24 @@ function platformObject(action: FakeAction, expandContract = false): Record<stri
 }
 
 export async function startFakeGenesys(options: FakeGenesysOptions): Promise<FakeGenesys> {
-  const tokens = new Set<string>();
-  let tokenCounter = 0;
+  // A small login delay widens the window for concurrent callers (single-flight test).
+  const login = new FakeLoginHost({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    tokenPrefix: 'fake-token-',
+    expiresIn: () => options.expiresIn ?? 3600,
+    ...(options.echoInErrors === undefined ? {} : { rejectDescription: options.echoInErrors }),
+    delayMs: 20,
+  });
   let rateLimited = options.rateLimitTests?.count ?? 0;
   const state: FakeGenesys = {
     url: '',
     options,
     requests: [],
-    logins: 0,
-    revokeTokens: () => tokens.clear(),
+    get logins() {
+      return login.logins;
+    },
+    revokeTokens: () => login.revokeAll(),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -147,24 +157,8 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
   });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: string): Promise<void> => {
-    if (req.method === 'POST' && url.pathname === '/oauth/token') {
-      const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
-      if (req.headers.authorization !== expected || !body.includes('grant_type=client_credentials')) {
-        send(res, 401, { error: 'invalid_client', description: options.echoInErrors ?? 'client not found' });
-        return;
-      }
-      state.logins += 1;
-      tokenCounter += 1;
-      const token = `fake-token-${tokenCounter}`;
-      tokens.add(token);
-      // A small delay widens the window for concurrent callers (single-flight test).
-      await new Promise((r) => setTimeout(r, 20));
-      send(res, 200, { access_token: token, token_type: 'bearer', expires_in: options.expiresIn ?? 3600 });
-      return;
-    }
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!tokens.has(token) || options.rejectAllTokens === true) {
+    if (await login.handle(req, res, url.pathname, body)) return;
+    if (!login.accepts(req.headers.authorization) || options.rejectAllTokens === true) {
       send(res, 401, errorBody(401, 'authentication.required', 'Authentication failed.'));
       return;
     }

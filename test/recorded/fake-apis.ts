@@ -3,6 +3,7 @@
 // with an API key. Knobs for faults: 429 storms with Retry-After, 5xx, expiring and revoked tokens, renames.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeLoginHost } from '../genesys/fake-login-host';
 
 export const CLIENT_ID = 'client-id-7f3a91';
 export const CLIENT_SECRET = 'cs-SUPER-secret-9d8c7b6a5f4e';
@@ -12,7 +13,7 @@ export const OK_QUEUE = '6f1d2a4e-3b7c-4d8e-9f10-1a2b3c4d5e6f';
 export interface FakeApis {
   url: string;
   /** Logins at /oauth/token that issued a token. */
-  logins: number;
+  readonly logins: number;
   /** Every API request: path, time and the Authorization it carried. */
   requests: Array<{ path: string; at: number; authorization?: string }>;
   /** Token lifetime in seconds for the next logins. */
@@ -37,12 +38,12 @@ export async function startFakeApis(): Promise<FakeApis> {
   let stormRetryAfter: string | undefined;
   let fail = 0;
   let failStatus = 503;
-  const valid = new Set<string>();
-  const expiry = new Map<string, number>();
-  let seq = 0;
+  const login = new FakeLoginHost({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenPrefix: 'tok-', randomTail: true, expiresIn: () => state.expiresIn });
   const state: FakeApis = {
     url: '',
-    logins: 0,
+    get logins() {
+      return login.logins;
+    },
     requests: [],
     expiresIn: 3600,
     storm(n, retryAfter) {
@@ -54,11 +55,11 @@ export async function startFakeApis(): Promise<FakeApis> {
       failStatus = status;
     },
     revokeAll() {
-      valid.clear();
+      login.revokeAll();
     },
     renamed: false,
     echoDebug: true,
-    tokens: [],
+    tokens: login.issued,
     close: async () => undefined,
   };
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -68,24 +69,10 @@ export async function startFakeApis(): Promise<FakeApis> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = Buffer.concat(chunks).toString('utf8');
-      if (u.pathname === '/oauth/token' && req.method === 'POST') {
-        const expected = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
-        if (req.headers.authorization !== expected || !body.includes('grant_type=client_credentials')) {
-          json(res, 401, { error: 'invalid_client', description: 'client not found or bad secret' });
-          return;
-        }
-        seq += 1;
-        state.logins += 1;
-        const token = `tok-${seq}-${Math.random().toString(36).slice(2, 12)}`;
-        valid.add(token);
-        state.tokens.push(token);
-        expiry.set(token, Date.now() + state.expiresIn * 1000);
-        json(res, 200, { access_token: token, token_type: 'bearer', expires_in: state.expiresIn });
-        return;
-      }
+      if (await login.handle(req, res, u.pathname, body)) return;
       state.requests.push({ path: u.pathname, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       if (storm > 0) {
         storm -= 1;
@@ -104,7 +91,7 @@ export async function startFakeApis(): Promise<FakeApis> {
       }
       if (u.pathname.startsWith('/api/v2/')) {
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        if (!valid.has(token) || (expiry.get(token) ?? 0) < Date.now()) {
+        if (!login.accepts(req.headers.authorization)) {
           json(res, 401, { message: 'Authentication failed', code: 'authentication.required', status: 401 });
           return;
         }
