@@ -189,7 +189,7 @@ async function measure(dir: string, dbFile: string, seedSeconds: number, counts:
     const fmt = (r: { p50: number; p95: number }): string => `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms`;
     const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
     console.log('');
-    console.log(`cxpact broker benchmark (${N_P} pacticipants x ${N_V} versions, ${os.cpus().length} CPUs, Node ${process.version})`);
+    console.log(`cxpact broker benchmark (${N_P} pacticipants x ${N_V} versions, ${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}${os.loadavg()[0]! > os.cpus().length ? ': the machine is busy, latencies read high' : ''})`);
     console.log(`  can-i-deploy (GET /matrix ... environment=production): ${fmt(cid)}  [target p95 <= 20 ms: ${verdict(cid.p95 <= 20)}]`);
     console.log(`  matrix between two versions:                            ${fmt(matrix)}`);
     console.log(`  pacts for verification (POST, 3 selectors, pending, WIP): ${fmt(pfv)}  [target p95 <= 50 ms: ${verdict(pfv.p95 <= 50)}]`);
@@ -200,6 +200,7 @@ async function measure(dir: string, dbFile: string, seedSeconds: number, counts:
       versionsPerPacticipant: N_V,
       seed: { seconds: seedSeconds, reused: values.db !== undefined, ...counts },
       cpus: os.cpus().length,
+      loadAverage1m: os.loadavg()[0],
       node: process.version,
       canIDeploy: cid,
       matrix,
