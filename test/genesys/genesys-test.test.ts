@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestExecutionResult } from '../../src/genesys/client';
 import { startFakeGenesys, type FakeAction, type FakeGenesys, type TestCall } from './fake-genesys';
-import { CLIENT_ID, CLIENT_SECRET, cleanupTmpDirs, envFor, runCommand, sampleAction, tmpDir } from './helpers';
+import { CLIENT_ID, CLIENT_SECRET, cleanupTmpDirs, envFor, expectNoSecret, runCommand, sampleAction, tmpDir } from './helpers';
 
 /** The backend's answer per phone number (what the platform's execute step received). */
 const BACKEND: Record<string, { status: number; body: unknown }> = {
@@ -58,11 +58,6 @@ function writeRepo(cwd: string, action: FakeAction, extra: Record<string, unknow
   );
 }
 
-const noSecret = (text: string): void => {
-  expect(text).not.toContain(CLIENT_SECRET);
-  expect(text).not.toContain(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64'));
-};
-
 describe('cxpact genesys-test', () => {
   let fake: FakeGenesys | undefined;
   afterEach(async () => {
@@ -102,7 +97,7 @@ describe('cxpact genesys-test', () => {
     expect(audit.find((e) => e['event'] === 'case')).toMatchObject({ action: 'Lookup Customer', actionId: 'act-1', inputKeys: ['phone'], platformSuccess: true, cxpactSuccess: true, differences: [] });
     expect(audit.at(-1)).toMatchObject({ event: 'end', agreed: 4 });
     const auditText = JSON.stringify(audit);
-    noSecret(auditText);
+    expectNoSecret(auditText);
     expect(auditText).not.toContain('fake-token');
     expect(auditText).not.toContain('+15551234567'); // input values stay out of the log
   });
@@ -122,7 +117,7 @@ describe('cxpact genesys-test', () => {
     expect(run.stdout).toContain("1 agree with cxpact's emulation, 1 differ");
     expect(run.stdout).toContain('case no-tier: request [step 2 (Resolve request URL template)] url: platform "https://crm.example.com/customers?phone=15550000000" vs cxpact "https://crm.example.com/customers?phone=%2B15550000000"');
     expect(run.stdout).toContain('case no-tier: final finalResult: platform {"customerId":"CUST-2","tier":null} vs cxpact {"customerId":"CUST-2","tier":"basic"}');
-    noSecret(run.stdout + run.stderr);
+    expectNoSecret(run.stdout + run.stderr);
   });
 
   it('agrees on the failure path: the backend answers 404, platform and cxpact both fail', async () => {
@@ -180,7 +175,7 @@ describe('cxpact genesys-test', () => {
       const run = await runCommand(['genesys-test', '--region', 'xx-nowhere-1'], { GENESYS_CLOUD_CLIENT_ID: CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('gt-region'));
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('Unknown Genesys Cloud region "xx-nowhere-1"');
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
 
     it('--max-retries below 0 is a usage error (exit 2)', async () => {
@@ -197,7 +192,7 @@ describe('cxpact genesys-test', () => {
       const run = await runCommand(['genesys-test'], envFor(fake.url), cwd);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('rejected the OAuth client credentials');
-      noSecret(run.stdout + run.stderr + fs.readFileSync(path.join(cwd, 'reports', 'genesys-test-audit.jsonl'), 'utf8'));
+      expectNoSecret(run.stdout + run.stderr + fs.readFileSync(path.join(cwd, 'reports', 'genesys-test-audit.jsonl'), 'utf8'));
     });
 
     it('missing scopes (403) on the test endpoint', async () => {
@@ -209,7 +204,7 @@ describe('cxpact genesys-test', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('HTTP 403');
       expect(run.stderr).toContain('integrations:action:execute');
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
   });
 });

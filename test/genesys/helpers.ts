@@ -43,6 +43,12 @@ export function cleanupTmpDirs(): void {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** Asserts that neither the client secret nor its Basic-auth form appears in `text` (output, audit log, files). */
+export function expectNoSecret(text: string): void {
+  expect(text).not.toContain(CLIENT_SECRET);
+  expect(text).not.toContain(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64'));
+}
+
 export function envFor(url: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     GENESYS_CLOUD_CLIENT_ID: CLIENT_ID,

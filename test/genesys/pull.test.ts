@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
-import { CLIENT_SECRET, cleanupTmpDirs, envFor, runCommand, sampleAction, tmpDir } from './helpers';
+import { CLIENT_SECRET, cleanupTmpDirs, envFor, expectNoSecret, runCommand, sampleAction, tmpDir } from './helpers';
 
 describe('cxpact genesys-pull', () => {
   let fake: FakeGenesys | undefined;
@@ -141,17 +141,12 @@ describe('cxpact genesys-pull', () => {
   });
 
   describe('bad input: clear message, non-zero exit, no secret printed', () => {
-    const noSecret = (text: string): void => {
-      expect(text).not.toContain(CLIENT_SECRET);
-      expect(text).not.toContain(Buffer.from(`cxpact-test-client:${CLIENT_SECRET}`).toString('base64'));
-    };
-
     it('unknown region lists the known regions', async () => {
       const run = await runCommand(['genesys-pull', '--region', 'mars-north-1'], { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('region'));
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain('Unknown Genesys Cloud region "mars-north-1"');
       expect(run.stderr).toContain('eu-west-1 (mypurecloud.ie)');
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
 
     it('a flag that is not a positive integer is a usage error (exit 2) before any API call', async () => {
@@ -173,7 +168,7 @@ describe('cxpact genesys-pull', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('rejected the OAuth client credentials (HTTP 401: invalid_client)');
       expect(run.stderr).toContain('fix: Check GENESYS_CLOUD_CLIENT_ID and GENESYS_CLOUD_CLIENT_SECRET');
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
 
     it('missing scopes (403) names the permission', async () => {
@@ -182,7 +177,7 @@ describe('cxpact genesys-pull', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('HTTP 403');
       expect(run.stderr).toContain('integrations:action:view');
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
 
     it.each(['repeat', 'endless'] as const)('paging that never ends (%s) stops with an error', async (mode) => {
@@ -192,7 +187,7 @@ describe('cxpact genesys-pull', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(mode === 'repeat' ? /same page twice/ : /did not end after 5 pages/);
       expect(fs.existsSync(path.join(cwd, 'org'))).toBe(false);
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
 
     it('a template URI that 404s is reported per action; the others are still written', async () => {
@@ -202,7 +197,7 @@ describe('cxpact genesys-pull', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('/api/v2/integrations/actions/a-2/templates/requesttemplate.vm of action "Get Tickets" (a-2) does not exist (HTTP 404)');
       expect(fs.readdirSync(path.join(cwd, 'org')).sort()).toEqual(['create-case.json', 'lookup-customer.json']);
-      noSecret(run.stdout + run.stderr);
+      expectNoSecret(run.stdout + run.stderr);
     });
   });
 });
