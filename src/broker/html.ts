@@ -38,22 +38,23 @@ function indexPage(store: Store, L: Links): string {
     const provVersion = verif === undefined ? undefined : store.versionById(verif.providerVersionId);
     const branches = store.branchesOfVersion(cv.id).map((b) => b.name).join(', ');
     return `<tr data-consumer="${esc(c.name)}" data-provider="${esc(p.name)}">
-<td><a href="/ui/pacticipants/${seg(c.name)}/matrix">${esc(c.name)}</a></td>
-<td><a href="/ui/pacticipants/${seg(p.name)}/matrix">${esc(p.name)}</a></td>
+<td><a href="${esc(L.url(`/ui/pacticipants/${seg(c.name)}/matrix`))}">${esc(c.name)}</a></td>
+<td><a href="${esc(L.url(`/ui/pacticipants/${seg(p.name)}/matrix`))}">${esc(p.name)}</a></td>
 <td class="pact"><a href="${esc(L.pactByVersion(p.name, c.name, cv.number))}">${esc(cv.number)}</a>${branches === '' ? '' : ` <span class="muted">(${esc(branches)})</span>`}<div class="muted">${esc(i.latest.createdAt)}</div></td>
 <td class="verified-by">${provVersion === undefined ? '<span class="none">-</span>' : esc(provVersion.number)}${verif === undefined ? '' : `<div class="muted">${esc(verif.createdAt)}</div>`}</td>
 <td class="result">${resultCell(verif?.success)}</td>
+<td class="badge"><img alt="pact status badge" height="20" src="${esc(L.url(`/pacts/provider/${seg(p.name)}/consumer/${seg(c.name)}/latest/badge`))}"></td>
 </tr>`;
   });
   const pacticipants = store
     .pacticipants()
-    .map((p) => `<li><a href="/ui/pacticipants/${seg(p.name)}/matrix">${esc(p.name)}</a></li>`)
+    .map((p) => `<li><a href="${esc(L.url(`/ui/pacticipants/${seg(p.name)}/matrix`))}">${esc(p.name)}</a></li>`)
     .join('');
   return page(
     'Pacts',
     `<h1>Integrations</h1>
-<table id="integrations"><thead><tr><th>Consumer</th><th>Provider</th><th>Latest pact (consumer version)</th><th>Latest verification (provider version)</th><th>Result</th></tr></thead>
-<tbody>${rows.length === 0 ? '<tr><td colspan="5" class="none">No pacts have been published yet. Publish with <code>npm run pact:publish</code>.</td></tr>' : rows.join('\n')}</tbody></table>
+<table id="integrations"><thead><tr><th>Consumer</th><th>Provider</th><th>Latest pact (consumer version)</th><th>Latest verification (provider version)</th><th>Result</th><th>Badge (for READMEs)</th></tr></thead>
+<tbody>${rows.length === 0 ? '<tr><td colspan="6" class="none">No pacts have been published yet. Publish with <code>npm run pact:publish</code>.</td></tr>' : rows.join('\n')}</tbody></table>
 <h2>Pacticipants</h2><ul id="pacticipants">${pacticipants}</ul>
 <p class="muted">API: send <code>Accept: application/hal+json</code> to <code>${esc(L.base)}/</code>.</p>`,
   );

@@ -57,6 +57,21 @@ test('GET / in a browser shows integrations with latest pact, verification and r
   await page.close();
 });
 
+test('each integration shows its README badge, an SVG the browser renders', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${broker.url}/`);
+  const img = 'tr[data-provider="Orders"] td.badge img';
+  await page.waitForFunction(`(() => { const el = document.querySelector(${JSON.stringify(img)}); return el !== null && el.complete && el.naturalWidth > 0; })()`);
+  const info = await page.$eval(img, (el) => ({ src: el.getAttribute('src') ?? '', width: (el as unknown as { naturalWidth: number }).naturalWidth }));
+  expect(info.src).toBe(`${broker.url}/pacts/provider/Orders/consumer/${encodeURIComponent('Web <App>')}/latest/badge`);
+  expect(info.width).toBeGreaterThan(60);
+  // The badge itself, as a README would embed it: verified for Orders, unknown for Billing.
+  const svg = async (provider: string): Promise<string> => (await fetch(`${broker.url}/pacts/provider/${provider}/consumer/${encodeURIComponent('Web <App>')}/latest/badge`)).text();
+  expect(await svg('Orders')).toContain('<title>web &lt;app&gt;/orders pact: verified</title>');
+  expect(await svg('Billing')).toContain('<title>web &lt;app&gt;/billing pact: unknown</title>');
+  await page.close();
+});
+
 test('API clients still get HAL+JSON at /', async () => {
   const r = await call('GET', `${broker.url}/`, undefined, { Accept: 'application/hal+json, application/json' });
   expect(r.headers.get('content-type')).toMatch(/application\/hal\+json/);
