@@ -5,6 +5,8 @@
 // (SVG), and the webhook variables of a failed verification.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
+import { startBroker } from '../../src/broker';
 import { call, pactBroker, publishViaApi, startTestBroker, THINGS, type InteractionSpec, type TestBroker } from './helpers';
 
 jest.setTimeout(60_000);
@@ -279,5 +281,73 @@ test('webhooks: contract_published and a failed verification fill every status a
     }
   } finally {
     await new Promise<void>((r) => receiver.close(() => r()));
+  }
+});
+
+test('contract_requiring_verification_published: one execution per deployed, released and main-branch provider version that has not verified the content', async () => {
+  const got: Record<string, string>[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      got.push(JSON.parse(body) as Record<string, string>);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  try {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const prod = await env('production', true);
+    const test = await env('test');
+    expect((await call('PUT', `${broker.url}/pacticipants/Bar/branches/main/versions/3.0.0`, {})).status).toBe(201); // main becomes Bar's main branch
+    await deploy('Bar', '2.0.0', prod);
+    await deploy('Bar', '3.0.0', test);
+    await release('Bar', '1.0.0', prod);
+    const hook = await call('POST', `${broker.url}/webhooks`, {
+      description: 'provider pipeline',
+      provider: { name: 'Bar' },
+      events: [{ name: 'contract_requiring_verification_published' }],
+      request: { method: 'POST', url: `${url}/trigger`, headers: { 'Content-Type': 'application/json' }, body: { v: '${pactbroker.providerVersionNumber}', d: '${pactbroker.providerVersionDescriptions}', b: '${pactbroker.providerVersionBranch}', e: '${pactbroker.eventName}' } },
+    });
+    expect(hook.status).toBe(201);
+    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'feat/x' })).status).toBe(200);
+    await broker.app.webhooks.idle();
+    const byVersion = Object.fromEntries(got.map((g) => [g.v, g]));
+    expect(Object.keys(byVersion).sort()).toEqual(['1.0.0', '2.0.0', '3.0.0']);
+    expect(byVersion['3.0.0']).toMatchObject({ d: 'latest from main branch, deployed in test', b: 'main', e: 'contract_requiring_verification_published' });
+    expect(byVersion['2.0.0']!.d).toBe('deployed in production');
+    expect(byVersion['1.0.0']!.d).toBe('released in production');
+    // 2.0.0 verifies; the same content for a new consumer version now requires only the other two.
+    await verify('1.0.0', '2.0.0', true);
+    got.length = 0;
+    expect((await publishViaApi(broker.url, 'Foo', '1.0.1', 'Bar', THINGS, { branch: 'feat/x' })).status).toBe(200);
+    await broker.app.webhooks.idle();
+    expect(got.map((g) => g.v).sort()).toEqual(['1.0.0', '3.0.0']);
+  } finally {
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
+});
+
+test('the database is in WAL mode and a restarted broker (same file) has everything', async () => {
+  const prod = await env('production', true);
+  expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['dev'] })).status).toBe(200);
+  await deploy('Bar', '2.0.0', prod);
+  await verify('1.0.0', '2.0.0', true);
+  const peek = new DatabaseSync(broker.dbFile, { readOnly: true });
+  try {
+    expect((peek.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
+  } finally {
+    peek.close();
+  }
+  await broker.close();
+  const again = await startBroker({ port: 0, host: '127.0.0.1', dbFile: broker.dbFile });
+  try {
+    const m = await call('GET', `${again.url}/matrix?${toProd('1.0.0')}`);
+    expect(m.body.summary.deployable).toBe(true);
+    const v = await call('GET', `${again.url}/pacticipants/Foo/versions/1.0.0`);
+    expect(v.body._embedded.tags.map((t: { name: string }) => t.name)).toEqual(['dev']);
+  } finally {
+    await again.close();
   }
 });
