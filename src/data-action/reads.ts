@@ -385,7 +385,9 @@ function jsonataReads(action: DataAction): FieldRead[] {
     ast = jsonata(expression).ast() as unknown as JNode;
   } catch (e) {
     const pos = isRecord(e) && typeof e['position'] === 'number' ? ` at position ${e['position']}` : '';
-    throw new CxpactError('translation.jsonata.syntax', `Data Action "${action.name}": the JSONata expression does not parse${pos}: ${messageOf(e)}`, {
+    // jsonata throws plain objects ({code, position, token, message}), not Errors.
+    const why = isRecord(e) && typeof e['message'] === 'string' ? `${typeof e['code'] === 'string' ? `${e['code']}: ` : ''}${e['message']}` : messageOf(e);
+    throw new CxpactError('translation.jsonata.syntax', `Data Action "${action.name}": the JSONata expression does not parse${pos}: ${why}`, {
       file: source.startsWith('$') ? action.file : source,
       path: source.startsWith('$') ? source : undefined,
       fix: 'Fix the JSONata syntax (try it on https://try.jsonata.org).',

@@ -122,6 +122,8 @@ describe('failing well', () => {
           },
         ],
       }),
+      'schema/schema-break.json': withAction((a) => (a.contract.output.successSchema.properties.customerId = { type: 'integer' })),
+      'schema/schema-break.cases.json': LOOKUP_CASES,
       'crm/bad-cases.json': LOOKUP,
       'crm/bad-cases.cases.json': '{"cases": [ {"name": "x"} ]}',
       'broken-config/cxpact.json': '{"provider": "has spaces"}',
@@ -203,7 +205,22 @@ describe('failing well', () => {
   it('reports a JSONata syntax error', () => {
     const a = action(report, 'a.json');
     expect(a.ok).toBe(false);
-    expect(JSON.stringify(a)).toMatch(/jsonata/i);
+    expect(a.errors[0]).toMatchObject({ code: 'translation.jsonata.syntax' });
+    expect(String(a.errors[0]?.['message'])).not.toMatch(/\[object Object\]/);
+    expect(String(a.errors[0]?.['message'])).toMatch(/position \d+: \S+/);
+    expect(String(a.errors[0]?.['file'])).toMatch(/a\.jsonata$/);
+    expect(a.errors[0]?.['fix']).toMatch(/JSONata/);
+  });
+
+  it('fails outputs that break the output schema, naming the action, case, output, path and response field', () => {
+    const a = action(report, 'schema-break.json');
+    expect(a.ok).toBe(false);
+    const p = a.cases.find((c) => c.name === 'vip-customer')?.problems.find((x) => x.code === 'output.schema.invalid');
+    expect(p).toMatchObject({ output: 'customerId', expression: '$.customer.id', responseField: '$.customer.id' });
+    expect(p?.message).toMatch(/customerId.*integer/);
+    expect(a.name).toBe('CRM - Lookup Customer By Phone');
+    // the failure case of that action passes on its own
+    expect(a.cases.find((c) => c.kind === 'failure')?.ok).toBe(true);
   });
 
   it('names the pair from cxpact.json', async () => {
