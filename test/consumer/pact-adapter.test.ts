@@ -60,6 +60,29 @@ describe('pact adapter (real mock server)', () => {
     expect(results.get('good')?.ok).toBe(true);
   });
 
+  it('replays on worker threads the same way: answers, JSON and text bodies, mismatches, identical requests', async () => {
+    const items = [];
+    for (let i = 0; i < 12; i++) items.push({ id: `ok-${i}`, spec: spec({ path: `/api/v1/customers/${i}` }) });
+    // the same request under two provider states: must land on different servers
+    items.push({ id: 'dup', spec: spec({ path: '/api/v1/customers/0', description: 'other state', providerStates: [{ name: 'another state' }] }) });
+    const post = spec({ path: '/api/v1/cases' });
+    post.request = { ...post.request, method: 'POST', query: {}, rawPathAndQuery: '/api/v1/cases', body: { kind: 'json', json: { subject: 'x' }, contentType: 'application/json' } };
+    post.response = { status: 201, headers: { 'Content-Type': 'text/plain' }, body: 'created' };
+    items.push({ id: 'post', spec: post });
+    const bad = spec({ path: '/bad' });
+    bad.request.rawPathAndQuery = '/bad?phone=%2B19999999999';
+    items.push({ id: 'bad', spec: bad });
+    const fallbacks: string[] = [];
+    const results = await replayInteractions(items, { workers: 2, workerThreshold: 1, onWorkerFallback: (r) => fallbacks.push(r) });
+    expect(fallbacks).toEqual([]);
+    expect(results.size).toBe(items.length);
+    for (let i = 0; i < 12; i++) expect(results.get(`ok-${i}`)).toMatchObject({ ok: true, status: 200, body: { customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } } });
+    expect(results.get('dup')).toMatchObject({ ok: true, status: 200 });
+    expect(results.get('post')).toMatchObject({ ok: true, status: 201 });
+    expect(results.get('bad')?.ok).toBe(false);
+    expect(results.get('bad')?.problems.join('\n')).toMatch(/phone|query|Expected/i);
+  });
+
   it('puts interactions with the same request in different batches', () => {
     const s = spec();
     const batches = planBatches(
