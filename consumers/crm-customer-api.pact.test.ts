@@ -37,7 +37,7 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
         response: {
           status: 200,
           headers: { 'Content-Type': 'application/json' },
-          body: { customer: { id: 'CUST-1003', fullName: 'Alan Turing', tier: 'Premium', openTickets: 5, flags: { blacklisted: true } } },
+          body: { customer: { customerId: 'CUST-1003', fullName: 'Alan Turing', tier: 'Premium', openTickets: 5, flags: { blacklisted: true } } },
         },
       },
     });
@@ -69,7 +69,7 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
         response: {
           status: 200,
           headers: { 'Content-Type': 'application/json' },
-          body: { customer: { id: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', open_tickets: 2, flags: { blacklisted: false } } },
+          body: { customer: { customerId: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', open_tickets: 2, flags: { blacklisted: false } } },
         },
       },
     });

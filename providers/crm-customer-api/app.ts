@@ -1,8 +1,9 @@
 // The example provider: a small CRM customer API (node:http, in-memory data) that honours the contracts of the
 // example Data Actions in data-actions/crm-customer-api/ (lookup by phone, open tickets, create case, update
 // account). Provider states seed the data through POST /_pact/provider-states (see states.ts).
-// `renameCustomerId` starts the "breaking change" variant: the customer's identifier comes back as
-// `customer_id` instead of `id`, which the verifier must catch.
+// The customer object carries its identifier as `customerId`. `renameCustomerId` starts the "breaking change"
+// variant: the backend renames `customerId` to `customer_id` (in the customer object and in a created case),
+// which the verifier must catch.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyProviderState, type ProviderStateRequest } from './states';
@@ -131,7 +132,7 @@ export function normalisePhone(phone: string): string {
 }
 
 export interface CrmApiOptions {
-  /** The breaking-change variant: the customer's `id` comes back as `customer_id`. */
+  /** The breaking-change variant: the customer's `customerId` comes back as `customer_id`. */
   renameCustomerId?: boolean;
   /** When set, every API call needs `Authorization: Bearer <token>` (the verifier injects it from env). */
   token?: string;
@@ -193,7 +194,8 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
   const store = options.store ?? new CrmStore();
   const customerView = (c: Customer): Record<string, unknown> => {
     const { id, tickets: _t, phone: _p, products: _pr, preferences: _pf, lifetimeValue: _lv, ...rest } = c;
-    const customer = options.renameCustomerId === true ? { customer_id: id, ...rest } : { id, ...rest };
+    // The API names the identifier `customerId`; the breaking variant renames it to `customer_id`.
+    const customer = options.renameCustomerId === true ? { customer_id: id, ...rest } : { customerId: id, ...rest };
     return omit({ customer: structuredClone(customer) }, store.omitted);
   };
   const handler: http.RequestListener = (req, res) => {

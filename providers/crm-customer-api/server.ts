@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     ...(process.env.CRM_API_TOKEN ? { token: process.env.CRM_API_TOKEN } : {}),
     providerStates: process.env.CRM_DISABLE_PROVIDER_STATES !== '1',
   });
-  process.stdout.write(`crm-customer-api listening on ${api.url}${rename ? ' (variant: customer.id renamed to customer.customer_id)' : ''}\n`);
+  process.stdout.write(`crm-customer-api listening on ${api.url}${rename ? ' (variant: customer.customerId renamed to customer.customer_id)' : ''}\n`);
   const stop = () => {
     void api.close().then(() => process.exit(0));
   };

@@ -57,7 +57,7 @@ describe('cxpact consumer on the shipped examples', () => {
     expect(pact.metadata.pactSpecification.version).toBe('4.0');
     const vip = pact.interactions.find((i: { description: string }) => i.description.includes('vip-customer'));
     // only the fields the translation reads
-    expect(vip.response.body.content).toEqual({ customer: { id: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', openTickets: 2, flags: { blacklisted: false } } });
+    expect(vip.response.body.content).toEqual({ customer: { customerId: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', openTickets: 2, flags: { blacklisted: false } } });
     expect(vip.response.matchingRules.body['$.customer.tier'].matchers[0]).toEqual({ match: 'regex', regex: '^(Standard|Premium|VIP)$' });
     expect(vip.response.matchingRules.body['$.customer.openTickets'].matchers[0].match).toBe('integer');
     expect(vip.response.matchingRules.body['$.customer.flags.blacklisted'].matchers[0].match).toBe('type');
@@ -107,7 +107,7 @@ describe('failing well', () => {
             name: 'renamed',
             providerState: 'a customer exists',
             input: { phoneNumber: '+15551234567' },
-            response: { status: 200, body: { customer: { id: 'C', fullName: 'F', tier: 'VIP', open_tickets: 1, flags: { blacklisted: true } } } },
+            response: { status: 200, body: { customer: { customerId: 'C', fullName: 'F', tier: 'VIP', open_tickets: 1, flags: { blacklisted: true } } } },
           },
         ],
       }),
@@ -118,7 +118,7 @@ describe('failing well', () => {
             name: 'null-name',
             providerState: 'a customer without a name exists',
             input: { phoneNumber: '+15551234567' },
-            response: { status: 200, body: { customer: { id: 'C', fullName: null, tier: 'VIP', openTickets: 1, flags: { blacklisted: true } } } },
+            response: { status: 200, body: { customer: { customerId: 'C', fullName: null, tier: 'VIP', openTickets: 1, flags: { blacklisted: true } } } },
           },
         ],
       }),
@@ -216,7 +216,7 @@ describe('failing well', () => {
     const a = action(report, 'schema-break.json');
     expect(a.ok).toBe(false);
     const p = a.cases.find((c) => c.name === 'vip-customer')?.problems.find((x) => x.code === 'output.schema.invalid');
-    expect(p).toMatchObject({ output: 'customerId', expression: '$.customer.id', responseField: '$.customer.id' });
+    expect(p).toMatchObject({ output: 'customerId', expression: '$.customer.customerId', responseField: '$.customer.customerId' });
     expect(p?.message).toMatch(/customerId.*integer/);
     expect(a.name).toBe('CRM - Lookup Customer By Phone');
     // the failure case of that action passes on its own

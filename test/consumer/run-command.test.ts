@@ -29,7 +29,7 @@ describe('cxpact run', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('prints exactly {request, translation, output, valid, errors} with --json', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { id: 'C1', fullName: 'Ada', tier: 'VIP', openTickets: 3, flags: { blacklisted: true } } }), '--json']);
+    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', openTickets: 3, flags: { blacklisted: true } } }), '--json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['request', 'translation', 'output', 'valid', 'errors']);
@@ -55,7 +55,7 @@ describe('cxpact run', () => {
   });
 
   it('reports outputs that break the output schema', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { id: 'C1', fullName: 'Ada', tier: 'Gold', openTickets: 1.5, flags: { blacklisted: 'no' } } }), '--json']);
+    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'Gold', openTickets: 1.5, flags: { blacklisted: 'no' } } }), '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.valid).toBe(false);
@@ -76,7 +76,7 @@ describe('cxpact run', () => {
   });
 
   it('prints a human summary that marks defaults', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { id: 'C1', fullName: 'Ada', tier: 'VIP', flags: { blacklisted: true } } })]);
+    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', flags: { blacklisted: true } } })]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/GET https:\/\/crm\.example\.com\/api\/v1\/customers\?phone=%2B15551234567/);
     expect(r.out).toMatch(/openTickets = 0 .*translationMapDefaults/);

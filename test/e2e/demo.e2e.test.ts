@@ -27,7 +27,7 @@ describe('npm run demo (the main job end to end)', () => {
   });
 
   it('catches the renamed field: verification names it and the gate says no', () => {
-    expect(result.all).toContain('the provider returned customer.customer_id (renamed?)');
+    expect(result.all).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
     expect(result.all).toMatch(/Can crm-customer-api \S+-renamed be deployed to production\? NO/);
   });
 

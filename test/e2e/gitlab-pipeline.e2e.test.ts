@@ -201,7 +201,7 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       });
       expect(run.code).not.toBe(0);
       expect(run.output).toMatch(/FAIL\s+provider:verify/);
-      expect(run.output).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+      expect(run.output).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
       // The failure points back at the Data Action it protects.
       expect(run.output).toContain('cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json');
       expect(run.output).not.toContain(`Recorded: crm-customer-api ${PROVIDER_RENAMED}`);

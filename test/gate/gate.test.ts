@@ -63,7 +63,7 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     expect(rec.code).toBe(0);
     const verify = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', renamed.url, '--publish', '--provider-version', 'p2', '--provider-branch', 'main'], env());
     expect(verify.code).toBe(1);
-    expect(verify.stderr).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    expect(verify.stderr).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
     const run = await cli(['can-i-deploy', '--pacticipant', 'crm-customer-api', '--version', 'p2', '--to-environment', 'production'], env());
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Can crm-customer-api p2 be deployed to production? NO');

@@ -18,7 +18,8 @@ describe('example CRM API', () => {
     expect(seeded.body).toMatchObject({ customerId: 'CUST-7', phone: '+15550001111' });
     const res = await call('/api/v1/customers?phone=%2B15550001111');
     expect(res.status).toBe(200);
-    expect(res.body.customer).toMatchObject({ id: 'CUST-7', tier: 'Premium', flags: { blacklisted: false } });
+    expect(res.body.customer).toMatchObject({ customerId: 'CUST-7', tier: 'Premium', flags: { blacklisted: false } });
+    expect(res.body.customer).not.toHaveProperty('id');
   });
 
   it('answers 404 for "no customer" states and 503 while "the CRM is unavailable"', async () => {
@@ -49,11 +50,11 @@ describe('example CRM API', () => {
     expect(ok.body).toMatchObject({ id: 'CASE-5001', caseNumber: 5001, status: 'New' });
   });
 
-  it('the renamed variant returns customer_id instead of id; a token makes calls need auth', async () => {
+  it('the renamed variant returns customer_id instead of customerId; a token makes calls need auth', async () => {
     api = await startCrmApi({ renameCustomerId: true, token: 't' });
     expect((await call('/api/v1/customers?phone=%2B15551234567')).status).toBe(401);
     const res = await call('/api/v1/customers?phone=%2B15551234567', { headers: { Authorization: 'Bearer t' } });
     expect(res.body.customer).toHaveProperty('customer_id', 'CUST-1001');
-    expect(res.body.customer).not.toHaveProperty('id');
+    expect(res.body.customer).not.toHaveProperty('customerId');
   });
 });

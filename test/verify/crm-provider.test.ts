@@ -27,14 +27,14 @@ describe('cxpact verify against the example CRM provider', () => {
     expect(xml).toContain('tests="7" failures="0"');
   });
 
-  it('fails the variant that renames the customer id to customer_id, naming the missing field and the renamed one', async () => {
+  it('fails the variant that renames customerId to customer_id, naming the missing field and the renamed one', async () => {
     api = await startCrmApi({ renameCustomerId: true });
     const junit = path.join(tmp, 'renamed.xml');
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('body $.customer: expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    expect(run.stderr).toContain('body $.customer: expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
     expect(run.stderr).toContain('✗ genesys-data-actions -> crm-customer-api: "CRM - Lookup Customer By Phone: a lookup of a known VIP caller"');
-    // Only the two lookups read the customer's id: tickets, cases, accounts and the 404 still pass.
+    // Only the two lookups read the customer's customerId: tickets, cases, accounts and the 404 still pass.
     expect(run.stderr).toContain('5 of 7 interaction(s) passed, 2 failed');
     expect(fs.readFileSync(junit, 'utf8')).toContain('failures="2"');
   });
@@ -63,7 +63,7 @@ describe('cxpact verify against the example CRM provider', () => {
     api = await startCrmApi({ renameCustomerId: true });
     const broken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    expect(broken.stderr).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
     // Each failure points back at the Data Action and the case it came from.
     expect(broken.stderr).toContain('cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json');
     expect(broken.stderr).toMatch(/cxpact case: data-actions\/crm-customer-api\/lookup-customer-by-phone\.cases\.json \$\.cases\[\d\]/);
