@@ -91,7 +91,7 @@ function casesFor(action: DataAction, actionsInFile: number): { file?: string } 
 /** Runs every case of every action; resolves to the full report (never throws for bad input). */
 export async function runConsumerContracts(options: ConsumerRunOptions): Promise<ConsumerReport> {
   const { engine } = options;
-  const layout = discoverProviders(options.dataActionsDir);
+  const layout = discoverProviders(options.dataActionsDir, { skipDirs: [options.pactsDir] });
   const globalErrors = layout.errors.map((e) => errorData(e, options.dataActionsDir));
   const actions: ActionReport[] = [];
   const pending: PendingCase[] = [];
@@ -120,7 +120,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
         continue;
       }
       for (const action of parsed.actions) {
-        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorData(e, file)) };
+        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorData(e, file)), cases: [] };
         actions.push(report);
         let reads: FieldRead[];
         try {

@@ -92,8 +92,10 @@ function listDefinitions(dir: string): string[] {
  * Finds the provider folders of a data-actions directory.
  * Definition files placed directly in the root (not in a folder) are reported: they have no provider.
  */
-export function discoverProviders(dataActionsDir: string): { folders: ProviderFolder[]; errors: CxpactError[] } {
+export function discoverProviders(dataActionsDir: string, options: { skipDirs?: string[] } = {}): { folders: ProviderFolder[]; errors: CxpactError[] } {
   const root = path.resolve(dataActionsDir);
+  // The pacts output folder may sit inside data-actions/ (e.g. --pacts data-actions/pacts): never read pacts as actions.
+  const skip = new Set((options.skipDirs ?? []).map((d) => path.resolve(d)));
   const errors: CxpactError[] = [];
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     errors.push(
@@ -116,7 +118,7 @@ export function discoverProviders(dataActionsDir: string): { folders: ProviderFo
       );
       continue;
     }
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    if (!entry.isDirectory() || entry.name.startsWith('.') || skip.has(full)) continue;
     const folder: ProviderFolder = { dir: full, folder: entry.name, provider: entry.name, consumer: DEFAULT_CONSUMER, definitionFiles: listDefinitions(full) };
     const configFile = path.join(full, 'cxpact.json');
     if (fs.existsSync(configFile)) {
