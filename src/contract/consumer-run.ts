@@ -162,6 +162,12 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
               spec = built.spec;
             } catch (error) {
               const data = errorData(error, file);
+              if (data['code'] === 'velocity.syntax') {
+                // A template that does not parse fails every case the same way: one error for the action.
+                report.cases.pop();
+                report.errors.push(data);
+                break;
+              }
               caseReport.problems.push({
                 code: String(data['code'] ?? 'render.failed'),
                 message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
