@@ -4,6 +4,7 @@
 // it expires; concurrent callers share one login (single flight); after a 401, `forceRefresh` / `withBearerRetry`
 // replace the rejected token once for everybody. Messages never contain the secret or a token.
 import { CxpactError, messageOf, type ErrorLocation } from '../shared/errors';
+import { isRecord } from '../shared/json';
 
 export interface ClientCredentials {
   clientId: string;
@@ -163,7 +164,7 @@ export class ClientCredentialsTokenSource {
     let body: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+      if (isRecord(parsed)) body = parsed;
     } catch {
       // handled below: no access_token
     }

@@ -1,6 +1,7 @@
 // Argument parsing shared by all commands: node's parseArgs with errors that name the flag and the fix.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CxpactError } from '../shared/errors';
+import { cxpactCommand } from '../shared/cli-hint';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,7 +17,7 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
     throw new CxpactError('usage.invalid-arguments', `Invalid arguments for \`cxpact ${command}\`: ${(error as Error).message}`, {
-      fix: `Run \`cxpact ${command} --help\` for the options.`,
+      fix: `Run \`${cxpactCommand(undefined, command, '--help')}\` for the options.`,
     });
   }
 }
@@ -30,7 +31,7 @@ export function requireOpt(command: string, args: ParsedArgs, name: string): str
   const v = stringOpt(args, name);
   if (v === undefined || v === '') {
     throw new CxpactError('usage.missing-option', `\`cxpact ${command}\` needs --${name}.`, {
-      fix: `Pass --${name} <value>; run \`cxpact ${command} --help\` for details.`,
+      fix: `Pass --${name} <value>; run \`${cxpactCommand(undefined, command, '--help')}\` for details.`,
     });
   }
   return v;

@@ -3,6 +3,7 @@
 import { CxpactError } from '../shared/errors';
 import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './broker-http';
 import { explainMatrix, type ExplainContext, type GateDecision, type MatrixResponse } from './explain';
+import { cxpactCommand } from '../shared/cli-hint';
 
 export interface CanIDeployRequest {
   broker: BrokerTarget;
@@ -15,6 +16,8 @@ export interface CanIDeployRequest {
   /** Pacticipants to leave out of the decision (official `--ignore`), e.g. a provider proven elsewhere. */
   ignore?: string[];
   isThirdParty?: (name: string) => boolean;
+  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
+  cwd?: string;
   /** Called before each retry (progress output). */
   onRetry?: (attempt: number, of: number) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -58,13 +61,13 @@ async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
       const known = await knownPacticipants(req.broker);
       throw new CxpactError('gate.pacticipant.unknown', `The broker does not know ${req.pacticipant} (${text}).`, {
         fix:
-          `Publish its pacts first (npm run pact:consumer && npm run pact:publish) or check the spelling.` +
+          `Publish its pacts first (${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}) or check the spelling.` +
           (known.length > 0 ? ` Known pacticipants: ${known.join(', ')}.` : ''),
       });
     }
     if (/environment/i.test(text)) {
       throw new CxpactError('usage.environment.unknown', `The broker has no environment "${req.environment}" (${text}).`, {
-        fix: `Create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''} (or cxpact record-deployment --create-environment).`,
+        fix: `Create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''} (or ${cxpactCommand(req.cwd, 'record-deployment', '--create-environment ...')}).`,
       });
     }
     throw new CxpactError('gate.matrix.rejected', `The broker rejected the can-i-deploy query: ${text}.`, {
@@ -88,6 +91,7 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
     version: req.version,
     environment: req.environment,
     isThirdParty: req.isThirdParty ?? (() => false),
+    ...(req.cwd === undefined ? {} : { cwd: req.cwd }),
   };
   let attempts = 0;
   for (;;) {

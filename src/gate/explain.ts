@@ -1,5 +1,6 @@
 // Pure: a broker /matrix answer turned into a plain-language yes/no with one reason (and fix) per integration.
-// No network, no console.
+// No network, no console (fix hints read the cwd's package.json to spell commands as the user runs them).
+import { cxpactCommand } from '../shared/cli-hint';
 
 export interface MatrixVersion {
   number?: string;
@@ -41,6 +42,8 @@ export interface ExplainContext {
   environment: string;
   /** True for vendor APIs checked by recordings (provider config `thirdParty: true`). */
   isThirdParty: (provider: string) => boolean;
+  /** Where the user runs cxpact: fixes say `npm run <script>` when its package.json has the script, else `npx cxpact`. */
+  cwd?: string;
 }
 
 function short(v: string | undefined | null): string {
@@ -48,10 +51,10 @@ function short(v: string | undefined | null): string {
   return /^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v;
 }
 
-function verifyFix(provider: string, thirdParty: boolean, env: string): string {
+function verifyFix(provider: string, thirdParty: boolean, env: string, cwd: string | undefined): string {
   return thirdParty
-    ? `npm run pact:record -- --provider ${provider} && npm run pact:check-recorded -- --provider ${provider} --publish`
-    : `run the verification in ${provider}'s pipeline (the broker webhook triggers it), or by hand: npm run pact:verify -- --provider ${provider} --publish; then npm run pact:record-deployment -- --pacticipant ${provider} --version <its version> --environment ${env}`;
+    ? `${cxpactCommand(cwd, 'record', `--provider ${provider}`)} && ${cxpactCommand(cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment ${env}`)}`
+    : `run the verification in ${provider}'s pipeline (the broker webhook triggers it), or by hand: ${cxpactCommand(cwd, 'verify', `--provider ${provider} --publish`)}; then ${cxpactCommand(cwd, 'record-deployment', `--pacticipant ${provider} --version <its version> --environment ${env}`)}`;
 }
 
 const NO_VERIFIED = /There is no verified pact between (.+?) and (.+)$/i;
@@ -89,8 +92,8 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
           ? `${who}'s recorded responses (set ${short(pv)}) do NOT match the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`
           : `${provider} ${short(pv)} FAILED verification of the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`,
         fix: third
-          ? `see the mismatches with npm run pact:check-recorded -- --provider ${provider}; adapt the Data Action to the vendor's change (npm run pact:consumer), or re-record if the vendor fixed it`
-          : `see the mismatches with npm run pact:verify -- --provider ${provider}; fix ${provider} or agree a contract change with ${consumer}`,
+          ? `see the mismatches with ${cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${provider}`)}; adapt the Data Action to the vendor's change (${cxpactCommand(ctx.cwd, 'consumer')}), or re-record if the vendor fixed it`
+          : `see the mismatches with ${cxpactCommand(ctx.cwd, 'verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${consumer}`,
       });
     } else {
       reasons.push({
@@ -98,7 +101,7 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
         text: third
           ? `${who} has no recorded check of the pact of ${consumer} ${cv}`
           : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
-        fix: verifyFix(provider, third, ctx.environment),
+        fix: verifyFix(provider, third, ctx.environment, ctx.cwd),
       });
     }
   }
@@ -117,7 +120,7 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
       reasons.push({
         ok: false,
         text: `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`,
-        fix: `publish them first: npm run pact:consumer && npm run pact:publish (a consumer) or npm run pact:verify -- --provider ${published[2]} --publish (a provider)`,
+        fix: `publish them first: ${cxpactCommand(ctx.cwd, 'consumer')} && ${cxpactCommand(ctx.cwd, 'publish')} (a consumer) or ${cxpactCommand(ctx.cwd, 'verify', `--provider ${published[2]} --publish`)} (a provider)`,
       });
       continue;
     }
@@ -138,11 +141,11 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
           ? `vendor ${other} has no recorded check published as being in ${ctx.environment}`
           : `no version of ${other} is recorded as deployed to ${ctx.environment}, so nothing there has verified ${ctx.pacticipant} ${short(ctx.version)}`,
         fix: third
-          ? `npm run pact:check-recorded -- --provider ${other} --publish, then npm run pact:record-deployment -- --pacticipant ${other} --version <recording-set version> --environment ${ctx.environment}`
-          : `deploy ${other} and record it: npm run pact:record-deployment -- --pacticipant ${other} --version <its version> --environment ${ctx.environment}`,
+          ? cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${other} --publish --record-deployment ${ctx.environment}`)
+          : `deploy ${other} and record it: ${cxpactCommand(ctx.cwd, 'record-deployment', `--pacticipant ${other} --version <its version> --environment ${ctx.environment}`)}`,
       });
     } else {
-      reasons.push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment) });
+      reasons.push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment, ctx.cwd) });
     }
     explainedProviders.add(other);
   }

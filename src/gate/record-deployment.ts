@@ -3,6 +3,7 @@
 import { CxpactError } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from './broker-http';
 import { runPactCli } from './pact-cli';
+import { cxpactCommand } from '../shared/cli-hint';
 
 export interface RecordDeploymentRequest {
   broker: BrokerTarget;
@@ -12,6 +13,8 @@ export interface RecordDeploymentRequest {
   applicationInstance?: string;
   /** Create the environment when the broker has none of that name (production if the name contains "prod"). */
   createEnvironment?: boolean;
+  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
+  cwd?: string;
 }
 
 export interface RecordDeploymentResult {
@@ -59,7 +62,7 @@ export async function recordDeployment(req: RecordDeploymentRequest): Promise<Re
   if (out.code !== 0) {
     if (/not found|404|does not exist|could not find/i.test(text)) {
       throw new CxpactError('gate.version.unknown', `The broker has no version ${req.version} of ${req.pacticipant}, so its deployment cannot be recorded.`, {
-        fix: `Publish that version first: its pacts (npm run pact:publish, for a consumer) or its verification results (npm run pact:verify -- --provider ${req.pacticipant} --publish, for a provider). The CLI said: ${text}`,
+        fix: `Publish that version first: its pacts (${cxpactCommand(req.cwd, 'publish')}, for a consumer) or its verification results (${cxpactCommand(req.cwd, 'verify', `--provider ${req.pacticipant} --publish`)}, for a provider; ${cxpactCommand(req.cwd, 'check-recorded', `--provider ${req.pacticipant} --publish`)}, for a vendor). The CLI said: ${text}`,
       });
     }
     throw new CxpactError('gate.record-deployment.failed', `pact broker record-deployment failed: ${text}`, {

@@ -8,6 +8,8 @@ import { redactSecrets, type ClientCredentialsTokenSource } from '../auth/oauth'
 import { CxpactError } from '../shared/errors';
 import { genesysTokenSource, type ClientCredentials } from './auth';
 import type { GenesysHosts } from './regions';
+import { cxpactCommand } from '../shared/cli-hint';
+import { isRecord } from '../shared/json';
 
 export interface ApiCallEvent {
   method: string;
@@ -93,10 +95,6 @@ export interface TestExecutionOperation {
   error?: Record<string, unknown>;
 }
 
-/** A JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class GenesysClient {
   readonly tokens: ClientCredentialsTokenSource;
@@ -226,7 +224,7 @@ export class GenesysClient {
         });
       case 404:
         return new CxpactError('genesys.api.not-found', `${what} answered HTTP 404${detail}.`, {
-          fix: 'Check that the action id exists in this org (run `cxpact genesys-pull`).',
+          fix: `Check that the action id exists in this org (run \`${cxpactCommand(undefined, 'genesys-pull')}\`).`,
         });
       case 429:
         return new CxpactError('genesys.api.rate-limited', `${what} was still rate limited (HTTP 429) after ${this.retry.maxRetries} retries.`, {

@@ -7,7 +7,8 @@ import { translateResponse } from '../data-action/translate-response';
 import { validateOutput } from '../data-action/validate';
 import type { DataAction, RawResponse } from '../data-action/model';
 import { messageOf } from '../shared/errors';
-import { isRecord, type TestExecutionOperation, type TestExecutionResult } from './client';
+import { type TestExecutionOperation, type TestExecutionResult } from './client';
+import { isRecord } from '../shared/json';
 
 export type StepKind = 'request' | 'execute' | 'translation' | 'template' | 'validation' | 'final' | 'outcome';
 

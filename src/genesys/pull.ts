@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../shared/errors';
-import { isRecord, type GenesysClient, type PlatformAction } from './client';
+import { type GenesysClient, type PlatformAction } from './client';
+import { isRecord } from '../shared/json';
 
 /** The file cxpact writes for a pulled action: the UI export shape plus the org's `id`, `integrationId`, `category`. */
 export interface PulledActionFile {

@@ -7,9 +7,11 @@ import { loadDataActions } from '../data-action/parse';
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../contract/cases';
 import { CxpactError } from '../shared/errors';
-import { isRecord, type GenesysClient, type PlatformAction } from './client';
+import { type GenesysClient, type PlatformAction } from './client';
 import { compareWithEmulation, median, percentile, type FidelityResult } from './fidelity';
 import { baseName } from './pull';
+import { cxpactCommand } from '../shared/cli-hint';
+import { isRecord } from '../shared/json';
 
 export interface CaseRun {
   case: string;
@@ -100,7 +102,7 @@ function resolveId(action: DataAction, written: string | undefined, org: Platfor
       error: new CxpactError('genesys.test.action-not-in-org', `Data Action "${action.name}" is not in the org (no action with that name, and the definition has no "id").`, {
         file: action.file,
         path: `${action.pointer}.name`,
-        fix: 'Import the action into the org (or run `cxpact genesys-pull` to get the org\'s copy with its id), or add "id": "<org action id>" to the definition.',
+        fix: `Import the action into the org (or run \`${cxpactCommand(undefined, 'genesys-pull')}\` to get the org's copy with its id), or add "id": "<org action id>" to the definition.`,
       }),
     };
   }

@@ -6,8 +6,9 @@ import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } fr
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile } from '../contract/cases';
 import type { CxpactError } from '../shared/errors';
-import { isRecord, lintAction } from './rules';
+import { lintAction } from './rules';
 import type { LintFinding, LintResult } from './types';
+import { isRecord } from '../shared/json';
 
 export { lintAction } from './rules';
 export type { LintFinding, LintResult, Severity } from './types';

@@ -1,14 +1,8 @@
 // Lint reports: human text, JSON, and JUnit XML (GitLab `artifacts:reports:junit`). Pure.
 import type { LintFinding, LintResult } from './types';
+import { xmlEscape } from '../shared/xml';
 
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+const esc = xmlEscape;
 
 function counts(result: LintResult): { errors: number; warnings: number } {
   return {

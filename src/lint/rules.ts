@@ -9,6 +9,8 @@ import { isDefinite, type PathAst } from '../jsonpath/ast';
 import { parseJsonPath } from '../jsonpath/parser';
 import { renderRequest } from '../data-action/render-request';
 import { fieldPath, member, type Field, type LintFinding, type Severity } from './types';
+import { cxpactCommand } from '../shared/cli-hint';
+import { isRecord } from '../shared/json';
 
 const TOOL_NAMES = new Set(Object.keys(genesysTools()));
 /** Inputs the platform adds to `$input` itself (section 3.1). */
@@ -16,10 +18,6 @@ const RESERVED_INPUTS = new Set(['rawRequest', 'orgId', 'integrationId']);
 const REQUEST_ROOTS = new Set(['input', 'credentials', 'authResponse']);
 const INPUT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-/** A JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface TemplateField {
   field: Field;
@@ -485,7 +483,7 @@ function checkResponse(c: Collector, action: DataAction): void {
       c.add('lint.reference.wrong-case', 'error', t.field, `${ref.source} uses $${ref.root}; references are case-sensitive and the translation map defines "${wrongCase}".`, `Write $${wrongCase}.`, ref);
     } else if (ref.root === 'input') {
       // Not documented as available (spec 4.3, unverified either way): a warning, and the default case is not rendered.
-      c.add('lint.success-template.input-reference', 'warning', t.field, `${ref.source}: Genesys documents only translation-map variables, $rawResult and the tools for the success template; $input may not be set (strict mode then fails the action).`, 'Map the value from the response in translationMap, or check with `cxpact genesys-test` that the platform provides $input here.', ref);
+      c.add('lint.success-template.input-reference', 'warning', t.field, `${ref.source}: Genesys documents only translation-map variables, $rawResult and the tools for the success template; $input may not be set (strict mode then fails the action).`, `Map the value from the response in translationMap, or check with \`${cxpactCommand(undefined, 'genesys-test')}\` that the platform provides $input here.`, ref);
     } else {
       c.add('lint.reference.undefined', 'error', t.field, `${ref.source} is not defined: the success template only sees translation-map variables, $rawResult and the tools; Genesys fails with "Variable $${ref.root} has not been set".`, `Add "${ref.root}" to config.response.translationMap, or fix the name.`, ref);
     }

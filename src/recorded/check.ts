@@ -5,7 +5,9 @@
 import { findSimilarKey } from '../verify/hints';
 import { DEFAULT_FORMATS, formatToRegex } from './formats';
 import { compileCategory, formatPath, selectRule, type CompiledRule, type PathToken, type SelectedRule } from './rules';
-import { isJsonContentType, isObj, jsonType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
+import { isJsonContentType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
+import { cxpactCommand } from '../shared/cli-hint';
+import { isRecord, jsonType } from '../shared/json';
 
 export interface CheckInput {
   provider: string;
@@ -17,6 +19,8 @@ export interface CheckInput {
   maxAgeDays?: number;
   /** The command that refreshes recordings, for fix texts. */
   recordCommand?: string;
+  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
+  cwd?: string;
 }
 
 /** What one comparison step reports before it is turned into a Finding. */
@@ -44,8 +48,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
     return true;
   }
-  if (isObj(a)) {
-    if (!isObj(b)) return false;
+  if (isRecord(a)) {
+    if (!isRecord(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
@@ -158,7 +162,7 @@ function matchOne(m: MatcherDef, expected: unknown, actual: unknown, cascaded: b
     case 'null':
       return actual === null ? undefined : { code: 'recorded.body.type-mismatch', message: `expected null but found ${jsonType(actual)} ${show(actual)}`, expected: null, actual };
     case 'notEmpty': {
-      const empty = actual === null || actual === undefined || actual === '' || (Array.isArray(actual) && actual.length === 0) || (isObj(actual) && Object.keys(actual).length === 0);
+      const empty = actual === null || actual === undefined || actual === '' || (Array.isArray(actual) && actual.length === 0) || (isRecord(actual) && Object.keys(actual).length === 0);
       if (jsonType(expected) !== jsonType(actual)) {
         return { code: 'recorded.body.type-mismatch', message: `expected a non-empty ${jsonType(expected)} but found ${jsonType(actual)} ${show(actual)}`, expected: jsonType(expected), actual };
       }
@@ -221,7 +225,7 @@ class BodyComparer {
       }
     }
     if (Array.isArray(expected)) this.compareList(expected, actual, path);
-    else if (isObj(expected)) this.compareMap(expected, actual, path);
+    else if (isRecord(expected)) this.compareMap(expected, actual, path);
     else this.compareLeaf(expected, actual, path);
   }
 
@@ -240,7 +244,7 @@ class BodyComparer {
 
   private compareMap(expected: Obj, actual: unknown, path: PathToken[]): void {
     const sel = selectRule(this.rules, path);
-    if (!isObj(actual)) {
+    if (!isRecord(actual)) {
       const ps = sel === undefined ? [] : matchGroup(sel, expected, actual);
       if (ps.length > 0) for (const p of ps) this.add(path, p);
       else this.typeMismatch(expected, actual, path);
@@ -344,7 +348,7 @@ class BodyComparer {
     for (const v of variants) {
       const index = typeof v.index === 'number' ? v.index : 0;
       const exp = expected[index];
-      const nested = compileCategory(isObj(v.rules) ? (v.rules as RuleCategory) : {});
+      const nested = compileCategory(isRecord(v.rules) ? (v.rules as RuleCategory) : {});
       const found = actual.some((item) => {
         const c = new BodyComparer(nested);
         c.compare(exp, item, ['$']);
@@ -371,7 +375,7 @@ class BodyComparer {
 
 function nestedRules(m: MatcherDef): MatcherDef[] {
   const r = m.rules;
-  if (Array.isArray(r)) return r.filter(isObj) as MatcherDef[];
+  if (Array.isArray(r)) return r.filter(isRecord) as MatcherDef[];
   return [];
 }
 
@@ -489,7 +493,7 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
 }
 
 /** The response checks of one interaction against its recording, as findings. */
-export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecording): Generator<Finding> {
+export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecording, recordCommand?: string): Generator<Finding> {
   const base = { consumer: interaction.consumer, provider: interaction.provider, interaction: interaction.description, key: interaction.key, file: rec.file };
   const r = rec.recording.request;
   const q = interaction.request;
@@ -503,7 +507,7 @@ export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecor
       message: `the recording was made for ${r.method} ${r.path}${queryText(r.query)} but the pact now sends ${q.method} ${q.path}${queryText(q.query)}`,
       expected: { method: q.method, path: q.path, query: q.query },
       actual: { method: r.method, path: r.path, query: r.query ?? {} },
-      fix: `Re-record: npm run pact:record -- --provider ${interaction.provider}`,
+      fix: `Re-record: ${recordCommand ?? cxpactCommand(undefined, 'record', `--provider ${interaction.provider}`)}`,
     };
     return;
   }
@@ -530,7 +534,7 @@ function queryText(q: Record<string, string[]> | undefined): string {
  * pact and interaction (missing recording, stale, request changed, response mismatches), then unmatched recordings.
  */
 export function* checkRecorded(input: CheckInput): Generator<Finding> {
-  const recordCommand = input.recordCommand ?? `npm run pact:record -- --provider ${input.provider}`;
+  const recordCommand = input.recordCommand ?? cxpactCommand(input.cwd, 'record', `--provider ${input.provider}`);
   const byKey = new Map<string, LoadedRecording>();
   for (const r of input.recordings) byKey.set(`${r.consumer}\u0000${r.key}`, r);
   const used = new Set<string>();
@@ -544,7 +548,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
         provider: pact.provider,
         file: pact.source,
         message: `the pact between ${pact.consumer} and ${pact.provider} has no HTTP interactions, so there is nothing to check`,
-        fix: `Regenerate it with \`npm run pact:consumer\` (are the Data Actions of ${pact.provider} missing cases?), or delete it.`,
+        fix: `Regenerate it with \`${cxpactCommand(input.cwd, 'consumer')}\` (are the Data Actions of ${pact.provider} missing cases?), or delete it.`,
       };
       continue;
     }
@@ -580,7 +584,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
           };
         }
       }
-      yield* checkInteraction(it, rec);
+      yield* checkInteraction(it, rec, recordCommand);
     }
   }
   for (const r of input.recordings) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../shared/errors';
 import { hostUrlProblem, resolveRegion } from '../auth/regions';
+import { cxpactDoc } from '../shared/cli-hint';
 
 export type AuthConfig =
   | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string; loginBaseUrlEnv?: string }
@@ -82,7 +83,7 @@ export function loadRecordConfig(providersDir: string, provider: string): Record
     throw new CxpactError('recorded.config.missing', `No recorded-check config for provider "${provider}": ${file} does not exist.`, {
       file,
       fix:
-        `Create it (see providers/genesys-cloud-api/README.md for the fields)` +
+        `Create it (see ${cxpactDoc(path.dirname(providersDir), 'providers.md')} for the fields)` +
         (known.length > 0 ? `, or use one of the configured providers: ${known.join(', ')}.` : '.'),
     });
   }

@@ -121,16 +121,3 @@ export function isJsonContentType(ct: string | undefined): boolean {
   return base === 'application/json' || base.endsWith('+json') || /^application\/[\w.-]*json$/.test(base);
 }
 
-type Obj = Record<string, unknown>;
-
-/** A JSON object (not an array, not null). */
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The JSON type of a value: null, array, object, string, number or boolean. */
-export function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}

@@ -1,14 +1,16 @@
 // Reads the pacts of one provider (local files or the broker's latest pacts) into PactInteraction data.
 // Understands V4 (`Synchronous/HTTP`), V3 and V2 pact files.
 import fs from 'node:fs';
-import path from 'node:path';
 import { CxpactError } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
-import { interactionKey, isJsonContentType, isObj, type ExpectedResponse, type LoadedPact, type PactRequest, type RuleCategory, type RuleGroup } from './model';
+import { interactionKey, isJsonContentType, type ExpectedResponse, type LoadedPact, type PactRequest, type RuleCategory, type RuleGroup } from './model';
+import { cxpactCommand } from '../shared/cli-hint';
+import { listPactFiles } from '../shared/pact-files';
+import { isRecord } from '../shared/json';
 
 function headerMap(v: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  if (!isObj(v)) return out;
+  if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) {
     if (Array.isArray(val)) out[k] = val.map(String);
     else if (val !== undefined && val !== null) out[k] = [String(val)];
@@ -32,7 +34,7 @@ function findHeader(headers: Record<string, string[]>, name: string): string | u
 
 function bodyOf(raw: unknown, headers: Record<string, string[]>, v4: boolean): ExpectedResponse['body'] {
   if (raw === undefined || raw === null) return undefined;
-  if (v4 && isObj(raw) && 'content' in raw) {
+  if (v4 && isRecord(raw) && 'content' in raw) {
     const contentType = typeof raw.contentType === 'string' ? raw.contentType : findHeader(headers, 'content-type');
     let content = raw.content;
     if (raw.encoded === 'base64' || raw.encoded === true) {
@@ -55,12 +57,12 @@ function bodyOf(raw: unknown, headers: Record<string, string[]>, v4: boolean): E
 }
 
 function ruleCategory(v: unknown): RuleCategory | undefined {
-  if (!isObj(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const out: RuleCategory = {};
   for (const [p, g] of Object.entries(v)) {
-    if (isObj(g) && Array.isArray(g.matchers)) {
-      out[p] = { combine: g.combine === 'OR' ? 'OR' : 'AND', matchers: g.matchers.filter(isObj) };
-    } else if (isObj(g)) {
+    if (isRecord(g) && Array.isArray(g.matchers)) {
+      out[p] = { combine: g.combine === 'OR' ? 'OR' : 'AND', matchers: g.matchers.filter(isRecord) };
+    } else if (isRecord(g)) {
       out[p] = { combine: 'AND', matchers: [g] };
     }
   }
@@ -69,13 +71,13 @@ function ruleCategory(v: unknown): RuleCategory | undefined {
 
 /** V2 rules are flat (`$.body.a`, `$.headers.X`); V3/V4 are grouped by category. */
 function matchingRules(v: unknown): ExpectedResponse['matchingRules'] {
-  if (!isObj(v)) return {};
+  if (!isRecord(v)) return {};
   const keys = Object.keys(v);
   if (keys.some((k) => k.startsWith('$.'))) {
     const body: RuleCategory = {};
     const header: RuleCategory = {};
     for (const [k, g] of Object.entries(v)) {
-      const group: RuleGroup = { combine: 'AND', matchers: [isObj(g) ? g : {}] };
+      const group: RuleGroup = { combine: 'AND', matchers: [isRecord(g) ? g : {}] };
       if (k === '$.body' || k.startsWith('$.body.') || k.startsWith('$.body[')) body['$' + k.slice('$.body'.length)] = group;
       else if (k.startsWith('$.headers.')) header[k.slice('$.headers.'.length)] = group;
     }
@@ -92,22 +94,22 @@ function matchingRules(v: unknown): ExpectedResponse['matchingRules'] {
 }
 
 /** Parses one pact document. `source` names it in findings. Throws for a document that is not a pact. */
-export function parsePact(doc: unknown, source: string): LoadedPact {
+export function parsePact(doc: unknown, source: string, cwd?: string): LoadedPact {
   const bad = (p: string, msg: string): never => {
     throw new CxpactError('recorded.pact.invalid', `${source} is not a pact file: ${msg}.`, {
       file: source,
       path: p,
-      fix: 'Use a pact written by `npm run pact:consumer` (Pact specification V2-V4).',
+      fix: `Use a pact written by \`${cxpactCommand(cwd, 'consumer')}\` (Pact specification V2-V4).`,
     });
   };
-  if (!isObj(doc)) return bad('$', 'not a JSON object');
-  const consumer = isObj(doc.consumer) && typeof doc.consumer.name === 'string' ? doc.consumer.name : bad('$.consumer.name', 'no consumer name');
-  const provider = isObj(doc.provider) && typeof doc.provider.name === 'string' ? doc.provider.name : bad('$.provider.name', 'no provider name');
+  if (!isRecord(doc)) return bad('$', 'not a JSON object');
+  const consumer = isRecord(doc.consumer) && typeof doc.consumer.name === 'string' ? doc.consumer.name : bad('$.consumer.name', 'no consumer name');
+  const provider = isRecord(doc.provider) && typeof doc.provider.name === 'string' ? doc.provider.name : bad('$.provider.name', 'no provider name');
   const list = Array.isArray(doc.interactions) ? doc.interactions : doc.interactions === undefined ? [] : bad('$.interactions', 'interactions is not a list');
-  const links = isObj(doc._links) ? doc._links : {};
+  const links = isRecord(doc._links) ? doc._links : {};
   const href = (rel: string): string | undefined => {
     const l = links[rel];
-    return isObj(l) && typeof l.href === 'string' ? l.href : undefined;
+    return isRecord(l) && typeof l.href === 'string' ? l.href : undefined;
   };
   const out: LoadedPact = { consumer, provider, source, interactions: [], skipped: 0 };
   const self = href('self');
@@ -115,16 +117,16 @@ export function parsePact(doc: unknown, source: string): LoadedPact {
   if (self !== undefined) out.brokerPactUrl = self;
   if (publish !== undefined) out.publishUrl = publish;
   list.forEach((raw: unknown, i: number) => {
-    if (!isObj(raw)) return bad(`$.interactions[${i}]`, 'an interaction is not an object');
+    if (!isRecord(raw)) return bad(`$.interactions[${i}]`, 'an interaction is not an object');
     const type = typeof raw.type === 'string' ? raw.type : 'Synchronous/HTTP';
-    if (type !== 'Synchronous/HTTP' || !isObj(raw.request) || !isObj(raw.response)) {
+    if (type !== 'Synchronous/HTTP' || !isRecord(raw.request) || !isRecord(raw.response)) {
       out.skipped += 1;
       return;
     }
     const description = typeof raw.description === 'string' ? raw.description : bad(`$.interactions[${i}].description`, 'an interaction has no description');
     const v4 = typeof raw.type === 'string';
     const states = Array.isArray(raw.providerStates)
-      ? raw.providerStates.filter(isObj).map((s) => ({ name: String(s.name), ...(isObj(s.params) ? { params: s.params } : {}) }))
+      ? raw.providerStates.filter(isRecord).map((s) => ({ name: String(s.name), ...(isRecord(s.params) ? { params: s.params } : {}) }))
       : typeof raw.providerState === 'string'
         ? [{ name: raw.providerState }]
         : [];
@@ -163,41 +165,31 @@ export function parsePact(doc: unknown, source: string): LoadedPact {
 }
 
 /** Pacts for `provider` from pact files and directories (directories: their *.json files). */
-export function loadPactsFromFiles(paths: string[], provider: string): { pacts: LoadedPact[]; otherProviders: string[] } {
+export function loadPactsFromFiles(paths: string[], provider: string, cwd?: string): { pacts: LoadedPact[]; otherProviders: string[] } {
   const pacts: LoadedPact[] = [];
   const others = new Set<string>();
-  for (const p of paths) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new CxpactError('recorded.pacts.missing', `Pact file or directory ${p} does not exist.`, {
+  const entries = listPactFiles(
+    paths,
+    (p) =>
+      new CxpactError('recorded.pacts.missing', `Pact file or directory ${p} does not exist.`, {
         file: p,
-        fix: 'Run `npm run pact:consumer` to write pacts to pacts/, pass --pacts <dir|file>, or read them from the broker with --broker-url.',
-      });
+        fix: `Run \`${cxpactCommand(cwd, 'consumer')}\` to write pacts to pacts/, pass --pacts <dir|file>, or read them from the broker with --broker-url.`,
+      }),
+  );
+  for (const { file, fromDirectory } of entries) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new CxpactError('recorded.pact.malformed', `${file} is not valid JSON: ${(error as Error).message}.`, { file, path: '$', fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.` });
     }
-    const files = stat.isDirectory()
-      ? fs
-          .readdirSync(p)
-          .filter((f) => f.endsWith('.json'))
-          .sort()
-          .map((f) => path.join(p, f))
-      : [p];
-    for (const file of files) {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new CxpactError('recorded.pact.malformed', `${file} is not valid JSON: ${(error as Error).message}.`, { file, path: '$', fix: 'Regenerate it with `npm run pact:consumer`.' });
-      }
-      const name = isObj(doc) && isObj(doc.provider) ? doc.provider.name : undefined;
-      if (name !== provider) {
-        if (typeof name === 'string') others.add(name);
-        else if (!stat.isDirectory()) parsePact(doc, file);
-        continue;
-      }
-      pacts.push(parsePact(doc, file));
+    const name = isRecord(doc) && isRecord(doc.provider) ? doc.provider.name : undefined;
+    if (name !== provider) {
+      if (typeof name === 'string') others.add(name);
+      else if (!fromDirectory) parsePact(doc, file, cwd);
+      continue;
     }
+    pacts.push(parsePact(doc, file, cwd));
   }
   return { pacts, otherProviders: [...others].sort() };
 }
@@ -207,16 +199,16 @@ export async function loadPactsFromBroker(broker: BrokerTarget, provider: string
   await checkBroker(broker);
   const list = await brokerRequest(broker, `/pacts/provider/${encodeURIComponent(provider)}/latest`);
   if (list.status === 404) return [];
-  if (list.status !== 200 || !isObj(list.body)) {
+  if (list.status !== 200 || !isRecord(list.body)) {
     throw new CxpactError('broker.error', `The broker answered GET /pacts/provider/${provider}/latest with HTTP ${list.status}.`, {
       fix: 'Check --broker-url points at a Pact Broker.',
     });
   }
-  const links = isObj(list.body._links) ? list.body._links : {};
+  const links = isRecord(list.body._links) ? list.body._links : {};
   const entries = Array.isArray(links['pb:pacts']) ? links['pb:pacts'] : Array.isArray(links['pacts']) ? links['pacts'] : [];
   const pacts: LoadedPact[] = [];
   for (const e of entries) {
-    if (!isObj(e) || typeof e.href !== 'string') continue;
+    if (!isRecord(e) || typeof e.href !== 'string') continue;
     const res = await brokerRequest(broker, pathOf(e.href, broker.baseUrl));
     if (res.status !== 200) {
       throw new CxpactError('broker.error', `The broker answered GET ${e.href} with HTTP ${res.status}.`, { fix: 'Check the broker logs.' });

@@ -5,6 +5,8 @@ import { CxpactError } from '../shared/errors';
 import { brokerErrorMessages, brokerRequest, type BrokerTarget } from '../gate/broker-http';
 import { pathOf } from './pacts';
 import type { CheckSummary } from './check';
+import { cxpactCommand } from '../shared/cli-hint';
+import { isRecord } from '../shared/json';
 
 export interface PublishRequest {
   broker: BrokerTarget;
@@ -17,6 +19,8 @@ export interface PublishRequest {
   /** Consumers whose pacts were checked. */
   consumers: string[];
   toolVersion: string;
+  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
+  cwd?: string;
 }
 
 export interface PublishedResult {
@@ -26,13 +30,11 @@ export interface PublishedResult {
   pactUrl: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function link(body: unknown, rel: string): string | undefined {
-  if (!isObj(body) || !isObj(body._links)) return undefined;
+  if (!isRecord(body) || !isRecord(body._links)) return undefined;
   const l = body._links[rel];
-  return isObj(l) && typeof l.href === 'string' ? l.href : undefined;
+  return isRecord(l) && typeof l.href === 'string' ? l.href : undefined;
 }
 
 function expand(href: string, values: Record<string, string>): string {
@@ -58,7 +60,7 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
     const pact = await brokerRequest(broker, latestPath);
     if (pact.status === 404) {
       throw new CxpactError('recorded.publish.no-pact', `The broker has no pact between ${consumer} and ${provider}, so there is nothing to publish a result for.`, {
-        fix: 'Publish the consumer pacts first (`npm run pact:publish`), then check against the broker pacts with --broker-url.',
+        fix: `Publish the consumer pacts first (\`${cxpactCommand(req.cwd, 'publish')}\`), then check against the broker pacts with --broker-url.`,
       });
     }
     if (pact.status !== 200) throw new CxpactError('broker.error', `The broker answered GET ${latestPath} with HTTP ${pact.status}.`, { fix: 'Check the broker logs.' });

@@ -1,8 +1,8 @@
 // Redaction before anything is written: configured headers, JSON body paths (PII), and any known secret value
 // wherever it appears (tokens echoed by an API, a client secret in an error body).
 import { redactSecrets } from '../auth/oauth';
-import { jsonType } from './model';
 import { formatPath, parseRulePath, type PathToken, type RuleToken } from './rules';
+import { jsonType } from '../shared/json';
 
 export const REDACTED = '[REDACTED]';
 

@@ -4,6 +4,7 @@ import { CxpactError, formatError } from '../shared/errors';
 import { BROKER_UNAVAILABLE_CODES, type BrokerTarget } from '../gate/broker-http';
 import { loadPactsFromBroker, loadPactsFromFiles } from './pacts';
 import type { LoadedPact } from './model';
+import { cxpactCommand } from '../shared/cli-hint';
 
 export interface PactSourceChoice {
   pactPaths?: string[];
@@ -16,18 +17,18 @@ export async function loadProviderPacts(provider: string, choice: PactSourceChoi
     const pacts = await loadPactsFromBroker(choice.broker, provider);
     if (pacts.length === 0) {
       throw new CxpactError('recorded.pacts.none', `The broker at ${choice.broker.baseUrl} has no pacts for ${provider}.`, {
-        fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish`.',
+        fix: `Publish the consumer pacts first: \`${cxpactCommand(cwd, 'consumer')} && ${cxpactCommand(cwd, 'publish')}\`.`,
       });
     }
     return { pacts, sourceText: `the latest pacts for ${provider} in the broker at ${choice.broker.baseUrl}` };
   }
   const paths = (choice.pactPaths ?? ['pacts']).map((p) => path.resolve(cwd, p));
-  const { pacts, otherProviders } = loadPactsFromFiles(paths, provider);
+  const { pacts, otherProviders } = loadPactsFromFiles(paths, provider, cwd);
   if (pacts.length === 0) {
     throw new CxpactError('recorded.pacts.none', `No pact for provider ${provider} in ${paths.map((p) => path.relative(cwd, p) || '.').join(', ')}.`, {
       file: paths[0],
       fix:
-        'Run `npm run pact:consumer` to write the pacts, pass --pacts <dir|file>, or use --broker-url.' +
+        `Run \`${cxpactCommand(cwd, 'consumer')}\` to write the pacts, pass --pacts <dir|file>, or use --broker-url.` +
         (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
     });
   }

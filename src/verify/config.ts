@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
+import { cxpactCommand, cxpactDoc } from '../shared/cli-hint';
+import { isRecord } from '../shared/json';
 
 /** pact-js's state handler map (state name -> function or {setup, teardown}). */
 export type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
@@ -127,7 +129,7 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
     if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith('record.config.'))) {
       throw new CxpactError('verify.provider.third-party', `${name} is a third-party provider: it is checked from recordings, not by running Pact verification against it.`, {
         file: `providers/${name}`,
-        fix: `Run \`npm run pact:record -- --provider ${name}\` (needs its staging credentials) and \`npm run pact:check-recorded -- --provider ${name} --publish\`; or add providers/${name}/provider.config.ts if you do run it yourself.`,
+        fix: `Run \`${cxpactCommand(cwd, 'record', `--provider ${name}`)}\` (needs its staging credentials) and \`${cxpactCommand(cwd, 'check-recorded', `--provider ${name} --publish`)}\`; or add providers/${name}/provider.config.ts if you do run it yourself.`,
       });
     }
     const known = listKnownProviders(cwd);
@@ -135,8 +137,8 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
       file: `providers/${name}/provider.config.ts`,
       fix:
         known.length > 0
-          ? `Use one of the known providers: ${known.join(', ')}; or create providers/${name}/provider.config.ts (see providers/README.md).`
-          : `Create providers/${name}/provider.config.ts (see providers/README.md).`,
+          ? `Use one of the known providers: ${known.join(', ')}; or create providers/${name}/provider.config.ts (see ${cxpactDoc(cwd, 'providers.md')}).`
+          : `Create providers/${name}/provider.config.ts (see ${cxpactDoc(cwd, 'providers.md')}).`,
       details: { known },
     });
   }
@@ -158,9 +160,6 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
   return validateProviderConfig(raw, name, rel(file), path.dirname(file));
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Checks the shape of a written config; every error names the file, the field and the fix. */
 export function validateProviderConfig(raw: unknown, name: string, file: string, dir: string): LoadedProviderConfig {

@@ -1,15 +1,8 @@
 // Pure: a verification summary as JUnit XML, the format GitLab's `artifacts:reports:junit` reads.
 import type { VerificationSummary } from './hints';
+import { xmlEscape } from '../shared/xml';
 
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters; ANSI colour codes from the verifier would break parsers.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+const esc = xmlEscape;
 
 /** One `<testsuite>` per consumer/provider pair, one `<testcase>` per interaction. */
 export function toJUnitXml(provider: string, summary: VerificationSummary): string {

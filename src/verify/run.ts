@@ -2,12 +2,14 @@
 // Touches the network (provider, broker) and reads pact files; never prints (the Rust verifier itself writes
 // its own progress to stdout).
 import fs from 'node:fs';
-import path from 'node:path';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
 import { attachOrigins, originComments, originKey, summariseVerification, type VerificationSummary } from './hints';
+import { cxpactCommand } from '../shared/cli-hint';
+import { listPactFiles } from '../shared/pact-files';
+import { isRecord } from '../shared/json';
 
 /** Where the pacts come from. */
 export type PactSource =
@@ -29,6 +31,8 @@ export interface VerifyRequest {
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   /** Called with warnings worth showing the user (missing optional credential, unpublishable source). */
   warn?: (message: string) => void;
+  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
+  cwd?: string;
 }
 
 export interface VerifyOutcome {
@@ -48,60 +52,50 @@ export interface VerifyOutcome {
  * Pacts for `provider` in the given files/directories (directories are expanded to their *.json files).
  * A broken or empty pact becomes a problem and is skipped, so it never hides the verification of the others.
  */
-export function collectPactFiles(paths: string[], provider: string): { files: string[]; otherProviders: string[]; problems: CxpactError[] } {
+export function collectPactFiles(paths: string[], provider: string, cwd?: string): { files: string[]; otherProviders: string[]; problems: CxpactError[] } {
   const files: string[] = [];
   const otherProviders = new Set<string>();
   const problems: CxpactError[] = [];
-  for (const p of paths) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new CxpactError('verify.pact-files.missing', `Pact file or directory ${p} does not exist.`, {
+  const entries = listPactFiles(
+    paths,
+    (p) =>
+      new CxpactError('verify.pact-files.missing', `Pact file or directory ${p} does not exist.`, {
         file: p,
-        fix: 'Run `npm run pact:consumer` to write pacts to pacts/, or pass --pact-files <dir|file>.',
-      });
+        fix: `Run \`${cxpactCommand(cwd, 'consumer')}\` to write pacts to pacts/, or pass --pact-files <dir|file>.`,
+      }),
+  );
+  for (const { file, fromDirectory } of entries) {
+    let doc: PactDoc;
+    try {
+      doc = readPact(file, cwd);
+    } catch (error) {
+      if (error instanceof CxpactError) {
+        problems.push(error);
+        continue;
+      }
+      throw error;
     }
-    const candidates = stat.isDirectory()
-      ? fs
-          .readdirSync(p)
-          .filter((f) => f.endsWith('.json'))
-          .sort()
-          .map((f) => path.join(p, f))
-      : [p];
-    for (const file of candidates) {
-      let doc: PactDoc;
-      try {
-        doc = readPact(file);
-      } catch (error) {
-        if (error instanceof CxpactError) {
-          problems.push(error);
-          continue;
-        }
-        throw error;
-      }
-      const name = doc.provider?.name;
-      if (name === provider) {
-        const empty = emptyPactError(file, doc);
-        if (empty === undefined) files.push(file);
-        else problems.push(empty);
-      } else if (typeof name === 'string') otherProviders.add(name);
-      else if (!stat.isDirectory()) {
-        problems.push(
-          new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
-            file,
-            path: '$.provider.name',
-            fix: 'Pass a pact file written by `npm run pact:consumer` (Pact specification V2-V4).',
-          }),
-        );
-      }
+    const name = doc.provider?.name;
+    if (name === provider) {
+      const empty = emptyPactError(file, doc, cwd);
+      if (empty === undefined) files.push(file);
+      else problems.push(empty);
+    } else if (typeof name === 'string') otherProviders.add(name);
+    else if (!fromDirectory) {
+      problems.push(
+        new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
+          file,
+          path: '$.provider.name',
+          fix: `Pass a pact file written by \`${cxpactCommand(cwd, 'consumer')}\` (Pact specification V2-V4).`,
+        }),
+      );
     }
   }
   return { files, otherProviders: [...otherProviders].sort(), problems };
 }
 
 /** A pact with no interactions would pass while proving nothing. */
-function emptyPactError(file: string, doc: PactDoc): CxpactError | undefined {
+function emptyPactError(file: string, doc: PactDoc, cwd: string | undefined): CxpactError | undefined {
   if (Array.isArray(doc.interactions) && doc.interactions.length > 0) return undefined;
   return new CxpactError(
     'verify.pact.empty',
@@ -109,7 +103,7 @@ function emptyPactError(file: string, doc: PactDoc): CxpactError | undefined {
     {
       file,
       path: '$.interactions',
-      fix: 'Regenerate the pact with `npm run pact:consumer` (each Data Action case becomes an interaction), or delete the empty file.',
+      fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\` (each Data Action case becomes an interaction), or delete the empty file.`,
     },
   );
 }
@@ -120,27 +114,27 @@ interface PactDoc {
   interactions?: unknown;
 }
 
-function readPact(file: string): PactDoc {
+function readPact(file: string, cwd: string | undefined): PactDoc {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new CxpactError('verify.pact.unreadable', `Cannot read pact file ${file}: ${messageOf(error)}`, {
       file,
-      fix: 'Regenerate it with `npm run pact:consumer`.',
+      fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.`,
       cause: error,
     });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new CxpactError('verify.pact.invalid', `${file} is not a pact file (not a JSON object).`, { file, path: '$', fix: 'Regenerate it with `npm run pact:consumer`.' });
+    throw new CxpactError('verify.pact.invalid', `${file} is not a pact file (not a JSON object).`, { file, path: '$', fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.` });
   }
   return doc as PactDoc;
 }
 
 /** Rejects pacts the verifier would pass silently: no interactions means nothing was checked. */
-export function assertPactsHaveInteractions(files: string[]): void {
+export function assertPactsHaveInteractions(files: string[], cwd?: string): void {
   for (const file of files) {
-    const problem = emptyPactError(file, readPact(file));
+    const problem = emptyPactError(file, readPact(file, cwd), cwd);
     if (problem !== undefined) throw problem;
   }
 }
@@ -185,7 +179,7 @@ export function stateChangeUrlHandlers(stateChangeUrl: string, baseUrl: string):
     if (!res.ok) throw new Error(`state change URL ${url} answered ${res.status} for "${state}" (${action}): ${text.slice(0, 200)}`);
     try {
       const body: unknown = text === '' ? undefined : JSON.parse(text);
-      return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, never>) : undefined;
+      return isRecord(body) ? (body as Record<string, never>) : undefined;
     } catch {
       return undefined;
     }
@@ -231,7 +225,7 @@ export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.Pro
 async function pactOrigins(source: PactSource, files: string[], provider: string): Promise<Map<string, string[]>> {
   const docs: unknown[] = [];
   const add = (doc: unknown) => {
-    if (typeof doc === 'object' && doc !== null) docs.push(doc);
+    if (isRecord(doc)) docs.push(doc);
   };
   try {
     if (source.kind === 'files') for (const f of files) add(JSON.parse(fs.readFileSync(f, 'utf8')));
@@ -282,20 +276,20 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   let pactProblems: CxpactError[] = [];
   let sourceText: string;
   if (req.source.kind === 'files') {
-    const { files, otherProviders, problems } = collectPactFiles(req.source.paths, config.name);
+    const { files, otherProviders, problems } = collectPactFiles(req.source.paths, config.name, req.cwd);
     pactProblems = problems;
     if (files.length === 0 && problems.length > 0) {
       if (problems.length === 1) throw problems[0]!;
       throw new CxpactError('verify.pacts.invalid', `None of the pacts for ${config.name} can be verified:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`, {
         file: problems[0]!.file,
-        fix: problems[0]!.fix ?? 'Regenerate the pacts with `npm run pact:consumer`.',
+        fix: problems[0]!.fix ?? `Regenerate the pacts with \`${cxpactCommand(req.cwd, 'consumer')}\`.`,
       });
     }
     if (files.length === 0) {
       throw new CxpactError('verify.no-pacts', `No pact for provider ${config.name} in ${req.source.paths.join(', ')}.`, {
         file: req.source.paths[0],
         fix:
-          `Run \`npm run pact:consumer\` to write pacts, or verify from the broker with --broker-url.` +
+          `Run \`${cxpactCommand(req.cwd, 'consumer')}\` to write pacts, or verify from the broker with --broker-url.` +
           (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
       });
     }
@@ -365,7 +359,7 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     if (message.trim().startsWith('{')) raw = message;
     else if (/no pacts? (were )?found/i.test(message)) {
       throw new CxpactError('verify.no-pacts', `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`, {
-        fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish`.',
+        fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\`.`,
         cause: error,
       });
     } else {
@@ -382,7 +376,7 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       req.source.kind === 'broker'
         ? `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`
         : `No pacts for ${config.name} were found at ${sourceText}.`,
-      { fix: 'Publish the consumer pacts first: `npm run pact:consumer && npm run pact:publish` (in the integration pipeline).' },
+      { fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\` (in the integration pipeline).` },
     );
   }
   if (summary.interactions.length === 0 && summary.loadErrors.length > 0) {
@@ -392,7 +386,7 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   }
   if (summary.interactions.length === 0) {
     throw new CxpactError('verify.nothing-verified', `The verifier checked no interactions for ${config.name} (${sourceText}).`, {
-      fix: 'Make sure the pacts have interactions for this provider: `npm run pact:consumer`, then publish or pass --pact-files.',
+      fix: `Make sure the pacts have interactions for this provider: \`${cxpactCommand(req.cwd, 'consumer')}\`, then publish or pass --pact-files.`,
     });
   }
   if (summary.interactions.some((i) => !i.passed)) attachOrigins(summary, await pactOrigins(req.source, pactFiles, config.name));

@@ -103,7 +103,8 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c2', '--to-environment', 'production'], env(), cwd);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/vendor vendor-crm has no recorded check/);
-    expect(run.stderr).toContain('npm run pact:check-recorded -- --provider vendor-crm --publish');
+    // The temp cwd has no package.json with cxpact's scripts (like a backend repo): the fix says npx cxpact.
+    expect(run.stderr).toContain('npx cxpact check-recorded --provider vendor-crm --publish --record-deployment production');
     // --ignore (or PACT_BROKER_CAN_I_DEPLOY_IGNORE) leaves it out of the decision, and says so.
     const ignored = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c2', '--to-environment', 'production'], { ...env(), PACT_BROKER_CAN_I_DEPLOY_IGNORE: 'vendor-crm' }, cwd);
     expect(ignored.stdout).toContain('vendor-crm ignored');

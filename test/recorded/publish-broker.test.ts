@@ -38,6 +38,16 @@ maybe('publishing recorded checks to the local broker', () => {
     ws.cleanup();
   });
 
+  /** Versions of vendor-crm the broker has as currently deployed to `environment` (its own API). */
+  async function deployedVersions(environment: string): Promise<string[]> {
+    const envs = (await (await fetch(`${broker.url}/environments`, { headers: { Accept: 'application/hal+json' } })).json()) as { _embedded?: { environments?: Array<{ name: string; uuid: string }> } };
+    const e = (envs._embedded?.environments ?? []).find((x) => x.name === environment);
+    if (e === undefined) return [];
+    const res = await fetch(`${broker.url}/environments/${e.uuid}/deployed-versions/currently-deployed?pacticipant=vendor-crm`, { headers: { Accept: 'application/hal+json' } });
+    const body = (await res.json()) as { _embedded?: { deployedVersions?: Array<{ _embedded?: { version?: { number?: string } } }> } };
+    return (body._embedded?.deployedVersions ?? []).map((d) => d._embedded?.version?.number ?? '?');
+  }
+
   async function matrixRows(): Promise<Array<{ provider: { version: { number: string } }; verificationResult: { success: boolean } | null }>> {
     const q = 'q[][pacticipant]=genesys-data-actions&q[][version]=1.0.0&latestby=cvp';
     const res = await fetch(`${broker.url}/matrix?${q}`, { headers: { Accept: 'application/hal+json' } });
@@ -53,10 +63,15 @@ maybe('publishing recorded checks to the local broker', () => {
     expect(rec.code).toBe(0);
     expect(rec.stdout).toContain('from the latest pacts for vendor-crm in the broker');
 
-    const ok = await cli(['check-recorded', ...args, '--publish']);
+    // --record-deployment: the checked recording set is what the vendor runs in production now (no grepping of
+    // the fingerprint in a pipeline).
+    const ok = await cli(['check-recorded', ...args, '--publish', '--record-deployment', 'production', '--create-environment']);
     expect(ok.code).toBe(0);
     const version = /fingerprint (rec-[0-9a-f]{16})/.exec(ok.stdout)![1]!;
     expect(ok.stdout).toContain(`Published a successful verification of vendor-crm version ${version} (branch recorded) for the pact with genesys-data-actions`);
+    expect(ok.stdout).toContain('Created environment production in the broker.');
+    expect(ok.stdout).toContain(`Recorded: vendor-crm ${version} is deployed to production.`);
+    expect(await deployedVersions('production')).toEqual([version]);
     let rows = await matrixRows();
     expect(rows.some((r) => r.provider.version.number === version && r.verificationResult?.success === true)).toBe(true);
     const branch = await fetch(`${broker.url}/pacticipants/vendor-crm/branches/recorded/versions/${version}`, { headers: { Accept: 'application/hal+json' } });
@@ -64,24 +79,46 @@ maybe('publishing recorded checks to the local broker', () => {
 
     // can-i-deploy counts the recorded check once the recording set is recorded as deployed
     const b = ['--broker-url', broker.url];
-    const dep = await cli(['record-deployment', '--pacticipant', 'vendor-crm', '--version', version, '--environment', 'production', '--create-environment', ...b]);
-    expect(dep.code).toBe(0);
     const yes = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', '1.0.0', '--to-environment', 'production', ...b]);
     expect(yes.code).toBe(0);
 
     fake.renamed = true;
     expect((await cli(['record', ...args], env)).code).toBe(0);
-    const bad = await cli(['check-recorded', ...args, '--publish']);
+    const bad = await cli(['check-recorded', ...args, '--publish', '--record-deployment', 'production', '--json']);
+    // A failed check still records the vendor's (changed) live API as deployed, so the gate says no; exit 1.
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('(renamed?)');
-    const renamedVersion = /fingerprint (rec-[0-9a-f]{16})/.exec(bad.stdout)![1]!;
+    const badJson = JSON.parse(bad.stdout) as { providerVersion: string; deployment?: { environment: string } };
+    expect(badJson.deployment).toEqual({ environment: 'production', createdEnvironment: false });
+    expect(await deployedVersions('production')).toEqual([badJson.providerVersion]);
+    const badText = await cli(['check-recorded', ...args, '--publish']);
+    expect(badText.code).toBe(1);
+    expect(badText.stdout).toContain('(renamed?)');
+    const renamedVersion = /fingerprint (rec-[0-9a-f]{16})/.exec(badText.stdout)![1]!;
     expect(renamedVersion).not.toBe(version);
-    expect(bad.stdout).toContain(`Published a FAILED verification of vendor-crm version ${renamedVersion}`);
+    expect(renamedVersion).toBe(badJson.providerVersion);
+    expect(badText.stdout).toContain(`Published a FAILED verification of vendor-crm version ${renamedVersion}`);
+    // Without --record-deployment the output says how to let the gate count it.
+    expect(badText.stdout).toContain('--publish --record-deployment <env>');
     rows = await matrixRows();
     expect(rows.some((r) => r.provider.version.number === renamedVersion && r.verificationResult?.success === false)).toBe(true);
-    expect((await cli(['record-deployment', '--pacticipant', 'vendor-crm', '--version', renamedVersion, '--environment', 'production', ...b])).code).toBe(0);
     const no = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', '1.0.0', '--to-environment', 'production', ...b]);
     expect(no.code).toBe(1);
+  }, 60_000);
+
+  test('--record-deployment needs --publish; an environment the broker does not have is a usage error after the check output', async () => {
+    const args = ['--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--broker-url', broker.url];
+    const noPublish = await cli(['check-recorded', ...args, '--record-deployment', 'production']);
+    expect(noPublish.code).toBe(2);
+    expect(noPublish.stderr).toContain('--record-deployment needs --publish');
+    const env = { VENDOR_CRM_BASE_URL: fake.url, VENDOR_CRM_API_KEY: CRM_API_KEY };
+    expect((await cli(['record', ...args], env)).code).toBe(0);
+    const unknownEnv = await cli(['check-recorded', ...args, '--publish', '--record-deployment', 'staging']);
+    expect(unknownEnv.code).toBe(2);
+    expect(unknownEnv.stdout).toContain('Recorded check passed.');
+    expect(unknownEnv.stdout).toContain('Published a successful verification of vendor-crm');
+    expect(unknownEnv.stderr).toContain('The broker has no environment "staging"');
+    expect(unknownEnv.stderr).toContain('--create-environment');
+    expect(await deployedVersions('staging')).toEqual([]);
   }, 60_000);
 
   test('--publish without a broker is a usage error; an unreachable broker exits 2', async () => {

@@ -76,9 +76,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     retryIntervalSeconds: interval,
     ignore,
     isThirdParty: (name) => isThirdPartyProvider(io.cwd, name),
+    cwd: io.cwd,
     onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
   });
-  const ctx = { pacticipant, version, environment, isThirdParty: () => false };
+  const ctx = { pacticipant, version, environment, isThirdParty: () => false, cwd: io.cwd };
   if (args.values.json === true) {
     io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
   } else {

@@ -14,6 +14,8 @@ import type { Finding } from '../../recorded/model';
 import { toJUnitXml } from '../../verify/junit';
 import type { VerificationSummary } from '../../verify/hints';
 import fs from 'node:fs';
+import { cxpactCommand } from '../../shared/cli-hint';
+import { recordDeployment } from '../../gate/record-deployment';
 
 const help = `Usage: cxpact check-recorded --provider <name> [options]
        npm run pact:check-recorded -- --provider <name> [options]
@@ -32,6 +34,11 @@ Options:
                          fingerprint of the recording set, on branch publish.branch (default "recorded")
   --max-age-days <n>     recordings older than this are stale (default: the config's maxAgeDays, 30)
   --recordings <dir>     recordings folder (default providers/<name>/recordings)
+  --record-deployment <env>
+                         with --publish: then record the checked recording set (provider version = its
+                         fingerprint) as deployed to <env>, matching or not: it is what the vendor runs there now,
+                         so can-i-deploy --to-environment <env> counts the vendor (official record-deployment)
+  --create-environment   with --record-deployment: create <env> first when the broker does not have it
   --build-url <url>      link stored with a published result (default CI_JOB_URL)
   --json                 print the result as JSON on stdout
   --junit <file>         also write a JUnit XML report (GitLab artifacts:reports:junit)
@@ -42,8 +49,9 @@ Environment:
 
 Exit codes:
   0  every interaction matches its recording (warnings only)
-  1  a mismatch, a missing/unmatched/stale recording, an empty pact, or invalid config/pacts/recordings
-  2  usage error, or the broker is unreachable or refused the credentials
+  1  a mismatch, a missing/unmatched/stale recording, an empty pact, or invalid config/pacts/recordings;
+     or the deployment could not be recorded
+  2  usage error, unknown environment, or the broker is unreachable or refused the credentials
 `;
 
 function describeFinding(f: Finding): string[] {
@@ -126,6 +134,8 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     'max-age-days': { type: 'string' },
     recordings: { type: 'string' },
     'build-url': { type: 'string' },
+    'record-deployment': { type: 'string' },
+    'create-environment': { type: 'boolean' },
     json: { type: 'boolean' },
     junit: { type: 'string' },
     'providers-dir': { type: 'string' },
@@ -146,19 +156,25 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
   const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
   if (publish && broker === undefined) {
     throw new CxpactError('usage.broker-url', '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.', {
-      fix: 'Start a local one with `npm run broker` or point at your Pact Broker.',
+      fix: `Start a local one with \`${cxpactCommand(io.cwd, 'broker')}\` or point at your Pact Broker.`,
+    });
+  }
+  const deployTo = stringOpt(args, 'record-deployment');
+  if (deployTo !== undefined && (!publish || deployTo === '')) {
+    throw new CxpactError('usage.record-deployment', deployTo === '' ? '--record-deployment needs an environment name.' : '--record-deployment needs --publish: only a published recording set is a provider version the broker knows.', {
+      fix: `Pass --publish --record-deployment <env>, e.g. ${cxpactCommand(io.cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment production`)}.`,
     });
   }
   if (publish && pactPaths !== undefined) {
     throw new CxpactError('usage.publish-local-pacts', '--publish checks the pacts stored in the broker, so it cannot be combined with --pacts.', {
-      fix: 'Drop --pacts: the latest pacts of each consumer are read from the broker (publish them with `npm run pact:publish`).',
+      fix: `Drop --pacts: the latest pacts of each consumer are read from the broker (publish them with \`${cxpactCommand(io.cwd, 'publish')}\`).`,
     });
   }
   try {
     const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
     const dir = stringOpt(args, 'recordings') === undefined ? recordingsDir(config.dir) : path.resolve(io.cwd, stringOpt(args, 'recordings')!);
     const { recordings, problems } = readRecordings(dir, io.cwd);
-    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, recordCommand: `npm run pact:record -- --provider ${provider}` });
+    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, cwd: io.cwd });
     if (problems.length > 0) {
       summary.other.push(...problems);
       summary.findings.push(...problems);
@@ -177,7 +193,20 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
         summary,
         consumers: [...new Set(pacts.map((p) => p.consumer))],
         toolVersion: (require('../../../package.json') as { version: string }).version,
+        cwd: io.cwd,
       });
+    }
+    // The vendor's live API is what was just checked, matching or not: its recording set is what runs there now.
+    // A failure here is reported after the check's own output, which the user needs either way.
+    let deployment: { environment: string; createdEnvironment: boolean } | undefined;
+    let deploymentError: unknown;
+    if (deployTo !== undefined && broker !== undefined && published.length > 0) {
+      try {
+        const result = await recordDeployment({ broker, pacticipant: provider, version: providerVersion, environment: deployTo, createEnvironment: args.values['create-environment'] === true, cwd: io.cwd });
+        deployment = { environment: deployTo, createdEnvironment: result.createdEnvironment };
+      } catch (error) {
+        deploymentError = error;
+      }
     }
     const junit = stringOpt(args, 'junit');
     if (junit !== undefined) {
@@ -199,6 +228,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
             interactions: summary.interactions.map((v) => ({ consumer: v.consumer, description: v.description, key: v.key, success: v.success })),
             findings: summary.findings,
             published,
+            ...(deployment === undefined ? {} : { deployment }),
           },
           null,
           2,
@@ -209,10 +239,16 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
       for (const p of published) {
         io.stdout(`[cxpact] Published ${p.success ? 'a successful' : 'a FAILED'} verification of ${provider} version ${providerVersion} (branch ${config.publish.branch}) for the pact with ${p.consumer}.\n`);
       }
-      if (published.length > 0) {
-        io.stdout(`[cxpact] To let can-i-deploy count this recording set in an environment: npm run pact:record-deployment -- --pacticipant ${provider} --version ${providerVersion} --environment <env>\n`);
+      if (deployment !== undefined) {
+        if (deployment.createdEnvironment) io.stdout(`[cxpact] Created environment ${deployment.environment} in the broker.\n`);
+        io.stdout(`[cxpact] Recorded: ${provider} ${providerVersion} is deployed to ${deployment.environment}.\n`);
+      } else if (published.length > 0) {
+        io.stdout(
+          `[cxpact] To let can-i-deploy count this recording set in an environment: ${cxpactCommand(io.cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment <env>`)} (or ${cxpactCommand(io.cwd, 'record-deployment', `--pacticipant ${provider} --version ${providerVersion} --environment <env>`)})\n`,
+        );
       }
     }
+    if (deploymentError !== undefined) throw deploymentError;
     return summary.passed ? 0 : 1;
   } catch (error) {
     return unavailableExit(error, io.stderr);

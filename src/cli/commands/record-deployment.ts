@@ -51,6 +51,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     environment,
     ...(instance === undefined ? {} : { applicationInstance: instance }),
     createEnvironment: args.values['create-environment'] === true,
+    cwd: io.cwd,
   });
   if (result.createdEnvironment) io.stdout(`[cxpact] Created environment ${environment} in the broker.\n`);
   io.stdout(`[cxpact] Recorded: ${pacticipant} ${version} is deployed to ${environment}${instance === undefined ? '' : ` (instance ${instance})`}.\n`);

@@ -8,6 +8,7 @@ import { loadRecordConfig, resolveTarget } from '../../recorded/config';
 import { recordInteractions } from '../../recorded/record';
 import { loadProviderPacts, unavailableExit } from '../../recorded/source';
 import { readRecordings, recordingsDir } from '../../recorded/store';
+import { cxpactCommand } from '../../shared/cli-hint';
 
 const help = `Usage: cxpact record --provider <name> [options]
        npm run pact:record -- --provider <name> [options]
@@ -15,7 +16,7 @@ const help = `Usage: cxpact record --provider <name> [options]
 Sends the request of every interaction in the provider's pacts to its staging API with real credentials and
 saves each response, redacted, as providers/<name>/recordings/<consumer>/<interaction-key>.json.
 For third-party APIs that will never run Pact verification (a vendor CRM, the Genesys Cloud Public API).
-Configuration: providers/<name>/record.config.json (see providers/genesys-cloud-api/README.md).
+Configuration: providers/<name>/record.config.json (fields: docs/providers.md in the cxpact package).
 
 Options:
   --provider <name>      provider name (required)
@@ -85,7 +86,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
       }
     }
     if (outcome.failed.length > 0) {
-      io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`npm run pact:record -- --provider ${provider}\`.\n`);
+      io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`${cxpactCommand(io.cwd, 'record', `--provider ${provider}`)}\`.\n`);
       return 1;
     }
     // An empty pact is bad input even when other pacts were recorded: check-recorded fails on it too.

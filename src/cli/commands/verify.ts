@@ -7,6 +7,7 @@ import { parseCommandArgs, requireOpt, stringOpt } from '../args';
 import { CxpactError, formatError } from '../../shared/errors';
 import { BROKER_UNAVAILABLE_CODES, brokerTarget } from '../../gate/broker-http';
 import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
+import { cxpactCommand } from '../../shared/cli-hint';
 
 const help = `Usage: cxpact verify --provider <name> [options]
        npm run pact:verify -- --provider <name> [options]
@@ -72,7 +73,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
   const config = await loadProviderConfig(io.cwd, providerName);
   if (config.thirdParty === true) {
     io.stderr(
-      `[cxpact] Note: ${providerName} is marked thirdParty; it usually cannot run Pact verification. Use \`npm run pact:record -- --provider ${providerName}\` and \`npm run pact:check-recorded -- --provider ${providerName} --publish\`.\n`,
+      `[cxpact] Note: ${providerName} is marked thirdParty; it usually cannot run Pact verification. Use \`${cxpactCommand(io.cwd, 'record', `--provider ${providerName}`)}\` and \`${cxpactCommand(io.cwd, 'check-recorded', `--provider ${providerName} --publish`)}\`.\n`,
     );
   }
   const providerBaseUrl = stringOpt(args, 'provider-base-url') ?? (env.PROVIDER_BASE_URL || undefined) ?? config.baseUrl;
@@ -117,6 +118,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     ...(stringOpt(args, 'include-wip-pacts-since') === undefined ? {} : { includeWipPactsSince: stringOpt(args, 'include-wip-pacts-since') }),
     ...(logLevel === undefined ? {} : { logLevel: logLevel as 'warn' }),
     warn: (m) => io.stderr(`[cxpact] Warning: ${m}\n`),
+    cwd: io.cwd,
   });
   const junit = stringOpt(args, 'junit');
   if (junit !== undefined) {
@@ -146,7 +148,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
   if (outcome.publishConfirmed === true) io.stderr(`[cxpact] The failed results were published to the broker as ${providerName} ${providerVersion}.\n`);
   io.stderr(text);
   io.stderr(
-    `[cxpact] ${providerName} does not satisfy its consumers' contracts. Fix the provider (or agree a contract change with the consumer), then rerun \`npm run pact:verify -- --provider ${providerName}\`.\n`,
+    `[cxpact] ${providerName} does not satisfy its consumers' contracts. Fix the provider (or agree a contract change with the consumer), then rerun \`${cxpactCommand(io.cwd, 'verify', `--provider ${providerName}`)}\`.\n`,
   );
   return 1;
 }
