@@ -11,7 +11,7 @@ import { deriveCases } from './derive';
 import type { DataActionEngine } from './engine';
 import { buildInteraction, checkCaseOutcome, type CaseProblem } from './from-data-action';
 import type { InteractionSpec } from './interaction';
-import { discoverProviders, type ProviderFolder } from './layout';
+import { discoverProviders, pactFileName, type ProviderFolder } from './layout';
 import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from './pact-adapter';
 import type { FieldRead } from './response-shape';
 
@@ -228,6 +228,10 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
   }
   for (const pair of byPair.values()) {
     const pr: PairReport = { consumer: pair.consumer, provider: pair.provider, interactions: pair.specs.length };
+    if (options.write !== false && pair.specs.length === 0) {
+      // No passing interaction: a pact left from an earlier run would be a stale contract, publishable by mistake.
+      fs.rmSync(path.join(options.pactsDir, pactFileName(pair.consumer, pair.provider)), { force: true });
+    }
     if (options.write !== false && pair.specs.length > 0) {
       try {
         pr.pactFile = writePact(pair.consumer, pair.provider, pair.specs, options.pactsDir, { generator: 'cxpact consumer' });

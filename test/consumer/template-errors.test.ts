@@ -48,6 +48,23 @@ describe('Velocity syntax errors', () => {
     expect(success?.problems.map((p) => p.message).join('\n')).toMatch(/successTemplate\[line 1, column \d+\]/);
   });
 
+  it('removes a stale pact of a pair with no passing interaction', async () => {
+    const only = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-stale-'));
+    try {
+      fs.mkdirSync(path.join(only, 'crm'));
+      fs.copyFileSync(path.join(dir, 'crm', 'bad-url.json'), path.join(only, 'crm', 'bad-url.json'));
+      const pacts = path.join(only, 'out');
+      fs.mkdirSync(pacts);
+      fs.writeFileSync(path.join(pacts, 'genesys-data-actions-crm.json'), '{"stale": true}');
+      fs.writeFileSync(path.join(pacts, 'genesys-data-actions-other.json'), '{"untouched": true}');
+      const r = await runConsumerContracts({ dataActionsDir: only, pactsDir: pacts, engine: await defaultEngine() });
+      expect(r.ok).toBe(false);
+      expect(fs.readdirSync(pacts)).toEqual(['genesys-data-actions-other.json']);
+    } finally {
+      fs.rmSync(only, { recursive: true, force: true });
+    }
+  });
+
   it('still checks the good action and fails the run', () => {
     expect(byFile('good.json')?.ok).toBe(true);
     expect(report.ok).toBe(false);

@@ -66,7 +66,7 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
   }
   lines.push('');
   for (const pact of report.pacts) {
-    lines.push(pact.pactFile ? `pact: ${shown(pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction)`);
+    lines.push(pact.pactFile ? `pact: ${shown(pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction; an older pact file for the pair was removed)`);
   }
   const t = report.totals;
   lines.push(
