@@ -9,6 +9,7 @@ import { startBroker, type RunningBroker } from '../../src/broker';
 import { canIDeploy, runPactCli } from '../../src/gate';
 import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
 import { cli, REPO_ROOT } from '../verify/cli-io';
+import { execFileSync } from 'node:child_process';
 
 const PACT = path.join(REPO_ROOT, 'test/fixtures/pacts/genesys-data-actions-crm-customer-api.json');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-gate-'));
@@ -227,5 +228,53 @@ describe('gate: a broker that requires a token', () => {
     const run = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'], { PACT_BROKER_BASE_URL: secured.url, PACT_BROKER_TOKEN: 'right-token' });
     expect(run.stderr).not.toContain('refused the credentials');
     expect(run.code).not.toBe(0);
+  });
+});
+
+describe('verify in CI (CI=true): results are published with the commit sha and branch, no flags needed', () => {
+  let ciBroker: RunningBroker;
+  beforeAll(async () => {
+    ciBroker = await startBroker({ port: 0, dbFile: path.join(tmp, 'ci.sqlite') });
+    const published = await runPactCli(['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main'], { baseUrl: ciBroker.url, auth: {} });
+    expect(published.code).toBe(0);
+  });
+  afterAll(async () => ciBroker?.close());
+
+  async function branchHasVersion(branch: string, version: string): Promise<number> {
+    const res = await fetch(`${ciBroker.url}/pacticipants/crm-customer-api/branches/${encodeURIComponent(branch)}/versions/${encodeURIComponent(version)}`, { headers: { Accept: 'application/hal+json' } });
+    return res.status;
+  }
+
+  it('GitLab variables: CI_COMMIT_SHA is the provider version, CI_COMMIT_BRANCH its branch', async () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url], {
+      CI: 'true',
+      CI_COMMIT_SHA: sha,
+      CI_COMMIT_BRANCH: 'feature-rename',
+      CI_JOB_URL: 'http://ci.example/jobs/1',
+      PACT_BROKER_BASE_URL: ciBroker.url,
+    });
+    expect(run.stdout).toContain(`(publishing results as version ${sha} on feature-rename)`);
+    expect(run.stdout).toContain(`Results published to the broker as crm-customer-api ${sha}.`);
+    expect(run.code).toBe(0);
+    expect(await branchHasVersion('feature-rename', sha)).toBe(200);
+    expect(await branchHasVersion('main', sha)).toBe(404);
+  });
+
+  it('without the GitLab variables the git sha and branch of the working tree are used', async () => {
+    const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const sha = git(['rev-parse', 'HEAD']);
+    const branch = git(['rev-parse', '--abbrev-ref', 'HEAD']);
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url], { CI: 'true', PACT_BROKER_BASE_URL: ciBroker.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Results published to the broker as crm-customer-api ${sha}.`);
+    if (branch !== 'HEAD') expect(await branchHasVersion(branch, sha)).toBe(200);
+  });
+
+  it('--no-publish in CI keeps the results local', async () => {
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--no-publish'], { CI: 'true', CI_COMMIT_SHA: 'no-publish-sha', CI_COMMIT_BRANCH: 'x', PACT_BROKER_BASE_URL: ciBroker.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('Results published');
+    expect(await branchHasVersion('x', 'no-publish-sha')).toBe(404);
   });
 });
