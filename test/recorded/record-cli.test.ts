@@ -106,6 +106,19 @@ describe('faults while recording', () => {
     expect(ws.recordingFiles('genesys-cloud-api')).toHaveLength(0);
   });
 
+  test('a 429 storm that outlasts the retries: each interaction is reported as not recorded with the rerun command (exit 1)', async () => {
+    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }) } });
+    fake.storm(1000, '0');
+    const rec = await recordGenesys();
+    expect(rec.code).toBe(1);
+    expect(rec.stderr).toMatch(/HTTP 429, retry 1\/2/);
+    expect(rec.stdout).toContain('Recorded 0 of 2 interaction(s)');
+    expect(rec.stdout).toContain('gave up after 3 attempt(s): HTTP 429');
+    expect(rec.stdout).toContain('2 interaction(s) were not recorded; fix the cause and rerun `npm run pact:record -- --provider genesys-cloud-api`');
+    expect(fake.requests).toHaveLength(6);
+    expect(ws.recordingFiles('genesys-cloud-api')).toHaveLength(0);
+  });
+
   test('a token revoked mid-run: the 401 forces one refresh and the request is retried once', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 5 } }) } });
     const timer = setInterval(() => {
