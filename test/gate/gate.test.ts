@@ -271,6 +271,13 @@ describe('verify in CI (CI=true): results are published with the commit sha and 
     if (branch !== 'HEAD') expect(await branchHasVersion(branch, sha)).toBe(200);
   });
 
+  it('local pact files in CI are verified but not published, and the output says why', async () => {
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--pact-files', PACT], { CI: 'true', CI_COMMIT_SHA: 'local-files-sha', CI_COMMIT_BRANCH: 'y' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('CI=true, but the pacts come from local files, so the results are not published');
+    expect(await branchHasVersion('y', 'local-files-sha')).toBe(404);
+  });
+
   it('--no-publish in CI keeps the results local', async () => {
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--no-publish'], { CI: 'true', CI_COMMIT_SHA: 'no-publish-sha', CI_COMMIT_BRANCH: 'x', PACT_BROKER_BASE_URL: ciBroker.url });
     expect(run.code).toBe(0);

@@ -25,7 +25,8 @@ Pact source (first that applies):
 Options:
   --provider <name>          provider name; its config is providers/<name>/provider.config.ts (or .json)
   --provider-base-url <url>  where the provider runs (default: PROVIDER_BASE_URL, then the config's baseUrl)
-  --publish                  publish results to the broker (default when CI=true)
+  --publish                  publish results to the broker (default when CI=true and the pacts come from
+                             the broker or a pact URL; results of local pact files are not published in CI)
   --no-publish               never publish, even in CI
   --provider-version <v>     provider version for publishing (default: CI_COMMIT_SHA, then git HEAD)
   --provider-branch <b>      provider branch (default: CI_COMMIT_BRANCH / CI_COMMIT_REF_NAME, then git)
@@ -100,6 +101,11 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
 
   const inCi = env.CI === 'true' || env.CI === '1';
   const publish = args.values['no-publish'] === true ? false : args.values.publish === true || (inCi && source.kind !== 'files');
+  if (inCi && !publish && source.kind === 'files' && args.values['no-publish'] !== true) {
+    io.stderr(
+      `[cxpact] Note: CI=true, but the pacts come from local files, so the results are not published (can-i-deploy will not count them). To publish, verify the broker's pacts: set PACT_BROKER_BASE_URL (or pass --broker-url / --pact-url).\n`,
+    );
+  }
   const providerVersion = stringOpt(args, 'provider-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(io.cwd, ['rev-parse', 'HEAD']);
   let providerBranch =
     stringOpt(args, 'provider-branch') ?? (env.CI_COMMIT_BRANCH || undefined) ?? (env.CI_COMMIT_REF_NAME || undefined) ?? git(io.cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
