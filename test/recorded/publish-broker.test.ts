@@ -132,6 +132,33 @@ maybe('publishing recorded checks to the local broker', () => {
   });
 });
 
+maybe('recorded checks against a broker that requires a token', () => {
+  let broker: RunningBroker;
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = makeWorkspace({ pacts: [], configs: { 'vendor-crm': crmTestConfig() } });
+    const { startBroker } = (await import('../../src/broker')) as { startBroker: (o: Record<string, unknown>) => Promise<RunningBroker> };
+    broker = await startBroker({ port: 0, host: '127.0.0.1', dbFile: path.join(ws.root, 'secured.sqlite'), auth: { token: 'right-token' } });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    ws?.cleanup();
+  });
+
+  test('wrong credentials: record and check-recorded --publish exit 2 naming the variables, never the token', async () => {
+    const args = ['--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--broker-url', broker.url];
+    const env = { PACT_BROKER_TOKEN: 'wrong-token' };
+    const rec = await cli(['record', ...args], { ...env, VENDOR_CRM_BASE_URL: 'http://127.0.0.1:9', VENDOR_CRM_API_KEY: 'k' });
+    const check = await cli(['check-recorded', ...args, '--publish', '--record-deployment', 'production'], env);
+    for (const run of [rec, check]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('refused the credentials (HTTP 401)');
+      expect(run.stderr).toContain('PACT_BROKER_TOKEN');
+      expect(run.stdout + run.stderr).not.toContain('wrong-token');
+    }
+  });
+});
+
 test('the broker suite is switched on', () => {
   // Fails loudly if src/broker disappears, instead of silently skipping the publish proof.
   expect(haveBroker).toBe(true);
