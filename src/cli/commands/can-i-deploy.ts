@@ -7,6 +7,8 @@ import { isThirdPartyProvider } from '../../verify/config';
 
 const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
        npm run pact:can-i-deploy -- --pacticipant <name> --version <v> --to-environment <env>
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact can-i-deploy ...)
 
 Asks the Pact Broker (its /matrix, as the official \`pact broker can-i-deploy\` does) whether the version is
 compatible with everything deployed in the environment, and explains the answer in plain language: which

@@ -19,6 +19,8 @@ import { recordDeployment } from '../../gate/record-deployment';
 
 const help = `Usage: cxpact check-recorded --provider <name> [options]
        npm run pact:check-recorded -- --provider <name> [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact check-recorded ...)
 
 Checks the recordings in providers/<name>/recordings/ against the provider's pacts with Pact's V4 matching
 rules (status, headers, body: type, regex, integer/decimal/number, include, equality, eachLike/min/max,

@@ -8,6 +8,8 @@ import { pullActions, type DriftReport } from '../../genesys/pull';
 
 const help = `Usage: cxpact genesys-pull [options]
        npm run genesys:pull -- [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact genesys-pull ...)
 
 Lists every Data Action of the Genesys Cloud org (GET /api/v2/integrations/actions?includeConfig=true, all
 pages), fetches their request/success templates, and writes one file per action into the output folder:

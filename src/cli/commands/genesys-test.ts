@@ -10,6 +10,8 @@ import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../ge
 
 const help = `Usage: cxpact genesys-test [options]
        npm run genesys:test -- [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact genesys-test ...)
 
 Runs the cases of every Data Action (<slug>.cases.json beside the definition) through the org's test endpoint
 (POST /api/v2/integrations/actions/{id}/test; /draft/test for drafts) and compares the platform's steps with

@@ -8,6 +8,8 @@ import { formatJUnit, formatJson, formatText, lintDataActions, relativize } from
 
 const help = `Usage: cxpact lint [--data-actions <dir>] [--format text|json|junit] [--output <file>]
        npm run pact:lint -- [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact lint ...)
 
 Lints every Data Action definition under the folder (UI export, Platform API object, Terraform) and its
 <slug>.cases.json. Each finding has a stable dotted code, a severity, the file, the JSON path of the field

@@ -6,6 +6,8 @@ import { BROKER_UNAVAILABLE_CODES, brokerTarget, recordDeployment } from '../../
 
 const help = `Usage: cxpact record-deployment --pacticipant <name> --version <v> --environment <env> [options]
        npm run pact:record-deployment -- --pacticipant <name> --version <v> --environment <env>
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact record-deployment ...)
 
 Records in the Pact Broker that the version is now deployed to the environment (replacing the version deployed
 there before), with the official \`pact broker record-deployment\`. Run it right after the deploy job.

@@ -12,6 +12,8 @@ import { cxpactCommand } from '../../shared/cli-hint';
 
 const help = `Usage: cxpact record --provider <name> [options]
        npm run pact:record -- --provider <name> [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact record ...)
 
 Sends the request of every interaction in the provider's pacts to its staging API with real credentials and
 saves each response, redacted, as providers/<name>/recordings/<consumer>/<interaction-key>.json.

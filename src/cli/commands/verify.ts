@@ -11,6 +11,8 @@ import { cxpactCommand } from '../../shared/cli-hint';
 
 const help = `Usage: cxpact verify --provider <name> [options]
        npm run pact:verify -- --provider <name> [options]
+       (the npm script form exists where package.json declares the script, as in the cxpact repository;
+       elsewhere run: npx cxpact verify ...)
 
 Verifies a running provider against its pacts with the official Pact verifier (pact-js), then prints a
 summary that names each failing interaction and hints at renamed fields.
