@@ -365,67 +365,121 @@ async function runBatch(batch) {
   }
   return batch.map((b) => results.get(b.id));
 }
-parentPort.on('message', async ({ batches, concurrency, lag }) => {
-  const out = [];
-  let next = 0;
-  try {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        out.push(...(await runBatch(batch)));
-        cleanup(lag);
-      }
-    }));
-  } finally {
-    cleanup(0);
+// Pull-based: ask the main thread for the next chunk while the current one still runs (no drain between chunks).
+const queue = [];
+const results = [];
+const waiters = [];
+let noMore = false, asked = false, started = false, concurrency = 3, lag = 4;
+function wake() { waiters.splice(0).forEach((w) => w()); }
+function ask() { if (!asked && !noMore) { asked = true; parentPort.postMessage({ type: 'more', results: results.splice(0) }); } }
+async function take() {
+  for (;;) {
+    if (queue.length > 0) { const b = queue.shift(); if (queue.length < concurrency * 2) ask(); return b; }
+    if (noMore) return undefined;
+    ask();
+    await new Promise((r) => waiters.push(r));
   }
-  parentPort.postMessage(out);
+}
+async function runner() {
+  for (;;) {
+    const batch = await take();
+    if (batch === undefined) return;
+    results.push(...(await runBatch(batch)));
+    cleanup(lag);
+  }
+}
+function finish() { cleanup(0); parentPort.postMessage({ type: 'ended', results: results.splice(0) }); }
+parentPort.on('message', (m) => {
+  asked = false;
+  if (m.type === 'none') {
+    noMore = true;
+    if (!started) finish();
+    wake();
+    return;
+  }
+  queue.push(...m.batches);
+  if (!started) {
+    started = true;
+    concurrency = m.concurrency;
+    lag = m.lag;
+    Promise.all(Array.from({ length: concurrency }, runner)).then(finish);
+  }
+  wake();
 });
 `;
 
+/** Batches handed to a worker at a time: both workers pull from one queue (a slower one takes less), and no
+ * worker holds the whole run's specs in memory at once. A worker asks for the next chunk before it runs dry. */
+const WORKER_CHUNK = 12;
+
+type WorkerReply = { type: 'more' | 'ended'; results: ReplayResult[] };
+
 /**
  * Replays batches on `count` worker threads; undefined when workers cannot run here (the caller then replays
- * in-process). A worker that fails leaves its batches to the caller's in-process replay.
+ * in-process). A worker that fails leaves what it had not answered, and the rest of the queue, to an in-process
+ * replay.
  */
 async function replayOnWorkers(batches: ReplayItem[][], count: number, options: ReplayOptions): Promise<ReplayResult[] | undefined> {
   const binding = pactBinding();
   if (binding === undefined) return undefined;
-  const shares: ReplayItem[][][] = Array.from({ length: count }, () => []);
-  batches.forEach((b, i) => shares[i % count]?.push(b));
+  const chunks: ReplayItem[][][] = [];
+  for (let i = 0; i < batches.length; i += WORKER_CHUNK) chunks.push(batches.slice(i, i + WORKER_CHUNK));
   const concurrency = Math.max(1, Math.ceil((options.concurrency ?? 6) / count));
   const lag = Math.max(1, Math.ceil((options.cleanupLag ?? 8) / count));
-  const results = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<ReplayResult[]>((resolve) => {
+  const out = new Map<string, ReplayResult>();
+  let next = 0;
+  const rest = async (unanswered: ReplayItem[][]): Promise<void> => {
+    for (const r of await replayInProcess(unanswered, options)) out.set(r.id, r);
+    while (next < chunks.length) for (const r of await replayInProcess(chunks[next++] as ReplayItem[][], options)) out.set(r.id, r);
+  };
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve) => {
           let worker: Worker;
           try {
             worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding } });
           } catch (error) {
             options.onWorkerFallback?.((error as Error).message);
-            resolve(replayInProcess(share, options));
+            void rest([]).then(resolve);
             return;
           }
-          let settled = false;
-          const fallback = (reason: string): void => {
-            if (settled) return;
-            settled = true;
+          const given: ReplayItem[][] = [];
+          let finished = false;
+          const fail = (reason: string): void => {
+            if (finished) return;
+            finished = true;
             void worker.terminate();
             options.onWorkerFallback?.(reason);
-            resolve(replayInProcess(share, options));
+            void rest(given.filter((b) => b.some((item) => !out.has(item.id)))).then(resolve);
           };
-          worker.once('message', (out: ReplayResult[]) => {
-            settled = true;
-            void worker.terminate();
-            resolve(out);
+          const feed = (): void => {
+            if (next < chunks.length) {
+              const chunk = chunks[next++] as ReplayItem[][];
+              given.push(...chunk);
+              worker.postMessage({ type: 'batches', batches: chunk.map((b) => b.map((item) => ({ id: item.id, spec: item.spec }))), concurrency, lag });
+            } else {
+              worker.postMessage({ type: 'none' });
+            }
+          };
+          worker.on('message', (m: WorkerReply) => {
+            if (finished) return;
+            for (const r of m.results) out.set(r.id, r);
+            if (m.type === 'more') feed();
+            else {
+              finished = true;
+              void worker.terminate();
+              resolve();
+            }
           });
-          worker.once('error', (e) => fallback(e.message));
-          worker.once('exit', (code) => fallback(`the replay worker exited with code ${code}`));
-          worker.postMessage({ batches: share.map((b) => b.map((item) => ({ id: item.id, spec: item.spec }))), concurrency, lag });
+          worker.once('error', (e) => fail(e.message));
+          worker.once('exit', (code) => fail(`the replay worker exited with code ${code}`));
+          feed();
         }),
     ),
   );
-  return results.flat();
+  return [...out.values()];
 }
 
 /** The in-process replay of already planned batches. */

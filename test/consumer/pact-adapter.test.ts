@@ -60,9 +60,9 @@ describe('pact adapter (real mock server)', () => {
     expect(results.get('good')?.ok).toBe(true);
   });
 
-  it('replays on worker threads the same way: answers, JSON and text bodies, mismatches, identical requests', async () => {
+  it('replays on worker threads the same way (several chunks, both workers): answers, bodies, mismatches, identical requests', async () => {
     const items = [];
-    for (let i = 0; i < 12; i++) items.push({ id: `ok-${i}`, spec: spec({ path: `/api/v1/customers/${i}` }) });
+    for (let i = 0; i < 45; i++) items.push({ id: `ok-${i}`, spec: spec({ path: `/api/v1/customers/${i}` }) });
     // the same request under two provider states: must land on different servers
     items.push({ id: 'dup', spec: spec({ path: '/api/v1/customers/0', description: 'other state', providerStates: [{ name: 'another state' }] }) });
     const post = spec({ path: '/api/v1/cases' });
@@ -76,7 +76,7 @@ describe('pact adapter (real mock server)', () => {
     const results = await replayInteractions(items, { workers: 2, workerThreshold: 1, onWorkerFallback: (r) => fallbacks.push(r) });
     expect(fallbacks).toEqual([]);
     expect(results.size).toBe(items.length);
-    for (let i = 0; i < 12; i++) expect(results.get(`ok-${i}`)).toMatchObject({ ok: true, status: 200, body: { customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } } });
+    for (let i = 0; i < 45; i++) expect(results.get(`ok-${i}`)).toMatchObject({ ok: true, status: 200, body: { customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } } });
     expect(results.get('dup')).toMatchObject({ ok: true, status: 200 });
     expect(results.get('post')).toMatchObject({ ok: true, status: 201 });
     expect(results.get('bad')?.ok).toBe(false);
