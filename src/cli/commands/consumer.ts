@@ -11,7 +11,8 @@ Generates consumer contracts from Genesys Cloud Data Action definitions. For eve
 <action>.cases.json beside it, or cases derived from its schemas) it renders the request as Genesys would, sends it
 to the real Pact V4 mock server, applies the action's response translation to the mock's answer, checks the
 outputs (no null, no silent default, output schema, expected outputs) and writes one V4 pact per
-consumer/provider pair: <pacts>/<consumer>-<provider>.json. Only passing interactions are written.
+consumer/provider pair: <pacts>/<consumer>-<provider>.json. Only passing interactions are written; a pair with
+none loses its pact file from an earlier run. A pacts directory inside the data-actions directory is skipped.
 
 Layout: each folder of the data-actions directory is one provider (named after the folder); the consumer is
 "genesys-data-actions"; a cxpact.json in the folder ({"provider": "...", "consumer": "..."}) renames them.
