@@ -54,7 +54,7 @@ function indexPage(store: Store, L: Links): string {
     'Pacts',
     `<h1>Integrations</h1>
 <table id="integrations"><thead><tr><th>Consumer</th><th>Provider</th><th>Latest pact (consumer version)</th><th>Latest verification (provider version)</th><th>Result</th><th>Badge (for READMEs)</th></tr></thead>
-<tbody>${rows.length === 0 ? '<tr><td colspan="6" class="none">No pacts have been published yet. Publish with <code>npm run pact:publish</code>.</td></tr>' : rows.join('\n')}</tbody></table>
+<tbody>${rows.length === 0 ? '<tr><td colspan="6" class="none">No pacts have been published yet. Publish with <code>npx cxpact publish --broker-url &lt;this broker&gt;</code> (or <code>npm run pact:publish</code> in a repository with the cxpact layout).</td></tr>' : rows.join('\n')}</tbody></table>
 <h2>Pacticipants</h2><ul id="pacticipants">${pacticipants}</ul>
 <p class="muted">API: send <code>Accept: application/hal+json</code> to <code>${esc(L.base)}/</code>.</p>`,
   );

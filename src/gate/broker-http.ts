@@ -1,5 +1,6 @@
 // The few broker HTTP calls cxpact makes itself (reachability, auth check, /matrix, environments).
 // Network only; never prints. Credentials come from the caller (env), never from files, and are never echoed.
+import { cxpactCommand } from '../shared/cli-hint';
 import { CxpactError, messageOf } from '../shared/errors';
 
 export interface BrokerAuth {
@@ -63,7 +64,7 @@ export async function brokerRequest(
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? messageOf(error);
     throw new CxpactError('broker.unreachable', `Cannot reach the Pact Broker at ${target.baseUrl} (${reason}).`, {
-      fix: 'Check --broker-url / PACT_BROKER_BASE_URL and that the broker is running (`npm run broker` starts a local one).',
+      fix: `Check --broker-url / PACT_BROKER_BASE_URL and that the broker is running (\`${cxpactCommand(undefined, 'broker')}\` starts a local one).`,
       cause: error,
     });
   }

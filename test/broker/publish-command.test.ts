@@ -73,7 +73,14 @@ test('unreachable broker: a clear error', async () => {
   const c = io(repo, {});
   expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], c)).toBe(1);
   expect(c.err).toMatch(/unreachable/);
-  expect(c.err).toMatch(/npm run broker/);
+  // The temp repo declares no npm scripts, so the hint is the form that works there.
+  expect(c.err).toContain('Start one with `npx cxpact broker`');
+  // In a repository with cxpact's npm scripts the same error names the npm script.
+  fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'integration-repo', scripts: { broker: 'cxpact broker' } }));
+  const withScripts = io(repo, {});
+  expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], withScripts)).toBe(1);
+  expect(withScripts.err).toContain('Start one with `npm run broker`');
+  fs.rmSync(path.join(repo, 'package.json'));
 });
 
 test('missing pacts, missing broker URL and content conflicts are reported with a fix', async () => {

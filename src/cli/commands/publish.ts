@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
+import { cxpactCommand } from '../../shared/cli-hint';
 import { CxpactError } from '../../shared/errors';
 import { runPactCli } from '../../broker/pact-cli';
 
@@ -44,7 +45,7 @@ function git(args: string[], cwd: string): string | undefined {
 }
 
 /** Checks that the broker answers its index with the given credentials; throws a CxpactError naming the fix. */
-export async function checkBroker(brokerUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkBroker(brokerUrl: string, env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
   const headers: Record<string, string> = { Accept: 'application/hal+json, application/json' };
   if (env.PACT_BROKER_TOKEN) headers.Authorization = `Bearer ${env.PACT_BROKER_TOKEN}`;
   else if (env.PACT_BROKER_USERNAME) headers.Authorization = `Basic ${Buffer.from(`${env.PACT_BROKER_USERNAME}:${env.PACT_BROKER_PASSWORD ?? ''}`).toString('base64')}`;
@@ -54,7 +55,7 @@ export async function checkBroker(brokerUrl: string, env: NodeJS.ProcessEnv): Pr
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
     throw new CxpactError('publish.broker-unreachable', `The Pact Broker at ${brokerUrl} is unreachable (${cause}).`, {
-      fix: 'Start it with `npm run broker` (or check --broker-url / PACT_BROKER_BASE_URL and the network).',
+      fix: `Start one with \`${cxpactCommand(cwd, 'broker')}\` (or check --broker-url / PACT_BROKER_BASE_URL and the network).`,
     });
   }
   await res.text().catch(() => '');
@@ -90,11 +91,11 @@ export const command: Command = {
     const pactsDir = path.resolve(cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const shown = path.relative(cwd, pactsDir) || '.';
     if (!fs.existsSync(pactsDir) || !fs.statSync(pactsDir).isDirectory()) {
-      throw new CxpactError('publish.no-pacts-dir', `The pacts directory ${shown} does not exist.`, { file: shown, fix: 'Generate pacts first with `npm run pact:consumer`, or pass --pacts <dir>.' });
+      throw new CxpactError('publish.no-pacts-dir', `The pacts directory ${shown} does not exist.`, { file: shown, fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.` });
     }
     const files = fs.readdirSync(pactsDir).filter((f) => f.endsWith('.json'));
     if (files.length === 0) {
-      throw new CxpactError('publish.no-pacts', `No pact files (*.json) in ${shown}.`, { file: shown, fix: 'Generate pacts first with `npm run pact:consumer`, or pass --pacts <dir>.' });
+      throw new CxpactError('publish.no-pacts', `No pact files (*.json) in ${shown}.`, { file: shown, fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.` });
     }
     for (const f of files) {
       const file = path.join(shown, f);
@@ -102,16 +103,16 @@ export const command: Command = {
       try {
         pact = JSON.parse(fs.readFileSync(path.join(pactsDir, f), 'utf8'));
       } catch (error) {
-        throw new CxpactError('publish.invalid-pact', `${file} is not valid JSON: ${(error as Error).message}`, { file, fix: 'Regenerate the pact with `npm run pact:consumer`.' });
+        throw new CxpactError('publish.invalid-pact', `${file} is not valid JSON: ${(error as Error).message}`, { file, fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\`.` });
       }
       const p = pact as { consumer?: { name?: unknown }; provider?: { name?: unknown } };
-      if (typeof p.consumer?.name !== 'string' || p.consumer.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no consumer name.`, { file, path: '$.consumer.name', fix: 'Regenerate the pact with `npm run pact:consumer`.' });
-      if (typeof p.provider?.name !== 'string' || p.provider.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no provider name.`, { file, path: '$.provider.name', fix: 'Regenerate the pact with `npm run pact:consumer`.' });
+      if (typeof p.consumer?.name !== 'string' || p.consumer.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no consumer name.`, { file, path: '$.consumer.name', fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\`.` });
+      if (typeof p.provider?.name !== 'string' || p.provider.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no provider name.`, { file, path: '$.provider.name', fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\`.` });
     }
 
     const brokerUrl = stringOpt(args, 'broker-url') ?? (env.PACT_BROKER_BASE_URL || undefined);
     if (brokerUrl === undefined) {
-      throw new CxpactError('usage.missing-broker-url', 'No broker URL: pass --broker-url or set PACT_BROKER_BASE_URL.', { fix: 'e.g. `npm run broker` then PACT_BROKER_BASE_URL=http://127.0.0.1:9292 npm run pact:publish' });
+      throw new CxpactError('usage.missing-broker-url', 'No broker URL: pass --broker-url or set PACT_BROKER_BASE_URL.', { fix: `e.g. \`${cxpactCommand(cwd, 'broker')}\` then \`PACT_BROKER_BASE_URL=http://127.0.0.1:9292 ${cxpactCommand(cwd, 'publish')}\`` });
     }
     const version = stringOpt(args, 'consumer-app-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(['rev-parse', 'HEAD'], cwd);
     if (version === undefined) {
@@ -130,7 +131,7 @@ export const command: Command = {
       PACT_BROKER_HTTP_RETRIES: env.PACT_BROKER_HTTP_RETRIES ?? '2',
     };
     for (const k of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD'] as const) if (childEnv[k] === '') delete childEnv[k];
-    await checkBroker(brokerUrl, childEnv);
+    await checkBroker(brokerUrl, childEnv, cwd);
 
     const cliArgs = ['broker', 'publish', pactsDir, '--broker-base-url', brokerUrl, '--consumer-app-version', version];
     if (branch !== undefined) cliArgs.push('--branch', branch);
