@@ -93,7 +93,8 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
     lines.push('', 'Errors:');
     for (const e of result.errors) lines.push(`  - ${e.message}${e['path'] ? ` (at ${String(e['path'])})` : ''}${e['fix'] ? `\n    fix: ${String(e['fix'])}` : ''}`);
   }
-  lines.push('', result.valid ? 'valid' : 'INVALID');
+  const scope = result.translation === null && result.output === null ? 'inputs and request (pass --response <file> to run the translation)' : 'inputs, request and outputs';
+  lines.push('', result.valid ? `valid: ${scope}` : 'INVALID');
   return lines.join('\n') + '\n';
 }
 
