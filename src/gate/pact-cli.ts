@@ -11,7 +11,7 @@ export function pactCliEntry(): string {
     pkgJson = require.resolve('@pact-foundation/pact-cli/package.json');
   } catch (error) {
     throw new CxpactError('gate.pact-cli.missing', 'The official pact CLI (@pact-foundation/pact-cli) is not installed.', {
-      fix: 'Run `npm ci` (it is a dependency of cxpact).',
+      fix: 'Run `npm install` (it is a dependency of cxpact).',
       cause: error,
     });
   }
