@@ -8,6 +8,7 @@ import type { Environment, PactPublication, PactVersion, Pacticipant, Store, Ver
 import { WEBHOOK_EVENTS, WebhookDispatcher, type BrokerEvent, type WebhookEventName } from './webhooks';
 import { renderHtml } from './html';
 import { badgeSvg, canIDeployBadgeStatus, pactBadgeStatus, svgResponse, type BadgeColour } from './badge';
+import { isRecord } from '../shared/json';
 
 export interface BrokerAuthConfig {
   /** Read-write bearer token. */
@@ -57,7 +58,6 @@ function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const nonBlank = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const singleLine = (v: string): boolean => !/[\r\n]/.test(v);
 
@@ -241,7 +241,7 @@ export class BrokerApp {
     } catch (error) {
       throw badRequest({ body: [`The request body is not valid JSON: ${(error as Error).message}`] });
     }
-    if (!isObject(parsed)) throw badRequest({ body: ['The request body must be a JSON object.'] });
+    if (!isRecord(parsed)) throw badRequest({ body: ['The request body must be a JSON object.'] });
     return parsed;
   }
 
@@ -488,7 +488,7 @@ export class BrokerApp {
     const L = this.links;
     const request = { ...w.request };
     if (request.password !== undefined) request.password = '**********';
-    if (isObject(request.headers)) {
+    if (isRecord(request.headers)) {
       const h: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(request.headers)) h[k] = /^authorization$/i.test(k) ? '**********' : v;
       request.headers = h;
@@ -585,7 +585,7 @@ export class BrokerApp {
     else {
       contracts.forEach((c, i) => {
         const at = `contracts[${i}]`;
-        if (!isObject(c)) return err('contracts', `${at} must be an object`);
+        if (!isRecord(c)) return err('contracts', `${at} must be an object`);
         if (!nonBlank(c.consumerName)) err('contracts', `${at}.consumerName is required`);
         if (!nonBlank(c.providerName)) err('contracts', `${at}.providerName is required`);
         if (nonBlank(c.consumerName) && nonBlank(name) && c.consumerName !== name) err('contracts', `${at}.consumerName (${c.consumerName}) must match pacticipantName (${name})`);
@@ -598,9 +598,9 @@ export class BrokerApp {
         } catch {
           return err('contracts', `${at}.content is not valid base64-encoded JSON`);
         }
-        if (!isObject(pact)) return err('contracts', `${at}.content must decode to a JSON object`);
-        const pc = isObject(pact.consumer) ? pact.consumer.name : undefined;
-        const pp = isObject(pact.provider) ? pact.provider.name : undefined;
+        if (!isRecord(pact)) return err('contracts', `${at}.content must decode to a JSON object`);
+        const pc = isRecord(pact.consumer) ? pact.consumer.name : undefined;
+        const pp = isRecord(pact.provider) ? pact.provider.name : undefined;
         if (pc !== undefined && pc !== c.consumerName) err('contracts', `${at}: the consumer name in the pact content (${String(pc)}) does not match consumerName (${String(c.consumerName)})`);
         if (pp !== undefined && pp !== c.providerName) err('contracts', `${at}: the provider name in the pact content (${String(pp)}) does not match providerName (${String(c.providerName)})`);
         if (nonBlank(c.consumerName) && nonBlank(c.providerName)) parsed.push({ consumerName: c.consumerName, providerName: c.providerName, pact, onConflict: String(c.onConflict ?? 'overwrite') });
@@ -748,8 +748,8 @@ export class BrokerApp {
   /** Legacy PUT/PATCH of a pact at /pacts/provider/P/consumer/C/version/V. */
   private putPact(req: BrokerRequest, p: Params, merge: boolean): BrokerResponse {
     const pact = this.body(req);
-    const pc = isObject(pact.consumer) ? pact.consumer.name : undefined;
-    const pp = isObject(pact.provider) ? pact.provider.name : undefined;
+    const pc = isRecord(pact.consumer) ? pact.consumer.name : undefined;
+    const pp = isRecord(pact.provider) ? pact.provider.name : undefined;
     const errors: string[] = [];
     if (pc !== undefined && pc !== p.consumer) errors.push(`consumer name in pact (${String(pc)}) does not match consumer name in path (${p.consumer}).`);
     if (pp !== undefined && pp !== p.provider) errors.push(`provider name in pact (${String(pp)}) does not match provider name in path (${p.provider}).`);
@@ -798,7 +798,7 @@ export class BrokerApp {
         errors.buildUrl = ['must be a valid URL'];
       }
     }
-    if (body.testResults !== undefined && body.testResults !== null && !Array.isArray(body.testResults) && !isObject(body.testResults)) errors.testResults = ['must be an array'];
+    if (body.testResults !== undefined && body.testResults !== null && !Array.isArray(body.testResults) && !isRecord(body.testResults)) errors.testResults = ['must be an array'];
     const consumer = this.pacticipantOr404(p.consumer!);
     const provider = this.pacticipantOr404(p.provider!);
     const pv = this.store.pactVersionBySha(consumer.id, provider.id, p.sha!);
@@ -850,7 +850,7 @@ export class BrokerApp {
       if (forcedName !== undefined) return { name: forcedName };
       const v = body[key];
       if (v === undefined || v === null) return null;
-      if (!isObject(v)) {
+      if (!isRecord(v)) {
         err(key, 'must be an object with name or label');
         return null;
       }
@@ -869,12 +869,12 @@ export class BrokerApp {
     if (body.events !== undefined) {
       if (!Array.isArray(body.events) || body.events.length === 0) err('events', 'must be a non-empty array of {name}');
       else {
-        events = body.events.map((e) => (isObject(e) ? String(e.name) : String(e)));
+        events = body.events.map((e) => (isRecord(e) ? String(e.name) : String(e)));
         for (const e of events) if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) err('events', `'${e}' is not a supported event (${WEBHOOK_EVENTS.join(', ')})`);
       }
     }
     const request = body.request;
-    if (!isObject(request)) err('request', 'is required');
+    if (!isRecord(request)) err('request', 'is required');
     else {
       const method = String(request.method ?? '');
       if (!/^(GET|POST|PUT|PATCH|DELETE)$/i.test(method)) err('request.method', `'${method}' is not a supported HTTP method`);
@@ -885,7 +885,7 @@ export class BrokerApp {
       } catch {
         err('request.url', `'${url}' is not a valid URL`);
       }
-      if (request.headers !== undefined && !isObject(request.headers)) err('request.headers', 'must be an object');
+      if (request.headers !== undefined && !isRecord(request.headers)) err('request.headers', 'must be an object');
     }
     if (Object.keys(errors).length > 0) throw badRequest(errors);
     return {
@@ -1020,7 +1020,7 @@ export class BrokerApp {
           for (const i of (Array.isArray(content.interactions) ? content.interactions : []) as Record<string, unknown>[]) {
             const names: string[] = [];
             if (typeof i.providerState === 'string') names.push(i.providerState);
-            if (Array.isArray(i.providerStates)) for (const s of i.providerStates) if (isObject(s) && typeof s.name === 'string') names.push(s.name);
+            if (Array.isArray(i.providerStates)) for (const s of i.providerStates) if (isRecord(s) && typeof s.name === 'string') names.push(s.name);
             for (const n of names) {
               const e = states.get(n) ?? { name: n, consumers: new Set<string>() };
               e.consumers.add(c.name);
@@ -1640,7 +1640,7 @@ function pacticipantFields(body: Record<string, unknown>): Partial<Pick<Pacticip
 }
 
 function interactionKey(i: unknown): string {
-  if (!isObject(i)) return canonicalJson(i);
+  if (!isRecord(i)) return canonicalJson(i);
   return canonicalJson({ d: i.description, s: i.providerState ?? i.providerStates ?? null });
 }
 
@@ -1650,9 +1650,9 @@ function mergeConflict(old: Record<string, unknown>, next: Record<string, unknow
   for (const i of (Array.isArray(next.interactions) ? next.interactions : []) as unknown[]) {
     const prev = byKey.get(interactionKey(i));
     if (prev === undefined) continue;
-    const strip = (x: unknown): unknown => (isObject(x) ? { ...x, _id: undefined } : x);
+    const strip = (x: unknown): unknown => (isRecord(x) ? { ...x, _id: undefined } : x);
     if (canonicalJson(strip(prev)) !== canonicalJson(strip(i))) {
-      return `Cannot merge pacts: an interaction with description '${isObject(i) ? String(i.description) : '?'}' and the same provider state already exists with different content.`;
+      return `Cannot merge pacts: an interaction with description '${isRecord(i) ? String(i.description) : '?'}' and the same provider state already exists with different content.`;
     }
   }
   return undefined;

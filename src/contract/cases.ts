@@ -3,6 +3,7 @@
 
 import type { RawResponse } from '../data-action';
 import { CxpactError } from '../shared/errors';
+import { isRecord } from '../shared/json';
 
 /**
  * - `success`: the normal path; every output must come from the response (no null, no default).
@@ -48,10 +49,6 @@ export function casesFileFor(definitionFile: string): string {
 }
 
 const CASE_KEYS = ['name', 'description', 'kind', 'providerState', 'input', 'response', 'expectedOutput', 'optional', 'absentField'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Parses and validates a cases file. Collects every problem instead of stopping at the first.

@@ -2,6 +2,7 @@
 // mock server answered. Pure: the engine is passed in.
 
 import type { DataAction, RenderedRequest } from '../data-action';
+import { isRecord } from '../shared/json';
 import type { ContractCase } from './cases';
 import type { DataActionEngine, EngineIssue } from './engine';
 import { requestFromRendered, type InteractionSpec } from './interaction';
@@ -227,10 +228,10 @@ export async function checkCaseOutcome(
     const exp = kase.expectedOutput;
     const got = outcome.output;
     const diffs: string[] = [];
-    if (typeof exp === 'object' && exp !== null && !Array.isArray(exp) && typeof got === 'object' && got !== null && !Array.isArray(got)) {
+    if (isRecord(exp) && isRecord(got)) {
       for (const k of new Set([...Object.keys(exp), ...Object.keys(got)])) {
-        const a = (exp as Record<string, unknown>)[k];
-        const b = (got as Record<string, unknown>)[k];
+        const a = exp[k];
+        const b = got[k];
         if (!deepEqual(a, b)) diffs.push(`${k}: expected ${JSON.stringify(a)}, got ${JSON.stringify(b)}`);
       }
     } else diffs.push(`expected ${JSON.stringify(exp)}, got ${JSON.stringify(got)}`);

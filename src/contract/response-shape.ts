@@ -3,6 +3,7 @@
 // type matcher. Pure.
 
 import type { JsonSchema } from '../data-action';
+import { isRecord } from '../shared/json';
 import { eachLike, like, matcherFor, matchersForValue, reify, schemaEnum, schemaType, type MatchableJson } from './matchers';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
@@ -150,7 +151,7 @@ function fitType(value: unknown, type: string | undefined): unknown {
     case 'array':
       return Array.isArray(value) ? value : undefined;
     case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+      return isRecord(value) ? value : undefined;
     default:
       return value;
   }

@@ -20,6 +20,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CxpactError } from '../shared/errors';
+import { isRecord } from '../shared/json';
 import type { DataAction, DefinitionFormat, HttpMethod, JsonSchema } from './model';
 import { DEFAULT_REQUEST_TEMPLATE } from './render-request';
 import { parseTerraformFile, parseTerraformJsonFile } from './terraform';
@@ -87,10 +88,6 @@ export function parseJsonText(file: string, text: string, code = 'data-action.js
       details: { line, column, offset },
     });
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Parses one definition file. Never throws for user errors: they come back in `errors`. */

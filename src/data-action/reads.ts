@@ -16,6 +16,7 @@
 import jsonata from 'jsonata';
 import { compileJsonPath, type FilterExpr, type PathAst, type Segment } from '../jsonpath';
 import { CxpactError, messageOf } from '../shared/errors';
+import { isRecord } from '../shared/json';
 import { velocityReferences } from '../velocity';
 import type { DataAction, JsonSchema } from './model';
 import { actionFieldPath } from './terraform';
@@ -57,10 +58,6 @@ export interface FieldRead {
 const NUMERIC_AGGREGATES = new Set(['min', 'max', 'avg', 'sum', 'stddev']);
 /** JSONata functions whose lambda argument gets each element of their first argument. */
 const HIGHER_ORDER = new Set(['map', 'filter', 'reduce', 'single', 'sort', 'each', 'sift']);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Relative field paths (`@.a.b` -> ['a','b']) a filter reads; paths from `$` are returned separately. */
 /** Relative field path of `@.a.b` (['a','b']); undefined when it is not a plain chain of properties. */

@@ -7,6 +7,7 @@
 // conditionals, interpolations `${...}`) is kept as a `{{TF:<expression>}}` placeholder, as in the shared corpus.
 
 import { CxpactError } from '../shared/errors';
+import { isRecord } from '../shared/json';
 import type { DataAction } from './model';
 import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './parse';
 
@@ -490,10 +491,6 @@ export function parseHcl(file: string, text: string): HclBody {
 
 type Obj = { [key: string]: unknown };
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A nested block in either syntax: HCL blocks, or .tf.json object / list of objects. */
 interface ResourceView {
   type: string;
@@ -520,7 +517,7 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
       }
       return undefined;
     }
-    if (isObj(v)) return v;
+    if (isRecord(v)) return v;
     if (typeof v !== 'string') {
       errors.push(new CxpactError('data-action.field.invalid', `Terraform resource ${address}: \`${attr}\` must be a JSON string.`, { file, path: `${address}.${attr}`, fix: `Write ${attr} = jsonencode({...}).` }));
       return undefined;
@@ -644,7 +641,7 @@ const TF_PATHS: [string, string][] = [
 
 /** HCL maps of strings convert numbers/bools to strings (`{ count = 0 }` is `"0"`). */
 function stringifyValues(v: unknown): unknown {
-  if (!isObj(v)) return v ?? {};
+  if (!isRecord(v)) return v ?? {};
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'number' || typeof x === 'boolean' ? String(x) : x;
   return out;
@@ -686,7 +683,7 @@ export function parseTerraformFile(file: string, text: string): ParseResult {
         const blk = b.body.blocks.find((x) => x.type === n);
         if (blk) return blk.body.attributes as Obj;
         const attr = b.body.attributes[n];
-        return isObj(attr) ? attr : undefined;
+        return isRecord(attr) ? attr : undefined;
       },
     });
   }
@@ -722,7 +719,7 @@ function unescapeJsonTemplates(v: unknown, file: string): unknown {
     return out;
   }
   if (Array.isArray(v)) return v.map((x) => unescapeJsonTemplates(x, file));
-  if (isObj(v)) {
+  if (isRecord(v)) {
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) out[k] = unescapeJsonTemplates(x, file);
     return out;
@@ -734,10 +731,10 @@ function unescapeJsonTemplates(v: unknown, file: string): unknown {
 export function parseTerraformJsonFile(file: string, json: unknown): ParseResult {
   const views: ResourceView[] = [];
   const errors: CxpactError[] = [];
-  const resources = isObj(json) ? json['resource'] : undefined;
+  const resources = isRecord(json) ? json['resource'] : undefined;
   const add = (type: string, name: string, attrsRaw: unknown): void => {
     const a = Array.isArray(attrsRaw) ? attrsRaw[0] : attrsRaw;
-    if (!isObj(a)) {
+    if (!isRecord(a)) {
       errors.push(new CxpactError('data-action.field.invalid', `Terraform resource ${type}.${name} must be an object.`, { file, path: `$.resource.${type}.${name}`, fix: 'Write the resource body as a JSON object.' }));
       return;
     }
@@ -748,8 +745,8 @@ export function parseTerraformJsonFile(file: string, json: unknown): ParseResult
       attrs,
       block: (n) => {
         const b = attrs[n];
-        if (Array.isArray(b)) return isObj(b[0]) ? b[0] : undefined;
-        return isObj(b) ? b : undefined;
+        if (Array.isArray(b)) return isRecord(b[0]) ? b[0] : undefined;
+        return isRecord(b) ? b : undefined;
       },
     });
   };
@@ -758,11 +755,11 @@ export function parseTerraformJsonFile(file: string, json: unknown): ParseResult
       res.forEach(visit);
       return;
     }
-    if (!isObj(res)) return;
+    if (!isRecord(res)) return;
     for (const type of ACTION_RESOURCE_TYPES) {
       const byName = res[type];
-      if (Array.isArray(byName)) byName.forEach((x) => isObj(x) && Object.entries(x).forEach(([n, v]) => add(type, n, v)));
-      else if (isObj(byName)) for (const [n, v] of Object.entries(byName)) add(type, n, v);
+      if (Array.isArray(byName)) byName.forEach((x) => isRecord(x) && Object.entries(x).forEach(([n, v]) => add(type, n, v)));
+      else if (isRecord(byName)) for (const [n, v] of Object.entries(byName)) add(type, n, v);
     }
   };
   visit(resources);

@@ -7,6 +7,7 @@
 
 import { compileJsonPath, type JsonPath } from '../jsonpath';
 import { CxpactError, messageOf } from '../shared/errors';
+import { isRecord } from '../shared/json';
 import { renderSuccessTemplate } from '../velocity';
 import { evaluateJsonataSync, evaluateJsonata } from './jsonata';
 import type { DataAction, RawResponse } from './model';
@@ -117,18 +118,17 @@ function normalizeBody(body: unknown, action: DataAction): unknown {
  */
 export function flattenOutput(value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const walk = (v: unknown, prefix: string): void => {
-    if (isObj(v)) {
+    if (isRecord(v)) {
       const keys = Object.keys(v);
       if (keys.length === 0 && prefix !== '') out[prefix] = {};
       for (const k of keys) walk(v[k], prefix === '' ? k : `${prefix}.${k}`);
       return;
     }
-    if (Array.isArray(v) && v.some((e) => isObj(e))) {
+    if (Array.isArray(v) && v.some((e) => isRecord(e))) {
       const columns = new Map<string, unknown[]>();
       v.forEach((e, i) => {
-        const flat = isObj(e) ? flattenOutput(e) : {};
+        const flat = isRecord(e) ? flattenOutput(e) : {};
         for (const [k, x] of Object.entries(flat)) {
           const key = prefix === '' ? k : `${prefix}.${k}`;
           if (!columns.has(key)) columns.set(key, new Array<unknown>(i).fill(null));

@@ -11,6 +11,7 @@
 
 import type { FilterExpr, FunctionArg, Operand, PathAst, Segment } from './ast';
 import { isDefinite, pathToString } from './ast';
+import { isRecord } from '../shared/json';
 
 export interface EvaluationResult {
   /** False when a definite path did not resolve (Jayway's PathNotFoundException), or a function failed. */
@@ -33,10 +34,6 @@ interface Options {
 }
 
 type Json = unknown;
-
-function isMap(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function javaType(v: Json): string {
   if (v === null) return 'null';
@@ -66,7 +63,7 @@ class Evaluator {
     const leaf = i === segs.length - 1;
     switch (s.kind) {
       case 'property': {
-        if (!isMap(model)) {
+        if (!isRecord(model)) {
           if (upDef) {
             throw new PathNotFound(
               `Expected to find an object with property ${s.names.map(quote).join(',')} in path ${evalPath} but found '${javaType(model)}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.`,
@@ -104,7 +101,7 @@ class Evaluator {
       }
       case 'wildcard': {
         if (Array.isArray(model)) model.forEach((e, k) => this.walk(segs, i + 1, e, `${evalPath}[${k}]`, false, out));
-        else if (isMap(model)) for (const [k, v] of Object.entries(model)) this.walk(segs, i + 1, v, evalPath + quote(k), false, out);
+        else if (isRecord(model)) for (const [k, v] of Object.entries(model)) this.walk(segs, i + 1, v, evalPath + quote(k), false, out);
         return;
       }
       case 'index': {
@@ -135,7 +132,7 @@ class Evaluator {
           model.forEach((e, k) => {
             if (this.test(s.expr, e)) this.walk(segs, i + 1, e, `${evalPath}[${k}]`, false, out);
           });
-        } else if (isMap(model)) {
+        } else if (isRecord(model)) {
           if (this.test(s.expr, model)) this.walk(segs, i + 1, model, evalPath, false, out);
         }
         return;
@@ -147,7 +144,7 @@ class Evaluator {
         const visit = (node: Json, p: string): void => {
           if (!(filterNext && Array.isArray(node))) this.walk(segs, i + 1, node, p, false, out);
           if (Array.isArray(node)) node.forEach((e, k) => (typeof e === 'object' && e !== null ? visit(e, `${p}[${k}]`) : undefined));
-          else if (isMap(node)) for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, p + quote(k));
+          else if (isRecord(node)) for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, p + quote(k));
         };
         visit(model, evalPath);
         return;
@@ -172,7 +169,7 @@ class Evaluator {
       this.walk(segs.slice(0, -1), 0, start, path.root, true, out);
       if (last.name === 'length' || last.name === 'size') {
         let n = 0;
-        for (const m of out) n += Array.isArray(m) ? m.length : isMap(m) ? Object.keys(m).length : 0;
+        for (const m of out) n += Array.isArray(m) ? m.length : isRecord(m) ? Object.keys(m).length : 0;
         return { value: n, definite: true };
       }
       return { value: this.applyFunction(last.name, last.args, out), definite: true };
@@ -203,7 +200,7 @@ class Evaluator {
       case 'length':
       case 'size':
         if (Array.isArray(model)) return model.length;
-        if (isMap(model)) return Object.keys(model).length;
+        if (isRecord(model)) return Object.keys(model).length;
         return null;
       case 'min':
       case 'max':
@@ -238,7 +235,7 @@ class Evaluator {
         return model[eff];
       }
       case 'keys':
-        if (isMap(model)) return Object.keys(model);
+        if (isRecord(model)) return Object.keys(model);
         throw new FunctionError('keys() can only be applied to an object');
       case 'concat': {
         let s = '';
@@ -330,7 +327,7 @@ class Evaluator {
       case 'empty':
         if (typeof r !== 'boolean') return false;
         if (typeof l === 'string' || Array.isArray(l)) return (l.length === 0) === r;
-        if (isMap(l)) return (Object.keys(l).length === 0) === r;
+        if (isRecord(l)) return (Object.keys(l).length === 0) === r;
         return false;
       case 'contains':
         if (typeof l === 'string') return typeof r === 'string' && l.includes(r);
