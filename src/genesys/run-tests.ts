@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadDataActions } from '../data-action/parse';
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../contract/cases';
+import { deriveCases } from '../contract/derive';
 import { CxpactError } from '../shared/errors';
 import { type GenesysClient, type PlatformAction } from './client';
 import { compareWithEmulation, median, percentile, type FidelityResult } from './fidelity';
@@ -30,6 +31,11 @@ export interface ActionRun {
   draft: boolean;
   cases: CaseRun[];
   latency: { median: number; p95: number; calls: number };
+  /**
+   * Where the cases came from: the action's cases file, or derived from the input schema (as `pact:consumer` does
+   * for an action without a cases file; only the inputs matter here, the org's backend gives the response).
+   */
+  casesSource?: 'file' | 'derived';
   /** Why the action was not run (not in the org, no cases file, ...). */
   skipped?: string;
   /** A problem that fails the run for this action (mapping error, unreadable cases file). */
@@ -65,6 +71,12 @@ export interface GenesysTestOptions {
   only?: string[];
   /** Run every case this many times (latency statistics). */
   repeat?: number;
+  /**
+   * Derive cases for actions of any method. Without it, an action without a cases file is run with derived inputs
+   * only when it reads (GET/HEAD): the test endpoint calls the real backend, and made-up inputs sent to a POST, PUT,
+   * PATCH or DELETE could create or change real records.
+   */
+  deriveWrites?: boolean;
   audit?: AuditSink;
 }
 
@@ -84,12 +96,37 @@ function orgFields(action: DataAction): { id?: string; draft?: boolean } {
   }
 }
 
-function casesOf(action: DataAction): { file?: string; cases: ContractCase[]; errors: CxpactError[] } {
+type CasesOf = { file?: string; source?: 'file' | 'derived'; cases: ContractCase[]; errors: CxpactError[]; skipped?: string };
+
+/**
+ * The action's cases: its cases file, else cases derived from the input schema the way `pact:consumer` derives them
+ * (`deriveCases`). The derived cases differ only in the backend response they expect, which the org's real backend
+ * gives here, so they collapse to one run per distinct input.
+ */
+function casesOf(action: DataAction, deriveWrites: boolean): CasesOf {
   const candidates = [casesFileFor(action.file), path.join(path.dirname(action.file), `${action.slug}.cases.json`)];
   const file = candidates.find((f) => fs.existsSync(f));
-  if (file === undefined) return { cases: [], errors: [] };
-  const { cases, errors } = parseCasesFile(file, fs.readFileSync(file, 'utf8'));
-  return { file, cases, errors };
+  if (file !== undefined) {
+    const { cases, errors } = parseCasesFile(file, fs.readFileSync(file, 'utf8'));
+    return { file, source: 'file', cases, errors };
+  }
+  const method = action.request.method.toUpperCase();
+  if (!deriveWrites && method !== 'GET' && method !== 'HEAD') {
+    return {
+      cases: [],
+      errors: [],
+      skipped: `no cases file (${path.basename(casesFileFor(action.file))}), and derived inputs are not sent to a ${method} action: the org would call the real backend with made-up values. Add the cases file, or pass --derive-writes`,
+    };
+  }
+  const seen = new Set<string>();
+  const cases: ContractCase[] = [];
+  for (const c of deriveCases(action, [])) {
+    const key = JSON.stringify(c.input);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    cases.push({ ...c, name: cases.length === 0 ? 'derived-input' : `derived-input-${cases.length + 1}` });
+  }
+  return { source: 'derived', cases, errors: [] };
 }
 
 /** Maps each action to its org id: an `id` in the definition, else the org action with the same name. */
@@ -124,7 +161,7 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
     const wanted = new Set(options.only);
     actions = actions.filter((a) => wanted.has(a.slug) || wanted.has(a.name) || wanted.has(baseName(a.name)));
   }
-  const prepared = actions.map((action) => ({ action, org: orgFields(action), cases: casesOf(action) }));
+  const prepared = actions.map((action) => ({ action, org: orgFields(action), cases: casesOf(action, options.deriveWrites === true) }));
   // List the org only when some action has no id written in its definition.
   const needsListing = prepared.some((p) => p.org.id === undefined && p.cases.cases.length > 0);
   const orgActions = needsListing ? await client.listActions() : undefined;
@@ -138,10 +175,15 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
       run.error = cases.errors[0];
       continue;
     }
-    if (cases.cases.length === 0) {
-      run.skipped = `no cases file (${path.basename(casesFileFor(action.file))})`;
+    if (cases.skipped !== undefined) {
+      run.skipped = cases.skipped;
       continue;
     }
+    if (cases.cases.length === 0) {
+      run.skipped = `${path.basename(cases.file ?? casesFileFor(action.file))} has no cases`;
+      continue;
+    }
+    if (cases.source !== undefined) run.casesSource = cases.source;
     const { id, error } = resolveId(action, org.id, orgActions);
     if (error !== undefined || id === undefined) {
       run.error = error;
@@ -163,6 +205,7 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
             actionId: id,
             draft,
             case: name,
+            casesSource: cases.source,
             inputKeys: Object.keys(c.input).sort(),
             platformSuccess: fidelity.platformSuccess,
             cxpactSuccess: fidelity.cxpactSuccess,

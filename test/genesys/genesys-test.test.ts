@@ -154,21 +154,45 @@ describe('cxpact genesys-test', () => {
     expect(audit).toContain('"retry":"429"');
   });
 
-  it('an action missing from the org, or without cases, is reported; the others still run', async () => {
+  it('an action missing from the org is reported; one without cases runs with derived inputs; the others still run', async () => {
     const known = sampleAction('act-1', 'Lookup Customer');
-    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [known], testHandler: (call) => ({ body: platformAnswer(call) }) });
+    const noCases = sampleAction('act-2', 'No Cases');
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [known, noCases], testHandler: (call) => ({ body: platformAnswer(call) }) });
     const cwd = tmpDir('gtest-missing');
     writeRepo(cwd, known);
     writeRepo(cwd, sampleAction('zzz', 'Not Deployed'));
     const dir = path.join(cwd, 'data-actions', 'crm');
-    const noCases = sampleAction('x', 'No Cases');
     fs.writeFileSync(path.join(dir, 'no-cases.json'), JSON.stringify({ name: noCases.name, config: noCases.config, contract: noCases.contract }));
     const run = await runCommand(['genesys-test'], envFor(fake.url), cwd);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✓ Lookup Customer [act-1]: 2 case run(s)');
     expect(run.stdout).toContain('✗ Not Deployed (data-actions/crm/not-deployed.json): Data Action "Not Deployed" is not in the org');
-    expect(run.stdout).toContain('- No Cases (data-actions/crm/no-cases.json): skipped, no cases file (no-cases.cases.json)');
+    // No cases file: one run with inputs derived from the input contract (as pact:consumer derives them).
+    expect(run.stdout).toContain('✓ No Cases [act-2]: 1 case run(s) (inputs derived from the input contract: no cases file)');
+    const calls = fake.requests.filter((r) => r.url === '/api/v2/integrations/actions/act-2/test');
+    expect(calls.map((r) => JSON.parse(r.body) as unknown)).toEqual([{ phone: '+15551234567' }]);
+    const audit = fs.readFileSync(path.join(cwd, 'reports', 'genesys-test-audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit.find((e) => e['event'] === 'case' && e['actionId'] === 'act-2')).toMatchObject({ case: 'derived-input', casesSource: 'derived', differences: [] });
+    expect(audit.find((e) => e['event'] === 'case' && e['actionId'] === 'act-1')).toMatchObject({ casesSource: 'file' });
   });
+
+  it('a write action (POST) without cases is skipped with the reason unless --derive-writes', async () => {
+    const create = sampleAction('act-3', 'Create Note', { requestType: 'POST', requestUrlTemplate: 'https://crm.example.com/notes', headers: { 'Content-Type': 'application/json' } });
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [create], testHandler: (call) => ({ body: platformAnswer(call) }) });
+    const cwd = tmpDir('gtest-write');
+    const dir = path.join(cwd, 'data-actions', 'crm');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'create-note.json'), JSON.stringify({ name: create.name, config: create.config, contract: create.contract }));
+    const skipped = await runCommand(['genesys-test'], envFor(fake.url), cwd);
+    expect(skipped.stdout).toContain('- Create Note (data-actions/crm/create-note.json): skipped, no cases file (create-note.cases.json), and derived inputs are not sent to a POST action');
+    expect(skipped.stdout).toContain('pass --derive-writes');
+    expect(fake.requests.filter((r) => r.url.endsWith('/test'))).toHaveLength(0);
+    const derived = await runCommand(['genesys-test', '--derive-writes'], envFor(fake.url), cwd);
+    expect(derived.stdout).toContain('Create Note [act-3]: 1 case run(s) (inputs derived from the input contract: no cases file)');
+    expect(fake.requests.filter((r) => r.url === '/api/v2/integrations/actions/act-3/test').map((r) => JSON.parse(r.body) as unknown)).toEqual([{ phone: '+15551234567' }]);
+    expectNoSecret(skipped.stdout + skipped.stderr + derived.stdout + derived.stderr);
+  });
+
 
   describe('bad input: clear message, non-zero exit, no secret printed', () => {
     it('unknown region', async () => {

@@ -20,6 +20,11 @@ cxpact's own emulation of the same execution: the rendered URL, method and body,
 result and success vs failure. Any difference is reported: it measures the emulator's fidelity against the
 platform. Latency (median, p95) is reported per action.
 
+An action without a cases file runs once with inputs derived from its input contract, the way pact:consumer
+derives its cases (example, default, enum, format, type). The test endpoint calls the real backend, so derived
+inputs go only to GET/HEAD actions; a POST/PUT/PATCH/DELETE action without a cases file is skipped (and named)
+unless --derive-writes is given.
+
 Actions map to org actions by an "id" in the definition (files written by \`cxpact genesys-pull\` have one),
 else by name (without the " - Exported <date>" suffix). A definition with "draft": true uses /draft/test.
 429 answers are retried with exponential backoff, jitter and Retry-After.
@@ -28,6 +33,7 @@ Options:
   --data-actions <dir>   folder of definitions and cases (default: data-actions)
   --only <slug|name>     only this action (repeatable)
   --draft                test the drafts of all actions (/draft/test)
+  --derive-writes        also send derived inputs to POST/PUT/PATCH/DELETE actions without a cases file
   --repeat <n>           run every case n times (latency statistics; default 1)
   --audit-log <file>     JSON lines audit log: every API call and case result, no secrets, no input values
                          (default: reports/genesys-test-audit.jsonl)
@@ -68,7 +74,7 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
     }
     const bad = a.cases.filter((c) => c.error !== undefined || (c.fidelity?.differences.length ?? 0) > 0);
     lines.push(
-      `  ${bad.length === 0 ? '✓' : '✗'} ${a.name} [${a.actionId}${a.draft ? ', draft' : ''}]: ${a.cases.length} case run(s), latency median ${a.latency.median.toFixed(1)} ms, p95 ${a.latency.p95.toFixed(1)} ms`,
+      `  ${bad.length === 0 ? '✓' : '✗'} ${a.name} [${a.actionId}${a.draft ? ', draft' : ''}]: ${a.cases.length} case run(s)${a.casesSource === 'derived' ? ' (inputs derived from the input contract: no cases file)' : ''}, latency median ${a.latency.median.toFixed(1)} ms, p95 ${a.latency.p95.toFixed(1)} ms`,
     );
     for (const c of bad) {
       if (c.error !== undefined) {
@@ -93,6 +99,7 @@ export const command: Command = {
       'data-actions': { type: 'string' },
       only: { type: 'string', multiple: true },
       draft: { type: 'boolean' },
+      'derive-writes': { type: 'boolean' },
       repeat: { type: 'string' },
       'audit-log': { type: 'string' },
       json: { type: 'boolean' },
@@ -135,7 +142,7 @@ export const command: Command = {
       );
       audit = fileAuditSink(auditFile);
       audit.write({ event: 'start', apiBase: client.apiBase, dataActions: path.relative(io.cwd, dir) || '.', draft: args.values['draft'] === true, repeat });
-      const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, only, repeat, audit });
+      const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, deriveWrites: args.values['derive-writes'] === true, only, repeat, audit });
       audit.write({ event: 'end', ...report.totals });
       secrets.push(...client.tokens.secrets());
       if (args.values['json'] === true) {
