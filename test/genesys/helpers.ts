@@ -2,32 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { captureCli, type CliRun } from '../helpers/cli-run';
 import type { FakeAction } from './fake-genesys';
 
 export const CLIENT_ID = 'cxpact-test-client';
 export const CLIENT_SECRET = 'S3cr3t-never-print-me-0123456789';
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 export async function runCommand(argv: string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { ...env },
-    cwd,
-  });
-  return { code, stdout, stderr };
+  return captureCli(argv, { ...env }, cwd);
 }
 
 const created: string[] = [];
