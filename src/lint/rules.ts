@@ -28,6 +28,8 @@ interface TemplateField {
 
 class Collector {
   readonly findings: LintFinding[] = [];
+  /** Literal secrets found in the definition: never repeated in a finding's message (reports are CI artifacts). */
+  readonly secrets = new Set<string>();
   constructor(private readonly action: DataAction) {}
   add(code: string, severity: Severity, field: Field, message: string, fix: string, pos?: { line: number; column: number }): void {
     this.findings.push({
@@ -173,7 +175,9 @@ function checkSecrets(c: Collector, t: TemplateField, template: VelocityTemplate
   const literal = literalText(template);
   const fix = 'Store the value in the integration\'s credentials and reference it as ${credentials.<name>} (or ${authResponse.access_token} with a User Defined (OAuth) integration).';
   for (const [re, what] of TOKEN_SHAPES) {
-    if (re.test(literal)) {
+    const token = re.exec(literal);
+    if (token !== null) {
+      c.secrets.add(token[0]);
       c.add('lint.secret.literal', 'error', t.field, `${t.name} contains a literal secret (${what}).`, fix);
       return;
     }
@@ -181,6 +185,7 @@ function checkSecrets(c: Collector, t: TemplateField, template: VelocityTemplate
   if (t.field.kind === 'header' && SECRET_HEADER.test(t.field.name)) {
     const value = literal.replace(/^\s*(bearer|basic|token|digest|apikey|sharedaccesssignature|sso-key)\s+/i, '');
     if (looksLikeSecret(value)) {
+      c.secrets.add(value.trim());
       c.add('lint.secret.literal', 'error', t.field, `Header ${t.field.name} holds a literal credential instead of a reference.`, fix);
       return;
     }
@@ -188,6 +193,7 @@ function checkSecrets(c: Collector, t: TemplateField, template: VelocityTemplate
   if (t.field.kind === 'url') {
     const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s:]+):([^/@\s]+)@/i.exec(literal);
     if (userinfo !== null && userinfo[2] !== '\u0000') {
+      c.secrets.add(userinfo[2] ?? '');
       c.add('lint.secret.literal', 'error', t.field, 'The URL carries a literal user:password.', fix);
       return;
     }
@@ -202,6 +208,8 @@ function checkSecrets(c: Collector, t: TemplateField, template: VelocityTemplate
       // Generic names (key, code, sig) hold a secret only when the value looks random: long, letters and digits.
       const generic = /^(key|code|sig)$/i.test(name);
       if (SECRET_PARAM.test(name) && looksLikeSecret(decoded) && (!generic || (decoded.length >= 20 && /\d/.test(decoded) && /[A-Za-z]/.test(decoded)))) {
+        c.secrets.add(value);
+        c.secrets.add(decoded);
         c.add('lint.secret.literal', 'error', t.field, `${t.name} sends "${name}" with a literal value: a secret in the definition.`, fix);
         return;
       }
@@ -360,7 +368,9 @@ function checkRequest(c: Collector, action: DataAction, usedInputs: Set<string>)
   }
   const url = action.request.urlTemplate.trim();
   if (/^http:\/\//i.test(url)) {
-    c.add('lint.url.insecure', 'error', { kind: 'url' }, `The request URL uses plain HTTP (${url.slice(0, 80)}).`, 'Use an https:// URL; Data Actions send inputs and credentials over this connection.');
+    // Only scheme and host: the rest may hold a literal secret (reported on its own, never repeated).
+    const origin = /^http:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(url)?.[1] ?? '';
+    c.add('lint.url.insecure', 'error', { kind: 'url' }, `The request URL uses plain HTTP (http://${origin}/...).`, 'Use an https:// URL; Data Actions send inputs and credentials over this connection.');
   }
   return { rawRequestUsed };
 }
@@ -708,5 +718,8 @@ export function lintAction(action: DataAction): LintFinding[] {
   checkRequestBody(c, action);
   checkResponse(c, action);
   checkTimeout(c, action);
-  return c.findings;
+  const secrets = [...c.secrets].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  if (secrets.length === 0) return c.findings;
+  const redact = (text: string): string => secrets.reduce((t, v) => t.split(v).join('***'), text);
+  return c.findings.map((f) => ({ ...f, message: redact(f.message), fix: redact(f.fix) }));
 }

@@ -90,6 +90,25 @@ describe('lint rules', () => {
     });
   });
 
+  it('never repeats a literal secret in a finding (reports are CI artifacts): URL, header and body', () => {
+    const key = 'AbCdEf0123456789xyz';
+    const token = '9f8e7d6c5b4a39281706';
+    const findings = lint(
+      definition({
+        request: {
+          requestType: 'POST',
+          requestUrlTemplate: `http://admin:hunter2hunter2@crm.example.com/c?api_key=${key}&phone=\${input.phone}`,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          requestTemplate: `{"client_secret": "q8Xv2LmN4pR7sT1w", "phone": "\${input.phone}"}}`,
+        },
+      }),
+    );
+    expect(codes(findings)).toEqual(expect.arrayContaining(['lint.secret.literal', 'lint.url.insecure', 'lint.request.invalid-json']));
+    expect(findings.find((f) => f.code === 'lint.url.insecure')?.message).toBe('The request URL uses plain HTTP (http://crm.example.com/...).');
+    const text = JSON.stringify(findings);
+    for (const secret of [key, token, 'hunter2hunter2', 'q8Xv2LmN4pR7sT1w']) expect(text).not.toContain(secret);
+  });
+
   it('lint.url.insecure flags an http:// URL', () => {
     const findings = lint(definition({ request: { requestUrlTemplate: 'http://crm.example.com/c/${input.phone}' } }));
     expect(findings).toEqual([expect.objectContaining({ code: 'lint.url.insecure', severity: 'error', path: '$.config.request.requestUrlTemplate' })]);
