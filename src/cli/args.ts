@@ -1,6 +1,7 @@
 // Argument parsing shared by all commands: node's parseArgs with errors that name the flag and the fix.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CxpactError } from '../shared/errors';
+import { CxpactError, formatError } from '../shared/errors';
+import { BROKER_UNAVAILABLE_CODES, brokerTarget, type BrokerTarget } from '../gate/broker-http';
 import { cxpactCommand } from '../shared/cli-hint';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -35,4 +36,29 @@ export function requireOpt(command: string, args: ParsedArgs, name: string): str
     });
   }
   return v;
+}
+
+/** The broker `command` must talk to: --broker-url, else PACT_BROKER_BASE_URL (credentials from the environment). */
+export function requireBroker(command: string, args: ParsedArgs, env: NodeJS.ProcessEnv): BrokerTarget {
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), env);
+  if (broker === undefined) {
+    throw new CxpactError('usage.broker-url', `\`cxpact ${command}\` needs the broker URL.`, { fix: 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.' });
+  }
+  return broker;
+}
+
+/**
+ * Runs a command that asks the broker: "could not ask" errors (broker unreachable, credentials refused, plus
+ * `alsoCodes`) are printed and give exit 2; anything else is rethrown.
+ */
+export async function exit2WhenUnavailable(stderr: (text: string) => void, work: () => Promise<number>, alsoCodes: readonly string[] = []): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CxpactError && (BROKER_UNAVAILABLE_CODES.has(error.code) || alsoCodes.includes(error.code))) {
+      stderr(formatError(error) + '\n');
+      return 2;
+    }
+    throw error;
+  }
 }

@@ -1,8 +1,8 @@
 // `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
-import { BROKER_UNAVAILABLE_CODES, brokerTarget, canIDeploy, formatDecision } from '../../gate';
+import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
+import { CxpactError } from '../../shared/errors';
+import { canIDeploy, formatDecision } from '../../gate';
 import { isThirdPartyProvider } from '../../verify/config';
 
 const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
@@ -65,10 +65,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const environment = requireOpt('can-i-deploy', args, 'to-environment');
   const retries = Math.floor(intOpt('retry-while-unknown', stringOpt(args, 'retry-while-unknown'), 0));
   const interval = intOpt('retry-interval', stringOpt(args, 'retry-interval'), 10);
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
-  if (broker === undefined) {
-    throw new CxpactError('usage.broker-url', '`cxpact can-i-deploy` needs the broker URL.', { fix: 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.' });
-  }
+  const broker = requireBroker('can-i-deploy', args, io.env);
   const result = await canIDeploy({
     broker,
     pacticipant,
@@ -94,15 +91,5 @@ export const command: Command = {
   name: 'can-i-deploy',
   summary: 'Ask the broker whether a version can be deployed to an environment (plain-language reasons)',
   help,
-  async run(argv, io) {
-    try {
-      return await run(argv, io);
-    } catch (error) {
-      if (error instanceof CxpactError && BROKER_UNAVAILABLE_CODES.has(error.code)) {
-        io.stderr(formatError(error) + '\n');
-        return 2;
-      }
-      throw error;
-    }
-  },
+  run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -1,8 +1,7 @@
 // `cxpact record-deployment`: tells the broker a version now runs in an environment (official pact CLI).
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
-import { BROKER_UNAVAILABLE_CODES, brokerTarget, recordDeployment } from '../../gate';
+import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
+import { recordDeployment } from '../../gate';
 
 const help = `Usage: cxpact record-deployment --pacticipant <name> --version <v> --environment <env> [options]
        npm run pact:record-deployment -- --pacticipant <name> --version <v> --environment <env>
@@ -41,10 +40,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const pacticipant = requireOpt('record-deployment', args, 'pacticipant');
   const version = requireOpt('record-deployment', args, 'version');
   const environment = requireOpt('record-deployment', args, 'environment');
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
-  if (broker === undefined) {
-    throw new CxpactError('usage.broker-url', '`cxpact record-deployment` needs the broker URL.', { fix: 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.' });
-  }
+  const broker = requireBroker('record-deployment', args, io.env);
   const instance = stringOpt(args, 'application-instance');
   const result = await recordDeployment({
     broker,
@@ -64,15 +60,5 @@ export const command: Command = {
   name: 'record-deployment',
   summary: 'Record in the broker that a version was deployed to an environment',
   help,
-  async run(argv, io) {
-    try {
-      return await run(argv, io);
-    } catch (error) {
-      if (error instanceof CxpactError && BROKER_UNAVAILABLE_CODES.has(error.code)) {
-        io.stderr(formatError(error) + '\n');
-        return 2;
-      }
-      throw error;
-    }
-  },
+  run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '../args';
 import { CxpactError, formatError } from '../../shared/errors';
-import { BROKER_UNAVAILABLE_CODES, brokerTarget } from '../../gate/broker-http';
+import { brokerTarget } from '../../gate/broker-http';
 import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
 import { cxpactCommand } from '../../shared/cli-hint';
 
@@ -165,15 +165,5 @@ export const command: Command = {
   name: 'verify',
   summary: 'Verify a running provider against its pacts (broker, pact URL or local files)',
   help,
-  async run(argv, io) {
-    try {
-      return await runVerify(argv, io);
-    } catch (error) {
-      if (error instanceof CxpactError && (BROKER_UNAVAILABLE_CODES.has(error.code) || error.code === 'verify.provider.unreachable')) {
-        io.stderr(formatError(error) + '\n');
-        return 2;
-      }
-      throw error;
-    }
-  },
+  run: (argv, io) => exit2WhenUnavailable(io.stderr, () => runVerify(argv, io), ['verify.provider.unreachable']),
 };
