@@ -361,20 +361,12 @@ class HclParser {
           case '\\':
             out += '\\';
             break;
-          case 'u': {
-            const hex = this.src.slice(this.pos, this.pos + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
-            out += String.fromCharCode(parseInt(hex, 16));
-            this.pos += 4;
+          case 'u':
+            out += this.hexEscape(4, n);
             break;
-          }
-          case 'U': {
-            const hex = this.src.slice(this.pos, this.pos + 8);
-            if (!/^[0-9a-fA-F]{8}$/.test(hex)) this.fail('bad \\U escape');
-            out += String.fromCodePoint(parseInt(hex, 16));
-            this.pos += 8;
+          case 'U':
+            out += this.hexEscape(8, n);
             break;
-          }
           default:
             this.fail(`invalid escape \\${n} (HCL knows \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN)`, this.pos - 2);
         }
@@ -388,6 +380,15 @@ class HclParser {
       out += c;
       this.pos++;
     }
+  }
+
+  /** The character of a `\uNNNN` (digits 4) or `\UNNNNNNNN` (digits 8) escape whose hex digits start here. */
+  private hexEscape(digits: number, letter: string): string {
+    const hex = this.src.slice(this.pos, this.pos + digits);
+    if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) this.fail(`bad \\${letter} escape`);
+    const char = String.fromCodePoint(parseInt(hex, 16));
+    this.pos += digits;
+    return char;
   }
 
   /** `$${` -> `${`, `%%{` -> `%{`, `${expr}` / `%{...}` -> placeholder. Undefined when not at one. */
@@ -448,14 +449,18 @@ class HclParser {
     }
     const text = bodyLines.length ? `${bodyLines.join('\n')}\n` : '';
     // Interpolations and escapes in the heredoc body.
-    const sub = new HclParser(this.file, text);
+    return new HclParser(this.file, text).templateText();
+  }
+
+  /** The rest of the source read as template text: `$${` -> `${`, `%%{` -> `%{`, `${expr}` / `%{...}` -> placeholder. */
+  templateText(): string {
     let out = '';
-    while (!sub.eof()) {
-      const t = sub.templateSpecial();
+    while (!this.eof()) {
+      const t = this.templateSpecial();
       if (t !== undefined) out += t;
       else {
-        out += sub.peek();
-        sub.pos++;
+        out += this.peek();
+        this.pos++;
       }
     }
     return out;
@@ -706,17 +711,7 @@ function unescapeJsonTemplates(v: unknown, file: string): unknown {
         // not an expression this subset parser knows: fall through to a placeholder
       }
     }
-    const p = new HclParser(file, v);
-    let out = '';
-    while (!p.eof()) {
-      const t = p.templateSpecial();
-      if (t !== undefined) out += t;
-      else {
-        out += p.peek();
-        p.pos++;
-      }
-    }
-    return out;
+    return new HclParser(file, v).templateText();
   }
   if (Array.isArray(v)) return v.map((x) => unescapeJsonTemplates(x, file));
   if (isRecord(v)) {
