@@ -46,7 +46,11 @@ export interface GenesysTestReport {
   actions: ActionRun[];
   /** Definition files that could not be parsed. */
   errors: CxpactError[];
-  totals: { actions: number; cases: number; agreed: number; differing: number; failedCalls: number; skipped: number };
+  /**
+   * `uncompared`: case runs whose platform answer had no step cxpact could compare (no request or execute
+   * operation): neither agreement nor difference, so fidelity was not measured for them.
+   */
+  totals: { actions: number; cases: number; agreed: number; differing: number; uncompared: number; failedCalls: number; skipped: number };
 }
 
 export interface AuditSink {
@@ -230,8 +234,9 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
     totals: {
       actions: runs.length,
       cases: all.length,
-      agreed: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0).length,
+      agreed: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length > 0).length,
       differing: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length > 0).length,
+      uncompared: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length === 0).length,
       failedCalls: all.filter((c) => c.error !== undefined).length,
       skipped: runs.filter((r) => r.skipped !== undefined).length,
     },

@@ -78,7 +78,7 @@ describe('cxpact genesys-test', () => {
       totals: Record<string, number>;
       actions: Array<{ actionId: string; draft: boolean; latency: { median: number; p95: number; calls: number }; cases: Array<{ case: string; fidelity: { compared: string[]; differences: unknown[] } }> }>;
     };
-    expect(report.totals).toEqual({ actions: 1, cases: 4, agreed: 4, differing: 0, failedCalls: 0, skipped: 0 });
+    expect(report.totals).toEqual({ actions: 1, cases: 4, agreed: 4, differing: 0, uncompared: 0, failedCalls: 0, skipped: 0 });
     const a = report.actions[0]!;
     expect(a.actionId).toBe('act-1');
     expect(a.draft).toBe(false);
@@ -174,6 +174,20 @@ describe('cxpact genesys-test', () => {
     const audit = fs.readFileSync(path.join(cwd, 'reports', 'genesys-test-audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audit.find((e) => e['event'] === 'case' && e['actionId'] === 'act-2')).toMatchObject({ case: 'derived-input', casesSource: 'derived', differences: [] });
     expect(audit.find((e) => e['event'] === 'case' && e['actionId'] === 'act-1')).toMatchObject({ casesSource: 'file' });
+  });
+
+  it('a platform answer without any comparable step is not counted as agreement; exit 1', async () => {
+    const action = sampleAction('act-1', 'Lookup Customer');
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [action], testHandler: () => ({ body: { operations: [], success: true, finalResult: { customerId: 'X', tier: 'basic' } } }) });
+    const cwd = tmpDir('gtest-uncompared');
+    writeRepo(cwd, action);
+    const run = await runCommand(['genesys-test', '--json'], envFor(fake.url), cwd);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as { totals: unknown }).totals).toEqual({ actions: 1, cases: 2, agreed: 0, differing: 0, uncompared: 2, failedCalls: 0, skipped: 0 });
+    const text = await runCommand(['genesys-test'], envFor(fake.url), cwd);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('0 agree with cxpact\'s emulation, 0 differ, 2 not comparable');
+    expect(text.stdout).toContain("case vip: not comparable: the platform's answer (success) has no request or execute step cxpact can check");
   });
 
   it('a write action (POST) without cases is skipped with the reason unless --derive-writes', async () => {

@@ -47,7 +47,7 @@ ${GENESYS_ENV_HELP}
 
 Exit codes:
   0  every case ran and the platform agreed with cxpact at every compared step
-  1  a difference, a failed call, an action missing from the org, or an unreadable definition/cases file
+  1  a difference, a case whose platform answer had no step to compare (no request or execute operation), a failed call, an action missing from the org, or an unreadable definition/cases file
   2  usage error (unknown option, unknown region, missing credentials)
 `;
 
@@ -60,7 +60,7 @@ function short(value: unknown, secrets: string[]): string {
 function formatReport(report: GenesysTestReport, cwd: string, secrets: string[]): string {
   const t = report.totals;
   const lines = [
-    `[cxpact] genesys-test: ${t.actions} action(s), ${t.cases} case run(s): ${t.agreed} agree with cxpact's emulation, ${t.differing} differ, ${t.failedCalls} failed call(s), ${t.skipped} skipped.`,
+    `[cxpact] genesys-test: ${t.actions} action(s), ${t.cases} case run(s): ${t.agreed} agree with cxpact's emulation, ${t.differing} differ, ${t.uncompared === 0 ? '' : `${t.uncompared} not comparable, `}${t.failedCalls} failed call(s), ${t.skipped} skipped.`,
   ];
   for (const a of report.actions) {
     const where = path.relative(cwd, a.file) || a.file;
@@ -72,7 +72,7 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
       lines.push(`  ✗ ${a.name} (${where}): ${a.error.message}`, `      fix: ${a.error.fix ?? ''}`);
       continue;
     }
-    const bad = a.cases.filter((c) => c.error !== undefined || (c.fidelity?.differences.length ?? 0) > 0);
+    const bad = a.cases.filter((c) => c.error !== undefined || (c.fidelity?.differences.length ?? 0) > 0 || c.fidelity?.compared.length === 0);
     lines.push(
       `  ${bad.length === 0 ? '✓' : '✗'} ${a.name} [${a.actionId}${a.draft ? ', draft' : ''}]: ${a.cases.length} case run(s)${a.casesSource === 'derived' ? ' (inputs derived from the input contract: no cases file)' : ''}, latency median ${a.latency.median.toFixed(1)} ms, p95 ${a.latency.p95.toFixed(1)} ms`,
     );
@@ -80,6 +80,9 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
       if (c.error !== undefined) {
         lines.push(`      case ${c.case}: the test call failed: ${redactSecrets(c.error, secrets, '***')}`);
         continue;
+      }
+      if (c.fidelity?.compared.length === 0) {
+        lines.push(`      case ${c.case}: not comparable: the platform's answer (${c.fidelity.platformSuccess ? 'success' : 'failure'}) has no request or execute step cxpact can check, so fidelity was not measured`);
       }
       for (const d of c.fidelity?.differences ?? []) {
         lines.push(`      case ${c.case}: ${d.step}${d.operation === undefined ? '' : ` [${d.operation}]`} ${d.field}: platform ${short(d.platform, secrets)} vs cxpact ${short(d.cxpact, secrets)}`);
@@ -165,6 +168,7 @@ export const command: Command = {
         report.errors.length > 0 ||
         report.actions.some((a) => a.error !== undefined) ||
         report.totals.differing > 0 ||
+        report.totals.uncompared > 0 ||
         report.totals.failedCalls > 0;
       return failed ? 1 : 0;
     } finally {
