@@ -28,6 +28,7 @@ export const GENESYS_ENV_HELP = `Environment:
 export function connect(options: ConnectOptions): GenesysClient {
   const hosts = resolveHosts({
     region: options.region ?? options.env['GENESYS_CLOUD_REGION'],
+    regionSource: options.region !== undefined ? '--region' : 'GENESYS_CLOUD_REGION',
     apiBaseUrl: options.baseUrl ?? options.env['GENESYS_CLOUD_API_BASE_URL'],
     loginBaseUrl: options.loginUrl ?? options.env['GENESYS_CLOUD_LOGIN_BASE_URL'],
   });

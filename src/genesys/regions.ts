@@ -14,6 +14,8 @@ export interface GenesysHosts {
 export interface HostOptions {
   /** A region name (`eu-west-1`) or a region domain (`mypurecloud.ie`). */
   region?: string;
+  /** Where the region came from, for error messages (default GENESYS_CLOUD_REGION). */
+  regionSource?: string;
   /** Overrides the API host (tests use `http://127.0.0.1:<port>`). */
   apiBaseUrl?: string;
   /** Overrides the login host; defaults to apiBaseUrl when only that is given. */
@@ -53,7 +55,7 @@ export function resolveHosts(options: HostOptions): GenesysHosts {
   }
   const { loginBaseUrl, apiBaseUrl } = resolveRegion(region, {
     code: 'genesys.region.unknown',
-    path: 'GENESYS_CLOUD_REGION',
+    path: options.regionSource ?? 'GENESYS_CLOUD_REGION',
     namesFirst: true,
     customHost: 'pass --base-url',
   });

@@ -213,7 +213,12 @@ describe('cxpact genesys-test', () => {
       const run = await runCommand(['genesys-test', '--region', 'xx-nowhere-1'], { GENESYS_CLOUD_CLIENT_ID: CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('gt-region'));
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('Unknown Genesys Cloud region "xx-nowhere-1"');
+      expect(run.stderr).toContain('at --region');
       expectNoSecret(run.stdout + run.stderr);
+      // From the environment, the message names the variable.
+      const env = await runCommand(['genesys-test'], { GENESYS_CLOUD_REGION: 'xx-nowhere-1', GENESYS_CLOUD_CLIENT_ID: CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('gt-region-env'));
+      expect(env.code).toBe(2);
+      expect(env.stderr).toContain('at GENESYS_CLOUD_REGION');
     });
 
     it('--max-retries below 0 is a usage error (exit 2)', async () => {
