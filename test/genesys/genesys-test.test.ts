@@ -176,6 +176,26 @@ describe('cxpact genesys-test', () => {
     expect(audit.find((e) => e['event'] === 'case' && e['actionId'] === 'act-1')).toMatchObject({ casesSource: 'file' });
   });
 
+  it('--draft sends every action to /draft/test; without it a published definition uses /test', async () => {
+    const action = sampleAction('act-1', 'Lookup Customer');
+    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [action], testHandler: (call) => ({ body: platformAnswer(call) }) });
+    const cwd = tmpDir('gtest-draftflag');
+    writeRepo(cwd, action, { id: 'act-1' });
+    const draft = await runCommand(['genesys-test', '--draft'], envFor(fake.url), cwd);
+    expect(draft.code).toBe(0);
+    expect(draft.stdout).toContain('[act-1, draft]: 2 case run(s)');
+    const published = await runCommand(['genesys-test'], envFor(fake.url), cwd);
+    expect(published.code).toBe(0);
+    expect(published.stdout).toContain('[act-1]: 2 case run(s)');
+    const tests = fake.requests.filter((r) => r.url.endsWith('/test')).map((r) => r.url);
+    expect(tests).toEqual([
+      '/api/v2/integrations/actions/act-1/draft/test',
+      '/api/v2/integrations/actions/act-1/draft/test',
+      '/api/v2/integrations/actions/act-1/test',
+      '/api/v2/integrations/actions/act-1/test',
+    ]);
+  });
+
   it('a platform answer without any comparable step is not counted as agreement; exit 1', async () => {
     const action = sampleAction('act-1', 'Lookup Customer');
     fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [action], testHandler: () => ({ body: { operations: [], success: true, finalResult: { customerId: 'X', tier: 'basic' } } }) });
