@@ -232,6 +232,19 @@ const toReleased = (r: Row): ReleasedVersion => ({
   createdAt: String(r.created_at),
   supportEndedAt: str(r.support_ended_at),
 });
+
+/**
+ * Deployed and released versions are the same kind of record: a version in an environment, current until its end
+ * column is set (undeployed / support ended). The queries below differ only in the table, that column and the row type.
+ */
+interface EnvironmentRecordKind<T> {
+  table: 'deployed_versions' | 'released_versions';
+  endedColumn: 'undeployed_at' | 'support_ended_at';
+  fromRow: (r: Row) => T;
+}
+const DEPLOYED: EnvironmentRecordKind<DeployedVersion> = { table: 'deployed_versions', endedColumn: 'undeployed_at', fromRow: toDeployed };
+const RELEASED: EnvironmentRecordKind<ReleasedVersion> = { table: 'released_versions', endedColumn: 'support_ended_at', fromRow: toReleased };
+
 const toWebhook = (r: Row): WebhookRecord => ({
   id: Number(r.id),
   uuid: String(r.uuid),
@@ -849,7 +862,7 @@ export class Store {
     const same = current.find((d) => d.versionId === version.id);
     if (same !== undefined) return { deployed: same, created: false };
     const t = now();
-    for (const d of current) this.db.run('UPDATE deployed_versions SET undeployed_at = ? WHERE id = ?', t, d.id);
+    for (const d of current) this.endRecord(DEPLOYED, d.id, t);
     const uuid = crypto.randomUUID();
     this.db.run(
       'INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_id, application_instance, created_at) VALUES (?,?,?,?,?,?)',
@@ -864,30 +877,25 @@ export class Store {
   }
 
   deployedVersion(uuid: string): DeployedVersion | undefined {
-    const r = this.db.get('SELECT * FROM deployed_versions WHERE uuid = ?', uuid);
-    return r === undefined ? undefined : toDeployed(r);
+    return this.recordByUuid(DEPLOYED, uuid);
   }
 
   undeploy(d: DeployedVersion): DeployedVersion {
-    if (d.undeployedAt === null) this.db.run('UPDATE deployed_versions SET undeployed_at = ? WHERE id = ?', now(), d.id);
+    if (d.undeployedAt === null) this.endRecord(DEPLOYED, d.id, now());
     return this.deployedVersion(d.uuid)!;
   }
 
   currentlyDeployed(envId: number, pacticipantId?: number): DeployedVersion[] {
-    if (pacticipantId !== undefined) {
-      return this.db.all('SELECT * FROM deployed_versions WHERE environment_id = ? AND pacticipant_id = ? AND undeployed_at IS NULL ORDER BY id', envId, pacticipantId).map(toDeployed);
-    }
-    return this.db.all('SELECT * FROM deployed_versions WHERE environment_id = ? AND undeployed_at IS NULL ORDER BY id', envId).map(toDeployed);
+    return this.currentRecords(DEPLOYED, envId, pacticipantId);
   }
 
   deploymentsOfVersion(versionId: number): DeployedVersion[] {
-    return this.db.all('SELECT * FROM deployed_versions WHERE version_id = ? ORDER BY id', versionId).map(toDeployed);
+    return this.recordsOfVersion(DEPLOYED, versionId);
   }
 
   /** Versions of any pacticipant currently deployed (optionally in one environment), with the environment. */
   allCurrentlyDeployed(pacticipantId: number, envId?: number): DeployedVersion[] {
-    if (envId !== undefined) return this.currentlyDeployed(envId, pacticipantId);
-    return this.db.all('SELECT * FROM deployed_versions WHERE pacticipant_id = ? AND undeployed_at IS NULL ORDER BY id', pacticipantId).map(toDeployed);
+    return this.currentRecords(DEPLOYED, envId, pacticipantId);
   }
 
   recordRelease(version: Version, env: Environment): { released: ReleasedVersion; created: boolean } {
@@ -910,29 +918,53 @@ export class Store {
   }
 
   releasedVersion(uuid: string): ReleasedVersion | undefined {
-    const r = this.db.get('SELECT * FROM released_versions WHERE uuid = ?', uuid);
-    return r === undefined ? undefined : toReleased(r);
+    return this.recordByUuid(RELEASED, uuid);
   }
 
   endSupport(rv: ReleasedVersion): ReleasedVersion {
-    if (rv.supportEndedAt === null) this.db.run('UPDATE released_versions SET support_ended_at = ? WHERE id = ?', now(), rv.id);
+    if (rv.supportEndedAt === null) this.endRecord(RELEASED, rv.id, now());
     return this.releasedVersion(rv.uuid)!;
   }
 
   currentlySupported(envId: number, pacticipantId?: number): ReleasedVersion[] {
-    if (pacticipantId !== undefined) {
-      return this.db.all('SELECT * FROM released_versions WHERE environment_id = ? AND pacticipant_id = ? AND support_ended_at IS NULL ORDER BY id', envId, pacticipantId).map(toReleased);
-    }
-    return this.db.all('SELECT * FROM released_versions WHERE environment_id = ? AND support_ended_at IS NULL ORDER BY id', envId).map(toReleased);
+    return this.currentRecords(RELEASED, envId, pacticipantId);
   }
 
   allCurrentlySupported(pacticipantId: number, envId?: number): ReleasedVersion[] {
-    if (envId !== undefined) return this.currentlySupported(envId, pacticipantId);
-    return this.db.all('SELECT * FROM released_versions WHERE pacticipant_id = ? AND support_ended_at IS NULL ORDER BY id', pacticipantId).map(toReleased);
+    return this.currentRecords(RELEASED, envId, pacticipantId);
   }
 
   releasesOfVersion(versionId: number): ReleasedVersion[] {
-    return this.db.all('SELECT * FROM released_versions WHERE version_id = ? ORDER BY id', versionId).map(toReleased);
+    return this.recordsOfVersion(RELEASED, versionId);
+  }
+
+  private recordByUuid<T>(kind: EnvironmentRecordKind<T>, uuid: string): T | undefined {
+    const r = this.db.get(`SELECT * FROM ${kind.table} WHERE uuid = ?`, uuid);
+    return r === undefined ? undefined : kind.fromRow(r);
+  }
+
+  private endRecord<T>(kind: EnvironmentRecordKind<T>, id: number, at: string): void {
+    this.db.run(`UPDATE ${kind.table} SET ${kind.endedColumn} = ? WHERE id = ?`, at, id);
+  }
+
+  /** Records not ended yet, in one environment and/or of one pacticipant (each optional), oldest first. */
+  private currentRecords<T>(kind: EnvironmentRecordKind<T>, envId: number | undefined, pacticipantId: number | undefined): T[] {
+    const where: string[] = [];
+    const params: number[] = [];
+    if (envId !== undefined) {
+      where.push('environment_id = ?');
+      params.push(envId);
+    }
+    if (pacticipantId !== undefined) {
+      where.push('pacticipant_id = ?');
+      params.push(pacticipantId);
+    }
+    where.push(`${kind.endedColumn} IS NULL`);
+    return this.db.all(`SELECT * FROM ${kind.table} WHERE ${where.join(' AND ')} ORDER BY id`, ...params).map(kind.fromRow);
+  }
+
+  private recordsOfVersion<T>(kind: EnvironmentRecordKind<T>, versionId: number): T[] {
+    return this.db.all(`SELECT * FROM ${kind.table} WHERE version_id = ? ORDER BY id`, versionId).map(kind.fromRow);
   }
 
   // ---------------------------------------------------------------- webhooks
