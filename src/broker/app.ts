@@ -363,9 +363,6 @@ export class BrokerApp {
 
   private deployedJson(uuid: string): Record<string, unknown> {
     const d = this.store.deployedVersion(uuid)!;
-    const v = this.store.versionById(d.versionId);
-    const p = this.store.pacticipantById(d.pacticipantId);
-    const e = this.store.environmentById(d.environmentId);
     return {
       uuid: d.uuid,
       currentlyDeployed: d.undeployedAt === null,
@@ -373,31 +370,32 @@ export class BrokerApp {
       target: d.applicationInstance,
       undeployedAt: d.undeployedAt,
       createdAt: d.createdAt,
-      _embedded: {
-        pacticipant: { name: p.name, _links: { self: { href: this.links.pacticipant(p.name) } } },
-        version: { number: v.number, _links: { self: { href: this.links.version(p.name, v.number) } } },
-        environment: this.environmentJson(e),
-      },
+      _embedded: this.environmentRecordEmbedded(d),
       _links: { self: { href: this.links.deployedVersion(d.uuid) } },
     };
   }
 
   private releasedJson(uuid: string): Record<string, unknown> {
     const r = this.store.releasedVersion(uuid)!;
-    const v = this.store.versionById(r.versionId);
-    const p = this.store.pacticipantById(r.pacticipantId);
-    const e = this.store.environmentById(r.environmentId);
     return {
       uuid: r.uuid,
       currentlySupported: r.supportEndedAt === null,
       supportEndedAt: r.supportEndedAt,
       createdAt: r.createdAt,
-      _embedded: {
-        pacticipant: { name: p.name, _links: { self: { href: this.links.pacticipant(p.name) } } },
-        version: { number: v.number, _links: { self: { href: this.links.version(p.name, v.number) } } },
-        environment: this.environmentJson(e),
-      },
+      _embedded: this.environmentRecordEmbedded(r),
       _links: { self: { href: this.links.releasedVersion(r.uuid) } },
+    };
+  }
+
+  /** `_embedded` of a deployed or released version: its pacticipant, version and environment. */
+  private environmentRecordEmbedded(rec: { versionId: number; pacticipantId: number; environmentId: number }): Record<string, unknown> {
+    const v = this.store.versionById(rec.versionId);
+    const p = this.store.pacticipantById(rec.pacticipantId);
+    const e = this.store.environmentById(rec.environmentId);
+    return {
+      pacticipant: { name: p.name, _links: { self: { href: this.links.pacticipant(p.name) } } },
+      version: { number: v.number, _links: { self: { href: this.links.version(p.name, v.number) } } },
+      environment: this.environmentJson(e),
     };
   }
 
