@@ -2,11 +2,11 @@
 // can-i-deploy badge. Rendered locally in the flat shields.io style (the Ruby broker redirects to shields.io by
 // default; a local broker has no network, and an <img> in a README must work offline too).
 import type { BrokerResponse } from './http';
+import { xmlEscape } from '../shared/xml';
 
 export type BadgeColour = 'brightgreen' | 'red' | 'lightgrey' | 'orange';
 const COLOURS: Record<BadgeColour, string> = { brightgreen: '#4c1', red: '#e05d44', lightgrey: '#9f9f9f', orange: '#fe7d37' };
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Approximate text width in px for 11px Verdana (what shields.io uses); wide enough that nothing is clipped. */
 const width = (s: string): number => Math.round([...s].reduce((w, c) => w + (/[A-Z0-9mw@%]/.test(c) ? 8 : /[ilj.,:;|!'()/\- ]/.test(c) ? 4 : 6.5), 0)) + 10;
 
@@ -16,14 +16,14 @@ export function badgeSvg(label: string, message: string, colour: BadgeColour): s
   const total = lw + mw;
   const title = `${label}: ${message}`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${esc(title)}">`,
-    `<title>${esc(title)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${xmlEscape(title)}">`,
+    `<title>${xmlEscape(title)}</title>`,
     `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`,
     `<clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>`,
     `<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${COLOURS[colour]}"/><rect width="${total}" height="20" fill="url(#s)"/></g>`,
     `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">`,
-    `<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${esc(label)}</text><text x="${lw / 2}" y="14">${esc(label)}</text>`,
-    `<text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3">${esc(message)}</text><text x="${lw + mw / 2}" y="14">${esc(message)}</text>`,
+    `<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${xmlEscape(label)}</text><text x="${lw / 2}" y="14">${xmlEscape(label)}</text>`,
+    `<text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3">${xmlEscape(message)}</text><text x="${lw + mw / 2}" y="14">${xmlEscape(message)}</text>`,
     `</g></svg>`,
   ].join('');
 }
