@@ -139,14 +139,37 @@ interface RepoFile {
   data: Record<string, unknown>;
 }
 
-function readRepoFiles(dir: string): RepoFile[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: RepoFile[] = [];
-  for (const entry of fs.readdirSync(dir).sort()) {
-    if (!entry.endsWith('.json') || entry.endsWith('.cases.json')) continue;
-    const file = path.join(dir, entry);
+/** Folders never read as definitions: generated pacts, dependencies, hidden folders. */
+const SKIPPED_DIRS = new Set(['pacts', 'node_modules']);
+
+/** JSON definition files (UI export shape, not `.cases.json`) under each folder, recursively, each file once. */
+function definitionFiles(dirs: string[]): string[] {
+  const files = new Set<string>();
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
     try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) walk(full);
+      } else if (entry.name.endsWith('.json') && !entry.name.endsWith('.cases.json') && !entry.name.endsWith('.tf.json')) {
+        files.add(path.resolve(full));
+      }
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return [...files].sort();
+}
+
+function readRepoFiles(dirs: string[]): RepoFile[] {
+  const out: RepoFile[] = [];
+  for (const file of definitionFiles(dirs)) {
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
       if (isRecord(data) && typeof data['name'] === 'string' && isRecord(data['config'])) out.push({ file, data });
     } catch {
       // Not a definition we can compare; lint reports malformed files.
@@ -220,7 +243,13 @@ export function computeDrift(pulled: Array<{ action: PulledActionFile; file: str
 }
 
 export interface PullOptions {
+  /** Where actions that are not in the repo yet are written. */
   outDir: string;
+  /**
+   * The repo's definition folder the org is compared with, recursively (e.g. `data-actions`); the output folder is
+   * always read too. A repo file that matches an org action (by id, else by name) is updated in place.
+   */
+  repoDir?: string;
   /** Report drift only; write nothing. */
   check?: boolean;
   pageSize?: number;
@@ -262,7 +291,7 @@ export async function pullActions(client: GenesysClient, options: PullOptions): 
       const unique = (slugs.get(slug) ?? 0) > 1 ? `${slug}-${action.id.slice(0, 8)}` : slug;
       return { action, file: path.join(options.outDir, `${unique}.json`) };
     });
-  const { drift, targets } = computeDrift(pulled, readRepoFiles(options.outDir));
+  const { drift, targets } = computeDrift(pulled, readRepoFiles(options.repoDir === undefined ? [options.outDir] : [options.repoDir, options.outDir]));
   const written: string[] = [];
   if (options.check !== true) {
     fs.mkdirSync(options.outDir, { recursive: true });

@@ -126,6 +126,38 @@ describe('cxpact genesys-pull', () => {
     expect(again.stdout).toContain('0 changed, 0 added, 1 missing');
   });
 
+  it('compares with every definition under data-actions/ (recursively) by default: updates matches in place, adds new ones to genesys-org/', async () => {
+    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions });
+    const cwd = tmpDir('pull-repo');
+    const a = actions[0]!;
+    const write = (rel: string, data: unknown): void => {
+      fs.mkdirSync(path.dirname(path.join(cwd, rel)), { recursive: true });
+      fs.writeFileSync(path.join(cwd, rel), JSON.stringify(data));
+    };
+    // A hand-kept UI export (no id, edited timeout), its cases file, a pact file and a repo-only action.
+    write('data-actions/crm/lookup.json', { name: 'Lookup Customer - Exported 2024-11-19 @ 14:32', integrationType: 'custom-rest-actions', actionType: 'custom', config: { ...a.config, timeoutSeconds: 20 }, contract: a.contract, secure: false });
+    write('data-actions/crm/lookup.cases.json', { cases: [] });
+    write('data-actions/pacts/cxpact-crm.json', { consumer: { name: 'x' }, provider: { name: 'y' }, interactions: [] });
+    const repoOnly = sampleAction('zz', 'Repo Only');
+    write('data-actions/other/repo-only.json', { name: 'Repo Only', config: repoOnly.config, contract: repoOnly.contract });
+
+    const check = await runCommand(['genesys-pull', '--check', '--json'], envFor(fake.url), cwd);
+    expect(check.code).toBe(1);
+    const report = JSON.parse(check.stdout) as { drift: { changed: Array<{ name: string; file: string; paths: string[] }>; added: Array<{ name: string; file: string }>; missing: Array<{ name: string; file: string }> } };
+    expect(report.drift.changed).toEqual([expect.objectContaining({ name: 'Lookup Customer', file: 'data-actions/crm/lookup.json', paths: ['$.config.timeoutSeconds'] })]);
+    expect(report.drift.added.map((d) => d.file).sort()).toEqual(['data-actions/genesys-org/create-case.json', 'data-actions/genesys-org/get-tickets.json']);
+    expect(report.drift.missing).toEqual([expect.objectContaining({ name: 'Repo Only', file: 'data-actions/other/repo-only.json' })]);
+
+    const pull = await runCommand(['genesys-pull'], envFor(fake.url), cwd);
+    expect(pull.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(cwd, 'data-actions/crm/lookup.json'), 'utf8'))).toMatchObject({ id: 'a-1', name: 'Lookup Customer', config: { timeoutSeconds: 10 } });
+    expect(fs.readdirSync(path.join(cwd, 'data-actions/genesys-org')).sort()).toEqual(['create-case.json', 'get-tickets.json']);
+    expect(fs.readFileSync(path.join(cwd, 'data-actions/crm/lookup.cases.json'), 'utf8')).toBe('{"cases":[]}');
+    const again = await runCommand(['genesys-pull', '--check'], envFor(fake.url), cwd);
+    expect(again.stdout).toContain('0 changed, 0 added, 1 missing, 3 unchanged');
+    expectNoSecret(check.stdout + pull.stdout + pull.stderr + again.stdout);
+  });
+
   it('matches repo files exported from the UI by name without the " - Exported" suffix', async () => {
     fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions: [actions[0]!] });
     const cwd = tmpDir('pull-export');

@@ -12,14 +12,18 @@ const help = `Usage: cxpact genesys-pull [options]
        elsewhere run: npx cxpact genesys-pull ...)
 
 Lists every Data Action of the Genesys Cloud org (GET /api/v2/integrations/actions?includeConfig=true, all
-pages), fetches their request/success templates, and writes one file per action into the output folder:
-the UI export shape plus the org's id, keys sorted, 2-space JSON, named <slug>.json. Before writing it
-reports the drift between the org and the folder: changed (with the JSON paths that differ), added (in
-the org only) and missing (in the folder only). Files are matched by "id", else by name.
+pages), fetches their request/success templates, and compares them with the repo's definitions: every JSON
+definition under --data-actions (recursively; pacts/ and .cases.json skipped) and under --out. Files are
+matched by "id", else by name (without the " - Exported <date>" suffix). It reports the drift: changed (with
+the JSON paths that differ), added (in the org only) and missing (in the repo only). Then it writes each
+action in the UI export shape plus the org's id, keys sorted, 2-space JSON: over the matching repo file (review
+with git diff), or, for an added action, as <slug>.json in the output folder. Terraform (.tf, .tf.json)
+definitions are not compared.
 
 Options:
   --region <region>      Genesys Cloud region (default: GENESYS_CLOUD_REGION), e.g. eu-west-1
-  --out <dir>            output folder (default: data-actions/genesys-org)
+  --data-actions <dir>   the repo's definition folder to compare with (default: data-actions)
+  --out <dir>            folder for actions not in the repo yet (default: <data-actions>/genesys-org)
   --check                report drift only, write nothing; exit 1 when there is drift
   --json                 print the result as JSON
   --base-url <url>       API host override (tests, proxies); the login host defaults to it
@@ -52,6 +56,7 @@ export const command: Command = {
     const args = parseCommandArgs('genesys-pull', argv, {
       region: { type: 'string' },
       out: { type: 'string' },
+      'data-actions': { type: 'string' },
       check: { type: 'boolean' },
       json: { type: 'boolean' },
       'base-url': { type: 'string' },
@@ -59,12 +64,13 @@ export const command: Command = {
       'page-size': { type: 'string' },
       'max-pages': { type: 'string' },
     });
-    const outDir = path.resolve(io.cwd, stringOpt(args, 'out') ?? 'data-actions/genesys-org');
+    const repoDir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
+    const outDir = path.resolve(io.cwd, stringOpt(args, 'out') ?? path.join(repoDir, 'genesys-org'));
     const pageSize = integerFlag('page-size', stringOpt(args, 'page-size'), 100);
     const maxPages = integerFlag('max-pages', stringOpt(args, 'max-pages'), 200);
     const check = args.values['check'] === true;
     const client = connectOrExit({ region: stringOpt(args, 'region'), baseUrl: stringOpt(args, 'base-url'), loginUrl: stringOpt(args, 'login-url'), env: io.env }, io);
-    const result = await pullActions(client, { outDir, check, pageSize, maxPages });
+    const result = await pullActions(client, { outDir, repoDir, check, pageSize, maxPages });
     const drift = result.drift;
     const hasDrift = drift.changed.length + drift.added.length + drift.missing.length > 0;
     if (args.values['json'] === true) {
