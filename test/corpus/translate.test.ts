@@ -14,13 +14,12 @@ import {
   type Segment,
 } from '../../src/jsonpath';
 import { parseDefinitionFile, responseFieldsRead, stopJsonataWorker, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/data-action';
+import { isRecord } from '../../src/shared/json';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 
 type Json = unknown;
 type Obj = Record<string, Json>;
-
-const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An example value for a schema (first enum value, first non-null type). */
 function example(schema: JsonSchema | undefined, depth = 0): Json {
@@ -42,12 +41,12 @@ function example(schema: JsonSchema | undefined, depth = 0): Json {
     case 'array': {
       const items = schema['items'];
       if (Array.isArray(items)) return items.map((i) => example(i as JsonSchema, depth + 1));
-      return [example(isObj(items) ? items : undefined, depth + 1)];
+      return [example(isRecord(items) ? items : undefined, depth + 1)];
     }
     default: {
       const props = schema['properties'];
       const out: Obj = {};
-      if (isObj(props)) for (const [k, v] of Object.entries(props)) out[k] = example(isObj(v) ? v : undefined, depth + 1);
+      if (isRecord(props)) for (const [k, v] of Object.entries(props)) out[k] = example(isRecord(v) ? v : undefined, depth + 1);
       return out;
     }
   }
@@ -105,7 +104,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     case 'scan':
       return place(node, segs, i + 1, leaf);
     case 'property': {
-      if (!isObj(node)) return node;
+      if (!isRecord(node)) return node;
       for (const name of s.names) {
         if (!(name in node) || (last && node[name] === 'present')) node[name] = fresh();
         node[name] = place(node[name], segs, i + 1, leaf);
@@ -124,7 +123,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'wildcard':
     case 'slice': {
-      if (isObj(node)) return node;
+      if (isRecord(node)) return node;
       if (!Array.isArray(node)) return node;
       if (node.length === 0) node.push(fresh());
       node[0] = place(node[0], segs, i + 1, leaf);
@@ -132,7 +131,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'filter': {
       if (!Array.isArray(node)) return node;
-      let el = node.find((e) => isObj(e) && compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value instanceof Array && (compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value as Json[]).length > 0);
+      let el = node.find((e) => isRecord(e) && compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value instanceof Array && (compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value as Json[]).length > 0);
       if (!el) {
         el = {};
         satisfy(s.expr, el as Obj);
@@ -159,15 +158,15 @@ function leafFor(action: DataAction, variable: string, definite: boolean): Json 
   const v = escapeRe(variable);
   if (new RegExp(`^\\s*\\$!?\\{?${v}\\}?\\s*$`).test(t)) {
     const root = action.outputSchema;
-    return !definite && root['type'] === 'array' ? example(isObj(root['items']) ? (root['items'] as JsonSchema) : undefined) : example(root);
+    return !definite && root['type'] === 'array' ? example(isRecord(root['items']) ? (root['items'] as JsonSchema) : undefined) : example(root);
   }
   const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
   const props = action.outputSchema['properties'];
   const key = m ? m[1] : variable;
-  const s = isObj(props) && isObj(props[key]) ? (props[key] as JsonSchema) : undefined;
+  const s = isRecord(props) && isRecord(props[key]) ? (props[key] as JsonSchema) : undefined;
   if (!s) return 'sample';
   const viaFirst = m !== null && m[2] !== undefined;
-  if (!definite && !viaFirst && s['type'] === 'array') return example(isObj(s['items']) ? (s['items'] as JsonSchema) : undefined);
+  if (!definite && !viaFirst && s['type'] === 'array') return example(isRecord(s['items']) ? (s['items'] as JsonSchema) : undefined);
   return example(s);
 }
 
