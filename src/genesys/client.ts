@@ -1,6 +1,6 @@
 // A small Genesys Cloud Platform API client for the Data Action endpoints cxpact uses
 // (/work/shared/docs/genesys-data-actions.md section 5). Bearer token from the shared OAuth token source, one retry
-// on 401 (forced refresh), 429/502/503/504 handled with the shared backoff (exponential + full jitter, Retry-After plus
+// on 401 (forced refresh), 429 (and 502/503/504 on reads) handled with the shared backoff (exponential + full jitter, Retry-After plus
 // a little jitter), paging with a guard against runaway paging.
 // The token is only ever sent to the configured API host; no secret appears in errors or audit events.
 import { parseRetryAfter, realSleep, retryDelay, type RetryPolicy, type Sleeper } from '../auth/backoff';
@@ -25,7 +25,7 @@ export interface ApiCallEvent {
 
 export interface GenesysClientOptions extends ClientCredentials {
   hosts: GenesysHosts;
-  /** Retries on 429/502/503/504 (default 5). */
+  /** Retries on 429, and on 502/503/504 for GET (default 5). */
   maxRetries?: number;
   /** First backoff step (default 500 ms); doubles each attempt with full jitter. */
   baseDelayMs?: number;
@@ -175,7 +175,9 @@ export class GenesysClient {
         await this.tokens.forceRefresh(token);
         continue;
       }
-      const transient = response.status === 429 || response.status === 502 || response.status === 503 || response.status === 504;
+      // 429 means the call was not executed: always safe to repeat. A 502/503/504 on a POST (/test runs the action
+      // against the real backend) may come after the action ran, so only reads are repeated then.
+      const transient = response.status === 429 || (method === 'GET' && (response.status === 502 || response.status === 503 || response.status === 504));
       if (transient && retries < this.retry.maxRetries) {
         const delayMs = retryDelay(this.retry, retries, parseRetryAfter(response.headers.get('retry-after')), this.random);
         retries += 1;

@@ -124,6 +124,31 @@ describe('GenesysClient', () => {
     expect(sleeps).toEqual([2125, 2125]);
   });
 
+  it('repeats a read after 503, but never a /test POST (the action may have run against the backend)', async () => {
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+      unavailableListings: 1,
+      testHandler: () => ({ status: 503, body: { message: 'upstream unavailable', code: 'service.unavailable', status: 503 } }),
+    });
+    const sleeps: number[] = [];
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.5,
+    });
+    expect((await client.listActions()).map((a) => a.id)).toEqual(['a-1']);
+    expect(sleeps).toHaveLength(1);
+    await expect(client.testAction('a-1', { phone: '1' })).rejects.toMatchObject({ code: 'genesys.api.failed' });
+    expect(fake.requests.filter((r) => r.url === '/api/v2/integrations/actions/a-1/test')).toHaveLength(1);
+    expect(sleeps).toHaveLength(1);
+  });
+
   it('without Retry-After uses exponential backoff with full jitter, capped; gives up after maxRetries', async () => {
     fake = await startFakeGenesys({
       clientId: CLIENT_ID,

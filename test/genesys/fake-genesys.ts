@@ -50,6 +50,8 @@ export interface FakeGenesysOptions {
   testHandler?: (call: TestCall) => { status?: number; body: unknown; delayMs?: number };
   /** `expand=contract` still answers with schema URIs only (the client must fetch /schemas/{fileName}). */
   contractOnlyByUri?: boolean;
+  /** Answer the next N listing calls (GET /api/v2/integrations/actions) with 503. */
+  unavailableListings?: number;
   /** When set, the error body of 401/403 echoes this string (to test that the client never prints it). */
   echoInErrors?: string;
 }
@@ -117,6 +119,7 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
     delayMs: 20,
   });
   let rateLimited = options.rateLimitTests?.count ?? 0;
+  let unavailable = options.unavailableListings ?? 0;
   const state: FakeGenesys = {
     url: '',
     options,
@@ -168,6 +171,11 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
     }
     const actions = options.actions ?? [];
     if (req.method === 'GET' && url.pathname === '/api/v2/integrations/actions') {
+      if (unavailable > 0) {
+        unavailable -= 1;
+        send(res, 503, errorBody(503, 'service.unavailable', 'The service is temporarily unavailable.'));
+        return;
+      }
       const pageSize = Number(url.searchParams.get('pageSize') ?? '25');
       const pageNumber = Number(url.searchParams.get('pageNumber') ?? '1');
       const includeConfig = url.searchParams.get('includeConfig') === 'true';
