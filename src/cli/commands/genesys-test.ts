@@ -46,8 +46,10 @@ Options:
 ${GENESYS_ENV_HELP}
 
 Exit codes:
-  0  every case ran and the platform agreed with cxpact at every compared step
-  1  a difference, a case whose platform answer had no step to compare (no request or execute operation), a failed call, an action missing from the org, or an unreadable definition/cases file
+  0  every case ran and the platform agreed with cxpact at every compared step (a skipped write action
+     without a cases file is listed with the reason, not counted as a failure)
+  1  a difference, a case whose platform answer had no step to compare (no request or execute operation),
+     a failed call, an action missing from the org, or an unreadable definition/cases file
   2  usage error (unknown option, unknown region, missing credentials)
 `;
 
