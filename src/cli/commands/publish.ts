@@ -9,6 +9,7 @@ import { parseCommandArgs, stringOpt } from '../args';
 import { cxpactCommand } from '../../shared/cli-hint';
 import { CxpactError } from '../../shared/errors';
 import { runPactCli } from '../../broker/pact-cli';
+import { authorizationHeader, brokerTarget } from '../../gate/broker-http';
 
 const HELP = `Usage: cxpact publish [options]        (npm run pact:publish -- [options])
 
@@ -47,8 +48,9 @@ function git(args: string[], cwd: string): string | undefined {
 /** Checks that the broker answers its index with the given credentials; throws a CxpactError naming the fix. */
 export async function checkBroker(brokerUrl: string, env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
   const headers: Record<string, string> = { Accept: 'application/hal+json, application/json' };
-  if (env.PACT_BROKER_TOKEN) headers.Authorization = `Bearer ${env.PACT_BROKER_TOKEN}`;
-  else if (env.PACT_BROKER_USERNAME) headers.Authorization = `Basic ${Buffer.from(`${env.PACT_BROKER_USERNAME}:${env.PACT_BROKER_PASSWORD ?? ''}`).toString('base64')}`;
+  // The same credentials, and the same precedence (token over username/password), as every other broker call.
+  const authorization = authorizationHeader(brokerTarget(brokerUrl, env)!.auth);
+  if (authorization !== undefined) headers.Authorization = authorization;
   let res: Response;
   try {
     res = await fetch(brokerUrl.replace(/\/+$/, '') || brokerUrl, { headers, signal: AbortSignal.timeout(10_000) });
