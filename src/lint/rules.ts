@@ -7,6 +7,7 @@ import { genesysTools, parseVelocity, renderSuccessTemplate, velocityReferences,
 import type { Node, RefNode } from '../velocity/ast';
 import { isDefinite, type PathAst } from '../jsonpath/ast';
 import { parseJsonPath } from '../jsonpath/parser';
+import { evaluatePath } from '../jsonpath/evaluate';
 import { renderRequest } from '../data-action/render-request';
 import { fieldPath, member, type Field, type LintFinding, type Severity } from './types';
 import { cxpactCommand } from '../shared/cli-hint';
@@ -389,6 +390,19 @@ interface TranslationVar {
   defaultValid: boolean;
 }
 
+/**
+ * An indefinite path that resolves on any document (a deep scan or wildcard from the root yields [] when nothing
+ * matches): Genesys applies a default only when the path fails to resolve, so such a default never applies.
+ * A path through a missing property before its first indefinite step (`$.results[?(...)]` on {}) does fail.
+ */
+function alwaysResolves(path: PathAst): boolean {
+  try {
+    return evaluatePath(path, {}).found && evaluatePath(path, []).found;
+  } catch {
+    return false;
+  }
+}
+
 function translationVars(c: Collector, action: DataAction): Map<string, TranslationVar> {
   const vars = new Map<string, TranslationVar>();
   const defaults = action.response.translationMapDefaults;
@@ -419,7 +433,16 @@ function translationVars(c: Collector, action: DataAction): Map<string, Translat
     v.defaultText = text;
     v.defaultValid = valid;
     vars.set(name, v);
-    if (!valid) {
+    if (!valid && v.path !== undefined && v.indefinite && alwaysResolves(v.path)) {
+      // Dead default: its text is never inserted, so it cannot break the output. Worth a warning, not an error.
+      c.add(
+        'lint.translation.default-unused',
+        'warning',
+        { kind: 'translationMapDefaults', key: name },
+        `The default of "${name}" (${JSON.stringify(text)}) is never used: ${action.response.translationMap[name] ?? name} always resolves (to [] when nothing matches), and the default is not JSON text either.`,
+        'Remove the default: an indefinite path yields [] when nothing matches, so a fallback belongs in the success template ($successTemplateUtils.firstFromArray with a default, or #if on the array).',
+      );
+    } else if (!valid) {
       const quoted = JSON.stringify(JSON.stringify(text));
       c.add(
         'lint.translation.default-unquoted',

@@ -188,6 +188,16 @@ describe('lint rules', () => {
     expect(codes(lint(definition({ response: { translationMapDefaults: { tier: '' } } })))).toEqual(['lint.translation.default-unquoted']);
   });
 
+  it('lint.translation.default-unused: a non-JSON default on a path that always resolves is dead (warning); through a missing property it applies (error)', () => {
+    const output = { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } };
+    const deep = lint(definition({ response: { translationMap: { ids: '$..id' }, translationMapDefaults: { ids: '' }, successTemplate: '{"ids": ${ids}}' }, output }));
+    expect(deep).toEqual([expect.objectContaining({ code: 'lint.translation.default-unused', severity: 'warning', path: '$.config.response.translationMapDefaults.ids' })]);
+    // `$.items[*].id` fails on a response without "items": the default is inserted there, so it must be JSON text.
+    const filtered = lint(definition({ response: { translationMap: { ids: '$.items[*].id' }, translationMapDefaults: { ids: '' }, successTemplate: '{"ids": ${ids}}' }, output }));
+    expect(codes(filtered)).toEqual(['lint.translation.default-unquoted']);
+    expect(lint(definition({ response: { translationMap: { ids: '$.items[*].id' }, translationMapDefaults: { ids: '[]' }, successTemplate: '{"ids": ${ids}}' }, output }))).toEqual([]);
+  });
+
   it('lint.translation.default-type: a default the output type rejects', () => {
     const findings = lint(definition({ response: { translationMapDefaults: { tier: 'null' } } }));
     expect(findings).toEqual([

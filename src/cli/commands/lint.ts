@@ -22,6 +22,7 @@ and the fix. Rules (error unless marked):
   lint.reference.undefined            a reference that is never set (strict mode fails at run time)
   lint.translation.unused (warning)   a translationMap key the success template never uses
   lint.translation.default-unquoted   a default that is not JSON text ("none" instead of "\\"none\\"")
+  lint.translation.default-unused (warning)   such a default on a path that always resolves ($..x): never applied
   lint.translation.path-syntax        a translationMap JSONPath that does not parse
   lint.translation.default-type       a default whose JSON type the output property rejects (null into string)
   lint.success-template.quoted-value  "\${x}" around a translation value (already JSON text)
