@@ -99,6 +99,14 @@ describe('errors name the file, the JSON path and the fix', () => {
     expect(e.fix).toMatch(/line 4, column 1/);
   });
 
+  test('an unquoted value is located at its line and column, with what was expected', () => {
+    const [e] = errorsOf('unquoted.json', '{\n  "name": broken,\n  "config": {}\n}\n');
+    expect(e.code).toBe('data-action.json.malformed');
+    expect(e.message).toMatch(/^unquoted\.json:2:11: the file is not valid JSON: expected a value/);
+    expect(e.message).toContain('"name": broken,\n            ^');
+    expect(e.fix).toMatch(/line 2, column 11/);
+  });
+
   test('truncated JSON points at the end', () => {
     const [e] = errorsOf('cut.json', '{\n "name": "x",\n "config": {');
     expect(e.code).toBe('data-action.json.malformed');

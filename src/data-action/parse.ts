@@ -17,6 +17,7 @@
 // parseDefinitionFile only sees one file's text; loadDataActions (below) attaches sibling files, and reports an action
 // that has both an inline expression and a sibling file (`data-action.jsonata.ambiguous`).
 
+import { findJsonSyntaxError } from '../shared/json-syntax';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CxpactError } from '../shared/errors';
@@ -77,11 +78,14 @@ export function parseJsonText(file: string, text: string, code = 'data-action.js
     return JSON.parse(clean);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    // JSON.parse rarely says where; the scanner does (and says what it expected there).
+    const problem = findJsonSyntaxError(clean);
     const m = /position (\d+)/.exec(msg);
-    const offset = m ? Number(m[1]) : clean.length;
+    const offset = problem?.offset ?? (m ? Number(m[1]) : clean.length);
     const { line, column } = lineColumn(clean, offset);
     const lineText = clean.split('\n')[line - 1] ?? '';
-    throw new CxpactError(code, `${file}:${line}:${column}: the file is not valid JSON (${msg.replace(/\s*\(line \d+ column \d+\)/, '')}).\n  ${lineText.slice(0, 200)}\n  ${' '.repeat(Math.max(0, Math.min(column - 1, 200)))}^`, {
+    const why = problem !== undefined ? `expected ${problem.reason}` : msg.replace(/\s*\(line \d+ column \d+\)/, '');
+    throw new CxpactError(code, `${file}:${line}:${column}: the file is not valid JSON: ${why}.\n  ${lineText.slice(0, 200)}\n  ${' '.repeat(Math.max(0, Math.min(column - 1, 200)))}^`, {
       file,
       path: '$',
       fix: `Fix the JSON syntax at line ${line}, column ${column} (a missing comma, a stray brace or an unescaped quote are the usual causes).`,
