@@ -125,6 +125,13 @@ describe('HCL subset', () => {
     expect(r.errors[0].message).toMatch(/^mod\/bad\.tf:2:10: .*unterminated string/);
     expect(r.errors[0].file).toBe('mod/bad.tf');
   });
+
+  test('a \\U escape beyond Unicode is a syntax error with its position, not a crash', () => {
+    const r = parseDefinitionFile('mod/esc.tf', 'resource "genesyscloud_integration_action" "x" {\n  name = "a\\UFFFFFFFF"\n}\n');
+    expect(r.actions).toEqual([]);
+    expect(r.errors[0].code).toBe('data-action.hcl.malformed');
+    expect(r.errors[0].message).toMatch(/^mod\/esc\.tf:2:\d+: .*\\UFFFFFFFF is not a Unicode code point/);
+  });
 });
 
 describe('Terraform resources -> DataAction', () => {

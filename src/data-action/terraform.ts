@@ -386,7 +386,9 @@ class HclParser {
   private hexEscape(digits: number, letter: string): string {
     const hex = this.src.slice(this.pos, this.pos + digits);
     if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) this.fail(`bad \\${letter} escape`);
-    const char = String.fromCodePoint(parseInt(hex, 16));
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff) this.fail(`\\${letter}${hex} is not a Unicode code point (the largest is \\U0010FFFF)`);
+    const char = String.fromCodePoint(code);
     this.pos += digits;
     return char;
   }
