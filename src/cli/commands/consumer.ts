@@ -19,7 +19,8 @@ Layout: each folder of the data-actions directory is one provider (named after t
 See data-actions/README.md for the cases format.
 
 Options:
-  --data-actions <dir>  Data Action folders (default: data-actions)
+  --data-actions <dir>  the root folder holding one folder per provider (default: data-actions); not a
+                        provider folder itself (a definition directly in <dir> is a layout error)
   --pacts <dir>         where pact files are written (default: pacts)
   --json                print the full report as one JSON object on stdout
   -h, --help            show this help

@@ -52,6 +52,8 @@ Options:
   --format <f>           text (default), json or junit
   --output <file>        write the report to a file instead of stdout (a text summary still goes to stdout)
 
+Environment variables: none.
+
 Exit codes:
   0  no error-severity finding (warnings allowed)
   1  at least one error-severity finding, or a definition could not be read

@@ -20,11 +20,13 @@ Arguments:
 
 Options:
   --input <json|file>  the execution inputs: inline JSON ('{"phoneNumber":"+15551234567"}') or a JSON file
-  --response <file>    a raw response JSON file {"status": 200, "headers": {...}, "body": {...}}
+  --response <file>    a raw response JSON file {"status": 200, "headers": {...}, "body": {...}} (the same
+                       shape as a case's "response" in <action>.cases.json; a bare body is refused)
   --action <name>      which action, when the file holds several (name or slug)
   --json               print one JSON object:
                        {request: {method, url, headers, body}, translation, output, valid, errors: [{message, ...}]}
-                       (url as rendered: relative /api/v2/... for Genesys Cloud actions)
+                       (url as rendered: relative /api/v2/... for Genesys Cloud actions); a usage error
+                       (exit 2) is still printed as text on stderr, with nothing on stdout
   -h, --help           show this help
 
 Environment variables: none.

@@ -19,10 +19,11 @@ summary that names each failing interaction and hints at renamed fields.
 
 Pact source (first that applies):
   --pact-files <dir|file>    local pact files (a directory is searched for pacts of this provider)
-  --pact-url <url>           one pact URL (the broker webhook passes it as PACT_URL)
-  --broker-url <url>         the broker: selectors main branch, deployed-or-released, matching branch;
-                             pending and WIP pacts on when the provider branch is known
-  (none)                     ./pacts
+  --pact-url <url>           one pact URL (default: PACT_URL, which the broker webhook passes)
+  --broker-url <url>         the broker (default: PACT_BROKER_BASE_URL): selectors main branch,
+                             deployed-or-released, matching branch; pending and WIP pacts on when the provider
+                             branch is known
+  (none of these)            ./pacts (so with PACT_BROKER_BASE_URL set, pass --pact-files pacts for local pacts)
 
 Options:
   --provider <name>          provider name; its config is providers/<name>/provider.config.ts (or .json)
