@@ -12,7 +12,7 @@ export {
 export type { WrittenProviderConfig, LoadedProviderConfig, CredentialSpec, RequestFilter, FilterRequest } from './config';
 
 // Running the verifier
-export { verifyProvider, collectPactFiles, assertPactsHaveInteractions, checkProviderReachable, defaultSelectors, stateChangeUrlHandlers } from './run';
+export { verifyProvider, collectPactFiles, assertPactsHaveInteractions, checkProviderReachable, unreachableProviderFix, defaultSelectors, stateChangeUrlHandlers } from './run';
 export type { PactSource, VerifyRequest, VerifyOutcome } from './run';
 
 // Readable output

@@ -2,6 +2,7 @@
 // Touches the network (provider, broker) and reads pact files; never prints (the Rust verifier itself writes
 // its own progress to stdout).
 import fs from 'node:fs';
+import path from 'node:path';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
@@ -139,8 +140,24 @@ export function assertPactsHaveInteractions(files: string[], cwd?: string): void
   }
 }
 
+/**
+ * The fix for an unreachable provider: its start script when `providers/<name>/server.ts` exists under cwd,
+ * otherwise the generic advice (start it however it runs, then pass its URL).
+ */
+export function unreachableProviderFix(providerName: string | undefined, cwd?: string): string {
+  const pass = 'pass --provider-base-url or set PROVIDER_BASE_URL';
+  if (providerName !== undefined && providerName !== '') {
+    const server = path.join('providers', providerName, 'server.ts');
+    if (fs.existsSync(path.join(cwd ?? process.cwd(), server))) {
+      return `Start the provider first (e.g. \`npx tsx ${server.split(path.sep).join('/')} --port 8080\`) and ${pass}.`;
+    }
+    return `Start the provider ${providerName} first and ${pass} with the URL it listens on.`;
+  }
+  return `Start the provider first and ${pass} with the URL it listens on.`;
+}
+
 /** Any HTTP answer counts as reachable; a refused or timed-out connection does not. */
-export async function checkProviderReachable(baseUrl: string): Promise<void> {
+export async function checkProviderReachable(baseUrl: string, providerName?: string, cwd?: string): Promise<void> {
   try {
     new URL(baseUrl);
   } catch {
@@ -154,7 +171,7 @@ export async function checkProviderReachable(baseUrl: string): Promise<void> {
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new CxpactError('verify.provider.unreachable', `Cannot reach the provider at ${baseUrl} (${cause?.code ?? messageOf(error)}).`, {
-      fix: 'Start the provider first (e.g. `npx tsx providers/<name>/server.ts --port 8080`) and pass --provider-base-url or set PROVIDER_BASE_URL.',
+      fix: unreachableProviderFix(providerName, cwd),
       cause: error,
     });
   }
@@ -304,7 +321,7 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   }
   // Config problems first (they are the user's to fix), then the network.
   const filter = buildRequestFilter(config, req.env, warn);
-  await checkProviderReachable(req.providerBaseUrl);
+  await checkProviderReachable(req.providerBaseUrl, config.name, req.cwd);
   const stateHandlers =
     config.stateHandlers ?? (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, req.providerBaseUrl) : undefined);
 

@@ -7,6 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
 import { cli, REPO_ROOT } from './cli-io';
+import { checkProviderReachable, unreachableProviderFix } from '../../src/verify';
+import { CxpactError } from '../../src/shared/errors';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/pacts');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-'));
@@ -137,6 +139,34 @@ describe('cxpact verify: bad input and faults', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`Cannot reach the provider at http://127.0.0.1:${port} (ECONNREFUSED)`);
     expect(run.stderr).toContain('fix: Start the provider first');
+    expect(run.stderr).toContain(
+      'fix: Start the provider first (e.g. `npx tsx providers/crm-customer-api/server.ts --port 8080`) and pass --provider-base-url or set PROVIDER_BASE_URL.',
+    );
+    expect(run.stderr).not.toContain('<name>');
+  });
+
+  it('suggests a start script for an unreachable provider only when providers/<name>/server.ts exists', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const cwd = fs.mkdtempSync(path.join(tmp, 'noserver-'));
+    fs.mkdirSync(path.join(cwd, 'providers/billing-api'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'providers/billing-api/provider.config.json'), '{}');
+    const error = await checkProviderReachable(`http://127.0.0.1:${port}`, 'billing-api', cwd).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CxpactError);
+    expect((error as CxpactError).code).toBe('verify.provider.unreachable');
+    expect((error as CxpactError).fix).toBe(
+      'Start the provider billing-api first and pass --provider-base-url or set PROVIDER_BASE_URL with the URL it listens on.',
+    );
+    // With a server.ts the start script is named with the real provider name.
+    fs.writeFileSync(path.join(cwd, 'providers/billing-api/server.ts'), '');
+    expect(unreachableProviderFix('billing-api', cwd)).toBe(
+      'Start the provider first (e.g. `npx tsx providers/billing-api/server.ts --port 8080`) and pass --provider-base-url or set PROVIDER_BASE_URL.',
+    );
   });
 
   it('fails (exit 1) when no pacts for the provider are in the directory and names the providers that are', async () => {
