@@ -2,7 +2,7 @@
 // query), retries while results are unknown, and explains the answer. Network only; never prints.
 import { CxpactError } from '../shared/errors';
 import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './broker-http';
-import { explainMatrix, type ExplainContext, type GateDecision, type MatrixResponse } from './explain';
+import { explainMatrix, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles } from './explain';
 import { cxpactCommand } from '../shared/cli-hint';
 
 export interface CanIDeployRequest {
@@ -47,6 +47,27 @@ async function knownPacticipants(broker: BrokerTarget): Promise<string[]> {
     return list.map((p) => p.name).filter((n): n is string => typeof n === 'string').sort();
   } catch {
     return [];
+  }
+}
+
+/**
+ * Whether the broker has pacts with `name` as consumer and/or as provider (its latest pacts, `pb:latest-pact-versions`,
+ * the same `/pacts/latest` the official broker serves). Undefined when the broker cannot say.
+ */
+export async function pacticipantRoles(broker: BrokerTarget, name: string): Promise<PacticipantRoles | undefined> {
+  try {
+    const res = await brokerRequest(broker, '/pacts/latest');
+    if (res.status !== 200) return undefined;
+    const pacts = (res.body as { pacts?: unknown } | undefined)?.pacts;
+    if (!Array.isArray(pacts)) return undefined;
+    const roles: PacticipantRoles = { consumer: false, provider: false };
+    for (const pact of pacts as Array<{ _embedded?: { consumer?: { name?: unknown }; provider?: { name?: unknown } } }>) {
+      if (pact?._embedded?.consumer?.name === name) roles.consumer = true;
+      if (pact?._embedded?.provider?.name === name) roles.provider = true;
+    }
+    return roles;
+  } catch {
+    return undefined;
   }
 }
 
@@ -97,7 +118,15 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
   for (;;) {
     attempts++;
     const matrix = await askMatrix(req);
-    const decision = explainMatrix(matrix, ctx);
+    let decision = explainMatrix(matrix, ctx);
+    if (ctx.roles === undefined && unpublishedVersionsIn(matrix).some((u) => u.name === req.pacticipant)) {
+      // An unpublished version: the fix depends on whether the pacticipant is a consumer or a provider.
+      const roles = await pacticipantRoles(req.broker, req.pacticipant);
+      if (roles !== undefined) {
+        ctx.roles = roles;
+        decision = explainMatrix(matrix, ctx);
+      }
+    }
     for (const name of req.ignore ?? []) decision.reasons.push({ ok: true, text: `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here` });
     if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };
     req.onRetry?.(attempts, retries + 1);

@@ -44,6 +44,43 @@ export interface ExplainContext {
   isThirdParty: (provider: string) => boolean;
   /** Where the user runs cxpact: fixes say `npm run <script>` when its package.json has the script, else `npx cxpact`. */
   cwd?: string;
+  /**
+   * What the broker knows the pacticipant as (from its latest pacts): a consumer, a provider, both. Undefined when
+   * not asked; the fix for an unpublished version then gives both forms, labelled.
+   */
+  roles?: PacticipantRoles;
+}
+
+/** Whether a pacticipant has pacts in the broker as consumer and/or as provider. */
+export interface PacticipantRoles {
+  consumer: boolean;
+  provider: boolean;
+}
+
+/**
+ * The fix for "no pacts or verification results for <name> <version>": publish that version's pacts (a consumer),
+ * or verify as that provider version and publish the results (a provider; a vendor API publishes its recorded check).
+ */
+export function unpublishedVersionFix(name: string, version: string, ctx: Pick<ExplainContext, 'cwd' | 'isThirdParty' | 'roles'>): string {
+  const asConsumer = `${cxpactCommand(ctx.cwd, 'consumer')} && ${cxpactCommand(ctx.cwd, 'publish', `--consumer-app-version ${version}`)}`;
+  const asProvider = ctx.isThirdParty(name)
+    ? cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${name} --publish`)
+    : cxpactCommand(ctx.cwd, 'verify', `--provider ${name} --provider-version ${version} --publish`);
+  const roles = ctx.roles;
+  if (roles !== undefined && roles.consumer && !roles.provider) return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
+  if (roles !== undefined && roles.provider && !roles.consumer) return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
+  return `if ${name} is a consumer, publish its pacts as version ${version}: ${asConsumer}; if it is a provider, verify as version ${version} and publish the results: ${asProvider}`;
+}
+
+/** The pacticipant and version of a broker reason "No pacts or verifications have been published for version V of P", if any. */
+export function unpublishedVersionsIn(res: MatrixResponse): Array<{ name: string; version: string }> {
+  const lines = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')];
+  const found: Array<{ name: string; version: string }> = [];
+  for (const line of lines) {
+    const m = NO_PUBLISHED.exec(line.trim());
+    if (m !== null) found.push({ version: m[1]!, name: m[2]! });
+  }
+  return found;
 }
 
 function short(v: string | undefined | null): string {
@@ -120,7 +157,7 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
       reasons.push({
         ok: false,
         text: `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`,
-        fix: `publish them first: ${cxpactCommand(ctx.cwd, 'consumer')} && ${cxpactCommand(ctx.cwd, 'publish')} (a consumer) or ${cxpactCommand(ctx.cwd, 'verify', `--provider ${published[2]} --publish`)} (a provider)`,
+        fix: unpublishedVersionFix(published[2]!, published[1]!, ctx),
       });
       continue;
     }

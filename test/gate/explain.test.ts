@@ -1,4 +1,4 @@
-import { explainMatrix, formatDecision, matrixQuery, type MatrixResponse } from '../../src/gate';
+import { explainMatrix, formatDecision, matrixQuery, unpublishedVersionFix, unpublishedVersionsIn, type MatrixResponse } from '../../src/gate';
 
 const ctx = { pacticipant: 'genesys-data-actions', version: 'abcdef0123456789abcdef0123456789abcdef01', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
 const row = (provider: string, pv: string | null, success: boolean | null) => ({
@@ -31,6 +31,25 @@ describe('explainMatrix', () => {
   it('keeps unmapped broker reasons verbatim', () => {
     const d = explainMatrix({ summary: { deployable: false, reason: 'Something new the broker says' }, matrix: [] }, ctx);
     expect(d.reasons).toEqual([{ ok: false, text: 'Something new the broker says' }]);
+  });
+
+  it('an unpublished version without known roles gets both fixes, labelled, with that version', () => {
+    const res: MatrixResponse = { summary: { deployable: false, reason: 'No pacts or verifications have been published for version nope of genesys-data-actions' }, matrix: [] };
+    const d = explainMatrix(res, { ...ctx, version: 'nope', cwd: '/nonexistent-cxpact-cwd' });
+    expect(d.reasons).toEqual([
+      {
+        ok: false,
+        text: 'the broker has no pacts or verification results for genesys-data-actions nope',
+        fix:
+          'if genesys-data-actions is a consumer, publish its pacts as version nope: npx cxpact consumer && npx cxpact publish --consumer-app-version nope; ' +
+          'if it is a provider, verify as version nope and publish the results: npx cxpact verify --provider genesys-data-actions --provider-version nope --publish',
+      },
+    ]);
+    expect(unpublishedVersionsIn(res)).toEqual([{ name: 'genesys-data-actions', version: 'nope' }]);
+    // A vendor API publishes its recorded check (its version is the recordings' fingerprint).
+    expect(unpublishedVersionFix('genesys-cloud-api', 'rec-1', { ...ctx, cwd: '/nonexistent-cxpact-cwd', roles: { consumer: false, provider: true } })).toBe(
+      'genesys-cloud-api is a provider: verify its pacts as version rec-1 and publish the results: npx cxpact check-recorded --provider genesys-cloud-api --publish',
+    );
   });
 
   it('builds the same /matrix query as the official CLI', () => {

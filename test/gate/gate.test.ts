@@ -157,6 +157,26 @@ describe('gate: bad input and faults', () => {
     expect(run.stderr).toContain('genesys-data-actions');
   });
 
+  it('unknown version of a consumer: the fix publishes that version (not the git sha) and does not verify it as a provider', async () => {
+    const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'nope', '--to-environment', 'production'], env());
+    expect(run.code).toBe(1);
+    const all = run.stdout + run.stderr;
+    expect(all).toContain(
+      'fix: genesys-data-actions is a consumer: publish its pacts as version nope: npm run pact:consumer && npm run pact:publish -- --consumer-app-version nope',
+    );
+    expect(all).not.toContain('--provider genesys-data-actions');
+  });
+
+  it('unknown version of a provider: the fix verifies with --provider-version <that version>', async () => {
+    const run = await cli(['can-i-deploy', '--pacticipant', 'crm-customer-api', '--version', 'nope', '--to-environment', 'production'], env());
+    expect(run.code).toBe(1);
+    const all = run.stdout + run.stderr;
+    expect(all).toContain(
+      'fix: crm-customer-api is a provider: verify its pacts as version nope and publish the results: npm run pact:verify -- --provider crm-customer-api --provider-version nope --publish',
+    );
+    expect(all).not.toContain('--consumer-app-version');
+  });
+
   it('unknown environment: usage error (exit 2) with the create-environment command', async () => {
     const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'staging'], env());
     expect(run.code).toBe(2);
