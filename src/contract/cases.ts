@@ -48,6 +48,12 @@ export function casesFileFor(definitionFile: string): string {
   return `${base}.cases.json`;
 }
 
+const FILE_KEYS = ['cases', '$schema', '$comment'];
+
+function propPath(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
 const CASE_KEYS = ['name', 'description', 'kind', 'providerState', 'input', 'response', 'expectedOutput', 'optional', 'absentField'];
 
 /**
@@ -78,6 +84,9 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
   if (!Array.isArray(list)) {
     fail('$.cases', 'Cases file needs a "cases" array.', 'Write { "cases": [ { "name": ..., "providerState": ..., "input": ..., "response": ... } ] }.');
     return { cases: [], errors };
+  }
+  for (const key of Object.keys(data as Record<string, unknown>)) {
+    if (!FILE_KEYS.includes(key)) fail(`$${propPath(key)}`, `Unknown top-level field "${key}" in the cases file.`, `Remove it; allowed top-level fields: ${FILE_KEYS.join(', ')}.`);
   }
   const cases: ContractCase[] = [];
   const names = new Set<string>();

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataAction } from '../data-action';
+import { actionFieldPath, type DataAction } from '../data-action';
 import { CxpactError, messageOf } from '../shared/errors';
 import { casesFileFor, parseCasesFile, type ContractCase } from './cases';
 import { deriveCases } from './derive';
@@ -80,6 +80,23 @@ function errorData(error: unknown, fallbackFile: string): Record<string, unknown
   return { code: 'internal', message: messageOf(error), file: fallbackFile };
 }
 
+/** Where an input-schema failure is fixed: the case's input in its cases file, or the schema of a derived case. */
+function inputProblemWhere(action: DataAction, kase: ContractCase, message: string): { file: string; path: string; fix: string } {
+  const missing = /required property "([^"]+)" is missing/.exec(message)?.[1];
+  if (kase.origin.kind === 'file') {
+    return {
+      file: kase.origin.file,
+      path: `${kase.origin.path}.input`,
+      fix: missing !== undefined ? `add ${missing} to the case's input, or fix the input schema` : "change the case's input to match the input schema, or fix the input schema",
+    };
+  }
+  return {
+    file: action.file,
+    path: actionFieldPath(action, '.contract.input.inputSchema'),
+    fix: `fix the input schema (the derived case's input comes from it), or write the case's input in ${path.basename(casesFileFor(action.file))}`,
+  };
+}
+
 function casesFor(action: DataAction, actionsInFile: number): { file?: string } {
   const bySlug = path.join(path.dirname(action.file), `${action.slug}.cases.json`);
   if (fs.existsSync(bySlug)) return { file: bySlug };
@@ -150,6 +167,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
                 caseReport.problems.push({
                   code: 'case.input.invalid',
                   message: `the case's inputs break the input schema: ${issue.message}${issue.path ? ` (at ${issue.path})` : ''}`,
+                  ...inputProblemWhere(action, kase, issue.message),
                 });
               }
               continue;

@@ -15,8 +15,10 @@ export interface EngineIssue {
   variable?: string;
   /** JSONPath or JSONata expression concerned. */
   expression?: string;
-  /** Location in the data (JSON pointer / path) for schema errors. */
+  /** Location in the data (JSON pointer / path) for schema errors; the JSON path in `file` when `file` is set. */
   path?: string;
+  /** The definition file the issue is in (translation/template errors), when known. */
+  file?: string;
 }
 
 export interface TranslationOutcome {

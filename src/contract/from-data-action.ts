@@ -18,6 +18,10 @@ export interface CaseProblem {
   output?: string;
   expression?: string;
   responseField?: string;
+  /** The file to change (definition or cases file), when known. */
+  file?: string;
+  /** JSON path of the field in `file`. */
+  path?: string;
 }
 
 /** Reads the pact must require for a case: opt-outs and the absent field are left out. */
@@ -101,6 +105,7 @@ export function buildInteraction(
         message: `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`,
         ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}),
         responseField: m.path,
+        ...(kase.origin.kind === 'file' ? { file: kase.origin.file, path: `${kase.origin.path}.response.body` } : {}),
       });
     }
     spec.response.body = body;
@@ -147,7 +152,15 @@ function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
     ...(issue.variable === undefined ? {} : { output: issue.variable }),
     ...(issue.expression ?? read?.expression ? { expression: issue.expression ?? read?.expression } : {}),
     ...(read ? { responseField: stepsToPath(read.steps) } : {}),
+    // Only issues that name a file carry a definition path (schema issues carry a pointer into the data).
+    ...(issue.file !== undefined ? { file: issue.file, ...(issue.path !== undefined ? { path: issue.path } : {}) } : {}),
   };
+}
+
+/** A response problem of a case from a cases file: where to change the response. */
+function caseResponseFix(kase: ContractCase, field: string | undefined): string | undefined {
+  if (kase.origin.kind !== 'file') return undefined;
+  return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file)} (${kase.origin.path}.response.body), or give the variable a translationMapDefaults entry in the definition`;
 }
 
 /**
@@ -171,7 +184,14 @@ export async function checkCaseOutcome(
     return { problems };
   }
   const outcome = await engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
-  for (const e of outcome.errors) problems.push(issueToProblem(e, reads));
+  for (const e of outcome.errors) {
+    const problem = issueToProblem(e, reads);
+    if (e.code === 'translation.path.not-found') {
+      const fix = caseResponseFix(kase, problem.responseField);
+      if (fix !== undefined) problem.fix = fix;
+    }
+    problems.push(problem);
+  }
   const allowedDefaults = new Set<string>();
   if (kase.kind === 'absent-field' && kase.absentField !== undefined) {
     allowedDefaults.add(kase.absentField);

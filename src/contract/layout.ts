@@ -88,6 +88,12 @@ function listDefinitions(dir: string): string[] {
   return found.sort();
 }
 
+/** A path relative to the working directory when inside it (as a user would type it), absolute otherwise. */
+function shownPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
 /**
  * Finds the provider folders of a data-actions directory.
  * Definition files placed directly in the root (not in a folder) are reported: they have no provider.
@@ -107,13 +113,21 @@ export function discoverProviders(dataActionsDir: string, options: { skipDirs?: 
     return { folders: [], errors };
   }
   const folders: ProviderFolder[] = [];
-  for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  const entries = fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  // Every definition directly in the folder and none below: the caller most likely passed a provider folder.
+  const looksLikeProviderFolder =
+    entries.some((e) => e.isFile() && isDefinitionFile(e.name)) &&
+    !entries.some((e) => e.isDirectory() && !e.name.startsWith('.') && !skip.has(path.join(root, e.name)) && listDefinitions(path.join(root, e.name)).length > 0);
+  for (const entry of entries) {
     const full = path.join(root, entry.name);
     if (entry.isFile() && isDefinitionFile(entry.name)) {
+      const parent = shownPath(path.dirname(root));
       errors.push(
         new CxpactError('layout.action-outside-folder', `Data Action ${entry.name} is not inside a provider folder.`, {
           file: full,
-          fix: `Move it to ${path.join(dataActionsDir, '<provider-name>', entry.name)}; the folder name is the provider.`,
+          fix: looksLikeProviderFolder
+            ? `${shownPath(root)} looks like a provider folder itself: pass its parent folder (--data-actions ${parent}), or move the files into ${path.join(shownPath(root), '<provider>')}${path.sep}.`
+            : `Move it to ${path.join(dataActionsDir, '<provider-name>', entry.name)}; the folder name is the provider.`,
         }),
       );
       continue;

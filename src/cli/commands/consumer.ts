@@ -58,6 +58,8 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
           (x): x is string => x !== undefined,
         );
         if (where.length > 0) lines.push(`        (${where.join(', ')}; ${p.code})`);
+        const at = [p.file === undefined ? undefined : shown(p.file), p.path].filter((x): x is string => x !== undefined);
+        if (at.length > 0) lines.push(`        at ${at.join(' ')}`);
         if (p.fix !== undefined) lines.push(`        fix: ${p.fix}`);
       }
     }
