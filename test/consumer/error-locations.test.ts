@@ -42,6 +42,11 @@ beforeAll(async () => {
   action('typo', (a) => (a.config.response.successTemplate = '{\n  "customerId": $SYSDI,\n  "fullName": ${fullName}\n}'), { cases: [VIP] });
   action('missing', (a) => (a.config.response.translationMap.email2 = '$.customer.email2'), { cases: [VIP] });
   action('casez', () => undefined, { cases: [VIP], casez: 1 });
+  // No cases file: cases are derived from the schema, whose pattern no derived value fits.
+  const derived = structuredClone(LOOKUP);
+  derived.name = 'Lookup derived';
+  derived.contract.input.inputSchema.properties.phoneNumber.pattern = '^ZZZ$';
+  fs.writeFileSync(path.join(crm, 'derived.json'), JSON.stringify(derived, null, 2));
   const args = ['--data-actions', path.join(dir, 'data-actions'), '--pacts', path.join(dir, 'pacts')];
   text = (await consumer(args)).out;
   json = JSON.parse((await consumer([...args, '--json'])).out);
@@ -68,6 +73,18 @@ describe('consumer error locations', () => {
         `        fix: add phoneNumber to the case's input, or fix the input schema`,
       ].join('\n'),
     );
+  });
+
+  it('names the definition file and its input schema when a derived case breaks the input schema', () => {
+    const problem = actionOf('derived')?.cases[0]?.problems[0];
+    expect(problem).toMatchObject({
+      code: 'case.input.invalid',
+      file: file('derived.json'),
+      path: '$.contract.input.inputSchema',
+      fix: "fix the input schema (the derived case's input comes from it), or write the case's input in derived.cases.json",
+    });
+    expect(String(problem?.['message'])).toMatch(/^the case's inputs break the input schema: \/phoneNumber/);
+    expect(text).toContain(`        at ${file('derived.json')} $.contract.input.inputSchema\n`);
   });
 
   it('prints the definition file and $.config.response.successTemplate for a template error inside a case', () => {
