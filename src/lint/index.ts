@@ -6,11 +6,12 @@ import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } fr
 import type { DataAction } from '../data-action/model';
 import { casesFileFor, parseCasesFile } from '../contract/cases';
 import type { CxpactError } from '../shared/errors';
-import { lintAction } from './rules';
+import { lintAction, type LintOptions } from './rules';
 import type { LintFinding, LintResult } from './types';
 import { isRecord } from '../shared/json';
 
 export { lintAction } from './rules';
+export type { LintOptions } from './rules';
 export type { LintFinding, LintResult, Severity } from './types';
 export { formatText, formatJson, formatJUnit } from './report';
 
@@ -74,11 +75,13 @@ function recoverTerraform(file: string): DataAction[] | undefined {
   }
 }
 
+const SEVERITY_RANK: Record<LintFinding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
 function sortFindings(findings: LintFinding[]): LintFinding[] {
   return findings.sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       a.path.localeCompare(b.path) ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
@@ -86,8 +89,11 @@ function sortFindings(findings: LintFinding[]): LintFinding[] {
   );
 }
 
-/** Lints every Data Action definition under `dir` (recursively) and its `<slug>.cases.json`. */
-export async function lintDataActions(dir: string): Promise<LintResult> {
+/**
+ * Lints every Data Action definition under `dir` (recursively) and its `<slug>.cases.json`. `options.info` adds the
+ * info findings (never failing a run).
+ */
+export async function lintDataActions(dir: string, options: LintOptions = {}): Promise<LintResult> {
   const loaded = await loadDataActions(dir);
   const findings: LintFinding[] = [];
   const actions: DataAction[] = [...loaded.actions];
@@ -117,7 +123,7 @@ export async function lintDataActions(dir: string): Promise<LintResult> {
 
   for (const action of actions) {
     try {
-      findings.push(...lintAction(action));
+      findings.push(...lintAction(action, options));
     } catch (error) {
       findings.push({
         code: 'lint.internal',

@@ -4,10 +4,11 @@ import { xmlEscape } from '../shared/xml';
 
 const esc = xmlEscape;
 
-function counts(result: LintResult): { errors: number; warnings: number } {
+function counts(result: LintResult): { errors: number; warnings: number; infos: number } {
   return {
     errors: result.findings.filter((f) => f.severity === 'error').length,
     warnings: result.findings.filter((f) => f.severity === 'warning').length,
+    infos: result.findings.filter((f) => f.severity === 'info').length,
   };
 }
 
@@ -25,25 +26,25 @@ export function formatText(result: LintResult): string {
       file = f.file;
       lines.push(file);
     }
-    lines.push(`  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.code}  ${f.path}${f.line === undefined ? '' : `:${f.line}:${f.column ?? 1}`}`);
+    lines.push(`  ${f.severity.padEnd(7)} ${f.code}  ${f.path}${f.line === undefined ? '' : `:${f.line}:${f.column ?? 1}`}`);
     lines.push(`    ${f.message}`);
     lines.push(`    fix: ${f.fix}`);
   }
-  const { errors, warnings } = counts(result);
+  const { errors, warnings, infos } = counts(result);
   if (lines.length > 0) lines.push('');
   const bad = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => f.file)).size;
   lines.push(
-    `${result.actions.length} Data Action(s) linted${result.unparsed > 0 ? `, ${result.unparsed} file(s) could not be parsed` : ''}: ${errors} error(s)${errors > 0 ? ` in ${bad} file(s)` : ''}, ${warnings} warning(s).`,
+    `${result.actions.length} Data Action(s) linted${result.unparsed > 0 ? `, ${result.unparsed} file(s) could not be parsed` : ''}: ${errors} error(s)${errors > 0 ? ` in ${bad} file(s)` : ''}, ${warnings} warning(s)${infos > 0 ? `, ${infos} info` : ''}.`,
   );
   return lines.join('\n') + '\n';
 }
 
 export function formatJson(result: LintResult): string {
-  const { errors, warnings } = counts(result);
-  return JSON.stringify({ summary: { actions: result.actions.length, unparsed: result.unparsed, errors, warnings }, findings: result.findings, actions: result.actions }, null, 2) + '\n';
+  const { errors, warnings, infos } = counts(result);
+  return JSON.stringify({ summary: { actions: result.actions.length, unparsed: result.unparsed, errors, warnings, ...(infos > 0 ? { infos } : {}) }, findings: result.findings, actions: result.actions }, null, 2) + '\n';
 }
 
-/** One testcase per definition file; error findings fail it, warnings go to system-out. */
+/** One testcase per definition file; error findings fail it, warnings and info go to system-out. */
 export function formatJUnit(result: LintResult): string {
   const files = new Map<string, LintFinding[]>();
   for (const a of result.actions) files.set(a.file, []);
@@ -60,9 +61,9 @@ export function formatJUnit(result: LintResult): string {
       const body = errors.map((f) => `${f.code} at ${where(f)}\n  ${f.message}\n  fix: ${f.fix}`).join('\n');
       out.push(`      <failure message="${esc(`${first.code}: ${first.message}`)}" type="${esc(first.code)}">${esc(body)}</failure>`);
     }
-    const warnings = findings.filter((f) => f.severity === 'warning');
+    const warnings = findings.filter((f) => f.severity !== 'error');
     if (warnings.length > 0) {
-      out.push(`      <system-out>${esc(warnings.map((f) => `warning ${f.code} at ${where(f)}\n  ${f.message}\n  fix: ${f.fix}`).join('\n'))}</system-out>`);
+      out.push(`      <system-out>${esc(warnings.map((f) => `${f.severity} ${f.code} at ${where(f)}\n  ${f.message}\n  fix: ${f.fix}`).join('\n'))}</system-out>`);
     }
     out.push('    </testcase>');
   }

@@ -4,7 +4,7 @@
 import type { DataAction, JsonSchema } from '../data-action/model';
 import { CxpactError } from '../shared/errors';
 import { genesysTools, parseVelocity, renderSuccessTemplate, velocityReferences, type VelocityTemplate } from '../velocity';
-import type { Node, RefNode } from '../velocity/ast';
+import type { Expr, Node, RefNode } from '../velocity/ast';
 import { isDefinite, type PathAst } from '../jsonpath/ast';
 import { parseJsonPath } from '../jsonpath/parser';
 import { evaluatePath } from '../jsonpath/evaluate';
@@ -717,6 +717,98 @@ function checkTimeout(c: Collector, action: DataAction): void {
   }
 }
 
+/** The inputs an #if condition tests positively (`$input.x`, `$input.x != ""`; not under `!`). */
+function guardedInputs(e: Expr, out: Set<string>): void {
+  switch (e.type) {
+    case 'refExpr':
+      if (e.ref.root === 'input' && e.ref.parts[0]?.type === 'prop') out.add(e.ref.parts[0].name);
+      return;
+    case 'binary':
+      guardedInputs(e.left, out);
+      guardedInputs(e.right, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Positions (`line:column`) of the references a template renders as output with no enclosing #if/#elseif that
+ * tests the input they start with (`#if($input.x) ... ${input.x} ... #end`). Directive arguments are not output.
+ */
+function unguardedOutputRefs(nodes: Node[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (list: Node[], guarded: ReadonlySet<string>): void => {
+    for (const n of list) {
+      switch (n.type) {
+        case 'ref':
+          out.set(`${n.line}:${n.column}`, new Set(guarded));
+          break;
+        case 'if':
+          for (const b of n.branches) {
+            const g = new Set(guarded);
+            guardedInputs(b.condition, g);
+            visit(b.body, g);
+          }
+          if (n.otherwise !== undefined) visit(n.otherwise, guarded);
+          break;
+        case 'foreach':
+          visit(n.body, guarded);
+          if (n.otherwise !== undefined) visit(n.otherwise, guarded);
+          break;
+        case 'macro':
+          visit(n.body, guarded);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visit(nodes, new Set());
+  return out;
+}
+
+/**
+ * An input the contract does not require, rendered in the URL or a header by a plain (non-quiet) reference outside
+ * an #if that tests it: Genesys renders with strict references, so the request fails when the flow leaves it out.
+ */
+function checkOptionalInputsGuarded(c: Collector, action: DataAction): void {
+  const declared = Object.keys(properties(action.inputSchema));
+  if (declared.length === 0) return;
+  const requiredList = action.inputSchema?.['required'];
+  const required = new Set(Array.isArray(requiredList) ? requiredList.filter((x): x is string => typeof x === 'string') : []);
+  const optional = new Set(declared.filter((n) => !required.has(n) && !RESERVED_INPUTS.has(n)));
+  if (optional.size === 0) return;
+  for (const t of requestTemplates(action)) {
+    if (t.field.kind !== 'url' && t.field.kind !== 'header') continue;
+    let template: VelocityTemplate;
+    try {
+      template = parseVelocity(t.text, t.name);
+    } catch {
+      continue; // reported by lint.template.syntax
+    }
+    const outputs = unguardedOutputRefs(template.nodes);
+    const reported = new Set<string>();
+    for (const ref of velocityReferences(template)) {
+      if (ref.local || ref.quiet || ref.root !== 'input') continue;
+      const name = ref.path[0];
+      if (name === undefined || !optional.has(name) || reported.has(name)) continue;
+      const guards = outputs.get(`${ref.line}:${ref.column}`);
+      if (guards === undefined || guards.has(name)) continue; // not rendered as output, or inside #if($input.name)
+      reported.add(name);
+      c.add(
+        'lint.input.optional-unguarded',
+        // info, not warning: most real definitions list no `required` inputs and their flows always pass them.
+        'info',
+        t.field,
+        `${t.name} renders ${ref.source}, but "${name}" is not in the input contract's required list: when the flow leaves it out, the request fails (Genesys renders with strict references).`,
+        `Make "${name}" required in the input contract, use $!{input.${name}}, or wrap it in #if($input.${name}).`,
+        ref,
+      );
+    }
+  }
+}
+
 function checkInputsUsed(c: Collector, action: DataAction, usedInputs: Set<string>, rawRequestUsed: boolean): void {
   if (rawRequestUsed && sendsBody(action)) return; // ${input.rawRequest} sends every input
   for (const name of Object.keys(properties(action.inputSchema))) {
@@ -731,13 +823,19 @@ function checkInputsUsed(c: Collector, action: DataAction, usedInputs: Set<strin
   }
 }
 
+export interface LintOptions {
+  /** Also report info findings (e.g. `lint.input.optional-unguarded`); off by default. */
+  info?: boolean;
+}
+
 /** All findings for one action, in a stable order (by path, then code). */
-export function lintAction(action: DataAction): LintFinding[] {
+export function lintAction(action: DataAction, options: LintOptions = {}): LintFinding[] {
   const c = new Collector(action);
   const usedInputs = new Set<string>();
   checkContracts(c, action);
   const { rawRequestUsed } = checkRequest(c, action, usedInputs);
   checkInputsUsed(c, action, usedInputs, rawRequestUsed);
+  if (options.info === true) checkOptionalInputsGuarded(c, action);
   checkRequestBody(c, action);
   checkResponse(c, action);
   checkTimeout(c, action);

@@ -1,7 +1,8 @@
 // Lint findings and where they point: a stable dotted code, a severity, the file, a JSON path and the fix.
 import type { DataAction } from '../data-action/model';
 
-export type Severity = 'error' | 'warning';
+/** `info`: worth knowing, often intended (not counted as a problem; never fails a run). */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface LintFinding {
   /** Stable dotted code, e.g. `lint.secret.literal`. */

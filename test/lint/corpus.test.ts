@@ -7,7 +7,7 @@ import { lintDataActions } from '../../src/lint';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 
-type Row = [severity: 'error' | 'warning', code: string, jsonPath: string];
+type Row = [severity: 'error' | 'warning' | 'info', code: string, jsonPath: string];
 
 const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
   'automated-callback-blueprint__Add-contact-to-contact-list.custom.json': {
@@ -115,10 +115,72 @@ const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
   },
 };
 
+// Info findings (lint.input.optional-unguarded): an input the contract does not list in `required`, rendered in the
+// URL by a plain reference outside an #if that tests it. Each is a real strict-reference failure when a flow leaves
+// the input out, but most corpus definitions list no `required` inputs and their flows always pass them, so the rule
+// is 'info' and kept out of the error/warning table above. Generated, then spot-checked against the definitions
+// (e.g. servicenow GET-5-Major-Issues: no `required`, URL https://${input.Domain}.service-now.com/...; Perpetual
+// Campaign Callback: required is only contactListId, URL has ?priority=${input.Priority}).
+const EXPECTED_INFO: Record<string, string[]> = {
+  'ani-blacklist__Disconnect-Interaction.json': ['conversationId'],
+  'automated-callback-blueprint__Perpetual-Campaign-Callback.from-md.json': ['Priority'],
+  'callback-prioritization__Get-Interaction-State.custom.json': ['conversationId'],
+  'gc-associate-user-setup__GC-User-Presence-Update-Secure.custom.json': ['USER_ID'],
+  'gc-presence-update-from-ms-teams__GC-User-Presence-Update.custom.json': ['USER_ID'],
+  'gc-presence-update-from-ms-teams__Get-Genesys-Cloud-User-Presence.custom.json': ['USER_ID'],
+  'genesys-cloud-call-park__Replace-participant-with-ANI.custom.json': ['conversationId', 'participantId'],
+  'genesys-cloud-call-park__Update-External-Tag-on-Conversation.custom.json': ['conversationId'],
+  'limitless-flows-blueprint__Limitless---Accept-Message-to-SmartCrowd-v1-20220330141510.custom.json': ['accessKey'],
+  'limitless-flows-blueprint__Limitless---Get-Contact-By-Phone-from-Genesys-v1-2021062184240.custom.json': ['phone'],
+  'limitless-flows-blueprint__Limitless---Get-Last-N-Message-Ids-from-Genesys-v1-2021062184303.custom.json': ['conversationId'],
+  'limitless-flows-blueprint__Limitless---Get-Message-Id-Count-from-Genesys-v1-2021062184247.custom.json': ['conversationId'],
+  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-And-MsgId-from-Genesys-v1-20210721153212..json': ['conversationId', 'messageId', 'sortOrder'],
+  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-from-Genesys-v1-20210721153255.custom.json': ['conversationId', 'sortOrder'],
+  'limitless-flows-blueprint__Limitless---Peek-Full-Event-from-SmartCrowd-v1-20220330141741.custom.json': ['updateType'],
+  'limitless-flows-blueprint__Limitless---Return-from-SmartCrowd-v1-2021062184337.custom.json': ['msgId'],
+  'limitless-flows-blueprint__Limitless---Submit-CSAT-Score-to-SmartCrowd-v1-20220330141620.custom.json': ['accessKey'],
+  'limitless-flows-blueprint__Limitless---Submit-CSAT-Testimonial-to-SmartCrowd-v1-20220330141647.custom.json': ['accessKey'],
+  'limitless-flows-blueprint__Limitless---Submit-FollowUp-Dialogue-to-SmartCrowd-v1-2021062184330.custom.json': ['accessKey'],
+  'merge-ephemeral-message-to-external-contact-blueprint__GetExternalContactIdForCustomerParticipantV2DataAction.json': ['conversationId'],
+  'negative-sentiment-callback__Get-Sentiment.json': ['conversationid'],
+  'public-api-create-queued-callback-data-action-module__Create-Queued-Callback.json': ['conversationId', 'participantId'],
+  'public-api-disconnect-callback-conversation-data-action-module__Disconnect-Callback-Conversation.json': ['ConversationId'],
+  'public-api-get-all-divisions-data-action-module__Get-All-Divisions.json': ['pageNumber'],
+  'public-api-get-caller-email-data-action-module__Get-Caller-Email.json': ['conversationId'],
+  'public-api-get-campaign-queue-data-action-module__Get-Campaign-Queue.json': ['campaignId'],
+  'public-api-get-contact-from-contact-list-data-action-module__Get-Contact-From-Contact-List.json': ['contactId'],
+  'public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json': ['DATATABLE_ID', 'KEY_VALUE'],
+  'public-api-get-division-ids-for-conversation-id-data-action-module__Get-Division-IDs-for-Conversation-ID.json': ['conversationId'],
+  'public-api-get-estimated-wait-time-by-conversation-id-data-action-module__Get-Estimated-Wait-Time-by-Conversation-ID.json': ['Conversation_ID'],
+  'public-api-get-locations-data-action-module__Get-Locations.json': ['pageNumber'],
+  'public-api-get-org-roles-data-action-module__Get-Org-Roles.json': ['pageNumber'],
+  'public-api-get-user-queues-data-action-module__Get-User-Queues.json': ['userId', 'pageNumber'],
+  'public-api-get-user-skills-data-action-module__Get-User-Skills.json': ['userId', 'pageNumber'],
+  'public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json': ['DatatableId'],
+  'public-api-set-participant-attribute-data-action-module__Set-Participant-Attribute.json': ['conversationId', 'participantId'],
+  'public-api-set-queue-membership-data-action-module__Set-Queue-Membership.json': ['queueId', 'delete'],
+  'public-api-set-user-skills-data-action-module__Set-User-Skills.json': ['userId'],
+  'public-api-set-user-state-data-action-module__Set-User-State.json': ['userId'],
+  'public-api-update-conversation-priority-in-queue-data-action-module__Update-Conversation-Priority-In-Queue.json': ['conversationId'],
+  'public-api-update-data-table-row-data-action-module__Update-Data-Table-Row.json': ['DatatableId'],
+  'public-api-wrap-up-conversation-data-action-module__Wrap-Up-Conversation.json': ['conversationId', 'participantId'],
+  'servicenow-get-5-major-issues-data-action-module__GET-5-Major-Issues.json': ['Domain'],
+  'servicenow-get-5-top-kb-articles-data-action-module__GET-5-top-KB-articles.json': ['Domain'],
+  'servicenow-get-contact-by-mobile-phone-number-data-action-module__Get-Contact-by-Mobile-Phone-Number.json': ['Domain'],
+  'switch-voice-to-web-messaging__Get-all-Customer-Participant-Data-by-ConversationId.custom.json': ['conversationId'],
+  'terminate-voice-calls-with-no-queue__Check-Conversation-For-PSTN-Leg.custom.json': ['CONVERSATION_ID'],
+  'terminate-voice-calls-with-no-queue__Put-Conversation-Tag.custom.json': ['conversationId'],
+  'update-gc-presence-on-communicate-call-activity-blueprint__GetInboundConversationCallsCheckForUserPickUp.custom.json': ['CONVERSATION_ID'],
+  'update-gc-presence-on-communicate-call-activity-blueprint__GetOutboundConversationDetailsForPickUp.custom.json': ['CONVERSATION_ID'],
+  'update-ms-teams-presence-from-inbound-interaction-trigger-blueprint__Update-Teams-User-Presence.custom.json': ['user'],
+  'update-zoom-presence-from-inbound-interaction-trigger-blueprint__Update-Zoom-User-Presence.custom.json': ['user'],
+  'zoom-meetings-sms-blueprint__Create-Zoom-Meeting.custom.json': ['user'],
+};
+
 describe('lint over the real-world corpus', () => {
   let result: Awaited<ReturnType<typeof lintDataActions>>;
   beforeAll(async () => {
-    result = await lintDataActions(CORPUS);
+    result = await lintDataActions(CORPUS, { info: true });
   });
 
   it('parses and lints all 128 definitions', () => {
@@ -129,11 +191,24 @@ describe('lint over the real-world corpus', () => {
   it('gives exactly the reviewed findings per file, and none on every other file', () => {
     const actual: Record<string, Row[]> = {};
     for (const f of result.findings) {
+      if (f.severity === 'info') continue; // compared in the next test
       const file = path.basename(f.file);
       (actual[file] ??= []).push([f.severity, f.code, f.path]);
     }
     const expected = Object.fromEntries(Object.entries(EXPECTED).map(([file, e]) => [file, e.rows]));
     expect(actual).toEqual(expected);
+  });
+
+  it('gives exactly the reviewed info findings (optional inputs rendered unguarded in the URL)', () => {
+    const actual: Record<string, string[]> = {};
+    for (const f of result.findings) {
+      if (f.severity !== 'info') continue;
+      expect(f.code).toBe('lint.input.optional-unguarded');
+      expect(f.path).toBe('$.config.request.requestUrlTemplate');
+      const input = /"([^"]+)" is not in the input contract's required list/.exec(f.message)?.[1] ?? f.message;
+      (actual[path.basename(f.file)] ??= []).push(input);
+    }
+    expect(actual).toEqual(EXPECTED_INFO);
   });
 
   it('every finding names the file, a JSON path, a message and a fix', () => {

@@ -1,7 +1,7 @@
 // Each lint rule on a small definition: it fires on the bug, with the right code, severity and JSON path, and stays
 // quiet on the corrected definition. Definitions go through the real parser (parseDefinitionFile).
 import { parseDefinitionFile } from '../../src/data-action/parse';
-import { lintAction } from '../../src/lint';
+import { formatJUnit, formatJson, formatText, lintAction } from '../../src/lint';
 import type { LintFinding } from '../../src/lint';
 
 type Json = Record<string, unknown>;
@@ -309,5 +309,82 @@ describe('lint rules', () => {
   it('lint.template.syntax and lint.translation.path-syntax', () => {
     expect(codes(lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/#if($input.phone)x' } })))).toContain('lint.template.syntax');
     expect(codes(lint(definition({ response: { translationMap: { customerId: '$.[[id', tier: '$.tier' } } })))).toEqual(['lint.translation.path-syntax']);
+  });
+});
+
+describe('lint.input.optional-unguarded (info, with { info: true })', () => {
+  const input = { type: 'object', required: ['id'], properties: { id: { type: 'string' }, Domain: { type: 'string' } } };
+  function lintInfo(url: string, headers: Json = {}): LintFinding[] {
+    const parsed = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify(definition({ input, request: { requestUrlTemplate: url, headers } })));
+    expect(parsed.errors).toEqual([]);
+    return lintAction(parsed.actions[0]!, { info: true }).filter((f) => f.code === 'lint.input.optional-unguarded');
+  }
+
+  it('fires on an optional input rendered unguarded in the URL, with the template path, position and fix', () => {
+    expect(lintInfo('https://${input.Domain}.example.com/customers/${input.id}')).toEqual([
+      {
+        code: 'lint.input.optional-unguarded',
+        severity: 'info',
+        message:
+          'requestUrlTemplate renders ${input.Domain}, but "Domain" is not in the input contract\'s required list: when the flow leaves it out, the request fails (Genesys renders with strict references).',
+        file: 'data-actions/crm/lookup.json',
+        path: '$.config.request.requestUrlTemplate',
+        fix: 'Make "Domain" required in the input contract, use $!{input.Domain}, or wrap it in #if($input.Domain).',
+        action: 'Lookup Customer',
+        line: 1,
+        column: 9,
+      },
+    ]);
+  });
+
+  it('fires in a header too, and when the input schema lists no required inputs at all', () => {
+    const found = lintInfo('https://crm.example.com/customers/${input.id}', { 'X-Domain': '${input.Domain}' });
+    expect(found.map((f) => f.path)).toEqual(["$.config.request.headers['X-Domain']"]);
+    const parsed = parseDefinitionFile(
+      'data-actions/crm/lookup.json',
+      JSON.stringify(definition({ input: { type: 'object', properties: { id: { type: 'string' } } }, request: { requestUrlTemplate: 'https://crm.example.com/c/${input.id}' } })),
+    );
+    expect(lintAction(parsed.actions[0]!, { info: true }).filter((f) => f.code === 'lint.input.optional-unguarded').map((f) => f.message)).toEqual([
+      'requestUrlTemplate renders ${input.id}, but "id" is not in the input contract\'s required list: when the flow leaves it out, the request fails (Genesys renders with strict references).',
+    ]);
+  });
+
+  it('stays quiet on the fixed forms: required, quiet reference, #if guard', () => {
+    expect(lintInfo('https://crm.example.com/customers/${input.id}')).toEqual([]);
+    expect(lintInfo('https://$!{input.Domain}.example.com/customers/${input.id}')).toEqual([]);
+    expect(lintInfo('https://crm.example.com/customers/${input.id}#if($input.Domain)?domain=${input.Domain}#end')).toEqual([]);
+    expect(lintInfo('https://crm.example.com/customers/${input.id}#if($input.Domain && $input.Domain != "")?domain=${input.Domain}#end')).toEqual([]);
+    const parsed = parseDefinitionFile(
+      'data-actions/crm/lookup.json',
+      JSON.stringify(definition({ input: { ...input, required: ['id', 'Domain'] }, request: { requestUrlTemplate: 'https://${input.Domain}.example.com/customers/${input.id}' } })),
+    );
+    expect(lintAction(parsed.actions[0]!, { info: true }).filter((f) => f.code === 'lint.input.optional-unguarded')).toEqual([]);
+  });
+
+  it('a negated or other-input #if is no guard; the #else branch is not guarded', () => {
+    expect(lintInfo('https://crm.example.com/c/${input.id}#if(!$input.Domain)?d=${input.Domain}#end')).toHaveLength(1);
+    expect(lintInfo('https://crm.example.com/c/${input.id}#if($input.id)?d=${input.Domain}#end')).toHaveLength(1);
+    expect(lintInfo('https://crm.example.com/c/${input.id}#if($input.Domain)?d=1#else?d=${input.Domain}#end')).toHaveLength(1);
+  });
+
+  it('is off unless asked for (info findings never change the default result)', () => {
+    const parsed = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify(definition({ input, request: { requestUrlTemplate: 'https://${input.Domain}.example.com/c/${input.id}' } })));
+    expect(lintAction(parsed.actions[0]!).filter((f) => f.code === 'lint.input.optional-unguarded')).toEqual([]);
+  });
+});
+
+describe('info findings in the reports', () => {
+  it('are labelled info, counted apart from errors and warnings, and never fail the JUnit testcase', () => {
+    const parsed = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify(definition({ request: { requestUrlTemplate: 'https://${input.Domain}.example.com/c/${input.phone}' }, input: { type: 'object', required: ['phone'], properties: { phone: { type: 'string' }, Domain: { type: 'string' } } } })));
+    const findings = lintAction(parsed.actions[0]!, { info: true });
+    expect(findings.map((f) => f.severity)).toEqual(['info']);
+    const result = { actions: [{ name: 'Lookup Customer', file: 'data-actions/crm/lookup.json', slug: 'lookup' }], findings, unparsed: 0 };
+    const text = formatText(result);
+    expect(text).toContain('  info    lint.input.optional-unguarded  $.config.request.requestUrlTemplate:1:9\n');
+    expect(text).toContain('1 Data Action(s) linted: 0 error(s), 0 warning(s), 1 info.\n');
+    expect((JSON.parse(formatJson(result)) as { summary: unknown }).summary).toEqual({ actions: 1, unparsed: 0, errors: 0, warnings: 0, infos: 1 });
+    const xml = formatJUnit(result);
+    expect(xml).toContain('failures="0"');
+    expect(xml).toContain('<system-out>info lint.input.optional-unguarded at data-actions/crm/lookup.json $.config.request.requestUrlTemplate (line 1, column 9)');
   });
 });
