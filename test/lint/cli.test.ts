@@ -138,4 +138,17 @@ describe('cxpact lint', () => {
     expect(missing.stderr).toContain('does not exist');
   });
 
+  it('--info adds the optional-unguarded finding without failing the run; without it the finding is not reported', async () => {
+    // The default action prints ${input.id} in its URL, and its input contract requires nothing.
+    fs.writeFileSync(path.join(dir, 'data-actions', 'crm', 'get.json'), action('Get'));
+    const plain = await run(['lint', '--format', 'json'], dir);
+    expect(plain.code).toBe(0);
+    expect((JSON.parse(plain.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code)).not.toContain('lint.input.optional-unguarded');
+    const withInfo = await run(['lint', '--format', 'json', '--info'], dir);
+    expect(withInfo.code).toBe(0);
+    const findings = (JSON.parse(withInfo.stdout) as { findings: Array<{ code: string; severity: string; path: string }> }).findings;
+    expect(findings.filter((f) => f.code === 'lint.input.optional-unguarded').map((f) => [f.severity, f.path])).toEqual([
+      ['info', '$.config.request.requestUrlTemplate'],
+    ]);
+  });
 });

@@ -6,7 +6,7 @@ import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError } from '../../shared/errors';
 import { formatJUnit, formatJson, formatText, lintDataActions, relativize } from '../../lint';
 
-const help = `Usage: cxpact lint [--data-actions <dir>] [--format text|json|junit] [--output <file>]
+const help = `Usage: cxpact lint [--data-actions <dir>] [--format text|json|junit] [--output <file>] [--info]
        npm run pact:lint -- [options]
        (the npm script form exists where package.json declares the script, as in the cxpact repository;
        elsewhere run: npx cxpact lint ...)
@@ -51,6 +51,9 @@ Options:
   --data-actions <dir>   folder to lint (default: data-actions)
   --format <f>           text (default), json or junit
   --output <file>        write the report to a file instead of stdout (a text summary still goes to stdout)
+  --info                 also report info findings (never fail the run): lint.input.optional-unguarded, an
+                         input the contract does not require printed in the URL or a header without $!{} or
+                         an #if guard (the action fails at run time when a flow leaves it out)
 
 Environment variables: none.
 
@@ -69,6 +72,7 @@ export const command: Command = {
       'data-actions': { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string' },
+      info: { type: 'boolean' },
     });
     const format = stringOpt(args, 'format') ?? 'text';
     if (!['text', 'json', 'junit'].includes(format)) {
@@ -81,7 +85,7 @@ export const command: Command = {
         fix: 'Pass --data-actions <dir> pointing at your Data Action definitions.',
       });
     }
-    const result = relativize(await lintDataActions(dir), io.cwd);
+    const result = relativize(await lintDataActions(dir, { info: args.values.info === true }), io.cwd);
     const report = format === 'json' ? formatJson(result) : format === 'junit' ? formatJUnit(result) : formatText(result);
     const output = stringOpt(args, 'output');
     if (output !== undefined) {
