@@ -19,6 +19,7 @@ const config: Config = {
   testPathIgnorePatterns: ['/node_modules/', '/.tmp/'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
 
 export default config;
