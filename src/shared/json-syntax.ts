@@ -50,19 +50,37 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
     return undefined;
   };
 
+  /** The members of an object or array after its opening bracket: `item` each, separated by commas, then `close`. */
+  const members = (close: '}' | ']', after: string, item: () => JsonSyntaxProblem | undefined): JsonSyntaxProblem | undefined => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return undefined;
+    }
+    for (;;) {
+      const problem = item();
+      if (problem) return problem;
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return undefined;
+      }
+      return fail(`',' or '${close}' after ${after}, found ${found()} (a missing comma?)`);
+    }
+  };
+
   const value = (depth: number): JsonSyntaxProblem | undefined => {
     if (depth > 10_000) return fail('less nesting');
     ws();
     const c = text[i];
     if (c === '"') return str();
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return undefined;
-      }
-      for (;;) {
+      return members('}', 'a property value', () => {
         ws();
         if (text[i] !== '"') return fail(`a property name in double quotes, found ${found()}`);
         const s = str();
@@ -70,42 +88,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
         ws();
         if (text[i] !== ':') return fail(`':' after the property name, found ${found()}`);
         i++;
-        const v = value(depth + 1);
-        if (v) return v;
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return undefined;
-        }
-        return fail(`',' or '}' after a property value, found ${found()} (a missing comma?)`);
-      }
+        return value(depth + 1);
+      });
     }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return undefined;
-      }
-      for (;;) {
-        const v = value(depth + 1);
-        if (v) return v;
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return undefined;
-        }
-        return fail(`',' or ']' after an array element, found ${found()} (a missing comma?)`);
-      }
-    }
+    if (c === '[') return members(']', 'an array element', () => value(depth + 1));
     for (const lit of ['true', 'false', 'null']) {
       if (text.startsWith(lit, i)) {
         i += lit.length;
