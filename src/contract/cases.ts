@@ -3,6 +3,7 @@
 
 import type { RawResponse } from '../data-action';
 import { CxpactError } from '../shared/errors';
+import { parseJsonText } from '../data-action/parse';
 import { isRecord } from '../shared/json';
 
 /**
@@ -24,7 +25,11 @@ export interface ContractCase {
   name: string;
   description: string;
   kind: CaseKind;
-  providerState: ProviderState;
+  /**
+   * The state the provider must be in. Optional: without one, a success case asks the provider's normal data to
+   * satisfy it, and a failure or absent-field case is checked by the emulator only (see `whereChecked`).
+   */
+  providerState?: ProviderState;
   /** Execution inputs (validated against the input schema). */
   input: Record<string, unknown>;
   /** The raw response the backend gives in this state (the example values of the pact). */
@@ -64,18 +69,10 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
   const errors: CxpactError[] = [];
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(file, text, 'cases.json.malformed');
   } catch (error) {
-    return {
-      cases: [],
-      errors: [
-        new CxpactError('cases.json.malformed', `Cases file is not valid JSON: ${(error as Error).message}.`, {
-          file,
-          path: '$',
-          fix: 'Fix the JSON syntax (a linter or `npx tsx -e "JSON.parse(...)"` shows the position).',
-        }),
-      ],
-    };
+    if (!(error instanceof CxpactError)) throw error;
+    return { cases: [], errors: [error] };
   }
   const fail = (path: string, message: string, fix: string): void => {
     errors.push(new CxpactError('cases.invalid', message, { file, path, fix }));
@@ -120,8 +117,8 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
         fail(`${at}.providerState.params`, 'Provider state params must be an object.', 'Write "params": { "phone": "+15551234567" }.');
       }
       providerState = { name: state['name'], ...(isRecord(state['params']) ? { params: state['params'] } : {}) };
-    } else {
-      fail(`${at}.providerState`, `Case ${i} needs a provider state.`, 'Add "providerState": { "name": "a customer with phone +15551234567 exists", "params": {...} }.');
+    } else if (state !== undefined) {
+      fail(`${at}.providerState`, `Case ${i}: "providerState" must be a state name or { "name": ..., "params": {...} }.`, 'Write "providerState": { "name": "a customer with phone +15551234567 exists", "params": {...} }, or remove it.');
     }
     const input = raw['input'] ?? {};
     if (!isRecord(input)) fail(`${at}.input`, 'The inputs must be an object of input-contract properties.', 'Write "input": { "phoneNumber": "+15551234567" }.');
@@ -157,12 +154,12 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
     if (kind !== 'absent-field' && absentField !== undefined) {
       fail(`${at}.absentField`, '"absentField" only applies to kind "absent-field".', 'Remove it or set "kind": "absent-field".');
     }
-    if (errors.length > before || providerState === undefined || rawResponse === undefined) return;
+    if (errors.length > before || rawResponse === undefined) return;
     cases.push({
       name: name as string,
       description: description as string,
       kind: kind as CaseKind,
-      providerState,
+      ...(providerState === undefined ? {} : { providerState }),
       input: input as Record<string, unknown>,
       response: rawResponse,
       ...(raw['expectedOutput'] === undefined ? {} : { expectedOutput: raw['expectedOutput'] }),

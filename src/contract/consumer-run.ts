@@ -13,13 +13,21 @@ import { buildInteraction, checkCaseOutcome, type CaseProblem } from './from-dat
 import type { InteractionSpec } from './interaction';
 import { discoverProviders, pactFileName, type ProviderFolder } from './layout';
 import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from './pact-adapter';
-import type { FieldRead } from './response-shape';
+import { stepsToPath, type FieldRead } from './response-shape';
+import { whereChecked, type CheckedBy } from './where-checked';
+import { didYouMean, fieldPresent } from './near-miss';
+import { velocityGotchaFix } from '../lint/velocity-gotchas';
 
 export interface CaseReport {
   name: string;
   kind: ContractCase['kind'];
   description: string;
-  providerState: string;
+  /** The provider state's name; absent when the case has none. */
+  providerState?: string;
+  /** Where the case is checked: in the pact (the provider is verified against it) or by the emulator only. */
+  checkedBy: CheckedBy;
+  /** Why it is checked there. */
+  checkedByReason: string;
   ok: boolean;
   problems: CaseProblem[];
   output?: unknown;
@@ -44,6 +52,8 @@ export interface PairReport {
   provider: string;
   pactFile?: string;
   interactions: number;
+  /** No pact was written and a pact file from an earlier run was removed (it would be a stale contract). */
+  removedStale?: boolean;
 }
 
 export interface ConsumerReport {
@@ -52,7 +62,17 @@ export interface ConsumerReport {
   pacts: PairReport[];
   /** Problems not tied to an action (layout, config). */
   errors: Record<string, unknown>[];
-  totals: { actions: number; cases: number; passed: number; failed: number; actionErrors: number };
+  totals: {
+    actions: number;
+    cases: number;
+    passed: number;
+    failed: number;
+    actionErrors: number;
+    /** Cases checked in a pact (interactions written when they pass). */
+    inPacts: number;
+    /** Cases checked by the emulator only (never written to a pact). */
+    emulatorOnly: number;
+  };
 }
 
 export interface ConsumerRunOptions {
@@ -72,6 +92,8 @@ interface PendingCase {
   kase: ContractCase;
   reads: FieldRead[];
   spec?: InteractionSpec;
+  /** The raw response body the case describes (an absent field removed): what the emulator translates. */
+  example: unknown;
   folder: ProviderFolder;
 }
 
@@ -103,6 +125,39 @@ function casesFor(action: DataAction, actionsInFile: number): { file?: string } 
   const byFile = casesFileFor(action.file);
   if (actionsInFile === 1 && fs.existsSync(byFile)) return { file: byFile };
   return {};
+}
+
+/**
+ * Absent-field cases from a cases file whose field no other case's response has: the default is applied, so the
+ * case passes, but it tests nothing (usually a typo in the translationMap path). Each gets a problem.
+ */
+function absentFieldsNeverPresent(cases: ContractCase[], reads: FieldRead[]): Map<ContractCase, CaseProblem> {
+  const out = new Map<ContractCase, CaseProblem>();
+  for (const kase of cases) {
+    if (kase.kind !== 'absent-field' || kase.origin.kind !== 'file' || kase.absentField === undefined) continue;
+    const absent = reads.filter((r) => r.variable === kase.absentField && r.steps.length > 0);
+    if (absent.length === 0) continue; // an unknown variable is reported by buildInteraction
+    const others = cases.filter((c) => c !== kase && c.kind !== 'failure').map((c) => c.response.body);
+    if (absent.some((r) => others.some((body) => fieldPresent(body, r.steps)))) continue;
+    const read = absent[0] as FieldRead;
+    const bodies = [kase.response.body, ...others];
+    const similar = bodies.map((b) => didYouMean(b, read.steps)).find((x) => x !== undefined);
+    out.set(kase, {
+      code: 'case.absent-field.never-present',
+      message:
+        `absentField "${kase.absentField}" reads ${stepsToPath(read.steps)} (${read.expression}), which no response of this action's cases has, so the default always applies and the case tests nothing` +
+        (similar !== undefined ? `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the responses)` : ''),
+      output: kase.absentField,
+      expression: read.expression,
+      responseField: stepsToPath(read.steps),
+      ...(kase.origin.kind === 'file' ? { file: kase.origin.file, path: kase.origin.path } : {}),
+      fix:
+        similar !== undefined
+          ? `fix the path in translationMap.${kase.absentField} (${read.expression} -> ${similar}), or add a success case whose response has ${stepsToPath(read.steps)}`
+          : `fix the path in translationMap.${kase.absentField}, or add a success case whose response has ${stepsToPath(read.steps)}`,
+    });
+  }
+  return out;
 }
 
 /** Runs every case of every action; resolves to the full report (never throws for bad input). */
@@ -158,9 +213,22 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
             report.casesSource = 'derived';
             cases = deriveCases(action, reads);
           }
+          const neverPresent = absentFieldsNeverPresent(cases, reads);
           for (const kase of cases) {
-            const caseReport: CaseReport = { name: kase.name, kind: kase.kind, description: kase.description, providerState: kase.providerState.name, ok: false, problems: [] };
+            const where = whereChecked(kase);
+            const caseReport: CaseReport = {
+              name: kase.name,
+              kind: kase.kind,
+              description: kase.description,
+              ...(kase.providerState === undefined ? {} : { providerState: kase.providerState.name }),
+              checkedBy: where.checkedBy,
+              checkedByReason: where.reason,
+              ok: false,
+              problems: [],
+            };
             report.cases.push(caseReport);
+            const typo = neverPresent.get(kase);
+            if (typo !== undefined) caseReport.problems.push(typo);
             const inputIssues = engine.validateInput(action, kase.input);
             if (inputIssues.length > 0) {
               for (const issue of inputIssues) {
@@ -173,11 +241,13 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
               continue;
             }
             let spec: InteractionSpec;
+            let example: unknown;
             try {
               const rendered = engine.renderRequest(action, kase.input);
               const built = buildInteraction(action, kase, rendered, reads);
               caseReport.problems.push(...built.problems);
               spec = built.spec;
+              example = built.example;
             } catch (error) {
               const data = errorData(error, file);
               if (data['code'] === 'velocity.syntax') {
@@ -186,15 +256,16 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
                 report.errors.push(data);
                 break;
               }
+              const gotcha = velocityGotchaFix(action);
               caseReport.problems.push({
                 code: String(data['code'] ?? 'render.failed'),
                 message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
-                ...(data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
+                ...(gotcha !== undefined ? { fix: gotcha } : data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
               });
               continue;
             }
             if (caseReport.problems.length > 0) continue;
-            pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, folder });
+            pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, example, folder });
           }
         } catch (error) {
           // Scenario: an unexpected failure (a bug, an unreadable cases file): this action fails, the others run.
@@ -214,9 +285,22 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     if (n > 0) p.spec.description = `${p.spec.description} [${p.action.slug}]`;
   }
 
-  const items: ReplayItem[] = pending.filter((p) => p.spec !== undefined).map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));
+  // Pact cases are replayed against the real Pact mock server (the interaction written is the one replayed);
+  // emulator-only cases are translated from the case's own response, as Genesys would.
+  const items: ReplayItem[] = pending.filter((p) => p.spec !== undefined && p.caseReport.checkedBy === 'pact').map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));
   const answers = await replayInteractions(items, options.replay);
   for (const p of pending) {
+    if (p.caseReport.checkedBy === 'emulator') {
+      try {
+        const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: p.kase.response.status, headers: p.kase.response.headers, body: p.example });
+        p.caseReport.problems.push(...checked.problems);
+        if (checked.output !== undefined) p.caseReport.output = checked.output;
+      } catch (error) {
+        p.caseReport.problems.push({ code: 'translation.failed', message: messageOf(error) });
+      }
+      p.caseReport.ok = p.caseReport.problems.length === 0;
+      continue;
+    }
     const answer = answers.get(p.id);
     if (answer === undefined || !answer.ok || answer.status === undefined) {
       for (const problem of answer?.problems ?? ['no answer from the mock server']) {
@@ -242,13 +326,17 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     if (!byPair.has(key)) byPair.set(key, { consumer: folder.consumer, provider: folder.provider, specs: [] });
   }
   for (const p of pending) {
-    if (p.caseReport.ok && p.spec !== undefined) byPair.get(`${p.folder.consumer}\u0000${p.folder.provider}`)?.specs.push(p.spec);
+    if (p.caseReport.ok && p.caseReport.checkedBy === 'pact' && p.spec !== undefined) byPair.get(`${p.folder.consumer}\u0000${p.folder.provider}`)?.specs.push(p.spec);
   }
   for (const pair of byPair.values()) {
     const pr: PairReport = { consumer: pair.consumer, provider: pair.provider, interactions: pair.specs.length };
     if (options.write !== false && pair.specs.length === 0) {
       // No passing interaction: a pact left from an earlier run would be a stale contract, publishable by mistake.
-      fs.rmSync(path.join(options.pactsDir, pactFileName(pair.consumer, pair.provider)), { force: true });
+      const stale = path.join(options.pactsDir, pactFileName(pair.consumer, pair.provider));
+      if (fs.existsSync(stale)) {
+        fs.rmSync(stale, { force: true });
+        pr.removedStale = true;
+      }
     }
     if (options.write !== false && pair.specs.length > 0) {
       try {
@@ -279,6 +367,14 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     actions,
     pacts,
     errors: globalErrors,
-    totals: { actions: actions.length, cases: cases.length, passed, failed: cases.length - passed, actionErrors: actions.filter((a) => a.errors.length > 0).length },
+    totals: {
+      actions: actions.length,
+      cases: cases.length,
+      passed,
+      failed: cases.length - passed,
+      actionErrors: actions.filter((a) => a.errors.length > 0).length,
+      inPacts: cases.filter((c) => c.checkedBy === 'pact').length,
+      emulatorOnly: cases.filter((c) => c.checkedBy === 'emulator').length,
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Derived contract cases for actions without a cases file: inputs from the input schema, a raw response built
 // from what the translation reads and the output schema's types, plus an absent-field case per defaulted field
-// and a failure case. Pure.
+// and a failure case. Only the success case has a provider state and goes into the pact; the absent-field and
+// failure cases are checked by the emulator (src/contract/where-checked.ts). Pure.
 
 import type { DataAction, JsonSchema } from '../data-action';
 import type { ContractCase } from './cases';
@@ -88,7 +89,6 @@ export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCas
       name: `derived-absent-${read.variable}`,
       description: `a ${name} request whose response lacks ${read.expression}`,
       kind: 'absent-field',
-      providerState: { name: `${name}: the backend response lacks ${read.expression}`, params: input },
       input,
       response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: removeField(body, read) },
       optional: [],
@@ -100,7 +100,6 @@ export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCas
     name: 'derived-failure',
     description: `a ${name} request while the backend is unavailable`,
     kind: 'failure',
-    providerState: { name: `${name}: the backend is unavailable`, params: input },
     input,
     response: { status: 503, headers: { 'Content-Type': 'application/json' }, body: { message: 'Service Unavailable' } },
     optional: [],

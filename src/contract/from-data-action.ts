@@ -6,7 +6,9 @@ import { isRecord } from '../shared/json';
 import type { ContractCase } from './cases';
 import type { DataActionEngine, EngineIssue } from './engine';
 import { requestFromRendered, type InteractionSpec } from './interaction';
-import { isPrefix } from './derive';
+import { derivedStatePrefix, isPrefix } from './derive';
+import type { Matcher } from './matchers';
+import { defaultFix, didYouMeanText } from './near-miss';
 import { pactBodyFromExample, removeField, stepsToPath, type FieldRead } from './response-shape';
 
 /** A finding about one case: what failed and where, as data. */
@@ -42,13 +44,14 @@ export function buildInteraction(
   kase: ContractCase,
   rendered: RenderedRequest,
   reads: FieldRead[],
-): { spec: InteractionSpec; problems: CaseProblem[] } {
+): { spec: InteractionSpec; problems: CaseProblem[]; example: unknown } {
   const problems: CaseProblem[] = [];
-  const description = `${action.name} / ${kase.name}: ${kase.description}`;
+  // The UI export's " - Exported <date> @ <time>" suffix changes with every export: it stays out of the pact.
+  const description = `${derivedStatePrefix(action)} / ${kase.name}: ${kase.description}`;
   const contentType = Object.entries(kase.response.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
   const spec: InteractionSpec = {
     description,
-    providerStates: [kase.providerState],
+    providerStates: kase.providerState === undefined ? [] : [kase.providerState],
     request: requestFromRendered(rendered),
     response: { status: kase.response.status, headers: {} },
     comments: [`cxpact: generated from ${relative(action.file)} (${action.pointer})`, `cxpact case: ${kase.origin.kind === 'file' ? `${relative(kase.origin.file)} ${kase.origin.path}` : 'derived from the schemas'}`],
@@ -72,7 +75,7 @@ export function buildInteraction(
   }
   if (kase.kind === 'failure') {
     // Scenario: the flow takes the Failure path; only the status matters to it, so only the status is contracted.
-    return { spec, problems };
+    return { spec, problems, example: kase.response.body };
   }
   const needed = requiredReads(reads, kase);
   let example = kase.response.body;
@@ -109,9 +112,23 @@ export function buildInteraction(
       });
     }
     spec.response.body = body;
-    spec.response.headers['Content-Type'] = contentType;
+    spec.response.headers['Content-Type'] = contentTypeMatcher(contentType);
   }
-  return { spec, problems };
+  return { spec, problems, example };
+}
+
+/**
+ * The response Content-Type of an interaction. A media type with parameters (`application/json; charset=utf-8`)
+ * becomes a regex matcher on the media type, so a provider that sends plain `application/json` (or another
+ * charset) still matches; a bare media type stays a plain value (Pact already accepts extra parameters then).
+ */
+export function contentTypeMatcher(contentType: string): string | Matcher {
+  const semi = contentType.indexOf(';');
+  if (semi === -1) return contentType;
+  const mediaType = contentType.slice(0, semi).trim();
+  if (!/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+$/.test(mediaType)) return contentType;
+  const escaped = mediaType.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { 'pact:matcher:type': 'regex', regex: `^${escaped}\\s*(;.*)?$`, value: contentType };
 }
 
 function relative(file: string): string {
@@ -157,10 +174,11 @@ function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
   };
 }
 
-/** A response problem of a case from a cases file: where to change the response. */
-function caseResponseFix(kase: ContractCase, field: string | undefined): string | undefined {
-  if (kase.origin.kind !== 'file') return undefined;
-  return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file)} (${kase.origin.path}.response.body), or give the variable a translationMapDefaults entry in the definition`;
+/** A path that resolves nowhere: where to change the response, or the default (typed from the output schema) to add. */
+function caseResponseFix(kase: ContractCase, field: string | undefined, variable: string | undefined, read: FieldRead | undefined): string {
+  const dflt = variable === undefined ? 'a translationMapDefaults entry' : defaultFix(variable, read);
+  if (kase.origin.kind !== 'file') return `make sure the response always has ${field ?? 'the field'}, or give the variable a default in the definition: ${dflt}`;
+  return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file)} (${kase.origin.path}.response.body), or give the variable a default in the definition: ${dflt}`;
 }
 
 /**
@@ -187,8 +205,9 @@ export async function checkCaseOutcome(
   for (const e of outcome.errors) {
     const problem = issueToProblem(e, reads);
     if (e.code === 'translation.path.not-found') {
-      const fix = caseResponseFix(kase, problem.responseField);
-      if (fix !== undefined) problem.fix = fix;
+      const read = reads.find((r) => r.variable === e.variable);
+      problem.message += didYouMeanText(kase.response.body, read);
+      problem.fix = caseResponseFix(kase, problem.responseField, e.variable, read);
     }
     problems.push(problem);
   }
@@ -211,7 +230,7 @@ export async function checkCaseOutcome(
     if (read !== undefined && (kase.optional.includes(stepsToPath(read.steps)) || kase.optional.includes(read.expression))) continue;
     problems.push({
       code: 'translation.default.used',
-      message: `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}`,
+      message: `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}${didYouMeanText(kase.response.body, read)}`,
       output: variable,
       ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
     });
@@ -233,7 +252,7 @@ export async function checkCaseOutcome(
       }
       problems.push({
         code: 'translation.output.null',
-        message: `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}` : ''}`,
+        message: `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}${didYouMeanText(kase.response.body, read)}` : ''}`,
         output: key,
         ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
       });

@@ -11,6 +11,7 @@ import { evaluatePath } from '../jsonpath/evaluate';
 import { renderRequest } from '../data-action/render-request';
 import { fieldPath, member, type Field, type LintFinding, type Severity } from './types';
 import { cxpactCommand } from '../shared/cli-hint';
+import { findDotAfterValue } from './velocity-gotchas';
 import { isRecord } from '../shared/json';
 
 const TOOL_NAMES = new Set(Object.keys(genesysTools()));
@@ -837,6 +838,9 @@ export function lintAction(action: DataAction, options: LintOptions = {}): LintF
   checkInputsUsed(c, action, usedInputs, rawRequestUsed);
   if (options.info === true) checkOptionalInputsGuarded(c, action);
   checkRequestBody(c, action);
+  for (const f of findDotAfterValue(action)) {
+    c.add('lint.template.dot-after-value', 'error', f.field, `In ${f.template}, Velocity reads ".${f.property}" in ${f.source} as a property of the value before it, so the request fails at run time.`, `End the reference before the dot: write ${f.fixed}.`, f);
+  }
   checkResponse(c, action);
   checkTimeout(c, action);
   const secrets = [...c.secrets].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);

@@ -59,7 +59,7 @@ describe('cases files', () => {
       }),
     );
     expect(errors).toEqual([]);
-    expect(cases.map((c) => [c.name, c.kind, c.providerState.name])).toEqual([
+    expect(cases.map((c) => [c.name, c.kind, c.providerState?.name])).toEqual([
       ['ok', 'success', 's'],
       ['gone', 'failure', 'nothing'],
     ]);

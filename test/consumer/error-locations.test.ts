@@ -99,10 +99,10 @@ describe('consumer error locations', () => {
     expect(problem).toMatchObject({
       file: file('missing.json'),
       path: '$.config.response.translationMap.email2',
-      fix: `add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a translationMapDefaults entry in the definition`,
+      fix: `add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a default in the definition: "translationMapDefaults": { "email2": "\\"\\"" }`,
     });
     expect(text).toContain(`        at ${file('missing.json')} $.config.response.translationMap.email2\n`);
-    expect(text).toContain(`        fix: add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a translationMapDefaults entry in the definition\n`);
+    expect(text).toContain(`        fix: add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a default in the definition: "translationMapDefaults": { "email2": "\\"\\"" }\n`);
   });
 
   it('refuses an unknown top-level key of a cases file with file, path and the allowed keys', () => {

@@ -14,6 +14,11 @@ outputs (no null, no silent default, output schema, expected outputs) and writes
 consumer/provider pair: <pacts>/<consumer>-<provider>.json. Only passing interactions are written; a pair with
 none loses its pact file from an earlier run. A pacts directory inside the data-actions directory is skipped.
 
+What goes into a pact: only what a provider can honour in its normal running. Derived failure and absent-field
+cases, and failure/absent-field cases of a cases file without a "providerState", are checked by the emulator
+(the action's own Failure path and defaults) and reported, never written to a pact. Each case line says where
+it was checked ("-> pact" or "-> emulator only"); --json has "checkedBy" and "checkedByReason" per case.
+
 Layout: each folder of the data-actions directory is one provider (named after the folder); the consumer is
 "genesys-data-actions"; a cxpact.json in the folder ({"provider": "...", "consumer": "..."}) renames them.
 See data-actions/README.md for the cases format.
@@ -51,7 +56,9 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
       if (error['fix'] !== undefined) lines.push(`      fix: ${String(error['fix'])}`);
     }
     for (const c of action.cases) {
-      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}] given "${c.providerState}"`);
+      const given = c.providerState === undefined ? (c.checkedBy === 'pact' ? ' (no provider state)' : '') : ` given "${c.providerState}"`;
+      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}]${given} -> ${c.checkedBy === 'pact' ? 'pact' : 'emulator only'}`);
+      if (c.checkedBy === 'emulator') lines.push(`        (${c.checkedByReason})`);
       for (const p of c.problems) {
         lines.push(`      - ${action.name} / ${c.name}: ${p.message}`);
         const where = [p.output ? `output ${p.output}` : undefined, p.expression ? `expression ${p.expression}` : undefined, p.responseField ? `response field ${p.responseField}` : undefined].filter(
@@ -70,11 +77,15 @@ function formatReport(report: ConsumerReport, pactsDir: string): string {
   }
   lines.push('');
   for (const pact of report.pacts) {
-    lines.push(pact.pactFile ? `pact: ${shown(pact.pactFile)} (${pact.interactions} interactions)` : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction; an older pact file for the pair was removed)`);
+    lines.push(
+      pact.pactFile
+        ? `pact: ${shown(pact.pactFile)} (${pact.interactions} interaction${pact.interactions === 1 ? '' : 's'})`
+        : `pact: none written for ${pact.consumer} -> ${pact.provider} (no passing interaction${pact.removedStale === true ? '; an older pact file for the pair was removed' : ''})`,
+    );
   }
   const t = report.totals;
   lines.push(
-    `${report.ok ? 'OK' : 'FAILED'}: ${t.actions} actions, ${t.cases} cases, ${t.passed} passed, ${t.failed} failed${t.actionErrors > 0 ? `, ${t.actionErrors} actions with errors` : ''}${report.errors.length > 0 ? `, ${report.errors.length} layout/config errors` : ''}; pacts in ${pactsDir}`,
+    `${report.ok ? 'OK' : 'FAILED'}: ${t.actions} actions, ${t.cases} cases (${t.inPacts} in pacts, ${t.emulatorOnly} checked by the emulator only), ${t.passed} passed, ${t.failed} failed${t.actionErrors > 0 ? `, ${t.actionErrors} actions with errors` : ''}${report.errors.length > 0 ? `, ${report.errors.length} layout/config errors` : ''}; pacts in ${pactsDir}`,
   );
   return lines.join('\n') + '\n';
 }
