@@ -164,6 +164,10 @@ function absentFieldsNeverPresent(cases: ContractCase[], reads: FieldRead[]): Ma
 export async function runConsumerContracts(options: ConsumerRunOptions): Promise<ConsumerReport> {
   const { engine } = options;
   const layout = discoverProviders(options.dataActionsDir, { skipDirs: [options.pactsDir] });
+  // Pact comments name files relative to the working directory, or to the folder holding the data-actions folder
+  // when that is elsewhere: the pact's content never depends on an absolute path.
+  const root = path.resolve(options.dataActionsDir);
+  const commentBase = root.startsWith(process.cwd() + path.sep) ? process.cwd() : path.dirname(root);
   const globalErrors = layout.errors.map((e) => errorData(e, options.dataActionsDir));
   const actions: ActionReport[] = [];
   const pending: PendingCase[] = [];
@@ -244,7 +248,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
             let example: unknown;
             try {
               const rendered = engine.renderRequest(action, kase.input);
-              const built = buildInteraction(action, kase, rendered, reads);
+              const built = buildInteraction(action, kase, rendered, reads, commentBase);
               caseReport.problems.push(...built.problems);
               spec = built.spec;
               example = built.example;

@@ -107,7 +107,7 @@ const engine: DataActionEngine = {
     const errors: EngineIssue[] = result.errors.map((e) => {
       const variable = typeof e.details?.['variable'] === 'string' ? (e.details['variable'] as string) : undefined;
       const expression = typeof e.details?.['expression'] === 'string' ? (e.details['expression'] as string) : undefined;
-      return { code: e.code, message: e.message + (e.fix ? ` (fix: ${e.fix})` : ''), ...(variable ? { variable } : {}), ...(expression ? { expression } : {}), ...(e.path ? { path: e.path } : {}), ...(e.file ? { file: e.file } : {}) };
+      return { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}), ...(variable ? { variable } : {}), ...(expression ? { expression } : {}), ...(e.path ? { path: e.path } : {}), ...(e.file ? { file: e.file } : {}) };
     });
     return { translation, output: result.output, defaultsUsed, errors };
   },

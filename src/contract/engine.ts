@@ -19,6 +19,8 @@ export interface EngineIssue {
   path?: string;
   /** The definition file the issue is in (translation/template errors), when known. */
   file?: string;
+  /** What to change, when the engine knows. */
+  fix?: string;
 }
 
 export interface TranslationOutcome {

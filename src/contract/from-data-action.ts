@@ -44,6 +44,8 @@ export function buildInteraction(
   kase: ContractCase,
   rendered: RenderedRequest,
   reads: FieldRead[],
+  /** Files in the pact's comments are relative to this folder (the project root); default the working directory. */
+  baseDir: string = process.cwd(),
 ): { spec: InteractionSpec; problems: CaseProblem[]; example: unknown } {
   const problems: CaseProblem[] = [];
   // The UI export's " - Exported <date> @ <time>" suffix changes with every export: it stays out of the pact.
@@ -54,7 +56,10 @@ export function buildInteraction(
     providerStates: kase.providerState === undefined ? [] : [kase.providerState],
     request: requestFromRendered(rendered),
     response: { status: kase.response.status, headers: {} },
-    comments: [`cxpact: generated from ${relative(action.file)} (${action.pointer})`, `cxpact case: ${kase.origin.kind === 'file' ? `${relative(kase.origin.file)} ${kase.origin.path}` : 'derived from the schemas'}`],
+    comments: [
+      `cxpact: generated from ${relative(action.file, baseDir)} (${action.pointer})`,
+      `cxpact case: ${kase.origin.kind === 'file' ? `${relative(kase.origin.file, baseDir)} ${kase.origin.path}` : 'derived from the schemas'}`,
+    ],
   };
   if (spec.request.redactedHeaders !== undefined) {
     spec.comments.push(`cxpact: literal credential in header(s) ${spec.request.redactedHeaders.join(', ')} replaced by a placeholder; use \${credentials.X} in the definition`);
@@ -131,9 +136,8 @@ export function contentTypeMatcher(contentType: string): string | Matcher {
   return { 'pact:matcher:type': 'regex', regex: `^${escaped}\\s*(;.*)?$`, value: contentType };
 }
 
-function relative(file: string): string {
-  const cwd = process.cwd();
-  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+function relative(file: string, base: string = process.cwd()): string {
+  return file.startsWith(base + '/') ? file.slice(base.length + 1) : file;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -166,6 +170,7 @@ function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
   return {
     code: issue.code,
     message: issue.message,
+    ...(issue.fix === undefined ? {} : { fix: issue.fix }),
     ...(issue.variable === undefined ? {} : { output: issue.variable }),
     ...(issue.expression ?? read?.expression ? { expression: issue.expression ?? read?.expression } : {}),
     ...(read ? { responseField: stepsToPath(read.steps) } : {}),

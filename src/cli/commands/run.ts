@@ -7,8 +7,11 @@ import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError, messageOf } from '../../shared/errors';
 import { defaultEngine, type EngineIssue } from '../../contract';
 import type { DataAction, RawResponse, RenderedRequest } from '../../data-action';
+import type { FieldRead } from '../../contract/response-shape';
+import { defaultFix, didYouMean } from '../../contract/near-miss';
+import { velocityGotchaFix } from '../../lint/velocity-gotchas';
 
-const help = `Usage: cxpact run <action-file> --input <json|file> [--response <file>] [--action <name>] [--json]
+const help = `Usage: cxpact run <action-file> --input <json|file> [--response <json|file>] [--action <name>] [--json]
 
 Runs one Data Action offline, the way Genesys Cloud would: validates the inputs against the input contract,
 renders the request (Velocity in URL, headers and body; credentials become placeholders, never real values) and,
@@ -20,14 +23,21 @@ Arguments:
 
 Options:
   --input <json|file>  the execution inputs: inline JSON ('{"phoneNumber":"+15551234567"}') or a JSON file
-  --response <file>    a raw response JSON file {"status": 200, "headers": {...}, "body": {...}} (the same
-                       shape as a case's "response" in <action>.cases.json; a bare body is refused)
+  --response <json|file>
+                       the raw response: inline JSON or a JSON file, shaped
+                       {"status": 200, "headers": {...}, "body": {...}} (the same shape as a case's "response"
+                       in <action>.cases.json; a bare body is refused), e.g.
+                       --response '{"status": 200, "body": {"customer": {"customerId": "C-1"}}}'
   --action <name>      which action, when the file holds several (name or slug)
   --json               print one JSON object:
                        {request: {method, url, headers, body}, translation, output, valid, errors: [{message, ...}]}
                        (url as rendered: relative /api/v2/... for Genesys Cloud actions); a usage error
                        (exit 2) is still printed as text on stderr, with nothing on stdout
   -h, --help           show this help
+
+Examples:
+  cxpact run data-actions/crm/lookup.json --input '{"phoneNumber": "+15551234567"}'
+  cxpact run data-actions/crm/lookup.json --input input.json --response '{"status": 404, "body": {}}'
 
 Environment variables: none.
 
@@ -43,6 +53,21 @@ interface RunResult {
   output: unknown;
   valid: boolean;
   errors: { message: string; code?: string; [key: string]: unknown }[];
+  /** Defaults applied where a near-identical key was in the response ("did you mean ..."). */
+  notes?: string[];
+}
+
+/** A path that found nothing: "did you mean" when a near-identical key is in the response; a default typed from the output schema. */
+function withNearMiss(e: EngineIssue, raw: RawResponse, reads: FieldRead[]): RunResult['errors'][number] {
+  if (e.code !== 'translation.path.not-found' || e.variable === undefined) return issue(e);
+  const read = reads.find((r) => r.variable === e.variable);
+  const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
+  const fix = `${similar !== undefined ? `read ${similar} in translationMap.${e.variable}, or add` : 'Add'} a default: ${defaultFix(e.variable, read)} (JSON text), or make sure the response always has this field.`;
+  return {
+    ...issue(e),
+    message: similar !== undefined ? `${e.message} Did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)` : e.message,
+    fix,
+  };
 }
 
 function readJsonArg(flag: string, value: string, cwd: string): unknown {
@@ -91,6 +116,7 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
     for (const [k, v] of Object.entries(result.translation)) lines.push(`  ${k} = ${JSON.stringify(v)}${defaultsUsed.includes(k) ? '   (translationMapDefaults: the path did not resolve)' : ''}`);
   }
   if (result.output !== null && result.output !== undefined) lines.push('', 'Output:', JSON.stringify(result.output, null, 2).replace(/^/gm, '  '));
+  if (result.notes !== undefined) lines.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
   if (result.errors.length > 0) {
     lines.push('', 'Errors:');
     for (const e of result.errors) lines.push(`  - ${e.message}${e['path'] ? ` (at ${String(e['path'])})` : ''}${e['fix'] ? `\n    fix: ${String(e['fix'])}` : ''}`);
@@ -122,7 +148,7 @@ export const command: Command = {
     if (responseArg !== undefined) {
       const r = readJsonArg('response', responseArg, io.cwd);
       if (typeof r !== 'object' || r === null || Array.isArray(r) || !('body' in r || 'status' in r)) {
-        throw new CxpactError('usage.invalid-response', '--response must be a JSON file {"status": 200, "headers": {...}, "body": {...}}.', { file: responseArg, path: '$', fix: 'Wrap the body: {"status": 200, "headers": {}, "body": <the response JSON>}.' });
+        throw new CxpactError('usage.invalid-response', '--response must be {"status": 200, "headers": {...}, "body": {...}} (inline JSON or a JSON file).', { file: responseArg, path: '$', fix: 'Wrap the body: {"status": 200, "headers": {}, "body": <the response JSON>}.' });
       }
       const rr = r as Record<string, unknown>;
       const status = rr['status'] ?? 200;
@@ -134,10 +160,17 @@ export const command: Command = {
     const parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
     const result: RunResult = { request: null, translation: null, output: null, valid: false, errors: [] };
     let defaultsUsed: string[] = [];
+    const notes: string[] = [];
     if (parsed.actions.length === 0) {
       result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.toJSON() as RunResult['errors'][number]));
     } else {
       const action = pickAction(parsed.actions, stringOpt(args, 'action'), fileArg);
+      let reads: FieldRead[] = [];
+      try {
+        reads = engine.responseFieldsRead(action);
+      } catch {
+        // a broken JSONPath is reported by the translation itself
+      }
       const inputs = input as Record<string, unknown>;
       result.errors.push(...engine.validateInput(action, inputs).map((e) => ({ ...issue(e), message: `input: ${e.message}` })));
       let rendered: RenderedRequest | undefined;
@@ -145,7 +178,11 @@ export const command: Command = {
         rendered = engine.renderRequest(action, inputs);
         result.request = { method: rendered.method, url: rendered.url, headers: rendered.headers, body: rendered.body ?? null };
       } catch (error) {
-        result.errors.push(error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) });
+        const data = error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) };
+        // `$esc.url(${input.id}).json` and its kind: say exactly what to write instead.
+        const gotcha = velocityGotchaFix(action);
+        if (gotcha !== undefined) data['fix'] = gotcha;
+        result.errors.push(data);
       }
       if (raw !== undefined) {
         if (raw.status < 200 || raw.status > 299) {
@@ -156,7 +193,12 @@ export const command: Command = {
             result.translation = outcome.translation;
             defaultsUsed = outcome.defaultsUsed;
             result.output = outcome.output ?? null;
-            result.errors.push(...outcome.errors.map(issue));
+            result.errors.push(...outcome.errors.map((e) => withNearMiss(e, raw as RawResponse, reads)));
+            for (const v of outcome.defaultsUsed) {
+              const read = reads.find((r) => r.variable === v);
+              const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
+              if (similar !== undefined) notes.push(`${v}: ${read?.expression ?? ''} did not resolve, so its default was used; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)`);
+            }
             if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...issue(e), message: `output: ${e.message}` })));
           } catch (error) {
             result.errors.push(error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) });
@@ -165,6 +207,7 @@ export const command: Command = {
       }
       result.valid = result.errors.length === 0;
     }
+    if (notes.length > 0) result.notes = notes;
     io.stdout(args.values['json'] === true ? JSON.stringify(result, null, 2) + '\n' : formatHuman(result, defaultsUsed));
     return result.valid ? 0 : 1;
   },
