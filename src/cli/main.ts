@@ -79,6 +79,8 @@ export const processIO: CliIO = {
 };
 
 if (require.main === module) {
+  // Deprecation warnings of dependencies (util._extend in pact-js's proxy) are not the user's to act on.
+  if (process.noDeprecation !== true) process.noDeprecation = true;
   runCli(process.argv.slice(2), processIO).then(
     (code) => {
       process.exitCode = code;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { CxpactError } from '../shared/errors';
 import { hostUrlProblem, resolveRegion } from '../auth/regions';
 import { cxpactDoc } from '../shared/cli-hint';
+import { throwConfigProblems, unknownFields, type ConfigProblem } from '../shared/config-fields';
+import { parseJsonText } from '../data-action/parse';
 
 export type AuthConfig =
   | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string; loginBaseUrlEnv?: string }
@@ -66,6 +68,34 @@ const KNOWN_FIELDS = new Set([
   'description',
 ]);
 
+const AUTH_FIELDS: Record<string, readonly string[]> = {
+  'genesys-oauth-client-credentials': ['kind', 'clientIdEnv', 'clientSecretEnv', 'loginBaseUrl', 'loginBaseUrlEnv'],
+  'bearer-env': ['kind', 'env'],
+  'header-env': ['kind', 'header', 'env', 'prefix'],
+  none: ['kind'],
+};
+const NESTED_FIELDS: Record<string, readonly string[]> = {
+  redact: ['headers', 'bodyPaths'],
+  rateLimit: ['requestsPerSecond'],
+  retry: ['maxRetries', 'baseDelayMs', 'maxDelayMs'],
+  publish: ['branch', 'tags'],
+};
+
+/** Every unknown field, at the top level and inside the nested objects (auth by its kind). */
+function unknownRecordFields(o: Record<string, unknown>): ConfigProblem[] {
+  const problems = unknownFields(o, [...KNOWN_FIELDS], '$', 'the record config');
+  for (const [key, allowed] of Object.entries(NESTED_FIELDS)) {
+    const v = o[key];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) problems.push(...unknownFields(v as Record<string, unknown>, allowed, `$.${key}`, `$.${key}`));
+  }
+  const auth = o['auth'];
+  if (typeof auth === 'object' && auth !== null && !Array.isArray(auth)) {
+    const allowed = AUTH_FIELDS[String((auth as Record<string, unknown>)['kind'])];
+    if (allowed !== undefined) problems.push(...unknownFields(auth as Record<string, unknown>, allowed, '$.auth', `$.auth (kind ${String((auth as Record<string, unknown>)['kind'])})`));
+  }
+  return problems;
+}
+
 export function configPathFor(providersDir: string, provider: string): string {
   return path.join(providersDir, provider, 'record.config.json');
 }
@@ -87,16 +117,8 @@ export function loadRecordConfig(providersDir: string, provider: string): Record
         (known.length > 0 ? `, or use one of the configured providers: ${known.join(', ')}.` : '.'),
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CxpactError('recorded.config.malformed', `${file} is not valid JSON: ${(error as Error).message}.`, {
-      file,
-      path: '$',
-      fix: 'Fix the JSON syntax.',
-    });
-  }
+  // A syntax error names the line and column (and what was expected there).
+  const raw = parseJsonText(file, text, 'recorded.config.malformed');
   return parseRecordConfig(raw, file);
 }
 
@@ -107,9 +129,7 @@ export function parseRecordConfig(raw: unknown, file: string): RecordConfig {
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('$', 'The record config must be a JSON object.', 'Write { "provider": "...", "thirdParty": true, ... }.');
   const o = raw as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN_FIELDS.has(key)) fail(`$.${key}`, `Unknown field "${key}" in the record config.`, `Remove it; known fields: ${[...KNOWN_FIELDS].join(', ')}.`);
-  }
+  throwConfigProblems('recorded.config.invalid', file, unknownRecordFields(o));
   const str = (v: unknown, p: string, required: boolean): string | undefined => {
     if (v === undefined && !required) return undefined;
     if (typeof v !== 'string' || v.trim() === '') return fail(p, `${p} must be a non-empty string.`, `Set ${p} to a string value.`);

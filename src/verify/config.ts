@@ -6,6 +6,8 @@ import type { VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { cxpactCommand, cxpactDoc } from '../shared/cli-hint';
 import { isRecord } from '../shared/json';
+import { throwConfigProblems, unknownFields, type ConfigProblem } from '../shared/config-fields';
+import { parseJsonText } from '../data-action/parse';
 
 /** pact-js's state handler map (state name -> function or {setup, teardown}). */
 export type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
@@ -145,12 +147,13 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
   let raw: unknown;
   try {
     if (file.endsWith('.json')) {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      raw = parseJsonText(rel(file), fs.readFileSync(file, 'utf8'), 'verify.config.malformed');
     } else {
       const mod = (await import(file)) as { default?: unknown; provider?: unknown };
       raw = mod.provider ?? (isRecord(mod.default) && 'default' in mod.default ? mod.default.default : mod.default);
     }
   } catch (error) {
+    if (error instanceof CxpactError) throw error;
     throw new CxpactError('verify.config.unreadable', `Cannot load ${rel(file)}: ${messageOf(error)}`, {
       file: rel(file),
       fix: 'Fix the syntax error; the file must export default defineProvider({...}) (or be valid JSON).',
@@ -161,42 +164,80 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
 }
 
 
-/** Checks the shape of a written config; every error names the file, the field and the fix. */
+/** Fields a provider config takes (a .json one: all but the functions). */
+export const PROVIDER_CONFIG_FIELDS = ['name', 'baseUrl', 'thirdParty', 'stateHandlers', 'stateChangeUrl', 'credentials', 'requestFilter', 'includeWipPactsSince', 'timeoutMs'] as const;
+const JSON_ONLY_FIELDS = ['$schema', '$comment', 'description'];
+const FUNCTION_FIELDS = ['stateHandlers', 'requestFilter'];
+const CREDENTIAL_FIELDS = ['header', 'env', 'prefix', 'required'];
+
+/** An absolute http(s) URL, or what is wrong with it ("add http://" for `127.0.0.1:8080`). */
+export function httpUrlProblem(url: string): { message: string; fix: string } | undefined {
+  if (/^https?:\/\/[^/?#\s]+/i.test(url)) {
+    try {
+      new URL(url);
+      return undefined;
+    } catch {
+      return { message: `${JSON.stringify(url)} is not a valid URL`, fix: 'Use e.g. "http://127.0.0.1:8080".' };
+    }
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return { message: `${JSON.stringify(url)} has no scheme`, fix: `add http:// (or https://): "http://${url.replace(/^\/+/, '')}".` };
+  return { message: `${JSON.stringify(url)} is not an http(s) URL`, fix: 'Use an http:// or https:// URL, e.g. "http://127.0.0.1:8080".' };
+}
+
+/** Checks the shape of a written config; collects every problem (file, JSON path, fix) and throws them together. */
 export function validateProviderConfig(raw: unknown, name: string, file: string, dir: string): LoadedProviderConfig {
-  const fail = (field: string, message: string, fix: string): never => {
-    throw new CxpactError('verify.config.invalid', `${file}: ${message}`, { file, path: field, fix });
+  const problems: ConfigProblem[] = [];
+  const fail = (field: string, message: string, fix: string): void => {
+    problems.push({ path: field, message, fix });
   };
-  if (!isRecord(raw)) return fail('$', 'the config must be an object', 'export default defineProvider({ name: "…", baseUrl: "…" })');
+  if (!isRecord(raw)) {
+    throwConfigProblems('verify.config.invalid', file, [{ path: '$', message: 'the config must be an object', fix: 'export default defineProvider({ name: "…", baseUrl: "…" })' }]);
+    throw new Error('unreachable');
+  }
+  const isJson = file.endsWith('.json');
+  problems.push(...unknownFields(raw, [...PROVIDER_CONFIG_FIELDS, ...(isJson ? JSON_ONLY_FIELDS : [])], '$', 'the provider config'));
+  if (isJson) {
+    for (const f of FUNCTION_FIELDS) {
+      if (raw[f] !== undefined) fail(`$.${f}`, `${f} holds functions, which a JSON config cannot`, `Move the config to provider.config.ts (export default defineProvider({...})), or use ${f === 'stateHandlers' ? 'stateChangeUrl' : 'credentials'} in the JSON file.`);
+    }
+  }
   if (raw.name !== name) {
     fail('$.name', `name is ${JSON.stringify(raw.name)} but the folder is providers/${name}`, `Set name: "${name}" (the pacticipant name used in the pacts).`);
   }
-  const optString = (key: string) => {
-    if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`$.${key}`, `${key} must be a string`, `Set ${key} to a string or remove it.`);
-  };
-  optString('baseUrl');
-  optString('stateChangeUrl');
-  optString('includeWipPactsSince');
-  if (raw.baseUrl !== undefined) {
-    try {
-      new URL(raw.baseUrl as string);
-    } catch {
-      fail('$.baseUrl', `baseUrl ${JSON.stringify(raw.baseUrl)} is not an absolute URL`, 'Use e.g. "http://127.0.0.1:8080".');
+  const optString = (key: string): boolean => {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') {
+      fail(`$.${key}`, `${key} must be a string`, `Set ${key} to a string or remove it.`);
+      return false;
     }
+    return raw[key] !== undefined;
+  };
+  if (optString('baseUrl')) {
+    const problem = httpUrlProblem(raw.baseUrl as string);
+    if (problem !== undefined) fail('$.baseUrl', `baseUrl ${problem.message}`, problem.fix);
   }
-  if (raw.includeWipPactsSince !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(raw.includeWipPactsSince as string)) {
+  optString('stateChangeUrl');
+  if (optString('includeWipPactsSince') && !/^\d{4}-\d{2}-\d{2}/.test(raw.includeWipPactsSince as string)) {
     fail('$.includeWipPactsSince', 'includeWipPactsSince must be a date', 'Use YYYY-MM-DD.');
   }
   if (raw.thirdParty !== undefined && typeof raw.thirdParty !== 'boolean') fail('$.thirdParty', 'thirdParty must be true or false', 'Set thirdParty: true for vendor APIs.');
-  if (raw.stateHandlers !== undefined && !isRecord(raw.stateHandlers)) fail('$.stateHandlers', 'stateHandlers must be an object of functions', 'Map each state name to an async function.');
-  if (raw.requestFilter !== undefined && typeof raw.requestFilter !== 'function') fail('$.requestFilter', 'requestFilter must be a function', 'Use (req, env) => { req.headers["x"] = env.X }.');
+  if (!isJson && raw.stateHandlers !== undefined && !isRecord(raw.stateHandlers)) fail('$.stateHandlers', 'stateHandlers must be an object of functions', 'Map each state name to an async function.');
+  if (!isJson && raw.requestFilter !== undefined && typeof raw.requestFilter !== 'function') fail('$.requestFilter', 'requestFilter must be a function', 'Use (req, env) => { req.headers["x"] = env.X }.');
   if (raw.timeoutMs !== undefined && (typeof raw.timeoutMs !== 'number' || raw.timeoutMs <= 0)) fail('$.timeoutMs', 'timeoutMs must be a positive number', 'Use milliseconds, e.g. 10000.');
   if (raw.credentials !== undefined) {
     if (!Array.isArray(raw.credentials)) fail('$.credentials', 'credentials must be a list', 'Use [{ header: "Authorization", env: "CRM_API_TOKEN", prefix: "Bearer " }].');
-    (raw.credentials as unknown[]).forEach((c, i) => {
-      if (!isRecord(c) || typeof c.header !== 'string' || typeof c.env !== 'string') {
-        fail(`$.credentials[${i}]`, 'each credential needs a header and an env variable name', 'Use { header: "Authorization", env: "CRM_API_TOKEN", prefix: "Bearer " }; never put the secret itself here.');
-      }
-    });
+    else {
+      raw.credentials.forEach((c: unknown, i: number) => {
+        if (!isRecord(c) || typeof c.header !== 'string' || typeof c.env !== 'string') {
+          fail(`$.credentials[${i}]`, 'each credential needs a header and an env variable name', 'Use { header: "Authorization", env: "CRM_API_TOKEN", prefix: "Bearer " }; never put the secret itself here.');
+          return;
+        }
+        problems.push(...unknownFields(c, CREDENTIAL_FIELDS, `$.credentials[${i}]`, 'a credential'));
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.env)) fail(`$.credentials[${i}].env`, 'env must name an environment variable, not hold a value', 'Put the secret in an environment variable (a masked CI variable) and write its name here, e.g. "CRM_API_TOKEN".');
+        if (c.prefix !== undefined && typeof c.prefix !== 'string') fail(`$.credentials[${i}].prefix`, 'prefix must be a string', 'Write e.g. prefix: "Bearer ".');
+        if (c.required !== undefined && typeof c.required !== 'boolean') fail(`$.credentials[${i}].required`, 'required must be true or false', 'Write required: true to stop the run when the variable is not set.');
+      });
+    }
   }
+  throwConfigProblems('verify.config.invalid', file, problems);
   return { ...(raw as unknown as WrittenProviderConfig), file, dir };
 }

@@ -7,7 +7,9 @@ import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
-import { attachOrigins, originComments, originKey, summariseVerification, type VerificationSummary } from './hints';
+import { attachOrigins, summariseVerification, type VerificationSummary } from './hints';
+import { explainWithPreflight, formatPreflight, interactionsOf, preflight, type Preflight } from './preflight';
+import { runVerifierChild, type VerifierLog } from './verifier-process';
 import { cxpactCommand } from '../shared/cli-hint';
 import { listPactFiles } from '../shared/pact-files';
 import { isRecord } from '../shared/json';
@@ -34,6 +36,14 @@ export interface VerifyRequest {
   warn?: (message: string) => void;
   /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
   cwd?: string;
+  /**
+   * Where the verifier's own per-interaction log goes. Given: the verifier runs in a child process whose output
+   * goes to that file (or this terminal); the config is loaded there again from `config.file`. Not given: the
+   * verifier runs in this process and prints wherever this process prints.
+   */
+  verifierLog?: VerifierLog;
+  /** Called with the pre-flight report (states without a handler, placeholders not injected) before verifying. */
+  notice?: (text: string) => void;
 }
 
 export interface VerifyOutcome {
@@ -47,6 +57,8 @@ export interface VerifyOutcome {
   published: boolean;
   /** When published to a known broker: whether the broker now has the provider version (undefined: not checked). */
   publishConfirmed?: boolean;
+  /** What the pre-flight found (undefined when the pacts could not be read before verifying). */
+  preflight?: Preflight;
 }
 
 /**
@@ -238,8 +250,11 @@ export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.Pro
   };
 }
 
-/** Interaction origins from the pact documents (best effort: a pact that cannot be fetched just has none). */
-async function pactOrigins(source: PactSource, files: string[], provider: string): Promise<Map<string, string[]>> {
+/**
+ * The pact documents the verifier will check, read before it runs (for the pre-flight and the origins in the
+ * summary). Best effort: a pact that cannot be fetched here is still the verifier's to report.
+ */
+async function loadPactDocs(source: PactSource, files: string[], provider: string, body: Record<string, unknown>): Promise<unknown[] | undefined> {
   const docs: unknown[] = [];
   const add = (doc: unknown) => {
     if (isRecord(doc)) docs.push(doc);
@@ -250,27 +265,19 @@ async function pactOrigins(source: PactSource, files: string[], provider: string
       if (source.broker !== undefined) add((await brokerRequest(source.broker, source.url)).body);
       else add(await (await fetch(source.url, { signal: AbortSignal.timeout(10_000) })).json());
     } else {
-      const latest = await brokerRequest(source.broker, `/pacts/provider/${encodeURIComponent(provider)}/latest`);
-      const links = (latest.body as { _links?: { 'pb:pacts'?: Array<{ href?: string }>; pacts?: Array<{ href?: string }> } } | undefined)?._links;
-      for (const l of links?.['pb:pacts'] ?? links?.pacts ?? []) if (l.href !== undefined) add((await brokerRequest(source.broker, l.href)).body);
+      // The same question the verifier asks: pacts for verification with the same selectors.
+      const res = await brokerRequest(source.broker, `/pacts/provider/${encodeURIComponent(provider)}/for-verification`, { method: 'POST', body });
+      const pacts = (res.body as { _embedded?: { pacts?: Array<{ _links?: { self?: { href?: string } } }> } } | undefined)?._embedded?.pacts ?? [];
+      for (const p of pacts) if (p._links?.self?.href !== undefined) add((await brokerRequest(source.broker, p._links.self.href)).body);
     }
   } catch {
-    // Origins only decorate the report.
+    return docs.length > 0 ? docs : undefined;
   }
-  const map = new Map<string, string[]>();
-  for (const doc of docs) {
-    const d = doc as { consumer?: { name?: unknown }; interactions?: unknown };
-    if (typeof d.consumer?.name !== 'string' || !Array.isArray(d.interactions)) continue;
-    for (const i of d.interactions) {
-      const description = (i as { description?: unknown }).description;
-      if (typeof description === 'string') map.set(originKey(d.consumer.name, description), originComments(i));
-    }
-  }
-  return map;
+  return docs;
 }
 
 /** Runs pact-js's Verifier with env shielding: PACT_BROKER_BASE_URL would silently add a broker source to file runs. */
-async function runVerifier(options: VerifierOptions, shieldBrokerEnv: boolean): Promise<string> {
+export async function runVerifier(options: VerifierOptions, shieldBrokerEnv: boolean): Promise<string> {
   const saved = process.env.PACT_BROKER_BASE_URL;
   if (shieldBrokerEnv) delete process.env.PACT_BROKER_BASE_URL;
   try {
@@ -368,9 +375,22 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     }
   }
 
+  // Pre-flight: what the pacts ask that this config does not provide (said before the verifier runs).
+  const docs = await loadPactDocs(req.source, pactFiles, config.name, {
+    consumerVersionSelectors: options.consumerVersionSelectors ?? defaultSelectors(req.providerBranch),
+    includePendingStatus: options.enablePending === true,
+    ...(options.includeWipPactsSince === undefined ? {} : { includeWipPactsSince: options.includeWipPactsSince }),
+    ...(req.providerBranch ? { providerVersionBranch: req.providerBranch } : {}),
+  });
+  const checks = docs === undefined ? undefined : preflight(config, interactionsOf(docs), req.env);
+  if (checks !== undefined && req.notice !== undefined) {
+    const text = formatPreflight(config, checks);
+    if (text !== '') req.notice(text);
+  }
+
   let raw: string;
   try {
-    raw = await runVerifier(options, req.source.kind !== 'broker');
+    raw = await verify(req, options, config);
   } catch (error) {
     const message = messageOf(error);
     if (message.trim().startsWith('{')) raw = message;
@@ -406,12 +426,33 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       fix: `Make sure the pacts have interactions for this provider: \`${cxpactCommand(req.cwd, 'consumer')}\`, then publish or pass --pact-files.`,
     });
   }
-  if (summary.interactions.some((i) => !i.passed)) attachOrigins(summary, await pactOrigins(req.source, pactFiles, config.name));
+  if (checks !== undefined) {
+    attachOrigins(summary, new Map([...checks.interactions].map(([k, i]) => [k, i.origin])));
+    explainWithPreflight(summary, config, checks);
+  }
   let publishConfirmed: boolean | undefined;
   if (publish && broker !== undefined && req.providerVersion) {
     // The verifier can skip publishing with only a log line (e.g. a broker answer it cannot parse): confirm it.
     const res = await brokerRequest(broker, `/pacticipants/${encodeURIComponent(config.name)}/versions/${encodeURIComponent(req.providerVersion)}`);
     publishConfirmed = res.status === 200;
   }
-  return { summary, sourceText, pactFiles, problems: pactProblems, published: publish, ...(publishConfirmed === undefined ? {} : { publishConfirmed }) };
+  return {
+    summary,
+    sourceText,
+    pactFiles,
+    problems: pactProblems,
+    published: publish,
+    ...(publishConfirmed === undefined ? {} : { publishConfirmed }),
+    ...(checks === undefined ? {} : { preflight: checks }),
+  };
+}
+
+/** The verifier in this process, or in a child process whose output goes to the requested log. */
+async function verify(req: VerifyRequest, options: VerifierOptions, config: LoadedProviderConfig): Promise<string> {
+  const shield = req.source.kind !== 'broker';
+  if (req.verifierLog === undefined || !fs.existsSync(path.resolve(req.cwd ?? process.cwd(), config.file))) return runVerifier(options, shield);
+  const { stateHandlers: _s, requestFilter: _f, ...plain } = options;
+  const result = await runVerifierChild({ cwd: req.cwd ?? process.cwd(), provider: config.name, options: plain, shieldBrokerEnv: shield }, req.env, req.verifierLog);
+  if (result.ok) return result.raw;
+  throw new Error(result.message);
 }

@@ -24,17 +24,21 @@ function project(name: string, files: Record<string, string>): string {
 
 describe('provider configs', () => {
   it('runs state-handler functions from provider.config.ts for every state in the pacts', async () => {
-    api = await startCrmApi({ providerStates: false });
+    // The functions run beside the verifier (in its own process, whose log goes to the log file): they record
+    // each call and set the state up through the example API's state endpoint.
+    api = await startCrmApi();
     const calls = path.join(tmp, 'calls.log');
-    const states = path.join(REPO_ROOT, 'providers/crm-customer-api/states');
     const cwd = project('fn-handlers', {
       'providers/crm-customer-api/provider.config.ts': `
         import fs from 'node:fs';
-        import { applyProviderState } from ${JSON.stringify(states)};
-        const store = (globalThis as unknown as { __crmStore: Parameters<typeof applyProviderState>[0] }).__crmStore;
         const handler = (state: string) => async (params?: unknown) => {
           fs.appendFileSync(${JSON.stringify(calls)}, state + '\\n');
-          applyProviderState(store, { state, params: (params ?? {}) as Record<string, unknown>, action: 'setup' });
+          const res = await fetch(process.env.CRM_STATE_URL + '/_pact/provider-states', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ state, params: params ?? {}, action: 'setup' }),
+          });
+          if (!res.ok) throw new Error('state ' + state + ': ' + res.status);
         };
         const names = [
           'a customer with phone +15551234567 exists',
@@ -48,10 +52,11 @@ describe('provider configs', () => {
         export default { name: 'crm-customer-api', stateHandlers: Object.fromEntries(names.map((n) => [n, handler(n)])) };
       `,
     });
-    (globalThis as unknown as { __crmStore: unknown }).__crmStore = api.store;
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')], {}, cwd);
+    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')], { CRM_STATE_URL: api.url }, cwd);
     expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
     expect(run.code).toBe(0);
+    // every state has a handler: nothing to say about states before the run
+    expect(run.stdout).not.toContain('no handler');
     const called = fs.readFileSync(calls, 'utf8');
     expect(called).toContain('the CRM is unavailable');
     expect(called).toContain('no customer with phone +15550000000 exists');

@@ -35,12 +35,25 @@ Options:
   --provider-branch <b>      provider branch (default: CI_COMMIT_BRANCH / CI_COMMIT_REF_NAME, then git)
   --include-wip-pacts-since <YYYY-MM-DD>   WIP pacts since this date (default: config, else 30 days ago)
   --junit <file>             write a JUnit XML report (for GitLab artifacts:reports:junit)
-  --log-level <level>        verifier log level: error, warn (default), info, debug, trace
+  --log-file <file>          where the verifier's own per-interaction log goes
+                             (default: .cxpact/logs/verify-<provider>.log; its path is printed)
+  --log-level <level>        show the verifier's log in the terminal at this level instead of writing it to
+                             the log file: error, warn, info, debug, trace
+
+Output: cxpact prints what the pacts need that the config does not provide (provider states without a
+handler, {{credentials.X}} placeholders it does not inject), then its own summary and the detail of each
+failure. The verifier's per-interaction log goes to the log file unless --log-level is given.
+
+Provider states: a state with no handler (no stateHandlers entry, no stateChangeUrl) is listed before the
+run, and the verification goes on: the interaction is checked against the data the backend normally serves,
+so an honest backend with a two-field config (name, baseUrl) passes when it serves that data.
 
 Environment:
   PROVIDER_BASE_URL, PACT_URL, PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD,
   CI, CI_COMMIT_SHA, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_JOB_URL, and the credential variables the
   provider config names (injected per request, never written anywhere).
+  PACT_DO_NOT_TRACK: the Pact core sends anonymous usage events (Pact version, OS) unless it is "true";
+  cxpact passes your setting through unchanged and never sets it for you.
 
 Exit codes:
   0  every interaction verified (failures on pending pacts do not count)
@@ -71,6 +84,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     'include-wip-pacts-since': { type: 'string' },
     junit: { type: 'string' },
     'log-level': { type: 'string' },
+    'log-file': { type: 'string' },
   });
   const providerName = requireOpt('verify', args, 'provider');
   const env = io.env;
@@ -114,7 +128,10 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     stringOpt(args, 'provider-branch') ?? (env.CI_COMMIT_BRANCH || undefined) ?? (env.CI_COMMIT_REF_NAME || undefined) ?? git(io.cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
   if (providerBranch === 'HEAD') providerBranch = undefined;
 
+  const logFileOpt = stringOpt(args, 'log-file');
+  const logFile = logLevel !== undefined && logFileOpt === undefined ? undefined : path.resolve(io.cwd, logFileOpt ?? path.join('.cxpact', 'logs', `verify-${providerName}.log`));
   io.stdout(`[cxpact] Verifying ${providerName} at ${providerBaseUrl}${publish ? ` (publishing results as version ${providerVersion ?? '?'}${providerBranch ? ` on ${providerBranch}` : ''})` : ''}\n`);
+  if (logFile !== undefined) io.stdout(`[cxpact] The verifier's log: ${path.relative(io.cwd, logFile) || logFile}\n`);
   const outcome = await verifyProvider({
     config,
     providerBaseUrl,
@@ -125,8 +142,10 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     ...(providerBranch === undefined ? {} : { providerBranch }),
     ...(env.CI_JOB_URL ? { buildUrl: env.CI_JOB_URL } : {}),
     ...(stringOpt(args, 'include-wip-pacts-since') === undefined ? {} : { includeWipPactsSince: stringOpt(args, 'include-wip-pacts-since') }),
-    ...(logLevel === undefined ? {} : { logLevel: logLevel as 'warn' }),
+    logLevel: (logLevel ?? 'info') as 'info',
     warn: (m) => io.stderr(`[cxpact] Warning: ${m}\n`),
+    notice: (text) => io.stdout(text),
+    verifierLog: logFile === undefined ? { kind: 'inherit' } : { kind: 'file', file: logFile },
     cwd: io.cwd,
   });
   const junit = stringOpt(args, 'junit');

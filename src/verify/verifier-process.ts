@@ -1,0 +1,75 @@
+// Runs the pact-js Verifier in a child process, so its per-interaction log (written by the Rust core straight to
+// the process's stdout) goes to a log file instead of the user's terminal. The child loads the same provider config
+// (state-handler functions and the request filter run there, next to the verifier), reads its options from stdin
+// and writes the verifier's JSON result to file descriptor 3. Secrets travel only in the child's environment.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { VerifierOptions } from '@pact-foundation/pact';
+import { CxpactError } from '../shared/errors';
+
+/** What the child needs: the serialisable verifier options plus where to load the provider config from. */
+export interface ChildRequest {
+  cwd: string;
+  provider: string;
+  /** VerifierOptions without functions (stateHandlers and requestFilter are rebuilt in the child). */
+  options: VerifierOptions;
+  /** Remove PACT_BROKER_BASE_URL from the child's environment (a file run must not add a broker source). */
+  shieldBrokerEnv: boolean;
+}
+
+export type ChildResult = { ok: true; raw: string } | { ok: false; message: string };
+
+/** Where the verifier's log goes: a file (created with its folder), or this process's terminal. */
+export type VerifierLog = { kind: 'file'; file: string } | { kind: 'inherit' };
+
+function childEntry(): string {
+  const ts = path.join(__dirname, 'verifier-child.ts');
+  return fs.existsSync(ts) ? ts : path.join(__dirname, 'verifier-child.js');
+}
+
+/** The last lines of a log file (for a verifier that died before answering). */
+function tail(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Runs the verifier in a child process; resolves to what the verifier resolved or rejected with. */
+export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv, log: VerifierLog): Promise<ChildResult> {
+  let out: number | 'inherit' = 'inherit';
+  if (log.kind === 'file') {
+    fs.mkdirSync(path.dirname(log.file), { recursive: true });
+    out = fs.openSync(log.file, 'w');
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...env };
+  if (req.shieldBrokerEnv) delete childEnv.PACT_BROKER_BASE_URL;
+  // tsx loads the provider config (TypeScript) in the child exactly as the CLI does.
+  const loader = pathToFileURL(require.resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--no-deprecation', '--import', loader, childEntry()], {
+    cwd: req.cwd,
+    env: childEnv,
+    stdio: ['pipe', out, out, 'pipe'],
+  });
+  if (typeof out === 'number') fs.closeSync(out);
+  let result = '';
+  const resultStream = child.stdio[3] as NodeJS.ReadableStream | null;
+  resultStream?.setEncoding('utf8');
+  resultStream?.on('data', (d: string) => (result += d));
+  child.stdin?.end(JSON.stringify(req));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  });
+  try {
+    return JSON.parse(result) as ChildResult;
+  } catch {
+    const where = log.kind === 'file' ? ` Its log (${log.file}) ends with:\n${tail(log.file)}` : '';
+    throw new CxpactError('verify.verifier-failed', `The pact verifier process ended (exit ${code ?? 'by a signal'}) without a result.${where}`, {
+      fix: 'Rerun with --log-level debug to see the verifier log in the terminal.',
+    });
+  }
+}
