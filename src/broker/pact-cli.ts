@@ -26,7 +26,8 @@ export function runPactCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [pactCliPath(), ...args], {
       cwd: opts.cwd,
-      env: { PACT_DO_NOT_TRACK: 'true', ...(opts.env ?? process.env) },
+      // PACT_DO_NOT_TRACK is the user's to set (Pact's usage tracking); cxpact passes it through unchanged.
+      env: opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -18,6 +18,13 @@ export interface BrokerTarget {
 export function brokerTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv): BrokerTarget | undefined {
   const baseUrl = flagUrl ?? (env.PACT_BROKER_BASE_URL || undefined);
   if (baseUrl === undefined) return undefined;
+  if (!/^https?:\/\/[^/?#\s]/i.test(baseUrl)) {
+    // A usage error (exit 2), before anything tries to reach it: `127.0.0.1:9292` would be read as a scheme.
+    const from = flagUrl !== undefined ? '--broker-url' : 'PACT_BROKER_BASE_URL';
+    throw new CxpactError('usage.broker-url', `The broker URL ${JSON.stringify(baseUrl)} (${from}) is not an http(s) URL.`, {
+      fix: /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? 'Use an http:// or https:// URL.' : `add http:// (or https://): ${from}${from === '--broker-url' ? ' ' : '='}http://${baseUrl.replace(/^\/+/, '')}`,
+    });
+  }
   const auth: BrokerAuth = {};
   if (env.PACT_BROKER_TOKEN) auth.token = env.PACT_BROKER_TOKEN;
   if (env.PACT_BROKER_USERNAME) auth.username = env.PACT_BROKER_USERNAME;

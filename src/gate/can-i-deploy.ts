@@ -2,7 +2,7 @@
 // query), retries while results are unknown, and explains the answer. Network only; never prints.
 import { CxpactError } from '../shared/errors';
 import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './broker-http';
-import { explainMatrix, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles } from './explain';
+import { explainMatrix, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles, type VerificationElsewhere } from './explain';
 import { cxpactCommand } from '../shared/cli-hint';
 
 export interface CanIDeployRequest {
@@ -102,6 +102,38 @@ async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The latest verification of `consumer version`'s pact by any version of each provider (the matrix, latestby=cvp). */
+export async function verificationsElsewhere(broker: BrokerTarget, consumer: string, version: string, providers: string[]): Promise<Map<string, VerificationElsewhere>> {
+  const out = new Map<string, VerificationElsewhere>();
+  for (const provider of providers) {
+    const q = new URLSearchParams();
+    q.append('q[][pacticipant]', consumer);
+    q.append('q[][version]', version);
+    q.append('q[][pacticipant]', provider);
+    q.append('latestby', 'cvp');
+    try {
+      const res = await brokerRequest(broker, `/matrix?${q.toString()}`);
+      if (res.status !== 200) continue;
+      const rows = ((res.body as MatrixResponse | undefined)?.matrix ?? []).filter((r) => r.provider?.name === provider && r.verificationResult != null);
+      const row = rows[rows.length - 1];
+      out.set(
+        provider,
+        row === undefined
+          ? { provider }
+          : {
+              provider,
+              ...(row.provider?.version?.number ? { version: row.provider.version.number } : {}),
+              success: row.verificationResult?.success ?? null,
+              ...(row.verificationResult?._links?.self?.href ? { url: row.verificationResult._links.self.href } : {}),
+            },
+      );
+    } catch {
+      // Only the wording depends on it.
+    }
+  }
+  return out;
+}
+
 /** Asks whether `pacticipant version` can go to `environment`; polls while the answer is unknown. */
 export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResult> {
   const retries = Math.max(0, req.retryWhileUnknown ?? 0);
@@ -126,6 +158,12 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
         ctx.roles = roles;
         decision = explainMatrix(matrix, ctx);
       }
+    }
+    const unverified = [...new Set(decision.reasons.map((r) => r.unverifiedBy).filter((p): p is string => p !== undefined))];
+    if (unverified.length > 0) {
+      // "Never verified" or "verified and failed"? Ask what the provider's other versions did with this pact.
+      ctx.elsewhere = await verificationsElsewhere(req.broker, req.pacticipant, req.version, unverified);
+      decision = explainMatrix(matrix, ctx);
     }
     for (const name of req.ignore ?? []) decision.reasons.push({ ok: true, text: `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here` });
     if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };

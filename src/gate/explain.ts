@@ -26,6 +26,20 @@ export interface GateReason {
   text: string;
   /** The command (or step) that fixes it. */
   fix?: string;
+  /**
+   * A provider that has not verified the pacticipant's pact in the environment: whether some other version of it
+   * verified that pact (and failed, or passed but is not deployed) changes the answer's wording and fix.
+   */
+  unverifiedBy?: string;
+}
+
+/** The latest verification of the pacticipant's pact by any version of a provider (broker /matrix, latestby=cvp). */
+export interface VerificationElsewhere {
+  provider: string;
+  /** Undefined when no version of the provider ever verified the pact. */
+  version?: string;
+  success?: boolean | null;
+  url?: string;
 }
 
 export interface GateDecision {
@@ -49,6 +63,8 @@ export interface ExplainContext {
    * not asked; the fix for an unpublished version then gives both forms, labelled.
    */
   roles?: PacticipantRoles;
+  /** What other versions of each provider did with the pact (by provider name), when asked. */
+  elsewhere?: ReadonlyMap<string, VerificationElsewhere>;
 }
 
 /** Whether a pacticipant has pacts in the broker as consumer and/or as provider. */
@@ -99,6 +115,31 @@ const NAME_IN = /version of (.+?) (?:currently|from|with|\(|$)|version \S+ of (\
 const NOT_DEPLOYED = /no version is currently recorded as deployed/i;
 const NO_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (.+)$/i;
 
+/**
+ * "Never verified" and "verified and failed" are different answers: when a provider version in the environment
+ * has not verified the pact, say what other versions of that provider did with it.
+ */
+function withElsewhere(reason: GateReason, provider: string, ctx: ExplainContext): GateReason {
+  const e = ctx.elsewhere?.get(provider);
+  if (e === undefined) return reason;
+  if (e.version === undefined) return { ...reason, text: `${reason.text} (no version of ${provider} has ever verified it)` };
+  if (e.success === false) {
+    return {
+      ...reason,
+      text: `${reason.text}; ${provider} ${short(e.version)} verified it and FAILED${e.url ? ` (${e.url})` : ''}`,
+      fix: `see the mismatches with ${cxpactCommand(ctx.cwd, 'verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${ctx.pacticipant}`,
+    };
+  }
+  if (e.success === true) {
+    return {
+      ...reason,
+      text: `${reason.text}; ${provider} ${short(e.version)} verified it successfully, but that version is not deployed to ${ctx.environment}`,
+      fix: `deploy ${provider} ${e.version} and record it: ${cxpactCommand(ctx.cwd, 'record-deployment', `--pacticipant ${provider} --version ${e.version} --environment ${ctx.environment}`)}`,
+    };
+  }
+  return reason;
+}
+
 /** Explains a matrix answer: one reason per row (verified, failed, never verified) plus integrations without rows. */
 export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDecision {
   const rows = (res.matrix ?? []).filter((r) => r.ignored !== true);
@@ -133,13 +174,15 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
           : `see the mismatches with ${cxpactCommand(ctx.cwd, 'verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${consumer}`,
       });
     } else {
-      reasons.push({
+      const reason: GateReason = {
         ok: false,
         text: third
           ? `${who} has no recorded check of the pact of ${consumer} ${cv}`
           : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
         fix: verifyFix(provider, third, ctx.environment, ctx.cwd),
-      });
+        ...(consumer === ctx.pacticipant && !third ? { unverifiedBy: provider } : {}),
+      };
+      reasons.push(reason.unverifiedBy === undefined ? reason : withElsewhere(reason, provider, ctx));
     }
   }
 
@@ -171,8 +214,13 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
     const other = names.find((n) => n !== undefined && n !== ctx.pacticipant) ?? names[1];
     if (other === undefined || explainedProviders.has(other)) continue;
     const third = ctx.isThirdParty(other);
+    // The consumer side is named first: then `other` is a provider whose other versions may have verified the pact.
+    const asConsumer = names[0] === ctx.pacticipant && !third;
+    const push = (reason: GateReason): void => {
+      reasons.push(asConsumer ? withElsewhere({ ...reason, unverifiedBy: other }, other, ctx) : reason);
+    };
     if (NOT_DEPLOYED.test(line)) {
-      reasons.push({
+      push({
         ok: false,
         text: third
           ? `vendor ${other} has no recorded check published as being in ${ctx.environment}`
@@ -182,7 +230,7 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
           : `deploy ${other} and record it: ${cxpactCommand(ctx.cwd, 'record-deployment', `--pacticipant ${other} --version <its version> --environment ${ctx.environment}`)}`,
       });
     } else {
-      reasons.push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment, ctx.cwd) });
+      push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment, ctx.cwd) });
     }
     explainedProviders.add(other);
   }
@@ -190,6 +238,8 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
   let deployable: boolean | null = res.summary?.deployable === true ? true : res.summary?.deployable === false ? false : null;
   // Guard against a broker that says yes while a considered row failed or is unverified.
   if (deployable === true && reasons.some((r) => !r.ok)) deployable = reasons.some((r) => r.text.includes('FAILED') || r.text.includes('do NOT')) ? false : null;
+  // A provider version verified the pact and failed: the answer is no, not "results are missing".
+  if (deployable === null && reasons.some((r) => !r.ok && r.unverifiedBy !== undefined && ctx.elsewhere?.get(r.unverifiedBy)?.success === false)) deployable = false;
   if (deployable !== true && !reasons.some((r) => !r.ok)) {
     // The broker said no for a reason we could not map: keep its words.
     for (const line of brokerReasons) if (!/^All required verification results/i.test(line)) reasons.push({ ok: false, text: line });

@@ -59,7 +59,7 @@ test('CI_COMMIT_SHA / CI_COMMIT_REF_NAME / CI_JOB_URL and --tag are used', async
 
 test('401: a clear error naming the variables to set', async () => {
   const c = io(repo, { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'wrong' });
-  expect(await runCli(['publish', '--consumer-app-version', '9'], c)).toBe(1);
+  expect(await runCli(['publish', '--consumer-app-version', '9'], c)).toBe(2);
   expect(c.err).toMatch(/401 Unauthorized: the credentials were rejected/);
   expect(c.err).toMatch(/PACT_BROKER_TOKEN/);
   expect(c.err).not.toContain('wrong');
@@ -71,14 +71,14 @@ test('unreachable broker: a clear error', async () => {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   const c = io(repo, {});
-  expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], c)).toBe(1);
+  expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], c)).toBe(2);
   expect(c.err).toMatch(/unreachable/);
   // The temp repo declares no npm scripts, so the hint is the form that works there.
   expect(c.err).toContain('Start one with `npx cxpact broker`');
   // In a repository with cxpact's npm scripts the same error names the npm script.
   fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'integration-repo', scripts: { broker: 'cxpact broker' } }));
   const withScripts = io(repo, {});
-  expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], withScripts)).toBe(1);
+  expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], withScripts)).toBe(2);
   expect(withScripts.err).toContain('Start one with `npm run broker`');
   fs.rmSync(path.join(repo, 'package.json'));
 });
@@ -100,7 +100,8 @@ test('missing pacts, missing broker URL and content conflicts are reported with 
     writePact(path.join(changed, 'pacts'), 'Web', 'Orders', [{ description: 'something else', path: '/else', body: { e: 1 } }]);
     const c = io(changed, { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN });
     expect(await runCli(['publish', '--consumer-app-version', 'ci-sha-1'], c)).toBe(1);
-    expect(c.err).toMatch(/publish with a new --consumer-app-version/);
+    expect(c.err).toMatch(/Publish the changed pacts under a new consumer version \(--consumer-app-version\)/);
+    expect(c.err).toContain('added: "something else"');
   } finally {
     fs.rmSync(changed, { recursive: true, force: true });
   }

@@ -39,12 +39,13 @@ Exit codes:
 `;
 
 /** A path relative to the working directory when inside it, absolute otherwise. */
-function shown(file: string): string {
-  const rel = path.relative(process.cwd(), file);
+function shownFrom(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
   return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
-function formatReport(report: ConsumerReport, pactsDir: string): string {
+function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): string {
+  const shown = (file: string): string => shownFrom(file, cwd);
   const lines: string[] = [];
   for (const action of report.actions) {
     const rel = shown(action.file);
@@ -104,7 +105,7 @@ export const command: Command = {
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine() });
     if (args.values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
-    else io.stdout(formatReport(report, shown(pactsDir)));
+    else io.stdout(formatReport(report, shownFrom(pactsDir, io.cwd), io.cwd));
     return report.ok ? 0 : 1;
   },
 };

@@ -7,6 +7,7 @@ import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '.
 import { CxpactError, formatError } from '../../shared/errors';
 import { brokerTarget } from '../../gate/broker-http';
 import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
+import { httpUrlProblem } from '../../verify/config';
 import { cxpactCommand } from '../../shared/cli-hint';
 
 const help = `Usage: cxpact verify --provider <name> [options]
@@ -101,6 +102,11 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
       path: '$.baseUrl',
       fix: 'Pass --provider-base-url http://host:port, set PROVIDER_BASE_URL, or set baseUrl in the config.',
     });
+  }
+  const urlProblem = httpUrlProblem(providerBaseUrl);
+  if (urlProblem !== undefined) {
+    const from = stringOpt(args, 'provider-base-url') !== undefined ? '--provider-base-url' : env.PROVIDER_BASE_URL ? 'PROVIDER_BASE_URL' : `baseUrl in ${config.file}`;
+    throw new CxpactError('usage.provider-base-url', `The provider base URL (${from}) ${urlProblem.message}.`, { fix: urlProblem.fix });
   }
   const logLevel = stringOpt(args, 'log-level');
   if (logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) {
