@@ -3,7 +3,8 @@
 //   -> the third-party Genesys Cloud API (a loopback sandbox) recorded, checked and published -> can-i-deploy says yes -> record deployment
 //   -> the renamed provider (customerId -> customer_id) fails verification -> can-i-deploy says no.
 // Exits 0 only when every step gave the expected answer. Options: --keep (leave the broker running at the end),
-// --port <n> (broker port, default a free one).
+// --port <n> (broker port, default a free one). Each step prints cxpact's own output (about a screen); the
+// verifier's per-interaction logs go to .tmp/demo/*.log. The last line says whether the broker has stopped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -121,7 +122,7 @@ async function main(): Promise<number> {
     'pact:verify crm-customer-api',
     0,
     cxpact(['verify', '--provider', 'crm-customer-api', '--provider-base-url', `http://127.0.0.1:${crmPort}`, '--broker-url', brokerUrl,
-      '--publish', '--provider-version', version, '--provider-branch', 'main', '--junit', path.join(work, 'verify-crm.xml')], brokerEnv),
+      '--publish', '--provider-version', version, '--provider-branch', 'main', '--junit', path.join(work, 'verify-crm.xml'), '--log-file', path.join(work, 'verify-crm.log')], brokerEnv),
   );
   await stop(crm);
 
@@ -164,7 +165,7 @@ async function main(): Promise<number> {
     'pact:verify renamed provider (fails)',
     1,
     cxpact(['verify', '--provider', 'crm-customer-api', '--provider-base-url', `http://127.0.0.1:${renamedPort}`, '--broker-url', brokerUrl,
-      '--publish', '--provider-version', renamedVersion, '--provider-branch', 'rename-customer-id'], brokerEnv),
+      '--publish', '--provider-version', renamedVersion, '--provider-branch', 'rename-customer-id', '--log-file', path.join(work, 'verify-crm-renamed.log')], brokerEnv),
   );
   await stop(renamed);
   expect('can-i-deploy renamed provider (no)', 1, cxpact(['can-i-deploy', '--pacticipant', 'crm-customer-api', '--version', renamedVersion, '--to-environment', environment], brokerEnv));
@@ -172,12 +173,14 @@ async function main(): Promise<number> {
   heading('Summary');
   const failed = results.filter((r) => r.expected !== r.actual);
   for (const r of results) process.stdout.write(`  ${r.expected === r.actual ? 'ok  ' : 'FAIL'} ${r.step}\n`);
-  process.stdout.write(`\nBroker: ${brokerUrl} (open it in a browser to see the integrations and the matrix)\n`);
-  if (values.keep === true) {
-    process.stdout.write('--keep: the broker keeps running; press Ctrl-C to stop it.\n');
-    await once(broker, 'exit');
-  }
   process.stdout.write(failed.length === 0 ? '\nThe demo behaved as expected.\n' : `\n${failed.length} step(s) did not behave as expected.\n`);
+  if (values.keep === true) {
+    process.stdout.write(`The broker keeps running at ${brokerUrl} (--keep): open it in a browser to see the integrations and the matrix; Ctrl-C stops it.\n`);
+    await once(broker, 'exit');
+  } else {
+    await stop(broker);
+    process.stdout.write(`The broker (${brokerUrl}) has stopped; \`npm run demo -- --keep\` keeps it running so you can open it in a browser.\n`);
+  }
   return failed.length === 0 ? 0 : 1;
 }
 

@@ -37,15 +37,15 @@ function interactions(pact: unknown): Map<string, Record<string, unknown>> {
   return out;
 }
 
-/** Leaf paths of a JSON value (`$.customer.tier`, arrays as `[*]`), with their JSON type. */
+/** Leaf paths of a JSON value (`$.customer.tier`, arrays as `[*]`), with their value as JSON text. */
 function leaves(value: unknown, at = '$', out = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(value)) {
-    if (value.length === 0) out.set(at, 'array');
+    if (value.length === 0) out.set(at, '[]');
     for (const v of value) leaves(v, `${at}[*]`, out);
   } else if (isRecord(value)) {
-    if (Object.keys(value).length === 0) out.set(at, 'object');
+    if (Object.keys(value).length === 0) out.set(at, '{}');
     for (const [k, v] of Object.entries(value)) leaves(v, /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? `${at}.${k}` : `${at}['${k}']`, out);
-  } else out.set(at, value === null ? 'null' : typeof value);
+  } else if (!out.has(at)) out.set(at, JSON.stringify(value));
   return out;
 }
 
@@ -67,9 +67,9 @@ function responseChanges(before: Record<string, unknown>, after: Record<string, 
   }
   const bl = leaves(bodyContent(b));
   const al = leaves(bodyContent(a));
-  for (const [p, t] of al) {
+  for (const [p, v] of al) {
     if (!bl.has(p)) out.push(`response body ${p}: added`);
-    else if (bl.get(p) !== t) out.push(`response body ${p}: ${bl.get(p)} -> ${t}`);
+    else if (bl.get(p) !== v) out.push(`response body ${p}: ${bl.get(p)} -> ${v}`);
   }
   for (const p of bl.keys()) if (!al.has(p)) out.push(`response body ${p}: removed`);
   const rules = (x: Record<string, unknown>): Record<string, unknown> => {

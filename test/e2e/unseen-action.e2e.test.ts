@@ -5,11 +5,12 @@
 // can-i-deploy says yes. The same backend renaming a field is refused, naming the field, on both paths.
 // Real processes throughout: the local broker (`cxpact broker`), the backend (node), the pact-js Verifier (in
 // cxpact's verifier process), the official `pact` CLI (publish); the cxpact commands run in-process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { captureCli, type CliRun } from '../helpers/cli-run';
+import { startBrokerProcess, startProcess, stopProcess, type Started } from '../helpers/processes';
 
 jest.setTimeout(240_000);
 
@@ -42,37 +43,12 @@ server.listen(0, '127.0.0.1', () => console.log('backend listening on http://127
 const children: ChildProcess[] = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-unseen-'));
 
-/** Starts a process and resolves with the first http://127.0.0.1:<port> it prints. */
-function start(cmd: string, args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-    children.push(child);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL within 60 s: ${out}`)), 60_000);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] as string });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}: ${out}`));
-    });
-  });
+async function start(cmd: string, args: string[], cwd: string): Promise<Started> {
+  const started = await startProcess(cmd, args, cwd);
+  children.push(started.child);
+  return started;
 }
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-}
+const stop = stopProcess;
 
 afterAll(async () => {
   await Promise.all(children.map(stop));
@@ -92,7 +68,9 @@ describe('an unseen action, an honest backend, a two-field config', () => {
       fs.copyFileSync(ACTION, path.join(project, 'data-actions', provider, 'get-contact-by-phone.json'));
     }
     fs.writeFileSync(path.join(work, 'backend.mjs'), BACKEND);
-    ({ url: broker } = await start(process.execPath, [require.resolve('tsx/cli'), path.join(REPO, 'src/cli/main.ts'), 'broker', '--port', '0', '--db', path.join(work, 'broker.sqlite'), '--quiet'], REPO));
+    const b = await startBrokerProcess(path.join(work, 'broker.sqlite'));
+    children.push(b.child);
+    broker = b.url;
   });
 
   it('verifies green, records and checks the vendor twin, says yes; then refuses the renamed field on both paths', async () => {

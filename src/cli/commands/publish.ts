@@ -139,7 +139,9 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
     if (typeof p.provider?.name !== 'string' || p.provider.name === '') throw new CxpactError('publish.invalid-pact', `${file} has no provider name.`, { file, path: '$.provider.name', fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\`.` });
   }
 
-  const brokerUrl = stringOpt(args, 'broker-url') ?? (env.PACT_BROKER_BASE_URL || undefined);
+  // Validates the URL (a missing http:// is a usage error) and says where it came from.
+  const given = brokerTarget(stringOpt(args, 'broker-url'), env);
+  const brokerUrl = given === undefined ? undefined : (stringOpt(args, 'broker-url') ?? env.PACT_BROKER_BASE_URL ?? given.baseUrl);
   if (brokerUrl === undefined) {
     throw new CxpactError('usage.missing-broker-url', 'No broker URL: pass --broker-url or set PACT_BROKER_BASE_URL.', { fix: `e.g. \`${cxpactCommand(cwd, 'broker')}\` then \`PACT_BROKER_BASE_URL=http://127.0.0.1:9292 ${cxpactCommand(cwd, 'publish')}\`` });
   }
