@@ -12,6 +12,8 @@ import type { CliIO } from '../../src/cli/command';
 import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
 import { lintAction } from '../../src/lint/rules';
 import { parseDefinitionFile } from '../../src/data-action';
+import { parsePact } from '../../src/recorded/pacts';
+import { checkResponse } from '../../src/recorded/check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
@@ -140,6 +142,12 @@ describe('stable, portable pacts', () => {
     expect(rule.match).toBe('regex');
     for (const ok of ['application/json', 'application/json; charset=utf-8', 'application/json;charset=ISO-8859-1']) expect(new RegExp(rule.regex).test(ok)).toBe(true);
     for (const bad of ['text/html', 'application/jsonx', 'application/problem+json']) expect(new RegExp(rule.regex).test(bad)).toBe(false);
+    // The recorded check (vendor APIs) honours the same matcher as the Verifier (proven with the real Verifier in
+    // test/verify/honest-provider.test.ts).
+    const interaction = parsePact(pact('crm'), 'pact').interactions[0]!;
+    const recorded = (contentType: string) => [...checkResponse(interaction.response, { status: 200, headers: { 'content-type': contentType }, body: VIP_BODY })];
+    expect(recorded('application/json')).toEqual([]);
+    expect(recorded('text/html').map((p) => p.code)).toContain('recorded.header.value-mismatch');
   });
 });
 
