@@ -3,7 +3,7 @@
 // its own progress to stdout).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import type { VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../shared/errors';
 import { brokerRequest, checkBroker, type BrokerTarget } from '../gate/broker-http';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
@@ -281,6 +281,8 @@ export async function runVerifier(options: VerifierOptions, shieldBrokerEnv: boo
   const saved = process.env.PACT_BROKER_BASE_URL;
   if (shieldBrokerEnv) delete process.env.PACT_BROKER_BASE_URL;
   try {
+    // Loaded here, not at the top: `cxpact verify` runs the verifier in a child process and never needs it itself.
+    const { Verifier } = await import('@pact-foundation/pact');
     return await new Verifier(options).verifyProvider();
   } finally {
     if (shieldBrokerEnv && saved !== undefined) process.env.PACT_BROKER_BASE_URL = saved;

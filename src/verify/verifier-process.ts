@@ -49,7 +49,9 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
   if (req.shieldBrokerEnv) delete childEnv.PACT_BROKER_BASE_URL;
   // tsx loads the provider config (TypeScript) in the child exactly as the CLI does.
   const loader = pathToFileURL(require.resolve('tsx')).href;
-  const child = spawn(process.execPath, ['--no-deprecation', '--import', loader, childEntry()], {
+  // pact-js is preloaded before tsx registers its hooks: loading its many files through them costs a second or more.
+  const pact = require.resolve('@pact-foundation/pact');
+  const child = spawn(process.execPath, ['--no-deprecation', '--require', pact, '--import', loader, childEntry()], {
     cwd: req.cwd,
     env: childEnv,
     stdio: ['pipe', out, out, 'pipe'],
