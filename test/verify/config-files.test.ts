@@ -64,6 +64,15 @@ describe('provider.config.json', () => {
   });
 });
 
+describe('no provider config yet', () => {
+  it('says which two-field file to create', async () => {
+    const dir = project('fresh', { 'README.md': 'a fresh backend repository' });
+    const run = await cli(['verify', '--provider', 'helpdesk', '--pact-files', PACTS], {}, dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('fix: Create providers/helpdesk/provider.config.json holding { "name": "helpdesk", "baseUrl": "http://127.0.0.1:8080" }');
+  });
+});
+
 describe('record.config.json', () => {
   const good = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8'));
 
