@@ -21,8 +21,8 @@ export interface ChildRequest {
 
 export type ChildResult = { ok: true; raw: string } | { ok: false; message: string };
 
-/** Where the verifier's log goes: a file (created with its folder), or this process's terminal. */
-export type VerifierLog = { kind: 'file'; file: string } | { kind: 'inherit' };
+/** Where the verifier's log goes: a file (created with its folder), or the terminal (`write`, default stdout). */
+export type VerifierLog = { kind: 'file'; file: string } | { kind: 'inherit'; write?: (text: string) => void };
 
 function childEntry(): string {
   const ts = path.join(__dirname, 'verifier-child.ts');
@@ -38,12 +38,42 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-/** Runs the verifier in a child process; resolves to what the verifier resolved or rejected with. */
-export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv, log: VerifierLog): Promise<ChildResult> {
-  let out: number | 'inherit' = 'inherit';
+/**
+ * Copies a stream line by line to `write`, with every secret replaced by [REDACTED]: the log never holds an
+ * injected credential, even at debug level or when a provider echoes one back.
+ */
+function scrubbed(stream: NodeJS.ReadableStream | null, secrets: string[], write: (text: string) => void): Promise<void> {
+  const scrub = (text: string): string => secrets.reduce((t, v) => t.split(v).join('[REDACTED]'), text);
+  let pending = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (d: string) => {
+    pending += d;
+    const cut = pending.lastIndexOf('\n');
+    if (cut === -1) return;
+    write(scrub(pending.slice(0, cut + 1)));
+    pending = pending.slice(cut + 1);
+  });
+  return new Promise((resolve) => {
+    if (stream === null) return resolve();
+    stream.on('end', () => {
+      if (pending !== '') write(scrub(pending));
+      resolve();
+    });
+  });
+}
+
+/**
+ * Runs the verifier in a child process; resolves to what the verifier resolved or rejected with. `secrets` (the
+ * values of the credential variables, broker token or password) are scrubbed from everything it prints.
+ */
+export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv, log: VerifierLog, secrets: string[] = []): Promise<ChildResult> {
+  let write: (text: string) => void = log.kind === 'inherit' && log.write !== undefined ? log.write : (t) => process.stdout.write(t);
+  let fd: number | undefined;
   if (log.kind === 'file') {
     fs.mkdirSync(path.dirname(log.file), { recursive: true });
-    out = fs.openSync(log.file, 'w');
+    const opened = fs.openSync(log.file, 'w');
+    fd = opened;
+    write = (t) => fs.writeSync(opened, t);
   }
   const childEnv: NodeJS.ProcessEnv = { ...env };
   if (req.shieldBrokerEnv) delete childEnv.PACT_BROKER_BASE_URL;
@@ -54,9 +84,16 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
   const child = spawn(process.execPath, ['--no-deprecation', '--require', pact, '--import', loader, childEntry()], {
     cwd: req.cwd,
     env: childEnv,
-    stdio: ['pipe', out, out, 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
-  if (typeof out === 'number') fs.closeSync(out);
+  // Ctrl-C reaches the whole process group; a plain exit of this process (SIGTERM handled, an error) takes the
+  // verifier with it.
+  const killChild = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('exit', killChild);
+  const long = secrets.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  const copied = Promise.all([scrubbed(child.stdout, long, write), scrubbed(child.stderr, long, write)]);
   let result = '';
   const resultStream = child.stdio[3] as NodeJS.ReadableStream | null;
   resultStream?.setEncoding('utf8');
@@ -65,7 +102,9 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
-  });
+  }).finally(() => process.removeListener('exit', killChild));
+  await copied;
+  if (fd !== undefined) fs.closeSync(fd);
   try {
     return JSON.parse(result) as ChildResult;
   } catch {

@@ -16,7 +16,7 @@ import { cli, REPO_ROOT } from './cli-io';
 const TOKEN = 'honest-token-93f1';
 
 /** A helpdesk backend that serves its tickets, nothing else: no provider states, no test hooks. */
-async function startHelpdesk(opts: { requireToken?: boolean; charset?: boolean } = {}): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+async function startHelpdesk(opts: { requireToken?: boolean; charset?: boolean; echoAuthorization?: boolean } = {}): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
   const requests: string[] = [];
   const tickets: Record<string, unknown> = { 'T-100': { id: 'T-100', status: 'open', requesterId: 'U-7', subject: 'Printer on fire' } };
   const server = http.createServer((req, res) => {
@@ -31,7 +31,9 @@ async function startHelpdesk(opts: { requireToken?: boolean; charset?: boolean }
       res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"no such ticket"}');
       return;
     }
-    res.writeHead(200, { 'Content-Type': opts.charset === true ? 'application/json; charset=utf-8' : 'application/json' }).end(JSON.stringify({ ticket }));
+    // Some APIs echo what they were sent: the verifier's log must still never hold the credential.
+    const echo = opts.echoAuthorization === true ? { 'X-Seen-Authorization': String(req.headers.authorization) } : {};
+    res.writeHead(200, { 'Content-Type': opts.charset === true ? 'application/json; charset=utf-8' : 'application/json', ...echo }).end(JSON.stringify({ ticket }));
   });
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -118,7 +120,7 @@ describe('an honest backend with a two-field provider config', () => {
   });
 
   it('names the placeholder the config does not inject with the line that would, says "credentials not injected" on 401, and passes once injected', async () => {
-    const api = await startHelpdesk({ requireToken: true });
+    const api = await startHelpdesk({ requireToken: true, echoAuthorization: true });
     servers.push(api);
     const dir = await project('credentials');
     minimalConfig(dir, api.url);
@@ -139,7 +141,13 @@ describe('an honest backend with a two-field provider config', () => {
     const ok = await cli(['verify', '--provider', 'helpdesk'], { API_KEY: TOKEN }, dir);
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain('does not inject');
-    expect(ok.stdout + ok.stderr + fs.readFileSync(path.join(dir, '.cxpact/logs/verify-helpdesk.log'), 'utf8')).not.toContain(TOKEN);
+    const log = fs.readFileSync(path.join(dir, '.cxpact/logs/verify-helpdesk.log'), 'utf8');
+    expect(log).toContain('x-seen-authorization'); // the echo is logged ...
+    expect(ok.stdout + ok.stderr + log).not.toContain(TOKEN); // ... with the credential scrubbed
+    expect(log).toContain('Bearer [REDACTED]');
+    const debug = await cli(['verify', '--provider', 'helpdesk', '--log-level', 'debug', '--log-file', 'reports/debug.log'], { API_KEY: TOKEN }, dir);
+    expect(debug.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'reports/debug.log'), 'utf8')).not.toContain(TOKEN);
   });
 
   it('passes a provider sending plain application/json against a cases file that says charset=utf-8 (the real Verifier honours the media-type matcher)', async () => {

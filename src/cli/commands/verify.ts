@@ -151,7 +151,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     logLevel: (logLevel ?? 'info') as 'info',
     warn: (m) => io.stderr(`[cxpact] Warning: ${m}\n`),
     notice: (text) => io.stdout(text),
-    verifierLog: logFile === undefined ? { kind: 'inherit' } : { kind: 'file', file: logFile },
+    verifierLog: logFile === undefined ? { kind: 'inherit', write: io.stdout } : { kind: 'file', file: logFile },
     cwd: io.cwd,
   });
   const junit = stringOpt(args, 'junit');
