@@ -455,7 +455,7 @@ async function verify(req: VerifyRequest, options: VerifierOptions, config: Load
   if (req.verifierLog === undefined || !fs.existsSync(path.resolve(req.cwd ?? process.cwd(), config.file))) return runVerifier(options, shield);
   const { stateHandlers: _s, requestFilter: _f, ...plain } = options;
   const secrets = [...(config.credentials ?? []).map((c) => req.env[c.env]), req.env.PACT_BROKER_TOKEN, req.env.PACT_BROKER_PASSWORD].filter((v): v is string => typeof v === 'string' && v !== '');
-  const result = await runVerifierChild({ cwd: req.cwd ?? process.cwd(), provider: config.name, options: plain, shieldBrokerEnv: shield }, req.env, req.verifierLog, secrets);
+  const result = await runVerifierChild({ cwd: req.cwd ?? process.cwd(), provider: config.name, options: plain, shieldBrokerEnv: shield, configFile: config.file }, req.env, req.verifierLog, secrets);
   if (result.ok) return result.raw;
   throw new Error(result.message);
 }

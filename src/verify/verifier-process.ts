@@ -17,6 +17,8 @@ export interface ChildRequest {
   options: VerifierOptions;
   /** Remove PACT_BROKER_BASE_URL from the child's environment (a file run must not add a broker source). */
   shieldBrokerEnv: boolean;
+  /** The provider config file (a TypeScript one needs tsx in the child). */
+  configFile: string;
 }
 
 export type ChildResult = { ok: true; raw: string } | { ok: false; message: string };
@@ -77,11 +79,13 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
   }
   const childEnv: NodeJS.ProcessEnv = { ...env };
   if (req.shieldBrokerEnv) delete childEnv.PACT_BROKER_BASE_URL;
-  // tsx loads the provider config (TypeScript) in the child exactly as the CLI does.
-  const loader = pathToFileURL(require.resolve('tsx')).href;
-  // pact-js is preloaded before tsx registers its hooks: loading its many files through them costs a second or more.
+  // tsx loads TypeScript in the child (cxpact's sources in a checkout, a provider.config.ts) as the CLI does; the
+  // built package with a JSON config needs none. pact-js is preloaded before tsx registers its hooks: loading its
+  // many files through them costs a second or more.
+  const entry = childEntry();
+  const tsx = entry.endsWith('.ts') || /\.[cm]?ts$/.test(req.configFile) ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
   const pact = require.resolve('@pact-foundation/pact');
-  const child = spawn(process.execPath, ['--no-deprecation', '--require', pact, '--import', loader, childEntry()], {
+  const child = spawn(process.execPath, ['--no-deprecation', '--require', pact, ...tsx, entry], {
     cwd: req.cwd,
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
