@@ -177,6 +177,8 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
     PACT_BROKER_USERNAME: env.PACT_BROKER_USERNAME ?? '',
     PACT_BROKER_PASSWORD: env.PACT_BROKER_PASSWORD ?? '',
     PACT_BROKER_HTTP_RETRIES: env.PACT_BROKER_HTTP_RETRIES ?? '2',
+    // The user's choice about Pact's usage tracking, passed through as set (never set by cxpact).
+    ...(env.PACT_DO_NOT_TRACK === undefined ? {} : { PACT_DO_NOT_TRACK: env.PACT_DO_NOT_TRACK }),
   };
   for (const k of ['PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD'] as const) if (childEnv[k] === '') delete childEnv[k];
   await checkBroker(brokerUrl, childEnv, cwd);
@@ -220,14 +222,24 @@ const CONFLICT = /Cannot change the content of the pact|\b409\b|Conflict/i;
 
 /** The pact CLI's output without its failure blocks about a conflict (message, "Details:" and the repeat). */
 function withoutConflictParagraphs(text: string): string {
-  const lines = text.split('\n');
   const out: string[] = [];
-  let skipping = false;
-  for (const line of lines) {
-    if (/^❌|Pact publication failed/.test(line.trim())) skipping = true;
-    else if (/^📨|^✅/.test(line.trim())) skipping = false;
-    if (!skipping) out.push(line);
+  let block: string[] | undefined;
+  const flush = (): void => {
+    // Only a block about the conflict goes: any other failure the CLI reports stays.
+    if (block !== undefined && !CONFLICT.test(block.join('\n'))) out.push(...block);
+    block = undefined;
+  };
+  for (const line of text.split('\n')) {
+    if (/^❌|Pact publication failed/.test(line.trim())) {
+      flush();
+      block = [line];
+    } else if (/^📨|^✅/.test(line.trim())) {
+      flush();
+      out.push(line);
+    } else if (block !== undefined) block.push(line);
+    else out.push(line);
   }
+  flush();
   return out.join('\n');
 }
 
