@@ -13,7 +13,9 @@ const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to
 Asks the Pact Broker (its /matrix, as the official \`pact broker can-i-deploy\` does) whether the version is
 compatible with everything deployed in the environment, and explains the answer in plain language: which
 provider never verified which pact, which vendor has no recorded check, which verification failed, and the
-command that fixes each.
+command that fixes each. When the provider version in the environment never verified the pact, it says what the
+provider's other versions did with it: "verified it and FAILED", "verified it successfully, but that version is
+not deployed", or "no version ... has ever verified it".
 
 Options:
   --pacticipant <name>          the application to deploy (consumer or provider)
