@@ -136,7 +136,7 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
     }
     const known = listKnownProviders(cwd);
     // The smallest config that verifies a backend serving its data: two fields.
-    const create = `create providers/${name}/provider.config.json holding { "name": "${name}", "baseUrl": "http://127.0.0.1:8080" } (the URL your backend listens on; see ${cxpactDoc(cwd, 'providers.md')})`;
+    const create = `create providers/${name}/provider.config.json holding { "name": "${name}", "baseUrl": "http://127.0.0.1:8080" }, baseUrl being where your backend listens (see ${cxpactDoc(cwd, 'providers.md')})`;
     throw new CxpactError('verify.provider.unknown', `Unknown provider "${name}": there is no providers/${name}/provider.config.ts (or .json).`, {
       file: `providers/${name}/provider.config.ts`,
       fix: known.length > 0 ? `Use one of the known providers: ${known.join(', ')}; or ${create}.` : `${create[0]!.toUpperCase()}${create.slice(1)}.`,
