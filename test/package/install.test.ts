@@ -9,15 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { runChild, stepFailure, stopGroup, type ChildRun } from '../helpers/child';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const TOKEN = 'pkg-test-token-7f3a91';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** One npm/npx step; a loaded 2-core machine needs a few seconds for each npx start. */
+const STEP_TIMEOUT_MS = 120_000;
 
 /**
  * The environment of the child npm/npx: ours without the npm_* variables `npm test` set. Above all
@@ -37,21 +34,14 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a process without blocking the event loop (the provider below answers from this process). */
-function run(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...childEnv(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs a step without blocking the event loop (the provider below answers from this process), in its own process group with a deadline. */
+function run(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+  return runChild(cmd, args, { cwd, env: { ...childEnv(), ...extraEnv }, timeoutMs: STEP_TIMEOUT_MS });
 }
 
-function mustSucceed(what: string, r: Run): void {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-4000)}`);
+function mustSucceed(what: string, r: ChildRun): void {
+  const failure = stepFailure(what, r);
+  if (failure !== undefined) throw new Error(failure);
 }
 
 /** A V4 pact of consumer `shop` for provider `my-api`: one interaction with a provider state and a typed body. */
@@ -295,6 +285,7 @@ describe('cxpact as an installed npm package', () => {
       cwd: backend,
       env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let brokerOut = '';
     broker.stdout.setEncoding('utf8').on('data', (d: string) => (brokerOut += d));
@@ -329,9 +320,12 @@ describe('cxpact as an installed npm package', () => {
       mustSucceed('npx cxpact can-i-deploy', gate);
       expect((JSON.parse(gate.stdout) as { deployable: boolean | null }).deployable).toBe(true);
     } finally {
+      // SIGTERM to the broker alone (the behaviour under test); the group is cleaned up after it exited.
       if (broker.exitCode === null && broker.signalCode === null) broker.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref())]);
+    await stopGroup(broker);
+    expect(code).toBe(0);
     expect(brokerOut).toContain('SIGTERM received, closing');
   });
 
