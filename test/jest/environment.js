@@ -9,6 +9,9 @@
 // 2. Output attribution. It writes a start and an end marker line to the worker's stdout and stderr, so the runner
 //    (test/jest/runner.js) can tell which file printed what outside jest's console (the Pact core and the Verifier
 //    write straight to the file descriptors) and show that output only when the file fails.
+// Settings: CXPACT_LEAK_GRACE_MS (default 10000) and CXPACT_HANDLE_GRACE_MS (default 2000), how long what a file
+// started may take to go away; CXPACT_TEST_CPU=1 writes each file's CPU seconds (its own and its children's) to
+// .tmp/jest-output.log: the cost of a file independent of the machine's load.
 'use strict';
 
 const { TestEnvironment } = require('jest-environment-node');
@@ -52,6 +55,20 @@ async function lingeringHandles(before, graceMs) {
   }
 }
 
+/** CPU seconds of this process and of its reaped descendants (opt-in profile: CXPACT_TEST_CPU=1). */
+function cpuSeconds() {
+  const u = process.cpuUsage();
+  let children = 0;
+  try {
+    const f = require('node:fs').readFileSync('/proc/self/stat', 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    children = Number.NaN;
+  }
+  return { self: (u.user + u.system) / 1e6, children };
+}
+
 let files = 0;
 
 class CxpactTestEnvironment extends TestEnvironment {
@@ -77,6 +94,7 @@ class CxpactTestEnvironment extends TestEnvironment {
     process.stderr.write(marker('start', this.testPath));
     if (processes.supported) this.before = new Set([...processes.listProcesses().values()].map(processes.identity));
     this.handlesBefore = countHandles();
+    if (process.env.CXPACT_TEST_CPU === '1') this.cpuBefore = cpuSeconds();
   }
 
   async teardown() {
@@ -92,6 +110,10 @@ class CxpactTestEnvironment extends TestEnvironment {
       // Only in a worker (it has an IPC channel): in band, jest's own timers in this process blur the count.
       if (typeof process.send === 'function') lingering = await lingeringHandles(this.handlesBefore, HANDLE_GRACE_MS);
     } finally {
+      if (this.cpuBefore !== undefined) {
+        const now = cpuSeconds();
+        process.stderr.write(`[cpu] ${this.testPath} self ${(now.self - this.cpuBefore.self).toFixed(1)} s, children ${(now.children - this.cpuBefore.children).toFixed(1)} s\n`);
+      }
       if (process.env[processes.FILE_MARK] === this.mark) delete process.env[processes.FILE_MARK];
       process.stdout.write(marker('end', this.testPath));
       process.stderr.write(marker('end', this.testPath));

@@ -38,7 +38,8 @@ function runFixtures(): Promise<Run> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-suite-checks-'));
   return new Promise<Run>((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CXPACT_LEAK_GRACE_MS: '3000', FORCE_COLOR: '0', NO_COLOR: '1' };
-    for (const k of Object.keys(env)) if (k.startsWith('JEST_') || k === 'CXPACT_TEST_OUTPUT_CAPTURE') delete env[k];
+    // Nothing of this run's own jest or suite settings (output capture, marks, a CPU profile) leaks into the nested one.
+    for (const k of Object.keys(env)) if (k.startsWith('JEST_') || (k.startsWith('CXPACT_') && k !== 'CXPACT_LEAK_GRACE_MS')) delete env[k];
     const child = spawn(process.execPath, [JEST, '-c', path.join(FIXTURES, 'jest.config.js'), '--ci', '--cacheDirectory', cache], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
