@@ -71,6 +71,26 @@ function cpuSeconds() {
 
 let files = 0;
 
+/**
+ * On Ctrl-C (or jest stopping a worker), what the running file started goes too: children in their own process
+ * group (spawned detached, so a test can stop them group and all) would not get the terminal's signal otherwise.
+ */
+let current;
+let signalsHooked = false;
+function hookSignals() {
+  if (signalsHooked || !processes.supported || typeof process.send !== 'function') return; // workers only
+  signalsHooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      try {
+        if (current !== undefined) processes.killAll(processes.leftBehind({ root: process.pid, mark: { name: processes.FILE_MARK, value: current.mark }, before: current.before }), processes.ownProcessGroup());
+      } finally {
+        process.kill(process.pid, signal); // the default action, now that no handler is left
+      }
+    });
+  }
+}
+
 class CxpactTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     // Set before the sandbox copies process.env, so both children spawned with the default environment and children
@@ -93,6 +113,8 @@ class CxpactTestEnvironment extends TestEnvironment {
     process.stdout.write(marker('start', this.testPath));
     process.stderr.write(marker('start', this.testPath));
     if (processes.supported) this.before = new Set([...processes.listProcesses().values()].map(processes.identity));
+    current = this;
+    hookSignals();
     this.handlesBefore = countHandles();
     if (process.env.CXPACT_TEST_CPU === '1') this.cpuBefore = cpuSeconds();
   }
@@ -110,6 +132,7 @@ class CxpactTestEnvironment extends TestEnvironment {
       // Only in a worker (it has an IPC channel): in band, jest's own timers in this process blur the count.
       if (typeof process.send === 'function') lingering = await lingeringHandles(this.handlesBefore, HANDLE_GRACE_MS);
     } finally {
+      if (current === this) current = undefined;
       if (this.cpuBefore !== undefined) {
         const now = cpuSeconds();
         process.stderr.write(`[cpu] ${this.testPath} self ${(now.self - this.cpuBefore.self).toFixed(1)} s, children ${(now.children - this.cpuBefore.children).toFixed(1)} s\n`);
