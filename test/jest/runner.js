@@ -62,7 +62,10 @@ class OutputSink {
     this.rootDir = rootDir;
     this.logFile = path.join(rootDir, '.tmp', 'jest-output.log');
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
-    this.log = fs.openSync(this.logFile, 'w');
+    // `npm test` runs jest twice (scripts/test.sh): the second run adds to the first one's log.
+    const tally = process.env.CXPACT_TEST_TALLY;
+    const later = tally !== undefined && fs.existsSync(tally) && fs.statSync(tally).size > 0;
+    this.log = fs.openSync(this.logFile, later ? 'a' : 'w');
   }
 
   line(testPath, stream, text) {
