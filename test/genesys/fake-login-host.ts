@@ -19,6 +19,9 @@ export interface FakeLoginOptions {
   mint?: (n: number) => string;
 }
 
+/** One faulty login answer: a status (with a Retry-After), or headers followed by a body that never ends. */
+export type LoginFault = { status: number; retryAfter?: string; stall?: undefined } | { stall: 'body' };
+
 export class FakeLoginHost {
   /** Logins that issued a token. */
   logins = 0;
@@ -27,7 +30,7 @@ export class FakeLoginHost {
   /** Live tokens -> expiry (epoch ms). */
   private readonly live = new Map<string, number>();
   /** Faults for the next logins: status (and Retry-After) each answers with. */
-  private faults: Array<{ status: number; retryAfter?: string }> = [];
+  private faults: LoginFault[] = [];
   /** Every request to /oauth/token (faulted or not): time of arrival. */
   readonly attempts: number[] = [];
 
@@ -38,6 +41,12 @@ export class FakeLoginHost {
     if (req.method !== 'POST' || pathname !== '/oauth/token') return false;
     this.attempts.push(Date.now());
     const fault = this.faults.shift();
+    if (fault?.stall === 'body') {
+      // Headers, then a body that never ends (closed with the server).
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+      res.write('{"access_token": "');
+      return true;
+    }
     if (fault !== undefined) {
       res.writeHead(fault.status, { 'Content-Type': 'application/json; charset=UTF-8', ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }) });
       res.end(JSON.stringify({ error: fault.status === 429 ? 'too_many_requests' : 'temporarily_unavailable' }));
@@ -69,7 +78,7 @@ export class FakeLoginHost {
   }
 
   /** The next logins answer these statuses (e.g. 429 with a Retry-After, 503) before a login succeeds again. */
-  failNext(...faults: Array<{ status: number; retryAfter?: string }>): void {
+  failNext(...faults: LoginFault[]): void {
     this.faults.push(...faults);
   }
 

@@ -132,6 +132,14 @@ describe('one exit code per cause: a timeout is a timeout wherever it strikes', 
     expect(rec.stderr).toContain(`GET ${fake.url} did not answer within 500 ms.`);
   });
 
+  test('the login host: a body that never finishes is the same cause, exit 2, not a raw error', async () => {
+    fake.login.failNext({ stall: 'body' });
+    const rec = await record({ timeoutMs: 500 });
+    expect(rec.code).toBe(2);
+    expect(rec.stderr).toContain(`Cannot reach the login host ${fake.url} (the answer did not finish within 500 ms).`);
+    expect(rec.stdout + rec.stderr).not.toMatch(/TimeoutError|AbortError|DOMException/);
+  });
+
   test('headers sent, body never finished within timeoutMs: the same exit 2 and code, "did not finish its answer"', async () => {
     fake.stall(1, 'body');
     const rec = await record({ timeoutMs: 500 });
