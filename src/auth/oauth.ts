@@ -2,9 +2,12 @@
 // `POST <login>/oauth/token`, `grant_type=client_credentials`, HTTP Basic client authentication.
 // The one token client of cxpact (`cxpact record` and the Genesys commands). The token is reused until shortly before
 // it expires; concurrent callers share one login (single flight); after a 401, `forceRefresh` / `withBearerRetry`
-// replace the rejected token once for everybody. Messages never contain the secret or a token.
+// replace the rejected token once for everybody. A login answered 429 or 5xx is retried with the same backoff as
+// API calls (Retry-After honoured up to the policy's maxDelayMs). Messages never contain the secret or a token.
 import { CxpactError, messageOf, type ErrorLocation } from '../shared/errors';
 import { isRecord } from '../shared/json';
+import { parseRetryAfter, realSleep, retryWait, type RetryPolicy, type Sleeper } from './backoff';
+import { SecretScrubber } from './secrets';
 
 export interface ClientCredentials {
   clientId: string;
@@ -39,7 +42,26 @@ export interface ClientCredentialsOptions extends ClientCredentials {
   /** Clock (epoch ms); injectable so tests can expire tokens. */
   now?: () => number;
   errors?: LoginErrorContext;
+  /** Retries of a login answered 429 or 5xx (default: 5 retries, 500 ms doubling, at most 30 s per wait). */
+  retry?: RetryPolicy;
+  sleep?: Sleeper;
+  random?: () => number;
+  /** Called before each wait for a login retry (progress output). */
+  onRetry?: (info: LoginRetryInfo) => void;
 }
+
+export interface LoginRetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  status: number;
+  delayMs: number;
+  retryAfterMs?: number;
+  /** The Retry-After was longer than the policy's cap: the wait is the cap. */
+  capped: boolean;
+}
+
+/** The login retry policy when the caller sets none. */
+export const DEFAULT_LOGIN_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export interface AccessToken {
   accessToken: string;
@@ -49,13 +71,10 @@ export interface AccessToken {
 
 /**
  * Replaces every occurrence of each secret (length >= 4; longest first, so a secret inside another is no leak)
- * with `replacement`.
+ * with `replacement`, in every form it can take: raw, URL-encoded, JSON-escaped, HTML-escaped, base64 (./secrets).
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>, replacement = '[REDACTED]'): string {
-  const live = [...secrets].filter((s): s is string => s !== undefined && s.length >= 4).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of live) out = out.split(s).join(replacement);
-  return out;
+  return new SecretScrubber(secrets, replacement).text(text);
 }
 
 /** The HTTP Basic credentials of an OAuth client (`Basic base64(id:secret)`). */
@@ -66,7 +85,7 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
 export class ClientCredentialsTokenSource {
   private current: AccessToken | undefined;
   private inFlight: Promise<AccessToken> | undefined;
-  /** Tokens issued by the login host so far (how many logins happened). */
+  /** Requests sent to the login host so far (each retry of a login counts). */
   logins = 0;
   /** Every token this source has seen, so callers can scrub them from anything they write. */
   readonly issuedTokens = new Set<string>();
@@ -118,13 +137,42 @@ export class ClientCredentialsTokenSource {
   }
 
   private async login(): Promise<AccessToken> {
-    const { loginBaseUrl, clientId, clientSecret } = this.options;
+    const { loginBaseUrl } = this.options;
     const ctx = this.options.errors ?? {};
     const code = (failure: LoginFailure): string => ctx.codes?.[failure] ?? `auth.login.${failure}`;
-    const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
-    const idEnv = this.options.clientIdEnv ?? 'the client id variable';
-    const secretEnv = this.options.clientSecretEnv ?? 'the client secret variable';
     const url = `${loginBaseUrl.replace(/\/+$/, '')}/oauth/token`;
+    const policy = this.options.retry ?? DEFAULT_LOGIN_RETRY;
+    const sleep = this.options.sleep ?? realSleep;
+    for (let retry = 0; ; retry++) {
+      const res = await this.exchange(url, code);
+      const transient = res.status === 429 || res.status >= 500;
+      if (!transient || retry >= policy.maxRetries) return this.tokenFrom(res, url, code, retry + 1);
+      const wait = retryWait(policy, retry, parseRetryAfter(res.retryAfter), this.options.random);
+      this.options.onRetry?.({ attempt: retry + 1, status: res.status, delayMs: wait.delayMs, ...(wait.retryAfterMs === undefined ? {} : { retryAfterMs: wait.retryAfterMs }), capped: wait.capped });
+      await sleep(wait.delayMs);
+    }
+  }
+
+  /** One POST to the token endpoint, body read; a broken connection or a timeout (before or during the answer) is `unreachable`. */
+  private async exchange(url: string, code: (failure: LoginFailure) => string): Promise<{ status: number; text: string; retryAfter: string | null }> {
+    const { loginBaseUrl, clientId, clientSecret } = this.options;
+    const ctx = this.options.errors ?? {};
+    const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const fail = (error: unknown, phase: 'headers' | 'body'): CxpactError => {
+      const timedOut = signal.aborted || (error as Error | undefined)?.name === 'TimeoutError';
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const why = timedOut
+        ? phase === 'headers'
+          ? `no answer within ${timeoutMs} ms`
+          : `the answer did not finish within ${timeoutMs} ms`
+        : `${phase === 'body' ? 'the connection broke during the answer: ' : ''}${cause ?? redactSecrets(messageOf(error), this.secrets())}`;
+      return new CxpactError(code('unreachable'), `Cannot reach the login host ${loginBaseUrl} (${why}).`, {
+        ...ctx.hostLocation,
+        fix: `Check ${hostSetting} and the network (proxy, firewall).`,
+      });
+    };
     this.logins += 1;
     let res: Response;
     try {
@@ -136,28 +184,38 @@ export class ClientCredentialsTokenSource {
           Authorization: basicAuthorization(clientId, clientSecret),
         },
         body: 'grant_type=client_credentials',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new CxpactError(code('unreachable'), `Cannot reach the login host ${loginBaseUrl} (${cause ?? redactSecrets(messageOf(error), this.secrets())}).`, {
-        ...ctx.hostLocation,
-        fix: `Check ${hostSetting} and the network (proxy, firewall).`,
-      });
+      throw fail(error, 'headers');
     }
-    const text = await res.text();
-    if (res.status === 400 || res.status === 401 || res.status === 403) {
+    try {
+      return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
+    } catch (error) {
+      throw fail(error, 'body');
+    }
+  }
+
+  /** The token of a final login answer, or the error of its status. */
+  private tokenFrom(res: { status: number; text: string }, url: string, code: (failure: LoginFailure) => string, attempts: number): AccessToken {
+    const { loginBaseUrl } = this.options;
+    const ctx = this.options.errors ?? {};
+    const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
+    const idEnv = this.options.clientIdEnv ?? 'the client id variable';
+    const secretEnv = this.options.clientSecretEnv ?? 'the client secret variable';
+    const { status, text } = res;
+    if (status === 400 || status === 401 || status === 403) {
       throw new CxpactError(
         code('rejected'),
-        `The login host ${loginBaseUrl} rejected the OAuth client credentials (HTTP ${res.status}${oauthErrorCode(text)}).`,
+        `The login host ${loginBaseUrl} rejected the OAuth client credentials (HTTP ${status}${oauthErrorCode(text)}).`,
         {
           ...(ctx.credentialsLocation ?? (this.options.clientIdEnv === undefined ? {} : { path: this.options.clientIdEnv })),
           fix: `Check ${idEnv} and ${secretEnv}: the OAuth client must exist in this region's org and use the Client Credentials grant.`,
         },
       );
     }
-    if (!res.ok) {
-      throw new CxpactError(code('failed'), `Login at ${url} failed with HTTP ${res.status}.`, {
+    if (status < 200 || status >= 300) {
+      throw new CxpactError(code('failed'), `Login at ${url} failed with HTTP ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}.`, {
         fix: 'Retry later; if it persists, check the Genesys Cloud status page for the region.',
       });
     }

@@ -203,12 +203,12 @@ export class WebhookDispatcher {
     const lines = [`[${new Date().toISOString()}] ${request.method} ${request.url}`];
     for (const [k, v] of Object.entries(redactHeaders(headers))) lines.push(`${k}: ${v}`);
     if (request.body !== undefined) lines.push('', redactBody(request.body));
+    const ctrl = new AbortController();
+    // Cleared on every path: a failed request must not leave a live timer behind (it kept test workers alive).
+    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
     try {
-      const ctrl = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
       const res = await fetch(request.url, { method: request.method, headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body, signal: ctrl.signal });
       const text = await res.text();
-      clearTimeout(timer);
       const responseHeaders: Record<string, string> = {};
       res.headers.forEach((v, k) => (responseHeaders[k] = v));
       lines.push('', `HTTP/1.1 ${res.status}`, text.slice(0, 4000));
@@ -218,6 +218,8 @@ export class WebhookDispatcher {
       const msg = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
       lines.push('', `Error: ${msg}`);
       return { success: false, logs: lines.join('\n'), summary: `${msg} (${request.url.split('?')[0]})` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

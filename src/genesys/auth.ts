@@ -18,7 +18,7 @@ export const GENESYS_LOGIN_ERRORS: LoginErrorContext = {
   hostLocation: { path: 'GENESYS_CLOUD_REGION' },
 };
 
-export interface GenesysTokenOptions extends ClientCredentials, Pick<ClientCredentialsOptions, 'refreshSkewMs' | 'now' | 'timeoutMs'> {
+export interface GenesysTokenOptions extends ClientCredentials, Pick<ClientCredentialsOptions, 'refreshSkewMs' | 'now' | 'timeoutMs' | 'retry' | 'sleep' | 'random'> {
   /** `https://login.<region-domain>` or a loopback URL in tests. */
   loginBase: string;
 }

@@ -103,9 +103,6 @@ export class GenesysClient {
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: GenesysClientOptions) {
-    this.tokens =
-      options.tokens ??
-      genesysTokenSource({ loginBase: options.hosts.loginBase, clientId: options.clientId, clientSecret: options.clientSecret, timeoutMs: options.timeoutMs });
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     const maxDelayMs = options.maxDelayMs ?? 30_000;
@@ -118,6 +115,18 @@ export class GenesysClient {
       retryAfterJitterMs: 250,
       maxRetryAfterMs: maxDelayMs,
     };
+    // A login answered 429/5xx is retried with the same policy as the API calls.
+    this.tokens =
+      options.tokens ??
+      genesysTokenSource({
+        loginBase: options.hosts.loginBase,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        timeoutMs: options.timeoutMs,
+        retry: this.retry,
+        sleep: this.sleep,
+        random: this.random,
+      });
   }
 
   get apiBase(): string {

@@ -4,7 +4,8 @@ import { CxpactError } from '../shared/errors';
 import type { Sleeper } from '../auth/backoff';
 import { ClientCredentialsTokenSource } from '../auth/oauth';
 import type { RecordConfig, ResolvedTarget } from './config';
-import { RateLimiter, sendWithRetry, type HttpResult, type PreparedRequest } from './http';
+import { RateLimiter, sendWithRetry, type HttpResult, type PreparedRequest, type RetryInfo } from './http';
+import { SecretScrubber } from '../auth/secrets';
 import { isJsonContentType, type LoadedPact, type PactInteraction, type Recording } from './model';
 import { redactBody, redactHeaders, scrubSecrets } from './redact';
 import { recordingsDir, writeRecording } from './store';
@@ -68,7 +69,18 @@ function requireEnv(env: NodeJS.ProcessEnv, names: string[], config: RecordConfi
   return names.map((n) => env[n]!);
 }
 
-function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.ProcessEnv): Auth {
+/** The wait of a retry as progress shows it: `in 0.4 s (Retry-After 3600 s, capped by retry.maxDelayMs)`. */
+export function describeWait(r: { delayMs: number; retryAfterMs?: number; capped: boolean }): string {
+  const ra = r.retryAfterMs === undefined ? '' : r.capped ? ` (Retry-After ${formatSeconds(r.retryAfterMs)}, capped by retry.maxDelayMs)` : ' (Retry-After)';
+  return `in ${(r.delayMs / 1000).toFixed(1)} s${ra}`;
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 1e7 ? `${s.toExponential(1)} s` : `${Math.round(s)} s`;
+}
+
+function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.ProcessEnv, o: { sleep?: Sleeper; progress: (line: string) => void }): Auth {
   const credentialSecrets = Object.values(config.credentials)
     .map((n) => env[n])
     .filter((v): v is string => v !== undefined && v !== '');
@@ -84,6 +96,10 @@ function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.Proc
         clientSecretEnv: a.clientSecretEnv,
         timeoutMs: config.timeoutMs,
         errors: { credentialsLocation: { file: config.file, path: '$.auth' } },
+        // A login answered 429/5xx is retried like an API call: same policy, same progress line.
+        retry: config.retry,
+        ...(o.sleep === undefined ? {} : { sleep: o.sleep }),
+        onRetry: (r) => o.progress(`[cxpact]   login: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`),
       });
       return {
         headers: async () => ({ authorization: `Bearer ${await source.getToken()}` }),
@@ -205,9 +221,13 @@ function parseBody(res: HttpResult): unknown {
 /** Records every interaction; failures are collected (never skipped silently). Throws for fatal setup errors. */
 export async function recordInteractions(o: RecordOptions): Promise<RecordOutcome> {
   const { config, target, env } = o;
-  const progress = o.progress ?? (() => undefined);
   const now = o.now ?? (() => new Date());
-  const auth = makeAuth(config, target, env);
+  // Everything this run prints or records goes through the scrubber of the secrets known at that moment (tokens
+  // are added as they are issued), in every form a server may echo them.
+  let auth: Auth | undefined;
+  const scrub = (text: string): string => (auth === undefined ? text : new SecretScrubber(auth.secrets()).text(text));
+  const progress = (line: string): void => (o.progress ?? (() => undefined))(scrub(line));
+  auth = makeAuth(config, target, env, { ...(o.sleep === undefined ? {} : { sleep: o.sleep }), progress });
   const outDir = o.outDir ?? recordingsDir(config.dir);
   const limiter = new RateLimiter(config.rateLimit.requestsPerSecond, o.sleep);
   const items = o.pacts.flatMap((p) => p.interactions);
@@ -233,8 +253,7 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
           retry: config.retry,
           timeoutMs: config.timeoutMs,
           ...(o.sleep === undefined ? {} : { sleep: o.sleep }),
-          onRetry: (r: { attempt: number; status: number; delayMs: number; retryAfter: boolean }) =>
-            progress(`[cxpact]   ${label}: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} in ${(r.delayMs / 1000).toFixed(1)} s${r.retryAfter ? ' (Retry-After)' : ''}`),
+          onRetry: (r: RetryInfo) => progress(`[cxpact]   ${label}: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`),
         };
         const req = await prepareRequest(it, config, target, env, auth);
         let res = await sendWithRetry(req, sendOpts);
@@ -292,7 +311,7 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
           return;
         }
         done += 1;
-        const reason = error instanceof CxpactError ? error.message : String(error);
+        const reason = scrub(error instanceof CxpactError ? error.message : String(error));
         outcome.failed.push({ consumer: it.consumer, description: it.description, key: it.key, reason });
         progress(`[cxpact] ✗ ${done}/${items.length} ${label}: ${reason}`);
       }

@@ -1,6 +1,6 @@
 // Redaction before anything is written: configured headers, JSON body paths (PII), and any known secret value
-// wherever it appears (tokens echoed by an API, a client secret in an error body).
-import { redactSecrets } from '../auth/oauth';
+// wherever and however encoded it appears (tokens echoed by an API, a client secret in an error body).
+import { SecretScrubber } from '../auth/secrets';
 import { formatPath, parseRulePath, type PathToken, type RuleToken } from './rules';
 import { jsonType } from '../shared/json';
 
@@ -60,9 +60,10 @@ export function redactBody(body: unknown, paths: readonly string[]): { body: unk
   return { body: out, redacted };
 }
 
-/** Deep-replaces every occurrence of the secrets inside string values (and keys) of a JSON value. */
+/**
+ * Deep-replaces every occurrence of the secrets inside string values (and keys) of a JSON value, in every form a
+ * response can carry them: raw, URL-encoded, JSON-escaped, HTML-escaped, base64/base64url (src/auth/secrets.ts).
+ */
 export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
-  const live = secrets.filter((s) => s.length >= 4);
-  if (live.length === 0) return value;
-  return JSON.parse(redactSecrets(JSON.stringify(value), live.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+  return new SecretScrubber(secrets, REDACTED).value(value);
 }

@@ -1,19 +1,21 @@
 // The README's main command, run as a user runs it: `npm run demo` spawns the local broker and the example
 // provider as real processes and drives every cxpact command over real HTTP. This test reads what it printed.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../scripts/genesys-sandbox';
+import { runChild } from '../helpers/child';
 
 const root = path.join(__dirname, '..', '..');
 
 describe('npm run demo (the main job end to end)', () => {
   let result: { status: number | null; stdout: string; stderr: string; all: string };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const res = spawnSync(npm, ['run', '--silent', 'demo'], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: '' } });
-    result = { status: res.status, stdout: res.stdout, stderr: res.stderr, all: res.stdout + res.stderr };
+    // In its own process group with a deadline: a hung demo is stopped with everything it started (broker, provider).
+    const res = await runChild(npm, ['run', '--silent', 'demo'], { cwd: root, env: { ...process.env, CI: '' }, timeoutMs: 240_000 });
+    if (res.timedOut) throw new Error(`npm run demo did not finish within 240 s (stopped, process group and all):\n${(res.stdout + res.stderr).slice(-4000)}`);
+    result = { status: res.code, stdout: res.stdout, stderr: res.stderr, all: res.stdout + res.stderr };
   }, 250_000);
 
   it('exits 0 because every step answered as expected', () => {

@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBroker, type RunningBroker } from '../../src/broker';
 import { runPactCli } from '../../src/gate';
+import { runChild } from '../helpers/child';
 
 const REPO = path.resolve(__dirname, '../..');
 const STEP_TIMEOUT_MS = 150_000;
@@ -77,7 +78,7 @@ interface GclRun {
 }
 
 /** Runs gitlab-ci-local on the project with the shell executor and the given pipeline variables. */
-function gitlabCiLocal(args: string[], variables: Record<string, string>): Promise<GclRun> {
+async function gitlabCiLocal(args: string[], variables: Record<string, string>): Promise<GclRun> {
   const pkg = require.resolve('gitlab-ci-local/package.json');
   const bin = path.join(path.dirname(pkg), (require(pkg) as { bin: string }).bin);
   const vars = Object.entries({ PACT_BROKER_BASE_URL: broker.url, CAN_I_DEPLOY_RETRIES: '1', CAN_I_DEPLOY_INTERVAL: '1', ...variables }).flatMap(([k, v]) => [
@@ -87,17 +88,15 @@ function gitlabCiLocal(args: string[], variables: Record<string, string>): Promi
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', PACT_DO_NOT_TRACK: 'true' };
   // The pipeline gets the broker only through its variables, as in GitLab.
   for (const k of Object.keys(env)) if (k.startsWith('PACT_BROKER_') || k.startsWith('JEST_') || k === 'PACT_URL') delete env[k];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, '--home', path.join(tmp, 'gcl-home'), '--force-shell-executor', '--no-color', '--max-job-name-padding', '0', ...vars, ...args],
-      { cwd: project, env, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1;
-        resolve({ code, output: `${stdout}\n${stderr}` });
-      },
-    );
+  // In its own process group with a deadline below the test's: a hung job is stopped with its whole job tree and the
+  // step fails naming what it ran, instead of a bare jest timeout with the job's processes left behind.
+  const run = await runChild(process.execPath, [bin, '--home', path.join(tmp, 'gcl-home'), '--force-shell-executor', '--no-color', '--max-job-name-padding', '0', ...vars, ...args], {
+    cwd: project,
+    env,
+    timeoutMs: STEP_TIMEOUT_MS - 10_000,
   });
+  if (run.timedOut) throw new Error(`gitlab-ci-local ${args.join(' ')} did not finish within ${run.timeoutMs / 1000} s (stopped):\n${(run.stdout + run.stderr).slice(-4000)}`);
+  return { code: run.code ?? 1, output: `${run.stdout}\n${run.stderr}` };
 }
 
 beforeAll(async () => {

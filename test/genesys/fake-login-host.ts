@@ -15,7 +15,12 @@ export interface FakeLoginOptions {
   rejectDescription?: string;
   /** Wait before answering a login (widens the window for concurrent callers in single-flight tests). */
   delayMs?: number;
+  /** Tokens are `mint(n)` instead (e.g. with `+` and `/`, to test every encoded form a token may be echoed in). */
+  mint?: (n: number) => string;
 }
+
+/** One faulty login answer: a status (with a Retry-After), or headers followed by a body that never ends. */
+export type LoginFault = { status: number; retryAfter?: string; stall?: undefined } | { stall: 'body' };
 
 export class FakeLoginHost {
   /** Logins that issued a token. */
@@ -24,12 +29,29 @@ export class FakeLoginHost {
   readonly issued: string[] = [];
   /** Live tokens -> expiry (epoch ms). */
   private readonly live = new Map<string, number>();
+  /** Faults for the next logins: status (and Retry-After) each answers with. */
+  private faults: LoginFault[] = [];
+  /** Every request to /oauth/token (faulted or not): time of arrival. */
+  readonly attempts: number[] = [];
 
   constructor(private readonly options: FakeLoginOptions) {}
 
   /** Answers `POST /oauth/token` and returns true; returns false for every other request. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, body: string): Promise<boolean> {
     if (req.method !== 'POST' || pathname !== '/oauth/token') return false;
+    this.attempts.push(Date.now());
+    const fault = this.faults.shift();
+    if (fault?.stall === 'body') {
+      // Headers, then a body that never ends (closed with the server).
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+      res.write('{"access_token": "');
+      return true;
+    }
+    if (fault !== undefined) {
+      res.writeHead(fault.status, { 'Content-Type': 'application/json; charset=UTF-8', ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }) });
+      res.end(JSON.stringify({ error: fault.status === 429 ? 'too_many_requests' : 'temporarily_unavailable' }));
+      return true;
+    }
     const { clientId, clientSecret } = this.options;
     const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     if (req.headers.authorization !== expected || !body.includes('grant_type=client_credentials')) {
@@ -37,7 +59,9 @@ export class FakeLoginHost {
       return true;
     }
     this.logins += 1;
-    const token = `${this.options.tokenPrefix}${this.logins}${this.options.randomTail === true ? `-${Math.random().toString(36).slice(2, 12)}` : ''}`;
+    const token =
+      this.options.mint?.(this.logins) ??
+      `${this.options.tokenPrefix}${this.logins}${this.options.randomTail === true ? `-${Math.random().toString(36).slice(2, 12)}` : ''}`;
     const expiresIn = this.options.expiresIn?.() ?? 3600;
     this.live.set(token, Date.now() + expiresIn * 1000);
     this.issued.push(token);
@@ -51,6 +75,11 @@ export class FakeLoginHost {
     const token = (authorization ?? '').startsWith('Bearer ') ? (authorization ?? '').slice('Bearer '.length) : '';
     const expiry = this.live.get(token);
     return expiry !== undefined && expiry >= Date.now();
+  }
+
+  /** The next logins answer these statuses (e.g. 429 with a Retry-After, 503) before a login succeeds again. */
+  failNext(...faults: LoginFault[]): void {
+    this.faults.push(...faults);
   }
 
   /** Invalidates every token issued so far (the API then answers 401). */

@@ -154,11 +154,12 @@ test('secrets(): the client secret, its Basic-auth form and every token issued, 
   expect(redactSecrets('abcd-efgh', ['abcd', 'abcd-efgh'])).toBe('[REDACTED]');
 });
 
-test('the retry wait: Retry-After wins (optionally with jitter and a cap), else full-jitter exponential backoff', () => {
+test('the retry wait: Retry-After sets it (optionally with jitter) up to the cap (maxDelayMs by default), else full-jitter exponential backoff', () => {
   const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-  expect(retryDelay(policy, 0, 5000, () => 0.5)).toBe(5000);
+  expect(retryDelay(policy, 0, 5000, () => 0.5)).toBe(1000);
+  expect(retryDelay(policy, 0, 700, () => 0.5)).toBe(700);
   expect(retryDelay({ ...policy, retryAfterJitterMs: 250 }, 0, 400, () => 0.5)).toBe(525);
-  expect(retryDelay({ ...policy, retryAfterJitterMs: 250, maxRetryAfterMs: 1000 }, 0, 5000, () => 0.5)).toBe(1000);
+  expect(retryDelay({ ...policy, retryAfterJitterMs: 250, maxRetryAfterMs: 3000 }, 0, 5000, () => 0.5)).toBe(3000);
   expect(retryDelay(policy, 2, undefined, () => 0.999)).toBe(backoffDelay(policy, 2, () => 0.999));
   expect(retryDelay(policy, 2, undefined, () => 0.999)).toBe(399);
   expect(retryDelay(policy, 9, undefined, () => 0.5)).toBe(500);

@@ -18,8 +18,18 @@ export interface FakeApis {
   requests: Array<{ path: string; at: number; authorization?: string }>;
   /** Token lifetime in seconds for the next logins. */
   expiresIn: number;
-  /** The next n API requests answer 429 (the first one with Retry-After: retryAfter when set). */
-  storm(n: number, retryAfter?: string): void;
+  /** The next n API requests answer 429 (the first one with Retry-After: retryAfter when set; a list sets one per answer). */
+  storm(n: number, retryAfter?: string | string[]): void;
+  /** The next n API requests never answer (`headers`), or send their headers and never finish the body (`body`). */
+  stall(n: number, where: 'headers' | 'body'): void;
+  /** The login host half: `login.failNext(...)` makes logins answer 429/5xx, `login.attempts` counts every try. */
+  login: FakeLoginHost;
+  /**
+   * The API echoes the bearer token in every form a careless API might: URL-encoded (either hex case), JSON-escaped
+   * inside a string, HTML-escaped, base64 and base64url (alone and inside a longer encoded value), in the body of
+   * the queue answer, in response headers, and in a text/html 404 page.
+   */
+  echoEncoded: boolean;
   /** The next n API requests answer `status` (5xx). */
   failNext(n: number, status: number): void;
   /** Invalidates every token issued so far (the API then answers 401). */
@@ -33,12 +43,35 @@ export interface FakeApis {
   close(): Promise<void>;
 }
 
-export async function startFakeApis(): Promise<FakeApis> {
+/** Every form of `token` the echoing API writes (what a recording must contain none of). */
+export function encodedForms(token: string): Record<string, string> {
+  const b64 = Buffer.from(token).toString('base64');
+  return {
+    raw: token,
+    urlEncoded: encodeURIComponent(token),
+    urlEncodedLower: encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    doubleUrlEncoded: encodeURIComponent(encodeURIComponent(token)),
+    formEncoded: new URLSearchParams({ t: token }).toString().slice(2),
+    jsonSlash: token.replace(/\//g, '\\/'),
+    jsonUnicode: token.replace(/\+/g, '\\u002b').replace(/\//g, '\\u002F'),
+    html: token.replace(/\+/g, '&#43;').replace(/\//g, '&#x2f;'),
+    base64: b64,
+    base64url: Buffer.from(token).toString('base64url'),
+    base64Embedded: Buffer.from(`session:${token}:end`).toString('base64'),
+  };
+}
+
+export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {}): Promise<FakeApis> {
   let storm = 0;
-  let stormRetryAfter: string | undefined;
+  let stormRetryAfter: string[] = [];
   let fail = 0;
   let failStatus = 503;
-  const login = new FakeLoginHost({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenPrefix: 'tok-', randomTail: true, expiresIn: () => state.expiresIn });
+  let stall = 0;
+  let stallWhere: 'headers' | 'body' = 'headers';
+  const stalled: http.ServerResponse[] = [];
+  // Tricky tokens hold `+`, `/` and `=`, so their encoded forms differ from the raw one (tok%2B1%2Fsecret...).
+  const mint = options.tokens === 'tricky' ? (n: number) => `tok+${n}/s3cret=${Math.random().toString(36).slice(2, 14)}` : undefined;
+  const login = new FakeLoginHost({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenPrefix: 'tok-', randomTail: true, expiresIn: () => state.expiresIn, ...(mint === undefined ? {} : { mint }) });
   const state: FakeApis = {
     url: '',
     get logins() {
@@ -48,8 +81,14 @@ export async function startFakeApis(): Promise<FakeApis> {
     expiresIn: 3600,
     storm(n, retryAfter) {
       storm = n;
-      stormRetryAfter = retryAfter;
+      stormRetryAfter = retryAfter === undefined ? [] : Array.isArray(retryAfter) ? [...retryAfter] : [retryAfter];
     },
+    stall(n, where) {
+      stall = n;
+      stallWhere = where;
+    },
+    login,
+    echoEncoded: false,
     failNext(n, status) {
       fail = n;
       failStatus = status;
@@ -74,13 +113,20 @@ export async function startFakeApis(): Promise<FakeApis> {
       const body = Buffer.concat(chunks).toString('utf8');
       if (await login.handle(req, res, u.pathname, body)) return;
       state.requests.push({ path: u.pathname, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      if (stall > 0) {
+        stall -= 1;
+        stalled.push(res);
+        if (stallWhere === 'body') {
+          res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+          res.write('{"results": [');
+        }
+        return; // answered never (closed with the server)
+      }
       if (storm > 0) {
         storm -= 1;
         const h: Record<string, string> = {};
-        if (stormRetryAfter !== undefined) {
-          h['Retry-After'] = stormRetryAfter;
-          stormRetryAfter = undefined;
-        }
+        const ra = stormRetryAfter.shift();
+        if (ra !== undefined) h['Retry-After'] = ra;
         json(res, 429, { message: 'Rate limit exceeded the maximum', code: 'too.many.requests', status: 429 }, h);
         return;
       }
@@ -97,6 +143,7 @@ export async function startFakeApis(): Promise<FakeApis> {
         }
         const m = /^\/api\/v2\/routing\/queues\/([^/]+)\/mediatypes\/call\/estimatedwaittime$/.exec(u.pathname);
         if (m !== null && req.method === 'GET') {
+          const forms = encodedForms(token);
           if (m[1] === OK_QUEUE) {
             json(
               res,
@@ -105,9 +152,28 @@ export async function startFakeApis(): Promise<FakeApis> {
                 results: [{ intent: 'OFFER', formula: 'BEST', estimatedWaitTimeSeconds: 42 }],
                 // The API echoes things a recording must never keep.
                 ...(state.echoDebug ? { debug: { requestedBy: 'agent.smith@example.com', authorization: `Bearer ${token}` } } : {}),
+                // ...in places no redact.bodyPaths names, in every encoding.
+                ...(state.echoEncoded
+                  ? {
+                      links: { self: `https://api.example.com/next?access_token=${forms.urlEncoded}&x=1`, lower: `?t=${forms.urlEncodedLower}`, twice: `?u=${forms.doubleUrlEncoded}`, form: `t=${forms.formEncoded}` },
+                      // A JSON document inside a string, escaped as some serialisers do (\/ and \u002b).
+                      payload: `{"auth":"${forms.jsonSlash}","again":"${forms.jsonUnicode}"}`,
+                      html: `<a href="/x?t=${forms.html}">x</a>`,
+                      session: forms.base64,
+                      cookie: forms.base64url,
+                      state: forms.base64Embedded,
+                    }
+                  : {}),
               },
-              { 'Set-Cookie': 'ININ-session=cookie-secret-abc123; HttpOnly', 'ININ-Correlation-Id': 'c0ffee00-1111-2222-3333-444455556666' },
+              {
+                'Set-Cookie': 'ININ-session=cookie-secret-abc123; HttpOnly',
+                'ININ-Correlation-Id': 'c0ffee00-1111-2222-3333-444455556666',
+                ...(state.echoEncoded ? { Link: `<https://api.example.com/next?access_token=${forms.urlEncoded}>; rel="next"`, 'X-Echo': forms.base64 } : {}),
+              },
             );
+          } else if (state.echoEncoded) {
+            res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8' });
+            res.end(`<html><body>Queue not found. Request: GET /x?access_token=${forms.urlEncoded} auth=${forms.html} json={"t":"${forms.jsonUnicode}"} b=${forms.base64url}</body></html>`);
           } else {
             json(res, 404, { message: `Queue ${m[1]} not found`, code: 'not.found', status: 404 });
           }
@@ -141,6 +207,7 @@ export async function startFakeApis(): Promise<FakeApis> {
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>
     new Promise<void>((resolve) => {
+      for (const r of stalled.splice(0)) r.destroy();
       server.closeAllConnections();
       server.close(() => resolve());
     });

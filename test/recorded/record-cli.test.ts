@@ -81,7 +81,7 @@ describe('record -> redacted recordings -> check passes', () => {
 
 describe('faults while recording', () => {
   test('a 429 storm with Retry-After and a 5xx are retried with backoff; progress shows each retry', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1 }) } });
+    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 2000 } }) } });
     fake.storm(3, '1');
     const origFail = fake.failNext.bind(fake);
     origFail(0, 503);

@@ -37,14 +37,19 @@ Environment:
   recordings, logs or reports. Progress goes to stderr.
 
 Behaviour:
-  At most rateLimit.requestsPerSecond requests per second; 429 and 5xx are retried with exponential backoff and
-  jitter (Retry-After wins); a 401 refreshes the OAuth token once. A request that still fails is reported and
-  fails the run; it is never skipped silently.
+  At most rateLimit.requestsPerSecond requests per second; 429 and 5xx answers, of the API and of the OAuth login,
+  are retried up to retry.maxRetries times with exponential backoff and jitter; a Retry-After sets the wait, but
+  no wait is longer than retry.maxDelayMs (default 30 s). A 401 refreshes the OAuth token once. A request that
+  still fails is reported and fails the run; it is never skipped silently. Secrets (credentials, client secret,
+  tokens) are scrubbed from recordings and output in every form an API may echo them: raw, URL-encoded,
+  JSON-escaped, HTML-escaped, base64.
 
-Exit codes:
+Exit codes (one per cause):
   0  every interaction recorded
-  1  some interactions could not be recorded, or the config/pacts are invalid
-  2  usage error, or the provider / login host is unreachable or refused the credentials
+  1  an interaction could not be recorded (HTTP error after the retries, refused credentials on a request,
+     an unfillable placeholder), or the config or pacts are invalid
+  2  usage error; or the provider or login host could not be asked: unreachable, connection broken, no complete
+     answer within timeoutMs (before or during the body), login refused the credentials or kept failing
 `;
 
 export async function runRecord(argv: string[], io: CliIO): Promise<number> {

@@ -1,0 +1,19 @@
+// Before any test: marks this jest run in the environment every worker and every child inherits, so the global
+// teardown can find any process of the run still alive at the end (test/jest/global-teardown.js); and says early
+// when the system packages of the integration tests are missing (they are installed by `npm run setup`, not here).
+'use strict';
+
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const processes = require('./processes');
+
+module.exports = async function globalSetup(globalConfig) {
+  process.env[processes.RUN_MARK] = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
+  const selected = globalConfig.selectProjects;
+  if (Array.isArray(selected) && selected.every((p) => p === 'unit')) return;
+  const check = spawnSync('bash', [path.resolve(__dirname, '..', '..', 'scripts', 'setup-system.sh'), '--check'], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    process.stderr.write(`\n[cxpact] ${(check.stdout || check.stderr).trim()}: the tests that need them will fail. Install them with \`npm run setup\` (scripts/setup-system.sh).\n\n`);
+  }
+};
