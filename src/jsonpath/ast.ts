@@ -49,7 +49,14 @@ export type FilterExpr =
 
 /** Jayway: a path is definite when it only has property (single name, or several names at the leaf), and index steps (one index), and functions. */
 export function isDefinite(path: PathAst): boolean {
-  return path.segments.every((s, i) => segmentIsDefinite(s, i === path.segments.length - 1 || path.segments.slice(i + 1).every((n) => n.kind === 'function')));
+  // From the end: a segment is a leaf when only functions follow it (linear, not a slice per segment).
+  let onlyFunctionsAfter = true;
+  for (let i = path.segments.length - 1; i >= 0; i--) {
+    const s = path.segments[i] as Segment;
+    if (!segmentIsDefinite(s, onlyFunctionsAfter)) return false;
+    if (s.kind !== 'function') onlyFunctionsAfter = false;
+  }
+  return true;
 }
 
 function segmentIsDefinite(s: Segment, leaf: boolean): boolean {

@@ -12,6 +12,8 @@
 import type { FilterExpr, FunctionArg, Operand, PathAst, Segment } from './ast';
 import { isDefinite, pathToString } from './ast';
 import { isRecord } from '../shared/json';
+import { withBudget, type Budget } from '../shared/limits';
+import { compileSafeRegex, UnsafeRegexError, type SafeRegex } from '../shared/safe-regex';
 
 export interface EvaluationResult {
   /** False when a definite path did not resolve (Jayway's PathNotFoundException), or a function failed. */
@@ -52,9 +54,11 @@ class Evaluator {
   constructor(
     readonly root: Json,
     readonly opts: Options,
+    readonly budget?: Budget,
   ) {}
 
   walk(segs: Segment[], i: number, model: Json, evalPath: string, upDef: boolean, out: Json[]): void {
+    this.budget?.tick();
     if (i === segs.length) {
       out.push(model);
       return;
@@ -263,7 +267,7 @@ class Evaluator {
       case 'not':
         return !this.test(expr.expr, current);
       case 'exists': {
-        const strict = new Evaluator(this.root, { requireProperties: true });
+        const strict = new Evaluator(this.root, { requireProperties: true }, this.budget);
         try {
           strict.run(expr.path, current);
           return true;
@@ -308,7 +312,7 @@ class Evaluator {
         if (rightOp.kind !== 'regex') return false;
         const input = typeof l === 'string' ? l : typeof l === 'number' || typeof l === 'boolean' ? String(l) : undefined;
         if (input === undefined) return false;
-        return regexFor(rightOp.source, rightOp.flags).test(input);
+        return regexFor(rightOp.source, rightOp.flags).matchesWhole(input);
       }
       case 'in':
         return Array.isArray(r) && r.some((x) => jaywayEquals(l, x));
@@ -341,17 +345,18 @@ class Evaluator {
 
 const UNDEFINED: unique symbol = Symbol('undefined');
 
-const regexCache = new Map<string, RegExp>();
-function regexFor(source: string, flags: string): RegExp {
-  const key = `${flags}/${source}`;
-  let re = regexCache.get(key);
-  if (!re) {
-    // Java Matcher.matches(): the whole input must match.
-    const jsFlags = [...new Set(flags.split('').filter((f) => 'ims'.includes(f)))].join('');
-    re = new RegExp(`^(?:${source})$`, jsFlags);
-    regexCache.set(key, re);
+/**
+ * Jayway compiles `=~ /.../flags` with java.util.regex and calls Matcher.matches() (the whole input must match).
+ * Run on the linear-time engine (shared/safe-regex.ts), so no filter regex can backtrack catastrophically.
+ */
+function regexFor(source: string, flags: string): SafeRegex {
+  const jsFlags = [...new Set(flags.split('').filter((f) => 'ims'.includes(f)))].join('');
+  try {
+    return compileSafeRegex(source, { dialect: 'java', flags: jsFlags, nativeFallback: (_p, f) => new RegExp(source, f.replace(/[^ims]/g, '')) });
+  } catch (e) {
+    if (e instanceof UnsafeRegexError) throw new FunctionError(`the filter regex /${source}/ cannot be evaluated safely: ${e.message}`);
+    throw new FunctionError(`the filter regex /${source}/ is invalid: ${(e as Error).message}`);
   }
-  return re;
 }
 
 /** Jayway's ValueNode equality: deep for JSON, numeric strings equal numbers, undefined equals nothing. */
@@ -369,7 +374,11 @@ export function jaywayEquals(a: Json, b: Json): boolean {
 
 /** Evaluates a parsed path against a document with Jayway's default configuration. */
 export function evaluatePath(path: PathAst, doc: Json): EvaluationResult {
-  const ev = new Evaluator(doc, { requireProperties: false });
+  return withBudget((budget) => evaluateWithin(path, doc, budget));
+}
+
+function evaluateWithin(path: PathAst, doc: Json, budget: Budget): EvaluationResult {
+  const ev = new Evaluator(doc, { requireProperties: false }, budget);
   try {
     const r = ev.run(path, doc);
     return { found: true, value: r.value, definite: r.definite };

@@ -3,6 +3,7 @@
 // `$.a[?(@.b == 'x' && @.c)]`, `[?('acd' in @.p[*].purpose)]`, `$.a.size()`.
 
 import { CxpactError } from '../shared/errors';
+import { currentLimits } from '../shared/limits';
 import type { FilterExpr, FunctionArg, Operand, PathAst, RelOp, Segment } from './ast';
 
 export class JsonPathSyntaxError extends CxpactError {
@@ -25,7 +26,21 @@ const FUNCTIONS = new Set(['length', 'size', 'min', 'max', 'avg', 'sum', 'stddev
 
 class Parser {
   pos = 0;
+  /** Nesting of brackets, parentheses, negations and and/or terms: bounded, so no input overflows the stack. */
+  private depth = 0;
+  private readonly maxDepth = currentLimits().depth;
   constructor(readonly src: string) {}
+
+  /** Runs `fn` one nesting level deeper; fails past the depth limit. */
+  nest<T>(fn: () => T, levels = 1): T {
+    this.depth += levels;
+    if (this.depth > this.maxDepth) this.fail(`the expression nests deeper than ${this.maxDepth} levels (brackets, parentheses, ! and && / || terms); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`);
+    try {
+      return fn();
+    } finally {
+      this.depth -= levels;
+    }
+  }
 
   fail(message: string, at = this.pos): never {
     throw new JsonPathSyntaxError(this.src, at, message);
@@ -148,6 +163,10 @@ class Parser {
   }
 
   parseBracket(): Segment {
+    return this.nest(() => this.parseBracketInner());
+  }
+
+  parseBracketInner(): Segment {
     const open = this.pos;
     this.expect('[');
     this.skipWs();
@@ -266,22 +285,25 @@ class Parser {
   // ---- filters ----
   parseOr(): FilterExpr {
     let left = this.parseAnd();
+    let terms = 0;
     for (;;) {
       this.skipWs();
       if (this.src.startsWith('||', this.pos)) {
         this.pos += 2;
-        left = { kind: 'or', left, right: this.parseAnd() };
+        // A chain of n terms is a tree n deep: it counts towards the nesting limit.
+        left = { kind: 'or', left, right: this.nest(() => this.parseAnd(), ++terms) };
       } else return left;
     }
   }
 
   parseAnd(): FilterExpr {
     let left = this.parseUnary();
+    let terms = 0;
     for (;;) {
       this.skipWs();
       if (this.src.startsWith('&&', this.pos)) {
         this.pos += 2;
-        left = { kind: 'and', left, right: this.parseUnary() };
+        left = { kind: 'and', left, right: this.nest(() => this.parseUnary(), ++terms) };
       } else return left;
     }
   }
@@ -290,11 +312,11 @@ class Parser {
     this.skipWs();
     if (this.peek() === '!' && this.peek(1) !== '=') {
       this.pos++;
-      return { kind: 'not', expr: this.parseUnary() };
+      return { kind: 'not', expr: this.nest(() => this.parseUnary()) };
     }
     if (this.peek() === '(') {
       this.pos++;
-      const e = this.parseOr();
+      const e = this.nest(() => this.parseOr());
       this.skipWs();
       this.expect(')');
       return e;
@@ -380,6 +402,10 @@ class Parser {
 
   /** JSON-ish literal: arrays/objects, single or double quoted strings. */
   parseJsonLiteral(): unknown {
+    return this.nest(() => this.parseJsonLiteralInner());
+  }
+
+  parseJsonLiteralInner(): unknown {
     this.skipWs();
     const c = this.peek();
     if (c === '[') {

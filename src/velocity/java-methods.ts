@@ -9,11 +9,12 @@ import {
   isPlainMap,
   javaEquals,
   javaRegex,
-  javaReplacement,
-  javaSplit,
   javaToString,
   numValue,
 } from './values';
+
+import { currentLimits, LimitExceededError } from '../shared/limits';
+import { compileSafeRegex, RegexSyntaxError, UnsafeRegexError, type SafeRegex } from '../shared/safe-regex';
 
 export const NOT_FOUND: unique symbol = Symbol('method not found');
 
@@ -48,12 +49,23 @@ function javaHash(s: string): number {
   return h;
 }
 
-function regexOf(pattern: string, flags = ''): RegExp {
+/**
+ * A Java regex from a template on the linear-time engine (shared/safe-regex.ts): `$s.matches("(a+)+$")` cannot
+ * backtrack catastrophically. Patterns RE2 lacks (backreferences, lookaround) use the Java-to-JavaScript translation.
+ */
+function regexOf(pattern: string): SafeRegex {
   try {
-    return javaRegex(pattern, flags);
+    return compileSafeRegex(pattern, { dialect: 'java', nativeFallback: (p) => javaRegex(p) });
   } catch (e) {
+    if (e instanceof UnsafeRegexError) throw e;
     throw new JavaException(`PatternSyntaxException: ${(e as Error).message}`);
   }
+}
+
+/** A string a method builds, refused past the output limit (before it is built when its length is known). */
+function built(length: number): void {
+  const max = currentLimits().outputLength;
+  if (length > max) throw new LimitExceededError('limit.output', 'outputLength', `the method would build a string of ${length.toLocaleString('en-US')} characters, more than the ${max.toLocaleString('en-US')} allowed`, 'Build shorter text');
 }
 
 function compareStrings(a: string, b: string): number {
@@ -135,10 +147,11 @@ function stringMethod(s: string, name: string, args: unknown[]): Result {
       if (name === 'equalsIgnoreCase') return s.length === x.length && s.toUpperCase() === x.toUpperCase();
       if (name === 'compareTo') return compareStrings(s, x);
       if (name === 'compareToIgnoreCase') return compareStrings(s.toLowerCase(), x.toLowerCase());
-      if (name === 'concat') return s + x;
-      const re = regexOf(x);
-      const whole = new RegExp(`^(?:${re.source})$`, re.flags);
-      return whole.test(s);
+      if (name === 'concat') {
+        built(s.length + x.length);
+        return s + x;
+      }
+      return regexOf(x).matchesWhole(s);
     }
     case 'startsWith': {
       if (n < 1 || n > 2) return NOT_FOUND;
@@ -153,7 +166,9 @@ function stringMethod(s: string, name: string, args: unknown[]): Result {
       const from = cs(a0, name);
       const to = cs(a1, name);
       if (from === NOT_FOUND || to === NOT_FOUND) return NOT_FOUND;
-      return s.split(from).join(to);
+      const pieces = s.split(from);
+      built(s.length + (pieces.length - 1) * (to.length - from.length));
+      return pieces.join(to);
     }
     case 'replaceAll':
     case 'replaceFirst': {
@@ -161,23 +176,25 @@ function stringMethod(s: string, name: string, args: unknown[]): Result {
       const pattern = cs(a0, name);
       const repl = cs(a1, name);
       if (pattern === NOT_FOUND || repl === NOT_FOUND) return NOT_FOUND;
-      const re = regexOf(pattern, name === 'replaceAll' ? 'g' : '');
       try {
-        return s.replace(re, javaReplacement(repl));
+        const out = regexOf(pattern).replaceJava(s, repl, name === 'replaceAll');
+        built(out.length);
+        return out;
       } catch (e) {
-        throw new JavaException(`IllegalArgumentException: ${(e as Error).message}`);
+        if (e instanceof RegexSyntaxError) throw new JavaException(e.message);
+        throw e;
       }
     }
     case 'split': {
       if (n < 1 || n > 2) return NOT_FOUND;
       const pattern = cs(a0, name);
       if (pattern === NOT_FOUND || (n === 2 && !isInt(a1))) return NOT_FOUND;
-      regexOf(pattern);
-      return javaSplit(s, pattern, n === 2 ? (a1 as number) : 0);
+      return regexOf(pattern).splitJava(s, n === 2 ? (a1 as number) : 0);
     }
     case 'repeat': {
       if (n !== 1 || !isInt(a0)) return NOT_FOUND;
       if (a0 < 0) throw new JavaException(`IllegalArgumentException: count is negative: ${a0}`);
+      built(s.length * a0);
       return s.repeat(a0);
     }
     default:
@@ -262,7 +279,8 @@ function listMethod(list: unknown[], name: string, args: unknown[]): Result {
     }
     case 'addAll':
       if (n === 1 && Array.isArray(a0)) {
-        list.push(...(a0 as unknown[]));
+        built(list.length + a0.length);
+        for (const x of a0 === list ? [...a0] : (a0 as unknown[])) list.push(x);
         return a0.length > 0;
       }
       return NOT_FOUND;

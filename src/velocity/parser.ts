@@ -5,6 +5,7 @@
 // a block comment) and whitespace is removed entirely, newline included (Velocity 2's "lines" space gobbling).
 import type { BinaryOp, Expr, MacroDefNode, Node, Pos, RefNode, RefPart, VelocityTemplate } from './ast';
 import { VelocitySyntaxError } from './errors';
+import { currentLimits } from '../shared/limits';
 
 const BLOCK_TERMINATORS = new Set(['end', 'else', 'elseif']);
 const KNOWN_DIRECTIVES = new Set(['if', 'elseif', 'else', 'end', 'set', 'foreach', 'macro', 'break', 'stop']);
@@ -36,6 +37,22 @@ class Parser {
   private lastNodeEnd = 0;
   private readonly lineStarts: number[] = [0];
   readonly macros = new Map<string, MacroDefNode>();
+  /** Nesting of blocks, expressions and operator chains: bounded, so no template overflows the stack. */
+  private depth = 0;
+  private readonly maxDepth = currentLimits().depth;
+
+  /** Runs `fn` `levels` deeper; past the depth limit the template is refused with a syntax error at `pos`. */
+  private nest<T>(pos: number, fn: () => T, levels = 1): T {
+    this.depth += levels;
+    if (this.depth > this.maxDepth) {
+      throw this.error(`the template nests deeper than ${this.maxDepth} levels (directives, parentheses, lists or operator chains); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`, pos);
+    }
+    try {
+      return fn();
+    } finally {
+      this.depth -= levels;
+    }
+  }
 
   constructor(
     private readonly src: string,
@@ -75,6 +92,10 @@ class Parser {
    * string literal (a doubled quote stands for one). Returns at a block terminator when `inBlock`.
    */
   private parseNodes(end: number, quote: string | null, inBlock: boolean): { nodes: Node[]; terminator?: Terminator } {
+    return this.nest(this.pos, () => this.parseNodesInner(end, quote, inBlock));
+  }
+
+  private parseNodesInner(end: number, quote: string | null, inBlock: boolean): { nodes: Node[]; terminator?: Terminator } {
     const src = this.src;
     const nodes: Node[] = [];
     let buf = '';
@@ -502,7 +523,7 @@ class Parser {
   // ---------------------------------------------------------------- expressions
 
   private parseExpr(end: number): Expr {
-    return this.parseOr(end);
+    return this.nest(this.pos, () => this.parseOr(end));
   }
 
   private peekOp(end: number, ops: Array<[string, BinaryOp]>): { op: BinaryOp; len: number } | null {
@@ -519,6 +540,8 @@ class Parser {
 
   private binaryLevel(end: number, ops: Array<[string, BinaryOp]>, next: (end: number) => Expr): Expr {
     let left = next(end);
+    // A chain of n operators is a tree n deep (rendered recursively): it counts towards the nesting limit.
+    let terms = 0;
     for (;;) {
       const at = this.pos;
       const found = this.peekOp(end, ops);
@@ -528,7 +551,7 @@ class Parser {
       }
       const opPos = this.loc(this.pos);
       this.pos += found.len;
-      const right = next(end);
+      const right = this.nest(this.pos, () => next(end), ++terms);
       left = { type: 'binary', op: found.op, left, right, ...opPos };
     }
   }
@@ -566,6 +589,10 @@ class Parser {
   }
 
   private parseUnary(end: number): Expr {
+    return this.nest(this.pos, () => this.parseUnaryInner(end));
+  }
+
+  private parseUnaryInner(end: number): Expr {
     this.skipWs(end);
     const at = this.loc(this.pos);
     const c = this.src[this.pos];

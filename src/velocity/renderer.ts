@@ -6,6 +6,8 @@ import type { Expr, MacroDefNode, Node, Pos, RefNode, RefPart, VelocityTemplate 
 import { VelocityRenderError } from './errors';
 import { JavaException, NOT_FOUND, callJavaGetter, callJavaMethod } from './java-methods';
 import { ToolError } from './tools';
+import { LimitExceededError, limitErrorFromRaw, withBudget, type Budget } from '../shared/limits';
+import { UnsafeRegexError } from '../shared/safe-regex';
 import {
   JavaDouble,
   SecretSource,
@@ -39,8 +41,12 @@ const MAX_MACRO_DEPTH = 100;
 
 class Output {
   readonly segments: Segment[] = [];
+  private length = 0;
+  constructor(private readonly budget?: Budget) {}
   push(text: string, secret = false): void {
     if (text === '') return;
+    this.length += text.length;
+    this.budget?.checkLength(this.length, 'the rendered text');
     const last = this.segments[this.segments.length - 1];
     if (last && last.secret === secret && !secret) last.text += text;
     else this.segments.push({ text, secret });
@@ -55,14 +61,22 @@ class Output {
   }
 }
 
-/** `$input.a.b(...)` written canonically, for messages. */
+const canonicalCache = new WeakMap<RefNode, string>();
+
+/** `$input.a.b(...)` written canonically, for messages (the whole reference is computed once per node). */
 export function canonicalReference(ref: RefNode, upTo = ref.parts.length): string {
+  const whole = upTo === ref.parts.length;
+  if (whole) {
+    const hit = canonicalCache.get(ref);
+    if (hit !== undefined) return hit;
+  }
   let s = `$${ref.root}`;
   for (const p of ref.parts.slice(0, upTo)) {
     if (p.type === 'prop') s += `.${p.name}`;
     else if (p.type === 'method') s += `.${p.name}(${p.args.length > 0 ? '...' : ''})`;
     else s += '[...]';
   }
+  if (whole) canonicalCache.set(ref, s);
   return s;
 }
 
@@ -75,20 +89,40 @@ class Renderer {
     context: Record<string, unknown>,
     private readonly name: string,
     private readonly strict: boolean,
+    private readonly budget: Budget,
   ) {
     this.vars = new Map(Object.entries(context));
   }
 
   run(): Output {
-    const out = new Output();
+    const out = new Output(this.budget);
     try {
       this.renderNodes(this.template.nodes, out);
     } catch (e) {
       if (e instanceof StopSignal) return out;
       if (e instanceof BreakSignal) return out;
+      const limit = limitErrorFromRaw(e);
+      if (limit !== undefined) this.overBudget(limit, `the ${this.name}`, { line: 1, column: 1 });
       throw e;
     }
     return out;
+  }
+
+  /** A spent budget or a limit, reported at the construct that spent it (the innermost loop or macro call). */
+  private overBudget(e: LimitExceededError, construct: string, pos: Pos): never {
+    throw new VelocityRenderError(e.code, `${e.message} in ${construct}`, { template: this.name, line: pos.line, column: pos.column }, { fix: e.fix, details: { ...(e.details ?? {}), construct } });
+  }
+
+  /** Runs `fn`; a budget or limit error (or a raw JavaScript "too big" error) inside is reported at `construct`. */
+  private within<T>(construct: () => string, pos: Pos, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof BreakSignal || e instanceof StopSignal || e instanceof VelocityRenderError) throw e;
+      const limit = limitErrorFromRaw(e);
+      if (limit !== undefined) this.overBudget(limit, construct(), pos);
+      throw e;
+    }
   }
 
   private fail(code: string, message: string, pos: Pos, reference?: string, details?: Record<string, unknown>): never {
@@ -105,6 +139,7 @@ class Renderer {
   }
 
   private renderNode(node: Node, out: Output): void {
+    this.budget.tick();
     switch (node.type) {
       case 'text':
         out.push(node.value);
@@ -126,14 +161,14 @@ class Renderer {
         return;
       }
       case 'foreach':
-        if (!this.doForeach(node.variable, node.iterable, node.body, node, out) && node.otherwise) {
+        if (!this.within(() => `#foreach ($${node.variable} in ...)`, node, () => this.doForeach(node.variable, node.iterable, node.body, node, out)) && node.otherwise) {
           this.renderNodes(node.otherwise, out);
         }
         return;
       case 'macro':
         return;
       case 'macroCall':
-        this.doMacroCall(node.name, node.args, node, out);
+        this.within(() => `the macro call #${node.name}(...)`, node, () => this.doMacroCall(node.name, node.args, node, out));
         return;
       case 'break':
         throw new BreakSignal();
@@ -293,6 +328,11 @@ class Renderer {
       if (e instanceof JavaException) {
         return this.fail('velocity.method-failed', `${canonical} threw ${e.message}`, part, canonical);
       }
+      if (e instanceof UnsafeRegexError) {
+        throw new VelocityRenderError('limit.regex', `${canonical}: ${e.message}`, { template: this.name, line: part.line, column: part.column, reference: canonical }, { fix: e.fix });
+      }
+      const limit = limitErrorFromRaw(e);
+      if (limit !== undefined) this.overBudget(limit, canonical, part);
       throw e;
     }
     if (r === NOT_FOUND) {
@@ -404,6 +444,7 @@ class Renderer {
           parent: () => parentScope ?? null,
           getParent: () => parentScope ?? null,
         });
+        this.budget.tick();
         this.vars.set(variable, items[i]);
         this.vars.set('foreach', scope);
         this.vars.set('velocityCount', i + 1);
@@ -458,7 +499,7 @@ class Renderer {
       case 'string':
         return e.value;
       case 'interpolated': {
-        const out = new Output();
+        const out = new Output(this.budget);
         this.renderNodes(e.nodes, out);
         return out.segments.some((s) => s.secret) ? new SecretText(out.segments) : out.text();
       }
@@ -483,6 +524,7 @@ class Renderer {
         const a = this.toInt(from, e);
         const b = this.toInt(to, e);
         if (Math.abs(b - a) + 1 > MAX_RANGE) this.fail('velocity.invalid-operation', `Range [${a}..${b}] is too large`, e);
+        this.budget.tick(Math.abs(b - a) + 1);
         const r: number[] = [];
         if (a <= b) for (let i = a; i <= b; i++) r.push(i);
         else for (let i = a; i >= b; i--) r.push(i);
@@ -577,6 +619,5 @@ export function renderSegments(
   context: Record<string, unknown>,
   options: RenderOptions = {},
 ): Segment[] {
-  const renderer = new Renderer(template, context, options.name ?? template.name, options.strict ?? true);
-  return renderer.run().segments;
+  return withBudget((budget) => new Renderer(template, context, options.name ?? template.name, options.strict ?? true, budget).run().segments);
 }
