@@ -5,6 +5,51 @@
 
 import jsonata from 'jsonata';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { currentLimits } from '../shared/limits';
+import { compileSafeRegex } from '../shared/safe-regex';
+
+/**
+ * jsonata's RegexEngine seam: regex literals in expressions (`/(a+)+$/`, $match, $replace, $split, $contains) run on
+ * the linear-time engine instead of JavaScript's backtracking one. jsonata constructs it with the literal's RegExp
+ * and drives it through `lastIndex` and `exec`.
+ */
+class SafeJsonataRegex {
+  lastIndex = 0;
+  private readonly re;
+  constructor(literal: RegExp) {
+    this.re = compileSafeRegex(literal.source, { dialect: 'ecmascript', flags: literal.flags.replace(/[^ims]/g, ''), nativeFallback: () => literal });
+  }
+  exec(s: string): (RegExpExecArray & { index: number }) | null {
+    const m = this.re.execFrom(s, this.lastIndex);
+    if (m === null) return null;
+    const out = [m.match, ...m.groups] as unknown as RegExpExecArray;
+    out.index = m.index;
+    this.lastIndex = m.index + m.match.length;
+    return out;
+  }
+}
+
+/** jsonata's own guard rails from the budget: a timeout and a maximum evaluation depth (runaway recursion). */
+function guardOptions(): { timeout: number; stack: number; RegexEngine: RegExpConstructor } {
+  const limits = currentLimits();
+  // jsonata's depth counts evaluation frames (several per nesting level of the expression).
+  return { timeout: limits.timeMs, stack: Math.max(500, limits.depth * 50), RegexEngine: SafeJsonataRegex as unknown as RegExpConstructor };
+}
+
+const guardedCache = new Map<string, Compiled>();
+
+/** The expression compiled with the guard rails in force (cached per expression and limits). */
+function guardedJsonata(expression: string): Compiled {
+  const options = guardOptions();
+  const key = `${options.timeout}\u0000${options.stack}\u0000${expression}`;
+  let c = guardedCache.get(key);
+  if (c === undefined) {
+    c = jsonata(expression, options);
+    if (guardedCache.size > 2000) guardedCache.clear();
+    guardedCache.set(key, c);
+  }
+  return c;
+}
 
 export type JsonataOutcome = { ok: true; value: unknown } | { ok: false; error: string; position?: number; token?: string };
 
@@ -20,7 +65,10 @@ interface JsonataErrorLike {
 
 function describe(e: unknown): { error: string; position?: number; token?: string } {
   const x = (typeof e === 'object' && e !== null ? e : {}) as JsonataErrorLike;
-  const msg = x.message ?? String(e);
+  let msg = x.message ?? String(e);
+  if (x.code === 'D1012') msg = `the expression did not finish within its time budget (${msg}); a non-terminating recursion or a huge range? Raise the budget with --budget-time-ms / CXPACT_BUDGET_TIME_MS`;
+  if (x.code === 'U1001' || /Maximum call stack|stack overflow/i.test(msg)) msg = `the evaluation nested too deep (a non-terminating recursive function?): ${msg}`;
+  if (/Invalid (string|array) length/i.test(msg)) msg = 'the expression built a value larger than JavaScript can hold (a huge string or array)';
   return {
     error: `${x.code ? `${x.code}: ` : ''}${msg}${typeof x.position === 'number' ? ` (at position ${x.position})` : ''}`,
     ...(typeof x.position === 'number' ? { position: x.position } : {}),
@@ -33,7 +81,7 @@ export function compileJsonata(expression: string): Compiled | { error: string; 
   let c = compiled.get(expression);
   if (!c) {
     try {
-      c = jsonata(expression);
+      c = jsonata(expression, { RegexEngine: SafeJsonataRegex as unknown as RegExpConstructor });
     } catch (e) {
       c = describe(e);
     }
@@ -53,7 +101,8 @@ export async function evaluateJsonata(expression: string, body: unknown, binding
   const c = compileJsonata(expression);
   if ('error' in c) return { ok: false, ...c };
   try {
-    return { ok: true, value: plain(await c.evaluate(body, bindings)) };
+    // A fresh evaluation object with the guard rails of the budget in force (the compiled AST is shared).
+    return { ok: true, value: plain(await guardedJsonata(expression).evaluate(body, bindings)) };
   } catch (e) {
     return { ok: false, ...describe(e) };
   }
@@ -64,7 +113,29 @@ export async function evaluateJsonata(expression: string, body: unknown, binding
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const jsonata = require(workerData.jsonataPath);
+const { RE2JS } = require(workerData.re2Path);
 const port = workerData.port;
+// The same linear-time regex engine as in-process (shared/safe-regex.ts), for regex literals RE2 reads.
+class SafeRegex {
+  constructor(literal) {
+    this.lastIndex = 0;
+    let flags = 0;
+    if (literal.flags.includes('i')) flags |= RE2JS.CASE_INSENSITIVE;
+    if (literal.flags.includes('m')) flags |= RE2JS.MULTILINE;
+    if (literal.flags.includes('s')) flags |= RE2JS.DOTALL;
+    try { this.re = RE2JS.compile(RE2JS.translateRegExp(literal.source), flags); } catch { this.native = new RegExp(literal.source, literal.flags.includes('g') ? literal.flags : literal.flags + 'g'); }
+  }
+  exec(s) {
+    if (this.native) { this.native.lastIndex = this.lastIndex; const m = this.native.exec(s); this.lastIndex = this.native.lastIndex; return m; }
+    const m = this.re.matcher(s);
+    if (!m.find(this.lastIndex)) return null;
+    const out = [m.group()];
+    for (let g = 1; g <= m.groupCount(); g++) out.push(m.group(g) === null ? undefined : m.group(g));
+    out.index = m.start();
+    this.lastIndex = m.end();
+    return out;
+  }
+}
 const flag = new Int32Array(workerData.flag);
 const cache = new Map();
 function describe(e) {
@@ -78,8 +149,9 @@ function describe(e) {
 port.on('message', async (m) => {
   let reply;
   try {
-    let c = cache.get(m.expression);
-    if (!c) { c = jsonata(m.expression); cache.set(m.expression, c); }
+    const key = m.timeout + '\u0000' + m.stack + '\u0000' + m.expression;
+    let c = cache.get(key);
+    if (!c) { c = jsonata(m.expression, { timeout: m.timeout, stack: m.stack, RegexEngine: SafeRegex }); if (cache.size > 2000) cache.clear(); cache.set(key, c); }
     const v = await c.evaluate(m.body, m.bindings);
     reply = { ok: true, value: v === undefined ? undefined : JSON.parse(JSON.stringify(v) ?? 'null') };
   } catch (e) {
@@ -105,7 +177,7 @@ function getBridge(): Bridge {
   const sab = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { port: port2, flag: sab, jsonataPath: require.resolve('jsonata') },
+    workerData: { port: port2, flag: sab, jsonataPath: require.resolve('jsonata'), re2Path: require.resolve('re2js') },
     transferList: [port2],
   });
   worker.unref();
@@ -119,8 +191,6 @@ function getBridge(): Bridge {
 
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
-/** How long one synchronous evaluation may take before it is reported as a timeout. */
-const SYNC_TIMEOUT_MS = 10_000;
 
 /** Evaluates synchronously (blocking on a worker thread running the real jsonata). */
 export function evaluateJsonataSync(expression: string, body: unknown, bindings: Record<string, unknown>): JsonataOutcome {
@@ -128,8 +198,11 @@ export function evaluateJsonataSync(expression: string, body: unknown, bindings:
   if ('error' in c) return { ok: false, ...c };
   const b = getBridge();
   Atomics.store(b.flag, 0, 0);
+  const guard = guardOptions();
+  // jsonata's own timeout stops a runaway expression; the wait below stops one that never yields (a native regex).
+  const SYNC_TIMEOUT_MS = guard.timeout + 1000;
   try {
-    b.port.postMessage({ expression, body, bindings });
+    b.port.postMessage({ expression, body, bindings, timeout: guard.timeout, stack: guard.stack });
   } catch (e) {
     return { ok: false, error: `the response or input cannot be passed to JSONata: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -144,7 +217,7 @@ export function evaluateJsonataSync(expression: string, body: unknown, bindings:
     if (waited === 'timed-out') {
       void b.worker.terminate();
       bridge = undefined;
-      return { ok: false, error: `the JSONata expression did not finish within ${SYNC_TIMEOUT_MS / 1000} s` };
+      return { ok: false, error: `the JSONata expression did not finish within its ${guard.timeout} ms budget (raise it with --budget-time-ms / CXPACT_BUDGET_TIME_MS)` };
     }
     return { ok: false, error: 'the JSONata worker did not answer' };
   }

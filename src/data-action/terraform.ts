@@ -7,6 +7,7 @@
 // conditionals, interpolations `${...}`) is kept as a `{{TF:<expression>}}` placeholder, as in the shared corpus.
 
 import { CxpactError } from '../shared/errors';
+import { currentLimits } from '../shared/limits';
 import { isRecord } from '../shared/json';
 import type { DataAction } from './model';
 import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './parse';
@@ -36,10 +37,31 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
 
 class HclParser {
   pos = 0;
+  /** Nesting of blocks and expressions: bounded, so no file overflows the stack. */
+  private depth = 0;
+  private readonly maxDepth = currentLimits().depth;
   constructor(
     readonly file: string,
     readonly src: string,
   ) {}
+
+  /** Runs `fn` one level deeper; past the depth limit the file is refused (`limit.depth`). */
+  private nest<T>(fn: () => T): T {
+    if (++this.depth > this.maxDepth) {
+      this.depth--;
+      const { line, column } = lineColumn(this.src, this.pos);
+      throw new HclSyntaxError('limit.depth', `${this.file}:${line}:${column}: the Terraform file nests deeper than ${this.maxDepth} levels (blocks, lists, objects, function calls).`, {
+        file: this.file,
+        fix: 'Nest less deeply (real Data Action resources nest a few levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+        details: { line, column },
+      });
+    }
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
 
   fail(message: string, at = this.pos): never {
     const { line, column } = lineColumn(this.src, at);
@@ -82,6 +104,10 @@ class HclParser {
   }
 
   body(closing: boolean): HclBody {
+    return this.nest(() => this.bodyInner(closing));
+  }
+
+  bodyInner(closing: boolean): HclBody {
     const body: HclBody = { attributes: {}, attributeOffsets: {}, blocks: [] };
     for (;;) {
       this.skip(true);
@@ -129,6 +155,10 @@ class HclParser {
 
   /** An expression; complex expressions become `{{TF:<text>}}`. */
   expression(): HclValue {
+    return this.nest(() => this.expressionInner());
+  }
+
+  expressionInner(): HclValue {
     const start = this.pos;
     if (this.peek() === '!' || (this.peek() === '-' && !/[0-9]/.test(this.peek(1)))) {
       this.pos++;

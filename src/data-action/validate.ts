@@ -6,6 +6,21 @@ import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isIP } from 'node:net';
 import type { DataAction, JsonSchema } from './model';
+import { currentLimits, onTerminated, tooDeep } from '../shared/limits';
+import { compileSafeRegex } from '../shared/safe-regex';
+
+/**
+ * ajv's regex engine for `pattern` / `patternProperties`: the linear-time engine (shared/safe-regex.ts), so a
+ * schema pattern such as "(a+)+$" cannot backtrack catastrophically on an input or output value.
+ */
+const safePatternEngine = Object.assign(
+  (pattern: string, u: string) => {
+    const re = compileSafeRegex(pattern, { dialect: 'ecmascript', flags: u.replace(/[^ims]/g, '') });
+    // ajv shares one compiled pattern per distinct toString(): it must name the pattern.
+    return { test: (s: string) => re.test(s), toString: () => `/${pattern}/${u}` };
+  },
+  { code: 'cxpactSafeRegex' },
+);
 
 export interface SchemaIssue {
   /** Stable code: `input.schema.invalid`, `output.schema.invalid`, `schema.unsupported`. */
@@ -56,17 +71,31 @@ function ajv(): Ajv {
       strict: false,
       validateFormats: true,
       logger: false,
+      code: { regExp: safePatternEngine },
     });
     for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, { type: 'string', validate: check });
   }
   return ajvInstance;
 }
 
-const compiled = new WeakMap<object, ValidateFunction | { compileError: string }>();
+let compiled = new WeakMap<object, ValidateFunction | { compileError: string }>();
+
+// An evaluation terminated while ajv compiled may leave the instance half-updated: start afresh.
+onTerminated(() => {
+  ajvInstance = undefined;
+  compiled = new WeakMap();
+});
 
 function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string } {
   let v = compiled.get(schema);
   if (!v) {
+    const maxDepth = currentLimits().depth;
+    const deep = tooDeep(schema, maxDepth);
+    if (deep !== undefined) {
+      v = { compileError: `the schema nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` };
+      compiled.set(schema, v);
+      return v;
+    }
     try {
       // Genesys schemas sometimes carry `$schema` of draft-04 or odd ids; ajv-draft-04 handles draft-04 keywords.
       const { $schema: _ignored, id: _id, ...rest } = schema as Record<string, unknown>;
@@ -151,6 +180,11 @@ export function validateAgainst(schema: JsonSchema, data: unknown, code: string)
   const v = validatorFor(schema);
   if ('compileError' in v) {
     return [{ code: 'schema.unsupported', field: '', rule: 'schema', schemaPath: '#', message: `the schema cannot be compiled: ${v.compileError}` }];
+  }
+  const maxDepth = currentLimits().depth;
+  const deep = tooDeep(data, maxDepth);
+  if (deep !== undefined) {
+    return [{ code: 'limit.depth', field: '', rule: 'depth', schemaPath: '#', message: `the value nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` }];
   }
   if (v(data)) return [];
   return (v.errors ?? []).map((e) => toIssue(code, e, data));

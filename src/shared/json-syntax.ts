@@ -50,58 +50,82 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
     return undefined;
   };
 
-  /** The members of an object or array after its opening bracket: `item` each, separated by commas, then `close`. */
-  const members = (close: '}' | ']', after: string, item: () => JsonSyntaxProblem | undefined): JsonSyntaxProblem | undefined => {
-    i++;
-    ws();
-    if (text[i] === close) {
-      i++;
-      return undefined;
-    }
+  // Iterative (an explicit stack of open brackets), so 10,000 unclosed `[` cannot overflow the call stack.
+  const value = (): JsonSyntaxProblem | undefined => {
+    const open: ('}' | ']')[] = [];
     for (;;) {
-      const problem = item();
-      if (problem) return problem;
+      // A value: a scalar, or an opening bracket whose members follow.
       ws();
-      if (text[i] === ',') {
+      const c = text[i];
+      let opened: '}' | ']' | undefined;
+      if (c === '"') {
+        const p = str();
+        if (p) return p;
+      } else if (c === '{' || c === '[') {
+        opened = c === '{' ? '}' : ']';
         i++;
-        continue;
+        ws();
+        if (text[i] === opened) {
+          i++;
+          opened = undefined;
+        } else {
+          open.push(opened);
+          if (opened === '}') {
+            const p = key();
+            if (p) return p;
+          }
+          continue;
+        }
+      } else {
+        let lit = false;
+        for (const l of ['true', 'false', 'null']) {
+          if (text.startsWith(l, i)) {
+            i += l.length;
+            lit = true;
+            break;
+          }
+        }
+        if (!lit) {
+          const p = num();
+          if (p) return p;
+        }
       }
-      if (text[i] === close) {
-        i++;
-        return undefined;
+      // After a complete value: a comma (next member) or closing brackets.
+      for (;;) {
+        const close = open[open.length - 1];
+        if (close === undefined) return undefined;
+        ws();
+        if (text[i] === ',') {
+          i++;
+          if (close === '}') {
+            const p = key();
+            if (p) return p;
+          }
+          break;
+        }
+        if (text[i] === close) {
+          i++;
+          open.pop();
+          continue;
+        }
+        return fail(`',' or '${close}' after ${close === '}' ? 'a property value' : 'an array element'}, found ${found()} (a missing comma?)`);
       }
-      return fail(`',' or '${close}' after ${after}, found ${found()} (a missing comma?)`);
     }
   };
 
-  const value = (depth: number): JsonSyntaxProblem | undefined => {
-    if (depth > 10_000) return fail('less nesting');
+  /** A property name and its colon. */
+  const key = (): JsonSyntaxProblem | undefined => {
     ws();
-    const c = text[i];
-    if (c === '"') return str();
-    if (c === '{') {
-      return members('}', 'a property value', () => {
-        ws();
-        if (text[i] !== '"') return fail(`a property name in double quotes, found ${found()}`);
-        const s = str();
-        if (s) return s;
-        ws();
-        if (text[i] !== ':') return fail(`':' after the property name, found ${found()}`);
-        i++;
-        return value(depth + 1);
-      });
-    }
-    if (c === '[') return members(']', 'an array element', () => value(depth + 1));
-    for (const lit of ['true', 'false', 'null']) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        return undefined;
-      }
-    }
-    return num();
+    if (text[i] !== '"') return fail(`a property name in double quotes, found ${found()}`);
+    const s = str();
+    if (s) return s;
+    ws();
+    if (text[i] !== ':') return fail(`':' after the property name, found ${found()}`);
+    i++;
+    return undefined;
   };
 
-  const v = value(0);
+  const v = value();
   if (v) return v;
   ws();
   if (i < n) return fail(`the end of the file after the top-level value, found ${found()} (a stray character or brace?)`);

@@ -345,3 +345,31 @@ export function limitErrorFromRaw(error: unknown, what = 'the evaluation'): Limi
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Depth of parsed JSON, measured without recursion
+
+/**
+ * The JSON path of the first value nested deeper than `max` levels in `value` (`$.a[0].b...`, shortened), or
+ * undefined when it nests at most `max` deep. Iterative: safe on any depth JSON.parse produced.
+ */
+export function tooDeep(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 1, path: '$' }];
+  while (stack.length > 0) {
+    const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
+    if (depth > max) return path.length > 120 ? `${path.slice(0, 120)}…` : path;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1, path: path.length > 120 ? path : `${path}[${i}]` });
+      }
+    } else {
+      for (const k of Object.keys(v as object)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1, path: path.length > 120 ? path : `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`}` });
+      }
+    }
+  }
+  return undefined;
+}
