@@ -2,7 +2,8 @@
 // The `cxpact` command line: argv -> command. The ONE place that maps errors to exit codes.
 import path from 'node:path';
 import type { CliIO, Command } from './command';
-import { CxpactError, ExitError, formatError } from '../shared/errors';
+import { CxpactError, ExitError, formatError, messageOf } from '../shared/errors';
+import { limitErrorFromRaw } from '../shared/limits';
 
 /** Command name -> module under ./commands exporting `command: Command`. Loaded lazily. */
 export const COMMANDS: Record<string, string> = {
@@ -66,7 +67,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(formatError(error) + '\n');
       return error.code.startsWith('usage') ? 2 : 1;
     }
-    io.stderr(`[cxpact] Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const limit = limitErrorFromRaw(error);
+    if (limit !== undefined) {
+      io.stderr(formatError(limit) + '\n');
+      return 1;
+    }
+    // A bug: the message and where to report it; the stack only on request (CXPACT_DEBUG=1).
+    const detail = io.env['CXPACT_DEBUG'] === '1' && error instanceof Error ? (error.stack ?? error.message) : messageOf(error);
+    io.stderr(`[cxpact] Internal error: ${detail}\n  fix: report this as a cxpact bug with the command and its input (CXPACT_DEBUG=1 prints the stack).\n`);
     return 1;
   }
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { actionFieldPath, type DataAction } from '../data-action';
 import { CxpactError, messageOf } from '../shared/errors';
+import { currentLimits, endBudget, guardedLoop, LimitExceededError, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget, tooDeep, type Limits } from '../shared/limits';
 import { casesFileFor, parseCasesFile, type ContractCase } from './cases';
 import { deriveCases } from './derive';
 import type { DataActionEngine } from './engine';
@@ -82,6 +83,8 @@ export interface ConsumerRunOptions {
   replay?: ReplayOptions;
   /** Write pact files (default true). */
   write?: boolean;
+  /** Budgets and limits of each action's evaluation (defaults: shared/limits.ts, README "Limits and budgets"). */
+  limits?: Partial<Limits>;
 }
 
 interface PendingCase {
@@ -98,6 +101,8 @@ interface PendingCase {
 }
 
 function errorData(error: unknown, fallbackFile: string): Record<string, unknown> {
+  // "Maximum call stack size exceeded" and friends become the limit they hit; never a raw JavaScript error.
+  error = limitErrorFromRaw(error) ?? error;
   if (error instanceof CxpactError) return { ...error.toJSON(), ...(error.file === undefined ? { file: fallbackFile } : {}) };
   return { code: 'internal', message: messageOf(error), file: fallbackFile };
 }
@@ -173,8 +178,24 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
   const pending: PendingCase[] = [];
   let seq = 0;
 
-  for (const folder of layout.folders) {
-    for (const file of folder.definitionFiles) {
+  // Each action is evaluated under its own budget; a hard time limit backs the budgets up (shared/limits.ts).
+  const limits = resolveLimits(options.limits);
+  const previousDefaults = currentLimits();
+  setDefaultLimits(limits);
+  const files = layout.folders.flatMap((folder) => folder.definitionFiles.map((file) => ({ folder, file })));
+  let at = 0;
+  const timedOut = (): void => {
+    const { folder, file } = files[at++] as (typeof files)[number];
+    const e = new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped`, 'Make the definition cheaper to evaluate (fewer nested loops, simpler regexes)');
+    const last = actions[actions.length - 1];
+    if (last !== undefined && last.file === file) last.errors.push(errorData(e, file));
+    else actions.push({ file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, name: path.basename(file), errors: [errorData(e, file)], cases: [] });
+  };
+  guardedLoop(limits.timeMs, (more) => {
+  for (; at < files.length && more(); at++) {
+    const { folder, file } = files[at] as (typeof files)[number];
+    startBudget(limits);
+    {
       const base: Omit<ActionReport, 'name'> = { file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, errors: [], cases: [] };
       let parsed: { actions: DataAction[]; errors: CxpactError[] };
       try {
@@ -196,6 +217,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
         continue;
       }
       for (const action of parsed.actions) {
+        startBudget(limits);
         const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorData(e, file)), cases: [] };
         actions.push(report);
         let reads: FieldRead[];
@@ -210,6 +232,8 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
           const casesFile = casesFor(action, parsed.actions.length).file;
           if (casesFile !== undefined) {
             report.casesSource = 'file';
+            const size = fs.statSync(casesFile).size;
+            if (size > limits.fileBytes) throw Object.assign(sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)'), { file: casesFile });
             const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
             report.errors.push(...result.errors.map((e) => errorData(e, casesFile)));
             cases = result.cases;
@@ -244,6 +268,11 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
               }
               continue;
             }
+            const deepBody = tooDeep(kase.response.body, limits.depth);
+            if (deepBody !== undefined) {
+              caseReport.problems.push({ code: 'limit.depth', message: `the case's response body nests deeper than ${limits.depth} levels (at ${deepBody})`, fix: 'Use a flatter response body, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH' });
+              continue;
+            }
             let spec: InteractionSpec;
             let example: unknown;
             try {
@@ -254,8 +283,8 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
               example = built.example;
             } catch (error) {
               const data = errorData(error, file);
-              if (data['code'] === 'velocity.syntax') {
-                // A template that does not parse fails every case the same way: one error for the action.
+              if (data['code'] === 'velocity.syntax' || /^(budget|limit)\./.test(String(data['code']))) {
+                // A template that does not parse (or spends the action's budget) fails every case the same way: one error for the action.
                 report.cases.pop();
                 report.errors.push(data);
                 break;
@@ -278,6 +307,9 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
       }
     }
   }
+  return at >= files.length;
+  }, timedOut);
+  endBudget();
 
   // Two actions of one folder with the same name would collide in the pact (description + state is the key).
   const seenDescriptions = new Map<string, number>();
@@ -313,14 +345,19 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
       continue;
     }
     try {
+      startBudget(limits);
       const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body });
       p.caseReport.problems.push(...checked.problems);
       if (checked.output !== undefined) p.caseReport.output = checked.output;
     } catch (error) {
-      p.caseReport.problems.push({ code: 'translation.failed', message: messageOf(error) });
+      const limit = limitErrorFromRaw(error, 'the translation');
+      p.caseReport.problems.push(limit !== undefined ? { code: limit.code, message: limit.message, ...(limit.fix === undefined ? {} : { fix: limit.fix }) } : { code: 'translation.failed', message: messageOf(error) });
     }
     p.caseReport.ok = p.caseReport.problems.length === 0;
   }
+
+  endBudget();
+  setDefaultLimits(previousDefaults);
 
   // One pact per pair, holding only interactions whose case passed.
   const pacts: PairReport[] = [];

@@ -15,6 +15,7 @@ import {
   type SchemaIssue,
 } from '../data-action';
 import { CxpactError } from '../shared/errors';
+import { currentLimits, sizeLimitError } from '../shared/limits';
 import type { DataActionEngine, EngineIssue } from './engine';
 import type { FieldRead } from './response-shape';
 
@@ -61,6 +62,12 @@ function attachJsonata(action: DataAction, errors: CxpactError[]): DataAction {
   if (action.response.jsonata) return action;
   for (const candidate of jsonataCandidates(action)) {
     if (!fs.existsSync(candidate)) continue;
+    const max = currentLimits().stringLength;
+    if (fs.statSync(candidate).size > max) {
+      const e = sizeLimitError(`the JSONata file ${candidate}`, fs.statSync(candidate).size, 'stringLength', max, 'Shorten the expression');
+      errors.push(new CxpactError(e.code, e.message, { file: candidate, fix: e.fix }));
+      return action;
+    }
     const expression = fs.readFileSync(candidate, 'utf8');
     if (expression.trim() === '') {
       errors.push(new CxpactError('data-action.jsonata.empty', `${candidate} is empty.`, { file: candidate, fix: 'Write a JSONata expression in the file or delete it.' }));

@@ -21,6 +21,7 @@ import { findJsonSyntaxError } from '../shared/json-syntax';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CxpactError } from '../shared/errors';
+import { currentLimits, sizeLimitError, tooDeep, tooLong } from '../shared/limits';
 import { isRecord } from '../shared/json';
 import type { DataAction, DefinitionFormat, HttpMethod, JsonSchema } from './model';
 import { DEFAULT_REQUEST_TEMPLATE } from './render-request';
@@ -97,8 +98,17 @@ export function parseJsonText(file: string, text: string, code = 'data-action.js
 /** Parses one definition file. Never throws for user errors: they come back in `errors`. */
 export function parseDefinitionFile(file: string, text: string): ParseResult {
   try {
+    const limits = currentLimits();
+    if (text.length > limits.fileBytes) {
+      const e = sizeLimitError('the file', text.length, 'fileBytes', limits.fileBytes, 'Split it, or check it is the Data Action definition you meant (real definitions are a few KB)');
+      return { actions: [], errors: [new CxpactError(e.code, `${file}: ${e.message}.`, { file, path: '$', fix: e.fix, details: e.details })] };
+    }
     if (/\.tf$/i.test(file)) return parseTerraformFile(file, text);
     const json = parseJsonText(file, text);
+    const deep = tooDeep(json, limits.depth);
+    if (deep !== undefined) {
+      return { actions: [], errors: [new CxpactError('limit.depth', `${file}: the JSON nests deeper than ${limits.depth} levels (at ${deep}).`, { file, path: deep, fix: 'Nest less deeply (real definitions nest about 15 levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })] };
+    }
     if (/\.tf\.json$/i.test(file) || (isRecord(json) && isRecord(json['resource']) && !('config' in json))) {
       return parseTerraformJsonFile(file, json);
     }
@@ -210,6 +220,18 @@ export function actionFromJson(
     );
     return { errors: c.errors };
   }
+  // Sizes first: a 50 MB name or template is refused before anything renders, copies or writes it.
+  const limits = currentLimits();
+  const long = tooLong(value, limits.stringLength);
+  if (long !== undefined) {
+    c.error('limit.size', long.path === '$' ? '' : long.path.slice(1), `a string is ${long.length.toLocaleString('en-US')} characters long; the limit is ${limits.stringLength.toLocaleString('en-US')}.`, 'Shorten it (real names, URLs and templates are at most a few KB), or raise the limit: --limit-string / CXPACT_LIMIT_STRING.');
+    return { errors: c.errors };
+  }
+  const deep = tooDeep(value, limits.depth);
+  if (deep !== undefined) {
+    c.error('limit.depth', deep === '$' ? '' : deep.slice(1), `the definition nests deeper than ${limits.depth} levels.`, 'Nest less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.');
+    return { errors: c.errors };
+  }
   const fmt: DefinitionFormat =
     format ?? ('id' in value || 'selfUri' in value || 'version' in value || 'integrationId' in value ? 'platform-api' : 'ui-export');
 
@@ -244,6 +266,10 @@ export function actionFromJson(
         else c.error('data-action.field.invalid', '.config.request.requestType', `\`requestType\` "${methodRaw}" is not an HTTP method.`, 'Use GET, POST, PUT, PATCH or DELETE.');
       }
       const headers = c.stringMap(req, 'headers', '.config.request', 'Headers are "Name": "value template" string pairs.');
+      const headerCount = Object.keys(headers).length;
+      if (headerCount > limits.headers) {
+        c.error('limit.size', '.config.request.headers', `the request has ${headerCount.toLocaleString('en-US')} headers; the limit is ${limits.headers}.`, 'Send fewer headers (servers refuse more than about 100), or raise the limit: --limit-headers / CXPACT_LIMIT_HEADERS.');
+      }
       let body = c.string(req, 'requestTemplate', '.config.request', { required: false, fix: 'requestTemplate is a Velocity template string; the default is "${input.rawRequest}".' });
       if (body === undefined && typeof req['requestTemplateUri'] === 'string') {
         c.error(
@@ -430,7 +456,11 @@ export async function loadDataActions(dir: string): Promise<{ actions: DataActio
         for (const cand of jsonataCandidates(a)) {
           const src = await fs.readFile(cand, 'utf8').catch(() => undefined);
           if (src !== undefined) {
-            if (src.trim() === '') {
+            const max = currentLimits().stringLength;
+            if (src.length > max) {
+              const e = sizeLimitError(`the JSONata file ${cand}`, src.length, 'stringLength', max, 'Shorten the expression');
+              errors.push(new CxpactError(e.code, e.message, { file: cand, fix: e.fix }));
+            } else if (src.trim() === '') {
               errors.push(new CxpactError('data-action.jsonata.empty', `${cand} is empty.`, { file: cand, fix: 'Write a JSONata expression in the file or delete it.' }));
             } else a.response = { ...a.response, jsonata: { expression: src, source: cand } };
             break;

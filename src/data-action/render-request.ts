@@ -3,6 +3,7 @@
 // strict reference mode. Credentials never appear: `${credentials.X}` / `${authResponse.X}` render as
 // `{{credentials.X}}` placeholders and the header (or URL/body) is reported with a regex a real value matches.
 import { CxpactError } from '../shared/errors';
+import { currentLimits, tooDeep, withBudget } from '../shared/limits';
 import {
   SecretSource,
   VelocityRenderError,
@@ -88,6 +89,7 @@ function inputSchemaProperties(action: DataAction): Record<string, unknown> {
 /** Explains a Velocity failure in terms of the Data Action: what to change. */
 function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxError, field: Field): string {
   const where = `line ${error.line}, column ${error.column} of ${fieldName(field)}`;
+  if (error.code.startsWith('limit.') || error.code.startsWith('budget.')) return `${error.fix ?? 'make the template cheaper'} (${where})`;
   if (error instanceof VelocitySyntaxError) return `fix the Velocity syntax at ${where}`;
   const details = error.details ?? {};
   const declared = Object.keys(inputSchemaProperties(action));
@@ -200,6 +202,15 @@ export function renderRequest(
   input: Record<string, unknown>,
   options: RenderRequestOptions = {},
 ): RenderedRequest {
+  const max = currentLimits().depth;
+  const deep = tooDeep(input, max);
+  if (deep !== undefined) {
+    throw new CxpactError('limit.depth', `Data Action '${action.name}': the input nests deeper than ${max} levels (at ${deep}).`, { file: action.file, path: action.pointer, fix: 'Pass flat inputs (Genesys inputs are flat), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' });
+  }
+  return withBudget(() => renderWithin(action, input, options));
+}
+
+function renderWithin(action: DataAction, input: Record<string, unknown>, options: RenderRequestOptions): RenderedRequest {
   const strict = options.strict ?? true;
   const stripped = dropNullInputs(input);
   const inputMap: Record<string, unknown> = { ...(copyJson(stripped) as Record<string, unknown>), rawRequest: JSON.stringify(stripped) };

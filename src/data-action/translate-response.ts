@@ -7,6 +7,7 @@
 
 import { compileJsonPath, type JsonPath } from '../jsonpath';
 import { CxpactError, messageOf } from '../shared/errors';
+import { currentLimits, limitErrorFromRaw, tooDeep, withBudget } from '../shared/limits';
 import { isRecord } from '../shared/json';
 import { renderSuccessTemplate } from '../velocity';
 import { evaluateJsonataSync, evaluateJsonata } from './jsonata';
@@ -84,12 +85,35 @@ function statusFailure(action: DataAction, response: RawResponse, mode: 'native'
 export function translateResponse(action: DataAction, response: RawResponse, options: TranslateOptions = {}): TranslationResult {
   const mode = action.response.jsonata ? 'jsonata' : 'native';
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, mode);
+  const deep = deepBody(action, response, mode);
+  if (deep !== undefined) return deep;
   if (action.response.jsonata) {
     const { expression, source } = action.response.jsonata;
     const r = evaluateJsonataSync(expression, response.body, jsonataBindings(response, options));
     return jsonataResult(action, source, expression, r);
   }
-  return translateNative(action, { ...response, body: normalizeBody(response.body, action) });
+  return withBudget(() => translateNative(action, { ...response, body: normalizeBody(response.body, action) }));
+}
+
+/** A response body nested deeper than the depth limit: refused before any walker recurses into it. */
+function deepBody(action: DataAction, response: RawResponse, mode: 'native' | 'jsonata'): TranslationResult | undefined {
+  const max = currentLimits().depth;
+  const at = tooDeep(response.body, max);
+  if (at === undefined) return undefined;
+  return {
+    translation: {},
+    output: undefined,
+    mode,
+    failed: false,
+    errors: [new CxpactError('limit.depth', `Data Action "${action.name}": the response body nests deeper than ${max} levels (at ${at}); cxpact does not translate it.`, { ...where(action, ''), fix: 'Use a response that nests less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })],
+  };
+}
+
+/** A budget or limit error while evaluating `what`, as a translation error naming the construct and the field. */
+function overBudget(action: DataAction, e: unknown, what: string, field: string): CxpactError | undefined {
+  const limit = limitErrorFromRaw(e, what);
+  if (limit === undefined) return undefined;
+  return new CxpactError(limit.code, `Data Action "${action.name}": ${limit.message.startsWith(what) ? limit.message : `${what}: ${limit.message}`}`, { ...where(action, field), fix: limit.fix ?? 'Make the expression cheaper.', details: limit.details });
 }
 
 /**
@@ -149,6 +173,8 @@ export function flattenOutput(value: unknown): Record<string, unknown> {
 export async function translateResponseAsync(action: DataAction, response: RawResponse, options: TranslateOptions = {}): Promise<TranslationResult> {
   if (!action.response.jsonata) return translateResponse(action, response, options);
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, 'jsonata');
+  const deep = deepBody(action, response, 'jsonata');
+  if (deep !== undefined) return deep;
   const { expression, source } = action.response.jsonata;
   const r = await evaluateJsonata(expression, response.body, jsonataBindings(response, options));
   return jsonataResult(action, source, expression, r);
@@ -181,6 +207,16 @@ function jsonataResult(action: DataAction, source: string, expression: string, r
       ],
     };
   }
+  const max = currentLimits().depth;
+  const deep = tooDeep(r.value, max);
+  if (deep !== undefined) {
+    const error = new CxpactError('limit.depth', `Data Action "${action.name}": the JSONata result nests deeper than ${max} levels (at ${deep}).`, {
+      file: source.startsWith('$') || source.includes('[') ? action.file : source,
+      path: source.startsWith('$') ? source : undefined,
+      fix: 'Make the expression produce a flatter output, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+    });
+    return { translation: {}, output: undefined, mode: 'jsonata', failed: false, errors: [error] };
+  }
   return { translation: {}, output: r.value, mode: 'jsonata', failed: false, errors: [] };
 }
 
@@ -206,7 +242,14 @@ function translateNative(action: DataAction, response: RawResponse): Translation
   for (const [name, expr] of Object.entries(translationMap)) {
     const jp = compile(action, name, expr, errors);
     if (!jp) continue;
-    const r = jp.evaluate(body);
+    let r: ReturnType<JsonPath['evaluate']>;
+    try {
+      r = jp.evaluate(body);
+    } catch (e) {
+      const limit = overBudget(action, e, `the translationMap entry "${name}" (${expr.length > 200 ? `${expr.slice(0, 200)}…` : expr})`, `.config.response.translationMap${propPath(name)}`);
+      if (limit === undefined) throw e;
+      return { translation, output: undefined, mode: 'native', failed: false, errors: [...errors, limit] };
+    }
     if (r.found) {
       translation[name] = { path: expr, value: r.value, json: toJsonText(r.value), resolved: true, defaulted: false };
       continue;
@@ -241,7 +284,8 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     rendered = renderSuccessTemplate(successTemplate, vars, bodyText(body));
   } catch (e) {
     const err =
-      e instanceof CxpactError
+      overBudget(action, e, 'the success template', '.config.response.successTemplate') ??
+      (e instanceof CxpactError
         ? new CxpactError(e.code, `Data Action "${action.name}": Transform failed to process result using 'successTemplate' template due to error: ${e.message}`, {
             ...where(action, '.config.response.successTemplate'),
             fix: e.fix ?? 'Fix the success template.',
@@ -250,12 +294,21 @@ function translateNative(action: DataAction, response: RawResponse): Translation
         : new CxpactError('translation.template.failed', `Data Action "${action.name}": the success template failed: ${messageOf(e)}`, {
             ...where(action, '.config.response.successTemplate'),
             fix: 'Fix the success template.',
-          });
+          }));
     return { translation, output: undefined, mode: 'native', failed: false, errors: [err] };
   }
   try {
     const output = rendered.trim() === '' ? undefined : JSON.parse(rendered);
     if (output === undefined) throw new SyntaxError('Unexpected end of JSON input (the template rendered nothing)');
+    const max = currentLimits().depth;
+    const deepOutput = tooDeep(output, max);
+    if (deepOutput !== undefined) {
+      const err = new CxpactError('limit.depth', `Data Action "${action.name}": the success template's output nests deeper than ${max} levels (at ${deepOutput}).`, {
+        ...where(action, '.config.response.successTemplate'),
+        fix: 'Make the success template produce a flatter output (Genesys flows read flat outputs), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+      });
+      return { translation, output: undefined, renderedSuccessTemplate: excerpt(rendered), mode: 'native', failed: false, errors: [err] };
+    }
     return { translation, output, renderedSuccessTemplate: rendered, mode: 'native', failed: false, errors: [] };
   } catch (e) {
     const msg = messageOf(e);

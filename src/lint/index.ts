@@ -9,6 +9,7 @@ import type { CxpactError } from '../shared/errors';
 import { lintAction, type LintOptions } from './rules';
 import type { LintFinding, LintResult } from './types';
 import { isRecord } from '../shared/json';
+import { currentLimits, guardedEach, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget } from '../shared/limits';
 
 export { lintAction } from './rules';
 export type { LintOptions } from './rules';
@@ -94,6 +95,9 @@ function sortFindings(findings: LintFinding[]): LintFinding[] {
  * info findings (never failing a run).
  */
 export async function lintDataActions(dir: string, options: LintOptions = {}): Promise<LintResult> {
+  const limits = resolveLimits(options.limits);
+  const previousDefaults = currentLimits();
+  setDefaultLimits(limits);
   const loaded = await loadDataActions(dir);
   const findings: LintFinding[] = [];
   const actions: DataAction[] = [...loaded.actions];
@@ -121,28 +125,59 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     findings.push(...errors.map((e) => errorFinding(e)));
   }
 
-  for (const action of actions) {
-    try {
-      findings.push(...lintAction(action, options));
-    } catch (error) {
+  // Each action is linted under its own budget, with a hard time limit behind it (shared/limits.ts): one action that
+  // cannot be evaluated in time is a finding, and every other action is still linted.
+  guardedEach(
+    actions,
+    limits.timeMs,
+    (action) => {
+      startBudget(limits);
+      try {
+        findings.push(...lintAction(action, options));
+      } catch (error) {
+        const limit = limitErrorFromRaw(error, 'linting this action');
+        findings.push({
+          code: limit?.code ?? 'lint.internal',
+          severity: 'error',
+          message: limit !== undefined ? `The action could not be linted: ${limit.message}` : `The linter failed on this action: ${(error as Error).message}`,
+          file: action.file,
+          path: action.pointer,
+          fix: limit?.fix ?? 'Report this as a cxpact bug with the definition attached.',
+          action: action.name,
+        });
+      }
+    },
+    (action) =>
       findings.push({
-        code: 'lint.internal',
+        code: 'budget.time',
         severity: 'error',
-        message: `The linter failed on this action: ${(error as Error).message}`,
+        message: `Linting this action did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped (a regex or loop that never ends?)`,
         file: action.file,
         path: action.pointer,
-        fix: 'Report this as a cxpact bug with the definition attached.',
+        fix: 'Simplify the templates and expressions of this action, or raise the budget: --budget-time-ms / CXPACT_BUDGET_TIME_MS',
         action: action.name,
-      });
-    }
-  }
+      }),
+  );
+  setDefaultLimits(previousDefaults);
 
   // Cases files beside the definitions.
   const casesFiles = new Set(actions.map((a) => casesFileFor(a.file)));
   for (const casesFile of [...casesFiles].sort()) {
     if (!fs.existsSync(casesFile)) continue;
-    const { errors } = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
-    findings.push(...errors.map((e) => errorFinding(e)));
+    const size = fs.statSync(casesFile).size;
+    if (size > limits.fileBytes) {
+      const e = sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)');
+      findings.push({ code: e.code, severity: 'error', message: e.message, file: casesFile, path: '$', fix: e.fix ?? '', action: '' });
+      continue;
+    }
+    try {
+      const { errors } = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
+      findings.push(...errors.map((e) => errorFinding(e)));
+    } catch (error) {
+      const limit = limitErrorFromRaw(error, 'reading the cases file');
+      if (limit === undefined) throw error;
+      findings.push({ code: limit.code, severity: 'error', message: limit.message, file: casesFile, path: '$', fix: limit.fix ?? '', action: '' });
+    }
   }
 
   return {

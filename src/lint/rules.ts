@@ -13,6 +13,8 @@ import { fieldPath, member, type Field, type LintFinding, type Severity } from '
 import { cxpactCommand } from '../shared/cli-hint';
 import { findDotAfterValue } from './velocity-gotchas';
 import { isRecord } from '../shared/json';
+import { budgetFindings } from './budget-rules';
+import type { Limits } from '../shared/limits';
 
 const TOOL_NAMES = new Set(Object.keys(genesysTools()));
 /** Inputs the platform adds to `$input` itself (section 3.1). */
@@ -827,6 +829,8 @@ function checkInputsUsed(c: Collector, action: DataAction, usedInputs: Set<strin
 export interface LintOptions {
   /** Also report info findings (e.g. `lint.input.optional-unguarded`); off by default. */
   info?: boolean;
+  /** Budgets and limits of linting one action (defaults: shared/limits.ts). */
+  limits?: Partial<Limits>;
 }
 
 /** All findings for one action, in a stable order (by path, then code). */
@@ -843,6 +847,7 @@ export function lintAction(action: DataAction, options: LintOptions = {}): LintF
   }
   checkResponse(c, action);
   checkTimeout(c, action);
+  c.findings.push(...budgetFindings(action));
   const secrets = [...c.secrets].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return c.findings;
   const redact = (text: string): string => secrets.reduce((t, v) => t.split(v).join('***'), text);

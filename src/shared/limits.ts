@@ -307,6 +307,45 @@ export function guardedEach<T>(items: readonly T[], limitMs: number, each: (item
   }
 }
 
+/**
+ * The same backstop for a loop written inline: `run(more)` is called under a watchdog and processes items while
+ * `more()` (the batch still has time for a whole item) and returns true when every item is done. When JavaScript
+ * outlives the limit it is terminated, `onTimeout()` records the finding and moves past the item, and `run` is
+ * called again to go on.
+ */
+export function guardedLoop(limitMs: number, run: (more: () => boolean) => boolean, onTimeout: () => void): void {
+  const outer = current;
+  for (;;) {
+    const batchStart = Date.now();
+    let done = false;
+    (guardContext as Record<string, unknown>)['__cxpactRun'] = () => {
+      done = run(() => Date.now() - batchStart < limitMs / 2);
+    };
+    try {
+      guardScript.runInContext(guardContext, { timeout: Math.ceil(limitMs * 1.5) });
+    } catch (error) {
+      if (!isVmTimeout(error)) throw error;
+      for (const hook of resetHooks) hook();
+      onTimeout();
+    } finally {
+      (guardContext as Record<string, unknown>)['__cxpactRun'] = undefined;
+      current = outer;
+    }
+    if (done) return;
+  }
+}
+
+/** Starts a fresh budget for the next action of a driver's loop (ended by the loop's guard or endBudget). */
+export function startBudget(limits?: Partial<Limits>): Budget {
+  current = new Budget(limits ?? defaults);
+  return current;
+}
+
+/** Ends the budget startBudget started. */
+export function endBudget(): void {
+  current = undefined;
+}
+
 /** Runs `fn` synchronously with a hard wall-clock limit; a timeout becomes a `budget.time` LimitExceededError. */
 export function guarded<T>(limitMs: number, fn: () => T): T {
   let result: { value: T } | undefined;
@@ -372,4 +411,61 @@ export function tooDeep(value: unknown, max: number): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The JSON path and length of the first string (value or key) longer than `max` in `value`, iteratively. */
+export function tooLong(value: unknown, max: number): { path: string; length: number } | undefined {
+  if (typeof value === 'string') return value.length > max ? { path: '$', length: value.length } : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: '$' }];
+  const name = (k: string): string => (k.length > 40 ? `['${k.slice(0, 40)}…']` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`);
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: string };
+    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x]) : Object.entries(v as object).map(([k, x]) => [k, x]);
+    for (const [k, x] of entries) {
+      const p = Array.isArray(v) ? `${path}${k}` : `${path}${name(k)}`;
+      if (!Array.isArray(v) && k.length > max) return { path: p, length: k.length };
+      if (typeof x === 'string' && x.length > max) return { path: p, length: x.length };
+      if (typeof x === 'object' && x !== null) stack.push({ v: x, path: p.length > 200 ? path : p });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * JSON text of a report, never a raw "Maximum call stack size exceeded" or "Invalid string length": when the value
+ * cannot be serialised as it is, values nested deeper than the depth limit and strings longer than the output
+ * limit are replaced by a note saying so.
+ */
+export function safeJson(value: unknown, indent = 2): string {
+  try {
+    return JSON.stringify(value, null, indent) ?? 'null';
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const limits = currentLimits();
+    return JSON.stringify(pruned(value, limits.depth, limits.outputLength), null, indent) ?? 'null';
+  }
+}
+
+/** An iterative copy of JSON-like data with deep values and long strings replaced by notes. */
+function pruned(value: unknown, maxDepth: number, maxString: number): unknown {
+  const copy = (v: unknown): unknown => (typeof v === 'string' && v.length > maxString ? `[${v.length} characters omitted]` : v);
+  if (typeof value !== 'object' || value === null) return copy(value);
+  const root: unknown = Array.isArray(value) ? [] : {};
+  const stack: { from: object; to: Record<string, unknown> | unknown[]; depth: number }[] = [{ from: value, to: root as Record<string, unknown>, depth: 1 }];
+  while (stack.length > 0) {
+    const { from, to, depth } = stack.pop() as (typeof stack)[number];
+    for (const [k, v] of Object.entries(from)) {
+      let out: unknown = copy(v);
+      if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+        if (depth >= maxDepth) out = `[nested deeper than ${maxDepth} levels: omitted]`;
+        else {
+          out = Array.isArray(v) ? [] : {};
+          stack.push({ from: v, to: out as Record<string, unknown>, depth: depth + 1 });
+        }
+      }
+      (to as Record<string, unknown>)[k] = out;
+    }
+  }
+  return root;
 }

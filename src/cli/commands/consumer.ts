@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
 import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../contract';
+import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs, safeJson } from '../../shared/limits';
 
 const help = `Usage: cxpact consumer [--data-actions <dir>] [--pacts <dir>] [--json]
        npm run pact:consumer -- [--data-actions <dir>] [--pacts <dir>] [--json]
@@ -30,8 +31,9 @@ Options:
   --json                print the full report as one JSON object on stdout
   -h, --help            show this help
 
-Environment variables: none.
+Environment variables: the budget and limit variables below.
 
+${LIMITS_HELP}
 Exit codes:
   0  every case of every action passed and the pacts were written
   1  a case failed, or an action/cases file/config is invalid (every other action is still checked)
@@ -100,11 +102,13 @@ export const command: Command = {
       'data-actions': { type: 'string' },
       pacts: { type: 'string' },
       json: { type: 'boolean' },
+      ...LIMIT_ARGS,
     });
     const dataActionsDir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
-    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine() });
-    if (args.values['json'] === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+    const limits = limitsFromArgs(args.values, io.env);
+    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine(), limits });
+    if (args.values['json'] === true) io.stdout(safeJson(report) + '\n');
     else io.stdout(formatReport(report, shownFrom(pactsDir, io.cwd), io.cwd));
     return report.ok ? 0 : 1;
   },

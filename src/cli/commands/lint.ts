@@ -5,6 +5,7 @@ import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError } from '../../shared/errors';
 import { formatJUnit, formatJson, formatText, lintDataActions, relativize } from '../../lint';
+import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs } from '../../shared/limits';
 
 const help = `Usage: cxpact lint [--data-actions <dir>] [--format text|json|junit] [--output <file>] [--info]
        npm run pact:lint -- [options]
@@ -45,6 +46,13 @@ and the fix. Rules (error unless marked):
   lint.contract.output-missing        no output contract (successSchema)
   lint.config.timeout-range           timeoutSeconds outside 1..60
   lint.config.timeout-custom-auth (warning)   timeoutSeconds on a custom-auth action
+  lint.regex.catastrophic (warning)   a regex (JSONPath =~, Velocity matches/replaceAll/replaceFirst/split, schema
+                                      pattern, JSONata) that Java's backtracking engine can take exponential time on
+  lint.template.loop-unbounded (warning)   a #foreach over a range whose bound comes from a reference
+  lint.template.loop-huge             nested #foreach loops over literal ranges beyond the step budget
+  lint.template.macro-recursive (warning)   a macro that calls itself unconditionally
+  lint.jsonata.recursion-unbounded (warning)   a JSONata function that calls itself with no condition
+  budget.* / limit.*                  an action that exceeds a budget or limit (see the table below)
   data-action.* / cases.*             a definition or cases file that cannot be read
 
 Options:
@@ -55,8 +63,9 @@ Options:
                          input the contract does not require printed in the URL or a header without $!{} or
                          an #if guard (the action fails at run time when a flow leaves it out)
 
-Environment variables: none.
+Environment variables: the budget and limit variables below.
 
+${LIMITS_HELP}
 Exit codes:
   0  no error-severity finding (warnings allowed)
   1  at least one error-severity finding, or a definition could not be read
@@ -73,6 +82,7 @@ export const command: Command = {
       format: { type: 'string' },
       output: { type: 'string' },
       info: { type: 'boolean' },
+      ...LIMIT_ARGS,
     });
     const format = stringOpt(args, 'format') ?? 'text';
     if (!['text', 'json', 'junit'].includes(format)) {
@@ -85,7 +95,7 @@ export const command: Command = {
         fix: 'Pass --data-actions <dir> pointing at your Data Action definitions.',
       });
     }
-    const result = relativize(await lintDataActions(dir, { info: args.values.info === true }), io.cwd);
+    const result = relativize(await lintDataActions(dir, { info: args.values.info === true, limits: limitsFromArgs(args.values, io.env) }), io.cwd);
     const report = format === 'json' ? formatJson(result) : format === 'junit' ? formatJUnit(result) : formatText(result);
     const output = stringOpt(args, 'output');
     if (output !== undefined) {

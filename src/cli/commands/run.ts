@@ -10,6 +10,7 @@ import type { DataAction, RawResponse, RenderedRequest } from '../../data-action
 import type { FieldRead } from '../../contract/response-shape';
 import { defaultFix, didYouMean } from '../../contract/near-miss';
 import { velocityGotchaFix } from '../../lint/velocity-gotchas';
+import { endBudget, guarded, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, safeJson, startBudget, withNewBudget } from '../../shared/limits';
 
 const help = `Usage: cxpact run <action-file> --input <json|file> [--response <json|file>] [--action <name>] [--json]
 
@@ -39,8 +40,9 @@ Examples:
   cxpact run data-actions/crm/lookup.json --input '{"phoneNumber": "+15551234567"}'
   cxpact run data-actions/crm/lookup.json --input input.json --response '{"status": 404, "body": {}}'
 
-Environment variables: none.
+Environment variables: the budget and limit variables below.
 
+${LIMITS_HELP}
 Exit codes:
   0  the request rendered and (with --response) the outputs are valid
   1  invalid inputs, a template/translation error, a non-2xx response or outputs breaking the output schema
@@ -90,6 +92,13 @@ function readJsonArg(flag: string, value: string, cwd: string): unknown {
   }
 }
 
+/** An error as a result entry: budget and limit errors (also raw "too deep/too big" ones) name the file. */
+function errorEntry(error: unknown, file: string): RunResult['errors'][number] {
+  const e = limitErrorFromRaw(error) ?? error;
+  if (e instanceof CxpactError) return { ...(e.toJSON() as RunResult['errors'][number]), ...(e.file === undefined ? { file } : {}) };
+  return { message: messageOf(e), file };
+}
+
 function issue(e: EngineIssue): RunResult['errors'][number] {
   return { ...e };
 }
@@ -131,7 +140,8 @@ export const command: Command = {
   summary: 'Run one Data Action offline: rendered request, translation and validated outputs',
   help,
   async run(argv, io) {
-    const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_ARGS }, true);
+    const limits = limitsFromArgs(args.values, io.env);
     const [fileArg, ...extra] = args.positionals;
     if (fileArg === undefined || extra.length > 0) {
       throw new CxpactError('usage.action-file', 'cxpact run needs exactly one <action-file>.', { fix: 'Run `cxpact run data-actions/crm-customer-api/lookup-customer-by-phone.json --input \'{"phoneNumber":"+15551234567"}\'`.' });
@@ -157,7 +167,8 @@ export const command: Command = {
     }
 
     const engine = await defaultEngine();
-    const parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
+    // Every step of the evaluation runs under the budget, with a hard time limit behind it (shared/limits.ts).
+    const parsed = guarded(limits.timeMs, () => withNewBudget(limits, () => engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'))));
     const result: RunResult = { request: null, translation: null, output: null, valid: false, errors: [] };
     let defaultsUsed: string[] = [];
     const notes: string[] = [];
@@ -172,16 +183,16 @@ export const command: Command = {
         // a broken JSONPath is reported by the translation itself
       }
       const inputs = input as Record<string, unknown>;
-      result.errors.push(...engine.validateInput(action, inputs).map((e) => ({ ...issue(e), message: `input: ${e.message}` })));
       let rendered: RenderedRequest | undefined;
       try {
-        rendered = engine.renderRequest(action, inputs);
+        result.errors.push(...guarded(limits.timeMs, () => withNewBudget(limits, () => engine.validateInput(action, inputs))).map((e) => ({ ...issue(e), message: `input: ${e.message}` })));
+        rendered = guarded(limits.timeMs, () => withNewBudget(limits, () => engine.renderRequest(action, inputs)));
         result.request = { method: rendered.method, url: rendered.url, headers: rendered.headers, body: rendered.body ?? null };
       } catch (error) {
-        const data = error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) };
+        const data = errorEntry(error, file);
         // `$esc.url(${input.id}).json` and its kind: say exactly what to write instead.
         const gotcha = velocityGotchaFix(action);
-        if (gotcha !== undefined) data['fix'] = gotcha;
+        if (gotcha !== undefined && !/^(budget|limit)\./.test(String(data['code']))) data['fix'] = gotcha;
         result.errors.push(data);
       }
       if (raw !== undefined) {
@@ -189,6 +200,7 @@ export const command: Command = {
           result.errors.push({ code: 'response.status.failure', message: `The response status ${raw.status} is not 2xx: Genesys takes the action's Failure path and applies no translation.` });
         } else {
           try {
+            startBudget(limits);
             const outcome = await engine.translateResponse(action, raw, inputs);
             result.translation = outcome.translation;
             defaultsUsed = outcome.defaultsUsed;
@@ -201,14 +213,15 @@ export const command: Command = {
             }
             if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...issue(e), message: `output: ${e.message}` })));
           } catch (error) {
-            result.errors.push(error instanceof CxpactError ? (error.toJSON() as RunResult['errors'][number]) : { message: messageOf(error) });
+            result.errors.push(errorEntry(error, file));
           }
+          endBudget();
         }
       }
       result.valid = result.errors.length === 0;
     }
     if (notes.length > 0) result.notes = notes;
-    io.stdout(args.values['json'] === true ? JSON.stringify(result, null, 2) + '\n' : formatHuman(result, defaultsUsed));
+    io.stdout(args.values['json'] === true ? safeJson(result) + '\n' : formatHuman(result, defaultsUsed));
     return result.valid ? 0 : 1;
   },
 };
