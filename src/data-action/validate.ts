@@ -74,8 +74,48 @@ function ajv(): Ajv {
       code: { regExp: safePatternEngine },
     });
     for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, { type: 'string', validate: check });
+    ajvInstance.addKeyword({
+      keyword: LARGE_ENUM,
+      schemaType: 'array',
+      errors: true,
+      compile(values: unknown[]) {
+        const allowed = new Set(values.map(enumKey));
+        const validate = (data: unknown): boolean => {
+          if (allowed.has(enumKey(data))) return true;
+          validate.errors = [{ keyword: 'enum', params: { allowedValues: values }, message: 'must be equal to one of the allowed values' }];
+          return false;
+        };
+        validate.errors = undefined as undefined | Partial<ErrorObject>[];
+        return validate;
+      },
+    });
   }
   return ajvInstance;
+}
+
+/**
+ * ajv compiles `enum` into code whose size, and compile time, grow faster than the enum (100,000 values: minutes).
+ * Enums longer than this are checked through a Set instead (linear to compile, constant per value).
+ */
+const LARGE_ENUM_SIZE = 64;
+const LARGE_ENUM = 'x-cxpact-large-enum';
+
+/** A key equal for JSON-equal values (object keys in any order), as ajv's enum compares them. */
+function enumKey(v: unknown): string {
+  if (v === null || typeof v !== 'object') return `${typeof v}:${String(v)}`;
+  return `json:${JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x))}`;
+}
+
+/** A copy of the schema with large enums moved to the Set-based keyword (schemas are depth-limited before this). */
+function withLargeEnums(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withLargeEnums);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'enum' && Array.isArray(v) && v.length > LARGE_ENUM_SIZE) out[LARGE_ENUM] = v;
+    else out[k] = k === 'enum' || k === 'default' || k === 'examples' ? v : withLargeEnums(v);
+  }
+  return out;
 }
 
 let compiled = new WeakMap<object, ValidateFunction | { compileError: string }>();
@@ -101,7 +141,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: st
       const { $schema: _ignored, id: _id, ...rest } = schema as Record<string, unknown>;
       void _ignored;
       void _id;
-      v = ajv().compile(rest);
+      v = ajv().compile(withLargeEnums(rest) as JsonSchema);
     } catch (e) {
       v = { compileError: e instanceof Error ? e.message : String(e) };
     }
@@ -159,9 +199,10 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      expected = `one of ${JSON.stringify(allowed)}`;
+      const shown = allowed.length > 20 ? `${JSON.stringify(allowed.slice(0, 20)).slice(0, -1)}, … (${allowed.length} values)]` : JSON.stringify(allowed);
+      expected = `one of ${shown}`;
       actual = JSON.stringify(valueAt(data, field));
-      message = `${where}: ${actual} is not one of ${JSON.stringify(allowed)}`;
+      message = `${where}: ${actual} is not one of ${shown}`;
       break;
     }
     case 'format': {
@@ -172,7 +213,7 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
     default:
       message = `${where}: ${e.message ?? rule}`;
   }
-  return { code, field, rule, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }), schemaPath: e.schemaPath, message };
+  return { code, field, rule, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }), schemaPath: e.schemaPath.replace(LARGE_ENUM, 'enum'), message };
 }
 
 /** Validates a value against a draft-04 schema without coercion. An empty list means valid. */

@@ -50,10 +50,12 @@ export function budgetFindings(action: DataAction): LintFinding[] {
     walkTemplate(nodes, {
       method: (ref, name, args) => {
         const first = args[0];
-        if (!REGEX_METHODS.has(name) || first === undefined || first.type !== 'string') return;
-        const why = catastrophicBacktracking(first.value);
+        if (!REGEX_METHODS.has(name) || first === undefined) return;
+        const literal = literalText(first);
+        if (literal === undefined) return;
+        const why = catastrophicBacktracking(literal);
         if (why !== undefined) {
-          add('lint.regex.catastrophic', 'warning', t.field, `${ref.source}: the pattern "${first.value}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX, first);
+          add('lint.regex.catastrophic', 'warning', t.field, `${ref.source}: the pattern "${literal}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX, first);
         }
       },
       loop: (steps, at, why) => {
@@ -120,6 +122,13 @@ export function budgetFindings(action: DataAction): LintFinding[] {
     void field;
   }
   return findings;
+}
+
+/** The text of a string literal ('...', or "..." without references), undefined when computed. */
+function literalText(e: Expr): string | undefined {
+  if (e.type === 'string') return e.value;
+  if (e.type === 'interpolated' && e.nodes.every((n) => n.type === 'text')) return e.nodes.map((n) => (n.type === 'text' ? n.value : '')).join('');
+  return undefined;
 }
 
 /** The text between the `{` at `open` and its matching `}`. */

@@ -427,23 +427,26 @@ class Renderer {
     }
     const parentScope = this.vars.get('foreach');
     try {
+      // One scope per loop, updated per iteration (as Velocity's ForeachScope is): no closures per iteration.
+      const state = { index: 0, hasNext: false };
+      const scope = new VelocityTool('org.apache.velocity.runtime.directive.ForeachScope', {
+        index: () => state.index,
+        getIndex: () => state.index,
+        count: () => state.index + 1,
+        getCount: () => state.index + 1,
+        hasNext: () => state.hasNext,
+        getHasNext: () => state.hasNext,
+        first: () => state.index === 0,
+        isFirst: () => state.index === 0,
+        last: () => !state.hasNext,
+        isLast: () => !state.hasNext,
+        parent: () => parentScope ?? null,
+        getParent: () => parentScope ?? null,
+      });
       for (let i = 0; i < items.length; i++) {
-        const index = i;
         const hasNext = i < items.length - 1;
-        const scope = new VelocityTool('org.apache.velocity.runtime.directive.ForeachScope', {
-          index: () => index,
-          getIndex: () => index,
-          count: () => index + 1,
-          getCount: () => index + 1,
-          hasNext: () => hasNext,
-          getHasNext: () => hasNext,
-          first: () => index === 0,
-          isFirst: () => index === 0,
-          last: () => !hasNext,
-          isLast: () => !hasNext,
-          parent: () => parentScope ?? null,
-          getParent: () => parentScope ?? null,
-        });
+        state.index = i;
+        state.hasNext = hasNext;
         this.budget.tick();
         this.vars.set(variable, items[i]);
         this.vars.set('foreach', scope);
