@@ -6,7 +6,7 @@ import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isIP } from 'node:net';
 import type { DataAction, JsonSchema } from './model';
-import { currentLimits, onTerminated, tooDeep } from '../shared/limits';
+import { countValues, currentLimits, onTerminated, tooDeep } from '../shared/limits';
 import { compileSafeRegex } from '../shared/safe-regex';
 
 /**
@@ -118,7 +118,7 @@ function withLargeEnums(schema: unknown): unknown {
   return out;
 }
 
-let compiled = new WeakMap<object, ValidateFunction | { compileError: string }>();
+let compiled = new WeakMap<object, ValidateFunction | { compileError: string; code?: string }>();
 
 // An evaluation terminated while ajv compiled may leave the instance half-updated: start afresh.
 onTerminated(() => {
@@ -126,13 +126,20 @@ onTerminated(() => {
   compiled = new WeakMap();
 });
 
-function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string } {
+function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string; code?: string } {
   let v = compiled.get(schema);
   if (!v) {
     const maxDepth = currentLimits().depth;
     const deep = tooDeep(schema, maxDepth);
     if (deep !== undefined) {
-      v = { compileError: `the schema nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` };
+      v = { code: 'limit.depth', compileError: `the schema nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` };
+      compiled.set(schema, v);
+      return v;
+    }
+    const maxNodes = currentLimits().schemaNodes;
+    // Enums are checked through a Set (one value each); everything else costs compile time.
+    if (countValues(schema, maxNodes, new Set(['enum', 'default', 'examples'])) > maxNodes) {
+      v = { code: 'limit.size', compileError: `the schema holds more than ${maxNodes.toLocaleString('en-US')} values (properties, keywords); the limit is --limit-schema / CXPACT_LIMIT_SCHEMA` };
       compiled.set(schema, v);
       return v;
     }
@@ -220,7 +227,7 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
 export function validateAgainst(schema: JsonSchema, data: unknown, code: string): SchemaIssue[] {
   const v = validatorFor(schema);
   if ('compileError' in v) {
-    return [{ code: 'schema.unsupported', field: '', rule: 'schema', schemaPath: '#', message: `the schema cannot be compiled: ${v.compileError}` }];
+    return [{ code: v.code ?? 'schema.unsupported', field: '', rule: 'schema', schemaPath: '#', message: `the schema cannot be compiled: ${v.compileError}` }];
   }
   const maxDepth = currentLimits().depth;
   const deep = tooDeep(data, maxDepth);

@@ -32,6 +32,8 @@ export interface Limits {
   outputLength: number;
   /** Most headers in one request. */
   headers: number;
+  /** Most values (objects, arrays, keywords) in one JSON schema: compiling a validator takes time linear in it. */
+  schemaNodes: number;
 }
 
 interface LimitSpec {
@@ -60,6 +62,8 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'outputLength', flag: 'limit-output', env: 'CXPACT_LIMIT_OUTPUT', default: 4 * 1024 * 1024, unit: 'characters', what: 'length of a rendered template or a string built by one' },
   // HTTP servers commonly refuse more than 100 request headers.
   { key: 'headers', flag: 'limit-headers', env: 'CXPACT_LIMIT_HEADERS', default: 100, unit: 'headers', what: 'headers in one request' },
+  // Real contracts hold a few hundred values; compiling 20,000 takes a few seconds.
+  { key: 'schemaNodes', flag: 'limit-schema', env: 'CXPACT_LIMIT_SCHEMA', default: 20_000, unit: 'values', what: 'values in one input or output schema (large enums count once)' },
 ];
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits);
@@ -411,6 +415,19 @@ export function tooDeep(value: unknown, max: number): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The number of values in `value` (objects, arrays and scalars), counting at most up to `max + 1`; iterative. */
+export function countValues(value: unknown, max: number, skipKeys: ReadonlySet<string> = new Set()): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= max) {
+    const v = stack.pop();
+    count++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) if (!skipKeys.has(k)) stack.push(x);
+  }
+  return count;
 }
 
 /** The JSON path and length of the first string (value or key) longer than `max` in `value`, iteratively. */
