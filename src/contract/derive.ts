@@ -6,6 +6,7 @@
 import type { DataAction, JsonSchema } from '../data-action';
 import type { ContractCase } from './cases';
 import { exampleBody, exampleForSchema, removeField, type FieldRead } from './response-shape';
+import { compileSafeRegex } from '../shared/safe-regex';
 
 /** Example inputs: every input-schema property, from examples, defaults, enums, formats and types. */
 export function deriveInput(schema: JsonSchema): Record<string, unknown> {
@@ -35,7 +36,8 @@ function exampleInput(name: string, prop: JsonSchema): unknown {
 
 function safeTest(pattern: string, value: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(value);
+    // The linear-time engine: a schema pattern such as "(a+)+$" cannot stall deriving cases.
+    return compileSafeRegex(pattern, { dialect: 'ecmascript', flags: 'u' }).test(value);
   } catch {
     return true;
   }
