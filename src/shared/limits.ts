@@ -22,7 +22,7 @@ export interface Limits {
   memoryMb: number;
   /** Steps one evaluation may take: Velocity nodes rendered and loop iterations, JSONPath nodes visited. */
   steps: number;
-  /** Largest definition, JSONata or cases file, in bytes. */
+  /** Largest definition or cases file, in bytes. */
   fileBytes: number;
   /** Longest string in a definition (name, URL, header, template, translationMap path or default), in characters. */
   stringLength: number;
@@ -54,9 +54,9 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   // A template looping over a 10,000-element response with 50 nodes per element takes 500,000 steps.
   { key: 'steps', flag: 'budget-steps', env: 'CXPACT_BUDGET_STEPS', default: 2_000_000, unit: 'steps', what: 'Velocity nodes and loop iterations, JSONPath nodes visited' },
   // The largest real definition in the corpus is 6 KB; cases files may carry recorded response bodies.
-  { key: 'fileBytes', flag: 'limit-file-bytes', env: 'CXPACT_LIMIT_FILE_BYTES', default: 8 * 1024 * 1024, unit: 'bytes', what: 'size of a definition, .jsonata or cases file' },
+  { key: 'fileBytes', flag: 'limit-file-bytes', env: 'CXPACT_LIMIT_FILE_BYTES', default: 8 * 1024 * 1024, unit: 'bytes', what: 'size of a definition or cases file' },
   // The longest real string (a request template) is 2,004 characters.
-  { key: 'stringLength', flag: 'limit-string', env: 'CXPACT_LIMIT_STRING', default: 65_536, unit: 'characters', what: 'length of one string in a definition (name, URL, header, template)' },
+  { key: 'stringLength', flag: 'limit-string', env: 'CXPACT_LIMIT_STRING', default: 65_536, unit: 'characters', what: 'length of one string in a definition (name, URL, header, template, path) or of a .jsonata file' },
   // Real definitions nest 14 deep; 100 keeps every recursive walker far from the stack limit.
   { key: 'depth', flag: 'limit-depth', env: 'CXPACT_LIMIT_DEPTH', default: 100, unit: 'levels', what: 'nesting of JSON, schemas, HCL, templates, outputs' },
   { key: 'outputLength', flag: 'limit-output', env: 'CXPACT_LIMIT_OUTPUT', default: 4 * 1024 * 1024, unit: 'characters', what: 'length of a rendered template or a string built by one' },
