@@ -58,6 +58,22 @@ describe('limits: the budget of one evaluation', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(20);
   });
 
+  it('stops when the heap grew past the memory budget, read at the check points', () => {
+    const b = new Budget({ memoryMb: 8, steps: 1e9 });
+    const kept: number[][] = [];
+    let error: unknown;
+    try {
+      for (let i = 0; i < 200 && error === undefined; i++) {
+        kept.push(new Array(1_000_000).fill(i + 0.5));
+        b.tick(4096);
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'budget.memory', limit: 'memoryMb' });
+    expect(kept.length).toBeLessThan(200);
+  });
+
   it('names the construct once, innermost first, and says how to raise the limit', () => {
     const e = new LimitExceededError('budget.steps', 'steps', 'too many steps', 'Bound the loop').within('#foreach ($i in ...)').within('the outer template');
     expect(e.message).toBe('too many steps in #foreach ($i in ...)');
