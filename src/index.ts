@@ -6,6 +6,11 @@
 export { CxpactError, formatError } from './shared/errors';
 export type { CxpactErrorOptions, ErrorLocation } from './shared/errors';
 
+// Budgets and limits of evaluating definitions (README "Limits and budgets"): the `limits` option of
+// runConsumerContracts and lintDataActions, and the error a budget or limit raises
+export { DEFAULT_LIMITS, LimitExceededError, resolveLimits } from './shared/limits';
+export type { Limits } from './shared/limits';
+
 // Data Action engine: parse/load definitions (JSON, Platform API, Terraform), render requests, translate responses
 export { loadDataActions, parseDefinitionFile, parseJsonDefinition, slugFromFile } from './data-action';
 export type { ParseResult } from './data-action';
