@@ -10,8 +10,11 @@ export class JsonPathSyntaxError extends CxpactError {
   readonly position: number;
   readonly expression: string;
   constructor(expression: string, position: number, message: string) {
-    const pointer = `${expression}\n${' '.repeat(Math.max(0, position))}^`;
-    super('jsonpath.syntax', `Invalid JSONPath ${JSON.stringify(expression)} at position ${position}: ${message}\n${pointer}`, {
+    // A long expression is shown as a window around the position (an excerpt, never 64 KB of text).
+    const from = expression.length > 200 ? Math.max(0, position - 100) : 0;
+    const shown = expression.length > 200 ? `${from > 0 ? '…' : ''}${expression.slice(from, from + 200)}${from + 200 < expression.length ? '…' : ''}` : expression;
+    const pointer = `${shown}\n${' '.repeat(Math.max(0, position - from + (from > 0 ? 1 : 0)))}^`;
+    super('jsonpath.syntax', `Invalid JSONPath ${JSON.stringify(shown)} at position ${position}: ${message}\n${pointer}`, {
       fix: 'Write the path in Jayway JsonPath syntax, e.g. `$.customer.name`, `$.items[0].id`, `$.items[?(@.type == \'x\')].id`.',
       details: { expression, position },
     });
@@ -89,6 +92,8 @@ class Parser {
 
   parseSegments(inFilter: boolean, segments: Segment[]): Segment[] {
     for (;;) {
+      // Paths are evaluated one step per recursion level: their length counts as nesting.
+      if (segments.length > this.maxDepth) this.fail(`the path has more than ${this.maxDepth} steps; the limit is --limit-depth / CXPACT_LIMIT_DEPTH`);
       const c = this.peek();
       if (c === '.') {
         if (this.peek(1) === '.') {
