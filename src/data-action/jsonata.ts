@@ -67,7 +67,7 @@ function describe(e: unknown): { error: string; position?: number; token?: strin
   const x = (typeof e === 'object' && e !== null ? e : {}) as JsonataErrorLike;
   let msg = x.message ?? String(e);
   if (x.code === 'D1012') msg = `the expression did not finish within its time budget (${msg}); a non-terminating recursion or a huge range? Raise the budget with --budget-time-ms / CXPACT_BUDGET_TIME_MS`;
-  if (x.code === 'U1001' || /Maximum call stack|stack overflow/i.test(msg)) msg = `the evaluation nested too deep (a non-terminating recursive function?): ${msg}`;
+  if (x.code === 'U1001' || /Maximum call stack|stack overflow/i.test(msg)) msg = 'the expression nests too deep, or a recursive function does not terminate (JSONata ran out of stack)';
   if (/Invalid (string|array) length/i.test(msg)) msg = 'the expression built a value larger than JavaScript can hold (a huge string or array)';
   return {
     error: `${x.code ? `${x.code}: ` : ''}${msg}${typeof x.position === 'number' ? ` (at position ${x.position})` : ''}`,
@@ -140,7 +140,10 @@ const flag = new Int32Array(workerData.flag);
 const cache = new Map();
 function describe(e) {
   const x = (typeof e === 'object' && e !== null) ? e : {};
-  const msg = x.message !== undefined ? x.message : String(e);
+  let msg = x.message !== undefined ? x.message : String(e);
+  // Raw JavaScript errors never reach a user (the same wording as in-process).
+  if (/Maximum call stack|stack overflow/i.test(msg)) msg = 'the expression nests too deep, or a recursive function does not terminate (JSONata ran out of stack)';
+  if (/Invalid (string|array) length/i.test(msg)) msg = 'the expression built a value larger than JavaScript can hold (a huge string or array)';
   const out = { error: (x.code ? x.code + ': ' : '') + msg + (typeof x.position === 'number' ? ' (at position ' + x.position + ')' : '') };
   if (typeof x.position === 'number') out.position = x.position;
   if (typeof x.token === 'string') out.token = x.token;

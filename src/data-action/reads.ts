@@ -381,6 +381,14 @@ function jsonataReads(action: DataAction): FieldRead[] {
   try {
     ast = jsonata(expression).ast() as unknown as JNode;
   } catch (e) {
+    if (e instanceof RangeError) {
+      // jsonata's parser recurses per nesting level: a deeply nested expression overflows the stack.
+      throw new CxpactError('limit.depth', `Data Action "${action.name}": the JSONata expression nests too deep to parse.`, {
+        file: source.startsWith('$') ? action.file : source,
+        path: source.startsWith('$') ? source : undefined,
+        fix: 'Nest the expression less deeply.',
+      });
+    }
     const pos = isRecord(e) && typeof e['position'] === 'number' ? ` at position ${e['position']}` : '';
     // jsonata throws plain objects ({code, position, token, message}), not Errors.
     const why = isRecord(e) && typeof e['message'] === 'string' ? `${typeof e['code'] === 'string' ? `${e['code']}: ` : ''}${e['message']}` : messageOf(e);

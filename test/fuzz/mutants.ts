@@ -268,6 +268,16 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
     add('long-jsonpath-chain', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE, refused: true });
   }
   {
+    const d = lookup();
+    ((cfg(d)['response'] as Json)['translationMap'] as Json)['fullName'] = `$${'.a'.repeat(20_000)}`;
+    add('long-jsonpath-steps', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE, refused: true });
+  }
+  {
+    const d = lookup();
+    delete (cfg(d)['response'] as Json)['successTemplate'];
+    add('deep-jsonata', JSON.stringify(d), { jsonata: `${'('.repeat(30_000)}1${')'.repeat(30_000)}`, cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
+  }
+  {
     const body = `${'{"customer":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const withBody = (json: unknown): string => JSON.stringify(json).replace('"__BODY__"', body);
     add('deep-case-body', JSON.stringify(lookup()), { cases: withBody(lookupCases('__BODY__')), input: LOOKUP_INPUT, response: withBody({ ...RESPONSE, body: '__BODY__' }) });
