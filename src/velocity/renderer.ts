@@ -364,6 +364,8 @@ class Renderer {
       if (e instanceof ToolError || e instanceof JavaException) {
         return this.fail('velocity.method-failed', `${canonical} failed: ${e.message}`, pos, canonical);
       }
+      const limit = limitErrorFromRaw(e);
+      if (limit !== undefined) this.overBudget(limit, canonical, pos);
       throw new VelocityRenderError(
         'velocity.method-failed',
         `${canonical} (${tool.javaClass}.${method}) failed: ${(e as Error).message}`,
