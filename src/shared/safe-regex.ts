@@ -149,7 +149,7 @@ function re2Regex(re: RE2JS, source: string): SafeRegex {
   };
 }
 
-function nativeRegex(re: RegExp, source: string, javaReplacement: (r: string) => (m: string, ...g: unknown[]) => string, javaSplit: (s: string, re: RegExp, limit: number) => string[]): SafeRegex {
+function nativeRegex(re: RegExp, source: string): SafeRegex {
   const whole = new RegExp(`^(?:${re.source})$`, re.flags.replace('g', ''));
   const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
   const first = new RegExp(re.source, re.flags.replace('g', ''));
@@ -160,12 +160,12 @@ function nativeRegex(re: RegExp, source: string, javaReplacement: (r: string) =>
     matchesWhole: (s) => whole.test(s),
     replaceJava: (s, replacement, all) => {
       try {
-        return s.replace(all ? global : first, javaReplacement(replacement));
+        return s.replace(all ? global : first, nativeJavaReplacement(replacement));
       } catch (e) {
         throw new RegexSyntaxError(`IllegalArgumentException: ${(e as Error).message}`);
       }
     },
-    splitJava: (s, limit) => javaSplit(s, global, limit),
+    splitJava: (s, limit) => nativeSplit(s, global, limit),
     execFrom: (s, from) => {
       global.lastIndex = from;
       const m = global.exec(s);
@@ -252,7 +252,7 @@ export function compileSafeRegex(pattern: string, options: { dialect: RegexDiale
     const reason = catastrophicBacktracking(pattern);
     if (reason !== undefined) throw new UnsafeRegexError(pattern, reason);
     void re2Error;
-    compiled = nativeRegex(native, pattern, nativeJavaReplacement, nativeSplit);
+    compiled = nativeRegex(native, pattern);
   }
   if (cache.size > 2000) cache.clear();
   cache.set(key, compiled);
