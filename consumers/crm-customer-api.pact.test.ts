@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, loadAction, runActionCase, executeInteraction, like, integer, regex, eachLike, type InteractionSpec } from '../src/contract';
+import { defaultEngine, loadAction, runActionCase, executeInteraction, like, integer, regex, eachLike, type InteractionSpec } from '../src';
 
 const ACTIONS = path.resolve(__dirname, '..', 'data-actions', 'crm-customer-api');
 

@@ -238,7 +238,8 @@ interface ConsumerFigures {
 
 /** The child: runs the consumer engine in-process and prints its own figures. */
 async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
-  const { runConsumerContracts, defaultEngine } = await import('../src/contract');
+  const { runConsumerContracts } = await import('../src/io/consumer-run');
+  const { defaultEngine } = await import('../src/io/default-engine');
   const engine = await defaultEngine();
   const start = performance.now();
   const cpu0 = process.cpuUsage();

@@ -1,8 +1,8 @@
 // Argument parsing shared by all commands: node's parseArgs with errors that name the flag and the fix.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CxpactError, formatError } from '../shared/errors';
-import { BROKER_UNAVAILABLE_CODES, brokerTarget, type BrokerTarget } from '../gate/broker-http';
-import { cxpactCommand } from '../shared/cli-hint';
+import { CxpactError, formatError } from '../core/errors';
+import { BROKER_UNAVAILABLE_CODES, brokerTarget, type BrokerTarget } from '../io/broker-client/http';
+import { cxpactCommand } from '../io/cli-spelling';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -15,9 +15,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isMatcher } from './matchers';
-import { checkInteractionSpec, type InteractionSpec } from './interaction';
-import { pactFileName } from './layout';
+import { isMatcher } from '../core/contract/matchers';
+import { checkInteractionSpec, type InteractionSpec } from '../core/contract/interaction';
+import { pactFileName } from '../io/layout';
 
 /** Pact FFI specification version for V4 pacts. */
 const PACT_V4 = 5;

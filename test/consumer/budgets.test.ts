@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, runConsumerContracts, type DataActionEngine } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts } from '../../src/io/consumer-run';
+import { type DataActionEngine } from '../../src/core/contract/engine';
 import { captureCli } from '../helpers/cli-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');

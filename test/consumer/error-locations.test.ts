@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { parseCasesFile } from '../../src/contract';
+import { parseCasesFile } from '../../src/core/contract/cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));

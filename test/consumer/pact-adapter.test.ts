@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { replayInteractions, writePact, planBatches } from '../../src/contract/pact-adapter';
-import type { InteractionSpec } from '../../src/contract/interaction';
-import { eachLike, integer, like, regex } from '../../src/contract/matchers';
+import type { InteractionSpec } from '../../src/core/contract/interaction';
+import { eachLike, integer, like, regex } from '../../src/core/contract/matchers';
 
 function spec(overrides: Partial<InteractionSpec> & { path?: string } = {}): InteractionSpec {
   const p = overrides.path ?? '/api/v1/customers';

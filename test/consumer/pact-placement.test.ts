@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
-import { lintAction } from '../../src/lint/rules';
-import { parseDefinitionFile } from '../../src/data-action';
-import { parsePact } from '../../src/recorded/pacts';
-import { checkResponse } from '../../src/recorded/check';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
+import { lintAction } from '../../src/core/lint/rules';
+import { parseDefinitionFile } from '../../src/core/data-action';
+import { parsePact } from '../../src/io/recorder/pacts';
+import { checkResponse } from '../../src/core/recorded/check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));

@@ -3,8 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, deriveCases, buildInteraction, replayInteractions, writePact, listMatchers, type DataActionEngine, type InteractionSpec } from '../../src/contract';
-import type { DataAction } from '../../src/data-action';
+import { defaultEngine } from '../../src/io/default-engine';
+import { deriveCases } from '../../src/core/contract/derive';
+import { buildInteraction } from '../../src/core/contract/from-data-action';
+import { replayInteractions, writePact } from '../../src/contract/pact-adapter';
+import { listMatchers } from '../../src/core/contract/matchers';
+import { type DataActionEngine } from '../../src/core/contract/engine';
+import { type InteractionSpec } from '../../src/core/contract/interaction';
+import type { DataAction } from '../../src/core/data-action';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
@@ -132,7 +138,7 @@ describe('corpus through cxpact consumer (one run)', () => {
     try {
       fs.mkdirSync(path.join(dir, 'actions', 'corpus'), { recursive: true });
       for (const f of files) fs.copyFileSync(path.join(CORPUS, f), path.join(dir, 'actions', 'corpus', f));
-      const { runConsumerContracts } = await import('../../src/contract');
+      const { runConsumerContracts } = await import('../../src/io/consumer-run');
       const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'actions'), pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
       expect(report.totals.actions).toBe(files.length);
       const passing = report.actions.filter((a) => a.ok);

@@ -12,9 +12,9 @@ import {
   type Operand,
   type PathAst,
   type Segment,
-} from '../../src/jsonpath';
-import { parseDefinitionFile, responseFieldsRead, stopJsonataWorker, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/data-action';
-import { isRecord } from '../../src/shared/json';
+} from '../../src/core/jsonpath';
+import { parseDefinitionFile, responseFieldsRead, stopJsonataWorker, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/core/data-action';
+import { isRecord } from '../../src/core/json';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 

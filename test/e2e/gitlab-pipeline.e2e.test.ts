@@ -11,7 +11,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBroker, type RunningBroker } from '../../src/broker';
-import { runPactCli } from '../../src/gate';
+import { runPactCli } from '../../src/io/broker-client/pact-cli';
 import { runChild } from '../helpers/child';
 
 const REPO = path.resolve(__dirname, '../..');

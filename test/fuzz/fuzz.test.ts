@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lintDataActions } from '../../src/lint';
+import { lintDataActions } from '../../src/io/lint-run';
 import { captureCli } from '../helpers/cli-run';
 import { buildMutants, GOOD_DIR, type Mutant } from './mutants';
 

@@ -1,6 +1,6 @@
 // can-i-deploy's wording when a provider version in the environment never verified the pact: what the provider's
 // other versions did with it decides the answer ("verified and failed" is not "never verified"). Pure.
-import { explainMatrix, formatDecision, type MatrixResponse, type VerificationElsewhere } from '../../src/gate/explain';
+import { explainMatrix, formatDecision, type MatrixResponse, type VerificationElsewhere } from '../../src/core/gate/explain';
 
 const base = { pacticipant: 'genesys-data-actions', version: 'c1', environment: 'production', isThirdParty: () => false, cwd: '/nowhere' };
 const unverifiedRow: MatrixResponse = {

@@ -1,4 +1,5 @@
-import { explainMatrix, formatDecision, matrixQuery, unpublishedVersionFix, unpublishedVersionsIn, type MatrixResponse } from '../../src/gate';
+import { explainMatrix, formatDecision, unpublishedVersionFix, unpublishedVersionsIn, type MatrixResponse } from '../../src/core/gate/explain';
+import { matrixQuery } from '../../src/io/broker-client/can-i-deploy';
 
 const ctx = { pacticipant: 'genesys-data-actions', version: 'abcdef0123456789abcdef0123456789abcdef01', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
 const row = (provider: string, pv: string | null, success: boolean | null) => ({

@@ -1,8 +1,8 @@
 // compareWithEmulation on hand-written TestExecutionResults (the documented shape): which steps it finds, what
 // it reports, and the latency statistics.
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import type { DataAction } from '../../src/data-action/model';
-import { compareWithEmulation, median, percentile } from '../../src/genesys/fidelity';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import type { DataAction } from '../../src/core/data-action/model';
+import { compareWithEmulation, median, percentile } from '../../src/core/genesys/fidelity';
 import { sampleAction } from './helpers';
 
 function action(): DataAction {

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import { lintAction, lintDataActions } from '../../src/lint';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import { lintAction, lintDataActions } from '../../src/io/lint-run';
 
 type Json = Record<string, any>;
 

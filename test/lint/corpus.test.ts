@@ -3,7 +3,7 @@
 // alarm on a correct definition); every file in EXPECTED must give exactly the listed findings. Each entry was
 // reviewed by hand against the definition; the note says why it is a real bug.
 import path from 'node:path';
-import { lintDataActions } from '../../src/lint';
+import { lintDataActions } from '../../src/io/lint-run';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 

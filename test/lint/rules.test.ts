@@ -1,8 +1,8 @@
 // Each lint rule on a small definition: it fires on the bug, with the right code, severity and JSON path, and stays
 // quiet on the corrected definition. Definitions go through the real parser (parseDefinitionFile).
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import { formatJUnit, formatJson, formatText, lintAction } from '../../src/lint';
-import type { LintFinding } from '../../src/lint';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import { formatJUnit, formatJson, formatText, lintAction } from '../../src/io/lint-run';
+import type { LintFinding } from '../../src/io/lint-run';
 
 type Json = Record<string, unknown>;
 

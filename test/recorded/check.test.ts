@@ -2,16 +2,16 @@
 // fingerprints and config validation. No network.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkRecorded, summariseCheck } from '../../src/recorded/check';
-import { parseRecordConfig } from '../../src/recorded/config';
-import { formatToRegex } from '../../src/recorded/formats';
-import { backoffDelay, parseRetryAfter } from '../../src/auth/backoff';
-import { RateLimiter } from '../../src/recorded/http';
-import { interactionKey, type LoadedPact, type LoadedRecording, type Recording } from '../../src/recorded/model';
-import { parsePact } from '../../src/recorded/pacts';
-import { redactBody, redactHeaders, scrubSecrets } from '../../src/recorded/redact';
-import { compileCategory, formatPath, parseRulePath, selectRule } from '../../src/recorded/rules';
-import { fingerprint } from '../../src/recorded/store';
+import { checkRecorded, summariseCheck } from '../../src/core/recorded/check';
+import { parseRecordConfig } from '../../src/io/recorder/config';
+import { formatToRegex } from '../../src/core/recorded/formats';
+import { backoffDelay, parseRetryAfter } from '../../src/io/retry';
+import { RateLimiter } from '../../src/io/recorder/http';
+import { interactionKey, type LoadedPact, type LoadedRecording, type Recording } from '../../src/core/recorded/model';
+import { parsePact } from '../../src/io/recorder/pacts';
+import { redactBody, redactHeaders, scrubSecrets } from '../../src/core/recorded/redact';
+import { compileCategory, formatPath, parseRulePath, selectRule } from '../../src/core/recorded/rules';
+import { fingerprint } from '../../src/io/recorder/store';
 import { FIXTURE_PACTS } from './helpers';
 
 function loadPact(file: string): LoadedPact {

@@ -3,10 +3,10 @@
 // the pass/fail verdicts must agree, and for body mismatches the paths must agree too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parsePact } from '../../src/recorded/pacts';
-import { summariseCheck } from '../../src/recorded/check';
-import { verifyRecordingsWithPactJs } from '../../src/recorded/replay';
-import { interactionKey, type LoadedPact, type LoadedRecording } from '../../src/recorded/model';
+import { parsePact } from '../../src/io/recorder/pacts';
+import { summariseCheck } from '../../src/core/recorded/check';
+import { verifyRecordingsWithPactJs } from '../../src/io/recorder/replay';
+import { interactionKey, type LoadedPact, type LoadedRecording } from '../../src/core/recorded/model';
 import { labRecordings, labRounds } from './lab-variants';
 import { FIXTURE_PACTS } from './helpers';
 

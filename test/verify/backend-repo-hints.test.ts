@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cxpactCommand, cxpactDoc } from '../../src/shared/cli-hint';
-import { explainMatrix, formatDecision, type MatrixResponse } from '../../src/gate';
+import { cxpactCommand, cxpactDoc } from '../../src/io/cli-spelling';
+import { explainMatrix, formatDecision, type MatrixResponse } from '../../src/core/gate/explain';
 import { cli, REPO_ROOT } from './cli-io';
 import { crmTestConfig, FIXTURE_PACTS } from '../recorded/helpers';
 

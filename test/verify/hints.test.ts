@@ -1,4 +1,6 @@
-import { editDistance, explainMismatch, findSimilarKey, formatSummary, summariseVerification, toJUnitXml } from '../../src/verify';
+import { editDistance, findSimilarKey } from '../../src/core/similar';
+import { explainMismatch, formatSummary, summariseVerification } from '../../src/core/verify/hints';
+import { toJUnitXml } from '../../src/core/verify/junit';
 
 describe('findSimilarKey', () => {
   it('matches a snake_case rename of a camelCase key', () => {

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { toJUnitXml } from '../../src/verify/junit';
-import { formatJUnit } from '../../src/lint/report';
-import { xmlEscape } from '../../src/shared/xml';
-import type { VerificationSummary } from '../../src/verify/hints';
-import type { LintResult } from '../../src/lint/types';
+import { toJUnitXml } from '../../src/core/verify/junit';
+import { formatJUnit } from '../../src/core/lint/report';
+import { xmlEscape } from '../../src/core/xml';
+import type { VerificationSummary } from '../../src/core/verify/hints';
+import type { LintResult } from '../../src/core/lint/types';
 import { cli, REPO_ROOT } from './cli-io';
 
 jest.setTimeout(60_000);

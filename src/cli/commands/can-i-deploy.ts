@@ -1,9 +1,10 @@
 // `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
 import type { Command, CliIO } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
-import { CxpactError } from '../../shared/errors';
-import { canIDeploy, formatDecision } from '../../gate';
-import { isThirdPartyProvider } from '../../verify/config';
+import { CxpactError } from '../../core/errors';
+import { canIDeploy } from '../../io/broker-client/can-i-deploy';
+import { formatDecision } from '../../core/gate/explain';
+import { isThirdPartyProvider } from '../../io/verifier/config';
 
 const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
        npm run pact:can-i-deploy -- --pacticipant <name> --version <v> --to-environment <env>

@@ -3,19 +3,19 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError } from '../../shared/errors';
-import { brokerTarget } from '../../gate/broker-http';
-import { loadRecordConfig } from '../../recorded/config';
-import { summariseCheck, type CheckSummary } from '../../recorded/check';
-import { fingerprint, readRecordings, recordingsDir } from '../../recorded/store';
-import { publishRecordedResults, type PublishedResult } from '../../recorded/publish';
-import { loadProviderPacts, unavailableExit } from '../../recorded/source';
-import type { Finding } from '../../recorded/model';
-import { toJUnitXml } from '../../verify/junit';
-import type { VerificationSummary } from '../../verify/hints';
+import { CxpactError } from '../../core/errors';
+import { brokerTarget } from '../../io/broker-client/http';
+import { loadRecordConfig } from '../../io/recorder/config';
+import { summariseCheck, type CheckSummary } from '../../core/recorded/check';
+import { fingerprint, readRecordings, recordingsDir } from '../../io/recorder/store';
+import { publishRecordedResults, type PublishedResult } from '../../io/broker-client/publish-results';
+import { loadProviderPacts, unavailableExit } from '../../io/recorder/source';
+import type { Finding } from '../../core/recorded/model';
+import { toJUnitXml } from '../../core/verify/junit';
+import type { VerificationSummary } from '../../core/verify/hints';
 import fs from 'node:fs';
-import { cxpactCommand } from '../../shared/cli-hint';
-import { recordDeployment } from '../../gate/record-deployment';
+import { cxpactCommand } from '../../io/cli-spelling';
+import { recordDeployment } from '../../io/broker-client/record-deployment';
 
 const help = `Usage: cxpact check-recorded --provider <name> [options]
        npm run pact:check-recorded -- --provider <name> [options]

@@ -2,8 +2,9 @@
 import path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../contract';
-import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs, safeJson } from '../../shared/limits';
+import { defaultEngine } from '../../io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../io/consumer-run';
+import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs, safeJson } from '../../core/limits';
 
 const help = `Usage: cxpact consumer [--data-actions <dir>] [--pacts <dir>] [--json]
        npm run pact:consumer -- [--data-actions <dir>] [--pacts <dir>] [--json]

@@ -2,9 +2,9 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../shared/errors';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
-import { pullActions, type DriftReport } from '../../genesys/pull';
+import { formatError } from '../../core/errors';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../io/genesys-client/connect';
+import { pullActions, type DriftReport } from '../../io/genesys-client/pull';
 
 const help = `Usage: cxpact genesys-pull [options]
        npm run genesys:pull -- [options]

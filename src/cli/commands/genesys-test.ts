@@ -3,10 +3,10 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../shared/errors';
-import { redactSecrets } from '../../auth/oauth';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
-import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../genesys/run-tests';
+import { formatError } from '../../core/errors';
+import { redactSecrets } from '../../io/oauth';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../io/genesys-client/connect';
+import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../io/genesys-client/run-tests';
 
 const help = `Usage: cxpact genesys-test [options]
        npm run genesys:test -- [options]

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { CxpactError } from '../../shared/errors';
-import { formatJUnit, formatJson, formatText, lintDataActions, relativize } from '../../lint';
-import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs } from '../../shared/limits';
+import { CxpactError } from '../../core/errors';
+import { formatJUnit, formatJson, formatText, lintDataActions, relativize } from '../../io/lint-run';
+import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs } from '../../core/limits';
 
 const help = `Usage: cxpact lint [--data-actions <dir>] [--format text|json|junit] [--output <file>] [--info]
        npm run pact:lint -- [options]

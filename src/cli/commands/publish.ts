@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CliIO, Command } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, stringOpt } from '../args';
-import { cxpactCommand } from '../../shared/cli-hint';
-import { CxpactError } from '../../shared/errors';
+import { cxpactCommand } from '../../io/cli-spelling';
+import { CxpactError } from '../../core/errors';
 import { runPactCli } from '../../broker/pact-cli';
-import { authorizationHeader, brokerRequest, brokerTarget, type BrokerTarget } from '../../gate/broker-http';
-import { diffPacts, isEmptyDiff } from '../../contract/pact-diff';
+import { authorizationHeader, brokerRequest, brokerTarget, type BrokerTarget } from '../../io/broker-client/http';
+import { diffPacts, isEmptyDiff } from '../../core/contract/pact-diff';
 
 const HELP = `Usage: cxpact publish [options]        (npm run pact:publish -- [options])
 

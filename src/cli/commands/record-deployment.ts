@@ -1,7 +1,7 @@
 // `cxpact record-deployment`: tells the broker a version now runs in an environment (official pact CLI).
 import type { Command, CliIO } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
-import { recordDeployment } from '../../gate';
+import { recordDeployment } from '../../io/broker-client/record-deployment';
 
 const help = `Usage: cxpact record-deployment --pacticipant <name> --version <v> --environment <env> [options]
        npm run pact:record-deployment -- --pacticipant <name> --version <v> --environment <env>

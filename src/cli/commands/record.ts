@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { brokerTarget } from '../../gate/broker-http';
-import { loadRecordConfig, resolveTarget } from '../../recorded/config';
-import { recordInteractions } from '../../recorded/record';
-import { loadProviderPacts, unavailableExit } from '../../recorded/source';
-import { readRecordings, recordingsDir } from '../../recorded/store';
-import { cxpactCommand } from '../../shared/cli-hint';
+import { brokerTarget } from '../../io/broker-client/http';
+import { loadRecordConfig, resolveTarget } from '../../io/recorder/config';
+import { recordInteractions } from '../../io/recorder/record';
+import { loadProviderPacts, unavailableExit } from '../../io/recorder/source';
+import { readRecordings, recordingsDir } from '../../io/recorder/store';
+import { cxpactCommand } from '../../io/cli-spelling';
 
 const help = `Usage: cxpact record --provider <name> [options]
        npm run pact:record -- --provider <name> [options]

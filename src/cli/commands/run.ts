@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { CxpactError, messageOf } from '../../shared/errors';
-import { defaultEngine, type EngineIssue } from '../../contract';
-import type { DataAction, RawResponse, RenderedRequest } from '../../data-action';
-import type { FieldRead } from '../../contract/response-shape';
-import { defaultFix, didYouMean } from '../../contract/near-miss';
-import { velocityGotchaFix } from '../../lint/velocity-gotchas';
-import { endBudget, guarded, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, safeJson, startBudget, withNewBudget } from '../../shared/limits';
+import { CxpactError, messageOf } from '../../core/errors';
+import { defaultEngine } from '../../io/default-engine';
+import { type EngineIssue } from '../../core/contract/engine';
+import type { DataAction, RawResponse, RenderedRequest } from '../../core/data-action';
+import type { FieldRead } from '../../core/contract/response-shape';
+import { defaultFix, didYouMean } from '../../core/contract/near-miss';
+import { velocityGotchaFix } from '../../core/lint/velocity-gotchas';
+import { endBudget, guarded, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, safeJson, startBudget, withNewBudget } from '../../core/limits';
 
 const help = `Usage: cxpact run <action-file> --input <json|file> [--response <json|file>] [--action <name>] [--json]
 

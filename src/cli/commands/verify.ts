@@ -4,11 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
-import { brokerTarget } from '../../gate/broker-http';
-import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
-import { httpUrlProblem } from '../../verify/config';
-import { cxpactCommand } from '../../shared/cli-hint';
+import { CxpactError, formatError } from '../../core/errors';
+import { brokerTarget } from '../../io/broker-client/http';
+import { formatSummary } from '../../core/verify/hints';
+import { loadProviderConfig } from '../../io/verifier/config';
+import { toJUnitXml } from '../../core/verify/junit';
+import { verifyProvider, type PactSource } from '../../io/verifier/run';
+import { httpUrlProblem } from '../../io/verifier/config';
+import { cxpactCommand } from '../../io/cli-spelling';
 
 const help = `Usage: cxpact verify --provider <name> [options]
        npm run pact:verify -- --provider <name> [options]
