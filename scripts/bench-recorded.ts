@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parsePact } from '../src/io/recorder/pacts';
+import { parsePact } from '../src/core/recorded/pacts';
 import { summariseCheck } from '../src/core/recorded/check';
 import { readRecordings, writeRecording } from '../src/io/recorder/store';
 import { verifyRecordingsWithPactJs } from '../src/io/recorder/replay';

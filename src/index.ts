@@ -3,7 +3,8 @@
 // and may change. The `cxpact` command (bin/cxpact.js) is the other half of the package.
 
 // Errors every cxpact function throws (code, file, JSON path, fix) and the formatter the CLI prints them with
-export { CxpactError, formatError } from './core/errors';
+export { CxpactError } from './core/errors';
+export { formatError } from './cli/render';
 export type { CxpactErrorOptions, ErrorLocation } from './core/errors';
 
 // Budgets and limits of evaluating definitions (README "Limits and budgets"): the `limits` option of
@@ -42,7 +43,7 @@ export type { Matcher, MatchableJson } from './core/contract/matchers';
 // Provider verification: the config helper for providers/<name>/provider.config.ts and the verifier
 export { defineProvider, loadProviderConfig } from './io/verifier/config';
 export { verifyProvider } from './io/verifier/run';
-export { formatSummary } from './core/verify/hints';
+export { formatSummary } from './cli/render/verification';
 export type { WrittenProviderConfig, LoadedProviderConfig, CredentialSpec, RequestFilter, FilterRequest } from './io/verifier/config';
 export type { PactSource, VerifyRequest, VerifyOutcome } from './io/verifier/run';
 export type { VerificationSummary } from './core/verify/hints';
@@ -66,7 +67,7 @@ export { canIDeploy } from './io/broker-client/can-i-deploy';
 export { recordDeployment } from './io/broker-client/record-deployment';
 export type { CanIDeployRequest, CanIDeployResult } from './io/broker-client/can-i-deploy';
 export type { RecordDeploymentRequest, RecordDeploymentResult } from './io/broker-client/record-deployment';
-export type { BrokerTarget } from './io/broker-client/http';
+export type { BrokerTarget } from './io/broker-client/target';
 
 // The command line, callable in-process (exit code out, output through io)
 export { runCli } from './cli/main';

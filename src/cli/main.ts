@@ -2,7 +2,8 @@
 // The `cxpact` command line: argv -> command. The ONE place that maps errors to exit codes.
 import path from 'node:path';
 import type { CliIO, Command } from './command';
-import { CxpactError, ExitError, formatError, messageOf } from '../core/errors';
+import { CxpactError, ExitError, messageOf } from '../core/errors';
+import { formatError } from './render';
 import { limitErrorFromRaw } from '../core/limits';
 
 /** Command name -> module under ./commands exporting `command: Command`. Loaded lazily. */

@@ -1,6 +1,6 @@
 // Unknown fields in a config file are errors, like unknown fields in a cases file: a typo such as `stateChangeURL`
 // must never be dropped silently. Pure.
-import { CxpactError } from './errors';
+import { CxpactError, type Code } from './errors';
 import { findSimilarKey } from './similar';
 
 export interface ConfigProblem {
@@ -30,7 +30,7 @@ export function unknownFields(obj: Record<string, unknown>, allowed: readonly st
 }
 
 /** Throws one CxpactError for all problems: the first one's path, every problem in the message. */
-export function throwConfigProblems(code: string, file: string, problems: ConfigProblem[]): void {
+export function throwConfigProblems(code: Code, file: string, problems: ConfigProblem[]): void {
   const first = problems[0];
   if (first === undefined) return;
   if (problems.length === 1) throw new CxpactError(code, `${file}: ${first.message}.`, { file, path: first.path, fix: first.fix });

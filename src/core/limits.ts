@@ -15,6 +15,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CxpactError } from './errors';
+import type { LimitCode } from './codes';
 
 export interface Limits {
   /** Wall-clock budget of one evaluation step of one action, in milliseconds. */
@@ -114,13 +115,13 @@ export function limitsFromArgs(values: Record<string, unknown>, env: NodeJS.Proc
 const RAISE: Record<string, string> = Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, `--${s.flag} / ${s.env}`]));
 
 /** A budget (time, steps, memory) or limit (size, depth) was exceeded. Codes `budget.*` and `limit.*`. */
-export class LimitExceededError extends CxpactError {
+export class LimitExceededError extends CxpactError<LimitCode> {
   /** Which limit: a key of Limits. */
   readonly limit: keyof Limits;
   /** The construct that exceeded it, filled in by the innermost engine that knows (`#foreach at line 2 ...`). */
   construct?: string;
 
-  constructor(code: string, limit: keyof Limits, message: string, fix: string, construct?: string) {
+  constructor(code: LimitCode, limit: keyof Limits, message: string, fix: string, construct?: string) {
     super(code, message, { fix: `${fix} (or raise the limit: ${RAISE[limit] ?? limit})`, details: { limit } });
     this.name = 'LimitExceededError';
     this.limit = limit;

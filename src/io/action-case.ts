@@ -46,7 +46,7 @@ export async function runActionCase(options: {
   const inputIssues = engine.validateInput(action, kase.input);
   if (inputIssues.length > 0) throw new CxpactError('case.input.invalid', `The inputs break the input schema: ${inputIssues.map((i) => i.message).join('; ')}`, { file: action.file });
   const reads = engine.responseFieldsRead(action);
-  const { spec, problems } = buildInteraction(action, kase, engine.renderRequest(action, kase.input), reads);
+  const { spec, problems } = buildInteraction(action, kase, engine.renderRequest(action, kase.input), reads, process.cwd());
   if (problems.length > 0) return { spec, problems };
   let checked: Awaited<ReturnType<typeof checkCaseOutcome>> | undefined;
   const pactsDir = options.pactsDir === undefined ? undefined : path.resolve(options.pactsDir);
@@ -66,7 +66,7 @@ export async function runActionCase(options: {
     } catch {
       parsed = text;
     }
-    checked = await checkCaseOutcome(engine, action, kase, reads, { status: res.status, headers: resHeaders, body: parsed });
+    checked = await checkCaseOutcome(engine, action, kase, reads, { status: res.status, headers: resHeaders, body: parsed }, process.cwd());
   });
   const result: ActionCaseResult = { spec, problems: checked?.problems ?? [] };
   if (checked?.output !== undefined) result.output = checked.output;

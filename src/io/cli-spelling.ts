@@ -1,32 +1,39 @@
-// How to spell a cxpact command in a hint, so the line a user copies works where they are:
-// `npm run pact:verify -- --provider X` in this repository (or one started from its layout, which declares the
-// npm scripts), `npx cxpact verify --provider X` in a backend repository that only installs the package.
+// The Spelling (src/core/spelling.ts) of the repository the user runs cxpact in: its package.json's scripts,
+// read once per working directory and read again only when the file changes. Also where the docs that ship with
+// the package are, seen from there.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spellingFromScripts, type Spelling } from '../core/spelling';
 
-/** The npm script this repository's package.json declares for each cxpact command. */
-export const CXPACT_SCRIPTS: Readonly<Record<string, string>> = {
-  consumer: 'pact:consumer',
-  publish: 'pact:publish',
-  verify: 'pact:verify',
-  record: 'pact:record',
-  'check-recorded': 'pact:check-recorded',
-  'can-i-deploy': 'pact:can-i-deploy',
-  'record-deployment': 'pact:record-deployment',
-  lint: 'pact:lint',
-  'genesys-pull': 'genesys:pull',
-  'genesys-test': 'genesys:test',
-  broker: 'broker',
-};
+export { CXPACT_SCRIPTS, npxSpelling, type Spelling } from '../core/spelling';
+
+const cache = new Map<string, { stamp: string; spelling: Spelling }>();
 
 /** The `scripts` of `<cwd>/package.json` (empty when there is none or it cannot be read). */
-function scriptsOf(cwd: string): Record<string, unknown> {
+function scriptsOf(file: string): Record<string, unknown> {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf8')) as { scripts?: unknown };
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: unknown };
     return typeof pkg.scripts === 'object' && pkg.scripts !== null && !Array.isArray(pkg.scripts) ? (pkg.scripts as Record<string, unknown>) : {};
   } catch {
     return {};
   }
+}
+
+/** How commands are spelled in `cwd` (default: the process's working directory). */
+export function spellingFor(cwd: string = process.cwd()): Spelling {
+  const file = path.join(cwd, 'package.json');
+  let stamp = 'none';
+  try {
+    const st = fs.statSync(file);
+    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    // no package.json: npx
+  }
+  const hit = cache.get(cwd);
+  if (hit !== undefined && hit.stamp === stamp) return hit.spelling;
+  const spelling = spellingFromScripts(stamp === 'none' ? {} : scriptsOf(file));
+  cache.set(cwd, { stamp, spelling });
+  return spelling;
 }
 
 /**
@@ -35,12 +42,7 @@ function scriptsOf(cwd: string): Record<string, unknown> {
  * <args>` otherwise.
  */
 export function cxpactCommand(cwd: string | undefined, command: string, args = ''): string {
-  const script = CXPACT_SCRIPTS[command];
-  const rest = args.trim();
-  if (script !== undefined && typeof scriptsOf(cwd ?? process.cwd())[script] === 'string') {
-    return rest === '' ? `npm run ${script}` : `npm run ${script} -- ${rest}`;
-  }
-  return rest === '' ? `npx cxpact ${command}` : `npx cxpact ${command} ${rest}`;
+  return spellingFor(cwd)(command, args);
 }
 
 /** Where the field reference of provider.config / record.config lives: a doc that ships with the npm package. */

@@ -4,13 +4,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionFieldPath, type DataAction } from '../core/data-action';
+import { fieldPath, type DataAction } from '../core/data-action';
+import type { Finding } from '../core/finding';
+import type { EngineIssue } from '../core/contract/engine';
 import { CxpactError, messageOf } from '../core/errors';
 import { currentLimits, endBudget, guardedLoop, LimitExceededError, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget, tooDeep, type Limits } from '../core/limits';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../core/contract/cases';
 import { deriveCases } from '../core/contract/derive';
 import type { DataActionEngine } from '../core/contract/engine';
-import { buildInteraction, checkCaseOutcome, type CaseProblem } from '../core/contract/from-data-action';
+import { buildInteraction, caseProblem, checkCaseOutcome, type CaseProblem } from '../core/contract/from-data-action';
 import type { InteractionSpec } from '../core/contract/interaction';
 import { discoverProviders, pactFileName, type ProviderFolder } from './layout';
 import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from '../contract/pact-adapter';
@@ -43,8 +45,8 @@ export interface ActionReport {
   provider: string;
   casesSource: 'file' | 'derived' | 'none';
   ok: boolean;
-  /** Problems with the action itself (parse, JSONPath, cases file): each a CxpactError as data. */
-  errors: Record<string, unknown>[];
+  /** Problems with the action itself (parse, JSONPath, cases file): the findings of the errors that stopped it. */
+  errors: Finding[];
   cases: CaseReport[];
 }
 
@@ -62,7 +64,7 @@ export interface ConsumerReport {
   actions: ActionReport[];
   pacts: PairReport[];
   /** Problems not tied to an action (layout, config). */
-  errors: Record<string, unknown>[];
+  errors: Finding[];
   totals: {
     actions: number;
     cases: number;
@@ -83,8 +85,10 @@ export interface ConsumerRunOptions {
   replay?: ReplayOptions;
   /** Write pact files (default true). */
   write?: boolean;
-  /** Budgets and limits of each action's evaluation (defaults: shared/limits.ts, README "Limits and budgets"). */
+  /** Budgets and limits of each action's evaluation (defaults: src/core/limits.ts, README "Limits and budgets"). */
   limits?: Partial<Limits>;
+  /** Where the user runs cxpact: pacts and fixes name files relative to it (default: the process's working directory). */
+  cwd?: string;
 }
 
 interface PendingCase {
@@ -100,26 +104,28 @@ interface PendingCase {
   folder: ProviderFolder;
 }
 
-function errorData(error: unknown, fallbackFile: string): Record<string, unknown> {
+/** An error that stopped an action (or the run) as the finding it carries, naming `fallbackFile` when it names no file. */
+function errorFinding(error: unknown, fallbackFile: string): Finding {
   // "Maximum call stack size exceeded" and friends become the limit they hit; never a raw JavaScript error.
   error = limitErrorFromRaw(error) ?? error;
-  if (error instanceof CxpactError) return { ...error.toJSON(), ...(error.file === undefined ? { file: fallbackFile } : {}) };
-  return { code: 'internal', message: messageOf(error), file: fallbackFile };
+  if (error instanceof CxpactError) return { ...error.finding, at: { file: fallbackFile, ...error.finding.at } };
+  return { code: 'internal', severity: 'error', message: messageOf(error), at: { file: fallbackFile }, fix: 'Report this as a cxpact bug with the definition attached.' };
 }
 
-/** Where an input-schema failure is fixed: the case's input in its cases file, or the schema of a derived case. */
-function inputProblemWhere(action: DataAction, kase: ContractCase, message: string): { file: string; path: string; fix: string } {
-  const missing = /required property "([^"]+)" is missing/.exec(message)?.[1];
+/**
+ * Where an input-schema failure is fixed: the case's input in its cases file, or the schema of a derived case. The
+ * issue says which property is missing as data (`missing`), not in its message.
+ */
+function inputProblemWhere(action: DataAction, kase: ContractCase, issue: EngineIssue): Pick<CaseProblem, 'at' | 'fix'> {
+  const missing = issue.rule === 'required' ? issue.missing : undefined;
   if (kase.origin.kind === 'file') {
     return {
-      file: kase.origin.file,
-      path: `${kase.origin.path}.input`,
+      at: { file: kase.origin.file, path: `${kase.origin.path}.input` },
       fix: missing !== undefined ? `add ${missing} to the case's input, or fix the input schema` : "change the case's input to match the input schema, or fix the input schema",
     };
   }
   return {
-    file: action.file,
-    path: actionFieldPath(action, '.contract.input.inputSchema'),
+    at: { file: action.file, path: fieldPath(action, { kind: 'inputSchema' }) },
     fix: `fix the input schema (the derived case's input comes from it), or write the case's input in ${path.basename(casesFileFor(action.file))}`,
   };
 }
@@ -147,20 +153,24 @@ function absentFieldsNeverPresent(cases: ContractCase[], reads: FieldRead[]): Ma
     const read = absent[0] as FieldRead;
     const bodies = [kase.response.body, ...others];
     const similar = bodies.map((b) => didYouMean(b, read.steps)).find((x) => x !== undefined);
-    out.set(kase, {
-      code: 'case.absent-field.never-present',
-      message:
+    out.set(
+      kase,
+      caseProblem(
+        'case.absent-field.never-present',
         `absentField "${kase.absentField}" reads ${stepsToPath(read.steps)} (${read.expression}), which no response of this action's cases has, so the default always applies and the case tests nothing` +
-        (similar !== undefined ? `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the responses)` : ''),
-      output: kase.absentField,
-      expression: read.expression,
-      responseField: stepsToPath(read.steps),
-      ...(kase.origin.kind === 'file' ? { file: kase.origin.file, path: kase.origin.path } : {}),
-      fix:
-        similar !== undefined
-          ? `fix the path in translationMap.${kase.absentField} (${read.expression} -> ${similar}), or add a success case whose response has ${stepsToPath(read.steps)}`
-          : `fix the path in translationMap.${kase.absentField}, or add a success case whose response has ${stepsToPath(read.steps)}`,
-    });
+          (similar !== undefined ? `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the responses)` : ''),
+        {
+          output: kase.absentField,
+          expression: read.expression,
+          responseField: stepsToPath(read.steps),
+          at: kase.origin.kind === 'file' ? { file: kase.origin.file, path: kase.origin.path } : {},
+          fix:
+            similar !== undefined
+              ? `fix the path in translationMap.${kase.absentField} (${read.expression} -> ${similar}), or add a success case whose response has ${stepsToPath(read.steps)}`
+              : `fix the path in translationMap.${kase.absentField}, or add a success case whose response has ${stepsToPath(read.steps)}`,
+        },
+      ),
+    );
   }
   return out;
 }
@@ -172,8 +182,9 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
   // Pact comments name files relative to the working directory, or to the folder holding the data-actions folder
   // when that is elsewhere: the pact's content never depends on an absolute path.
   const root = path.resolve(options.dataActionsDir);
-  const commentBase = root.startsWith(process.cwd() + path.sep) ? process.cwd() : path.dirname(root);
-  const globalErrors = layout.errors.map((e) => errorData(e, options.dataActionsDir));
+  const cwd = options.cwd ?? process.cwd();
+  const commentBase = root.startsWith(cwd + path.sep) ? cwd : path.dirname(root);
+  const globalErrors = layout.errors.map((e) => errorFinding(e, options.dataActionsDir));
   const actions: ActionReport[] = [];
   const pending: PendingCase[] = [];
   let seq = 0;
@@ -188,8 +199,8 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     const { folder, file } = files[at++] as (typeof files)[number];
     const e = new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped`, 'Make the definition cheaper to evaluate (fewer nested loops, simpler regexes)');
     const last = actions[actions.length - 1];
-    if (last !== undefined && last.file === file) last.errors.push(errorData(e, file));
-    else actions.push({ file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, name: path.basename(file), errors: [errorData(e, file)], cases: [] });
+    if (last !== undefined && last.file === file) last.errors.push(errorFinding(e, file));
+    else actions.push({ file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, name: path.basename(file), errors: [errorFinding(e, file)], cases: [] });
   };
   guardedLoop(limits.timeMs, (more) => {
   for (; at < files.length && more(); at++) {
@@ -201,30 +212,30 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
       try {
         parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
       } catch (error) {
-        actions.push({ ...base, name: path.basename(file), errors: [errorData(error, file)] });
+        actions.push({ ...base, name: path.basename(file), errors: [errorFinding(error, file)] });
         continue;
       }
       if (parsed.errors.length > 0 && parsed.actions.length === 0) {
-        actions.push({ ...base, name: path.basename(file), errors: parsed.errors.map((e) => errorData(e, file)) });
+        actions.push({ ...base, name: path.basename(file), errors: parsed.errors.map((e) => errorFinding(e, file)) });
         continue;
       }
       if (parsed.actions.length === 0) {
         actions.push({
           ...base,
           name: path.basename(file),
-          errors: [errorData(new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file, fix: 'Put a Data Action definition (UI export, Platform API object or Terraform) in the file, or move the file out of data-actions/.' }), file)],
+          errors: [errorFinding(new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file, fix: 'Put a Data Action definition (UI export, Platform API object or Terraform) in the file, or move the file out of data-actions/.' }), file)],
         });
         continue;
       }
       for (const action of parsed.actions) {
         startBudget(limits);
-        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorData(e, file)), cases: [] };
+        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorFinding(e, file)), cases: [] };
         actions.push(report);
         let reads: FieldRead[];
         try {
           reads = engine.responseFieldsRead(action);
         } catch (error) {
-          report.errors.push(errorData(error, file));
+          report.errors.push(errorFinding(error, file));
           continue;
         }
         try {
@@ -235,7 +246,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
             const size = fs.statSync(casesFile).size;
             if (size > limits.fileBytes) throw Object.assign(sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)'), { file: casesFile });
             const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
-            report.errors.push(...result.errors.map((e) => errorData(e, casesFile)));
+            report.errors.push(...result.errors.map((e) => errorFinding(e, casesFile)));
             cases = result.cases;
           } else {
             report.casesSource = 'derived';
@@ -260,17 +271,15 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
             const inputIssues = engine.validateInput(action, kase.input);
             if (inputIssues.length > 0) {
               for (const issue of inputIssues) {
-                caseReport.problems.push({
-                  code: 'case.input.invalid',
-                  message: `the case's inputs break the input schema: ${issue.message}${issue.path ? ` (at ${issue.path})` : ''}`,
-                  ...inputProblemWhere(action, kase, issue.message),
-                });
+                caseReport.problems.push(
+                  caseProblem('case.input.invalid', `the case's inputs break the input schema: ${issue.message}${issue.field ? ` (at ${issue.field})` : ''}`, inputProblemWhere(action, kase, issue)),
+                );
               }
               continue;
             }
             const deepBody = tooDeep(kase.response.body, limits.depth);
             if (deepBody !== undefined) {
-              caseReport.problems.push({ code: 'limit.depth', message: `the case's response body nests deeper than ${limits.depth} levels (at ${deepBody})`, fix: 'Use a flatter response body, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH' });
+              caseReport.problems.push(caseProblem('limit.depth', `the case's response body nests deeper than ${limits.depth} levels (at ${deepBody})`, { fix: 'Use a flatter response body, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH' }));
               continue;
             }
             let spec: InteractionSpec;
@@ -282,19 +291,16 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
               spec = built.spec;
               example = built.example;
             } catch (error) {
-              const data = errorData(error, file);
-              if (data['code'] === 'velocity.syntax' || /^(budget|limit)\./.test(String(data['code']))) {
+              const failed = errorFinding(error, file);
+              if (failed.code === 'velocity.syntax' || /^(budget|limit)\./.test(failed.code)) {
                 // A template that does not parse (or spends the action's budget) fails every case the same way: one error for the action.
                 report.cases.pop();
-                report.errors.push(data);
+                report.errors.push(failed);
                 break;
               }
-              const gotcha = velocityGotchaFix(action);
-              caseReport.problems.push({
-                code: String(data['code'] ?? 'render.failed'),
-                message: `the request does not render: ${String(data['message'])}${data['path'] ? ` (at ${String(data['path'])})` : ''}`,
-                ...(gotcha !== undefined ? { fix: gotcha } : data['fix'] === undefined ? {} : { fix: String(data['fix']) }),
-              });
+              caseReport.problems.push(
+                caseProblem(failed.code, `the request does not render: ${failed.message}${failed.at.path ? ` (at ${failed.at.path})` : ''}`, { fix: velocityGotchaFix(action) ?? failed.fix }),
+              );
               continue;
             }
             if (caseReport.problems.length > 0) continue;
@@ -302,7 +308,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
           }
         } catch (error) {
           // Scenario: an unexpected failure (a bug, an unreadable cases file): this action fails, the others run.
-          report.errors.push(errorData(error, file));
+          report.errors.push(errorFinding(error, file));
         }
       }
     }
@@ -328,11 +334,11 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
   for (const p of pending) {
     if (p.caseReport.checkedBy === 'emulator') {
       try {
-        const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: p.kase.response.status, headers: p.kase.response.headers, body: p.example });
+        const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: p.kase.response.status, headers: p.kase.response.headers, body: p.example }, cwd);
         p.caseReport.problems.push(...checked.problems);
         if (checked.output !== undefined) p.caseReport.output = checked.output;
       } catch (error) {
-        p.caseReport.problems.push({ code: 'translation.failed', message: messageOf(error) });
+        p.caseReport.problems.push(caseProblem('translation.failed', messageOf(error)));
       }
       p.caseReport.ok = p.caseReport.problems.length === 0;
       continue;
@@ -340,18 +346,18 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     const answer = answers.get(p.id);
     if (answer === undefined || !answer.ok || answer.status === undefined) {
       for (const problem of answer?.problems ?? ['no answer from the mock server']) {
-        p.caseReport.problems.push({ code: 'mock.mismatch', message: `the rendered request does not match the interaction: ${problem}` });
+        p.caseReport.problems.push(caseProblem('mock.mismatch', `the rendered request does not match the interaction: ${problem}`));
       }
       continue;
     }
     try {
       startBudget(limits);
-      const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body });
+      const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body }, cwd);
       p.caseReport.problems.push(...checked.problems);
       if (checked.output !== undefined) p.caseReport.output = checked.output;
     } catch (error) {
       const limit = limitErrorFromRaw(error, 'the translation');
-      p.caseReport.problems.push(limit !== undefined ? { code: limit.code, message: limit.message, ...(limit.fix === undefined ? {} : { fix: limit.fix }) } : { code: 'translation.failed', message: messageOf(error) });
+      p.caseReport.problems.push(limit !== undefined ? caseProblem(limit.code, limit.message, { fix: limit.fix }) : caseProblem('translation.failed', messageOf(error)));
     }
     p.caseReport.ok = p.caseReport.problems.length === 0;
   }
@@ -383,7 +389,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
       try {
         pr.pactFile = writePact(pair.consumer, pair.provider, pair.specs, options.pactsDir, { generator: 'cxpact consumer' });
       } catch (error) {
-        globalErrors.push(errorData(error, options.pactsDir));
+        globalErrors.push(errorFinding(error, options.pactsDir));
       }
     }
     pacts.push(pr);
@@ -391,7 +397,7 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
 
   if (actions.length === 0 && layout.errors.length === 0) {
     globalErrors.push(
-      errorData(
+      errorFinding(
         new CxpactError('layout.no-actions', `No Data Action definitions found under ${options.dataActionsDir}.`, {
           file: options.dataActionsDir,
           fix: 'Add definitions as <data-actions>/<provider>/<action>.json (UI export, Platform API object, .tf or .tf.json).',

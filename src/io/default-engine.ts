@@ -19,8 +19,9 @@ import { currentLimits, sizeLimitError } from '../core/limits';
 import type { DataActionEngine, EngineIssue } from '../core/contract/engine';
 import type { FieldRead } from '../core/contract/response-shape';
 
+/** A schema issue as the engine reports it: the issue itself, and the variable its pointer starts with. */
 function schemaIssue(issue: SchemaIssue): EngineIssue {
-  return { code: issue.code, message: issue.message, ...(issue.field === '' ? {} : { path: issue.field, variable: issue.field.replace(/^\//, '').split('/')[0] }) };
+  return { ...issue, ...(issue.field === '' ? {} : { variable: issue.field.replace(/^\//, '').split('/')[0] }) };
 }
 
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'example', '$schema', 'id', '$comment']);
@@ -111,10 +112,11 @@ const engine: DataActionEngine = {
       // A default-only variable (no translationMap entry) is a constant, not a fallback.
       if (v.defaulted && v.path !== '') defaultsUsed.push(name);
     }
+    // The translation's errors as findings, with the variable and expression they carry as data.
     const errors: EngineIssue[] = result.errors.map((e) => {
       const variable = typeof e.details?.['variable'] === 'string' ? (e.details['variable'] as string) : undefined;
       const expression = typeof e.details?.['expression'] === 'string' ? (e.details['expression'] as string) : undefined;
-      return { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}), ...(variable ? { variable } : {}), ...(expression ? { expression } : {}), ...(e.path ? { path: e.path } : {}), ...(e.file ? { file: e.file } : {}) };
+      return { ...e.finding, ...(variable ? { variable } : {}), ...(expression ? { expression } : {}) };
     });
     return { translation, output: result.output, defaultsUsed, errors };
   },

@@ -6,26 +6,21 @@ import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } fr
 import type { DataAction } from '../core/data-action/model';
 import { casesFileFor, parseCasesFile } from '../core/contract/cases';
 import type { CxpactError } from '../core/errors';
-import { lintAction, type LintOptions } from '../core/lint/rules';
-import type { LintFinding, LintResult } from '../core/lint/types';
+import { lintAction } from '../core/lint/registry';
+import type { LintFinding, LintOptions, LintResult } from '../core/lint/types';
+import { compareFindings, type Code } from '../core/finding';
 import { isRecord } from '../core/json';
 import { currentLimits, guardedEach, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget } from '../core/limits';
 
-export { lintAction } from '../core/lint/rules';
-export type { LintOptions } from '../core/lint/rules';
-export type { LintFinding, LintResult, Severity } from '../core/lint/types';
-export { formatText, formatJson, formatJUnit } from '../core/lint/report';
+/** An error that stopped reading a definition or cases file, as the lint finding it is. */
+function errorFinding(error: CxpactError, action = '', code: Code = error.code): LintFinding {
+  const f = error.finding;
+  return { code, severity: 'error', message: f.message, at: { ...f.at, file: f.at.file ?? '', path: f.at.path ?? '$' }, fix: f.fix ?? 'Fix the definition.', action };
+}
 
-function errorFinding(error: CxpactError, action = ''): LintFinding {
-  return {
-    code: error.code,
-    severity: 'error',
-    message: error.message,
-    file: error.file ?? '',
-    path: error.path ?? '$',
-    fix: error.fix ?? 'Fix the definition.',
-    action,
-  };
+/** A finding of the driver itself (a budget, a limit, a bug) about a whole action or file. */
+function driverFinding(code: Code, message: string, file: string, path: string, fix: string, action: string): LintFinding {
+  return { code, severity: 'error', message, at: { file, path }, fix, action };
 }
 
 /** Parse errors that the lint rules report better themselves (timeout range, missing contracts). */
@@ -76,19 +71,6 @@ function recoverTerraform(file: string): DataAction[] | undefined {
   }
 }
 
-const SEVERITY_RANK: Record<LintFinding['severity'], number> = { error: 0, warning: 1, info: 2 };
-
-function sortFindings(findings: LintFinding[]): LintFinding[] {
-  return findings.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      a.path.localeCompare(b.path) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code),
-  );
-}
 
 /**
  * Lints every Data Action definition under `dir` (recursively) and its `<slug>.cases.json`. `options.info` adds the
@@ -118,7 +100,7 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     const tf = /\.tf$/i.test(file) && errors.every((e) => /\.config_timeout_seconds$/.test(e.path ?? '')) ? recoverTerraform(file) : undefined;
     if (tf !== undefined) {
       actions.push(...tf);
-      findings.push(...errors.map((e) => ({ ...errorFinding(e), code: 'lint.config.timeout-range' })));
+      findings.push(...errors.map((e) => errorFinding(e, '', 'lint.config.timeout-range')));
       continue;
     }
     unparsed += 1;
@@ -136,27 +118,29 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
         findings.push(...lintAction(action, options));
       } catch (error) {
         const limit = limitErrorFromRaw(error, 'linting this action');
-        findings.push({
-          code: limit?.code ?? 'lint.internal',
-          severity: 'error',
-          message: limit !== undefined ? `The action could not be linted: ${limit.message}` : `The linter failed on this action: ${(error as Error).message}`,
-          file: action.file,
-          path: action.pointer,
-          fix: limit?.fix ?? 'Report this as a cxpact bug with the definition attached.',
-          action: action.name,
-        });
+        findings.push(
+          driverFinding(
+            limit?.code ?? 'internal',
+            limit !== undefined ? `The action could not be linted: ${limit.message}` : `The linter failed on this action: ${(error as Error).message}`,
+            action.file,
+            action.pointer,
+            limit?.fix ?? 'Report this as a cxpact bug with the definition attached.',
+            action.name,
+          ),
+        );
       }
     },
     (action) =>
-      findings.push({
-        code: 'budget.time',
-        severity: 'error',
-        message: `Linting this action did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped (a regex or loop that never ends?)`,
-        file: action.file,
-        path: action.pointer,
-        fix: 'Simplify the templates and expressions of this action, or raise the budget: --budget-time-ms / CXPACT_BUDGET_TIME_MS',
-        action: action.name,
-      }),
+      findings.push(
+        driverFinding(
+          'budget.time',
+          `Linting this action did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped (a regex or loop that never ends?)`,
+          action.file,
+          action.pointer,
+          'Simplify the templates and expressions of this action, or raise the budget: --budget-time-ms / CXPACT_BUDGET_TIME_MS',
+          action.name,
+        ),
+      ),
   );
   setDefaultLimits(previousDefaults);
 
@@ -167,7 +151,7 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     const size = fs.statSync(casesFile).size;
     if (size > limits.fileBytes) {
       const e = sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)');
-      findings.push({ code: e.code, severity: 'error', message: e.message, file: casesFile, path: '$', fix: e.fix ?? '', action: '' });
+      findings.push(driverFinding(e.code, e.message, casesFile, '$', e.fix ?? '', ''));
       continue;
     }
     try {
@@ -176,13 +160,13 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     } catch (error) {
       const limit = limitErrorFromRaw(error, 'reading the cases file');
       if (limit === undefined) throw error;
-      findings.push({ code: limit.code, severity: 'error', message: limit.message, file: casesFile, path: '$', fix: limit.fix ?? '', action: '' });
+      findings.push(driverFinding(limit.code, limit.message, casesFile, '$', limit.fix ?? '', ''));
     }
   }
 
   return {
     actions: actions.map((a) => ({ name: a.name, file: a.file, slug: a.slug })).sort((a, b) => a.file.localeCompare(b.file)),
-    findings: sortFindings(findings),
+    findings: findings.sort(compareFindings),
     unparsed,
   };
 }
@@ -193,6 +177,6 @@ export function relativize(result: LintResult, cwd: string): LintResult {
   return {
     ...result,
     actions: result.actions.map((a) => ({ ...a, file: rel(a.file) })),
-    findings: result.findings.map((f) => ({ ...f, file: rel(f.file) })),
+    findings: result.findings.map((f) => ({ ...f, at: { ...f.at, file: rel(f.at.file) } })),
   };
 }

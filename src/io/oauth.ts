@@ -4,7 +4,7 @@
 // it expires; concurrent callers share one login (single flight); after a 401, `forceRefresh` / `withBearerRetry`
 // replace the rejected token once for everybody. A login answered 429 or 5xx is retried with the same backoff as
 // API calls (Retry-After honoured up to the policy's maxDelayMs). Messages never contain the secret or a token.
-import { CxpactError, messageOf, type ErrorLocation } from '../core/errors';
+import { CxpactError, messageOf, type Code, type ErrorLocation } from '../core/errors';
 import { isRecord } from '../core/json';
 import { parseRetryAfter, realSleep, retryWait, type RetryPolicy, type Sleeper } from './retry';
 import { SecretScrubber } from '../core/secrets';
@@ -20,7 +20,7 @@ export type LoginFailure = 'unreachable' | 'rejected' | 'failed' | 'no-token';
 /** How login errors are reported to the caller's user: codes, where the settings live. */
 export interface LoginErrorContext {
   /** Error code per failure (defaults `auth.login.<failure>`). */
-  codes?: Partial<Record<LoginFailure, string>>;
+  codes?: Partial<Record<LoginFailure, Code>>;
   /** Where the login host is set, for fixes (default "the region / login URL in record.config.json"). */
   hostSetting?: string;
   /** Attached to host errors (unreachable, no token). */
@@ -139,7 +139,7 @@ export class ClientCredentialsTokenSource {
   private async login(): Promise<AccessToken> {
     const { loginBaseUrl } = this.options;
     const ctx = this.options.errors ?? {};
-    const code = (failure: LoginFailure): string => ctx.codes?.[failure] ?? `auth.login.${failure}`;
+    const code = (failure: LoginFailure): Code => ctx.codes?.[failure] ?? `auth.login.${failure}`;
     const url = `${loginBaseUrl.replace(/\/+$/, '')}/oauth/token`;
     const policy = this.options.retry ?? DEFAULT_LOGIN_RETRY;
     const sleep = this.options.sleep ?? realSleep;
@@ -154,7 +154,7 @@ export class ClientCredentialsTokenSource {
   }
 
   /** One POST to the token endpoint, body read; a broken connection or a timeout (before or during the answer) is `unreachable`. */
-  private async exchange(url: string, code: (failure: LoginFailure) => string): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  private async exchange(url: string, code: (failure: LoginFailure) => Code): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const { loginBaseUrl, clientId, clientSecret } = this.options;
     const ctx = this.options.errors ?? {};
     const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
@@ -197,7 +197,7 @@ export class ClientCredentialsTokenSource {
   }
 
   /** The token of a final login answer, or the error of its status. */
-  private tokenFrom(res: { status: number; text: string }, url: string, code: (failure: LoginFailure) => string, attempts: number): AccessToken {
+  private tokenFrom(res: { status: number; text: string }, url: string, code: (failure: LoginFailure) => Code, attempts: number): AccessToken {
     const { loginBaseUrl } = this.options;
     const ctx = this.options.errors ?? {};
     const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';

@@ -61,6 +61,7 @@ describe('consumer error locations', () => {
     const problem = actionOf('bad-input')?.cases[0]?.problems.find((p) => String(p['message']).includes('required property'));
     expect(problem).toEqual({
       code: 'case.input.invalid',
+      severity: 'error',
       message: `the case's inputs break the input schema: /phoneNumber: required property "phoneNumber" is missing (at /phoneNumber)`,
       file: file('bad-input.cases.json'),
       path: '$.cases[0].input',
@@ -109,6 +110,7 @@ describe('consumer error locations', () => {
     expect(actionOf('casez')?.errors).toEqual([
       {
         code: 'cases.invalid',
+        severity: 'error',
         message: 'Unknown top-level field "casez" in the cases file.',
         file: file('casez.cases.json'),
         path: '$.casez',

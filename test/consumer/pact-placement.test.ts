@@ -11,9 +11,9 @@ import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
 import { defaultEngine } from '../../src/io/default-engine';
 import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
-import { lintAction } from '../../src/core/lint/rules';
+import { lintAction } from '../../src/core/lint/registry';
 import { parseDefinitionFile } from '../../src/core/data-action';
-import { parsePact } from '../../src/io/recorder/pacts';
+import { parsePact } from '../../src/core/recorded/pacts';
 import { checkResponse } from '../../src/core/recorded/check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -206,7 +206,7 @@ describe('errors that finish the job', () => {
     const parsed = parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
     const findings = lintAction(parsed.actions[0]!);
     const finding = findings.find((f) => f.code === 'lint.template.dot-after-value');
-    expect(finding).toMatchObject({ severity: 'error', path: '$.config.request.requestUrlTemplate' });
+    expect(finding).toMatchObject({ severity: 'error', at: { path: '$.config.request.requestUrlTemplate' } });
     expect(finding?.fix).toBe('End the reference before the dot: write ${esc.url(${input.phoneNumber})}.json.');
     // the fixed template has no such finding
     action.config.request.requestUrlTemplate = 'https://crm.example.com/api/v1/customers/${esc.url(${input.phoneNumber})}.json';

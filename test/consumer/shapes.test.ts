@@ -73,8 +73,8 @@ describe('every definition shape through cxpact consumer', () => {
     expect(ok?.ok).toBe(true);
     const uri = report.actions.find((x) => x.file.endsWith('by-uri.json'));
     expect(uri?.ok).toBe(false);
-    expect(uri?.errors[0]).toMatchObject({ path: '$.config.request.requestTemplateUri' });
-    expect(String(uri?.errors[0]?.['fix'])).not.toBe('');
+    expect(uri?.errors[0]).toMatchObject({ at: { path: '$.config.request.requestTemplateUri' } });
+    expect(String(uri?.errors[0]?.fix)).not.toBe('');
     const pact = JSON.parse(fs.readFileSync(path.join(pacts, 'genesys-data-actions-platform.json'), 'utf8'));
     expect(pact.interactions.every((i: { request: { method: string } }) => i.request.method === 'POST')).toBe(true);
   });

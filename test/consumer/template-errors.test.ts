@@ -35,10 +35,10 @@ describe('Velocity syntax errors', () => {
     expect(a?.ok).toBe(false);
     expect(a?.cases).toEqual([]);
     expect(a?.errors).toHaveLength(1);
-    expect(a?.errors[0]).toMatchObject({ code: 'velocity.syntax', path: '$.config.request.requestUrlTemplate' });
-    expect(String(a?.errors[0]?.['file'])).toMatch(/bad-url\.json$/);
-    expect(String(a?.errors[0]?.['message'])).toMatch(/line 1, column \d+/);
-    expect(String(a?.errors[0]?.['fix'])).toMatch(/Velocity/);
+    expect(a?.errors[0]).toMatchObject({ code: 'velocity.syntax', at: { path: '$.config.request.requestUrlTemplate' } });
+    expect(String(a?.errors[0]?.at.file)).toMatch(/bad-url\.json$/);
+    expect(String(a?.errors[0]?.message)).toMatch(/line 1, column \d+/);
+    expect(String(a?.errors[0]?.fix)).toMatch(/Velocity/);
   });
 
   it('fails the cases of a success template that does not parse, naming the template and position', () => {

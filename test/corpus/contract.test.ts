@@ -51,7 +51,7 @@ describe('corpus contracts', () => {
         for (const kase of deriveCases(action, reads)) {
           try {
             const rendered = engine.renderRequest(action, kase.input);
-            const { spec, problems } = buildInteraction(action, kase, rendered, reads);
+            const { spec, problems } = buildInteraction(action, kase, rendered, reads, process.cwd());
             // Authors' bugs found while building (a body declared JSON that is not JSON) are reported, not replayed.
             if (problems.length > 0) entry.renderErrors.push(...problems.map((p) => `${kase.name}: ${p.code}: ${p.message}`));
             else entry.specs.push({ id: `${file}#${action.slug}#${kase.name}`, spec, kind: kase.kind });
@@ -144,7 +144,7 @@ describe('corpus through cxpact consumer (one run)', () => {
       const passing = report.actions.filter((a) => a.ok);
       expect(passing.length).toBeGreaterThanOrEqual(Math.floor(files.length * 0.85));
       for (const a of report.actions.filter((x) => !x.ok)) {
-        const messages = [...a.errors.map((e) => String(e['message'])), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
+        const messages = [...a.errors.map((e) => e.message), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
         expect(messages.length).toBeGreaterThan(0);
         expect(messages.every((m) => m.length > 20)).toBe(true);
       }

@@ -3,7 +3,8 @@ import type { Command, CliIO } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
 import { CxpactError } from '../../core/errors';
 import { canIDeploy } from '../../io/broker-client/can-i-deploy';
-import { formatDecision } from '../../core/gate/explain';
+import { formatDecision } from '../render/gate';
+import { reportJson } from '../render';
 import { isThirdPartyProvider } from '../../io/verifier/config';
 
 const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
@@ -68,7 +69,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const environment = requireOpt('can-i-deploy', args, 'to-environment');
   const retries = Math.floor(intOpt('retry-while-unknown', stringOpt(args, 'retry-while-unknown'), 0));
   const interval = intOpt('retry-interval', stringOpt(args, 'retry-interval'), 10);
-  const broker = requireBroker('can-i-deploy', args, io.env);
+  const broker = requireBroker('can-i-deploy', args, io.env, io.cwd);
   const result = await canIDeploy({
     broker,
     pacticipant,
@@ -81,9 +82,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
   });
-  const ctx = { pacticipant, version, environment, isThirdParty: () => false, cwd: io.cwd };
+  const ctx = { pacticipant, version, environment };
   if (args.values.json === true) {
-    io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
+    io.stdout(reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }) + '\n');
   } else {
     (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
   }

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../core/errors';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../io/genesys-client/connect';
+import { formatError } from '../render';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../genesys-flags';
 import { pullActions, type DriftReport } from '../../io/genesys-client/pull';
 
 const help = `Usage: cxpact genesys-pull [options]

@@ -3,9 +3,9 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../core/errors';
+import { formatError } from '../render';
 import { redactSecrets } from '../../io/oauth';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../io/genesys-client/connect';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../genesys-flags';
 import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../io/genesys-client/run-tests';
 
 const help = `Usage: cxpact genesys-test [options]

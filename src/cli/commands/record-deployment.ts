@@ -40,7 +40,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const pacticipant = requireOpt('record-deployment', args, 'pacticipant');
   const version = requireOpt('record-deployment', args, 'version');
   const environment = requireOpt('record-deployment', args, 'environment');
-  const broker = requireBroker('record-deployment', args, io.env);
+  const broker = requireBroker('record-deployment', args, io.env, io.cwd);
   const instance = stringOpt(args, 'application-instance');
   const result = await recordDeployment({
     broker,

@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { brokerTarget } from '../../io/broker-client/http';
+import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
+import { brokerTarget } from '../../io/broker-client/target';
 import { loadRecordConfig, resolveTarget } from '../../io/recorder/config';
 import { recordInteractions } from '../../io/recorder/record';
-import { loadProviderPacts, unavailableExit } from '../../io/recorder/source';
+import { loadProviderPacts } from '../../io/recorder/source';
 import { readRecordings, recordingsDir } from '../../io/recorder/store';
 import { cxpactCommand } from '../../io/cli-spelling';
 
@@ -70,7 +70,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     ...(stringOpt(args, 'login-url') === undefined ? {} : { loginUrl: stringOpt(args, 'login-url') }),
   });
   const pactPaths = args.values.pacts as string[] | undefined;
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env, io.cwd);
   try {
     const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
     const empty = pacts.filter((p) => p.interactions.length === 0);
@@ -86,7 +86,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     if (args.values.prune === true) {
       const keep = new Set(pacts.flatMap((p) => p.interactions.map((i) => `${i.consumer}/${i.key}`)));
       const { recordings, problems } = readRecordings(recordingsDir(config.dir), io.cwd);
-      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.file).filter((f): f is string => f !== undefined)];
+      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.at.file).filter((f): f is string => f !== undefined)];
       for (const f of gone) {
         fs.rmSync(path.resolve(io.cwd, f), { force: true });
         io.stdout(`  - removed ${f} (matches no interaction of the pacts)\n`);

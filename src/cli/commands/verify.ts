@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../core/errors';
-import { brokerTarget } from '../../io/broker-client/http';
-import { formatSummary } from '../../core/verify/hints';
+import { CxpactError } from '../../core/errors';
+import { formatError } from '../render';
+import { brokerTarget } from '../../io/broker-client/target';
+import { formatSummary, toJUnitXml } from '../render/verification';
 import { loadProviderConfig } from '../../io/verifier/config';
-import { toJUnitXml } from '../../core/verify/junit';
 import { verifyProvider, type PactSource } from '../../io/verifier/run';
 import { httpUrlProblem } from '../../io/verifier/config';
 import { cxpactCommand } from '../../io/cli-spelling';
@@ -116,7 +116,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     throw new CxpactError('usage.log-level', `Unknown --log-level ${logLevel}.`, { fix: 'Use one of error, warn, info, debug, trace.' });
   }
 
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), env);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), env, io.cwd);
   const pactFiles = args.values['pact-files'];
   const pactUrl = stringOpt(args, 'pact-url') ?? (env.PACT_URL || undefined);
   let source: PactSource;

@@ -5,7 +5,8 @@
 
 import type { DataAction, JsonSchema } from '../data-action';
 import type { ContractCase } from './cases';
-import { exampleBody, exampleForSchema, removeField, type FieldRead } from './response-shape';
+import { exampleBody, removeField, type FieldRead } from './response-shape';
+import { exampleForSchema } from './schema-example';
 import { compileSafeRegex } from '../safe-regex';
 
 /** Example inputs: every input-schema property, from examples, defaults, enums, formats and types. */

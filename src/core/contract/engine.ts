@@ -4,23 +4,23 @@
 
 import type { DataAction, RawResponse, RenderedRequest } from '../data-action';
 import type { CxpactError } from '../errors';
+import type { Finding } from '../finding';
 import type { FieldRead } from './response-shape';
 
-/** A problem found while checking a case (translation, validation, defaults). Plain data. */
-export interface EngineIssue {
-  /** Stable dotted code, e.g. `translation.path.no-match`, `output.schema.invalid`. */
-  code: string;
-  message: string;
+/**
+ * A problem the engine found while checking a case (translation, validation, defaults): a Finding (`at` points into
+ * the definition when the engine knows where; empty for a value that breaks a contract) plus what it is about, as
+ * data: never flattened to text and parsed back.
+ */
+export interface EngineIssue extends Finding {
   /** Output / translation variable concerned. */
   variable?: string;
   /** JSONPath or JSONata expression concerned. */
   expression?: string;
-  /** Location in the data (JSON pointer / path) for schema errors; the JSON path in `file` when `file` is set. */
-  path?: string;
-  /** The definition file the issue is in (translation/template errors), when known. */
-  file?: string;
-  /** What to change, when the engine knows. */
-  fix?: string;
+  /** For a value that breaks a contract: the JSON pointer of the value (`/customerId`), the keyword, a missing property. */
+  field?: string;
+  rule?: string;
+  missing?: string;
 }
 
 export interface TranslationOutcome {

@@ -3,6 +3,7 @@
 
 import type { DataAction, RenderedRequest } from '../data-action';
 import { isRecord } from '../json';
+import type { Code, Finding } from '../finding';
 import type { ContractCase } from './cases';
 import type { DataActionEngine, EngineIssue } from './engine';
 import { requestFromRendered, type InteractionSpec } from './interaction';
@@ -11,19 +12,24 @@ import type { Matcher } from './matchers';
 import { defaultFix, didYouMeanText } from './near-miss';
 import { pactBodyFromExample, removeField, stepsToPath, type FieldRead } from './response-shape';
 
-/** A finding about one case: what failed and where, as data. */
-export interface CaseProblem {
-  code: string;
-  message: string;
-  /** What to change, when known. */
-  fix?: string;
+/**
+ * A finding about one case: the Finding shape (`at`: the definition or cases file to change and the JSON path in
+ * it, when known) plus what it is about: the output, the expression that feeds it, the response field it reads.
+ */
+export interface CaseProblem extends Finding {
   output?: string;
   expression?: string;
   responseField?: string;
-  /** The file to change (definition or cases file), when known. */
-  file?: string;
-  /** JSON path of the field in `file`. */
-  path?: string;
+}
+
+/** A case problem (always an error: the case fails). */
+export function caseProblem(code: Code, message: string, extra: Omit<Partial<CaseProblem>, 'code' | 'message' | 'severity'> = {}): CaseProblem {
+  const { at, ...rest } = extra;
+  return { code, severity: 'error', message, at: at ?? {}, ...stripUndefined(rest) };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Reads the pact must require for a case: opt-outs and the absent field are left out. */
@@ -44,8 +50,8 @@ export function buildInteraction(
   kase: ContractCase,
   rendered: RenderedRequest,
   reads: FieldRead[],
-  /** Files in the pact's comments are relative to this folder (the project root); default the working directory. */
-  baseDir: string = process.cwd(),
+  /** Files in the pact's comments are relative to this folder (the project root: the caller's working directory). */
+  baseDir: string,
 ): { spec: InteractionSpec; problems: CaseProblem[]; example: unknown } {
   const problems: CaseProblem[] = [];
   // The UI export's " - Exported <date> @ <time>" suffix changes with every export: it stays out of the pact.
@@ -72,10 +78,7 @@ export function buildInteraction(
       reason = (error as Error).message;
     }
     if (reason !== '') {
-      problems.push({
-        code: 'request.body.not-json',
-        message: `the rendered requestTemplate is sent as ${spec.request.body.contentType} but is not valid JSON (${reason}); the backend would reject it. Rendered body: ${spec.request.body.text.slice(0, 300)}`,
-      });
+      problems.push(caseProblem('request.body.not-json', `the rendered requestTemplate is sent as ${spec.request.body.contentType} but is not valid JSON (${reason}); the backend would reject it. Rendered body: ${spec.request.body.text.slice(0, 300)}`));
     }
   }
   if (kase.kind === 'failure') {
@@ -87,18 +90,9 @@ export function buildInteraction(
   if (kase.kind === 'absent-field') {
     const absent = reads.filter((r) => r.variable === kase.absentField);
     if (absent.length === 0) {
-      problems.push({
-        code: 'case.absent-field.unknown',
-        message: `absentField "${kase.absentField}" is not a variable the translation reads (known: ${[...new Set(reads.map((r) => r.variable))].join(', ') || 'none'})`,
-        output: kase.absentField,
-      });
+      problems.push(caseProblem('case.absent-field.unknown', `absentField "${kase.absentField}" is not a variable the translation reads (known: ${[...new Set(reads.map((r) => r.variable))].join(', ') || 'none'})`, { output: kase.absentField }));
     } else if (!absent.some((r) => r.hasDefault)) {
-      problems.push({
-        code: 'case.absent-field.no-default',
-        message: `absentField "${kase.absentField}" has no translationMapDefaults entry, so the action would fail when the field is missing`,
-        output: kase.absentField,
-        expression: absent[0]?.expression,
-      });
+      problems.push(caseProblem('case.absent-field.no-default', `absentField "${kase.absentField}" has no translationMapDefaults entry, so the action would fail when the field is missing`, { output: kase.absentField, expression: absent[0]?.expression }));
     }
     for (const r of absent) example = removeField(example, r);
   }
@@ -108,13 +102,7 @@ export function buildInteraction(
       // Scenario: a definite path the case's response lacks. Replaying shows what Genesys would do (the default
       // applied, or the action failing), with a message naming output, path and field: no need to stop here.
       if (m.read !== undefined && m.read.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
-      problems.push({
-        code: 'case.response.missing-field',
-        message: `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`,
-        ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}),
-        responseField: m.path,
-        ...(kase.origin.kind === 'file' ? { file: kase.origin.file, path: `${kase.origin.path}.response.body` } : {}),
-      });
+      problems.push(caseProblem('case.response.missing-field', `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`, { ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}), responseField: m.path, ...(kase.origin.kind === 'file' ? { at: { file: kase.origin.file, path: `${kase.origin.path}.response.body` } } : {}) }));
     }
     spec.response.body = body;
     spec.response.headers['Content-Type'] = contentTypeMatcher(contentType);
@@ -136,8 +124,9 @@ export function contentTypeMatcher(contentType: string): string | Matcher {
   return { 'pact:matcher:type': 'regex', regex: `^${escaped}\\s*(;.*)?$`, value: contentType };
 }
 
-function relative(file: string, base: string = process.cwd()): string {
-  return file.startsWith(base + '/') ? file.slice(base.length + 1) : file;
+/** `file` relative to `base` when it is inside it (no base: as given). */
+function relative(file: string, base: string | undefined): string {
+  return base !== undefined && file.startsWith(base + '/') ? file.slice(base.length + 1) : file;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -167,23 +156,22 @@ function readsForOutput(action: DataAction, reads: FieldRead[], output: string):
 
 function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
   const read = issue.variable === undefined ? undefined : reads.find((r) => r.variable === issue.variable);
-  return {
-    code: issue.code,
-    message: issue.message,
-    ...(issue.fix === undefined ? {} : { fix: issue.fix }),
-    ...(issue.variable === undefined ? {} : { output: issue.variable }),
-    ...(issue.expression ?? read?.expression ? { expression: issue.expression ?? read?.expression } : {}),
-    ...(read ? { responseField: stepsToPath(read.steps) } : {}),
-    // Only issues that name a file carry a definition path (schema issues carry a pointer into the data).
-    ...(issue.file !== undefined ? { file: issue.file, ...(issue.path !== undefined ? { path: issue.path } : {}) } : {}),
-  };
+  // The engine's finding, where it points (schema issues point nowhere: their pointer is into the data, not a file).
+  return caseProblem(issue.code, issue.message, {
+    at: issue.at,
+    fix: issue.fix,
+    hint: issue.hint,
+    output: issue.variable,
+    expression: issue.expression ?? read?.expression,
+    responseField: read === undefined ? undefined : stepsToPath(read.steps),
+  });
 }
 
 /** A path that resolves nowhere: where to change the response, or the default (typed from the output schema) to add. */
-function caseResponseFix(kase: ContractCase, field: string | undefined, variable: string | undefined, read: FieldRead | undefined): string {
+function caseResponseFix(kase: ContractCase, field: string | undefined, variable: string | undefined, read: FieldRead | undefined, baseDir: string | undefined): string {
   const dflt = variable === undefined ? 'a translationMapDefaults entry' : defaultFix(variable, read);
   if (kase.origin.kind !== 'file') return `make sure the response always has ${field ?? 'the field'}, or give the variable a default in the definition: ${dflt}`;
-  return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file)} (${kase.origin.path}.response.body), or give the variable a default in the definition: ${dflt}`;
+  return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file, baseDir)} (${kase.origin.path}.response.body), or give the variable a default in the definition: ${dflt}`;
 }
 
 /**
@@ -196,14 +184,16 @@ export async function checkCaseOutcome(
   kase: ContractCase,
   reads: FieldRead[],
   answer: { status: number; headers: Record<string, string>; body?: unknown },
+  /** Files named in fixes are relative to this folder (the caller's working directory); absent: as given. */
+  baseDir?: string,
 ): Promise<{ problems: CaseProblem[]; output?: unknown; translation?: Record<string, unknown> }> {
   const problems: CaseProblem[] = [];
   if (answer.status !== kase.response.status) {
-    problems.push({ code: 'mock.status.unexpected', message: `the mock server answered ${answer.status}, the case expects ${kase.response.status}` });
+    problems.push(caseProblem('mock.status.unexpected', `the mock server answered ${answer.status}, the case expects ${kase.response.status}`));
     return { problems };
   }
   if (kase.kind === 'failure') {
-    if (answer.status >= 200 && answer.status <= 299) problems.push({ code: 'case.failure.not-failing', message: `a failure case got a ${answer.status} response` });
+    if (answer.status >= 200 && answer.status <= 299) problems.push(caseProblem('case.failure.not-failing', `a failure case got a ${answer.status} response`));
     return { problems };
   }
   const outcome = await engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
@@ -212,7 +202,7 @@ export async function checkCaseOutcome(
     if (e.code === 'translation.path.not-found') {
       const read = reads.find((r) => r.variable === e.variable);
       problem.message += didYouMeanText(kase.response.body, read);
-      problem.fix = caseResponseFix(kase, problem.responseField, e.variable, read);
+      problem.fix = caseResponseFix(kase, problem.responseField, e.variable, read, baseDir);
     }
     problems.push(problem);
   }
@@ -221,24 +211,14 @@ export async function checkCaseOutcome(
     allowedDefaults.add(kase.absentField);
     if (!outcome.defaultsUsed.includes(kase.absentField) && !problems.some((p) => p.code.startsWith('case.absent-field'))) {
       const read = reads.find((r) => r.variable === kase.absentField);
-      problems.push({
-        code: 'case.absent-field.default-not-applied',
-        message: `"${kase.absentField}" did not fall back to its translationMapDefaults value although ${read ? stepsToPath(read.steps) : 'its field'} was absent`,
-        output: kase.absentField,
-        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
-      });
+      problems.push(caseProblem('case.absent-field.default-not-applied', `"${kase.absentField}" did not fall back to its translationMapDefaults value although ${read ? stepsToPath(read.steps) : 'its field'} was absent`, { output: kase.absentField, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
     }
   }
   for (const variable of outcome.defaultsUsed) {
     const read = reads.find((r) => r.variable === variable);
     if (allowedDefaults.has(variable) || kase.optional.includes(variable)) continue;
     if (read !== undefined && (kase.optional.includes(stepsToPath(read.steps)) || kase.optional.includes(read.expression))) continue;
-    problems.push({
-      code: 'translation.default.used',
-      message: `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}${didYouMeanText(kase.response.body, read)}`,
-      output: variable,
-      ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
-    });
+    problems.push(caseProblem('translation.default.used', `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}${didYouMeanText(kase.response.body, read)}`, { output: variable, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
   }
   if (outcome.output !== undefined && typeof outcome.output === 'object' && outcome.output !== null && !Array.isArray(outcome.output)) {
     for (const [key, value] of Object.entries(outcome.output)) {
@@ -246,26 +226,15 @@ export async function checkCaseOutcome(
       const feeding = readsForOutput(action, reads, key);
       const read = feeding[0];
       if (kase.kind === 'absent-field' && read !== undefined && read.variable === kase.absentField) {
-        problems.push({
-          code: 'translation.default.null',
-          message: `output "${key}" is null because the translationMapDefaults value of "${read.variable}" is ${JSON.stringify(action.response.translationMapDefaults[read.variable] ?? '')}: when ${stepsToPath(read.steps)} is missing the flow gets null (the output schema decides whether the action fails)`,
-          output: key,
-          expression: read.expression,
-          responseField: stepsToPath(read.steps),
-        });
+        problems.push(caseProblem('translation.default.null', `output "${key}" is null because the translationMapDefaults value of "${read.variable}" is ${JSON.stringify(action.response.translationMapDefaults[read.variable] ?? '')}: when ${stepsToPath(read.steps)} is missing the flow gets null (the output schema decides whether the action fails)`, { output: key, expression: read.expression, responseField: stepsToPath(read.steps) }));
         continue;
       }
-      problems.push({
-        code: 'translation.output.null',
-        message: `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}${didYouMeanText(kase.response.body, read)}` : ''}`,
-        output: key,
-        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
-      });
+      problems.push(caseProblem('translation.output.null', `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}${didYouMeanText(kase.response.body, read)}` : ''}`, { output: key, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
     }
   }
   if (outcome.output !== undefined && outcome.errors.length === 0) {
     for (const e of engine.validateOutput(action, outcome.output)) {
-      problems.push({ ...issueToProblem(e, reads), code: e.code.startsWith('output') ? e.code : `output.schema.${e.code}` });
+      problems.push(issueToProblem(e, reads));
     }
   }
   if (kase.expectedOutput !== undefined && outcome.output !== undefined && !deepEqual(kase.expectedOutput, outcome.output)) {
@@ -282,12 +251,7 @@ export async function checkCaseOutcome(
     for (const d of diffs) {
       const key = d.slice(0, d.indexOf(':'));
       const read = readsForOutput(action, reads, key)[0];
-      problems.push({
-        code: 'case.output.unexpected',
-        message: `outputs differ from expectedOutput: ${d}`,
-        output: key,
-        ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
-      });
+      problems.push(caseProblem('case.output.unexpected', `outputs differ from expectedOutput: ${d}`, { output: key, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
     }
   }
   return { problems, output: outcome.output, translation: outcome.translation };

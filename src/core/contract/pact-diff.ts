@@ -2,6 +2,7 @@
 // and changed, and for a changed one which request parts and response fields. Used to explain a publish
 // conflict (a broker refuses different content for a consumer version it has). Pure.
 import { isRecord } from '../json';
+import type { PactFile, PactInteraction } from './pact-file';
 
 export interface InteractionChange {
   description: string;
@@ -25,15 +26,10 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-function keyOf(i: Record<string, unknown>): string {
-  const states = Array.isArray(i['providerStates']) ? i['providerStates'].map((s) => (isRecord(s) ? s['name'] : s)) : typeof i['providerState'] === 'string' ? [i['providerState']] : [];
-  return JSON.stringify([i['description'], states]);
-}
-
-function interactions(pact: unknown): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const list = isRecord(pact) ? pact['interactions'] : undefined;
-  if (Array.isArray(list)) for (const i of list) if (isRecord(i)) out.set(keyOf(i), i);
+function interactions(pact: PactFile): Map<string, Readonly<Record<string, unknown>>> {
+  const out = new Map<string, Readonly<Record<string, unknown>>>();
+  const key = (i: PactInteraction): string => JSON.stringify([i.description, i.providerStates.map((st) => st.name)]);
+  for (const i of pact.interactions) out.set(key(i), i.raw);
   return out;
 }
 
@@ -55,7 +51,7 @@ function bodyContent(part: unknown): unknown {
   return isRecord(body) && 'content' in body ? body['content'] : body;
 }
 
-function responseChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+function responseChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
   const out: string[] = [];
   const b = isRecord(before['response']) ? before['response'] : {};
   const a = isRecord(after['response']) ? after['response'] : {};
@@ -86,7 +82,7 @@ function responseChanges(before: Record<string, unknown>, after: Record<string, 
 }
 
 /** The difference from `before` (the broker's pact) to `after` (the local file). */
-export function diffPacts(before: unknown, after: unknown): PactDiff {
+export function diffPacts(before: PactFile, after: PactFile): PactDiff {
   const b = interactions(before);
   const a = interactions(after);
   const diff: PactDiff = { added: [], removed: [], changed: [] };

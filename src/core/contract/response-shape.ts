@@ -3,8 +3,9 @@
 // type matcher. Pure.
 
 import type { JsonSchema } from '../data-action';
-import { isRecord } from '../json';
-import { eachLike, like, matcherFor, matchersForValue, reify, schemaEnum, schemaType, type MatchableJson } from './matchers';
+import { eachLike, like, matcherFor, matchersForValue, reify, type MatchableJson } from './matchers';
+import { exampleForSchema } from './schema-example';
+
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
 export type PathStep =
@@ -93,81 +94,6 @@ function walkTrie(root: TrieNode, steps: PathStep[]): TrieNode | undefined {
 
 function leafSchema(reads: FieldRead[]): JsonSchema | undefined {
   return reads.find((r) => r.schema !== undefined)?.schema;
-}
-
-/** A realistic example value for a schema (enum, examples, default, format, type). */
-export function exampleForSchema(schema: JsonSchema | undefined, name = 'value', depth = 0): unknown {
-  if (schema === undefined) return `example-${name}`;
-  const type = schemaType(schema);
-  // Authors' examples and defaults are used when they fit the declared type ("1" for an integer is coerced).
-  const ex = schema['examples'];
-  for (const candidate of [Array.isArray(ex) ? ex[0] : undefined, schema['example'], schema['default']]) {
-    const fitted = fitType(candidate, type);
-    if (fitted !== undefined) return fitted;
-  }
-  const values = schemaEnum(schema);
-  if (values !== undefined) return values[0];
-  switch (type) {
-    case 'integer':
-      return typeof schema['minimum'] === 'number' ? Math.ceil(schema['minimum'] as number) + 1 : 42;
-    case 'number':
-      return 12.5;
-    case 'boolean':
-      return true;
-    case 'null':
-      return null;
-    case 'array': {
-      const items = schema['items'];
-      const itemSchema = (Array.isArray(items) ? items[0] : items) as JsonSchema | undefined;
-      return depth > 8 ? [] : [exampleForSchema(itemSchema, name.replace(/s$/, ''), depth + 1)];
-    }
-    case 'object': {
-      const props = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
-      const out: Record<string, unknown> = {};
-      if (depth <= 8) for (const [k, v] of Object.entries(props)) out[k] = exampleForSchema(v, k, depth + 1);
-      return out;
-    }
-    default:
-      return exampleString(name, schema);
-  }
-}
-
-function fitType(value: unknown, type: string | undefined): unknown {
-  if (value === undefined) return undefined;
-  switch (type) {
-    case undefined:
-      return value;
-    case 'integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : undefined;
-    case 'number':
-      if (typeof value === 'number') return value;
-      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      return value === 'true' ? true : value === 'false' ? false : undefined;
-    case 'string':
-      return typeof value === 'string' ? value : undefined;
-    case 'array':
-      return Array.isArray(value) ? value : undefined;
-    case 'object':
-      return isRecord(value) ? value : undefined;
-    default:
-      return value;
-  }
-}
-
-function exampleString(name: string, schema: JsonSchema): string {
-  const format = schema['format'];
-  const n = name.toLowerCase();
-  if (format === 'date-time' || /(date|time|at)$/.test(n) && /(created|updated|date|time)/.test(n)) return '2026-01-15T09:30:00Z';
-  if (format === 'date') return '2026-01-15';
-  if (format === 'email' || n.includes('email')) return 'customer@example.com';
-  if (format === 'uri' || format === 'url' || n.endsWith('url') || n.endsWith('uri')) return 'https://example.com/resource';
-  if (format === 'uuid' || /(^|_)id$|id$/.test(n)) return '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-  if (n.includes('phone') || n === 'ani' || n === 'dnis') return '+15551234567';
-  if (typeof schema['pattern'] === 'string') return `example-${name}`;
-  return `example-${name}`;
 }
 
 /**

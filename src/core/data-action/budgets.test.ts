@@ -151,9 +151,9 @@ describe('validation limits', () => {
   it('enforces each schema pattern on its own (patterns run on RE2 through ajv)', () => {
     const a = { type: 'object', properties: { p: { type: 'string', pattern: '^A+$' } } };
     const b = { type: 'object', properties: { p: { type: 'string', pattern: '^B+$' } } };
-    expect(validateAgainst(a, { p: 'AA' }, 'x')).toEqual([]);
-    expect(validateAgainst(b, { p: 'AA' }, 'x')).toHaveLength(1);
-    expect(validateAgainst({ type: 'object', properties: { p: { pattern: '(a+)+$' } } }, { p: EVIL }, 'x')[0]).toMatchObject({ rule: 'pattern' });
+    expect(validateAgainst(a, { p: 'AA' }, 'output.schema.invalid')).toEqual([]);
+    expect(validateAgainst(b, { p: 'AA' }, 'output.schema.invalid')).toHaveLength(1);
+    expect(validateAgainst({ type: 'object', properties: { p: { pattern: '(a+)+$' } } }, { p: EVIL }, 'output.schema.invalid')[0]).toMatchObject({ rule: 'pattern' });
   });
 
   it('checks a 100,000-value enum through a Set, with a short message', () => {
@@ -164,20 +164,20 @@ describe('validation limits', () => {
     expect(issue?.message.length).toBeLessThan(400);
     expect(issue?.message).toContain('(100000 values)');
     const objects = { enum: Array.from({ length: 100 }, (_, i) => ({ id: i, tags: ['a'] })) };
-    expect(validateAgainst(objects, { tags: ['a'], id: 7 }, 'x')).toEqual([]);
-    expect(validateAgainst(objects, { tags: ['b'], id: 7 }, 'x')).toHaveLength(1);
+    expect(validateAgainst(objects, { tags: ['a'], id: 7 }, 'output.schema.invalid')).toEqual([]);
+    expect(validateAgainst(objects, { tags: ['b'], id: 7 }, 'output.schema.invalid')).toHaveLength(1);
   });
 
   it('refuses schemas too deep or too large, and values too deep, with limit codes', () => {
     let deep: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 10_000; i++) deep = { type: 'object', properties: { x: deep } };
-    expect(validateAgainst(deep, {}, 'x')[0]).toMatchObject({ code: 'limit.depth' });
+    expect(validateAgainst(deep, {}, 'output.schema.invalid')[0]).toMatchObject({ code: 'limit.depth' });
     const props: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) props[`p${i}`] = { type: 'string' };
-    expect(validateAgainst({ type: 'object', properties: props }, {}, 'x')[0]).toMatchObject({ code: 'limit.size' });
+    expect(validateAgainst({ type: 'object', properties: props }, {}, 'output.schema.invalid')[0]).toMatchObject({ code: 'limit.size' });
     let value: unknown = 1;
     for (let i = 0; i < 10_000; i++) value = { child: value };
-    expect(validateAgainst({ type: 'object', properties: { child: { $ref: '#' } } }, value, 'x')[0]).toMatchObject({ code: 'limit.depth' });
+    expect(validateAgainst({ type: 'object', properties: { child: { $ref: '#' } } }, value, 'output.schema.invalid')[0]).toMatchObject({ code: 'limit.depth' });
   });
 });
 

@@ -29,7 +29,7 @@ export {
   slugFromFile,
   type ParseResult,
 } from './parse';
-export { ACTION_RESOURCE_TYPES, actionFieldPath, parseHcl, parseTerraformFile, parseTerraformJsonFile, type HclBlock, type HclBody, type HclValue } from './terraform';
+export { ACTION_RESOURCE_TYPES, parseHcl, parseTerraformFile, parseTerraformJsonFile, type HclBlock, type HclBody, type HclValue } from './terraform';
 
 export { DEFAULT_REQUEST_TEMPLATE, dropNullInputs, renderRequest, type RenderRequestOptions } from './render-request';
 
@@ -47,3 +47,4 @@ export { compileJsonata, evaluateJsonata, evaluateJsonataSync, stopJsonataWorker
 export { dropNulls, validateAgainst, validateInput, validateOutput, type SchemaIssue } from './validate';
 
 export { outputSchemaOfVariable, responseFieldsRead, schemaLeafReads, type FieldRead, type PathStep } from './reads';
+export { fieldPath, member, terraformPath, type Field } from './fields';

@@ -20,7 +20,7 @@
 import { findJsonSyntaxError } from '../json-syntax';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CxpactError } from '../errors';
+import { CxpactError, type Code } from '../errors';
 import { currentLimits, sizeLimitError, tooDeep, tooLong } from '../limits';
 import { isRecord } from '../json';
 import type { DataAction, DefinitionFormat, HttpMethod, JsonSchema } from './model';
@@ -73,7 +73,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /** JSON.parse with a CxpactError that names the line and column of the syntax error. */
-export function parseJsonText(file: string, text: string, code = 'data-action.json.malformed'): unknown {
+export function parseJsonText(file: string, text: string, code: Code = 'data-action.json.malformed'): unknown {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
     return JSON.parse(clean);
@@ -153,7 +153,7 @@ class FieldChecker {
     return this.pointer === '$' ? `$${p}` : `${this.pointer}${p}`;
   }
 
-  error(code: string, p: string, message: string, fix: string): void {
+  error(code: Code, p: string, message: string, fix: string): void {
     this.errors.push(new CxpactError(code, `${this.label}: ${message}`, { file: this.file, path: this.at(p), fix }));
   }
 

@@ -19,7 +19,8 @@ import { CxpactError, messageOf } from '../errors';
 import { isRecord } from '../json';
 import { velocityReferences } from '../velocity';
 import type { DataAction, JsonSchema } from './model';
-import { actionFieldPath } from './terraform';
+
+import { translationPathSyntax } from './problems';
 
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
 export type PathStep =
@@ -246,7 +247,6 @@ export function schemaLeafReads(schema: JsonSchema, base: PathStep[], make: (ste
  */
 export function responseFieldsRead(action: DataAction): FieldRead[] {
   const reads: FieldRead[] = [];
-  const at = (p: string): string => actionFieldPath(action, p);
   if (action.response.jsonata) {
     reads.push(...jsonataReads(action));
     return dedupe(reads);
@@ -260,11 +260,7 @@ export function responseFieldsRead(action: DataAction): FieldRead[] {
       path = jp.ast;
       definite = jp.definite;
     } catch (e) {
-      throw new CxpactError('translation.jsonpath.syntax', `Data Action "${action.name}": the translationMap entry "${variable}" is not a valid JSONPath: ${messageOf(e)}`, {
-        file: action.file,
-        path: at(`.config.response.translationMap.${variable}`),
-        fix: 'Write a Jayway JsonPath, e.g. "$.customer.name" or "$.items[0].id".',
-      });
+      throw translationPathSyntax(action, variable, e);
     }
     const hasDefault = Object.prototype.hasOwnProperty.call(translationMapDefaults, variable);
     const r = jsonPathReads(path);

@@ -12,6 +12,7 @@ import {
   type Segment,
 } from '../velocity';
 import type { DataAction, HttpMethod, RenderedRequest, SecretHeader, SecretPart } from './model';
+import { fieldPath } from './fields';
 
 export const DEFAULT_REQUEST_TEMPLATE = '${input.rawRequest}';
 
@@ -54,16 +55,9 @@ function fieldName(field: Field): string {
   return `headers.${field.name}`;
 }
 
-/** The JSON path (or Terraform attribute path) of a request field inside the action's file. */
+/** The JSON path (or Terraform attribute path) of a request field inside the action's file (data-action/fields.ts). */
 export function requestFieldPath(action: DataAction, field: Field): string {
-  const terraform = action.format === 'terraform' || action.format === 'terraform-json';
-  const base = terraform
-    ? `${action.pointer === '$' ? '' : `${action.pointer}.`}config_request`
-    : `${action.pointer || '$'}.config.request`;
-  const key = (name: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `['${name.replace(/'/g, "\\'")}']`);
-  if (field.kind === 'url') return `${base}.${terraform ? 'request_url_template' : 'requestUrlTemplate'}`;
-  if (field.kind === 'body') return `${base}.${terraform ? 'request_template' : 'requestTemplate'}`;
-  return `${base}.headers${key(field.name)}`;
+  return fieldPath(action, field);
 }
 
 function escapeRegex(s: string): string {

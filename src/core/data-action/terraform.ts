@@ -10,6 +10,7 @@ import { CxpactError } from '../errors';
 import { currentLimits } from '../limits';
 import { isRecord } from '../json';
 import type { DataAction } from './model';
+import { terraformPath } from './fields';
 import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './parse';
 
 export const ACTION_RESOURCE_TYPES = ['genesyscloud_integration_action', 'genesyscloud_integration_action_draft', 'genesyscloud_integration_custom_auth_action'] as const;
@@ -635,46 +636,16 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
   const built = actionFromJson(file, api, address, fileSafe(r.name), format);
   // Re-point JSON paths at Terraform attribute names.
   const retarget = (e: CxpactError): CxpactError => {
-    const p = (e.path ?? '').slice(address.length);
-    const tfPath = TF_PATHS.find(([json]) => p.startsWith(json));
-    if (!tfPath) return e;
+    const tfPath = terraformPath((e.path ?? '').slice(address.length));
+    if (tfPath === undefined) return e;
     return new CxpactError(e.code, e.message.replace(/^Data Action/, `Terraform resource ${address} (Data Action`).replace(/^(Terraform resource [^(]+\(Data Action "[^"]*"):/, '$1):'), {
       file,
-      path: `${address}.${tfPath[1]}${p.slice(tfPath[0].length).replace(/^\./, '.')}`,
+      path: `${address}${tfPath}`,
       fix: e.fix,
     });
   };
   return { action: built.action, errors: [...errors, ...built.errors.map(retarget)] };
 }
-
-/**
- * Where a definition field lives, for messages: `$.config.response.translationMap.id` for JSON definitions,
- * `genesyscloud_integration_action.x.config_response.translation_map.id` for Terraform ones.
- */
-export function actionFieldPath(action: Pick<DataAction, 'pointer' | 'format'>, jsonPath: string): string {
-  if (action.format === 'terraform' || action.format === 'terraform-json') {
-    const tf = TF_PATHS.find(([json]) => jsonPath.startsWith(json));
-    if (tf) return `${action.pointer}.${tf[1]}${jsonPath.slice(tf[0].length)}`;
-  }
-  return action.pointer === '$' ? `$${jsonPath}` : `${action.pointer}${jsonPath}`;
-}
-
-const TF_PATHS: [string, string][] = [
-  ['.config.request.requestUrlTemplate', 'config_request.request_url_template'],
-  ['.config.request.requestType', 'config_request.request_type'],
-  ['.config.request.requestTemplate', 'config_request.request_template'],
-  ['.config.request.headers', 'config_request.headers'],
-  ['.config.request', 'config_request'],
-  ['.config.response.translationMapDefaults', 'config_response.translation_map_defaults'],
-  ['.config.response.translationMap', 'config_response.translation_map'],
-  ['.config.response.successTemplate', 'config_response.success_template'],
-  ['.config.response.jsonata', 'config_response.jsonata'],
-  ['.config.timeoutSeconds', 'config_timeout_seconds'],
-  ['.contract.input', 'contract_input'],
-  ['.contract.output', 'contract_output'],
-  ['.name', 'name'],
-  ['.secure', 'secure'],
-];
 
 /** HCL maps of strings convert numbers/bools to strings (`{ count = 0 }` is `"0"`). */
 function stringifyValues(v: unknown): unknown {

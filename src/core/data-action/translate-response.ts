@@ -12,7 +12,8 @@ import { isRecord } from '../json';
 import { renderSuccessTemplate } from '../velocity';
 import { evaluateJsonataSync, evaluateJsonata } from './jsonata';
 import type { DataAction, RawResponse } from './model';
-import { actionFieldPath } from './terraform';
+import { fieldPath, type Field } from './fields';
+import { translationPathSyntax } from './problems';
 
 export interface TranslatedVariable {
   /** The JSONPath as written ('' for a default-only variable). */
@@ -45,12 +46,8 @@ export interface TranslateOptions {
   input?: Record<string, unknown>;
 }
 
-function where(action: DataAction, p: string): { file: string; path: string } {
-  return { file: action.file, path: actionFieldPath(action, p) };
-}
-
-function propPath(k: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? `.${k}` : `['${k}']`;
+function where(action: DataAction, field: Field): { file: string; path: string } {
+  return { file: action.file, path: fieldPath(action, field) };
 }
 
 /** Parses the body when it is JSON text; a raw response body in cases/recordings is already parsed JSON. */
@@ -73,7 +70,7 @@ function statusFailure(action: DataAction, response: RawResponse, mode: 'native'
     failed: true,
     errors: [
       new CxpactError('translation.http.status', `Data Action "${action.name}": the response status ${response.status} is not 2xx, so Genesys takes the action's failure path (nothing is translated). Response body: ${excerpt(text)}`, {
-        ...where(action, ''),
+        ...where(action, { kind: 'root' }),
         fix: 'Expected for an error case; for a success case make the provider return a 2xx status.',
         details: { status: response.status },
       }),
@@ -105,12 +102,12 @@ function deepBody(action: DataAction, response: RawResponse, mode: 'native' | 'j
     output: undefined,
     mode,
     failed: false,
-    errors: [new CxpactError('limit.depth', `Data Action "${action.name}": the response body nests deeper than ${max} levels (at ${at}); cxpact does not translate it.`, { ...where(action, ''), fix: 'Use a response that nests less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })],
+    errors: [new CxpactError('limit.depth', `Data Action "${action.name}": the response body nests deeper than ${max} levels (at ${at}); cxpact does not translate it.`, { ...where(action, { kind: 'root' }), fix: 'Use a response that nests less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })],
   };
 }
 
 /** A budget or limit error while evaluating `what`, as a translation error naming the construct and the field. */
-function overBudget(action: DataAction, e: unknown, what: string, field: string): CxpactError | undefined {
+function overBudget(action: DataAction, e: unknown, what: string, field: Field): CxpactError | undefined {
   const limit = limitErrorFromRaw(e, what);
   if (limit === undefined) return undefined;
   return new CxpactError(limit.code, `Data Action "${action.name}": ${limit.message.startsWith(what) ? limit.message : `${what}: ${limit.message}`}`, { ...where(action, field), fix: limit.fix ?? 'Make the expression cheaper.', details: limit.details });
@@ -224,12 +221,7 @@ function compile(action: DataAction, name: string, expr: string, errors: CxpactE
   try {
     return compileJsonPath(expr);
   } catch (e) {
-    errors.push(
-      new CxpactError('translation.jsonpath.syntax', `Data Action "${action.name}": the translationMap entry "${name}" is not a valid JSONPath: ${messageOf(e)}`, {
-        ...where(action, `.config.response.translationMap${propPath(name)}`),
-        fix: 'Write a Jayway JsonPath, e.g. "$.customer.name" or "$.items[0].id".',
-      }),
-    );
+    errors.push(translationPathSyntax(action, name, e));
     return undefined;
   }
 }
@@ -246,7 +238,7 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     try {
       r = jp.evaluate(body);
     } catch (e) {
-      const limit = overBudget(action, e, `the translationMap entry "${name}" (${expr.length > 200 ? `${expr.slice(0, 200)}…` : expr})`, `.config.response.translationMap${propPath(name)}`);
+      const limit = overBudget(action, e, `the translationMap entry "${name}" (${expr.length > 200 ? `${expr.slice(0, 200)}…` : expr})`, { kind: 'translationMap', key: name });
       if (limit === undefined) throw e;
       return { translation, output: undefined, mode: 'native', failed: false, errors: [...errors, limit] };
     }
@@ -264,7 +256,7 @@ function translateNative(action: DataAction, response: RawResponse): Translation
         'translation.path.not-found',
         `Data Action "${action.name}": the translationMap entry "${name}" (${expr}) found nothing in the response (${r.reason ?? 'not found'}) and has no translationMapDefaults entry, so Genesys fails the action.`,
         {
-          ...where(action, `.config.response.translationMap${propPath(name)}`),
+          ...where(action, { kind: 'translationMap', key: name }),
           fix: `Add a default, e.g. "translationMapDefaults": { "${name}": "\\"\\"" } (JSON text), or make sure the response always has this field.`,
           details: { variable: name, expression: expr },
         },
@@ -284,15 +276,15 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     rendered = renderSuccessTemplate(successTemplate, vars, bodyText(body));
   } catch (e) {
     const err =
-      overBudget(action, e, 'the success template', '.config.response.successTemplate') ??
+      overBudget(action, e, 'the success template', { kind: 'successTemplate' }) ??
       (e instanceof CxpactError
         ? new CxpactError(e.code, `Data Action "${action.name}": Transform failed to process result using 'successTemplate' template due to error: ${e.message}`, {
-            ...where(action, '.config.response.successTemplate'),
+            ...where(action, { kind: 'successTemplate' }),
             fix: e.fix ?? 'Fix the success template.',
             details: e.details,
           })
         : new CxpactError('translation.template.failed', `Data Action "${action.name}": the success template failed: ${messageOf(e)}`, {
-            ...where(action, '.config.response.successTemplate'),
+            ...where(action, { kind: 'successTemplate' }),
             fix: 'Fix the success template.',
           }));
     return { translation, output: undefined, mode: 'native', failed: false, errors: [err] };
@@ -304,7 +296,7 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     const deepOutput = tooDeep(output, max);
     if (deepOutput !== undefined) {
       const err = new CxpactError('limit.depth', `Data Action "${action.name}": the success template's output nests deeper than ${max} levels (at ${deepOutput}).`, {
-        ...where(action, '.config.response.successTemplate'),
+        ...where(action, { kind: 'successTemplate' }),
         fix: 'Make the success template produce a flatter output (Genesys flows read flat outputs), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
       });
       return { translation, output: undefined, renderedSuccessTemplate: excerpt(rendered), mode: 'native', failed: false, errors: [err] };
@@ -326,7 +318,7 @@ function translateNative(action: DataAction, response: RawResponse): Translation
       failed: false,
       errors: [
         new CxpactError('translation.output.not-json', `Data Action "${action.name}": the rendered success template is not JSON (${msg}). Rendered text: ${excerpt(rendered, at)}`, {
-          ...where(action, '.config.response.successTemplate'),
+          ...where(action, { kind: 'successTemplate' }),
           fix: hints.length > 0 ? `${hints.join('; ')}.` : 'Make the success template produce JSON: translation variables are JSON text already, string defaults need their quotes.',
           details: { rendered: excerpt(rendered, at) },
         }),

@@ -69,8 +69,8 @@ describe('draft-04, no coercion', () => {
 
   test('draft-04 specifics: exclusiveMaximum as boolean, tuple items', () => {
     const s = { type: 'object', properties: { n: { type: 'number', maximum: 5, exclusiveMaximum: true }, t: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] } } };
-    expect(validateAgainst(s, { n: 4, t: ['a', 1] }, 'x')).toEqual([]);
-    expect(validateAgainst(s, { n: 5, t: ['a', 'b'] }, 'x').map((i) => [i.field, i.rule])).toEqual([
+    expect(validateAgainst(s, { n: 4, t: ['a', 1] }, 'output.schema.invalid')).toEqual([]);
+    expect(validateAgainst(s, { n: 5, t: ['a', 'b'] }, 'output.schema.invalid').map((i) => [i.field, i.rule])).toEqual([
       ['/n', 'maximum'],
       ['/t/1', 'type'],
     ]);
@@ -78,8 +78,8 @@ describe('draft-04, no coercion', () => {
 
   test('root array schema', () => {
     const s = { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } };
-    expect(validateAgainst(s, [{ id: 'a' }], 'x')).toEqual([]);
-    expect(validateAgainst(s, { id: 'a' }, 'x')[0]).toMatchObject({ field: '', expected: 'array', actual: 'object' });
+    expect(validateAgainst(s, [{ id: 'a' }], 'output.schema.invalid')).toEqual([]);
+    expect(validateAgainst(s, { id: 'a' }, 'output.schema.invalid')[0]).toMatchObject({ field: '', expected: 'array', actual: 'object' });
   });
 
   test('formats the Java validator knows are checked; unknown formats are ignored', () => {
@@ -92,8 +92,8 @@ describe('draft-04, no coercion', () => {
         odd: { type: 'string', format: 'YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss' },
       },
     };
-    expect(validateAgainst(s, { at: '2024-03-15T10:00:00.000Z', mail: 'a@b.c', ip: '10.0.0.1', odd: 'anything' }, 'x')).toEqual([]);
-    expect(validateAgainst(s, { at: '2024-03-15', mail: 'nope', ip: '300.1.1.1' }, 'x').map((i) => [i.field, i.rule, i.expected])).toEqual([
+    expect(validateAgainst(s, { at: '2024-03-15T10:00:00.000Z', mail: 'a@b.c', ip: '10.0.0.1', odd: 'anything' }, 'output.schema.invalid')).toEqual([]);
+    expect(validateAgainst(s, { at: '2024-03-15', mail: 'nope', ip: '300.1.1.1' }, 'output.schema.invalid').map((i) => [i.field, i.rule, i.expected])).toEqual([
       ['/at', 'format', 'date-time'],
       ['/mail', 'format', 'email'],
       ['/ip', 'format', 'ipv4'],
@@ -101,6 +101,6 @@ describe('draft-04, no coercion', () => {
   });
 
   test('a broken schema is reported, not thrown', () => {
-    expect(validateAgainst({ type: 'nonsense' }, {}, 'x')[0]).toMatchObject({ code: 'schema.unsupported' });
+    expect(validateAgainst({ type: 'nonsense' }, {}, 'output.schema.invalid')[0]).toMatchObject({ code: 'schema.unsupported' });
   });
 });

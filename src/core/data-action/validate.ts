@@ -6,6 +6,7 @@ import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isIP } from 'node:net';
 import type { DataAction, JsonSchema } from './model';
+import type { Finding } from '../finding';
 import { countValues, currentLimits, onTerminated, tooDeep } from '../limits';
 import { compileSafeRegex } from '../safe-regex';
 
@@ -22,11 +23,17 @@ const safePatternEngine = Object.assign(
   { code: 'cxpactSafeRegex' },
 );
 
-export interface SchemaIssue {
-  /** Stable code: `input.schema.invalid`, `output.schema.invalid`, `schema.unsupported`. */
-  code: string;
+export type SchemaCode = 'input.schema.invalid' | 'output.schema.invalid' | 'schema.unsupported' | 'limit.depth' | 'limit.size';
+
+/**
+ * A value that breaks a contract: a Finding about data, not about a file (`at` is empty: where to change it is the
+ * caller's to say, e.g. the case's input in its cases file), with what the schema wanted as data.
+ */
+export interface SchemaIssue extends Finding<SchemaCode> {
   /** JSON pointer of the offending value (`/customerId`, `/items/0/id`); '' for the root. */
   field: string;
+  /** For a `required` failure: the property that is missing. */
+  missing?: string;
   /** The schema keyword that failed (`type`, `required`, `enum`, ...). */
   rule: string;
   /** What the schema expects (e.g. `string`, `integer`), when that applies. */
@@ -35,7 +42,10 @@ export interface SchemaIssue {
   actual?: string;
   /** Pointer into the schema (`#/properties/customerId/type`). */
   schemaPath: string;
-  message: string;
+}
+
+function issue(code: SchemaCode, field: string, rule: string, schemaPath: string, message: string, extra: { expected?: string; actual?: string; missing?: string } = {}): SchemaIssue {
+  return { code, severity: 'error', message, at: {}, field, rule, schemaPath, ...extra };
 }
 
 let ajvInstance: Ajv | undefined;
@@ -118,7 +128,7 @@ function withLargeEnums(schema: unknown): unknown {
   return out;
 }
 
-let compiled = new WeakMap<object, ValidateFunction | { compileError: string; code?: string }>();
+let compiled = new WeakMap<object, ValidateFunction | { compileError: string; code?: 'limit.depth' | 'limit.size' }>();
 
 // An evaluation terminated while ajv compiled may leave the instance half-updated: start afresh.
 onTerminated(() => {
@@ -126,7 +136,7 @@ onTerminated(() => {
   compiled = new WeakMap();
 });
 
-function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string; code?: string } {
+function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string; code?: 'limit.depth' | 'limit.size' } {
   let v = compiled.get(schema);
   if (!v) {
     const maxDepth = currentLimits().depth;
@@ -175,12 +185,13 @@ function valueAt(data: unknown, pointer: string): unknown {
   return cur;
 }
 
-function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
+function toIssue(code: SchemaCode, e: ErrorObject, data: unknown): SchemaIssue {
   let field = e.instancePath;
   const rule = e.keyword;
   let expected: string | undefined;
   let actual: string | undefined;
   let message: string;
+  let missing: string | undefined;
   const where = field === '' ? 'the value' : field;
   switch (rule) {
     case 'type': {
@@ -192,6 +203,7 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
     }
     case 'required': {
       const p = (e.params as { missingProperty: string }).missingProperty;
+      missing = p;
       field = `${field}/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       expected = 'present';
       actual = 'missing';
@@ -220,19 +232,23 @@ function toIssue(code: string, e: ErrorObject, data: unknown): SchemaIssue {
     default:
       message = `${where}: ${e.message ?? rule}`;
   }
-  return { code, field, rule, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }), schemaPath: e.schemaPath.replace(LARGE_ENUM, 'enum'), message };
+  return issue(code, field, rule, e.schemaPath.replace(LARGE_ENUM, 'enum'), message, {
+    ...(expected === undefined ? {} : { expected }),
+    ...(actual === undefined ? {} : { actual }),
+    ...(missing === undefined ? {} : { missing }),
+  });
 }
 
 /** Validates a value against a draft-04 schema without coercion. An empty list means valid. */
-export function validateAgainst(schema: JsonSchema, data: unknown, code: string): SchemaIssue[] {
+export function validateAgainst(schema: JsonSchema, data: unknown, code: 'input.schema.invalid' | 'output.schema.invalid'): SchemaIssue[] {
   const v = validatorFor(schema);
   if ('compileError' in v) {
-    return [{ code: v.code ?? 'schema.unsupported', field: '', rule: 'schema', schemaPath: '#', message: `the schema cannot be compiled: ${v.compileError}` }];
+    return [issue(v.code ?? 'schema.unsupported', '', 'schema', '#', `the schema cannot be compiled: ${v.compileError}`)];
   }
   const maxDepth = currentLimits().depth;
   const deep = tooDeep(data, maxDepth);
   if (deep !== undefined) {
-    return [{ code: 'limit.depth', field: '', rule: 'depth', schemaPath: '#', message: `the value nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` }];
+    return [issue('limit.depth', '', 'depth', '#', `the value nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`)];
   }
   if (v(data)) return [];
   return (v.errors ?? []).map((e) => toIssue(code, e, data));

@@ -1,6 +1,8 @@
 // Pure: a broker /matrix answer turned into a plain-language yes/no with one reason (and fix) per integration.
-// No network, no console (fix hints read the cwd's package.json to spell commands as the user runs them).
-import { cxpactCommand } from '../../io/cli-spelling';
+// No network, no console, no files: fixes spell commands with the Spelling the caller passes.
+import type { Finding } from '../finding';
+import type { GateCode } from '../codes';
+import { npxSpelling, type Spelling } from '../spelling';
 
 export interface MatrixVersion {
   number?: string;
@@ -21,11 +23,12 @@ export interface MatrixResponse {
   matrix?: MatrixRow[];
 }
 
-export interface GateReason {
+/**
+ * One reason of a gate decision: a Finding (`message` says it in plain language, `fix` is the command or step that
+ * fixes it; an `ok` reason has severity `info`, any other `error`).
+ */
+export interface GateReason extends Finding<GateCode> {
   ok: boolean;
-  text: string;
-  /** The command (or step) that fixes it. */
-  fix?: string;
   /**
    * A provider that has not verified the pacticipant's pact in the environment: whether some other version of it
    * verified that pact (and failed, or passed but is not deployed) changes the answer's wording and fix.
@@ -56,8 +59,8 @@ export interface ExplainContext {
   environment: string;
   /** True for vendor APIs checked by recordings (provider config `thirdParty: true`). */
   isThirdParty: (provider: string) => boolean;
-  /** Where the user runs cxpact: fixes say `npm run <script>` when its package.json has the script, else `npx cxpact`. */
-  cwd?: string;
+  /** How fixes spell commands where the user runs cxpact (default `npx cxpact ...`). */
+  spell?: Spelling;
   /**
    * What the broker knows the pacticipant as (from its latest pacts): a consumer, a provider, both. Undefined when
    * not asked; the fix for an unpublished version then gives both forms, labelled.
@@ -77,11 +80,10 @@ export interface PacticipantRoles {
  * The fix for "no pacts or verification results for <name> <version>": publish that version's pacts (a consumer),
  * or verify as that provider version and publish the results (a provider; a vendor API publishes its recorded check).
  */
-export function unpublishedVersionFix(name: string, version: string, ctx: Pick<ExplainContext, 'cwd' | 'isThirdParty' | 'roles'>): string {
-  const asConsumer = `${cxpactCommand(ctx.cwd, 'consumer')} && ${cxpactCommand(ctx.cwd, 'publish', `--consumer-app-version ${version}`)}`;
-  const asProvider = ctx.isThirdParty(name)
-    ? cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${name} --publish`)
-    : cxpactCommand(ctx.cwd, 'verify', `--provider ${name} --provider-version ${version} --publish`);
+export function unpublishedVersionFix(name: string, version: string, ctx: Pick<ExplainContext, 'spell' | 'isThirdParty' | 'roles'>): string {
+  const spell = ctx.spell ?? npxSpelling;
+  const asConsumer = `${spell('consumer')} && ${spell('publish', `--consumer-app-version ${version}`)}`;
+  const asProvider = ctx.isThirdParty(name) ? spell('check-recorded', `--provider ${name} --publish`) : spell('verify', `--provider ${name} --provider-version ${version} --publish`);
   const roles = ctx.roles;
   if (roles !== undefined && roles.consumer && !roles.provider) return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
   if (roles !== undefined && roles.provider && !roles.consumer) return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
@@ -99,15 +101,21 @@ export function unpublishedVersionsIn(res: MatrixResponse): Array<{ name: string
   return found;
 }
 
-function short(v: string | undefined | null): string {
+/** A reason as a Finding: severity `info` when it is fine, `error` when it blocks the deployment. */
+export function reason(code: GateCode, ok: boolean, message: string, fix?: string, unverifiedBy?: string): GateReason {
+  return { code, severity: ok ? 'info' : 'error', ok, message, at: {}, ...(fix === undefined ? {} : { fix }), ...(unverifiedBy === undefined ? {} : { unverifiedBy }) };
+}
+
+/** The version as the decision shows it: a git sha shortened to 8 characters. */
+export function short(v: string | undefined | null): string {
   if (v === undefined || v === null) return '?';
   return /^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v;
 }
 
-function verifyFix(provider: string, thirdParty: boolean, env: string, cwd: string | undefined): string {
+function verifyFix(provider: string, thirdParty: boolean, env: string, spell: Spelling): string {
   return thirdParty
-    ? `${cxpactCommand(cwd, 'record', `--provider ${provider}`)} && ${cxpactCommand(cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment ${env}`)}`
-    : `run the verification in ${provider}'s pipeline (the broker webhook triggers it), or by hand: ${cxpactCommand(cwd, 'verify', `--provider ${provider} --publish`)}; then ${cxpactCommand(cwd, 'record-deployment', `--pacticipant ${provider} --version <its version> --environment ${env}`)}`;
+    ? `${spell('record', `--provider ${provider}`)} && ${spell('check-recorded', `--provider ${provider} --publish --record-deployment ${env}`)}`
+    : `run the verification in ${provider}'s pipeline (the broker webhook triggers it), or by hand: ${spell('verify', `--provider ${provider} --publish`)}; then ${spell('record-deployment', `--pacticipant ${provider} --version <its version> --environment ${env}`)}`;
 }
 
 const NO_VERIFIED = /There is no verified pact between (.+?) and (.+)$/i;
@@ -119,29 +127,33 @@ const NO_PUBLISHED = /No pacts or verifications have been published for version 
  * "Never verified" and "verified and failed" are different answers: when a provider version in the environment
  * has not verified the pact, say what other versions of that provider did with it.
  */
-function withElsewhere(reason: GateReason, provider: string, ctx: ExplainContext): GateReason {
+function withElsewhere(r: GateReason, provider: string, ctx: ExplainContext): GateReason {
+  const spell = ctx.spell ?? npxSpelling;
   const e = ctx.elsewhere?.get(provider);
-  if (e === undefined) return reason;
-  if (e.version === undefined) return { ...reason, text: `${reason.text} (no version of ${provider} has ever verified it)` };
+  if (e === undefined) return r;
+  if (e.version === undefined) return { ...r, message: `${r.message} (no version of ${provider} has ever verified it)` };
   if (e.success === false) {
     return {
-      ...reason,
-      text: `${reason.text}; ${provider} ${short(e.version)} verified it and FAILED${e.url ? ` (${e.url})` : ''}`,
-      fix: `see the mismatches with ${cxpactCommand(ctx.cwd, 'verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${ctx.pacticipant}`,
+      ...r,
+      code: 'gate.verification.failed',
+      message: `${r.message}; ${provider} ${short(e.version)} verified it and FAILED${e.url ? ` (${e.url})` : ''}`,
+      fix: `see the mismatches with ${spell('verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${ctx.pacticipant}`,
     };
   }
   if (e.success === true) {
     return {
-      ...reason,
-      text: `${reason.text}; ${provider} ${short(e.version)} verified it successfully, but that version is not deployed to ${ctx.environment}`,
-      fix: `deploy ${provider} ${e.version} and record it: ${cxpactCommand(ctx.cwd, 'record-deployment', `--pacticipant ${provider} --version ${e.version} --environment ${ctx.environment}`)}`,
+      ...r,
+      code: 'gate.not-deployed',
+      message: `${r.message}; ${provider} ${short(e.version)} verified it successfully, but that version is not deployed to ${ctx.environment}`,
+      fix: `deploy ${provider} ${e.version} and record it: ${spell('record-deployment', `--pacticipant ${provider} --version ${e.version} --environment ${ctx.environment}`)}`,
     };
   }
-  return reason;
+  return r;
 }
 
 /** Explains a matrix answer: one reason per row (verified, failed, never verified) plus integrations without rows. */
 export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDecision {
+  const spell = ctx.spell ?? npxSpelling;
   const rows = (res.matrix ?? []).filter((r) => r.ignored !== true);
   const reasons: GateReason[] = [];
   const explainedProviders = new Set<string>();
@@ -156,40 +168,40 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
     explainedProviders.add(provider);
     explainedProviders.add(consumer);
     if (success === true) {
-      reasons.push({
-        ok: true,
-        text: third
-          ? `${who} (recording set ${short(pv)}) matches the pact of ${consumer} ${cv} (recorded check)`
-          : `${provider} ${short(pv)} verified the pact of ${consumer} ${cv}`,
-      });
+      reasons.push(
+        reason(
+          'gate.verified',
+          true,
+          third ? `${who} (recording set ${short(pv)}) matches the pact of ${consumer} ${cv} (recorded check)` : `${provider} ${short(pv)} verified the pact of ${consumer} ${cv}`,
+        ),
+      );
     } else if (success === false) {
       const url = row.verificationResult?._links?.self?.href;
-      reasons.push({
-        ok: false,
-        text: third
-          ? `${who}'s recorded responses (set ${short(pv)}) do NOT match the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`
-          : `${provider} ${short(pv)} FAILED verification of the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`,
-        fix: third
-          ? `see the mismatches with ${cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${provider}`)}; adapt the Data Action to the vendor's change (${cxpactCommand(ctx.cwd, 'consumer')}), or re-record if the vendor fixed it`
-          : `see the mismatches with ${cxpactCommand(ctx.cwd, 'verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${consumer}`,
-      });
+      reasons.push(
+        reason(
+          'gate.verification.failed',
+          false,
+          third
+            ? `${who}'s recorded responses (set ${short(pv)}) do NOT match the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`
+            : `${provider} ${short(pv)} FAILED verification of the pact of ${consumer} ${cv}${url ? ` (${url})` : ''}`,
+          third
+            ? `see the mismatches with ${spell('check-recorded', `--provider ${provider}`)}; adapt the Data Action to the vendor's change (${spell('consumer')}), or re-record if the vendor fixed it`
+            : `see the mismatches with ${spell('verify', `--provider ${provider}`)}; fix ${provider} or agree a contract change with ${consumer}`,
+        ),
+      );
     } else {
-      const reason: GateReason = {
-        ok: false,
-        text: third
-          ? `${who} has no recorded check of the pact of ${consumer} ${cv}`
-          : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
-        fix: verifyFix(provider, third, ctx.environment, ctx.cwd),
-        ...(consumer === ctx.pacticipant && !third ? { unverifiedBy: provider } : {}),
-      };
-      reasons.push(reason.unverifiedBy === undefined ? reason : withElsewhere(reason, provider, ctx));
+      const r = reason(
+        'gate.unverified',
+        false,
+        third ? `${who} has no recorded check of the pact of ${consumer} ${cv}` : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
+        verifyFix(provider, third, ctx.environment, spell),
+        consumer === ctx.pacticipant && !third ? provider : undefined,
+      );
+      reasons.push(r.unverifiedBy === undefined ? r : withElsewhere(r, provider, ctx));
     }
   }
 
-  const brokerReasons = [
-    ...(res.summary?.reason ?? '').split('\n'),
-    ...(res.notices ?? []).map((n) => n.text ?? ''),
-  ]
+  const brokerReasons = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')]
     .map((l) => l.trim())
     .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
 
@@ -197,11 +209,7 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
   for (const line of brokerReasons) {
     const published = NO_PUBLISHED.exec(line);
     if (published !== null) {
-      reasons.push({
-        ok: false,
-        text: `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`,
-        fix: unpublishedVersionFix(published[2]!, published[1]!, ctx),
-      });
+      reasons.push(reason('gate.unpublished', false, `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`, unpublishedVersionFix(published[2]!, published[1]!, ctx)));
       continue;
     }
     const m = NO_VERIFIED.exec(line);
@@ -216,49 +224,39 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
     const third = ctx.isThirdParty(other);
     // The consumer side is named first: then `other` is a provider whose other versions may have verified the pact.
     const asConsumer = names[0] === ctx.pacticipant && !third;
-    const push = (reason: GateReason): void => {
-      reasons.push(asConsumer ? withElsewhere({ ...reason, unverifiedBy: other }, other, ctx) : reason);
+    const push = (r: GateReason): void => {
+      reasons.push(asConsumer ? withElsewhere({ ...r, unverifiedBy: other }, other, ctx) : r);
     };
     if (NOT_DEPLOYED.test(line)) {
-      push({
-        ok: false,
-        text: third
-          ? `vendor ${other} has no recorded check published as being in ${ctx.environment}`
-          : `no version of ${other} is recorded as deployed to ${ctx.environment}, so nothing there has verified ${ctx.pacticipant} ${short(ctx.version)}`,
-        fix: third
-          ? cxpactCommand(ctx.cwd, 'check-recorded', `--provider ${other} --publish --record-deployment ${ctx.environment}`)
-          : `deploy ${other} and record it: ${cxpactCommand(ctx.cwd, 'record-deployment', `--pacticipant ${other} --version <its version> --environment ${ctx.environment}`)}`,
-      });
+      push(
+        reason(
+          'gate.not-deployed',
+          false,
+          third
+            ? `vendor ${other} has no recorded check published as being in ${ctx.environment}`
+            : `no version of ${other} is recorded as deployed to ${ctx.environment}, so nothing there has verified ${ctx.pacticipant} ${short(ctx.version)}`,
+          third
+            ? spell('check-recorded', `--provider ${other} --publish --record-deployment ${ctx.environment}`)
+            : `deploy ${other} and record it: ${spell('record-deployment', `--pacticipant ${other} --version <its version> --environment ${ctx.environment}`)}`,
+        ),
+      );
     } else {
-      push({ ok: false, text: third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, fix: verifyFix(other, third, ctx.environment, ctx.cwd) });
+      push(reason('gate.unverified', false, third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, verifyFix(other, third, ctx.environment, spell)));
     }
     explainedProviders.add(other);
   }
 
   let deployable: boolean | null = res.summary?.deployable === true ? true : res.summary?.deployable === false ? false : null;
   // Guard against a broker that says yes while a considered row failed or is unverified.
-  if (deployable === true && reasons.some((r) => !r.ok)) deployable = reasons.some((r) => r.text.includes('FAILED') || r.text.includes('do NOT')) ? false : null;
+  if (deployable === true && reasons.some((r) => !r.ok)) deployable = reasons.some((r) => r.code === 'gate.verification.failed') ? false : null;
   // A provider version verified the pact and failed: the answer is no, not "results are missing".
   if (deployable === null && reasons.some((r) => !r.ok && r.unverifiedBy !== undefined && ctx.elsewhere?.get(r.unverifiedBy)?.success === false)) deployable = false;
   if (deployable !== true && !reasons.some((r) => !r.ok)) {
     // The broker said no for a reason we could not map: keep its words.
-    for (const line of brokerReasons) if (!/^All required verification results/i.test(line)) reasons.push({ ok: false, text: line });
+    for (const line of brokerReasons) if (!/^All required verification results/i.test(line)) reasons.push(reason('gate.broker-reason', false, line));
   }
   if (deployable === true && reasons.length === 0) {
-    reasons.push({ ok: true, text: `${ctx.pacticipant} has no pacts with (and no consumers among) what is deployed to ${ctx.environment}: nothing to break` });
+    reasons.push(reason('gate.nothing-to-break', true, `${ctx.pacticipant} has no pacts with (and no consumers among) what is deployed to ${ctx.environment}: nothing to break`));
   }
   return { deployable, reasons, brokerReasons };
-}
-
-/** The text the CLI prints: verdict first, then each reason with its fix. */
-export function formatDecision(d: GateDecision, ctx: ExplainContext, attempts: number): string {
-  const verdict = d.deployable === true ? 'YES' : d.deployable === false ? 'NO' : 'NO (the broker cannot confirm it: results are missing)';
-  const lines = [`[cxpact] Can ${ctx.pacticipant} ${short(ctx.version)} be deployed to ${ctx.environment}? ${verdict}`];
-  for (const r of d.reasons) {
-    lines.push(`  ${r.ok ? '✓' : '✗'} ${r.text}`);
-    if (r.fix !== undefined) lines.push(`      fix: ${r.fix}`);
-  }
-  if (d.deployable === null && attempts > 1) lines.push(`  (asked the broker ${attempts} times; results did not arrive in time)`);
-  if (d.deployable === null && attempts <= 1) lines.push('  (pass --retry-while-unknown N to wait for pending verifications)');
-  return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 // Genesys Cloud regions: a region domain (`mypurecloud.ie`) or AWS-style name (`eu-west-1`) -> API and login hosts.
 // The one region table of cxpact (record.config.json "region", genesys-pull/genesys-test --region).
 // Source: Genesys Cloud platform client SDK region hosts (/work/shared/docs/genesys-data-actions.md §5).
-import { CxpactError, type ErrorLocation } from '../errors';
+import { CxpactError, type Code, type ErrorLocation } from '../errors';
 
 /** AWS-style region name -> Genesys Cloud region domain. */
 export const GENESYS_REGIONS: Readonly<Record<string, string>> = {
@@ -50,7 +50,7 @@ export function hostUrlProblem(url: string): string | undefined {
 /** How an unknown region is reported to the caller's user (where it was set, and what else they can do). */
 export interface RegionErrorContext extends ErrorLocation {
   /** Error code (default `auth.region.unknown`). */
-  code?: string;
+  code?: Code;
   /** List the regions as `eu-west-1 (mypurecloud.ie)` (for --region flags) instead of `mypurecloud.ie (eu-west-1)`. */
   namesFirst?: boolean;
   /** The way to a custom host, completing "or ... for a custom host" (default: the record config's baseUrl). */

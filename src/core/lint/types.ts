@@ -1,24 +1,17 @@
-// Lint findings and where they point: a stable dotted code, a severity, the file, a JSON path and the fix.
-import type { DataAction } from '../data-action/model';
+// Lint findings: the Finding shape pointing into the definition file (a JSON path, and a line and column inside a
+// template), with a fix always and the action's name.
+import type { FileFinding, Severity } from '../finding';
+import type { Limits } from '../limits';
+import type { Spelling } from '../spelling';
 
-/** `info`: worth knowing, often intended (not counted as a problem; never fails a run). */
-export type Severity = 'error' | 'warning' | 'info';
+export type { Severity } from '../finding';
+export type { Field } from '../data-action/fields';
+export { fieldPath, member } from '../data-action/fields';
 
-export interface LintFinding {
-  /** Stable dotted code, e.g. `lint.secret.literal`. */
-  code: string;
-  severity: Severity;
-  message: string;
-  /** The definition file (as the action model names it). */
-  file: string;
-  /** JSON path of the field inside the file, e.g. `$.config.request.headers.Authorization`. */
-  path: string;
+export interface LintFinding extends FileFinding {
   fix: string;
-  /** The action's name. */
+  /** The action's name ('' for a file that did not parse). */
   action: string;
-  /** 1-based position inside a template, when the finding is about a template. */
-  line?: number;
-  column?: number;
 }
 
 export interface LintResult {
@@ -29,58 +22,15 @@ export interface LintResult {
   unparsed: number;
 }
 
-/** Logical fields of an action, mapped to a JSON path for each definition format. */
-export type Field =
-  | { kind: 'url' }
-  | { kind: 'method' }
-  | { kind: 'header'; name: string }
-  | { kind: 'headers' }
-  | { kind: 'body' }
-  | { kind: 'translationMap'; key?: string }
-  | { kind: 'translationMapDefaults'; key?: string }
-  | { kind: 'successTemplate' }
-  | { kind: 'inputSchema'; sub?: string }
-  | { kind: 'outputSchema'; sub?: string }
-  | { kind: 'timeout' }
-  | { kind: 'root' };
-
-/** `.name` or `['odd name']`. */
-export function member(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+export interface LintOptions {
+  /** Also report info findings (e.g. `lint.input.optional-unguarded`); off by default. */
+  info?: boolean;
+  /** Budgets and limits of linting one action (defaults: src/core/limits.ts). */
+  limits?: Partial<Limits>;
+  /** How fixes spell cxpact commands (default `npx cxpact ...`). */
+  spell?: Spelling;
 }
 
-/** The JSON path of a field inside the action's file, per definition format. */
-export function fieldPath(action: Pick<DataAction, 'format' | 'pointer'>, field: Field): string {
-  const terraform = action.format === 'terraform' || action.format === 'terraform-json';
-  const base = action.pointer === '' || action.pointer === undefined ? '$' : action.pointer;
-  const at = (ui: string, tf: string): string => `${base === '$' ? '$' : base}${terraform ? tf : ui}`;
-  switch (field.kind) {
-    case 'root':
-      return base;
-    case 'url':
-      return at('.config.request.requestUrlTemplate', '.config_request.request_url_template');
-    case 'method':
-      return at('.config.request.requestType', '.config_request.request_type');
-    case 'headers':
-      return at('.config.request.headers', '.config_request.headers');
-    case 'header':
-      return at(`.config.request.headers${member(field.name)}`, `.config_request.headers${member(field.name)}`);
-    case 'body':
-      return at('.config.request.requestTemplate', '.config_request.request_template');
-    case 'translationMap':
-      return at(`.config.response.translationMap${field.key === undefined ? '' : member(field.key)}`, `.config_response.translation_map${field.key === undefined ? '' : member(field.key)}`);
-    case 'translationMapDefaults':
-      return at(
-        `.config.response.translationMapDefaults${field.key === undefined ? '' : member(field.key)}`,
-        `.config_response.translation_map_defaults${field.key === undefined ? '' : member(field.key)}`,
-      );
-    case 'successTemplate':
-      return at('.config.response.successTemplate', '.config_response.success_template');
-    case 'inputSchema':
-      return at(`.contract.input.inputSchema${field.sub ?? ''}`, `.contract_input${field.sub ?? ''}`);
-    case 'outputSchema':
-      return at(`.contract.output.successSchema${field.sub ?? ''}`, `.contract_output${field.sub ?? ''}`);
-    case 'timeout':
-      return at('.config.timeoutSeconds', '.config_timeout_seconds');
-  }
-}
+/** Severity order for sorting: errors first. */
+export type { Severity as LintSeverity };
+export const LINT_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];

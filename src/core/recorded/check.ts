@@ -2,11 +2,12 @@
 // stable dotted codes. Implements Pact V4 response matching (status, headers, JSON body with matching rules)
 // the way the Rust core behaves; test/recorded/verifier-equivalence.test.ts replays recordings through the
 // real pact-js Verifier and asserts the same verdicts. No fs, no network, no clock (the caller passes `now`).
-import { findSimilarKey } from '../verify/hints';
 import { DEFAULT_FORMATS, formatToRegex } from './formats';
 import { compileCategory, formatPath, selectRule, type CompiledRule, type PathToken, type SelectedRule } from './rules';
 import { isJsonContentType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
-import { cxpactCommand } from '../../io/cli-spelling';
+import { npxSpelling, type Spelling } from '../spelling';
+import { findSimilarKey } from '../similar';
+import type { RecordedCode } from '../codes';
 import { isRecord, jsonType } from '../json';
 
 export interface CheckInput {
@@ -19,13 +20,13 @@ export interface CheckInput {
   maxAgeDays?: number;
   /** The command that refreshes recordings, for fix texts. */
   recordCommand?: string;
-  /** Where the user runs cxpact (spelling of the commands in fixes; default the process's cwd). */
-  cwd?: string;
+  /** How fixes spell cxpact commands where the user runs them (default `npx cxpact ...`). */
+  spell?: Spelling;
 }
 
 /** What one comparison step reports before it is turned into a Finding. */
 interface Problem {
-  code: string;
+  code: RecordedCode;
   path: string;
   message: string;
   expected?: unknown;
@@ -389,6 +390,13 @@ const STATUS_CLASSES: Record<string, (s: number) => boolean> = {
   error: (s) => s >= 400,
 };
 
+/** A body rule's failure on a header value is the header's. */
+const HEADER_CODE: Partial<Record<RecordedCode, RecordedCode>> = {
+  'recorded.body.value-mismatch': 'recorded.header.value-mismatch',
+  'recorded.body.type-mismatch': 'recorded.header.type-mismatch',
+  'recorded.body.format-mismatch': 'recorded.header.format-mismatch',
+};
+
 function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
   if (headers === undefined) return undefined;
   const lower = name.toLowerCase();
@@ -449,7 +457,7 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
     if (redactedHeaders.has(name.toLowerCase())) continue; // present, value redacted: nothing more to compare
     const sel = headerRules(expected.matchingRules.header, name);
     if (sel !== undefined) {
-      for (const p of matchGroup(sel, want, got)) yield { ...p, code: p.code.replace('recorded.body.', 'recorded.header.'), path: `header ${name}` };
+      for (const p of matchGroup(sel, want, got)) yield { ...p, code: HEADER_CODE[p.code] ?? p.code, path: `header ${name}` };
       continue;
     }
     const same =
@@ -494,7 +502,7 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
 
 /** The response checks of one interaction against its recording, as findings. */
 export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecording, recordCommand?: string): Generator<Finding> {
-  const base = { consumer: interaction.consumer, provider: interaction.provider, interaction: interaction.description, key: interaction.key, file: rec.file };
+  const base = { consumer: interaction.consumer, provider: interaction.provider, interaction: interaction.description, key: interaction.key };
   const r = rec.recording.request;
   const q = interaction.request;
   const sameQuery = deepEqual(normaliseQuery(q.query), normaliseQuery(r.query ?? {}));
@@ -503,16 +511,16 @@ export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecor
       ...base,
       code: 'recorded.request.changed',
       severity: 'error',
-      path: 'request',
+      at: { file: rec.file, path: 'request' },
       message: `the recording was made for ${r.method} ${r.path}${queryText(r.query)} but the pact now sends ${q.method} ${q.path}${queryText(q.query)}`,
       expected: { method: q.method, path: q.path, query: q.query },
       actual: { method: r.method, path: r.path, query: r.query ?? {} },
-      fix: `Re-record: ${recordCommand ?? cxpactCommand(undefined, 'record', `--provider ${interaction.provider}`)}`,
+      fix: `Re-record: ${recordCommand ?? npxSpelling('record', `--provider ${interaction.provider}`)}`,
     };
     return;
   }
-  for (const p of checkResponse(interaction.response, rec.recording.response, rec.recording.redactions)) {
-    yield { ...base, severity: 'error', ...p };
+  for (const { path, hint, ...p } of checkResponse(interaction.response, rec.recording.response, rec.recording.redactions)) {
+    yield { ...base, severity: 'error', ...p, at: { file: rec.file, path }, ...(hint === undefined ? {} : { hint }) };
   }
 }
 
@@ -534,7 +542,8 @@ function queryText(q: Record<string, string[]> | undefined): string {
  * pact and interaction (missing recording, stale, request changed, response mismatches), then unmatched recordings.
  */
 export function* checkRecorded(input: CheckInput): Generator<Finding> {
-  const recordCommand = input.recordCommand ?? cxpactCommand(input.cwd, 'record', `--provider ${input.provider}`);
+  const spell = input.spell ?? npxSpelling;
+  const recordCommand = input.recordCommand ?? spell('record', `--provider ${input.provider}`);
   const byKey = new Map<string, LoadedRecording>();
   for (const r of input.recordings) byKey.set(`${r.consumer}\u0000${r.key}`, r);
   const used = new Set<string>();
@@ -546,9 +555,9 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
         severity: 'error',
         consumer: pact.consumer,
         provider: pact.provider,
-        file: pact.source,
+        at: { file: pact.source },
         message: `the pact between ${pact.consumer} and ${pact.provider} has no HTTP interactions, so there is nothing to check`,
-        fix: `Regenerate it with \`${cxpactCommand(input.cwd, 'consumer')}\` (are the Data Actions of ${pact.provider} missing cases?), or delete it.`,
+        fix: `Regenerate it with \`${spell('consumer')}\` (are the Data Actions of ${pact.provider} missing cases?), or delete it.`,
       };
       continue;
     }
@@ -561,6 +570,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
           code: 'recorded.missing',
           severity: 'error',
           ...about,
+          at: {},
           message: `no recording for "${it.description}" (expected recordings/${it.consumer}/${it.key}.json)`,
           fix: `Record it: ${recordCommand}`,
         };
@@ -575,8 +585,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
             code: 'recorded.stale',
             severity: 'error',
             ...about,
-            file: rec.file,
-            path: 'recordedAt',
+            at: { file: rec.file, path: 'recordedAt' },
             message: Number.isFinite(at)
               ? `the recording is ${Math.floor(age / 86_400_000)} day(s) old (recorded ${rec.recording.recordedAt}); recordings older than ${input.maxAgeDays} day(s) no longer prove what the vendor returns`
               : `the recording has no valid recordedAt (${show(rec.recording.recordedAt)})`,
@@ -599,7 +608,7 @@ export function* checkRecorded(input: CheckInput): Generator<Finding> {
       provider: input.provider,
       interaction: r.recording.interaction.description,
       key: r.key,
-      file: r.file,
+      at: { file: r.file },
       message:
         pact === undefined
           ? `the recording belongs to consumer ${r.consumer}, which has no pact with ${input.provider}`

@@ -1,40 +1,19 @@
 // Plain data shared by the recorder and the checker: pact interactions (the parts that matter here),
 // recordings and findings. No I/O.
 import { createHash } from 'node:crypto';
+import { isJsonContentType, type PactHttpRequest, type PactHttpResponse, type PactMatcher, type PactProviderState, type PactRuleCategory, type PactRuleGroup } from '../contract/pact-file';
+import type { Finding as CoreFinding, Severity as CoreSeverity } from '../finding';
+import type { LimitCode, RecordedCode } from '../codes';
 
-export interface ProviderStateRef {
-  name: string;
-  params?: Record<string, unknown>;
-}
-
-export interface MatcherDef {
-  match?: string;
-  [key: string]: unknown;
-}
-
-export interface RuleGroup {
-  combine?: 'AND' | 'OR';
-  matchers: MatcherDef[];
-}
-
+// The pact side comes from the pact-file model (src/core/contract/pact-file.ts): one parser for every reader.
+export type ProviderStateRef = PactProviderState;
+export type MatcherDef = PactMatcher;
+export type RuleGroup = PactRuleGroup;
 /** V4 matching rules of one category: path -> rules. */
-export type RuleCategory = Record<string, RuleGroup>;
-
-export interface ExpectedResponse {
-  status: number;
-  headers: Record<string, string[]>;
-  /** undefined = the pact says nothing about the body. */
-  body?: { content: unknown; contentType?: string; isJson: boolean };
-  matchingRules: { status?: RuleCategory; header?: RuleCategory; body?: RuleCategory };
-}
-
-export interface PactRequest {
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: Record<string, string[]>;
-  body?: { content: unknown; contentType?: string; isJson: boolean };
-}
+export type RuleCategory = PactRuleCategory;
+export type ExpectedResponse = PactHttpResponse;
+export type PactRequest = PactHttpRequest;
+export { isJsonContentType };
 
 export interface PactInteraction {
   consumer: string;
@@ -79,25 +58,23 @@ export interface LoadedRecording {
   recording: Recording;
 }
 
-export type Severity = 'error' | 'warning';
+/** A recorded-check finding is never `info`. */
+export type Severity = Exclude<CoreSeverity, 'info'>;
 
-export interface Finding {
-  /** Stable dotted code, e.g. `recorded.body.missing-field`. */
-  code: string;
+/**
+ * A recorded-check finding: the Finding shape (code, severity, message, `at`: the recording file and the place in
+ * the response such as `status`, `header Content-Type` or `$.customer.customerId`, fix, hint) plus the interaction
+ * it is about and what was expected and found.
+ */
+export interface Finding extends CoreFinding<RecordedCode | LimitCode> {
   severity: Severity;
   consumer?: string;
   provider?: string;
   /** The interaction description. */
   interaction?: string;
   key?: string;
-  file?: string;
-  /** Where in the response: `status`, `header Content-Type`, `$.customer.customerId`. */
-  path?: string;
-  message: string;
   expected?: unknown;
   actual?: unknown;
-  hint?: string;
-  fix?: string;
 }
 
 /** `a-request-for-x--3fa2c1d0`: readable slug of the description plus a hash of description and state names. */
@@ -114,10 +91,3 @@ export function interactionKey(description: string, providerStates: ReadonlyArra
     .slice(0, 8);
   return `${slug || 'interaction'}--${hash}`;
 }
-
-export function isJsonContentType(ct: string | undefined): boolean {
-  if (ct === undefined) return false;
-  const base = ct.split(';')[0]!.trim().toLowerCase();
-  return base === 'application/json' || base.endsWith('+json') || /^application\/[\w.-]*json$/.test(base);
-}
-

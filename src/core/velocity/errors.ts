@@ -1,6 +1,7 @@
 // Velocity errors: syntax errors (the template cannot be parsed) and render errors (strict references,
 // Java method failures). Both are CxpactErrors carrying the template name, line and column.
 import { CxpactError, type CxpactErrorOptions } from '../errors';
+import type { LimitCode } from '../codes';
 
 export interface VelocityErrorDetails {
   /** The template's name as Genesys reports it (e.g. `successTemplate`, `requestUrlTemplate`). */
@@ -13,7 +14,9 @@ export interface VelocityErrorDetails {
   reference?: string;
 }
 
-const DEFAULT_FIX: Record<string, string> = {
+export type VelocityRenderCode = 'velocity.undefined-reference' | 'velocity.null-reference' | 'velocity.invalid-access' | 'velocity.method-failed' | 'velocity.invalid-operation';
+
+const DEFAULT_FIX: Record<VelocityRenderCode, string> = {
   'velocity.undefined-reference': 'fix the name (references are case-sensitive) or define it; $!{...} does not make an unknown name valid',
   'velocity.null-reference': 'the value is null: render it quietly with $!{...} or guard it with #if(...)',
   'velocity.invalid-access': 'check the property or method name, its arguments, and that the value is not null',
@@ -27,7 +30,7 @@ export function velocityLocation(template: string, line: number, column: number)
 }
 
 /** The template cannot be parsed. Code `velocity.syntax`. */
-export class VelocitySyntaxError extends CxpactError {
+export class VelocitySyntaxError extends CxpactError<'velocity.syntax'> {
   readonly template: string;
   readonly line: number;
   readonly column: number;
@@ -53,15 +56,15 @@ export class VelocitySyntaxError extends CxpactError {
  * - `velocity.method-failed`: a Java method threw (index out of range, bad regex, ...)
  * - `velocity.invalid-operation`: arithmetic or comparison on values that do not support it
  */
-export class VelocityRenderError extends CxpactError {
+export class VelocityRenderError extends CxpactError<VelocityRenderCode | LimitCode> {
   readonly template: string;
   readonly line: number;
   readonly column: number;
   readonly reference?: string;
 
-  constructor(code: string, message: string, where: VelocityErrorDetails, options: CxpactErrorOptions = {}) {
+  constructor(code: VelocityRenderCode | LimitCode, message: string, where: VelocityErrorDetails, options: CxpactErrorOptions = {}) {
     super(code, `${message} at ${velocityLocation(where.template, where.line, where.column)}`, {
-      fix: DEFAULT_FIX[code],
+      fix: code in DEFAULT_FIX ? DEFAULT_FIX[code as VelocityRenderCode] : undefined,
       ...options,
       details: { ...where, ...(options.details ?? {}) },
     });

@@ -3,7 +3,7 @@
 // that evaluates to null is an error; `$!{x}` renders nothing for null. `strict: false` renders a null
 // reference as its own text, as the Genesys help page describes for `${x}`.
 import type { Expr, MacroDefNode, Node, Pos, RefNode, RefPart, VelocityTemplate } from './ast';
-import { VelocityRenderError } from './errors';
+import { VelocityRenderError, type VelocityRenderCode } from './errors';
 import { JavaException, NOT_FOUND, callJavaGetter, callJavaMethod } from './java-methods';
 import { ToolError } from './tools';
 import { LimitExceededError, limitErrorFromRaw, withBudget, type Budget } from '../limits';
@@ -125,7 +125,7 @@ class Renderer {
     }
   }
 
-  private fail(code: string, message: string, pos: Pos, reference?: string, details?: Record<string, unknown>): never {
+  private fail(code: VelocityRenderCode, message: string, pos: Pos, reference?: string, details?: Record<string, unknown>): never {
     throw new VelocityRenderError(
       code,
       message,

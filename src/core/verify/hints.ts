@@ -41,13 +41,37 @@ export interface RawInteractionResult {
   mismatch?: RawInteractionMismatch;
 }
 
-/** A mismatch ready to print: where, what, and an optional hint. */
-export interface ReadableMismatch {
-  /** `status`, `header`, `body`, `query`, `path`, `method` or `error`. */
+/**
+ * A mismatch ready to print: a Finding (`at.path` is where in the request or response, `hint` the likely cause)
+ * plus the attribute the verifier named: `status`, `header`, `body`, `query`, `path`, `method`, `error`, and
+ * cxpact's own `credentials` and `state`.
+ */
+export interface ReadableMismatch extends Finding<VerifyCode> {
   attribute: string;
-  path: string;
-  message: string;
-  hint?: string;
+}
+
+const MISMATCH_CODES: Readonly<Record<string, VerifyCode>> = {
+  status: 'verify.mismatch.status',
+  header: 'verify.mismatch.header',
+  body: 'verify.mismatch.body',
+  query: 'verify.mismatch.query',
+  path: 'verify.mismatch.path',
+  method: 'verify.mismatch.method',
+  error: 'verify.mismatch.error',
+  credentials: 'verify.credentials.not-injected',
+  state: 'verify.state.unhandled',
+};
+
+/** A mismatch of `attribute` at `path` (in the request or response), with an optional hint. */
+export function mismatch(attribute: string, path: string, message: string, hint?: string): ReadableMismatch {
+  return {
+    code: MISMATCH_CODES[attribute] ?? 'verify.mismatch.other',
+    severity: 'error',
+    attribute,
+    message,
+    at: path === '' ? {} : { path },
+    ...(hint === undefined ? {} : { hint }),
+  };
 }
 
 export interface InteractionOutcome {
@@ -73,8 +97,9 @@ export interface VerificationSummary {
   loadErrors: string[];
 }
 
-export { editDistance, findSimilarKey, normaliseKey } from '../similar';
 import { findSimilarKey } from '../similar';
+import type { Finding } from '../finding';
+import type { VerifyCode } from '../codes';
 
 function parseKeyList(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
@@ -119,17 +144,17 @@ export function explainMismatch(raw: RawMismatch): ReadableMismatch[] {
       const full = `${fieldPrefix(path)}${key}`;
       const similar = findSimilarKey(key, extra.length > 0 ? extra : actualKeys, parentKeyOf(path));
       if (similar !== undefined) {
-        return {
+        return mismatch(
           attribute,
           path,
-          message: `expected field ${full} is missing; the provider returned ${fieldPrefix(path)}${similar} (renamed?)`,
-          hint: `Either the provider renamed "${key}" to "${similar}" (restore the old name or return both while consumers migrate), or the consumer contract must change to read "${similar}".`,
-        };
+          `expected field ${full} is missing; the provider returned ${fieldPrefix(path)}${similar} (renamed?)`,
+          `Either the provider renamed "${key}" to "${similar}" (restore the old name or return both while consumers migrate), or the consumer contract must change to read "${similar}".`,
+        );
       }
-      return { attribute, path, message: `expected field ${full} is missing from the provider's response` };
+      return mismatch(attribute, path, `expected field ${full} is missing from the provider's response`);
     });
   }
-  return [{ attribute, path, message }];
+  return [mismatch(attribute, path, message)];
 }
 
 function attributeOf(type: string | undefined): string {
@@ -156,7 +181,7 @@ function mismatchesOf(m: RawInteractionMismatch | undefined): ReadableMismatch[]
   if (m === undefined) return [];
   if (Array.isArray(m.mismatches) && m.mismatches.length > 0) return m.mismatches.flatMap(explainMismatch);
   const text = m.message ?? m.err;
-  if (text !== undefined) return [{ attribute: 'error', path: '', message: text }];
+  if (text !== undefined) return [mismatch('error', '', text)];
   return [];
 }
 
@@ -202,44 +227,6 @@ export function summariseVerification(raw: string | RawVerificationResult): Veri
     notices,
     loadErrors,
   };
-}
-
-/** Plain-text report: one line per failing interaction, indented mismatches and hints, then totals. */
-export function formatSummary(provider: string, summary: VerificationSummary, sourceText: string): string {
-  const total = summary.interactions.length;
-  const failed = summary.interactions.filter((i) => !i.passed);
-  const lines: string[] = [];
-  lines.push(
-    `[cxpact] Verification of ${provider} against ${sourceText}: ${total - failed.length} of ${total} interaction(s) passed` +
-      (failed.length > 0 ? `, ${failed.length} failed` : '') +
-      (summary.pendingFailures > 0 ? ` (${summary.pendingFailures} on pending pacts, not fatal)` : '') +
-      '.',
-  );
-  for (const f of failed) {
-    const given = f.providerStates.length > 0 ? ` given ${f.providerStates.map((s) => `"${s}"`).join(' and ')}` : '';
-    lines.push(`  ✗ ${f.consumer} -> ${f.provider}: "${f.description}"${given}${f.pending ? ' [pending]' : ''}`);
-    for (const o of f.origin ?? []) lines.push(`      ${o}`);
-    if (f.mismatches.length === 0) lines.push('      (the verifier reported no details; rerun with --log-level debug)');
-    for (const m of f.mismatches) {
-      lines.push(`      ${m.attribute}${m.path === '' ? '' : ` ${m.path}`}: ${m.message}`);
-      if (m.hint !== undefined) lines.push(`        hint: ${m.hint}`);
-    }
-  }
-  if (summary.pendingFailures > 0) {
-    lines.push(
-      `  Pending pacts: this provider branch has never verified them successfully, so their failures are published but do not fail the build (Pact's pending pacts). can-i-deploy still counts them.`,
-    );
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Pact interaction comments cxpact writes ("cxpact: generated from <file>", "cxpact case: <file> <path>"). */
-export function originComments(interaction: unknown): string[] {
-  if (typeof interaction !== 'object' || interaction === null) return [];
-  const comments = (interaction as { comments?: { text?: unknown } }).comments;
-  const text = comments?.text;
-  if (!Array.isArray(text)) return [];
-  return text.filter((t): t is string => typeof t === 'string' && t.startsWith('cxpact'));
 }
 
 /** Attaches origins (keyed by consumer and description) to the failing interactions of a summary. */

@@ -2,9 +2,9 @@
 // states have no handler, and which `{{credentials.X}}` placeholders the pacts send that the config does not
 // inject (with the config line that would). After the run, the same facts explain 401/403 answers
 // ("credentials not injected") and failures of interactions whose state nobody set up. Pure.
-import { isRecord } from '../json';
+import { httpInteractions, type PactFile, type PactHttpRequest } from '../contract/pact-file';
 import type { LoadedProviderConfig } from '../../io/verifier/config';
-import { originKey, type VerificationSummary } from './hints';
+import { mismatch, originKey, type VerificationSummary } from './hints';
 
 /** A secret placeholder in a pact request, e.g. `Bearer {{credentials.apiKey}}` in the Authorization header. */
 export interface Placeholder {
@@ -26,46 +26,29 @@ export interface InteractionInfo {
   origin: string[];
 }
 
-/** The interactions of pact documents (V2-V4 JSON), as far as the pre-flight needs them. */
-export function interactionsOf(docs: unknown[]): InteractionInfo[] {
-  const out: InteractionInfo[] = [];
-  for (const doc of docs) {
-    if (!isRecord(doc)) continue;
-    const consumer = isRecord(doc['consumer']) && typeof doc['consumer']['name'] === 'string' ? doc['consumer']['name'] : '?';
-    const list = doc['interactions'];
-    if (!Array.isArray(list)) continue;
-    for (const i of list) {
-      if (!isRecord(i) || typeof i['description'] !== 'string') continue;
-      if (typeof i['type'] === 'string' && !i['type'].includes('HTTP')) continue;
-      const states: string[] = [];
-      if (typeof i['providerState'] === 'string') states.push(i['providerState']);
-      if (Array.isArray(i['providerStates'])) for (const s of i['providerStates']) if (isRecord(s) && typeof s['name'] === 'string') states.push(s['name']);
-      const origin: string[] = [];
-      const text = isRecord(i['comments']) ? i['comments']['text'] : undefined;
-      if (Array.isArray(text)) for (const t of text) if (typeof t === 'string' && t.startsWith('cxpact')) origin.push(t);
-      out.push({ consumer, description: i['description'], states, placeholders: isRecord(i['request']) ? placeholdersOf(i['request']) : [], origin });
-    }
-  }
-  return out;
+/** The HTTP interactions of the pacts, as far as the pre-flight needs them. */
+export function interactionsOf(pacts: readonly PactFile[]): InteractionInfo[] {
+  return pacts.flatMap((pact) =>
+    httpInteractions(pact).map((i) => ({
+      consumer: pact.consumer,
+      description: i.description,
+      states: i.providerStates.map((st) => st.name),
+      placeholders: placeholdersOf(i.request),
+      origin: i.comments.filter((t) => t.startsWith('cxpact')),
+    })),
+  );
 }
 
 const PLACEHOLDER = /\{\{((?:credentials|authResponse)\.[^}]+)\}\}/g;
 
-function valuesOf(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  return [];
-}
-
-function placeholdersOf(request: Record<string, unknown>): Placeholder[] {
+function placeholdersOf(request: PactHttpRequest): Placeholder[] {
   const out: Placeholder[] = [];
   const scan = (where: Placeholder['where'], name: string, example: string): void => {
     for (const m of example.matchAll(PLACEHOLDER)) out.push({ where, name, placeholder: m[1] as string, example });
   };
-  if (isRecord(request['headers'])) for (const [k, v] of Object.entries(request['headers'])) for (const x of valuesOf(v)) scan('header', k, x);
-  if (isRecord(request['query'])) for (const [k, v] of Object.entries(request['query'])) for (const x of valuesOf(v)) scan('query', k, x);
-  else if (typeof request['query'] === 'string') scan('query', 'query', request['query']);
-  if (typeof request['path'] === 'string') scan('path', 'path', request['path']);
+  for (const [k, values] of Object.entries(request.headers)) for (const x of values) scan('header', k, x);
+  for (const [k, values] of Object.entries(request.query)) for (const x of values) scan('query', k, x);
+  scan('path', 'path', request.path);
   return out;
 }
 
@@ -222,18 +205,20 @@ export function explainWithPreflight(summary: VerificationSummary, config: Loade
         message = `the provider answered ${actual} to the credentials cxpact injected (${(config.credentials ?? []).map((c) => c.env).join(', ') || 'requestFilter'})`;
         hint = 'Check that the variable holds a credential this provider accepts.';
       }
-      i.mismatches.unshift({ attribute: 'credentials', path: '', message, hint });
+      i.mismatches.unshift(mismatch('credentials', '', message, hint));
     }
     // A failure already explained (a renamed field, credentials) needs no word about states.
     if (i.mismatches.some((m) => m.hint !== undefined)) continue;
     const missing = info.states.filter((s) => unhandled.has(s));
     for (const s of missing) {
-      i.mismatches.push({
-        attribute: 'state',
-        path: '',
-        message: `provider state "${s}" has no handler: the verifier did not set it up, so the backend answered with the data it normally serves`,
-        hint: `Serve data that satisfies the interaction, or set the state up (stateChangeUrl or stateHandlers in ${config.file}).`,
-      });
+      i.mismatches.push(
+        mismatch(
+          'state',
+          '',
+          `provider state "${s}" has no handler: the verifier did not set it up, so the backend answered with the data it normally serves`,
+          `Serve data that satisfies the interaction, or set the state up (stateChangeUrl or stateHandlers in ${config.file}).`,
+        ),
+      );
     }
   }
 }

@@ -1,9 +1,10 @@
 // The gate: asks the broker's /matrix (the endpoint the official `pact broker can-i-deploy` calls, with the same
 // query), retries while results are unknown, and explains the answer. Network only; never prints.
 import { CxpactError } from '../../core/errors';
-import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './http';
-import { explainMatrix, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles, type VerificationElsewhere } from '../../core/gate/explain';
-import { cxpactCommand } from '../cli-spelling';
+import { brokerErrorMessages, brokerRequest } from './http';
+import type { BrokerTarget } from './target';
+import { explainMatrix, reason, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles, type VerificationElsewhere } from '../../core/gate/explain';
+import { cxpactCommand, spellingFor } from '../cli-spelling';
 
 export interface CanIDeployRequest {
   broker: BrokerTarget;
@@ -144,7 +145,7 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
     version: req.version,
     environment: req.environment,
     isThirdParty: req.isThirdParty ?? (() => false),
-    ...(req.cwd === undefined ? {} : { cwd: req.cwd }),
+    spell: spellingFor(req.cwd),
   };
   let attempts = 0;
   for (;;) {
@@ -165,7 +166,7 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
       ctx.elsewhere = await verificationsElsewhere(req.broker, req.pacticipant, req.version, unverified);
       decision = explainMatrix(matrix, ctx);
     }
-    for (const name of req.ignore ?? []) decision.reasons.push({ ok: true, text: `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here` });
+    for (const name of req.ignore ?? []) decision.reasons.push(reason('gate.ignored', true, `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here`));
     if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };
     req.onRetry?.(attempts, retries + 1);
     await sleep(intervalMs);

@@ -1,43 +1,10 @@
-// The few broker HTTP calls cxpact makes itself (reachability, auth check, /matrix, environments).
-// Network only; never prints. Credentials come from the caller (env), never from files, and are never echoed.
-import { cxpactCommand } from '../cli-spelling';
+// The broker HTTP calls cxpact makes itself (reachability, auth check, /matrix, pacts, results), with retry and
+// backoff on transient failures and one error code per condition, whichever command asks. Network only; never prints.
 import { CxpactError, messageOf } from '../../core/errors';
-
-export interface BrokerAuth {
-  token?: string;
-  username?: string;
-  password?: string;
-}
-
-export interface BrokerTarget {
-  baseUrl: string;
-  auth: BrokerAuth;
-}
-
-/** Broker URL from the flag, else `PACT_BROKER_BASE_URL`; credentials from `PACT_BROKER_TOKEN` or `_USERNAME`/`_PASSWORD`. */
-export function brokerTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv): BrokerTarget | undefined {
-  const baseUrl = flagUrl ?? (env.PACT_BROKER_BASE_URL || undefined);
-  if (baseUrl === undefined) return undefined;
-  if (!/^https?:\/\/[^/?#\s]/i.test(baseUrl)) {
-    // A usage error (exit 2), before anything tries to reach it: `127.0.0.1:9292` would be read as a scheme.
-    const from = flagUrl !== undefined ? '--broker-url' : 'PACT_BROKER_BASE_URL';
-    throw new CxpactError('usage.broker-url', `The broker URL ${JSON.stringify(baseUrl)} (${from}) is not an http(s) URL.`, {
-      fix: /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? 'Use an http:// or https:// URL.' : `add http:// (or https://): ${from}${from === '--broker-url' ? ' ' : '='}http://${baseUrl.replace(/^\/+/, '')}`,
-    });
-  }
-  const auth: BrokerAuth = {};
-  if (env.PACT_BROKER_TOKEN) auth.token = env.PACT_BROKER_TOKEN;
-  if (env.PACT_BROKER_USERNAME) auth.username = env.PACT_BROKER_USERNAME;
-  if (env.PACT_BROKER_PASSWORD) auth.password = env.PACT_BROKER_PASSWORD;
-  return { baseUrl: baseUrl.replace(/\/+$/, ''), auth };
-}
-
-/** The Authorization header the official clients send: the token wins over username/password. */
-export function authorizationHeader(auth: BrokerAuth): string | undefined {
-  if (auth.token !== undefined) return `Bearer ${auth.token}`;
-  if (auth.username !== undefined) return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
-  return undefined;
-}
+import { isRecord } from '../../core/json';
+import { cxpactCommand } from '../cli-spelling';
+import { parseRetryAfter, realSleep, retryWait, type RetryPolicy } from '../retry';
+import { authorizationHeader, type BrokerTarget } from './target';
 
 export interface BrokerResponse {
   status: number;
@@ -46,60 +13,103 @@ export interface BrokerResponse {
 }
 
 /** Error codes that mean "could not ask the broker" (exit 2 in the CLI), as opposed to a broker answer. */
-export const BROKER_UNAVAILABLE_CODES = new Set(['broker.unreachable', 'broker.unauthorized', 'broker.error']);
+export const BROKER_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['broker.unreachable', 'broker.unauthorized', 'broker.forbidden', 'broker.error']);
 
-/** Sends one request to the broker. Connection failures become `broker.unreachable`; 401/403 `broker.unauthorized`. */
+/**
+ * Two retries of idempotent requests, 250 ms doubling to 2 s with full jitter: a broker restarting behind a load
+ * balancer (502/503/504), a rate limit (429, its Retry-After honoured up to the cap) or a dropped connection.
+ */
+export const DEFAULT_BROKER_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 2_000 };
+
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+/** Connection failures worth another try; a refused connection or an unknown host is an answer, not a hiccup. */
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function unreachable(target: BrokerTarget, reason: string, cause: unknown): CxpactError {
+  return new CxpactError('broker.unreachable', `The Pact Broker at ${target.baseUrl} is unreachable (${reason}).`, {
+    path: '--broker-url',
+    fix: `Start one with \`${cxpactCommand(target.cwd, 'broker')}\` (or check --broker-url / PACT_BROKER_BASE_URL and the network).`,
+    cause,
+  });
+}
+
+/** 401 and 403 are answers about the credentials, never retried, each with its own code and fix. */
+function refused(target: BrokerTarget, status: number, sentCredentials: boolean): CxpactError {
+  if (status === 401) {
+    return new CxpactError('broker.unauthorized', `The Pact Broker at ${target.baseUrl} answered 401 Unauthorized: ${sentCredentials ? 'the credentials were rejected' : 'no credentials were sent'}.`, {
+      path: 'PACT_BROKER_TOKEN',
+      fix: 'Set PACT_BROKER_TOKEN (bearer token) or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (basic auth) to credentials the broker accepts; in GitLab keep them as masked CI/CD variables.',
+    });
+  }
+  return new CxpactError('broker.forbidden', `The Pact Broker at ${target.baseUrl} answered 403 Forbidden: the credentials lack the permission for this request.`, {
+    path: 'PACT_BROKER_TOKEN',
+    fix: 'Use credentials with the permission it needs (publishing pacts, results or deployments needs read-write credentials).',
+  });
+}
+
+/**
+ * Sends one request to the broker (retrying idempotent ones on transient failures). Connection failures become
+ * `broker.unreachable`; 401 `broker.unauthorized`; 403 `broker.forbidden`. Other statuses are returned.
+ */
 export async function brokerRequest(
   target: BrokerTarget,
   pathAndQuery: string,
   init: { method?: string; body?: unknown; timeoutMs?: number } = {},
 ): Promise<BrokerResponse> {
   const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${target.baseUrl}${pathAndQuery}`;
+  const method = init.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/hal+json, application/json' };
   const auth = authorizationHeader(target.auth);
   if (auth !== undefined) headers.Authorization = auth;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? messageOf(error);
-    throw new CxpactError('broker.unreachable', `Cannot reach the Pact Broker at ${target.baseUrl} (${reason}).`, {
-      fix: `Check --broker-url / PACT_BROKER_BASE_URL and that the broker is running (\`${cxpactCommand(undefined, 'broker')}\` starts a local one).`,
-      cause: error,
-    });
+  const policy = target.retry ?? DEFAULT_BROKER_RETRY;
+  const sleep = target.sleep ?? realSleep;
+  const idempotent = method === 'GET' || method === 'HEAD' || method === 'PUT';
+  for (let attempt = 0; ; attempt++) {
+    const canRetry = attempt < policy.maxRetries;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? messageOf(error);
+      if (canRetry && idempotent && cause?.code !== undefined && TRANSIENT_NETWORK.has(cause.code)) {
+        await sleep(retryWait(policy, attempt, undefined).delayMs);
+        continue;
+      }
+      throw unreachable(target, reason, error);
+    }
+    const text = await res.text();
+    if (canRetry && TRANSIENT_STATUS.has(res.status) && (idempotent || res.status === 429)) {
+      await sleep(retryWait(policy, attempt, parseRetryAfter(res.headers.get('retry-after'))).delayMs);
+      continue;
+    }
+    let body: unknown = undefined;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (res.status === 401 || res.status === 403) throw refused(target, res.status, auth !== undefined);
+    return { status: res.status, body, text };
   }
-  const text = await res.text();
-  let body: unknown = undefined;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (res.status === 401 || res.status === 403) {
-    throw new CxpactError(
-      'broker.unauthorized',
-      `The Pact Broker at ${target.baseUrl} refused the credentials (HTTP ${res.status}${auth === undefined ? ', none were sent' : ''}).`,
-      {
-        fix: 'Set PACT_BROKER_TOKEN (or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to valid credentials; in GitLab keep them as masked CI/CD variables.',
-      },
-    );
-  }
-  return { status: res.status, body, text };
 }
 
-/** GET / — proves the broker answers and accepts our credentials before a long-running step starts. */
+/**
+ * GET / — proves the broker answers and accepts the credentials before a long-running step starts (publish, record,
+ * verify, record-deployment). Throws the same codes as brokerRequest, and `broker.error` when the root is not a broker.
+ */
 export async function checkBroker(target: BrokerTarget): Promise<void> {
   const res = await brokerRequest(target, '/', { timeoutMs: 10_000 });
-  if (res.status >= 500 || res.status === 404) {
-    throw new CxpactError('broker.error', `The Pact Broker at ${target.baseUrl} answered GET / with HTTP ${res.status}.`, {
-      fix: 'Check that --broker-url points at the broker root (not a pact URL) and that the broker is healthy.',
+  if (res.status >= 400) {
+    throw new CxpactError('broker.error', `The Pact Broker at ${target.baseUrl} answered HTTP ${res.status} to GET /.`, {
+      path: '--broker-url',
+      fix: 'Check that --broker-url points at the broker root (the URL that serves the API index) and that the broker is healthy.',
     });
   }
 }
@@ -118,4 +128,24 @@ export function brokerErrorMessages(body: unknown): string[] {
     out.push((b.error as { message: string }).message);
   }
   return out;
+}
+
+/** Official clients take only the path of a HAL href and resolve it against the configured base URL. */
+export function pathOf(href: string, baseUrl: string): string {
+  try {
+    const u = new URL(href);
+    const base = new URL(baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const p = u.pathname.startsWith(prefix) ? u.pathname.slice(prefix.length) : u.pathname;
+    return `${p}${u.search}`;
+  } catch {
+    return href;
+  }
+}
+
+/** The href of a HAL link of a broker resource, when it has one. */
+export function halLink(body: unknown, rel: string): string | undefined {
+  if (!isRecord(body) || !isRecord(body['_links'])) return undefined;
+  const l = body['_links'][rel];
+  return isRecord(l) && typeof l['href'] === 'string' ? l['href'] : undefined;
 }

@@ -2,11 +2,10 @@
 // can-i-deploy count third-party providers. The provider version is the fingerprint of the recording set and it
 // is put on a branch (default `recorded`) and tags, the way the official verifier does it (HAL links first).
 import { CxpactError } from '../../core/errors';
-import { brokerErrorMessages, brokerRequest, type BrokerTarget } from './http';
-import { pathOf } from '../recorder/pacts';
+import { brokerErrorMessages, brokerRequest, halLink, pathOf } from './http';
+import type { BrokerTarget } from './target';
 import type { CheckSummary } from '../../core/recorded/check';
 import { cxpactCommand } from '../cli-spelling';
-import { isRecord } from '../../core/json';
 
 export interface PublishRequest {
   broker: BrokerTarget;
@@ -30,12 +29,6 @@ export interface PublishedResult {
   pactUrl: string;
 }
 
-
-function link(body: unknown, rel: string): string | undefined {
-  if (!isRecord(body) || !isRecord(body._links)) return undefined;
-  const l = body._links[rel];
-  return isRecord(l) && typeof l.href === 'string' ? l.href : undefined;
-}
 
 function expand(href: string, values: Record<string, string>): string {
   return href.replace(/\{(\w+)\}/g, (whole, k: string) => (values[k] === undefined ? whole : encodeURIComponent(values[k]!)));
@@ -64,20 +57,20 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
       });
     }
     if (pact.status !== 200) throw new CxpactError('broker.error', `The broker answered GET ${latestPath} with HTTP ${pact.status}.`, { fix: 'Check the broker logs.' });
-    const publishHref = link(pact.body, 'pb:publish-verification-results');
+    const publishHref = halLink(pact.body, 'pb:publish-verification-results');
     if (publishHref === undefined) {
       throw new CxpactError('broker.error', `The broker's pact at ${latestPath} has no pb:publish-verification-results link.`, { fix: 'Use a Pact Broker (or the cxpact local broker) that supports verification results.' });
     }
     if (!providerPrepared) {
       // Branch and tags of the provider version, discovered through the provider resource's HAL links.
-      const providerHref = link(pact.body, 'pb:provider') ?? `/pacticipants/${encodeURIComponent(provider)}`;
+      const providerHref = halLink(pact.body, 'pb:provider') ?? `/pacticipants/${encodeURIComponent(provider)}`;
       const prov = await brokerRequest(broker, pathOf(providerHref, broker.baseUrl));
       if (req.branch !== undefined && req.branch !== '') {
-        const tmpl = link(prov.body, 'pb:branch-version') ?? `/pacticipants/${encodeURIComponent(provider)}/branches/{branch}/versions/{version}`;
+        const tmpl = halLink(prov.body, 'pb:branch-version') ?? `/pacticipants/${encodeURIComponent(provider)}/branches/{branch}/versions/{version}`;
         await put(broker, expand(tmpl, { branch: req.branch, version: providerVersion }), `branch ${req.branch} for ${provider} version ${providerVersion}`);
       }
       for (const tag of req.tags ?? []) {
-        const tmpl = link(prov.body, 'pb:version-tag') ?? `/pacticipants/${encodeURIComponent(provider)}/versions/{version}/tags/{tag}`;
+        const tmpl = halLink(prov.body, 'pb:version-tag') ?? `/pacticipants/${encodeURIComponent(provider)}/versions/{version}/tags/{tag}`;
         await put(broker, expand(tmpl, { version: providerVersion, tag }), `tag ${tag} for ${provider} version ${providerVersion}`);
       }
       providerPrepared = true;
@@ -99,7 +92,7 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
           : {
               mismatches: v.findings
                 .filter((f) => f.severity === 'error')
-                .map((f) => ({ attribute: attributeOf(f.code), identifier: f.path ?? '', description: f.hint === undefined ? f.message : `${f.message}. ${f.hint}` })),
+                .map((f) => ({ attribute: attributeOf(f.code), identifier: f.at.path ?? '', description: f.hint === undefined ? f.message : `${f.message}. ${f.hint}` })),
             }),
       })),
     };
@@ -109,7 +102,7 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
         fix: 'Check the broker logs and credentials (PACT_BROKER_TOKEN).',
       });
     }
-    const self = link(res.body, 'self');
+    const self = halLink(res.body, 'self');
     out.push({ consumer, success, pactUrl: latestPath, ...(self === undefined ? {} : { verificationUrl: self }) });
   }
   return out;

@@ -1,8 +1,9 @@
 // record-deployment through the official `pact broker record-deployment`, with a reachability/auth check first
 // (the CLI retries connection errors for minutes) and an optional create-environment. Never prints.
 import { CxpactError } from '../../core/errors';
-import { brokerRequest, checkBroker, type BrokerTarget } from './http';
-import { runPactCli } from './pact-cli';
+import { brokerRequest, checkBroker } from './http';
+import { runPactCliAgainst } from './pact-cli';
+import type { BrokerTarget } from './target';
 import { cxpactCommand } from '../cli-spelling';
 
 export interface RecordDeploymentRequest {
@@ -33,7 +34,7 @@ export async function listEnvironments(broker: BrokerTarget): Promise<string[]> 
 /** Creates the environment with the official CLI unless it exists; returns true when it created it. */
 export async function ensureEnvironment(broker: BrokerTarget, name: string, production = /prod/i.test(name)): Promise<boolean> {
   if ((await listEnvironments(broker)).includes(name)) return false;
-  const out = await runPactCli(['broker', 'create-environment', '--name', name, ...(production ? ['--production'] : [])], broker);
+  const out = await runPactCliAgainst(broker, ['broker', 'create-environment', '--name', name, ...(production ? ['--production'] : [])]);
   if (out.code !== 0) {
     throw new CxpactError('gate.environment.create-failed', `Could not create environment "${name}": ${(out.stderr || out.stdout).trim()}`, {
       fix: `Create it by hand: npx pact broker create-environment --name ${name}${production ? ' --production' : ''}`,
@@ -57,7 +58,7 @@ export async function recordDeployment(req: RecordDeploymentRequest): Promise<Re
   }
   const args = ['broker', 'record-deployment', '--pacticipant', req.pacticipant, '--version', req.version, '--environment', req.environment];
   if (req.applicationInstance !== undefined) args.push('--application-instance', req.applicationInstance);
-  const out = await runPactCli(args, req.broker);
+  const out = await runPactCliAgainst(req.broker, args);
   const text = `${out.stdout}${out.stderr}`.trim();
   if (out.code !== 0) {
     if (/not found|404|does not exist|could not find/i.test(text)) {

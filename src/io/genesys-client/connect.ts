@@ -1,7 +1,5 @@
-// Builds a GenesysClient from CLI flags and environment variables, and the flag helpers genesys-pull and genesys-test
-// share.
-import type { CliIO } from '../../cli/command';
-import { CxpactError, ExitError, formatError } from '../../core/errors';
+// Builds a GenesysClient from the region, host overrides and OAuth client credentials (flags over environment
+// variables), resolving and checking the hosts before the credentials are read.
 import { credentialsFromEnv } from './auth';
 import { GenesysClient, type ApiCallEvent } from './client';
 import { resolveHosts } from '../../core/genesys/hosts';
@@ -16,14 +14,6 @@ export interface ConnectOptions {
   baseDelayMs?: number;
 }
 
-/** The environment variables the Genesys commands read (for --help texts). */
-export const GENESYS_ENV_HELP = `Environment:
-  GENESYS_CLOUD_CLIENT_ID        OAuth client id (client credentials grant)
-  GENESYS_CLOUD_CLIENT_SECRET    OAuth client secret (never printed)
-  GENESYS_CLOUD_REGION           region, e.g. us-east-1, eu-west-1, ap-southeast-2 (or its domain, mypurecloud.ie)
-  GENESYS_CLOUD_API_BASE_URL     override the API host (https://api.<domain>); same as --base-url
-  GENESYS_CLOUD_LOGIN_BASE_URL   override the login host (https://login.<domain>); same as --login-url`;
-
 /** Region/base URL resolution first (so an unknown region fails before credentials are even read). */
 export function connect(options: ConnectOptions): GenesysClient {
   const hosts = resolveHosts({
@@ -34,33 +24,4 @@ export function connect(options: ConnectOptions): GenesysClient {
   });
   const credentials = credentialsFromEnv(options.env);
   return new GenesysClient({ ...credentials, hosts, onCall: options.onCall, maxRetries: options.maxRetries, baseDelayMs: options.baseDelayMs });
-}
-
-/**
- * connect() for a command: a configuration error (unknown region, bad URL, missing credentials) is printed and ends
- * the command with exit code 2 (usage error), before any API call.
- */
-export function connectOrExit(options: ConnectOptions, io: Pick<CliIO, 'stderr'>): GenesysClient {
-  try {
-    return connect(options);
-  } catch (error) {
-    if (error instanceof CxpactError) {
-      io.stderr(formatError(error) + '\n');
-      throw new ExitError(2);
-    }
-    throw error;
-  }
-}
-
-/** The value of `--<name> <n>`: an integer >= min (default 1), or `fallback` when the flag is absent. */
-export function integerFlag(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new CxpactError('usage.invalid-number', `--${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got "${value}".`, {
-      path: `--${name}`,
-      fix: `Pass --${name} <n> with n >= ${min}.`,
-    });
-  }
-  return n;
 }

@@ -1,8 +1,9 @@
-// Shared by `cxpact record` and `cxpact check-recorded`: where the pacts come from, and the exit-code policy.
+// Shared by `cxpact record` and `cxpact check-recorded`: where the pacts come from (files, else the broker).
 import path from 'node:path';
-import { CxpactError, formatError } from '../../core/errors';
-import { BROKER_UNAVAILABLE_CODES, type BrokerTarget } from '../broker-client/http';
-import { loadPactsFromBroker, loadPactsFromFiles } from './pacts';
+import { CxpactError } from '../../core/errors';
+import { loadPactsFromBroker } from '../broker-client/pacts';
+import type { BrokerTarget } from '../broker-client/target';
+import { loadPactsFromFiles } from './pacts';
 import type { LoadedPact } from '../../core/recorded/model';
 import { cxpactCommand } from '../cli-spelling';
 
@@ -33,15 +34,4 @@ export async function loadProviderPacts(provider: string, choice: PactSourceChoi
     });
   }
   return { pacts, sourceText: `${pacts.length} local pact file(s)` };
-}
-
-const UNAVAILABLE = new Set([...BROKER_UNAVAILABLE_CODES, 'recorded.provider.unreachable', 'recorded.provider.timeout', 'auth.login.unreachable', 'auth.login.rejected', 'auth.login.failed']);
-
-/** "Could not even ask" (broker/provider/login unreachable or credentials refused) -> exit 2; other problems -> rethrow. */
-export function unavailableExit(error: unknown, stderr: (t: string) => void): number {
-  if (error instanceof CxpactError && UNAVAILABLE.has(error.code)) {
-    stderr(formatError(error) + '\n');
-    return 2;
-  }
-  throw error;
 }

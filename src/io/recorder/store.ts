@@ -46,12 +46,12 @@ export function readRecordings(dir: string, cwd = process.cwd()): { recordings: 
       try {
         doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       } catch (error) {
-        problems.push({ code: 'recorded.recording.malformed', severity: 'error', consumer, file: rel(file, cwd), path: '$', message: `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`, fix: 'Delete it and re-record.' });
+        problems.push({ code: 'recorded.recording.malformed', severity: 'error', consumer, at: { file: rel(file, cwd), path: '$' }, message: `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`, fix: 'Delete it and re-record.' });
         continue;
       }
       const bad = validRecording(doc);
       if (bad !== undefined) {
-        problems.push({ code: 'recorded.recording.invalid', severity: 'error', consumer, file: rel(file, cwd), path: bad, message: `${rel(file, cwd)} is not a recording: ${bad} is missing or has the wrong type`, fix: 'Delete it and re-record.' });
+        problems.push({ code: 'recorded.recording.invalid', severity: 'error', consumer, at: { file: rel(file, cwd), path: bad }, message: `${rel(file, cwd)} is not a recording: ${bad} is missing or has the wrong type`, fix: 'Delete it and re-record.' });
         continue;
       }
       const rec = doc as Recording;

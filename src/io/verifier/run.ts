@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { CxpactError, messageOf } from '../../core/errors';
-import { brokerRequest, checkBroker, type BrokerTarget } from '../broker-client/http';
+import { brokerRequest, checkBroker, halLink } from '../broker-client/http';
+import type { BrokerTarget } from '../broker-client/target';
+import { declaredProvider, parsePactFile, type PactFile, type PactFileProblem } from '../../core/contract/pact-file';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
 import { attachOrigins, summariseVerification, type VerificationSummary } from '../../core/verify/hints';
 import { explainWithPreflight, formatPreflight, interactionsOf, preflight, type Preflight } from '../../core/verify/preflight';
@@ -78,9 +80,9 @@ export function collectPactFiles(paths: string[], provider: string, cwd?: string
       }),
   );
   for (const { file, fromDirectory } of entries) {
-    let doc: PactDoc;
+    let doc: unknown;
     try {
-      doc = readPact(file, cwd);
+      doc = readPactJson(file, cwd);
     } catch (error) {
       if (error instanceof CxpactError) {
         problems.push(error);
@@ -88,49 +90,42 @@ export function collectPactFiles(paths: string[], provider: string, cwd?: string
       }
       throw error;
     }
-    const name = doc.provider?.name;
+    const name = declaredProvider(doc);
     if (name === provider) {
-      const empty = emptyPactError(file, doc, cwd);
-      if (empty === undefined) files.push(file);
-      else problems.push(empty);
-    } else if (typeof name === 'string') otherProviders.add(name);
+      const parsed = parsePactFile(doc);
+      const problem = parsed.ok ? emptyPactError(file, parsed.pact, cwd) : invalidPactError(file, parsed.problem, cwd);
+      if (problem === undefined) files.push(file);
+      else problems.push(problem);
+    } else if (name !== undefined) otherProviders.add(name);
     else if (!fromDirectory) {
-      problems.push(
-        new CxpactError('verify.pact.invalid', `${file} is not a pact file: it has no provider.name.`, {
-          file,
-          path: '$.provider.name',
-          fix: `Pass a pact file written by \`${cxpactCommand(cwd, 'consumer')}\` (Pact specification V2-V4).`,
-        }),
-      );
+      const parsed = parsePactFile(doc);
+      problems.push(invalidPactError(file, parsed.ok ? { path: '$.provider.name', message: 'no provider name' } : parsed.problem, cwd));
     }
   }
   return { files, otherProviders: [...otherProviders].sort(), problems };
 }
 
+function invalidPactError(file: string, problem: PactFileProblem, cwd: string | undefined): CxpactError {
+  return new CxpactError('verify.pact.invalid', `${file} is not a pact file: ${problem.message}.`, {
+    file,
+    path: problem.path,
+    fix: `Pass a pact file written by \`${cxpactCommand(cwd, 'consumer')}\` (Pact specification V2-V4).`,
+  });
+}
+
 /** A pact with no interactions would pass while proving nothing. */
-function emptyPactError(file: string, doc: PactDoc, cwd: string | undefined): CxpactError | undefined {
-  if (Array.isArray(doc.interactions) && doc.interactions.length > 0) return undefined;
-  return new CxpactError(
-    'verify.pact.empty',
-    `The pact ${file} between ${String(doc.consumer?.name ?? '?')} and ${String(doc.provider?.name ?? '?')} has no interactions, so verifying it would prove nothing.`,
-    {
-      file,
-      path: '$.interactions',
-      fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\` (each Data Action case becomes an interaction), or delete the empty file.`,
-    },
-  );
+function emptyPactError(file: string, pact: PactFile, cwd: string | undefined): CxpactError | undefined {
+  if (pact.interactions.length > 0) return undefined;
+  return new CxpactError('verify.pact.empty', `The pact ${file} between ${pact.consumer} and ${pact.provider} has no interactions, so verifying it would prove nothing.`, {
+    file,
+    path: '$.interactions',
+    fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\` (each Data Action case becomes an interaction), or delete the empty file.`,
+  });
 }
 
-interface PactDoc {
-  provider?: { name?: unknown };
-  consumer?: { name?: unknown };
-  interactions?: unknown;
-}
-
-function readPact(file: string, cwd: string | undefined): PactDoc {
-  let doc: unknown;
+function readPactJson(file: string, cwd: string | undefined): unknown {
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new CxpactError('verify.pact.unreadable', `Cannot read pact file ${file}: ${messageOf(error)}`, {
       file,
@@ -138,16 +133,13 @@ function readPact(file: string, cwd: string | undefined): PactDoc {
       cause: error,
     });
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new CxpactError('verify.pact.invalid', `${file} is not a pact file (not a JSON object).`, { file, path: '$', fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.` });
-  }
-  return doc as PactDoc;
 }
 
 /** Rejects pacts the verifier would pass silently: no interactions means nothing was checked. */
 export function assertPactsHaveInteractions(files: string[], cwd?: string): void {
   for (const file of files) {
-    const problem = emptyPactError(file, readPact(file, cwd), cwd);
+    const parsed = parsePactFile(readPactJson(file, cwd));
+    const problem = parsed.ok ? emptyPactError(file, parsed.pact, cwd) : invalidPactError(file, parsed.problem, cwd);
     if (problem !== undefined) throw problem;
   }
 }
@@ -254,10 +246,11 @@ export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.Pro
  * The pact documents the verifier will check, read before it runs (for the pre-flight and the origins in the
  * summary). Best effort: a pact that cannot be fetched here is still the verifier's to report.
  */
-async function loadPactDocs(source: PactSource, files: string[], provider: string, body: Record<string, unknown>): Promise<unknown[] | undefined> {
-  const docs: unknown[] = [];
+async function loadPactDocs(source: PactSource, files: string[], provider: string, body: Record<string, unknown>): Promise<PactFile[] | undefined> {
+  const pacts: PactFile[] = [];
   const add = (doc: unknown) => {
-    if (isRecord(doc)) docs.push(doc);
+    const parsed = parsePactFile(doc);
+    if (parsed.ok) pacts.push(parsed.pact);
   };
   try {
     if (source.kind === 'files') for (const f of files) add(JSON.parse(fs.readFileSync(f, 'utf8')));
@@ -267,13 +260,16 @@ async function loadPactDocs(source: PactSource, files: string[], provider: strin
     } else {
       // The same question the verifier asks: pacts for verification with the same selectors.
       const res = await brokerRequest(source.broker, `/pacts/provider/${encodeURIComponent(provider)}/for-verification`, { method: 'POST', body });
-      const pacts = (res.body as { _embedded?: { pacts?: Array<{ _links?: { self?: { href?: string } } }> } } | undefined)?._embedded?.pacts ?? [];
-      for (const p of pacts) if (p._links?.self?.href !== undefined) add((await brokerRequest(source.broker, p._links.self.href)).body);
+      const embedded = isRecord(res.body) && isRecord(res.body['_embedded']) ? res.body['_embedded']['pacts'] : undefined;
+      for (const p of Array.isArray(embedded) ? embedded : []) {
+        const href = halLink(p, 'self');
+        if (href !== undefined) add((await brokerRequest(source.broker, href)).body);
+      }
     }
   } catch {
-    return docs.length > 0 ? docs : undefined;
+    return pacts.length > 0 ? pacts : undefined;
   }
-  return docs;
+  return pacts;
 }
 
 /** Runs pact-js's Verifier with env shielding: PACT_BROKER_BASE_URL would silently add a broker source to file runs. */

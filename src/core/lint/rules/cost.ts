@@ -1,15 +1,16 @@
 // Lint rules about evaluation cost, checked before anything runs: regexes that a backtracking engine (Java's, which
 // Genesys runs) can take exponential time on, and Velocity loops whose step count is unbounded or beyond the budget.
-// cxpact itself evaluates such definitions safely (linear-time regexes, step budgets: shared/limits.ts), but on
+// cxpact itself evaluates such definitions safely (linear-time regexes, step budgets: src/core/limits.ts), but on
 // Genesys they hang or time out the action, so they are findings. Pure.
 
-import { compileJsonPath, walkPath, type FilterExpr, type PathAst } from '../jsonpath';
-import { parseVelocity } from '../velocity';
-import type { Expr, Node, RefNode } from '../velocity/ast';
-import type { DataAction } from '../data-action/model';
-import { currentLimits } from '../limits';
-import { catastrophicBacktracking } from '../safe-regex';
-import { fieldPath, member, type Field, type LintFinding } from './types';
+import { compileJsonPath, walkPath, type FilterExpr, type PathAst } from '../../jsonpath';
+import { parseVelocity } from '../../velocity';
+import type { Expr, Node, RefNode } from '../../velocity/ast';
+import type { DataAction } from '../../data-action/model';
+import { member, type Field } from '../../data-action/fields';
+import { currentLimits } from '../../limits';
+import { catastrophicBacktracking } from '../../safe-regex';
+import type { LintContext } from '../context';
 
 const REGEX_METHODS = new Set(['matches', 'replaceAll', 'replaceFirst', 'split']);
 
@@ -29,12 +30,10 @@ function templatesOf(action: DataAction): Template[] {
 
 const CATASTROPHIC_FIX = 'Rewrite it so no repeated part can match the same text in two ways: (a+)+ -> a+, (a|ab)* -> a(b)?…, (\\w+\\s?)+ -> [\\w\\s]+';
 
-/** Findings about regexes and loops in one action. */
-export function budgetFindings(action: DataAction): LintFinding[] {
-  const findings: LintFinding[] = [];
-  const add = (code: string, severity: LintFinding['severity'], field: Field, message: string, fix: string, pos?: { line: number; column: number }): void => {
-    findings.push({ code, severity, message, file: action.file, path: fieldPath(action, field), fix, action: action.name, ...(pos === undefined ? {} : { line: pos.line, column: pos.column }) });
-  };
+/** Family `cost`: regexes and loops (every template is parsed here, a body a GET never sends too). */
+export function checkCost(c: LintContext): void {
+  const action = c.action;
+  const add = c.add.bind(c);
 
   // Velocity: regex literals passed to String.matches/replaceAll/replaceFirst/split, and loops.
   for (const t of templatesOf(action)) {
@@ -55,20 +54,20 @@ export function budgetFindings(action: DataAction): LintFinding[] {
         if (literal === undefined) return;
         const why = catastrophicBacktracking(literal);
         if (why !== undefined) {
-          add('lint.regex.catastrophic', 'warning', t.field, `${ref.source}: the pattern "${literal}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX, first);
+          add('lint.regex.catastrophic', t.field, `${ref.source}: the pattern "${literal}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX, first);
         }
       },
       loop: (steps, at, why) => {
         if (why !== undefined) {
-          add('lint.template.loop-unbounded', 'warning', t.field, `the #foreach at line ${at.line} iterates ${why}: its length is not bounded by the definition`, 'Bound the loop (iterate a list from the response or a small literal range), or check the bound with #if first', at);
+          add('lint.template.loop-unbounded', t.field, `the #foreach at line ${at.line} iterates ${why}: its length is not bounded by the definition`, 'Bound the loop (iterate a list from the response or a small literal range), or check the bound with #if first', at);
         } else if (steps > currentLimits().steps) {
-          add('lint.template.loop-huge', 'error', t.field, `the nested #foreach loops at line ${at.line} take ${steps.toLocaleString('en-US')} iterations, more than the ${currentLimits().steps.toLocaleString('en-US')}-step budget (Genesys times out long before)`, 'Iterate smaller ranges, or fewer nested loops', at);
+          add('lint.template.loop-huge', t.field, `the nested #foreach loops at line ${at.line} take ${steps.toLocaleString('en-US')} iterations, more than the ${currentLimits().steps.toLocaleString('en-US')}-step budget (Genesys times out long before)`, 'Iterate smaller ranges, or fewer nested loops', at);
         }
       },
     }, macros);
     for (const [name, macro] of macros) {
       if (callsMacro(macro.body, name)) {
-        add('lint.template.macro-recursive', 'warning', t.field, `the macro #${name} calls itself unconditionally: every call recurses until Velocity's macro depth limit fails the render`, 'Stop the recursion with an #if, or write the repetition as a #foreach over a bounded list', macro as unknown as { line: number; column: number });
+        add('lint.template.macro-recursive', t.field, `the macro #${name} calls itself unconditionally: every call recurses until Velocity's macro depth limit fails the render`, 'Stop the recursion with an #if, or write the repetition as a #foreach over a bounded list', macro as unknown as { line: number; column: number });
       }
     }
   }
@@ -93,7 +92,7 @@ export function budgetFindings(action: DataAction): LintFinding[] {
     walkPath(ast, { segment: (s) => (s.kind === 'filter' ? collect(s.expr) : undefined) });
     for (const source of regexes) {
       const why = catastrophicBacktracking(source);
-      if (why !== undefined) add('lint.regex.catastrophic', 'warning', { kind: 'translationMap', key }, `the filter regex /${source}/ in ${expression} can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX);
+      if (why !== undefined) add('lint.regex.catastrophic', { kind: 'translationMap', key }, `the filter regex /${source}/ in ${expression} can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX);
     }
   }
 
@@ -101,27 +100,26 @@ export function budgetFindings(action: DataAction): LintFinding[] {
   for (const [kind, schema] of [['inputSchema', action.inputSchema], ['outputSchema', action.outputSchema]] as const) {
     for (const { pattern, sub } of schemaPatterns(schema)) {
       const why = catastrophicBacktracking(pattern);
-      if (why !== undefined) add('lint.regex.catastrophic', 'warning', { kind, sub }, `the schema pattern "${pattern}" can backtrack catastrophically in Java's regex engine (${why}); validating a long value can hang the action on Genesys`, CATASTROPHIC_FIX);
+      if (why !== undefined) add('lint.regex.catastrophic', { kind, sub }, `the schema pattern "${pattern}" can backtrack catastrophically in Java's regex engine (${why}); validating a long value can hang the action on Genesys`, CATASTROPHIC_FIX);
     }
   }
 
   // JSONata: regex literals and recursive functions without a condition.
   const jsonata = action.response.jsonata;
   if (jsonata !== undefined) {
-    const field: Field = { kind: 'root' };
+    // An inline expression is a field of the definition; a .jsonata file beside it is its own file.
+    const jsonataAt = jsonata.source.startsWith('$') ? { file: action.file, path: jsonata.source } : { file: jsonata.source, path: '$' };
     for (const m of jsonata.expression.matchAll(/(?<![\w)\]}"'])\/((?:\\.|[^/\\\n])+)\/[imsx]*/g)) {
       const why = catastrophicBacktracking(m[1] as string);
-      if (why !== undefined) findings.push({ code: 'lint.regex.catastrophic', severity: 'warning', message: `the JSONata regex /${m[1]}/ can backtrack catastrophically in a backtracking engine (${why})`, file: jsonata.source.startsWith('$') ? action.file : jsonata.source, path: jsonata.source.startsWith('$') ? jsonata.source : '$', fix: CATASTROPHIC_FIX, action: action.name });
+      if (why !== undefined) c.addAt('lint.regex.catastrophic', jsonataAt, `the JSONata regex /${m[1]}/ can backtrack catastrophically in a backtracking engine (${why})`, CATASTROPHIC_FIX);
     }
     for (const m of jsonata.expression.matchAll(/\$(\w+)\s*:=\s*function\s*\(([^)]*)\)\s*\{/g)) {
       const body = balancedBody(jsonata.expression, (m.index ?? 0) + m[0].length - 1);
       if (body !== undefined && new RegExp(`\\$${m[1]}\\s*\\(`).test(body) && !body.includes('?')) {
-        findings.push({ code: 'lint.jsonata.recursion-unbounded', severity: 'warning', message: `the JSONata function $${m[1]} calls itself with no condition (?:) to stop: it recurses until the time budget stops it`, file: jsonata.source.startsWith('$') ? action.file : jsonata.source, path: jsonata.source.startsWith('$') ? jsonata.source : '$', fix: 'Give the recursion a base case: condition ? result : $f(...)', action: action.name });
+        c.addAt('lint.jsonata.recursion-unbounded', jsonataAt, `the JSONata function $${m[1]} calls itself with no condition (?:) to stop: it recurses until the time budget stops it`, 'Give the recursion a base case: condition ? result : $f(...)');
       }
     }
-    void field;
   }
-  return findings;
 }
 
 /** The text of a string literal ('...', or "..." without references), undefined when computed. */
