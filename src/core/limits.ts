@@ -2,18 +2,18 @@
 // evaluation of one Data Action (parsing its file, building its cases and requests, translating a response,
 // validating) runs under a time, step and memory budget, and every parser and walker has a size and depth limit.
 // Exceeding one is a finding (a CxpactError with a `budget.*` or `limit.*` code naming the construct), never a hang,
-// a crash or a raw JavaScript error. Pure apart from reading the clock and the heap size; docs/decisions/0006.
+// a crash or a raw JavaScript error. Pure: the clock and the heap size are read through src/core/clock.ts;
+// docs/decisions/0006.
 //
 // How budgets are enforced (see docs/decisions/0006-budgets-and-limits.md):
 //   * cooperatively: the engines call Budget.tick() in their loops (Velocity directives and loop iterations, JSONPath
 //     nodes visited); every few thousand steps the clock and the heap are read. Regexes from definitions run on a
 //     linear-time engine (safe-regex.ts), JSONata with its own timeout and depth guard;
-//   * as a backstop: the drivers run synchronous evaluations under guardedEach(), which asks V8 to terminate
-//     JavaScript that outlives its budget (node:vm's timeout, one watchdog per batch of evaluations, so the normal
-//     path pays it once per budget period, not once per action).
+//   * as a backstop: the drivers run synchronous evaluations under guardedEach() (src/io/backstop.ts), which asks
+//     V8 to terminate JavaScript that outlives its budget (node:vm's timeout, one watchdog per batch of evaluations,
+//     so the normal path pays it once per budget period, not once per action).
 
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { heapUsedMb, now } from './clock';
 import { CxpactError } from './errors';
 import type { LimitCode } from './codes';
 
@@ -156,11 +156,6 @@ function unitOf(limit: keyof Limits): string {
 /** Steps between two reads of the clock and the heap. */
 const CHECK_EVERY = 4096;
 
-/** Heap in use, in MB (v8's statistics: a tenth of the cost of process.memoryUsage(), which also reads the RSS). */
-function heapMb(): number {
-  return v8.getHeapStatistics().used_heap_size / (1024 * 1024);
-}
-
 /** The budget of one evaluation step of one action: a deadline, a step counter and a heap baseline. */
 export class Budget {
   readonly limits: Limits;
@@ -172,9 +167,9 @@ export class Budget {
 
   constructor(limits: Partial<Limits> = {}) {
     this.limits = resolveLimits(limits);
-    this.startedAt = Date.now();
+    this.startedAt = now();
     this.deadline = this.startedAt + this.limits.timeMs;
-    this.heapStart = heapMb();
+    this.heapStart = heapUsedMb();
   }
 
   /** Counts `n` steps; throws LimitExceededError when the steps, time or memory budget is spent. */
@@ -191,8 +186,8 @@ export class Budget {
 
   /** Reads the clock and the heap; throws when the time or memory budget is spent. */
   check(): void {
-    if (Date.now() > this.deadline) throw this.timeError();
-    const grown = heapMb() - this.heapStart;
+    if (now() > this.deadline) throw this.timeError();
+    const grown = heapUsedMb() - this.heapStart;
     if (grown > this.limits.memoryMb) {
       throw new LimitExceededError('budget.memory', 'memoryMb', `the evaluation grew the heap by ${Math.round(grown)} MB, more than its ${this.limits.memoryMb} MB budget`, 'Build smaller values (fewer or shorter list items and strings)');
     }
@@ -204,7 +199,7 @@ export class Budget {
 
   /** Milliseconds left (at least 1). */
   remainingMs(): number {
-    return Math.max(1, this.deadline - Date.now());
+    return Math.max(1, this.deadline - now());
   }
 
   stepsUsed(): number {
@@ -265,81 +260,23 @@ export function currentLimits(): Limits {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The backstop: terminating synchronous JavaScript that outlives its budget
+// After a termination (src/io/backstop.ts): module caches reset, the budget in force restored
 
-const guardContext = vm.createContext({});
 const resetHooks: (() => void)[] = [];
 
 /** Registers a function that resets a module's caches after an evaluation was terminated half-way. */
 export function onTerminated(hook: () => void): void {
   resetHooks.push(hook);
 }
-const guardScript = new vm.Script('__cxpactRun()');
 
-function isVmTimeout(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+/** Runs the reset hooks (the backstop calls it after terminating JavaScript: no finally block ran). */
+export function runTerminationHooks(): void {
+  for (const hook of resetHooks) hook();
 }
 
-/**
- * Runs `each(item)` for every item, synchronously, with a hard wall-clock limit of `limitMs` per item: JavaScript
- * still running after it is terminated by V8 (whatever it is doing: a regex, a loop in a library), `onTimeout(item)`
- * records the finding, and the next item runs. One watchdog serves a batch of items (a new batch starts when half
- * the limit has passed), so the cost is a fraction of a millisecond per `limitMs / 2` of work.
- */
-export function guardedEach<T>(items: readonly T[], limitMs: number, each: (item: T) => void, onTimeout: (item: T) => void): void {
-  let next = 0;
-  const outer = current;
-  while (next < items.length) {
-    const batchStart = Date.now();
-    let running: number | undefined;
-    const runBatch = (): void => {
-      while (next < items.length && Date.now() - batchStart < limitMs / 2) {
-        running = next++;
-        each(items[running] as T);
-        running = undefined;
-      }
-    };
-    (guardContext as Record<string, unknown>)['__cxpactRun'] = runBatch;
-    try {
-      guardScript.runInContext(guardContext, { timeout: Math.ceil(limitMs * 1.5) });
-    } catch (error) {
-      if (!isVmTimeout(error) || running === undefined) throw error;
-      // Terminated JavaScript ran no finally blocks: caches it was filling are reset before the next item.
-      for (const hook of resetHooks) hook();
-      onTimeout(items[running] as T);
-    } finally {
-      (guardContext as Record<string, unknown>)['__cxpactRun'] = undefined;
-      current = outer;
-    }
-  }
-}
-
-/**
- * The same backstop for a loop written inline: `run(more)` is called under a watchdog and processes items while
- * `more()` (the batch still has time for a whole item) and returns true when every item is done. When JavaScript
- * outlives the limit it is terminated, `onTimeout()` records the finding and moves past the item, and `run` is
- * called again to go on.
- */
-export function guardedLoop(limitMs: number, run: (more: () => boolean) => boolean, onTimeout: () => void): void {
-  const outer = current;
-  for (;;) {
-    const batchStart = Date.now();
-    let done = false;
-    (guardContext as Record<string, unknown>)['__cxpactRun'] = () => {
-      done = run(() => Date.now() - batchStart < limitMs / 2);
-    };
-    try {
-      guardScript.runInContext(guardContext, { timeout: Math.ceil(limitMs * 1.5) });
-    } catch (error) {
-      if (!isVmTimeout(error)) throw error;
-      for (const hook of resetHooks) hook();
-      onTimeout();
-    } finally {
-      (guardContext as Record<string, unknown>)['__cxpactRun'] = undefined;
-      current = outer;
-    }
-    if (done) return;
-  }
+/** Puts back the budget that was in force before a guarded batch (the backstop calls it). */
+export function restoreBudget(budget: Budget | undefined): void {
+  current = budget;
 }
 
 /** Starts a fresh budget for the next action of a driver's loop (ended by the loop's guard or endBudget). */
@@ -353,26 +290,6 @@ export function endBudget(): void {
   current = undefined;
 }
 
-/** Runs `fn` synchronously with a hard wall-clock limit; a timeout becomes a `budget.time` LimitExceededError. */
-export function guarded<T>(limitMs: number, fn: () => T): T {
-  let result: { value: T } | undefined;
-  let timedOut = false;
-  guardedEach(
-    [0],
-    limitMs,
-    () => {
-      result = { value: fn() };
-    },
-    () => {
-      timedOut = true;
-    },
-  );
-  if (timedOut || result === undefined) {
-    throw new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${limitMs.toLocaleString('en-US')} ms budget and was stopped`, 'Make the definition cheaper to evaluate');
-  }
-  return result.value;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Raw JavaScript errors never reach a user
 
@@ -380,6 +297,11 @@ export function guarded<T>(limitMs: number, fn: () => T): T {
  * A LimitExceededError for the JavaScript errors that mean "too big or too deep" (stack overflow, a string or array
  * past V8's maximum, a vm timeout); undefined for anything else.
  */
+/** The error V8 raises when a vm script outlives its timeout (src/io/backstop.ts). */
+export function isVmTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
 export function limitErrorFromRaw(error: unknown, what = 'the evaluation'): LimitExceededError | undefined {
   if (error instanceof LimitExceededError) return error;
   if (isVmTimeout(error)) return new LimitExceededError('budget.time', 'timeMs', `${what} did not finish within its budget and was stopped`, 'Make the definition cheaper to evaluate');

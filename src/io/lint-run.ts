@@ -10,7 +10,8 @@ import { lintAction } from '../core/lint/registry';
 import type { LintFinding, LintOptions, LintResult } from '../core/lint/types';
 import { compareFindings, type Code } from '../core/finding';
 import { isRecord } from '../core/json';
-import { currentLimits, guardedEach, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget } from '../core/limits';
+import { currentLimits, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget } from '../core/limits';
+import { guardedEach } from './backstop';
 
 /** An error that stopped reading a definition or cases file, as the lint finding it is. */
 function errorFinding(error: CxpactError, action = '', code: Code = error.code): LintFinding {

@@ -11,7 +11,8 @@ import type { DataAction, RawResponse, RenderedRequest } from '../../core/data-a
 import type { FieldRead } from '../../core/contract/response-shape';
 import { defaultFix, didYouMean } from '../../core/contract/near-miss';
 import { velocityGotchaFix } from '../../core/lint/velocity-gotchas';
-import { endBudget, guarded, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, startBudget, withNewBudget } from '../../core/limits';
+import { endBudget, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, startBudget, withNewBudget } from '../../core/limits';
+import { guarded } from '../../io/backstop';
 import { findingLines, reportJson } from '../render';
 
 const help = `Usage: cxpact run <action-file> --input <json|file> [--response <json|file>] [--action <name>] [--json]

@@ -7,8 +7,23 @@ import { translateResponse } from '../data-action/translate-response';
 import { validateOutput } from '../data-action/validate';
 import type { DataAction, RawResponse } from '../data-action/model';
 import { messageOf } from '../errors';
-import { type TestExecutionOperation, type TestExecutionResult } from '../../io/genesys-client/client';
 import { isRecord } from '../json';
+
+/** What Genesys Cloud's action test endpoint answers (POST /api/v2/integrations/actions/{id}/test). */
+export interface TestExecutionResult {
+  operations: TestExecutionOperation[];
+  error?: Record<string, unknown>;
+  finalResult?: unknown;
+  success: boolean;
+}
+
+export interface TestExecutionOperation {
+  step: number;
+  name: string;
+  success: boolean;
+  result?: unknown;
+  error?: Record<string, unknown>;
+}
 
 export type StepKind = 'request' | 'execute' | 'translation' | 'template' | 'validation' | 'final' | 'outcome';
 

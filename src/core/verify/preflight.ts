@@ -3,7 +3,7 @@
 // inject (with the config line that would). After the run, the same facts explain 401/403 answers
 // ("credentials not injected") and failures of interactions whose state nobody set up. Pure.
 import { httpInteractions, type PactFile, type PactHttpRequest } from '../contract/pact-file';
-import type { LoadedProviderConfig } from '../../io/verifier/config';
+import type { LoadedProviderConfig } from './provider-config';
 import { mismatch, originKey, type VerificationSummary } from './hints';
 
 /** A secret placeholder in a pact request, e.g. `Bearer {{credentials.apiKey}}` in the Authorization header. */

@@ -10,6 +10,7 @@ import { genesysTokenSource, type ClientCredentials } from './auth';
 import type { GenesysHosts } from '../../core/genesys/hosts';
 import { cxpactCommand } from '../cli-spelling';
 import { isRecord } from '../../core/json';
+import type { TestExecutionResult } from '../../core/genesys/fidelity';
 
 export interface ApiCallEvent {
   method: string;
@@ -80,21 +81,7 @@ export interface PlatformAction {
 }
 
 /** `TestExecutionResult` of `/test` and `/draft/test`. */
-export interface TestExecutionResult {
-  operations: TestExecutionOperation[];
-  error?: Record<string, unknown>;
-  finalResult?: unknown;
-  success: boolean;
-}
-
-export interface TestExecutionOperation {
-  step: number;
-  name: string;
-  success: boolean;
-  result?: unknown;
-  error?: Record<string, unknown>;
-}
-
+export type { TestExecutionOperation, TestExecutionResult } from '../../core/genesys/fidelity';
 
 export class GenesysClient {
   readonly tokens: ClientCredentialsTokenSource;
