@@ -3,7 +3,7 @@
 
 import type { RawResponse } from '../data-action';
 import { CxpactError } from '../errors';
-import { parseJsonText } from '../data-action/parse';
+import { parseJsonText } from '../data-action/json-definition';
 import { isRecord } from '../json';
 
 /**

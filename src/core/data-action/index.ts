@@ -28,7 +28,7 @@ export {
   parseJsonText,
   slugFromFile,
   type ParseResult,
-} from './parse';
+} from './json-definition';
 export { ACTION_RESOURCE_TYPES, parseHcl, parseTerraformFile, parseTerraformJsonFile, type HclBlock, type HclBody, type HclValue } from './terraform';
 
 export { DEFAULT_REQUEST_TEMPLATE, dropNullInputs, renderRequest, type RenderRequestOptions } from './render-request';

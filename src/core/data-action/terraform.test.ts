@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadDataActions, parseDefinitionFile } from './parse';
+import { loadDataActions, parseDefinitionFile } from './json-definition';
 import { translateResponse } from './translate-response';
 import { validateOutput } from './validate';
 import { parseHcl } from './terraform';

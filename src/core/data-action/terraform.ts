@@ -11,7 +11,7 @@ import { currentLimits } from '../limits';
 import { isRecord } from '../json';
 import type { DataAction } from './model';
 import { terraformPath } from './fields';
-import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './parse';
+import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './json-definition';
 
 export const ACTION_RESOURCE_TYPES = ['genesyscloud_integration_action', 'genesyscloud_integration_action_draft', 'genesyscloud_integration_custom_auth_action'] as const;
 

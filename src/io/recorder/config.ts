@@ -7,7 +7,7 @@ import { CxpactError } from '../../core/errors';
 import { hostUrlProblem, resolveRegion } from '../../core/genesys/regions';
 import { cxpactDoc } from '../cli-spelling';
 import { throwConfigProblems, unknownFields, type ConfigProblem } from '../../core/config-fields';
-import { parseJsonText } from '../../core/data-action/parse';
+import { parseJsonText } from '../../core/data-action/json-definition';
 
 export type AuthConfig =
   | { kind: 'genesys-oauth-client-credentials'; clientIdEnv: string; clientSecretEnv: string; loginBaseUrl?: string; loginBaseUrlEnv?: string }

@@ -6,7 +6,7 @@ import { CxpactError, messageOf } from '../../core/errors';
 import { cxpactCommand, cxpactDoc } from '../cli-spelling';
 import { isRecord } from '../../core/json';
 import { throwConfigProblems, unknownFields, type ConfigProblem } from '../../core/config-fields';
-import { parseJsonText } from '../../core/data-action/parse';
+import { parseJsonText } from '../../core/data-action/json-definition';
 import type { LoadedProviderConfig, WrittenProviderConfig } from '../../core/verify/provider-config';
 
 export type { CredentialSpec, FilterRequest, LoadedProviderConfig, RequestFilter, StateHandlers, WrittenProviderConfig } from '../../core/verify/provider-config';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadDataActions, parseDefinitionFile, slugFromFile } from './parse';
+import { loadDataActions, parseDefinitionFile, slugFromFile } from './json-definition';
 import type { DataAction } from './model';
 
 const minimal = {
