@@ -13,7 +13,8 @@ export { DEFAULT_LIMITS, LimitExceededError, resolveLimits } from './core/limits
 export type { Limits } from './core/limits';
 
 // Data Action engine: parse/load definitions (JSON, Platform API, Terraform), render requests, translate responses
-export { loadDataActions, parseDefinitionFile, parseJsonDefinition, slugFromFile } from './core/data-action';
+export { parseDefinitionFile, parseJsonDefinition, slugFromFile } from './core/data-action';
+export { loadDataActions } from './io/files';
 export type { ParseResult } from './core/data-action';
 export { renderRequest, translateResponse, translateResponseAsync, stopJsonataWorker } from './core/data-action';
 export type { RenderRequestOptions, TranslateOptions, TranslationResult, TranslatedVariable } from './core/data-action';

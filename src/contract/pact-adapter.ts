@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isMatcher } from '../core/contract/matchers';
 import { checkInteractionSpec, type InteractionSpec } from '../core/contract/interaction';
-import { pactFileName } from '../io/layout';
+import { pactFileName } from '../core/contract/pact-file';
 
 /** Pact FFI specification version for V4 pacts. */
 const PACT_V4 = 5;

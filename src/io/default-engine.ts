@@ -1,10 +1,8 @@
 // The real Data Action engine behind the DataActionEngine seam: src/core/data-action's parser, request renderer,
 // translation (native + JSONata), draft-04 validation and fields-read analysis.
 
-import fs from 'node:fs';
 import {
   dropNulls,
-  jsonataCandidates,
   parseDefinitionFile,
   renderRequest,
   responseFieldsRead,
@@ -14,8 +12,7 @@ import {
   type JsonSchema,
   type SchemaIssue,
 } from '../core/data-action';
-import { CxpactError } from '../core/errors';
-import { currentLimits, sizeLimitError } from '../core/limits';
+import { attachSiblingJsonata } from './files';
 import type { DataActionEngine, EngineIssue } from '../core/contract/engine';
 import type { FieldRead } from '../core/contract/response-shape';
 
@@ -58,27 +55,6 @@ function interned(schema: JsonSchema): JsonSchema {
   return canonical;
 }
 
-/** Attaches a sibling `.jsonata` file (what loadDataActions does for a whole folder). */
-function attachJsonata(action: DataAction, errors: CxpactError[]): DataAction {
-  if (action.response.jsonata) return action;
-  for (const candidate of jsonataCandidates(action)) {
-    if (!fs.existsSync(candidate)) continue;
-    const max = currentLimits().stringLength;
-    if (fs.statSync(candidate).size > max) {
-      const e = sizeLimitError(`the JSONata file ${candidate}`, fs.statSync(candidate).size, 'stringLength', max, 'Shorten the expression');
-      errors.push(new CxpactError(e.code, e.message, { file: candidate, fix: e.fix }));
-      return action;
-    }
-    const expression = fs.readFileSync(candidate, 'utf8');
-    if (expression.trim() === '') {
-      errors.push(new CxpactError('data-action.jsonata.empty', `${candidate} is empty.`, { file: candidate, fix: 'Write a JSONata expression in the file or delete it.' }));
-      return action;
-    }
-    return { ...action, response: { ...action.response, jsonata: { expression, source: candidate } } };
-  }
-  return action;
-}
-
 /** JSONata reads carry the output key as variable: give them that output's schema (enums, integer vs number). */
 function withOutputSchemas(action: DataAction, reads: FieldRead[]): FieldRead[] {
   const props = action.outputSchema['properties'];
@@ -99,7 +75,7 @@ const engine: DataActionEngine = {
   parseDefinitionFile(file, text) {
     const parsed = parseDefinitionFile(file, text);
     const errors = [...parsed.errors];
-    const actions = parsed.actions.map((a) => attachJsonata(a, errors));
+    const actions = parsed.actions.map((a) => attachSiblingJsonata(a, errors));
     return { actions, errors };
   },
   renderRequest: (action, input) => renderRequest(action, input),

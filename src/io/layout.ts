@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../core/errors';
+import { isDefinitionFile, isSearchedDir } from './files';
+
+export { isDefinitionFile } from './files';
 
 /** The consumer every folder gets unless its cxpact.json names another. */
 export const DEFAULT_CONSUMER = 'genesys-data-actions';
@@ -22,18 +25,6 @@ export interface ProviderFolder {
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** Files in a provider folder that are never Data Action definitions. */
-export function isDefinitionFile(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (lower === 'cxpact.json' || lower.endsWith('.cases.json') || lower.endsWith('.response.json')) return false;
-  // The same skips as src/core/data-action's loader: recordings, package/tsconfig files, dot files.
-  if (/\.recording[^/]*\.json$/.test(lower) || /^package(-lock)?\.json$/.test(lower) || /^tsconfig.*\.json$/.test(lower) || lower.startsWith('.')) return false;
-  return lower.endsWith('.json') || lower.endsWith('.tf');
-}
-
-/** Folders never searched for definitions. */
-const SKIP_DIRS = new Set(['recordings', 'node_modules', '.terraform']);
 
 /** Validates a folder's cxpact.json text; errors name the file, the field and the fix. */
 export function parseFolderConfig(file: string, text: string): { provider?: string; consumer?: string; errors: CxpactError[] } {
@@ -82,7 +73,7 @@ function listDefinitions(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name)) found.push(...listDefinitions(full));
+      if (isSearchedDir(entry.name)) found.push(...listDefinitions(full));
     } else if (entry.isFile() && isDefinitionFile(entry.name)) found.push(full);
   }
   return found.sort();
@@ -157,7 +148,4 @@ export function discoverProviders(dataActionsDir: string, options: { skipDirs?: 
   return { folders, errors };
 }
 
-/** The pact file of a pair, as pact-js names it. */
-export function pactFileName(consumer: string, provider: string): string {
-  return `${consumer}-${provider}.json`;
-}
+export { pactFileName } from '../core/contract/pact-file';

@@ -2,7 +2,8 @@
 // problems (malformed JSON, missing fields) into findings too, so one bad file never hides the others.
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionFromJson, loadDataActions, parseDefinitionFile, slugFromFile } from '../core/data-action/json-definition';
+import { actionFromJson, parseDefinitionFile, slugFromFile } from '../core/data-action/parse';
+import { loadDataActions } from './files';
 import type { DataAction } from '../core/data-action/model';
 import { casesFileFor, parseCasesFile } from '../core/contract/cases';
 import type { CxpactError } from '../core/errors';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { renderRequest } from '../../src/core/data-action/render-request';
 import { renderSuccessTemplate, velocityReferences } from '../../src/core/velocity';
 import type { DataAction, RenderedRequest } from '../../src/core/data-action/model';
-import { parseDefinitionFile } from '../../src/core/data-action/json-definition';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
 import { CxpactError } from '../../src/core/errors';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');

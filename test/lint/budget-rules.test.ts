@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDefinitionFile } from '../../src/core/data-action/json-definition';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
 import { lintDataActions } from '../../src/io/lint-run';
 import { lintAction } from '../../src/core/lint/registry';
 import { findingJson } from '../../src/cli/render';

@@ -1,6 +1,6 @@
 // Each lint rule on a small definition: it fires on the bug, with the right code, severity and JSON path, and stays
 // quiet on the corrected definition. Definitions go through the real parser (parseDefinitionFile).
-import { parseDefinitionFile } from '../../src/core/data-action/json-definition';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
 import { lintAction } from '../../src/core/lint/registry';
 import type { LintFinding as Finding } from '../../src/core/lint/types';
 import { findingJson } from '../../src/cli/render';

@@ -2,10 +2,9 @@
 // docs/lint-rules.md (generated; src/core/lint/registry.ts pairs each code with the check that reports it).
 // `translation.jsonpath.syntax` and `velocity.syntax` are the engine's own codes: a broken JSONPath or template gets
 // the same code and fix from lint as from `cxpact run` and `cxpact consumer`.
-import type { Severity } from '../finding';
-
 export interface LintCodeSpec {
-  severity: Severity;
+  /** Finding severity (src/core/finding.ts), spelled out here: the code lists import nothing. */
+  severity: 'error' | 'warning' | 'info';
   summary: string;
 }
 

@@ -105,6 +105,11 @@ export interface PactFileProblem {
 
 export type PactFileResult = { ok: true; pact: PactFile } | { ok: false; problem: PactFileProblem };
 
+/** The file a consumer-provider pair's pact is written to: `<consumer>-<provider>.json` (as pact-js names it). */
+export function pactFileName(consumer: string, provider: string): string {
+  return `${consumer}-${provider}.json`;
+}
+
 /** The HTTP interactions of a pact, in document order. */
 export function httpInteractions(pact: PactFile): PactHttpInteraction[] {
   return pact.interactions.filter((i): i is PactHttpInteraction => i.kind === 'http');

@@ -7,7 +7,7 @@ import { compileJsonPath, isDefinite, parseJsonPath } from '../jsonpath';
 import { setDefaultLimits } from '../limits';
 import { findJsonSyntaxError } from '../json-syntax';
 import { evaluateJsonata, evaluateJsonataSync, stopJsonataWorker } from './jsonata';
-import { parseDefinitionFile } from './json-definition';
+import { parseDefinitionFile } from './parse';
 import { renderRequest } from './render-request';
 import { translateResponse, translateResponseAsync } from './translate-response';
 import { validateAgainst } from './validate';

@@ -22,13 +22,12 @@ export {
   fileSafe,
   jsonataCandidates,
   lineColumn,
-  loadDataActions,
   parseDefinitionFile,
   parseJsonDefinition,
   parseJsonText,
   slugFromFile,
   type ParseResult,
-} from './json-definition';
+} from './parse';
 export { ACTION_RESOURCE_TYPES, parseHcl, parseTerraformFile, parseTerraformJsonFile, type HclBlock, type HclBody, type HclValue } from './terraform';
 
 export { DEFAULT_REQUEST_TEMPLATE, dropNullInputs, renderRequest, type RenderRequestOptions } from './render-request';

@@ -1,7 +1,4 @@
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadDataActions, parseDefinitionFile, slugFromFile } from './json-definition';
+import { parseDefinitionFile, slugFromFile } from './parse';
 import type { DataAction } from './model';
 
 const minimal = {
@@ -185,47 +182,3 @@ describe('slugs', () => {
   });
 });
 
-describe('loadDataActions', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cxpact-parse-'));
-    await fs.mkdir(path.join(dir, 'crm', 'recordings'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'crm', 'get-customer-summary.json'), JSON.stringify(minimal));
-    await fs.writeFile(path.join(dir, 'crm', 'get-customer-summary.jsonata'), '{ "name": customer.name }\n');
-    await fs.writeFile(path.join(dir, 'crm', 'get-customer-summary.cases.json'), '{"cases": []}');
-    await fs.writeFile(path.join(dir, 'crm', 'get-customer-summary.recording.json'), '{}');
-    await fs.writeFile(path.join(dir, 'crm', 'recordings', 'x.json'), '{}');
-    await fs.writeFile(path.join(dir, 'crm', 'README.md'), '# hi');
-    await fs.writeFile(path.join(dir, 'cxpact.json'), '{}');
-    await fs.writeFile(path.join(dir, 'crm', 'broken.json'), '{ "name": ');
-    await fs.writeFile(path.join(dir, 'crm', 'other.json'), JSON.stringify({ ...minimal, name: 'Other' }));
-  });
-  afterAll(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
-  });
-
-  test('recursive; skips cases, recordings, cxpact.json, READMEs; attaches the sibling .jsonata; one bad file does not hide the others', async () => {
-    const r = await loadDataActions(dir);
-    expect(r.files.map((f) => path.relative(dir, f)).sort()).toEqual([path.join('crm', 'broken.json'), path.join('crm', 'get-customer-summary.json'), path.join('crm', 'other.json')]);
-    expect(r.actions.map((a) => a.slug).sort()).toEqual(['get-customer-summary', 'other']);
-    const a = r.actions.find((x) => x.slug === 'get-customer-summary')!;
-    expect(a.response.jsonata).toEqual({ expression: '{ "name": customer.name }\n', source: path.join(dir, 'crm', 'get-customer-summary.jsonata') });
-    expect(r.actions.find((x) => x.slug === 'other')!.response.jsonata).toBeUndefined();
-    expect(r.errors.map((e) => [e.code, path.basename(e.file ?? '')])).toEqual([['data-action.json.malformed', 'broken.json']]);
-  });
-
-  test('an inline expression and a sibling .jsonata file at once is reported', async () => {
-    const d = path.join(dir, 'both');
-    await fs.mkdir(d);
-    await fs.writeFile(path.join(d, 'a.json'), JSON.stringify({ ...minimal, config: { ...minimal.config, response: { ...minimal.config.response, jsonata: '{}' } } }));
-    await fs.writeFile(path.join(d, 'a.jsonata'), '{}');
-    const r = await loadDataActions(d);
-    expect(r.actions).toHaveLength(1);
-    expect(r.errors.map((e) => [e.code, e.path])).toEqual([['data-action.jsonata.ambiguous', '$.config.response.jsonata']]);
-  });
-
-  test('a missing folder is an error, not an exception', async () => {
-    const r = await loadDataActions(path.join(dir, 'nope'));
-    expect(r.errors[0].code).toBe('data-action.dir.unreadable');
-  });
-});

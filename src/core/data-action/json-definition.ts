@@ -1,31 +1,18 @@
-// Parses Data Action definition files into the DataAction model.
-//
-// Formats (see docs/genesys-data-actions.md §1):
+// Parses the JSON definition formats into the DataAction model (see parse.ts for the file-level entry point):
 //   - UI export JSON (`*.custom.json`, `*.customAuth.json`, `*.json`): { name, integrationType, actionType, config, contract, secure }
 //   - Platform API object (GET /api/v2/integrations/actions/{id}): { id, name, category, integrationId, config, contract, version, selfUri };
 //     also a listing `{ entities: [...] }` or a JSON array of actions.
 //   - older hand-written files with category / integrationId instead of integrationType / actionType
-//   - Terraform (`.tf`, `.tf.json`): genesyscloud_integration_action(_draft) and genesyscloud_integration_custom_auth_action
-//     resources, see terraform.ts.
-//
-// JSONata (cxpact extension) — where the expression lives, in order of precedence:
-//   1. an inline string field `config.response.jsonata` in the definition (Terraform: `config_response { jsonata = ... }`);
-//   2. a file `<name>.jsonata` beside the definition, `<name>` being the definition file name without `.json`
-//      (e.g. `data-actions/crm/get-customer-summary.json` + `data-actions/crm/get-customer-summary.jsonata`), or the
-//      action's slug (needed for Terraform files that hold several actions: `<resource name>.jsonata`).
-// The expression goes into `action.response.jsonata` with its source (the JSON path or the .jsonata file path).
-// parseDefinitionFile only sees one file's text; loadDataActions (below) attaches sibling files, and reports an action
-// that has both an inline expression and a sibling file (`data-action.jsonata.ambiguous`).
+// Terraform resources are mapped onto the same JSON shape by terraform.ts, which builds its actions here.
+// Pure: text and values in, actions and CxpactErrors out.
 
 import { findJsonSyntaxError } from '../json-syntax';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CxpactError, type Code } from '../errors';
-import { currentLimits, sizeLimitError, tooDeep, tooLong } from '../limits';
+import { currentLimits, tooDeep, tooLong } from '../limits';
 import { isRecord } from '../json';
 import type { DataAction, DefinitionFormat, HttpMethod, JsonSchema } from './model';
 import { DEFAULT_REQUEST_TEMPLATE } from './render-request';
-import { parseTerraformFile, parseTerraformJsonFile } from './terraform';
 
 export const DEFAULT_SUCCESS_TEMPLATE = '${rawResult}';
 
@@ -92,30 +79,6 @@ export function parseJsonText(file: string, text: string, code: Code = 'data-act
       fix: `Fix the JSON syntax at line ${line}, column ${column} (a missing comma, a stray brace or an unescaped quote are the usual causes).`,
       details: { line, column, offset },
     });
-  }
-}
-
-/** Parses one definition file. Never throws for user errors: they come back in `errors`. */
-export function parseDefinitionFile(file: string, text: string): ParseResult {
-  try {
-    const limits = currentLimits();
-    if (text.length > limits.fileBytes) {
-      const e = sizeLimitError('the file', text.length, 'fileBytes', limits.fileBytes, 'Split it, or check it is the Data Action definition you meant (real definitions are a few KB)');
-      return { actions: [], errors: [new CxpactError(e.code, `${file}: ${e.message}.`, { file, path: '$', fix: e.fix, details: e.details })] };
-    }
-    if (/\.tf$/i.test(file)) return parseTerraformFile(file, text);
-    const json = parseJsonText(file, text);
-    const deep = tooDeep(json, limits.depth);
-    if (deep !== undefined) {
-      return { actions: [], errors: [new CxpactError('limit.depth', `${file}: the JSON nests deeper than ${limits.depth} levels (at ${deep}).`, { file, path: deep, fix: 'Nest less deeply (real definitions nest about 15 levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })] };
-    }
-    if (/\.tf\.json$/i.test(file) || (isRecord(json) && isRecord(json['resource']) && !('config' in json))) {
-      return parseTerraformJsonFile(file, json);
-    }
-    return parseJsonDefinition(file, json);
-  } catch (e) {
-    if (e instanceof CxpactError) return { actions: [], errors: [e] };
-    throw e;
   }
 }
 
@@ -376,112 +339,4 @@ export function actionFromJson(
   if (typeof value['category'] === 'string') action.category = value['category'];
   if (timeoutSeconds !== undefined) action.timeoutSeconds = timeoutSeconds;
   return { action, errors: [] };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Loading a folder
-
-const SKIP_FILE = [/\.cases\.json$/i, /^cxpact\.json$/i, /\.recording[^/]*\.json$/i, /^readme(\.[a-z]+)?$/i, /^package(-lock)?\.json$/i, /^tsconfig.*\.json$/i];
-const SKIP_DIR = new Set(['recordings', 'node_modules', '.git', '.terraform', '.tmp']);
-
-function isDefinitionFile(name: string): boolean {
-  if (SKIP_FILE.some((re) => re.test(name))) return false;
-  return /\.(json|tf)$/i.test(name);
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIR.has(e.name) && !e.name.startsWith('.')) out.push(...(await listFiles(full)));
-    } else if (e.isFile() && isDefinitionFile(e.name)) {
-      out.push(full);
-    }
-  }
-  return out;
-}
-
-/** Candidate sibling `.jsonata` files of an action, most specific first. */
-export function jsonataCandidates(action: DataAction): string[] {
-  const dir = path.dirname(action.file);
-  const base = path.basename(action.file).replace(/\.json$/i, '');
-  const c = [path.join(dir, `${action.slug}.jsonata`)];
-  if (!/\.tf(\.json)?$/i.test(action.file) && action.pointer === '$') c.unshift(path.join(dir, `${base}.jsonata`));
-  return [...new Set(c)];
-}
-
-/**
- * Loads every Data Action definition under `dir` (recursively). Skips `*.cases.json`, `cxpact.json`,
- * `*.recording*.json`, `recordings/` folders and READMEs. Attaches sibling `.jsonata` files. Duplicate slugs in
- * one folder are an error (`data-action.slug.duplicate`).
- */
-export async function loadDataActions(dir: string): Promise<{ actions: DataAction[]; errors: CxpactError[]; files: string[] }> {
-  const actions: DataAction[] = [];
-  const errors: CxpactError[] = [];
-  let files: string[];
-  try {
-    files = await listFiles(dir);
-  } catch (e) {
-    errors.push(
-      new CxpactError('data-action.dir.unreadable', `Cannot read the Data Action folder ${dir}: ${e instanceof Error ? e.message : String(e)}`, {
-        file: dir,
-        fix: 'Create the folder (e.g. data-actions/<provider>/) or pass the right path.',
-      }),
-    );
-    return { actions, errors, files: [] };
-  }
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const text = await fs.readFile(file, 'utf8');
-    const r = parseDefinitionFile(file, text);
-    errors.push(...r.errors);
-    for (const a of r.actions) {
-      if (a.response.jsonata) {
-        for (const cand of jsonataCandidates(a)) {
-          if (await fs.stat(cand).then(() => true, () => false)) {
-            errors.push(
-              new CxpactError('data-action.jsonata.ambiguous', `Data Action "${a.name}" has an inline JSONata expression (${a.response.jsonata.source}) and a JSONata file ${cand}; cxpact uses the inline one.`, {
-                file: a.file,
-                path: a.response.jsonata.source,
-                fix: `Keep one: delete ${path.basename(cand)} or remove config.response.jsonata.`,
-              }),
-            );
-            break;
-          }
-        }
-      } else {
-        for (const cand of jsonataCandidates(a)) {
-          const src = await fs.readFile(cand, 'utf8').catch(() => undefined);
-          if (src !== undefined) {
-            const max = currentLimits().stringLength;
-            if (src.length > max) {
-              const e = sizeLimitError(`the JSONata file ${cand}`, src.length, 'stringLength', max, 'Shorten the expression');
-              errors.push(new CxpactError(e.code, e.message, { file: cand, fix: e.fix }));
-            } else if (src.trim() === '') {
-              errors.push(new CxpactError('data-action.jsonata.empty', `${cand} is empty.`, { file: cand, fix: 'Write a JSONata expression in the file or delete it.' }));
-            } else a.response = { ...a.response, jsonata: { expression: src, source: cand } };
-            break;
-          }
-        }
-      }
-      const key = `${path.dirname(a.file)}\u0000${a.slug}`;
-      const prev = seen.get(key);
-      if (prev !== undefined) {
-        errors.push(
-          new CxpactError('data-action.slug.duplicate', `Two Data Actions in ${path.dirname(a.file)} have the slug "${a.slug}": ${prev} and ${a.file}${a.pointer === '$' ? '' : ` (${a.pointer})`}.`, {
-            file: a.file,
-            path: a.pointer,
-            fix: 'Rename one of the files (or Terraform resources) so each action has its own name.',
-          }),
-        );
-        continue;
-      }
-      seen.set(key, `${a.file}${a.pointer === '$' ? '' : ` (${a.pointer})`}`);
-      actions.push(a);
-    }
-  }
-  return { actions, errors, files };
 }

@@ -14,7 +14,7 @@
 //     and indexes, inside object constructors, function arguments, conditions and bound variables.
 
 import jsonata from 'jsonata';
-import { compileJsonPath, type FilterExpr, type PathAst, type Segment } from '../jsonpath';
+import { compileJsonPath, visitFilter, type FilterExpr, type PathAst, type Segment } from '../jsonpath';
 import { CxpactError, messageOf } from '../errors';
 import { isRecord } from '../json';
 import { velocityReferences } from '../velocity';
@@ -60,7 +60,6 @@ const NUMERIC_AGGREGATES = new Set(['min', 'max', 'avg', 'sum', 'stddev']);
 /** JSONata functions whose lambda argument gets each element of their first argument. */
 const HIGHER_ORDER = new Set(['map', 'filter', 'reduce', 'single', 'sort', 'each', 'sift']);
 
-/** Relative field paths (`@.a.b` -> ['a','b']) a filter reads; paths from `$` are returned separately. */
 /** Relative field path of `@.a.b` (['a','b']); undefined when it is not a plain chain of properties. */
 function relativeKeys(p: PathAst, whole = false): string[] | undefined {
   if (p.root !== '@') return undefined;
@@ -80,44 +79,25 @@ function relativeKeys(p: PathAst, whole = false): string[] | undefined {
 function filterFields(expr: FilterExpr, rootPaths: PathAst[]): { fields: string[][]; values: { field: string[]; value: unknown }[] } {
   const fields: string[][] = [];
   const values: { field: string[]; value: unknown }[] = [];
-  const visitPath = (p: PathAst): void => {
-    if (p.root === '$') {
-      rootPaths.push(p);
-      return;
-    }
-    const keys = relativeKeys(p);
-    if (keys && !fields.some((f) => f.join('\u0000') === keys.join('\u0000'))) fields.push(keys);
-  };
-  const visit = (e: FilterExpr, satisfiable: boolean): void => {
-    switch (e.kind) {
-      case 'and':
-        visit(e.left, satisfiable);
-        visit(e.right, satisfiable);
-        return;
-      case 'or':
-        visit(e.left, satisfiable);
-        visit(e.right, false);
-        return;
-      case 'not':
-        visit(e.expr, false);
-        return;
-      case 'exists':
-        visitPath(e.path);
-        return;
-      case 'compare': {
-        for (const o of [e.left, e.right]) if (o.kind === 'path') visitPath(o.path);
-        if (!satisfiable) return;
-        const [pathOp, litOp] = e.left.kind === 'path' ? [e.left, e.right] : [e.right, e.left];
-        if (pathOp.kind !== 'path' || litOp.kind !== 'literal') return;
-        const keys = relativeKeys(pathOp.path, true);
-        if (!keys || values.some((v) => v.field.join('\u0000') === keys.join('\u0000'))) return;
-        if (e.op === '==') values.push({ field: keys, value: litOp.value });
-        else if (e.op === 'in' && pathOp === e.left && Array.isArray(litOp.value) && litOp.value.length > 0) values.push({ field: keys, value: litOp.value[0] });
+  visitFilter(expr, {
+    path: (p) => {
+      if (p.root === '$') {
+        rootPaths.push(p);
         return;
       }
-    }
-  };
-  visit(expr, true);
+      const keys = relativeKeys(p);
+      if (keys && !fields.some((f) => f.join('\u0000') === keys.join('\u0000'))) fields.push(keys);
+    },
+    compare: (e, { satisfiable }) => {
+      if (!satisfiable) return;
+      const [pathOp, litOp] = e.left.kind === 'path' ? [e.left, e.right] : [e.right, e.left];
+      if (pathOp.kind !== 'path' || litOp.kind !== 'literal') return;
+      const keys = relativeKeys(pathOp.path, true);
+      if (!keys || values.some((v) => v.field.join('\u0000') === keys.join('\u0000'))) return;
+      if (e.op === '==') values.push({ field: keys, value: litOp.value });
+      else if (e.op === 'in' && pathOp === e.left && Array.isArray(litOp.value) && litOp.value.length > 0) values.push({ field: keys, value: litOp.value[0] });
+    },
+  });
   return { fields, values };
 }
 

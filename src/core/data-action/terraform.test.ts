@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadDataActions, parseDefinitionFile } from './json-definition';
+import { parseDefinitionFile } from './parse';
 import { translateResponse } from './translate-response';
 import { validateOutput } from './validate';
 import { parseHcl } from './terraform';
@@ -251,30 +251,7 @@ describe('Terraform resources -> DataAction', () => {
 });
 
 describe('Terraform actions end to end', () => {
-  test('loadDataActions finds every action in the fixture folder (READMEs skipped, .tf and .tf.json read)', async () => {
-    const r = await loadDataActions(FIX);
-    expect(r.errors).toEqual([]);
-    expect(r.files.map((f) => path.relative(FIX, f)).sort()).toEqual(
-      [
-        path.join('cx-as-code-crm', 'data-actions.tf'),
-        path.join('cx-as-code-json', 'actions.tf.json'),
-        path.join('provider-examples', 'integration_action.tf'),
-        path.join('provider-examples', 'integration_custom_auth_action.tf'),
-        path.join('survey-sms-delivery', 'main.tf'),
-      ].sort(),
-    );
-    expect(r.actions.map((a) => a.pointer).sort()).toEqual(
-      [
-        'genesyscloud_integration_action.action',
-        'genesyscloud_integration_action.create_case',
-        'genesyscloud_integration_action.example_action',
-        'genesyscloud_integration_action.get_customer_summary',
-        'genesyscloud_integration_action.get_customer_summary',
-        'genesyscloud_integration_action_draft.lookup_by_phone',
-        'genesyscloud_integration_custom_auth_action.example-custom-auth-action',
-      ].sort(),
-    );
-  });
+
 
   test('get_customer_summary translates a CRM response into a valid output; the HCL number default works', async () => {
     const [a] = (await parseFile(path.join(FIX, 'cx-as-code-crm', 'data-actions.tf'))).actions;

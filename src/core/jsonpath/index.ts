@@ -59,27 +59,42 @@ export function walkPath(path: PathAst, visitor: PathVisitor, inFilter = false):
   }
 }
 
-function walkOperand(op: Operand, visitor: PathVisitor): void {
-  if (op.kind === 'path') walkPath(op.path, visitor, true);
+/** Visitor over a filter expression (`[?(...)]`): its paths and comparisons, with whether they must hold. */
+export interface FilterVisitor {
+  /**
+   * A path the filter reads (an existence test or a comparison operand). `satisfiable` is true along the `&&` spine
+   * and the first branch of `||` (what a matching element must satisfy together), false under `!` or a later `||`.
+   */
+  path?(path: PathAst, context: { satisfiable: boolean }): void;
+  /** A comparison, after its operand paths. */
+  compare?(expr: Extract<FilterExpr, { kind: 'compare' }>, context: { satisfiable: boolean }): void;
+}
+
+/** The one walk over a filter expression (lint, the fields-read analysis and the path walker use it). */
+export function visitFilter(expr: FilterExpr, visitor: FilterVisitor, satisfiable = true): void {
+  switch (expr.kind) {
+    case 'and':
+      visitFilter(expr.left, visitor, satisfiable);
+      visitFilter(expr.right, visitor, satisfiable);
+      return;
+    case 'or':
+      visitFilter(expr.left, visitor, satisfiable);
+      visitFilter(expr.right, visitor, false);
+      return;
+    case 'not':
+      visitFilter(expr.expr, visitor, false);
+      return;
+    case 'exists':
+      visitor.path?.(expr.path, { satisfiable });
+      return;
+    case 'compare':
+      for (const op of [expr.left, expr.right] as Operand[]) if (op.kind === 'path') visitor.path?.(op.path, { satisfiable });
+      visitor.compare?.(expr, { satisfiable });
+      return;
+  }
 }
 
 /** Walks the paths used by a filter expression. */
 export function walkFilter(expr: FilterExpr, visitor: PathVisitor): void {
-  switch (expr.kind) {
-    case 'and':
-    case 'or':
-      walkFilter(expr.left, visitor);
-      walkFilter(expr.right, visitor);
-      return;
-    case 'not':
-      walkFilter(expr.expr, visitor);
-      return;
-    case 'exists':
-      walkPath(expr.path, visitor, true);
-      return;
-    case 'compare':
-      walkOperand(expr.left, visitor);
-      walkOperand(expr.right, visitor);
-      return;
-  }
+  visitFilter(expr, { path: (p) => walkPath(p, visitor, true) });
 }

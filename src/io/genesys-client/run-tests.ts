@@ -3,7 +3,7 @@
 // no secrets, no input values).
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDataActions } from '../../core/data-action/json-definition';
+import { loadDataActions } from '../files';
 import type { DataAction } from '../../core/data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../../core/contract/cases';
 import { deriveCases } from '../../core/contract/derive';

@@ -3,7 +3,7 @@
 // cxpact itself evaluates such definitions safely (linear-time regexes, step budgets: src/core/limits.ts), but on
 // Genesys they hang or time out the action, so they are findings. Pure.
 
-import { compileJsonPath, walkPath, type FilterExpr, type PathAst } from '../../jsonpath';
+import { compileJsonPath, visitFilter, walkPath, type FilterExpr, type PathAst } from '../../jsonpath';
 import { parseVelocity } from '../../velocity';
 import type { Expr, Node, RefNode } from '../../velocity/ast';
 import type { DataAction } from '../../data-action/model';
@@ -81,14 +81,7 @@ export function checkCost(c: LintContext): void {
       continue; // lint.translation.path-syntax reports it
     }
     const regexes: string[] = [];
-    const collect = (f: FilterExpr): void => {
-      if (f.kind === 'compare' && f.right.kind === 'regex') regexes.push(f.right.source);
-      if (f.kind === 'and' || f.kind === 'or') {
-        collect(f.left);
-        collect(f.right);
-      }
-      if (f.kind === 'not') collect(f.expr);
-    };
+    const collect = (f: FilterExpr): void => visitFilter(f, { compare: (e) => (e.right.kind === 'regex' ? regexes.push(e.right.source) : undefined) });
     walkPath(ast, { segment: (s) => (s.kind === 'filter' ? collect(s.expr) : undefined) });
     for (const source of regexes) {
       const why = catastrophicBacktracking(source);
