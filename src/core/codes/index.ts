@@ -41,3 +41,23 @@ export const CODE_AREAS: ReadonlyArray<{ area: string; codes: Readonly<Record<st
 export function isCode(value: unknown): value is Code {
   return typeof value === 'string' && CODE_AREAS.some((a) => Object.prototype.hasOwnProperty.call(a.codes, value));
 }
+
+/** docs/codes.md: every code cxpact reports, by area, with what it means. */
+export function codesMarkdown(): string {
+  const lines = [
+    '# Codes',
+    '',
+    '<!-- Generated from src/core/codes/; test/lint/registry.test.ts keeps it in step (UPDATE_DOCS=1 rewrites it). -->',
+    '',
+    'Every finding and error cxpact reports carries one of these codes (`--json` prints it as `code`). Each area keeps',
+    'its codes in a closed list in `src/core/codes/`, so a code cannot be misspelt or reused for another condition. Lint',
+    "rules, with their severities and families, are in docs/lint-rules.md.",
+    '',
+  ];
+  for (const { area, codes } of CODE_AREAS) {
+    lines.push(`## ${area}`, '', '| code | meaning |', '|---|---|');
+    for (const [code, summary] of Object.entries(codes)) lines.push(`| \`${code}\` | ${summary.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -171,7 +171,7 @@ describe('renderRequest', () => {
     expect(e.code).toBe('velocity.syntax');
     expect(e.message).toContain('at requestTemplate[line 2, column');
     expect(e.path).toBe('$.config.request.requestTemplate');
-    expect(e.fix).toContain('fix the Velocity syntax at line 2');
+    expect(e.fix).toContain('Fix the Velocity syntax at line 2');
   });
 
   it('rejects a rendered URL with a space or other characters Genesys sends unescaped', () => {

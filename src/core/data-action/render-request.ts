@@ -13,6 +13,7 @@ import {
 } from '../velocity';
 import type { DataAction, HttpMethod, RenderedRequest, SecretHeader, SecretPart } from './model';
 import { fieldPath } from './fields';
+import { velocitySyntaxFix } from '../velocity/errors';
 
 export const DEFAULT_REQUEST_TEMPLATE = '${input.rawRequest}';
 
@@ -49,7 +50,8 @@ function sendsBody(method: HttpMethod, template: string): boolean {
 
 type Field = { kind: 'url' } | { kind: 'header'; name: string } | { kind: 'body' };
 
-function fieldName(field: Field): string {
+/** A request template's name as the renderer (and Genesys's errors) call it: `requestUrlTemplate`, `headers.X`, `requestTemplate`. */
+export function templateName(field: Field): string {
   if (field.kind === 'url') return 'requestUrlTemplate';
   if (field.kind === 'body') return 'requestTemplate';
   return `headers.${field.name}`;
@@ -82,9 +84,9 @@ function inputSchemaProperties(action: DataAction): Record<string, unknown> {
 
 /** Explains a Velocity failure in terms of the Data Action: what to change. */
 function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxError, field: Field): string {
-  const where = `line ${error.line}, column ${error.column} of ${fieldName(field)}`;
+  const where = `line ${error.line}, column ${error.column} of ${templateName(field)}`;
   if (error.code.startsWith('limit.') || error.code.startsWith('budget.')) return `${error.fix ?? 'make the template cheaper'} (${where})`;
-  if (error instanceof VelocitySyntaxError) return `fix the Velocity syntax at ${where}`;
+  if (error instanceof VelocitySyntaxError) return velocitySyntaxFix(templateName(field), error.line, error.column);
   const details = error.details ?? {};
   const declared = Object.keys(inputSchemaProperties(action));
   if (error.code === 'velocity.undefined-reference') {
@@ -124,7 +126,7 @@ function renderField(
   strict: boolean,
 ): Segment[] {
   try {
-    return renderVelocitySegments(template, context, { name: fieldName(field), strict });
+    return renderVelocitySegments(template, context, { name: templateName(field), strict });
   } catch (e) {
     if (e instanceof VelocityRenderError || e instanceof VelocitySyntaxError) {
       throw new CxpactError(e.code, `Data Action '${action.name}': ${e.message}`, {
@@ -132,7 +134,7 @@ function renderField(
         path: requestFieldPath(action, field),
         fix: fixFor(action, e, field),
         cause: e,
-        details: { ...(e.details ?? {}), field: fieldName(field) },
+        details: { ...(e.details ?? {}), field: templateName(field) },
       });
     }
     throw e;

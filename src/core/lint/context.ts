@@ -8,7 +8,8 @@ import { LINT_CODES, type LintCode } from '../codes/lint';
 import { isRecord } from '../json';
 import { npxSpelling, type Spelling } from '../spelling';
 import { genesysTools, parseVelocity, type VelocityTemplate } from '../velocity';
-import { VelocitySyntaxError } from '../velocity/errors';
+import { velocitySyntaxFix, VelocitySyntaxError } from '../velocity/errors';
+import { templateName } from '../data-action/render-request';
 import type { Node, RefNode } from '../velocity/ast';
 import type { LintFinding, LintOptions } from './types';
 
@@ -76,13 +77,13 @@ export class LintContext {
     } catch (error) {
       this.parsed.set(key, null);
       if (!(error instanceof VelocitySyntaxError)) throw error;
-      this.add('velocity.syntax', t.field, `${t.name} is not valid Velocity: ${error.message}`, error.fix ?? VELOCITY_SYNTAX_FIX, { line: error.line, column: error.column });
+      // The renderer's fix for the same template (its name as the renderer gives it: `headers.X`, not `header X`).
+      const name = t.field.kind === 'url' || t.field.kind === 'header' || t.field.kind === 'body' ? templateName(t.field) : t.name;
+      this.add('velocity.syntax', t.field, `${t.name} is not valid Velocity: ${error.message}`, velocitySyntaxFix(name, error.line, error.column), { line: error.line, column: error.column });
       return undefined;
     }
   }
 }
-
-export const VELOCITY_SYNTAX_FIX = 'Fix the Velocity syntax at that line and column (an unbalanced #if/#end, an unclosed ${...}).';
 
 /** The request templates that are actually rendered (GET and HEAD send no body). */
 export function requestTemplates(action: DataAction): TemplateField[] {

@@ -118,13 +118,16 @@ export function lintAction(action: DataAction, options: LintOptions = {}): LintF
   return c.findings.map((f) => ({ ...f, message: redact(f.message), fix: redact(f.fix) }));
 }
 
+/** The column rule summaries start at in `cxpact lint --help` (a longer name pushes its summary along). */
+export const HELP_COLUMN = 38;
+
 /** The rules as `cxpact lint --help` lists them: `code (severity)  summary`, wrapped at 118 columns. */
 export function lintRulesHelp(): string {
-  const width = Math.max(...LINT_RULES.map((r) => r.code.length + (r.severity === 'error' ? 0 : r.severity.length + 3))) + 2;
   const lines: string[] = [];
   for (const r of LINT_RULES) {
-    const head = `  ${r.code}${r.severity === 'error' ? '' : ` (${r.severity})`}`.padEnd(width + 2);
-    lines.push(...wrap(r.summary, 118 - head.length).map((l, i) => (i === 0 ? `${head}${l}` : `${' '.repeat(head.length)}${l}`)));
+    const name = `  ${r.code}${r.severity === 'error' ? '' : ` (${r.severity})`}`;
+    const head = name.length < HELP_COLUMN ? name.padEnd(HELP_COLUMN) : `${name}   `;
+    lines.push(...wrap(r.summary, 118 - head.length).map((l, i) => (i === 0 ? `${head}${l}` : `${' '.repeat(HELP_COLUMN)}${l}`)));
   }
   return lines.join('\n');
 }

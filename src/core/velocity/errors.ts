@@ -29,6 +29,11 @@ export function velocityLocation(template: string, line: number, column: number)
   return `${template}[line ${line}, column ${column}]`;
 }
 
+/** The fix of a template that does not parse: one text wherever it is reported (render, translation, lint). */
+export function velocitySyntaxFix(template: string, line: number, column: number): string {
+  return `Fix the Velocity syntax at line ${line}, column ${column} of ${template} (an unbalanced #if/#end, an unclosed \${...}).`;
+}
+
 /** The template cannot be parsed. Code `velocity.syntax`. */
 export class VelocitySyntaxError extends CxpactError<'velocity.syntax'> {
   readonly template: string;
@@ -37,7 +42,7 @@ export class VelocitySyntaxError extends CxpactError<'velocity.syntax'> {
 
   constructor(message: string, where: VelocityErrorDetails, options: CxpactErrorOptions = {}) {
     super('velocity.syntax', `${message} at ${velocityLocation(where.template, where.line, where.column)}`, {
-      fix: 'fix the Velocity syntax at that line and column',
+      fix: velocitySyntaxFix(where.template, where.line, where.column),
       ...options,
       details: { ...where, ...(options.details ?? {}) },
     });
