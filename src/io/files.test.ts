@@ -1,26 +1,14 @@
 // Reading Data Action folders: which files are definitions, sibling .jsonata files, one bad file never hiding the
 // others, and the Terraform fixtures read as a folder.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataActions } from './files';
 
 const FIX = path.join(__dirname, '..', '..', 'test', 'fixtures', 'terraform');
 
-const minimal = {
-  name: 'Get Customer',
-  integrationType: 'custom-rest-actions',
-  actionType: 'custom',
-  config: {
-    request: { requestUrlTemplate: 'https://crm.example.com/customers/${input.id}', requestType: 'GET', headers: {} },
-    response: { translationMap: { name: '$.name' }, translationMapDefaults: {}, successTemplate: '{"name": ${name}}' },
-  },
-  contract: {
-    input: { inputSchema: { type: 'object', properties: { id: { type: 'string' } } } },
-    output: { successSchema: { type: 'object', properties: { name: { type: 'string' } } } },
-  },
-  secure: false,
-};
+/** A real definition of this repository (the example CRM's lookup), copied into each folder these tests build. */
+const minimal = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'data-actions', 'crm-customer-api', 'lookup-customer-by-phone.json'), 'utf8'));
 
 describe('loadDataActions', () => {
   let dir: string;
