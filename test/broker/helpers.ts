@@ -1,14 +1,23 @@
-// Shared helpers for broker tests: a real broker on 127.0.0.1:0 with a temp SQLite db, the official pact CLI,
-// pact files, and a small JSON HTTP client.
+// Shared helpers for broker tests: a real broker on 127.0.0.1:0 over a real store (a temp SQLite file, or a fresh
+// database on a throwaway PostgreSQL server), the official pact CLI, pact files, and a small JSON HTTP client.
+//
+// The broker suite runs against both stores: wrap a test file's hooks and tests in forEachStore(() => { ... }).
+// Inside, startTestBroker() and openTestStore() use that block's store. CXPACT_TEST_BROKER_STORES=sqlite (or
+// postgres) narrows it while developing; the test command runs both.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBroker, type RunningBroker, type StartBrokerOptions } from '../../src/broker';
+import { openStore, startBroker, type BrokerStore, type RunningBroker, type StartBrokerOptions, type StoreKind } from '../../src/broker';
 import { runPactCli, type PactCliResult } from '../../src/broker/pact-cli';
+import { startPgCluster, type PgCluster } from './pg-cluster';
 
 export interface TestBroker extends RunningBroker {
   dir: string;
+  /** The SQLite file (sqlite store). */
   dbFile: string;
+  /** The PostgreSQL URL (postgres store). */
+  databaseUrl: string | undefined;
+  kind: StoreKind;
   stop(): Promise<void>;
 }
 
@@ -16,19 +25,85 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cxpact-${prefix}-`));
 }
 
+/** The stores the suite runs against (default both). */
+export function storeKinds(): StoreKind[] {
+  const wanted = (process.env.CXPACT_TEST_BROKER_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+  const kinds = (['sqlite', 'postgres'] as const).filter((k) => wanted.includes(k));
+  if (kinds.length === 0) throw new Error(`CXPACT_TEST_BROKER_STORES=${process.env.CXPACT_TEST_BROKER_STORES} names no store (sqlite, postgres)`);
+  return kinds;
+}
+
+/** One store of the suite: SQLite files in temp dirs, or databases on one PostgreSQL server per test file. */
+export class StoreUnderTest {
+  private cluster: PgCluster | undefined;
+  constructor(readonly kind: StoreKind) {}
+
+  async setup(): Promise<void> {
+    if (this.kind === 'postgres') this.cluster = await startPgCluster({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  }
+
+  async teardown(): Promise<void> {
+    await this.cluster?.stop();
+    this.cluster = undefined;
+  }
+
+  get pg(): PgCluster {
+    if (this.cluster === undefined) throw new Error('no PostgreSQL server: use this inside forEachStore, for the postgres store');
+    return this.cluster;
+  }
+
+  /** Where a new, empty broker database is: a file in `dir`, or a fresh PostgreSQL database. */
+  async newDatabase(dir: string): Promise<{ dbFile: string; databaseUrl?: string }> {
+    if (this.kind === 'sqlite') return { dbFile: path.join(dir, 'broker.sqlite') };
+    return { dbFile: path.join(dir, 'unused.sqlite'), databaseUrl: await this.pg.createDatabase('broker') };
+  }
+}
+
+let current: StoreUnderTest | undefined;
+
+/** Runs the enclosed hooks and tests once per store (describe blocks named after the store). */
+export function forEachStore(fn: (store: StoreUnderTest) => void): void {
+  describe.each(storeKinds())('%s store', (kind) => {
+    const store = new StoreUnderTest(kind);
+    beforeAll(async () => {
+      current = store;
+      await store.setup();
+    }, 120_000);
+    afterAll(async () => {
+      current = undefined;
+      await store.teardown();
+    }, 120_000);
+    fn(store);
+  });
+}
+
+/** The store of the enclosing forEachStore block (SQLite outside one). */
+export function currentStore(): StoreUnderTest {
+  return current ?? new StoreUnderTest('sqlite');
+}
+
+/** Starts a broker on 127.0.0.1:0 over a new database of the current store (or `opts.dbFile` / `opts.databaseUrl`). */
 export async function startTestBroker(opts: StartBrokerOptions = {}): Promise<TestBroker> {
   const dir = tempDir('broker');
-  const dbFile = opts.dbFile ?? path.join(dir, 'broker.sqlite');
-  const b = await startBroker({ port: 0, host: '127.0.0.1', webhookRetryDelaysMs: [50, 100], ...opts, dbFile });
+  const store = currentStore();
+  const db = opts.dbFile !== undefined || opts.databaseUrl !== undefined ? { dbFile: opts.dbFile ?? path.join(dir, 'broker.sqlite'), databaseUrl: opts.databaseUrl } : await store.newDatabase(dir);
+  const b = await startBroker({ port: 0, host: '127.0.0.1', webhookRetryDelaysMs: [50, 100], ...opts, ...db });
   return {
     ...b,
     dir,
-    dbFile,
+    dbFile: db.dbFile,
+    databaseUrl: db.databaseUrl,
+    kind: db.databaseUrl === undefined ? 'sqlite' : 'postgres',
     stop: async () => {
       await b.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens a new, empty store of the current kind (for tests of the app without a socket). */
+export async function openTestStore(dir: string): Promise<BrokerStore> {
+  return openStore(await currentStore().newDatabase(dir));
 }
 
 /** Runs `pact broker <args>` against the broker (credentials via env). */

@@ -1,26 +1,25 @@
-// Broker semantics through the pure request->response app over a real SQLite store (no socket): selectors,
-// merging, pending inheritance, matrix latestby, encoded names, and persistence across restarts.
+// Broker semantics through the library app (Hono's fetch, no socket) over each real store: selectors, merging,
+// pending inheritance, matrix latestby, encoded names, and persistence across restarts.
 import fs from 'node:fs';
-import path from 'node:path';
-import { BrokerApp, Store } from '../../src/broker';
-import { pactJson, tempDir, THINGS, type InteractionSpec } from './helpers';
+import { BrokerApp, openStore, type BrokerStore } from '../../src/broker';
+import { currentStore, forEachStore, pactJson, tempDir, THINGS, type InteractionSpec } from './helpers';
+
+jest.setTimeout(60_000);
 
 const BASE = 'http://broker.test';
 let dir: string;
-let store: Store;
+let store: BrokerStore;
 let app: BrokerApp;
+let where: { dbFile: string; databaseUrl?: string };
 
 async function req(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const q = p.indexOf('?');
-  const res = await app.handle({
+  const res = await app.request(`${BASE}${p}`, {
     method,
-    path: q < 0 ? p : p.slice(0, q),
-    query: new URLSearchParams(q < 0 ? '' : p.slice(q + 1)),
     headers: { accept: 'application/hal+json', 'content-type': 'application/json' },
-    body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
-    baseUrl: BASE,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: res.body === '' ? undefined : JSON.parse(res.body) };
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
 }
 
 async function publish(consumer: string, version: string, provider: string, interactions: InteractionSpec[], branch?: string, tags?: string[]): Promise<void> {
@@ -45,13 +44,16 @@ const A: InteractionSpec[] = THINGS;
 const B: InteractionSpec[] = [{ description: 'b', path: '/b', body: { b: 1 } }];
 const C: InteractionSpec[] = [{ description: 'c', path: '/c', body: { c: 1 } }];
 
-beforeEach(() => {
+forEachStore(() => {
+beforeEach(async () => {
   dir = tempDir('semantics');
-  store = new Store(path.join(dir, 'b.sqlite'));
+  where = await currentStore().newDatabase(dir);
+  store = await openStore(where);
   app = new BrokerApp(store);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  app.close();
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -143,8 +145,9 @@ test('percent-encoded names and versions; HEAD; data survives a restart', async 
   expect(p.status).toBe(200);
   expect(p.body._links.self.href).toBe(`${BASE}/pacts/provider/Tax%2FAPI/consumer/Pricing%20Service/version/1.0.0%2Bbuild%2F5`);
   expect((await req('HEAD', '/pacticipants/Pricing%20Service')).status).toBe(200);
-  store.close();
-  store = new Store(path.join(dir, 'b.sqlite'));
+  app.close();
+  await store.close();
+  store = await openStore(where);
   app = new BrokerApp(store);
   const again = await req('GET', `/pacticipants/${encodeURIComponent('Pricing Service')}/versions/${encodeURIComponent('1.0.0+build/5')}`);
   expect(again.status).toBe(200);
@@ -182,4 +185,4 @@ test('fetching pacts: latest, by tag, by branch, latest-untagged, pact-version s
   const states = await req('GET', '/pacts/provider/Api/provider-states');
   expect(states.body.providerStates).toEqual([]); // latest (C) has no provider states
 });
-
+});
