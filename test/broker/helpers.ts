@@ -38,8 +38,17 @@ export class StoreUnderTest {
   private cluster: PgCluster | undefined;
   constructor(readonly kind: StoreKind) {}
 
+  private template: string | undefined;
+
   async setup(): Promise<void> {
-    if (this.kind === 'postgres') this.cluster = await startPgCluster({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+    if (this.kind !== 'postgres') return;
+    // Durability settings off: these servers live for one test file (the shared-database test keeps them on).
+    this.cluster = await startPgCluster({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+    // Each test's database is a copy of one migrated by the store itself (CREATE DATABASE ... TEMPLATE): the
+    // migrations run once per file instead of once per test.
+    const url = await this.cluster.createDatabase('template');
+    await (await openStore({ databaseUrl: url })).close();
+    this.template = new URL(url).pathname.slice(1);
   }
 
   async teardown(): Promise<void> {
@@ -55,7 +64,7 @@ export class StoreUnderTest {
   /** Where a new, empty broker database is: a file in `dir`, or a fresh PostgreSQL database. */
   async newDatabase(dir: string): Promise<{ dbFile: string; databaseUrl?: string }> {
     if (this.kind === 'sqlite') return { dbFile: path.join(dir, 'broker.sqlite') };
-    return { dbFile: path.join(dir, 'unused.sqlite'), databaseUrl: await this.pg.createDatabase('broker') };
+    return { dbFile: path.join(dir, 'unused.sqlite'), databaseUrl: await this.pg.createDatabase('broker', this.template) };
   }
 }
 

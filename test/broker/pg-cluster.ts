@@ -12,8 +12,8 @@ export interface PgCluster {
   /** postgres://postgres@127.0.0.1:PORT/<db> */
   url(database?: string): string;
   port: number;
-  /** Creates a fresh, empty database and returns its URL. */
-  createDatabase(prefix?: string): Promise<string>;
+  /** Creates a fresh database (empty, or a copy of `template`) and returns its URL. */
+  createDatabase(prefix?: string, template?: string): Promise<string>;
   dropDatabase(url: string): Promise<void>;
   /** PID of the postmaster (the leader of the server's process group). */
   pid: number;
@@ -143,9 +143,9 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     port,
     pid,
     url,
-    createDatabase: async (prefix = 'cxpact') => {
+    createDatabase: async (prefix = 'cxpact', template?: string) => {
       const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-      await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+      await admin((c) => c.query(`CREATE DATABASE "${name}"${template === undefined ? '' : ` TEMPLATE "${template}"`}`));
       return url(name);
     },
     dropDatabase: async (dbUrl) => {
