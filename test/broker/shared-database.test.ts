@@ -106,6 +106,22 @@ test('concurrent writes through two processes: nothing lost, nothing duplicated,
     const current = await call('GET', `${p.url}/environments/${env.body.uuid}/deployed-versions/currently-deployed?pacticipant=Provider0`);
     expect(current.body._embedded.deployedVersions).toHaveLength(1);
   }
+
+  // Different fields of one pacticipant updated at once through both: neither update is lost.
+  const patches = await Promise.all(
+    ['displayName', 'mainBranch', 'repositoryUrl', 'repositoryName', 'repositoryNamespace'].map((field, i) =>
+      call('PATCH', `${via(i).url}/pacticipants/Newcomer`, { [field]: `${field}-value` }, { 'Content-Type': 'application/merge-patch+json' }),
+    ),
+  );
+  expect(patches.map((x) => x.status).filter((st) => st !== 200 && st !== 201)).toEqual([]);
+  const newcomer = (await call('GET', `${b.url}/pacticipants/Newcomer`)).body;
+  expect([newcomer.displayName, newcomer.mainBranch, newcomer.repositoryUrl, newcomer.repositoryName, newcomer.repositoryNamespace]).toEqual([
+    'displayName-value',
+    'mainBranch-value',
+    'repositoryUrl-value',
+    'repositoryName-value',
+    'repositoryNamespace-value',
+  ]);
 });
 
 test('can-i-deploy gives the same answer through either process', async () => {

@@ -50,8 +50,9 @@ export function pacticipantRoutes(r: Routes): void {
       const name = params(c).pacticipant!;
       const fields = pacticipantFields(jsonBody(c));
       const { p, created } = await S.tx(async (t) => {
-        const existing = await t.pacticipant(name);
-        return existing === undefined ? { p: await t.createPacticipant(name, fields), created: true } : { p: await t.updatePacticipant(existing, fields), created: false };
+        const created = (await t.pacticipant(name)) === undefined;
+        const p = await t.ensurePacticipant(name);
+        return { p: Object.keys(fields).length === 0 ? p : await t.updatePacticipant(p, fields), created };
       });
       return hal(created ? 201 : 200, await new Resources(S, c.var.links).pacticipant(p));
     },

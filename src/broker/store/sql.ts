@@ -47,6 +47,11 @@ export interface SqlDialect {
   orderedJoin: string;
   /** Appended to ORDER BY of names so both sort by code point (PostgreSQL's default collation may not). */
   byteOrder: string;
+  /**
+   * Appended to a SELECT inside a write transaction to lock the rows read until commit (PostgreSQL: FOR NO KEY
+   * UPDATE; SQLite: nothing, its write transactions already run one at a time).
+   */
+  lockRead: string;
 }
 
 /** A write refused by a uniqueness rule (e.g. two environments with one name): HTTP 409, not a crash. */
@@ -225,6 +230,16 @@ const COUNTED_TABLES: [keyof StoreCounts, string][] = [
 /**
  * Reads and writes over one SqlExec. The store's top level uses one for committed reads; a transaction gets its
  * own over the transaction's connection (see sqlite.ts / postgres.ts).
+ *
+ * Concurrency (several transactions at once on PostgreSQL, READ COMMITTED): every write is an upsert or an
+ * insert checked by a unique constraint, and every read-then-write first locks the row that orders it:
+ * - a version, by any transaction that ensures it (publishing for it, tagging it, adding it to a branch,
+ *   verifying with it), so one consumer version's pacts are decided one transaction at a time;
+ * - a pact version, before numbering its next verification result;
+ * - a pacticipant, before recording a deployment or release of one of its versions (one current deployment per
+ *   environment and application instance);
+ * - an integration, before deleting it with its last pact (a concurrent publish waits on it, then re-creates it).
+ * On SQLite the same code runs one write transaction at a time.
  */
 export class SqlStore implements BrokerTx {
   constructor(
@@ -303,20 +318,23 @@ export class SqlStore implements BrokerTx {
     return r === undefined ? (await this.pacticipant(name))! : toPacticipant(r);
   }
 
+  /** Sets only the given fields (so concurrent updates of different fields both stay); null clears one. */
   async updatePacticipant(p: Pacticipant, fields: PacticipantFields): Promise<Pacticipant> {
-    const next = { ...p, ...fields };
-    return this.one(
-      `pacticipant ${p.id}`,
-      'UPDATE pacticipants SET display_name = ?, main_branch = ?, repository_url = ?, repository_name = ?, repository_namespace = ?, updated_at = ? WHERE id = ? RETURNING *',
-      toPacticipant,
-      next.displayName ?? generateDisplayName(p.name),
-      next.mainBranch,
-      next.repositoryUrl,
-      next.repositoryName,
-      next.repositoryNamespace,
-      now(),
-      p.id,
-    );
+    const columns: Record<keyof PacticipantFields, string> = {
+      displayName: 'display_name',
+      mainBranch: 'main_branch',
+      repositoryUrl: 'repository_url',
+      repositoryName: 'repository_name',
+      repositoryNamespace: 'repository_namespace',
+    };
+    const sets: string[] = [];
+    const params: SqlParam[] = [];
+    for (const [k, column] of Object.entries(columns) as [keyof PacticipantFields, string][]) {
+      if (!(k in fields)) continue;
+      sets.push(`${column} = ?`);
+      params.push(k === 'displayName' ? (fields.displayName ?? generateDisplayName(p.name)) : (fields[k] ?? null));
+    }
+    return this.one(`pacticipant ${p.id}`, `UPDATE pacticipants SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ? RETURNING *`, toPacticipant, ...params, now(), p.id);
   }
 
   async deletePacticipant(p: Pacticipant): Promise<void> {
@@ -345,7 +363,9 @@ export class SqlStore implements BrokerTx {
   }
 
   async ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }> {
-    const existing = await this.version(pacticipantId, number);
+    // Locked until the transaction ends (a new row is ours anyway): see the class comment.
+    const lockedVersion = (): Promise<Version | undefined> => this.maybe(`SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`, toVersion, pacticipantId, number);
+    const existing = await lockedVersion();
     if (existing !== undefined) {
       if (buildUrl !== undefined && buildUrl !== null && buildUrl !== existing.buildUrl) {
         const updated = await this.one(`version ${existing.id}`, 'UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *', toVersion, buildUrl, now(), existing.id);
@@ -362,7 +382,7 @@ export class SqlStore implements BrokerTx {
       t,
       t,
     );
-    if (r === undefined) return { version: (await this.version(pacticipantId, number))!, created: false };
+    if (r === undefined) return { version: (await lockedVersion())!, created: false };
     return { version: toVersion(r), created: true };
   }
 
@@ -607,7 +627,13 @@ export class SqlStore implements BrokerTx {
       );
       return { outcome: 'overwritten', publication, pactVersion: pv, previous };
     }
-    await this.run('INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING', consumer.id, provider.id, now());
+    // An upsert, not DO NOTHING: it waits for a concurrent deletePublication holding the row, then re-creates it.
+    await this.run(
+      'INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES (?,?,?) ON CONFLICT (provider_id, consumer_id) DO UPDATE SET created_at = integrations.created_at',
+      consumer.id,
+      provider.id,
+      now(),
+    );
     const publication = await this.one(
       'new publication',
       'INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at) VALUES (?,?,?,?,1,?) RETURNING *',
@@ -622,6 +648,7 @@ export class SqlStore implements BrokerTx {
   }
 
   async deletePublication(pub: PactPublication): Promise<void> {
+    await this.all(`SELECT provider_id FROM integrations WHERE provider_id = ? AND consumer_id = ?${this.dialect.lockRead}`, pub.providerId, pub.consumerId);
     await this.run('DELETE FROM pact_publications WHERE id = ?', pub.id);
     await this.run(
       'DELETE FROM integrations WHERE consumer_id = ? AND provider_id = ? AND NOT EXISTS (SELECT 1 FROM pact_publications WHERE consumer_id = ? AND provider_id = ?)',
@@ -634,6 +661,7 @@ export class SqlStore implements BrokerTx {
 
   // ---------------------------------------------------------------- verifications
   async createVerification(fields: NewVerification): Promise<Verification> {
+    await this.get(`SELECT id FROM pact_versions WHERE id = ?${this.dialect.lockRead}`, fields.pactVersion.id);
     const n = Number((await this.get<{ n: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM verifications WHERE pact_version_id = ?', fields.pactVersion.id))?.n ?? 1);
     return this.one(
       'new verification',
@@ -765,6 +793,7 @@ export class SqlStore implements BrokerTx {
 
   // ---------------------------------------------------------------- deployments and releases
   async recordDeployment(version: Version, env: Environment, applicationInstance: string | null): Promise<{ deployed: DeployedVersion; created: boolean }> {
+    await this.lockPacticipant(version.pacticipantId);
     const current = await this.many(
       'SELECT * FROM deployed_versions WHERE environment_id = ? AND pacticipant_id = ? AND undeployed_at IS NULL AND application_instance IS NOT DISTINCT FROM ? ORDER BY id',
       toDeployed,
@@ -794,6 +823,10 @@ export class SqlStore implements BrokerTx {
     return this.recordByUuid(DEPLOYED, uuid);
   }
 
+  private async lockPacticipant(id: number): Promise<void> {
+    await this.get(`SELECT id FROM pacticipants WHERE id = ?${this.dialect.lockRead}`, id);
+  }
+
   async undeploy(d: DeployedVersion): Promise<DeployedVersion> {
     if (d.undeployedAt === null) await this.endRecord(DEPLOYED, d.id, now());
     return (await this.deployedVersion(d.uuid))!;
@@ -808,6 +841,7 @@ export class SqlStore implements BrokerTx {
   }
 
   async recordRelease(version: Version, env: Environment): Promise<{ released: ReleasedVersion; created: boolean }> {
+    await this.lockPacticipant(version.pacticipantId);
     const existing = await this.maybe('SELECT * FROM released_versions WHERE version_id = ? AND environment_id = ?', toReleased, version.id, env.id);
     if (existing !== undefined) {
       if (existing.supportEndedAt !== null) await this.run('UPDATE released_versions SET support_ended_at = NULL WHERE id = ?', existing.id);
@@ -889,18 +923,20 @@ export class SqlStore implements BrokerTx {
       JSON.stringify(fields.request),
       bit(fields.enabled),
     ];
-    const updated = await this.get('UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, request = ?, enabled = ?, updated_at = ? WHERE uuid = ? RETURNING *', ...values, t, uuid);
+    const update = (): Promise<Row | undefined> =>
+      this.get('UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, request = ?, enabled = ?, updated_at = ? WHERE uuid = ? RETURNING *', ...values, t, uuid);
+    const updated = await update();
     if (updated !== undefined) return { webhook: toWebhook(updated), created: false };
-    const webhook = await this.one(
-      'new webhook',
-      'INSERT INTO webhooks (description, consumer, provider, events, request, enabled, uuid, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING *',
-      toWebhook,
+    const inserted = await this.get(
+      'INSERT INTO webhooks (description, consumer, provider, events, request, enabled, uuid, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
       ...values,
       uuid,
       t,
       t,
     );
-    return { webhook, created: true };
+    if (inserted !== undefined) return { webhook: toWebhook(inserted), created: true };
+    // Created by a concurrent transaction between our update and insert: this one updates it.
+    return { webhook: toWebhook((await update())!), created: false };
   }
 
   async deleteWebhook(uuid: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { SQLITE_MIGRATIONS } from '../migrations/sqlite';
 import { SqlStore, type Row, type SqlDialect, type SqlExec, type SqlParam } from './sql';
 import type { BrokerStore, BrokerTx } from './types';
 
-const DIALECT: SqlDialect = { orderedJoin: 'CROSS JOIN', byteOrder: '' };
+const DIALECT: SqlDialect = { orderedJoin: 'CROSS JOIN', byteOrder: '', lockRead: '' };
 
 class SqliteExec implements SqlExec {
   private readonly cache = new Map<string, StatementSync>();

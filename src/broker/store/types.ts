@@ -351,9 +351,10 @@ export interface BrokerStore extends BrokerReads {
   /** Where the data lives, with any password removed (for logs). */
   readonly description: string;
   /**
-   * Runs `fn` in one transaction: serialisable (SQLite: one writer at a time; PostgreSQL: SERIALIZABLE, retried on
-   * serialisation failures and deadlocks). `fn` may therefore run more than once: it must not change state outside
-   * the transaction; return what the caller needs instead.
+   * Runs `fn` in one transaction that commits whole or not at all. SQLite runs one write transaction at a time;
+   * PostgreSQL runs them concurrently (READ COMMITTED; the store's writes lock the rows that order them) and
+   * retries the whole transaction after a deadlock or serialisation failure. `fn` may therefore run more than
+   * once: it must not change state outside the transaction; return what the caller needs instead.
    */
   tx<T>(fn: (t: BrokerTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
