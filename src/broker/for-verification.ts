@@ -102,12 +102,16 @@ export class PactsForVerification {
   private async matchSelector(provider: Pacticipant, consumer: Pacticipant, sel: ConsumerVersionSelector, providerBranch: string | undefined): Promise<Match[]> {
     const store = this.store;
     const out: Match[] = [];
-    const add = async (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): Promise<boolean> => {
-      if (v === undefined) return false;
+    const match = async (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): Promise<Match | undefined> => {
+      if (v === undefined) return undefined;
       const pub = await store.publication(v.id, provider.id);
-      if (pub === undefined) return false;
-      out.push({ consumer, publication: pub, version: v, description, criterion: `${criterion} (${v.number})`, meta: { ...meta, cv: v.number } });
-      return true;
+      if (pub === undefined) return undefined;
+      return { consumer, publication: pub, version: v, description, criterion: `${criterion} (${v.number})`, meta: { ...meta, cv: v.number } };
+    };
+    const add = async (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): Promise<boolean> => {
+      const m = await match(v, description, criterion, meta);
+      if (m !== undefined) out.push(m);
+      return m !== undefined;
     };
     if (sel.mainBranch === true) {
       if (consumer.mainBranch !== null) await add(await store.branchHead(consumer.id, consumer.mainBranch), 'latest from main branch', `latest version from the main branch '${consumer.mainBranch}'`, { b: consumer.mainBranch, l: true });
@@ -134,18 +138,18 @@ export class PactsForVerification {
     const released = sel.released === true || sel.deployedOrReleased === true || (sel.environment !== undefined && sel.deployed !== true);
     if (deployed || released) {
       const env = sel.environment === undefined ? undefined : await store.environmentByName(sel.environment);
-      if (deployed) {
-        for (const d of await store.currentlyDeployed(env?.id, consumer.id)) {
-          const e = await store.environmentById(d.environmentId);
-          await add(await store.versionById(d.versionId), `deployed in ${e.name}`, `currently deployed to ${e.name}`, { e: e.name, d: true });
-        }
-      }
-      if (released) {
-        for (const r of await store.currentlySupported(env?.id, consumer.id)) {
-          const e = await store.environmentById(r.environmentId);
-          await add(await store.versionById(r.versionId), `released in ${e.name}`, `currently released in ${e.name}`, { e: e.name, r: true });
-        }
-      }
+      const [deployments, releases] = await Promise.all([deployed ? store.currentlyDeployed(env?.id, consumer.id) : [], released ? store.currentlySupported(env?.id, consumer.id) : []]);
+      const found = await Promise.all([
+        ...deployments.map(async (d) => {
+          const [e, v] = await Promise.all([store.environmentById(d.environmentId), store.versionById(d.versionId)]);
+          return match(v, `deployed in ${e.name}`, `currently deployed to ${e.name}`, { e: e.name, d: true });
+        }),
+        ...releases.map(async (r) => {
+          const [e, v] = await Promise.all([store.environmentById(r.environmentId), store.versionById(r.versionId)]);
+          return match(v, `released in ${e.name}`, `currently released in ${e.name}`, { e: e.name, r: true });
+        }),
+      ]);
+      for (const m of found) if (m !== undefined) out.push(m);
       return out;
     }
     if (sel.latest === true) {
@@ -214,23 +218,23 @@ export class PactsForVerification {
       if (!entry.matches.some((x) => x.description === m.description && x.version.id === m.version.id)) entry.matches.push(m);
     };
 
-    for (const consumer of consumers) {
-      if (selectors.length === 0) {
-        for (const m of await this.defaultMatches(provider, consumer)) addMatch(m, false);
-        continue;
-      }
-      for (const sel of selectors) {
-        if (sel.consumer !== undefined && sel.consumer !== consumer.name) continue;
-        for (const m of await this.matchSelector(provider, consumer, sel, branch)) addMatch(m, false);
-      }
-    }
+    // Every (consumer, selector) is looked up concurrently; the matches are merged in order.
+    const perConsumer = await Promise.all(
+      consumers.map((consumer) =>
+        selectors.length === 0
+          ? Promise.all([this.defaultMatches(provider, consumer)])
+          : Promise.all(selectors.filter((sel) => sel.consumer === undefined || sel.consumer === consumer.name).map((sel) => this.matchSelector(provider, consumer, sel, branch))),
+      ),
+    );
+    for (const lists of perConsumer) for (const list of lists) for (const m of list) addMatch(m, false);
 
     // WIP pacts: heads of every consumer branch/tag, published since the date, not explicitly selected, not yet
     // successfully verified (outside WIP) by this provider branch/tags.
     if (body.includeWipPactsSince !== undefined && (branch !== undefined || tags.length > 0)) {
       const since = new Date(body.includeWipPactsSince).toISOString();
-      for (const consumer of consumers) {
-        for (const h of await store.headPublications(consumer.id, provider.id, since)) {
+      const heads = await Promise.all(consumers.map((consumer) => store.headPublications(consumer.id, provider.id, since)));
+      for (const [k, consumer] of consumers.entries()) {
+        for (const h of heads[k]!) {
           const pub = h.publication;
           const key = `${consumer.id}:${pub.pactVersionId}`;
           if (merged.has(key) && !merged.get(key)!.wip) continue;

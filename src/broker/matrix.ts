@@ -87,11 +87,8 @@ export class Matrix {
   }
 
   /** Versions of `p` currently deployed or supported in the environment (newest first, unique). */
-  private async versionsInEnvironment(p: Pacticipant, env: Environment): Promise<Version[]> {
-    const ids = new Set<number>();
-    for (const d of await this.store.currentlyDeployed(env.id, p.id)) ids.add(d.versionId);
-    for (const r of await this.store.currentlySupported(env.id, p.id)) ids.add(r.versionId);
-    return Promise.all([...ids].sort((a, b) => b - a).map((id) => this.store.versionById(id)));
+  private versionsInEnvironment(p: Pacticipant, env: Environment): Promise<Version[]> {
+    return this.store.versionsInEnvironment(env.id, p.id);
   }
 
   private async resolveSpecified(sel: Record<string, string>): Promise<Resolved> {
@@ -286,16 +283,62 @@ export class Matrix {
       });
     };
 
-    const inferredCache = new Map<number, Resolved>();
-    const inferred = async (p: Pacticipant): Promise<Resolved> => {
+    const inferredCache = new Map<number, Promise<Resolved>>();
+    const inferred = (p: Pacticipant): Promise<Resolved> => {
       const spec = specifiedByName.get(p.name);
-      if (spec !== undefined) return spec;
+      if (spec !== undefined) return Promise.resolve(spec);
       let r = inferredCache.get(p.id);
       if (r === undefined) {
-        r = await this.resolveInferred(p, opts);
+        r = this.resolveInferred(p, opts);
         inferredCache.set(p.id, r);
       }
       return r;
+    };
+
+    // Each integration of a selected version is looked up concurrently; what it finds is applied in order, so
+    // rows and reasons come out the same as one by one.
+    type Found = (() => void)[];
+    const asConsumer = async (me: Pacticipant, v: Version, myDesc: string, pub: PactPublication): Promise<Found> => {
+      const provider = await this.store.pacticipantById(pub.providerId);
+      if (browse) {
+        const verifs = await this.store.latestVerificationsPerProviderVersion(pub.pactVersionId);
+        if (verifs.length === 0) return [() => pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any version of ${provider.name}` })];
+        const pvs = await Promise.all(verifs.map((ver) => this.store.versionById(ver.providerVersionId)));
+        return verifs.map((ver, k) => () => pushRow(me, v, provider, pvs[k]!, pub, ver, { c: myDesc, p: `version ${pvs[k]!.number} of ${provider.name}` }));
+      }
+      if (!inference && !specifiedByName.has(provider.name)) return [];
+      const other = await inferred(provider);
+      if (other.versions.length === 0) {
+        if (other.specified) return [];
+        return [() => missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) })];
+      }
+      const vers = await Promise.all(other.versions.map((pv) => this.store.latestVerificationFor(pub.pactVersionId, pv.id)));
+      return other.versions.map((pv, k) => () => pushRow(me, v, provider, pv, pub, vers[k] ?? null, { c: myDesc, p: other.describe(pv) }));
+    };
+    const asProviderBrowsing = async (me: Pacticipant, v: Version, myDesc: string): Promise<Found> => {
+      const found: Found = [];
+      for (const ver of await this.store.verificationsByProviderVersion(v.id)) {
+        const consumer = await this.store.pacticipantById(ver.consumerId);
+        for (const pub of await this.store.publicationsOfPactVersion(ver.pactVersionId)) {
+          const cv = await this.store.versionById(pub.consumerVersionId);
+          found.push(() => pushRow(consumer, cv, me, v, pub, ver, { c: `version ${cv.number} of ${consumer.name}`, p: myDesc }));
+        }
+      }
+      return found;
+    };
+    const asProviderInferred = async (me: Pacticipant, v: Version, myDesc: string, consumerId: number): Promise<Found> => {
+      const consumer = await this.store.pacticipantById(consumerId);
+      if (specifiedByName.has(consumer.name)) return [];
+      const other = await inferred(consumer);
+      const found = await Promise.all(
+        other.versions.map(async (cv): Promise<(() => void) | undefined> => {
+          const pub = await this.store.publication(cv.id, me.id);
+          if (pub === undefined) return undefined;
+          const ver = (await this.store.latestVerificationFor(pub.pactVersionId, v.id)) ?? null;
+          return () => pushRow(consumer, cv, me, v, pub, ver, { c: other.describe(cv), p: myDesc });
+        }),
+      );
+      return found.filter((f): f is () => void => f !== undefined);
     };
 
     for (const sel of resolved) {
@@ -303,53 +346,12 @@ export class Matrix {
       for (const v of sel.versions) {
         const myDesc = sel.describe(v);
         // As consumer: every provider I have a pact with is a required integration.
-        for (const pub of await this.store.publicationsOfVersion(v.id)) {
-          const provider = await this.store.pacticipantById(pub.providerId);
-          if (browse) {
-            const verifs = await this.store.latestVerificationsPerProviderVersion(pub.pactVersionId);
-            if (verifs.length === 0) pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any version of ${provider.name}` });
-            for (const ver of verifs) {
-              const pv = await this.store.versionById(ver.providerVersionId);
-              pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: `version ${pv.number} of ${provider.name}` });
-            }
-            continue;
-          }
-          if (!inference && !specifiedByName.has(provider.name)) continue;
-          const other = await inferred(provider);
-          if (other.versions.length === 0) {
-            if (!other.specified) {
-              missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) });
-            }
-            continue;
-          }
-          for (const pv of other.versions) {
-            const ver = (await this.store.latestVerificationFor(pub.pactVersionId, pv.id)) ?? null;
-            pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: other.describe(pv) });
-          }
-        }
-        // As provider: consumer versions selected by the options that have a pact with me (nothing required if none).
-        if (browse) {
-          for (const ver of await this.store.verificationsByProviderVersion(v.id)) {
-            const consumer = await this.store.pacticipantById(ver.consumerId);
-            for (const pub of await this.store.publicationsOfPactVersion(ver.pactVersionId)) {
-              const cv = await this.store.versionById(pub.consumerVersionId);
-              pushRow(consumer, cv, me, v, pub, ver, { c: `version ${cv.number} of ${consumer.name}`, p: myDesc });
-            }
-          }
-          continue;
-        }
-        if (!inference) continue; // between specified pacticipants: handled from each consumer's side
-        for (const consumerId of await this.store.consumerIdsOf(me.id)) {
-          const consumer = await this.store.pacticipantById(consumerId);
-          if (specifiedByName.has(consumer.name)) continue;
-          const other = await inferred(consumer);
-          for (const cv of other.versions) {
-            const pub = await this.store.publication(cv.id, me.id);
-            if (pub === undefined) continue;
-            const ver = (await this.store.latestVerificationFor(pub.pactVersionId, v.id)) ?? null;
-            pushRow(consumer, cv, me, v, pub, ver, { c: other.describe(cv), p: myDesc });
-          }
-        }
+        const units = (await this.store.publicationsOfVersion(v.id)).map((pub) => asConsumer(me, v, myDesc, pub));
+        // As provider: consumer versions selected by the options that have a pact with me (nothing required if
+        // none); between specified pacticipants it is handled from each consumer's side.
+        if (browse) units.push(asProviderBrowsing(me, v, myDesc));
+        else if (inference) units.push(...(await this.store.consumerIdsOf(me.id)).map((cid) => asProviderInferred(me, v, myDesc, cid)));
+        for (const found of await Promise.all(units)) for (const apply of found) apply();
       }
     }
 
@@ -412,16 +414,9 @@ export class Matrix {
   }
 
   private async versionJson(p: Pacticipant, v: Version): Promise<Record<string, unknown>> {
-    const [branches, tags, deployments, releases] = await Promise.all([this.store.branchesOfVersion(v.id), this.store.tagsOfVersion(v.id), this.store.deploymentsOfVersion(v.id), this.store.releasesOfVersion(v.id)]);
+    const [branches, tags, places] = await Promise.all([this.store.branchesOfVersion(v.id), this.store.tagsOfVersion(v.id), this.store.environmentsOfVersion(v.id)]);
     const envs: Record<string, unknown>[] = [];
-    for (const d of deployments) {
-      if (d.undeployedAt !== null) continue;
-      const e = await this.store.environmentById(d.environmentId);
-      envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
-    }
-    for (const r of releases) {
-      if (r.supportEndedAt !== null) continue;
-      const e = await this.store.environmentById(r.environmentId);
+    for (const { environment: e } of places) {
       if (!envs.some((x) => x.uuid === e.uuid)) envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
     }
     return {

@@ -74,16 +74,7 @@ export class Resources {
     const L = this.links;
     const S = this.store;
     const self = L.version(p.name, v.number);
-    const [branches, tags, envs, pubs, deployments, releases] = await Promise.all([
-      S.branchesOfVersion(v.id),
-      S.tagsOfVersion(v.id),
-      S.environments(),
-      S.publicationsOfVersion(v.id),
-      S.deploymentsOfVersion(v.id),
-      S.releasesOfVersion(v.id),
-    ]);
-    const deployed = deployments.filter((d) => d.undeployedAt === null);
-    const released = releases.filter((r) => r.supportEndedAt === null);
+    const [branches, tags, envs, pubs, places] = await Promise.all([S.branchesOfVersion(v.id), S.tagsOfVersion(v.id), S.environments(), S.publicationsOfVersion(v.id), S.environmentsOfVersion(v.id)]);
     const branchVersions = branches.map((b) => ({ name: b.name, latest: b.latest, _links: { self: { title: 'Branch version', name: b.name, href: L.branchVersion(p.name, b.name, v.number) } } }));
     return {
       number: v.number,
@@ -105,18 +96,8 @@ export class Resources {
             return { title: 'Pact', name: `Pact between ${p.name} (${v.number}) and ${prov.name}`, href: L.pactByVersion(prov.name, p.name, v.number) };
           }),
         ),
-        'pb:deployed-environments': await Promise.all(
-          deployed.map(async (d) => {
-            const e = await S.environmentById(d.environmentId);
-            return { title: 'Deployed environment', name: e.name, href: L.environment(e.uuid) };
-          }),
-        ),
-        'pb:released-environments': await Promise.all(
-          released.map(async (r) => {
-            const e = await S.environmentById(r.environmentId);
-            return { title: 'Released environment', name: e.name, href: L.environment(e.uuid) };
-          }),
-        ),
+        'pb:deployed-environments': places.filter((x) => x.kind === 'deployed').map(({ environment: e }) => ({ title: 'Deployed environment', name: e.name, href: L.environment(e.uuid) })),
+        'pb:released-environments': places.filter((x) => x.kind === 'released').map(({ environment: e }) => ({ title: 'Released environment', name: e.name, href: L.environment(e.uuid) })),
         'pb:record-deployment': envs.map((e) => ({ title: `Record deployment to ${e.displayName}`, name: e.name, href: `${self}/deployed-versions/environment/${e.uuid}` })),
         'pb:record-release': envs.map((e) => ({ title: `Record release to ${e.displayName}`, name: e.name, href: `${self}/released-versions/environment/${e.uuid}` })),
       },

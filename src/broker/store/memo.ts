@@ -24,6 +24,8 @@ const MEMOISED = new Set<keyof BrokerReads>([
   'environmentById',
   'deploymentsOfVersion',
   'releasesOfVersion',
+  'environmentsOfVersion',
+  'versionsInEnvironment',
   'currentlyDeployed',
   'currentlySupported',
   'latestVerificationFor',

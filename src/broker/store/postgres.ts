@@ -25,10 +25,16 @@ const MAX_ATTEMPTS = 12;
 
 // Row values as the SQLite store returns them: bigint ids and counts as numbers (ids stay far below 2^53),
 // timestamps as ISO-8601 strings.
-const isoTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (s: string) => Date;
+const parseTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (s: string) => Date;
+/** The session runs with TimeZone=UTC and DateStyle=ISO: `2026-05-20 04:13:14.123+00` -> `2026-05-20T04:13:14.123Z`. */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+const isoTimestamp = (s: string): string => {
+  const m = UTC_TEXT.exec(s);
+  return m === null ? parseTimestamp(s).toISOString() : `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+};
 const TYPE_PARSERS: Record<number, (s: string) => unknown> = {
   [pg.types.builtins.INT8]: (s) => Number(s),
-  [pg.types.builtins.TIMESTAMPTZ]: (s) => isoTimestamp(s).toISOString(),
+  [pg.types.builtins.TIMESTAMPTZ]: isoTimestamp,
 };
 const types = {
   getTypeParser: ((oid: number, format?: string) => (format !== 'binary' && TYPE_PARSERS[oid] !== undefined ? TYPE_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
@@ -160,7 +166,7 @@ export class PostgresStore extends SqlStore implements BrokerStore {
 
   /** Connects, applies pending migrations (under an advisory lock) and returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, options: '-c TimeZone=UTC', application_name: 'cxpact-broker' });
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, options: '-c TimeZone=UTC -c DateStyle=ISO', application_name: 'cxpact-broker' });
     // An idle connection that breaks (server restart) must not crash the broker; the pool replaces it.
     pool.on('error', (error) => opts.log?.(`[broker] database connection error: ${error.message}`));
     try {

@@ -363,27 +363,27 @@ export class SqlStore implements BrokerTx {
   }
 
   async ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }> {
-    // Locked until the transaction ends (a new row is ours anyway): see the class comment.
-    const lockedVersion = (): Promise<Version | undefined> => this.maybe(`SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`, toVersion, pacticipantId, number);
-    const existing = await lockedVersion();
-    if (existing !== undefined) {
-      if (buildUrl !== undefined && buildUrl !== null && buildUrl !== existing.buildUrl) {
-        const updated = await this.one(`version ${existing.id}`, 'UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *', toVersion, buildUrl, now(), existing.id);
-        return { version: updated, created: false };
-      }
-      return { version: existing, created: false };
+    // The version row stays locked until the transaction ends (a new row is ours anyway): see the class comment.
+    const existing = await this.maybe(`SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`, toVersion, pacticipantId, number);
+    if (existing === undefined) {
+      const t = now();
+      const r = await this.get(
+        'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+        pacticipantId,
+        number,
+        buildUrl ?? null,
+        t,
+        t,
+      );
+      if (r !== undefined) return { version: toVersion(r), created: true };
+      // Created by a concurrent transaction since our read (which waited for it to commit): lock and use it.
+      return this.ensureVersion(pacticipantId, number, buildUrl);
     }
-    const t = now();
-    const r = await this.get(
-      'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
-      pacticipantId,
-      number,
-      buildUrl ?? null,
-      t,
-      t,
-    );
-    if (r === undefined) return { version: (await lockedVersion())!, created: false };
-    return { version: toVersion(r), created: true };
+    if (buildUrl !== undefined && buildUrl !== null && buildUrl !== existing.buildUrl) {
+      const updated = await this.one(`version ${existing.id}`, 'UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *', toVersion, buildUrl, now(), existing.id);
+      return { version: updated, created: false };
+    }
+    return { version: existing, created: false };
   }
 
   latestVersion(pacticipantId: number): Promise<Version | undefined> {
@@ -468,8 +468,9 @@ export class SqlStore implements BrokerTx {
 
   // ---------------------------------------------------------------- tags
   async addTag(pacticipantId: number, versionId: number, name: string): Promise<{ tag: Tag; created: boolean }> {
-    const changed = await this.run('INSERT INTO tags (version_id, pacticipant_id, name, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING', versionId, pacticipantId, name, now());
-    return { tag: (await this.tag(versionId, name))!, created: changed > 0 };
+    const r = await this.get('INSERT INTO tags (version_id, pacticipant_id, name, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING RETURNING *', versionId, pacticipantId, name, now());
+    if (r !== undefined) return { tag: { versionId, name: String(r.name), createdAt: String(r.created_at) }, created: true };
+    return { tag: (await this.tag(versionId, name))!, created: false };
   }
 
   tag(versionId: number, name: string): Promise<Tag | undefined> {
@@ -875,6 +876,33 @@ export class SqlStore implements BrokerTx {
 
   releasesOfVersion(versionId: number): Promise<ReleasedVersion[]> {
     return this.recordsOfVersion(RELEASED, versionId);
+  }
+
+  async environmentsOfVersion(versionId: number): Promise<{ kind: 'deployed' | 'released'; environment: Environment }[]> {
+    const rows = await this.all(
+      `SELECT e.*, x.kind AS record_kind FROM (
+         SELECT environment_id, 'deployed' AS kind, 0 AS k, id AS ord FROM deployed_versions WHERE version_id = ? AND undeployed_at IS NULL
+         UNION ALL
+         SELECT environment_id, 'released' AS kind, 1 AS k, id AS ord FROM released_versions WHERE version_id = ? AND support_ended_at IS NULL
+       ) x JOIN environments e ON e.id = x.environment_id ORDER BY x.k, x.ord`,
+      versionId,
+      versionId,
+    );
+    return rows.map((r) => ({ kind: r.record_kind === 'released' ? ('released' as const) : ('deployed' as const), environment: toEnvironment(r) }));
+  }
+
+  versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]> {
+    return this.many(
+      `SELECT * FROM versions WHERE id IN (
+         SELECT version_id FROM deployed_versions WHERE environment_id = ? AND pacticipant_id = ? AND undeployed_at IS NULL
+         UNION SELECT version_id FROM released_versions WHERE environment_id = ? AND pacticipant_id = ? AND support_ended_at IS NULL
+       ) ORDER BY id DESC`,
+      toVersion,
+      envId,
+      pacticipantId,
+      envId,
+      pacticipantId,
+    );
   }
 
   private recordByUuid<T>(kind: EnvironmentRecordKind<T>, uuid: string): Promise<T | undefined> {

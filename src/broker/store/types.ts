@@ -292,6 +292,10 @@ export interface BrokerReads {
   releasedVersion(uuid: string): Promise<ReleasedVersion | undefined>;
   currentlySupported(envId: number | undefined, pacticipantId?: number): Promise<ReleasedVersion[]>;
   releasesOfVersion(versionId: number): Promise<ReleasedVersion[]>;
+  /** Where the version is now: current deployments (oldest first), then current releases. */
+  environmentsOfVersion(versionId: number): Promise<{ kind: 'deployed' | 'released'; environment: Environment }[]>;
+  /** Versions of the pacticipant currently deployed or supported in the environment, newest first, each once. */
+  versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]>;
   // webhooks
   webhooks(): Promise<WebhookRecord[]>;
   webhook(uuid: string): Promise<WebhookRecord | undefined>;
