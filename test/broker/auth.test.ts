@@ -15,6 +15,7 @@ const logs: string[] = [];
 
 forEachStore(() => {
   beforeAll(async () => {
+    logs.length = 0; // each store block checks its own broker's log
     broker = await startTestBroker({
       auth: { token: RW, readOnlyToken: RO, basic: { username: 'ci', password: 'ci-pass' }, readOnlyBasic: { username: 'viewer', password: 'view-pass' } },
       logRequests: true,

@@ -21,6 +21,8 @@ let failFirst = true;
 
 forEachStore(() => {
   beforeAll(async () => {
+    received.length = 0; // one receiver per store block
+    failFirst = true;
     broker = await startTestBroker({ webhookRetryDelaysMs: [20, 20, 20] });
     receiver = http.createServer((req, res) => {
       let body = '';
