@@ -256,6 +256,8 @@ export class PactsForVerification {
       }
     }
 
+    const missing = [...merged.values()].map((e) => e.pactVersionId).filter((id) => !this.shaCache.has(id));
+    for (const [id, sha] of await store.pactVersionShas(missing)) this.shaCache.set(id, sha);
     const pacts = await Promise.all([...merged.values()].map((entry) => this.render(provider, entry, { includePending, branch, tags })));
     return {
       _embedded: { pacts },

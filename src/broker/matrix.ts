@@ -2,7 +2,7 @@
 // joined on pact *content*, infer the other side from the options, and decide deployable true/false/null.
 import { badRequest, Links } from './http';
 import { memoReads } from './store/memo';
-import type { BrokerReads, Environment, PactPublication, Pacticipant, Verification, Version } from './store/types';
+import type { BrokerReads, Environment, PactPublication, Pacticipant, Verification, Version, VersionDetails } from './store/types';
 
 export interface MatrixSelector {
   pacticipant?: string;
@@ -410,11 +410,16 @@ export class Matrix {
 
     const sorted = [...finalRows].sort((a, b) => b.consumerVersion.id - a.consumerVersion.id || (b.providerVersion?.id ?? 0) - (a.providerVersion?.id ?? 0));
     const limited = browse ? sorted.slice(0, opts.limit) : sorted;
-    return { summary, notices: reasons, matrix: await Promise.all(limited.map((r) => this.renderRow(r))) };
+    // Everything the rows show about their versions and pacts, fetched in one go.
+    const [details, shas] = await Promise.all([
+      this.store.versionDetails(limited.flatMap((r) => (r.providerVersion === null ? [r.consumerVersion.id] : [r.consumerVersion.id, r.providerVersion.id]))),
+      this.store.pactVersionShas(limited.map((r) => r.publication.pactVersionId)),
+    ]);
+    return { summary, notices: reasons, matrix: limited.map((r) => this.renderRow(r, details, shas)) };
   }
 
-  private async versionJson(p: Pacticipant, v: Version): Promise<Record<string, unknown>> {
-    const [branches, tags, places] = await Promise.all([this.store.branchesOfVersion(v.id), this.store.tagsOfVersion(v.id), this.store.environmentsOfVersion(v.id)]);
+  private versionJson(p: Pacticipant, v: Version, details: VersionDetails): Record<string, unknown> {
+    const { branches, tags, environments: places } = details;
     const envs: Record<string, unknown>[] = [];
     for (const { environment: e } of places) {
       if (!envs.some((x) => x.uuid === e.uuid)) envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
@@ -430,13 +435,10 @@ export class Matrix {
     };
   }
 
-  private async renderRow(r: Row): Promise<Record<string, unknown>> {
-    const [sha, consumerVersion, providerVersion] = await Promise.all([
-      this.store.pactVersionSha(r.publication.pactVersionId),
-      this.versionJson(r.consumer, r.consumerVersion),
-      r.providerVersion === null ? null : this.versionJson(r.provider, r.providerVersion),
-    ]);
-    const pv = { sha };
+  private renderRow(r: Row, details: Map<number, VersionDetails>, shas: Map<number, string>): Record<string, unknown> {
+    const consumerVersion = this.versionJson(r.consumer, r.consumerVersion, details.get(r.consumerVersion.id)!);
+    const providerVersion = r.providerVersion === null ? null : this.versionJson(r.provider, r.providerVersion, details.get(r.providerVersion.id)!);
+    const pv = { sha: shas.get(r.publication.pactVersionId)! };
     const out: Record<string, unknown> = {
       consumer: { name: r.consumer.name, version: consumerVersion, _links: { self: { href: this.links.pacticipant(r.consumer.name) } } },
       provider: {

@@ -6,17 +6,13 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { killAllBrokerProcesses, startBrokerProcess, type BrokerProcess } from './broker-process';
-import { call, currentStore, forEachStore, pactBroker, publishViaApi, startTestBroker, tempDir, writePact, type InteractionSpec } from './helpers';
+import { call, currentStore, forEachStore, pactBroker, publishContinuously, publishViaApi, startTestBroker, tempDir, TORN_VERSIONS_SQL, writePact, type InteractionSpec } from './helpers';
 
 jest.setTimeout(120_000);
 
 const interactionsFor = (n: number): InteractionSpec[] => [{ description: `request ${n}`, path: `/things/${n}`, body: { n } }];
 
-/** Versions of `Killed` missing their pact, branch or tag (a torn write would leave one). */
-const ORPHANS = `SELECT v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = 'Killed'
-  AND (NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.consumer_version_id = v.id)
-    OR NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id)
-    OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id))`;
+const ORPHANS = TORN_VERSIONS_SQL('Killed');
 
 afterEach(async () => {
   await killAllBrokerProcesses();
@@ -59,24 +55,11 @@ forEachStore((store) => {
     let second: BrokerProcess | undefined;
     try {
       const first = await startBrokerProcess([...dbArgs, '--quiet'], dbEnv);
-      const acknowledged: string[] = [];
-      let stop = false;
-      const publisher = async (w: number): Promise<void> => {
-        for (let i = 0; !stop; i++) {
-          const version = `${w}.${i}.0`;
-          try {
-            const r = await publishViaApi(first.url, 'Killed', version, `Prov${w % 2}`, interactionsFor(w * 1000 + i), { branch: 'main', tags: ['dev'] });
-            if (r.status === 200) acknowledged.push(`${version}|Prov${w % 2}`);
-          } catch {
-            return; // connection reset by the kill
-          }
-        }
-      };
-      const running = Array.from({ length: 6 }, (_, w) => publisher(w));
+      const publishing = publishContinuously(first.url, 'Killed');
+      const acknowledged = publishing.acknowledged;
       while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
       first.signal('SIGKILL');
-      stop = true;
-      await Promise.all(running);
+      await publishing.stop();
       // The process that was listening is the one that died (no wrapper survived it), with its whole group.
       expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
       await first.kill();

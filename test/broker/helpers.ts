@@ -198,3 +198,37 @@ export async function publishViaApi(
 }
 
 export const THINGS: InteractionSpec[] = [{ description: 'a request for things', state: 'things exist', path: '/things', body: { things: [1, 2] } }];
+
+/** Versions of `consumer` missing their pact, branch or tag: what a torn (half-committed) publication leaves. */
+export const TORN_VERSIONS_SQL = (consumer: string): string => `SELECT v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = '${consumer.replace(/'/g, "''")}'
+  AND (NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.consumer_version_id = v.id)
+    OR NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id)
+    OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id))`;
+
+/**
+ * Publishes new versions of `consumer` from `workers` concurrent loops until stopped (or until the broker goes away:
+ * a reset connection ends a loop). `acknowledged` holds "version|provider" of every publication answered 200.
+ */
+export function publishContinuously(url: string, consumer: string, workers = 6): { acknowledged: string[]; stop(): Promise<void> } {
+  const acknowledged: string[] = [];
+  let stopped = false;
+  const loop = async (w: number): Promise<void> => {
+    for (let i = 0; !stopped; i++) {
+      const version = `${w}.${i}.0`;
+      try {
+        const r = await publishViaApi(url, consumer, version, `Prov${w % 2}`, [{ description: `request ${w * 1000 + i}`, path: `/things/${w * 1000 + i}`, body: { n: w * 1000 + i } }], { branch: 'main', tags: ['dev'] });
+        if (r.status === 200) acknowledged.push(`${version}|Prov${w % 2}`);
+      } catch {
+        return; // connection reset by a kill
+      }
+    }
+  };
+  const running = Array.from({ length: workers }, (_, w) => loop(w));
+  return {
+    acknowledged,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL server for tests and the benchmark: Debian's `postgresql` binaries (installed by
-// scripts/setup-system.sh), initdb into a temp dir, started on 127.0.0.1 on a free port, stopped (process group
-// and all) by stop(). PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+// scripts/setup-system.sh), initdb into a temp dir, started on 127.0.0.1 on a free port, stopped (the postmaster
+// and every process it started) by stop(). PostgreSQL refuses to run as root, so as root it runs as the `postgres`
+// user. Its child processes put themselves in their own process groups (setsid), so they are found by parent pid.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,8 +16,10 @@ export interface PgCluster {
   /** Creates a fresh database (empty, or a copy of `template`) and returns its URL. */
   createDatabase(prefix?: string, template?: string): Promise<string>;
   dropDatabase(url: string): Promise<void>;
-  /** PID of the postmaster (the leader of the server's process group). */
+  /** PID of the postmaster. */
   pid: number;
+  /** The postmaster and the processes it started (backends, checkpointer, ...), as they are now. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,21 @@ function runAs(): { uid: number; gid: number } | undefined {
     }
   }
   throw new Error('Running as root, but neither a postgres nor a nobody user exists to run PostgreSQL as.');
+}
+
+/** `pid` and its live children. */
+function withChildren(pid: number): number[] {
+  const out = [pid];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }
 
 const alive = (pid: number): boolean => {
@@ -119,10 +137,10 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   }
   const server = child;
   const pid = child.pid;
-  // If this process dies without stop(), do not leave the server behind.
+  // If this process dies without stop(), do not leave the server behind (its children exit with it).
   const onExit = (): void => {
     try {
-      process.kill(-pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       /* gone */
     }
@@ -142,6 +160,7 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   return {
     port,
     pid,
+    pids: () => (alive(pid) ? withChildren(pid) : []),
     url,
     createDatabase: async (prefix = 'cxpact', template?: string) => {
       const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -157,7 +176,8 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
       stopped = true;
       process.off('exit', onExit);
       const exited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => server.once('exit', () => r()));
-      // Fast shutdown (disconnects clients, checkpoints), then the whole group by force if it lingers.
+      const members = alive(pid) ? withChildren(pid) : [];
+      // Fast shutdown (disconnects clients, checkpoints), then every process by force if it lingers.
       try {
         process.kill(pid, 'SIGINT');
       } catch {
@@ -165,23 +185,26 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
       }
       const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
       if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          /* gone */
+        for (const m of [pid, ...members]) {
+          try {
+            process.kill(m, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
         await exited;
       }
-      // Backends leave with the postmaster; make sure none of the group is left.
-      for (let i = 0; i < 50; i++) {
+      // The server's processes leave with the postmaster; make sure none is left.
+      for (let i = 0; i < 100 && members.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+      const left = members.filter(alive);
+      for (const m of left) {
         try {
-          process.kill(-pid, 0);
+          process.kill(m, 'SIGKILL');
         } catch {
-          break;
+          /* gone */
         }
-        await new Promise((r) => setTimeout(r, 100));
       }
-      if (alive(pid)) throw new Error(`PostgreSQL (pid ${pid}) did not stop`);
+      if (alive(pid) || left.some(alive)) throw new Error(`PostgreSQL (pid ${pid}) did not stop`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../../src/broker';
 import { killAllBrokerProcesses, startBrokerProcess, type BrokerProcess } from './broker-process';
-import { call, pactBroker, publishViaApi, tempDir, writePact, type InteractionSpec } from './helpers';
+import { call, pactBroker, publishContinuously, publishViaApi, tempDir, TORN_VERSIONS_SQL, writePact, type InteractionSpec } from './helpers';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
 jest.setTimeout(180_000);
@@ -154,24 +154,11 @@ test('can-i-deploy gives the same answer through either process', async () => {
 test('SIGKILL of one process loses nothing it acknowledged; the other serves it all and keeps working', async () => {
   const url = await cluster.createDatabase('kill');
   const [a, b] = await twoBrokers(url);
-  const acknowledged: string[] = [];
-  let stop = false;
-  const publisher = async (w: number): Promise<void> => {
-    for (let i = 0; !stop; i++) {
-      const version = `${w}.${i}.0`;
-      try {
-        const r = await publishViaApi(a.url, 'Killed', version, `Prov${w % 2}`, interactionsFor(w * 1000 + i), { branch: 'main', tags: ['dev'] });
-        if (r.status === 200) acknowledged.push(`${version}|Prov${w % 2}`);
-      } catch {
-        return; // connection reset by the kill
-      }
-    }
-  };
-  const running = Array.from({ length: 6 }, (_, w) => publisher(w));
+  const publishing = publishContinuously(a.url, 'Killed');
+  const acknowledged = publishing.acknowledged;
   while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
   a.signal('SIGKILL');
-  stop = true;
-  await Promise.all(running);
+  await publishing.stop();
   expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
   await a.kill();
   expect(a.groupAlive()).toBe(false);
@@ -181,13 +168,6 @@ test('SIGKILL of one process loses nothing it acknowledged; the other serves it 
     expect((await call('GET', `${b.url}/pacts/provider/${provider}/consumer/Killed/version/${version}`)).status).toBe(200);
   }
   // No half-written publication: every version of Killed has its pact, branch and tag.
-  const torn = await sql(
-    url,
-    `SELECT v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = 'Killed'
-     AND (NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.consumer_version_id = v.id)
-       OR NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id)
-       OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id))`,
-  );
-  expect(torn).toEqual([]);
+  expect(await sql(url, TORN_VERSIONS_SQL('Killed'))).toEqual([]);
   expect((await publishViaApi(b.url, 'Killed', 'after-kill', 'Prov0', interactionsFor(99999))).status).toBe(200);
 });

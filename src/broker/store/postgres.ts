@@ -14,7 +14,12 @@ import { PG_MIGRATIONS } from '../migrations/postgres';
 import { SqlStore, StoreConflictError, StoreInputError, type Row, type SqlDialect, type SqlExec, type SqlParam } from './sql';
 import type { BrokerStore, BrokerTx } from './types';
 
-const DIALECT: SqlDialect = { orderedJoin: 'JOIN', byteOrder: ' COLLATE "C"', lockRead: ' FOR NO KEY UPDATE' };
+const DIALECT: SqlDialect = {
+  orderedJoin: 'JOIN',
+  byteOrder: ' COLLATE "C"',
+  lockRead: ' FOR NO KEY UPDATE',
+  inJsonIds: 'IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)',
+};
 
 /** pg_advisory_lock key for migrations: ('cxpa', 1). */
 const MIGRATION_LOCK: [number, number] = [0x63787061, 1];

@@ -24,6 +24,7 @@ import type {
   VerifiedFilter,
   Verification,
   Version,
+  VersionDetails,
   VersionLabel,
   WebhookExecution,
   WebhookFields,
@@ -52,6 +53,8 @@ export interface SqlDialect {
    * UPDATE; SQLite: nothing, its write transactions already run one at a time).
    */
   lockRead: string;
+  /** `IN (...)` over one parameter holding a JSON array of ids (one statement whatever the number of ids). */
+  inJsonIds: string;
 }
 
 /** A write refused by a uniqueness rule (e.g. two environments with one name): HTTP 409, not a crash. */
@@ -391,7 +394,7 @@ export class SqlStore implements BrokerTx {
   }
 
   latestVersionWithTag(pacticipantId: number, tag: string): Promise<Version | undefined> {
-    return this.maybe('SELECT * FROM versions WHERE id = (SELECT MAX(version_id) FROM tags WHERE pacticipant_id = ? AND name = ?)', toVersion, pacticipantId, tag);
+    return this.maybe('SELECT * FROM versions WHERE id = (SELECT version_id FROM tags WHERE pacticipant_id = ? AND name = ? ORDER BY version_id DESC LIMIT 1)', toVersion, pacticipantId, tag);
   }
 
   versionsWithTag(pacticipantId: number, tag: string): Promise<Version[]> {
@@ -447,7 +450,7 @@ export class SqlStore implements BrokerTx {
 
   branchHead(pacticipantId: number, branchName: string): Promise<Version | undefined> {
     return this.maybe(
-      'SELECT * FROM versions WHERE id = (SELECT MAX(bv.version_id) FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ?)',
+      'SELECT * FROM versions WHERE id = (SELECT bv.version_id FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.version_id DESC LIMIT 1)',
       toVersion,
       pacticipantId,
       branchName,
@@ -456,7 +459,7 @@ export class SqlStore implements BrokerTx {
 
   async branchesOfVersion(versionId: number): Promise<VersionLabel[]> {
     const rows = await this.all<{ name: string; head: number; created_at: string }>(
-      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT MAX(version_id) FROM branch_versions WHERE branch_id = b.id) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
+      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
       versionId,
     );
     return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
@@ -479,7 +482,7 @@ export class SqlStore implements BrokerTx {
 
   async tagsOfVersion(versionId: number): Promise<VersionLabel[]> {
     const rows = await this.all<{ name: string; created_at: string; head: number }>(
-      'SELECT t.name AS name, t.created_at AS created_at, (SELECT MAX(t2.version_id) FROM tags t2 WHERE t2.pacticipant_id = t.pacticipant_id AND t2.name = t.name) AS head FROM tags t WHERE t.version_id = ? ORDER BY t.created_at',
+      'SELECT t.name AS name, t.created_at AS created_at, (SELECT t2.version_id FROM tags t2 WHERE t2.pacticipant_id = t.pacticipant_id AND t2.name = t.name ORDER BY t2.version_id DESC LIMIT 1) AS head FROM tags t WHERE t.version_id = ? ORDER BY t.created_at',
       versionId,
     );
     return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
@@ -582,7 +585,7 @@ export class SqlStore implements BrokerTx {
     const J = this.dialect.orderedJoin;
     const rows = await this.all(
       `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at, pv.sha AS pv_sha FROM (
-         SELECT 'branch' AS kind, b.name AS name, (SELECT MAX(bv.version_id) FROM branch_versions bv WHERE bv.branch_id = b.id) AS vid FROM branches b WHERE b.pacticipant_id = ?
+         SELECT 'branch' AS kind, b.name AS name, (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.version_id DESC LIMIT 1) AS vid FROM branches b WHERE b.pacticipant_id = ?
          UNION ALL
          SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
        ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
@@ -889,6 +892,45 @@ export class SqlStore implements BrokerTx {
       versionId,
     );
     return rows.map((r) => ({ kind: r.record_kind === 'released' ? ('released' as const) : ('deployed' as const), environment: toEnvironment(r) }));
+  }
+
+  async versionDetails(versionIds: number[]): Promise<Map<number, VersionDetails>> {
+    const out = new Map<number, VersionDetails>(versionIds.map((id) => [id, { branches: [], tags: [], environments: [] }]));
+    if (versionIds.length === 0) return out;
+    const ids = JSON.stringify([...new Set(versionIds)]);
+    const IN = this.dialect.inJsonIds;
+    const [branches, tags, places] = await Promise.all([
+      this.all(
+        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head
+         FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id ${IN} ORDER BY bv.version_id, bv.created_at, b.id`,
+        ids,
+      ),
+      this.all(
+        `SELECT t.version_id AS vid, t.name AS name, t.created_at AS created_at, (SELECT t2.version_id FROM tags t2 WHERE t2.pacticipant_id = t.pacticipant_id AND t2.name = t.name ORDER BY t2.version_id DESC LIMIT 1) AS head
+         FROM tags t WHERE t.version_id ${IN} ORDER BY t.version_id, t.created_at`,
+        ids,
+      ),
+      this.all(
+        `SELECT e.*, x.vid AS vid, x.kind AS record_kind FROM (
+           SELECT version_id AS vid, environment_id, 'deployed' AS kind, 0 AS k, id AS ord FROM deployed_versions WHERE version_id ${IN} AND undeployed_at IS NULL
+           UNION ALL
+           SELECT version_id AS vid, environment_id, 'released' AS kind, 1 AS k, id AS ord FROM released_versions WHERE version_id ${IN} AND support_ended_at IS NULL
+         ) x JOIN environments e ON e.id = x.environment_id ORDER BY x.vid, x.k, x.ord`,
+        ids,
+        ids,
+      ),
+    ]);
+    const label = (r: Row): VersionLabel => ({ name: String(r.name), latest: Number(r.head) === Number(r.vid), createdAt: String(r.created_at) });
+    for (const r of branches) out.get(Number(r.vid))?.branches.push(label(r));
+    for (const r of tags) out.get(Number(r.vid))?.tags.push(label(r));
+    for (const r of places) out.get(Number(r.vid))?.environments.push({ kind: r.record_kind === 'released' ? 'released' : 'deployed', environment: toEnvironment(r) });
+    return out;
+  }
+
+  async pactVersionShas(ids: number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.all(`SELECT id, sha FROM pact_versions WHERE id ${this.dialect.inJsonIds}`, JSON.stringify([...new Set(ids)]));
+    return new Map(rows.map((r) => [Number(r.id), String(r.sha)]));
   }
 
   versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]> {

@@ -8,7 +8,7 @@ import { SQLITE_MIGRATIONS } from '../migrations/sqlite';
 import { SqlStore, type Row, type SqlDialect, type SqlExec, type SqlParam } from './sql';
 import type { BrokerStore, BrokerTx } from './types';
 
-const DIALECT: SqlDialect = { orderedJoin: 'CROSS JOIN', byteOrder: '', lockRead: '' };
+const DIALECT: SqlDialect = { orderedJoin: 'CROSS JOIN', byteOrder: '', lockRead: '', inJsonIds: 'IN (SELECT value FROM json_each(?))' };
 
 class SqliteExec implements SqlExec {
   private readonly cache = new Map<string, StatementSync>();
@@ -59,6 +59,10 @@ function configure(db: DatabaseSync): void {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
+  // Reads straight from the memory-mapped file (no read() per page) and a larger page cache: one answer touches a
+  // few hundred pages spread over a large file (pacts for verification at a million versions: 3x faster).
+  db.exec('PRAGMA mmap_size = 1073741824');
+  db.exec('PRAGMA cache_size = -32768');
 }
 
 function migrate(db: DatabaseSync): void {

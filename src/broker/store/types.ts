@@ -82,17 +82,10 @@ export interface Verification {
   createdAt: string;
 }
 
-export interface NewVerification {
+export type NewVerification = Pick<Verification, 'success' | 'buildUrl' | 'testResults' | 'verifiedBy' | 'wip' | 'pending' | 'consumerVersionNumbers'> & {
   pactVersion: PactVersion;
   providerVersion: Version;
-  success: boolean;
-  buildUrl: string | null;
-  testResults: unknown;
-  verifiedBy: unknown;
-  wip: boolean;
-  pending: boolean | null;
-  consumerVersionNumbers: string[];
-}
+};
 
 export interface Environment {
   id: number;
@@ -178,6 +171,13 @@ export interface Integration {
   consumerId: number;
   providerId: number;
   latest: PactPublication;
+}
+
+/** Where a version is on branches and tags and in environments (the matrix's version details). */
+export interface VersionDetails {
+  branches: VersionLabel[];
+  tags: VersionLabel[];
+  environments: { kind: 'deployed' | 'released'; environment: Environment }[];
 }
 
 /** A consumer's branch or tag head with its publication for one provider (WIP pacts). */
@@ -296,6 +296,10 @@ export interface BrokerReads {
   environmentsOfVersion(versionId: number): Promise<{ kind: 'deployed' | 'released'; environment: Environment }[]>;
   /** Versions of the pacticipant currently deployed or supported in the environment, newest first, each once. */
   versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]>;
+  /** branchesOfVersion, tagsOfVersion and environmentsOfVersion of several versions at once (three queries). */
+  versionDetails(versionIds: number[]): Promise<Map<number, VersionDetails>>;
+  /** pactVersionSha of several pact versions at once. */
+  pactVersionShas(ids: number[]): Promise<Map<number, string>>;
   // webhooks
   webhooks(): Promise<WebhookRecord[]>;
   webhook(uuid: string): Promise<WebhookRecord | undefined>;
