@@ -41,7 +41,9 @@ forEachStore(() => {
   afterAll(async () => {
     await broker.app.webhooks.idle();
     await broker.stop();
-    receiver.close();
+    // Idle keep-alive connections from the broker's webhook requests would keep the receiver (and jest) alive.
+    receiver.closeAllConnections();
+    await new Promise<void>((r) => receiver.close(() => r()));
   });
 
   test('contract_requiring_verification_published fires (with a retry) and its pactUrl verifies; verification events follow', async () => {
