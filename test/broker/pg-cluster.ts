@@ -62,7 +62,7 @@ function runAs(): { uid: number; gid: number } | undefined {
 }
 
 /** `pid` and its live children. */
-function withChildren(pid: number): number[] {
+export function withChildren(pid: number): number[] {
   const out = [pid];
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
