@@ -240,7 +240,6 @@ export class PactsForVerification {
           if (merged.has(key) && !merged.get(key)!.wip) continue;
           if (!(await this.isPending(provider, pub.pactVersionId, branch, tags, true))) continue;
           const v = h.version;
-          this.shaCache.set(pub.pactVersionId, h.sha);
           addMatch(
             {
               consumer,

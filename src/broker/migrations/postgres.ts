@@ -188,4 +188,11 @@ export const PG_MIGRATIONS: PgMigration[] = [
   CREATE INDEX integrations_consumer ON integrations (consumer_id, provider_id);
   `,
   },
+  {
+    version: 2,
+    name: 'branches of a pacticipant without visiting the table',
+    // Pacts for verification look up the head of every branch of each consumer (WIP pacts): with the branch id in
+    // the index that is an index-only scan instead of one table page per branch. (SQLite's index holds the rowid.)
+    sql: `CREATE INDEX branches_pacticipant_heads ON branches (pacticipant_id, name) INCLUDE (id);`,
+  },
 ];

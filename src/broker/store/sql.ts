@@ -584,12 +584,12 @@ export class SqlStore implements BrokerTx {
   async headPublications(consumerId: number, providerId: number, since: string): Promise<HeadPublication[]> {
     const J = this.dialect.orderedJoin;
     const rows = await this.all(
-      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at, pv.sha AS pv_sha FROM (
+      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at FROM (
          SELECT 'branch' AS kind, b.name AS name, (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.version_id DESC LIMIT 1) AS vid FROM branches b WHERE b.pacticipant_id = ?
          UNION ALL
          SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
        ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
-       ${J} versions v ON v.id = pp.consumer_version_id ${J} pact_versions pv ON pv.id = pp.pact_version_id
+       ${J} versions v ON v.id = pp.consumer_version_id
        WHERE pp.created_at >= ?`,
       consumerId,
       consumerId,
@@ -601,7 +601,6 @@ export class SqlStore implements BrokerTx {
       name: String(r.head_name),
       publication: toPublication(r),
       version: { id: Number(r.consumer_version_id), pacticipantId: consumerId, number: String(r.v_number), buildUrl: str(r.v_build_url), createdAt: String(r.v_created_at), updatedAt: String(r.v_updated_at) },
-      sha: String(r.pv_sha),
     }));
   }
 

@@ -186,7 +186,6 @@ export interface HeadPublication {
   name: string;
   publication: PactPublication;
   version: Version;
-  sha: string;
 }
 
 export type PublishOutcome = 'created' | 'same' | 'conflict' | 'overwritten';
