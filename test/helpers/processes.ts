@@ -50,7 +50,9 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   } catch {
     return;
   }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+  clearTimeout(timer); // a process that exits at once must not leave a 5 s timer holding the jest worker
   if (child.exitCode === null && child.signalCode === null) {
     try {
       process.kill(-child.pid, 'SIGKILL');
