@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need and that npm cannot bring: Debian's chromium (the broker page
-# test) and rsync (gitlab-ci-local's shell executor). Does nothing when they are already there.
+# test), rsync (gitlab-ci-local's shell executor) and postgresql (the broker suite's PostgreSQL runs). Does nothing
+# when they are already there.
 # Run by `npm run setup` (the README's test command and .ci/run), not by every `npm test`.
 # `--check` installs nothing: it lists what is missing and exits 1 if anything is (the test run's first check).
 set -euo pipefail
@@ -8,6 +9,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 command -v git >/dev/null 2>&1 || need+=(git)
+# PostgreSQL server binaries (the broker suite starts its own throwaway cluster; Debian keeps them off PATH)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ "${1:-}" = "--check" ]; then
   if [ ${#need[@]} -gt 0 ]; then
     echo "missing system packages: ${need[*]}"

@@ -1,7 +1,6 @@
 // Status badges (SVG) for READMEs: the Pact Broker's `/pacts/provider/P/consumer/C/latest[/TAG]/badge` and the
 // can-i-deploy badge. Rendered locally in the flat shields.io style (the Ruby broker redirects to shields.io by
 // default; a local broker has no network, and an <img> in a README must work offline too).
-import type { BrokerResponse } from './http';
 import { xmlEscape } from '../shared/xml';
 
 export type BadgeColour = 'brightgreen' | 'red' | 'lightgrey' | 'orange';
@@ -28,9 +27,9 @@ export function badgeSvg(label: string, message: string, colour: BadgeColour): s
   ].join('');
 }
 
-export function svgResponse(svg: string): BrokerResponse {
+export function svgResponse(svg: string): Response {
   // Short cache, like the Pact Broker's badge_default_cache_setting (max-age=30).
-  return { status: 200, headers: { 'Content-Type': 'image/svg+xml;charset=utf-8', 'Cache-Control': 'max-age=30' }, body: svg };
+  return new Response(svg, { status: 200, headers: { 'Content-Type': 'image/svg+xml;charset=utf-8', 'Cache-Control': 'max-age=30' } });
 }
 
 /** The pact badge's message and colour from the latest verification of the pact (undefined: none / no pact). */

@@ -1,6 +1,7 @@
 // Pacts for verification: consumer version selectors, merging by content per consumer, pending and WIP pacts.
 import { badRequest, encodeMetadata, Links } from './http';
-import type { Branch, PactPublication, Pacticipant, Store, Version } from './store';
+import { memoReads } from './store/memo';
+import type { Branch, BrokerReads, PactPublication, Pacticipant, Version } from './store/types';
 
 export interface ConsumerVersionSelector {
   mainBranch?: boolean;
@@ -43,11 +44,12 @@ interface Merged {
 
 const SELECTOR_KEYS = ['mainBranch', 'branch', 'fallbackBranch', 'matchingBranch', 'tag', 'fallbackTag', 'latest', 'consumer', 'deployed', 'released', 'deployedOrReleased', 'environment'];
 
-function validate(store: Store, body: ForVerificationRequest, providerBranch: string | undefined): ConsumerVersionSelector[] {
+async function validate(store: BrokerReads, body: ForVerificationRequest, providerBranch: string | undefined): Promise<ConsumerVersionSelector[]> {
   const errors: string[] = [];
   const raw = body.consumerVersionSelectors;
   if (raw !== undefined && !Array.isArray(raw)) throw badRequest({ consumerVersionSelectors: ['must be an array'] });
   const selectors = (raw ?? []) as unknown[];
+  const environments: { at: string; name: string }[] = [];
   selectors.forEach((s, i) => {
     const at = `consumerVersionSelectors[${i}]`;
     if (s === null || typeof s !== 'object' || Array.isArray(s)) {
@@ -72,12 +74,13 @@ function validate(store: Store, body: ForVerificationRequest, providerBranch: st
     if (has('fallbackBranch') && (!has('branch') || sel.latest === false)) errors.push(`${at}: fallbackBranch requires branch (and latest must not be false)`);
     if (has('branch') && sel.latest === false) errors.push(`${at}: branch with latest:false is not supported`);
     if ([sel.deployed, sel.released, sel.deployedOrReleased].filter((x) => x === true).length > 1) errors.push(`${at}: use only one of deployed, released, deployedOrReleased`);
-    if (typeof sel.environment === 'string' && store.environmentByName(sel.environment) === undefined) errors.push(`${at}: environment with name '${sel.environment}' does not exist`);
+    if (typeof sel.environment === 'string') environments.push({ at, name: sel.environment });
     for (const k of ['branch', 'tag', 'consumer', 'environment', 'fallbackTag', 'fallbackBranch']) {
       if (has(k) && (typeof sel[k] !== 'string' || (sel[k] as string).trim() === '')) errors.push(`${at}.${k} must be a non-blank string`);
     }
     for (const k of Object.keys(sel)) if (!SELECTOR_KEYS.includes(k)) errors.push(`${at}: unknown selector key '${k}'`);
   });
+  for (const e of environments) if ((await store.environmentByName(e.name)) === undefined) errors.push(`${e.at}: environment with name '${e.name}' does not exist`);
   if (body.includeWipPactsSince !== undefined && Number.isNaN(Date.parse(String(body.includeWipPactsSince)))) errors.push(`includeWipPactsSince must be a date (got '${String(body.includeWipPactsSince)}')`);
   if (body.providerVersionTags !== undefined && (!Array.isArray(body.providerVersionTags) || body.providerVersionTags.some((t) => typeof t !== 'string'))) {
     errors.push('providerVersionTags must be an array of strings');
@@ -87,64 +90,72 @@ function validate(store: Store, body: ForVerificationRequest, providerBranch: st
 }
 
 export class PactsForVerification {
+  private readonly store: BrokerReads;
+  /** `store` is read through a per-request cache (one PactsForVerification per request). */
   constructor(
-    private readonly store: Store,
+    store: BrokerReads,
     private readonly links: Links,
-  ) {}
+  ) {
+    this.store = memoReads(store);
+  }
 
-  private matchSelector(provider: Pacticipant, consumer: Pacticipant, sel: ConsumerVersionSelector, providerBranch: string | undefined): Match[] {
+  private async matchSelector(provider: Pacticipant, consumer: Pacticipant, sel: ConsumerVersionSelector, providerBranch: string | undefined): Promise<Match[]> {
     const store = this.store;
     const out: Match[] = [];
-    const add = (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): boolean => {
-      if (v === undefined) return false;
-      const pub = store.publication(v.id, provider.id);
-      if (pub === undefined) return false;
-      out.push({ consumer, publication: pub, version: v, description, criterion: `${criterion} (${v.number})`, meta: { ...meta, cv: v.number } });
-      return true;
+    const match = async (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): Promise<Match | undefined> => {
+      if (v === undefined) return undefined;
+      const pub = await store.publication(v.id, provider.id);
+      if (pub === undefined) return undefined;
+      return { consumer, publication: pub, version: v, description, criterion: `${criterion} (${v.number})`, meta: { ...meta, cv: v.number } };
+    };
+    const add = async (v: Version | undefined, description: string, criterion: string, meta: Record<string, unknown>): Promise<boolean> => {
+      const m = await match(v, description, criterion, meta);
+      if (m !== undefined) out.push(m);
+      return m !== undefined;
     };
     if (sel.mainBranch === true) {
-      if (consumer.mainBranch !== null) add(store.branchHead(consumer.id, consumer.mainBranch), 'latest from main branch', `latest version from the main branch '${consumer.mainBranch}'`, { b: consumer.mainBranch, l: true });
+      if (consumer.mainBranch !== null) await add(await store.branchHead(consumer.id, consumer.mainBranch), 'latest from main branch', `latest version from the main branch '${consumer.mainBranch}'`, { b: consumer.mainBranch, l: true });
       return out;
     }
     if (sel.branch !== undefined || sel.matchingBranch === true) {
       const branch = sel.branch ?? providerBranch!;
-      const ok = add(store.branchHead(consumer.id, branch), sel.matchingBranch === true ? `latest from matching branch ${branch}` : `latest from branch ${branch}`, `latest version from branch '${branch}'`, { b: branch, l: true });
+      const ok = await add(await store.branchHead(consumer.id, branch), sel.matchingBranch === true ? `latest from matching branch ${branch}` : `latest from branch ${branch}`, `latest version from branch '${branch}'`, { b: branch, l: true });
       if (!ok && sel.fallbackBranch !== undefined) {
-        add(store.branchHead(consumer.id, sel.fallbackBranch), `latest from fallback branch ${sel.fallbackBranch}`, `latest version from fallback branch '${sel.fallbackBranch}'`, { b: sel.fallbackBranch, l: true });
+        await add(await store.branchHead(consumer.id, sel.fallbackBranch), `latest from fallback branch ${sel.fallbackBranch}`, `latest version from fallback branch '${sel.fallbackBranch}'`, { b: sel.fallbackBranch, l: true });
       }
       return out;
     }
     if (sel.tag !== undefined) {
       if (sel.latest === true) {
-        const ok = add(store.latestVersionWithTag(consumer.id, sel.tag), `latest with tag ${sel.tag}`, `latest version tagged '${sel.tag}'`, { t: sel.tag, l: true });
-        if (!ok && sel.fallbackTag !== undefined) add(store.latestVersionWithTag(consumer.id, sel.fallbackTag), `latest with fallback tag ${sel.fallbackTag}`, `latest version tagged '${sel.fallbackTag}' (fallback)`, { t: sel.fallbackTag, l: true });
+        const ok = await add(await store.latestVersionWithTag(consumer.id, sel.tag), `latest with tag ${sel.tag}`, `latest version tagged '${sel.tag}'`, { t: sel.tag, l: true });
+        if (!ok && sel.fallbackTag !== undefined) await add(await store.latestVersionWithTag(consumer.id, sel.fallbackTag), `latest with fallback tag ${sel.fallbackTag}`, `latest version tagged '${sel.fallbackTag}' (fallback)`, { t: sel.fallbackTag, l: true });
       } else {
-        for (const v of store.versionsWithTag(consumer.id, sel.tag)) add(v, `one of ${sel.tag}`, `one of the versions tagged '${sel.tag}'`, { t: sel.tag });
+        for (const v of await store.versionsWithTag(consumer.id, sel.tag)) await add(v, `one of ${sel.tag}`, `one of the versions tagged '${sel.tag}'`, { t: sel.tag });
       }
       return out;
     }
     const deployed = sel.deployed === true || sel.deployedOrReleased === true || (sel.environment !== undefined && sel.released !== true);
     const released = sel.released === true || sel.deployedOrReleased === true || (sel.environment !== undefined && sel.deployed !== true);
     if (deployed || released) {
-      const env = sel.environment === undefined ? undefined : store.environmentByName(sel.environment);
-      if (deployed) {
-        for (const d of store.allCurrentlyDeployed(consumer.id, env?.id)) {
-          const e = store.environmentById(d.environmentId);
-          add(store.versionById(d.versionId), `deployed in ${e.name}`, `currently deployed to ${e.name}`, { e: e.name, d: true });
-        }
-      }
-      if (released) {
-        for (const r of store.allCurrentlySupported(consumer.id, env?.id)) {
-          const e = store.environmentById(r.environmentId);
-          add(store.versionById(r.versionId), `released in ${e.name}`, `currently released in ${e.name}`, { e: e.name, r: true });
-        }
-      }
+      const env = sel.environment === undefined ? undefined : await store.environmentByName(sel.environment);
+      const [deployments, releases] = await Promise.all([deployed ? store.currentlyDeployed(env?.id, consumer.id) : [], released ? store.currentlySupported(env?.id, consumer.id) : []]);
+      const found = await Promise.all([
+        ...deployments.map(async (d) => {
+          const [e, v] = await Promise.all([store.environmentById(d.environmentId), store.versionById(d.versionId)]);
+          return match(v, `deployed in ${e.name}`, `currently deployed to ${e.name}`, { e: e.name, d: true });
+        }),
+        ...releases.map(async (r) => {
+          const [e, v] = await Promise.all([store.environmentById(r.environmentId), store.versionById(r.versionId)]);
+          return match(v, `released in ${e.name}`, `currently released in ${e.name}`, { e: e.name, r: true });
+        }),
+      ]);
+      for (const m of found) if (m !== undefined) out.push(m);
       return out;
     }
     if (sel.latest === true) {
-      const pub = store.latestPublication(consumer.id, provider.id);
+      const pub = await store.latestPublication(consumer.id, provider.id);
       if (pub !== undefined) {
-        const v = store.versionById(pub.consumerVersionId);
+        const v = await store.versionById(pub.consumerVersionId);
         out.push({ consumer, publication: pub, version: v, description: 'latest', criterion: `latest version (${v.number})`, meta: { l: true, cv: v.number } });
       }
     }
@@ -152,18 +163,17 @@ export class PactsForVerification {
   }
 
   /** Default selectors (no selectors given): main branch head (else latest), plus deployed and released. */
-  private defaultMatches(provider: Pacticipant, consumer: Pacticipant): Match[] {
-    let main = consumer.mainBranch === null ? [] : this.matchSelector(provider, consumer, { mainBranch: true }, undefined);
-    if (main.length === 0 && consumer.mainBranch !== null) main = this.matchSelector(provider, consumer, { tag: consumer.mainBranch, latest: true }, undefined);
-    if (main.length === 0) main = this.matchSelector(provider, consumer, { latest: true }, undefined);
-    return [...main, ...this.matchSelector(provider, consumer, { deployedOrReleased: true }, undefined)];
+  private async defaultMatches(provider: Pacticipant, consumer: Pacticipant): Promise<Match[]> {
+    let main = consumer.mainBranch === null ? [] : await this.matchSelector(provider, consumer, { mainBranch: true }, undefined);
+    if (main.length === 0 && consumer.mainBranch !== null) main = await this.matchSelector(provider, consumer, { tag: consumer.mainBranch, latest: true }, undefined);
+    if (main.length === 0) main = await this.matchSelector(provider, consumer, { latest: true }, undefined);
+    return [...main, ...(await this.matchSelector(provider, consumer, { deployedOrReleased: true }, undefined))];
   }
 
-  private readonly verifiedSets = new Map<string, Set<number>>();
-  private readonly branchCache = new Map<string, Branch | undefined>();
+  private readonly verifiedSets = new Map<string, Promise<Set<number>>>();
   private readonly shaCache = new Map<number, string>();
 
-  private verified(providerId: number, opts: { providerBranchId?: number; providerTag?: string; before?: string; excludeWip?: boolean }): Set<number> {
+  private verified(providerId: number, opts: { providerBranchId?: number; providerTag?: string; before?: string; excludeWip?: boolean }): Promise<Set<number>> {
     const key = JSON.stringify([providerId, opts.providerBranchId, opts.providerTag, opts.before, opts.excludeWip]);
     let set = this.verifiedSets.get(key);
     if (set === undefined) {
@@ -174,32 +184,29 @@ export class PactsForVerification {
   }
 
   /** Pending = not yet successfully verified by this provider branch / tags (inheriting from before the branch existed). */
-  isPending(provider: Pacticipant, pactVersionId: number, branch: string | undefined, tags: string[], excludeWip = false): boolean {
+  async isPending(provider: Pacticipant, pactVersionId: number, branch: string | undefined, tags: string[], excludeWip = false): Promise<boolean> {
     const store = this.store;
     if (branch !== undefined) {
-      const bKey = `${provider.id}|${branch}`;
-      if (!this.branchCache.has(bKey)) this.branchCache.set(bKey, store.branch(provider.id, branch));
-      const b = this.branchCache.get(bKey);
-      if (b !== undefined && this.verified(provider.id, { providerBranchId: b.id, excludeWip }).has(pactVersionId)) return false;
-      return !this.verified(provider.id, { before: b?.createdAt, excludeWip }).has(pactVersionId);
+      const b: Branch | undefined = await store.branch(provider.id, branch);
+      if (b !== undefined && (await this.verified(provider.id, { providerBranchId: b.id, excludeWip })).has(pactVersionId)) return false;
+      return !(await this.verified(provider.id, { before: b?.createdAt, excludeWip })).has(pactVersionId);
     }
-    if (tags.length > 0) {
-      return tags.some((tag) => {
-        if (this.verified(provider.id, { providerTag: tag, excludeWip }).has(pactVersionId)) return false;
-        return !this.verified(provider.id, { before: store.tagFirstCreated(provider.id, tag), excludeWip }).has(pactVersionId);
-      });
+    for (const tag of tags) {
+      if ((await this.verified(provider.id, { providerTag: tag, excludeWip })).has(pactVersionId)) continue;
+      if (!(await this.verified(provider.id, { before: await store.tagFirstCreated(provider.id, tag), excludeWip })).has(pactVersionId)) return true;
     }
-    return !this.verified(provider.id, { excludeWip }).has(pactVersionId);
+    if (tags.length > 0) return false;
+    return !(await this.verified(provider.id, { excludeWip })).has(pactVersionId);
   }
 
-  compute(provider: Pacticipant, body: ForVerificationRequest): Record<string, unknown> {
+  async compute(provider: Pacticipant, body: ForVerificationRequest): Promise<Record<string, unknown>> {
     const store = this.store;
     const branch = typeof body.providerVersionBranch === 'string' && body.providerVersionBranch.trim() !== '' ? body.providerVersionBranch : undefined;
-    const selectors = validate(store, body, branch);
+    const selectors = await validate(store, body, branch);
     const tags = (body.providerVersionTags ?? []).filter((t) => t.trim() !== '');
     const includePending = body.includePendingStatus === true;
 
-    const consumers = store.consumerIdsOf(provider.id).map((id) => store.pacticipantById(id));
+    const consumers = await Promise.all((await store.consumerIdsOf(provider.id)).map((id) => store.pacticipantById(id)));
     const merged = new Map<string, Merged>();
     const addMatch = (m: Match, wip: boolean): void => {
       const key = `${m.consumer.id}:${m.publication.pactVersionId}`;
@@ -211,29 +218,28 @@ export class PactsForVerification {
       if (!entry.matches.some((x) => x.description === m.description && x.version.id === m.version.id)) entry.matches.push(m);
     };
 
-    for (const consumer of consumers) {
-      if (selectors.length === 0) {
-        for (const m of this.defaultMatches(provider, consumer)) addMatch(m, false);
-        continue;
-      }
-      for (const sel of selectors) {
-        if (sel.consumer !== undefined && sel.consumer !== consumer.name) continue;
-        for (const m of this.matchSelector(provider, consumer, sel, branch)) addMatch(m, false);
-      }
-    }
+    // Every (consumer, selector) is looked up concurrently; the matches are merged in order.
+    const perConsumer = await Promise.all(
+      consumers.map((consumer) =>
+        selectors.length === 0
+          ? Promise.all([this.defaultMatches(provider, consumer)])
+          : Promise.all(selectors.filter((sel) => sel.consumer === undefined || sel.consumer === consumer.name).map((sel) => this.matchSelector(provider, consumer, sel, branch))),
+      ),
+    );
+    for (const lists of perConsumer) for (const list of lists) for (const m of list) addMatch(m, false);
 
     // WIP pacts: heads of every consumer branch/tag, published since the date, not explicitly selected, not yet
     // successfully verified (outside WIP) by this provider branch/tags.
     if (body.includeWipPactsSince !== undefined && (branch !== undefined || tags.length > 0)) {
       const since = new Date(body.includeWipPactsSince).toISOString();
-      for (const consumer of consumers) {
-        for (const h of store.headPublications(consumer.id, provider.id, since)) {
+      const heads = await Promise.all(consumers.map((consumer) => store.headPublications(consumer.id, provider.id, since)));
+      for (const [k, consumer] of consumers.entries()) {
+        for (const h of heads[k]!) {
           const pub = h.publication;
           const key = `${consumer.id}:${pub.pactVersionId}`;
           if (merged.has(key) && !merged.get(key)!.wip) continue;
-          if (!this.isPending(provider, pub.pactVersionId, branch, tags, true)) continue;
+          if (!(await this.isPending(provider, pub.pactVersionId, branch, tags, true))) continue;
           const v = h.version;
-          this.shaCache.set(pub.pactVersionId, h.sha);
           addMatch(
             {
               consumer,
@@ -249,18 +255,20 @@ export class PactsForVerification {
       }
     }
 
-    const pacts = [...merged.values()].map((entry) => this.render(provider, entry, { includePending, branch, tags }));
+    const missing = [...merged.values()].map((e) => e.pactVersionId).filter((id) => !this.shaCache.has(id));
+    for (const [id, sha] of await store.pactVersionShas(missing)) this.shaCache.set(id, sha);
+    const pacts = await Promise.all([...merged.values()].map((entry) => this.render(provider, entry, { includePending, branch, tags })));
     return {
       _embedded: { pacts },
       _links: { self: { href: this.links.url(`/pacts/provider/${encodeURIComponent(provider.name)}/for-verification`), title: 'Pacts to be verified' } },
     };
   }
 
-  private render(provider: Pacticipant, entry: Merged, o: { includePending: boolean; branch: string | undefined; tags: string[] }): Record<string, unknown> {
+  private async render(provider: Pacticipant, entry: Merged, o: { includePending: boolean; branch: string | undefined; tags: string[] }): Promise<Record<string, unknown>> {
     const store = this.store;
-    const pv = { id: entry.pactVersionId, sha: this.shaCache.get(entry.pactVersionId) ?? store.pactVersionSha(entry.pactVersionId) };
+    const pv = { id: entry.pactVersionId, sha: this.shaCache.get(entry.pactVersionId) ?? (await store.pactVersionSha(entry.pactVersionId)) };
     const newest = entry.matches.reduce((a, b) => (b.version.id > a.version.id ? b : a));
-    const pending = entry.wip ? true : o.includePending ? this.isPending(provider, pv.id, o.branch, o.tags) : undefined;
+    const pending = entry.wip ? true : o.includePending ? await this.isPending(provider, pv.id, o.branch, o.tags) : undefined;
     const metadata = encodeMetadata({
       s: entry.matches.map((m) => m.meta),
       cvn: [...new Set(entry.matches.map((m) => m.version.number))],

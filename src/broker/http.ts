@@ -1,21 +1,4 @@
-// Request/response types for the broker app (a pure handler; the socket lives in server.ts) and link builders.
-
-export interface BrokerRequest {
-  method: string;
-  /** Raw path without the query string, e.g. `/pacts/provider/Bar%20Svc/latest`. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | undefined>;
-  body: Buffer;
-  /** Base URL for links, without a trailing slash, e.g. `http://127.0.0.1:9292`. */
-  baseUrl: string;
-}
-
-export interface BrokerResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+// HTTP pieces shared by the broker's routes: errors with a status, link builders and pact-version metadata.
 
 export const HAL = 'application/hal+json;charset=utf-8';
 
@@ -31,18 +14,6 @@ export class HttpError extends Error {
 
 export const notFound = (what: string): HttpError => new HttpError(404, { error: what });
 export const badRequest = (errors: Record<string, string[]> | string[]): HttpError => new HttpError(400, { errors });
-
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): BrokerResponse {
-  return { status, headers: { 'Content-Type': HAL, ...headers }, body: JSON.stringify(body) };
-}
-
-export function noContent(): BrokerResponse {
-  return { status: 204, headers: {}, body: '' };
-}
-
-export function html(status: number, body: string): BrokerResponse {
-  return { status, headers: { 'Content-Type': 'text/html;charset=utf-8' }, body };
-}
 
 /** Percent-encodes one path segment (what the official clients do when expanding templates). */
 export const seg = (s: string): string => encodeURIComponent(s);

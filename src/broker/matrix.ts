@@ -1,7 +1,8 @@
 // The matrix and can-i-deploy: resolve selectors to versions, build (consumer version x provider version) rows
 // joined on pact *content*, infer the other side from the options, and decide deployable true/false/null.
 import { badRequest, Links } from './http';
-import type { Environment, PactPublication, Pacticipant, Store, Verification, Version } from './store';
+import { memoReads } from './store/memo';
+import type { BrokerReads, Environment, PactPublication, Pacticipant, Verification, Version, VersionDetails } from './store/types';
 
 export interface MatrixSelector {
   pacticipant?: string;
@@ -72,31 +73,30 @@ export interface MatrixOptions {
 }
 
 export class Matrix {
-  private readonly envCache = new Map<string, Environment | undefined>();
+  private readonly store: BrokerReads;
+  /** `store` is read through a per-request cache (one Matrix per request). */
   constructor(
-    private readonly store: Store,
+    store: BrokerReads,
     private readonly links: Links,
-  ) {}
+  ) {
+    this.store = memoReads(store);
+  }
 
-  private env(name: string): Environment | undefined {
-    if (!this.envCache.has(name)) this.envCache.set(name, this.store.environmentByName(name));
-    return this.envCache.get(name);
+  private env(name: string): Promise<Environment | undefined> {
+    return this.store.environmentByName(name);
   }
 
   /** Versions of `p` currently deployed or supported in the environment (newest first, unique). */
-  private versionsInEnvironment(p: Pacticipant, env: Environment): Version[] {
-    const ids = new Set<number>();
-    for (const d of this.store.currentlyDeployed(env.id, p.id)) ids.add(d.versionId);
-    for (const r of this.store.currentlySupported(env.id, p.id)) ids.add(r.versionId);
-    return [...ids].sort((a, b) => b - a).map((id) => this.store.versionById(id));
+  private versionsInEnvironment(p: Pacticipant, env: Environment): Promise<Version[]> {
+    return this.store.versionsInEnvironment(env.id, p.id);
   }
 
-  private resolveSpecified(sel: Record<string, string>): Resolved {
+  private async resolveSpecified(sel: Record<string, string>): Promise<Resolved> {
     const name = sel.pacticipant!;
-    const p = this.store.pacticipant(name)!;
+    const p = (await this.store.pacticipant(name))!;
     const latest = truthy(sel.latest);
     if (sel.version !== undefined) {
-      const v = this.store.version(p.id, sel.version);
+      const v = await this.store.version(p.id, sel.version);
       return {
         pacticipant: p,
         versions: v === undefined ? [] : [v],
@@ -106,7 +106,7 @@ export class Matrix {
       };
     }
     if (sel.tag !== undefined) {
-      const vs = latest ? [this.store.latestVersionWithTag(p.id, sel.tag)].filter((v): v is Version => v !== undefined) : this.store.versionsWithTag(p.id, sel.tag);
+      const vs = latest ? [await this.store.latestVersionWithTag(p.id, sel.tag)].filter((v): v is Version => v !== undefined) : await this.store.versionsWithTag(p.id, sel.tag);
       return {
         pacticipant: p,
         versions: vs,
@@ -121,7 +121,7 @@ export class Matrix {
       // An explicit `latest=false` means every version on the branch (the Ruby server's reading of a branch
       // selector without latest).
       if (sel.latest === 'false' && branch !== undefined) {
-        const vs = this.store.versionsOnBranch(p.id, branch);
+        const vs = await this.store.versionsOnBranch(p.id, branch);
         return {
           pacticipant: p,
           versions: vs,
@@ -133,7 +133,7 @@ export class Matrix {
       // Otherwise `--branch B` selects the branch head: the Rust CLI sends no `latest` where the Ruby CLI sends
       // latest=true, and "is the latest build of B deployable" is what users mean (checking every old build on B
       // would fail on any version that was never verified).
-      const head = branch === undefined ? undefined : this.store.branchHead(p.id, branch);
+      const head = branch === undefined ? undefined : await this.store.branchHead(p.id, branch);
       return {
         pacticipant: p,
         versions: head === undefined ? [] : [head],
@@ -143,8 +143,8 @@ export class Matrix {
       };
     }
     if (sel.environment !== undefined) {
-      const env = this.env(sel.environment)!;
-      const vs = this.versionsInEnvironment(p, env);
+      const env = (await this.env(sel.environment))!;
+      const vs = await this.versionsInEnvironment(p, env);
       return {
         pacticipant: p,
         versions: vs,
@@ -154,7 +154,7 @@ export class Matrix {
       };
     }
     if (latest) {
-      const v = this.store.latestVersion(p.id);
+      const v = await this.store.latestVersion(p.id);
       return {
         pacticipant: p,
         versions: v === undefined ? [] : [v],
@@ -163,15 +163,15 @@ export class Matrix {
         specified: true,
       };
     }
-    return { pacticipant: p, versions: this.store.versions(p.id, 100), describe: (v) => `version ${v?.number ?? '?'} of ${name}`, specified: true };
+    return { pacticipant: p, versions: await this.store.versions(p.id, 100), describe: (v) => `version ${v?.number ?? '?'} of ${name}`, specified: true };
   }
 
   /** The versions of another pacticipant implied by the options (environment / tag / main branch / latest). */
-  private resolveInferred(p: Pacticipant, opts: MatrixOptions): Resolved {
+  private async resolveInferred(p: Pacticipant, opts: MatrixOptions): Promise<Resolved> {
     const name = p.name;
     if (opts.environment !== undefined) {
-      const env = this.env(opts.environment)!;
-      const vs = this.versionsInEnvironment(p, env);
+      const env = (await this.env(opts.environment))!;
+      const vs = await this.versionsInEnvironment(p, env);
       return {
         pacticipant: p,
         versions: vs,
@@ -183,7 +183,7 @@ export class Matrix {
       };
     }
     if (opts.tag !== undefined) {
-      const v = this.store.latestVersionWithTag(p.id, opts.tag);
+      const v = await this.store.latestVersionWithTag(p.id, opts.tag);
       return {
         pacticipant: p,
         versions: v === undefined ? [] : [v],
@@ -192,7 +192,7 @@ export class Matrix {
       };
     }
     if (opts.mainBranch) {
-      const v = p.mainBranch === null ? undefined : this.store.branchHead(p.id, p.mainBranch);
+      const v = p.mainBranch === null ? undefined : await this.store.branchHead(p.id, p.mainBranch);
       return {
         pacticipant: p,
         versions: v === undefined ? [] : [v],
@@ -200,7 +200,7 @@ export class Matrix {
         specified: false,
       };
     }
-    const v = this.store.latestVersion(p.id);
+    const v = await this.store.latestVersion(p.id);
     return {
       pacticipant: p,
       versions: v === undefined ? [] : [v],
@@ -210,7 +210,7 @@ export class Matrix {
   }
 
   /** Computes the matrix response body for a query string. Throws 400 for invalid selectors. */
-  query(query: URLSearchParams): Record<string, unknown> {
+  query(query: URLSearchParams): Promise<Record<string, unknown>> {
     const selectors = parseRackArray(query, 'q');
     const ignores = parseRackArray(query, 'ignore');
     const opts: MatrixOptions = {
@@ -224,7 +224,7 @@ export class Matrix {
     return this.compute(selectors, ignores, opts);
   }
 
-  compute(selectors: Record<string, string>[], ignores: Record<string, string>[], opts: MatrixOptions): Record<string, unknown> {
+  async compute(selectors: Record<string, string>[], ignores: Record<string, string>[], opts: MatrixOptions): Promise<Record<string, unknown>> {
     const errors: string[] = [];
     if (selectors.length === 0) errors.push('Please provide 1 or more version selectors.');
     for (const s of selectors) {
@@ -232,18 +232,19 @@ export class Matrix {
         errors.push('Please specify the pacticipant name');
         continue;
       }
-      if (this.store.pacticipant(s.pacticipant) === undefined) errors.push(`Pacticipant ${s.pacticipant} not found`);
+      if ((await this.store.pacticipant(s.pacticipant)) === undefined) errors.push(`Pacticipant ${s.pacticipant} not found`);
       if (s.version !== undefined && truthy(s.latest)) errors.push(`A version number and latest flag cannot both be specified for ${s.pacticipant}`);
-      if (s.environment !== undefined && this.env(s.environment) === undefined) errors.push(`Environment with name '${s.environment}' does not exist`);
+      if (s.environment !== undefined && (await this.env(s.environment)) === undefined) errors.push(`Environment with name '${s.environment}' does not exist`);
     }
     const targetCount = [opts.tag, opts.environment, opts.mainBranch ? 'x' : undefined].filter((x) => x !== undefined).length;
     if (targetCount > 1) errors.push('Please specify only one of tag, environment or mainBranch');
-    if (opts.environment !== undefined && this.env(opts.environment) === undefined) errors.push(`Environment with name '${opts.environment}' does not exist`);
+    if (opts.environment !== undefined && (await this.env(opts.environment)) === undefined) errors.push(`Environment with name '${opts.environment}' does not exist`);
     if (!Number.isFinite(opts.limit) || opts.limit < 1) errors.push('The limit must be a number greater than 0');
     if (errors.length > 0) throw badRequest(errors);
 
     const warnings: string[] = [];
-    const resolved = selectors.map((s) => this.resolveSpecified(s));
+    const resolved: Resolved[] = [];
+    for (const s of selectors) resolved.push(await this.resolveSpecified(s));
     const inference = opts.environment !== undefined || opts.tag !== undefined || opts.mainBranch || opts.latest;
     const browse = !inference && resolved.length === 1;
 
@@ -251,12 +252,12 @@ export class Matrix {
     const ignoreRules: { name: string; version?: string }[] = [];
     for (const ig of ignores) {
       if (ig.pacticipant === undefined) continue;
-      const p = this.store.pacticipant(ig.pacticipant);
+      const p = await this.store.pacticipant(ig.pacticipant);
       if (p === undefined) {
         warnings.push(`WARN: Cannot ignore ${ig.pacticipant}, as it does not exist in the Pact Broker`);
         continue;
       }
-      if (ig.version !== undefined && this.store.version(p.id, ig.version) === undefined) {
+      if (ig.version !== undefined && (await this.store.version(p.id, ig.version)) === undefined) {
         warnings.push(`WARN: Cannot ignore version ${ig.version} of ${ig.pacticipant}, as it does not exist in the Pact Broker`);
       }
       ignoreRules.push({ name: ig.pacticipant, version: ig.version });
@@ -282,10 +283,10 @@ export class Matrix {
       });
     };
 
-    const inferredCache = new Map<number, Resolved>();
-    const inferred = (p: Pacticipant): Resolved => {
+    const inferredCache = new Map<number, Promise<Resolved>>();
+    const inferred = (p: Pacticipant): Promise<Resolved> => {
       const spec = specifiedByName.get(p.name);
-      if (spec !== undefined) return spec;
+      if (spec !== undefined) return Promise.resolve(spec);
       let r = inferredCache.get(p.id);
       if (r === undefined) {
         r = this.resolveInferred(p, opts);
@@ -294,58 +295,63 @@ export class Matrix {
       return r;
     };
 
+    // Each integration of a selected version is looked up concurrently; what it finds is applied in order, so
+    // rows and reasons come out the same as one by one.
+    type Found = (() => void)[];
+    const asConsumer = async (me: Pacticipant, v: Version, myDesc: string, pub: PactPublication): Promise<Found> => {
+      const provider = await this.store.pacticipantById(pub.providerId);
+      if (browse) {
+        const verifs = await this.store.latestVerificationsPerProviderVersion(pub.pactVersionId);
+        if (verifs.length === 0) return [() => pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any version of ${provider.name}` })];
+        const pvs = await Promise.all(verifs.map((ver) => this.store.versionById(ver.providerVersionId)));
+        return verifs.map((ver, k) => () => pushRow(me, v, provider, pvs[k]!, pub, ver, { c: myDesc, p: `version ${pvs[k]!.number} of ${provider.name}` }));
+      }
+      if (!inference && !specifiedByName.has(provider.name)) return [];
+      const other = await inferred(provider);
+      if (other.versions.length === 0) {
+        if (other.specified) return [];
+        return [() => missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) })];
+      }
+      const vers = await Promise.all(other.versions.map((pv) => this.store.latestVerificationFor(pub.pactVersionId, pv.id)));
+      return other.versions.map((pv, k) => () => pushRow(me, v, provider, pv, pub, vers[k] ?? null, { c: myDesc, p: other.describe(pv) }));
+    };
+    const asProviderBrowsing = async (me: Pacticipant, v: Version, myDesc: string): Promise<Found> => {
+      const found: Found = [];
+      for (const ver of await this.store.verificationsByProviderVersion(v.id)) {
+        const consumer = await this.store.pacticipantById(ver.consumerId);
+        for (const pub of await this.store.publicationsOfPactVersion(ver.pactVersionId)) {
+          const cv = await this.store.versionById(pub.consumerVersionId);
+          found.push(() => pushRow(consumer, cv, me, v, pub, ver, { c: `version ${cv.number} of ${consumer.name}`, p: myDesc }));
+        }
+      }
+      return found;
+    };
+    const asProviderInferred = async (me: Pacticipant, v: Version, myDesc: string, consumerId: number): Promise<Found> => {
+      const consumer = await this.store.pacticipantById(consumerId);
+      if (specifiedByName.has(consumer.name)) return [];
+      const other = await inferred(consumer);
+      const found = await Promise.all(
+        other.versions.map(async (cv): Promise<(() => void) | undefined> => {
+          const pub = await this.store.publication(cv.id, me.id);
+          if (pub === undefined) return undefined;
+          const ver = (await this.store.latestVerificationFor(pub.pactVersionId, v.id)) ?? null;
+          return () => pushRow(consumer, cv, me, v, pub, ver, { c: other.describe(cv), p: myDesc });
+        }),
+      );
+      return found.filter((f): f is () => void => f !== undefined);
+    };
+
     for (const sel of resolved) {
       const me = sel.pacticipant;
       for (const v of sel.versions) {
         const myDesc = sel.describe(v);
         // As consumer: every provider I have a pact with is a required integration.
-        for (const pub of this.store.publicationsOfVersion(v.id)) {
-          const provider = this.store.pacticipantById(pub.providerId);
-          if (browse) {
-            const verifs = this.store.latestVerificationsPerProviderVersion(pub.pactVersionId);
-            if (verifs.length === 0) pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any version of ${provider.name}` });
-            for (const ver of verifs) {
-              const pv = this.store.versionById(ver.providerVersionId);
-              pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: `version ${pv.number} of ${provider.name}` });
-            }
-            continue;
-          }
-          if (!inference && !specifiedByName.has(provider.name)) continue;
-          const other = inferred(provider);
-          if (other.versions.length === 0) {
-            if (!other.specified) {
-              missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) });
-            }
-            continue;
-          }
-          for (const pv of other.versions) {
-            const ver = this.store.latestVerificationFor(pub.pactVersionId, pv.id) ?? null;
-            pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: other.describe(pv) });
-          }
-        }
-        // As provider: consumer versions selected by the options that have a pact with me (nothing required if none).
-        if (browse) {
-          for (const ver of this.store.verificationsByProviderVersion(v.id)) {
-            const consumer = this.store.pacticipantById(ver.consumerId);
-            for (const pub of this.store.publicationsOfPactVersion(ver.pactVersionId)) {
-              const cv = this.store.versionById(pub.consumerVersionId);
-              pushRow(consumer, cv, me, v, pub, ver, { c: `version ${cv.number} of ${consumer.name}`, p: myDesc });
-            }
-          }
-          continue;
-        }
-        if (!inference) continue; // between specified pacticipants: handled from each consumer's side
-        for (const consumerId of this.store.consumerIdsOf(me.id)) {
-          const consumer = this.store.pacticipantById(consumerId);
-          if (specifiedByName.has(consumer.name)) continue;
-          const other = inferred(consumer);
-          for (const cv of other.versions) {
-            const pub = this.store.publication(cv.id, me.id);
-            if (pub === undefined) continue;
-            const ver = this.store.latestVerificationFor(pub.pactVersionId, v.id) ?? null;
-            pushRow(consumer, cv, me, v, pub, ver, { c: other.describe(cv), p: myDesc });
-          }
-        }
+        const units = (await this.store.publicationsOfVersion(v.id)).map((pub) => asConsumer(me, v, myDesc, pub));
+        // As provider: consumer versions selected by the options that have a pact with me (nothing required if
+        // none); between specified pacticipants it is handled from each consumer's side.
+        if (browse) units.push(asProviderBrowsing(me, v, myDesc));
+        else if (inference) units.push(...(await this.store.consumerIdsOf(me.id)).map((cid) => asProviderInferred(me, v, myDesc, cid)));
+        for (const found of await Promise.all(units)) for (const apply of found) apply();
       }
     }
 
@@ -404,21 +410,18 @@ export class Matrix {
 
     const sorted = [...finalRows].sort((a, b) => b.consumerVersion.id - a.consumerVersion.id || (b.providerVersion?.id ?? 0) - (a.providerVersion?.id ?? 0));
     const limited = browse ? sorted.slice(0, opts.limit) : sorted;
-    return { summary, notices: reasons, matrix: limited.map((r) => this.renderRow(r)) };
+    // Everything the rows show about their versions and pacts, fetched in one go.
+    const [details, shas] = await Promise.all([
+      this.store.versionDetails(limited.flatMap((r) => (r.providerVersion === null ? [r.consumerVersion.id] : [r.consumerVersion.id, r.providerVersion.id]))),
+      this.store.pactVersionShas(limited.map((r) => r.publication.pactVersionId)),
+    ]);
+    return { summary, notices: reasons, matrix: limited.map((r) => this.renderRow(r, details, shas)) };
   }
 
-  private versionJson(p: Pacticipant, v: Version): Record<string, unknown> {
-    const branches = this.store.branchesOfVersion(v.id);
-    const tags = this.store.tagsOfVersion(v.id);
+  private versionJson(p: Pacticipant, v: Version, details: VersionDetails): Record<string, unknown> {
+    const { branches, tags, environments: places } = details;
     const envs: Record<string, unknown>[] = [];
-    for (const d of this.store.deploymentsOfVersion(v.id)) {
-      if (d.undeployedAt !== null) continue;
-      const e = this.store.environmentById(d.environmentId);
-      envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
-    }
-    for (const r of this.store.releasesOfVersion(v.id)) {
-      if (r.supportEndedAt !== null) continue;
-      const e = this.store.environmentById(r.environmentId);
+    for (const { environment: e } of places) {
       if (!envs.some((x) => x.uuid === e.uuid)) envs.push({ uuid: e.uuid, name: e.name, displayName: e.displayName, production: e.production, _links: { self: { href: this.links.environment(e.uuid) } } });
     }
     return {
@@ -432,13 +435,15 @@ export class Matrix {
     };
   }
 
-  private renderRow(r: Row): Record<string, unknown> {
-    const pv = { sha: this.store.pactVersionSha(r.publication.pactVersionId) };
+  private renderRow(r: Row, details: Map<number, VersionDetails>, shas: Map<number, string>): Record<string, unknown> {
+    const consumerVersion = this.versionJson(r.consumer, r.consumerVersion, details.get(r.consumerVersion.id)!);
+    const providerVersion = r.providerVersion === null ? null : this.versionJson(r.provider, r.providerVersion, details.get(r.providerVersion.id)!);
+    const pv = { sha: shas.get(r.publication.pactVersionId)! };
     const out: Record<string, unknown> = {
-      consumer: { name: r.consumer.name, version: this.versionJson(r.consumer, r.consumerVersion), _links: { self: { href: this.links.pacticipant(r.consumer.name) } } },
+      consumer: { name: r.consumer.name, version: consumerVersion, _links: { self: { href: this.links.pacticipant(r.consumer.name) } } },
       provider: {
         name: r.provider.name,
-        version: r.providerVersion === null ? null : this.versionJson(r.provider, r.providerVersion),
+        version: providerVersion,
         _links: { self: { href: this.links.pacticipant(r.provider.name) } },
       },
       pact: {

@@ -1,9 +1,14 @@
-// The one place the broker binds a socket: node:http -> BrokerApp.handle -> response.
+// The one place the broker binds a socket: node:http with @hono/node-server answering through BrokerApp.fetch.
+// The request body limit is enforced here on the raw stream (a declared or streamed body above it gets 413 before
+// it is buffered), then the buffered body is handed to the app.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrokerApp, type BrokerAppOptions, type BrokerAuthConfig } from './app';
-import type { BrokerRequest } from './http';
-import { Store } from './store';
+import { getRequestListener } from '@hono/node-server';
+import { BrokerApp, hasCredentials } from './app';
+import type { BrokerAppOptions } from './context';
+import { HAL } from './http';
+import { DEFAULT_DB_FILE, openStore } from './store';
+import type { BrokerStore } from './store/types';
 import { CxpactError } from '../shared/errors';
 
 export interface StartBrokerOptions extends BrokerAppOptions {
@@ -11,11 +16,17 @@ export interface StartBrokerOptions extends BrokerAppOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** SQLite file. Default `.pact-broker/broker.sqlite` (relative to the working directory). */
+  /** SQLite file. Default `.pact-broker/broker.sqlite` (relative to the working directory). Ignored with databaseUrl. */
   dbFile?: string;
-  /** Public base URL for links; default: from the request's Host header. */
-  baseUrl?: string;
-  auth?: BrokerAuthConfig;
+  /**
+   * PostgreSQL URL (postgres://user:password@host:5432/db): several broker processes on one database are one
+   * broker. Default: SQLite (dbFile).
+   */
+  databaseUrl?: string;
+  /** Connections per process to PostgreSQL. Default 10. */
+  databasePoolSize?: number;
+  /** Serve over an already open store instead of opening one (the broker then does not close it). */
+  store?: BrokerStore;
   /** Log one line per request (never headers, so never tokens). */
   logRequests?: boolean;
   /**
@@ -30,19 +41,15 @@ export interface RunningBroker {
   url: string;
   port: number;
   app: BrokerApp;
-  store: Store;
+  store: BrokerStore;
   close(): Promise<void>;
 }
 
-export const DEFAULT_DB_FILE = '.pact-broker/broker.sqlite';
+export { DEFAULT_DB_FILE };
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-function hasCredentials(a: BrokerAuthConfig | undefined): boolean {
-  return a !== undefined && (a.token !== undefined || a.readOnlyToken !== undefined || a.basic !== undefined || a.readOnlyBasic !== undefined);
 }
 
 /** Starts the broker over HTTP; resolves once listening. */
@@ -59,66 +66,47 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     }
     log(`[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`);
   }
-  const store = new Store(opts.dbFile ?? DEFAULT_DB_FILE);
+  const ownStore = opts.store === undefined;
+  const store = opts.store ?? (await openStore({ dbFile: opts.dbFile, databaseUrl: opts.databaseUrl, poolSize: opts.databasePoolSize, log }));
   const app = new BrokerApp(store, opts);
-  const fixedBase = opts.baseUrl?.replace(/\/+$/, '');
-  // A base URL with a path (http://host/pb, behind a proxy or as a context path) is served under that prefix.
-  const prefix = fixedBase === undefined ? '' : new URL(fixedBase).pathname.replace(/\/+$/, '');
+  const listener = getRequestListener(app.fetch);
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const declared = Number(req.headers['content-length'] ?? '0');
-    const reply = (status: number, headers: Record<string, string>, body: string): void => {
+    if (opts.logRequests === true) res.on('finish', () => log(`[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${res.statusCode} (${Date.now() - started} ms)`));
+    const tooLarge = (close: boolean): void => {
       if (res.headersSent) return;
-      res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+      const body = JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` });
+      res.writeHead(413, { 'Content-Type': HAL, 'Content-Length': String(Buffer.byteLength(body)), ...(close ? { Connection: 'close' } : {}) });
       res.end(body);
-      if (opts.logRequests === true) log(`[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${status} (${Date.now() - started} ms)`);
     };
     // A declared oversized body: answer and close. A streamed one: answer, then drain the rest.
-    const tooLargeReply = (close: boolean): void => {
-      tooLarge = true;
-      reply(413, { 'Content-Type': 'application/hal+json;charset=utf-8', ...(close ? { Connection: 'close' } : {}) }, JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` }));
-      req.resume();
-    };
+    const declared = Number(req.headers['content-length'] ?? '0');
     if (Number.isFinite(declared) && declared > app.maxBodyBytes) {
-      tooLargeReply(true);
+      tooLarge(true);
+      req.resume();
       return;
     }
-    req.on('data', (c: Buffer) => {
-      if (tooLarge) return;
-      size += c.length;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
       if (size > app.maxBodyBytes) {
+        over = true;
         chunks.length = 0;
-        tooLargeReply(false);
+        tooLarge(false);
         return;
       }
-      chunks.push(c);
+      chunks.push(chunk);
     });
     req.on('error', () => undefined);
     req.on('end', () => {
-      if (tooLarge) return;
-      const rawUrl = req.url ?? '/';
-      const q = rawUrl.indexOf('?');
-      let path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-      if (prefix !== '' && (path === prefix || path.startsWith(prefix + '/'))) path = path.slice(prefix.length) || '/';
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const base = fixedBase ?? `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`;
-      const brokerReq: BrokerRequest = {
-        method: (req.method ?? 'GET').toUpperCase(),
-        path: path === '' ? '/' : path,
-        query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
-        headers,
-        body: Buffer.concat(chunks),
-        baseUrl: base,
-      };
-      app
-        .handle(brokerReq)
-        .then((r) => reply(r.status, r.headers, r.body))
-        .catch((error: unknown) => reply(500, { 'Content-Type': 'application/json' }, JSON.stringify({ error: { message: String(error) } })));
+      if (over) return;
+      // @hono/node-server reads a pre-read body from `rawBody` instead of the (now consumed) stream.
+      (req as http.IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks);
+      void listener(req, res);
     });
   });
   server.keepAliveTimeout = 5000;
@@ -132,8 +120,8 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
       });
     });
   } catch (error) {
-    app.webhooks.close();
-    store.close();
+    app.close();
+    if (ownStore) await store.close();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -147,12 +135,12 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     close: async () => {
       if (closed) return;
       closed = true;
-      app.webhooks.close();
+      app.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      store.close();
+      if (ownStore) await store.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Webhooks: match events to webhooks, fill the ${pactbroker.*} template variables, execute over HTTP with
 // retries, and log every attempt (triggered webhooks + executions). Secrets are redacted from the logs.
 import { encodeMetadata, Links } from './http';
-import type { PactVersion, Pacticipant, Store, Verification, Version, WebhookRecord } from './store';
+import type { BrokerStore, PactVersion, Pacticipant, Verification, Version, WebhookRecord } from './store/types';
 
 export const WEBHOOK_EVENTS = [
   'contract_published',
@@ -72,8 +72,7 @@ export class WebhookDispatcher {
   private readonly log: (line: string) => void;
 
   constructor(
-    private readonly store: Store,
-    private readonly links: () => Links,
+    private readonly store: BrokerStore,
     opts: WebhookOptions = {},
   ) {
     this.retryDelays = opts.retryDelaysMs ?? [1000, 5000, 15000];
@@ -81,28 +80,28 @@ export class WebhookDispatcher {
     this.log = opts.log ?? (() => undefined);
   }
 
-  private matches(w: WebhookRecord, e: BrokerEvent): boolean {
+  private async matches(w: WebhookRecord, e: BrokerEvent): Promise<boolean> {
     if (!w.enabled || !w.events.includes(e.name)) return false;
-    const ok = (sel: { name?: string; label?: string } | null, p: Pacticipant): boolean => {
+    const ok = async (sel: { name?: string; label?: string } | null, p: Pacticipant): Promise<boolean> => {
       if (sel === null) return true;
       if (sel.name !== undefined) return sel.name === p.name;
-      if (sel.label !== undefined) return this.store.labels(p.id).includes(sel.label);
+      if (sel.label !== undefined) return (await this.store.labels(p.id)).includes(sel.label);
       return true;
     };
-    return ok(w.consumer, e.consumer) && ok(w.provider, e.provider);
+    return (await ok(w.consumer, e.consumer)) && (await ok(w.provider, e.provider));
   }
 
   /** Template variables for an event (all strings; missing values are empty). */
-  variables(e: BrokerEvent, links: Links): Record<string, string> {
+  async variables(e: BrokerEvent, links: Links): Promise<Record<string, string>> {
     const store = this.store;
     const cv = e.consumerVersion;
     const pv = e.providerVersion;
-    const branchOf = (v: Version | undefined): string => {
+    const branchOf = async (v: Version | undefined): Promise<string> => {
       if (v === undefined) return '';
-      const b = store.branchesOfVersion(v.id);
+      const b = await store.branchesOfVersion(v.id);
       return b.length === 0 ? '' : b[b.length - 1]!.name;
     };
-    const tagsOf = (v: Version | undefined): string => (v === undefined ? '' : store.tagsOfVersion(v.id).map((t) => t.name).join(', '));
+    const tagsOf = async (v: Version | undefined): Promise<string> => (v === undefined ? '' : (await store.tagsOfVersion(v.id)).map((t) => t.name).join(', '));
     const success = e.verification?.success;
     const status = (s: [string, string, string]): string => (success === undefined ? s[2] : success ? s[0] : s[1]);
     const cvNumbers = cv === undefined ? [] : [cv.number];
@@ -111,19 +110,19 @@ export class WebhookDispatcher {
       consumerName: e.consumer.name,
       providerName: e.provider.name,
       consumerVersionNumber: cv?.number ?? '',
-      consumerVersionBranch: branchOf(cv),
-      consumerVersionTags: tagsOf(cv),
+      consumerVersionBranch: await branchOf(cv),
+      consumerVersionTags: await tagsOf(cv),
       providerVersionNumber: pv?.number ?? '',
-      providerVersionBranch: branchOf(pv),
-      providerVersionTags: tagsOf(pv),
+      providerVersionBranch: await branchOf(pv),
+      providerVersionTags: await tagsOf(pv),
       providerVersionDescriptions: (e.providerVersionDescriptions ?? []).join(', '),
       verificationResultUrl: e.verification === undefined ? '' : links.verification(e.provider.name, e.consumer.name, e.pactVersion.sha, e.verification.number),
       githubVerificationStatus: status(['success', 'failure', 'pending']),
       gitlabVerificationStatus: status(['success', 'failed', 'pending']),
       bitbucketVerificationStatus: status(['SUCCESSFUL', 'FAILED', 'INPROGRESS']),
       azureDevOpsVerificationStatus: status(['succeeded', 'failed', 'pending']),
-      consumerLabels: store.labels(e.consumer.id).join(', '),
-      providerLabels: store.labels(e.provider.id).join(', '),
+      consumerLabels: (await store.labels(e.consumer.id)).join(', '),
+      providerLabels: (await store.labels(e.provider.id)).join(', '),
       eventName: e.name,
       buildUrl: e.buildUrl ?? (e.verification?.buildUrl ?? cv?.buildUrl ?? ''),
       currentlyDeployedProviderVersionNumber: pv?.number ?? '',
@@ -153,19 +152,21 @@ export class WebhookDispatcher {
     };
   }
 
-  /** Fires events: records a triggered webhook for every match and executes them asynchronously. Returns the triggered descriptions. */
-  fire(events: BrokerEvent[]): string[] {
+  /**
+   * Fires events (after the transaction that caused them committed): records a triggered webhook for every match
+   * and executes them asynchronously. Returns the triggered descriptions.
+   */
+  async fire(events: BrokerEvent[], links: Links): Promise<string[]> {
     if (events.length === 0) return [];
-    const hooks = this.store.webhooks();
+    const hooks = await this.store.webhooks();
     if (hooks.length === 0) return [];
-    const links = this.links();
     const triggered: string[] = [];
     for (const e of events) {
       for (const w of hooks) {
-        if (!this.matches(w, e)) continue;
-        const vars = this.variables(e, links);
+        if (!(await this.matches(w, e))) continue;
+        const vars = await this.variables(e, links);
         const request = this.render(w, vars);
-        const t = this.store.createTriggeredWebhook(w.uuid, e.name, { variables: vars, comment: e.comment ?? null });
+        const t = await this.store.tx((tx) => tx.createTriggeredWebhook(w.uuid, e.name, { variables: vars, comment: e.comment ?? null }));
         triggered.push(`Webhook ${JSON.stringify(w.description ?? w.uuid)} triggered for event ${e.name}.\n  See logs at ${links.url(`/triggered-webhooks/${t.uuid}/logs`)}`);
         this.schedule(t.id, request);
       }
@@ -174,7 +175,11 @@ export class WebhookDispatcher {
   }
 
   private schedule(triggeredId: number, request: ReturnType<WebhookDispatcher['render']>): void {
-    const p = this.runWithRetries(triggeredId, request).finally(() => this.inflight.delete(p));
+    const p = this.runWithRetries(triggeredId, request)
+      .catch((error: unknown) => {
+        if (!this.closed) this.log(`[broker] webhook execution could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
 
@@ -184,13 +189,13 @@ export class WebhookDispatcher {
       if (this.closed) return;
       const result = await this.execute(request);
       if (this.closed) return;
-      this.store.addExecution(triggeredId, attempt, result.success, result.logs);
-      if (result.success) {
-        this.store.setTriggeredStatus(triggeredId, 'success');
-        return;
-      }
       const last = attempt === this.retryDelays.length + 1;
-      this.store.setTriggeredStatus(triggeredId, last ? 'failure' : 'retrying');
+      const status = result.success ? 'success' : last ? 'failure' : 'retrying';
+      await this.store.tx(async (tx) => {
+        await tx.addExecution(triggeredId, attempt, result.success, result.logs);
+        await tx.setTriggeredStatus(triggeredId, status);
+      });
+      if (result.success) return;
       this.log(`[broker] webhook attempt ${attempt} failed: ${result.summary}`);
       if (!last) await new Promise((r) => setTimeout(r, this.retryDelays[attempt - 1]).unref());
     }

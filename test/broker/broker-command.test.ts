@@ -16,7 +16,7 @@ function io(): CliIO & { out: string; err: string } {
 test('--help lists options, environment variables and exit codes', async () => {
   const c = io();
   expect(await runCli(['broker', '--help'], c)).toBe(0);
-  for (const s of ['--port', '--db', '--base-url', '--token', '--read-only-token', '--basic-auth', '--max-body-bytes', 'CXPACT_BROKER_TOKEN', 'PACT_BROKER_BASIC_AUTH_USERNAME', 'Exit codes']) {
+  for (const s of ['--port', '--db', '--database-url', '--database-pool-size', 'PACT_BROKER_DATABASE_URL', '--base-url', '--token', '--read-only-token', '--basic-auth', '--max-body-bytes', 'CXPACT_BROKER_TOKEN', 'PACT_BROKER_BASIC_AUTH_USERNAME', 'Exit codes']) {
     expect(c.out).toContain(s);
   }
 });
@@ -66,4 +66,24 @@ test('open (no credentials) on a non-loopback host is refused before anything is
 test('loopback spellings stay open without credentials; other hosts are not loopback', () => {
   for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
   for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.10', 'example.com', '127.example.com']) expect(isLoopbackHost(h)).toBe(false);
+});
+
+test('--database-url: not PostgreSQL or beside --db is a usage error; an unreachable server exits 1 without the password', async () => {
+  const mysql = io();
+  expect(await runCli(['broker', '--port', '0', '--database-url', 'mysql://u:hunter2@db/broker'], mysql)).toBe(2);
+  expect(mysql.err).toMatch(/--database-url must be a postgres:\/\//);
+  expect(mysql.err).not.toContain('hunter2');
+  const both = io();
+  expect(await runCli(['broker', '--port', '0', '--db', 'x.sqlite', '--database-url', 'postgres://u@127.0.0.1/db'], both)).toBe(2);
+  expect(both.err).toMatch(/--db \(SQLite\) and --database-url \(PostgreSQL\)/);
+  const pool = io();
+  expect(await runCli(['broker', '--database-pool-size', '0'], pool)).toBe(2);
+  expect(pool.err).toMatch(/--database-pool-size must be an integer/);
+  // Nothing listens on port 1: the broker cannot start, says where (password hidden) and what to check.
+  const down = io();
+  down.env = { PACT_BROKER_DATABASE_URL: 'postgres://cx:hunter2@127.0.0.1:1/broker' };
+  expect(await runCli(['broker', '--port', '0'], down)).toBe(1);
+  expect(down.err).toMatch(/could not start on postgres:\/\/cx:\*\*\*@127\.0\.0\.1:1\/broker/);
+  expect(down.err).toMatch(/Check that PostgreSQL is reachable/);
+  expect(down.err + down.out).not.toContain('hunter2');
 });

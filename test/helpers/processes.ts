@@ -41,21 +41,29 @@ export function startBrokerProcess(dbFile: string): Promise<Started> {
   return startProcess(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli/main.ts'), 'broker', '--port', '0', '--db', dbFile, '--quiet'], REPO_ROOT);
 }
 
-/** SIGTERM to the process group, SIGKILL after 5 s. */
+/**
+ * SIGTERM to the process group, SIGKILL after 5 s; resolves when the child has exited. The 5 s timer is cleared as
+ * soon as the child exits: left running, it would keep the jest worker alive after the file ends.
+ */
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once('exit', r));
+  const pid = child.pid;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    process.kill(-child.pid, 'SIGTERM');
+    process.kill(-pid, 'SIGTERM');
   } catch {
     return;
   }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) {
+  const timer = setTimeout(() => {
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       // already gone
     }
+  }, 5000);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
   }
 }

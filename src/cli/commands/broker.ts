@@ -1,20 +1,26 @@
-// `cxpact broker`: run the local Pact Broker (HAL+JSON API the official clients use, SQLite storage, HTML page).
+// `cxpact broker`: run the local Pact Broker (HAL+JSON API the official clients use, SQLite or PostgreSQL storage,
+// HTML page).
 import type { Command } from '../command';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError } from '../../shared/errors';
-import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, startBroker, type BrokerAuthConfig } from '../../broker';
+import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, isPostgresUrl, redactDatabaseUrl, startBroker, type BrokerAuthConfig } from '../../broker';
 
 const HELP = `Usage: cxpact broker [options]        (npm run broker -- [options])
 
 Runs a local Pact Broker that the official clients (\`pact broker ...\`, the pact-js Verifier) use unchanged:
 publishing, pacts for verification (selectors, pending, WIP), verification results, the matrix and can-i-deploy,
 environments, deployments and releases, webhooks, and an HTML page at / for browsers. Data is stored in SQLite
-and survives restarts. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+(one machine) or PostgreSQL (--database-url: several broker processes on one database are one broker) and
+survives restarts. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
   --port <n>                  Port to listen on (default 9292; 0 picks a free port)
   --host <addr>               Interface to bind (default 127.0.0.1)
   --db <file>                 SQLite database file (default ${DEFAULT_DB_FILE})
+  --database-url <url>        PostgreSQL instead of SQLite: postgres://user:password@host:5432/database
+                              (schema migrations run at start; prefer PACT_BROKER_DATABASE_URL, which ps
+                              does not show)
+  --database-pool-size <n>    Connections to PostgreSQL per broker process (default 10)
   --base-url <url>            Public URL used in links (default: from each request's Host header)
   --token <t>                 Read-write bearer token (enables auth)
   --read-only-token <t>       Read-only bearer token (GET only; writes get 403)
@@ -42,6 +48,8 @@ Environment variables (flags win):
   PACT_BROKER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS=false  same as --no-tag-deployments
   PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION=true  same as --allow-contract-modification
   PACT_BROKER_PORT, PACT_BROKER_BASE_URL_PUBLIC  port and public base URL
+  PACT_BROKER_DATABASE_URL                      PostgreSQL URL (same as --database-url)
+  PACT_BROKER_DATABASE_POOL_SIZE                same as --database-pool-size
 
 Auth: without any credentials configured the broker is open, which is only meant for loopback (127.0.0.1): with
 another --host and no credentials it refuses to start (exit 1) unless --allow-open is given. With credentials, requests without them get 401, and writes with read-only credentials get 403. Tokens and passwords
@@ -68,6 +76,8 @@ export const command: Command = {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      'database-url': { type: 'string' },
+      'database-pool-size': { type: 'string' },
       'base-url': { type: 'string' },
       token: { type: 'string' },
       'read-only-token': { type: 'string' },
@@ -104,6 +114,21 @@ export const command: Command = {
     };
     const host = stringOpt(args, 'host') ?? '127.0.0.1';
     const dbFile = stringOpt(args, 'db') ?? DEFAULT_DB_FILE;
+    const databaseUrl = stringOpt(args, 'database-url') ?? (env.PACT_BROKER_DATABASE_URL || undefined);
+    if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+      throw new CxpactError('usage.invalid-database-url', `--database-url must be a postgres:// (or postgresql://) URL (got "${redactDatabaseUrl(databaseUrl)}").`, {
+        fix: 'Pass --database-url postgres://user:password@host:5432/database, or --db <file> for SQLite.',
+      });
+    }
+    if (databaseUrl !== undefined && stringOpt(args, 'db') !== undefined) {
+      throw new CxpactError('usage.conflicting-database', '--db (SQLite) and --database-url (PostgreSQL) name two different databases.', { fix: 'Pass only one of them.' });
+    }
+    const poolText = stringOpt(args, 'database-pool-size') ?? (env.PACT_BROKER_DATABASE_POOL_SIZE || undefined);
+    const databasePoolSize = poolText === undefined ? undefined : Number(poolText);
+    if (databasePoolSize !== undefined && (!Number.isInteger(databasePoolSize) || databasePoolSize < 1 || databasePoolSize > 1000)) {
+      throw new CxpactError('usage.invalid-pool-size', `--database-pool-size must be an integer from 1 to 1000 (got "${poolText}").`, { fix: 'Pass e.g. --database-pool-size 10.' });
+    }
+    const where = databaseUrl === undefined ? `db: ${dbFile}` : `database: ${redactDatabaseUrl(databaseUrl)}`;
     const log = (line: string): void => io.stderr(line + '\n');
     let broker;
     try {
@@ -111,6 +136,8 @@ export const command: Command = {
         port,
         host,
         dbFile,
+        databaseUrl,
+        databasePoolSize,
         baseUrl: stringOpt(args, 'base-url') ?? (env.PACT_BROKER_BASE_URL_PUBLIC || undefined),
         auth,
         allowContractModification: args.values['allow-contract-modification'] === true || env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
@@ -126,10 +153,15 @@ export const command: Command = {
       if (e.code === 'EADDRINUSE') {
         throw new CxpactError('broker.port-in-use', `Port ${port} on ${host} is already in use.`, { fix: 'Stop the other process or pass --port <free port> (or --port 0).' });
       }
+      if (databaseUrl !== undefined) {
+        throw new CxpactError('broker.start-failed', `The broker could not start on ${redactDatabaseUrl(databaseUrl)}: ${redactDatabaseUrl(e.message)}`, {
+          fix: 'Check that PostgreSQL is reachable at that URL, the database exists and the user may create tables in it.',
+        });
+      }
       throw new CxpactError('broker.start-failed', `The broker could not start: ${e.message}`, { file: dbFile, fix: 'Check that the --db directory is writable and the file is a cxpact broker database.' });
     }
     const authMode = [auth.token || auth.basic ? 'read-write credentials' : '', auth.readOnlyToken || auth.readOnlyBasic ? 'read-only credentials' : ''].filter((x) => x !== '').join(' + ');
-    io.stdout(`cxpact broker listening on ${broker.url} (db: ${dbFile}; auth: ${authMode === '' ? 'open' : authMode})\n`);
+    io.stdout(`cxpact broker listening on ${broker.url} (${where}; auth: ${authMode === '' ? 'open' : authMode})\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         process.off('SIGINT', onInt);

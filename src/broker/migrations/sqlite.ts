@@ -1,12 +1,6 @@
-// SQLite for the broker: node:sqlite (no native addon), WAL, numbered schema migrations.
-import fs from 'node:fs';
-import path from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-
-export type Row = Record<string, unknown>;
-
-/** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Append only. */
-const MIGRATIONS: string[] = [
+// SQLite schema migrations, applied in order at start; `PRAGMA user_version` records how many ran. Append only:
+// a released migration never changes (existing databases have already applied it).
+export const SQLITE_MIGRATIONS: string[] = [
   `
   CREATE TABLE pacticipants (
     id INTEGER PRIMARY KEY,
@@ -179,88 +173,14 @@ const MIGRATIONS: string[] = [
   INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at)
     SELECT consumer_id, provider_id, MIN(created_at) FROM pact_publications GROUP BY consumer_id, provider_id;
   `,
+  // 4: indexes for deletes that cascade through foreign keys, and one number per verification of a pact version.
+  `
+  CREATE INDEX IF NOT EXISTS pact_versions_provider ON pact_versions (provider_id);
+  CREATE INDEX IF NOT EXISTS pact_publications_consumer ON pact_publications (consumer_id, provider_id, consumer_version_id);
+  CREATE INDEX IF NOT EXISTS verifications_consumer ON verifications (consumer_id, provider_id);
+  CREATE UNIQUE INDEX IF NOT EXISTS verifications_number ON verifications (pact_version_id, number);
+  CREATE INDEX IF NOT EXISTS deployed_versions_pacticipant ON deployed_versions (pacticipant_id, undeployed_at);
+  CREATE INDEX IF NOT EXISTS released_versions_pacticipant ON released_versions (pacticipant_id, support_ended_at);
+  CREATE INDEX IF NOT EXISTS webhook_executions_triggered ON webhook_executions (triggered_webhook_id);
+  `,
 ];
-
-export class Db {
-  readonly sql: DatabaseSync;
-  private readonly cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
-  private depth = 0;
-
-  constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.sql = new DatabaseSync(file);
-    this.sql.exec('PRAGMA journal_mode = WAL');
-    this.sql.exec('PRAGMA synchronous = NORMAL');
-    this.sql.exec('PRAGMA foreign_keys = ON');
-    this.sql.exec('PRAGMA busy_timeout = 5000');
-    this.migrate();
-  }
-
-  private migrate(): void {
-    const current = Number((this.sql.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
-    for (let i = current; i < MIGRATIONS.length; i++) {
-      this.sql.exec('BEGIN IMMEDIATE');
-      try {
-        this.sql.exec(MIGRATIONS[i]!);
-        this.sql.exec(`PRAGMA user_version = ${i + 1}`);
-        this.sql.exec('COMMIT');
-      } catch (error) {
-        this.sql.exec('ROLLBACK');
-        throw error;
-      }
-    }
-  }
-
-  private stmt(query: string): ReturnType<DatabaseSync['prepare']> {
-    let s = this.cache.get(query);
-    if (s === undefined) {
-      s = this.sql.prepare(query);
-      this.cache.set(query, s);
-    }
-    return s;
-  }
-
-  get<T = Row>(query: string, ...params: SQLInputValue[]): T | undefined {
-    return this.stmt(query).get(...params) as T | undefined;
-  }
-
-  all<T = Row>(query: string, ...params: SQLInputValue[]): T[] {
-    return this.stmt(query).all(...params) as T[];
-  }
-
-  run(query: string, ...params: SQLInputValue[]): { changes: number; lastInsertRowid: number } {
-    const r = this.stmt(query).run(...params);
-    return { changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
-  }
-
-  /** Runs `fn` in one IMMEDIATE transaction (nested calls join the outer one). */
-  tx<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    this.sql.exec('BEGIN IMMEDIATE');
-    this.depth++;
-    try {
-      const result = fn();
-      this.sql.exec('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        this.sql.exec('ROLLBACK');
-      } catch {
-        /* already rolled back */
-      }
-      throw error;
-    } finally {
-      this.depth--;
-    }
-  }
-
-  close(): void {
-    this.cache.clear();
-    try {
-      this.sql.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    } catch {
-      /* best effort */
-    }
-    this.sql.close();
-  }
-}

@@ -1,0 +1,155 @@
+// What every route file shares: the request context type, the broker's dependencies (store, webhooks, options),
+// the resource registration helper (method handlers + 405 with Allow + 415 for non-JSON writes), and small helpers
+// for parameters, bodies, HAL responses and 404s.
+import type { Context, Hono } from 'hono';
+import { badRequest, HAL, HttpError, notFound, type Links } from './http';
+import type { BrokerReads, BrokerStore, Environment, Pacticipant, Version } from './store/types';
+import type { WebhookDispatcher } from './webhooks';
+import { isRecord } from '../shared/json';
+
+export interface BrokerAuthConfig {
+  /** Read-write bearer token. */
+  token?: string;
+  /** Read-only bearer token (GET/HEAD only). */
+  readOnlyToken?: string;
+  /** Read-write basic auth credentials. */
+  basic?: { username: string; password: string };
+  /** Read-only basic auth credentials. */
+  readOnlyBasic?: { username: string; password: string };
+  /** Allow unauthenticated reads even when credentials are configured. */
+  publicRead?: boolean;
+}
+
+export interface BrokerAppOptions {
+  auth?: BrokerAuthConfig;
+  /**
+   * Public base URL for links (e.g. behind a proxy); a path in it (http://host/pb) is served as a context path.
+   * Default: the origin of each request.
+   */
+  baseUrl?: string;
+  /** Request body limit in bytes (413 above it). Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Allow publishing different content for an existing consumer version (the Ruby broker's allow_dangerous_contract_modification). */
+  allowContractModification?: boolean;
+  /**
+   * A tag named after an environment also records a deployment of that version there (the Pact Broker's
+   * create_deployed_versions_for_tags, on by default there too: helps teams still tagging "prod" after deploying).
+   * Default true.
+   */
+  createDeployedVersionsForTags?: boolean;
+  webhookRetryDelaysMs?: number[];
+  webhookTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Per-request values set by the app's first middleware. */
+export interface BrokerEnv {
+  Variables: {
+    /** Link builder for this request's base URL. */
+    links: Links;
+    /** The query string, with repeated keys (q[][pacticipant]=a&q[][pacticipant]=b) kept in order. */
+    query: URLSearchParams;
+    /** The raw request body (empty for GET). */
+    body: Buffer;
+  };
+}
+
+export type Ctx = Context<BrokerEnv>;
+export type Handler = (c: Ctx) => Response | Promise<Response>;
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the routes need: the store (reads; writes through store.tx), the webhook dispatcher and the options. */
+export interface BrokerDeps {
+  store: BrokerStore;
+  webhooks: WebhookDispatcher;
+  opts: BrokerAppOptions;
+}
+
+export const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const JSON_TYPES = /^(application\/(json|hal\+json|merge-patch\+json|problem\+json)|text\/plain)/i;
+
+/**
+ * Registers resources on the Hono app. Registration order is matching order: the first resource whose path
+ * matches answers, with 405 (and Allow) when it has no handler for the method, like the Pact Broker.
+ */
+export class Routes {
+  constructor(
+    readonly app: Hono<BrokerEnv>,
+    readonly deps: BrokerDeps,
+  ) {}
+
+  resource(path: string, methods: Partial<Record<Method, Handler>>): void {
+    const allow = [...Object.keys(methods), 'OPTIONS'].join(', ');
+    for (const [method, handler] of Object.entries(methods) as [Method, Handler][]) {
+      this.app.on(method, path, async (c) => {
+        if (WRITE_METHODS.has(method) && c.var.body.length > 0) {
+          const ct = c.req.header('content-type');
+          if (ct !== undefined && !JSON_TYPES.test(ct)) {
+            throw new HttpError(415, { error: `Unsupported Content-Type '${ct}'. Send application/json (or application/merge-patch+json for PATCH).` });
+          }
+        }
+        return handler(c);
+      });
+    }
+    this.app.all(path, (c) => {
+      if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
+      throw new HttpError(405, { error: `Method ${c.req.method} is not allowed on ${new URL(c.req.url).pathname}. Allowed: ${allow}.` }, { Allow: allow });
+    });
+  }
+}
+
+/** The decoded path parameters (`:pacticipant` -> value). */
+export const params = (c: Ctx): Record<string, string> => c.req.param() as Record<string, string>;
+
+/** The request path as the client sent it (percent-encoded). */
+export const pathOf = (c: Ctx): string => new URL(c.req.url).pathname;
+
+/** A HAL+JSON response. */
+export function hal(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': HAL, ...headers } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+export function htmlResponse(status: number, body: string): Response {
+  return new Response(body, { status, headers: { 'Content-Type': 'text/html;charset=utf-8' } });
+}
+
+/** The JSON object in the request body ({} when empty); 400 naming the problem otherwise. */
+export function jsonBody(c: Ctx): Record<string, unknown> {
+  const raw = c.var.body;
+  if (raw.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw badRequest({ body: [`The request body is not valid JSON: ${(error as Error).message}`] });
+  }
+  if (!isRecord(parsed)) throw badRequest({ body: ['The request body must be a JSON object.'] });
+  return parsed;
+}
+
+export const nonBlank = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+export const singleLine = (v: string): boolean => !/[\r\n]/.test(v);
+
+export async function pacticipantOr404(store: BrokerReads, name: string): Promise<Pacticipant> {
+  const p = await store.pacticipant(name);
+  if (p === undefined) throw notFound(`No pacticipant with name '${name}' found`);
+  return p;
+}
+
+export async function versionOr404(store: BrokerReads, p: Pacticipant, number: string): Promise<Version> {
+  const v = await store.version(p.id, number);
+  if (v === undefined) throw notFound(`No version '${number}' of pacticipant '${p.name}' found`);
+  return v;
+}
+
+export async function environmentOr404(store: BrokerReads, uuid: string): Promise<Environment> {
+  const e = await store.environment(uuid);
+  if (e === undefined) throw notFound(`No environment with uuid '${uuid}' found`);
+  return e;
+}

@@ -1,0 +1,216 @@
+// Publishing pacts: POST /contracts/publish (what `pact broker publish` sends) and the legacy PUT/PATCH of a pact at
+// /pacts/provider/P/consumer/C/version/V. Each publication is one transaction: version, branch, tags and every
+// contract are stored together or not at all; webhooks fire after it commits.
+import { hal, jsonBody, nonBlank, params, singleLine, type BrokerDeps, type Ctx, type Handler, type Routes } from '../context';
+import { publishEvents } from '../events';
+import { badRequest, HttpError } from '../http';
+import { canonicalJson, describeDiff } from '../pact-content';
+import { Resources } from '../resources';
+import type { BrokerEvent } from '../webhooks';
+import { isRecord } from '../../shared/json';
+
+const CONFLICT_TEXT = (consumer: string, version: string, provider: string): string =>
+  `Cannot change the content of the pact for ${consumer} version ${version} and provider ${provider}, as race conditions will cause unreliable results for can-i-deploy. Each pact must be published with a unique consumer version number.`;
+
+interface ParsedContract {
+  consumerName: string;
+  providerName: string;
+  pact: Record<string, unknown>;
+  onConflict: string;
+}
+
+function parsePublishBody(body: Record<string, unknown>): { name: string; number: string; branch?: string; buildUrl?: string; tags: string[]; contracts: ParsedContract[] } {
+  const errors: Record<string, string[]> = {};
+  const err = (k: string, m: string): void => {
+    (errors[k] ??= []).push(m);
+  };
+  const name = body.pacticipantName;
+  const number = body.pacticipantVersionNumber;
+  if (!nonBlank(name) || !singleLine(name)) err('pacticipantName', 'is required and must be a non-blank single line string');
+  if (!nonBlank(number) || !singleLine(number)) err('pacticipantVersionNumber', 'is required and must be a non-blank single line string');
+  if (body.branch !== undefined && body.branch !== null && !nonBlank(body.branch)) err('branch', 'must not be blank');
+  const tags = body.tags ?? [];
+  if (!Array.isArray(tags) || tags.some((t) => !nonBlank(t))) err('tags', 'must be an array of non-blank strings');
+  if (body.buildUrl !== undefined && body.buildUrl !== null && typeof body.buildUrl !== 'string') err('buildUrl', 'must be a string');
+  const contracts = body.contracts;
+  const parsed: ParsedContract[] = [];
+  if (!Array.isArray(contracts) || contracts.length === 0) err('contracts', 'must be a non-empty array');
+  else {
+    contracts.forEach((c, i) => {
+      const at = `contracts[${i}]`;
+      if (!isRecord(c)) return err('contracts', `${at} must be an object`);
+      if (!nonBlank(c.consumerName)) err('contracts', `${at}.consumerName is required`);
+      if (!nonBlank(c.providerName)) err('contracts', `${at}.providerName is required`);
+      if (nonBlank(c.consumerName) && nonBlank(name) && c.consumerName !== name) err('contracts', `${at}.consumerName (${c.consumerName}) must match pacticipantName (${name})`);
+      if (c.specification !== undefined && c.specification !== 'pact') return; // only pacts are stored
+      if (typeof c.content !== 'string') return err('contracts', `${at}.content must be a base64 encoded string`);
+      let pact: unknown;
+      try {
+        pact = JSON.parse(Buffer.from(c.content, 'base64').toString('utf8'));
+      } catch {
+        return err('contracts', `${at}.content is not valid base64-encoded JSON`);
+      }
+      if (!isRecord(pact)) return err('contracts', `${at}.content must decode to a JSON object`);
+      const pc = isRecord(pact.consumer) ? pact.consumer.name : undefined;
+      const pp = isRecord(pact.provider) ? pact.provider.name : undefined;
+      if (pc !== undefined && pc !== c.consumerName) err('contracts', `${at}: the consumer name in the pact content (${String(pc)}) does not match consumerName (${String(c.consumerName)})`);
+      if (pp !== undefined && pp !== c.providerName) err('contracts', `${at}: the provider name in the pact content (${String(pp)}) does not match providerName (${String(c.providerName)})`);
+      if (nonBlank(c.consumerName) && nonBlank(c.providerName)) parsed.push({ consumerName: c.consumerName, providerName: c.providerName, pact, onConflict: String(c.onConflict ?? 'overwrite') });
+    });
+  }
+  if (Object.keys(errors).length > 0) throw badRequest(errors);
+  return {
+    name: name as string,
+    number: number as string,
+    branch: nonBlank(body.branch) ? body.branch : undefined,
+    buildUrl: typeof body.buildUrl === 'string' ? body.buildUrl : undefined,
+    tags: (tags as string[]).map(String),
+    contracts: parsed,
+  };
+}
+
+async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
+  const { name, number, branch, buildUrl, tags: tagList, contracts } = parsePublishBody(jsonBody(c));
+  const L = c.var.links;
+  const allow = deps.opts.allowContractModification === true;
+  // The transaction may run more than once (PostgreSQL retries serialisation failures): everything it produces
+  // is returned, nothing outside it is changed.
+  const result = await deps.store.tx(async (t) => {
+    const events: BrokerEvent[] = [];
+    const notices: { type: string; text: string }[] = [];
+    const consumer = await t.ensurePacticipant(name);
+    const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl);
+    if (branch !== undefined) await t.addVersionToBranch(consumer, version.id, branch);
+    for (const tag of tagList) await t.addTag(consumer.id, version.id, tag);
+    const parts = [created ? `Created ${consumer.name} version ${version.number}` : `Updated ${consumer.name} version ${version.number}`];
+    if (branch !== undefined) parts.push(`with branch ${branch}`);
+    if (tagList.length > 0) parts.push(`${branch === undefined ? 'with' : 'and'} tags ${tagList.join(', ')}`);
+    notices.push({ type: 'debug', text: parts.join(' ') });
+    const conflicts: string[] = [];
+    const diffs: string[] = [];
+    const contractsOut: { provider: string }[] = [];
+    for (const contract of contracts) {
+      const provider = await t.ensurePacticipant(contract.providerName);
+      let pact = contract.pact;
+      if (contract.onConflict === 'merge' && allow) {
+        const existing = await t.publication(version.id, provider.id);
+        if (existing !== undefined) pact = mergePacts(JSON.parse((await t.pactVersionById(existing.pactVersionId)).content) as Record<string, unknown>, pact);
+      }
+      const r = await t.publishPact(consumer, version, provider, pact, allow);
+      if (r.outcome === 'conflict') {
+        conflicts.push(
+          `${CONFLICT_TEXT(consumer.name, version.number, provider.name)} Some Pact libraries generate random data when a concrete value for a type matcher is not specified, and this can cause the contract to mutate - ensure you have given example values for all type matchers. For more information see https://docs.pact.io/go/versioning`,
+        );
+        diffs.push(describeDiff(JSON.parse(r.previous!.content) as Record<string, unknown>, pact));
+        continue;
+      }
+      contractsOut.push({ provider: provider.name });
+      const pv = r.pactVersion!;
+      if (r.outcome === 'same') {
+        notices.push({ type: 'success', text: `Pact successfully republished for ${consumer.name} version ${version.number} and provider ${provider.name} with no content changes.` });
+      } else {
+        notices.push({ type: 'success', text: `Pact successfully published for ${consumer.name} version ${version.number} and provider ${provider.name}.` });
+      }
+      notices.push({ type: 'debug', text: `  View the published pact at ${L.pactByVersion(provider.name, consumer.name, version.number)}` });
+      events.push(...(await publishEvents(t, consumer, provider, version, pv, r.outcome, buildUrl ?? version.buildUrl)));
+    }
+    if (conflicts.length > 0) {
+      throw new HttpError(409, {
+        notices: [...conflicts.map((text) => ({ type: 'error', text })), ...diffs.map((text) => ({ type: 'info', text }))],
+        errors: { contracts: conflicts },
+      });
+    }
+    return { consumer, version, contractsOut, events, notices };
+  });
+  const { consumer, version, contractsOut, events, notices } = result;
+  const triggered = await deps.webhooks.fire(events, L);
+  for (const t of triggered) notices.push({ type: 'info', text: t });
+  if (triggered.length === 0 && events.length > 0) notices.push({ type: 'debug', text: 'No enabled webhooks found for the detected events' });
+  return hal(200, {
+    notices,
+    logs: notices.map((n) => ({ level: n.type === 'success' ? 'info' : n.type, message: n.text, deprecationWarning: 'Replaced by notices' })),
+    _embedded: {
+      pacticipant: { name: consumer.name, _links: { self: { href: L.pacticipant(consumer.name) } } },
+      version: { number: version.number, _links: { self: { title: 'Version', name: version.number, href: L.version(consumer.name, version.number) } } },
+    },
+    _links: {
+      'pb:pacticipant': { title: 'Pacticipant', name: consumer.name, href: L.pacticipant(consumer.name) },
+      'pb:pacticipant-version': { title: 'Pacticipant version', name: version.number, href: L.version(consumer.name, version.number) },
+      'pb:pacticipant-version-tags': tagList.map((t) => ({ title: 'Tag', name: t, href: L.tag(consumer.name, version.number, t) })),
+      'pb:contracts': contractsOut.map((x) => ({ title: 'Pact', name: `Pact between ${consumer.name} (${version.number}) and ${x.provider}`, href: L.pactByVersion(x.provider, consumer.name, version.number) })),
+    },
+  });
+}
+
+/** Legacy PUT (replace) / PATCH (merge interactions) of a pact at /pacts/provider/P/consumer/C/version/V. */
+export function putPact(deps: BrokerDeps, merge: boolean): Handler {
+  return async (c) => {
+    const p = params(c);
+    const pact = jsonBody(c);
+    const pc = isRecord(pact.consumer) ? pact.consumer.name : undefined;
+    const pp = isRecord(pact.provider) ? pact.provider.name : undefined;
+    const errors: string[] = [];
+    if (pc !== undefined && pc !== p.consumer) errors.push(`consumer name in pact (${String(pc)}) does not match consumer name in path (${p.consumer}).`);
+    if (pp !== undefined && pp !== p.provider) errors.push(`provider name in pact (${String(pp)}) does not match provider name in path (${p.provider}).`);
+    if (!nonBlank(p.version)) errors.push('The consumer version number must not be blank.');
+    if (errors.length > 0) throw badRequest({ pact: errors });
+    const allow = deps.opts.allowContractModification === true;
+    const { publication, created, events } = await deps.store.tx(async (t) => {
+      const consumer = await t.ensurePacticipant(p.consumer!);
+      const provider = await t.ensurePacticipant(p.provider!);
+      const { version } = await t.ensureVersion(consumer.id, p.version!);
+      let content = pact;
+      const existing = await t.publication(version.id, provider.id);
+      if (merge && existing !== undefined) {
+        const old = JSON.parse((await t.pactVersionById(existing.pactVersionId)).content) as Record<string, unknown>;
+        const conflict = mergeConflict(old, pact);
+        if (conflict !== undefined) throw new HttpError(409, { errors: { interactions: [conflict] }, notices: [{ type: 'error', text: conflict }] });
+        content = mergePacts(old, pact);
+      }
+      const r = await t.publishPact(consumer, version, provider, content, allow || merge);
+      if (r.outcome === 'conflict') {
+        const text = CONFLICT_TEXT(consumer.name, version.number, provider.name);
+        throw new HttpError(409, { errors: { pact: [text] }, notices: [{ type: 'error', text }, { type: 'info', text: describeDiff(JSON.parse(r.previous!.content) as Record<string, unknown>, content) }] });
+      }
+      return { publication: r.publication!, created: r.outcome === 'created', events: await publishEvents(t, consumer, provider, version, r.pactVersion!, r.outcome, null) };
+    });
+    await deps.webhooks.fire(events, c.var.links);
+    return new Resources(deps.store, c.var.links).pactResponse(publication, '', created ? 201 : 200);
+  };
+}
+
+function interactionKey(i: unknown): string {
+  if (!isRecord(i)) return canonicalJson(i);
+  return canonicalJson({ d: i.description, s: i.providerState ?? i.providerStates ?? null });
+}
+
+function mergeConflict(old: Record<string, unknown>, next: Record<string, unknown>): string | undefined {
+  const oldList = (Array.isArray(old.interactions) ? old.interactions : []) as unknown[];
+  const byKey = new Map(oldList.map((i) => [interactionKey(i), i]));
+  for (const i of (Array.isArray(next.interactions) ? next.interactions : []) as unknown[]) {
+    const prev = byKey.get(interactionKey(i));
+    if (prev === undefined) continue;
+    const strip = (x: unknown): unknown => (isRecord(x) ? { ...x, _id: undefined } : x);
+    if (canonicalJson(strip(prev)) !== canonicalJson(strip(i))) {
+      return `Cannot merge pacts: an interaction with description '${isRecord(i) ? String(i.description) : '?'}' and the same provider state already exists with different content.`;
+    }
+  }
+  return undefined;
+}
+
+/** Merges interactions of `next` into `old` (same description + provider state replaces). */
+export function mergePacts(old: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...old, ...next };
+  for (const key of ['interactions', 'messages']) {
+    const a = (Array.isArray(old[key]) ? old[key] : []) as unknown[];
+    const b = (Array.isArray(next[key]) ? next[key] : []) as unknown[];
+    if (a.length === 0 && b.length === 0) continue;
+    const keys = new Set(b.map(interactionKey));
+    out[key] = [...a.filter((i) => !keys.has(interactionKey(i))), ...b];
+  }
+  return out;
+}
+
+export function publishRoutes(r: Routes): void {
+  r.resource('/contracts/publish', { POST: (c) => publishContracts(r.deps, c) });
+}
