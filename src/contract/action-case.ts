@@ -10,7 +10,7 @@ import type { DataActionEngine } from './engine';
 import { buildInteraction, checkCaseOutcome, type CaseProblem } from './from-data-action';
 import type { InteractionSpec } from './interaction';
 import { DEFAULT_CONSUMER } from './layout';
-import { executeInteraction } from './pact-adapter';
+import { executeInteraction } from '../io/pact-ffi';
 
 /** Loads the single action of a definition file (or the one named `name`). */
 export function loadAction(engine: DataActionEngine, file: string, name?: string): DataAction {

@@ -13,7 +13,7 @@ import type { DataActionEngine } from './engine';
 import { buildInteraction, checkCaseOutcome, type CaseProblem } from './from-data-action';
 import type { InteractionSpec } from './interaction';
 import { discoverProviders, pactFileName, type ProviderFolder } from './layout';
-import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from './pact-adapter';
+import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from '../io/pact-ffi';
 import { stepsToPath, type FieldRead } from './response-shape';
 import { whereChecked, type CheckedBy } from './where-checked';
 import { didYouMean, fieldPresent } from './near-miss';

@@ -29,8 +29,8 @@ export type { Matcher, MatchableJson, MatcherType } from './matchers';
 export { discoverProviders, parseFolderConfig, pactFileName, DEFAULT_CONSUMER } from './layout';
 export type { ProviderFolder } from './layout';
 
-// Pact (the only module touching pact-js core) and single-case runs for hand-written tests
-export { replayInteractions, writePact, executeInteraction, planBatches } from './pact-adapter';
-export type { ReplayItem, ReplayResult, ReplayOptions } from './pact-adapter';
+// Pact (the FFI driver in src/io/pact-ffi is the only code touching pact-js core) and single-case runs for hand-written tests
+export { replayInteractions, writePact, executeInteraction, planBatches } from '../io/pact-ffi';
+export type { ReplayItem, ReplayResult, ReplayOptions } from '../io/pact-ffi';
 export { loadAction, runActionCase } from './action-case';
 export type { ActionCaseResult } from './action-case';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { replayInteractions, writePact, planBatches } from '../../src/contract/pact-adapter';
+import { replayInteractions, writePact, planBatches } from '../../src/io/pact-ffi';
 import type { InteractionSpec } from '../../src/contract/interaction';
 import { eachLike, integer, like, regex } from '../../src/contract/matchers';
 
