@@ -13,7 +13,7 @@
 //   - the JSONata AST (`jsonata(expr).ast()`): path expressions from the body root (or from `$`/`$$`), with filters
 //     and indexes, inside object constructors, function arguments, conditions and bound variables.
 
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata';
 import { compileJsonPath, type FilterExpr, type PathAst, type Segment } from '../jsonpath';
 import { CxpactError, messageOf } from '../shared/errors';
 import { isRecord } from '../shared/json';
