@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CliIO, Command } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, stringOpt } from '../args';
 import { cxpactCommand } from '../../shared/cli-hint';
 import { CxpactError } from '../../shared/errors';
@@ -99,7 +100,7 @@ function uncommitted(dir: string, cwd: string): string[] | undefined {
 
 export const command: Command = {
   name: 'publish',
-  summary: 'Publish pacts/ to a Pact Broker with the official pact CLI (npm run pact:publish)',
+  summary: summaryOf('publish'),
   help: HELP,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => publish(argv, io), UNAVAILABLE),
 };

@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError, messageOf } from '../../shared/errors';
-import { defaultEngine, type EngineIssue } from '../../contract';
+import { defaultEngine } from '../../contract/default-engine';
+import type { EngineIssue } from '../../contract/engine';
 import type { DataAction, RawResponse, RenderedRequest } from '../../data-action';
 import type { FieldRead } from '../../contract/response-shape';
 import { defaultFix, didYouMean } from '../../contract/near-miss';
@@ -137,7 +139,7 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
 
 export const command: Command = {
   name: 'run',
-  summary: 'Run one Data Action offline: rendered request, translation and validated outputs',
+  summary: summaryOf('run'),
   help,
   async run(argv, io) {
     const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_ARGS }, true);
