@@ -2,6 +2,8 @@
 // Explicit named exports only, so every name here is a deliberate promise; anything else under src/ is internal
 // and may change. The `cxpact` command (bin/cxpact.js) is the other half of the package.
 
+import type { RunningBroker, StartBrokerOptions } from './broker';
+
 // Errors every cxpact function throws (code, file, JSON path, fix) and the formatter the CLI prints them with
 export { CxpactError, formatError } from './shared/errors';
 export type { CxpactErrorOptions, ErrorLocation } from './shared/errors';
@@ -41,9 +43,18 @@ export type { StateHandlers } from './verify/config';
 export { checkRecorded, summariseCheck, loadRecordConfig, loadPactsFromFiles, readRecordings, recordingsDir } from './recorded';
 export type { CheckInput, CheckSummary, InteractionVerdict, Finding, RecordConfig, LoadedPact, LoadedRecording } from './recorded';
 
-// The local Pact Broker (real HTTP server over node:sqlite)
-export { startBroker } from './broker';
-export type { StartBrokerOptions, RunningBroker } from './broker';
+// The local Pact Broker (real HTTP server over node:sqlite or PostgreSQL), loaded when started
+export type { StartBrokerOptions, RunningBroker };
+
+/**
+ * Starts the local Pact Broker in this process. Its HTTP server, router and database clients load only then:
+ * importing 'cxpact' (a provider config's defineProvider, a consumer test) does not pay for them.
+ * @example const broker = await startBroker({ port: 0 }); console.log(broker.url); await broker.close();
+ */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const broker = await import('./broker');
+  return broker.startBroker(options);
+}
 
 // The deployment gate
 export { canIDeploy, recordDeployment } from './gate';
