@@ -2,6 +2,8 @@
 // Explicit named exports only, so every name here is a deliberate promise; anything else under src/ is internal
 // and may change. The `cxpact` command (bin/cxpact.js) is the other half of the package.
 
+import type { RunningBroker, StartBrokerOptions } from './broker';
+
 // Errors every cxpact function throws (code, file, JSON path, fix) and the formatter the CLI prints them with
 export { CxpactError } from './core/errors';
 export { formatError } from './cli/render';
@@ -30,7 +32,7 @@ export type { DataAction, DataActionRequest, DataActionResponse, DefinitionForma
 export { runConsumerContracts } from './io/consumer-run';
 export { defaultEngine } from './io/default-engine';
 export { loadAction, runActionCase } from './io/action-case';
-export { executeInteraction, writePact } from './contract/pact-adapter';
+export { executeInteraction, writePact } from './io/pact-ffi';
 export type { ConsumerReport, ConsumerRunOptions } from './io/consumer-run';
 export type { DataActionEngine } from './core/contract/engine';
 export type { ActionCaseResult } from './io/action-case';
@@ -59,9 +61,18 @@ export type { CheckInput, CheckSummary, InteractionVerdict } from './core/record
 export type { Finding, LoadedPact, LoadedRecording } from './core/recorded/model';
 export type { RecordConfig } from './io/recorder/config';
 
-// The local Pact Broker (real HTTP server over node:sqlite)
-export { startBroker } from './broker';
-export type { StartBrokerOptions, RunningBroker } from './broker';
+// The local Pact Broker (real HTTP server over node:sqlite or PostgreSQL), loaded when started
+export type { StartBrokerOptions, RunningBroker };
+
+/**
+ * Starts the local Pact Broker in this process. Its HTTP server, router and database clients load only then:
+ * importing 'cxpact' (a provider config's defineProvider, a consumer test) does not pay for them.
+ * @example const broker = await startBroker({ port: 0 }); console.log(broker.url); await broker.close();
+ */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const broker = await import('./broker');
+  return broker.startBroker(options);
+}
 
 // The deployment gate
 export { canIDeploy } from './io/broker-client/can-i-deploy';

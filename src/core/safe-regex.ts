@@ -9,7 +9,7 @@
 // end (Java also matches before a final line break), and possessive quantifiers / atomic groups are read as their
 // greedy / plain forms (as cxpact's Java translation always did).
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { CxpactError } from './errors';
 
 export type RegexDialect = 'java' | 'ecmascript';
@@ -46,11 +46,20 @@ export class RegexSyntaxError extends Error {}
 
 const cache = new Map<string, SafeRegex>();
 
+let re2js: typeof RE2JS | undefined;
+
+/** The RE2 engine, loaded with the first regex (a definition without one never pays for it). */
+function re2(): typeof RE2JS {
+  re2js ??= (require('re2js') as typeof import('re2js')).RE2JS;
+  return re2js;
+}
+
 function re2Flags(flags: string): number {
+  const RE2 = re2();
   let f = 0;
-  if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE;
-  if (flags.includes('s')) f |= RE2JS.DOTALL;
-  if (flags.includes('m')) f |= RE2JS.MULTILINE;
+  if (flags.includes('i')) f |= RE2.CASE_INSENSITIVE;
+  if (flags.includes('s')) f |= RE2.DOTALL;
+  if (flags.includes('m')) f |= RE2.MULTILINE;
   return f;
 }
 
@@ -240,7 +249,7 @@ export function compileSafeRegex(pattern: string, options: { dialect: RegexDiale
   }
   let compiled: SafeRegex;
   try {
-    compiled = re2Regex(RE2JS.compile(options.dialect === 'ecmascript' ? RE2JS.translateRegExp(source) : source, re2Flags(flags)), pattern);
+    compiled = re2Regex(re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)), pattern);
   } catch (re2Error) {
     // RE2 refuses backreferences and lookaround (and some syntax): the backtracking engine, unless it can explode.
     let native: RegExp;

@@ -10,7 +10,7 @@ import type { DataActionEngine } from '../core/contract/engine';
 import { buildInteraction, checkCaseOutcome, type CaseProblem } from '../core/contract/from-data-action';
 import type { InteractionSpec } from '../core/contract/interaction';
 import { DEFAULT_CONSUMER } from './layout';
-import { executeInteraction } from '../contract/pact-adapter';
+import { executeInteraction } from './pact-ffi';
 
 /** Loads the single action of a definition file (or the one named `name`). */
 export function loadAction(engine: DataActionEngine, file: string, name?: string): DataAction {

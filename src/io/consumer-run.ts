@@ -17,7 +17,7 @@ import { buildInteraction, caseProblem, checkCaseOutcome, type CaseProblem } fro
 import type { InteractionSpec } from '../core/contract/interaction';
 import { discoverProviders, type ProviderFolder } from './layout';
 import { pactFileName } from '../core/contract/pact-file';
-import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from '../contract/pact-adapter';
+import { replayInteractions, writePact, type ReplayItem, type ReplayOptions } from './pact-ffi';
 import { stepsToPath, type FieldRead } from '../core/contract/response-shape';
 import { whereChecked, type CheckedBy } from '../core/contract/where-checked';
 import { didYouMean, fieldPresent } from '../core/contract/near-miss';

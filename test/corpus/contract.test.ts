@@ -6,7 +6,7 @@ import path from 'node:path';
 import { defaultEngine } from '../../src/io/default-engine';
 import { deriveCases } from '../../src/core/contract/derive';
 import { buildInteraction } from '../../src/core/contract/from-data-action';
-import { replayInteractions, writePact } from '../../src/contract/pact-adapter';
+import { replayInteractions, writePact } from '../../src/io/pact-ffi';
 import { listMatchers } from '../../src/core/contract/matchers';
 import { type DataActionEngine } from '../../src/core/contract/engine';
 import { type InteractionSpec } from '../../src/core/contract/interaction';

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lintDataActions } from '../../src/io/lint-run';
+import { cxpactArgs } from '../helpers/cli-bin';
 import { captureCli } from '../helpers/cli-run';
 import { buildMutants, GOOD_DIR, type Mutant } from './mutants';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = 11;
 /** A small time budget keeps the runaway mutants (JSONata recursion, huge loops) quick; the defaults are 10 s. */
 const BUDGET = ['--budget-time-ms', '1500'];
@@ -34,7 +34,7 @@ function write(file: string, content: unknown): void {
 /** Runs the real CLI as its own process (group), killed with its children when it outlives `timeoutMs`. */
 function cli(args: string[], timeoutMs = 400_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, cxpactArgs(args), {
       cwd: dir,
       env: { ...process.env, CXPACT_DEBUG: '' },
       detached: true,

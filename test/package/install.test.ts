@@ -223,7 +223,7 @@ describe('cxpact as an installed npm package', () => {
     const listed = await run('tar', ['-tzf', tarball], work);
     mustSucceed('tar -tzf', listed);
     const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'bin/cxpact.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/verify/config.js', 'src/index.ts', 'LICENSE', 'README.md']) {
+    for (const f of ['package.json', 'bin/cxpact.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/io/verifier/config.js', 'src/index.ts', 'LICENSE', 'README.md']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /\.test\.(ts|js)$/.test(f))).toEqual([]);

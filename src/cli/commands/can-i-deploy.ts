@@ -1,5 +1,6 @@
 // `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
 import { CxpactError } from '../../core/errors';
 import { canIDeploy } from '../../io/broker-client/can-i-deploy';
@@ -93,7 +94,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'can-i-deploy',
-  summary: 'Ask the broker whether a version can be deployed to an environment (plain-language reasons)',
+  summary: summaryOf('can-i-deploy'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -2,6 +2,7 @@
 // rules, and optionally publishes the outcome to the broker as a verification of the provider.
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
 import { CxpactError } from '../../core/errors';
 import { brokerTarget } from '../../io/broker-client/target';
@@ -251,7 +252,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
 
 export const command: Command = {
   name: 'check-recorded',
-  summary: 'Check a third-party provider’s recordings against its pacts (Pact matching rules); --publish to the broker',
+  summary: summaryOf('check-recorded'),
   help,
   run: runCheckRecorded,
 };

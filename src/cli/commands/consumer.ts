@@ -1,6 +1,7 @@
 // `cxpact consumer`: generated consumer contracts for every Data Action in data-actions/ (npm run pact:consumer).
 import path from 'node:path';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
 import { defaultEngine } from '../../io/default-engine';
 import { runConsumerContracts, type ConsumerReport } from '../../io/consumer-run';
@@ -82,7 +83,7 @@ function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): st
 
 export const command: Command = {
   name: 'consumer',
-  summary: 'Generate and check consumer pacts from the Data Actions in data-actions/',
+  summary: summaryOf('consumer'),
   help,
   async run(argv, io) {
     const args = parseCommandArgs('consumer', argv, {

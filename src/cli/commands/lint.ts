@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError } from '../../core/errors';
 import { lintDataActions, relativize } from '../../io/lint-run';
@@ -41,7 +42,7 @@ Exit codes:
 
 export const command: Command = {
   name: 'lint',
-  summary: 'Lint Data Action definitions (secrets, contracts, templates, defaults, timeouts)',
+  summary: summaryOf('lint'),
   help,
   async run(argv: string[], io: CliIO): Promise<number> {
     const args = parseCommandArgs('lint', argv, {

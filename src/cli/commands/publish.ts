@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CliIO, Command } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, stringOpt } from '../args';
 import { cxpactCommand } from '../../io/cli-spelling';
 import { CxpactError } from '../../core/errors';
@@ -47,7 +48,7 @@ Exit codes:
 
 export const command: Command = {
   name: 'publish',
-  summary: 'Publish pacts/ to a Pact Broker with the official pact CLI (npm run pact:publish)',
+  summary: summaryOf('publish'),
   help: HELP,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => publish(argv, io)),
 };

@@ -1,5 +1,6 @@
 // `cxpact record-deployment`: tells the broker a version now runs in an environment (official pact CLI).
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
 import { recordDeployment } from '../../io/broker-client/record-deployment';
 
@@ -58,7 +59,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'record-deployment',
-  summary: 'Record in the broker that a version was deployed to an environment',
+  summary: summaryOf('record-deployment'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
 import { brokerTarget } from '../../io/broker-client/target';
 import { loadRecordConfig, resolveTarget } from '../../io/recorder/config';
@@ -105,7 +106,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'record',
-  summary: 'Record a third-party provider’s answers to its pacts (redacted) for recorded checks',
+  summary: summaryOf('record'),
   help,
   run: runRecord,
 };

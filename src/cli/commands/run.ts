@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError, messageOf } from '../../core/errors';
 import { defaultEngine } from '../../io/default-engine';
-import { type EngineIssue } from '../../core/contract/engine';
+import type { EngineIssue } from '../../core/contract/engine';
 import type { DataAction, RawResponse, RenderedRequest } from '../../core/data-action';
 import type { FieldRead } from '../../core/contract/response-shape';
 import { defaultFix, didYouMean } from '../../core/contract/near-miss';
@@ -145,7 +146,7 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
 
 export const command: Command = {
   name: 'run',
-  summary: 'Run one Data Action offline: rendered request, translation and validated outputs',
+  summary: summaryOf('run'),
   help,
   async run(argv, io) {
     const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_ARGS }, true);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '../args';
 import { CxpactError } from '../../core/errors';
 import { formatError } from '../render';
@@ -192,7 +193,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'verify',
-  summary: 'Verify a running provider against its pacts (broker, pact URL or local files)',
+  summary: summaryOf('verify'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => runVerify(argv, io), ['verify.provider.unreachable']),
 };

@@ -10,6 +10,7 @@ export const ENGINE_CODES = {
   'translation.jsonpath.syntax': 'a translationMap JSONPath that does not parse (the same code in lint, run and consumer)',
   'translation.jsonata.syntax': 'a JSONata translation that does not parse',
   'translation.jsonata.failed': 'the JSONata translation failed on the response',
+  'translation.jsonata.async': 'translateResponse (synchronous) was given a JSONata action: translateResponseAsync runs it',
   'translation.path.not-found': 'a translationMap path found nothing and the variable has no default',
   'translation.template.failed': 'the success template failed to render',
   'translation.output.not-json': 'the rendered success template is not JSON',

@@ -1,5 +1,5 @@
 // Interactions as plain data (style G9): what cxpact sends the pact mock server and writes into the pact.
-// Pure: no pact-js, no I/O. `pact-adapter.ts` replays an InteractionSpec through the Pact FFI.
+// Pure: no pact-js, no I/O. src/io/pact-ffi replays an InteractionSpec through the Pact FFI.
 
 import type { RenderedRequest } from '../data-action';
 import { CxpactError } from '../errors';

@@ -41,7 +41,7 @@ export {
   type TranslateOptions,
   type TranslationResult,
 } from './translate-response';
-export { compileJsonata, evaluateJsonata, evaluateJsonataSync, stopJsonataWorker, type JsonataOutcome } from './jsonata';
+export { compileJsonata, evaluateJsonata, stopJsonataWorker, type JsonataOutcome } from './jsonata';
 
 export { dropNulls, validateAgainst, validateInput, validateOutput, type SchemaIssue } from './validate';
 

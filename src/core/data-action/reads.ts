@@ -13,7 +13,7 @@
 //   - the JSONata AST (`jsonata(expr).ast()`): path expressions from the body root (or from `$`/`$$`), with filters
 //     and indexes, inside object constructors, function arguments, conditions and bound variables.
 
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata';
 import { compileJsonPath, visitFilter, type FilterExpr, type PathAst, type Segment } from '../jsonpath';
 import { CxpactError, messageOf } from '../errors';
 import { isRecord } from '../json';

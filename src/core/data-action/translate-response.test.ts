@@ -1,10 +1,5 @@
-import { stopJsonataWorker } from './jsonata';
 import type { DataAction, RawResponse } from './model';
 import { flattenOutput, translateResponse, translateResponseAsync } from './translate-response';
-
-afterAll(async () => {
-  await stopJsonataWorker();
-});
 
 function action(response: Partial<DataAction['response']>, outputSchema: Record<string, unknown> = { type: 'object' }): DataAction {
   return {
@@ -144,33 +139,39 @@ describe('JSONata translation', () => {
   const a = action({ jsonata: { expression: '{ "name": customer.name, "open": $count(tickets[status="open"]), "status": $status, "who": $input.customerId, "ct": $headers."content-type" }', source: 'x.jsonata' } });
   const body = { customer: { name: 'Ann' }, tickets: [{ status: 'open' }, { status: 'closed' }, { status: 'open' }] };
 
-  test('sync: evaluates against the raw body with $input, $status, $headers', () => {
-    const r = translateResponse(a, ok(body), { input: { customerId: 'c1' } });
+  test('evaluates against the raw body with $input, $status, $headers', async () => {
+    const r = await translateResponseAsync(a, ok(body), { input: { customerId: 'c1' } });
     expect(r.errors).toEqual([]);
     expect(r.mode).toBe('jsonata');
     expect(r.output).toEqual({ name: 'Ann', open: 2, status: 200, who: 'c1', ct: 'application/json' });
   });
 
-  test('$headers also answers lower-case names', () => {
-    const r = translateResponse(a, { status: 201, headers: { 'Content-Type': 'text/json' }, body }, { input: { customerId: 'c2' } });
+  test('$headers also answers lower-case names', async () => {
+    const r = await translateResponseAsync(a, { status: 201, headers: { 'Content-Type': 'text/json' }, body }, { input: { customerId: 'c2' } });
     expect(r.output).toEqual({ name: 'Ann', open: 2, status: 201, who: 'c2', ct: 'text/json' });
   });
 
-  test('async gives the same result', async () => {
-    expect((await translateResponseAsync(a, ok(body), { input: { customerId: 'c1' } })).output).toEqual({ name: 'Ann', open: 2, status: 200, who: 'c1', ct: 'application/json' });
+  test('the synchronous translateResponse says a JSONata translation needs translateResponseAsync', () => {
+    const r = translateResponse(a, ok(body));
+    expect(r.output).toBeUndefined();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ code: 'translation.jsonata.async', file: 'x.jsonata' });
+    expect(r.errors[0]?.fix).toMatch(/translateResponseAsync/);
+    const inline = translateResponse(action({ jsonata: { expression: '{}', source: '$.config.response.jsonata' } }), ok(body));
+    expect(inline.errors[0]).toMatchObject({ code: 'translation.jsonata.async', file: 'data-actions/test/test-action.json', path: '$.config.response.jsonata' });
   });
 
-  test('syntax and runtime errors are reported with the source', () => {
+  test('syntax and runtime errors are reported with the source', async () => {
     const bad = action({ jsonata: { expression: '{ "a": ', source: 'crm/x.jsonata' } });
-    const r = translateResponse(bad, ok({}));
+    const r = await translateResponseAsync(bad, ok({}));
     expect(r.errors[0]).toMatchObject({ code: 'translation.jsonata.failed', file: 'crm/x.jsonata' });
     const runtime = action({ jsonata: { expression: '$number("abc")', source: '$.config.response.jsonata' } });
-    const r2 = translateResponse(runtime, ok({}));
+    const r2 = await translateResponseAsync(runtime, ok({}));
     expect(r2.errors[0]).toMatchObject({ code: 'translation.jsonata.failed', path: '$.config.response.jsonata', file: 'data-actions/test/test-action.json' });
   });
 
-  test('non-2xx is a failure for JSONata too', () => {
-    expect(translateResponse(a, { status: 500, headers: {}, body: {} }).failed).toBe(true);
+  test('non-2xx is a failure for JSONata too', async () => {
+    expect((await translateResponseAsync(a, { status: 500, headers: {}, body: {} })).failed).toBe(true);
   });
 });
 

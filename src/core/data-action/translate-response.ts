@@ -10,7 +10,7 @@ import { CxpactError, messageOf } from '../errors';
 import { currentLimits, limitErrorFromRaw, tooDeep, withBudget } from '../limits';
 import { isRecord } from '../json';
 import { renderSuccessTemplate } from '../velocity';
-import { evaluateJsonataSync, evaluateJsonata } from './jsonata';
+import { evaluateJsonata } from './jsonata';
 import type { DataAction, RawResponse } from './model';
 import { fieldPath, type Field } from './fields';
 import { translationPathSyntax } from './problems';
@@ -78,17 +78,17 @@ function statusFailure(action: DataAction, response: RawResponse, mode: 'native'
   };
 }
 
-/** Translates a raw response as Genesys would (native translationMap + successTemplate, or JSONata). */
-export function translateResponse(action: DataAction, response: RawResponse, options: TranslateOptions = {}): TranslationResult {
+/**
+ * Translates a raw response as Genesys would with the native translation (translationMap + defaults +
+ * successTemplate). JSONata evaluates asynchronously: an action translated by JSONata needs translateResponseAsync
+ * (which does both), and here gets the error `translation.jsonata.async` saying so.
+ */
+export function translateResponse(action: DataAction, response: RawResponse, _options: TranslateOptions = {}): TranslationResult {
   const mode = action.response.jsonata ? 'jsonata' : 'native';
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, mode);
   const deep = deepBody(action, response, mode);
   if (deep !== undefined) return deep;
-  if (action.response.jsonata) {
-    const { expression, source } = action.response.jsonata;
-    const r = evaluateJsonataSync(expression, response.body, jsonataBindings(response, options));
-    return jsonataResult(action, source, expression, r);
-  }
+  if (action.response.jsonata) return jsonataNeedsAsync(action, action.response.jsonata.source);
   return withBudget(() => translateNative(action, { ...response, body: normalizeBody(response.body, action) }));
 }
 
@@ -166,7 +166,7 @@ export function flattenOutput(value: unknown): Record<string, unknown> {
   return out;
 }
 
-/** Same as translateResponse, but evaluates JSONata in-process (no worker thread). */
+/** Translates a raw response as Genesys would: the native translation, or the action's JSONata expression. */
 export async function translateResponseAsync(action: DataAction, response: RawResponse, options: TranslateOptions = {}): Promise<TranslationResult> {
   if (!action.response.jsonata) return translateResponse(action, response, options);
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, 'jsonata');
@@ -175,6 +175,15 @@ export async function translateResponseAsync(action: DataAction, response: RawRe
   const { expression, source } = action.response.jsonata;
   const r = await evaluateJsonata(expression, response.body, jsonataBindings(response, options));
   return jsonataResult(action, source, expression, r);
+}
+
+function jsonataNeedsAsync(action: DataAction, source: string): TranslationResult {
+  const error = new CxpactError('translation.jsonata.async', `Data Action "${action.name}" translates its response with JSONata, which evaluates asynchronously: translateResponse cannot run it.`, {
+    file: source.startsWith('$') || source.includes('[') ? action.file : source,
+    path: source.startsWith('$') ? source : undefined,
+    fix: 'Call translateResponseAsync (it runs both kinds of translation).',
+  });
+  return { translation: {}, output: undefined, mode: 'jsonata', failed: false, errors: [error] };
 }
 
 /** `$headers` holds the response headers as given plus lower-case aliases (header names are case-insensitive). */

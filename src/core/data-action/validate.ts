@@ -2,9 +2,8 @@
 // coercion, extra properties allowed unless the schema forbids them, `required` enforced. Validators are compiled
 // once per schema object (WeakMap on the schema) — a run over 1000 actions compiles each schema once.
 
-import Ajv from 'ajv-draft-04';
+import type Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isIP } from 'node:net';
 import type { DataAction, JsonSchema } from './model';
 import type { Finding } from '../finding';
 import { countValues, currentLimits, onTerminated, tooDeep } from '../limits';
@@ -58,8 +57,9 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,12})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   email: (s) => /^[^\s@]+@[^\s@]+$/.test(s),
   hostname: (s) => s.length <= 255 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s),
-  ipv4: (s) => isIP(s) === 4,
-  ipv6: (s) => isIP(s) === 6,
+  // node:net (and the stream modules it brings) loads only for a schema with an ip format.
+  ipv4: (s) => (require('node:net') as typeof import('node:net')).isIP(s) === 4,
+  ipv6: (s) => (require('node:net') as typeof import('node:net')).isIP(s) === 6,
   uri: (s) => /^[^\s<>"{}|\\^`]*$/.test(s),
   regex: (s) => {
     try {
@@ -71,9 +71,11 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   },
 };
 
+/** The validator, created (and ajv loaded) with the first schema: commands that validate nothing never pay for it. */
 function ajv(): Ajv {
   if (!ajvInstance) {
-    ajvInstance = new Ajv({
+    const AjvDraft04 = (require('ajv-draft-04') as typeof import('ajv-draft-04')).default;
+    ajvInstance = new AjvDraft04({
       allErrors: true,
       coerceTypes: false,
       useDefaults: false,

@@ -3,7 +3,7 @@
 // response the platform received, validateOutput on the result. Step names are not documented (spec section 2),
 // so steps are recognised by keywords in their names and by the shape of their results, never by number.
 import { renderRequest } from '../data-action/render-request';
-import { translateResponse } from '../data-action/translate-response';
+import { translateResponseAsync } from '../data-action/translate-response';
 import { validateOutput } from '../data-action/validate';
 import type { DataAction, RawResponse } from '../data-action/model';
 import { messageOf } from '../errors';
@@ -143,7 +143,7 @@ function errorText(op: TestExecutionOperation | undefined, result: TestExecution
  * Header values are never compared or reported (they hold credentials); only the URL, method, body,
  * translation-map values and outputs are.
  */
-export function compareWithEmulation(action: DataAction, input: Record<string, unknown>, result: TestExecutionResult): FidelityResult {
+export async function compareWithEmulation(action: DataAction, input: Record<string, unknown>, result: TestExecutionResult): Promise<FidelityResult> {
   const differences: StepDifference[] = [];
   const compared: StepKind[] = [];
   const failedOp = findOp(result, (op) => op.success === false);
@@ -191,7 +191,7 @@ export function compareWithEmulation(action: DataAction, input: Record<string, u
   }
   compared.push('execute');
   const raw = rawResponseOf(executeOp.result);
-  const translated = translateResponse(action, raw, { input });
+  const translated = await translateResponseAsync(action, raw, { input });
   const issues = translated.errors.length === 0 && !translated.failed ? validateOutput(action, translated.output) : [];
   const cxpactSuccess = cxpactError === undefined && translated.errors.length === 0 && !translated.failed && issues.length === 0;
   if (cxpactError === undefined && !cxpactSuccess) {

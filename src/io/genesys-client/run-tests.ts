@@ -201,7 +201,7 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
         try {
           const response = await client.testAction(id, c.input, draft);
           latencies.push(response.latencyMs);
-          const fidelity = compareWithEmulation(action, c.input, response.body);
+          const fidelity = await compareWithEmulation(action, c.input, response.body);
           run.cases.push({ case: name, latencyMs: response.latencyMs, fidelity });
           audit?.write({
             event: 'case',

@@ -94,7 +94,7 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
     if (file.endsWith('.json')) {
       raw = parseJsonText(rel(file), fs.readFileSync(file, 'utf8'), 'verify.config.malformed');
     } else {
-      const mod = (await import(file)) as { default?: unknown; provider?: unknown };
+      const mod = (await importConfigModule(file)) as { default?: unknown; provider?: unknown };
       raw = mod.provider ?? (isRecord(mod.default) && 'default' in mod.default ? mod.default.default : mod.default);
     }
   } catch (error) {
@@ -108,6 +108,18 @@ export async function loadProviderConfig(cwd: string, name: string): Promise<Loa
   return validateProviderConfig(raw, name, rel(file), path.dirname(file));
 }
 
+/**
+ * Loads a provider.config.ts (or .js). Compiled cxpact (dist/: the installed package and the npm scripts) has no
+ * TypeScript loader: it compiles a .ts config with tsx, for that file (and what it imports) only, and only then.
+ * Run from its own sources (ts-jest, tsx) the loader in force already reads TypeScript.
+ */
+async function importConfigModule(file: string): Promise<unknown> {
+  if (/\.[cm]?ts$/.test(file) && path.extname(__filename) === '.js') {
+    const tsx = require('tsx/cjs/api') as { require: (id: string, fromFile: string) => unknown };
+    return tsx.require(file, __filename);
+  }
+  return import(file);
+}
 
 /** Fields a provider config takes (a .json one: all but the functions). */
 export const PROVIDER_CONFIG_FIELDS = ['name', 'baseUrl', 'thirdParty', 'stateHandlers', 'stateChangeUrl', 'credentials', 'requestFilter', 'includeWipPactsSince', 'timeoutMs'] as const;

@@ -79,11 +79,11 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
   }
   const childEnv: NodeJS.ProcessEnv = { ...env };
   if (req.shieldBrokerEnv) delete childEnv.PACT_BROKER_BASE_URL;
-  // tsx loads TypeScript in the child (cxpact's sources in a checkout, a provider.config.ts) as the CLI does; the
-  // built package with a JSON config needs none. pact-js is preloaded before tsx registers its hooks: loading its
-  // many files through them costs a second or more.
+  // Run from cxpact's TypeScript sources (ts-jest, tsx), the child needs tsx to load them; compiled (dist/), it runs
+  // JavaScript and compiles a provider.config.ts on its own when it loads it (loadProviderConfig). pact-js is
+  // preloaded before tsx registers its hooks: loading its many files through them costs a second or more.
   const entry = childEntry();
-  const tsx = entry.endsWith('.ts') || /\.[cm]?ts$/.test(req.configFile) ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
+  const tsx = entry.endsWith('.ts') ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [];
   const pact = require.resolve('@pact-foundation/pact');
   const child = spawn(process.execPath, ['--no-deprecation', '--require', pact, ...tsx, entry], {
     cwd: req.cwd,
