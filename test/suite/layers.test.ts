@@ -41,11 +41,8 @@ const edges = files.flatMap((file) =>
 /** Node modules the core may not import: they reach the file system, processes, the network or threads. */
 const WORLD = /^(node:)?(fs|fs\/promises|child_process|http|https|http2|net|dgram|dns|tls|worker_threads|cluster|vm|os|readline)$/;
 
-/**
- * Exceptions, each with its reason. `isIP` of node:net parses an address (no socket); the JSONata bridge runs the
- * synchronous evaluation in a worker thread until the FFI/JSONata rework (issue 10 item 4) removes it.
- */
-const ALLOWED = new Set(['core/data-action/validate.ts node:net', 'core/data-action/jsonata.ts node:worker_threads']);
+/** Exceptions, each with its reason. `isIP` of node:net parses an address (no socket). */
+const ALLOWED = new Set(['core/data-action/validate.ts node:net']);
 
 describe('layers', () => {
   it('reads every source file', () => {
@@ -54,12 +51,21 @@ describe('layers', () => {
   });
 
   it('the core imports only the core and pure libraries', () => {
-    const bad = edges.filter((e) => e.from === 'core' && (e.to === 'io' || e.to === 'cli' || e.to === 'broker' || e.to === 'contract' || e.to === 'index' || (WORLD.test(e.spec) && !ALLOWED.has(`${e.file} ${e.spec}`))));
+    const bad = edges.filter((e) => e.from === 'core' && (e.to === 'io' || e.to === 'cli' || e.to === 'broker' || e.to === 'index' || (WORLD.test(e.spec) && !ALLOWED.has(`${e.file} ${e.spec}`))));
     expect(bad.map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
   });
 
   it('io and the broker server never import the CLI', () => {
-    expect(edges.filter((e) => (e.from === 'io' || e.from === 'broker' || e.from === 'contract' || e.from === 'shared') && e.to === 'cli').map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
+    expect(edges.filter((e) => (e.from === 'io' || e.from === 'broker' || e.from === 'shared') && e.to === 'cli').map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
+  });
+
+  it("the Pact FFI is I/O: only the driver in io/pact-ffi imports pact's core, and only I/O modules import the driver", () => {
+    const ffi = edges.filter((e) => e.spec === '@pact-foundation/pact-core' || e.spec.startsWith('@pact-foundation/pact-core/'));
+    expect(ffi.length).toBeGreaterThan(0);
+    expect(ffi.filter((e) => !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`)).map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
+    const driverUsers = edges.filter((e) => e.spec.startsWith('.') && /(^|\/)pact-ffi(\/|$)/.test(e.spec) && !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`));
+    expect(driverUsers.length).toBeGreaterThan(0);
+    expect(driverUsers.filter((e) => e.from !== 'io' && e.from !== 'index').map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
   });
 
   it('the core never reads the process: no process.cwd, process.env or process.exit', () => {
