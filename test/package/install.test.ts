@@ -92,7 +92,9 @@ export default defineProvider({
 const TYPED_USE = `import { defineProvider, CxpactError, startBroker, type WrittenProviderConfig, type RunningBroker } from 'cxpact';
 
 const config: WrittenProviderConfig = defineProvider({ name: 'my-api', baseUrl: 'http://127.0.0.1:8080' });
-const error = new CxpactError('example.code', 'message', { file: 'f.json', path: '$.x', fix: 'do this' });
+const error = new CxpactError('verify.config.invalid', 'message', { file: 'f.json', path: '$.x', fix: 'do this' });
+// @ts-expect-error codes are a closed list (docs/codes.md): an unknown code does not type-check
+new CxpactError('example.code', 'message');
 const broker: Promise<RunningBroker> | undefined = process.env.NEVER_SET ? startBroker({}) : undefined;
 export const used: [string, string | undefined, unknown] = [config.name, error.fix, broker];
 // @ts-expect-error the name must be a string: proves the types are real, not any
