@@ -1,6 +1,7 @@
 // `cxpact broker`: run the local Pact Broker (HAL+JSON API the official clients use, SQLite or PostgreSQL storage,
 // HTML page).
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
 import { CxpactError } from '../../shared/errors';
 import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, isPostgresUrl, redactDatabaseUrl, startBroker, type BrokerAuthConfig } from '../../broker';
@@ -69,7 +70,7 @@ function parseBasic(flag: string, v: string | undefined): { username: string; pa
 
 export const command: Command = {
   name: 'broker',
-  summary: 'Run the local Pact Broker (npm run broker)',
+  summary: summaryOf('broker'),
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('broker', argv, {

@@ -1,0 +1,35 @@
+// Codes of usage errors: a flag, an argument or an environment variable the command cannot work with (exit 2).
+// Each area's codes are a closed list: a code is added here before any module may use it (docs/codes.md lists them).
+export const USAGE_CODES = {
+  'usage.invalid-arguments': 'an unknown flag, or a flag without its value',
+  'usage.missing-option': 'a required flag is missing',
+  'usage.invalid-format': 'an unknown --format',
+  'usage.invalid-json': 'inline JSON or a JSON file given to a flag does not parse',
+  'usage.invalid-input': '--input is not a JSON object',
+  'usage.invalid-response': '--response is not {status, headers, body}',
+  'usage.invalid-number': 'a numeric flag is not a non-negative number',
+  'usage.invalid-limit': 'a budget or limit flag (or CXPACT_* variable) is not a positive number',
+  'usage.file-not-found': 'a file named by an argument or flag does not exist',
+  'usage.action-file': '`cxpact run` needs exactly one action file',
+  'usage.unknown-action': '--action names no action of the file',
+  'usage.ambiguous-action': 'the file holds several actions and --action is missing',
+  'usage.data-actions-missing': 'the --data-actions folder does not exist',
+  'usage.broker-url.missing': 'no broker URL: neither --broker-url nor PACT_BROKER_BASE_URL',
+  'usage.broker-url.invalid': 'the broker URL is not an http(s) URL',
+  'usage.missing-version': 'no version to publish under (no --consumer-app-version, not a git checkout, no CI_COMMIT_SHA)',
+  'usage.environment.unknown': 'the broker has no environment of that name',
+  'usage.provider-base-url': 'no base URL for the provider to verify',
+  'usage.provider-version': 'publishing verification results needs the provider version',
+  'usage.log-level': 'an unknown --log-level',
+  'usage.max-age-days': '--max-age-days is not a number of days',
+  'usage.publish-local-pacts': '--publish cannot be combined with local --pacts',
+  'usage.record-deployment': '--record-deployment needs an environment and --publish',
+  'usage.invalid-port': '--port is not a port number',
+  'usage.invalid-max-body': '--max-body-bytes is too small or not a number',
+  'usage.invalid-basic-auth': 'a basic-auth flag is not user:password',
+  'usage.invalid-database-url': 'the broker database URL cannot be used',
+  'usage.conflicting-database': 'two database options that exclude each other',
+  'usage.invalid-pool-size': 'the database pool size is not a positive whole number',
+} as const;
+
+export type UsageCode = keyof typeof USAGE_CODES;
