@@ -6,8 +6,9 @@
 //                                         `pretest`, jest's global setup, and bin/cxpact.js in a checkout)
 //   node scripts/fresh-build.js --clean   remove dist/ and compile everything (`npm run build`, `prepack`)
 //
-// Fresh means: dist/.build-stamp is at least as new as every file and folder under src/ (tests aside) and both
-// tsconfigs; the stamp carries the time its build started, so an edit made during a build is seen next time.
+// Fresh means: dist/.build-stamp is at least as new as every file and folder under src/ (tests aside), both
+// tsconfigs and scripts/module-pack.js (which writes the packs, below); the stamp carries the time its build
+// started, so an edit made during a build is seen next time.
 // Compiling is `tsc -p tsconfig.build.json --incremental` (its .tsbuildinfo lives in dist/, so removing dist/
 // forces a full build); outputs whose source is gone are removed. One build at a time (a lock in .tmp/).
 //
@@ -28,12 +29,13 @@ const LOCK = path.join(ROOT, '.tmp', 'build.lock');
 const LOCK_STALE_MS = 5 * 60_000;
 /** Packed dependencies: the package, and the pack file (under dist/packs/, which removeOrphans leaves alone). */
 const PACKS_DIR = path.join(DIST, 'packs');
-const PACKS = [{ entry: 'ajv-draft-04', file: path.join(PACKS_DIR, 'ajv-draft-04.js') }];
+// With the draft-04 meta-schema validator generated from ajv (src/core/data-action/draft04-meta-validator.generated.ts).
+const PACKS = [{ entry: 'ajv-draft-04', file: path.join(PACKS_DIR, 'ajv-draft-04.js'), extras: { 'draft04-meta-validator': path.join(DIST, 'core', 'data-action', 'draft04-meta-validator.generated.js') } }];
 
 /** The newest modification time (ms) among the build's inputs. */
 function newestInput() {
   let newest = 0;
-  for (const file of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
+  for (const file of ['tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'module-pack.js')]) newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
   // One stat per file and folder, names joined by hand: this runs before every command in a checkout.
   const walk = (dir, stat) => {
     if (stat.mtimeMs > newest) newest = stat.mtimeMs; // a file added, removed or renamed
@@ -117,9 +119,9 @@ function packsFresh() {
 /** Writes every pack from the installed packages. */
 function writePacks() {
   const { writeModulePack } = require('./module-pack.js');
-  for (const { entry, file } of PACKS) {
+  for (const { entry, file, extras } of PACKS) {
     delete require.cache[file];
-    writeModulePack({ entry, fromDir: ROOT, out: file });
+    writeModulePack({ entry, fromDir: ROOT, out: file, extras: Object.fromEntries(Object.entries(extras).filter(([, f]) => fs.existsSync(f))) });
   }
 }
 

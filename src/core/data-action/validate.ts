@@ -72,20 +72,49 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   },
 };
 
+/** A pack written by scripts/module-pack.js. */
+interface ModulePack {
+  usableFrom(fromDir: string): boolean;
+  entry(): unknown;
+  extra(name: string): unknown;
+}
+
+/** dist/packs/ajv-draft-04.js, seen from dist/core/data-action/ (absent beside the sources). */
+const AJV_PACK = path.join(__dirname, '..', '..', 'packs', 'ajv-draft-04.js');
+const usablePacks = new Map<string, ModulePack | undefined>();
+
+/**
+ * The pack at `file` when it exists, holds the versions installed now and runs in Node's main realm (not in a vm
+ * context such as jest's), checked once; else undefined.
+ */
+function usablePack(file: string): ModulePack | undefined {
+  if (!usablePacks.has(file)) {
+    let packed: ModulePack | undefined;
+    try {
+      packed = require(file) as ModulePack;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(file)) throw error;
+    }
+    usablePacks.set(file, packed !== undefined && packed.usableFrom(__dirname) ? packed : undefined);
+  }
+  return usablePacks.get(file);
+}
+
 /**
  * ajv-draft-04 from dist/packs/ajv-draft-04.js (its module graph, ajv's included, packed into one file at build time
  * by scripts/module-pack.js) when that pack holds the versions installed now: one file to load instead of 67. From
- * the sources, or when the versions differ or the pack is missing, from node_modules as usual.
+ * the sources, in a vm context, or when the versions differ or the pack is missing, from node_modules as usual.
  */
-export function loadAjvDraft04(pack = path.join(__dirname, '..', '..', 'packs', 'ajv-draft-04.js')): typeof import('ajv-draft-04') {
-  let packed: { matchesInstalled(fromDir: string): boolean; entry(): unknown } | undefined;
-  try {
-    packed = require(pack) as typeof packed;
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(pack)) throw error;
-  }
-  if (packed !== undefined && packed.matchesInstalled(__dirname)) return packed.entry() as typeof import('ajv-draft-04');
-  return require('ajv-draft-04') as typeof import('ajv-draft-04');
+export function loadAjvDraft04(pack = AJV_PACK): typeof import('ajv-draft-04') {
+  return (usablePack(pack)?.entry() as typeof import('ajv-draft-04') | undefined) ?? (require('ajv-draft-04') as typeof import('ajv-draft-04'));
+}
+
+type MetaValidate = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** The precompiled draft-04 meta-schema validator: from the ajv pack when it holds it (it shares ajv's code there). */
+function draft04MetaValidator(): MetaValidate {
+  const generated = (usablePack(AJV_PACK)?.extra('draft04-meta-validator') ?? require('./draft04-meta-validator.generated')) as { validate: MetaValidate };
+  return generated.validate;
 }
 
 /** The id under which ajv-draft-04 registers the draft-04 meta-schema (every schema is checked against it). */
@@ -135,7 +164,7 @@ export function createAjv(code: CodeOptions = {}): Ajv {
     if (typeof schema !== 'object' || schema === null || schema.$schema !== undefined || instance.opts.defaultMeta !== DRAFT04_META_SCHEMA) {
       return ajvValidateSchema(schema, throwOrLogError);
     }
-    const { validate } = require('./draft04-meta-validator.generated') as { validate: ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null } };
+    const validate = draft04MetaValidator();
     const valid = validate(schema);
     instance.errors = validate.errors;
     if (!valid && throwOrLogError) {
