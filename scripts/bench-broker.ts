@@ -423,7 +423,7 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
 }
 
 // ------------------------------------------------------------------------------------------------ main
-async function counts(where: { dbFile: string } | { databaseUrl: string }): Promise<Record<string, number>> {
+async function counts(where: { dbFile: string } | { databaseUrl: string }): Promise<{ versions: number; pactPublications: number; pactVersions: number; verifications: number }> {
   const store = await openStore(where);
   try {
     const c = await store.counts();

@@ -65,7 +65,7 @@ function relativeKeys(p: PathAst, whole = false): string[] | undefined {
   if (p.root !== '@') return undefined;
   const keys: string[] = [];
   for (const s of p.segments) {
-    if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]);
+    if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]!);
     else return keys.length > 0 && !whole ? keys : undefined;
   }
   return keys.length > 0 ? keys : undefined;
@@ -114,7 +114,7 @@ function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boole
   let whole = false;
   const segs: Segment[] = path.segments;
   for (let i = 0; i < segs.length; i++) {
-    const s = segs[i];
+    const s = segs[i]!;
     switch (s.kind) {
       case 'property':
         partials = partials.flatMap((p) => s.names.map((n) => ({ steps: [...p.steps, { kind: 'key' as const, key: n }], deep: p.deep })));
@@ -174,7 +174,7 @@ export function outputSchemaOfVariable(action: DataAction, variable: string, def
   else {
     const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$!?\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
     const props = action.outputSchema['properties'];
-    const key = m ? m[1] : variable;
+    const key = m?.[1] ?? variable;
     viaFirst = m !== null && m[2] !== undefined;
     if (isRecord(props) && isRecord(props[key])) s = props[key];
   }
@@ -443,7 +443,7 @@ function jsonataReads(action: DataAction): FieldRead[] {
           vars.set(String(lhs.value), p);
           // The binding itself is not a read; the uses of the variable are.
           const key = JSON.stringify(p);
-          for (let i = reads.length - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+          for (let i = reads.length - 1; i >= before; i--) if (JSON.stringify(reads[i]!.steps) === key) reads.splice(i, 1);
         }
         return undefined;
       }
@@ -478,7 +478,7 @@ function jsonataReads(action: DataAction): FieldRead[] {
             vars.delete(String(param.value));
             if (reads.length > mark) {
               const key = JSON.stringify(p);
-              for (let i = mark - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+              for (let i = mark - 1; i >= before; i--) if (JSON.stringify(reads[i]!.steps) === key) reads.splice(i, 1);
             }
           }
           args.slice(2).forEach((a) => visit(a, ctx, variable));

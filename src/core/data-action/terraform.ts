@@ -240,7 +240,7 @@ class HclParser {
         else if (this.peek() !== ')') this.fail(`expected ',' or ')' in the arguments of ${id}()`);
       }
       const text = this.src.slice(start, this.pos);
-      if (id === 'jsonencode' && args.length === 1 && !containsPlaceholderOnly(args[0])) return JSON.stringify(sortKeys(args[0]));
+      if (id === 'jsonencode' && args.length === 1 && !containsPlaceholderOnly(args[0]!)) return JSON.stringify(sortKeys(args[0]!));
       if ((id === 'tostring' || id === 'trimspace') && args.length === 1 && typeof args[0] === 'string') return id === 'trimspace' ? args[0].trim() : args[0];
       if (id === 'tonumber' && args.length === 1 && typeof args[0] === 'number') return args[0];
       return placeholder(text + this.traversalRest());
@@ -513,7 +513,7 @@ function sortKeys(v: HclValue): HclValue {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === 'object') {
     const out: { [key: string]: HclValue } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
     return out;
   }
   return v;
@@ -679,8 +679,8 @@ export function parseTerraformFile(file: string, text: string): ParseResult {
   }
   const views: ResourceView[] = [];
   for (const b of body.blocks) {
-    if (b.type !== 'resource' || b.labels.length !== 2) continue;
     const [type, name] = b.labels;
+    if (b.type !== 'resource' || type === undefined || name === undefined || b.labels.length !== 2) continue;
     if (!(ACTION_RESOURCE_TYPES as readonly string[]).includes(type)) continue;
     views.push({
       type,
@@ -704,7 +704,7 @@ function unescapeJsonTemplates(v: unknown, file: string): unknown {
     if (!v.includes('{')) return v;
     // A whole-string `${expression}` is an HCL expression: `"${jsonencode({ type = \"object\" })}"` resolves.
     const whole = /^\$\{([\s\S]*)\}$/.exec(v);
-    if (whole && !/\$\{/.test(whole[1])) {
+    if (whole?.[1] !== undefined && !/\$\{/.test(whole[1])) {
       try {
         const p = new HclParser(file, whole[1].trim());
         const value = p.expression();

@@ -63,7 +63,7 @@ class Evaluator {
       out.push(model);
       return;
     }
-    const s = segs[i];
+    const s = segs[i]!;
     const leaf = i === segs.length - 1;
     switch (s.kind) {
       case 'property': {
@@ -75,8 +75,9 @@ class Evaluator {
           }
           return;
         }
-        if (s.names.length === 1) {
-          const name = s.names[0];
+        const only = s.names.length === 1 ? s.names[0] : undefined;
+        if (only !== undefined) {
+          const name = only;
           const p = evalPath + quote(name);
           if (!Object.prototype.hasOwnProperty.call(model, name)) {
             if (leaf) {
