@@ -131,7 +131,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'filter': {
       if (!Array.isArray(node)) return node;
-      let el = node.find((e) => isRecord(e) && compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value instanceof Array && (compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value as Json[]).length > 0);
+      let el = node.find((e) => isRecord(e) && Array.isArray(compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value) && (compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value as Json[]).length > 0);
       if (!el) {
         el = {};
         satisfy(s!.expr, el as Obj);
@@ -185,7 +185,7 @@ function plausibleBody(action: DataAction, omitDefaulted = false): Json {
   if (rootIsArray && !Array.isArray(body)) body = [];
   for (const [variable, expr] of entries) {
     if (omitDefaulted && variable in action.response.translationMapDefaults) continue;
-    let jp;
+    let jp: ReturnType<typeof compileJsonPath>;
     try {
       jp = compileJsonPath(expr);
     } catch {
@@ -224,7 +224,7 @@ const EXPECTED_DEFAULT_FAILURES: Record<string, { code: string; message: RegExp 
   'terraform-provider-genesyscloud__example_action.from-tf.json': { code: 'translation.output.not-json', message: /"build": UNKNOWN/ },
 };
 
-let actions: { file: string; action: DataAction }[] = [];
+const actions: { file: string; action: DataAction }[] = [];
 
 beforeAll(async () => {
   const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
