@@ -503,7 +503,7 @@ async function main(): Promise<void> {
     };
     if (values.json !== undefined) {
       fs.mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
-      fs.writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
+      fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
       console.log(`  figures written to ${values.json}`);
     }
   } finally {
