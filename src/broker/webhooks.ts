@@ -67,7 +67,8 @@ export function substitute(template: string, vars: Record<string, string>, escap
 export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
-  private readonly retryDelays: number[];
+  /** Delays before each retry (attempts = retryDelays.length + 1); the page shows when the next one is due. */
+  readonly retryDelays: number[];
   private readonly timeoutMs: number;
   private readonly log: (line: string) => void;
 

@@ -932,6 +932,22 @@ export class SqlStore implements BrokerTx {
     return new Map(rows.map((r) => [Number(r.id), String(r.sha)]));
   }
 
+  async versionsByIds(ids: number[]): Promise<Map<number, Version>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.many(`SELECT * FROM versions WHERE id ${this.dialect.inJsonIds}`, toVersion, JSON.stringify([...new Set(ids)]));
+    return new Map(rows.map((v) => [v.id, v]));
+  }
+
+  async latestVerificationsOfPactVersions(pactVersionIds: number[]): Promise<Map<number, Verification>> {
+    if (pactVersionIds.length === 0) return new Map();
+    const rows = await this.many(
+      `SELECT * FROM verifications WHERE id IN (SELECT MAX(id) FROM verifications WHERE pact_version_id ${this.dialect.inJsonIds} GROUP BY pact_version_id)`,
+      toVerification,
+      JSON.stringify([...new Set(pactVersionIds)]),
+    );
+    return new Map(rows.map((v) => [v.pactVersionId, v]));
+  }
+
   versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]> {
     return this.many(
       `SELECT * FROM versions WHERE id IN (

@@ -299,6 +299,10 @@ export interface BrokerReads {
   versionDetails(versionIds: number[]): Promise<Map<number, VersionDetails>>;
   /** pactVersionSha of several pact versions at once. */
   pactVersionShas(ids: number[]): Promise<Map<number, string>>;
+  /** versionById of several versions at once (one query); unknown ids are absent. */
+  versionsByIds(ids: number[]): Promise<Map<number, Version>>;
+  /** latestVerificationOfPactVersion of several pact versions at once (one query); unverified ones are absent. */
+  latestVerificationsOfPactVersions(pactVersionIds: number[]): Promise<Map<number, Verification>>;
   // webhooks
   webhooks(): Promise<WebhookRecord[]>;
   webhook(uuid: string): Promise<WebhookRecord | undefined>;
