@@ -66,9 +66,9 @@ export async function indexPage(store: BrokerReads, L: Links, q: IndexQuery, dep
     const cvNumber = cv?.number ?? '?';
     return `<tr data-consumer="${esc(c.name)}" data-provider="${esc(p.name)}">
 <th scope="row" class="consumer"><a href="${esc(U.matrix({ pacticipant: c.name }))}">${esc(c.name)}</a></th>
-<td class="consumer-version">${versionCell(cvNumber, branchNames(details.get(i.latest.consumerVersionId)), places(details.get(i.latest.consumerVersionId)))}<span class="sub">published ${timeAgo(i.latest.createdAt, now)}</span></td>
+<td class="consumer-version">${versionCell(cvNumber, branchNames(details.get(i.latest.consumerVersionId)), places(details.get(i.latest.consumerVersionId)))} <span class="sub">published ${timeAgo(i.latest.createdAt, now)}</span></td>
 <td class="provider"><a href="${esc(U.matrix({ pacticipant: p.name }))}">${esc(p.name)}</a></td>
-<td class="provider-version">${pv === undefined ? '<span class="none">not verified yet</span>' : `${versionCell(pv.number, branchNames(details.get(pv.id)), places(details.get(pv.id)))}<span class="sub">verified ${timeAgo(verif!.createdAt, now)}</span>`}</td>
+<td class="provider-version">${pv === undefined ? '<span class="none">not verified yet</span>' : `${versionCell(pv.number, branchNames(details.get(pv.id)), places(details.get(pv.id)))} <span class="sub">verified ${timeAgo(verif!.createdAt, now)}</span>`}</td>
 <td class="result">${resultCell(verif?.success, verif === undefined ? undefined : U.verification(p.name, c.name, sha, verif.number))}</td>
 <td class="pact"><a href="${esc(U.pact(p.name, c.name, cvNumber))}">View pact</a> <span class="sub"><a href="${esc(L.pactByVersion(p.name, c.name, cvNumber))}" type="application/json">raw JSON</a> · <a href="${esc(U.matrix({ pacticipant: c.name, with: p.name }))}">matrix</a></span></td>
 <td class="badge"><img alt="${esc(`Pact badge of ${c.name} and ${p.name}: ${verif === undefined ? 'unknown' : verif.success ? 'verified' : 'failed'}`)}" height="20" src="${esc(L.url(`/pacts/provider/${seg(p.name)}/consumer/${seg(c.name)}/latest/badge`))}"></td>
@@ -157,7 +157,7 @@ async function webhooksSection(store: BrokerReads, webhooks: WebhookRecord[], re
         if (delay !== undefined) next = `${timeAgo(new Date(Date.parse(lastExecution.createdAt) + delay).toISOString(), now)} <span class="sub">attempt ${lastExecution.attempt + 1} of ${retryDelaysMs.length + 1}</span>`;
       }
       if (last !== undefined) status += ` <span class="sub"><a href="${esc(L.url(`/triggered-webhooks/${seg(last.uuid)}/logs`))}" type="application/json">logs</a></span>`;
-      return `<tr data-webhook="${esc(w.uuid)}"><th scope="row">${esc(w.description ?? w.uuid)}<span class="sub">${esc(scope)}</span></th><td>${w.events.map((e) => `<span class="chip">${esc(e)}</span>`).join('')}</td><td>${last === undefined ? '<span class="none">-</span>' : `${esc(last.eventName)}<span class="sub">${timeAgo(last.createdAt, now)}</span>`}</td><td>${lastExecution === undefined ? '<span class="none">-</span>' : `attempt ${lastExecution.attempt}: ${lastExecution.success ? 'succeeded' : 'failed'}<span class="sub">${timeAgo(lastExecution.createdAt, now)}</span>`}</td><td class="webhook-status">${status}</td><td>${next}</td></tr>`;
+      return `<tr data-webhook="${esc(w.uuid)}"><th scope="row">${esc(w.description ?? w.uuid)} <span class="sub">${esc(scope)}</span></th><td>${w.events.map((e) => `<span class="chip">${esc(e)}</span>`).join('')}</td><td>${last === undefined ? '<span class="none">-</span>' : `${esc(last.eventName)} <span class="sub">${timeAgo(last.createdAt, now)}</span>`}</td><td>${lastExecution === undefined ? '<span class="none">-</span>' : `attempt ${lastExecution.attempt}: ${lastExecution.success ? 'succeeded' : 'failed'} <span class="sub">${timeAgo(lastExecution.createdAt, now)}</span>`}</td><td class="webhook-status">${status}</td><td>${next}</td></tr>`;
     }),
   );
   return `<h2 id="webhooks">Webhooks</h2>

@@ -65,7 +65,7 @@ dl.facts dt{color:var(--muted);font-size:.88rem}dl.facts dd{margin:0}
 .json .l:hover{background:#eef2fa}
 .json .l code{background:none;padding:0;white-space:pre-wrap;word-break:break-all}
 .json .l .rules{text-align:right}
-.rule{display:inline-block;border:1px solid #b7a4e3;background:#f3effc;color:#3b2470;border-radius:4px;padding:0 .3rem;font-size:.78rem;margin-left:.25rem;white-space:nowrap}
+.rule{display:inline-block;font-weight:400;border:1px solid #b7a4e3;background:#f3effc;color:#3b2470;border-radius:4px;padding:0 .3rem;font-size:.78rem;margin-left:.25rem;white-space:nowrap}
 .rule.gen{border-color:#9ccbd6;background:#ecf7fa;color:#0f4957}
 .states{margin:.2rem 0 .4rem 1.2rem;padding:0}
 footer{color:var(--muted);font-size:.8rem;padding:1rem 2rem;border-top:1px solid var(--line)}
@@ -114,7 +114,8 @@ export function relativeTime(iso: string, now: Date = new Date()): string {
   if (Number.isNaN(t)) return String(iso);
   const seconds = Math.round((now.getTime() - t) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 45) return seconds >= 0 ? 'just now' : 'in a few seconds';
+  if (abs < 10) return seconds >= 0 ? 'just now' : 'in a few seconds';
+  if (abs < 60) return seconds >= 0 ? `${abs} seconds ago` : `in ${abs} seconds`;
   for (const [size, unit] of UNITS) {
     const n = Math.floor(abs / size);
     if (n >= 1 || unit === 'minute') {
@@ -153,9 +154,11 @@ export function resultCell(success: boolean | undefined, href?: string): string 
 
 /** A version number with its branches (and environments) as small chips. */
 export function versionCell(number: string, branches: string[], environments: { name: string; production: boolean; kind: string }[] = []): string {
-  const b = branches.map((x) => `<span class="chip" title="branch">⎇ ${esc(x)}</span>`).join('');
-  const e = environments.map((x) => `<span class="chip${x.production ? ' env-prod' : ''}" title="${esc(`${x.kind} in ${x.name}`)}">${esc(x.kind === 'released' ? `released: ${x.name}` : x.name)}</span>`).join('');
-  return `<span class="ver">${esc(number)}</span>${b === '' && e === '' ? '' : ` ${b}${e}`}`;
+  const chips = [
+    ...branches.map((x) => `<span class="chip" title="branch">⎇ ${esc(x)}</span>`),
+    ...environments.map((x) => `<span class="chip${x.production ? ' env-prod' : ''}" title="${esc(`${x.kind} in ${x.name}`)}">${esc(x.kind === 'released' ? `released: ${x.name}` : x.name)}</span>`),
+  ];
+  return `<span class="ver">${esc(number)}</span>${chips.length === 0 ? '' : ` ${chips.join(' ')}`}`;
 }
 
 /** An HTML response of a page, with the page's security headers. */
