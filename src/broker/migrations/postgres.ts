@@ -195,4 +195,52 @@ export const PG_MIGRATIONS: PgMigration[] = [
     // the index that is an index-only scan instead of one table page per branch. (SQLite's index holds the rowid.)
     sql: `CREATE INDEX branches_pacticipant_heads ON branches (pacticipant_id, name) INCLUDE (id);`,
   },
+  {
+    version: 3,
+    name: 'branch heads',
+    // The newest version of every branch (the Pact Broker's branch_heads), kept by triggers on branch_versions in
+    // the transaction that changes it: the head of a branch (main-branch and branch selectors, can-i-deploy
+    // --branch) is one index lookup, and the WIP candidates of a consumer (the head of each of its branches) are
+    // one index range instead of one backward scan per branch. Concurrency (READ COMMITTED): adding a version is
+    // an upsert that only moves the head forward, so concurrent publishes to one branch wait for each other on
+    // that row and the newest wins; removing the head first locks the row (waiting for a publisher holding it),
+    // then recomputes it with a fresh snapshot.
+    sql: `
+  CREATE TABLE branch_heads (
+    branch_id bigint PRIMARY KEY REFERENCES branches(id) ON DELETE CASCADE,
+    pacticipant_id bigint NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    branch_name text NOT NULL,
+    version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE
+  );
+  CREATE INDEX branch_heads_by_name ON branch_heads (pacticipant_id, branch_name) INCLUDE (version_id);
+  CREATE INDEX branch_heads_version ON branch_heads (version_id);
+  INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+    SELECT b.id, b.pacticipant_id, b.name, m.version_id FROM branches b
+    JOIN (SELECT branch_id, MAX(version_id) AS version_id FROM branch_versions GROUP BY branch_id) m ON m.branch_id = b.id;
+  CREATE FUNCTION cxpact_branch_version_added() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, NEW.version_id FROM branches b WHERE b.id = NEW.branch_id
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = EXCLUDED.version_id WHERE branch_heads.version_id < EXCLUDED.version_id;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION cxpact_branch_version_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    head bigint;
+  BEGIN
+    SELECT version_id INTO head FROM branch_heads WHERE branch_id = OLD.branch_id FOR UPDATE;
+    IF FOUND AND head <> OLD.version_id THEN
+      RETURN NULL; -- not the head (as committed now: the lock waited for any publisher holding the row)
+    END IF;
+    DELETE FROM branch_heads WHERE branch_id = OLD.branch_id;
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, m.v FROM branches b, (SELECT MAX(version_id) AS v FROM branch_versions WHERE branch_id = OLD.branch_id) m
+      WHERE b.id = OLD.branch_id AND m.v IS NOT NULL
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = GREATEST(branch_heads.version_id, EXCLUDED.version_id);
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER branch_heads_on_insert AFTER INSERT ON branch_versions FOR EACH ROW EXECUTE FUNCTION cxpact_branch_version_added();
+  CREATE TRIGGER branch_heads_on_delete AFTER DELETE ON branch_versions FOR EACH ROW EXECUTE FUNCTION cxpact_branch_version_removed();
+  `,
+  },
 ];

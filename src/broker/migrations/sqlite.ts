@@ -183,4 +183,31 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS released_versions_pacticipant ON released_versions (pacticipant_id, support_ended_at);
   CREATE INDEX IF NOT EXISTS webhook_executions_triggered ON webhook_executions (triggered_webhook_id);
   `,
+  // 5: branch heads (the newest version of every branch), kept by triggers on branch_versions: see the PostgreSQL
+  // migration 3 for why.
+  `
+  CREATE TABLE branch_heads (
+    branch_id INTEGER PRIMARY KEY REFERENCES branches(id) ON DELETE CASCADE,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    branch_name TEXT NOT NULL,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE
+  );
+  CREATE INDEX branch_heads_by_name ON branch_heads (pacticipant_id, branch_name, version_id);
+  CREATE INDEX branch_heads_version ON branch_heads (version_id);
+  INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+    SELECT b.id, b.pacticipant_id, b.name, m.version_id FROM branches b
+    JOIN (SELECT branch_id, MAX(version_id) AS version_id FROM branch_versions GROUP BY branch_id) m ON m.branch_id = b.id;
+  CREATE TRIGGER branch_heads_on_insert AFTER INSERT ON branch_versions BEGIN
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, NEW.version_id FROM branches b WHERE b.id = NEW.branch_id
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = excluded.version_id WHERE excluded.version_id > branch_heads.version_id;
+  END;
+  CREATE TRIGGER branch_heads_on_delete AFTER DELETE ON branch_versions BEGIN
+    DELETE FROM branch_heads WHERE branch_id = OLD.branch_id AND version_id = OLD.version_id;
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, m.v FROM branches b, (SELECT MAX(version_id) AS v FROM branch_versions WHERE branch_id = OLD.branch_id) m
+      WHERE b.id = OLD.branch_id AND m.v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM branch_heads WHERE branch_id = OLD.branch_id)
+      ON CONFLICT (branch_id) DO NOTHING;
+  END;
+  `,
 ];

@@ -18,7 +18,9 @@ const DIALECT: SqlDialect = {
   orderedJoin: 'JOIN',
   byteOrder: ' COLLATE "C"',
   lockRead: ' FOR NO KEY UPDATE',
-  inJsonIds: 'IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)',
+  // `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the index; the IN
+  // form was planned as a hash semi-join over a sequential scan (every tag / every pact version's row).
+  inJsonIds: '= ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::bigint))',
 };
 
 /** pg_advisory_lock key for migrations: ('cxpa', 1). */

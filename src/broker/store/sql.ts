@@ -450,7 +450,7 @@ export class SqlStore implements BrokerTx {
 
   branchHead(pacticipantId: number, branchName: string): Promise<Version | undefined> {
     return this.maybe(
-      'SELECT * FROM versions WHERE id = (SELECT bv.version_id FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.version_id DESC LIMIT 1)',
+      'SELECT v.* FROM branch_heads h JOIN versions v ON v.id = h.version_id WHERE h.pacticipant_id = ? AND h.branch_name = ?',
       toVersion,
       pacticipantId,
       branchName,
@@ -459,7 +459,7 @@ export class SqlStore implements BrokerTx {
 
   async branchesOfVersion(versionId: number): Promise<VersionLabel[]> {
     const rows = await this.all<{ name: string; head: number; created_at: string }>(
-      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
+      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
       versionId,
     );
     return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
@@ -585,7 +585,7 @@ export class SqlStore implements BrokerTx {
     const J = this.dialect.orderedJoin;
     const rows = await this.all(
       `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at FROM (
-         SELECT 'branch' AS kind, b.name AS name, (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.version_id DESC LIMIT 1) AS vid FROM branches b WHERE b.pacticipant_id = ?
+         SELECT 'branch' AS kind, bh.branch_name AS name, bh.version_id AS vid FROM branch_heads bh WHERE bh.pacticipant_id = ?
          UNION ALL
          SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
        ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
@@ -900,7 +900,7 @@ export class SqlStore implements BrokerTx {
     const IN = this.dialect.inJsonIds;
     const [branches, tags, places] = await Promise.all([
       this.all(
-        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head
+        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head
          FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id ${IN} ORDER BY bv.version_id, bv.created_at, b.id`,
         ids,
       ),
