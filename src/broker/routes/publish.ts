@@ -79,7 +79,7 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
     const events: BrokerEvent[] = [];
     const notices: { type: string; text: string }[] = [];
     const consumer = await t.ensurePacticipant(name);
-    const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl);
+    const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl, { likelyNew: true });
     if (branch !== undefined) await t.addVersionToBranch(consumer, version.id, branch);
     for (const tag of tagList) await t.addTag(consumer.id, version.id, tag);
     const parts = [created ? `Created ${consumer.name} version ${version.number}` : `Updated ${consumer.name} version ${version.number}`];
@@ -89,6 +89,7 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
     const conflicts: string[] = [];
     const diffs: string[] = [];
     const contractsOut: { provider: string }[] = [];
+    const published = new Set<number>();
     for (const contract of contracts) {
       const provider = await t.ensurePacticipant(contract.providerName);
       let pact = contract.pact;
@@ -96,7 +97,8 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
         const existing = await t.publication(version.id, provider.id);
         if (existing !== undefined) pact = mergePacts(JSON.parse((await t.pactVersionById(existing.pactVersionId)).content) as Record<string, unknown>, pact);
       }
-      const r = await t.publishPact(consumer, version, provider, pact, allow);
+      const r = await t.publishPact(consumer, version, provider, pact, allow, { versionCreated: created && !published.has(provider.id) });
+      published.add(provider.id);
       if (r.outcome === 'conflict') {
         conflicts.push(
           `${CONFLICT_TEXT(consumer.name, version.number, provider.name)} Some Pact libraries generate random data when a concrete value for a type matcher is not specified, and this can cause the contract to mutate - ensure you have given example values for all type matchers. For more information see https://docs.pact.io/go/versioning`,

@@ -321,8 +321,8 @@ export interface BrokerWrites {
   deletePacticipant(p: Pacticipant): Promise<void>;
   addLabel(pacticipantId: number, name: string): Promise<boolean>;
   deleteLabel(pacticipantId: number, name: string): Promise<boolean>;
-  /** Creates the version if missing; updates buildUrl when given. */
-  ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }>;
+  /** Creates the version if missing; updates buildUrl when given. `likelyNew`: try the insert first (publishing). */
+  ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null, opts?: { likelyNew?: boolean }): Promise<{ version: Version; created: boolean }>;
   deleteVersion(v: Version): Promise<void>;
   /** Adds the version to the branch (creating the branch; auto-detecting the main branch). */
   addVersionToBranch(p: Pacticipant, versionId: number, branchName: string): Promise<{ branch: Branch; created: boolean }>;
@@ -332,9 +332,10 @@ export interface BrokerWrites {
   deleteTag(versionId: number, name: string): Promise<boolean>;
   /**
    * Stores a pact for (consumer version, provider). Identical content (same sha) is accepted; different content
-   * for an existing publication is a conflict unless `allowOverwrite`.
+   * for an existing publication is a conflict unless `allowOverwrite`. `versionCreated`: the version was created in
+   * this transaction and has no pact for this provider yet (saves a lookup).
    */
-  publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean): Promise<PublishResult>;
+  publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean, opts?: { versionCreated?: boolean }): Promise<PublishResult>;
   deletePublication(pub: PactPublication): Promise<void>;
   createVerification(fields: NewVerification): Promise<Verification>;
   createEnvironment(fields: EnvironmentFields): Promise<Environment>;
