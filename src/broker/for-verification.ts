@@ -28,8 +28,8 @@ export interface ForVerificationRequest {
 
 interface Match {
   consumer: Pacticipant;
-  publication: PactPublication;
-  version: Version;
+  publication: Pick<PactPublication, 'pactVersionId'>;
+  version: Pick<Version, 'id' | 'number'>;
   description: string;
   criterion: string;
   meta: Record<string, unknown>;

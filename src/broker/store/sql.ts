@@ -248,7 +248,8 @@ const COUNTED_TABLES: [keyof StoreCounts, string][] = [
  * Concurrency (several transactions at once on PostgreSQL, READ COMMITTED): every write is an upsert or an
  * insert checked by a unique constraint, and every read-then-write first locks the row that orders it:
  * - a version, by any transaction that ensures it (publishing for it, tagging it, adding it to a branch,
- *   verifying with it), so one consumer version's pacts are decided one transaction at a time;
+ *   verifying with it) or deletes one of its pacts, so one consumer version's pacts are decided one transaction at
+ *   a time (and a branch head moving to it, whose trigger locks it too, sees them all: branch_head_pacts);
  * - a pact version, before numbering its next verification result;
  * - a pacticipant, before recording a deployment or release of one of its versions (one current deployment per
  *   environment and application instance);
@@ -655,6 +656,8 @@ export class SqlStore implements BrokerTx {
   }
 
   async deletePublication(pub: PactPublication): Promise<void> {
+    // The consumer version first, as a publisher locks it (a branch head moving to it waits: see branch_head_pacts).
+    await this.get(`SELECT id FROM versions WHERE id = ?${this.dialect.lockRead}`, pub.consumerVersionId);
     await this.all(`SELECT provider_id FROM integrations WHERE provider_id = ? AND consumer_id = ?${this.dialect.lockRead}`, pub.providerId, pub.consumerId);
     await this.run('DELETE FROM pact_publications WHERE id = ?', pub.id);
     await this.run(
@@ -1082,16 +1085,21 @@ export class SqlStore implements BrokerTx {
   async headPublicationsOf(consumerIds: number[], providerId: number, since: string): Promise<Map<number, HeadPublication[]>> {
     const J = this.dialect.orderedJoin;
     const list = this.idList(consumerIds);
+    // Branch heads' pacts come from branch_head_pacts (kept by triggers), tag heads are computed (few).
     const rows = await this.all(
-      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at FROM (
-         SELECT 'branch' AS kind, bh.pacticipant_id AS cid, bh.branch_name AS name, bh.version_id AS vid FROM branch_heads bh WHERE bh.pacticipant_id ${list.sql}
+      `SELECT x.* FROM (
+         SELECT 'branch' AS kind, consumer_id AS cid, branch_name AS name, version_id AS vid, version_number AS vnum, pact_publication_id AS ppid, pact_version_id AS pvid, published_at
+         FROM branch_head_pacts WHERE provider_id = ? AND consumer_id ${list.sql} AND published_at >= ?
          UNION ALL
-         SELECT 'tag' AS kind, pacticipant_id AS cid, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id ${list.sql} GROUP BY pacticipant_id, name
-       ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
-       ${J} versions v ON v.id = pp.consumer_version_id
-       WHERE pp.created_at >= ?
-       ORDER BY h.cid, h.kind, h.name${this.dialect.byteOrder}`,
+         SELECT 'tag' AS kind, h.cid AS cid, h.name AS name, pp.consumer_version_id AS vid, v.number AS vnum, pp.id AS ppid, pp.pact_version_id AS pvid, pp.created_at AS published_at FROM (
+           SELECT pacticipant_id AS cid, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id ${list.sql} GROUP BY pacticipant_id, name
+         ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
+         ${J} versions v ON v.id = pp.consumer_version_id
+         WHERE pp.created_at >= ?
+       ) x ORDER BY x.cid, x.kind, x.name${this.dialect.byteOrder}`,
+      providerId,
       ...list.params,
+      since,
       ...list.params,
       providerId,
       since,
@@ -1099,9 +1107,9 @@ export class SqlStore implements BrokerTx {
     return groupBy(
       rows.map((r) => ({
         kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
-        name: String(r.head_name),
-        publication: toPublication(r),
-        version: { id: Number(r.consumer_version_id), pacticipantId: Number(r.consumer_id), number: String(r.v_number), buildUrl: str(r.v_build_url), createdAt: String(r.v_created_at), updatedAt: String(r.v_updated_at) },
+        name: String(r.name),
+        publication: { id: Number(r.ppid), consumerId: Number(r.cid), providerId, pactVersionId: Number(r.pvid), createdAt: String(r.published_at) },
+        version: { id: Number(r.vid), pacticipantId: Number(r.cid), number: String(r.vnum) },
       })),
       (h) => h.version.pacticipantId,
     );

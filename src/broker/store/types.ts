@@ -180,12 +180,12 @@ export interface VersionDetails {
   environments: { kind: 'deployed' | 'released'; environment: Environment }[];
 }
 
-/** A consumer's branch or tag head with its publication for one provider (WIP pacts). */
+/** A consumer's branch or tag head with its publication for one provider (WIP pacts): what the candidates need. */
 export interface HeadPublication {
   kind: 'branch' | 'tag';
   name: string;
-  publication: PactPublication;
-  version: Version;
+  publication: Pick<PactPublication, 'id' | 'consumerId' | 'providerId' | 'pactVersionId' | 'createdAt'>;
+  version: Pick<Version, 'id' | 'pacticipantId' | 'number'>;
 }
 
 export type PublishOutcome = 'created' | 'same' | 'conflict' | 'overwritten';
