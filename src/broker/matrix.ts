@@ -74,14 +74,6 @@ interface Row {
   desc: { c: string; p: string };
 }
 
-interface MissingIntegration {
-  consumerDesc: string;
-  providerDesc: string;
-  consumerName: string;
-  providerName: string;
-  ignored: boolean;
-}
-
 export interface MatrixOptions {
   latestby?: string;
   latest: boolean;
@@ -290,7 +282,6 @@ export class Matrix {
       ignoreRules.some((r) => r.name === p.name && (r.version === undefined || (v !== null && v.number === r.version)));
 
     const rows: Row[] = [];
-    const missing: MissingIntegration[] = [];
     const specifiedByName = new Map(resolved.map((r) => [r.pacticipant.name, r]));
 
     const pushRow = (consumer: Pacticipant, cv: Version, provider: Pacticipant, target: Version | null, pub: PactPublication, ver: Verification | null, desc: { c: string; p: string }): void => {
@@ -334,7 +325,10 @@ export class Matrix {
       const other = await inferred(provider);
       if (other.versions.length === 0) {
         if (other.specified) return [];
-        return [() => missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) })];
+        // No version of the provider where the options point (not deployed there, no such tag): still a row for
+        // the pact, without a provider version, as the Pact Broker's left join of the (empty) selected
+        // verifications gives; it is unverified, and listed (and counted as ignored when ignored).
+        return [() => pushRow(me, v, provider, null, pub, null, { c: myDesc, p: other.describe(undefined) })];
       }
       const vers = await Promise.all(other.versions.map((pv) => this.store.latestVerificationFor(pub.pactVersionId, pv.id)));
       if (other.specified && other.versions.length > 1) {
@@ -413,7 +407,6 @@ export class Matrix {
     const successCount = considered.filter((r) => r.verification?.success === true).length;
     const failed = considered.filter((r) => r.verification !== null && !r.verification.success);
     const unverified = considered.filter((r) => r.verification === null);
-    const consideredMissing = missing.filter((m) => !m.ignored);
     const missingVersions = browse ? [] : resolved.filter((r) => r.missing !== undefined);
 
     const reasons: { type: string; text: string }[] = [];
@@ -425,7 +418,6 @@ export class Matrix {
     }
     for (const w of warnings) reasons.push({ type: 'warning', text: w });
     for (const r of missingVersions) reasons.push({ type: 'error', text: r.missing! });
-    for (const m of consideredMissing) reasons.push({ type: 'error', text: `There is no verified pact between ${m.consumerDesc} and ${m.providerDesc}` });
     for (const r of unverified) reasons.push({ type: 'error', text: `There is no verified pact between ${r.desc.c} and ${r.desc.p}` });
     for (const r of failed) {
       reasons.push({ type: 'error', text: `The verification for the pact between ${r.desc.c} and ${r.desc.p} failed` });
@@ -433,7 +425,7 @@ export class Matrix {
 
     let deployable: boolean | null;
     if (missingVersions.length > 0 || failed.length > 0) deployable = false;
-    else if (consideredMissing.length > 0 || unverified.length > 0) deployable = null;
+    else if (unverified.length > 0) deployable = null;
     else deployable = true;
     if (deployable === true) {
       reasons.push({ type: 'success', text: considered.length === 0 ? 'There are no missing dependencies' : 'All required verification results are published and successful' });
@@ -444,7 +436,7 @@ export class Matrix {
       reason: reasons.map((r) => r.text).join('\n'),
       success: successCount,
       failed: failed.length,
-      unknown: unverified.length + consideredMissing.length,
+      unknown: unverified.length,
     };
     if (ignores.length > 0) summary.ignored = ignoredCount;
 

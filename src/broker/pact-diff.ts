@@ -236,8 +236,12 @@ interface Change {
   position: number;
 }
 
-/** Budget for the line diff (Myers steps); past it the change is reported as a whole replacement. */
+/**
+ * Budget for the line diff: Myers steps and edit distance (its path is kept per round, O(D^2) memory: 2,000 rounds
+ * are 16 MB). Past either, the lines between the common start and end are reported as a whole replacement.
+ */
 const MAX_DIFF_STEPS = 20_000_000;
+const MAX_EDIT_DISTANCE = 2_000;
 
 /**
  * Matching line pairs (old index -> new index) of a longest common subsequence: common prefix and suffix, then
@@ -283,7 +287,7 @@ function lcsMatches(a: string[], b: string[]): Map<number, number> {
         break outer;
       }
     }
-    if (steps > MAX_DIFF_STEPS) return matches; // too costly: no matches in the middle (a whole replacement)
+    if (steps > MAX_DIFF_STEPS || d >= MAX_EDIT_DISTANCE) return matches; // too costly: no matches in the middle (a whole replacement)
   }
   // Walk back through the rounds, collecting the diagonal (matching) moves.
   let x = n;
