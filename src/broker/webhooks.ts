@@ -253,7 +253,7 @@ export class WebhookDispatcher {
         finish({ success: false, logs: lines.join('\n'), summary: `${msg} (${where})` });
       };
       const client = url.protocol === 'https:' ? https : http;
-      const req = client.request(url, { method: request.method, headers, lookup: this.policy.lookupFor(url.hostname) }, (res) => {
+      const req = client.request(url, { method: request.method, headers, agent: false, lookup: this.policy.lookupFor(url.hostname) }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
