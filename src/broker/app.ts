@@ -51,8 +51,9 @@ export class BrokerApp {
     app.use('*', async (c, next) => {
       const url = new URL(c.req.url);
       const host = c.req.header('host');
-      // DNS rebinding: the Host must be one of the broker's names; links never come from any other Host.
-      this.hosts.check(host);
+      // DNS rebinding: the Host must be one of the broker's names; links never come from any other Host. The
+      // heartbeat answers any Host (health checks from load balancers name the target in many ways; it says nothing).
+      if (url.pathname !== '/diagnostic/status/heartbeat') this.hosts.check(host);
       c.set('links', new Links(this.fixedBase ?? this.boundBase ?? url.origin));
       c.set('query', url.searchParams);
       this.authorize(c);

@@ -133,6 +133,17 @@ describe('secrets: never empty, from files or the environment, and a warning whe
     }
   });
 
+  test('--database-url with a password warns that ps shows it (the password itself is never printed)', async () => {
+    const c = io();
+    expect(await runCli(['broker', '--port', '0', '--database-url', 'postgres://cx:hunter2@127.0.0.1:1/broker'], c)).toBe(1);
+    expect(c.err).toMatch(/--database-url carries a password, which every user of this machine can read in the process list \(ps\); prefer PACT_BROKER_DATABASE_URL/);
+    expect(c.err + c.out).not.toContain('hunter2');
+    const quiet = io();
+    quiet.env = { PACT_BROKER_DATABASE_URL: 'postgres://cx:hunter2@127.0.0.1:1/broker' };
+    expect(await runCli(['broker', '--port', '0'], quiet)).toBe(1);
+    expect(quiet.err).not.toMatch(/process list/);
+  });
+
   test('a malformed webhook host entry or --base-url is refused at start', async () => {
     const c = io();
     expect(await runCli(['broker', '--port', '0', '--webhook-hosts', '/[/'], c)).toBe(1);

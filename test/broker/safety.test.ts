@@ -121,6 +121,8 @@ forEachStore(() => {
       expect([host, (await raw(`${broker.url}/`, 'GET', { Host: host })).status]).toEqual([host, 421]);
     }
     expect((await raw(`${broker.url}/`, 'GET', { Host: 'bad host/x' })).status).toBe(400);
+    // The heartbeat answers any Host (load balancers' health checks), and says nothing.
+    expect((await raw(`${broker.url}/diagnostic/status/heartbeat`, 'GET', { Host: 'lb-target.internal' })).status).toBe(200);
   });
 
   test('bound to every interface, links follow the (checked) Host; with --base-url they are the base URL', async () => {
