@@ -66,6 +66,11 @@ forEachStore(() => {
     m = await matrix('q[][pacticipant]=Foo&q[][version]=1.0.0&latestby=cvpv&environment=test');
     expect(m.deployable).toBeNull();
     expect(m.reason).toContain('a version of Bar currently in test (no version is currently recorded as deployed/released in this environment)');
+    // Still a row for the pact, without a provider version: the Pact Broker's left join of the (empty) selected
+    // verifications (matrix_row_dataset_module.rb matching_only_selectors_joining_verifications; the inferred
+    // selector keeps Bar's id with a nil version, selector_resolver.rb find_versions_for_selector).
+    expect(m.body.matrix.map((r: any) => [r.consumer.version.number, r.provider.name, r.provider.version, r.verificationResult])).toEqual([['1.0.0', 'Bar', null, null]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(m.body.summary).toMatchObject({ deployable: null, success: 0, failed: 0, unknown: 1 });
 
     // Unknown consumer version: false (not unknown), naming the version.
     m = await matrix(toProd('9.9.9'));
