@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { call, forEachStore, publishViaApi, startTestBroker, tempDir, type TestBroker, THINGS } from './helpers';
+import { call, forEachStore, LOCAL_WEBHOOKS, publishViaApi, startTestBroker, tempDir, type TestBroker, THINGS } from './helpers';
 import { colours, readPng } from './png';
 
 jest.setTimeout(120_000);
@@ -88,7 +88,7 @@ forEachStore((store) => {
     shots = keepShots ?? tempDir('screens');
     fs.mkdirSync(shots, { recursive: true });
     // One retry ten minutes away: a failing webhook stays "retrying" with a next attempt due while the test looks.
-    broker = await startTestBroker({ webhookRetryDelaysMs: [600_000] });
+    broker = await startTestBroker({ webhookRetryDelaysMs: [600_000], webhookPolicy: LOCAL_WEBHOOKS });
     receiver = http.createServer((req, res) => {
       req.resume();
       req.on('end', () => {

@@ -558,6 +558,21 @@ export class SqlStore implements BrokerTx {
     return this.many('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT ?', toPublication, providerId, consumerId, limit);
   }
 
+  previousDistinctPublication(consumerId: number, providerId: number, beforeVersionId: number, pactVersionId: number): Promise<PactPublication | undefined> {
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id < ? AND pact_version_id <> ? ORDER BY consumer_version_id DESC LIMIT 1',
+      toPublication,
+      providerId,
+      consumerId,
+      beforeVersionId,
+      pactVersionId,
+    );
+  }
+
+  nextPublication(consumerId: number, providerId: number, afterVersionId: number): Promise<PactPublication | undefined> {
+    return this.maybe('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id > ? ORDER BY consumer_version_id LIMIT 1', toPublication, providerId, consumerId, afterVersionId);
+  }
+
   publicationsOfPactVersion(pactVersionId: number): Promise<PactPublication[]> {
     return this.many('SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id', toPublication, pactVersionId);
   }

@@ -264,6 +264,10 @@ export interface BrokerReads {
   previousPactVersionIdWithTag(consumerId: number, providerId: number, beforeVersionId: number, tag: string): Promise<number | undefined>;
   /** The pact version of the newest earlier publication of the pair whose consumer version has no tags. */
   previousUntaggedPactVersionId(consumerId: number, providerId: number, beforeVersionId: number): Promise<number | undefined>;
+  /** The newest publication of the pair before the consumer version with other content than `pactVersionId` (pact diffs). */
+  previousDistinctPublication(consumerId: number, providerId: number, beforeVersionId: number, pactVersionId: number): Promise<PactPublication | undefined>;
+  /** The oldest publication of the pair after the consumer version (pact diffs: when the content changed). */
+  nextPublication(consumerId: number, providerId: number, afterVersionId: number): Promise<PactPublication | undefined>;
   consumerIdsOf(providerId: number): Promise<number[]>;
   providerIdsOf(consumerId: number): Promise<number[]>;
   integrations(): Promise<Integration[]>;
