@@ -1,5 +1,5 @@
 // A hand-written consumer test for the CRM customer API, using the same machinery as `npm run pact:consumer`
-// (src/contract). Two styles:
+// (src/io/action-case.ts, src/io/pact-ffi). Two styles:
 //   1. a custom case of an existing Data Action: cxpact renders the request exactly as Genesys would, the real
 //      Pact mock server answers, the action's own translation runs on the answer, and the outputs are checked;
 //   2. a fully custom interaction (an agent script calling the CRM directly), written as plain data with matchers.
@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, loadAction, runActionCase, executeInteraction, like, integer, regex, eachLike, type InteractionSpec } from '../src/contract';
+import { defaultEngine, loadAction, runActionCase, executeInteraction, like, integer, regex, eachLike, type InteractionSpec } from '../src';
 
 const ACTIONS = path.resolve(__dirname, '..', 'data-actions', 'crm-customer-api');
 

@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parsePact } from '../src/recorded/pacts';
-import { summariseCheck } from '../src/recorded/check';
-import { readRecordings, writeRecording } from '../src/recorded/store';
-import { verifyRecordingsWithPactJs } from '../src/recorded/replay';
-import { interactionKey, type LoadedRecording } from '../src/recorded/model';
+import { parsePact } from '../src/core/recorded/pacts';
+import { summariseCheck } from '../src/core/recorded/check';
+import { readRecordings, writeRecording } from '../src/io/recorder/store';
+import { verifyRecordingsWithPactJs } from '../src/io/recorder/replay';
+import { interactionKey, type LoadedRecording } from '../src/core/recorded/model';
 import { LAB_VARIANTS } from '../test/recorded/lab-variants';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -1,13 +1,18 @@
-// npm run bench [-- --json <file>] [-- --sizes 100,1000] [-- --per-file 30]
+// npm run bench [-- --json <file>] [-- --sizes 100,1000] [-- --per-file 30] [-- --startup-runs 15] [-- --startup-only]
 //
 // Generates realistic synthetic Data Actions into a temp dir and measures, in one run:
-//   * cxpact's consumer engine (the code behind `npm run pact:consumer`) in a child process, for N = 100 and 1000:
-//     wall time, time per action and peak RSS (process.resourceUsage().maxRSS inside the child);
+//   * start-up: the CPU time (user + system, of the whole process) of `cxpact --help` and of `cxpact run` of one
+//     action offline, each as a ratio to a bare `node -e 0` on the same Node, runs interleaved; for the installed
+//     package (bin/ + dist/ under node_modules/cxpact) and for this checkout's bin (which first checks that dist/
+//     is up to date with src/);
+//   * cxpact's consumer engine (the code behind `npm run pact:consumer`, compiled as the CLI runs it) in a child
+//     process, for N = 100 and 1000: wall time, time per action and peak RSS (process.resourceUsage().maxRSS inside
+//     the child);
 //   * the pact-js tutorial way (one jest test file per action, PactV4 + executeTest) for a smaller N, extrapolated
 //     per action, with the peak RSS of the whole jest process tree;
-// and prints a table plus the ratio per-file ms / cxpact ms per action. A benchmark, never a test assertion.
+// and prints tables plus the ratio per-file ms / cxpact ms per action. A benchmark, never a test assertion.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -236,9 +241,10 @@ interface ConsumerFigures {
   passed: number;
 }
 
-/** The child: runs the consumer engine in-process and prints its own figures. */
+/** The child: runs the consumer engine in-process (the compiled code the CLI runs) and prints its own figures. */
 async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
-  const { runConsumerContracts, defaultEngine } = await import('../src/contract');
+  const { runConsumerContracts } = require(path.join(ROOT, 'dist', 'io', 'consumer-run')) as typeof import('../src/io/consumer-run');
+  const { defaultEngine } = require(path.join(ROOT, 'dist', 'io', 'default-engine')) as typeof import('../src/io/default-engine');
   const engine = await defaultEngine();
   const start = performance.now();
   const cpu0 = process.cpuUsage();
@@ -306,6 +312,81 @@ async function measurePerFile(work: string, n: number): Promise<{ n: number; wal
   return { n, wall_s: round(r.wallMs / 1000, 3), per_action_ms: round(r.wallMs / n, 1), peak_rss_mb: round(r.peakTreeMb, 1), exit: r.code };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Start-up: CPU of whole processes, read from /proc/self/stat (the user and system time of waited-for children,
+// in clock ticks): every run is waited for, so each delta is exactly that run's process (threads included).
+
+const TICKS_PER_SECOND = 100;
+
+function childrenCpuMs(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // cutime and cstime are fields 16 and 17 of stat(5); `fields` starts at field 3.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}
+
+function cpuOfRun(cmd: string, args: string[], cwd: string): number {
+  const before = childrenCpuMs();
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} exited ${r.status}:\n${r.stderr.toString()}${r.stdout.toString()}`);
+  return childrenCpuMs() - before;
+}
+
+interface StartupRow {
+  what: string;
+  /** Mean CPU ms per run (user + system; /proc counts in 10 ms ticks, the mean over the runs is finer). */
+  cpu_ms: number;
+  /** Mean CPU of `node -e 0` measured in between. */
+  node_ms: number;
+  ratio: number;
+  target: number;
+}
+
+/**
+ * The installed package as a backend repository has it: bin/, dist/ and package.json under node_modules/cxpact
+ * (its dependencies resolve from this repository's node_modules further up).
+ */
+function installedCopy(work: string): string {
+  const pkg = path.join(work, 'startup', 'node_modules', 'cxpact');
+  for (const part of ['bin', 'dist', 'package.json']) fs.cpSync(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
+  return path.join(pkg, 'bin', 'cxpact.js');
+}
+
+function measureStartup(work: string, runs: number): StartupRow[] {
+  const installed = installedCopy(work);
+  const checkout = path.join(ROOT, 'bin', 'cxpact.js');
+  // One Data Action of this repository, offline: inputs validated, request rendered, a response translated and the
+  // outputs validated (the first case of its cases file).
+  const action = path.join(ROOT, 'data-actions', 'crm-customer-api', 'lookup-customer-by-phone.json');
+  const kase = (JSON.parse(fs.readFileSync(action.replace(/\.json$/, '.cases.json'), 'utf8')) as { cases: { input: unknown; response: unknown }[] }).cases[0];
+  const run = ['run', action, '--input', JSON.stringify(kase?.input), '--response', JSON.stringify(kase?.response)];
+  const node = process.execPath;
+  const rows: StartupRow[] = [];
+  for (const [what, bin, args, target] of [
+    ['cxpact --help (installed package)', installed, ['--help'], 2],
+    ['cxpact run, one action offline (installed package)', installed, run, 3],
+    ['cxpact --help (this checkout: bin/cxpact.js)', checkout, ['--help'], 2],
+    ['cxpact run, one action offline (this checkout)', checkout, run, 3],
+  ] as [string, string, string[], number][]) {
+    // A warm-up run of each (Node's compile cache fills on the first start), then runs interleaved with node -e 0.
+    cpuOfRun(node, [bin, ...args], work);
+    cpuOfRun(node, ['-e', '0'], work);
+    let cpu = 0;
+    let base = 0;
+    for (let i = 0; i < runs; i++) {
+      cpu += cpuOfRun(node, [bin, ...args], work);
+      base += cpuOfRun(node, ['-e', '0'], work);
+    }
+    rows.push({ what, cpu_ms: round(cpu / runs, 1), node_ms: round(base / runs, 1), ratio: round(cpu / base, 2), target });
+  }
+  return rows;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ') + '\n');
+}
+
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -320,8 +401,9 @@ async function main(argv: string[]): Promise<number> {
     const i = argv.indexOf(`--${name}`);
     return i === -1 ? undefined : argv[i + 1];
   };
-  const sizes = (opt('sizes') ?? '100,1000').split(',').map(Number);
-  const perFileN = Number(opt('per-file') ?? '30');
+  const sizes = argv.includes('--startup-only') ? [] : (opt('sizes') ?? '100,1000').split(',').map(Number);
+  const perFileN = argv.includes('--startup-only') ? 0 : Number(opt('per-file') ?? '30');
+  const startupRuns = Number(opt('startup-runs') ?? '15');
   const jsonFile = opt('json');
   fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-'));
@@ -329,6 +411,21 @@ async function main(argv: string[]): Promise<number> {
     const load = os.loadavg()[0] ?? 0;
     process.stderr.write(`cxpact bench on ${os.cpus().length} cores, Node ${process.version}, load average ${load.toFixed(2)}\n`);
     if (load > os.cpus().length) process.stderr.write('note: the machine is busy; wall times are inflated (CPU ms/action is not)\n');
+    // Everything measured runs the compiled code, as the CLI does.
+    const { ensureFreshBuild } = require(path.join(ROOT, 'scripts', 'fresh-build.js')) as { ensureFreshBuild: () => number };
+    if (ensureFreshBuild() !== 0) throw new Error('the TypeScript build of src/ to dist/ failed');
+    let startup: StartupRow[] | undefined;
+    if (process.platform === 'linux' && startupRuns > 0) {
+      process.stderr.write(`  start-up: CPU of cxpact --help and cxpact run vs node -e 0, ${startupRuns} runs each ...\n`);
+      startup = measureStartup(work, startupRuns);
+      printTable([
+        ['start-up (CPU, user + system)', 'cxpact ms', 'node -e 0 ms', 'ratio', 'target'],
+        ...startup.map((r) => [r.what, r.cpu_ms.toFixed(1), r.node_ms.toFixed(1), `${r.ratio.toFixed(2)}x`, `<= ${r.target}x`]),
+      ]);
+      process.stdout.write('\n');
+    } else if (startupRuns > 0) {
+      process.stderr.write('  start-up: skipped (the CPU of child processes is read from /proc, Linux only)\n');
+    }
     const consumer: ConsumerFigures[] = [];
     for (const n of sizes) {
       process.stderr.write(`  consumer engine, N=${n} ...\n`);
@@ -339,15 +436,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`  pact-js per-file way (jest), N=${perFileN} ...\n`);
       perFile = await measurePerFile(work, perFileN);
     }
-    const largest = consumer[consumer.length - 1] as ConsumerFigures;
+    const largest = consumer[consumer.length - 1];
+    if (largest === undefined) {
+      if (jsonFile !== undefined) fs.writeFileSync(path.resolve(jsonFile), JSON.stringify({ startup: startup ?? null, machine: { cores: os.cpus().length, node: process.version, load_average: load } }, null, 2) + '\n');
+      return 0;
+    }
     const ratio = perFile === undefined ? undefined : round(perFile.per_action_ms / largest.per_action_ms, 1);
     const rows = [
       ['way', 'N', 'process wall s', 'engine s', 'ms/action', 'CPU ms/action', 'peak RSS MB', 'cases'],
       ...consumer.map((c) => ['cxpact consumer (one process)', String(c.n), c.wall_s.toFixed(2), c.engine_s.toFixed(2), c.per_action_ms.toFixed(2), c.cpu_ms_per_action.toFixed(2), c.peak_rss_mb.toFixed(0), `${c.passed}/${c.cases}`]),
       ...(perFile ? [['pact-js tutorial (jest file per action)', String(perFile.n), perFile.wall_s.toFixed(2), '-', perFile.per_action_ms.toFixed(0), '-', `${perFile.peak_rss_mb.toFixed(0)} (tree)`, '-']] : []),
     ];
-    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-    for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ') + '\n');
+    printTable(rows);
     if (ratio !== undefined) process.stdout.write(`\nper-file / cxpact time per action: ${ratio}x (cxpact at N=${largest.n}; per-file extrapolated from N=${perFile?.n})\n`);
     process.stdout.write(`targets: 1000 actions <= 5 s and <= 300 MB on 2 cores, >= 30x faster than the per-file way\n`);
     if (jsonFile !== undefined) {
@@ -363,6 +463,7 @@ async function main(argv: string[]): Promise<number> {
         },
         consumer_runs: consumer,
         per_file: perFile ?? null,
+        startup: startup ?? null,
         machine: { cores: os.cpus().length, node: process.version, load_average: load },
       };
       fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(out, null, 2) + '\n');

@@ -15,7 +15,8 @@ import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from './genesys-sandbox';
 
 const root = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx/cli');
-const cli = path.join(root, 'src', 'cli', 'main.ts');
+/** The `cxpact` command (the compiled CLI; rebuilt first when src/ changed). */
+const cli = path.join(root, 'bin', 'cxpact.js');
 const work = path.join(root, '.tmp', 'demo');
 const consumer = 'genesys-data-actions';
 const environment = 'production';
@@ -38,13 +39,13 @@ async function freePort(): Promise<number> {
 /** Runs `cxpact <args>` as its own process; resolves to its exit code (output goes to this terminal). */
 function cxpact(args: string[], env: NodeJS.ProcessEnv = {}): number {
   process.stdout.write(`$ cxpact ${args.join(' ')}\n`);
-  const res = spawnSync(process.execPath, [tsx, cli, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const res = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   return res.status ?? 1;
 }
 
-/** Starts a long-running process and waits until `url` answers, or until it prints a line matching `url`. */
+/** Starts `node <args>` (a script under tsx when `args[0]` is TypeScript) and waits until `url` answers or is printed. */
 async function startServer(label: string, args: string[], url: string | RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [tsx, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...(args[0]?.endsWith('.ts') ? [tsx] : []), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));

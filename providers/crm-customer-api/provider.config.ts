@@ -1,5 +1,5 @@
 // Verification config of the example CRM provider (read by `cxpact verify --provider crm-customer-api`).
-import { defineProvider } from '../../src/verify/config';
+import { defineProvider } from '../../src/io/verifier/config';
 
 export default defineProvider({
   name: 'crm-customer-api',

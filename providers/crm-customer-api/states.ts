@@ -8,7 +8,7 @@
 //   "the CRM is unavailable", "<Action>: the backend is unavailable"
 //   "<Action>: the backend returns a valid response" {accountId, ...}   (derived cases)
 //   "<Action>: the backend response lacks $.account.balance"           (derived absent-field cases)
-import { demoCustomer, type AccountTier, type CrmStore } from './app';
+import { demoCustomer, type AccountTier, type CrmStore } from './store';
 
 export interface ProviderStateRequest {
   state: string;

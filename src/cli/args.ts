@@ -1,8 +1,10 @@
 // Argument parsing shared by all commands: node's parseArgs with errors that name the flag and the fix.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CxpactError, formatError } from '../shared/errors';
-import { BROKER_UNAVAILABLE_CODES, brokerTarget, type BrokerTarget } from '../gate/broker-http';
-import { cxpactCommand } from '../shared/cli-hint';
+import { CxpactError } from '../core/errors';
+import { formatError } from './render';
+import { BROKER_UNAVAILABLE_CODES } from '../io/broker-client/http';
+import { requireBrokerTarget, type BrokerTarget } from '../io/broker-client/target';
+import { cxpactCommand } from '../io/cli-spelling';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -39,12 +41,8 @@ export function requireOpt(command: string, args: ParsedArgs, name: string): str
 }
 
 /** The broker `command` must talk to: --broker-url, else PACT_BROKER_BASE_URL (credentials from the environment). */
-export function requireBroker(command: string, args: ParsedArgs, env: NodeJS.ProcessEnv): BrokerTarget {
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), env);
-  if (broker === undefined) {
-    throw new CxpactError('usage.broker-url', `\`cxpact ${command}\` needs the broker URL.`, { fix: 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.' });
-  }
-  return broker;
+export function requireBroker(command: string, args: ParsedArgs, env: NodeJS.ProcessEnv, cwd?: string): BrokerTarget {
+  return requireBrokerTarget(stringOpt(args, 'broker-url'), env, `\`cxpact ${command}\` needs the broker URL`, undefined, cwd);
 }
 
 /**
@@ -61,4 +59,16 @@ export async function exit2WhenUnavailable(stderr: (text: string) => void, work:
     }
     throw error;
   }
+}
+
+/** What "could not even ask" means for record and check-recorded: the broker, the vendor API or its login. */
+const RECORDER_UNAVAILABLE = new Set<string>([...BROKER_UNAVAILABLE_CODES, 'recorded.provider.unreachable', 'recorded.provider.timeout', 'auth.login.unreachable', 'auth.login.rejected', 'auth.login.failed']);
+
+/** "Could not even ask" (broker/provider/login unreachable or credentials refused) -> printed, exit 2; other problems are rethrown. */
+export function unavailableExit(error: unknown, stderr: (t: string) => void): number {
+  if (error instanceof CxpactError && RECORDER_UNAVAILABLE.has(error.code)) {
+    stderr(formatError(error) + '\n');
+    return 2;
+  }
+  throw error;
 }

@@ -1,25 +1,16 @@
 #!/usr/bin/env node
 // The `cxpact` command line: argv -> command. The ONE place that maps errors to exit codes.
+// Start-up is part of the interface (a CI job runs many short commands): this module loads only the command it
+// runs, and `cxpact --help` loads none (the list and summaries are in ./command-list).
 import path from 'node:path';
 import type { CliIO, Command } from './command';
-import { CxpactError, ExitError, formatError, messageOf } from '../shared/errors';
-import { limitErrorFromRaw } from '../shared/limits';
+import { COMMAND_LIST } from './command-list';
+import { CxpactError, ExitError, messageOf } from '../core/errors';
+import { formatError } from './render';
+import { limitErrorFromRaw } from '../core/limits';
 
 /** Command name -> module under ./commands exporting `command: Command`. Loaded lazily. */
-export const COMMANDS: Record<string, string> = {
-  consumer: 'consumer',
-  run: 'run',
-  publish: 'publish',
-  verify: 'verify',
-  record: 'record',
-  'check-recorded': 'check-recorded',
-  'can-i-deploy': 'can-i-deploy',
-  'record-deployment': 'record-deployment',
-  lint: 'lint',
-  'genesys-pull': 'genesys-pull',
-  'genesys-test': 'genesys-test',
-  broker: 'broker',
-};
+export const COMMANDS: Record<string, string> = Object.fromEntries(COMMAND_LIST.map((c) => [c.name, c.name]));
 
 export async function loadCommand(name: string): Promise<Command | undefined> {
   const file = COMMANDS[name];
@@ -28,12 +19,9 @@ export async function loadCommand(name: string): Promise<Command | undefined> {
   return mod.command;
 }
 
-async function usage(io: CliIO): Promise<void> {
+function usage(io: CliIO): void {
   const lines = ['Usage: cxpact <command> [options]', '', 'Commands:'];
-  for (const name of Object.keys(COMMANDS)) {
-    const cmd = await loadCommand(name);
-    lines.push(`  ${name.padEnd(20)} ${cmd?.summary ?? ''}`);
-  }
+  for (const { name, summary } of COMMAND_LIST) lines.push(`  ${name.padEnd(20)} ${summary}`);
   lines.push('', 'Run `cxpact <command> --help` for the options of a command.');
   lines.push('Exit codes: 0 success, 1 a check failed or input was invalid, 2 usage error.');
   io.stdout(lines.join('\n') + '\n');
@@ -43,7 +31,7 @@ async function usage(io: CliIO): Promise<void> {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    await usage(io);
+    usage(io);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
@@ -67,6 +55,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(formatError(error) + '\n');
       return error.code.startsWith('usage') ? 2 : 1;
     }
+    // A raw stack overflow or allocation failure escaping a command is a limit finding.
     const limit = limitErrorFromRaw(error);
     if (limit !== undefined) {
       io.stderr(formatError(limit) + '\n');
@@ -86,7 +75,8 @@ export const processIO: CliIO = {
   cwd: process.cwd(),
 };
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and sets its exit code: the entry of bin/cxpact.js and of `node dist/cli/main.js`. */
+export function main(): void {
   // Deprecation warnings of dependencies (util._extend in pact-js's proxy) are not the user's to act on.
   if (process.noDeprecation !== true) process.noDeprecation = true;
   runCli(process.argv.slice(2), processIO).then(
@@ -99,3 +89,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateActions } from '../../scripts/bench';
-import { defaultEngine, runConsumerContracts } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts } from '../../src/io/consumer-run';
 
 it('generates synthetic actions whose every case passes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-bench-'));

@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, runConsumerContracts, type DataActionEngine } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts } from '../../src/io/consumer-run';
+import { type DataActionEngine } from '../../src/core/contract/engine';
 import { captureCli } from '../helpers/cli-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,7 +42,7 @@ describe('consumer: a budget per action', () => {
     };
     const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'data-actions'), pactsDir: path.join(dir, 'pacts'), engine, limits: { timeMs: 400 } });
     const spinner = report.actions.find((a) => a.name === 'Spinner');
-    expect(spinner?.errors).toEqual([expect.objectContaining({ code: 'budget.time', file: path.join(dir, 'data-actions', 'crm', 'spinner.json') })]);
+    expect(spinner?.errors).toEqual([expect.objectContaining({ code: 'budget.time', at: { file: path.join(dir, 'data-actions', 'crm', 'spinner.json') } })]);
     const looper = report.actions.find((a) => a.name === 'Looper');
     expect(looper?.cases.flatMap((c) => c.problems.map((p) => p.code))).toContain('budget.steps');
     const others = report.actions.filter((a) => a.name !== 'Spinner' && a.name !== 'Looper');

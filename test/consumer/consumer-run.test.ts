@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { defaultEngine, runConsumerContracts, type ConsumerReport, type ActionReport } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport, type ActionReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
@@ -156,7 +157,7 @@ describe('failing well', () => {
     const a = action(report, 'malformed.json');
     expect(a.ok).toBe(false);
     expect(JSON.stringify(a.errors)).toMatch(/JSON/i);
-    expect(a.errors[0]?.['file']).toMatch(/malformed\.json$/);
+    expect(a.errors[0]?.at.file).toMatch(/malformed\.json$/);
   });
 
   it('reports a missing contract', () => {
@@ -198,21 +199,21 @@ describe('failing well', () => {
 
   it('reports an invalid cases file with its JSON path', () => {
     const a = action(report, 'bad-cases.json');
-    expect(a.errors.map((e) => e['path'])).toEqual(expect.arrayContaining(['$.cases[0].providerState', '$.cases[0].response']));
+    expect(a.errors.map((e) => e.at.path)).toEqual(expect.arrayContaining(['$.cases[0].providerState', '$.cases[0].response']));
   });
 
   it('reports a bad cxpact.json naming the field', () => {
-    expect(report.errors.some((e) => e['path'] === '$.provider' && String(e['file']).endsWith('cxpact.json'))).toBe(true);
+    expect(report.errors.some((e) => e.at.path === '$.provider' && String(e.at.file).endsWith('cxpact.json'))).toBe(true);
   });
 
   it('reports a JSONata syntax error', () => {
     const a = action(report, 'a.json');
     expect(a.ok).toBe(false);
     expect(a.errors[0]).toMatchObject({ code: 'translation.jsonata.syntax' });
-    expect(String(a.errors[0]?.['message'])).not.toMatch(/\[object Object\]/);
-    expect(String(a.errors[0]?.['message'])).toMatch(/position \d+: \S+/);
-    expect(String(a.errors[0]?.['file'])).toMatch(/a\.jsonata$/);
-    expect(a.errors[0]?.['fix']).toMatch(/JSONata/);
+    expect(String(a.errors[0]?.message)).not.toMatch(/\[object Object\]/);
+    expect(String(a.errors[0]?.message)).toMatch(/position \d+: \S+/);
+    expect(String(a.errors[0]?.at.file)).toMatch(/a\.jsonata$/);
+    expect(a.errors[0]?.fix).toMatch(/JSONata/);
   });
 
   it('fails outputs that break the output schema, naming the action, case, output, path and response field', () => {

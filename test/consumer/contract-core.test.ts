@@ -1,10 +1,10 @@
-// Pure parts of src/contract: matchers, cases files, folder config, response shaping, URL splitting.
-import { parseCasesFile, casesFileFor } from '../../src/contract/cases';
-import { parseFolderConfig, isDefinitionFile } from '../../src/contract/layout';
-import { matcherFor, matchersForValue, reify, listMatchers, enumRegex } from '../../src/contract/matchers';
-import { parseSimpleJsonPath, pactBodyFromExample, exampleBody, removeField, type FieldRead } from '../../src/contract/response-shape';
-import { splitUrl, requestFromRendered } from '../../src/contract/interaction';
-import { deriveInput } from '../../src/contract/derive';
+// Pure parts of src/core/contract: matchers, cases files, folder config, response shaping, URL splitting.
+import { parseCasesFile, casesFileFor } from '../../src/core/contract/cases';
+import { parseFolderConfig, isDefinitionFile } from '../../src/io/layout';
+import { matcherFor, matchersForValue, reify, listMatchers, enumRegex } from '../../src/core/contract/matchers';
+import { parseSimpleJsonPath, pactBodyFromExample, exampleBody, removeField, type FieldRead } from '../../src/core/contract/response-shape';
+import { splitUrl, requestFromRendered } from '../../src/core/contract/interaction';
+import { deriveInput } from '../../src/core/contract/derive';
 
 const read = (expression: string, variable: string, schema?: Record<string, unknown>, hasDefault = false): FieldRead => ({
   steps: parseSimpleJsonPath(expression) ?? [],

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { parseCasesFile } from '../../src/contract';
+import { parseCasesFile } from '../../src/core/contract/cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
@@ -61,6 +61,7 @@ describe('consumer error locations', () => {
     const problem = actionOf('bad-input')?.cases[0]?.problems.find((p) => String(p['message']).includes('required property'));
     expect(problem).toEqual({
       code: 'case.input.invalid',
+      severity: 'error',
       message: `the case's inputs break the input schema: /phoneNumber: required property "phoneNumber" is missing (at /phoneNumber)`,
       file: file('bad-input.cases.json'),
       path: '$.cases[0].input',
@@ -109,6 +110,7 @@ describe('consumer error locations', () => {
     expect(actionOf('casez')?.errors).toEqual([
       {
         code: 'cases.invalid',
+        severity: 'error',
         message: 'Unknown top-level field "casez" in the cases file.',
         file: file('casez.cases.json'),
         path: '$.casez',

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const UPDATE = fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/update-account.json'), 'utf8');

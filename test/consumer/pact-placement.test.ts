@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
-import { lintAction } from '../../src/lint/rules';
-import { parseDefinitionFile } from '../../src/data-action';
-import { parsePact } from '../../src/recorded/pacts';
-import { checkResponse } from '../../src/recorded/check';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
+import { lintAction } from '../../src/core/lint/registry';
+import { parseDefinitionFile } from '../../src/core/data-action';
+import { parsePact } from '../../src/core/recorded/pacts';
+import { checkResponse } from '../../src/core/recorded/check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
@@ -205,7 +206,7 @@ describe('errors that finish the job', () => {
     const parsed = parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
     const findings = lintAction(parsed.actions[0]!);
     const finding = findings.find((f) => f.code === 'lint.template.dot-after-value');
-    expect(finding).toMatchObject({ severity: 'error', path: '$.config.request.requestUrlTemplate' });
+    expect(finding).toMatchObject({ severity: 'error', at: { path: '$.config.request.requestUrlTemplate' } });
     expect(finding?.fix).toBe('End the reference before the dot: write ${esc.url(${input.phoneNumber})}.json.');
     // the fixed template has no such finding
     action.config.request.requestUrlTemplate = 'https://crm.example.com/api/v1/customers/${esc.url(${input.phoneNumber})}.json';

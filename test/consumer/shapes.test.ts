@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TF = path.join(ROOT, 'test/fixtures/terraform');
@@ -72,8 +73,8 @@ describe('every definition shape through cxpact consumer', () => {
     expect(ok?.ok).toBe(true);
     const uri = report.actions.find((x) => x.file.endsWith('by-uri.json'));
     expect(uri?.ok).toBe(false);
-    expect(uri?.errors[0]).toMatchObject({ path: '$.config.request.requestTemplateUri' });
-    expect(String(uri?.errors[0]?.['fix'])).not.toBe('');
+    expect(uri?.errors[0]).toMatchObject({ at: { path: '$.config.request.requestTemplateUri' } });
+    expect(String(uri?.errors[0]?.fix)).not.toBe('');
     const pact = JSON.parse(fs.readFileSync(path.join(pacts, 'genesys-data-actions-platform.json'), 'utf8'));
     expect(pact.interactions.every((i: { request: { method: string } }) => i.request.method === 'POST')).toBe(true);
   });

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../src/contract';
+import { defaultEngine } from '../../src/io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const UPDATE = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/update-account.json'), 'utf8'));
@@ -34,10 +35,10 @@ describe('Velocity syntax errors', () => {
     expect(a?.ok).toBe(false);
     expect(a?.cases).toEqual([]);
     expect(a?.errors).toHaveLength(1);
-    expect(a?.errors[0]).toMatchObject({ code: 'velocity.syntax', path: '$.config.request.requestUrlTemplate' });
-    expect(String(a?.errors[0]?.['file'])).toMatch(/bad-url\.json$/);
-    expect(String(a?.errors[0]?.['message'])).toMatch(/line 1, column \d+/);
-    expect(String(a?.errors[0]?.['fix'])).toMatch(/Velocity/);
+    expect(a?.errors[0]).toMatchObject({ code: 'velocity.syntax', at: { path: '$.config.request.requestUrlTemplate' } });
+    expect(String(a?.errors[0]?.at.file)).toMatch(/bad-url\.json$/);
+    expect(String(a?.errors[0]?.message)).toMatch(/line 1, column \d+/);
+    expect(String(a?.errors[0]?.fix)).toMatch(/Velocity/);
   });
 
   it('fails the cases of a success template that does not parse, naming the template and position', () => {

@@ -3,8 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, deriveCases, buildInteraction, replayInteractions, writePact, listMatchers, type DataActionEngine, type InteractionSpec } from '../../src/contract';
-import type { DataAction } from '../../src/data-action';
+import { defaultEngine } from '../../src/io/default-engine';
+import { deriveCases } from '../../src/core/contract/derive';
+import { buildInteraction } from '../../src/core/contract/from-data-action';
+import { replayInteractions, writePact } from '../../src/io/pact-ffi';
+import { listMatchers } from '../../src/core/contract/matchers';
+import { type DataActionEngine } from '../../src/core/contract/engine';
+import { type InteractionSpec } from '../../src/core/contract/interaction';
+import type { DataAction } from '../../src/core/data-action';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
@@ -45,7 +51,7 @@ describe('corpus contracts', () => {
         for (const kase of deriveCases(action, reads)) {
           try {
             const rendered = engine.renderRequest(action, kase.input);
-            const { spec, problems } = buildInteraction(action, kase, rendered, reads);
+            const { spec, problems } = buildInteraction(action, kase, rendered, reads, process.cwd());
             // Authors' bugs found while building (a body declared JSON that is not JSON) are reported, not replayed.
             if (problems.length > 0) entry.renderErrors.push(...problems.map((p) => `${kase.name}: ${p.code}: ${p.message}`));
             else entry.specs.push({ id: `${file}#${action.slug}#${kase.name}`, spec, kind: kase.kind });
@@ -132,13 +138,13 @@ describe('corpus through cxpact consumer (one run)', () => {
     try {
       fs.mkdirSync(path.join(dir, 'actions', 'corpus'), { recursive: true });
       for (const f of files) fs.copyFileSync(path.join(CORPUS, f), path.join(dir, 'actions', 'corpus', f));
-      const { runConsumerContracts } = await import('../../src/contract');
+      const { runConsumerContracts } = await import('../../src/io/consumer-run');
       const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'actions'), pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
       expect(report.totals.actions).toBe(files.length);
       const passing = report.actions.filter((a) => a.ok);
       expect(passing.length).toBeGreaterThanOrEqual(Math.floor(files.length * 0.85));
       for (const a of report.actions.filter((x) => !x.ok)) {
-        const messages = [...a.errors.map((e) => String(e['message'])), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
+        const messages = [...a.errors.map((e) => e.message), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
         expect(messages.length).toBeGreaterThan(0);
         expect(messages.every((m) => m.length > 20)).toBe(true);
       }

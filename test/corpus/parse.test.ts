@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDefinitionFile, type DataAction } from '../../src/data-action';
+import { parseDefinitionFile, type DataAction } from '../../src/core/data-action';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 const MANIFEST = path.join(__dirname, '..', 'fixtures', 'corpus', 'manifest.json');

@@ -2,11 +2,11 @@
 // input contract; the files whose authors left a bug fail with the specific error Genesys would hit.
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderRequest } from '../../src/data-action/render-request';
-import { renderSuccessTemplate, velocityReferences } from '../../src/velocity';
-import type { DataAction, RenderedRequest } from '../../src/data-action/model';
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import { CxpactError } from '../../src/shared/errors';
+import { renderRequest } from '../../src/core/data-action/render-request';
+import { renderSuccessTemplate, velocityReferences } from '../../src/core/velocity';
+import type { DataAction, RenderedRequest } from '../../src/core/data-action/model';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import { CxpactError } from '../../src/core/errors';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 const files = fs

@@ -12,9 +12,9 @@ import {
   type Operand,
   type PathAst,
   type Segment,
-} from '../../src/jsonpath';
-import { parseDefinitionFile, responseFieldsRead, stopJsonataWorker, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/data-action';
-import { isRecord } from '../../src/shared/json';
+} from '../../src/core/jsonpath';
+import { parseDefinitionFile, responseFieldsRead, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/core/data-action';
+import { isRecord } from '../../src/core/json';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 
@@ -232,10 +232,6 @@ beforeAll(async () => {
     const r = parseDefinitionFile(path.join(DIR, f), await fs.readFile(path.join(DIR, f), 'utf8'));
     for (const action of r.actions) actions.push({ file: f, action });
   }
-});
-
-afterAll(async () => {
-  await stopJsonataWorker();
 });
 
 function outcome(action: DataAction, body: Json): { ok: true } | { ok: false; code: string; message: string } {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBroker, type RunningBroker } from '../../src/broker';
-import { runPactCli } from '../../src/gate';
+import { runPactCliAgainst } from '../../src/io/broker-client/pact-cli';
 import { runChild } from '../helpers/child';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -104,7 +104,7 @@ beforeAll(async () => {
   await initGit();
   broker = await startBroker({ port: 0, dbFile: path.join(tmp, 'broker.sqlite') });
   // The broker admin creates the environment once (a deployment can only be recorded into an existing one).
-  const env = await runPactCli(['broker', 'create-environment', '--name', 'production', '--production'], { baseUrl: broker.url, auth: {} });
+  const env = await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'create-environment', '--name', 'production', '--production']);
   expect(env.code).toBe(0);
 }, 60_000);
 

@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lintDataActions } from '../../src/lint';
+import { lintDataActions } from '../../src/io/lint-run';
+import { cxpactArgs } from '../helpers/cli-bin';
 import { captureCli } from '../helpers/cli-run';
 import { buildMutants, GOOD_DIR, type Mutant } from './mutants';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = 11;
 /** A small time budget keeps the runaway mutants (JSONata recursion, huge loops) quick; the defaults are 10 s. */
 const BUDGET = ['--budget-time-ms', '1500'];
@@ -34,7 +34,7 @@ function write(file: string, content: unknown): void {
 /** Runs the real CLI as its own process (group), killed with its children when it outlives `timeoutMs`. */
 function cli(args: string[], timeoutMs = 400_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, cxpactArgs(args), {
       cwd: dir,
       env: { ...process.env, CXPACT_DEBUG: '' },
       detached: true,
@@ -112,7 +112,7 @@ describe('fuzz: mutated real definitions beside good ones', () => {
     const alone = await lintDataActions(path.join(dir, 'data-actions', 'good'));
     const key = (f: { file: string; code: string; path: string }): string => `${path.basename(f.file)} ${f.code} ${f.path}`;
     const inGood = report.findings.filter((f) => f.file.includes(`${path.sep}good${path.sep}`)).map(key).sort();
-    expect(inGood).toEqual(alone.findings.map(key).sort());
+    expect(inGood).toEqual(alone.findings.map((f) => key({ file: f.at.file, code: f.code, path: f.at.path })).sort());
     for (const f of goodFiles) expect(report.actions.map((a) => a.file)).toContain(path.join('data-actions', 'good', f));
     // The hostile shapes lint warns about before anything runs.
     const codes = new Set(report.findings.map((f) => f.code));

@@ -1,8 +1,9 @@
 // can-i-deploy's wording when a provider version in the environment never verified the pact: what the provider's
 // other versions did with it decides the answer ("verified and failed" is not "never verified"). Pure.
-import { explainMatrix, formatDecision, type MatrixResponse, type VerificationElsewhere } from '../../src/gate/explain';
+import { explainMatrix, type MatrixResponse, type VerificationElsewhere } from '../../src/core/gate/explain';
+import { formatDecision } from '../../src/cli/render/gate';
 
-const base = { pacticipant: 'genesys-data-actions', version: 'c1', environment: 'production', isThirdParty: () => false, cwd: '/nowhere' };
+const base = { pacticipant: 'genesys-data-actions', version: 'c1', environment: 'production', isThirdParty: () => false };
 const unverifiedRow: MatrixResponse = {
   summary: { deployable: null, reason: 'Missing one or more required verification results' },
   matrix: [{ consumer: { name: 'genesys-data-actions', version: { number: 'c1' } }, provider: { name: 'crm', version: { number: 'p1' } }, verificationResult: null }],

@@ -1,6 +1,11 @@
-import { explainMatrix, formatDecision, matrixQuery, unpublishedVersionFix, unpublishedVersionsIn, type MatrixResponse } from '../../src/gate';
+import { explainMatrix, unpublishedVersionFix, unpublishedVersionsIn, type MatrixResponse } from '../../src/core/gate/explain';
+import { spellingFromScripts } from '../../src/core/spelling';
+import { formatDecision } from '../../src/cli/render/gate';
+import { matrixQuery } from '../../src/io/broker-client/can-i-deploy';
 
-const ctx = { pacticipant: 'genesys-data-actions', version: 'abcdef0123456789abcdef0123456789abcdef01', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
+// Fixes spell commands as a repository with cxpact's npm scripts does (the Spelling is data: no package.json read).
+const spell = spellingFromScripts({ 'pact:record': 'cxpact record', 'pact:check-recorded': 'cxpact check-recorded', 'pact:verify': 'cxpact verify' });
+const ctx = { pacticipant: 'genesys-data-actions', version: 'abcdef0123456789abcdef0123456789abcdef01', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api', spell };
 const row = (provider: string, pv: string | null, success: boolean | null) => ({
   consumer: { name: 'genesys-data-actions', version: { number: ctx.version } },
   provider: { name: provider, version: pv === null ? null : { number: pv } },
@@ -41,22 +46,25 @@ describe('explainMatrix', () => {
     const text = formatDecision(d, ctx, 1);
     expect(text).toContain('✗ no version of crm-customer-api is recorded as deployed to production, so nothing there has verified genesys-data-actions abcdef01');
     expect(text).not.toContain('crm-customer-api never verified');
-    expect(d.reasons.filter((r) => r.text.includes('crm-customer-api'))).toHaveLength(1);
+    expect(d.reasons.filter((r) => r.message.includes('crm-customer-api'))).toHaveLength(1);
     expect(text).toContain('✗ billing-api b7 never verified the pact of genesys-data-actions abcdef01');
   });
 
   it('keeps unmapped broker reasons verbatim', () => {
     const d = explainMatrix({ summary: { deployable: false, reason: 'Something new the broker says' }, matrix: [] }, ctx);
-    expect(d.reasons).toEqual([{ ok: false, text: 'Something new the broker says' }]);
+    expect(d.reasons).toEqual([{ code: 'gate.broker-reason', severity: 'error', ok: false, message: 'Something new the broker says', at: {} }]);
   });
 
   it('an unpublished version without known roles gets both fixes, labelled, with that version', () => {
     const res: MatrixResponse = { summary: { deployable: false, reason: 'No pacts or verifications have been published for version nope of genesys-data-actions' }, matrix: [] };
-    const d = explainMatrix(res, { ...ctx, version: 'nope', cwd: '/nonexistent-cxpact-cwd' });
+    const d = explainMatrix(res, { ...ctx, version: 'nope', spell: undefined });
     expect(d.reasons).toEqual([
       {
+        code: 'gate.unpublished',
+        severity: 'error',
         ok: false,
-        text: 'the broker has no pacts or verification results for genesys-data-actions nope',
+        at: {},
+        message: 'the broker has no pacts or verification results for genesys-data-actions nope',
         fix:
           'if genesys-data-actions is a consumer, publish its pacts as version nope: npx cxpact consumer && npx cxpact publish --consumer-app-version nope; ' +
           'if it is a provider, verify as version nope and publish the results: npx cxpact verify --provider genesys-data-actions --provider-version nope --publish',
@@ -64,7 +72,7 @@ describe('explainMatrix', () => {
     ]);
     expect(unpublishedVersionsIn(res)).toEqual([{ name: 'genesys-data-actions', version: 'nope' }]);
     // A vendor API publishes its recorded check (its version is the recordings' fingerprint).
-    expect(unpublishedVersionFix('genesys-cloud-api', 'rec-1', { ...ctx, cwd: '/nonexistent-cxpact-cwd', roles: { consumer: false, provider: true } })).toBe(
+    expect(unpublishedVersionFix('genesys-cloud-api', 'rec-1', { ...ctx, spell: undefined, roles: { consumer: false, provider: true } })).toBe(
       'genesys-cloud-api is a provider: verify its pacts as version rec-1 and publish the results: npx cxpact check-recorded --provider genesys-cloud-api --publish',
     );
   });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBroker, type RunningBroker } from '../../src/broker';
-import { canIDeploy, runPactCli } from '../../src/gate';
+import { canIDeploy } from '../../src/io/broker-client/can-i-deploy';
+import { runPactCliAgainst } from '../../src/io/broker-client/pact-cli';
 import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
 import { cli, REPO_ROOT } from '../verify/cli-io';
 import { execFileSync } from 'node:child_process';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   broker = await startBroker({ port: 0, dbFile: path.join(tmp, 'broker.sqlite') });
   crm = await startCrmApi();
   renamed = await startCrmApi({ renameCustomerId: true });
-  const published = await runPactCli(['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main'], { baseUrl: broker.url, auth: {} });
+  const published = await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main']);
   expect(published.code).toBe(0);
 });
 afterAll(async () => {
@@ -33,7 +34,7 @@ const env = () => ({ PACT_BROKER_BASE_URL: broker.url });
 
 describe('can-i-deploy and record-deployment against the local broker', () => {
   it('says no while no provider version is deployed to the environment, with the command that fixes it', async () => {
-    const created = await runPactCli(['broker', 'create-environment', '--name', 'production', '--production'], { baseUrl: broker.url, auth: {} });
+    const created = await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'create-environment', '--name', 'production', '--production']);
     expect(created.code).toBe(0);
     const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c1', '--to-environment', 'production', '--retry-while-unknown', '1', '--retry-interval', '0'], env());
     expect(run.code).toBe(1);
@@ -79,7 +80,7 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     lookup.response.body!.content!.customer!.loyaltyLevel = 'gold';
     const file = path.join(tmp, 'loyalty.json');
     fs.writeFileSync(file, JSON.stringify(pact));
-    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c4', '--branch', 'feat/loyalty'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+    expect((await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'publish', file, '--consumer-app-version', 'c4', '--branch', 'feat/loyalty'])).code).toBe(0);
 
     const verify = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--publish', '--provider-version', 'p4', '--provider-branch', 'feat/loyalty'], env());
     expect(verify.stdout).toContain('(1 on pending pacts, not fatal)');
@@ -100,7 +101,7 @@ describe('can-i-deploy and record-deployment against the local broker', () => {
     pact.provider.name = 'vendor-crm';
     const file = path.join(cwd, 'vendor.json');
     fs.writeFileSync(file, JSON.stringify(pact));
-    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c2', '--branch', 'main'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+    expect((await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'publish', file, '--consumer-app-version', 'c2', '--branch', 'main'])).code).toBe(0);
     const run = await cli(['can-i-deploy', '--pacticipant', 'genesys-data-actions', '--version', 'c2', '--to-environment', 'production'], env(), cwd);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/vendor vendor-crm has no recorded check/);
@@ -123,7 +124,7 @@ describe('can-i-deploy retries while results are unknown', () => {
     pact.provider.name = 'crm-retry';
     const file = path.join(cwd, 'retry.json');
     fs.writeFileSync(file, JSON.stringify(pact));
-    expect((await runPactCli(['broker', 'publish', file, '--consumer-app-version', 'c3', '--branch', 'main'], { baseUrl: broker.url, auth: {} })).code).toBe(0);
+    expect((await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'publish', file, '--consumer-app-version', 'c3', '--branch', 'main'])).code).toBe(0);
 
     const retries: number[] = [];
     const result = await canIDeploy({
@@ -145,7 +146,7 @@ describe('can-i-deploy retries while results are unknown', () => {
     expect(retries).toEqual([1]);
     expect(result.attempts).toBe(2);
     expect(result.deployable).toBe(true);
-    expect(result.reasons.map((r) => r.text)).toContain('crm-retry r1 verified the pact of genesys-data-actions c3');
+    expect(result.reasons.map((r) => r.message)).toContain('crm-retry r1 verified the pact of genesys-data-actions c3');
   });
 });
 
@@ -199,12 +200,12 @@ describe('gate: bad input and faults', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const a = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production', '--broker-url', url]);
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain(`Cannot reach the Pact Broker at ${url} (ECONNREFUSED)`);
+    expect(a.stderr).toContain(`The Pact Broker at ${url} is unreachable (ECONNREFUSED)`);
     const b = await cli(['record-deployment', '--pacticipant', 'x', '--version', '1', '--environment', 'production', '--broker-url', url]);
     expect(b.code).toBe(2);
     const c = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url, '--broker-url', url]);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('Cannot reach the Pact Broker');
+    expect(c.stderr).toContain('is unreachable');
   });
 
   it('a pact URL the broker does not have: exit 1 naming the URL and the 404', async () => {
@@ -234,11 +235,11 @@ describe('gate: a broker that requires a token', () => {
     const e = { PACT_BROKER_BASE_URL: secured.url, PACT_BROKER_TOKEN: 'wrong-token' };
     const a = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'], e);
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain('refused the credentials (HTTP 401)');
+    expect(a.stderr).toContain('answered 401 Unauthorized: the credentials were rejected');
     expect(a.stderr).toContain('PACT_BROKER_TOKEN');
     const v = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', crm.url], e);
     expect(v.code).toBe(2);
-    expect(v.stderr).toContain('refused the credentials (HTTP 401)');
+    expect(v.stderr).toContain('answered 401 Unauthorized: the credentials were rejected');
     const r = await cli(['record-deployment', '--pacticipant', 'x', '--version', '1', '--environment', 'production'], e);
     expect(r.code).toBe(2);
     for (const out of [a, v, r]) expect(out.stdout + out.stderr).not.toContain('wrong-token');
@@ -246,7 +247,7 @@ describe('gate: a broker that requires a token', () => {
 
   it('the right token gets an answer', async () => {
     const run = await cli(['can-i-deploy', '--pacticipant', 'x', '--version', '1', '--to-environment', 'production'], { PACT_BROKER_BASE_URL: secured.url, PACT_BROKER_TOKEN: 'right-token' });
-    expect(run.stderr).not.toContain('refused the credentials');
+    expect(run.stderr).not.toContain('401 Unauthorized');
     expect(run.code).not.toBe(0);
   });
 });
@@ -255,7 +256,7 @@ describe('verify in CI (CI=true): results are published with the commit sha and 
   let ciBroker: RunningBroker;
   beforeAll(async () => {
     ciBroker = await startBroker({ port: 0, dbFile: path.join(tmp, 'ci.sqlite') });
-    const published = await runPactCli(['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main'], { baseUrl: ciBroker.url, auth: {} });
+    const published = await runPactCliAgainst({ baseUrl: ciBroker.url, auth: {} }, ['broker', 'publish', PACT, '--consumer-app-version', 'c1', '--branch', 'main']);
     expect(published.code).toBe(0);
   });
   afterAll(async () => ciBroker?.close());

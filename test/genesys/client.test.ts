@@ -1,10 +1,10 @@
 // The OAuth token provider and API client against the loopback Genesys-like API: token reuse, single-flight
 // refresh, one retry on 401, 429 backoff with Retry-After, regions.
-import { parseRetryAfter } from '../../src/auth/backoff';
-import { genesysTokenSource } from '../../src/genesys/auth';
-import { GenesysClient, type ApiCallEvent } from '../../src/genesys/client';
-import { resolveHosts } from '../../src/genesys/regions';
-import { CxpactError } from '../../src/shared/errors';
+import { parseRetryAfter } from '../../src/io/retry';
+import { genesysTokenSource } from '../../src/io/genesys-client/auth';
+import { GenesysClient, type ApiCallEvent } from '../../src/io/genesys-client/client';
+import { resolveHosts } from '../../src/core/genesys/hosts';
+import { CxpactError } from '../../src/core/errors';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
 import { CLIENT_ID, CLIENT_SECRET, sampleAction } from './helpers';
 

@@ -1,8 +1,8 @@
 // compareWithEmulation on hand-written TestExecutionResults (the documented shape): which steps it finds, what
 // it reports, and the latency statistics.
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import type { DataAction } from '../../src/data-action/model';
-import { compareWithEmulation, median, percentile } from '../../src/genesys/fidelity';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import type { DataAction } from '../../src/core/data-action/model';
+import { compareWithEmulation, median, percentile } from '../../src/core/genesys/fidelity';
 import { sampleAction } from './helpers';
 
 function action(): DataAction {
@@ -15,8 +15,8 @@ function action(): DataAction {
 const input = { phone: '+1 555' };
 
 describe('compareWithEmulation', () => {
-  it('finds steps by name keywords and result shape, whatever their numbers', () => {
-    const r = compareWithEmulation(action(), input, {
+  it('finds steps by name keywords and result shape, whatever their numbers', async () => {
+    const r = await compareWithEmulation(action(), input, {
       success: true,
       operations: [
         { step: 7, name: 'Validate output', success: true, result: { customerId: '123', tier: 'gold' } },
@@ -30,8 +30,8 @@ describe('compareWithEmulation', () => {
     expect(r.compared).toEqual(['request', 'execute', 'translation', 'final', 'outcome']);
   });
 
-  it('reports a translation value and an outcome that differ', () => {
-    const r = compareWithEmulation(action(), input, {
+  it('reports a translation value and an outcome that differ', async () => {
+    const r = await compareWithEmulation(action(), input, {
       success: false,
       operations: [
         { step: 1, name: 'Execute', success: true, result: { statusCode: 200, body: { tier: 'gold' } } },
@@ -44,7 +44,7 @@ describe('compareWithEmulation', () => {
     expect(r.differences).toEqual([]);
     expect(r.platformError).toBe("step 2 (Resolve translation map): No results for path: $['id']");
 
-    const r2 = compareWithEmulation(action(), input, {
+    const r2 = await compareWithEmulation(action(), input, {
       success: true,
       operations: [
         { step: 1, name: 'Execute', success: true, result: { statusCode: 200, body: { id: 'x' } } },
@@ -58,16 +58,16 @@ describe('compareWithEmulation', () => {
     ]);
   });
 
-  it('matches parts rendered from credentials by regex and never reports the platform\'s value', () => {
+  it('matches parts rendered from credentials by regex and never reports the platform\'s value', async () => {
     const a = sampleAction('a-2', 'With Key', { requestUrlTemplate: 'https://crm.example.com/customers?key=${credentials.apiKey}&phone=${input.phone}' });
     const parsed = parseDefinitionFile('k.json', JSON.stringify({ name: a.name, config: a.config, contract: a.contract }));
     const act = parsed.actions[0] as DataAction;
-    const ok = compareWithEmulation(act, { phone: '1' }, {
+    const ok = await compareWithEmulation(act, { phone: '1' }, {
       success: false,
       operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=1' } }],
     });
     expect(ok.differences).toEqual([]);
-    const bad = compareWithEmulation(act, { phone: '1' }, {
+    const bad = await compareWithEmulation(act, { phone: '1' }, {
       success: false,
       operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=2' } }],
     });

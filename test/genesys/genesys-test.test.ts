@@ -2,7 +2,7 @@
 // section 5) compared with cxpact's emulation, drafts, 429 backoff, name mapping, audit log, no secret printed.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestExecutionResult } from '../../src/genesys/client';
+import type { TestExecutionResult } from '../../src/io/genesys-client/client';
 import { startFakeGenesys, type FakeAction, type FakeGenesys, type TestCall } from './fake-genesys';
 import { CLIENT_ID, CLIENT_SECRET, cleanupTmpDirs, envFor, expectNoSecret, runCommand, sampleAction, tmpDir } from './helpers';
 

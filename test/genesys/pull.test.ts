@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cxpactArgs } from '../helpers/cli-bin';
 import { startFakeGenesys, type FakeGenesys } from './fake-genesys';
 import { CLIENT_SECRET, cleanupTmpDirs, envFor, expectNoSecret, runCommand, sampleAction, tmpDir } from './helpers';
 
@@ -74,10 +75,9 @@ describe('cxpact genesys-pull', () => {
   it('runs as its own process (npm run genesys:pull path) against the loopback API', async () => {
     fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions });
     const cwd = tmpDir('pull-e2e');
-    const repo = path.join(__dirname, '..', '..');
     // Async spawn: the loopback API lives in this process and must keep answering.
     const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const p = spawn(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'src', 'cli', 'main.ts'), 'genesys-pull', '--out', 'org', '--json'], {
+      const p = spawn(process.execPath, cxpactArgs(['genesys-pull', '--out', 'org', '--json']), {
         cwd,
         env: { PATH: process.env['PATH'] ?? '', ...envFor(fake!.url) },
       });

@@ -2,6 +2,7 @@
 // http://127.0.0.1:<port> it prints; stop it with its whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { cxpactArgs } from './cli-bin';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -38,7 +39,7 @@ export function startProcess(cmd: string, args: string[], cwd: string, env: Node
 
 /** `cxpact broker` on a free port with its own SQLite file, as a real process. */
 export function startBrokerProcess(dbFile: string): Promise<Started> {
-  return startProcess(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli/main.ts'), 'broker', '--port', '0', '--db', dbFile, '--quiet'], REPO_ROOT);
+  return startProcess(process.execPath, cxpactArgs(['broker', '--port', '0', '--db', dbFile, '--quiet']), REPO_ROOT);
 }
 
 /**

@@ -4,8 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import { lintAction, lintDataActions } from '../../src/lint';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import { lintDataActions } from '../../src/io/lint-run';
+import { lintAction } from '../../src/core/lint/registry';
+import { findingJson } from '../../src/cli/render';
 
 type Json = Record<string, any>;
 
@@ -32,7 +34,9 @@ function lint(patch: (d: Json) => void, jsonata?: string): { code: string; sever
   expect(r.errors).toEqual([]);
   const action = r.actions[0]!;
   if (jsonata !== undefined) action.response = { ...action.response, jsonata: { expression: jsonata, source: '/defs/crm/lookup.jsonata' } };
-  return lintAction(action).filter((f) => /regex|loop|recurs/.test(f.code));
+  return lintAction(action)
+    .filter((f) => /regex|loop|recurs/.test(f.code))
+    .map((f) => findingJson(f) as { code: string; severity: string; path: string; message: string });
 }
 
 describe('lint: evaluation cost', () => {
@@ -83,12 +87,12 @@ describe('lint driver: one action over a limit never hides the others', () => {
 
   it('reports each hostile file with a limit finding and still lints the good one', async () => {
     const result = await lintDataActions(dir);
-    const by = (name: string) => result.findings.filter((f) => path.basename(f.file) === name).map((f) => f.code);
+    const by = (name: string) => result.findings.filter((f) => path.basename(f.at.file) === name).map((f) => f.code);
     expect(by('a-unclosed.json')).toEqual(['data-action.json.malformed']);
     expect(by('b-deep.json')).toEqual(['limit.depth']);
     expect(by('c-huge-name.json')).toEqual(['limit.size']);
     expect(by('d-loop.json')).toEqual(expect.arrayContaining(['lint.template.loop-huge', 'lint.success-template.render-error']));
-    expect(result.findings.find((f) => path.basename(f.file) === 'd-loop.json' && f.code === 'lint.success-template.render-error')?.message).toMatch(/steps/);
+    expect(result.findings.find((f) => path.basename(f.at.file) === 'd-loop.json' && f.code === 'lint.success-template.render-error')?.message).toMatch(/steps/);
     expect(by('e-good.json')).toContain('lint.url.insecure');
     expect(JSON.stringify(result)).not.toMatch(/Maximum call stack|Invalid string length|RangeError/);
   });

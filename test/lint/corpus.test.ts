@@ -3,7 +3,7 @@
 // alarm on a correct definition); every file in EXPECTED must give exactly the listed findings. Each entry was
 // reviewed by hand against the definition; the note says why it is a real bug.
 import path from 'node:path';
-import { lintDataActions } from '../../src/lint';
+import { lintDataActions } from '../../src/io/lint-run';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
 
@@ -84,7 +84,7 @@ const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
   },
   'survey-sms-delivery-blueprint__action.from-tf.json': {
     note: 'translation path "$$.id": in HCL "$$" only escapes before "{", so the action really gets "$$.id", which is not a JSONPath.',
-    rows: [['error', 'lint.translation.path-syntax', '$.config.response.translationMap.id']],
+    rows: [['error', 'translation.jsonpath.syntax', '$.config.response.translationMap.id']],
   },
   'terraform-provider-genesyscloud__example_action.from-tf.json': {
     note: 'the provider doc example: URL uses undeclared ${input.service}; default "UNKNOWN" unquoted; required "status" never written; the declared inputs are unused by a GET.',
@@ -192,8 +192,8 @@ describe('lint over the real-world corpus', () => {
     const actual: Record<string, Row[]> = {};
     for (const f of result.findings) {
       if (f.severity === 'info') continue; // compared in the next test
-      const file = path.basename(f.file);
-      (actual[file] ??= []).push([f.severity, f.code, f.path]);
+      const file = path.basename(f.at.file);
+      (actual[file] ??= []).push([f.severity, f.code, f.at.path]);
     }
     const expected = Object.fromEntries(Object.entries(EXPECTED).map(([file, e]) => [file, e.rows]));
     expect(actual).toEqual(expected);
@@ -204,24 +204,24 @@ describe('lint over the real-world corpus', () => {
     for (const f of result.findings) {
       if (f.severity !== 'info') continue;
       expect(f.code).toBe('lint.input.optional-unguarded');
-      expect(f.path).toBe('$.config.request.requestUrlTemplate');
+      expect(f.at.path).toBe('$.config.request.requestUrlTemplate');
       const input = /"([^"]+)" is not in the input contract's required list/.exec(f.message)?.[1] ?? f.message;
-      (actual[path.basename(f.file)] ??= []).push(input);
+      (actual[path.basename(f.at.file)] ??= []).push(input);
     }
     expect(actual).toEqual(EXPECTED_INFO);
   });
 
   it('every finding names the file, a JSON path, a message and a fix', () => {
     for (const f of result.findings) {
-      expect(f.file).toMatch(/\.json$/);
-      expect(f.path).toMatch(/^\$/);
+      expect(f.at.file).toMatch(/\.json$/);
+      expect(f.at.path).toMatch(/^\$/);
       expect(f.message.length).toBeGreaterThan(10);
       expect(f.fix.length).toBeGreaterThan(5);
     }
   });
 
   it('the three bugs the corpus README names are flagged', () => {
-    const files = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => path.basename(f.file)));
+    const files = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => path.basename(f.at.file)));
     expect(files).toContain('public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json');
     expect(files).toContain('public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json');
     expect(files).toContain('negative-sentiment-callback__Update-External-Tag.custom.json');

@@ -1,8 +1,14 @@
 // Each lint rule on a small definition: it fires on the bug, with the right code, severity and JSON path, and stays
 // quiet on the corrected definition. Definitions go through the real parser (parseDefinitionFile).
-import { parseDefinitionFile } from '../../src/data-action/parse';
-import { formatJUnit, formatJson, formatText, lintAction } from '../../src/lint';
-import type { LintFinding } from '../../src/lint';
+import { parseDefinitionFile } from '../../src/core/data-action/parse';
+import { lintAction } from '../../src/core/lint/registry';
+import type { LintFinding as Finding } from '../../src/core/lint/types';
+import { findingJson } from '../../src/cli/render';
+import { formatJUnit, formatJson, formatText } from '../../src/cli/render/lint';
+
+/** A lint finding as --json prints it (flat: file, path, line, column beside the code), which these tests assert. */
+type LintFinding = { code: string; severity: string; message: string; file: string; path: string; fix: string; action: string; line?: number; column?: number };
+const flat = (findings: Finding[]): LintFinding[] => findings.map((f) => findingJson(f) as LintFinding);
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +51,7 @@ function lint(def: Json): LintFinding[] {
   expect(parsed.errors).toEqual([]);
   const action = parsed.actions[0];
   if (action === undefined) throw new Error('no action parsed');
-  return lintAction(action);
+  return flat(lintAction(action));
 }
 
 const codes = (findings: LintFinding[]): string[] => findings.map((f) => f.code).sort();
@@ -306,9 +312,9 @@ describe('lint rules', () => {
     expect(method).toEqual([expect.objectContaining({ code: 'lint.template.method-outside-reference', path: '$.config.request.requestUrlTemplate' })]);
   });
 
-  it('lint.template.syntax and lint.translation.path-syntax', () => {
-    expect(codes(lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/#if($input.phone)x' } })))).toContain('lint.template.syntax');
-    expect(codes(lint(definition({ response: { translationMap: { customerId: '$.[[id', tier: '$.tier' } } })))).toEqual(['lint.translation.path-syntax']);
+  it("velocity.syntax and translation.jsonpath.syntax: the engine's own codes for a broken template or JSONPath", () => {
+    expect(codes(lint(definition({ request: { requestUrlTemplate: 'https://crm.example.com/c/#if($input.phone)x' } })))).toContain('velocity.syntax');
+    expect(codes(lint(definition({ response: { translationMap: { customerId: '$.[[id', tier: '$.tier' } } })))).toEqual(['translation.jsonpath.syntax']);
   });
 });
 
@@ -317,7 +323,7 @@ describe('lint.input.optional-unguarded (info, with { info: true })', () => {
   function lintInfo(url: string, headers: Json = {}): LintFinding[] {
     const parsed = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify(definition({ input, request: { requestUrlTemplate: url, headers } })));
     expect(parsed.errors).toEqual([]);
-    return lintAction(parsed.actions[0]!, { info: true }).filter((f) => f.code === 'lint.input.optional-unguarded');
+    return flat(lintAction(parsed.actions[0]!, { info: true })).filter((f) => f.code === 'lint.input.optional-unguarded');
   }
 
   it('fires on an optional input rendered unguarded in the URL, with the template path, position and fix', () => {

@@ -92,7 +92,9 @@ export default defineProvider({
 const TYPED_USE = `import { defineProvider, CxpactError, startBroker, type WrittenProviderConfig, type RunningBroker } from 'cxpact';
 
 const config: WrittenProviderConfig = defineProvider({ name: 'my-api', baseUrl: 'http://127.0.0.1:8080' });
-const error = new CxpactError('example.code', 'message', { file: 'f.json', path: '$.x', fix: 'do this' });
+const error = new CxpactError('verify.config.invalid', 'message', { file: 'f.json', path: '$.x', fix: 'do this' });
+// @ts-expect-error codes are a closed list (docs/codes.md): an unknown code does not type-check
+new CxpactError('example.code', 'message');
 const broker: Promise<RunningBroker> | undefined = process.env.NEVER_SET ? startBroker({}) : undefined;
 export const used: [string, string | undefined, unknown] = [config.name, error.fix, broker];
 // @ts-expect-error the name must be a string: proves the types are real, not any
@@ -223,7 +225,7 @@ describe('cxpact as an installed npm package', () => {
     const listed = await run('tar', ['-tzf', tarball], work);
     mustSucceed('tar -tzf', listed);
     const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'bin/cxpact.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/verify/config.js', 'src/index.ts', 'LICENSE', 'README.md']) {
+    for (const f of ['package.json', 'bin/cxpact.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/io/verifier/config.js', 'src/index.ts', 'LICENSE', 'README.md']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /\.test\.(ts|js)$/.test(f))).toEqual([]);

@@ -1,10 +1,10 @@
 // OAuth client credentials against a real loopback login host: reuse, refresh before expiry, single flight,
 // forced refresh after 401 with exactly one retry, errors that never carry the secret. Plus region resolution and the
 // shared retry wait (the one token client, region table and backoff of cxpact).
-import { backoffDelay, retryDelay } from '../../src/auth/backoff';
-import { basicAuthorization, ClientCredentialsTokenSource, redactSecrets, withBearerRetry } from '../../src/auth/oauth';
-import { GENESYS_REGIONS, regionDomain, resolveRegion } from '../../src/auth/regions';
-import { CxpactError } from '../../src/shared/errors';
+import { backoffDelay, retryDelay } from '../../src/io/retry';
+import { basicAuthorization, ClientCredentialsTokenSource, redactSecrets, withBearerRetry } from '../../src/io/oauth';
+import { GENESYS_REGIONS, regionDomain, resolveRegion } from '../../src/core/genesys/regions';
+import { CxpactError } from '../../src/core/errors';
 import { CLIENT_ID, CLIENT_SECRET, OK_QUEUE, startFakeApis, type FakeApis } from './fake-apis';
 import { deadPort } from './helpers';
 

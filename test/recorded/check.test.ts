@@ -2,16 +2,17 @@
 // fingerprints and config validation. No network.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkRecorded, summariseCheck } from '../../src/recorded/check';
-import { parseRecordConfig } from '../../src/recorded/config';
-import { formatToRegex } from '../../src/recorded/formats';
-import { backoffDelay, parseRetryAfter } from '../../src/auth/backoff';
-import { RateLimiter } from '../../src/recorded/http';
-import { interactionKey, type LoadedPact, type LoadedRecording, type Recording } from '../../src/recorded/model';
-import { parsePact } from '../../src/recorded/pacts';
-import { redactBody, redactHeaders, scrubSecrets } from '../../src/recorded/redact';
-import { compileCategory, formatPath, parseRulePath, selectRule } from '../../src/recorded/rules';
-import { fingerprint } from '../../src/recorded/store';
+import { checkRecorded, summariseCheck } from '../../src/core/recorded/check';
+import { parseRecordConfig } from '../../src/io/recorder/config';
+import { formatToRegex } from '../../src/core/recorded/formats';
+import { backoffDelay, parseRetryAfter } from '../../src/io/retry';
+import { RateLimiter } from '../../src/io/recorder/http';
+import { interactionKey, type LoadedPact, type LoadedRecording, type Recording } from '../../src/core/recorded/model';
+import { parsePact } from '../../src/core/recorded/pacts';
+import { spellingFromScripts } from '../../src/core/spelling';
+import { redactBody, redactHeaders, scrubSecrets } from '../../src/core/recorded/redact';
+import { compileCategory, formatPath, parseRulePath, selectRule } from '../../src/core/recorded/rules';
+import { fingerprint } from '../../src/io/recorder/store';
 import { FIXTURE_PACTS } from './helpers';
 
 function loadPact(file: string): LoadedPact {
@@ -84,13 +85,13 @@ describe('checker findings', () => {
     ];
     const byCode = (code: string) => findings.filter((f) => f.code === code);
     expect(byCode('recorded.body.missing-field')).toEqual([
-      expect.objectContaining({ interaction: crm.interactions[lookupIndex]!.description, path: '$.customerId', message: expect.stringContaining('the recorded response has $.customer_id (renamed?)'), hint: expect.stringContaining('"customerId" to "customer_id"') }),
+      expect.objectContaining({ interaction: crm.interactions[lookupIndex]!.description, at: expect.objectContaining({ path: '$.customerId' }), message: expect.stringContaining('the recorded response has $.customer_id (renamed?)'), hint: expect.stringContaining('"customerId" to "customer_id"') }),
     ]);
-    expect(byCode('recorded.body.type-mismatch').map((f) => f.path).sort()).toEqual(['$.fullName', '$.openTickets']);
-    expect(byCode('recorded.body.value-mismatch').map((f) => f.path).sort()).toEqual(['$.accountTier', '$.email']);
-    expect(byCode('recorded.status.mismatch')).toEqual([expect.objectContaining({ path: 'status', expected: 201, actual: 200 })]);
-    expect(byCode('recorded.header.missing')).toEqual([expect.objectContaining({ path: 'header Content-Type' })]);
-    expect(findings.every((f) => f.file !== undefined && f.severity === 'error')).toBe(true);
+    expect(byCode('recorded.body.type-mismatch').map((f) => f.at.path).sort()).toEqual(['$.fullName', '$.openTickets']);
+    expect(byCode('recorded.body.value-mismatch').map((f) => f.at.path).sort()).toEqual(['$.accountTier', '$.email']);
+    expect(byCode('recorded.status.mismatch')).toEqual([expect.objectContaining({ at: expect.objectContaining({ path: 'status' }), expected: 201, actual: 200 })]);
+    expect(byCode('recorded.header.missing')).toEqual([expect.objectContaining({ at: expect.objectContaining({ path: 'header Content-Type' }) })]);
+    expect(findings.every((f) => f.at.file !== undefined && f.severity === 'error')).toBe(true);
   });
 
   test('missing, stale, unmatched (same description, other state), request changed, empty pact', () => {
@@ -100,7 +101,7 @@ describe('checker findings', () => {
     const orphanStates = [{ name: 'another state' }];
     const orphan: LoadedRecording = { ...changed, key: interactionKey(changed.recording.interaction.description, orphanStates), recording: { ...changed.recording, interaction: { description: changed.recording.interaction.description, providerStates: orphanStates } } };
     const empty: LoadedPact = { consumer: 'other-consumer', provider: 'vendor-crm', source: 'pacts/other.json', interactions: [], skipped: 0 };
-    const summary = summariseCheck({ provider: 'vendor-crm', pacts: [crm, empty], recordings: [stale, changed, orphan], now: new Date('2026-11-23T00:00:00Z'), maxAgeDays: 30 });
+    const summary = summariseCheck({ provider: 'vendor-crm', pacts: [crm, empty], recordings: [stale, changed, orphan], now: new Date('2026-11-23T00:00:00Z'), maxAgeDays: 30, spell: spellingFromScripts({ 'pact:record': 'cxpact record' }) });
     const codes = summary.findings.map((f) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['recorded.stale', 'recorded.request.changed', 'recorded.unmatched', 'recorded.pact.empty']));
     expect(summary.findings.find((f) => f.code === 'recorded.stale')).toMatchObject({ message: expect.stringContaining('326 day(s) old'), fix: 'Refresh the recordings: npm run pact:record -- --provider vendor-crm' });

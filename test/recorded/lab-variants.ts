@@ -1,7 +1,7 @@
 // Recorded responses for the matcher-lab pact: for each interaction, responses that should pass and fail under
 // Pact's matching rules. Shared by the Verifier equivalence test and the benchmark.
-import type { LoadedRecording } from '../../src/recorded/model';
-import { interactionKey } from '../../src/recorded/model';
+import type { LoadedRecording } from '../../src/core/recorded/model';
+import { interactionKey } from '../../src/core/recorded/model';
 
 export interface LabResponse {
   status?: number;

@@ -128,7 +128,7 @@ maybe('publishing recorded checks to the local broker', () => {
     const port = await deadPort();
     const down = await cli(['check-recorded', '--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--publish', '--broker-url', `http://127.0.0.1:${port}`]);
     expect(down.code).toBe(2);
-    expect(down.stderr).toContain(`Cannot reach the Pact Broker at http://127.0.0.1:${port}`);
+    expect(down.stderr).toContain(`The Pact Broker at http://127.0.0.1:${port} is unreachable`);
   });
 });
 
@@ -152,7 +152,7 @@ maybe('recorded checks against a broker that requires a token', () => {
     const check = await cli(['check-recorded', ...args, '--publish', '--record-deployment', 'production'], env);
     for (const run of [rec, check]) {
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('refused the credentials (HTTP 401)');
+      expect(run.stderr).toContain('answered 401 Unauthorized: the credentials were rejected');
       expect(run.stderr).toContain('PACT_BROKER_TOKEN');
       expect(run.stdout + run.stderr).not.toContain('wrong-token');
     }

@@ -3,10 +3,10 @@
 // the pass/fail verdicts must agree, and for body mismatches the paths must agree too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parsePact } from '../../src/recorded/pacts';
-import { summariseCheck } from '../../src/recorded/check';
-import { verifyRecordingsWithPactJs } from '../../src/recorded/replay';
-import { interactionKey, type LoadedPact, type LoadedRecording } from '../../src/recorded/model';
+import { parsePact } from '../../src/core/recorded/pacts';
+import { summariseCheck } from '../../src/core/recorded/check';
+import { verifyRecordingsWithPactJs } from '../../src/io/recorder/replay';
+import { interactionKey, type LoadedPact, type LoadedRecording } from '../../src/core/recorded/model';
 import { labRecordings, labRounds } from './lab-variants';
 import { FIXTURE_PACTS } from './helpers';
 
@@ -27,12 +27,12 @@ async function compare(file: string, pact: LoadedPact, recordings: LoadedRecordi
   for (const v of mine.interactions) {
     const t = theirs.interactions.find((i) => i.description === v.description);
     expect(t).toBeDefined();
-    const detail = { interaction: v.description, checker: v.findings.map((f) => `${f.path}: ${f.message}`), verifier: t!.mismatches.map((m) => `${m.path}: ${m.message}`) };
+    const detail = { interaction: v.description, checker: v.findings.map((f) => `${f.at.path}: ${f.message}`), verifier: t!.mismatches.map((m) => `${m.at.path ?? ''}: ${m.message}`) };
     expect({ ...detail, verdict: v.success }).toEqual({ ...detail, verdict: t!.passed });
     if (!v.success) {
       tally.fail += 1;
-      const verifierBodyPaths = new Set(t!.mismatches.filter((m) => m.attribute === 'body' && m.path.startsWith('$')).map((m) => m.path));
-      const mineBodyPaths = new Set(v.findings.filter((f) => f.code.startsWith('recorded.body.') && f.code !== 'recorded.body.missing-field' && (f.path ?? '').startsWith('$')).map((f) => f.path));
+      const verifierBodyPaths = new Set(t!.mismatches.filter((m) => m.attribute === 'body' && (m.at.path ?? '').startsWith('$')).map((m) => m.at.path));
+      const mineBodyPaths = new Set(v.findings.filter((f) => f.code.startsWith('recorded.body.') && f.code !== 'recorded.body.missing-field' && (f.at.path ?? '').startsWith('$')).map((f) => f.at.path));
       for (const p of mineBodyPaths) expect({ interaction: v.description, path: p, verifier: [...verifierBodyPaths] }).toEqual({ interaction: v.description, path: p, verifier: expect.arrayContaining([p]) });
     } else tally.pass += 1;
   }

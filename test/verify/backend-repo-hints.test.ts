@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cxpactCommand, cxpactDoc } from '../../src/shared/cli-hint';
-import { explainMatrix, formatDecision, type MatrixResponse } from '../../src/gate';
+import { cxpactCommand, cxpactDoc, spellingFor } from '../../src/io/cli-spelling';
+import { explainMatrix, type MatrixResponse } from '../../src/core/gate/explain';
+import { formatDecision } from '../../src/cli/render/gate';
 import { cli, REPO_ROOT } from './cli-io';
 import { crmTestConfig, FIXTURE_PACTS } from '../recorded/helpers';
 
@@ -113,10 +114,10 @@ test('the gate explains with the commands of the repository it runs in', () => {
     ],
   };
   const base = { pacticipant: 'genesys-data-actions', version: 'c1', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
-  const here = formatDecision(explainMatrix(res, { ...base, cwd: REPO_ROOT }), base, 1);
+  const here = formatDecision(explainMatrix(res, { ...base, spell: spellingFor(REPO_ROOT) }), base, 1);
   expect(here).toContain('see the mismatches with npm run pact:verify -- --provider crm-customer-api');
   expect(here).toContain('npm run pact:record -- --provider genesys-cloud-api && npm run pact:check-recorded -- --provider genesys-cloud-api --publish --record-deployment production');
-  const there = formatDecision(explainMatrix(res, { ...base, cwd: backend }), base, 1);
+  const there = formatDecision(explainMatrix(res, { ...base, spell: spellingFor(backend) }), base, 1);
   expect(there).toContain('see the mismatches with npx cxpact verify --provider crm-customer-api');
   expect(there).toContain('npx cxpact record --provider genesys-cloud-api && npx cxpact check-recorded --provider genesys-cloud-api --publish --record-deployment production');
   expect(there).not.toContain('npm run');

@@ -7,8 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCrmApi, type RunningCrmApi } from '../../providers/crm-customer-api/app';
 import { cli, REPO_ROOT } from './cli-io';
-import { checkProviderReachable, unreachableProviderFix } from '../../src/verify';
-import { CxpactError } from '../../src/shared/errors';
+import { checkProviderReachable, unreachableProviderFix } from '../../src/io/verifier/run';
+import { CxpactError } from '../../src/core/errors';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/pacts');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-'));

@@ -1,4 +1,6 @@
-import { editDistance, explainMismatch, findSimilarKey, formatSummary, summariseVerification, toJUnitXml } from '../../src/verify';
+import { editDistance, findSimilarKey } from '../../src/core/similar';
+import { explainMismatch, summariseVerification } from '../../src/core/verify/hints';
+import { formatSummary, toJUnitXml } from '../../src/cli/render/verification';
 
 describe('findSimilarKey', () => {
   it('matches a snake_case rename of a camelCase key', () => {
@@ -45,7 +47,7 @@ describe('explainMismatch', () => {
   });
   it('keeps other mismatches verbatim', () => {
     expect(explainMismatch({ type: 'StatusMismatch', path: '', mismatch: 'expected 200 but was 500' })).toEqual([
-      { attribute: 'status', path: '', message: 'expected 200 but was 500' },
+      { code: 'verify.mismatch.status', severity: 'error', attribute: 'status', at: {}, message: 'expected 200 but was 500' },
     ]);
   });
 });

@@ -11,7 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cli, REPO_ROOT } from './cli-io';
+import { cxpactArgs } from '../helpers/cli-bin';
+import { cli } from './cli-io';
 
 const TOKEN = 'honest-token-93f1';
 
@@ -178,12 +179,10 @@ describe('an honest backend with a two-field provider config', () => {
 });
 
 describe('quiet by default, everything on request (the CLI as its own process)', () => {
-  const tsx = require.resolve('tsx/cli');
-  const main = path.join(REPO_ROOT, 'src/cli/main.ts');
   // Asynchronous: the backend answers from this process's event loop while the CLI runs.
   const runCliProcess = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [tsx, main, ...args], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, cxpactArgs(args), { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

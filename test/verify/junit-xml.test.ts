@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { toJUnitXml } from '../../src/verify/junit';
-import { formatJUnit } from '../../src/lint/report';
-import { xmlEscape } from '../../src/shared/xml';
-import type { VerificationSummary } from '../../src/verify/hints';
-import type { LintResult } from '../../src/lint/types';
+import { toJUnitXml } from '../../src/cli/render/verification';
+import { formatJUnit } from '../../src/cli/render/lint';
+import { mismatch } from '../../src/core/verify/hints';
+import { xmlEscape } from '../../src/core/xml';
+import type { VerificationSummary } from '../../src/core/verify/hints';
+import type { LintResult } from '../../src/core/lint/types';
 import { cli, REPO_ROOT } from './cli-io';
 
 jest.setTimeout(60_000);
@@ -95,9 +96,9 @@ test('cxpact verify JUnit: failures with markup, quotes and ANSI codes stay well
         providerStates: [],
         passed: false,
         pending: false,
-        mismatches: [{ attribute: 'body', path: '$.customer', message: NASTY, hint: 'the provider returned customer_id (renamed?)' }],
+        mismatches: [mismatch('body', '$.customer', NASTY, 'the provider returned customer_id (renamed?)')],
       },
-      { consumer: 'other & co', provider: 'crm <api>', description: 'pending one', providerStates: [], passed: false, pending: true, mismatches: [{ attribute: 'status', path: '', message: 'expected 200 <but> got 500' }] },
+      { consumer: 'other & co', provider: 'crm <api>', description: 'pending one', providerStates: [], passed: false, pending: true, mismatches: [mismatch('status', '', 'expected 200 <but> got 500')] },
     ],
   };
   const parsed = await parseXml(toJUnitXml('crm <api>', summary));
@@ -135,7 +136,7 @@ test('cxpact lint JUnit with findings that quote templates stays well-formed', a
   const result: LintResult = {
     actions: [{ name: 'A & B <lookup>', file: 'data-actions/crm/a.json', slug: 'a' }],
     findings: [
-      { code: 'lint.velocity.syntax', severity: 'error', message: NASTY, file: 'data-actions/crm/a.json', path: '$.config.request.requestTemplate', fix: 'Close the "#if" with #end & retry', action: 'A & B <lookup>' },
+      { code: 'velocity.syntax', severity: 'error', message: NASTY, at: { file: 'data-actions/crm/a.json', path: '$.config.request.requestTemplate' }, fix: 'Close the "#if" with #end & retry', action: 'A & B <lookup>' },
     ],
     unparsed: 0,
   };

@@ -2,6 +2,7 @@
 // HTML page).
 import fs from 'node:fs';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt, type ParsedArgs } from '../args';
 import { CxpactError } from '../../shared/errors';
 import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, isPostgresUrl, redactDatabaseUrl, startBroker, type BrokerAuthConfig } from '../../broker';
@@ -158,7 +159,7 @@ function secret(args: ParsedArgs, env: NodeJS.ProcessEnv, log: (line: string) =>
 
 export const command: Command = {
   name: 'broker',
-  summary: 'Run the local Pact Broker (npm run broker)',
+  summary: summaryOf('broker'),
   help: HELP,
   async run(argv, io) {
     const args = parseCommandArgs('broker', argv, {

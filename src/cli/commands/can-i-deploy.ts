@@ -1,9 +1,12 @@
 // `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
-import { CxpactError } from '../../shared/errors';
-import { canIDeploy, formatDecision } from '../../gate';
-import { isThirdPartyProvider } from '../../verify/config';
+import { CxpactError } from '../../core/errors';
+import { canIDeploy } from '../../io/broker-client/can-i-deploy';
+import { formatDecision } from '../render/gate';
+import { reportJson } from '../render';
+import { isThirdPartyProvider } from '../../io/verifier/config';
 
 const help = `Usage: cxpact can-i-deploy --pacticipant <name> --version <v> --to-environment <env> [options]
        npm run pact:can-i-deploy -- --pacticipant <name> --version <v> --to-environment <env>
@@ -67,7 +70,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const environment = requireOpt('can-i-deploy', args, 'to-environment');
   const retries = Math.floor(intOpt('retry-while-unknown', stringOpt(args, 'retry-while-unknown'), 0));
   const interval = intOpt('retry-interval', stringOpt(args, 'retry-interval'), 10);
-  const broker = requireBroker('can-i-deploy', args, io.env);
+  const broker = requireBroker('can-i-deploy', args, io.env, io.cwd);
   const result = await canIDeploy({
     broker,
     pacticipant,
@@ -80,9 +83,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
   });
-  const ctx = { pacticipant, version, environment, isThirdParty: () => false, cwd: io.cwd };
+  const ctx = { pacticipant, version, environment };
   if (args.values.json === true) {
-    io.stdout(JSON.stringify({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }, null, 2) + '\n');
+    io.stdout(reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }) + '\n');
   } else {
     (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
   }
@@ -91,7 +94,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'can-i-deploy',
-  summary: 'Ask the broker whether a version can be deployed to an environment (plain-language reasons)',
+  summary: summaryOf('can-i-deploy'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -2,20 +2,22 @@
 // rules, and optionally publishes the outcome to the broker as a verification of the provider.
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError } from '../../shared/errors';
-import { brokerTarget } from '../../gate/broker-http';
-import { loadRecordConfig } from '../../recorded/config';
-import { summariseCheck, type CheckSummary } from '../../recorded/check';
-import { fingerprint, readRecordings, recordingsDir } from '../../recorded/store';
-import { publishRecordedResults, type PublishedResult } from '../../recorded/publish';
-import { loadProviderPacts, unavailableExit } from '../../recorded/source';
-import type { Finding } from '../../recorded/model';
-import { toJUnitXml } from '../../verify/junit';
-import type { VerificationSummary } from '../../verify/hints';
+import { summaryOf } from '../command-list';
+import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
+import { CxpactError } from '../../core/errors';
+import { brokerTarget } from '../../io/broker-client/target';
+import { loadRecordConfig } from '../../io/recorder/config';
+import { summariseCheck, type CheckSummary } from '../../core/recorded/check';
+import { fingerprint, readRecordings, recordingsDir } from '../../io/recorder/store';
+import { publishRecordedResults, type PublishedResult } from '../../io/broker-client/publish-results';
+import { loadProviderPacts } from '../../io/recorder/source';
+import type { Finding } from '../../core/recorded/model';
+import { toJUnitXml } from '../render/verification';
+import { mismatch, type ReadableMismatch, type VerificationSummary } from '../../core/verify/hints';
+import { mismatchLines, reportJson } from '../render';
 import fs from 'node:fs';
-import { cxpactCommand } from '../../shared/cli-hint';
-import { recordDeployment } from '../../gate/record-deployment';
+import { cxpactCommand, spellingFor } from '../../io/cli-spelling';
+import { recordDeployment } from '../../io/broker-client/record-deployment';
 
 const help = `Usage: cxpact check-recorded --provider <name> [options]
        npm run pact:check-recorded -- --provider <name> [options]
@@ -56,11 +58,8 @@ Exit codes:
   2  usage error, unknown environment, or the broker is unreachable or refused the credentials
 `;
 
-function describeFinding(f: Finding): string[] {
-  const lines = [`      ${f.path === undefined ? '' : `${f.path}: `}${f.message}`];
-  if (f.hint !== undefined) lines.push(`        hint: ${f.hint}`);
-  if (f.fix !== undefined) lines.push(`        fix: ${f.fix}`);
-  return lines;
+function describeFinding(f: Finding, withPlace = true): string[] {
+  return mismatchLines(withPlace ? f : { ...f, at: {} }, { indent: '      ' });
 }
 
 export function formatCheck(summary: CheckSummary, providerVersion: string, sourceText: string, recordingsText: string): string {
@@ -74,18 +73,19 @@ export function formatCheck(summary: CheckSummary, providerVersion: string, sour
   for (const v of summary.interactions) {
     const errors = v.findings.filter((f) => f.severity === 'error');
     if (errors.length === 0) continue;
-    lines.push(`  ✗ ${v.consumer}: "${v.description}"${errors[0]?.file === undefined ? '' : ` (${errors[0].file})`}`);
+    const file = errors[0]?.at.file;
+    lines.push(`  ✗ ${v.consumer}: "${v.description}"${file === undefined ? '' : ` (${file})`}`);
     for (const f of v.findings) lines.push(...describeFinding(f));
   }
   for (const f of summary.other) {
     const head =
       f.code === 'recorded.unmatched'
-        ? `  ✗ unmatched recording ${f.file ?? ''}`
+        ? `  ✗ unmatched recording ${f.at.file ?? ''}`
         : f.code === 'recorded.pact.empty'
-          ? `  ✗ empty pact ${f.file ?? ''}`
-          : `  ✗ ${f.file ?? f.code}`;
+          ? `  ✗ empty pact ${f.at.file ?? ''}`
+          : `  ✗ ${f.at.file ?? f.code}`;
     lines.push(head);
-    lines.push(...describeFinding({ ...f, path: undefined }));
+    lines.push(...describeFinding(f, false));
   }
   lines.push(summary.passed ? '[cxpact] Recorded check passed.' : `[cxpact] Recorded check FAILED (${summary.findings.filter((f) => f.severity === 'error').length} finding(s)).`);
   return lines.join('\n') + '\n';
@@ -93,12 +93,7 @@ export function formatCheck(summary: CheckSummary, providerVersion: string, sour
 
 /** The recorded check in the verifier's summary shape, so the JUnit writer of `cxpact verify` can render it. */
 export function toVerificationSummary(summary: CheckSummary): VerificationSummary {
-  const asMismatch = (f: Finding) => ({
-    attribute: f.code.split('.')[1] ?? 'body',
-    path: f.path ?? '',
-    message: f.message,
-    ...(f.hint ?? f.fix ? { hint: f.hint ?? f.fix } : {}),
-  });
+  const asMismatch = (f: Finding): ReadableMismatch => mismatch(f.code.split('.')[1] ?? 'body', f.at.path ?? '', f.message, f.hint ?? f.fix);
   return {
     passed: summary.passed,
     pendingFailures: 0,
@@ -117,7 +112,7 @@ export function toVerificationSummary(summary: CheckSummary): VerificationSummar
       ...summary.other.map((f) => ({
         consumer: f.consumer ?? '(none)',
         provider: summary.provider,
-        description: f.code === 'recorded.unmatched' ? `unmatched recording ${f.file ?? ''}` : `${f.code} ${f.file ?? ''}`.trim(),
+        description: f.code === 'recorded.unmatched' ? `unmatched recording ${f.at.file ?? ''}` : `${f.code} ${f.at.file ?? ''}`.trim(),
         providerStates: [],
         passed: f.severity !== 'error',
         pending: false,
@@ -155,9 +150,9 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
   }
   const publish = args.values.publish === true;
   const pactPaths = args.values.pacts as string[] | undefined;
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env, io.cwd);
   if (publish && broker === undefined) {
-    throw new CxpactError('usage.broker-url', '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.', {
+    throw new CxpactError('usage.broker-url.missing', '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.', {
       fix: `Start a local one with \`${cxpactCommand(io.cwd, 'broker')}\` or point at your Pact Broker.`,
     });
   }
@@ -176,7 +171,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
     const dir = stringOpt(args, 'recordings') === undefined ? recordingsDir(config.dir) : path.resolve(io.cwd, stringOpt(args, 'recordings')!);
     const { recordings, problems } = readRecordings(dir, io.cwd);
-    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, cwd: io.cwd });
+    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, spell: spellingFor(io.cwd) });
     if (problems.length > 0) {
       summary.other.push(...problems);
       summary.findings.push(...problems);
@@ -219,7 +214,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     const recordingsText = `${recordings.length} recording(s) in ${path.relative(io.cwd, dir) || dir}`;
     if (args.values.json === true) {
       io.stdout(
-        JSON.stringify(
+        reportJson(
           {
             provider,
             passed: summary.passed,
@@ -232,8 +227,6 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
             published,
             ...(deployment === undefined ? {} : { deployment }),
           },
-          null,
-          2,
         ) + '\n',
       );
     } else {
@@ -259,7 +252,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
 
 export const command: Command = {
   name: 'check-recorded',
-  summary: 'Check a third-party provider’s recordings against its pacts (Pact matching rules); --publish to the broker',
+  summary: summaryOf('check-recorded'),
   help,
   run: runCheckRecorded,
 };

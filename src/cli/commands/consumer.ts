@@ -1,9 +1,12 @@
 // `cxpact consumer`: generated consumer contracts for every Data Action in data-actions/ (npm run pact:consumer).
 import path from 'node:path';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
-import { defaultEngine, runConsumerContracts, type ConsumerReport } from '../../contract';
-import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs, safeJson } from '../../shared/limits';
+import { defaultEngine } from '../../io/default-engine';
+import { runConsumerContracts, type ConsumerReport } from '../../io/consumer-run';
+import { LIMIT_ARGS, LIMITS_HELP, limitsFromArgs } from '../../core/limits';
+import { findingLines, reportJson, shownFile, whereText } from '../render';
 
 const help = `Usage: cxpact consumer [--data-actions <dir>] [--pacts <dir>] [--json]
        npm run pact:consumer -- [--data-actions <dir>] [--pacts <dir>] [--json]
@@ -40,43 +43,28 @@ Exit codes:
   2  usage error
 `;
 
-/** A path relative to the working directory when inside it, absolute otherwise. */
-function shownFrom(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel === '' || rel.startsWith('..') ? file : rel;
-}
-
 function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): string {
-  const shown = (file: string): string => shownFrom(file, cwd);
+  const shown = (file: string): string => shownFile(file, cwd);
   const lines: string[] = [];
   for (const action of report.actions) {
     const rel = shown(action.file);
     lines.push(`${action.ok ? 'PASS' : 'FAIL'} ${action.provider} :: ${action.name} (${rel}${action.casesSource === 'derived' ? ', derived cases' : ''})`);
-    for (const error of action.errors) {
-      lines.push(`    error: ${String(error['message'])}`);
-      const at = [error['file'], error['path']].filter((x) => x !== undefined).map(String);
-      if (at.length > 0) lines.push(`      at ${at.map((a) => (a.startsWith('/') ? shown(a) : a)).join(' ')}`);
-      if (error['fix'] !== undefined) lines.push(`      fix: ${String(error['fix'])}`);
-    }
+    for (const error of action.errors) lines.push(...findingLines(error, { indent: '    ', head: 'error: ', cwd }));
     for (const c of action.cases) {
       const given = c.providerState === undefined ? (c.checkedBy === 'pact' ? ' (no provider state)' : '') : ` given "${c.providerState}"`;
       lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}]${given} -> ${c.checkedBy === 'pact' ? 'pact' : 'emulator only'}`);
       if (c.checkedBy === 'emulator') lines.push(`        (${c.checkedByReason})`);
       for (const p of c.problems) {
-        lines.push(`      - ${action.name} / ${c.name}: ${p.message}`);
-        const where = [p.output ? `output ${p.output}` : undefined, p.expression ? `expression ${p.expression}` : undefined, p.responseField ? `response field ${p.responseField}` : undefined].filter(
+        const about = [p.output ? `output ${p.output}` : undefined, p.expression ? `expression ${p.expression}` : undefined, p.responseField ? `response field ${p.responseField}` : undefined].filter(
           (x): x is string => x !== undefined,
         );
-        if (where.length > 0) lines.push(`        (${where.join(', ')}; ${p.code})`);
-        const at = [p.file === undefined ? undefined : shown(p.file), p.path].filter((x): x is string => x !== undefined);
-        if (at.length > 0) lines.push(`        at ${at.join(' ')}`);
-        if (p.fix !== undefined) lines.push(`        fix: ${p.fix}`);
+        lines.push(...findingLines(p, { indent: '      ', head: `- ${action.name} / ${c.name}: `, detailIndent: '        ', context: about.length > 0 ? [`(${about.join(', ')}; ${p.code})`] : [], cwd }));
       }
     }
   }
   for (const error of report.errors) {
-    lines.push(`error: ${String(error['message'])}${error['file'] ? ` (${String(error['file'])}${error['path'] ? ` ${String(error['path'])}` : ''})` : ''}`);
-    if (error['fix'] !== undefined) lines.push(`  fix: ${String(error['fix'])}`);
+    const where = whereText(error.at);
+    lines.push(...findingLines({ ...error, message: `${error.message}${where === '' ? '' : ` (${where})`}` }, { head: 'error: ', at: false }));
   }
   lines.push('');
   for (const pact of report.pacts) {
@@ -95,7 +83,7 @@ function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): st
 
 export const command: Command = {
   name: 'consumer',
-  summary: 'Generate and check consumer pacts from the Data Actions in data-actions/',
+  summary: summaryOf('consumer'),
   help,
   async run(argv, io) {
     const args = parseCommandArgs('consumer', argv, {
@@ -107,9 +95,9 @@ export const command: Command = {
     const dataActionsDir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const limits = limitsFromArgs(args.values, io.env);
-    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine(), limits });
-    if (args.values['json'] === true) io.stdout(safeJson(report) + '\n');
-    else io.stdout(formatReport(report, shownFrom(pactsDir, io.cwd), io.cwd));
+    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine(), limits, cwd: io.cwd });
+    if (args.values['json'] === true) io.stdout(reportJson(report) + '\n');
+    else io.stdout(formatReport(report, shownFile(pactsDir, io.cwd), io.cwd));
     return report.ok ? 0 : 1;
   },
 };

@@ -1,10 +1,11 @@
 // `cxpact genesys-pull`: the org's Data Actions -> data-actions/<folder>/<slug>.json, with a drift report.
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../shared/errors';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
-import { pullActions, type DriftReport } from '../../genesys/pull';
+import { formatError } from '../render';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../genesys-flags';
+import { pullActions, type DriftReport } from '../../io/genesys-client/pull';
 
 const help = `Usage: cxpact genesys-pull [options]
        npm run genesys:pull -- [options]
@@ -50,7 +51,7 @@ function driftText(drift: DriftReport, cwd: string): string[] {
 
 export const command: Command = {
   name: 'genesys-pull',
-  summary: 'Pull the org\'s Data Actions into data-actions/ and report drift',
+  summary: summaryOf('genesys-pull'),
   help,
   async run(argv: string[], io: CliIO): Promise<number> {
     const args = parseCommandArgs('genesys-pull', argv, {

@@ -2,11 +2,12 @@
 // with cxpact's emulation; latency per action; an audit log as JSON lines.
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
-import { formatError } from '../../shared/errors';
-import { redactSecrets } from '../../auth/oauth';
-import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../../genesys/connect';
-import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../genesys/run-tests';
+import { formatError } from '../render';
+import { redactSecrets } from '../../io/oauth';
+import { connectOrExit, GENESYS_ENV_HELP, integerFlag } from '../genesys-flags';
+import { fileAuditSink, runGenesysTests, type GenesysTestReport } from '../../io/genesys-client/run-tests';
 
 const help = `Usage: cxpact genesys-test [options]
        npm run genesys:test -- [options]
@@ -97,7 +98,7 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
 
 export const command: Command = {
   name: 'genesys-test',
-  summary: 'Run cases through the org\'s Data Action test endpoint and compare with cxpact\'s emulation',
+  summary: summaryOf('genesys-test'),
   help,
   async run(argv: string[], io: CliIO): Promise<number> {
     const args = parseCommandArgs('genesys-test', argv, {

@@ -1,7 +1,8 @@
 // `cxpact record-deployment`: tells the broker a version now runs in an environment (official pact CLI).
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
-import { recordDeployment } from '../../gate';
+import { recordDeployment } from '../../io/broker-client/record-deployment';
 
 const help = `Usage: cxpact record-deployment --pacticipant <name> --version <v> --environment <env> [options]
        npm run pact:record-deployment -- --pacticipant <name> --version <v> --environment <env>
@@ -40,7 +41,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const pacticipant = requireOpt('record-deployment', args, 'pacticipant');
   const version = requireOpt('record-deployment', args, 'version');
   const environment = requireOpt('record-deployment', args, 'environment');
-  const broker = requireBroker('record-deployment', args, io.env);
+  const broker = requireBroker('record-deployment', args, io.env, io.cwd);
   const instance = stringOpt(args, 'application-instance');
   const result = await recordDeployment({
     broker,
@@ -58,7 +59,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'record-deployment',
-  summary: 'Record in the broker that a version was deployed to an environment',
+  summary: summaryOf('record-deployment'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => run(argv, io)),
 };

@@ -2,13 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
-import { parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { brokerTarget } from '../../gate/broker-http';
-import { loadRecordConfig, resolveTarget } from '../../recorded/config';
-import { recordInteractions } from '../../recorded/record';
-import { loadProviderPacts, unavailableExit } from '../../recorded/source';
-import { readRecordings, recordingsDir } from '../../recorded/store';
-import { cxpactCommand } from '../../shared/cli-hint';
+import { summaryOf } from '../command-list';
+import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
+import { brokerTarget } from '../../io/broker-client/target';
+import { loadRecordConfig, resolveTarget } from '../../io/recorder/config';
+import { recordInteractions } from '../../io/recorder/record';
+import { loadProviderPacts } from '../../io/recorder/source';
+import { readRecordings, recordingsDir } from '../../io/recorder/store';
+import { cxpactCommand } from '../../io/cli-spelling';
 
 const help = `Usage: cxpact record --provider <name> [options]
        npm run pact:record -- --provider <name> [options]
@@ -70,7 +71,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     ...(stringOpt(args, 'login-url') === undefined ? {} : { loginUrl: stringOpt(args, 'login-url') }),
   });
   const pactPaths = args.values.pacts as string[] | undefined;
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env, io.cwd);
   try {
     const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
     const empty = pacts.filter((p) => p.interactions.length === 0);
@@ -86,7 +87,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     if (args.values.prune === true) {
       const keep = new Set(pacts.flatMap((p) => p.interactions.map((i) => `${i.consumer}/${i.key}`)));
       const { recordings, problems } = readRecordings(recordingsDir(config.dir), io.cwd);
-      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.file).filter((f): f is string => f !== undefined)];
+      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.at.file).filter((f): f is string => f !== undefined)];
       for (const f of gone) {
         fs.rmSync(path.resolve(io.cwd, f), { force: true });
         io.stdout(`  - removed ${f} (matches no interaction of the pacts)\n`);
@@ -105,7 +106,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'record',
-  summary: 'Record a third-party provider’s answers to its pacts (redacted) for recorded checks',
+  summary: summaryOf('record'),
   help,
   run: runRecord,
 };

@@ -3,14 +3,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
+import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt } from '../args';
-import { CxpactError, messageOf } from '../../shared/errors';
-import { defaultEngine, type EngineIssue } from '../../contract';
-import type { DataAction, RawResponse, RenderedRequest } from '../../data-action';
-import type { FieldRead } from '../../contract/response-shape';
-import { defaultFix, didYouMean } from '../../contract/near-miss';
-import { velocityGotchaFix } from '../../lint/velocity-gotchas';
-import { endBudget, guarded, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, safeJson, startBudget, withNewBudget } from '../../shared/limits';
+import { CxpactError, messageOf } from '../../core/errors';
+import { defaultEngine } from '../../io/default-engine';
+import type { EngineIssue } from '../../core/contract/engine';
+import type { DataAction, RawResponse, RenderedRequest } from '../../core/data-action';
+import type { FieldRead } from '../../core/contract/response-shape';
+import { defaultFix, didYouMean } from '../../core/contract/near-miss';
+import { velocityGotchaFix } from '../../core/lint/velocity-gotchas';
+import { endBudget, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, startBudget, withNewBudget } from '../../core/limits';
+import { guarded } from '../../io/backstop';
+import { findingLines, reportJson } from '../render';
 
 const help = `Usage: cxpact run <action-file> --input <json|file> [--response <json|file>] [--action <name>] [--json]
 
@@ -54,19 +58,20 @@ interface RunResult {
   translation: Record<string, unknown> | null;
   output: unknown;
   valid: boolean;
-  errors: { message: string; code?: string; [key: string]: unknown }[];
+  /** Findings (EngineIssue: a Finding with the variable, expression and data pointer); --json prints them flat. */
+  errors: EngineIssue[];
   /** Defaults applied where a near-identical key was in the response ("did you mean ..."). */
   notes?: string[];
 }
 
 /** A path that found nothing: "did you mean" when a near-identical key is in the response; a default typed from the output schema. */
-function withNearMiss(e: EngineIssue, raw: RawResponse, reads: FieldRead[]): RunResult['errors'][number] {
-  if (e.code !== 'translation.path.not-found' || e.variable === undefined) return issue(e);
+function withNearMiss(e: EngineIssue, raw: RawResponse, reads: FieldRead[]): EngineIssue {
+  if (e.code !== 'translation.path.not-found' || e.variable === undefined) return e;
   const read = reads.find((r) => r.variable === e.variable);
   const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
   const fix = `${similar !== undefined ? `read ${similar} in translationMap.${e.variable}, or add` : 'Add'} a default: ${defaultFix(e.variable, read)} (JSON text), or make sure the response always has this field.`;
   return {
-    ...issue(e),
+    ...e,
     message: similar !== undefined ? `${e.message} Did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)` : e.message,
     fix,
   };
@@ -93,14 +98,15 @@ function readJsonArg(flag: string, value: string, cwd: string): unknown {
 }
 
 /** An error as a result entry: budget and limit errors (also raw "too deep/too big" ones) name the file. */
-function errorEntry(error: unknown, file: string): RunResult['errors'][number] {
+function errorEntry(error: unknown, file: string): EngineIssue {
   const e = limitErrorFromRaw(error) ?? error;
-  if (e instanceof CxpactError) return { ...(e.toJSON() as RunResult['errors'][number]), ...(e.file === undefined ? { file } : {}) };
-  return { message: messageOf(e), file };
+  if (e instanceof CxpactError) return { ...e.finding, at: { file, ...e.finding.at } };
+  return { code: 'internal', severity: 'error', message: messageOf(e), at: { file }, fix: 'Report this as a cxpact bug with the definition and the inputs attached.' };
 }
 
-function issue(e: EngineIssue): RunResult['errors'][number] {
-  return { ...e };
+/** Where an issue is: its JSON path in the file, or the pointer into the data it is about. */
+function placeOf(e: EngineIssue): string | undefined {
+  return e.at.path ?? (e.field === undefined || e.field === '' ? undefined : e.field);
 }
 
 function pickAction(actions: DataAction[], wanted: string | undefined, file: string): DataAction {
@@ -128,7 +134,10 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
   if (result.notes !== undefined) lines.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
   if (result.errors.length > 0) {
     lines.push('', 'Errors:');
-    for (const e of result.errors) lines.push(`  - ${e.message}${e['path'] ? ` (at ${String(e['path'])})` : ''}${e['fix'] ? `\n    fix: ${String(e['fix'])}` : ''}`);
+    for (const e of result.errors) {
+      const place = placeOf(e);
+      lines.push(...findingLines({ ...e, message: `${e.message}${place === undefined ? '' : ` (at ${place})`}` }, { indent: '  ', head: '- ', at: false }));
+    }
   }
   const scope = result.translation === null && result.output === null ? 'inputs and request (pass --response <file> to run the translation)' : 'inputs, request and outputs';
   lines.push('', result.valid ? `valid: ${scope}` : 'INVALID');
@@ -137,7 +146,7 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
 
 export const command: Command = {
   name: 'run',
-  summary: 'Run one Data Action offline: rendered request, translation and validated outputs',
+  summary: summaryOf('run'),
   help,
   async run(argv, io) {
     const args = parseCommandArgs('run', argv, { input: { type: 'string' }, response: { type: 'string' }, action: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_ARGS }, true);
@@ -173,7 +182,7 @@ export const command: Command = {
     let defaultsUsed: string[] = [];
     const notes: string[] = [];
     if (parsed.actions.length === 0) {
-      result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.toJSON() as RunResult['errors'][number]));
+      result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.finding));
     } else {
       const action = pickAction(parsed.actions, stringOpt(args, 'action'), fileArg);
       let reads: FieldRead[] = [];
@@ -185,19 +194,19 @@ export const command: Command = {
       const inputs = input as Record<string, unknown>;
       let rendered: RenderedRequest | undefined;
       try {
-        result.errors.push(...guarded(limits.timeMs, () => withNewBudget(limits, () => engine.validateInput(action, inputs))).map((e) => ({ ...issue(e), message: `input: ${e.message}` })));
+        result.errors.push(...guarded(limits.timeMs, () => withNewBudget(limits, () => engine.validateInput(action, inputs))).map((e) => ({ ...e, message: `input: ${e.message}` })));
         rendered = guarded(limits.timeMs, () => withNewBudget(limits, () => engine.renderRequest(action, inputs)));
         result.request = { method: rendered.method, url: rendered.url, headers: rendered.headers, body: rendered.body ?? null };
       } catch (error) {
         const data = errorEntry(error, file);
         // `$esc.url(${input.id}).json` and its kind: say exactly what to write instead.
         const gotcha = velocityGotchaFix(action);
-        if (gotcha !== undefined && !/^(budget|limit)\./.test(String(data['code']))) data['fix'] = gotcha;
+        if (gotcha !== undefined && !/^(budget|limit)\./.test(data.code)) data.fix = gotcha;
         result.errors.push(data);
       }
       if (raw !== undefined) {
         if (raw.status < 200 || raw.status > 299) {
-          result.errors.push({ code: 'response.status.failure', message: `The response status ${raw.status} is not 2xx: Genesys takes the action's Failure path and applies no translation.` });
+          result.errors.push({ code: 'response.status.failure', severity: 'error', message: `The response status ${raw.status} is not 2xx: Genesys takes the action's Failure path and applies no translation.`, at: {} });
         } else {
           try {
             startBudget(limits);
@@ -211,7 +220,7 @@ export const command: Command = {
               const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
               if (similar !== undefined) notes.push(`${v}: ${read?.expression ?? ''} did not resolve, so its default was used; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)`);
             }
-            if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...issue(e), message: `output: ${e.message}` })));
+            if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...e, message: `output: ${e.message}` })));
           } catch (error) {
             result.errors.push(errorEntry(error, file));
           }
@@ -221,7 +230,7 @@ export const command: Command = {
       result.valid = result.errors.length === 0;
     }
     if (notes.length > 0) result.notes = notes;
-    io.stdout(args.values['json'] === true ? safeJson(result) + '\n' : formatHuman(result, defaultsUsed));
+    io.stdout(args.values['json'] === true ? reportJson(result) + '\n' : formatHuman(result, defaultsUsed));
     return result.valid ? 0 : 1;
   },
 };

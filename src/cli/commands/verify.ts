@@ -3,12 +3,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
+import { summaryOf } from '../command-list';
 import { exit2WhenUnavailable, parseCommandArgs, requireOpt, stringOpt } from '../args';
-import { CxpactError, formatError } from '../../shared/errors';
-import { brokerTarget } from '../../gate/broker-http';
-import { formatSummary, loadProviderConfig, toJUnitXml, verifyProvider, type PactSource } from '../../verify';
-import { httpUrlProblem } from '../../verify/config';
-import { cxpactCommand } from '../../shared/cli-hint';
+import { CxpactError } from '../../core/errors';
+import { formatError } from '../render';
+import { brokerTarget } from '../../io/broker-client/target';
+import { formatSummary, toJUnitXml } from '../render/verification';
+import { loadProviderConfig } from '../../io/verifier/config';
+import { verifyProvider, type PactSource } from '../../io/verifier/run';
+import { httpUrlProblem } from '../../io/verifier/config';
+import { cxpactCommand } from '../../io/cli-spelling';
 
 const help = `Usage: cxpact verify --provider <name> [options]
        npm run pact:verify -- --provider <name> [options]
@@ -113,7 +117,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     throw new CxpactError('usage.log-level', `Unknown --log-level ${logLevel}.`, { fix: 'Use one of error, warn, info, debug, trace.' });
   }
 
-  const broker = brokerTarget(stringOpt(args, 'broker-url'), env);
+  const broker = brokerTarget(stringOpt(args, 'broker-url'), env, io.cwd);
   const pactFiles = args.values['pact-files'];
   const pactUrl = stringOpt(args, 'pact-url') ?? (env.PACT_URL || undefined);
   let source: PactSource;
@@ -189,7 +193,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
 
 export const command: Command = {
   name: 'verify',
-  summary: 'Verify a running provider against its pacts (broker, pact URL or local files)',
+  summary: summaryOf('verify'),
   help,
   run: (argv, io) => exit2WhenUnavailable(io.stderr, () => runVerify(argv, io), ['verify.provider.unreachable']),
 };

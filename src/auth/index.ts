@@ -1,2 +1,0 @@
-export * from './oauth';
-export * from './regions';

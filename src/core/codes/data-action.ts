@@ -1,0 +1,33 @@
+// Codes of reading Data Action definitions, their cases files and the data-actions/ layout.
+export const DATA_ACTION_CODES = {
+  'data-action.json.malformed': 'the definition file (or a JSON string inside a Terraform resource) is not valid JSON',
+  'data-action.hcl.malformed': 'the Terraform file cannot be read',
+  'data-action.shape.invalid': 'the definition is not a JSON object',
+  'data-action.shape.unknown': 'a JSON file in the Data Action folder that is not a definition',
+  'data-action.field.missing': 'a required field of the definition is missing',
+  'data-action.field.invalid': 'a field of the definition has the wrong type or value',
+  'data-action.config.missing': 'the definition has no `config`',
+  'data-action.contract.missing': 'the definition has no input or output contract (or the file holds no action)',
+  'data-action.contract.unresolved': 'a Terraform contract is an expression cxpact cannot evaluate',
+  'data-action.terraform.unresolved': 'a Terraform attribute is an expression cxpact cannot evaluate',
+  'data-action.template.not-inline': 'a template is only referenced by URI, not inline',
+  'data-action.jsonata.ambiguous': 'an inline JSONata expression and a .jsonata file beside the definition',
+  'data-action.jsonata.empty': 'an empty .jsonata file',
+  'data-action.slug.duplicate': 'two actions of one folder with the same slug',
+  'data-action.dir.unreadable': 'the Data Action folder cannot be read',
+  'data-action.not-found': 'no action of that name in the file',
+  'data-action.request.url-empty': 'the rendered URL is empty',
+  'data-action.request.url-invalid': 'the rendered URL is not a valid URL',
+  'cases.json.malformed': 'the cases file is not valid JSON',
+  'cases.invalid': 'a field of the cases file is missing, unknown or of the wrong type',
+  'layout.missing-dir': 'the data-actions folder does not exist',
+  'layout.invalid-provider': 'a provider folder name is not a valid pacticipant name',
+  'layout.action-outside-folder': 'a definition directly in the data-actions folder, outside a provider folder',
+  'layout.no-actions': 'no Data Action definitions under the folder',
+  'config.json.malformed': 'a cxpact.json is not valid JSON',
+  'config.invalid': 'a cxpact.json is not an object',
+  'config.invalid-name': 'a name in cxpact.json is not a valid pacticipant name',
+  'config.unknown-field': 'an unknown field in cxpact.json',
+} as const;
+
+export type DataActionCode = keyof typeof DATA_ACTION_CODES;

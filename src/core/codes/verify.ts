@@ -1,0 +1,31 @@
+// Codes of provider verification: the provider config, the pacts, the verifier and its mismatches.
+export const VERIFY_CODES = {
+  'verify.config.malformed': 'provider.config.json is not valid JSON',
+  'verify.config.invalid': 'a field of the provider config is wrong',
+  'verify.config.unreadable': 'the provider config cannot be loaded',
+  'verify.provider.unknown': 'no provider config of that name',
+  'verify.provider.third-party': 'a third-party provider: checked from recordings, not verified',
+  'verify.provider.unreachable': 'the provider cannot be reached',
+  'verify.credentials.missing': 'an environment variable the config injects as a credential is not set',
+  'verify.no-pacts': 'no pact for the provider',
+  'verify.pact-files.missing': 'a pact file or directory that does not exist',
+  'verify.pact.unreadable': 'a pact file that cannot be read',
+  'verify.pact.invalid': 'a file that is not a pact',
+  'verify.pact.empty': 'a pact with no interactions (it would prove nothing)',
+  'verify.pacts.invalid': 'none of the pacts can be verified',
+  'verify.pact.unloadable': 'the verifier could not load the pacts',
+  'verify.nothing-verified': 'the verifier checked no interaction',
+  'verify.verifier-failed': 'the verifier could not run',
+  'verify.mismatch.status': 'the provider answered another status',
+  'verify.mismatch.header': 'a response header differs',
+  'verify.mismatch.body': 'the response body differs (a missing field, another type or value)',
+  'verify.mismatch.query': 'the request query differs',
+  'verify.mismatch.path': 'the request path differs',
+  'verify.mismatch.method': 'the request method differs',
+  'verify.mismatch.other': 'another mismatch the verifier reported',
+  'verify.mismatch.error': 'the interaction failed with an error, not a mismatch',
+  'verify.credentials.not-injected': 'a 401/403 to a request that carried a credentials placeholder',
+  'verify.state.unhandled': 'an interaction whose provider state nothing sets up failed',
+} as const;
+
+export type VerifyCode = keyof typeof VERIFY_CODES;

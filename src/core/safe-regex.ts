@@ -1,0 +1,417 @@
+// Regular expressions taken from definitions (JSONPath `=~`, Velocity String.matches/replaceAll/replaceFirst/split,
+// JSON-schema `pattern`, JSONata regex literals) run on RE2 (the re2js port: pure JavaScript, matching in time
+// linear in the input), so no pattern can backtrack catastrophically. RE2 lacks backreferences and lookaround: a
+// pattern using them falls back to the backtracking JavaScript engine unless it also has a shape that can backtrack
+// catastrophically (then it is refused with a `limit.regex` error); the drivers' hard time limit still bounds it.
+//
+// Where RE2 differs from Java's and ECMAScript's engines (documented in README "Limits and budgets"): `\s` is
+// [\t\n\f\r ] (no vertical tab, no Unicode spaces), `.` excludes only \n, `$` without (?m) matches only at the very
+// end (Java also matches before a final line break), and possessive quantifiers / atomic groups are read as their
+// greedy / plain forms (as cxpact's Java translation always did).
+
+import type { RE2JS } from 're2js';
+import { CxpactError } from './errors';
+
+export type RegexDialect = 'java' | 'ecmascript';
+
+/** A compiled pattern with the operations the engines need. */
+export interface SafeRegex {
+  readonly source: string;
+  /** `re2` (linear time) or `native` (backtracking fallback for backreferences/lookaround). */
+  readonly engine: 're2' | 'native';
+  /** The pattern occurs somewhere in `s`. */
+  test(s: string): boolean;
+  /** The pattern matches all of `s` (Java's String.matches). */
+  matchesWhole(s: string): boolean;
+  /** Java's replaceAll / replaceFirst (`$1` groups, `\` escapes in the replacement). */
+  replaceJava(s: string, replacement: string, all: boolean): string;
+  /** Java's String.split(regex, limit). */
+  splitJava(s: string, limit: number): string[];
+  /** One match at or after `from`: RegExp.exec's shape (index, groups). */
+  execFrom(s: string, from: number): { index: number; match: string; groups: (string | undefined)[] } | null;
+}
+
+/** A pattern refused because only a backtracking engine could run it and its shape can backtrack catastrophically. */
+export class UnsafeRegexError extends CxpactError {
+  constructor(pattern: string, reason: string) {
+    super('limit.regex', `the regular expression /${pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern}/ needs a backtracking engine (it uses a backreference or lookaround) and ${reason}, so it could run for hours on a short input`, {
+      fix: 'Rewrite the pattern without nested or overlapping quantifiers (e.g. (a+)+ -> a+), or without backreferences and lookaround',
+    });
+    this.name = 'UnsafeRegexError';
+  }
+}
+
+/** A pattern that does not compile in any engine: message as the engine words it. */
+export class RegexSyntaxError extends Error {}
+
+const cache = new Map<string, SafeRegex>();
+
+let re2js: typeof RE2JS | undefined;
+
+/** The RE2 engine, loaded with the first regex (a definition without one never pays for it). */
+function re2(): typeof RE2JS {
+  re2js ??= (require('re2js') as typeof import('re2js')).RE2JS;
+  return re2js;
+}
+
+function re2Flags(flags: string): number {
+  const RE2 = re2();
+  let f = 0;
+  if (flags.includes('i')) f |= RE2.CASE_INSENSITIVE;
+  if (flags.includes('s')) f |= RE2.DOTALL;
+  if (flags.includes('m')) f |= RE2.MULTILINE;
+  return f;
+}
+
+/** Java's leading inline flags `(?i)`, possessive quantifiers and atomic groups, in forms RE2 reads. */
+function javaToRe2(pattern: string): { source: string; flags: string } {
+  let src = pattern;
+  let flags = '';
+  const inline = /^\(\?([imsux]+)\)/.exec(src);
+  if (inline) {
+    src = src.slice(inline[0].length);
+    for (const f of inline[1] as string) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+  }
+  let out = '';
+  let prevQuantifier = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === '\\') {
+      const n = src[i + 1];
+      prevQuantifier = false;
+      if (n === 'Q') {
+        const end = src.indexOf('\\E', i + 2);
+        const lit = end === -1 ? src.slice(i + 2) : src.slice(i + 2, end);
+        out += lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+        i = end === -1 ? src.length : end + 1;
+        continue;
+      }
+      if (n === 'Z') {
+        out += '(?:\\n?\\z)';
+        i++;
+        continue;
+      }
+      if (n === 'h') {
+        out += '[ \\t\\x{A0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]';
+        i++;
+        continue;
+      }
+      if ((n === 'p' || n === 'P') && /^\{(Lower|Upper|ASCII|Alpha|Digit|Alnum|Punct|Graph|Print|Blank|Cntrl|XDigit|Space)\}/.test(src.slice(i + 2))) {
+        const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1] as string;
+        const posix: Record<string, string> = { Lower: 'lower', Upper: 'upper', ASCII: 'ascii', Alpha: 'alpha', Digit: 'digit', Alnum: 'alnum', Punct: 'punct', Graph: 'graph', Print: 'print', Blank: 'blank', Cntrl: 'cntrl', XDigit: 'xdigit', Space: 'space' };
+        out += n === 'p' ? `[[:${posix[name]}:]]` : `[^[:${posix[name]}:]]`;
+        i += 2 + name.length + 1;
+        continue;
+      }
+      out += c + (n ?? '');
+      i++;
+      continue;
+    }
+    if (c === '(' && src.startsWith('(?>', i)) {
+      out += '(?:';
+      i += 2;
+      continue;
+    }
+    if (c === '+' && prevQuantifier) {
+      prevQuantifier = false;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j;
+      prevQuantifier = false;
+      continue;
+    }
+    const isQuant: boolean = (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
+    out += c;
+    prevQuantifier = isQuant;
+  }
+  return { source: out, flags };
+}
+
+function re2Regex(re: RE2JS, source: string): SafeRegex {
+  return {
+    source,
+    engine: 're2',
+    test: (s) => re.test(s),
+    matchesWhole: (s) => re.testExact(s),
+    replaceJava: (s, replacement, all) => {
+      const m = re.matcher(s);
+      try {
+        return all ? m.replaceAll(replacement, true) : m.replaceFirst(replacement, true);
+      } catch (e) {
+        throw new RegexSyntaxError(`IllegalArgumentException: ${(e as Error).message}`);
+      }
+    },
+    splitJava: (s, limit) => (s === '' ? [''] : re.split(s, limit)),
+    execFrom: (s, from) => {
+      const m = re.matcher(s);
+      if (!m.find(from)) return null;
+      const groups: (string | undefined)[] = [];
+      for (let g = 1; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+      return { index: m.start(), match: m.group() ?? '', groups };
+    },
+  };
+}
+
+function nativeRegex(re: RegExp, source: string): SafeRegex {
+  const whole = new RegExp(`^(?:${re.source})$`, re.flags.replace('g', ''));
+  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  const first = new RegExp(re.source, re.flags.replace('g', ''));
+  return {
+    source,
+    engine: 'native',
+    test: (s) => first.test(s),
+    matchesWhole: (s) => whole.test(s),
+    replaceJava: (s, replacement, all) => {
+      try {
+        return s.replace(all ? global : first, nativeJavaReplacement(replacement));
+      } catch (e) {
+        throw new RegexSyntaxError(`IllegalArgumentException: ${(e as Error).message}`);
+      }
+    },
+    splitJava: (s, limit) => nativeSplit(s, global, limit),
+    execFrom: (s, from) => {
+      global.lastIndex = from;
+      const m = global.exec(s);
+      if (m === null) return null;
+      return { index: m.index, match: m[0], groups: m.slice(1) };
+    },
+  };
+}
+
+/** Java's String.split over a global RegExp (the fallback engine). */
+function nativeSplit(s: string, re: RegExp, limit: number): string[] {
+  if (s === '') return [''];
+  const parts: string[] = [];
+  let last = 0;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    if (m[0].length === 0) {
+      if (m.index >= s.length) break;
+      if (m.index === 0) {
+        re.lastIndex++;
+        continue;
+      }
+    }
+    if (limit > 0 && parts.length === limit - 1) break;
+    parts.push(s.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  if (last === 0 && parts.length === 0) return [s];
+  parts.push(s.slice(last));
+  if (limit === 0) while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function nativeJavaReplacement(replacement: string): (match: string, ...rest: unknown[]) => string {
+  return (match: string, ...rest: unknown[]) => {
+    const groups = rest.slice(0, rest.findIndex((x) => typeof x === 'number'));
+    let out = '';
+    for (let i = 0; i < replacement.length; i++) {
+      const c = replacement[i] as string;
+      if (c === '\\' && i + 1 < replacement.length) out += replacement[++i];
+      else if (c === '$') {
+        const m = /^(\d+)/.exec(replacement.slice(i + 1));
+        if (!m) throw new Error(`Illegal group reference in replacement '${replacement}'`);
+        const g = Number(m[1]);
+        if (g > groups.length) throw new Error(`No group ${g}`);
+        out += g === 0 ? match : ((groups[g - 1] as string | undefined) ?? '');
+        i += (m[1] as string).length;
+      } else out += c;
+    }
+    return out;
+  };
+}
+
+/**
+ * Compiles a pattern from a definition. `flags`: i, m, s (ECMAScript letters). Throws RegexSyntaxError for a
+ * pattern no engine reads, UnsafeRegexError for one only a backtracking engine reads and that can backtrack
+ * catastrophically. Cached.
+ * @example compileSafeRegex('(a+)+$', { dialect: 'java' }).matchesWhole('aaa')
+ */
+export function compileSafeRegex(pattern: string, options: { dialect: RegexDialect; flags?: string; nativeFallback?: (source: string, flags: string) => RegExp }): SafeRegex {
+  const key = `${options.dialect}\u0000${options.flags ?? ''}\u0000${pattern}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let source = pattern;
+  let flags = options.flags ?? '';
+  if (options.dialect === 'java') {
+    const t = javaToRe2(pattern);
+    source = t.source;
+    for (const f of t.flags) if (!flags.includes(f)) flags += f;
+  }
+  let compiled: SafeRegex;
+  try {
+    compiled = re2Regex(re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)), pattern);
+  } catch (re2Error) {
+    // RE2 refuses backreferences and lookaround (and some syntax): the backtracking engine, unless it can explode.
+    let native: RegExp;
+    try {
+      native = options.nativeFallback !== undefined ? options.nativeFallback(pattern, flags) : new RegExp(source, flags.replace(/[^imsu]/g, ''));
+    } catch (e) {
+      throw new RegexSyntaxError((e as Error).message);
+    }
+    const reason = catastrophicBacktracking(pattern);
+    if (reason !== undefined) throw new UnsafeRegexError(pattern, reason);
+    void re2Error;
+    compiled = nativeRegex(native, pattern);
+  }
+  if (cache.size > 2000) cache.clear();
+  cache.set(key, compiled);
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Static check: shapes that make a backtracking engine (Java's, which Genesys runs; JavaScript's) take exponential
+// time. Used by lint (a definition that hangs on Genesys is a bug even though cxpact evaluates it safely) and to
+// refuse native fallbacks. A heuristic on the pattern's structure: nested unbounded quantifiers ((a+)+, (a*b?)*) and
+// quantified alternations whose branches can start with the same character ((a|ab)*, (\w|\d)+).
+
+interface GroupInfo {
+  /** The group holds an unbounded quantifier (directly or in a nested group). */
+  inner: boolean;
+  /** First atoms of each alternative. */
+  firsts: string[];
+  atStart: boolean;
+  start: number;
+}
+
+/** A description of why `pattern` can backtrack catastrophically, or undefined when its shape looks safe. */
+export function catastrophicBacktracking(pattern: string): string | undefined {
+  const stack: GroupInfo[] = [{ inner: false, firsts: [], atStart: true, start: 0 }];
+  let lastAtom: { kind: 'group'; info: GroupInfo } | { kind: 'atom'; text: string } | undefined;
+  const unboundedAt = (i: number): { len: number } | undefined => {
+    const c = pattern[i];
+    if (c === '*' || c === '+') return { len: 1 };
+    if (c === '{') {
+      const m = /^\{(\d*)(,(\d*))?\}/.exec(pattern.slice(i));
+      if (m === null) return undefined;
+      if (m[2] !== undefined && (m[3] === '' || m[3] === undefined)) return { len: m[0].length };
+      // {n,m} with a large m behaves like an unbounded repetition for backtracking.
+      if (m[3] !== undefined && Number(m[3]) >= 16) return { len: m[0].length };
+      if (m[2] === undefined && Number(m[1]) >= 16) return { len: m[0].length };
+      return { len: -m[0].length };
+    }
+    return undefined;
+  };
+  const atom = (text: string): void => {
+    const top = stack[stack.length - 1] as GroupInfo;
+    if (top.atStart) {
+      top.firsts.push(text);
+      top.atStart = false;
+    }
+    lastAtom = { kind: 'atom', text };
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if (n === 'Q') {
+        const end = pattern.indexOf('\\E', i + 2);
+        const lit = end === -1 ? pattern.slice(i + 2) : pattern.slice(i + 2, end);
+        if (lit.length > 0) atom(lit[0] as string);
+        i = end === -1 ? pattern.length : end + 1;
+        continue;
+      }
+      atom(`\\${n}`);
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      atom(pattern.slice(i, j + 1));
+      i = j;
+      continue;
+    }
+    if (c === '(') {
+      let skip = 0;
+      if (pattern[i + 1] === '?') {
+        const m = /^\(\?(?:[:=!>]|<[=!]|<[A-Za-z]\w*>|[imsux-]+[:)])/.exec(pattern.slice(i));
+        skip = m === null ? 1 : m[0].length - 1;
+        if (m !== null && m[0].endsWith(')')) {
+          i += skip;
+          continue;
+        }
+      }
+      const top = stack[stack.length - 1] as GroupInfo;
+      const info: GroupInfo = { inner: false, firsts: [], atStart: true, start: i };
+      if (top.atStart) {
+        top.firsts.push(`(group@${i})`);
+        top.atStart = false;
+      }
+      stack.push(info);
+      i += skip;
+      lastAtom = undefined;
+      continue;
+    }
+    if (c === '|') {
+      (stack[stack.length - 1] as GroupInfo).atStart = true;
+      lastAtom = undefined;
+      continue;
+    }
+    if (c === ')') {
+      const info = stack.pop();
+      if (info === undefined || stack.length === 0) {
+        stack.push({ inner: false, firsts: [], atStart: false, start: 0 });
+        continue;
+      }
+      lastAtom = { kind: 'group', info };
+      continue;
+    }
+    const q = unboundedAt(i);
+    if (q !== undefined || c === '?' || c === '*' || c === '+') {
+      const unbounded = q !== undefined && q.len > 0;
+      if (lastAtom?.kind === 'group' && unbounded) {
+        const g = lastAtom.info;
+        const body = pattern.slice(g.start, i);
+        if (g.inner) return `the quantified group ${body.length > 60 ? `${body.slice(0, 60)}…` : body} repeats a part that is itself repeated (a nested quantifier)`;
+        const firsts = g.firsts.filter((f) => !f.startsWith('(group@'));
+        if (g.firsts.length > 1 && overlapping(firsts)) return `the quantified alternation ${body.length > 60 ? `${body.slice(0, 60)}…` : body} has branches that can match the same text (overlapping alternatives)`;
+      }
+      if (unbounded) for (const s of stack) s.inner = true;
+      if (lastAtom?.kind === 'group' && lastAtom.info.inner) for (const s of stack) s.inner = true;
+      if (q !== undefined) i += Math.abs(q.len) - 1;
+      if (pattern[i + 1] === '?' || pattern[i + 1] === '+') i++;
+      lastAtom = undefined;
+      continue;
+    }
+    atom(c);
+  }
+  return undefined;
+}
+
+const BROAD = new Set(['.', '\\w', '\\W', '\\S', '\\D', '\\s', '\\d']);
+
+/** Two alternatives can start with the same character. */
+function overlapping(firsts: string[]): boolean {
+  for (let a = 0; a < firsts.length; a++) {
+    for (let b = a + 1; b < firsts.length; b++) {
+      const x = firsts[a] as string;
+      const y = firsts[b] as string;
+      if (x === y) return true;
+      if (BROAD.has(x) || BROAD.has(y)) {
+        if (x === '.' || y === '.') return true;
+        const other = BROAD.has(x) ? y : x;
+        const broad = BROAD.has(x) ? x : y;
+        if (broad === '\\w' && /^[A-Za-z0-9_]$|^\\d$/.test(other)) return true;
+        if (broad === '\\d' && /^[0-9]$/.test(other)) return true;
+        if (broad === '\\S' && !/^\\s$|^\s$/.test(other)) return true;
+        if (broad === '\\D' && !/^[0-9]$|^\\d$/.test(other)) return true;
+        if (broad === '\\W' && /^[^A-Za-z0-9_]$/.test(other)) return true;
+        if (broad === '\\s' && /^\s$/.test(other)) return true;
+      }
+      if (x.startsWith('[^') || y.startsWith('[^')) return true;
+    }
+  }
+  return false;
+}
