@@ -423,7 +423,7 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
 }
 
 // ------------------------------------------------------------------------------------------------ main
-async function counts(where: { dbFile: string } | { databaseUrl: string }): Promise<Record<string, number>> {
+async function counts(where: { dbFile: string } | { databaseUrl: string }): Promise<{ versions: number; pactPublications: number; pactVersions: number; verifications: number }> {
   const store = await openStore(where);
   try {
     const c = await store.counts();
@@ -503,7 +503,7 @@ async function main(): Promise<void> {
     };
     if (values.json !== undefined) {
       fs.mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
-      fs.writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
+      fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
       console.log(`  figures written to ${values.json}`);
     }
   } finally {

@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     );
     if (jsonOut !== undefined) {
       fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-      fs.writeFileSync(path.resolve(jsonOut), JSON.stringify(result, null, 2) + '\n');
+      fs.writeFileSync(path.resolve(jsonOut), `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`wrote ${jsonOut}\n`);
     }
   } finally {

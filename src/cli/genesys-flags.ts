@@ -23,7 +23,7 @@ export function connectOrExit(options: ConnectOptions, io: Pick<CliIO, 'stderr'>
     return connect(options);
   } catch (error) {
     if (error instanceof CxpactError) {
-      io.stderr(formatError(error) + '\n');
+      io.stderr(`${formatError(error)}\n`);
       throw new ExitError(2);
     }
     throw error;

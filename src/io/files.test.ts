@@ -51,7 +51,7 @@ describe('loadDataActions', () => {
 
   test('a missing folder is an error, not an exception', async () => {
     const r = await loadDataActions(path.join(dir, 'nope'));
-    expect(r.errors[0].code).toBe('data-action.dir.unreadable');
+    expect(r.errors[0]!.code).toBe('data-action.dir.unreadable');
   });
 });
 

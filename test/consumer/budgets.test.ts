@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultEngine } from '../../src/io/default-engine';
 import { runConsumerContracts } from '../../src/io/consumer-run';
-import { type DataActionEngine } from '../../src/core/contract/engine';
+import type { DataActionEngine } from '../../src/core/contract/engine';
 import { captureCli } from '../helpers/cli-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -8,8 +8,8 @@ import { deriveCases } from '../../src/core/contract/derive';
 import { buildInteraction } from '../../src/core/contract/from-data-action';
 import { replayInteractions, writePact } from '../../src/io/pact-ffi';
 import { listMatchers } from '../../src/core/contract/matchers';
-import { type DataActionEngine } from '../../src/core/contract/engine';
-import { type InteractionSpec } from '../../src/core/contract/interaction';
+import type { DataActionEngine } from '../../src/core/contract/engine';
+import type { InteractionSpec } from '../../src/core/contract/interaction';
 import type { DataAction } from '../../src/core/data-action';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
@@ -41,7 +41,7 @@ describe('corpus contracts', () => {
       for (const action of parsed.actions) {
         const entry: Built = { file, action, specs: [], renderErrors: [] };
         built.push(entry);
-        let reads;
+        let reads: ReturnType<DataActionEngine['responseFieldsRead']>;
         try {
           reads = engine.responseFieldsRead(action);
         } catch (error) {

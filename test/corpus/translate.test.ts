@@ -100,12 +100,12 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     if (n.kind === 'function') return n.name === 'length' || n.name === 'size' ? [{}] : n.name === 'keys' ? {} : [1];
     return {};
   };
-  switch (s.kind) {
+  switch (s!.kind) {
     case 'scan':
       return place(node, segs, i + 1, leaf);
     case 'property': {
       if (!isRecord(node)) return node;
-      for (const name of s.names) {
+      for (const name of s!.names) {
         if (!(name in node) || (last && node[name] === 'present')) node[name] = fresh();
         node[name] = place(node[name], segs, i + 1, leaf);
       }
@@ -113,7 +113,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'index': {
       if (!Array.isArray(node)) return node;
-      for (const idx of s.indexes) {
+      for (const idx of s!.indexes) {
         const need = idx < 0 ? -idx : idx + 1;
         while (node.length < need) node.push(fresh());
         const at = idx < 0 ? node.length + idx : idx;
@@ -131,10 +131,10 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'filter': {
       if (!Array.isArray(node)) return node;
-      let el = node.find((e) => isRecord(e) && compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value instanceof Array && (compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value as Json[]).length > 0);
+      let el = node.find((e) => isRecord(e) && Array.isArray(compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value) && (compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value as Json[]).length > 0);
       if (!el) {
         el = {};
-        satisfy(s.expr, el as Obj);
+        satisfy(s!.expr, el as Obj);
         node.push(el);
       }
       const idx = node.indexOf(el);
@@ -163,7 +163,7 @@ function leafFor(action: DataAction, variable: string, definite: boolean): Json 
   const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
   const props = action.outputSchema['properties'];
   const key = m ? m[1] : variable;
-  const s = isRecord(props) && isRecord(props[key]) ? (props[key] as JsonSchema) : undefined;
+  const s = isRecord(props) && isRecord(props[key!]) ? (props[key!] as JsonSchema) : undefined;
   if (!s) return 'sample';
   const viaFirst = m !== null && m[2] !== undefined;
   if (!definite && !viaFirst && s['type'] === 'array') return example(isRecord(s['items']) ? (s['items'] as JsonSchema) : undefined);
@@ -185,7 +185,7 @@ function plausibleBody(action: DataAction, omitDefaulted = false): Json {
   if (rootIsArray && !Array.isArray(body)) body = [];
   for (const [variable, expr] of entries) {
     if (omitDefaulted && variable in action.response.translationMapDefaults) continue;
-    let jp;
+    let jp: ReturnType<typeof compileJsonPath>;
     try {
       jp = compileJsonPath(expr);
     } catch {
@@ -224,7 +224,7 @@ const EXPECTED_DEFAULT_FAILURES: Record<string, { code: string; message: RegExp 
   'terraform-provider-genesyscloud__example_action.from-tf.json': { code: 'translation.output.not-json', message: /"build": UNKNOWN/ },
 };
 
-let actions: { file: string; action: DataAction }[] = [];
+const actions: { file: string; action: DataAction }[] = [];
 
 beforeAll(async () => {
   const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
@@ -236,9 +236,9 @@ beforeAll(async () => {
 
 function outcome(action: DataAction, body: Json): { ok: true } | { ok: false; code: string; message: string } {
   const t = translateResponse(action, { status: 200, headers: { 'Content-Type': 'application/json' }, body });
-  if (t.errors.length > 0) return { ok: false, code: t.errors[0].code, message: t.errors[0].message };
+  if (t.errors.length > 0) return { ok: false, code: t.errors[0]!.code, message: t.errors[0]!.message };
   const issues = validateOutput(action, t.output);
-  if (issues.length > 0) return { ok: false, code: issues[0].code, message: issues.map((i) => i.message).join('; ') };
+  if (issues.length > 0) return { ok: false, code: issues[0]!.code, message: issues.map((i) => i.message).join('; ') };
   return { ok: true };
 }
 

@@ -162,7 +162,7 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
   }
 
   // ---- catastrophic regexes (issue 11: a 41-character value) ----
-  const evil = 'a'.repeat(40) + 'b';
+  const evil = `${'a'.repeat(40)}b`;
   const evilBody = { customer: { ...LOOKUP_BODY.customer, items: [{ name: evil, id: 7 }], fullName: evil } };
   for (const pattern of ['(a+)+$', '(a|aa)+$', '(a*)*b$', '(\\w+\\s?)+$', '([a-z]+)*$']) {
     const jp = lookup();

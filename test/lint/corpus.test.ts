@@ -193,7 +193,7 @@ describe('lint over the real-world corpus', () => {
     for (const f of result.findings) {
       if (f.severity === 'info') continue; // compared in the next test
       const file = path.basename(f.at.file);
-      (actual[file] ??= []).push([f.severity, f.code, f.at.path]);
+      actual[file] = [...(actual[file] ?? []), [f.severity, f.code, f.at.path]];
     }
     const expected = Object.fromEntries(Object.entries(EXPECTED).map(([file, e]) => [file, e.rows]));
     expect(actual).toEqual(expected);
@@ -206,7 +206,8 @@ describe('lint over the real-world corpus', () => {
       expect(f.code).toBe('lint.input.optional-unguarded');
       expect(f.at.path).toBe('$.config.request.requestUrlTemplate');
       const input = /"([^"]+)" is not in the input contract's required list/.exec(f.message)?.[1] ?? f.message;
-      (actual[path.basename(f.at.file)] ??= []).push(input);
+      const file = path.basename(f.at.file);
+      actual[file] = [...(actual[file] ?? []), input];
     }
     expect(actual).toEqual(EXPECTED_INFO);
   });

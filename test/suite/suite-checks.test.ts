@@ -105,7 +105,7 @@ describeOnLinux('the suite checks, on a jest run of deliberately bad test files'
   test('raw and console output show for a failing file only', () => {
     expect(run.output).toMatch(/FAIL .*noisy-fail\.fixture\.js/);
     expect(run.output).toContain('CONSOLE-OF-A-FAILING-FILE');
-    const block = /── output of noisy-fail\.fixture\.js outside jest's console[^\n]*\n([^]*?)── end of output ──/.exec(run.output);
+    const block = /── output of noisy-fail\.fixture\.js outside jest's console[^\n]*\n([\s\S]*?)── end of output ──/.exec(run.output);
     expect(block?.[1]?.split('\n').filter(Boolean).sort()).toEqual(['RAW-STDERR-OF-A-FAILING-FILE', 'RAW-STDOUT-OF-A-FAILING-FILE']);
     expect(run.output).toMatch(/PASS .*noisy-pass\.fixture\.js/);
     expect(run.output).not.toContain('OF-A-PASSING-FILE');

@@ -78,7 +78,7 @@ function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): st
   lines.push(
     `${report.ok ? 'OK' : 'FAILED'}: ${t.actions} actions, ${t.cases} cases (${t.inPacts} in pacts, ${t.emulatorOnly} checked by the emulator only), ${t.passed} passed, ${t.failed} failed${t.actionErrors > 0 ? `, ${t.actionErrors} actions with errors` : ''}${report.errors.length > 0 ? `, ${report.errors.length} layout/config errors` : ''}; pacts in ${pactsDir}`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -96,7 +96,7 @@ export const command: Command = {
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const limits = limitsFromArgs(args.values, io.env);
     const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine(), limits, cwd: io.cwd });
-    if (args.values['json'] === true) io.stdout(reportJson(report) + '\n');
+    if (args.values['json'] === true) io.stdout(`${reportJson(report)}\n`);
     else io.stdout(formatReport(report, shownFile(pactsDir, io.cwd), io.cwd));
     return report.ok ? 0 : 1;
   },

@@ -93,7 +93,7 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
     }
   }
   for (const e of report.errors) lines.push(formatError(e));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -162,7 +162,7 @@ export const command: Command = {
           null,
           2,
         );
-        io.stdout(redactSecrets(json, secrets, '***') + '\n');
+        io.stdout(`${redactSecrets(json, secrets, '***')}\n`);
       } else {
         io.stdout(formatReport(report, io.cwd, secrets));
         io.stdout(`[cxpact] Audit log: ${path.relative(io.cwd, auditFile)}\n`);

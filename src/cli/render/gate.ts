@@ -8,5 +8,5 @@ export function formatDecision(d: GateDecision, ctx: Pick<ExplainContext, 'pacti
   for (const r of d.reasons) lines.push(...findingLines(r, { indent: '  ', head: `${r.ok ? '✓' : '✗'} `, detailIndent: '      ', at: false }));
   if (d.deployable === null && attempts > 1) lines.push(`  (asked the broker ${attempts} times; results did not arrive in time)`);
   if (d.deployable === null && attempts <= 1) lines.push('  (pass --retry-while-unknown N to wait for pending verifications)');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

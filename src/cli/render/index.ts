@@ -177,7 +177,7 @@ export function junitXml(name: string, suites: readonly JUnitSuite[], options: {
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** One test case per file: its errors fail it, warnings and info go to system-out (lint's JUnit report). */

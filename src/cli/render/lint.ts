@@ -12,17 +12,17 @@ export function formatText(result: LintResult): string {
   lines.push(
     `${result.actions.length} Data Action(s) linted${result.unparsed > 0 ? `, ${result.unparsed} file(s) could not be parsed` : ''}: ${errors} error(s)${errors > 0 ? ` in ${bad} file(s)` : ''}, ${warnings} warning(s)${infos > 0 ? `, ${infos} info` : ''}.`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatJson(result: LintResult): string {
   const { errors, warnings, infos } = countBySeverity(result.findings);
   return (
-    JSON.stringify(
+    `${JSON.stringify(
       { summary: { actions: result.actions.length, unparsed: result.unparsed, errors, warnings, ...(infos > 0 ? { infos } : {}) }, findings: result.findings.map(findingJson), actions: result.actions },
       null,
       2,
-    ) + '\n'
+    )}\n`
   );
 }
 

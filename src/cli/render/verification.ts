@@ -26,7 +26,7 @@ export function formatSummary(provider: string, summary: VerificationSummary, so
       `  Pending pacts: this provider branch has never verified them successfully, so their failures are published but do not fail the build (Pact's pending pacts). can-i-deploy still counts them.`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function secondsOf(duration: string | undefined): string | undefined {

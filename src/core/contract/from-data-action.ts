@@ -101,7 +101,7 @@ export function buildInteraction(
     for (const m of missing) {
       // Scenario: a definite path the case's response lacks. Replaying shows what Genesys would do (the default
       // applied, or the action failing), with a message naming output, path and field: no need to stop here.
-      if (m.read !== undefined && m.read.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
+      if (m.read?.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
       problems.push(caseProblem('case.response.missing-field', `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`, { ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}), responseField: m.path, ...(kase.origin.kind === 'file' ? { at: { file: kase.origin.file, path: `${kase.origin.path}.response.body` } } : {}) }));
     }
     spec.response.body = body;
@@ -126,7 +126,7 @@ export function contentTypeMatcher(contentType: string): string | Matcher {
 
 /** `file` relative to `base` when it is inside it (no base: as given). */
 function relative(file: string, base: string | undefined): string {
-  return base !== undefined && file.startsWith(base + '/') ? file.slice(base.length + 1) : file;
+  return base !== undefined && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

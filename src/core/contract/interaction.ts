@@ -77,7 +77,10 @@ export function splitUrl(url: string): { path: string; query: Record<string, str
           return s;
         }
       };
-      (query[dec(k)] ??= []).push(dec(v));
+      const key = dec(k);
+      const list = query[key];
+      if (list === undefined) query[key] = [dec(v)];
+      else list.push(dec(v));
     }
   }
   // Sent as rendered; the HTTP client only percent-encodes characters that cannot travel raw (spaces).

@@ -152,7 +152,11 @@ function headerMap(v: unknown): Record<string, string[]> {
 function queryMap(v: unknown): Record<string, string[]> {
   if (typeof v === 'string') {
     const out: Record<string, string[]> = {};
-    for (const [k, val] of new URLSearchParams(v)) (out[k] ??= []).push(val);
+    for (const [k, val] of new URLSearchParams(v)) {
+      const list = out[k];
+      if (list === undefined) out[k] = [val];
+      else list.push(val);
+    }
     return out;
   }
   return headerMap(v);
@@ -205,7 +209,7 @@ function matchingRules(v: unknown): PactMatchingRules {
     const query: PactRuleCategory = {};
     for (const [k, g] of Object.entries(v)) {
       const group: PactRuleGroup = { combine: 'AND', matchers: [isRecord(g) ? g : {}] };
-      if (k === '$.body' || k.startsWith('$.body.') || k.startsWith('$.body[')) body['$' + k.slice('$.body'.length)] = group;
+      if (k === '$.body' || k.startsWith('$.body.') || k.startsWith('$.body[')) body[`$${k.slice('$.body'.length)}`] = group;
       else if (k.startsWith('$.headers.')) header[k.slice('$.headers.'.length)] = group;
       else if (k.startsWith('$.query.')) query[k.slice('$.query.'.length)] = group;
     }

@@ -57,8 +57,8 @@ describe('translationMap reads', () => {
       'ref $.selected filter',
     ]);
     const reads = responseFieldsRead(a);
-    expect(reads[0].schema).toEqual({ type: 'string' });
-    expect(reads[2].schema).toEqual({ type: 'string' });
+    expect(reads[0]!.schema).toEqual({ type: 'string' });
+    expect(reads[2]!.schema).toEqual({ type: 'string' });
   });
 
   test('filters carry values that make them match (== and in, along the && spine only)', () => {
@@ -92,7 +92,7 @@ describe('translationMap reads', () => {
       ['whole', undefined],
     ]);
     const b = action({ translationMap: { contact: '$.value' }, successTemplate: '${contact}' }, { type: 'array', items: { type: 'object' } });
-    expect(responseFieldsRead(b)[0].schema).toEqual({ type: 'array', items: { type: 'object' } });
+    expect(responseFieldsRead(b)[0]!.schema).toEqual({ type: 'array', items: { type: 'object' } });
   });
 
   test('an invalid JSONPath throws a CxpactError naming the entry', () => {
@@ -156,7 +156,7 @@ describe('JSONata reads', () => {
 
   test('JSONata filters carry values that make them match', () => {
     const a = action({ jsonata: { expression: '$count(products[status = "active" and tier = 2])', source: 'x.jsonata' } });
-    expect(responseFieldsRead(a)[0].steps).toEqual([
+    expect(responseFieldsRead(a)[0]!.steps).toEqual([
       { kind: 'key', key: 'products' },
       { kind: 'each', filterFields: [['status'], ['tier']], filterValues: [{ field: ['status'], value: 'active' }, { field: ['tier'], value: 2 }] },
     ]);

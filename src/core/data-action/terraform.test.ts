@@ -121,16 +121,16 @@ describe('HCL subset', () => {
   test('syntax errors name file, line and column', () => {
     const r = parseDefinitionFile('mod/bad.tf', 'resource "genesyscloud_integration_action" "x" {\n  name = "unterminated\n}\n');
     expect(r.actions).toEqual([]);
-    expect(r.errors[0].code).toBe('data-action.hcl.malformed');
-    expect(r.errors[0].message).toMatch(/^mod\/bad\.tf:2:10: .*unterminated string/);
-    expect(r.errors[0].file).toBe('mod/bad.tf');
+    expect(r.errors[0]!.code).toBe('data-action.hcl.malformed');
+    expect(r.errors[0]!.message).toMatch(/^mod\/bad\.tf:2:10: .*unterminated string/);
+    expect(r.errors[0]!.file).toBe('mod/bad.tf');
   });
 
   test('a \\U escape beyond Unicode is a syntax error with its position, not a crash', () => {
     const r = parseDefinitionFile('mod/esc.tf', 'resource "genesyscloud_integration_action" "x" {\n  name = "a\\UFFFFFFFF"\n}\n');
     expect(r.actions).toEqual([]);
-    expect(r.errors[0].code).toBe('data-action.hcl.malformed');
-    expect(r.errors[0].message).toMatch(/^mod\/esc\.tf:2:\d+: .*\\UFFFFFFFF is not a Unicode code point/);
+    expect(r.errors[0]!.code).toBe('data-action.hcl.malformed');
+    expect(r.errors[0]!.message).toMatch(/^mod\/esc\.tf:2:\d+: .*\\UFFFFFFFF is not a Unicode code point/);
   });
 });
 
@@ -142,7 +142,7 @@ describe('Terraform resources -> DataAction', () => {
     expect(tf.actions).toHaveLength(1);
     const a = tf.actions[0];
     expect(a).toMatchObject({ slug: 'example_action', pointer: 'genesyscloud_integration_action.example_action', format: 'terraform', secure: true, timeoutSeconds: 20 });
-    expect(essence(a)).toEqual(essence(corpus.actions[0]));
+    expect(essence(a!)).toEqual(essence(corpus.actions[0]!));
   });
 
   test('the survey-sms module equals its corpus rebuild (incl. the $$.id bug)', async () => {
@@ -150,9 +150,9 @@ describe('Terraform resources -> DataAction', () => {
     const corpus = await parseFile(path.join(CORPUS, 'survey-sms-delivery-blueprint__action.from-tf.json'));
     expect(tf.errors).toEqual([]);
     expect(tf.actions.map((a) => a.pointer)).toEqual(['genesyscloud_integration_action.action']);
-    expect(tf.actions[0].category).toBe('{{TF:module.integration.integration_name}}');
-    expect(essence(tf.actions[0])).toEqual(essence(corpus.actions[0]));
-    expect(tf.actions[0].response.translationMap).toEqual({ id: '$$.id' });
+    expect(tf.actions[0]!.category).toBe('{{TF:module.integration.integration_name}}');
+    expect(essence(tf.actions[0]!)).toEqual(essence(corpus.actions[0]!));
+    expect(tf.actions[0]!.response.translationMap).toEqual({ id: '$$.id' });
   });
 
   test('custom auth action: actionType customAuth, open contract, template headers', async () => {
@@ -160,9 +160,9 @@ describe('Terraform resources -> DataAction', () => {
     expect(tf.errors).toEqual([]);
     const a = tf.actions[0];
     expect(a).toMatchObject({ actionType: 'customAuth', slug: 'example-custom-auth-action', pointer: 'genesyscloud_integration_custom_auth_action.example-custom-auth-action' });
-    expect(a.request.headers['Authorization']).toBe('Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")');
-    expect(a.request.urlTemplate).toBe('${credentials.loginUrl}');
-    expect(a.outputSchema).toMatchObject({ type: 'object' });
+    expect(a!.request.headers['Authorization']).toBe('Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")');
+    expect(a!.request.urlTemplate).toBe('${credentials.loginUrl}');
+    expect(a!.outputSchema).toMatchObject({ type: 'object' });
   });
 
   test('a module with several actions: one DataAction each, pointer = resource address, slug = resource name', async () => {
@@ -174,20 +174,20 @@ describe('Terraform resources -> DataAction', () => {
       ['lookup_by_phone', 'genesyscloud_integration_action_draft.lookup_by_phone'],
     ]);
     const [summary, createCase, lookup] = tf.actions;
-    expect(summary.request.urlTemplate).toBe('{{TF:var.crm_base_url}}/customers/${input.customerId}?tickets=${input.includeTickets}');
-    expect(summary.response.translationMapDefaults).toEqual({ tier: '"standard"', openTickets: '0' });
-    expect(summary.response.successTemplate).toBe('{\n  "name": ${name},\n  "tier": ${tier},\n  "openTickets": ${openTickets},\n  "ticketIds": ${ticketIds}\n}\n');
-    expect(summary.inputSchema).toEqual({
+    expect(summary!.request.urlTemplate).toBe('{{TF:var.crm_base_url}}/customers/${input.customerId}?tickets=${input.includeTickets}');
+    expect(summary!.response.translationMapDefaults).toEqual({ tier: '"standard"', openTickets: '0' });
+    expect(summary!.response.successTemplate).toBe('{\n  "name": ${name},\n  "tier": ${tier},\n  "openTickets": ${openTickets},\n  "ticketIds": ${ticketIds}\n}\n');
+    expect(summary!.inputSchema).toEqual({
       additionalProperties: true,
       properties: { customerId: { description: 'CRM customer id', type: 'string' }, includeTickets: { default: false, type: 'boolean' } },
       required: ['customerId'],
       type: 'object',
     });
-    expect(createCase.inputSchema).toMatchObject({ required: ['customerId', 'subject'] });
-    expect(createCase.request.bodyTemplate).toContain('"note": "100%% sure, literal %{ kept"');
-    expect(createCase.request.bodyTemplate).toContain('#if(${input.priority})');
+    expect(createCase!.inputSchema).toMatchObject({ required: ['customerId', 'subject'] });
+    expect(createCase!.request.bodyTemplate).toContain('"note": "100%% sure, literal %{ kept"');
+    expect(createCase!.request.bodyTemplate).toContain('#if(${input.priority})');
     expect(lookup).toMatchObject({ secure: true, outputSchema: { type: 'array' }, response: { successTemplate: '${rawResult}' } });
-    expect(lookup.inputSchema).toEqual({ type: 'object', properties: { phone: { type: 'string', pattern: '^\\+[0-9]{6,15}$' } } });
+    expect(lookup!.inputSchema).toEqual({ type: 'object', properties: { phone: { type: 'string', pattern: '^\\+[0-9]{6,15}$' } } });
   });
 
   test('.tf.json parses to the same action as the .tf', async () => {
@@ -196,7 +196,7 @@ describe('Terraform resources -> DataAction', () => {
     expect(json.errors).toEqual([]);
     expect(json.actions).toHaveLength(1);
     expect(json.actions[0]).toMatchObject({ format: 'terraform-json', pointer: 'genesyscloud_integration_action.get_customer_summary', category: '{{TF:var.integration_name}}' });
-    expect(essence(json.actions[0])).toEqual(essence(tf.actions[0]));
+    expect(essence(json.actions[0]!)).toEqual(essence(tf.actions[0]!));
   });
 
   test('.tf.json: "${jsonencode(...)}" contracts resolve, references stay placeholders', () => {
@@ -255,17 +255,17 @@ describe('Terraform actions end to end', () => {
 
   test('get_customer_summary translates a CRM response into a valid output; the HCL number default works', async () => {
     const [a] = (await parseFile(path.join(FIX, 'cx-as-code-crm', 'data-actions.tf'))).actions;
-    const full = translateResponse(a, {
+    const full = translateResponse(a!, {
       status: 200,
       headers: {},
       body: { customer: { name: 'Ann', 'loyalty-tier': 'gold' }, tickets: [{ id: 't1', status: 'open' }, { id: 't2', status: 'closed' }] },
     });
     expect(full.errors).toEqual([]);
     expect(full.output).toEqual({ name: 'Ann', tier: 'gold', openTickets: 2, ticketIds: ['t1'] });
-    expect(validateOutput(a, full.output)).toEqual([]);
-    const sparse = translateResponse(a, { status: 200, headers: {}, body: { customer: { name: 'Bob' } } });
+    expect(validateOutput(a!, full.output)).toEqual([]);
+    const sparse = translateResponse(a!, { status: 200, headers: {}, body: { customer: { name: 'Bob' } } });
     expect(sparse.errors.map((e) => e.code)).toEqual(['translation.path.not-found']);
-    expect(sparse.errors[0].message).toContain('"ticketIds"');
-    expect(sparse.errors[0].path).toBe('genesyscloud_integration_action.get_customer_summary.config_response.translation_map.ticketIds');
+    expect(sparse.errors[0]!.message).toContain('"ticketIds"');
+    expect(sparse.errors[0]!.path).toBe('genesyscloud_integration_action.get_customer_summary.config_response.translation_map.ticketIds');
   });
 });

@@ -41,10 +41,10 @@ describe('native translation', () => {
   test('the classic bug: quoting a variable in the template ("${name}") breaks JSON', () => {
     const r = translateResponse(action({ translationMap: { name: '$.name' }, successTemplate: '{"name": "${name}"}' }), ok({ name: 'Ann' }));
     expect(r.output).toBeUndefined();
-    expect(r.errors[0].code).toBe('translation.output.not-json');
-    expect(r.errors[0].message).toContain('{"name": ""Ann""}');
-    expect(r.errors[0].fix).toMatch(/without quotes/);
-    expect(r.errors[0].path).toBe('$.config.response.successTemplate');
+    expect(r.errors[0]!.code).toBe('translation.output.not-json');
+    expect(r.errors[0]!.message).toContain('{"name": ""Ann""}');
+    expect(r.errors[0]!.fix).toMatch(/without quotes/);
+    expect(r.errors[0]!.path).toBe('$.config.response.successTemplate');
   });
 
   describe('translationMapDefaults', () => {
@@ -78,8 +78,8 @@ describe('native translation', () => {
       const r = translateResponse(b, ok({}));
       expect(r.output).toBeUndefined();
       expect(r.renderedSuccessTemplate).toBe('{ "build": UNKNOWN }');
-      expect(r.errors[0].code).toBe('translation.output.not-json');
-      expect(r.errors[0].fix).toContain('"build": "UNKNOWN" is not JSON text');
+      expect(r.errors[0]!.code).toBe('translation.output.not-json');
+      expect(r.errors[0]!.fix).toContain('"build": "UNKNOWN" is not JSON text');
       expect(r.translation['build']).toMatchObject({ defaulted: true, json: 'UNKNOWN', value: 'UNKNOWN' });
     });
 
@@ -94,7 +94,7 @@ describe('native translation', () => {
     expect(r.output).toBeUndefined();
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ code: 'translation.path.not-found', path: '$.config.response.translationMap.id', file: 'data-actions/test/test-action.json' });
-    expect(r.errors[0].message).toContain("Missing property in path $['data']");
+    expect(r.errors[0]!.message).toContain("Missing property in path $['data']");
   });
 
   test('firstFromArray over a filter result', () => {
@@ -114,8 +114,8 @@ describe('native translation', () => {
   test('a Velocity error (undefined variable) surfaces as a template error', () => {
     const r = translateResponse(action({ successTemplate: '{"x": ${Nope}}' }), ok({}));
     expect(r.output).toBeUndefined();
-    expect(r.errors[0].message).toMatch(/Transform failed to process result using 'successTemplate'/);
-    expect(r.errors[0].path).toBe('$.config.response.successTemplate');
+    expect(r.errors[0]!.message).toMatch(/Transform failed to process result using 'successTemplate'/);
+    expect(r.errors[0]!.path).toBe('$.config.response.successTemplate');
   });
 
   test('an empty 2xx body (204) translates as {} so pass-through actions with an empty contract succeed', () => {
@@ -130,8 +130,8 @@ describe('native translation', () => {
     expect(r.failed).toBe(true);
     expect(r.output).toBeUndefined();
     expect(r.translation).toEqual({});
-    expect(r.errors[0].code).toBe('translation.http.status');
-    expect(r.errors[0].message).toContain('404');
+    expect(r.errors[0]!.code).toBe('translation.http.status');
+    expect(r.errors[0]!.message).toContain('404');
   });
 });
 

@@ -317,7 +317,7 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     const at = m ? Number(m[1]) : undefined;
     const hints: string[] = [];
     const bare = Object.entries(translation).filter(([, v]) => v.defaulted && parseDefault(v.json) === v.json && v.json !== '');
-    if (bare.length > 0) hints.push(`translationMapDefaults ${bare.map(([k, v]) => `"${k}": ${JSON.stringify(v.json)}`).join(', ')} is not JSON text: write a string default with its quotes, e.g. "\\"${bare[0][1].json}\\""`);
+    if (bare.length > 0) hints.push(`translationMapDefaults ${bare.map(([k, v]) => `"${k}": ${JSON.stringify(v.json)}`).join(', ')} is not JSON text: write a string default with its quotes, e.g. "\\"${bare[0]![1].json}\\""`);
     if (/"\$\{|"\$!\{/.test(successTemplate)) hints.push('a variable is wrapped in quotes ("${x}"), but translation-map variables are already JSON text: write ${x} without quotes');
     return {
       translation,

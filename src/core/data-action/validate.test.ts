@@ -45,7 +45,7 @@ describe('draft-04, no coercion', () => {
       ['/level', 'type', 'integer', 'string'],
       ['/items/0/id', 'type', 'string', 'integer'],
     ]);
-    expect(issues[0].message).toBe('/name: instance type (null) does not match any allowed primitive type (allowed: ["string"])');
+    expect(issues[0]!.message).toBe('/name: instance type (null) does not match any allowed primitive type (allowed: ["string"])');
     expect(issues.every((i) => i.code === 'output.schema.invalid')).toBe(true);
     expect(validateOutput(a, { name: 'x', level: 1.5 })[0]).toMatchObject({ field: '/level', expected: 'integer', actual: 'number' });
   });

@@ -470,7 +470,7 @@ export function parseJsonPath(expression: string): PathAst {
   const path = p.parsePath(false);
   if (!p.eof()) p.fail(`unexpected '${p.peek()}'`);
   for (let i = 0; i < path.segments.length; i++) {
-    const s = path.segments[i];
+    const s = path.segments[i]!;
     if (s.kind === 'scan' && i === path.segments.length - 1) p.fail("'..' must be followed by a property, '*' or brackets", p.src.length);
   }
   return path;

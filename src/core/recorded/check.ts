@@ -140,7 +140,7 @@ function matchOne(m: MatcherDef, expected: unknown, actual: unknown, cascaded: b
     case 'include': {
       const v = String(m.value ?? '');
       const text = scalarText(actual);
-      return text !== undefined && text.includes(v)
+      return text?.includes(v)
         ? undefined
         : { code: 'recorded.body.value-mismatch', message: `expected a value including ${show(v)} but found ${show(actual)}`, expected: v, actual };
     }

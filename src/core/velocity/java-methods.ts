@@ -321,7 +321,7 @@ function listMethod(list: unknown[], name: string, args: unknown[]): Result {
 function mapMethod(map: Record<string, unknown>, name: string, args: unknown[]): Result {
   const n = args.length;
   const key = n > 0 ? javaToString(args[0]) : '';
-  const has = n > 0 && Object.prototype.hasOwnProperty.call(map, key);
+  const has = n > 0 && Object.hasOwn(map, key);
   switch (name) {
     case 'get':
       return n === 1 ? (has ? map[key] : null) : NOT_FOUND;

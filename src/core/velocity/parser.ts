@@ -136,7 +136,7 @@ class Parser {
           }
           this.pos = saved;
         } else if (next === '#' && n % 2 === 1 && /^#\{?[a-zA-Z[*#]/.test(src.slice(this.pos + n, this.pos + n + 3))) {
-          buf += '\\'.repeat((n - 1) / 2) + '#';
+          buf += `${'\\'.repeat((n - 1) / 2)}#`;
           this.pos += n + 1;
           continue;
         }
@@ -361,7 +361,7 @@ class Parser {
         const node: Node = { type: 'foreach', variable: header.variable, iterable: header.iterable, body: nodes, ...at };
         if (terminator.kind === 'else') {
           const rest = this.parseNodes(end, quote, true);
-          if (!rest.terminator || rest.terminator.kind !== 'end') throw this.error('#foreach without a matching #end', start);
+          if (rest.terminator?.kind !== 'end') throw this.error('#foreach without a matching #end', start);
           node.otherwise = rest.nodes;
         }
         return node;
@@ -370,7 +370,7 @@ class Parser {
         const def: MacroDefNode = { type: 'macro', name: header.name, params: header.params, body: [], ...at };
         this.macros.set(header.name, def);
         const { nodes, terminator } = this.parseNodes(end, quote, true);
-        if (!terminator || terminator.kind !== 'end') throw this.error('#macro without a matching #end', start);
+        if (terminator?.kind !== 'end') throw this.error('#macro without a matching #end', start);
         def.body = nodes;
         return def;
       }

@@ -198,7 +198,7 @@ export function mathTool(): VelocityTool {
     max: mathOp((...xs) => Math.max(...xs)),
     min: mathOp((...xs) => Math.min(...xs)),
     abs: mathOp((x) => Math.abs(x!)),
-    pow: mathOp((a, b) => Math.pow(a!, b!)),
+    pow: mathOp((a, b) => a! ** b!),
     mod: (a: unknown, b: unknown) => {
       const ns = nums([a, b]);
       if (ns === null || Math.trunc(numValue(ns[1]!)) === 0) return null;
@@ -225,7 +225,7 @@ export function mathTool(): VelocityTool {
       const d = toNumber(decimals);
       const n = toNumber(a);
       if (d === null || n === null) return null;
-      const f = Math.pow(10, Math.trunc(numValue(d)));
+      const f = 10 ** Math.trunc(numValue(d));
       return matchType([n], javaRound(numValue(n) * f) / f);
     },
     toInteger: (a: unknown) => {

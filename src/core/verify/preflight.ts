@@ -105,7 +105,7 @@ export function preflight(config: LoadedProviderConfig, interactions: Interactio
   for (const i of interactions) {
     for (const s of i.states) {
       if (config.stateChangeUrl !== undefined) continue;
-      if (handlers !== undefined && Object.prototype.hasOwnProperty.call(handlers, s)) continue;
+      if (handlers !== undefined && Object.hasOwn(handlers, s)) continue;
       const list = states.get(s) ?? [];
       list.push(i.description);
       states.set(s, list);
@@ -173,7 +173,7 @@ export function formatPreflight(config: LoadedProviderConfig, p: Preflight): str
       lines.push(`  Only a requestFilter in provider.config.ts can rewrite ${where}: requestFilter: (req, env) => { /* replace {{${g.placeholder}}} with env.${constantCase(g.placeholder)} */ }`);
     }
   }
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /**

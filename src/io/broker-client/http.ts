@@ -89,7 +89,7 @@ export async function brokerRequest(
       await sleep(retryWait(policy, attempt, parseRetryAfter(res.headers.get('retry-after'))).delayMs);
       continue;
     }
-    let body: unknown = undefined;
+    let body: unknown ;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {

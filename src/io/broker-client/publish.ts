@@ -170,5 +170,5 @@ async function explainConflicts(target: BrokerTarget, pacts: readonly PactToPubl
     for (const d of diff.removed) lines.push(`  removed: "${d}"`);
   }
   if (lines.length === 0) lines.push(`[cxpact] The broker refused the pacts: it already has different content for version ${version} (the differences could not be read back from the broker).`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -184,7 +184,7 @@ export class GenesysClient {
       this.options.onCall?.(event);
       if (response.status >= 200 && response.status < 300) {
         if (options.text === true) return { status: response.status, body: text as T, latencyMs, attempts: attempt };
-        let body: unknown = undefined;
+        let body: unknown ;
         if (text.trim() !== '') {
           try {
             body = JSON.parse(text);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../../core/errors';
-import { type GenesysClient, type PlatformAction } from './client';
+import type { GenesysClient, PlatformAction } from './client';
 import { isRecord } from '../../core/json';
 
 /** The file cxpact writes for a pulled action: the UI export shape plus the org's `id`, `integrationId`, `category`. */

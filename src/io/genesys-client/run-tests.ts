@@ -8,7 +8,7 @@ import type { DataAction } from '../../core/data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../../core/contract/cases';
 import { deriveCases } from '../../core/contract/derive';
 import { CxpactError } from '../../core/errors';
-import { type GenesysClient, type PlatformAction } from './client';
+import type { GenesysClient, PlatformAction } from './client';
 import { compareWithEmulation, median, percentile, type FidelityResult } from '../../core/genesys/fidelity';
 import { baseName } from './pull';
 import { cxpactCommand } from '../cli-spelling';

@@ -98,7 +98,10 @@ async function replayOnWorkers(batches: ReplayItem[][], count: number, options: 
         void rest(given.filter((b) => b.some((item) => !out.has(item.id)))).then(resolve);
       };
       const feed = (): void => {
-        if (next >= chunks.length) return post({ type: 'none' });
+        if (next >= chunks.length) {
+          post({ type: 'none' });
+          return;
+        }
         const chunk = chunks[next++] as ReplayItem[][];
         given.push(...chunk);
         post({ type: 'batches', batches: chunk.map((b) => b.map((item) => ({ id: item.id, spec: item.spec }))), concurrency, lag });

@@ -71,7 +71,7 @@ export function writeRecording(dir: string, consumer: string, key: string, rec: 
   fs.mkdirSync(cdir, { recursive: true });
   const file = path.join(cdir, `${key}.json`);
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n');
+  fs.writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
   fs.renameSync(tmp, file);
   return file;
 }
@@ -97,7 +97,7 @@ const VOLATILE_HEADERS = new Set(['date', 'age', 'expires', 'last-modified', 'et
  */
 export function fingerprint(recordings: readonly LoadedRecording[]): string {
   const h = createHash('sha256');
-  const sorted = [...recordings].sort((a, b) => (a.consumer + '/' + a.key < b.consumer + '/' + b.key ? -1 : 1));
+  const sorted = [...recordings].sort((a, b) => (`${a.consumer}/${a.key}` < `${b.consumer}/${b.key}` ? -1 : 1));
   for (const r of sorted) {
     const headers = Object.fromEntries(
       Object.entries(r.recording.response.headers)

@@ -138,7 +138,7 @@ function checkRequestBody(c: LintContext): void {
   if (first === undefined) return;
   c.add('lint.request.invalid-json',
     { kind: 'body' },
-    `The request template does not render valid JSON with every input set (${first.error}): ${first.body.length > 160 ? first.body.slice(0, 160) + '…' : first.body}`,
+    `The request template does not render valid JSON with every input set (${first.error}): ${first.body.length > 160 ? `${first.body.slice(0, 160)}…` : first.body}`,
     'Check braces, commas and quotes in the request template; quote string inputs ("$esc.jsonString(${input.x})").',
   );
 }

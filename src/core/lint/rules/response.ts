@@ -9,7 +9,7 @@ import { parseJsonPath } from '../../jsonpath/parser';
 import { evaluatePath } from '../../jsonpath/evaluate';
 import { isRecord } from '../../json';
 import { renderSuccessTemplate, velocityReferences } from '../../velocity';
-import { CxpactError } from '../../errors';
+import type { CxpactError } from '../../errors';
 import { caseMatch, outputRefs, properties, TOOL_NAMES, typesOf, type LintContext, type TemplateField } from '../context';
 
 interface TranslationVar {
@@ -218,7 +218,7 @@ export function checkResponse(c: LintContext): void {
     if (quotedValues > 0) return;
     c.add('lint.success-template.invalid-json',
       t.field,
-      `The success template does not render valid JSON for the default case (${(error as Error).message}): ${rendered.length > 160 ? rendered.slice(0, 160) + '…' : rendered}`,
+      `The success template does not render valid JSON for the default case (${(error as Error).message}): ${rendered.length > 160 ? `${rendered.slice(0, 160)}…` : rendered}`,
       'Check quotes, commas and braces; translation values are JSON text already (no quotes around ${x}).',
     );
     return;
