@@ -249,7 +249,7 @@ forEachStore(() => {
       call('POST', `${broker.url}/contracts/publish`, { pacticipantName: 'Foo', pacticipantVersionNumber: version, contracts: [{ consumerName: 'Foo', providerName: 'Bar', specification: 'pact', content: Buffer.from(text).toString('base64') }] });
     const deepPublish = await publishRaw(pactText(deep(50_000)), '4.0.0');
     expect(deepPublish.status).toBe(400);
-    expect(deepPublish.body.errors.contracts[0]).toMatch(/contracts\[0\]\.content nests arrays and objects deeper than 50 levels/);
+    expect(deepPublish.body.errors.contracts?.[0]).toMatch(/contracts\[0\]\.content nests arrays and objects deeper than 50 levels/);
     const deepBody = await call('POST', `${broker.url}/environments`, `{"name":"x","production":false,"contacts":${deep(50_000)}}`);
     expect(deepBody.status).toBe(400);
     expect(deepBody.body.errors.body[0]).toMatch(/deeper than 50 levels/);
