@@ -28,8 +28,8 @@ export interface ForVerificationRequest {
 
 interface Match {
   consumer: Pacticipant;
-  publication: PactPublication;
-  version: Version;
+  publication: Pick<PactPublication, 'pactVersionId'>;
+  version: Pick<Version, 'id' | 'number'>;
   description: string;
   criterion: string;
   meta: Record<string, unknown>;
@@ -185,18 +185,37 @@ export class PactsForVerification {
 
   /** Pending = not yet successfully verified by this provider branch / tags (inheriting from before the branch existed). */
   async isPending(provider: Pacticipant, pactVersionId: number, branch: string | undefined, tags: string[], excludeWip = false): Promise<boolean> {
+    return (await this.pendingCheck(provider, branch, tags, excludeWip))(pactVersionId);
+  }
+
+  private readonly checks = new Map<string, Promise<(pactVersionId: number) => boolean>>();
+
+  /** isPending as a synchronous test, for the many pact versions of one answer: the sets it needs are read once. */
+  private pendingCheck(provider: Pacticipant, branch: string | undefined, tags: string[], excludeWip: boolean): Promise<(pactVersionId: number) => boolean> {
+    const key = JSON.stringify([provider.id, branch, tags, excludeWip]);
+    let check = this.checks.get(key);
+    if (check === undefined) {
+      check = this.makePendingCheck(provider, branch, tags, excludeWip);
+      this.checks.set(key, check);
+    }
+    return check;
+  }
+
+  private async makePendingCheck(provider: Pacticipant, branch: string | undefined, tags: string[], excludeWip: boolean): Promise<(pactVersionId: number) => boolean> {
     const store = this.store;
     if (branch !== undefined) {
       const b: Branch | undefined = await store.branch(provider.id, branch);
-      if (b !== undefined && (await this.verified(provider.id, { providerBranchId: b.id, excludeWip })).has(pactVersionId)) return false;
-      return !(await this.verified(provider.id, { before: b?.createdAt, excludeWip })).has(pactVersionId);
+      const [onBranch, before] = await Promise.all([b === undefined ? new Set<number>() : this.verified(provider.id, { providerBranchId: b.id, excludeWip }), this.verified(provider.id, { before: b?.createdAt, excludeWip })]);
+      return (id) => !onBranch.has(id) && !before.has(id);
     }
-    for (const tag of tags) {
-      if ((await this.verified(provider.id, { providerTag: tag, excludeWip })).has(pactVersionId)) continue;
-      if (!(await this.verified(provider.id, { before: await store.tagFirstCreated(provider.id, tag), excludeWip })).has(pactVersionId)) return true;
+    if (tags.length > 0) {
+      const perTag = await Promise.all(
+        tags.map(async (tag) => Promise.all([this.verified(provider.id, { providerTag: tag, excludeWip }), this.verified(provider.id, { before: await store.tagFirstCreated(provider.id, tag), excludeWip })])),
+      );
+      return (id) => perTag.some(([withTag, before]) => !withTag.has(id) && !before.has(id));
     }
-    if (tags.length > 0) return false;
-    return !(await this.verified(provider.id, { excludeWip })).has(pactVersionId);
+    const verified = await this.verified(provider.id, { excludeWip });
+    return (id) => !verified.has(id);
   }
 
   async compute(provider: Pacticipant, body: ForVerificationRequest): Promise<Record<string, unknown>> {
@@ -232,13 +251,13 @@ export class PactsForVerification {
     // successfully verified (outside WIP) by this provider branch/tags.
     if (body.includeWipPactsSince !== undefined && (branch !== undefined || tags.length > 0)) {
       const since = new Date(body.includeWipPactsSince).toISOString();
-      const heads = await Promise.all(consumers.map((consumer) => store.headPublications(consumer.id, provider.id, since)));
+      const [heads, pending] = await Promise.all([Promise.all(consumers.map((consumer) => store.headPublications(consumer.id, provider.id, since))), this.pendingCheck(provider, branch, tags, true)]);
       for (const [k, consumer] of consumers.entries()) {
         for (const h of heads[k]!) {
           const pub = h.publication;
           const key = `${consumer.id}:${pub.pactVersionId}`;
           if (merged.has(key) && !merged.get(key)!.wip) continue;
-          if (!(await this.isPending(provider, pub.pactVersionId, branch, tags, true))) continue;
+          if (!pending(pub.pactVersionId)) continue;
           const v = h.version;
           addMatch(
             {

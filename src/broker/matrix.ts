@@ -31,6 +31,25 @@ export function parseRackArray(query: URLSearchParams, name: string): Record<str
 
 const truthy = (v: string | undefined): boolean => v === 'true' || v === '1';
 
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Descending, a missing number first (the Pact Broker's compare_number_desc). */
+const descNullFirst = (a: number | undefined, b: number | undefined): number => (a !== undefined && b !== undefined ? b - a : a !== undefined ? 1 : b !== undefined ? -1 : 0);
+
+/**
+ * The Pact Broker's matrix row order: consumer name, newest consumer version, newest pact revision, provider name,
+ * newest provider version (rows without one first), newest verification.
+ */
+function compareRows(a: Row, b: Row): number {
+  return (
+    byName(a.consumer.name, b.consumer.name) ||
+    b.consumerVersion.id - a.consumerVersion.id ||
+    b.publication.revision - a.publication.revision ||
+    byName(a.provider.name, b.provider.name) ||
+    descNullFirst(a.providerVersion?.id, b.providerVersion?.id) ||
+    descNullFirst(a.verification?.id, b.verification?.id)
+  );
+}
+
 interface Resolved {
   pacticipant: Pacticipant;
   versions: Version[];
@@ -55,14 +74,6 @@ interface Row {
   desc: { c: string; p: string };
 }
 
-interface MissingIntegration {
-  consumerDesc: string;
-  providerDesc: string;
-  consumerName: string;
-  providerName: string;
-  ignored: boolean;
-}
-
 export interface MatrixOptions {
   latestby?: string;
   latest: boolean;
@@ -70,6 +81,8 @@ export interface MatrixOptions {
   environment?: string;
   mainBranch: boolean;
   limit: number;
+  /** `success[]=true|false|` (empty: unverified): keep only rows with these results (after latestby). */
+  success?: (boolean | null)[];
 }
 
 export class Matrix {
@@ -91,7 +104,7 @@ export class Matrix {
     return this.store.versionsInEnvironment(env.id, p.id);
   }
 
-  private async resolveSpecified(sel: Record<string, string>): Promise<Resolved> {
+  private async resolveSpecified(sel: Record<string, string>, limit: number): Promise<Resolved> {
     const name = sel.pacticipant!;
     const p = (await this.store.pacticipant(name))!;
     const latest = truthy(sel.latest);
@@ -106,7 +119,7 @@ export class Matrix {
       };
     }
     if (sel.tag !== undefined) {
-      const vs = latest ? [await this.store.latestVersionWithTag(p.id, sel.tag)].filter((v): v is Version => v !== undefined) : await this.store.versionsWithTag(p.id, sel.tag);
+      const vs = latest ? [await this.store.latestVersionWithTag(p.id, sel.tag)].filter((v): v is Version => v !== undefined) : (await this.store.versionsWithTag(p.id, sel.tag)).slice(0, limit);
       return {
         pacticipant: p,
         versions: vs,
@@ -118,27 +131,27 @@ export class Matrix {
     if (sel.branch !== undefined || truthy(sel.mainBranch)) {
       const branch = sel.branch ?? p.mainBranch ?? undefined;
       const label = sel.branch !== undefined ? `from branch ${branch}` : 'from the main branch';
-      // An explicit `latest=false` means every version on the branch (the Ruby server's reading of a branch
-      // selector without latest).
-      if (sel.latest === 'false' && branch !== undefined) {
-        const vs = await this.store.versionsOnBranch(p.id, branch);
+      const none = branch === undefined ? `${name} has no main branch configured` : `No version of ${name} from branch ${branch} exists`;
+      if (latest) {
+        // `latest=true` (what the Ruby CLI sends with --branch): the branch head.
+        const head = branch === undefined ? undefined : await this.store.branchHead(p.id, branch);
         return {
           pacticipant: p,
-          versions: vs,
-          describe: (v) => `version ${v?.number ?? '?'} of ${name} ${label}`,
-          missing: vs.length === 0 ? `No version of ${name} from branch ${branch} exists` : undefined,
+          versions: head === undefined ? [] : [head],
+          describe: (v) => `the latest version of ${name} ${label} (${v?.number ?? 'none'})`,
+          missing: head === undefined ? none : undefined,
           specified: true,
         };
       }
-      // Otherwise `--branch B` selects the branch head: the Rust CLI sends no `latest` where the Ruby CLI sends
-      // latest=true, and "is the latest build of B deployable" is what users mean (checking every old build on B
-      // would fail on any version that was never verified).
-      const head = branch === undefined ? undefined : await this.store.branchHead(p.id, branch);
+      // Without latest (what the Rust CLI sends for --branch / --main-branch): every version on the branch, as the
+      // Pact Broker's Version.for_selector reads it (lib/pact_broker/domain/version.rb: where_branch_name), the
+      // newest `limit` of them like its matrix query.
+      const vs = branch === undefined ? [] : (await this.store.versionsOnBranch(p.id, branch)).slice(0, limit);
       return {
         pacticipant: p,
-        versions: head === undefined ? [] : [head],
-        describe: (v) => `the latest version of ${name} ${label} (${v?.number ?? 'none'})`,
-        missing: head === undefined ? (branch === undefined ? `${name} has no main branch configured` : `No version of ${name} from branch ${branch} exists`) : undefined,
+        versions: vs,
+        describe: (v) => `version ${v?.number ?? '?'} of ${name} ${label}`,
+        missing: vs.length === 0 ? none : undefined,
         specified: true,
       };
     }
@@ -163,7 +176,7 @@ export class Matrix {
         specified: true,
       };
     }
-    return { pacticipant: p, versions: await this.store.versions(p.id, 100), describe: (v) => `version ${v?.number ?? '?'} of ${name}`, specified: true };
+    return { pacticipant: p, versions: await this.store.versions(p.id, limit), describe: (v) => `version ${v?.number ?? '?'} of ${name}`, specified: true };
   }
 
   /** The versions of another pacticipant implied by the options (environment / tag / main branch / latest). */
@@ -219,8 +232,11 @@ export class Matrix {
       tag: query.get('tag') ?? undefined,
       environment: query.get('environment') ?? undefined,
       mainBranch: truthy(query.get('mainBranch') ?? undefined),
-      limit: query.get('limit') === null ? 100 : Number(query.get('limit')),
+      limit: query.get('limit') === null || query.get('limit') === '' ? 100 : Number(query.get('limit')),
     };
+    // As the Pact Broker's ParseQuery: success[]=true / success=false; an empty value selects unverified rows.
+    const success = [...query.getAll('success[]'), ...query.getAll('success')];
+    if (success.length > 0) opts.success = success.map((v) => (v === '' ? null : v === 'true'));
     return this.compute(selectors, ignores, opts);
   }
 
@@ -244,7 +260,7 @@ export class Matrix {
 
     const warnings: string[] = [];
     const resolved: Resolved[] = [];
-    for (const s of selectors) resolved.push(await this.resolveSpecified(s));
+    for (const s of selectors) resolved.push(await this.resolveSpecified(s, opts.limit));
     const inference = opts.environment !== undefined || opts.tag !== undefined || opts.mainBranch || opts.latest;
     const browse = !inference && resolved.length === 1;
 
@@ -266,7 +282,6 @@ export class Matrix {
       ignoreRules.some((r) => r.name === p.name && (r.version === undefined || (v !== null && v.number === r.version)));
 
     const rows: Row[] = [];
-    const missing: MissingIntegration[] = [];
     const specifiedByName = new Map(resolved.map((r) => [r.pacticipant.name, r]));
 
     const pushRow = (consumer: Pacticipant, cv: Version, provider: Pacticipant, target: Version | null, pub: PactPublication, ver: Verification | null, desc: { c: string; p: string }): void => {
@@ -310,9 +325,23 @@ export class Matrix {
       const other = await inferred(provider);
       if (other.versions.length === 0) {
         if (other.specified) return [];
-        return [() => missing.push({ consumerDesc: myDesc, providerDesc: other.describe(undefined), consumerName: me.name, providerName: provider.name, ignored: isIgnored(me, v) || isIgnored(provider, null) })];
+        // No version of the provider where the options point (not deployed there, no such tag): still a row for
+        // the pact, without a provider version, as the Pact Broker's left join of the (empty) selected
+        // verifications gives; it is unverified, and listed (and counted as ignored when ignored).
+        return [() => pushRow(me, v, provider, null, pub, null, { c: myDesc, p: other.describe(undefined) })];
       }
       const vers = await Promise.all(other.versions.map((pv) => this.store.latestVerificationFor(pub.pactVersionId, pv.id)));
+      if (other.specified && other.versions.length > 1) {
+        // Several specified provider versions: a row per provider version that verified this pact, or one row
+        // without a provider version when none did, as the Pact Broker's left join of the selected verifications
+        // (matrix_row_dataset_module.rb matching_only_selectors_joining_verifications) gives; never a padding row
+        // for each version that did not verify it.
+        const verified = other.versions.flatMap((pv, k) => (vers[k] === undefined ? [] : [{ pv, ver: vers[k]! }]));
+        if (verified.length === 0) return [() => pushRow(me, v, provider, null, pub, null, { c: myDesc, p: `any of the selected versions of ${provider.name}` })];
+        return verified.map(({ pv, ver }) => () => pushRow(me, v, provider, pv, pub, ver, { c: myDesc, p: other.describe(pv) }));
+      }
+      // Inferred provider versions (the environment's, the tag's or branch's latest) each need a verification:
+      // an unverified one is a row without a provider version, naming the version it lacks.
       return other.versions.map((pv, k) => () => pushRow(me, v, provider, pv, pub, vers[k] ?? null, { c: myDesc, p: other.describe(pv) }));
     };
     const asProviderBrowsing = async (me: Pacticipant, v: Version, myDesc: string): Promise<Found> => {
@@ -367,13 +396,17 @@ export class Matrix {
       finalRows = [...groups.values()];
     }
 
+    if (opts.success !== undefined) {
+      const wanted = opts.success;
+      finalRows = finalRows.filter((r) => wanted.includes(r.verification === null ? null : r.verification.success));
+    }
+
     // Decide.
     const considered = finalRows.filter((r) => !r.ignored);
     const ignoredCount = finalRows.length - considered.length;
     const successCount = considered.filter((r) => r.verification?.success === true).length;
     const failed = considered.filter((r) => r.verification !== null && !r.verification.success);
     const unverified = considered.filter((r) => r.verification === null);
-    const consideredMissing = missing.filter((m) => !m.ignored);
     const missingVersions = browse ? [] : resolved.filter((r) => r.missing !== undefined);
 
     const reasons: { type: string; text: string }[] = [];
@@ -385,7 +418,6 @@ export class Matrix {
     }
     for (const w of warnings) reasons.push({ type: 'warning', text: w });
     for (const r of missingVersions) reasons.push({ type: 'error', text: r.missing! });
-    for (const m of consideredMissing) reasons.push({ type: 'error', text: `There is no verified pact between ${m.consumerDesc} and ${m.providerDesc}` });
     for (const r of unverified) reasons.push({ type: 'error', text: `There is no verified pact between ${r.desc.c} and ${r.desc.p}` });
     for (const r of failed) {
       reasons.push({ type: 'error', text: `The verification for the pact between ${r.desc.c} and ${r.desc.p} failed` });
@@ -393,7 +425,7 @@ export class Matrix {
 
     let deployable: boolean | null;
     if (missingVersions.length > 0 || failed.length > 0) deployable = false;
-    else if (consideredMissing.length > 0 || unverified.length > 0) deployable = null;
+    else if (unverified.length > 0) deployable = null;
     else deployable = true;
     if (deployable === true) {
       reasons.push({ type: 'success', text: considered.length === 0 ? 'There are no missing dependencies' : 'All required verification results are published and successful' });
@@ -404,11 +436,13 @@ export class Matrix {
       reason: reasons.map((r) => r.text).join('\n'),
       success: successCount,
       failed: failed.length,
-      unknown: unverified.length + consideredMissing.length,
+      unknown: unverified.length,
     };
     if (ignores.length > 0) summary.ignored = ignoredCount;
 
-    const sorted = [...finalRows].sort((a, b) => b.consumerVersion.id - a.consumerVersion.id || (b.providerVersion?.id ?? 0) - (a.providerVersion?.id ?? 0));
+    // Counted rows first, then ignored ones, each in the Pact Broker's row order (matrix_row_instance_methods.rb <=>,
+    // applied to considered and ignored rows separately, matrix_decorator.rb lists considered + ignored).
+    const sorted = [...finalRows.filter((r) => !r.ignored).sort(compareRows), ...finalRows.filter((r) => r.ignored).sort(compareRows)];
     const limited = browse ? sorted.slice(0, opts.limit) : sorted;
     // Everything the rows show about their versions and pacts, fetched in one go.
     const [details, shas] = await Promise.all([

@@ -19,10 +19,16 @@ export class Resources {
     this.store = memoReads(store);
   }
 
-  async pacticipant(p: Pacticipant, embedLatest = true): Promise<Json> {
+  /**
+   * A pacticipant as the Pact Broker's PacticipantDecorator renders it (lib/pact_broker/api/decorators/
+   * pacticipant_decorator.rb): the `pb:` relations and, beside them, the older names it still serves (`versions`,
+   * and the embedded `latest-version` with its `number` beside `latestVersion`).
+   */
+  async pacticipant(p: Pacticipant): Promise<Json> {
     const L = this.links;
-    const [latest, labels] = await Promise.all([embedLatest ? this.store.latestVersion(p.id) : undefined, this.store.labels(p.id)]);
+    const [latest, labels] = await Promise.all([this.store.latestVersion(p.id), this.store.labels(p.id)]);
     const self = L.pacticipant(p.name);
+    const latestLinks = latest === undefined ? undefined : { self: { title: 'Version', name: latest.number, href: L.version(p.name, latest.number) } };
     return {
       name: p.name,
       displayName: p.displayName ?? p.name,
@@ -33,20 +39,32 @@ export class Resources {
       createdAt: p.createdAt,
       updatedAt: p.updatedAt,
       _embedded: {
-        ...(latest === undefined ? {} : { latestVersion: { number: latest.number, _links: { self: { title: 'Version', name: latest.number, href: L.version(p.name, latest.number) } } } }),
+        ...(latest === undefined
+          ? {}
+          : {
+              latestVersion: { number: latest.number, _links: latestLinks },
+              'latest-version': { number: latest.number, title: 'DEPRECATED - please use latestVersion', name: 'DEPRECATED - please use latestVersion', _links: latestLinks },
+            }),
         labels: labels.map((l) => ({ name: l, _links: { self: { href: `${self}/labels/${seg(l)}` } } })),
       },
       _links: {
         self: { href: self },
         'pb:versions': { href: `${self}/versions` },
-        'pb:version': { href: `${self}/versions/{version}`, title: 'Get, create or delete a pacticipant version', templated: true },
-        'pb:version-tag': { href: `${self}/versions/{version}/tags/{tag}`, title: 'Get, create or delete a tag for a version', templated: true },
         'pb:branches': { href: `${self}/branches` },
-        'pb:branch-version': { href: `${self}/branches/{branch}/versions/{version}`, title: 'Get or add/create a version for a branch', templated: true },
+        'pb:version': { title: 'Get, create or delete a pacticipant version', href: `${self}/versions/{version}`, templated: true },
+        'pb:version-tag': { title: `Get, create or delete a tag for a version of ${p.name}`, href: `${self}/versions/{version}/tags/{tag}`, templated: true },
+        'pb:branch-version': { title: `Get or add/create a version for a branch of ${p.name}`, href: `${self}/branches/{branch}/versions/{version}`, templated: true },
+        'pb:label': { title: `Get, create or delete a label for ${p.name}`, href: `${self}/labels/{label}`, templated: true },
+        versions: { title: 'Deprecated - use pb:versions', href: `${self}/versions` },
+        'pb:can-i-deploy-badge': { title: `Can I Deploy ${p.name} badge`, href: `${self}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge`, templated: true },
+        'pb:can-i-deploy-branch-to-environment-badge': {
+          title: `Can I Deploy ${p.name} from branch to environment badge`,
+          href: `${self}/branches/{branch}/latest-version/can-i-deploy/to-environment/{environment}/badge`,
+          templated: true,
+        },
         'pb:latest-version': { href: `${self}/latest-version` },
-        'pb:label': { href: `${self}/labels/{label}`, templated: true },
-        'pb:can-i-deploy-badge': { href: `${self}/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge`, templated: true },
         'pb:environments': { href: L.url('/environments') },
+        curies: [{ name: 'pb', href: L.url('/doc/{rel}?context=pacticipant'), templated: true }],
       },
     };
   }
@@ -199,13 +217,19 @@ export class Resources {
           ? {}
           : { 'pb:latest-verification-results': { title: 'Latest verification results', href: L.verification(provider.name, consumer.name, pv.sha, latestVerif.number) } }),
         ...(cv === undefined ? {} : { 'pb:tag-version': { title: 'Tag consumer version', href: `${L.version(consumer.name, cv.number)}/tags/{tag}`, templated: true } }),
+        ...(cv === undefined ? {} : { 'pb:diff-previous-distinct': { title: 'Diff with previous distinct version of this pact', href: `${L.pactByVersion(provider.name, consumer.name, cv.number)}/diff/previous-distinct` } }),
+        'pb:diff': { title: 'Diff with another specified version of this pact', href: `${pactVersionUrl}/diff/pact-version/{pactVersion}`, templated: true },
         'pb:consumer-versions': consumerVersions,
       },
     };
   }
 
-  /** 200 with the pact of a publication, 404 naming `what` when there is none. */
-  async pactResponse(pub: PactPublication | undefined, what: string, status = 200): Promise<Response> {
+  /**
+   * 200 with the pact of a publication, 404 naming `what` when there is none. A latest pact (`latest`) also names
+   * its consumer version in `X-Pact-Consumer-Version`, as the Pact Broker's LatestPact resource does
+   * (lib/pact_broker/api/resources/latest_pact.rb).
+   */
+  async pactResponse(pub: PactPublication | undefined, what: string, status = 200, latest = false): Promise<Response> {
     if (pub === undefined) throw notFound(`No pact found for ${what}`);
     const [consumer, provider, pv, cv] = await Promise.all([
       this.store.pacticipantById(pub.consumerId),
@@ -213,7 +237,7 @@ export class Resources {
       this.store.pactVersionById(pub.pactVersionId),
       this.store.versionById(pub.consumerVersionId),
     ]);
-    return hal(status, await this.pact(consumer, provider, pv, cv, pub.createdAt));
+    return hal(status, await this.pact(consumer, provider, pv, cv, pub.createdAt), latest ? { 'X-Pact-Consumer-Version': cv.number } : {});
   }
 
   async verification(consumer: Pacticipant, provider: Pacticipant, pv: PactVersion, v: Verification): Promise<Json> {

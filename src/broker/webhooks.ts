@@ -1,7 +1,10 @@
 // Webhooks: match events to webhooks, fill the ${pactbroker.*} template variables, execute over HTTP with
 // retries, and log every attempt (triggered webhooks + executions). Secrets are redacted from the logs.
+import http from 'node:http';
+import https from 'node:https';
 import { encodeMetadata, Links } from './http';
 import type { BrokerStore, PactVersion, Pacticipant, Verification, Version, WebhookRecord } from './store/types';
+import { WebhookPolicy } from './webhook-policy';
 
 export const WEBHOOK_EVENTS = [
   'contract_published',
@@ -31,7 +34,15 @@ export interface WebhookOptions {
   retryDelaysMs?: number[];
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** What webhooks may call (checked again at every execution). Default: the Pact Broker's defaults. */
+  policy?: WebhookPolicy;
 }
+
+/** The most of a webhook's response that is read (the rest is dropped) and the most that is logged. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+const LOGGED_RESPONSE_CHARS = 4000;
+const RESPONSE_HIDDEN =
+  'For security purposes, the response details are not logged. To enable response logging, configure the webhook host allow-list (--webhook-hosts / PACT_BROKER_WEBHOOK_HOST_WHITELIST).';
 
 const SECRET_HEADER = /^(authorization|x-api-key|private-token|x-gitlab-token|cookie)$/i;
 const SECRET_KEY = /token|password|secret|authorization/i;
@@ -67,9 +78,11 @@ export function substitute(template: string, vars: Record<string, string>, escap
 export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
-  private readonly retryDelays: number[];
+  /** Delays before each retry (attempts = retryDelays.length + 1); the page shows when the next one is due. */
+  readonly retryDelays: number[];
   private readonly timeoutMs: number;
   private readonly log: (line: string) => void;
+  readonly policy: WebhookPolicy;
 
   constructor(
     private readonly store: BrokerStore,
@@ -78,6 +91,7 @@ export class WebhookDispatcher {
     this.retryDelays = opts.retryDelaysMs ?? [1000, 5000, 15000];
     this.timeoutMs = opts.timeoutMs ?? 10000;
     this.log = opts.log ?? (() => undefined);
+    this.policy = opts.policy ?? new WebhookPolicy();
   }
 
   private async matches(w: WebhookRecord, e: BrokerEvent): Promise<boolean> {
@@ -201,31 +215,75 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Executes one HTTP request; never throws. */
+  /**
+   * Executes one HTTP request; never throws. The webhook policy is checked again first (the webhook may have been
+   * saved under another configuration), the host's addresses when connecting; at most 64 KiB of the response is
+   * read, and its headers and body are logged only when a host allow-list is configured.
+   */
   async execute(request: ReturnType<WebhookDispatcher['render']>): Promise<{ success: boolean; logs: string; summary: string; status?: number; responseBody?: string; responseHeaders?: Record<string, string> }> {
     const headers: Record<string, string> = { ...request.headers };
     if (request.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
     const lines = [`[${new Date().toISOString()}] ${request.method} ${request.url}`];
     for (const [k, v] of Object.entries(redactHeaders(headers))) lines.push(`${k}: ${v}`);
     if (request.body !== undefined) lines.push('', redactBody(request.body));
-    const ctrl = new AbortController();
-    // Cleared on every path: a failed request must not leave a live timer behind (it kept test workers alive).
-    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
-    try {
-      const res = await fetch(request.url, { method: request.method, headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body, signal: ctrl.signal });
-      const text = await res.text();
-      const responseHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => (responseHeaders[k] = v));
-      lines.push('', `HTTP/1.1 ${res.status}`, text.slice(0, 4000));
-      const success = res.status >= 200 && res.status < 300;
-      return { success, logs: lines.join('\n'), summary: `HTTP ${res.status} from ${request.url.split('?')[0]}`, status: res.status, responseBody: text, responseHeaders };
-    } catch (error) {
-      const msg = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
-      lines.push('', `Error: ${msg}`);
-      return { success: false, logs: lines.join('\n'), summary: `${msg} (${request.url.split('?')[0]})` };
-    } finally {
-      clearTimeout(timer);
+    const where = request.url.split('?')[0];
+    const refused = [...this.policy.methodProblems(request.method).map((p) => `method ${p}`), ...this.policy.urlProblems(request.url).map((p) => `url ${p}`)];
+    if (refused.length > 0) {
+      const msg = `Refused by the webhook policy: ${refused.join('; ')}`;
+      lines.push('', msg);
+      return { success: false, logs: lines.join('\n'), summary: `${msg} (${where})` };
     }
+    const url = new URL(request.url);
+    const body = request.method === 'GET' || request.method === 'HEAD' || request.body === undefined ? undefined : Buffer.from(request.body);
+    if (!Object.keys(headers).some((k) => /^user-agent$/i.test(k))) headers['User-Agent'] = 'cxpact-broker';
+    if (body !== undefined) headers['Content-Length'] = String(body.length);
+    const show = this.policy.showResponses;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (result: Awaited<ReturnType<WebhookDispatcher['execute']>>): void => {
+        if (settled) return;
+        settled = true;
+        // Cleared on every path: a failed request must not leave a live timer behind (it kept test workers alive).
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const fail = (error: Error): void => {
+        const cause = (error as Error & { cause?: unknown }).cause;
+        const msg = cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+        lines.push('', `Error: ${msg}`);
+        finish({ success: false, logs: lines.join('\n'), summary: `${msg} (${where})` });
+      };
+      const client = url.protocol === 'https:' ? https : http;
+      const req = client.request(url, { method: request.method, headers, agent: false, lookup: this.policy.lookupFor(url.hostname) }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size >= MAX_RESPONSE_BYTES) return;
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= MAX_RESPONSE_BYTES) res.destroy();
+        });
+        const done = (): void => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+          const responseHeaders: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+          lines.push('', `HTTP/${res.httpVersion} ${status}`);
+          if (show) {
+            for (const [k, v] of Object.entries(responseHeaders)) lines.push(`${k}: ${v}`);
+            lines.push('', text.slice(0, LOGGED_RESPONSE_CHARS));
+          } else lines.push(RESPONSE_HIDDEN);
+          const success = status >= 200 && status < 300;
+          finish({ success, logs: lines.join('\n'), summary: `HTTP ${status} from ${where}`, status, ...(show ? { responseBody: text, responseHeaders } : {}) });
+        };
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', () => done());
+      });
+      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 
   /** Resolves when all scheduled executions (including retries) have finished. */

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { startBroker } from '../../src/broker';
-import { call, forEachStore, type InteractionSpec, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS } from './helpers';
+import { call, forEachStore, type InteractionSpec, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS, LOCAL_WEBHOOKS } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +16,7 @@ const OTHER: InteractionSpec[] = [{ description: 'a request for other things', p
 let broker: TestBroker;
 forEachStore(() => {
   beforeEach(async () => {
-    broker = await startTestBroker();
+    broker = await startTestBroker({ webhookPolicy: LOCAL_WEBHOOKS });
   });
   afterEach(async () => {
     await broker.app.webhooks.idle();
@@ -66,6 +66,11 @@ forEachStore(() => {
     m = await matrix('q[][pacticipant]=Foo&q[][version]=1.0.0&latestby=cvpv&environment=test');
     expect(m.deployable).toBeNull();
     expect(m.reason).toContain('a version of Bar currently in test (no version is currently recorded as deployed/released in this environment)');
+    // Still a row for the pact, without a provider version: the Pact Broker's left join of the (empty) selected
+    // verifications (matrix_row_dataset_module.rb matching_only_selectors_joining_verifications; the inferred
+    // selector keeps Bar's id with a nil version, selector_resolver.rb find_versions_for_selector).
+    expect(m.body.matrix.map((r: any) => [r.consumer.version.number, r.provider.name, r.provider.version, r.verificationResult])).toEqual([['1.0.0', 'Bar', null, null]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(m.body.summary).toMatchObject({ deployable: null, success: 0, failed: 0, unknown: 1 });
 
     // Unknown consumer version: false (not unknown), naming the version.
     m = await matrix(toProd('9.9.9'));
@@ -167,24 +172,32 @@ forEachStore(() => {
     }
   });
 
-  test('--branch selects the branch head; an explicit latest=false checks every version on the branch', async () => {
+  test('--branch checks every version on the branch, as the Pact Broker reads a branch selector without latest; latest=true checks its head', async () => {
+    // Mirrors lib/pact_broker/domain/version.rb for_selector: branch + latest -> where_branch_head_name, branch alone
+    // -> where_branch_name (every version on it). The Rust CLI sends `--branch main` without latest.
     const prod = await env('production', true);
     await deploy('Bar', '2.0.0', prod);
-    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', OTHER, { branch: 'main' })).status).toBe(200); // never verified
+    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', OTHER, { branch: 'main' })).status).toBe(200); // not verified yet
     expect((await publishViaApi(broker.url, 'Foo', '1.1.0', 'Bar', THINGS, { branch: 'main' })).status).toBe(200);
     await verify('1.1.0', '2.0.0', true);
-    // What the Rust CLI sends for `--branch main --to-environment production`: the head (1.1.0) -> yes.
+    // What the Rust CLI sends for `--branch main --to-environment production`: every version on main; 1.0.0 is unverified.
     const cli = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--branch', 'main', '--to-environment', 'production']);
-    expect(cli.code).toBe(0);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout + cli.stderr).toMatch(/version 1\.0\.0 of Foo from branch main/);
     let m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&latestby=cvpv&environment=production');
+    expect(m.deployable).toBeNull();
+    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number)).toEqual(['1.1.0', '1.0.0']);
+    expect(m.reason).toContain('There is no verified pact between version 1.0.0 of Foo from branch main and the version of Bar currently in production (2.0.0)');
+    // latest=true (what the Ruby CLI sends with --branch): the head, 1.1.0, which is verified.
+    m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&q[][latest]=true&latestby=cvpv&environment=production');
     expect(m.deployable).toBe(true);
     expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number)).toEqual(['1.1.0']);
-    // Every version on the branch, as the Ruby server reads a branch without latest: 1.0.0 was never verified.
-    m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&q[][latest]=false&latestby=cvpv&environment=production');
-    expect(m.deployable).toBeNull();
-    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number).sort()).toEqual(['1.0.0', '1.1.0']);
-    expect(m.reason).toContain('version 1.0.0 of Foo from branch main');
-    m = await matrix('q[][pacticipant]=Foo&q[][branch]=nope&q[][latest]=false&latestby=cvpv&environment=production');
+    // Once every version on main is verified, the CLI says yes.
+    await verify('1.0.0', '2.0.0', true);
+    const yes = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--branch', 'main', '--to-environment', 'production']);
+    expect(yes.stdout + yes.stderr).toMatch(/Computer says yes/);
+    expect(yes.code).toBe(0);
+    m = await matrix('q[][pacticipant]=Foo&q[][branch]=nope&latestby=cvpv&environment=production');
     expect(m.deployable).toBe(false);
     expect(m.reason).toContain('No version of Foo from branch nope exists');
   });

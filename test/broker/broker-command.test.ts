@@ -87,3 +87,77 @@ test('--database-url: not PostgreSQL or beside --db is a usage error; an unreach
   expect(down.err).toMatch(/Check that PostgreSQL is reachable/);
   expect(down.err + down.out).not.toContain('hunter2');
 });
+
+describe('secrets: never empty, from files or the environment, and a warning when given as flags', () => {
+  test('empty passwords and tokens are refused at start (usage error, nothing bound or created)', async () => {
+    const dir = tempDir('secrets');
+    try {
+      const dbFile = path.join(dir, 'never.sqlite');
+      const run = async (args: string[], env: Record<string, string> = {}): Promise<{ code: number; err: string }> => {
+        const c = io();
+        c.env = env;
+        return { code: await runCli(['broker', '--port', '0', '--db', dbFile, ...args], c), err: c.err };
+      };
+      let r = await run(['--host', '0.0.0.0', '--basic-auth', 'admin:']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--basic-auth has an empty password, which would let anyone write with username admin/);
+      r = await run(['--token', '']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--token is empty/);
+      r = await run(['--read-only-token', '   ']);
+      expect(r.code).toBe(2);
+      r = await run([], { PACT_BROKER_BASIC_AUTH_USERNAME: 'admin' });
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/PACT_BROKER_BASIC_AUTH_PASSWORD \(for PACT_BROKER_BASIC_AUTH_USERNAME=admin\) is empty/);
+      r = await run([], { PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME: 'viewer', PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD: '' });
+      expect(r.code).toBe(2);
+      r = await run([], { CXPACT_BROKER_TOKEN: '' });
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/CXPACT_BROKER_TOKEN is empty/);
+      fs.writeFileSync(path.join(dir, 'empty-token'), '\n', { mode: 0o600 });
+      r = await run(['--token-file', path.join(dir, 'empty-token')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--token-file .*empty-token is empty/);
+      r = await run(['--token-file', path.join(dir, 'missing')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--token-file .*missing cannot be read: ENOENT/);
+      r = await run(['--token', 'a', '--token-file', path.join(dir, 'empty-token')]);
+      expect(r.code).toBe(2);
+      expect(fs.existsSync(dbFile)).toBe(false);
+      // The library refuses too.
+      await expect(startBroker({ port: 0, dbFile, auth: { basic: { username: 'admin', password: '' } } })).rejects.toMatchObject({ code: 'broker.empty-secret' });
+      await expect(startBroker({ port: 0, dbFile, auth: { readOnlyToken: '' } })).rejects.toMatchObject({ code: 'broker.empty-secret' });
+      expect(fs.existsSync(dbFile)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--database-url with a password warns that ps shows it (the password itself is never printed)', async () => {
+    const c = io();
+    expect(await runCli(['broker', '--port', '0', '--database-url', 'postgres://cx:hunter2@127.0.0.1:1/broker'], c)).toBe(1);
+    expect(c.err).toMatch(/--database-url carries a password, which every user of this machine can read in the process list \(ps\); prefer PACT_BROKER_DATABASE_URL/);
+    expect(c.err + c.out).not.toContain('hunter2');
+    const quiet = io();
+    quiet.env = { PACT_BROKER_DATABASE_URL: 'postgres://cx:hunter2@127.0.0.1:1/broker' };
+    expect(await runCli(['broker', '--port', '0'], quiet)).toBe(1);
+    expect(quiet.err).not.toMatch(/process list/);
+  });
+
+  test('a malformed webhook host entry or --base-url is refused at start', async () => {
+    const c = io();
+    expect(await runCli(['broker', '--port', '0', '--webhook-hosts', '/[/'], c)).toBe(1);
+    expect(c.err).toMatch(/The webhook host entry \/\[\/ is not a valid regular expression/);
+    const d = io();
+    expect(await runCli(['broker', '--port', '0', '--base-url', 'ftp://x'], d)).toBe(1);
+    expect(d.err).toMatch(/--base-url must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  test('--help names the secret files, the Host allow-list, the webhook lists and first-tag-as-branch', async () => {
+    const c = io();
+    await runCli(['broker', '--help'], c);
+    for (const s of ['--token-file', '--basic-auth-file', '--allowed-host', 'CXPACT_BROKER_ALLOWED_HOSTS', '--webhook-schemes', 'PACT_BROKER_WEBHOOK_HOST_WHITELIST', '--no-first-tag-as-branch', 'PACT_BROKER_USE_FIRST_TAG_AS_BRANCH', 'PACT_BROKER_TOKEN']) {
+      expect(c.out).toContain(s);
+    }
+  });
+});

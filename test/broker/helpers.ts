@@ -202,6 +202,9 @@ export async function publishViaApi(
   );
 }
 
+/** Webhook policy for tests whose receivers listen on this machine (http://127.0.0.1:port): named explicitly, as a user must. */
+export const LOCAL_WEBHOOKS = { schemes: ['http', 'https'], hosts: ['127.0.0.1'] };
+
 export const THINGS: InteractionSpec[] = [{ description: 'a request for things', state: 'things exist', path: '/things', body: { things: [1, 2] } }];
 
 /** Versions of `consumer` missing their pact, branch or tag: what a torn (half-committed) publication leaves. */

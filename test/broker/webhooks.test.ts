@@ -2,7 +2,7 @@
 // over real HTTP with retries and an execution log (secrets redacted); the webhook pactUrl drives a Verifier.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { call, forEachStore, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS } from './helpers';
+import { call, forEachStore, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS, LOCAL_WEBHOOKS } from './helpers';
 import { verifyWithProvider } from './verifier-helper';
 
 jest.setTimeout(60_000);
@@ -23,7 +23,7 @@ forEachStore(() => {
   beforeAll(async () => {
     received.length = 0; // one receiver per store block
     failFirst = true;
-    broker = await startTestBroker({ webhookRetryDelaysMs: [20, 20, 20] });
+    broker = await startTestBroker({ webhookRetryDelaysMs: [20, 20, 20], webhookPolicy: LOCAL_WEBHOOKS });
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));

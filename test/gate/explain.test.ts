@@ -33,6 +33,23 @@ describe('explainMatrix', () => {
     expect(d.deployable).toBe(false);
   });
 
+  it('a row without a provider version for a provider not in the environment (the Pact Broker\'s left join) says it is not deployed there', () => {
+    const res: MatrixResponse = {
+      summary: {
+        deployable: null,
+        reason: `There is no verified pact between version ${ctx.version} of genesys-data-actions and a version of crm-customer-api currently in production (no version is currently recorded as deployed/released in this environment)`,
+      },
+      matrix: [row('crm-customer-api', null, null), row('billing-api', 'b7', null)],
+    };
+    const d = explainMatrix(res, ctx);
+    expect(d.deployable).toBeNull();
+    const text = formatDecision(d, ctx, 1);
+    expect(text).toContain('✗ no version of crm-customer-api is recorded as deployed to production, so nothing there has verified genesys-data-actions abcdef01');
+    expect(text).not.toContain('crm-customer-api never verified');
+    expect(d.reasons.filter((r) => r.message.includes('crm-customer-api'))).toHaveLength(1);
+    expect(text).toContain('✗ billing-api b7 never verified the pact of genesys-data-actions abcdef01');
+  });
+
   it('keeps unmapped broker reasons verbatim', () => {
     const d = explainMatrix({ summary: { deployable: false, reason: 'Something new the broker says' }, matrix: [] }, ctx);
     expect(d.reasons).toEqual([{ code: 'gate.broker-reason', severity: 'error', ok: false, message: 'Something new the broker says', at: {} }]);

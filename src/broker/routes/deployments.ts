@@ -2,6 +2,7 @@
 // what is currently deployed / supported in an environment, and undeploy / end support.
 import { environmentOr404, hal, jsonBody, pacticipantOr404, params, pathOf, versionOr404, type Handler, type Routes } from '../context';
 import { badRequest, notFound } from '../http';
+import { requireName } from '../names';
 import { Resources } from '../resources';
 import type { DeployedVersion, ReleasedVersion } from '../store/types';
 
@@ -19,7 +20,7 @@ export function deploymentRoutes(r: Routes): void {
       if (kind === 'deployed') {
         const inst = body.applicationInstance ?? body.target;
         if (inst !== undefined && inst !== null && typeof inst !== 'string') throw badRequest({ applicationInstance: ['must be a string'] });
-        const instance = typeof inst === 'string' && inst.trim() !== '' ? inst : null;
+        const instance = typeof inst === 'string' && inst.trim() !== '' ? requireName('applicationInstance', inst) : null;
         const { deployed } = await S.tx((t) => t.recordDeployment(v, env, instance));
         return hal(201, await R().deployed(deployed.uuid), { Location: c.var.links.deployedVersion(deployed.uuid) });
       }

@@ -1,15 +1,18 @@
 // Environments: list (optionally by name), create, read, update, delete.
-import { environmentOr404, hal, jsonBody, noContent, nonBlank, params, type Routes } from '../context';
+import { environmentOr404, hal, jsonBody, noContent, params, type Routes } from '../context';
 import { badRequest } from '../http';
+import { nameProblem } from '../names';
 import { Resources } from '../resources';
 import type { BrokerReads, Environment, EnvironmentFields } from '../store/types';
 
 /** Validates an environment body (400 naming each bad field, including a name another environment has). */
 async function environmentFields(store: BrokerReads, body: Record<string, unknown>, existing: Environment | undefined): Promise<EnvironmentFields> {
   const errors: Record<string, string[]> = {};
-  if (!nonBlank(body.name) || /\s/.test(body.name)) errors.name = ['is required: a single word without spaces'];
+  const problem = nameProblem(body.name);
+  if (problem !== undefined) errors.name = [problem];
+  else if (/\s/.test(body.name as string)) errors.name = ['cannot contain spaces'];
   else {
-    const other = await store.environmentByName(body.name);
+    const other = await store.environmentByName(body.name as string);
     if (other !== undefined && other.uuid !== existing?.uuid) errors.name = [`Another environment with name '${body.name}' already exists (${other.uuid})`];
   }
   if (typeof body.production !== 'boolean') errors.production = ['is required and must be true or false'];

@@ -3,9 +3,11 @@
 // with metadata), the latest pact of a pair (optionally by tag, untagged, or branch), and pact version lists.
 import { hal, jsonBody, noContent, pacticipantOr404, params, pathOf, versionOr404, type Handler, type Routes } from '../context';
 import { PactsForVerification, type ForVerificationRequest } from '../for-verification';
-import { decodeMetadata, notFound, seg } from '../http';
+import { badRequest, decodeMetadata, notFound, seg } from '../http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-limits';
+import { pactDiffText, type DiffSide } from '../pact-diff';
 import { Resources } from '../resources';
-import type { PactPublication, Pacticipant, Version } from '../store/types';
+import type { PactPublication, PactVersion, Pacticipant, Version } from '../store/types';
 import { isRecord } from '../../shared/json';
 import { putPact } from './publish';
 
@@ -135,6 +137,59 @@ export function pactRoutes(r: Routes): void {
     return hal(200, await new Resources(S, c.var.links).pact(consumer, provider, pv, cv, createdAt, p.metadata));
   };
   r.resource('/pacts/provider/:provider/consumer/:consumer/pact-version/:sha', { GET: pactVersionGet });
+
+  // Diffs between two pacts of a pair, as text (the Pact Broker's PactContentDiff resource, pacts/diff.rb).
+  const diffOf = async (c: Parameters<Handler>[0], consumer: Pacticipant, provider: Pacticipant, pub: PactPublication, comparison: PactPublication | undefined): Promise<Response> => {
+    const L = c.var.links;
+    const cv = await S.versionById(pub.consumerVersionId);
+    const text = (status: number, body: string): Response => new Response(body, { status, headers: { 'Content-Type': 'text/plain;charset=utf-8' } });
+    if (comparison === undefined) return text(200, `No previous distinct version was found for Pact between ${consumer.name} (${cv.number}) and ${provider.name}`);
+    const [content, other, ccv] = await Promise.all([S.pactVersionById(pub.pactVersionId), S.pactVersionById(comparison.pactVersionId), S.versionById(comparison.consumerVersionId)]);
+    if (nestsDeeperThan(content.content) || nestsDeeperThan(other.content)) throw badRequest({ diff: [`A pact nests deeper than ${MAX_JSON_DEPTH} levels; it cannot be diffed.`] });
+    const next = (await S.nextPublication(consumer.id, provider.id, comparison.consumerVersionId)) ?? pub;
+    const side = (v: Version, pv: PactVersion): DiffSide => ({
+      consumer: consumer.name,
+      provider: provider.name,
+      consumerVersion: v.number,
+      url: L.pactByVersion(provider.name, consumer.name, v.number),
+      content: JSON.parse(pv.content) as DiffSide['content'],
+    });
+    return text(200, pactDiffText(side(cv, content), side(ccv, other), new Date(next.createdAt)));
+  };
+  const pairAndPublication = async (p: Record<string, string>): Promise<{ consumer: Pacticipant; provider: Pacticipant; pub: PactPublication }> => {
+    const [consumer, provider] = await Promise.all([pacticipantOr404(S, p.consumer!), pacticipantOr404(S, p.provider!)]);
+    const v = await versionOr404(S, consumer, p.version!);
+    const pub = await S.publication(v.id, provider.id);
+    if (pub === undefined) throw notFound(`No pact found for ${consumer.name} version ${v.number} and ${provider.name}`);
+    return { consumer, provider, pub };
+  };
+  r.resource('/pacts/provider/:provider/consumer/:consumer/version/:version/diff/previous-distinct', {
+    GET: async (c) => {
+      const { consumer, provider, pub } = await pairAndPublication(params(c));
+      return diffOf(c, consumer, provider, pub, await S.previousDistinctPublication(consumer.id, provider.id, pub.consumerVersionId, pub.pactVersionId));
+    },
+  });
+  r.resource('/pacts/provider/:provider/consumer/:consumer/version/:version/diff/version/:comparison', {
+    GET: async (c) => {
+      const p = params(c);
+      const { consumer, provider, pub } = await pairAndPublication(p);
+      const other = await pairAndPublication({ ...p, version: p.comparison! });
+      return diffOf(c, consumer, provider, pub, other.pub);
+    },
+  });
+  r.resource('/pacts/provider/:provider/consumer/:consumer/pact-version/:sha/diff/pact-version/:comparison', {
+    GET: async (c) => {
+      const p = params(c);
+      const [consumer, provider] = await Promise.all([pacticipantOr404(S, p.consumer!), pacticipantOr404(S, p.provider!)]);
+      const latestOf = async (sha: string): Promise<PactPublication> => {
+        const pv = await S.pactVersionBySha(consumer.id, provider.id, sha);
+        const pubs = pv === undefined ? [] : await S.publicationsOfPactVersion(pv.id);
+        if (pubs.length === 0) throw notFound(`No pact version ${sha} between ${consumer.name} and ${provider.name}`);
+        return pubs[pubs.length - 1]!;
+      };
+      return diffOf(c, consumer, provider, await latestOf(p.sha!), await latestOf(p.comparison!));
+    },
+  });
   r.resource('/pacts/provider/:provider/consumer/:consumer/pact-version/:sha/metadata/:metadata', { GET: pactVersionGet });
 }
 
@@ -145,16 +200,16 @@ export function pactOfPairRoutes(r: Routes): void {
     const [consumer, provider] = await Promise.all([pacticipantOr404(S, p.consumer!), pacticipantOr404(S, p.provider!)]);
     return { consumer, provider };
   };
-  r.resource('/pacts/provider/:provider/consumer/:consumer/latest', {
-    GET: async (c) => {
-      const { consumer, provider } = await pair(params(c));
-      return new Resources(S, c.var.links).pactResponse(await S.latestPublication(consumer.id, provider.id), `${consumer.name} and ${provider.name}`);
-    },
-  });
+  const latestPact: Handler = async (c) => {
+    const { consumer, provider } = await pair(params(c));
+    return new Resources(S, c.var.links).pactResponse(await S.latestPublication(consumer.id, provider.id), `${consumer.name} and ${provider.name}`, 200, true);
+  };
+  r.resource('/pacts/provider/:provider/consumer/:consumer/latest', { GET: latestPact });
+  r.resource('/pact/provider/:provider/consumer/:consumer/latest', { GET: latestPact });
   r.resource('/pacts/provider/:provider/consumer/:consumer/latest-untagged', {
     GET: async (c) => {
       const { consumer, provider } = await pair(params(c));
-      return new Resources(S, c.var.links).pactResponse(await S.latestUntaggedPublication(consumer.id, provider.id), `${consumer.name} (untagged) and ${provider.name}`);
+      return new Resources(S, c.var.links).pactResponse(await S.latestUntaggedPublication(consumer.id, provider.id), `${consumer.name} (untagged) and ${provider.name}`, 200, true);
     },
   });
   r.resource('/pacts/provider/:provider/consumer/:consumer/latest/:tag', {
@@ -162,7 +217,7 @@ export function pactOfPairRoutes(r: Routes): void {
       const p = params(c);
       const { consumer, provider } = await pair(p);
       const v = await S.latestVersionWithTag(consumer.id, p.tag!);
-      return new Resources(S, c.var.links).pactResponse(v === undefined ? undefined : await S.publication(v.id, provider.id), `${consumer.name} with tag ${p.tag} and ${provider.name}`);
+      return new Resources(S, c.var.links).pactResponse(v === undefined ? undefined : await S.publication(v.id, provider.id), `${consumer.name} with tag ${p.tag} and ${provider.name}`, 200, true);
     },
   });
   const branchHeadPact: Handler = async (c) => {
@@ -170,7 +225,7 @@ export function pactOfPairRoutes(r: Routes): void {
     const { consumer, provider } = await pair(p);
     const branch = p.branch ?? consumer.mainBranch ?? '';
     const v = await S.branchHead(consumer.id, branch);
-    return new Resources(S, c.var.links).pactResponse(v === undefined ? undefined : await S.publication(v.id, provider.id), `${consumer.name} branch ${branch} and ${provider.name}`);
+    return new Resources(S, c.var.links).pactResponse(v === undefined ? undefined : await S.publication(v.id, provider.id), `${consumer.name} branch ${branch} and ${provider.name}`, 200, true);
   };
   r.resource('/pacts/provider/:provider/consumer/:consumer/branch/latest/versions', { GET: branchHeadPact });
   r.resource('/pacts/provider/:provider/consumer/:consumer/branch/:branch/latest/versions', { GET: branchHeadPact });

@@ -1,11 +1,14 @@
 // Publishing pacts: POST /contracts/publish (what `pact broker publish` sends) and the legacy PUT/PATCH of a pact at
 // /pacts/provider/P/consumer/C/version/V. Each publication is one transaction: version, branch, tags and every
 // contract are stored together or not at all; webhooks fire after it commits.
-import { hal, jsonBody, nonBlank, params, singleLine, type BrokerDeps, type Ctx, type Handler, type Routes } from '../context';
+import { hal, jsonBody, nonBlank, params, type BrokerDeps, type Ctx, type Handler, type Routes } from '../context';
 import { publishEvents } from '../events';
 import { badRequest, HttpError } from '../http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-limits';
+import { collectNameProblem, nameProblem } from '../names';
 import { canonicalJson, describeDiff } from '../pact-content';
 import { Resources } from '../resources';
+import { tagVersion } from '../tagging';
 import type { BrokerEvent } from '../webhooks';
 import { isRecord } from '../../shared/json';
 
@@ -26,11 +29,12 @@ function parsePublishBody(body: Record<string, unknown>): { name: string; number
   };
   const name = body.pacticipantName;
   const number = body.pacticipantVersionNumber;
-  if (!nonBlank(name) || !singleLine(name)) err('pacticipantName', 'is required and must be a non-blank single line string');
-  if (!nonBlank(number) || !singleLine(number)) err('pacticipantVersionNumber', 'is required and must be a non-blank single line string');
-  if (body.branch !== undefined && body.branch !== null && !nonBlank(body.branch)) err('branch', 'must not be blank');
+  collectNameProblem(errors, 'pacticipantName', name);
+  collectNameProblem(errors, 'pacticipantVersionNumber', number);
+  if (body.branch !== undefined && body.branch !== null) collectNameProblem(errors, 'branch', body.branch);
   const tags = body.tags ?? [];
-  if (!Array.isArray(tags) || tags.some((t) => !nonBlank(t))) err('tags', 'must be an array of non-blank strings');
+  if (!Array.isArray(tags)) err('tags', 'must be an array of tag names');
+  else tags.forEach((t, i) => nameProblem(t) !== undefined && err('tags', `${nameProblem(t)} (at index ${i})`));
   if (body.buildUrl !== undefined && body.buildUrl !== null && typeof body.buildUrl !== 'string') err('buildUrl', 'must be a string');
   const contracts = body.contracts;
   const parsed: ParsedContract[] = [];
@@ -39,14 +43,18 @@ function parsePublishBody(body: Record<string, unknown>): { name: string; number
     contracts.forEach((c, i) => {
       const at = `contracts[${i}]`;
       if (!isRecord(c)) return err('contracts', `${at} must be an object`);
-      if (!nonBlank(c.consumerName)) err('contracts', `${at}.consumerName is required`);
-      if (!nonBlank(c.providerName)) err('contracts', `${at}.providerName is required`);
+      const badConsumer = nameProblem(c.consumerName);
+      const badProvider = nameProblem(c.providerName);
+      if (badConsumer !== undefined) err('contracts', `${at}.consumerName ${badConsumer}`);
+      if (badProvider !== undefined) err('contracts', `${at}.providerName ${badProvider}`);
       if (nonBlank(c.consumerName) && nonBlank(name) && c.consumerName !== name) err('contracts', `${at}.consumerName (${c.consumerName}) must match pacticipantName (${name})`);
       if (c.specification !== undefined && c.specification !== 'pact') return; // only pacts are stored
       if (typeof c.content !== 'string') return err('contracts', `${at}.content must be a base64 encoded string`);
       let pact: unknown;
       try {
-        pact = JSON.parse(Buffer.from(c.content, 'base64').toString('utf8'));
+        const text = Buffer.from(c.content, 'base64').toString('utf8');
+        if (nestsDeeperThan(text)) return err('contracts', `${at}.content nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the Pact Broker's limit)`);
+        pact = JSON.parse(text);
       } catch {
         return err('contracts', `${at}.content is not valid base64-encoded JSON`);
       }
@@ -55,7 +63,7 @@ function parsePublishBody(body: Record<string, unknown>): { name: string; number
       const pp = isRecord(pact.provider) ? pact.provider.name : undefined;
       if (pc !== undefined && pc !== c.consumerName) err('contracts', `${at}: the consumer name in the pact content (${String(pc)}) does not match consumerName (${String(c.consumerName)})`);
       if (pp !== undefined && pp !== c.providerName) err('contracts', `${at}: the provider name in the pact content (${String(pp)}) does not match providerName (${String(c.providerName)})`);
-      if (nonBlank(c.consumerName) && nonBlank(c.providerName)) parsed.push({ consumerName: c.consumerName, providerName: c.providerName, pact, onConflict: String(c.onConflict ?? 'overwrite') });
+      if (badConsumer === undefined && badProvider === undefined) parsed.push({ consumerName: c.consumerName as string, providerName: c.providerName as string, pact, onConflict: String(c.onConflict ?? 'overwrite') });
     });
   }
   if (Object.keys(errors).length > 0) throw badRequest(errors);
@@ -79,9 +87,10 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
     const events: BrokerEvent[] = [];
     const notices: { type: string; text: string }[] = [];
     const consumer = await t.ensurePacticipant(name);
-    const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl);
+    const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl, { likelyNew: true });
     if (branch !== undefined) await t.addVersionToBranch(consumer, version.id, branch);
-    for (const tag of tagList) await t.addTag(consumer.id, version.id, tag);
+    // Branch first, then tags, as the Pact Broker does: a tag becomes the branch only when none was given.
+    for (const tag of tagList) await tagVersion(t, deps.opts, consumer, version, tag);
     const parts = [created ? `Created ${consumer.name} version ${version.number}` : `Updated ${consumer.name} version ${version.number}`];
     if (branch !== undefined) parts.push(`with branch ${branch}`);
     if (tagList.length > 0) parts.push(`${branch === undefined ? 'with' : 'and'} tags ${tagList.join(', ')}`);
@@ -89,6 +98,7 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
     const conflicts: string[] = [];
     const diffs: string[] = [];
     const contractsOut: { provider: string }[] = [];
+    const published = new Set<number>();
     for (const contract of contracts) {
       const provider = await t.ensurePacticipant(contract.providerName);
       let pact = contract.pact;
@@ -96,7 +106,8 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
         const existing = await t.publication(version.id, provider.id);
         if (existing !== undefined) pact = mergePacts(JSON.parse((await t.pactVersionById(existing.pactVersionId)).content) as Record<string, unknown>, pact);
       }
-      const r = await t.publishPact(consumer, version, provider, pact, allow);
+      const r = await t.publishPact(consumer, version, provider, pact, allow, { versionCreated: created && !published.has(provider.id) });
+      published.add(provider.id);
       if (r.outcome === 'conflict') {
         conflicts.push(
           `${CONFLICT_TEXT(consumer.name, version.number, provider.name)} Some Pact libraries generate random data when a concrete value for a type matcher is not specified, and this can cause the contract to mutate - ensure you have given example values for all type matchers. For more information see https://docs.pact.io/go/versioning`,

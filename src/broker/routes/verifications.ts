@@ -1,7 +1,8 @@
 // Verification results: publishing one for a pact version (what the pact-js Verifier and `cxpact verify` send,
 // with the for-verification metadata that marks WIP/pending), and reading one by number or the latest.
-import { hal, jsonBody, nonBlank, pacticipantOr404, params, type Handler, type Routes } from '../context';
+import { hal, jsonBody, pacticipantOr404, params, type Handler, type Routes } from '../context';
 import { badRequest, decodeMetadata, notFound } from '../http';
+import { collectNameProblem } from '../names';
 import { Resources } from '../resources';
 import type { Version } from '../store/types';
 import type { BrokerEvent, WebhookEventName } from '../webhooks';
@@ -15,7 +16,7 @@ export function verificationRoutes(r: Routes): void {
     const body = jsonBody(c);
     const errors: Record<string, string[]> = {};
     if (typeof body.success !== 'boolean') errors.success = ['must be true or false'];
-    if (!nonBlank(body.providerApplicationVersion)) errors.providerApplicationVersion = ['is required and must be a non-blank string'];
+    collectNameProblem(errors, 'providerApplicationVersion', body.providerApplicationVersion);
     if (body.buildUrl !== undefined && body.buildUrl !== null) {
       try {
         if (typeof body.buildUrl !== 'string') throw new Error('not a string');

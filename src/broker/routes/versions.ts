@@ -2,7 +2,9 @@
 // membership of branches.
 import { hal, jsonBody, noContent, nonBlank, pacticipantOr404, params, pathOf, versionOr404, type Handler, type Routes } from '../context';
 import { badRequest, notFound } from '../http';
+import { requireName } from '../names';
 import { Resources } from '../resources';
+import { tagVersion } from '../tagging';
 
 export function versionRoutes(r: Routes): void {
   const S = r.deps.store;
@@ -42,7 +44,7 @@ export function versionRoutes(r: Routes): void {
     const p = params(c);
     const body = jsonBody(c);
     if (body.buildUrl !== undefined && body.buildUrl !== null && typeof body.buildUrl !== 'string') throw badRequest({ buildUrl: ['must be a string'] });
-    if (body.branch !== undefined && body.branch !== null && !nonBlank(body.branch)) throw badRequest({ branch: ['must not be blank'] });
+    if (body.branch !== undefined && body.branch !== null) requireName('branch', body.branch);
     const { pp, version, created } = await S.tx(async (t) => {
       const pp = await t.ensurePacticipant(p.pacticipant!);
       const { version, created } = await t.ensureVersion(pp.id, p.version!, typeof body.buildUrl === 'string' ? body.buildUrl : undefined);
@@ -84,7 +86,7 @@ export function versionRoutes(r: Routes): void {
       const { pp, v, tag, created } = await S.tx(async (t) => {
         const pp = await t.ensurePacticipant(p.pacticipant!);
         const { version: v } = await t.ensureVersion(pp.id, p.version!);
-        const { tag, created } = await t.addTag(pp.id, v.id, p.tag!);
+        const { tag, created } = await tagVersion(t, opts, pp, v, p.tag!);
         // Like the Pact Broker (create_deployed_versions_for_tags): a tag equal to an environment's name records
         // a deployment there (no application instance), replacing the version deployed before.
         const env = opts.createDeployedVersionsForTags === false ? undefined : await t.environmentByName(p.tag!);

@@ -18,7 +18,9 @@ const DIALECT: SqlDialect = {
   orderedJoin: 'JOIN',
   byteOrder: ' COLLATE "C"',
   lockRead: ' FOR NO KEY UPDATE',
-  inJsonIds: 'IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)',
+  // `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the index; the IN
+  // form was planned as a hash semi-join over a sequential scan (every tag / every pact version's row).
+  inJsonIds: '= ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::bigint))',
 };
 
 /** pg_advisory_lock key for migrations: ('cxpa', 1). */
@@ -171,7 +173,9 @@ export class PostgresStore extends SqlStore implements BrokerStore {
 
   /** Connects, applies pending migrations (under an advisory lock) and returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, options: '-c TimeZone=UTC -c DateStyle=ISO', application_name: 'cxpact-broker' });
+    // Parallel query off for the broker's sessions: its statements are short index lookups, and a parallel plan
+    // (chosen for the WIP heads of a few consumers) started two workers per statement, slower on a busy server.
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, options: '-c TimeZone=UTC -c DateStyle=ISO -c max_parallel_workers_per_gather=0', application_name: 'cxpact-broker' });
     // An idle connection that breaks (server restart) must not crash the broker; the pool replaces it.
     pool.on('error', (error) => opts.log?.(`[broker] database connection error: ${error.message}`));
     try {

@@ -217,6 +217,17 @@ export function generateDisplayName(name: string): string {
 
 const MAIN_BRANCH_CANDIDATES = ['develop', 'main', 'master'];
 
+function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
 const COUNTED_TABLES: [keyof StoreCounts, string][] = [
   ['pacticipants', 'pacticipants'],
   ['versions', 'versions'],
@@ -237,7 +248,8 @@ const COUNTED_TABLES: [keyof StoreCounts, string][] = [
  * Concurrency (several transactions at once on PostgreSQL, READ COMMITTED): every write is an upsert or an
  * insert checked by a unique constraint, and every read-then-write first locks the row that orders it:
  * - a version, by any transaction that ensures it (publishing for it, tagging it, adding it to a branch,
- *   verifying with it), so one consumer version's pacts are decided one transaction at a time;
+ *   verifying with it) or deletes one of its pacts, so one consumer version's pacts are decided one transaction at
+ *   a time (and a branch head moving to it, whose trigger locks it too, sees them all: branch_head_pacts);
  * - a pact version, before numbering its next verification result;
  * - a pacticipant, before recording a deployment or release of one of its versions (one current deployment per
  *   environment and application instance);
@@ -365,20 +377,17 @@ export class SqlStore implements BrokerTx {
     return this.one(`version ${id}`, 'SELECT * FROM versions WHERE id = ?', toVersion, id);
   }
 
-  async ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }> {
+  async ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null, opts: { likelyNew?: boolean } = {}): Promise<{ version: Version; created: boolean }> {
+    // A version being published is usually new: try the insert first (one statement instead of two).
+    if (opts.likelyNew === true) {
+      const created = await this.insertVersion(pacticipantId, number, buildUrl);
+      if (created !== undefined) return { version: created, created: true };
+    }
     // The version row stays locked until the transaction ends (a new row is ours anyway): see the class comment.
     const existing = await this.maybe(`SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`, toVersion, pacticipantId, number);
     if (existing === undefined) {
-      const t = now();
-      const r = await this.get(
-        'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
-        pacticipantId,
-        number,
-        buildUrl ?? null,
-        t,
-        t,
-      );
-      if (r !== undefined) return { version: toVersion(r), created: true };
+      const created = await this.insertVersion(pacticipantId, number, buildUrl);
+      if (created !== undefined) return { version: created, created: true };
       // Created by a concurrent transaction since our read (which waited for it to commit): lock and use it.
       return this.ensureVersion(pacticipantId, number, buildUrl);
     }
@@ -387,6 +396,20 @@ export class SqlStore implements BrokerTx {
       return { version: updated, created: false };
     }
     return { version: existing, created: false };
+  }
+
+  /** Inserts the version unless it exists (waiting for a concurrent insert of it to commit); undefined if it did. */
+  private async insertVersion(pacticipantId: number, number: string, buildUrl: string | null | undefined): Promise<Version | undefined> {
+    const t = now();
+    const r = await this.get(
+      'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+      pacticipantId,
+      number,
+      buildUrl ?? null,
+      t,
+      t,
+    );
+    return r === undefined ? undefined : toVersion(r);
   }
 
   latestVersion(pacticipantId: number): Promise<Version | undefined> {
@@ -450,7 +473,7 @@ export class SqlStore implements BrokerTx {
 
   branchHead(pacticipantId: number, branchName: string): Promise<Version | undefined> {
     return this.maybe(
-      'SELECT * FROM versions WHERE id = (SELECT bv.version_id FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.version_id DESC LIMIT 1)',
+      'SELECT v.* FROM branch_heads h JOIN versions v ON v.id = h.version_id WHERE h.pacticipant_id = ? AND h.branch_name = ?',
       toVersion,
       pacticipantId,
       branchName,
@@ -459,7 +482,7 @@ export class SqlStore implements BrokerTx {
 
   async branchesOfVersion(versionId: number): Promise<VersionLabel[]> {
     const rows = await this.all<{ name: string; head: number; created_at: string }>(
-      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
+      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
       versionId,
     );
     return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
@@ -535,6 +558,21 @@ export class SqlStore implements BrokerTx {
     return this.many('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT ?', toPublication, providerId, consumerId, limit);
   }
 
+  previousDistinctPublication(consumerId: number, providerId: number, beforeVersionId: number, pactVersionId: number): Promise<PactPublication | undefined> {
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id < ? AND pact_version_id <> ? ORDER BY consumer_version_id DESC LIMIT 1',
+      toPublication,
+      providerId,
+      consumerId,
+      beforeVersionId,
+      pactVersionId,
+    );
+  }
+
+  nextPublication(consumerId: number, providerId: number, afterVersionId: number): Promise<PactPublication | undefined> {
+    return this.maybe('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id > ? ORDER BY consumer_version_id LIMIT 1', toPublication, providerId, consumerId, afterVersionId);
+  }
+
   publicationsOfPactVersion(pactVersionId: number): Promise<PactPublication[]> {
     return this.many('SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id', toPublication, pactVersionId);
   }
@@ -582,31 +620,13 @@ export class SqlStore implements BrokerTx {
   }
 
   async headPublications(consumerId: number, providerId: number, since: string): Promise<HeadPublication[]> {
-    const J = this.dialect.orderedJoin;
-    const rows = await this.all(
-      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at FROM (
-         SELECT 'branch' AS kind, b.name AS name, (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.version_id DESC LIMIT 1) AS vid FROM branches b WHERE b.pacticipant_id = ?
-         UNION ALL
-         SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
-       ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
-       ${J} versions v ON v.id = pp.consumer_version_id
-       WHERE pp.created_at >= ?`,
-      consumerId,
-      consumerId,
-      providerId,
-      since,
-    );
-    return rows.map((r) => ({
-      kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
-      name: String(r.head_name),
-      publication: toPublication(r),
-      version: { id: Number(r.consumer_version_id), pacticipantId: consumerId, number: String(r.v_number), buildUrl: str(r.v_build_url), createdAt: String(r.v_created_at), updatedAt: String(r.v_updated_at) },
-    }));
+    return (await this.headPublicationsOf([consumerId], providerId, since)).get(consumerId) ?? [];
   }
 
-  async publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean): Promise<PublishResult> {
+  async publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean, opts: { versionCreated?: boolean } = {}): Promise<PublishResult> {
     const sha = contentSha(pact);
-    const existing = await this.publication(consumerVersion.id, provider.id);
+    // A version created in this transaction has no pact yet: no need to look.
+    const existing = opts.versionCreated === true ? undefined : await this.publication(consumerVersion.id, provider.id);
     let previous: PactVersion | undefined;
     if (existing !== undefined) {
       previous = await this.pactVersionById(existing.pactVersionId);
@@ -651,6 +671,8 @@ export class SqlStore implements BrokerTx {
   }
 
   async deletePublication(pub: PactPublication): Promise<void> {
+    // The consumer version first, as a publisher locks it (a branch head moving to it waits: see branch_head_pacts).
+    await this.get(`SELECT id FROM versions WHERE id = ?${this.dialect.lockRead}`, pub.consumerVersionId);
     await this.all(`SELECT provider_id FROM integrations WHERE provider_id = ? AND consumer_id = ?${this.dialect.lockRead}`, pub.providerId, pub.consumerId);
     await this.run('DELETE FROM pact_publications WHERE id = ?', pub.id);
     await this.run(
@@ -900,7 +922,7 @@ export class SqlStore implements BrokerTx {
     const IN = this.dialect.inJsonIds;
     const [branches, tags, places] = await Promise.all([
       this.all(
-        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head
+        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head
          FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id ${IN} ORDER BY bv.version_id, bv.created_at, b.id`,
         ids,
       ),
@@ -930,6 +952,22 @@ export class SqlStore implements BrokerTx {
     if (ids.length === 0) return new Map();
     const rows = await this.all(`SELECT id, sha FROM pact_versions WHERE id ${this.dialect.inJsonIds}`, JSON.stringify([...new Set(ids)]));
     return new Map(rows.map((r) => [Number(r.id), String(r.sha)]));
+  }
+
+  async versionsByIds(ids: number[]): Promise<Map<number, Version>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.many(`SELECT * FROM versions WHERE id ${this.dialect.inJsonIds}`, toVersion, JSON.stringify([...new Set(ids)]));
+    return new Map(rows.map((v) => [v.id, v]));
+  }
+
+  async latestVerificationsOfPactVersions(pactVersionIds: number[]): Promise<Map<number, Verification>> {
+    if (pactVersionIds.length === 0) return new Map();
+    const rows = await this.many(
+      `SELECT * FROM verifications WHERE id IN (SELECT MAX(id) FROM verifications WHERE pact_version_id ${this.dialect.inJsonIds} GROUP BY pact_version_id)`,
+      toVerification,
+      JSON.stringify([...new Set(pactVersionIds)]),
+    );
+    return new Map(rows.map((v) => [v.pactVersionId, v]));
   }
 
   versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]> {
@@ -971,6 +1009,125 @@ export class SqlStore implements BrokerTx {
 
   private recordsOfVersion<T>(kind: EnvironmentRecordKind<T>, versionId: number): Promise<T[]> {
     return this.many(`SELECT * FROM ${kind.table} WHERE version_id = ? ORDER BY id`, kind.fromRow, versionId);
+  }
+
+  // ---------------------------------------------------------------- batched reads
+  // The same reads for many keys in one statement. memo.ts turns the single reads one request makes at the same
+  // moment (e.g. the providers of every pact of a version) into these: on PostgreSQL every statement is a round
+  // trip, which costs more CPU (broker and server) than the lookup itself. The ids go in as `IN (?, ?, ...)`, padded
+  // to a power of two (a few distinct prepared statements): the planner then knows how many there are (behind
+  // one array parameter it guesses a hundred, and joined the heads of two consumers by hashing every publication
+  // of the provider).
+
+  private idList(ids: number[]): { sql: string; params: SqlParam[] } {
+    const unique = [...new Set(ids)];
+    if (unique.length > 512) return { sql: this.dialect.inJsonIds, params: [JSON.stringify(unique)] };
+    let n = 1;
+    while (n < unique.length) n *= 2;
+    const params = Array.from({ length: n }, (_, k) => unique[Math.min(k, unique.length - 1)] ?? null);
+    return { sql: `IN (${params.map(() => '?').join(',')})`, params };
+  }
+
+  async pacticipantsByIds(ids: number[]): Promise<Map<number, Pacticipant>> {
+    if (ids.length === 0) return new Map();
+    const list = this.idList(ids);
+    const rows = await this.many(`SELECT * FROM pacticipants WHERE id ${list.sql}`, toPacticipant, ...list.params);
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  /** publication() of several (consumer version, provider) pairs (rows of other combinations of them too). */
+  publicationsOf(consumerVersionIds: number[], providerIds: number[]): Promise<PactPublication[]> {
+    const [a, b] = [this.idList(consumerVersionIds), this.idList(providerIds)];
+    return this.many(`SELECT * FROM pact_publications WHERE consumer_version_id ${a.sql} AND provider_id ${b.sql}`, toPublication, ...a.params, ...b.params);
+  }
+
+  /** latestVerificationFor() of several (pact version, provider version) pairs (and other combinations of them). */
+  latestVerificationsOf(pactVersionIds: number[], providerVersionIds: number[]): Promise<Verification[]> {
+    const [a, b] = [this.idList(pactVersionIds), this.idList(providerVersionIds)];
+    return this.many(
+      `SELECT * FROM verifications WHERE id IN (SELECT MAX(id) FROM verifications WHERE pact_version_id ${a.sql} AND provider_version_id ${b.sql} GROUP BY pact_version_id, provider_version_id)`,
+      toVerification,
+      ...a.params,
+      ...b.params,
+    );
+  }
+
+  /** branchHead() of one branch name for several pacticipants, by pacticipant id. */
+  async branchHeadsOf(pacticipantIds: number[], branchName: string): Promise<Map<number, Version>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(`SELECT v.* FROM branch_heads h JOIN versions v ON v.id = h.version_id WHERE h.branch_name = ? AND h.pacticipant_id ${list.sql}`, toVersion, branchName, ...list.params);
+    return new Map(rows.map((v) => [v.pacticipantId, v]));
+  }
+
+  /** latestVersionWithTag() of one tag for several pacticipants, by pacticipant id. */
+  async latestVersionsWithTag(pacticipantIds: number[], tag: string): Promise<Map<number, Version>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(`SELECT * FROM versions WHERE id IN (SELECT MAX(version_id) FROM tags WHERE name = ? AND pacticipant_id ${list.sql} GROUP BY pacticipant_id)`, toVersion, tag, ...list.params);
+    return new Map(rows.map((v) => [v.pacticipantId, v]));
+  }
+
+  /** versionsInEnvironment() of several pacticipants, by pacticipant id (each newest first). */
+  async versionsInEnvironmentOf(envId: number, pacticipantIds: number[]): Promise<Map<number, Version[]>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT * FROM versions WHERE id IN (
+         SELECT version_id FROM deployed_versions WHERE environment_id = ? AND pacticipant_id ${list.sql} AND undeployed_at IS NULL
+         UNION SELECT version_id FROM released_versions WHERE environment_id = ? AND pacticipant_id ${list.sql} AND support_ended_at IS NULL
+       ) ORDER BY id DESC`,
+      toVersion,
+      envId,
+      ...list.params,
+      envId,
+      ...list.params,
+    );
+    return groupBy(rows, (v) => v.pacticipantId);
+  }
+
+  /** currentlyDeployed() / currentlySupported() of several pacticipants, by pacticipant id (each oldest first). */
+  async currentRecordsOf(kind: 'deployed' | 'released', envId: number | undefined, pacticipantIds: number[]): Promise<Map<number, (DeployedVersion | ReleasedVersion)[]>> {
+    const k: EnvironmentRecordKind<DeployedVersion | ReleasedVersion> = kind === 'deployed' ? DEPLOYED : RELEASED;
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT * FROM ${k.table} WHERE ${envId === undefined ? '' : 'environment_id = ? AND '}pacticipant_id ${list.sql} AND ${k.endedColumn} IS NULL ORDER BY id`,
+      k.fromRow,
+      ...(envId === undefined ? [] : [envId]),
+      ...list.params,
+    );
+    return groupBy(rows, (r) => r.pacticipantId);
+  }
+
+  /** headPublications() of several consumers, by consumer id (each: branch heads, then tag heads, by name). */
+  async headPublicationsOf(consumerIds: number[], providerId: number, since: string): Promise<Map<number, HeadPublication[]>> {
+    const J = this.dialect.orderedJoin;
+    const list = this.idList(consumerIds);
+    // Branch heads' pacts come from branch_head_pacts (kept by triggers), tag heads are computed (few).
+    const rows = await this.all(
+      `SELECT x.* FROM (
+         SELECT 'branch' AS kind, consumer_id AS cid, branch_name AS name, version_id AS vid, version_number AS vnum, pact_publication_id AS ppid, pact_version_id AS pvid, published_at
+         FROM branch_head_pacts WHERE provider_id = ? AND consumer_id ${list.sql} AND published_at >= ?
+         UNION ALL
+         SELECT 'tag' AS kind, h.cid AS cid, h.name AS name, pp.consumer_version_id AS vid, v.number AS vnum, pp.id AS ppid, pp.pact_version_id AS pvid, pp.created_at AS published_at FROM (
+           SELECT pacticipant_id AS cid, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id ${list.sql} GROUP BY pacticipant_id, name
+         ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
+         ${J} versions v ON v.id = pp.consumer_version_id
+         WHERE pp.created_at >= ?
+       ) x ORDER BY x.cid, x.kind, x.name${this.dialect.byteOrder}`,
+      providerId,
+      ...list.params,
+      since,
+      ...list.params,
+      providerId,
+      since,
+    );
+    return groupBy(
+      rows.map((r) => ({
+        kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
+        name: String(r.name),
+        publication: { id: Number(r.ppid), consumerId: Number(r.cid), providerId, pactVersionId: Number(r.pvid), createdAt: String(r.published_at) },
+        version: { id: Number(r.vid), pacticipantId: Number(r.cid), number: String(r.vnum) },
+      })),
+      (h) => h.version.pacticipantId,
+    );
   }
 
   // ---------------------------------------------------------------- webhooks

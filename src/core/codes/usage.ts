@@ -30,6 +30,10 @@ export const USAGE_CODES = {
   'usage.invalid-database-url': 'the broker database URL cannot be used',
   'usage.conflicting-database': 'two database options that exclude each other',
   'usage.invalid-pool-size': 'the database pool size is not a positive whole number',
+  'usage.empty-secret': 'an empty broker token or password (or a password variable without its username)',
+  'usage.conflicting-secret': 'a broker secret given both as a flag and as a file',
+  'usage.secret-file': 'a broker secret file cannot be read',
+  'usage.invalid-time-limit': '--first-tag-as-branch-time-limit is not a number of seconds',
 } as const;
 
 export type UsageCode = keyof typeof USAGE_CODES;

@@ -123,6 +123,21 @@ const NAME_IN = /version of (.+?) (?:currently|from|with|\(|$)|version \S+ of (\
 const NOT_DEPLOYED = /no version is currently recorded as deployed/i;
 const NO_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (.+)$/i;
 
+/** The other pacticipants the broker's reasons say have no version in the environment ("… (no version is currently recorded as deployed/released …)"). */
+function notDeployedIn(brokerReasons: string[], pacticipant: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of brokerReasons) {
+    const m = NO_VERIFIED.exec(line);
+    if (m === null || !NOT_DEPLOYED.test(line)) continue;
+    for (const side of [m[1]!, m[2]!]) {
+      const n = NAME_IN.exec(side);
+      const name = n === null ? undefined : (n[1] ?? n[2]);
+      if (name !== undefined && name !== pacticipant) names.add(name);
+    }
+  }
+  return names;
+}
+
 /**
  * "Never verified" and "verified and failed" are different answers: when a provider version in the environment
  * has not verified the pact, say what other versions of that provider did with it.
@@ -157,11 +172,18 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
   const rows = (res.matrix ?? []).filter((r) => r.ignored !== true);
   const reasons: GateReason[] = [];
   const explainedProviders = new Set<string>();
+  const brokerReasons = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')]
+    .map((l) => l.trim())
+    .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
+  const notDeployed = notDeployedIn(brokerReasons, ctx.pacticipant);
   for (const row of rows) {
     const consumer = row.consumer?.name ?? '?';
     const cv = short(row.consumer?.version?.number);
     const provider = row.provider?.name ?? '?';
     const pv = row.provider?.version?.number;
+    // The Pact Broker lists a pact whose provider has no version in the environment as a row without a provider
+    // version; the broker's reason for it ("no version is currently recorded as deployed") explains it below.
+    if (pv === undefined && row.verificationResult == null && consumer === ctx.pacticipant && notDeployed.has(provider)) continue;
     const third = ctx.isThirdParty(provider);
     const success = row.verificationResult?.success ?? null;
     const who = third ? `vendor ${provider}` : provider;
@@ -200,10 +222,6 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
       reasons.push(r.unverifiedBy === undefined ? r : withElsewhere(r, provider, ctx));
     }
   }
-
-  const brokerReasons = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')]
-    .map((l) => l.trim())
-    .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
 
   // Integrations the broker reports without a row (e.g. the provider is not deployed to the environment).
   for (const line of brokerReasons) {
