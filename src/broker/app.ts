@@ -101,7 +101,7 @@ export class BrokerApp {
   fetch = async (request: Request): Promise<Response> => {
     if (this.prefix !== '') {
       const url = new URL(request.url);
-      if (url.pathname === this.prefix || url.pathname.startsWith(this.prefix + '/')) {
+      if (url.pathname === this.prefix || url.pathname.startsWith(`${this.prefix}/`)) {
         url.pathname = url.pathname.slice(this.prefix.length) || '/';
         const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
         request = new Request(url, { method: request.method, headers: request.headers, body });

@@ -1,5 +1,5 @@
 // Pacts for verification: consumer version selectors, merging by content per consumer, pending and WIP pacts.
-import { badRequest, encodeMetadata, Links } from './http';
+import { badRequest, encodeMetadata, type Links } from './http';
 import { memoReads } from './store/memo';
 import type { Branch, BrokerReads, PactPublication, Pacticipant, Version } from './store/types';
 
@@ -312,16 +312,16 @@ export class PactsForVerification {
     if (pending === true) {
       notices.push({
         when: 'before_verification',
-        text: `This pact is in pending state for this version of ${provider.name} because a successful verification result for a version of ${provider.name}${providerDesc === '' ? '' : ' ' + providerDesc} has not yet been published. If this verification fails, it will not cause the overall build to fail. Read more at https://docs.pact.io/go/pending`,
+        text: `This pact is in pending state for this version of ${provider.name} because a successful verification result for a version of ${provider.name}${providerDesc === '' ? '' : ` ${providerDesc}`} has not yet been published. If this verification fails, it will not cause the overall build to fail. Read more at https://docs.pact.io/go/pending`,
       });
       notices.push({ when: 'after_verification:success_true_published_false', text: `This pact is still in pending state for ${provider.name} as the successful verification results have not yet been published.` });
       notices.push({ when: 'after_verification:success_false_published_false', text: `This pact is still in pending state for ${provider.name} as a successful verification result has not yet been published.` });
-      notices.push({ when: 'after_verification:success_true_published_true', text: `This pact is no longer in pending state for ${provider.name}${providerDesc === '' ? '' : ' ' + providerDesc}, as a successful verification result with this tag has been published. If a verification for a version with fails in the future, it will fail the build.` });
+      notices.push({ when: 'after_verification:success_true_published_true', text: `This pact is no longer in pending state for ${provider.name}${providerDesc === '' ? '' : ` ${providerDesc}`}, as a successful verification result with this tag has been published. If a verification for a version with fails in the future, it will fail the build.` });
       notices.push({ when: 'after_verification:success_false_published_true', text: `This pact is still in pending state for ${provider.name} as a successful verification result has not yet been published.` });
     } else if (pending === false) {
       notices.push({
         when: 'before_verification',
-        text: `This pact has previously been successfully verified by a version of ${provider.name}${providerDesc === '' ? '' : ' ' + providerDesc}. If this verification fails, it will fail the build. Read more at https://docs.pact.io/go/pending`,
+        text: `This pact has previously been successfully verified by a version of ${provider.name}${providerDesc === '' ? '' : ` ${providerDesc}`}. If this verification fails, it will fail the build. Read more at https://docs.pact.io/go/pending`,
       });
     }
     const verificationProperties: Record<string, unknown> = { notices };

@@ -1,6 +1,6 @@
 // The matrix and can-i-deploy: resolve selectors to versions, build (consumer version x provider version) rows
 // joined on pact *content*, infer the other side from the options, and decide deployable true/false/null.
-import { badRequest, Links } from './http';
+import { badRequest, type Links } from './http';
 import { memoReads } from './store/memo';
 import type { BrokerReads, Environment, PactPublication, Pacticipant, Verification, Version, VersionDetails } from './store/types';
 

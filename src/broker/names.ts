@@ -27,7 +27,14 @@ export function nameProblem(value: unknown): string | undefined {
 /** Adds the problem with `value` (if any) to `errors` under `field`. */
 export function collectNameProblem(errors: Record<string, string[]>, field: string, value: unknown): void {
   const problem = nameProblem(value);
-  if (problem !== undefined) (errors[field] ??= []).push(problem);
+  if (problem !== undefined) addError(errors, field, problem);
+}
+
+/** Adds `message` to the list of `field` in a `{ errors: { field: [...] } }` answer. */
+export function addError(errors: Record<string, string[]>, field: string, message: string): void {
+  const list = errors[field];
+  if (list === undefined) errors[field] = [message];
+  else list.push(message);
 }
 
 /** 400 naming the field when `value` is not a valid name; the name otherwise. */

@@ -31,7 +31,14 @@ function orderHashKeys(value: Json): Json {
     if (Array.isArray(src)) {
       const out: Json[] = new Array<Json>(src.length);
       set(out);
-      src.forEach((x, i) => stack.push({ src: x, set: (v) => (out[i] = v) }));
+      src.forEach((x, i) => {
+        stack.push({
+          src: x,
+          set: (v) => {
+            out[i] = v;
+          },
+        });
+      });
     } else if (isObject(src)) {
       const out: Record<string, Json> = {};
       set(out);
@@ -92,13 +99,15 @@ function deepEqual(a: Json | Marker, b: Json | Marker): boolean {
     if (x instanceof Marker || y instanceof Marker) return false;
     if (Array.isArray(x)) {
       if (!Array.isArray(y) || x.length !== y.length) return false;
-      x.forEach((v, i) => stack.push([v, y[i]!]));
+      x.forEach((v, i) => {
+        stack.push([v, y[i]!]);
+      });
     } else if (isObject(x)) {
       if (!isObject(y)) return false;
       const kx = Object.keys(x);
       if (kx.length !== Object.keys(y).length) return false;
       for (const k of kx) {
-        if (!Object.prototype.hasOwnProperty.call(y, k)) return false;
+        if (!Object.hasOwn(y, k)) return false;
         stack.push([x[k]!, y[k]!]);
       }
     } else return false;
@@ -119,7 +128,7 @@ function calculateDiff(expected: Json | Marker, actual: Json | Marker): Diff | u
     if (!isObject(actual)) return new Difference(expected, actual);
     const out: Record<string, Diff> = {};
     for (const key of Object.keys(expected)) {
-      const a = Object.prototype.hasOwnProperty.call(actual, key) ? actual[key]! : KEY_NOT_FOUND;
+      const a = Object.hasOwn(actual, key) ? actual[key]! : KEY_NOT_FOUND;
       const d = calculateDiff(expected[key]!, a);
       if (!isEmptyDiff(d)) out[key] = d!;
     }
@@ -192,7 +201,7 @@ function prettyGenerate(value: Printable): string {
         parts.push('[]');
         continue;
       }
-      const inner = indent + '  ';
+      const inner = `${indent}  `;
       const todo: Job[] = [{ text: '[\n' }];
       v.forEach((x, i) => {
         todo.push({ text: inner }, { v: x, indent: inner });
@@ -206,7 +215,7 @@ function prettyGenerate(value: Printable): string {
         parts.push('{}');
         continue;
       }
-      const inner = indent + '  ';
+      const inner = `${indent}  `;
       const todo: Job[] = [{ text: '{\n' }];
       keys.forEach((k, i) => {
         todo.push({ text: `${inner}${JSON.stringify(k)}: ` }, { v: (v as Record<string, Printable>)[k]!, indent: inner });
@@ -368,7 +377,7 @@ class Hunk {
     this.startNew = b1 ?? a1! + before;
     this.endOld = a2 ?? b2! - after;
     this.endNew = b2 ?? a2! + after;
-    const addStart = context > this.startOld ? this.startOld : context;
+    const addStart = Math.min(context , this.startOld);
     this.startOld -= addStart;
     this.startNew -= addStart;
     const addEnd = this.endOld + context >= old.length ? old.length - this.endOld - 1 : context;
@@ -442,7 +451,7 @@ function diffAsString(newText: string, oldText: string): string {
     oldHunk = hunk;
     output += '\n';
   }
-  return output + oldHunk!.unified() + '\n';
+  return `${output + oldHunk!.unified()}\n`;
 }
 
 /** CreateFormattedDiff.call(current, previous): the unified diff of the previous pact (`-`) to the current (`+`). */
@@ -548,6 +557,6 @@ export function pactDiffText(pact: DiffSide, comparison: DiffSide, changedAt: Da
   const header = `# Diff between versions ${comparison.consumerVersion} and ${pact.consumerVersion} of the pact between ${pact.consumer} and ${pact.provider}\n\nThe following changes were made ${distanceOfTimeInWords(changedAt, now)} ago (${localDateInWords(changedAt)})`;
   const link = (key: string, s: DiffSide): string => `${key}:\n  title: Pact\n  name: ${yamlScalar(name(s))}\n  href: ${yamlScalar(s.url)}\n`;
   // YAML.dump(links).gsub(/---/, ""), as the Pact Broker writes it.
-  const links = '## Links\n' + `---\n${link('pact-version', pact)}${link('comparison-pact-version', comparison)}`.replace(/---/g, '');
+  const links = `## Links\n${`---\n${link('pact-version', pact)}${link('comparison-pact-version', comparison)}`.replace(/---/g, '')}`;
   return `${header}\n\n${formattedDiff(pact.content, comparison.content)}\n\n${links}`;
 }

@@ -2,7 +2,7 @@
 // retries, and log every attempt (triggered webhooks + executions). Secrets are redacted from the logs.
 import http from 'node:http';
 import https from 'node:https';
-import { encodeMetadata, Links } from './http';
+import { encodeMetadata, type Links } from './http';
 import type { BrokerStore, PactVersion, Pacticipant, Verification, Version, WebhookRecord } from './store/types';
 import { WebhookPolicy } from './webhook-policy';
 
@@ -71,8 +71,8 @@ function redactBody(body: string): string {
   }
 }
 
-export function substitute(template: string, vars: Record<string, string>, escape: (s: string) => string = (s) => s): string {
-  return template.replace(/\$\{pactbroker\.(\w+)\}/g, (m, name: string) => (name in vars ? escape(vars[name]!) : m));
+export function substitute(template: string, vars: Record<string, string>, encode: (s: string) => string = (s) => s): string {
+  return template.replace(/\$\{pactbroker\.(\w+)\}/g, (m, name: string) => (name in vars ? encode(vars[name]!) : m));
 }
 
 export class WebhookDispatcher {

@@ -169,7 +169,7 @@ export async function call(method: string, url: string, body?: unknown, headers:
   }
   const res = await fetch(url, init);
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown ;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -32,7 +32,7 @@ export async function indexPage(store: BrokerReads, L: Links, q: IndexQuery, dep
   const [integrations, pacticipants, environments, webhooks] = await Promise.all([store.integrations(), store.pacticipants(), store.environments(), store.webhooks()]);
   const byId = new Map(pacticipants.map((p) => [p.id, p]));
   const filter = (q.filter ?? '').trim().toLowerCase();
-  const matches = (p: Pacticipant | undefined): boolean => filter === '' || (p !== undefined && p.name.toLowerCase().includes(filter));
+  const matches = (p: Pacticipant | undefined): boolean => filter === '' || p?.name.toLowerCase().includes(filter) === true;
   const name = (id: number): string => byId.get(id)?.name ?? `#${id}`;
 
   // Integrations, sorted by consumer then provider name, filtered, one page of them.

@@ -205,7 +205,9 @@ export function jsonLines(value: unknown, rules: Annotation[]): { html: string; 
       return;
     }
     push(indent, `${prefix}${open}`, path);
-    entries.forEach(([step, p, x], k) => walk(x, [...path, step], indent + 1, p, k < entries.length - 1 ? ',' : ''));
+    entries.forEach(([step, p, x], k) => {
+      walk(x, [...path, step], indent + 1, p, k < entries.length - 1 ? ',' : '');
+    });
     lines.push({ code: `${'  '.repeat(indent)}${close}${comma}`, rules: '' });
   };
   walk(value, [], 0, '', '');

@@ -8,6 +8,7 @@ import type { BrokerReads, WebhookFields, WebhookSelector } from '../store/types
 import type { WebhookPolicy } from '../webhook-policy';
 import { WEBHOOK_EVENTS, type BrokerEvent, type WebhookEventName } from '../webhooks';
 import { isRecord } from '../../shared/json';
+import { addError } from '../names';
 
 type Forced = { consumer?: string; provider?: string };
 
@@ -22,9 +23,7 @@ const UUID = /^[A-Za-z0-9_-]{16,}$/;
  */
 async function parseWebhook(store: BrokerReads, policy: WebhookPolicy, body: Record<string, unknown>, forced: Forced, uuid?: string): Promise<WebhookFields> {
   const errors: Record<string, string[]> = {};
-  const err = (k: string, m: string): void => {
-    (errors[k] ??= []).push(m);
-  };
+  const err = (k: string, m: string): void => addError(errors, k, m);
   const provided = (x: unknown): x is string => typeof x === 'string' && x.trim() !== '';
   const sel = async (key: 'consumer' | 'provider'): Promise<WebhookSelector | null> => {
     const forcedName = forced[key];

@@ -76,7 +76,9 @@ class Coalescer {
           if (v instanceof Error) b.reject(v);
           else b.resolve(v);
         }),
-      (error: unknown) => batch.forEach((b) => b.reject(error)),
+      (error: unknown) => {
+        for (const b of batch) b.reject(error);
+      },
     );
   }
 }

@@ -201,7 +201,7 @@ export const command: Command = {
     if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)) {
       throw new CxpactError('usage.invalid-max-body', `--max-body-bytes must be an integer >= 1024 (got "${maxText}").`, { fix: 'Pass e.g. --max-body-bytes 10485760.' });
     }
-    const log = (line: string): void => io.stderr(line + '\n');
+    const log = (line: string): void => io.stderr(`${line}\n`);
     const auth: BrokerAuthConfig = {
       token: secret(args, env, log, { flag: 'token', envs: ['CXPACT_BROKER_TOKEN', 'PACT_BROKER_TOKEN'] }),
       readOnlyToken: secret(args, env, log, { flag: 'read-only-token', envs: ['CXPACT_BROKER_READ_ONLY_TOKEN'] }),
@@ -244,7 +244,7 @@ export const command: Command = {
       log('[broker] WARNING: --database-url carries a password, which every user of this machine can read in the process list (ps); prefer PACT_BROKER_DATABASE_URL.');
     }
     const where = databaseUrl === undefined ? `db: ${dbFile}` : `database: ${redactDatabaseUrl(databaseUrl)}`;
-    let broker;
+    let broker: Awaited<ReturnType<typeof startBroker>>;
     try {
       broker = await startBroker({
         port,

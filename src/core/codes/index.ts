@@ -39,7 +39,7 @@ export const CODE_AREAS: ReadonlyArray<{ area: string; codes: Readonly<Record<st
 
 /** True when `value` is a code of one of the lists (for data read back from JSON). */
 export function isCode(value: unknown): value is Code {
-  return typeof value === 'string' && CODE_AREAS.some((a) => Object.prototype.hasOwnProperty.call(a.codes, value));
+  return typeof value === 'string' && CODE_AREAS.some((a) => Object.hasOwn(a.codes, value));
 }
 
 /** docs/codes.md: every code cxpact reports, by area, with what it means. */

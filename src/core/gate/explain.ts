@@ -85,8 +85,8 @@ export function unpublishedVersionFix(name: string, version: string, ctx: Pick<E
   const asConsumer = `${spell('consumer')} && ${spell('publish', `--consumer-app-version ${version}`)}`;
   const asProvider = ctx.isThirdParty(name) ? spell('check-recorded', `--provider ${name} --publish`) : spell('verify', `--provider ${name} --provider-version ${version} --publish`);
   const roles = ctx.roles;
-  if (roles !== undefined && roles.consumer && !roles.provider) return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
-  if (roles !== undefined && roles.provider && !roles.consumer) return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
+  if (roles?.consumer && !roles.provider) return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
+  if (roles?.provider && !roles.consumer) return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
   return `if ${name} is a consumer, publish its pacts as version ${version}: ${asConsumer}; if it is a provider, verify as version ${version} and publish the results: ${asProvider}`;
 }
 
