@@ -1,7 +1,7 @@
 // Status badges (SVG) for READMEs: the Pact Broker's `/pacts/provider/P/consumer/C/latest[/TAG]/badge` and the
 // can-i-deploy badge. Rendered locally in the flat shields.io style (the Ruby broker redirects to shields.io by
 // default; a local broker has no network, and an <img> in a README must work offline too).
-import { xmlEscape } from '../shared/xml';
+import { xmlEscape } from '../core/xml';
 
 export type BadgeColour = 'brightgreen' | 'red' | 'lightgrey' | 'orange';
 const COLOURS: Record<BadgeColour, string> = { brightgreen: '#4c1', red: '#e05d44', lightgrey: '#9f9f9f', orange: '#fe7d37' };

@@ -9,7 +9,7 @@ import { checkJsonContentType } from './security';
 import type { BrokerReads, BrokerStore, Environment, Pacticipant, Version } from './store/types';
 import type { WebhookPolicyOptions } from './webhook-policy';
 import type { WebhookDispatcher } from './webhooks';
-import { isRecord } from '../shared/json';
+import { isRecord } from '../core/json';
 
 export interface BrokerAuthConfig {
   /** Read-write bearer token. */

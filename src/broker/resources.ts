@@ -4,7 +4,7 @@ import { notFound, seg, type Links } from './http';
 import { memoReads } from './store/memo';
 import type { BrokerReads, Environment, PactPublication, PactVersion, Pacticipant, Verification, Version, WebhookRecord } from './store/types';
 import { hal } from './context';
-import { isRecord } from '../shared/json';
+import { isRecord } from '../core/json';
 
 type Json = Record<string, unknown>;
 

@@ -10,7 +10,7 @@ import { HAL } from './http';
 import { DEFAULT_DB_FILE, openStore } from './store';
 import type { BrokerStore } from './store/types';
 import { WebhookPolicy } from './webhook-policy';
-import { CxpactError } from '../shared/errors';
+import { CxpactError } from '../core/errors';
 
 export interface StartBrokerOptions extends BrokerAppOptions {
   /** Port to listen on; 0 picks a free one. Default 9292. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, startBroker, type BrokerStore, type RunningBroker, type StartBrokerOptions, type StoreKind } from '../../src/broker';
-import { runPactCli, type PactCliResult } from '../../src/broker/pact-cli';
+import { runPactCli, type PactCliResult } from '../../src/io/broker-client/pact-cli';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
 export interface TestBroker extends RunningBroker {

@@ -8,7 +8,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-limits';
 import { pactDiffText, type DiffSide } from '../pact-diff';
 import { Resources } from '../resources';
 import type { PactPublication, PactVersion, Pacticipant, Version } from '../store/types';
-import { isRecord } from '../../shared/json';
+import { isRecord } from '../../core/json';
 import { putPact } from './publish';
 
 export function pactRoutes(r: Routes): void {

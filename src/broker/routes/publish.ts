@@ -10,7 +10,7 @@ import { canonicalJson, describeDiff } from '../pact-content';
 import { Resources } from '../resources';
 import { tagVersion } from '../tagging';
 import type { BrokerEvent } from '../webhooks';
-import { isRecord } from '../../shared/json';
+import { isRecord } from '../../core/json';
 
 const CONFLICT_TEXT = (consumer: string, version: string, provider: string): string =>
   `Cannot change the content of the pact for ${consumer} version ${version} and provider ${provider}, as race conditions will cause unreliable results for can-i-deploy. Each pact must be published with a unique consumer version number.`;

@@ -6,7 +6,7 @@ import { collectNameProblem } from '../names';
 import { Resources } from '../resources';
 import type { Version } from '../store/types';
 import type { BrokerEvent, WebhookEventName } from '../webhooks';
-import { isRecord } from '../../shared/json';
+import { isRecord } from '../../core/json';
 
 export function verificationRoutes(r: Routes): void {
   const S = r.deps.store;

@@ -7,7 +7,7 @@ import { Resources } from '../resources';
 import type { BrokerReads, WebhookFields, WebhookSelector } from '../store/types';
 import type { WebhookPolicy } from '../webhook-policy';
 import { WEBHOOK_EVENTS, type BrokerEvent, type WebhookEventName } from '../webhooks';
-import { isRecord } from '../../shared/json';
+import { isRecord } from '../../core/json';
 import { addError } from '../names';
 
 type Forced = { consumer?: string; provider?: string };

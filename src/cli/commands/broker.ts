@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Command } from '../command';
 import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt, type ParsedArgs } from '../args';
-import { CxpactError } from '../../shared/errors';
+import { CxpactError } from '../../core/errors';
 import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, isPostgresUrl, redactDatabaseUrl, startBroker, type BrokerAuthConfig } from '../../broker';
 import { splitList } from '../../broker/webhook-policy';
 
