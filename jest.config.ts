@@ -55,7 +55,13 @@ const common = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: inRoot(UNIT), testPathIgnorePatterns: IGNORED, testEnvironmentOptions: { testTimeout: 30_000 } },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: inRoot(UNIT),
+      testPathIgnorePatterns: IGNORED,
+      testEnvironmentOptions: { testTimeout: 30_000 },
+    },
     {
       ...common,
       displayName: 'integration',
@@ -71,7 +77,13 @@ const config: Config = {
       testEnvironmentOptions: { testTimeout: 60_000 },
     },
     // Each e2e step has its own, shorter deadline that names the step; the test timeout only catches a hang between steps.
-    { ...common, displayName: 'e2e', testMatch: inRoot(E2E), testPathIgnorePatterns: IGNORED, testEnvironmentOptions: { testTimeout: 300_000 } },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: inRoot(E2E),
+      testPathIgnorePatterns: IGNORED,
+      testEnvironmentOptions: { testTimeout: 300_000 },
+    },
   ],
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/jest/global-setup.js',

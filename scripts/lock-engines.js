@@ -19,12 +19,18 @@ const OLDEST_NPM_NODE = '20.0.0';
 /** The version of the `node` package the lock pins (the Node every npm script runs on). */
 function bundledNode(lock) {
   const entry = lock.packages['node_modules/node'];
-  if (entry === undefined || typeof entry.version !== 'string') throw new Error('package-lock.json has no node_modules/node entry: cxpact depends on the `node` package (decision 0001)');
+  if (entry === undefined || typeof entry.version !== 'string')
+    throw new Error(
+      'package-lock.json has no node_modules/node entry: cxpact depends on the `node` package (decision 0001)',
+    );
   return entry.version;
 }
 
 function parse(version) {
-  return version.replace(/^v/, '').split('.').map((x) => Number(x) || 0);
+  return version
+    .replace(/^v/, '')
+    .split('.')
+    .map((x) => Number(x) || 0);
 }
 
 function compare(a, b) {
@@ -50,7 +56,19 @@ function satisfies(version, range) {
       const c = compare(v, want);
       const op = m[1] ?? (m[3] === undefined || m[3] === 'x' || m[3] === '*' ? '^' : '=');
       const ok =
-        op === '>=' ? c >= 0 : op === '>' ? c > 0 : op === '<=' ? c <= 0 : op === '<' ? c < 0 : op === '=' ? c === 0 : op === '^' ? c >= 0 && v[0] === want[0] : c >= 0 && v[0] === want[0] && v[1] === want[1];
+        op === '>='
+          ? c >= 0
+          : op === '>'
+            ? c > 0
+            : op === '<='
+              ? c <= 0
+              : op === '<'
+                ? c < 0
+                : op === '='
+                  ? c === 0
+                  : op === '^'
+                    ? c >= 0 && v[0] === want[0]
+                    : c >= 0 && v[0] === want[0] && v[1] === want[1];
       if (!ok) all = false;
     }
     if (all) any = true;
@@ -78,16 +96,24 @@ function main(argv) {
   const text = fs.readFileSync(LOCK, 'utf8');
   const lock = JSON.parse(text);
   const { bundled, strippable, unmet } = survey(lock);
-  for (const u of unmet) process.stderr.write(`[lock-engines] ${u.key} needs Node ${u.range}, which the bundled Node ${bundled} does not meet: upgrade the node package or that dependency\n`);
+  for (const u of unmet)
+    process.stderr.write(
+      `[lock-engines] ${u.key} needs Node ${u.range}, which the bundled Node ${bundled} does not meet: upgrade the node package or that dependency\n`,
+    );
   if (argv.includes('--check')) {
-    for (const s of strippable) process.stderr.write(`[lock-engines] ${s.key} still says engines.node "${s.range}" in package-lock.json: npm on Node 20 warns EBADENGINE although it runs on Node ${bundled}\n  fix: npm run lock:engines\n`);
+    for (const s of strippable)
+      process.stderr.write(
+        `[lock-engines] ${s.key} still says engines.node "${s.range}" in package-lock.json: npm on Node 20 warns EBADENGINE although it runs on Node ${bundled}\n  fix: npm run lock:engines\n`,
+      );
     return strippable.length > 0 || unmet.length > 0 ? 1 : 0;
   }
   for (const s of strippable) {
     const entry = lock.packages[s.key];
     delete entry.engines.node;
     if (Object.keys(entry.engines).length === 0) delete entry.engines;
-    process.stdout.write(`[lock-engines] ${s.key}: engines.node "${s.range}" removed from the lock (runs on Node ${bundled})\n`);
+    process.stdout.write(
+      `[lock-engines] ${s.key}: engines.node "${s.range}" removed from the lock (runs on Node ${bundled})\n`,
+    );
   }
   if (strippable.length > 0) fs.writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
   else process.stdout.write('[lock-engines] nothing to change\n');

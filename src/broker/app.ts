@@ -3,7 +3,16 @@
 // without a socket; the one socket lives in server.ts. The routes are one file per resource in routes/.
 import crypto from 'node:crypto';
 import { Hono } from 'hono';
-import { DEFAULT_MAX_BODY_BYTES, hal, Routes, WRITE_METHODS, type BrokerAppOptions, type BrokerAuthConfig, type BrokerEnv, type Ctx } from './context';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  hal,
+  Routes,
+  WRITE_METHODS,
+  type BrokerAppOptions,
+  type BrokerAuthConfig,
+  type BrokerEnv,
+  type Ctx,
+} from './context';
 import { badRequest, HttpError, Links } from './http';
 import { registerRoutes } from './routes';
 import { checkOrigin, HostPolicy, isReadOnlyExempt } from './security';
@@ -21,7 +30,10 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function hasCredentials(a: BrokerAuthConfig | undefined): boolean {
-  return a !== undefined && (a.token !== undefined || a.readOnlyToken !== undefined || a.basic !== undefined || a.readOnlyBasic !== undefined);
+  return (
+    a !== undefined &&
+    (a.token !== undefined || a.readOnlyToken !== undefined || a.basic !== undefined || a.readOnlyBasic !== undefined)
+  );
 }
 
 export class BrokerApp {
@@ -42,7 +54,12 @@ export class BrokerApp {
     this.store = store;
     this.opts = opts;
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.webhooks = new WebhookDispatcher(store, { retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, log: opts.log, policy: new WebhookPolicy(opts.webhookPolicy) });
+    this.webhooks = new WebhookDispatcher(store, {
+      retryDelaysMs: opts.webhookRetryDelaysMs,
+      timeoutMs: opts.webhookTimeoutMs,
+      log: opts.log,
+      policy: new WebhookPolicy(opts.webhookPolicy),
+    });
     this.fixedBase = opts.baseUrl?.replace(/\/+$/, '');
     this.prefix = this.fixedBase === undefined ? '' : new URL(this.fixedBase).pathname.replace(/\/+$/, '');
     this.hosts = new HostPolicy(opts.allowedHosts ?? [], this.fixedBase);
@@ -63,7 +80,9 @@ export class BrokerApp {
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
         body = Buffer.from(await c.req.arrayBuffer());
         if (body.length > this.maxBodyBytes) {
-          throw new HttpError(413, { error: `Request body of ${body.length} bytes exceeds the limit of ${this.maxBodyBytes} bytes (--max-body-bytes).` });
+          throw new HttpError(413, {
+            error: `Request body of ${body.length} bytes exceeds the limit of ${this.maxBodyBytes} bytes (--max-body-bytes).`,
+          });
         }
       }
       c.set('body', body);
@@ -126,8 +145,12 @@ export class BrokerApp {
     if (error instanceof StoreConflictError) return hal(409, { errors: { conflict: [error.message] } });
     if (error instanceof StoreInputError) return hal(400, { errors: { input: [error.message] } });
     const reference = crypto.randomBytes(5).toString('hex');
-    this.opts.log?.(`[broker] error ${reference}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return hal(500, { error: { message: `An error occurred (${error instanceof Error ? error.message : String(error)})`, reference } });
+    this.opts.log?.(
+      `[broker] error ${reference}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return hal(500, {
+      error: { message: `An error occurred (${error instanceof Error ? error.message : String(error)})`, reference },
+    });
   }
 
   private authorize(c: Ctx): void {
@@ -147,7 +170,8 @@ export class BrokerApp {
       const i = decoded.indexOf(':');
       const user = i < 0 ? decoded : decoded.slice(0, i);
       const pass = i < 0 ? '' : decoded.slice(i + 1);
-      const match = (cred: { username: string; password: string } | undefined): boolean => cred !== undefined && safeEqual(user, cred.username) && safeEqual(pass, cred.password);
+      const match = (cred: { username: string; password: string } | undefined): boolean =>
+        cred !== undefined && safeEqual(user, cred.username) && safeEqual(pass, cred.password);
       if (match(a.basic)) role = 'rw';
       else if (match(a.readOnlyBasic)) role = 'ro';
     }
@@ -156,7 +180,16 @@ export class BrokerApp {
     if (role === undefined) {
       // Public read covers reads and fetching pacts for verification, as the Pact Broker's allow_public_read does.
       if (a.publicRead === true && header === '' && (!write || isReadOnlyExempt(method, path))) return;
-      throw new HttpError(401, { error: header === '' ? 'Authentication required: send an Authorization header (Bearer token or Basic credentials).' : 'Invalid credentials.' }, { 'WWW-Authenticate': 'Bearer realm="cxpact-broker", Basic realm="cxpact-broker"' });
+      throw new HttpError(
+        401,
+        {
+          error:
+            header === ''
+              ? 'Authentication required: send an Authorization header (Bearer token or Basic credentials).'
+              : 'Invalid credentials.',
+        },
+        { 'WWW-Authenticate': 'Bearer realm="cxpact-broker", Basic realm="cxpact-broker"' },
+      );
     }
     // The one write read-only credentials may make: POST /pacts/provider/{provider}/for-verification (a read in
     // all but method). POST /webhooks/provider/{provider}/for-verification and the like are writes.

@@ -122,7 +122,11 @@ export class Routes {
     }
     this.app.all(path, (c) => {
       if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
-      throw new HttpError(405, { error: `Method ${c.req.method} is not allowed on ${new URL(c.req.url).pathname}. Allowed: ${allow}.` }, { Allow: allow });
+      throw new HttpError(
+        405,
+        { error: `Method ${c.req.method} is not allowed on ${new URL(c.req.url).pathname}. Allowed: ${allow}.` },
+        { Allow: allow },
+      );
     });
   }
 }
@@ -151,7 +155,12 @@ export function jsonBody(c: Ctx): Record<string, unknown> {
   const raw = c.var.body;
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
-  if (nestsDeeperThan(text)) throw badRequest({ body: [`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the Pact Broker's limit).`] });
+  if (nestsDeeperThan(text))
+    throw badRequest({
+      body: [
+        `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the Pact Broker's limit).`,
+      ],
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

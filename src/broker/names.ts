@@ -16,7 +16,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function nameProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return 'is required and must be a non-blank string';
   const control = CONTROL.exec(value);
-  if (control !== null) return `must not contain control characters (found U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${control.index})`;
+  if (control !== null)
+    return `must not contain control characters (found U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${control.index})`;
   if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (it contains a lone surrogate)';
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_NAME_BYTES) return `must be at most ${MAX_NAME_BYTES} bytes in UTF-8 (got ${bytes})`;
@@ -45,4 +46,12 @@ export function requireName(field: string, value: unknown): string {
 }
 
 /** Path parameters that are names; checked on every route that writes (POST, PUT, PATCH). */
-export const NAME_PARAMS: ReadonlySet<string> = new Set(['pacticipant', 'provider', 'consumer', 'version', 'tag', 'branch', 'label']);
+export const NAME_PARAMS: ReadonlySet<string> = new Set([
+  'pacticipant',
+  'provider',
+  'consumer',
+  'version',
+  'tag',
+  'branch',
+  'label',
+]);

@@ -56,9 +56,17 @@ export function prepareForDiff(pact: Record<string, Json>): Json {
   const copy: Record<string, Json> = { ...pact };
   for (const key of ['interactions', 'messages']) {
     const list = copy[key];
-    if (Array.isArray(list)) copy[key] = list.map((i) => (isObject(i) ? Object.fromEntries(Object.entries(i).filter(([k]) => k !== '_id')) : i));
+    if (Array.isArray(list))
+      copy[key] = list.map((i) =>
+        isObject(i) ? Object.fromEntries(Object.entries(i).filter(([k]) => k !== '_id')) : i,
+      );
   }
-  const key = Array.isArray(copy.interactions) || isObject(copy.interactions) ? 'interactions' : copy.messages !== undefined && copy.messages !== null ? 'messages' : undefined;
+  const key =
+    Array.isArray(copy.interactions) || isObject(copy.interactions)
+      ? 'interactions'
+      : copy.messages !== undefined && copy.messages !== null
+        ? 'messages'
+        : undefined;
   if (key === undefined) return copy;
   const sorted = orderHashKeys(copy) as Record<string, Json>;
   const content = sorted[key];
@@ -139,7 +147,10 @@ function calculateDiff(expected: Json | Marker, actual: Json | Marker): Diff | u
     const out: (Diff | Marker)[] = [];
     let found = false;
     for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
-      const d = calculateDiff(i < expected.length ? expected[i]! : UNEXPECTED_INDEX, i < actual.length ? actual[i]! : INDEX_NOT_FOUND);
+      const d = calculateDiff(
+        i < expected.length ? expected[i]! : UNEXPECTED_INDEX,
+        i < actual.length ? actual[i]! : INDEX_NOT_FOUND,
+      );
       if (isEmptyDiff(d)) out.push(NO_DIFF_AT_INDEX);
       else {
         found = true;
@@ -218,7 +229,10 @@ function prettyGenerate(value: Printable): string {
       const inner = `${indent}  `;
       const todo: Job[] = [{ text: '{\n' }];
       keys.forEach((k, i) => {
-        todo.push({ text: `${inner}${JSON.stringify(k)}: ` }, { v: (v as Record<string, Printable>)[k]!, indent: inner });
+        todo.push(
+          { text: `${inner}${JSON.stringify(k)}: ` },
+          { v: (v as Record<string, Printable>)[k]!, indent: inner },
+        );
         if (i < keys.length - 1) todo.push({ text: ',\n' });
       });
       todo.push({ text: `\n${indent}}` });
@@ -282,7 +296,8 @@ function lcsMatches(a: string[], b: string[]): Map<number, number> {
   outer: for (let d = 0; d <= max; d++) {
     trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
       while (x < n && y < m && a[start + x] === b[start + y]) {
         x++;
@@ -377,7 +392,7 @@ class Hunk {
     this.startNew = b1 ?? a1! + before;
     this.endOld = a2 ?? b2! - after;
     this.endNew = b2 ?? a2! + after;
-    const addStart = Math.min(context , this.startOld);
+    const addStart = Math.min(context, this.startOld);
     this.startOld -= addStart;
     this.startNew -= addStart;
     const addEnd = this.endOld + context >= old.length ? old.length - this.endOld - 1 : context;
@@ -555,7 +570,8 @@ export interface DiffSide {
 export function pactDiffText(pact: DiffSide, comparison: DiffSide, changedAt: Date, now: Date = new Date()): string {
   const name = (s: DiffSide): string => `Pact between ${s.consumer} (${s.consumerVersion}) and ${s.provider}`;
   const header = `# Diff between versions ${comparison.consumerVersion} and ${pact.consumerVersion} of the pact between ${pact.consumer} and ${pact.provider}\n\nThe following changes were made ${distanceOfTimeInWords(changedAt, now)} ago (${localDateInWords(changedAt)})`;
-  const link = (key: string, s: DiffSide): string => `${key}:\n  title: Pact\n  name: ${yamlScalar(name(s))}\n  href: ${yamlScalar(s.url)}\n`;
+  const link = (key: string, s: DiffSide): string =>
+    `${key}:\n  title: Pact\n  name: ${yamlScalar(name(s))}\n  href: ${yamlScalar(s.url)}\n`;
   // YAML.dump(links).gsub(/---/, ""), as the Pact Broker writes it.
   const links = `## Links\n${`---\n${link('pact-version', pact)}${link('comparison-pact-version', comparison)}`.replace(/---/g, '')}`;
   return `${header}\n\n${formattedDiff(pact.content, comparison.content)}\n\n${links}`;

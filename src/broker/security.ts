@@ -21,7 +21,10 @@ export function isLoopbackName(host: string): boolean {
 
 /** Lower case, without IPv6 brackets and a trailing root dot. */
 export function normaliseHostname(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /** The hostname of a Host header value (`name:port`, `[v6]:port`), lower case; undefined when malformed. */
@@ -32,7 +35,8 @@ export function hostnameOfHeader(value: string): string | undefined {
 }
 
 /** Where the host list comes from, for messages. */
-const HOST_FIX = 'start the broker with --base-url <its public URL> or --allowed-host <name> (CXPACT_BROKER_ALLOWED_HOSTS)';
+const HOST_FIX =
+  'start the broker with --base-url <its public URL> or --allowed-host <name> (CXPACT_BROKER_ALLOWED_HOSTS)';
 
 /**
  * The Host names a broker answers to. A name that is not served gets 421: a web page that made its own domain
@@ -64,14 +68,21 @@ export class HostPolicy {
 
   serves(hostname: string): boolean {
     const h = normaliseHostname(hostname);
-    return this.any || isLoopbackName(h) || net.isIP(h) !== 0 || this.exact.has(h) || this.suffixes.some((s) => h.endsWith(s) && h.length > s.length);
+    return (
+      this.any ||
+      isLoopbackName(h) ||
+      net.isIP(h) !== 0 ||
+      this.exact.has(h) ||
+      this.suffixes.some((s) => h.endsWith(s) && h.length > s.length)
+    );
   }
 
   /** Throws 421 (malformed: 400) unless the request's Host header is served. */
   check(hostHeader: string | undefined): void {
     if (hostHeader === undefined || hostHeader === '') return; // HTTP/1.0 without Host: nothing to rebind
     const name = hostnameOfHeader(hostHeader);
-    if (name === undefined) throw new HttpError(400, { error: `The Host header '${hostHeader.slice(0, 200)}' is not a valid host[:port].` });
+    if (name === undefined)
+      throw new HttpError(400, { error: `The Host header '${hostHeader.slice(0, 200)}' is not a valid host[:port].` });
     if (!this.serves(name)) {
       throw new HttpError(421, {
         error: `This broker does not serve the host '${name}' (the Host header must be one of its own names, so that a web page cannot reach it through DNS rebinding). If '${name}' is a name of this broker, ${HOST_FIX}.`,
@@ -84,10 +95,19 @@ export class HostPolicy {
  * Refuses writes that a browser sent on behalf of another web origin (403). Same origin is the broker's own base
  * URL or the Host the request was sent to; command-line clients send no Origin and pass.
  */
-export function checkOrigin(method: string, origin: string | undefined, secFetchSite: string | undefined, hostHeader: string | undefined, baseUrl: string | undefined): void {
+export function checkOrigin(
+  method: string,
+  origin: string | undefined,
+  secFetchSite: string | undefined,
+  hostHeader: string | undefined,
+  baseUrl: string | undefined,
+): void {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
   if (origin === undefined) {
-    if (secFetchSite === 'cross-site') throw new HttpError(403, { error: `Cross-site ${method} refused: the request came from another site (Sec-Fetch-Site: cross-site).` });
+    if (secFetchSite === 'cross-site')
+      throw new HttpError(403, {
+        error: `Cross-site ${method} refused: the request came from another site (Sec-Fetch-Site: cross-site).`,
+      });
     return;
   }
   let parsed: URL | undefined;

@@ -50,7 +50,13 @@ export { DEFAULT_DB_FILE };
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    h === '0:0:0:0:0:0:0:1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  );
 }
 
 /**
@@ -84,12 +90,20 @@ export function checkBrokerOptions(opts: BrokerAppOptions): void {
     } catch {
       ok = false;
     }
-    if (!ok) throw new CxpactError('broker.invalid-base-url', `--base-url must be an http:// or https:// URL (got "${opts.baseUrl}").`, { path: '--base-url', fix: 'Pass e.g. --base-url https://pact-broker.example.com.' });
+    if (!ok)
+      throw new CxpactError(
+        'broker.invalid-base-url',
+        `--base-url must be an http:// or https:// URL (got "${opts.baseUrl}").`,
+        { path: '--base-url', fix: 'Pass e.g. --base-url https://pact-broker.example.com.' },
+      );
   }
   try {
     new WebhookPolicy(opts.webhookPolicy);
   } catch (error) {
-    throw new CxpactError('broker.invalid-webhook-hosts', (error as Error).message, { path: '--webhook-hosts', fix: 'Use host names, *.domain, IP addresses, address/prefix ranges or /regular expressions/.' });
+    throw new CxpactError('broker.invalid-webhook-hosts', (error as Error).message, {
+      path: '--webhook-hosts',
+      fix: 'Use host names, *.domain, IP addresses, address/prefix ranges or /regular expressions/.',
+    });
   }
 }
 
@@ -101,25 +115,44 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
   // Open (no credentials) is only for loopback: refuse another interface before touching the database.
   if (!isLoopbackHost(host) && !hasCredentials(opts.auth)) {
     if (opts.allowOpen !== true) {
-      throw new CxpactError('broker.open-non-loopback', `Refusing to listen on ${host} without credentials: anyone who can reach it could publish, overwrite and delete contracts.`, {
-        path: '--host',
-        fix: 'Configure --token (or --basic-auth) for a shared broker, bind --host 127.0.0.1, or pass --allow-open if the network is trusted.',
-      });
+      throw new CxpactError(
+        'broker.open-non-loopback',
+        `Refusing to listen on ${host} without credentials: anyone who can reach it could publish, overwrite and delete contracts.`,
+        {
+          path: '--host',
+          fix: 'Configure --token (or --basic-auth) for a shared broker, bind --host 127.0.0.1, or pass --allow-open if the network is trusted.',
+        },
+      );
     }
-    log(`[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`);
+    log(
+      `[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`,
+    );
   }
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? (await openStore({ dbFile: opts.dbFile, databaseUrl: opts.databaseUrl, poolSize: opts.databasePoolSize, log }));
+  const store =
+    opts.store ??
+    (await openStore({ dbFile: opts.dbFile, databaseUrl: opts.databaseUrl, poolSize: opts.databasePoolSize, log }));
   const app = new BrokerApp(store, opts);
   const listener = getRequestListener(app.fetch);
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
-    if (opts.logRequests === true) res.on('finish', () => log(`[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${res.statusCode} (${Date.now() - started} ms)`));
+    if (opts.logRequests === true)
+      res.on('finish', () =>
+        log(
+          `[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${res.statusCode} (${Date.now() - started} ms)`,
+        ),
+      );
     const tooLarge = (close: boolean): void => {
       if (res.headersSent) return;
-      const body = JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` });
-      res.writeHead(413, { 'Content-Type': HAL, 'Content-Length': String(Buffer.byteLength(body)), ...(close ? { Connection: 'close' } : {}) });
+      const body = JSON.stringify({
+        error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).`,
+      });
+      res.writeHead(413, {
+        'Content-Type': HAL,
+        'Content-Length': String(Buffer.byteLength(body)),
+        ...(close ? { Connection: 'close' } : {}),
+      });
       res.end(body);
     };
     // A declared oversized body: answer and close. A streamed one: answer, then drain the rest.

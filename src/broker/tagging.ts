@@ -8,10 +8,20 @@ import type { BrokerTx, Pacticipant, Tag, Version } from './store/types';
 
 export const DEFAULT_FIRST_TAG_AS_BRANCH_SECONDS = 10;
 
-export async function tagVersion(t: BrokerTx, opts: BrokerAppOptions, p: Pacticipant, v: Version, tag: string): Promise<{ tag: Tag; created: boolean }> {
+export async function tagVersion(
+  t: BrokerTx,
+  opts: BrokerAppOptions,
+  p: Pacticipant,
+  v: Version,
+  tag: string,
+): Promise<{ tag: Tag; created: boolean }> {
   if (opts.useFirstTagAsBranch !== false) {
     const limitMs = (opts.firstTagAsBranchTimeLimitSeconds ?? DEFAULT_FIRST_TAG_AS_BRANCH_SECONDS) * 1000;
-    if (Date.now() - Date.parse(v.createdAt) <= limitMs && (await t.tagsOfVersion(v.id)).length === 0 && (await t.branchesOfVersion(v.id)).length === 0) {
+    if (
+      Date.now() - Date.parse(v.createdAt) <= limitMs &&
+      (await t.tagsOfVersion(v.id)).length === 0 &&
+      (await t.branchesOfVersion(v.id)).length === 0
+    ) {
       await t.addVersionToBranch(p, v.id, tag);
     }
   }

@@ -62,7 +62,11 @@ export function isLocalTarget(host: string): boolean {
   return isLoopbackName(h);
 }
 
-type HostRule = { kind: 'name'; name: string } | { kind: 'wildcard'; suffix: string } | { kind: 'ip'; list: net.BlockList } | { kind: 'regexp'; re: RegExp; source: string };
+type HostRule =
+  | { kind: 'name'; name: string }
+  | { kind: 'wildcard'; suffix: string }
+  | { kind: 'ip'; list: net.BlockList }
+  | { kind: 'regexp'; re: RegExp; source: string };
 
 function parseHostRule(entry: string): HostRule {
   const e = entry.trim();
@@ -83,7 +87,8 @@ function parseHostRule(entry: string): HostRule {
     if (cidr === null) list.addAddress(address, type);
     else {
       const prefix = Number(cidr[2]);
-      if (prefix > (family === 4 ? 32 : 128)) throw new Error(`The webhook host entry ${e} has a prefix longer than the address.`);
+      if (prefix > (family === 4 ? 32 : 128))
+        throw new Error(`The webhook host entry ${e} has a prefix longer than the address.`);
       list.addSubnet(address, prefix, type);
     }
     return { kind: 'ip', list };
@@ -102,7 +107,12 @@ function ruleMatches(rule: HostRule, host: string): boolean {
       return rule.re.test(host);
     case 'wildcard':
       // Like OpenSSL's verify_hostname: `*.example.com` matches exactly one label in front of example.com.
-      return family === 0 && host.endsWith(rule.suffix) && !host.slice(0, -rule.suffix.length).includes('.') && host.length > rule.suffix.length;
+      return (
+        family === 0 &&
+        host.endsWith(rule.suffix) &&
+        !host.slice(0, -rule.suffix.length).includes('.') &&
+        host.length > rule.suffix.length
+      );
     case 'name':
       return host === rule.name;
   }
@@ -145,7 +155,9 @@ export class WebhookPolicy {
     const m = typeof method === 'string' ? method : '';
     if (!KNOWN_METHODS.test(m)) return ['is not a recognised HTTP method'];
     if (!this.methods.includes(m.toUpperCase())) {
-      return [`must be ${this.methods.length === 1 ? this.methods[0] : `one of ${this.methods.join(', ')}`}. Other methods need ${CONFIG_HINT.methods}.`];
+      return [
+        `must be ${this.methods.length === 1 ? this.methods[0] : `one of ${this.methods.join(', ')}`}. Other methods need ${CONFIG_HINT.methods}.`,
+      ];
     }
     return [];
   }
@@ -164,12 +176,18 @@ export class WebhookPolicy {
     if (parsed.hostname === '') return ['is not a valid URL eg. http://example.org'];
     if (parsed.hostname !== other.hostname) return ['cannot have a template parameter in the host'];
     const scheme = parsed.protocol.replace(/:$/, '');
-    if (!this.schemes.includes(scheme)) return [`scheme must be ${this.schemes.join(', ')}. Other schemes need ${CONFIG_HINT.schemes}.`];
+    if (!this.schemes.includes(scheme))
+      return [`scheme must be ${this.schemes.join(', ')}. Other schemes need ${CONFIG_HINT.schemes}.`];
     const host = normaliseHostname(parsed.hostname);
     const verdict = this.hostVerdict(host);
     if (!verdict.allowed) {
-      if (this.rules.length > 0) return [`host must be in the whitelist ${this.hosts.map((h) => JSON.stringify(h)).join(', ')}. Other hosts need ${CONFIG_HINT.hosts}.`];
-      return [`host ${host} is this machine or a link-local address: a webhook may call it only when the host allow-list names it (${CONFIG_HINT.hosts}, e.g. ${host}).`];
+      if (this.rules.length > 0)
+        return [
+          `host must be in the whitelist ${this.hosts.map((h) => JSON.stringify(h)).join(', ')}. Other hosts need ${CONFIG_HINT.hosts}.`,
+        ];
+      return [
+        `host ${host} is this machine or a link-local address: a webhook may call it only when the host allow-list names it (${CONFIG_HINT.hosts}, e.g. ${host}).`,
+      ];
     }
     return [];
   }
@@ -187,11 +205,22 @@ export class WebhookPolicy {
         const list = addresses as dns.LookupAddress[];
         const bad = explicit ? undefined : list.find((a) => isLocalTarget(a.address));
         if (bad !== undefined) {
-          return callback(Object.assign(new Error(`${name} resolves to ${bad.address}, a loopback or link-local address: a webhook may call it only when the host allow-list names ${name} (${CONFIG_HINT.hosts})`), { code: 'EWEBHOOKHOST' }), '', 0);
+          return callback(
+            Object.assign(
+              new Error(
+                `${name} resolves to ${bad.address}, a loopback or link-local address: a webhook may call it only when the host allow-list names ${name} (${CONFIG_HINT.hosts})`,
+              ),
+              { code: 'EWEBHOOKHOST' },
+            ),
+            '',
+            0,
+          );
         }
-        if ((options as { all?: boolean }).all === true) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+        if ((options as { all?: boolean }).all === true)
+          return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
         const first = list[0];
-        if (first === undefined) return callback(Object.assign(new Error(`${name} has no address`), { code: 'ENOTFOUND' }), '', 0);
+        if (first === undefined)
+          return callback(Object.assign(new Error(`${name} has no address`), { code: 'ENOTFOUND' }), '', 0);
         callback(null, first.address, first.family);
       });
     };

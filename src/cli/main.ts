@@ -62,8 +62,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     // A bug: the message and where to report it; the stack only on request (CXPACT_DEBUG=1).
-    const detail = io.env['CXPACT_DEBUG'] === '1' && error instanceof Error ? (error.stack ?? error.message) : messageOf(error);
-    io.stderr(`[cxpact] Internal error: ${detail}\n  fix: report this as a cxpact bug with the command and its input (CXPACT_DEBUG=1 prints the stack).\n`);
+    const detail =
+      io.env['CXPACT_DEBUG'] === '1' && error instanceof Error ? (error.stack ?? error.message) : messageOf(error);
+    io.stderr(
+      `[cxpact] Internal error: ${detail}\n  fix: report this as a cxpact bug with the command and its input (CXPACT_DEBUG=1 prints the stack).\n`,
+    );
     return 1;
   }
 }

@@ -46,7 +46,8 @@ forEachStore(() => {
       for (const n of numbers) out.set(n, (await t.ensureVersion(p.id, n)).version.id);
       return { p, ids: out };
     });
-  const head = async (branch: string): Promise<string | undefined> => (await store.branchHead((await store.pacticipant('App'))!.id, branch))?.number;
+  const head = async (branch: string): Promise<string | undefined> =>
+    (await store.branchHead((await store.pacticipant('App'))!.id, branch))?.number;
 
   test('the head is the newest version on the branch, whatever order versions join it in', async () => {
     const { p, ids } = await versions(['1', '2', '3']);
@@ -135,7 +136,9 @@ forEachStore(() => {
   async function headPacts(provider: string): Promise<{ stored: string[]; computed: string[] }> {
     const p = (await store.pacticipant('App'))!;
     const pr = (await store.pacticipant(provider))!;
-    const stored = (await store.headPublications(p.id, pr.id, '1970-01-01T00:00:00.000Z')).filter((h) => h.kind === 'branch').map((h) => `${h.name}@${h.version.number}:${h.publication.pactVersionId}`);
+    const stored = (await store.headPublications(p.id, pr.id, '1970-01-01T00:00:00.000Z'))
+      .filter((h) => h.kind === 'branch')
+      .map((h) => `${h.name}@${h.version.number}:${h.publication.pactVersionId}`);
     const computed: string[] = [];
     for (const b of [...(await store.branches(p.id))].sort((x, y) => (x.name < y.name ? -1 : 1))) {
       const head = await store.branchHead(p.id, b.name);
@@ -144,7 +147,8 @@ forEachStore(() => {
     }
     return { stored, computed };
   }
-  const pact = (n: number): Record<string, unknown> => pactJson('App', 'Api', [{ description: `d${n}`, path: `/x/${n}`, body: { n } }]);
+  const pact = (n: number): Record<string, unknown> =>
+    pactJson('App', 'Api', [{ description: `d${n}`, path: `/x/${n}`, body: { n } }]);
 
   test('the pacts of branch heads follow publications, overwrites, deletions and heads moving, also concurrently', async () => {
     await Promise.all(
@@ -157,7 +161,8 @@ forEachStore(() => {
               const { version, created } = await t.ensureVersion(app.id, `${w}.${i}`, undefined, { likelyNew: true });
               await t.addVersionToBranch(app, version.id, i % 2 === 0 ? 'main' : `topic-${w}`);
               // Some versions join a branch before their pact is published, some after.
-              if (i % 3 !== 1) await t.publishPact(app, version, api, pact(w * 100 + i), false, { versionCreated: created });
+              if (i % 3 !== 1)
+                await t.publishPact(app, version, api, pact(w * 100 + i), false, { versionCreated: created });
               if (i % 3 === 1) {
                 await t.publishPact(app, version, api, pact(w * 100 + i), false);
                 await t.addVersionToBranch(app, version.id, 'late');
@@ -210,7 +215,9 @@ forEachStore(() => {
     await c.connect();
     try {
       for (let i = 0; i < 1_000 && !settled; i++) {
-        const r = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        const r = await c.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
         if (r.rows[0].n > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -225,7 +232,8 @@ forEachStore(() => {
       await store.tx(async (t) => {
         const app = await t.ensurePacticipant('App');
         await t.ensurePacticipant('Api');
-        for (const n of ['1', '2']) await t.addVersionToBranch(app, (await t.ensureVersion(app.id, n)).version.id, 'main');
+        for (const n of ['1', '2'])
+          await t.addVersionToBranch(app, (await t.ensureVersion(app.id, n)).version.id, 'main');
       });
       // One transaction publishes version 1's pact and stays open; meanwhile another takes version 2 off main, so
       // that main's head moves back to 1.
@@ -236,7 +244,9 @@ forEachStore(() => {
       const publisher = store.tx(async (t) => {
         const app = (await t.pacticipant('App'))!;
         const { version } = await t.ensureVersion(app.id, '1');
-        expect((await t.publishPact(app, version, (await t.pacticipant('Api'))!, pact(1), false)).outcome).toBe('created');
+        expect((await t.publishPact(app, version, (await t.pacticipant('Api'))!, pact(1), false)).outcome).toBe(
+          'created',
+        );
         published();
         await gate;
       });
@@ -281,7 +291,9 @@ forEachStore(() => {
       await gate;
     });
     await inFlight;
-    const mover = store.tx(async (t) => t.removeVersionFromBranch((await t.branch(app.id, 'main'))!.id, (await t.version(app.id, '2'))!.id));
+    const mover = store.tx(async (t) =>
+      t.removeVersionFromBranch((await t.branch(app.id, 'main'))!.id, (await t.version(app.id, '2'))!.id),
+    );
     await blockedOrSettled(mover);
     release();
     await Promise.all([deleter, mover]);
@@ -310,7 +322,14 @@ test('an SQLite database from before branch heads gets them from its branches wh
       expect((await store.branchHead(1, 'main'))?.number).toBe('c');
       expect(await store.branchHead(1, 'empty')).toBeUndefined();
       // The heads' pacts (WIP candidates) are filled in too.
-      expect((await store.headPublications(1, 2, '2020-01-01T00:00:00.000Z')).map((h) => [h.kind, h.name, h.version.number, h.publication.id])).toEqual([['branch', 'main', 'c', 2]]);
+      expect(
+        (await store.headPublications(1, 2, '2020-01-01T00:00:00.000Z')).map((h) => [
+          h.kind,
+          h.name,
+          h.version.number,
+          h.publication.id,
+        ]),
+      ).toEqual([['branch', 'main', 'c', 2]]);
     } finally {
       await store.close();
     }
@@ -326,7 +345,9 @@ forEachStore(
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       try {
-        await c.query('CREATE TABLE cxpact_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+        await c.query(
+          'CREATE TABLE cxpact_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        );
         const heads = PG_MIGRATIONS.find((x) => x.sql.includes('CREATE TABLE branch_heads'))!.version;
         for (const m of PG_MIGRATIONS.filter((x) => x.version < heads)) {
           await c.query(m.sql);
@@ -347,7 +368,14 @@ forEachStore(
         expect((await store.branchHead(1, 'main'))?.number).toBe('c');
         expect(await store.branchHead(1, 'empty')).toBeUndefined();
         // The heads' pacts (WIP candidates) are filled in too.
-        expect((await store.headPublications(1, 2, '2020-01-01T00:00:00.000Z')).map((h) => [h.kind, h.name, h.version.number, h.publication.id])).toEqual([['branch', 'main', 'c', 2]]);
+        expect(
+          (await store.headPublications(1, 2, '2020-01-01T00:00:00.000Z')).map((h) => [
+            h.kind,
+            h.name,
+            h.version.number,
+            h.publication.id,
+          ]),
+        ).toEqual([['branch', 'main', 'c', 2]]);
         // and from now on the triggers keep it
         await store.tx(async (t) => t.addVersionToBranch((await t.pacticipant('Old'))!, 2, 'empty'));
         expect((await store.branchHead(1, 'empty'))?.number).toBe('b');

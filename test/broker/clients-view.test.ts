@@ -2,7 +2,17 @@
 // behaviour through the official `pact broker` CLI or the pact-js Verifier where they use it; otherwise it names the
 // Pact Broker source (pact-foundation/pact_broker) whose behaviour it mirrors.
 import path from 'node:path';
-import { call, forEachStore, LOCAL_WEBHOOKS, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS, writePact } from './helpers';
+import {
+  call,
+  forEachStore,
+  LOCAL_WEBHOOKS,
+  pactBroker,
+  publishViaApi,
+  startTestBroker,
+  type TestBroker,
+  THINGS,
+  writePact,
+} from './helpers';
 import { verifyWithProvider } from './verifier-helper';
 
 jest.setTimeout(120_000);
@@ -20,13 +30,38 @@ forEachStore(() => {
     await broker.stop();
   });
 
-  async function verify(consumer: string, consumerVersion: string, provider: string, providerVersion: string, success: boolean): Promise<void> {
-    const pact = await call('GET', `${broker.url}/pacts/provider/${provider}/consumer/${consumer}/version/${consumerVersion}`);
+  async function verify(
+    consumer: string,
+    consumerVersion: string,
+    provider: string,
+    providerVersion: string,
+    success: boolean,
+  ): Promise<void> {
+    const pact = await call(
+      'GET',
+      `${broker.url}/pacts/provider/${provider}/consumer/${consumer}/version/${consumerVersion}`,
+    );
     expect(pact.status).toBe(200);
-    expect((await call('POST', pact.body._links['pb:publish-verification-results'].href, { success, providerApplicationVersion: providerVersion })).status).toBe(201);
+    expect(
+      (
+        await call('POST', pact.body._links['pb:publish-verification-results'].href, {
+          success,
+          providerApplicationVersion: providerVersion,
+        })
+      ).status,
+    ).toBe(201);
   }
-  const rows = (body: { matrix: { consumer: { version: { number: string } }; provider: { name: string; version: { number: string } | null }; ignored?: boolean }[] }): string[] =>
-    body.matrix.map((r) => `${r.consumer.version.number}>${r.provider.name}@${r.provider.version?.number ?? '-'}${r.ignored === true ? ' ignored' : ''}`);
+  const rows = (body: {
+    matrix: {
+      consumer: { version: { number: string } };
+      provider: { name: string; version: { number: string } | null };
+      ignored?: boolean;
+    }[];
+  }): string[] =>
+    body.matrix.map(
+      (r) =>
+        `${r.consumer.version.number}>${r.provider.name}@${r.provider.version?.number ?? '-'}${r.ignored === true ? ' ignored' : ''}`,
+    );
 
   test('pacticipants: the older relation names beside the pb: ones (list-pacticipants reads the top-level `pacticipants`)', async () => {
     await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main' });
@@ -46,10 +81,21 @@ forEachStore(() => {
     ]);
     const foo = all.body.pacticipants.find((p: { name: string }) => p.name === 'Foo');
     expect(foo.title).toBe('DEPRECATED - Please use the embedded pacticipants collection');
-    for (const p of [foo, all.body._embedded.pacticipants.find((x: { name: string }) => x.name === 'Foo'), (await call('GET', `${broker.url}/pacticipants/Foo`)).body]) {
+    for (const p of [
+      foo,
+      all.body._embedded.pacticipants.find((x: { name: string }) => x.name === 'Foo'),
+      (await call('GET', `${broker.url}/pacticipants/Foo`)).body,
+    ]) {
       expect(p._embedded.latestVersion.number).toBe('1.1.0');
-      expect(p._embedded['latest-version']).toMatchObject({ number: '1.1.0', title: 'DEPRECATED - please use latestVersion', _links: { self: { href: `${broker.url}/pacticipants/Foo/versions/1.1.0` } } });
-      expect(p._links.versions).toEqual({ title: 'Deprecated - use pb:versions', href: `${broker.url}/pacticipants/Foo/versions` });
+      expect(p._embedded['latest-version']).toMatchObject({
+        number: '1.1.0',
+        title: 'DEPRECATED - please use latestVersion',
+        _links: { self: { href: `${broker.url}/pacticipants/Foo/versions/1.1.0` } },
+      });
+      expect(p._links.versions).toEqual({
+        title: 'Deprecated - use pb:versions',
+        href: `${broker.url}/pacticipants/Foo/versions`,
+      });
       expect(p._links['pb:versions'].href).toBe(`${broker.url}/pacticipants/Foo/versions`);
     }
     const describe = await pactBroker(broker, ['describe-pacticipant', '--name', 'Foo']);
@@ -62,13 +108,31 @@ forEachStore(() => {
     await publishViaApi(broker.url, 'Foo', '1.0.0', 'Abc', ABC, { branch: 'main' });
     await verify('Foo', '1.0.0', 'Bar', '10', true);
     await verify('Foo', '1.0.0', 'Abc', '7', false);
-    const cli = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--version', '1.0.0', '--ignore', 'Abc']);
+    const cli = await pactBroker(broker, [
+      'can-i-deploy',
+      '--pacticipant',
+      'Foo',
+      '--version',
+      '1.0.0',
+      '--ignore',
+      'Abc',
+    ]);
     expect(cli.code).toBe(0);
     const bar = cli.stdout.indexOf('│ Foo      ┆ 1.0.0     ┆ Bar');
     const abc = cli.stdout.indexOf('│ Foo      ┆ 1.0.0     ┆ Abc');
     expect(bar).toBeGreaterThan(0);
     expect(abc).toBeGreaterThan(bar); // by name Abc would come first: counted rows lead
-    const json = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--version', '1.0.0', '--ignore', 'Abc', '--output', 'json']);
+    const json = await pactBroker(broker, [
+      'can-i-deploy',
+      '--pacticipant',
+      'Foo',
+      '--version',
+      '1.0.0',
+      '--ignore',
+      'Abc',
+      '--output',
+      'json',
+    ]);
     const body = JSON.parse(json.stdout.slice(json.stdout.indexOf('{')));
     expect(rows(body)).toEqual(['1.0.0>Bar@10', '1.0.0>Abc@7 ignored']);
     expect(body.summary).toMatchObject({ deployable: true, success: 1, failed: 0, ignored: 1 });
@@ -84,7 +148,8 @@ forEachStore(() => {
     await verify('Foo', '2', 'Bar', '10', true);
     await verify('Foo', '3', 'Bar', '11', false);
     expect((await call('PUT', `${broker.url}/pacticipants/Bar/versions/12`, {})).status).toBe(201); // verified nothing
-    const m = async (q: string): Promise<{ status: number; body: any }> => call('GET', `${broker.url}/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar${q}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const m = async (q: string): Promise<{ status: number; body: any }> =>
+      call('GET', `${broker.url}/matrix?q[][pacticipant]=Foo&q[][pacticipant]=Bar${q}`); // eslint-disable-line @typescript-eslint/no-explicit-any
     const all = await m('');
     expect(all.status).toBe(200);
     expect(rows(all.body)).toEqual(['3>Bar@11', '2>Bar@10', '1>Bar@-']);
@@ -119,19 +184,57 @@ forEachStore(() => {
     await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS);
     const strict = await startTestBroker();
     try {
-      const ghost = await pactBroker(strict, ['create-webhook', 'https://ci.example.com/x', '--request', 'POST', '--contract-published', '--consumer', 'Ghost']);
+      const ghost = await pactBroker(strict, [
+        'create-webhook',
+        'https://ci.example.com/x',
+        '--request',
+        'POST',
+        '--contract-published',
+        '--consumer',
+        'Ghost',
+      ]);
       expect(ghost.code).toBe(1);
       expect(ghost.stdout + ghost.stderr).toContain('consumer.name: does not match an existing pacticipant');
-      const ghostProvider = await pactBroker(strict, ['create-webhook', 'https://ci.example.com/x', '--request', 'POST', '--contract-published', '--consumer-label', 'team-a', '--provider', 'Ghost']);
-      expect(ghostProvider.stdout + ghostProvider.stderr).toContain('provider.name: does not match an existing pacticipant');
-      const http = await pactBroker(strict, ['create-webhook', 'http://ci.example.com/x', '--request', 'POST', '--contract-published']);
+      const ghostProvider = await pactBroker(strict, [
+        'create-webhook',
+        'https://ci.example.com/x',
+        '--request',
+        'POST',
+        '--contract-published',
+        '--consumer-label',
+        'team-a',
+        '--provider',
+        'Ghost',
+      ]);
+      expect(ghostProvider.stdout + ghostProvider.stderr).toContain(
+        'provider.name: does not match an existing pacticipant',
+      );
+      const http = await pactBroker(strict, [
+        'create-webhook',
+        'http://ci.example.com/x',
+        '--request',
+        'POST',
+        '--contract-published',
+      ]);
       expect(http.stdout + http.stderr).toContain('request.url: scheme must be https.');
-      const put = await pactBroker(strict, ['create-webhook', 'https://ci.example.com/x', '--request', 'PUT', '--contract-published']);
+      const put = await pactBroker(strict, [
+        'create-webhook',
+        'https://ci.example.com/x',
+        '--request',
+        'PUT',
+        '--contract-published',
+      ]);
       expect(put.stdout + put.stderr).toContain('request.method: must be POST.');
     } finally {
       await strict.stop();
     }
-    const r = await call('POST', `${broker.url}/webhooks`, { consumer: { name: null }, provider: { name: 'Foo', label: 'x' }, events: [], enabled: 'yes', request: { method: 'POST' } });
+    const r = await call('POST', `${broker.url}/webhooks`, {
+      consumer: { name: null },
+      provider: { name: 'Foo', label: 'x' },
+      events: [],
+      enabled: 'yes',
+      request: { method: 'POST' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual({
       'consumer.name': ['cannot be blank'],
@@ -140,9 +243,14 @@ forEachStore(() => {
       'request.url': ['is missing'],
       enabled: ['must be boolean'],
     });
-    const ev = await call('PUT', `${broker.url}/webhooks/short`, { events: [{ name: 'contract_published' }, { name: 'nope' }], request: { method: 'POST', url: 'http://127.0.0.1:9/x' } });
+    const ev = await call('PUT', `${broker.url}/webhooks/short`, {
+      events: [{ name: 'contract_published' }, { name: 'nope' }],
+      request: { method: 'POST', url: 'http://127.0.0.1:9/x' },
+    });
     expect(ev.body.errors.events[0]).toMatch(/^name must be one of: contract_published, .* \(at index 1\)$/);
-    expect(ev.body.errors.uuid).toEqual(['The UUID can only contain the characters A-Z, a-z, 0-9, _ and -, and must be 16 or more characters.']);
+    expect(ev.body.errors.uuid).toEqual([
+      'The UUID can only contain the characters A-Z, a-z, 0-9, _ and -, and must be 16 or more characters.',
+    ]);
     expect((await call('POST', `${broker.url}/webhooks`, {})).body.errors).toEqual({ request: ['is missing'] });
   });
 
@@ -150,14 +258,41 @@ forEachStore(() => {
     // versions/service.rb maybe_set_version_branch_from_tag, called by tags/service.rb before the tag is created.
     const dir = path.join(broker.dir, 'pacts');
     writePact(dir, 'Foo', 'Bar', THINGS);
-    expect((await pactBroker(broker, ['publish', dir, '--consumer-app-version', '1.0.0', '--tag', 'feat-x,dev'])).code).toBe(0);
-    const branches = async (p: string, v: string): Promise<string[]> => (await call('GET', `${broker.url}/pacticipants/${p}/versions/${v}`)).body._embedded.branches.map((b: { name: string }) => b.name);
+    expect(
+      (await pactBroker(broker, ['publish', dir, '--consumer-app-version', '1.0.0', '--tag', 'feat-x,dev'])).code,
+    ).toBe(0);
+    const branches = async (p: string, v: string): Promise<string[]> =>
+      (await call('GET', `${broker.url}/pacticipants/${p}/versions/${v}`)).body._embedded.branches.map(
+        (b: { name: string }) => b.name,
+      );
     expect(await branches('Foo', '1.0.0')).toEqual(['feat-x']);
     // An explicit branch wins; the tags stay tags.
-    expect((await pactBroker(broker, ['publish', dir, '--consumer-app-version', '1.0.1', '--branch', 'main', '--tag', 'feat-y'])).code).toBe(0);
+    expect(
+      (
+        await pactBroker(broker, [
+          'publish',
+          dir,
+          '--consumer-app-version',
+          '1.0.1',
+          '--branch',
+          'main',
+          '--tag',
+          'feat-y',
+        ])
+      ).code,
+    ).toBe(0);
     expect(await branches('Foo', '1.0.1')).toEqual(['main']);
     // The Verifier tags its provider version before publishing results: the first tag is its branch.
-    const out = await verifyWithProvider({ things: [1, 2] }, { pactBrokerUrl: broker.url, consumerVersionSelectors: [{ latest: true }], publishVerificationResult: true, providerVersion: '2.0.0', providerVersionTags: ['dev', 'ci'] });
+    const out = await verifyWithProvider(
+      { things: [1, 2] },
+      {
+        pactBrokerUrl: broker.url,
+        consumerVersionSelectors: [{ latest: true }],
+        publishVerificationResult: true,
+        providerVersion: '2.0.0',
+        providerVersionTags: ['dev', 'ci'],
+      },
+    );
     expect(out.ok).toBe(true);
     expect(await branches('Bar', '2.0.0')).toEqual(['dev']);
     // A version that already has tags, or is older than the time limit, keeps having no branch.
@@ -172,7 +307,15 @@ forEachStore(() => {
       for (const b of [windowless, off]) {
         expect((await publishViaApi(b.url, 'Foo', '1.0.0', 'Bar', THINGS)).status).toBe(200);
         await new Promise((r) => setTimeout(r, 20)); // the version is now older than a 0 s window
-        const tag = await pactBroker(b, ['create-version-tag', '--pacticipant', 'Foo', '--version', '1.0.0', '--tag', 'late']);
+        const tag = await pactBroker(b, [
+          'create-version-tag',
+          '--pacticipant',
+          'Foo',
+          '--version',
+          '1.0.0',
+          '--tag',
+          'late',
+        ]);
         expect(tag.code).toBe(0);
         expect((await call('GET', `${b.url}/pacticipants/Foo/versions/1.0.0`)).body._embedded.branches).toEqual([]);
       }
@@ -189,28 +332,53 @@ forEachStore(() => {
     // create_formatted_diff.rb (pact-support's UnixDiffFormatter over the sorted pacts without ids).
     await publishViaApi(broker.url, 'Foo', '1', 'Bar', THINGS, { branch: 'main' });
     await publishViaApi(broker.url, 'Foo', '2', 'Bar', THINGS, { branch: 'main' });
-    await publishViaApi(broker.url, 'Foo', '3', 'Bar', [{ ...THINGS[0]!, body: { things: [1, 2, 3] } }], { branch: 'main' });
+    await publishViaApi(broker.url, 'Foo', '3', 'Bar', [{ ...THINGS[0]!, body: { things: [1, 2, 3] } }], {
+      branch: 'main',
+    });
     const pact = await call('GET', `${broker.url}/pacts/provider/Bar/consumer/Foo/version/3`);
-    expect(pact.body._links['pb:diff-previous-distinct']).toEqual({ title: 'Diff with previous distinct version of this pact', href: `${broker.url}/pacts/provider/Bar/consumer/Foo/version/3/diff/previous-distinct` });
-    expect(pact.body._links['pb:diff']).toMatchObject({ title: 'Diff with another specified version of this pact', templated: true });
+    expect(pact.body._links['pb:diff-previous-distinct']).toEqual({
+      title: 'Diff with previous distinct version of this pact',
+      href: `${broker.url}/pacts/provider/Bar/consumer/Foo/version/3/diff/previous-distinct`,
+    });
+    expect(pact.body._links['pb:diff']).toMatchObject({
+      title: 'Diff with another specified version of this pact',
+      templated: true,
+    });
     const res = await fetch(pact.body._links['pb:diff-previous-distinct'].href);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain;charset=utf-8');
     const text = await res.text();
-    expect(text).toMatch(/^# Diff between versions 2 and 3 of the pact between Foo and Bar\n\nThe following changes were made less than a minute ago \(\w{3} \d{2} \w{3} \d{4}, +\d{1,2}:\d{2}[ap]m [+-]\d{2}:\d{2}\)\n\n/);
+    expect(text).toMatch(
+      /^# Diff between versions 2 and 3 of the pact between Foo and Bar\n\nThe following changes were made less than a minute ago \(\w{3} \d{2} \w{3} \d{4}, +\d{1,2}:\d{2}[ap]m [+-]\d{2}:\d{2}\)\n\n/,
+    );
     // Three lines of context before the change; the first hunk header is dropped, as UnixDiffFormatter does.
-    expect(text).toContain(['\n\n           "things": [', '             ... ,', '             ... ,', '+            3', '           ]'].join('\n'));
-    expect(text).toContain(`## Links\n\npact-version:\n  title: Pact\n  name: Pact between Foo (3) and Bar\n  href: ${broker.url}/pacts/provider/Bar/consumer/Foo/version/3\ncomparison-pact-version:\n  title: Pact\n  name: Pact between Foo (2) and Bar\n  href: ${broker.url}/pacts/provider/Bar/consumer/Foo/version/2\n`);
+    expect(text).toContain(
+      ['\n\n           "things": [', '             ... ,', '             ... ,', '+            3', '           ]'].join(
+        '\n',
+      ),
+    );
+    expect(text).toContain(
+      `## Links\n\npact-version:\n  title: Pact\n  name: Pact between Foo (3) and Bar\n  href: ${broker.url}/pacts/provider/Bar/consumer/Foo/version/3\ncomparison-pact-version:\n  title: Pact\n  name: Pact between Foo (2) and Bar\n  href: ${broker.url}/pacts/provider/Bar/consumer/Foo/version/2\n`,
+    );
     // The other direction, through the templated pb:diff (pact version shas).
     const old = await call('GET', `${broker.url}/pacts/provider/Bar/consumer/Foo/version/1`);
-    const href = String(old.body._links['pb:diff'].href).replace('{pactVersion}', pact.body._links['pb:pact-version'].name);
+    const href = String(old.body._links['pb:diff'].href).replace(
+      '{pactVersion}',
+      pact.body._links['pb:pact-version'].name,
+    );
     const back = await (await fetch(href)).text();
     expect(back).toMatch(/^# Diff between versions 3 and 2 of the pact between Foo and Bar/);
     expect(back).toContain('-            3');
-    const byVersion = await (await fetch(`${broker.url}/pacts/provider/Bar/consumer/Foo/version/3/diff/version/1`)).text();
+    const byVersion = await (
+      await fetch(`${broker.url}/pacts/provider/Bar/consumer/Foo/version/3/diff/version/1`)
+    ).text();
     expect(byVersion).toMatch(/^# Diff between versions 1 and 3 /);
-    const first = await (await fetch(`${broker.url}/pacts/provider/Bar/consumer/Foo/version/1/diff/previous-distinct`)).text();
+    const first = await (
+      await fetch(`${broker.url}/pacts/provider/Bar/consumer/Foo/version/1/diff/previous-distinct`)
+    ).text();
     expect(first).toBe('No previous distinct version was found for Pact between Foo (1) and Bar');
-    expect((await call('GET', `${broker.url}/pacts/provider/Bar/consumer/Foo/version/9/diff/previous-distinct`)).status).toBe(404);
+    expect(
+      (await call('GET', `${broker.url}/pacts/provider/Bar/consumer/Foo/version/9/diff/previous-distinct`)).status,
+    ).toBe(404);
   });
 });

@@ -9,7 +9,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { call, forEachStore, LOCAL_WEBHOOKS, publishViaApi, startTestBroker, tempDir, type TestBroker, THINGS } from './helpers';
+import {
+  call,
+  forEachStore,
+  LOCAL_WEBHOOKS,
+  publishViaApi,
+  startTestBroker,
+  tempDir,
+  type TestBroker,
+  THINGS,
+} from './helpers';
 import { colours, readPng } from './png';
 
 jest.setTimeout(120_000);
@@ -27,14 +36,23 @@ const ORDERS_PACT = {
     {
       description: 'a request for order 1',
       providerStates: [{ name: 'an order exists', params: { id: 1 } }],
-      request: { method: 'GET', path: '/orders/1', headers: { Accept: 'application/json' }, matchingRules: { path: { matchers: [{ match: 'regex', regex: '/orders/\\d+' }], combine: 'AND' } } },
+      request: {
+        method: 'GET',
+        path: '/orders/1',
+        headers: { Accept: 'application/json' },
+        matchingRules: { path: { matchers: [{ match: 'regex', regex: '/orders/\\d+' }], combine: 'AND' } },
+      },
       response: {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
         body: { id: 1, items: [{ sku: 'A-1', qty: 2 }], total: 12.5 },
         matchingRules: {
           header: { 'Content-Type': { matchers: [{ match: 'regex', regex: 'application/json.*' }], combine: 'AND' } },
-          body: { '$.id': { matchers: [{ match: 'integer' }], combine: 'AND' }, '$.items': { matchers: [{ match: 'type', min: 1 }], combine: 'AND' }, '$.items[*].sku': { matchers: [{ match: 'regex', regex: '[A-Z]-\\d+' }], combine: 'AND' } },
+          body: {
+            '$.id': { matchers: [{ match: 'integer' }], combine: 'AND' },
+            '$.items': { matchers: [{ match: 'type', min: 1 }], combine: 'AND' },
+            '$.items[*].sku': { matchers: [{ match: 'regex', regex: '[A-Z]-\\d+' }], combine: 'AND' },
+          },
         },
         generators: { body: { '$.id': { type: 'RandomInt', min: 1, max: 99 } } },
       },
@@ -65,7 +83,11 @@ const keepShots = process.env.CXPACT_SCREENSHOT_DIR;
 const times: Record<string, string> = {};
 
 async function open(url: string, opts: { javaScript?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, javaScriptEnabled: opts.javaScript ?? true });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    deviceScaleFactor: 1,
+    javaScriptEnabled: opts.javaScript ?? true,
+  });
   const page = await context.newPage();
   const res = await page.goto(url);
   expect(res?.status()).toBe(200);
@@ -73,7 +95,13 @@ async function open(url: string, opts: { javaScript?: boolean } = {}): Promise<P
 }
 
 const cellTexts = (page: Page, selector: string): Promise<string[][]> =>
-  page.$$eval(selector, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('th, td') as ArrayLike<{ textContent: string | null }>).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())));
+  page.$$eval(selector, (trs) =>
+    trs.map((tr) =>
+      Array.from(tr.querySelectorAll('th, td') as ArrayLike<{ textContent: string | null }>).map((td) =>
+        (td.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    ),
+  );
 
 /** RGB distance: close enough to call it that colour (anti-aliasing and chromium's colour management move a few steps). */
 const near = (hex: string, rgb: string, tolerance = 8): boolean => {
@@ -84,7 +112,8 @@ const near = (hex: string, rgb: string, tolerance = 8): boolean => {
 
 forEachStore((store) => {
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup-system.sh (apt-get install -y chromium)`);
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/setup-system.sh (apt-get install -y chromium)`);
     shots = keepShots ?? tempDir('screens');
     fs.mkdirSync(shots, { recursive: true });
     // One retry ten minutes away: a failing webhook stays "retrying" with a next attempt due while the test looks.
@@ -102,7 +131,11 @@ forEachStore((store) => {
     const ok = (r: { status: number; text: string }, status = [200, 201]): void => {
       if (!status.includes(r.status)) throw new Error(`setup: HTTP ${r.status} ${r.text.slice(0, 300)}`);
     };
-    const prod = await call('POST', `${B}/environments`, { name: 'production', displayName: 'Production', production: true });
+    const prod = await call('POST', `${B}/environments`, {
+      name: 'production',
+      displayName: 'Production',
+      production: true,
+    });
     const staging = await call('POST', `${B}/environments`, { name: 'staging', production: false });
     ok(prod);
     ok(staging);
@@ -111,10 +144,27 @@ forEachStore((store) => {
         pacticipantName: WEB,
         pacticipantVersionNumber: '1.0.0',
         branch: 'main',
-        contracts: [{ consumerName: WEB, providerName: 'Orders', specification: 'pact', contentType: 'application/json', content: Buffer.from(JSON.stringify(ORDERS_PACT)).toString('base64') }],
+        contracts: [
+          {
+            consumerName: WEB,
+            providerName: 'Orders',
+            specification: 'pact',
+            contentType: 'application/json',
+            content: Buffer.from(JSON.stringify(ORDERS_PACT)).toString('base64'),
+          },
+        ],
       }),
     );
-    ok(await publishViaApi(B, WEB, '1.0.0', 'Billing', [...THINGS, { description: HOSTILE, state: HOSTILE, path: '/x', body: { [HOSTILE]: HOSTILE } }], { branch: 'main' }));
+    ok(
+      await publishViaApi(
+        B,
+        WEB,
+        '1.0.0',
+        'Billing',
+        [...THINGS, { description: HOSTILE, state: HOSTILE, path: '/x', body: { [HOSTILE]: HOSTILE } }],
+        { branch: 'main' },
+      ),
+    );
     // Orders 4.2.0 (branch main) verifies; Billing 7.0.0 (branch release-7) fails.
     ok(await call('PUT', `${B}/pacticipants/Orders/branches/main/versions/4.2.0`, {}));
     ok(await call('PUT', `${B}/pacticipants/Billing/branches/release-7/versions/7.0.0`, {}));
@@ -135,23 +185,59 @@ forEachStore((store) => {
         success: false,
         providerApplicationVersion: '7.0.0',
         buildUrl: 'javascript:alert(1)',
-        testResults: [{ interactionId: billing.body.interactions[0]._id, success: false, mismatches: [{ attribute: 'body', identifier: '$.things', description: 'Expected [1, 2] but got []' }] }],
+        testResults: [
+          {
+            interactionId: billing.body.interactions[0]._id,
+            success: false,
+            mismatches: [{ attribute: 'body', identifier: '$.things', description: 'Expected [1, 2] but got []' }],
+          },
+        ],
       }),
     );
     // Where things run: Orders 4.2.0 and Web 1.0.0 deployed to production, Billing 7.0.0 released in staging.
-    ok(await call('POST', `${B}/pacticipants/Orders/versions/4.2.0/deployed-versions/environment/${prod.body.uuid}`, {}));
-    ok(await call('POST', `${B}/pacticipants/${web}/versions/1.0.0/deployed-versions/environment/${prod.body.uuid}`, { applicationInstance: 'eu-1' }));
-    ok(await call('POST', `${B}/pacticipants/Billing/versions/7.0.0/released-versions/environment/${staging.body.uuid}`, {}));
+    ok(
+      await call('POST', `${B}/pacticipants/Orders/versions/4.2.0/deployed-versions/environment/${prod.body.uuid}`, {}),
+    );
+    ok(
+      await call('POST', `${B}/pacticipants/${web}/versions/1.0.0/deployed-versions/environment/${prod.body.uuid}`, {
+        applicationInstance: 'eu-1',
+      }),
+    );
+    ok(
+      await call(
+        'POST',
+        `${B}/pacticipants/Billing/versions/7.0.0/released-versions/environment/${staging.body.uuid}`,
+        {},
+      ),
+    );
     // Two webhooks, then a publication that triggers both: one succeeds, one fails and waits for its retry.
     for (const [description, target] of [
       ['Notify CI', `${hook}/ok`],
       ['Flaky hook', `${hook}/fail`],
     ]) {
-      ok(await call('POST', `${B}/webhooks`, { description, events: [{ name: 'contract_published' }], request: { method: 'POST', url: target } }));
+      ok(
+        await call('POST', `${B}/webhooks`, {
+          description,
+          events: [{ name: 'contract_published' }],
+          request: { method: 'POST', url: target },
+        }),
+      );
     }
     // The same Billing content from a feature branch: it shares the 7.0.0 verification result.
-    ok(await publishViaApi(B, WEB, '1.1.0', 'Billing', [...THINGS, { description: HOSTILE, state: HOSTILE, path: '/x', body: { [HOSTILE]: HOSTILE } }], { branch: 'feat/login' }));
-    const hooks = (await call('GET', `${B}/webhooks`)).body._embedded.webhooks as { uuid: string; description: string }[];
+    ok(
+      await publishViaApi(
+        B,
+        WEB,
+        '1.1.0',
+        'Billing',
+        [...THINGS, { description: HOSTILE, state: HOSTILE, path: '/x', body: { [HOSTILE]: HOSTILE } }],
+        { branch: 'feat/login' },
+      ),
+    );
+    const hooks = (await call('GET', `${B}/webhooks`)).body._embedded.webhooks as {
+      uuid: string;
+      description: string;
+    }[];
     for (const h of hooks) {
       const want = h.description === 'Notify CI' ? 'success' : 'retrying';
       for (let i = 0; ; i++) {
@@ -164,7 +250,16 @@ forEachStore((store) => {
     // A fresh temporary profile (user data dir) per launch: playwright creates and removes it.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -192,13 +287,17 @@ forEachStore((store) => {
     // The exact time on hover: the <time> title is the ISO time the API reports.
     const verifiedTitle = await page.getAttribute('tr[data-provider="Orders"] td.provider-version time', 'title');
     expect(verifiedTitle).toBe(times.verified);
-    expect(await page.getAttribute('tr[data-provider="Orders"] td.provider-version time', 'datetime')).toBe(times.verified);
+    expect(await page.getAttribute('tr[data-provider="Orders"] td.provider-version time', 'datetime')).toBe(
+      times.verified,
+    );
     // Environments: what runs where, with the application instance.
     expect(await cellTexts(page, 'section[data-environment="production"] tbody tr')).toEqual([
       ['Orders', '4.2.0 ⎇ main', 'Deployed', expect.stringMatching(/ago|just now/)],
       [WEB, '1.0.0 ⎇ main', 'Deployed eu-1', expect.stringMatching(/ago|just now/)],
     ]);
-    expect(await cellTexts(page, 'section[data-environment="staging"] tbody tr')).toEqual([['Billing', '7.0.0 ⎇ release-7', 'Released', expect.stringMatching(/ago|just now/)]]);
+    expect(await cellTexts(page, 'section[data-environment="staging"] tbody tr')).toEqual([
+      ['Billing', '7.0.0 ⎇ release-7', 'Released', expect.stringMatching(/ago|just now/)],
+    ]);
     // Webhooks: last execution, success or failure, when the next retry is due.
     const hooks = await cellTexts(page, '#webhook-status tbody tr');
     const notify = hooks.find((h) => h[0]!.startsWith('Notify CI'))!;
@@ -215,7 +314,9 @@ forEachStore((store) => {
     await page.click('tr[data-provider="Orders"] td.result a');
     await page.waitForSelector('#verification-result');
     expect(await page.textContent('#verification-result')).toContain('Verification passed');
-    const facts = await page.$$eval('#verification-facts dd', (dds) => dds.map((d) => (d.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    const facts = await page.$$eval('#verification-facts dd', (dds) =>
+      dds.map((d) => (d.textContent ?? '').replace(/\s+/g, ' ').trim()),
+    );
     expect(facts[0]).toBe('4.2.0 ⎇ main production');
     expect(facts[2]).toBe('https://ci.example.com/orders/42');
     expect(facts[3]).toBe('Pact-JS 16.0.0');
@@ -228,7 +329,11 @@ forEachStore((store) => {
     await page.click('tr[data-provider="Billing"] td.result a');
     await page.waitForSelector('#verification-result');
     expect(await page.textContent('#verification-result')).toContain('Verification failed');
-    expect(await page.$$eval('#verification-facts a', (as) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => h.startsWith('javascript')))).toEqual([]);
+    expect(
+      await page.$$eval('#verification-facts a', (as) =>
+        as.map((a) => a.getAttribute('href') ?? '').filter((h) => h.startsWith('javascript')),
+      ),
+    ).toEqual([]);
     const rows = await cellTexts(page, '#test-results-table tbody tr');
     expect(rows[0]).toEqual(['a request for things', '✘ Failed', 'body $.things Expected [1, 2] but got []']);
     await page.context().close();
@@ -241,7 +346,9 @@ forEachStore((store) => {
     expect(await page.textContent('h1')).toBe(`Pact between ${WEB} and Orders`);
     const article = page.locator('article.interaction').first();
     expect(await article.locator('h3').textContent()).toContain('a request for order 1');
-    expect((await article.locator('ul.states').textContent())?.replace(/\s+/g, ' ').trim()).toBe('Given an order exists {"id":1}');
+    expect((await article.locator('ul.states').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      'Given an order exists {"id":1}',
+    );
     expect(await article.locator('section.request .reqline').textContent()).toBe('GET /orders/1regex /orders/\\d+');
     expect(await article.locator('section.response .reqline').textContent()).toBe('Status 200');
     // Each rule sits on the line of the field it applies to, to its right.
@@ -260,7 +367,9 @@ forEachStore((store) => {
       expect(chip.y + chip.height / 2).toBeLessThan(code.y + code.height);
     }
     // Header rules beside the header.
-    expect(await cellTexts(page, 'article.interaction section.response table.header tbody tr')).toEqual([['Content-Type', 'application/json', 'regex application/json.*']]);
+    expect(await cellTexts(page, 'article.interaction section.response table.header tbody tr')).toEqual([
+      ['Content-Type', 'application/json', 'regex application/json.*'],
+    ]);
     // Request left of response, side by side.
     const req = (await article.locator('section.request').boundingBox())!;
     const res = (await article.locator('section.response').boundingBox())!;
@@ -270,7 +379,10 @@ forEachStore((store) => {
     const raw = await page.getAttribute('#raw-json', 'href');
     expect(raw).toBe(`${broker.url}/pacts/provider/Orders/consumer/${web}/version/1.0.0`);
     const json = await call('GET', raw!);
-    expect(json.body.interactions[0].response.matchingRules.body['$.id']).toEqual({ matchers: [{ match: 'integer' }], combine: 'AND' });
+    expect(json.body.interactions[0].response.matchingRules.body['$.id']).toEqual({
+      matchers: [{ match: 'integer' }],
+      combine: 'AND',
+    });
     await page.context().close();
   });
 
@@ -309,7 +421,10 @@ forEachStore((store) => {
     await page.selectOption('#f-to', 'production');
     await Promise.all([page.waitForURL(/version=7\.0\.0/), page.click('form[aria-label="Can I deploy"] button')]);
     const answer = (await page.textContent('#can-i-deploy-answer'))!.replace(/\s+/g, ' ');
-    const api = await call('GET', `${broker.url}/matrix?q[][pacticipant]=Billing&q[][version]=7.0.0&latestby=cvp&environment=production`);
+    const api = await call(
+      'GET',
+      `${broker.url}/matrix?q[][pacticipant]=Billing&q[][version]=7.0.0&latestby=cvp&environment=production`,
+    );
     expect(api.body.summary.deployable).toBe(false);
     expect(answer).toMatch(/^✘ No Can Billing 7\.0\.0 be deployed to production\?/);
     expect(answer).toContain(api.body.notices.find((n: { type: string }) => n.type === 'error').text);
@@ -322,7 +437,9 @@ forEachStore((store) => {
     await Promise.all([page.waitForURL(/filter=order/), page.click('form[role="search"] button')]);
     expect((await cellTexts(page, '#integrations tbody tr')).map((r) => r[2])).toEqual(['Orders']);
     await page.goto(`${broker.url}/ui/matrix?pacticipant=Orders&environment=production`);
-    expect((await cellTexts(page, '#matrix tbody tr')).map((r) => [r[0], r[3]!.split(' ')[0]])).toEqual([[WEB, '4.2.0']]);
+    expect((await cellTexts(page, '#matrix tbody tr')).map((r) => [r[0], r[3]!.split(' ')[0]])).toEqual([
+      [WEB, '4.2.0'],
+    ]);
     await page.context().close();
   });
 
@@ -330,7 +447,11 @@ forEachStore((store) => {
     const page = await open(`${broker.url}/`);
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
-    for (const url of [`${broker.url}/`, `${broker.url}/ui/pacts/provider/Orders/consumer/${web}/version/1.0.0`, `${broker.url}/ui/matrix?pacticipant=Orders`]) {
+    for (const url of [
+      `${broker.url}/`,
+      `${broker.url}/ui/pacts/provider/Orders/consumer/${web}/version/1.0.0`,
+      `${broker.url}/ui/matrix?pacticipant=Orders`,
+    ]) {
       const res = (await page.goto(url))!;
       await page.waitForLoadState('networkidle');
       expect(res.headers()['content-security-policy']).toMatch(/default-src 'none'/);
@@ -343,7 +464,11 @@ forEachStore((store) => {
 
   test('accessible markup: captions, header scopes, labels, alt texts, language', async () => {
     const page = await open(`${broker.url}/ui/matrix?pacticipant=${web}`);
-    for (const url of [`${broker.url}/`, `${broker.url}/ui/pacts/provider/Orders/consumer/${web}/version/1.0.0`, `${broker.url}/ui/matrix?pacticipant=${web}&version=1.0.0&to=production`]) {
+    for (const url of [
+      `${broker.url}/`,
+      `${broker.url}/ui/pacts/provider/Orders/consumer/${web}/version/1.0.0`,
+      `${broker.url}/ui/matrix?pacticipant=${web}&version=1.0.0&to=production`,
+    ]) {
       await page.goto(url);
       const report = (await page.evaluate(A11Y_PROBLEMS)) as string[];
       expect({ url, problems: report }).toEqual({ url, problems: [] });

@@ -14,7 +14,8 @@ const html = async (a: BrokerApp, path: string): Promise<{ status: number; text:
   return { status: r.status, text: await r.text(), headers: r.headers };
 };
 /** The provider names of the integrations table's rows, in order. */
-const providers = (text: string): string[] => [...text.matchAll(/<tr data-consumer="[^"]*" data-provider="([^"]*)">/g)].map((m) => m[1]!);
+const providers = (text: string): string[] =>
+  [...text.matchAll(/<tr data-consumer="[^"]*" data-provider="([^"]*)">/g)].map((m) => m[1]!);
 
 forEachStore(() => {
   beforeAll(async () => {
@@ -24,9 +25,19 @@ forEachStore(() => {
     // One consumer with more providers than fit on a page.
     const contracts = Array.from({ length: INTEGRATIONS_PER_PAGE + 3 }, (_, k) => {
       const provider = `prov-${String(k).padStart(2, '0')}`;
-      return { consumerName: 'shop', providerName: provider, specification: 'pact', contentType: 'application/json', content: Buffer.from(JSON.stringify(pactJson('shop', provider, THINGS))).toString('base64') };
+      return {
+        consumerName: 'shop',
+        providerName: provider,
+        specification: 'pact',
+        contentType: 'application/json',
+        content: Buffer.from(JSON.stringify(pactJson('shop', provider, THINGS))).toString('base64'),
+      };
     });
-    const r = await app.request('/contracts/publish', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pacticipantName: 'shop', pacticipantVersionNumber: '1', branch: 'main', contracts }) });
+    const r = await app.request('/contracts/publish', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pacticipantName: 'shop', pacticipantVersionNumber: '1', branch: 'main', contracts }),
+    });
     expect(r.status).toBe(200);
   });
   afterAll(async () => {
@@ -38,7 +49,9 @@ forEachStore(() => {
   test('the integrations table comes in pages, sorted by name, with links to the others', async () => {
     const first = await html(app, '/');
     expect(first.status).toBe(200);
-    expect(providers(first.text)).toEqual(Array.from({ length: INTEGRATIONS_PER_PAGE }, (_, k) => `prov-${String(k).padStart(2, '0')}`));
+    expect(providers(first.text)).toEqual(
+      Array.from({ length: INTEGRATIONS_PER_PAGE }, (_, k) => `prov-${String(k).padStart(2, '0')}`),
+    );
     expect(first.text).toContain(`Page 1 of 2 (${INTEGRATIONS_PER_PAGE + 3} integrations)`);
     expect(first.text).toContain('href="http://localhost/?page=2" rel="next"');
     const second = await html(app, '/?page=2');
@@ -68,9 +81,14 @@ forEachStore(() => {
       expect(r.text).toContain(says);
       expect(r.headers.get('content-type')).toMatch(/^text\/html/);
     }
-    const sha = />([0-9a-f]{40})</.exec((await html(app, '/ui/pacts/provider/prov-00/consumer/shop/version/1')).text)?.[1];
+    const sha = />([0-9a-f]{40})</.exec(
+      (await html(app, '/ui/pacts/provider/prov-00/consumer/shop/version/1')).text,
+    )?.[1];
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
-    const noResult = await html(app, `/ui/pacts/provider/prov-00/consumer/shop/pact-version/${sha}/verification-results/1`);
+    const noResult = await html(
+      app,
+      `/ui/pacts/provider/prov-00/consumer/shop/pact-version/${sha}/verification-results/1`,
+    );
     expect(noResult.status).toBe(404);
     expect(noResult.text).toContain(`No verification result 1 for pact version ${sha}`);
     const matrix = await html(app, '/ui/matrix?pacticipant=nobody&to=nowhere');
@@ -85,7 +103,9 @@ forEachStore(() => {
     expect(r.headers.get('location')).toBe('http://localhost/ui/matrix?pacticipant=shop');
     for (const path of ['/', '/ui/matrix?pacticipant=shop', '/ui/pacts/provider/prov-00/consumer/shop/version/1']) {
       const page = await html(app, path);
-      expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'/);
+      expect(page.headers.get('content-security-policy')).toMatch(
+        /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'/,
+      );
       expect(page.headers.get('x-content-type-options')).toBe('nosniff');
       // The one stylesheet is the one the policy allows.
       expect(page.text.match(/<style>/g)).toHaveLength(1);
@@ -99,7 +119,9 @@ forEachStore(() => {
       const r = await prefixed.request('https://broker.example.com/pb/', { headers: { Accept: 'text/html' } });
       const text = await r.text();
       expect(r.status).toBe(200);
-      const hrefs = [...text.matchAll(/(?:href|src|action)="([^"]*)"/g)].map((m) => m[1]!).filter((h) => !h.startsWith('#'));
+      const hrefs = [...text.matchAll(/(?:href|src|action)="([^"]*)"/g)]
+        .map((m) => m[1]!)
+        .filter((h) => !h.startsWith('#'));
       expect(hrefs.length).toBeGreaterThan(INTEGRATIONS_PER_PAGE);
       expect(hrefs.filter((h) => !h.startsWith('https://broker.example.com/pb/'))).toEqual([]);
     } finally {

@@ -8,7 +8,11 @@ const PROJECTS = ['unit', 'integration', 'broker', 'e2e'];
 
 async function listTests(projects: string[]): Promise<string[]> {
   const jest = path.join(REPO, 'node_modules', 'jest', 'bin', 'jest.js');
-  const r = await runChild(process.execPath, [jest, '--selectProjects', ...projects, '--listTests'], { cwd: REPO, timeoutMs: 60_000, what: `jest --selectProjects ${projects.join(' ')} --listTests` });
+  const r = await runChild(process.execPath, [jest, '--selectProjects', ...projects, '--listTests'], {
+    cwd: REPO,
+    timeoutMs: 60_000,
+    what: `jest --selectProjects ${projects.join(' ')} --listTests`,
+  });
   if (r.code !== 0) throw new Error(`jest --listTests exited ${r.code}: ${r.stderr}`);
   return r.stdout
     .split('\n')

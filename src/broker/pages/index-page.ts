@@ -24,15 +24,23 @@ export interface IndexPageDeps {
 
 const branchNames = (d: VersionDetails | undefined): string[] => (d === undefined ? [] : d.branches.map((b) => b.name));
 const places = (d: VersionDetails | undefined): { name: string; production: boolean; kind: string }[] =>
-  d === undefined ? [] : d.environments.map((e) => ({ name: e.environment.name, production: e.environment.production, kind: e.kind }));
+  d === undefined
+    ? []
+    : d.environments.map((e) => ({ name: e.environment.name, production: e.environment.production, kind: e.kind }));
 
 export async function indexPage(store: BrokerReads, L: Links, q: IndexQuery, deps: IndexPageDeps): Promise<string> {
   const now = deps.now ?? new Date();
   const U = pageUrls(L);
-  const [integrations, pacticipants, environments, webhooks] = await Promise.all([store.integrations(), store.pacticipants(), store.environments(), store.webhooks()]);
+  const [integrations, pacticipants, environments, webhooks] = await Promise.all([
+    store.integrations(),
+    store.pacticipants(),
+    store.environments(),
+    store.webhooks(),
+  ]);
   const byId = new Map(pacticipants.map((p) => [p.id, p]));
   const filter = (q.filter ?? '').trim().toLowerCase();
-  const matches = (p: Pacticipant | undefined): boolean => filter === '' || p?.name.toLowerCase().includes(filter) === true;
+  const matches = (p: Pacticipant | undefined): boolean =>
+    filter === '' || p?.name.toLowerCase().includes(filter) === true;
   const name = (id: number): string => byId.get(id)?.name ?? `#${id}`;
 
   // Integrations, sorted by consumer then provider name, filtered, one page of them.
@@ -43,10 +51,19 @@ export async function indexPage(store: BrokerReads, L: Links, q: IndexQuery, dep
   const current = Math.min(Math.max(1, Math.floor(q.page ?? 1)), pages);
   const shown = pairs.slice((current - 1) * INTEGRATIONS_PER_PAGE, current * INTEGRATIONS_PER_PAGE);
   const pactVersionIds = shown.map((i) => i.latest.pactVersionId);
-  const [verifications, shas] = await Promise.all([store.latestVerificationsOfPactVersions(pactVersionIds), store.pactVersionShas(pactVersionIds)]);
+  const [verifications, shas] = await Promise.all([
+    store.latestVerificationsOfPactVersions(pactVersionIds),
+    store.pactVersionShas(pactVersionIds),
+  ]);
 
   // Environments: the current deployments and releases of each, filtered like the pairs.
-  const records = await Promise.all(environments.map(async (e) => ({ e, deployed: await store.currentlyDeployed(e.id), released: await store.currentlySupported(e.id) })));
+  const records = await Promise.all(
+    environments.map(async (e) => ({
+      e,
+      deployed: await store.currentlyDeployed(e.id),
+      released: await store.currentlySupported(e.id),
+    })),
+  );
 
   const versionIds = [
     ...shown.map((i) => i.latest.consumerVersionId),
@@ -102,7 +119,11 @@ ${await webhooksSection(store, webhooks, deps.webhookRetryDelaysMs, now, L)}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function environmentsSection(
-  records: { e: Environment; deployed: { versionId: number; pacticipantId: number; applicationInstance: string | null; createdAt: string }[]; released: { versionId: number; pacticipantId: number; createdAt: string }[] }[],
+  records: {
+    e: Environment;
+    deployed: { versionId: number; pacticipantId: number; applicationInstance: string | null; createdAt: string }[];
+    released: { versionId: number; pacticipantId: number; createdAt: string }[];
+  }[],
   byId: Map<number, Pacticipant>,
   matches: (p: Pacticipant | undefined) => boolean,
   version: (id: number) => Version | undefined,
@@ -119,7 +140,11 @@ function environmentsSection(
       ...released.map((r) => ({ kind: 'Released', applicationInstance: null, ...r })),
     ]
       .filter((x) => matches(byId.get(x.pacticipantId)))
-      .sort((a, b) => cmp(byId.get(a.pacticipantId)?.name ?? '', byId.get(b.pacticipantId)?.name ?? '') || b.versionId - a.versionId);
+      .sort(
+        (a, b) =>
+          cmp(byId.get(a.pacticipantId)?.name ?? '', byId.get(b.pacticipantId)?.name ?? '') ||
+          b.versionId - a.versionId,
+      );
     const rows = entries.map((x) => {
       const p = byId.get(x.pacticipantId);
       const v = version(x.versionId);
@@ -142,21 +167,36 @@ const WEBHOOK_STATUS: Record<string, [StatusKind, string]> = {
   not_run: ['none', 'Not run yet'],
 };
 
-async function webhooksSection(store: BrokerReads, webhooks: WebhookRecord[], retryDelaysMs: number[], now: Date, L: Links): Promise<string> {
+async function webhooksSection(
+  store: BrokerReads,
+  webhooks: WebhookRecord[],
+  retryDelaysMs: number[],
+  now: Date,
+  L: Links,
+): Promise<string> {
   if (webhooks.length === 0) return `<h2 id="webhooks">Webhooks</h2><p class="none">No webhooks are configured.</p>`;
   const rows = await Promise.all(
     webhooks.map(async (w) => {
       const [last] = await store.triggeredWebhooksOf(w.uuid, 1);
       const executions = last === undefined ? [] : await store.executions(last.id);
       const lastExecution = executions[executions.length - 1];
-      const scope = [w.consumer === null ? 'any consumer' : `consumer ${w.consumer.name ?? `labelled ${w.consumer.label ?? '?'}`}`, w.provider === null ? 'any provider' : `provider ${w.provider.name ?? `labelled ${w.provider.label ?? '?'}`}`].join(', ');
-      let status = !w.enabled ? statusChip('none', 'Disabled') : last === undefined ? statusChip('none', 'Never triggered') : statusChip(...(WEBHOOK_STATUS[last.status] ?? (['none', last.status] as [StatusKind, string])));
+      const scope = [
+        w.consumer === null ? 'any consumer' : `consumer ${w.consumer.name ?? `labelled ${w.consumer.label ?? '?'}`}`,
+        w.provider === null ? 'any provider' : `provider ${w.provider.name ?? `labelled ${w.provider.label ?? '?'}`}`,
+      ].join(', ');
+      let status = !w.enabled
+        ? statusChip('none', 'Disabled')
+        : last === undefined
+          ? statusChip('none', 'Never triggered')
+          : statusChip(...(WEBHOOK_STATUS[last.status] ?? (['none', last.status] as [StatusKind, string])));
       let next = '<span class="none">-</span>';
       if (last !== undefined && last.status === 'retrying' && lastExecution !== undefined) {
         const delay = retryDelaysMs[lastExecution.attempt - 1];
-        if (delay !== undefined) next = `${timeAgo(new Date(Date.parse(lastExecution.createdAt) + delay).toISOString(), now)} <span class="sub">attempt ${lastExecution.attempt + 1} of ${retryDelaysMs.length + 1}</span>`;
+        if (delay !== undefined)
+          next = `${timeAgo(new Date(Date.parse(lastExecution.createdAt) + delay).toISOString(), now)} <span class="sub">attempt ${lastExecution.attempt + 1} of ${retryDelaysMs.length + 1}</span>`;
       }
-      if (last !== undefined) status += ` <span class="sub"><a href="${esc(L.url(`/triggered-webhooks/${seg(last.uuid)}/logs`))}" type="application/json">logs</a></span>`;
+      if (last !== undefined)
+        status += ` <span class="sub"><a href="${esc(L.url(`/triggered-webhooks/${seg(last.uuid)}/logs`))}" type="application/json">logs</a></span>`;
       return `<tr data-webhook="${esc(w.uuid)}"><th scope="row">${esc(w.description ?? w.uuid)} <span class="sub">${esc(scope)}</span></th><td>${w.events.map((e) => `<span class="chip">${esc(e)}</span>`).join('')}</td><td>${last === undefined ? '<span class="none">-</span>' : `${esc(last.eventName)} <span class="sub">${timeAgo(last.createdAt, now)}</span>`}</td><td>${lastExecution === undefined ? '<span class="none">-</span>' : `attempt ${lastExecution.attempt}: ${lastExecution.success ? 'succeeded' : 'failed'} <span class="sub">${timeAgo(lastExecution.createdAt, now)}</span>`}</td><td class="webhook-status">${status}</td><td>${next}</td></tr>`;
     }),
   );

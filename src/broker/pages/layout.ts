@@ -6,7 +6,10 @@ import crypto from 'node:crypto';
 import type { Links } from '../http';
 
 export const esc = (s: unknown): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const CSS = `
 :root{--fg:#1d2330;--muted:#5b6270;--line:#dde2ea;--head:#f3f5f9;--link:#1a56c4}
@@ -128,7 +131,8 @@ export function relativeTime(iso: string, now: Date = new Date()): string {
 }
 
 /** A <time> element showing the exact time. */
-const exactTime = (iso: string): string => `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`;
+const exactTime = (iso: string): string =>
+  `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`;
 
 /** A <time> element: the relative time as text, the exact ISO time in datetime and as the hover title. */
 export function timeAgo(iso: string | null | undefined, now?: Date): string {
@@ -149,14 +153,23 @@ export function statusChip(kind: StatusKind, text: string, href?: string, title?
 /** The result of a verification as a chip (linked to the verification page when there is one). */
 export function resultCell(success: boolean | undefined, href?: string): string {
   if (success === undefined) return statusChip('none', 'Not verified');
-  return success ? statusChip('ok', 'Verified', href, 'Verification passed: open the result') : statusChip('fail', 'Failed', href, 'Verification failed: open the result');
+  return success
+    ? statusChip('ok', 'Verified', href, 'Verification passed: open the result')
+    : statusChip('fail', 'Failed', href, 'Verification failed: open the result');
 }
 
 /** A version number with its branches (and environments) as small chips. */
-export function versionCell(number: string, branches: string[], environments: { name: string; production: boolean; kind: string }[] = []): string {
+export function versionCell(
+  number: string,
+  branches: string[],
+  environments: { name: string; production: boolean; kind: string }[] = [],
+): string {
   const chips = [
     ...branches.map((x) => `<span class="chip" title="branch">⎇ ${esc(x)}</span>`),
-    ...environments.map((x) => `<span class="chip${x.production ? ' env-prod' : ''}" title="${esc(`${x.kind} in ${x.name}`)}">${esc(x.kind === 'released' ? `released: ${x.name}` : x.name)}</span>`),
+    ...environments.map(
+      (x) =>
+        `<span class="chip${x.production ? ' env-prod' : ''}" title="${esc(`${x.kind} in ${x.name}`)}">${esc(x.kind === 'released' ? `released: ${x.name}` : x.name)}</span>`,
+    ),
   ];
   return `<span class="ver">${esc(number)}</span>${chips.length === 0 ? '' : ` ${chips.join(' ')}`}`;
 }
@@ -177,5 +190,12 @@ export function pageResponse(status: number, html: string): Response {
 
 /** A page that says what was not found (404). */
 export function notFoundPage(L: Links, heading: string, detail = ''): Response {
-  return pageResponse(404, page('Not found', `<h1>${esc(heading)}</h1>${detail === '' ? '' : `<p>${esc(detail)}</p>`}<p><a href="${esc(L.url('/'))}">Back to the integrations</a></p>`, L));
+  return pageResponse(
+    404,
+    page(
+      'Not found',
+      `<h1>${esc(heading)}</h1>${detail === '' ? '' : `<p>${esc(detail)}</p>`}<p><a href="${esc(L.url('/'))}">Back to the integrations</a></p>`,
+      L,
+    ),
+  );
 }

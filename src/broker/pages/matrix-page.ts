@@ -5,7 +5,15 @@
 import type { Links } from '../http';
 import { HttpError } from '../http';
 import { Matrix } from '../matrix';
-import type { BrokerReads, Environment, Pacticipant, PactPublication, Verification, Version, VersionDetails } from '../store/types';
+import type {
+  BrokerReads,
+  Environment,
+  Pacticipant,
+  PactPublication,
+  Verification,
+  Version,
+  VersionDetails,
+} from '../store/types';
 import { esc, page, resultCell, statusChip, timeAgo, versionCell } from './layout';
 import { pageUrls, type MatrixFilters } from './urls';
 
@@ -46,10 +54,16 @@ export function matrixFilters(q: URLSearchParams): MatrixFilters {
   };
 }
 
-const option = (value: string, label: string, selected: boolean): string => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
+const option = (value: string, label: string, selected: boolean): string =>
+  `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
 
 /** The versions of `p` the filters select, newest first. */
-async function selectedVersions(store: BrokerReads, p: Pacticipant, f: MatrixFilters, env: Environment | undefined): Promise<Version[]> {
+async function selectedVersions(
+  store: BrokerReads,
+  p: Pacticipant,
+  f: MatrixFilters,
+  env: Environment | undefined,
+): Promise<Version[]> {
   const limit = f.limit ?? MATRIX_DEFAULT_VERSIONS;
   if (f.branch !== undefined && env !== undefined) {
     const inEnv = new Set((await store.versionsInEnvironment(env.id, p.id)).map((v) => v.id));
@@ -60,19 +74,45 @@ async function selectedVersions(store: BrokerReads, p: Pacticipant, f: MatrixFil
   return store.versions(p.id, limit);
 }
 
-async function rowsOf(store: BrokerReads, p: Pacticipant, versions: Version[], other: Pacticipant | undefined): Promise<MatrixRow[]> {
+async function rowsOf(
+  store: BrokerReads,
+  p: Pacticipant,
+  versions: Version[],
+  other: Pacticipant | undefined,
+): Promise<MatrixRow[]> {
   const perVersion = await Promise.all(
     versions.map(async (v) => {
       const rows: MatrixRow[] = [];
-      const [pubs, asProvider] = await Promise.all([store.publicationsOfVersion(v.id), store.verificationsByProviderVersion(v.id)]);
+      const [pubs, asProvider] = await Promise.all([
+        store.publicationsOfVersion(v.id),
+        store.verificationsByProviderVersion(v.id),
+      ]);
       // As the consumer: every provider it has a pact with, each provider version that verified the content.
       await Promise.all(
         pubs
           .filter((pub) => other === undefined || pub.providerId === other.id)
           .map(async (pub) => {
             const verifs = await store.latestVerificationsPerProviderVersion(pub.pactVersionId);
-            if (verifs.length === 0) rows.push({ consumerId: p.id, consumerVersionId: v.id, providerId: pub.providerId, providerVersionId: undefined, publication: pub, verification: undefined, mine: v.id });
-            for (const ver of verifs) rows.push({ consumerId: p.id, consumerVersionId: v.id, providerId: pub.providerId, providerVersionId: ver.providerVersionId, publication: pub, verification: ver, mine: v.id });
+            if (verifs.length === 0)
+              rows.push({
+                consumerId: p.id,
+                consumerVersionId: v.id,
+                providerId: pub.providerId,
+                providerVersionId: undefined,
+                publication: pub,
+                verification: undefined,
+                mine: v.id,
+              });
+            for (const ver of verifs)
+              rows.push({
+                consumerId: p.id,
+                consumerVersionId: v.id,
+                providerId: pub.providerId,
+                providerVersionId: ver.providerVersionId,
+                publication: pub,
+                verification: ver,
+                mine: v.id,
+              });
           }),
       );
       // As the provider: the consumer versions whose content this version verified.
@@ -80,8 +120,19 @@ async function rowsOf(store: BrokerReads, p: Pacticipant, versions: Version[], o
         asProvider
           .filter((ver) => other === undefined || ver.consumerId === other.id)
           .map(async (ver) => {
-            const pubs2 = (await store.publicationsOfPactVersion(ver.pactVersionId)).slice(-CONSUMER_VERSIONS_PER_CONTENT);
-            for (const pub of pubs2) rows.push({ consumerId: ver.consumerId, consumerVersionId: pub.consumerVersionId, providerId: p.id, providerVersionId: v.id, publication: pub, verification: ver, mine: v.id });
+            const pubs2 = (await store.publicationsOfPactVersion(ver.pactVersionId)).slice(
+              -CONSUMER_VERSIONS_PER_CONTENT,
+            );
+            for (const pub of pubs2)
+              rows.push({
+                consumerId: ver.consumerId,
+                consumerVersionId: pub.consumerVersionId,
+                providerId: p.id,
+                providerVersionId: v.id,
+                publication: pub,
+                verification: ver,
+                mine: v.id,
+              });
           }),
       );
       return rows;
@@ -93,7 +144,14 @@ async function rowsOf(store: BrokerReads, p: Pacticipant, versions: Version[], o
 async function canIDeploy(store: BrokerReads, L: Links, p: Pacticipant, version: string, to: string): Promise<string> {
   let body: Record<string, unknown>;
   try {
-    body = await new Matrix(store, L).query(new URLSearchParams([['q[][pacticipant]', p.name], ['q[][version]', version], ['latestby', 'cvp'], ['environment', to]]));
+    body = await new Matrix(store, L).query(
+      new URLSearchParams([
+        ['q[][pacticipant]', p.name],
+        ['q[][version]', version],
+        ['latestby', 'cvp'],
+        ['environment', to],
+      ]),
+    );
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     const errors = (error.body as { errors?: unknown }).errors;
@@ -101,8 +159,15 @@ async function canIDeploy(store: BrokerReads, L: Links, p: Pacticipant, version:
   }
   const summary = body.summary as { deployable: boolean | null; success: number; failed: number; unknown: number };
   const notices = (body.notices as { type: string; text: string }[]) ?? [];
-  const [kind, word] = summary.deployable === true ? (['ok', 'Yes'] as const) : summary.deployable === false ? (['fail', 'No'] as const) : (['warn', 'Not yet known'] as const);
-  const list = notices.filter((n) => n.type !== 'warning' || !n.text.startsWith('WARN: It is recommended')).map((n) => `<li class="${esc(n.type)}">${esc(n.text)}</li>`);
+  const [kind, word] =
+    summary.deployable === true
+      ? (['ok', 'Yes'] as const)
+      : summary.deployable === false
+        ? (['fail', 'No'] as const)
+        : (['warn', 'Not yet known'] as const);
+  const list = notices
+    .filter((n) => n.type !== 'warning' || !n.text.startsWith('WARN: It is recommended'))
+    .map((n) => `<li class="${esc(n.type)}">${esc(n.text)}</li>`);
   return `<div class="answer ${kind}" id="can-i-deploy-answer" role="status">${statusChip(kind, word)} <strong>Can ${esc(p.name)} ${esc(version)} be deployed to ${esc(to)}?</strong> <span class="muted">${summary.success} verified, ${summary.failed} failed, ${summary.unknown} unknown</span>${list.length === 0 ? '' : `<ul>${list.join('')}</ul>`}<p class="muted">The same answer as <code>cxpact can-i-deploy --pacticipant ${esc(p.name)} --version ${esc(version)} --to-environment ${esc(to)}</code>.</p></div>`;
 }
 
@@ -115,15 +180,24 @@ export async function matrixPage(store: BrokerReads, L: Links, f: MatrixFilters,
   const p = f.pacticipant === undefined ? undefined : byName.get(f.pacticipant);
   const other = f.with === undefined ? undefined : byName.get(f.with);
   const problems: string[] = [];
-  if (f.pacticipant !== undefined && p === undefined) problems.push(`There is no pacticipant named “${f.pacticipant}”.`);
+  if (f.pacticipant !== undefined && p === undefined)
+    problems.push(`There is no pacticipant named “${f.pacticipant}”.`);
   if (f.with !== undefined && other === undefined) problems.push(`There is no pacticipant named “${f.with}”.`);
-  for (const e of [f.environment, f.withEnvironment, f.to]) if (e !== undefined && !envByName.has(e)) problems.push(`There is no environment named “${e}”.`);
+  for (const e of [f.environment, f.withEnvironment, f.to])
+    if (e !== undefined && !envByName.has(e)) problems.push(`There is no environment named “${e}”.`);
   const branches = p === undefined ? [] : (await store.branches(p.id)).slice(0, 500);
   const otherBranches = other === undefined ? [] : (await store.branches(other.id)).slice(0, 500);
 
-  const envOptions = (selected: string | undefined, any: string): string => option('', any, selected === undefined) + environments.map((e) => option(e.name, `${e.displayName}${e.production ? ' (production)' : ''}`, e.name === selected)).join('');
-  const pacticipantOptions = (selected: string | undefined, any: string): string => option('', any, selected === undefined) + pacticipants.map((x) => option(x.name, x.name, x.name === selected)).join('');
-  const datalist = (id: string, list: { name: string }[]): string => `<datalist id="${id}">${list.map((b) => `<option value="${esc(b.name)}"></option>`).join('')}</datalist>`;
+  const envOptions = (selected: string | undefined, any: string): string =>
+    option('', any, selected === undefined) +
+    environments
+      .map((e) => option(e.name, `${e.displayName}${e.production ? ' (production)' : ''}`, e.name === selected))
+      .join('');
+  const pacticipantOptions = (selected: string | undefined, any: string): string =>
+    option('', any, selected === undefined) +
+    pacticipants.map((x) => option(x.name, x.name, x.name === selected)).join('');
+  const datalist = (id: string, list: { name: string }[]): string =>
+    `<datalist id="${id}">${list.map((b) => `<option value="${esc(b.name)}"></option>`).join('')}</datalist>`;
 
   const form = `<form class="filters" method="get" action="${esc(L.url('/ui/matrix'))}" aria-label="Matrix filters">
 <fieldset><legend>Versions of</legend>
@@ -148,7 +222,10 @@ ${(['pacticipant', 'branch', 'environment', 'with', 'withBranch', 'withEnvironme
 <label for="f-version">Version<input id="f-version" name="version" value="${esc(f.version ?? '')}" placeholder="e.g. 1.4.2" required></label>
 <label for="f-to">To environment<select id="f-to" name="to" required>${environments.map((e) => option(e.name, e.displayName, e.name === f.to)).join('')}</select></label>
 </fieldset><button type="submit">Ask</button></form>`;
-    answer = environments.length === 0 ? '' : `<h2 id="can-i-deploy">Can I deploy?</h2>${cid}${f.version !== undefined && f.to !== undefined && envByName.has(f.to) ? await canIDeploy(store, L, p, f.version, f.to) : ''}`;
+    answer =
+      environments.length === 0
+        ? ''
+        : `<h2 id="can-i-deploy">Can I deploy?</h2>${cid}${f.version !== undefined && f.to !== undefined && envByName.has(f.to) ? await canIDeploy(store, L, p, f.version, f.to) : ''}`;
   }
 
   let table = '';
@@ -158,27 +235,44 @@ ${(['pacticipant', 'branch', 'environment', 'with', 'withBranch', 'withEnvironme
     const env = f.environment === undefined ? undefined : envByName.get(f.environment);
     const versions = await selectedVersions(store, p, f, env);
     let rows = await rowsOf(store, p, versions, other);
-    const ids = rows.flatMap((r) => (r.providerVersionId === undefined ? [r.consumerVersionId] : [r.consumerVersionId, r.providerVersionId]));
-    const [vers, details, shas] = await Promise.all([store.versionsByIds(ids), store.versionDetails(ids), store.pactVersionShas(rows.map((r) => r.publication.pactVersionId))]);
+    const ids = rows.flatMap((r) =>
+      r.providerVersionId === undefined ? [r.consumerVersionId] : [r.consumerVersionId, r.providerVersionId],
+    );
+    const [vers, details, shas] = await Promise.all([
+      store.versionsByIds(ids),
+      store.versionDetails(ids),
+      store.pactVersionShas(rows.map((r) => r.publication.pactVersionId)),
+    ]);
     // The counterpart's branch / environment (the provider side when the pacticipant is the consumer, and back).
     if (f.withBranch !== undefined || f.withEnvironment !== undefined) {
       rows = rows.filter((r) => {
         const id = r.consumerId === p.id && r.consumerVersionId === r.mine ? r.providerVersionId : r.consumerVersionId;
         const d = id === undefined ? undefined : details.get(id);
         if (d === undefined) return false;
-        return (f.withBranch === undefined || d.branches.some((b) => b.name === f.withBranch)) && (f.withEnvironment === undefined || d.environments.some((e) => e.environment.name === f.withEnvironment));
+        return (
+          (f.withBranch === undefined || d.branches.some((b) => b.name === f.withBranch)) &&
+          (f.withEnvironment === undefined || d.environments.some((e) => e.environment.name === f.withEnvironment))
+        );
       });
     }
-    rows.sort((a, b) => b.mine - a.mine || b.consumerVersionId - a.consumerVersionId || (b.providerVersionId ?? 0) - (a.providerVersionId ?? 0));
+    rows.sort(
+      (a, b) =>
+        b.mine - a.mine ||
+        b.consumerVersionId - a.consumerVersionId ||
+        (b.providerVersionId ?? 0) - (a.providerVersionId ?? 0),
+    );
     const cut = rows.length > MAX_ROWS;
     rows = rows.slice(0, MAX_ROWS);
-    const places = (d: VersionDetails | undefined): { name: string; production: boolean; kind: string }[] => d?.environments.map((e) => ({ name: e.environment.name, production: e.environment.production, kind: e.kind })) ?? [];
+    const places = (d: VersionDetails | undefined): { name: string; production: boolean; kind: string }[] =>
+      d?.environments.map((e) => ({ name: e.environment.name, production: e.environment.production, kind: e.kind })) ??
+      [];
     const cell = (id: number | undefined): string => {
       if (id === undefined) return '<span class="none">not verified by any version</span>';
       const d = details.get(id);
       return versionCell(vers.get(id)?.number ?? '?', d?.branches.map((b) => b.name) ?? [], places(d));
     };
-    const name = (x: Pacticipant): string => (x.id === p.id ? esc(x.name) : `<a href="${esc(U.matrix({ pacticipant: x.name }))}">${esc(x.name)}</a>`);
+    const name = (x: Pacticipant): string =>
+      x.id === p.id ? esc(x.name) : `<a href="${esc(U.matrix({ pacticipant: x.name }))}">${esc(x.name)}</a>`;
     const html = rows.map((r) => {
       const c = byId.get(r.consumerId)!;
       const pr = byId.get(r.providerId)!;
@@ -199,7 +293,8 @@ ${(['pacticipant', 'branch', 'environment', 'with', 'withBranch', 'withEnvironme
 <tbody>${html.length === 0 ? `<tr><td colspan="7" class="none">${versions.length === 0 ? 'No version of this pacticipant matches these filters.' : 'No pacts or verifications involve these versions (with these filters).'}</td></tr>` : html.join('\n')}</tbody></table>`;
   }
 
-  const main = p?.mainBranch === null || p === undefined ? '' : ` <span class="muted">main branch: ${esc(p.mainBranch)}</span>`;
+  const main =
+    p?.mainBranch === null || p === undefined ? '' : ` <span class="muted">main branch: ${esc(p.mainBranch)}</span>`;
   const body = `<h1>${p === undefined ? 'Matrix' : `Matrix for ${esc(p.name)}${main}`}</h1>
 ${form}
 ${problems.map((x) => `<p class="note" role="alert">${esc(x)}</p>`).join('')}

@@ -3,7 +3,15 @@
 // the raw JSON the API serves. And the verification page (.../pact-version/SHA/verification-results/N): the result,
 // the provider version and branch, the consumer versions it covers, and each interaction's outcome.
 import type { Links } from '../http';
-import type { BrokerReads, PactPublication, PactVersion, Pacticipant, Verification, Version, VersionDetails } from '../store/types';
+import type {
+  BrokerReads,
+  PactPublication,
+  PactVersion,
+  Pacticipant,
+  Verification,
+  Version,
+  VersionDetails,
+} from '../store/types';
 import { esc, page, resultCell, statusChip, timeAgo, versionCell } from './layout';
 import { compact, interactionsById, renderPact } from './pact-view';
 import { pageUrls } from './urls';
@@ -18,7 +26,12 @@ const environmentsOf = (d: VersionDetails | undefined): { name: string; producti
   d?.environments.map((e) => ({ name: e.environment.name, production: e.environment.production, kind: e.kind })) ?? [];
 
 /** A link only for http(s) URLs (a build URL is whatever the client sent); otherwise the text. */
-const safeLink = (url: string | null): string => (url === null ? '<span class="none">-</span>' : /^https?:\/\//i.test(url) ? `<a href="${esc(url)}" rel="noopener noreferrer">${esc(url)}</a>` : `<code>${esc(url)}</code>`);
+const safeLink = (url: string | null): string =>
+  url === null
+    ? '<span class="none">-</span>'
+    : /^https?:\/\//i.test(url)
+      ? `<a href="${esc(url)}" rel="noopener noreferrer">${esc(url)}</a>`
+      : `<code>${esc(url)}</code>`;
 
 interface Found {
   consumer: Pacticipant;
@@ -30,7 +43,12 @@ interface Found {
   publications: PactPublication[];
 }
 
-async function find(store: BrokerReads, providerName: string, consumerName: string, ref: PactRef): Promise<Found | string> {
+async function find(
+  store: BrokerReads,
+  providerName: string,
+  consumerName: string,
+  ref: PactRef,
+): Promise<Found | string> {
   const [consumer, provider] = await Promise.all([store.pacticipant(consumerName), store.pacticipant(providerName)]);
   if (consumer === undefined) return `No pacticipant named ${consumerName}`;
   if (provider === undefined) return `No pacticipant named ${providerName}`;
@@ -41,7 +59,8 @@ async function find(store: BrokerReads, providerName: string, consumerName: stri
     version = await store.version(consumer.id, ref.version);
     if (version === undefined) return `No version ${ref.version} of ${consumer.name}`;
     publication = await store.publication(version.id, provider.id);
-    if (publication === undefined) return `No pact between ${consumer.name} version ${ref.version} and ${provider.name}`;
+    if (publication === undefined)
+      return `No pact between ${consumer.name} version ${ref.version} and ${provider.name}`;
     pv = await store.pactVersionById(publication.pactVersionId);
   } else {
     pv = await store.pactVersionBySha(consumer.id, provider.id, ref.sha);
@@ -65,20 +84,37 @@ function parseContent(pv: PactVersion): Json | string {
 }
 
 /** The pact page, or a string saying what was not found. */
-export async function pactPage(store: BrokerReads, L: Links, providerName: string, consumerName: string, ref: PactRef, now = new Date()): Promise<string | { notFound: string }> {
+export async function pactPage(
+  store: BrokerReads,
+  L: Links,
+  providerName: string,
+  consumerName: string,
+  ref: PactRef,
+  now = new Date(),
+): Promise<string | { notFound: string }> {
   const U = pageUrls(L);
   const f = await find(store, providerName, consumerName, ref);
   if (typeof f === 'string') return { notFound: f };
   const { consumer, provider, pv, version, publication, publications } = f;
   const verifications = (await store.latestVerificationsPerProviderVersion(pv.id)).slice(0, 20);
   const otherVersionIds = publications.slice(-10).map((p) => p.consumerVersionId);
-  const ids = [...verifications.map((v) => v.providerVersionId), ...otherVersionIds, ...(version === undefined ? [] : [version.id])];
+  const ids = [
+    ...verifications.map((v) => v.providerVersionId),
+    ...otherVersionIds,
+    ...(version === undefined ? [] : [version.id]),
+  ];
   const [versions, details] = await Promise.all([store.versionsByIds(ids), store.versionDetails(ids)]);
 
   const content = parseContent(pv);
-  const rawHref = version === undefined ? L.pactVersion(provider.name, consumer.name, pv.sha) : L.pactByVersion(provider.name, consumer.name, version.number);
+  const rawHref =
+    version === undefined
+      ? L.pactVersion(provider.name, consumer.name, pv.sha)
+      : L.pactByVersion(provider.name, consumer.name, version.number);
   const rendered = typeof content === 'string' ? undefined : renderPact(content);
-  const tags = version === undefined ? [] : (details.get(version.id)?.tags ?? []).map((t) => `<span class="chip" title="tag">${esc(t.name)}</span>`);
+  const tags =
+    version === undefined
+      ? []
+      : (details.get(version.id)?.tags ?? []).map((t) => `<span class="chip" title="tag">${esc(t.name)}</span>`);
 
   const verifRows = verifications.map((v) => {
     const pvv = versions.get(v.providerVersionId);
@@ -89,7 +125,9 @@ export async function pactPage(store: BrokerReads, L: Links, providerName: strin
     .reverse()
     .map((p) => {
       const v = versions.get(p.consumerVersionId);
-      return v === undefined ? '' : `<li><a href="${esc(U.pact(provider.name, consumer.name, v.number))}">${versionCell(v.number, branchesOf(details.get(v.id)))}</a> <span class="muted">${timeAgo(p.createdAt, now)}</span></li>`;
+      return v === undefined
+        ? ''
+        : `<li><a href="${esc(U.pact(provider.name, consumer.name, v.number))}">${versionCell(v.number, branchesOf(details.get(v.id)))}</a> <span class="muted">${timeAgo(p.createdAt, now)}</span></li>`;
     })
     .join('');
 
@@ -114,31 +152,58 @@ ${rendered === undefined ? `<p class="note">${esc(content as string)} The <a hre
 }
 
 /** The verification page, or what was not found. */
-export async function verificationPage(store: BrokerReads, L: Links, providerName: string, consumerName: string, sha: string, number: string, now = new Date()): Promise<string | { notFound: string }> {
+export async function verificationPage(
+  store: BrokerReads,
+  L: Links,
+  providerName: string,
+  consumerName: string,
+  sha: string,
+  number: string,
+  now = new Date(),
+): Promise<string | { notFound: string }> {
   const U = pageUrls(L);
   const f = await find(store, providerName, consumerName, { sha });
   if (typeof f === 'string') return { notFound: f };
   const { consumer, provider, pv, publications } = f;
   const n = Number(number);
-  const v: Verification | undefined = number === 'latest' ? await store.latestVerificationOfPactVersion(pv.id) : Number.isSafeInteger(n) ? await store.verificationByNumber(pv.id, n) : undefined;
+  const v: Verification | undefined =
+    number === 'latest'
+      ? await store.latestVerificationOfPactVersion(pv.id)
+      : Number.isSafeInteger(n)
+        ? await store.verificationByNumber(pv.id, n)
+        : undefined;
   if (v === undefined) return { notFound: `No verification result ${number} for pact version ${sha}` };
   // The consumer versions the result covers: those the verifier named (pacts for verification), else every one
   // published with this content (newest 20).
-  const named = (await Promise.all(v.consumerVersionNumbers.slice(0, 20).map((num) => store.version(consumer.id, num)))).filter((x): x is Version => x !== undefined);
-  const consumerVersionIds = named.length > 0 ? named.map((x) => x.id) : publications.slice(-20).map((p) => p.consumerVersionId);
+  const named = (
+    await Promise.all(v.consumerVersionNumbers.slice(0, 20).map((num) => store.version(consumer.id, num)))
+  ).filter((x): x is Version => x !== undefined);
+  const consumerVersionIds =
+    named.length > 0 ? named.map((x) => x.id) : publications.slice(-20).map((p) => p.consumerVersionId);
   const ids = [v.providerVersionId, ...consumerVersionIds];
   const [versions, details] = await Promise.all([store.versionsByIds(ids), store.versionDetails(ids)]);
   const providerVersion = versions.get(v.providerVersionId);
   const content = parseContent(pv);
-  const byId = typeof content === 'string' ? new Map<string, { description: string; position: number }>() : interactionsById(content);
+  const byId =
+    typeof content === 'string'
+      ? new Map<string, { description: string; position: number }>()
+      : interactionsById(content);
   const pactHref = U.pactVersion(provider.name, consumer.name, pv.sha);
 
-  const verifiedBy = isObj(v.verifiedBy) ? [v.verifiedBy.implementation, v.verifiedBy.version].filter((x) => x !== undefined).map(String).join(' ') : '';
+  const verifiedBy = isObj(v.verifiedBy)
+    ? [v.verifiedBy.implementation, v.verifiedBy.version]
+        .filter((x) => x !== undefined)
+        .map(String)
+        .join(' ')
+    : '';
   const consumerList = consumerVersionIds
     .map((id) => versions.get(id))
     .filter((x): x is Version => x !== undefined)
     .reverse()
-    .map((cv) => `<li><a href="${esc(U.pact(provider.name, consumer.name, cv.number))}">${versionCell(cv.number, branchesOf(details.get(cv.id)))}</a></li>`)
+    .map(
+      (cv) =>
+        `<li><a href="${esc(U.pact(provider.name, consumer.name, cv.number))}">${versionCell(cv.number, branchesOf(details.get(cv.id)))}</a></li>`,
+    )
     .join('');
 
   const results = Array.isArray(v.testResults) ? v.testResults.filter(isObj) : [];
@@ -147,20 +212,28 @@ export async function verificationPage(store: BrokerReads, L: Links, providerNam
     const known = id === undefined ? undefined : byId.get(id);
     const description = String(r.interactionDescription ?? r.description ?? known?.description ?? id ?? '');
     const pos = known?.position;
-    const label = pos === undefined ? esc(description || '(unnamed)') : `<a href="${esc(`${pactHref}#interaction-${pos}`)}">${esc(description)}</a>`;
+    const label =
+      pos === undefined
+        ? esc(description || '(unnamed)')
+        : `<a href="${esc(`${pactHref}#interaction-${pos}`)}">${esc(description)}</a>`;
     const mismatches = Array.isArray(r.mismatches) ? r.mismatches : [];
     const list = mismatches
       .slice(0, 50)
       .map((m) => {
         if (!isObj(m)) return `<li>${esc(compact(m, 500))}</li>`;
-        const where = [m.attribute ?? m.type, m.identifier ?? m.path].filter((x) => x !== undefined && x !== null && x !== '').map((x) => compact(x, 200));
+        const where = [m.attribute ?? m.type, m.identifier ?? m.path]
+          .filter((x) => x !== undefined && x !== null && x !== '')
+          .map((x) => compact(x, 200));
         return `<li>${where.length === 0 ? '' : `<code>${esc(where.join(' '))}</code> `}${esc(compact(m.description ?? m.mismatch ?? m, 1_000))}</li>`;
       })
       .join('');
     const ok = r.success === true;
     return `<tr><th scope="row">${label}</th><td>${statusChip(ok ? 'ok' : r.success === false ? 'fail' : 'none', ok ? 'Passed' : r.success === false ? 'Failed' : 'Unknown')}</td><td>${list === '' ? '<span class="none">-</span>' : `<ul class="mismatches">${list}</ul>`}</td></tr>`;
   });
-  const otherResults = !Array.isArray(v.testResults) && v.testResults !== null && v.testResults !== undefined ? `<pre>${esc(compact(v.testResults, 20_000))}</pre>` : '';
+  const otherResults =
+    !Array.isArray(v.testResults) && v.testResults !== null && v.testResults !== undefined
+      ? `<pre>${esc(compact(v.testResults, 20_000))}</pre>`
+      : '';
 
   const title = `Verification of ${consumer.name} by ${provider.name}`;
   const body = `<h1>Verification of the pact between ${esc(consumer.name)} and ${esc(provider.name)}</h1>

@@ -75,18 +75,27 @@ export function safeJson(value: unknown, maxChars = 2_000, depth = 0): string {
   if (depth > 12) return '…';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   let out = Array.isArray(value) ? '[' : '{';
-  const entries: [string | undefined, unknown][] = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value);
+  const entries: [string | undefined, unknown][] = Array.isArray(value)
+    ? value.map((v) => [undefined, v])
+    : Object.entries(value);
   for (let k = 0; k < entries.length; k++) {
     const [key, v] = entries[k]!;
     if (out.length > maxChars) return `${out}…`;
-    out += (k > 0 ? ',' : '') + (key === undefined ? '' : `${JSON.stringify(key)}:`) + safeJson(v, maxChars - out.length, depth + 1);
+    out +=
+      (k > 0 ? ',' : '') +
+      (key === undefined ? '' : `${JSON.stringify(key)}:`) +
+      safeJson(v, maxChars - out.length, depth + 1);
   }
   return out + (Array.isArray(value) ? ']' : '}');
 }
 
 function describeMatcher(m: unknown, generator: boolean): string {
   if (!isObj(m)) return compact(m);
-  const type = generator ? String(m.type ?? 'generator') : String(m.match ?? (m.regex !== undefined ? 'regex' : m.min !== undefined || m.max !== undefined ? 'type' : 'rule'));
+  const type = generator
+    ? String(m.type ?? 'generator')
+    : String(
+        m.match ?? (m.regex !== undefined ? 'regex' : m.min !== undefined || m.max !== undefined ? 'type' : 'rule'),
+      );
   const parts = [type];
   for (const [k, v] of Object.entries(m)) {
     if (k === 'match' || (generator && k === 'type')) continue;
@@ -120,11 +129,22 @@ const CATEGORY: Record<string, Annotation['category']> = {
 /** The matching rules and generators of a request, response or message, whatever the pact specification. */
 export function annotations(part: Json): Annotation[] {
   const out: Annotation[] = [];
-  const add = (category: Annotation['category'], name: string, source: string, steps: Step[] | undefined, entry: unknown, generator: boolean): void => {
+  const add = (
+    category: Annotation['category'],
+    name: string,
+    source: string,
+    steps: Step[] | undefined,
+    entry: unknown,
+    generator: boolean,
+  ): void => {
     if (out.length >= MAX_RULES) return;
-    for (const text of matcherTexts(entry, generator).slice(0, 20)) out.push({ category, name, source, steps, text, generator });
+    for (const text of matcherTexts(entry, generator).slice(0, 20))
+      out.push({ category, name, source, steps, text, generator });
   };
-  for (const [field, generator] of [['matchingRules', false], ['generators', true]] as const) {
+  for (const [field, generator] of [
+    ['matchingRules', false],
+    ['generators', true],
+  ] as const) {
     const rules = part[field];
     if (!isObj(rules)) continue;
     for (const [key, entry] of Object.entries(rules)) {
@@ -147,7 +167,9 @@ export function annotations(part: Json): Annotation[] {
       const direct = generator ? typeof entry.type === 'string' : Array.isArray(entry.matchers);
       if (category === 'path' || category === 'status' || direct) {
         if (direct) add(category, '', key, category === 'body' ? [] : undefined, entry, generator);
-        else for (const [k, e] of Object.entries(entry)) add(category, '', k === '' ? key : k, category === 'body' ? [] : undefined, e, generator);
+        else
+          for (const [k, e] of Object.entries(entry))
+            add(category, '', k === '' ? key : k, category === 'body' ? [] : undefined, e, generator);
         continue;
       }
       for (const [name, e] of Object.entries(entry)) {
@@ -160,7 +182,12 @@ export function annotations(part: Json): Annotation[] {
 }
 
 const chips = (list: Annotation[]): string =>
-  list.map((a) => `<span class="rule${a.generator ? ' gen' : ''}" title="${esc(`${a.generator ? 'generator' : 'matching rule'} ${a.source}`)}">${a.generator ? '⚙ ' : ''}${esc(a.text)}</span>`).join('');
+  list
+    .map(
+      (a) =>
+        `<span class="rule${a.generator ? ' gen' : ''}" title="${esc(`${a.generator ? 'generator' : 'matching rule'} ${a.source}`)}">${a.generator ? '⚙ ' : ''}${esc(a.text)}</span>`,
+    )
+    .join('');
 
 // ------------------------------------------------------------------------------------------------ bodies
 
@@ -174,7 +201,9 @@ export function jsonLines(value: unknown, rules: Annotation[]): { html: string; 
   const used = new Set<Annotation>();
   const bodyRules = rules.filter((r) => r.steps !== undefined);
   const at = (path: Step[]): Annotation[] => {
-    const found = bodyRules.filter((r) => r.steps!.length === path.length && r.steps!.every((s, k) => stepMatches(s, path[k]!)));
+    const found = bodyRules.filter(
+      (r) => r.steps!.length === path.length && r.steps!.every((s, k) => stepMatches(s, path[k]!)),
+    );
     for (const f of found) used.add(f);
     return found;
   };
@@ -189,19 +218,28 @@ export function jsonLines(value: unknown, rules: Annotation[]): { html: string; 
       return;
     }
     if (v === null || typeof v !== 'object') {
-      const text = typeof v === 'string' && v.length > 2_000 ? JSON.stringify(`${v.slice(0, 2_000)}…`) : (JSON.stringify(v) ?? 'null');
+      const text =
+        typeof v === 'string' && v.length > 2_000
+          ? JSON.stringify(`${v.slice(0, 2_000)}…`)
+          : (JSON.stringify(v) ?? 'null');
       push(indent, `${prefix}${esc(text)}${comma}`, path);
       return;
     }
     const isArray = Array.isArray(v);
-    const entries: [Step, string, unknown][] = isArray ? v.map((x, k) => [{ index: k }, '', x]) : Object.entries(v).map(([k, x]) => [{ key: k }, `${esc(JSON.stringify(k))}: `, x]);
+    const entries: [Step, string, unknown][] = isArray
+      ? v.map((x, k) => [{ index: k }, '', x])
+      : Object.entries(v).map(([k, x]) => [{ key: k }, `${esc(JSON.stringify(k))}: `, x]);
     const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0) {
       push(indent, `${prefix}${open}${close}${comma}`, path);
       return;
     }
     if (indent >= MAX_DEPTH) {
-      push(indent, `${prefix}${open} <span class="muted">… nested deeper than ${MAX_DEPTH} levels: see the raw JSON</span> ${close}${comma}`, path);
+      push(
+        indent,
+        `${prefix}${open} <span class="muted">… nested deeper than ${MAX_DEPTH} levels: see the raw JSON</span> ${close}${comma}`,
+        path,
+      );
       return;
     }
     push(indent, `${prefix}${open}`, path);
@@ -211,8 +249,13 @@ export function jsonLines(value: unknown, rules: Annotation[]): { html: string; 
     lines.push({ code: `${'  '.repeat(indent)}${close}${comma}`, rules: '' });
   };
   walk(value, [], 0, '', '');
-  const html = lines.map((l) => `<div class="l"><code>${l.code}</code><span class="rules">${l.rules}</span></div>`).join('');
-  return { html: `<div class="json">${html}${truncated ? `<div class="l"><code class="muted">… cut at ${MAX_BODY_LINES} lines: see the raw JSON</code><span></span></div>` : ''}</div>`, used };
+  const html = lines
+    .map((l) => `<div class="l"><code>${l.code}</code><span class="rules">${l.rules}</span></div>`)
+    .join('');
+  return {
+    html: `<div class="json">${html}${truncated ? `<div class="l"><code class="muted">… cut at ${MAX_BODY_LINES} lines: see the raw JSON</code><span></span></div>` : ''}</div>`,
+    used,
+  };
 }
 
 /** A body of any kind: JSON (with rules beside it), text, or an encoded V4 body. */
@@ -235,7 +278,8 @@ function renderBody(body: unknown, rules: Annotation[], label: string): string {
       }
     }
   }
-  if (value === undefined) return `<div class="body-label muted">No ${esc(label.toLowerCase())}.</div>${unmatched(rules, new Set())}`;
+  if (value === undefined)
+    return `<div class="body-label muted">No ${esc(label.toLowerCase())}.</div>${unmatched(rules, new Set())}`;
   if (typeof value === 'string') {
     const text = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
     const root = rules.filter((r) => r.steps !== undefined && r.steps.length === 0);
@@ -263,7 +307,11 @@ function fieldTable(kind: string, values: [string, string][], rules: Annotation[
     for (const r of mine) used.add(r);
     return `<tr><th scope="row"><code>${esc(name)}</code></th><td><code>${esc(value)}</code></td><td>${chips(mine)}</td></tr>`;
   });
-  for (const r of rules) if (!used.has(r)) rows.push(`<tr><th scope="row"><code>${esc(r.name)}</code></th><td class="none">(not in the example)</td><td>${chips([r])}</td></tr>`);
+  for (const r of rules)
+    if (!used.has(r))
+      rows.push(
+        `<tr><th scope="row"><code>${esc(r.name)}</code></th><td class="none">(not in the example)</td><td>${chips([r])}</td></tr>`,
+      );
   if (rows.length === 0) return '';
   return `<table class="fields ${esc(kind.toLowerCase())}"><thead><tr><th scope="col">${esc(kind)}</th><th scope="col">Value</th><th scope="col">Rules</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -278,7 +326,9 @@ function headerPairs(h: unknown): [string, string][] {
 function queryPairs(q: unknown): [string, string][] {
   if (typeof q === 'string') return [...new URLSearchParams(q)];
   if (!isObj(q)) return [];
-  return Object.entries(q).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, str(x)] as [string, string]) : [[k, str(v)] as [string, string]]));
+  return Object.entries(q).flatMap(([k, v]) =>
+    Array.isArray(v) ? v.map((x) => [k, str(x)] as [string, string]) : [[k, str(v)] as [string, string]],
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ interactions
@@ -286,7 +336,8 @@ function queryPairs(q: unknown): [string, string][] {
 function providerStates(i: Json): string {
   const states: { name: string; params?: unknown }[] = [];
   if (typeof i.providerState === 'string') states.push({ name: i.providerState });
-  if (Array.isArray(i.providerStates)) for (const s of i.providerStates) if (isObj(s)) states.push({ name: str(s.name ?? ''), params: s.params });
+  if (Array.isArray(i.providerStates))
+    for (const s of i.providerStates) if (isObj(s)) states.push({ name: str(s.name ?? ''), params: s.params });
   if (states.length === 0) return '<p class="muted states-none">No provider state.</p>';
   return `<ul class="states">${states.map((s) => `<li>Given <strong class="state">${esc(s.name)}</strong>${isObj(s.params) && Object.keys(s.params).length > 0 ? ` <code>${esc(compact(s.params, 400))}</code>` : ''}</li>`).join('')}</ul>`;
 }
@@ -346,22 +397,42 @@ export function specificationOf(content: Json): string {
 
 export function renderPact(content: Json): RenderedPact {
   const items: { i: Json; message: boolean }[] = [];
-  if (Array.isArray(content.interactions)) for (const i of content.interactions) if (isObj(i)) items.push({ i, message: i.type === 'Asynchronous/Messages' || i.type === 'Synchronous/Messages' });
+  if (Array.isArray(content.interactions))
+    for (const i of content.interactions)
+      if (isObj(i)) items.push({ i, message: i.type === 'Asynchronous/Messages' || i.type === 'Synchronous/Messages' });
   if (Array.isArray(content.messages)) for (const i of content.messages) if (isObj(i)) items.push({ i, message: true });
   const shown = items.slice(0, MAX_INTERACTIONS);
   const articles = shown.map(({ i, message }, k) => {
     const description = str(i.description ?? `interaction ${k + 1}`);
-    const badges = [message ? '<span class="chip">message</span>' : '', i.pending === true ? '<span class="chip" title="pending in the pact (V4)">pending</span>' : ''].join('');
-    const comments = isObj(i.comments) && Array.isArray(i.comments.text) ? `<p class="muted">${i.comments.text.map((t) => esc(str(t))).join('<br>')}</p>` : '';
+    const badges = [
+      message ? '<span class="chip">message</span>' : '',
+      i.pending === true ? '<span class="chip" title="pending in the pact (V4)">pending</span>' : '',
+    ].join('');
+    const comments =
+      isObj(i.comments) && Array.isArray(i.comments.text)
+        ? `<p class="muted">${i.comments.text.map((t) => esc(str(t))).join('<br>')}</p>`
+        : '';
     return `<article class="interaction" id="interaction-${k + 1}" data-description="${esc(description)}" aria-labelledby="interaction-${k + 1}-title">
 <h3 id="interaction-${k + 1}-title">${k + 1}. ${esc(description)} ${badges}</h3>${comments}
 ${providerStates(i)}
 ${message ? messageExchange(i) : httpExchange(i)}
 </article>`;
   });
-  const more = items.length > shown.length ? `<p class="note">Showing the first ${shown.length} of ${items.length} interactions: the rest are in the raw JSON.</p>` : '';
-  const toc = shown.map(({ i }, k) => `<li><a href="#interaction-${k + 1}">${esc(str(i.description ?? `interaction ${k + 1}`))}</a></li>`).join('');
-  return { html: articles.join('\n') + more, toc: shown.length === 0 ? '' : `<ol class="toc">${toc}</ol>`, count: items.length, specification: specificationOf(content) };
+  const more =
+    items.length > shown.length
+      ? `<p class="note">Showing the first ${shown.length} of ${items.length} interactions: the rest are in the raw JSON.</p>`
+      : '';
+  const toc = shown
+    .map(
+      ({ i }, k) => `<li><a href="#interaction-${k + 1}">${esc(str(i.description ?? `interaction ${k + 1}`))}</a></li>`,
+    )
+    .join('');
+  return {
+    html: articles.join('\n') + more,
+    toc: shown.length === 0 ? '' : `<ol class="toc">${toc}</ol>`,
+    count: items.length,
+    specification: specificationOf(content),
+  };
 }
 
 /** Description and position (as numbered on the pact page) of each interaction, by its `_id` (verification results name interactions by it). */
@@ -374,7 +445,8 @@ export function interactionsById(content: Json): Map<string, { description: stri
     for (const i of list) {
       if (!isObj(i)) continue;
       position++;
-      if (typeof i._id === 'string' && position <= MAX_INTERACTIONS) out.set(i._id, { description: str(i.description ?? ''), position });
+      if (typeof i._id === 'string' && position <= MAX_INTERACTIONS)
+        out.set(i._id, { description: str(i.description ?? ''), position });
     }
   }
   return out;

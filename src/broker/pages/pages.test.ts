@@ -22,7 +22,9 @@ describe('relative times', () => {
   });
 
   test('the exact time is in datetime and the hover title', () => {
-    expect(timeAgo('2026-05-20T11:57:00.000Z', now)).toBe('<time datetime="2026-05-20T11:57:00.000Z" title="2026-05-20T11:57:00.000Z">3 minutes ago</time>');
+    expect(timeAgo('2026-05-20T11:57:00.000Z', now)).toBe(
+      '<time datetime="2026-05-20T11:57:00.000Z" title="2026-05-20T11:57:00.000Z">3 minutes ago</time>',
+    );
     expect(timeAgo(null, now)).toContain('-');
   });
 });
@@ -64,13 +66,22 @@ describe('matching rules beside their fields', () => {
       body: { id: 1, items: [{ sku: 'A-1' }, { sku: 'B-2' }] },
       matchingRules: {
         header: { 'content-type': { matchers: [{ match: 'regex', regex: 'application/json.*' }] } },
-        body: { '$.id': { matchers: [{ match: 'integer' }] }, '$.items': { matchers: [{ match: 'type', min: 1 }] }, '$.items[*].sku': { matchers: [{ match: 'regex', regex: '[A-Z]-\\d' }, { match: 'type' }], combine: 'OR' } },
+        body: {
+          '$.id': { matchers: [{ match: 'integer' }] },
+          '$.items': { matchers: [{ match: 'type', min: 1 }] },
+          '$.items[*].sku': { matchers: [{ match: 'regex', regex: '[A-Z]-\\d' }, { match: 'type' }], combine: 'OR' },
+        },
       },
       generators: { body: { '$.id': { type: 'RandomInt', min: 1, max: 10 } } },
     };
     const list = annotations(response);
-    expect(list.filter((a) => a.category === 'header').map((a) => [a.name, a.text])).toEqual([['content-type', 'regex application/json.*']]);
-    const { html, used } = jsonLines(response.body, list.filter((a) => a.category === 'body'));
+    expect(list.filter((a) => a.category === 'header').map((a) => [a.name, a.text])).toEqual([
+      ['content-type', 'regex application/json.*'],
+    ]);
+    const { html, used } = jsonLines(
+      response.body,
+      list.filter((a) => a.category === 'body'),
+    );
     expect(rulesOnLine(html, '"id"')).toEqual(['integer', 'RandomInt min 1 max 10']);
     expect(rulesOnLine(html, '"items"')).toEqual(['type min 1']);
     // [*] applies to every element
@@ -80,7 +91,14 @@ describe('matching rules beside their fields', () => {
   });
 
   test('V2: one map of $.body / $.headers / $.query paths', () => {
-    const list = annotations({ matchingRules: { '$.body.name': { match: 'type' }, '$.headers.Accept': { regex: 'json' }, '$.query.page': { match: 'regex', regex: '\\d+' }, '$.path': { regex: '/x/\\d+' } } });
+    const list = annotations({
+      matchingRules: {
+        '$.body.name': { match: 'type' },
+        '$.headers.Accept': { regex: 'json' },
+        '$.query.page': { match: 'regex', regex: '\\d+' },
+        '$.path': { regex: '/x/\\d+' },
+      },
+    });
     expect(list.map((a) => [a.category, a.name, a.text])).toEqual([
       ['body', '', 'type'],
       ['header', 'Accept', 'regex json'],
@@ -99,9 +117,22 @@ describe('matching rules beside their fields', () => {
           description: 'get <x>',
           providerStates: [{ name: 'x exists', params: { id: 7 } }],
           request: { method: 'get', path: '/x/7' },
-          response: { status: 200, body: { content: { n: 1 }, contentType: 'application/json', encoded: false }, matchingRules: { status: { matchers: [{ match: 'statusCode', status: 'success' }] }, body: { '$.n': { matchers: [{ match: 'number' }] } } } },
+          response: {
+            status: 200,
+            body: { content: { n: 1 }, contentType: 'application/json', encoded: false },
+            matchingRules: {
+              status: { matchers: [{ match: 'statusCode', status: 'success' }] },
+              body: { '$.n': { matchers: [{ match: 'number' }] } },
+            },
+          },
         },
-        { type: 'Asynchronous/Messages', description: 'an event', contents: { content: { kind: 'created' }, contentType: 'application/json' }, metadata: { topic: 'orders' }, matchingRules: { body: { '$.kind': { matchers: [{ match: 'regex', regex: 'created|deleted' }] } } } },
+        {
+          type: 'Asynchronous/Messages',
+          description: 'an event',
+          contents: { content: { kind: 'created' }, contentType: 'application/json' },
+          metadata: { topic: 'orders' },
+          matchingRules: { body: { '$.kind': { matchers: [{ match: 'regex', regex: 'created|deleted' }] } } },
+        },
       ],
     };
     const r = renderPact(pact);
@@ -120,7 +151,19 @@ describe('matching rules beside their fields', () => {
   });
 
   test('rules on paths the example lacks are listed, not dropped', () => {
-    const r = renderPact({ interactions: [{ description: 'd', request: { method: 'GET', path: '/' }, response: { status: 200, body: { a: 1 }, matchingRules: { body: { '$.b': { matchers: [{ match: 'type' }] } } } } }] });
+    const r = renderPact({
+      interactions: [
+        {
+          description: 'd',
+          request: { method: 'GET', path: '/' },
+          response: {
+            status: 200,
+            body: { a: 1 },
+            matchingRules: { body: { '$.b': { matchers: [{ match: 'type' }] } } },
+          },
+        },
+      ],
+    });
     expect(r.html).toContain('Rules on body paths the example does not contain');
     expect(r.html).toContain('$.b');
   });
@@ -128,10 +171,26 @@ describe('matching rules beside their fields', () => {
   test('hostile content: deep nesting is cut, huge bodies are cut, markup is escaped', () => {
     let deep: unknown = 1;
     for (let k = 0; k < 50_000; k++) deep = [deep];
-    const r = renderPact({ interactions: [{ description: '<script>alert(1)</script>', request: { method: 'GET', path: '/' }, response: { status: 200, body: deep } }] });
+    const r = renderPact({
+      interactions: [
+        {
+          description: '<script>alert(1)</script>',
+          request: { method: 'GET', path: '/' },
+          response: { status: 200, body: deep },
+        },
+      ],
+    });
     expect(r.html).toContain('nested deeper than 32 levels');
     expect(r.html).not.toContain('<script>');
-    const wide = renderPact({ interactions: [{ description: 'w', request: { method: 'GET', path: '/' }, response: { status: 200, body: Array.from({ length: 5_000 }, (_, k) => k) } }] });
+    const wide = renderPact({
+      interactions: [
+        {
+          description: 'w',
+          request: { method: 'GET', path: '/' },
+          response: { status: 200, body: Array.from({ length: 5_000 }, (_, k) => k) },
+        },
+      ],
+    });
     expect(wide.html).toContain('cut at 2000 lines');
     expect(safeJson(deep, 100).length).toBeLessThan(200);
   });

@@ -20,7 +20,17 @@ export interface MatrixFilters {
   to?: string;
 }
 
-const MATRIX_KEYS: (keyof MatrixFilters)[] = ['pacticipant', 'branch', 'environment', 'with', 'withBranch', 'withEnvironment', 'limit', 'version', 'to'];
+const MATRIX_KEYS: (keyof MatrixFilters)[] = [
+  'pacticipant',
+  'branch',
+  'environment',
+  'with',
+  'withBranch',
+  'withEnvironment',
+  'limit',
+  'version',
+  'to',
+];
 
 function query(pairs: [string, string | number | undefined][]): string {
   const q = new URLSearchParams();
@@ -30,13 +40,23 @@ function query(pairs: [string, string | number | undefined][]): string {
 }
 
 export function pageUrls(L: Links) {
-  const pactBase = (provider: string, consumer: string): string => L.url(`/ui/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}`);
+  const pactBase = (provider: string, consumer: string): string =>
+    L.url(`/ui/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}`);
   return {
-    index: (q: { filter?: string; page?: number } = {}): string => L.url(`/${query([['filter', q.filter], ['page', q.page]])}`),
+    index: (q: { filter?: string; page?: number } = {}): string =>
+      L.url(
+        `/${query([
+          ['filter', q.filter],
+          ['page', q.page],
+        ])}`,
+      ),
     matrix: (f: MatrixFilters = {}): string => L.url(`/ui/matrix${query(MATRIX_KEYS.map((k) => [k, f[k]]))}`),
-    pact: (provider: string, consumer: string, consumerVersion: string): string => `${pactBase(provider, consumer)}/version/${seg(consumerVersion)}`,
-    pactVersion: (provider: string, consumer: string, sha: string): string => `${pactBase(provider, consumer)}/pact-version/${seg(sha)}`,
-    verification: (provider: string, consumer: string, sha: string, n: number): string => `${pactBase(provider, consumer)}/pact-version/${seg(sha)}/verification-results/${n}`,
+    pact: (provider: string, consumer: string, consumerVersion: string): string =>
+      `${pactBase(provider, consumer)}/version/${seg(consumerVersion)}`,
+    pactVersion: (provider: string, consumer: string, sha: string): string =>
+      `${pactBase(provider, consumer)}/pact-version/${seg(sha)}`,
+    verification: (provider: string, consumer: string, sha: string, n: number): string =>
+      `${pactBase(provider, consumer)}/pact-version/${seg(sha)}/verification-results/${n}`,
   };
 }
 

@@ -8,7 +8,16 @@
 //   (Promise.all over providers, consumers, selectors) cost one statement per kind instead of one per row.
 // Only for reads made while answering one request (never across requests, never inside a transaction that writes).
 import type { SqlStore } from './sql';
-import type { BrokerReads, DeployedVersion, HeadPublication, PactPublication, Pacticipant, ReleasedVersion, Verification, Version } from './types';
+import type {
+  BrokerReads,
+  DeployedVersion,
+  HeadPublication,
+  PactPublication,
+  Pacticipant,
+  ReleasedVersion,
+  Verification,
+  Version,
+} from './types';
 
 const MEMOISED = new Set<keyof BrokerReads>([
   'pacticipant',
@@ -84,7 +93,11 @@ class Coalescer {
 }
 
 /** Groups keys by one argument (a batched query takes one name / environment / provider and many ids). */
-async function byGroup<R>(keys: Args[], group: (k: Args) => string, run: (ks: Args[]) => Promise<(k: Args) => R>): Promise<R[]> {
+async function byGroup<R>(
+  keys: Args[],
+  group: (k: Args) => string,
+  run: (ks: Args[]) => Promise<(k: Args) => R>,
+): Promise<R[]> {
   const groups = new Map<string, Args[]>();
   for (const k of keys) {
     const g = group(k);
@@ -105,7 +118,9 @@ function batchers(s: SqlStore): Partial<Record<keyof BrokerReads, Batched>> {
   return {
     pacticipantById: async (keys) => {
       const found = await s.pacticipantsByIds(keys.map((k) => num(k[0])));
-      return keys.map((k): Pacticipant | Error => found.get(num(k[0])) ?? new Error(`pacticipant ${String(k[0])} vanished`));
+      return keys.map(
+        (k): Pacticipant | Error => found.get(num(k[0])) ?? new Error(`pacticipant ${String(k[0])} vanished`),
+      );
     },
     versionById: async (keys) => {
       const found = await s.versionsByIds(keys.map((k) => num(k[0])));
@@ -190,7 +205,9 @@ function currentRecords(s: SqlStore, kind: 'deployed' | 'released'): Batched {
       async (ks) => {
         if (ks[0]![1] === undefined) {
           // Every pacticipant: not a batch of single reads (each such key is alone in its group).
-          const all = await (kind === 'deployed' ? s.currentlyDeployed(ks[0]![0] as number | undefined) : s.currentlySupported(ks[0]![0] as number | undefined));
+          const all = await (kind === 'deployed'
+            ? s.currentlyDeployed(ks[0]![0] as number | undefined)
+            : s.currentlySupported(ks[0]![0] as number | undefined));
           return () => all;
         }
         const found = await s.currentRecordsOf(
@@ -203,7 +220,8 @@ function currentRecords(s: SqlStore, kind: 'deployed' | 'released'): Batched {
     );
 }
 
-const canBatch = (store: BrokerReads): store is BrokerReads & SqlStore => typeof (store as Partial<SqlStore>).pacticipantsByIds === 'function';
+const canBatch = (store: BrokerReads): store is BrokerReads & SqlStore =>
+  typeof (store as Partial<SqlStore>).pacticipantsByIds === 'function';
 
 /** Wraps a store's reads so that repeated calls with the same arguments share one query and concurrent ones batch. */
 export function memoReads<T extends BrokerReads>(store: T): T {
@@ -218,7 +236,8 @@ export function memoReads<T extends BrokerReads>(store: T): T {
       if (typeof prop !== 'string' || !MEMOISED.has(prop as keyof BrokerReads) || typeof value !== 'function') {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       }
-      const single = (...args: Args): Promise<unknown> => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      const single = (...args: Args): Promise<unknown> =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       const batched = batch[prop as keyof BrokerReads];
       let coalescer = coalescers.get(prop);
       if (coalescer === undefined && batched !== undefined) {

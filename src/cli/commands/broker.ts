@@ -5,7 +5,14 @@ import type { Command } from '../command';
 import { summaryOf } from '../command-list';
 import { parseCommandArgs, stringOpt, type ParsedArgs } from '../args';
 import { CxpactError } from '../../core/errors';
-import { DEFAULT_DB_FILE, DEFAULT_MAX_BODY_BYTES, isPostgresUrl, redactDatabaseUrl, startBroker, type BrokerAuthConfig } from '../../broker';
+import {
+  DEFAULT_DB_FILE,
+  DEFAULT_MAX_BODY_BYTES,
+  isPostgresUrl,
+  redactDatabaseUrl,
+  startBroker,
+  type BrokerAuthConfig,
+} from '../../broker';
 import { splitList } from '../../broker/webhook-policy';
 
 const HELP = `Usage: cxpact broker [options]        (npm run broker -- [options])
@@ -95,11 +102,17 @@ function parseBasic(flag: string, v: string | undefined): { username: string; pa
   if (v === undefined) return undefined;
   const i = v.indexOf(':');
   if (i <= 0) {
-    throw new CxpactError('usage.invalid-basic-auth', `${flag} must be user:password.`, { fix: `Pass ${flag} <user>:<password>.` });
+    throw new CxpactError('usage.invalid-basic-auth', `${flag} must be user:password.`, {
+      fix: `Pass ${flag} <user>:<password>.`,
+    });
   }
   const password = v.slice(i + 1);
   if (password.trim() === '') {
-    throw new CxpactError('usage.empty-secret', `${flag} has an empty password, which would let anyone write with username ${v.slice(0, i)}.`, { fix: `Give a password: ${flag}-file <file holding user:password>, or the environment.` });
+    throw new CxpactError(
+      'usage.empty-secret',
+      `${flag} has an empty password, which would let anyone write with username ${v.slice(0, i)}.`,
+      { fix: `Give a password: ${flag}-file <file holding user:password>, or the environment.` },
+    );
   }
   return { username: v.slice(0, i), password };
 }
@@ -109,17 +122,30 @@ function parseBasic(flag: string, v: string | undefined): { username: string; pa
  * without its trailing newline), else the first environment variable set (a username/password pair as
  * user:password). An empty value, wherever it comes from, is a usage error: an empty secret is no secret.
  */
-function secret(args: ParsedArgs, env: NodeJS.ProcessEnv, log: (line: string) => void, spec: { flag: string; envs: string[]; pair?: [string, string] }): string | undefined {
+function secret(
+  args: ParsedArgs,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  spec: { flag: string; envs: string[]; pair?: [string, string] },
+): string | undefined {
   const direct = stringOpt(args, spec.flag);
   const file = stringOpt(args, `${spec.flag}-file`);
   const empty = (where: string): CxpactError =>
-    new CxpactError('usage.empty-secret', `${where} is empty: an empty token or password would let anyone in.`, { fix: `Give a non-empty value, or leave --${spec.flag} out.` });
+    new CxpactError('usage.empty-secret', `${where} is empty: an empty token or password would let anyone in.`, {
+      fix: `Give a non-empty value, or leave --${spec.flag} out.`,
+    });
   if (direct !== undefined && file !== undefined) {
-    throw new CxpactError('usage.conflicting-secret', `--${spec.flag} and --${spec.flag}-file both give the same secret.`, { fix: `Pass only --${spec.flag}-file.` });
+    throw new CxpactError(
+      'usage.conflicting-secret',
+      `--${spec.flag} and --${spec.flag}-file both give the same secret.`,
+      { fix: `Pass only --${spec.flag}-file.` },
+    );
   }
   if (direct !== undefined) {
     if (direct.trim() === '') throw empty(`--${spec.flag}`);
-    log(`[broker] WARNING: --${spec.flag} puts a secret on the command line, where every user of this machine can read it (ps); prefer --${spec.flag}-file or ${spec.envs[0]}.`);
+    log(
+      `[broker] WARNING: --${spec.flag} puts a secret on the command line, where every user of this machine can read it (ps); prefer --${spec.flag}-file or ${spec.envs[0]}.`,
+    );
     return direct;
   }
   if (file !== undefined) {
@@ -127,7 +153,11 @@ function secret(args: ParsedArgs, env: NodeJS.ProcessEnv, log: (line: string) =>
     try {
       text = fs.readFileSync(file, 'utf8').replace(/(\r?\n)+$/, '');
     } catch (error) {
-      throw new CxpactError('usage.secret-file', `--${spec.flag}-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { file, fix: 'Pass a readable file holding the secret.' });
+      throw new CxpactError(
+        'usage.secret-file',
+        `--${spec.flag}-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+        { file, fix: 'Pass a readable file holding the secret.' },
+      );
     }
     if (text.trim() === '') throw empty(`--${spec.flag}-file ${file}`);
     if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0) {
@@ -147,7 +177,10 @@ function secret(args: ParsedArgs, env: NodeJS.ProcessEnv, log: (line: string) =>
     const [userVar, passVar] = spec.pair;
     const user = env[userVar];
     if (user === undefined || user === '') {
-      if ((env[passVar] ?? '') !== '') throw new CxpactError('usage.empty-secret', `${passVar} is set but ${userVar} is not.`, { fix: `Set ${userVar} too.` });
+      if ((env[passVar] ?? '') !== '')
+        throw new CxpactError('usage.empty-secret', `${passVar} is set but ${userVar} is not.`, {
+          fix: `Set ${userVar} too.`,
+        });
       return undefined;
     }
     const pass = env[passVar] ?? '';
@@ -194,31 +227,61 @@ export const command: Command = {
     const portText = stringOpt(args, 'port') ?? env.PACT_BROKER_PORT ?? '9292';
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new CxpactError('usage.invalid-port', `--port must be a number from 0 to 65535 (got "${portText}").`, { fix: 'Pass --port 9292, or --port 0 for a free port.' });
+      throw new CxpactError('usage.invalid-port', `--port must be a number from 0 to 65535 (got "${portText}").`, {
+        fix: 'Pass --port 9292, or --port 0 for a free port.',
+      });
     }
     const maxText = stringOpt(args, 'max-body-bytes');
     const maxBodyBytes = maxText === undefined ? undefined : Number(maxText);
     if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)) {
-      throw new CxpactError('usage.invalid-max-body', `--max-body-bytes must be an integer >= 1024 (got "${maxText}").`, { fix: 'Pass e.g. --max-body-bytes 10485760.' });
+      throw new CxpactError(
+        'usage.invalid-max-body',
+        `--max-body-bytes must be an integer >= 1024 (got "${maxText}").`,
+        { fix: 'Pass e.g. --max-body-bytes 10485760.' },
+      );
     }
     const log = (line: string): void => io.stderr(`${line}\n`);
     const auth: BrokerAuthConfig = {
       token: secret(args, env, log, { flag: 'token', envs: ['CXPACT_BROKER_TOKEN', 'PACT_BROKER_TOKEN'] }),
       readOnlyToken: secret(args, env, log, { flag: 'read-only-token', envs: ['CXPACT_BROKER_READ_ONLY_TOKEN'] }),
-      basic: parseBasic('--basic-auth', secret(args, env, log, { flag: 'basic-auth', envs: ['CXPACT_BROKER_BASIC_AUTH'], pair: ['PACT_BROKER_BASIC_AUTH_USERNAME', 'PACT_BROKER_BASIC_AUTH_PASSWORD'] })),
+      basic: parseBasic(
+        '--basic-auth',
+        secret(args, env, log, {
+          flag: 'basic-auth',
+          envs: ['CXPACT_BROKER_BASIC_AUTH'],
+          pair: ['PACT_BROKER_BASIC_AUTH_USERNAME', 'PACT_BROKER_BASIC_AUTH_PASSWORD'],
+        }),
+      ),
       readOnlyBasic: parseBasic(
         '--read-only-basic-auth',
-        secret(args, env, log, { flag: 'read-only-basic-auth', envs: ['CXPACT_BROKER_READ_ONLY_BASIC_AUTH'], pair: ['PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME', 'PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD'] }),
+        secret(args, env, log, {
+          flag: 'read-only-basic-auth',
+          envs: ['CXPACT_BROKER_READ_ONLY_BASIC_AUTH'],
+          pair: ['PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME', 'PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD'],
+        }),
       ),
       publicRead: args.values['public-read'] === true || env.PACT_BROKER_ALLOW_PUBLIC_READ === 'true',
     };
-    const allowedHosts = [...((args.values['allowed-host'] as string[] | undefined) ?? []).flatMap((h) => splitList(h) ?? []), ...(splitList(env.CXPACT_BROKER_ALLOWED_HOSTS) ?? [])];
-    const limitText = stringOpt(args, 'first-tag-as-branch-time-limit') ?? (env.PACT_BROKER_USE_FIRST_TAG_AS_BRANCH_TIME_LIMIT || undefined);
+    const allowedHosts = [
+      ...((args.values['allowed-host'] as string[] | undefined) ?? []).flatMap((h) => splitList(h) ?? []),
+      ...(splitList(env.CXPACT_BROKER_ALLOWED_HOSTS) ?? []),
+    ];
+    const limitText =
+      stringOpt(args, 'first-tag-as-branch-time-limit') ??
+      (env.PACT_BROKER_USE_FIRST_TAG_AS_BRANCH_TIME_LIMIT || undefined);
     const firstTagAsBranchTimeLimitSeconds = limitText === undefined ? undefined : Number(limitText);
-    if (firstTagAsBranchTimeLimitSeconds !== undefined && (!Number.isFinite(firstTagAsBranchTimeLimitSeconds) || firstTagAsBranchTimeLimitSeconds < 0)) {
-      throw new CxpactError('usage.invalid-time-limit', `--first-tag-as-branch-time-limit must be a number of seconds >= 0 (got "${limitText}").`, { fix: 'Pass e.g. --first-tag-as-branch-time-limit 10.' });
+    if (
+      firstTagAsBranchTimeLimitSeconds !== undefined &&
+      (!Number.isFinite(firstTagAsBranchTimeLimitSeconds) || firstTagAsBranchTimeLimitSeconds < 0)
+    ) {
+      throw new CxpactError(
+        'usage.invalid-time-limit',
+        `--first-tag-as-branch-time-limit must be a number of seconds >= 0 (got "${limitText}").`,
+        { fix: 'Pass e.g. --first-tag-as-branch-time-limit 10.' },
+      );
     }
-    const webhookList = (flag: string, envName: string): string[] | undefined => splitList(stringOpt(args, flag)) ?? splitList(env[envName]);
+    const webhookList = (flag: string, envName: string): string[] | undefined =>
+      splitList(stringOpt(args, flag)) ?? splitList(env[envName]);
     const webhookPolicy = {
       schemes: webhookList('webhook-schemes', 'PACT_BROKER_WEBHOOK_SCHEME_WHITELIST'),
       hosts: webhookList('webhook-hosts', 'PACT_BROKER_WEBHOOK_HOST_WHITELIST'),
@@ -228,20 +291,37 @@ export const command: Command = {
     const dbFile = stringOpt(args, 'db') ?? DEFAULT_DB_FILE;
     const databaseUrl = stringOpt(args, 'database-url') ?? (env.PACT_BROKER_DATABASE_URL || undefined);
     if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
-      throw new CxpactError('usage.invalid-database-url', `--database-url must be a postgres:// (or postgresql://) URL (got "${redactDatabaseUrl(databaseUrl)}").`, {
-        fix: 'Pass --database-url postgres://user:password@host:5432/database, or --db <file> for SQLite.',
-      });
+      throw new CxpactError(
+        'usage.invalid-database-url',
+        `--database-url must be a postgres:// (or postgresql://) URL (got "${redactDatabaseUrl(databaseUrl)}").`,
+        {
+          fix: 'Pass --database-url postgres://user:password@host:5432/database, or --db <file> for SQLite.',
+        },
+      );
     }
     if (databaseUrl !== undefined && stringOpt(args, 'db') !== undefined) {
-      throw new CxpactError('usage.conflicting-database', '--db (SQLite) and --database-url (PostgreSQL) name two different databases.', { fix: 'Pass only one of them.' });
+      throw new CxpactError(
+        'usage.conflicting-database',
+        '--db (SQLite) and --database-url (PostgreSQL) name two different databases.',
+        { fix: 'Pass only one of them.' },
+      );
     }
     const poolText = stringOpt(args, 'database-pool-size') ?? (env.PACT_BROKER_DATABASE_POOL_SIZE || undefined);
     const databasePoolSize = poolText === undefined ? undefined : Number(poolText);
-    if (databasePoolSize !== undefined && (!Number.isInteger(databasePoolSize) || databasePoolSize < 1 || databasePoolSize > 1000)) {
-      throw new CxpactError('usage.invalid-pool-size', `--database-pool-size must be an integer from 1 to 1000 (got "${poolText}").`, { fix: 'Pass e.g. --database-pool-size 10.' });
+    if (
+      databasePoolSize !== undefined &&
+      (!Number.isInteger(databasePoolSize) || databasePoolSize < 1 || databasePoolSize > 1000)
+    ) {
+      throw new CxpactError(
+        'usage.invalid-pool-size',
+        `--database-pool-size must be an integer from 1 to 1000 (got "${poolText}").`,
+        { fix: 'Pass e.g. --database-pool-size 10.' },
+      );
     }
     if (stringOpt(args, 'database-url') !== undefined && redactDatabaseUrl(databaseUrl!) !== databaseUrl) {
-      log('[broker] WARNING: --database-url carries a password, which every user of this machine can read in the process list (ps); prefer PACT_BROKER_DATABASE_URL.');
+      log(
+        '[broker] WARNING: --database-url carries a password, which every user of this machine can read in the process list (ps); prefer PACT_BROKER_DATABASE_URL.',
+      );
     }
     const where = databaseUrl === undefined ? `db: ${dbFile}` : `database: ${redactDatabaseUrl(databaseUrl)}`;
     let broker: Awaited<ReturnType<typeof startBroker>>;
@@ -254,13 +334,19 @@ export const command: Command = {
         databasePoolSize,
         baseUrl: stringOpt(args, 'base-url') ?? (env.PACT_BROKER_BASE_URL_PUBLIC || undefined),
         auth,
-        allowContractModification: args.values['allow-contract-modification'] === true || env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
+        allowContractModification:
+          args.values['allow-contract-modification'] === true ||
+          env.PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION === 'true',
         maxBodyBytes,
         logRequests: args.values.quiet !== true,
-        createDeployedVersionsForTags: !(args.values['no-tag-deployments'] === true || env.PACT_BROKER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS === 'false'),
+        createDeployedVersionsForTags: !(
+          args.values['no-tag-deployments'] === true || env.PACT_BROKER_CREATE_DEPLOYED_VERSIONS_FOR_TAGS === 'false'
+        ),
         allowOpen: args.values['allow-open'] === true || env.CXPACT_BROKER_ALLOW_OPEN === 'true',
         allowedHosts,
-        useFirstTagAsBranch: !(args.values['no-first-tag-as-branch'] === true || env.PACT_BROKER_USE_FIRST_TAG_AS_BRANCH === 'false'),
+        useFirstTagAsBranch: !(
+          args.values['no-first-tag-as-branch'] === true || env.PACT_BROKER_USE_FIRST_TAG_AS_BRANCH === 'false'
+        ),
         firstTagAsBranchTimeLimitSeconds,
         webhookPolicy,
         log,
@@ -269,16 +355,30 @@ export const command: Command = {
       if (error instanceof CxpactError) throw error;
       const e = error as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') {
-        throw new CxpactError('broker.port-in-use', `Port ${port} on ${host} is already in use.`, { fix: 'Stop the other process or pass --port <free port> (or --port 0).' });
-      }
-      if (databaseUrl !== undefined) {
-        throw new CxpactError('broker.start-failed', `The broker could not start on ${redactDatabaseUrl(databaseUrl)}: ${redactDatabaseUrl(e.message)}`, {
-          fix: 'Check that PostgreSQL is reachable at that URL, the database exists and the user may create tables in it.',
+        throw new CxpactError('broker.port-in-use', `Port ${port} on ${host} is already in use.`, {
+          fix: 'Stop the other process or pass --port <free port> (or --port 0).',
         });
       }
-      throw new CxpactError('broker.start-failed', `The broker could not start: ${e.message}`, { file: dbFile, fix: 'Check that the --db directory is writable and the file is a cxpact broker database.' });
+      if (databaseUrl !== undefined) {
+        throw new CxpactError(
+          'broker.start-failed',
+          `The broker could not start on ${redactDatabaseUrl(databaseUrl)}: ${redactDatabaseUrl(e.message)}`,
+          {
+            fix: 'Check that PostgreSQL is reachable at that URL, the database exists and the user may create tables in it.',
+          },
+        );
+      }
+      throw new CxpactError('broker.start-failed', `The broker could not start: ${e.message}`, {
+        file: dbFile,
+        fix: 'Check that the --db directory is writable and the file is a cxpact broker database.',
+      });
     }
-    const authMode = [auth.token || auth.basic ? 'read-write credentials' : '', auth.readOnlyToken || auth.readOnlyBasic ? 'read-only credentials' : ''].filter((x) => x !== '').join(' + ');
+    const authMode = [
+      auth.token || auth.basic ? 'read-write credentials' : '',
+      auth.readOnlyToken || auth.readOnlyBasic ? 'read-only credentials' : '',
+    ]
+      .filter((x) => x !== '')
+      .join(' + ');
     io.stdout(`cxpact broker listening on ${broker.url} (${where}; auth: ${authMode === '' ? 'open' : authMode})\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {

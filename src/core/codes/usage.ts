@@ -16,7 +16,8 @@ export const USAGE_CODES = {
   'usage.data-actions-missing': 'the --data-actions folder does not exist',
   'usage.broker-url.missing': 'no broker URL: neither --broker-url nor PACT_BROKER_BASE_URL',
   'usage.broker-url.invalid': 'the broker URL is not an http(s) URL',
-  'usage.missing-version': 'no version to publish under (no --consumer-app-version, not a git checkout, no CI_COMMIT_SHA)',
+  'usage.missing-version':
+    'no version to publish under (no --consumer-app-version, not a git checkout, no CI_COMMIT_SHA)',
   'usage.environment.unknown': 'the broker has no environment of that name',
   'usage.provider-base-url': 'no base URL for the provider to verify',
   'usage.provider-version': 'publishing verification results needs the provider version',

@@ -23,7 +23,10 @@ function parseOne(file: string, value: unknown): DataAction {
   return r.actions[0]!;
 }
 
-function errorsOf(file: string, text: string): { code: string; path?: string; file?: string; fix?: string; message: string }[] {
+function errorsOf(
+  file: string,
+  text: string,
+): { code: string; path?: string; file?: string; fix?: string; message: string }[] {
   const r = parseDefinitionFile(file, text);
   expect(r.actions).toEqual([]);
   return r.errors.map((e) => ({ code: e.code, path: e.path, file: e.file, fix: e.fix, message: e.message }));
@@ -40,7 +43,12 @@ describe('UI export JSON', () => {
       integrationType: 'custom-rest-actions',
       actionType: 'custom',
       secure: false,
-      request: { urlTemplate: 'https://crm.example.com/customers/${input.id}', method: 'GET', headers: {}, bodyTemplate: '${input.rawRequest}' },
+      request: {
+        urlTemplate: 'https://crm.example.com/customers/${input.id}',
+        method: 'GET',
+        headers: {},
+        bodyTemplate: '${input.rawRequest}',
+      },
       response: { translationMap: { name: '$.name' }, successTemplate: '{"name": ${name}}' },
       inputSchema: minimal.contract.input.inputSchema,
       outputSchema: minimal.contract.output.successSchema,
@@ -78,7 +86,15 @@ describe('UI export JSON', () => {
   });
 
   test('an API listing { entities: [...] } yields one action per entity', () => {
-    const r = parseDefinitionFile('actions.json', JSON.stringify({ entities: [{ ...minimal, id: '1' }, { ...minimal, name: 'Second', id: '2' }] }));
+    const r = parseDefinitionFile(
+      'actions.json',
+      JSON.stringify({
+        entities: [
+          { ...minimal, id: '1' },
+          { ...minimal, name: 'Second', id: '2' },
+        ],
+      }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.actions.map((a) => [a.name, a.slug, a.pointer])).toEqual([
       ['Get Customer', 'Get-Customer', '$.entities[0]'],
@@ -181,4 +197,3 @@ describe('slugs', () => {
     expect(slugFromFile(file)).toBe(slug);
   });
 });
-

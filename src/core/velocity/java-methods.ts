@@ -33,7 +33,8 @@ function isInt(v: unknown): v is number {
 
 /** A CharSequence argument; a secret counts as its placeholder text. Null makes Java throw. */
 function cs(v: unknown, method: string): string | typeof NOT_FOUND {
-  if (v === null || v === undefined) throw new JavaException(`NullPointerException in String.${method}(): the argument is null`);
+  if (v === null || v === undefined)
+    throw new JavaException(`NullPointerException in String.${method}(): the argument is null`);
   if (isStr(v)) return v;
   if (v instanceof SecretText) return v.toString();
   return NOT_FOUND;
@@ -65,7 +66,13 @@ function regexOf(pattern: string): SafeRegex {
 /** A string a method builds, refused past the output limit (before it is built when its length is known). */
 function built(length: number): void {
   const max = currentLimits().outputLength;
-  if (length > max) throw new LimitExceededError('limit.output', 'outputLength', `the method would build a string of ${length.toLocaleString('en-US')} characters, more than the ${max.toLocaleString('en-US')} allowed`, 'Build shorter text');
+  if (length > max)
+    throw new LimitExceededError(
+      'limit.output',
+      'outputLength',
+      `the method would build a string of ${length.toLocaleString('en-US')} characters, more than the ${max.toLocaleString('en-US')} allowed`,
+      'Build shorter text',
+    );
 }
 
 function compareStrings(a: string, b: string): number {
@@ -373,7 +380,8 @@ export function callJavaMethod(target: unknown, name: string, args: unknown[]): 
   if (typeof target === 'string') return stringMethod(target, name, args);
   if (isNumber(target)) return numberMethod(target, name, args);
   if (typeof target === 'boolean') {
-    if (args.length === 0 && (name === 'booleanValue' || name === 'toString')) return name === 'toString' ? String(target) : target;
+    if (args.length === 0 && (name === 'booleanValue' || name === 'toString'))
+      return name === 'toString' ? String(target) : target;
     if (args.length === 1 && name === 'equals') return javaEquals(target, args[0]);
     return NOT_FOUND;
   }

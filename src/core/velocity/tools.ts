@@ -71,7 +71,9 @@ function escapeJavaStyle(s: string, javascript: boolean): string {
     if (code > 0x7f) out += unicodeEscape(code);
     else if (code < 32) {
       const named: Record<string, string> = { '\b': '\\b', '\n': '\\n', '\t': '\\t', '\f': '\\f', '\r': '\\r' };
-      out += named[ch] ?? (code > 0xf ? `\\u00${code.toString(16).toUpperCase()}` : `\\u000${code.toString(16).toUpperCase()}`);
+      out +=
+        named[ch] ??
+        (code > 0xf ? `\\u00${code.toString(16).toUpperCase()}` : `\\u000${code.toString(16).toUpperCase()}`);
     } else if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (javascript && ch === "'") out += "\\'";
@@ -193,7 +195,10 @@ export function mathTool(): VelocityTool {
       const ns = nums(args);
       if (ns === null || ns.length < 2) return null;
       if (ns.slice(1).some((n) => numValue(n) === 0)) return null;
-      return matchType(ns, ns.slice(1).reduce<number>((a, b) => a / numValue(b), numValue(ns[0]!)));
+      return matchType(
+        ns,
+        ns.slice(1).reduce<number>((a, b) => a / numValue(b), numValue(ns[0]!)),
+      );
     },
     max: mathOp((...xs) => Math.max(...xs)),
     min: mathOp((...xs) => Math.min(...xs)),
