@@ -1,10 +1,12 @@
 import type { Config } from 'jest';
 
-// Three projects, all run by `npm test`, each selectable (`jest --selectProjects unit`, `npm run test:unit`):
+// Four projects, all run by `npm test`, each selectable (`jest --selectProjects unit`, `npm run test:unit`):
 //   unit         pure code: no servers, no child processes, no network (beside the code, and the golden tests)
-//   integration  real servers and processes on 127.0.0.1: the broker, the Pact mock server and Verifier, the CLI
+//   integration  real servers and processes on 127.0.0.1: the Pact mock server and Verifier, the CLI, the recorder
+//   broker       the local broker as a server: SQLite and a real PostgreSQL per file, the official clients, Chromium
 //   e2e          the slowest end-to-end runs: `npm run demo`, the GitLab pipeline, the installed npm package
-// Every test file belongs to exactly one project: unit and e2e are listed here, integration is everything else.
+// Every test file belongs to exactly one project: unit, broker and e2e are listed here, integration is the rest.
+// scripts/test.sh runs unit + integration, then broker, then e2e, as three jest runs (each within ~2 minutes on 2 cores).
 // Type checking runs once in `npm test` (tsc --noEmit), so ts-jest only transpiles: that keeps 2-core CI fast.
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
@@ -22,6 +24,7 @@ const UNIT = [
   'test/broker/semantics.test.ts',
 ];
 const E2E = ['test/e2e/**/*.test.ts', 'test/package/**/*.test.ts'];
+const BROKER = ['test/broker/**/*.test.ts'];
 const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts', 'consumers/**/*.test.ts', 'providers/**/*.test.ts'];
 const IGNORED = ['/node_modules/', '/.tmp/'];
 
@@ -34,8 +37,9 @@ const asRegexes = (globs: string[]): string[] =>
       g
         .replace(/[.+^$()|[\]\\]/g, '\\$&')
         .replace(/\{([^}]*)\}/g, (_m, alts: string) => `(${alts.split(',').join('|')})`)
-        .replace(/\*\*\//g, '(.*/)?')
-        .replace(/\*/g, '[^/]*') +
+        .replace(/\*\*\//g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\u0000/g, '(.*/)?') +
       '$',
   );
 
@@ -51,16 +55,35 @@ const common = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: inRoot(UNIT), testPathIgnorePatterns: IGNORED, testEnvironmentOptions: { testTimeout: 30_000 } },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: inRoot(UNIT),
+      testPathIgnorePatterns: IGNORED,
+      testEnvironmentOptions: { testTimeout: 30_000 },
+    },
     {
       ...common,
       displayName: 'integration',
       testMatch: inRoot(ALL),
-      testPathIgnorePatterns: [...IGNORED, ...asRegexes(UNIT), ...asRegexes(E2E)],
+      testPathIgnorePatterns: [...IGNORED, ...asRegexes(UNIT), ...asRegexes(E2E), ...asRegexes(BROKER)],
+      testEnvironmentOptions: { testTimeout: 60_000 },
+    },
+    {
+      ...common,
+      displayName: 'broker',
+      testMatch: inRoot(BROKER),
+      testPathIgnorePatterns: [...IGNORED, ...asRegexes(UNIT)],
       testEnvironmentOptions: { testTimeout: 60_000 },
     },
     // Each e2e step has its own, shorter deadline that names the step; the test timeout only catches a hang between steps.
-    { ...common, displayName: 'e2e', testMatch: inRoot(E2E), testPathIgnorePatterns: IGNORED, testEnvironmentOptions: { testTimeout: 300_000 } },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: inRoot(E2E),
+      testPathIgnorePatterns: IGNORED,
+      testEnvironmentOptions: { testTimeout: 300_000 },
+    },
   ],
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/jest/global-setup.js',

@@ -48,7 +48,8 @@ function rerunUnderNode24() {
  * package runs the build it was packed with.
  */
 function freshBuild() {
-  const checkout = !ROOT.split(path.sep).includes('node_modules') && fs.existsSync(path.join(ROOT, 'scripts', 'fresh-build.js'));
+  const checkout =
+    !ROOT.split(path.sep).includes('node_modules') && fs.existsSync(path.join(ROOT, 'scripts', 'fresh-build.js'));
   if (!checkout) return true;
   const build = require(path.join(ROOT, 'scripts', 'fresh-build.js'));
   // process.stderr is looked at only for a build: creating it loads Node's stream modules (a tenth of a short command).
@@ -68,8 +69,11 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
     try {
       cli = require(path.join(ROOT, 'dist', 'cli', 'main.js'));
     } catch (error) {
-      if (error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(path.join('dist', 'cli', 'main.js'))) throw error;
-      process.stderr.write('[cxpact] the compiled CLI (dist/cli/main.js) is missing from this cxpact installation.\n  fix: reinstall cxpact (`npm install`); in a checkout of cxpact run `npm run build`.\n');
+      if (error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(path.join('dist', 'cli', 'main.js')))
+        throw error;
+      process.stderr.write(
+        '[cxpact] the compiled CLI (dist/cli/main.js) is missing from this cxpact installation.\n  fix: reinstall cxpact (`npm install`); in a checkout of cxpact run `npm run build`.\n',
+      );
       process.exitCode = 1;
     }
     if (cli !== undefined) cli.main();

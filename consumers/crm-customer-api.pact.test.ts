@@ -7,7 +7,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultEngine, loadAction, runActionCase, executeInteraction, like, integer, regex, eachLike, type InteractionSpec } from '../src';
+import {
+  defaultEngine,
+  loadAction,
+  runActionCase,
+  executeInteraction,
+  like,
+  integer,
+  regex,
+  eachLike,
+  type InteractionSpec,
+} from '../src';
 
 const ACTIONS = path.resolve(__dirname, '..', 'data-actions', 'crm-customer-api');
 
@@ -32,23 +42,47 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
         name: 'blacklisted-premium',
         description: 'a lookup of a blacklisted Premium caller',
         kind: 'success',
-        providerState: { name: 'a customer with phone +15559876543 exists', params: { phone: '+15559876543', tier: 'Premium', blacklisted: true } },
+        providerState: {
+          name: 'a customer with phone +15559876543 exists',
+          params: { phone: '+15559876543', tier: 'Premium', blacklisted: true },
+        },
         input: { phoneNumber: '+15559876543' },
         response: {
           status: 200,
           headers: { 'Content-Type': 'application/json' },
-          body: { customer: { customerId: 'CUST-1003', fullName: 'Alan Turing', tier: 'Premium', openTickets: 5, flags: { blacklisted: true } } },
+          body: {
+            customer: {
+              customerId: 'CUST-1003',
+              fullName: 'Alan Turing',
+              tier: 'Premium',
+              openTickets: 5,
+              flags: { blacklisted: true },
+            },
+          },
         },
       },
     });
     expect(result.problems).toEqual([]);
-    expect(result.output).toEqual({ customerId: 'CUST-1003', fullName: 'Alan Turing', accountTier: 'Premium', openTickets: 5, isBlacklisted: true });
+    expect(result.output).toEqual({
+      customerId: 'CUST-1003',
+      fullName: 'Alan Turing',
+      accountTier: 'Premium',
+      openTickets: 5,
+      isBlacklisted: true,
+    });
     // The secret header is matched by regex; the pact never holds a real key.
     const auth = result.spec.request.headers['Authorization'];
     expect(typeof auth === 'object' && auth['pact:matcher:type']).toBe('regex');
-    const pact = JSON.parse(fs.readFileSync(path.join(pactsDir, 'genesys-ivr-handwritten-crm-customer-api.json'), 'utf8'));
-    const interaction = pact.interactions.find((i: { description: string }) => i.description.includes('blacklisted-premium'));
-    expect(interaction.response.matchingRules.body['$.customer.tier'].matchers[0]).toEqual({ match: 'regex', regex: '^(Standard|Premium|VIP)$' });
+    const pact = JSON.parse(
+      fs.readFileSync(path.join(pactsDir, 'genesys-ivr-handwritten-crm-customer-api.json'), 'utf8'),
+    );
+    const interaction = pact.interactions.find((i: { description: string }) =>
+      i.description.includes('blacklisted-premium'),
+    );
+    expect(interaction.response.matchingRules.body['$.customer.tier'].matchers[0]).toEqual({
+      match: 'regex',
+      regex: '^(Standard|Premium|VIP)$',
+    });
     expect(interaction.response.matchingRules.body['$.customer.openTickets'].matchers[0].match).toBe('integer');
   });
 
@@ -69,7 +103,15 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
         response: {
           status: 200,
           headers: { 'Content-Type': 'application/json' },
-          body: { customer: { customerId: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', open_tickets: 2, flags: { blacklisted: false } } },
+          body: {
+            customer: {
+              customerId: 'CUST-1001',
+              fullName: 'Ada Lovelace',
+              tier: 'VIP',
+              open_tickets: 2,
+              flags: { blacklisted: false },
+            },
+          },
         },
       },
     });
@@ -83,7 +125,9 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
   it('records a custom interaction for an agent script', async () => {
     const spec: InteractionSpec = {
       description: 'a request for the recent interactions of a customer',
-      providerStates: [{ name: 'a customer with id CUST-1001 has recent interactions', params: { customerId: 'CUST-1001' } }],
+      providerStates: [
+        { name: 'a customer with id CUST-1001 has recent interactions', params: { customerId: 'CUST-1001' } },
+      ],
       request: {
         method: 'GET',
         path: '/api/v1/customers/CUST-1001/interactions',
@@ -94,25 +138,45 @@ describe('CRM customer API (hand-written consumer contracts)', () => {
       response: {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
-        body: { interactions: eachLike({ channel: regex('^(voice|chat|email)$', 'voice'), durationSeconds: integer(120), summary: like('Card blocked') }) },
+        body: {
+          interactions: eachLike({
+            channel: regex('^(voice|chat|email)$', 'voice'),
+            durationSeconds: integer(120),
+            summary: like('Card blocked'),
+          }),
+        },
       },
       comments: ['hand-written: used by the agent script, not by a Data Action'],
     };
-    const body = await executeInteraction({ consumer: 'genesys-agent-script', provider: 'crm-customer-api', spec, pactsDir }, async (baseUrl) => {
-      const res = await fetch(`${baseUrl}/api/v1/customers/CUST-1001/interactions?limit=5`, { headers: { Authorization: 'Bearer {{credentials.apiKey}}' } });
-      return (await res.json()) as { interactions: { channel: string; durationSeconds: number }[] };
-    });
+    const body = await executeInteraction(
+      { consumer: 'genesys-agent-script', provider: 'crm-customer-api', spec, pactsDir },
+      async (baseUrl) => {
+        const res = await fetch(`${baseUrl}/api/v1/customers/CUST-1001/interactions?limit=5`, {
+          headers: { Authorization: 'Bearer {{credentials.apiKey}}' },
+        });
+        return (await res.json()) as { interactions: { channel: string; durationSeconds: number }[] };
+      },
+    );
     expect(body.interactions[0]).toEqual({ channel: 'voice', durationSeconds: 120, summary: 'Card blocked' });
     const pact = JSON.parse(fs.readFileSync(path.join(pactsDir, 'genesys-agent-script-crm-customer-api.json'), 'utf8'));
     expect(pact.metadata.pactSpecification.version).toBe('4.0');
-    expect(pact.interactions[0].response.matchingRules.body['$.interactions'].matchers[0]).toEqual({ match: 'type', min: 1 });
+    expect(pact.interactions[0].response.matchingRules.body['$.interactions'].matchers[0]).toEqual({
+      match: 'type',
+      min: 1,
+    });
   });
 
   it('fails when the client sends a request the interaction does not describe', async () => {
     const spec: InteractionSpec = {
       description: 'a lookup by id',
       providerStates: [{ name: 'a customer with id CUST-1001 exists' }],
-      request: { method: 'GET', path: '/api/v1/customers/CUST-1001', query: {}, headers: {}, rawPathAndQuery: '/api/v1/customers/CUST-1001' },
+      request: {
+        method: 'GET',
+        path: '/api/v1/customers/CUST-1001',
+        query: {},
+        headers: {},
+        rawPathAndQuery: '/api/v1/customers/CUST-1001',
+      },
       response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: like('CUST-1001') } },
       comments: [],
     };

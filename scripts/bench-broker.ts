@@ -86,8 +86,17 @@ const pact = (consumer: string, provider: string, rev: number): Record<string, u
   consumer: { name: consumer },
   provider: { name: provider },
   interactions: [
-    { description: `get item rev ${rev}`, providerState: 'an item exists', request: { method: 'GET', path: `/items/${rev}` }, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: rev, name: 'x' } } },
-    { description: 'list items', request: { method: 'GET', path: '/items' }, response: { status: 200, body: [{ id: 1 }] } },
+    {
+      description: `get item rev ${rev}`,
+      providerState: 'an item exists',
+      request: { method: 'GET', path: `/items/${rev}` },
+      response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { id: rev, name: 'x' } },
+    },
+    {
+      description: 'list items',
+      request: { method: 'GET', path: '/items' },
+      response: { status: 200, body: [{ id: 1 }] },
+    },
   ],
   metadata: { pactSpecification: { version: '2.0.0' } },
 });
@@ -101,26 +110,129 @@ interface Table {
   cols: [string, string][];
 }
 const T = {
-  pacticipants: { name: 'pacticipants', cols: [['id', 'bigint'], ['name', 'text'], ['display_name', 'text'], ['main_branch', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']] },
-  versions: { name: 'versions', cols: [['id', 'bigint'], ['pacticipant_id', 'bigint'], ['number', 'text'], ['build_url', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']] },
-  branches: { name: 'branches', cols: [['id', 'bigint'], ['pacticipant_id', 'bigint'], ['name', 'text'], ['created_at', 'timestamptz']] },
-  branchVersions: { name: 'branch_versions', cols: [['branch_id', 'bigint'], ['version_id', 'bigint'], ['created_at', 'timestamptz']] },
-  tags: { name: 'tags', cols: [['version_id', 'bigint'], ['pacticipant_id', 'bigint'], ['name', 'text'], ['created_at', 'timestamptz']] },
-  pactVersions: { name: 'pact_versions', cols: [['id', 'bigint'], ['consumer_id', 'bigint'], ['provider_id', 'bigint'], ['sha', 'text'], ['content', 'text'], ['created_at', 'timestamptz']] },
+  pacticipants: {
+    name: 'pacticipants',
+    cols: [
+      ['id', 'bigint'],
+      ['name', 'text'],
+      ['display_name', 'text'],
+      ['main_branch', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+    ],
+  },
+  versions: {
+    name: 'versions',
+    cols: [
+      ['id', 'bigint'],
+      ['pacticipant_id', 'bigint'],
+      ['number', 'text'],
+      ['build_url', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+    ],
+  },
+  branches: {
+    name: 'branches',
+    cols: [
+      ['id', 'bigint'],
+      ['pacticipant_id', 'bigint'],
+      ['name', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
+  branchVersions: {
+    name: 'branch_versions',
+    cols: [
+      ['branch_id', 'bigint'],
+      ['version_id', 'bigint'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
+  tags: {
+    name: 'tags',
+    cols: [
+      ['version_id', 'bigint'],
+      ['pacticipant_id', 'bigint'],
+      ['name', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
+  pactVersions: {
+    name: 'pact_versions',
+    cols: [
+      ['id', 'bigint'],
+      ['consumer_id', 'bigint'],
+      ['provider_id', 'bigint'],
+      ['sha', 'text'],
+      ['content', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
   publications: {
     name: 'pact_publications',
-    cols: [['id', 'bigint'], ['consumer_id', 'bigint'], ['provider_id', 'bigint'], ['consumer_version_id', 'bigint'], ['pact_version_id', 'bigint'], ['revision', 'integer'], ['created_at', 'timestamptz']],
+    cols: [
+      ['id', 'bigint'],
+      ['consumer_id', 'bigint'],
+      ['provider_id', 'bigint'],
+      ['consumer_version_id', 'bigint'],
+      ['pact_version_id', 'bigint'],
+      ['revision', 'integer'],
+      ['created_at', 'timestamptz'],
+    ],
   },
-  integrations: { name: 'integrations', cols: [['consumer_id', 'bigint'], ['provider_id', 'bigint'], ['created_at', 'timestamptz']] },
+  integrations: {
+    name: 'integrations',
+    cols: [
+      ['consumer_id', 'bigint'],
+      ['provider_id', 'bigint'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
   verifications: {
     name: 'verifications',
     cols: [
-      ['id', 'bigint'], ['pact_version_id', 'bigint'], ['provider_version_id', 'bigint'], ['provider_id', 'bigint'], ['consumer_id', 'bigint'], ['number', 'integer'], ['success', 'boolean'],
-      ['build_url', 'text'], ['test_results', 'text'], ['verified_by', 'text'], ['wip', 'boolean'], ['pending', 'boolean'], ['consumer_version_numbers', 'text'], ['created_at', 'timestamptz'],
+      ['id', 'bigint'],
+      ['pact_version_id', 'bigint'],
+      ['provider_version_id', 'bigint'],
+      ['provider_id', 'bigint'],
+      ['consumer_id', 'bigint'],
+      ['number', 'integer'],
+      ['success', 'boolean'],
+      ['build_url', 'text'],
+      ['test_results', 'text'],
+      ['verified_by', 'text'],
+      ['wip', 'boolean'],
+      ['pending', 'boolean'],
+      ['consumer_version_numbers', 'text'],
+      ['created_at', 'timestamptz'],
     ],
   },
-  environments: { name: 'environments', cols: [['id', 'bigint'], ['uuid', 'text'], ['name', 'text'], ['display_name', 'text'], ['production', 'boolean'], ['contacts', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']] },
-  deployed: { name: 'deployed_versions', cols: [['id', 'bigint'], ['uuid', 'text'], ['version_id', 'bigint'], ['pacticipant_id', 'bigint'], ['environment_id', 'bigint'], ['application_instance', 'text'], ['created_at', 'timestamptz']] },
+  environments: {
+    name: 'environments',
+    cols: [
+      ['id', 'bigint'],
+      ['uuid', 'text'],
+      ['name', 'text'],
+      ['display_name', 'text'],
+      ['production', 'boolean'],
+      ['contacts', 'text'],
+      ['created_at', 'timestamptz'],
+      ['updated_at', 'timestamptz'],
+    ],
+  },
+  deployed: {
+    name: 'deployed_versions',
+    cols: [
+      ['id', 'bigint'],
+      ['uuid', 'text'],
+      ['version_id', 'bigint'],
+      ['pacticipant_id', 'bigint'],
+      ['environment_id', 'bigint'],
+      ['application_instance', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
 } satisfies Record<string, Table>;
 
 interface Sink {
@@ -137,7 +249,9 @@ function sqliteSink(file: string): Sink {
     insert: async (table, rows) => {
       let s = stmts.get(table.name);
       if (s === undefined) {
-        s = db.prepare(`INSERT INTO ${table.name} (${table.cols.map((c) => c[0]).join(', ')}) VALUES (${table.cols.map(() => '?').join(', ')})`);
+        s = db.prepare(
+          `INSERT INTO ${table.name} (${table.cols.map((c) => c[0]).join(', ')}) VALUES (${table.cols.map(() => '?').join(', ')})`,
+        );
         stmts.set(table.name, s);
       }
       db.exec('BEGIN IMMEDIATE');
@@ -162,11 +276,25 @@ async function pgSink(url: string): Promise<Sink> {
       if (rows.length === 0) return;
       const cols = table.cols.map((c) => c[0]);
       const doc = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((c, k) => [c, r[k]]))));
-      await client.query(`INSERT INTO ${table.name} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM json_populate_recordset(NULL::${table.name}, $1::json)`, [doc]);
+      await client.query(
+        `INSERT INTO ${table.name} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM json_populate_recordset(NULL::${table.name}, $1::json)`,
+        [doc],
+      );
     },
     finish: async () => {
-      for (const t of ['pacticipants', 'versions', 'branches', 'pact_versions', 'pact_publications', 'verifications', 'environments', 'deployed_versions']) {
-        await client.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT MAX(id) FROM ${t}), 1))`);
+      for (const t of [
+        'pacticipants',
+        'versions',
+        'branches',
+        'pact_versions',
+        'pact_publications',
+        'verifications',
+        'environments',
+        'deployed_versions',
+      ]) {
+        await client.query(
+          `SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT MAX(id) FROM ${t}), 1))`,
+        );
       }
       // What autovacuum does after a bulk load anyway (PostgreSQL >= 13 vacuums insert-only tables too): statistics
       // and the visibility map that index-only scans use.
@@ -183,13 +311,23 @@ async function seed(sink: Sink): Promise<void> {
   const at = (v: number, i: number): string => new Date(t0 + v * 60_000 + i).toISOString();
   await sink.insert(
     T.pacticipants,
-    Array.from({ length: N_P }, (_, i) => [i + 1, name(i), name(i).replace(/^s/, 'S').replace('-', ' '), 'main', at(0, 0), at(0, 0)]),
+    Array.from({ length: N_P }, (_, i) => [
+      i + 1,
+      name(i),
+      name(i).replace(/^s/, 'S').replace('-', ' '),
+      'main',
+      at(0, 0),
+      at(0, 0),
+    ]),
   );
   await sink.insert(T.environments, [
     [1, crypto.randomUUID(), 'production', 'Production', true, '[]', at(0, 0), at(0, 0)],
     [2, crypto.randomUUID(), 'staging', 'Staging', false, '[]', at(0, 0), at(0, 0)],
   ]);
-  await sink.insert(T.branches, Array.from({ length: N_P }, (_, i) => [i + 1, i + 1, 'main', at(0, i)]));
+  await sink.insert(
+    T.branches,
+    Array.from({ length: N_P }, (_, i) => [i + 1, i + 1, 'main', at(0, i)]),
+  );
   const integrations: Value[][] = [];
   for (let i = 0; i < N_P; i++) for (const j of providersOf(i)) integrations.push([i + 1, j + 1, at(0, i)]);
   await sink.insert(T.integrations, integrations);
@@ -230,7 +368,14 @@ async function seed(sink: Sink): Promise<void> {
             pvId = nextPactVersion++;
             pactVersionIds.set(key, pvId);
             const content = pact(name(i), name(j), rev);
-            pactVersions.push([pvId, i + 1, j + 1, contentSha(content), JSON.stringify(withInteractionIds(content)), t]);
+            pactVersions.push([
+              pvId,
+              i + 1,
+              j + 1,
+              contentSha(content),
+              JSON.stringify(withInteractionIds(content)),
+              t,
+            ]);
           }
           pactVersionOf.set(vid * N_P + j, pvId);
           publications.push([nextPublication++, i + 1, j + 1, vid, pvId, 1, t]);
@@ -250,13 +395,29 @@ async function seed(sink: Sink): Promise<void> {
       for (let i = 0; i < N_P; i++) {
         for (const j of providersOf(i)) {
           const pvId = pactVersionOf.get(versionId(v, i) * N_P + j)!;
-          verifications.push([nextVerification++, pvId, versionId(v, j), j + 1, i + 1, 1, (i + v) % 17 !== 0, null, '[]', null, false, false, JSON.stringify([`1.${v}.0`]), at(v, N_P + i)]);
+          verifications.push([
+            nextVerification++,
+            pvId,
+            versionId(v, j),
+            j + 1,
+            i + 1,
+            1,
+            (i + v) % 17 !== 0,
+            null,
+            '[]',
+            null,
+            false,
+            false,
+            JSON.stringify([`1.${v}.0`]),
+            at(v, N_P + i),
+          ]);
         }
       }
     }
     await sink.insert(T.verifications, verifications);
     // Only the pact version ids of the last verified block are needed later.
-    if (start + BLOCK < N_V) for (const k of [...pactVersionOf.keys()]) if (k < versionId(start, 0) * N_P) pactVersionOf.delete(k);
+    if (start + BLOCK < N_V)
+      for (const k of [...pactVersionOf.keys()]) if (k < versionId(start, 0) * N_P) pactVersionOf.delete(k);
     process.stdout.write(`\r  ${end.toLocaleString('en')} / ${N_V.toLocaleString('en')} versions per pacticipant`);
   }
   process.stdout.write('\n');
@@ -264,7 +425,15 @@ async function seed(sink: Sink): Promise<void> {
   const deployed: Value[][] = [];
   for (let i = 0; i < N_P; i++) {
     deployed.push([deployed.length + 1, crypto.randomUUID(), versionId(N_V - 1, i), i + 1, 1, null, at(N_V, i)]);
-    deployed.push([deployed.length + 1, crypto.randomUUID(), versionId(Math.max(0, N_V - 2), i), i + 1, 2, null, at(N_V, i)]);
+    deployed.push([
+      deployed.length + 1,
+      crypto.randomUUID(),
+      versionId(Math.max(0, N_V - 2), i),
+      i + 1,
+      2,
+      null,
+      at(N_V, i),
+    ]);
   }
   await sink.insert(T.deployed, deployed);
   await sink.finish();
@@ -291,7 +460,10 @@ const CLK_TCK = 100; // Linux USER_HZ
 function procCpu(pid: number): [number, number] {
   try {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const x = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
+    const x = f
+      .slice(f.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     return [((x[11]! + x[12]!) * 1000) / CLK_TCK, ((x[13]! + x[14]!) * 1000) / CLK_TCK];
   } catch {
     return [0, 0];
@@ -322,7 +494,12 @@ interface CpuMeters {
   postgres?: () => number;
 }
 
-async function timeRequests(label: string, make: (i: number) => { url: string; init?: RequestInit }, check: (body: unknown) => void, cpu: CpuMeters): Promise<Latency> {
+async function timeRequests(
+  label: string,
+  make: (i: number) => { url: string; init?: RequestInit },
+  check: (body: unknown) => void,
+  cpu: CpuMeters,
+): Promise<Latency> {
   const times: number[] = [];
   const cpu0 = { broker: cpu.broker(), postgres: cpu.postgres?.() };
   for (let i = 0; i < ITER + 10; i++) {
@@ -336,9 +513,18 @@ async function timeRequests(label: string, make: (i: number) => { url: string; i
     if (i >= 10) times.push(dt); // warm-up excluded
   }
   const n = ITER + 10;
-  const cpuMsPerRequest = { broker: (cpu.broker() - cpu0.broker) / n, ...(cpu.postgres === undefined ? {} : { postgres: (cpu.postgres() - cpu0.postgres!) / n }) };
+  const cpuMsPerRequest = {
+    broker: (cpu.broker() - cpu0.broker) / n,
+    ...(cpu.postgres === undefined ? {} : { postgres: (cpu.postgres() - cpu0.postgres!) / n }),
+  };
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), mean: times.reduce((a, b) => a + b, 0) / times.length, n: times.length, cpuMsPerRequest };
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    n: times.length,
+    cpuMsPerRequest,
+  };
 }
 
 /** Peak resident memory (VmHWM) and, now, its anonymous (heap) and file-backed (the memory-mapped SQLite file) parts. */
@@ -360,7 +546,9 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
   };
   const cid = await timeRequests(
     'can-i-deploy',
-    (i) => ({ url: `${urlOf(i)}/matrix?q[][pacticipant]=${name(i % N_P)}&q[][version]=${deployedVersion}&latestby=cvpv&environment=production` }),
+    (i) => ({
+      url: `${urlOf(i)}/matrix?q[][pacticipant]=${name(i % N_P)}&q[][version]=${deployedVersion}&latestby=cvpv&environment=production`,
+    }),
     (b) => {
       const s = (b as { summary: { deployable: unknown } }).summary;
       if (s.deployable === undefined) throw new Error('can-i-deploy: no summary.deployable');
@@ -369,7 +557,9 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
   );
   const matrix = await timeRequests(
     'matrix',
-    (i) => ({ url: `${urlOf(i)}/matrix?q[][pacticipant]=${name(i % N_P)}&q[][version]=${deployedVersion}&q[][pacticipant]=${name((i + 1) % N_P)}&q[][version]=${deployedVersion}&latestby=cvpv` }),
+    (i) => ({
+      url: `${urlOf(i)}/matrix?q[][pacticipant]=${name(i % N_P)}&q[][version]=${deployedVersion}&q[][pacticipant]=${name((i + 1) % N_P)}&q[][version]=${deployedVersion}&latestby=cvpv`,
+    }),
     (b) => {
       if (!Array.isArray((b as { matrix: unknown }).matrix)) throw new Error('matrix: no rows array');
     },
@@ -383,7 +573,14 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
   });
   const pfv = await timeRequests(
     'pacts-for-verification',
-    (i) => ({ url: `${urlOf(i)}/pacts/provider/${name(i % N_P)}/for-verification`, init: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/hal+json' }, body: pfvBody } }),
+    (i) => ({
+      url: `${urlOf(i)}/pacts/provider/${name(i % N_P)}/for-verification`,
+      init: {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/hal+json' },
+        body: pfvBody,
+      },
+    }),
     (b) => {
       const pacts = (b as { _embedded: { pacts: unknown[] } })._embedded.pacts;
       if (pacts.length === 0) throw new Error('pacts-for-verification returned no pacts');
@@ -403,7 +600,21 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
       const res = await fetch(`${urlOf(k)}/contracts/publish`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/hal+json' },
-        body: JSON.stringify({ pacticipantName: name(i), pacticipantVersionNumber: `2.${k}.0-${RUN}`, branch: 'main', tags: ['bench'], contracts: [{ consumerName: name(i), providerName: provider, specification: 'pact', contentType: 'application/json', content }] }),
+        body: JSON.stringify({
+          pacticipantName: name(i),
+          pacticipantVersionNumber: `2.${k}.0-${RUN}`,
+          branch: 'main',
+          tags: ['bench'],
+          contracts: [
+            {
+              consumerName: name(i),
+              providerName: provider,
+              specification: 'pact',
+              contentType: 'application/json',
+              content,
+            },
+          ],
+        }),
       });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`publish: HTTP ${res.status} ${text.slice(0, 300)}`);
@@ -411,7 +622,10 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
   };
   await Promise.all(Array.from({ length: CONC }, worker));
   const publishPerSecond = PUBLISHES / ((performance.now() - tp0) / 1000);
-  const publishCpu = { broker: (cpu.broker() - publishCpu0.broker) / PUBLISHES, ...(cpu.postgres === undefined ? {} : { postgres: (cpu.postgres() - publishCpu0.postgres!) / PUBLISHES }) };
+  const publishCpu = {
+    broker: (cpu.broker() - publishCpu0.broker) / PUBLISHES,
+    ...(cpu.postgres === undefined ? {} : { postgres: (cpu.postgres() - publishCpu0.postgres!) / PUBLISHES }),
+  };
   const memory = brokers.map((b) => memoryMb(b.pid) ?? { peak: NaN, anon: NaN, file: NaN });
   return {
     canIDeploy: cid,
@@ -423,18 +637,26 @@ async function measure(brokers: BrokerProcess[], postmaster: number | undefined)
 }
 
 // ------------------------------------------------------------------------------------------------ main
-async function counts(where: { dbFile: string } | { databaseUrl: string }): Promise<Record<string, number>> {
+async function counts(
+  where: { dbFile: string } | { databaseUrl: string },
+): Promise<{ versions: number; pactPublications: number; pactVersions: number; verifications: number }> {
   const store = await openStore(where);
   try {
     const c = await store.counts();
-    return { versions: c.versions, pactPublications: c.pactPublications, pactVersions: c.pactVersions, verifications: c.verifications };
+    return {
+      versions: c.versions,
+      pactPublications: c.pactPublications,
+      pactVersions: c.pactVersions,
+      verifications: c.verifications,
+    };
   } finally {
     await store.close();
   }
 }
 
 async function main(): Promise<void> {
-  if (values.postgres === true && values['database-url'] !== undefined) throw new Error('--postgres starts its own server; do not pass --database-url too');
+  if (values.postgres === true && values['database-url'] !== undefined)
+    throw new Error('--postgres starts its own server; do not pass --database-url too');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-bench-broker-'));
   let cluster: PgCluster | undefined;
   const brokers: BrokerProcess[] = [];
@@ -445,7 +667,8 @@ async function main(): Promise<void> {
       databaseUrl = await cluster.createDatabase('bench');
     }
     const kind = databaseUrl === undefined ? 'sqlite' : 'postgres';
-    if (kind === 'sqlite' && PROCESSES > 1) throw new Error('--processes > 1 needs PostgreSQL (--database-url or --postgres)');
+    if (kind === 'sqlite' && PROCESSES > 1)
+      throw new Error('--processes > 1 needs PostgreSQL (--database-url or --postgres)');
     const dbFile = values.db ?? path.join(dir, 'broker.sqlite');
     const where = databaseUrl === undefined ? { dbFile } : { databaseUrl };
     // Open once through the store: creates the schema (migrations) exactly as the broker does.
@@ -453,7 +676,10 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let reused = false;
     if (before.versions > 0) {
-      if (before.versions < N_P * N_V) throw new Error(`The database already holds ${before.versions} versions, fewer than ${N_P} x ${N_V}: use an empty database (or the one an earlier run with these sizes seeded).`);
+      if (before.versions < N_P * N_V)
+        throw new Error(
+          `The database already holds ${before.versions} versions, fewer than ${N_P} x ${N_V}: use an empty database (or the one an earlier run with these sizes seeded).`,
+        );
       reused = true;
       console.log(`Reusing the seeded database (${before.versions.toLocaleString('en')} versions)`);
     } else {
@@ -465,7 +691,8 @@ async function main(): Promise<void> {
 
     const dbArgs = databaseUrl === undefined ? ['--db', dbFile] : [];
     const env = databaseUrl === undefined ? {} : { PACT_BROKER_DATABASE_URL: databaseUrl };
-    for (let k = 0; k < (kind === 'postgres' ? PROCESSES : 1); k++) brokers.push(await startBrokerProcess([...dbArgs, '--quiet'], env));
+    for (let k = 0; k < (kind === 'postgres' ? PROCESSES : 1); k++)
+      brokers.push(await startBrokerProcess([...dbArgs, '--quiet'], env));
     const figures = await measure(brokers, databaseUrl === undefined ? undefined : await localPostmaster(databaseUrl));
     const cid = figures.canIDeploy as Latency;
     const matrix = figures.matrix as Latency;
@@ -473,18 +700,26 @@ async function main(): Promise<void> {
     const publish = figures.publish as { perSecond: number; cpuMsPerContract: { broker: number; postgres?: number } };
     const memory = figures.brokerMemoryMb as { peak: number; anon: number; file: number }[];
 
-    const cpuText = (c: { broker: number; postgres?: number }): string => `CPU/request: broker ${c.broker.toFixed(1)} ms${c.postgres === undefined ? '' : `, postgres ${c.postgres.toFixed(1)} ms`}`;
-    const fmt = (r: Latency): string => `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms (${cpuText(r.cpuMsPerRequest)})`;
+    const cpuText = (c: { broker: number; postgres?: number }): string =>
+      `CPU/request: broker ${c.broker.toFixed(1)} ms${c.postgres === undefined ? '' : `, postgres ${c.postgres.toFixed(1)} ms`}`;
+    const fmt = (r: Latency): string =>
+      `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms (${cpuText(r.cpuMsPerRequest)})`;
     const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
     const load = os.loadavg()[0]!;
     console.log('');
     console.log(
       `cxpact broker benchmark: ${kind}${kind === 'postgres' ? ` (${redactDatabaseUrl(databaseUrl!)}, ${brokers.length} broker process${brokers.length > 1 ? 'es' : ''})` : ''}, ${N_P} pacticipants x ${N_V} versions = ${(N_P * N_V).toLocaleString('en')} versions; ${os.cpus().length} CPUs, Node ${process.version}, load average ${load.toFixed(1)}${load > os.cpus().length ? ' (busy machine: latencies read high)' : ''}`,
     );
-    console.log(`  can-i-deploy (GET /matrix ... environment=production):   ${fmt(cid)}  [target p95 <= 20 ms: ${verdict(cid.p95 <= 20)}]`);
+    console.log(
+      `  can-i-deploy (GET /matrix ... environment=production):   ${fmt(cid)}  [target p95 <= 20 ms: ${verdict(cid.p95 <= 20)}]`,
+    );
     console.log(`  matrix between two versions:                              ${fmt(matrix)}`);
-    console.log(`  pacts for verification (POST, 3 selectors, pending, WIP): ${fmt(pfv)}  [target p95 <= 50 ms: ${verdict(pfv.p95 <= 50)}]`);
-    console.log(`  publish throughput (POST /contracts/publish, ${CONC} in flight): ${publish.perSecond.toFixed(0)} contracts/s (${cpuText(publish.cpuMsPerContract)})  [target >= 200/s: ${verdict(publish.perSecond >= 200)}]`);
+    console.log(
+      `  pacts for verification (POST, 3 selectors, pending, WIP): ${fmt(pfv)}  [target p95 <= 50 ms: ${verdict(pfv.p95 <= 50)}]`,
+    );
+    console.log(
+      `  publish throughput (POST /contracts/publish, ${CONC} in flight): ${publish.perSecond.toFixed(0)} contracts/s (${cpuText(publish.cpuMsPerContract)})  [target >= 200/s: ${verdict(publish.perSecond >= 200)}]`,
+    );
     console.log(
       `  broker memory: peak RSS (VmHWM) ${memory.map((m) => `${m.peak.toFixed(0)} MB`).join(', ')}; at the end ${memory.map((m) => `${m.anon.toFixed(0)} MB anonymous + ${m.file.toFixed(0)} MB file-backed (code, ${kind === 'sqlite' ? 'the memory-mapped database' : 'libraries'})`).join(', ')}`,
     );
@@ -503,7 +738,7 @@ async function main(): Promise<void> {
     };
     if (values.json !== undefined) {
       fs.mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
-      fs.writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
+      fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
       console.log(`  figures written to ${values.json}`);
     }
   } finally {

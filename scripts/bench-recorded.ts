@@ -38,7 +38,9 @@ interface RawInteraction {
  * matching and mismatching answers (the lab variants).
  */
 function synthesise(n: number): { pactDoc: Record<string, unknown>; recordings: LoadedRecording[] } {
-  const lab = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/recorded/fixtures/pacts/matcher-lab-consumer-matcher-lab.json'), 'utf8')) as { interactions: RawInteraction[] } & Record<string, unknown>;
+  const lab = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'test/recorded/fixtures/pacts/matcher-lab-consumer-matcher-lab.json'), 'utf8'),
+  ) as { interactions: RawInteraction[] } & Record<string, unknown>;
   const templates = lab.interactions;
   const interactions: RawInteraction[] = [];
   const recordings: LoadedRecording[] = [];
@@ -89,7 +91,13 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const pact = parsePact(JSON.parse(fs.readFileSync(pactFile, 'utf8')), pactFile);
     const loaded = readRecordings(recDir, tmp);
-    const summary = summariseCheck({ provider: 'matcher-lab', pacts: [pact], recordings: loaded.recordings, now: new Date(), maxAgeDays: 30 });
+    const summary = summariseCheck({
+      provider: 'matcher-lab',
+      pacts: [pact],
+      recordings: loaded.recordings,
+      now: new Date(),
+      maxAgeDays: 30,
+    });
     const endToEndMs = performance.now() - t0;
     const failed = summary.interactions.filter((v) => !v.success).length;
 
@@ -114,7 +122,9 @@ async function main(): Promise<void> {
     console.log = saveLog;
     const samplePact = parsePact(sampleDoc, sampleFile);
     const sampleMine = summariseCheck({ provider: 'matcher-lab', pacts: [samplePact], recordings: sampleRecs });
-    const disagreements = sampleMine.interactions.filter((v) => verifier.interactions.find((i) => i.description === v.description)?.passed !== v.success).length;
+    const disagreements = sampleMine.interactions.filter(
+      (v) => verifier.interactions.find((i) => i.description === v.description)?.passed !== v.success,
+    ).length;
 
     const perCheck = endToEndMs / count;
     const perVerifier = verifierMs / Math.max(1, verifier.interactions.length);
@@ -148,7 +158,7 @@ async function main(): Promise<void> {
     );
     if (jsonOut !== undefined) {
       fs.mkdirSync(path.dirname(path.resolve(jsonOut)), { recursive: true });
-      fs.writeFileSync(path.resolve(jsonOut), JSON.stringify(result, null, 2) + '\n');
+      fs.writeFileSync(path.resolve(jsonOut), `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`wrote ${jsonOut}\n`);
     }
   } finally {

@@ -124,7 +124,7 @@ function writeModulePack({ entry, fromDir, out, extras = {} }) {
 }
 
 /** The part of a pack that runs: a CommonJS require over the packed modules, and the check of the versions. */
-const PACK_RUNTIME = String.raw`
+const PACK_RUNTIME = `
 const nodePath = require('node:path');
 
 /**

@@ -26,7 +26,17 @@ export { validateInput, validateOutput, responseFieldsRead } from './core/data-a
 export type { SchemaIssue, FieldRead, PathStep } from './core/data-action';
 
 // Data Action model shared by every module
-export type { DataAction, DataActionRequest, DataActionResponse, DefinitionFormat, HttpMethod, JsonSchema, RawResponse, RenderedRequest, SecretHeader } from './core/data-action';
+export type {
+  DataAction,
+  DataActionRequest,
+  DataActionResponse,
+  DefinitionFormat,
+  HttpMethod,
+  JsonSchema,
+  RawResponse,
+  RenderedRequest,
+  SecretHeader,
+} from './core/data-action';
 
 // Consumer contracts: the generated run (`cxpact consumer`) and single cases for hand-written consumer tests
 export { runConsumerContracts } from './io/consumer-run';
@@ -47,7 +57,13 @@ export type { Matcher, MatchableJson } from './core/contract/matchers';
 export { defineProvider, loadProviderConfig } from './io/verifier/config';
 export { verifyProvider } from './io/verifier/run';
 export { formatSummary } from './cli/render/verification';
-export type { WrittenProviderConfig, LoadedProviderConfig, CredentialSpec, RequestFilter, FilterRequest } from './io/verifier/config';
+export type {
+  WrittenProviderConfig,
+  LoadedProviderConfig,
+  CredentialSpec,
+  RequestFilter,
+  FilterRequest,
+} from './io/verifier/config';
 export type { PactSource, VerifyRequest, VerifyOutcome } from './io/verifier/run';
 export type { VerificationSummary } from './core/verify/hints';
 export type { StateHandlers } from './io/verifier/config';

@@ -25,7 +25,12 @@ class SummaryReporter {
       } catch {
         // first run
       }
-      sum = { passed: sum.passed + run.passed, failed: sum.failed + run.failed, skipped: sum.skipped + run.skipped, runs: sum.runs + 1 };
+      sum = {
+        passed: sum.passed + run.passed,
+        failed: sum.failed + run.failed,
+        skipped: sum.skipped + run.skipped,
+        runs: sum.runs + 1,
+      };
       fs.writeFileSync(tally, JSON.stringify(sum));
       if (sum.runs > 1) out += `${line(`jest, all ${sum.runs} runs`, sum)}\n`;
     }

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { applyProviderState, type ProviderStateRequest } from './states';
 import { CrmStore, type Account, type Customer, type SupportCase } from './store';
 
-export { CrmStore, demoCustomer, normalisePhone, type Account, type AccountTier, type Customer, type SupportCase, type Ticket } from './store';
+export {
+  CrmStore,
+  demoCustomer,
+  normalisePhone,
+  type Account,
+  type AccountTier,
+  type Customer,
+  type SupportCase,
+  type Ticket,
+} from './store';
 
 export interface CrmApiOptions {
   /** The breaking-change variant: the customer's `customerId` comes back as `customer_id`. */
@@ -39,7 +48,10 @@ function stripPrefix(pathname: string): string {
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -86,7 +98,8 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
 
       if (route === '/_pact/provider-states' && method === 'POST' && options.providerStates !== false) {
         const body = await readJson(req);
-        if (!isRecord(body) || typeof body.state !== 'string') return send(res, 400, { error: 'expected {state, params, action}' });
+        if (!isRecord(body) || typeof body.state !== 'string')
+          return send(res, 400, { error: 'expected {state, params, action}' });
         return send(res, 200, applyProviderState(store, body as unknown as ProviderStateRequest));
       }
       if (route === '/' && method === 'GET') return send(res, 200, { service: 'crm-customer-api', status: 'ok' });
@@ -100,7 +113,8 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
       // GET /customers?phone=+15551234567
       if (route === '/customers' && method === 'GET') {
         const phone = url.searchParams.get('phone');
-        if (phone === null || phone.trim() === '') return send(res, 400, { error: 'query parameter phone is required' });
+        if (phone === null || phone.trim() === '')
+          return send(res, 400, { error: 'query parameter phone is required' });
         const c = store.byPhone(phone);
         if (c === undefined) return send(res, 404, { error: 'customer not found' });
         return send(res, 200, customerView(c));
@@ -112,7 +126,8 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
         const c = store.customers.get(decodeURIComponent(customerMatch[1]!));
         if (c === undefined) return send(res, 404, { error: 'customer not found' });
         if (customerMatch[2] === undefined) return send(res, 200, customerView(c));
-        if (customerMatch[2] === '/tickets') return send(res, 200, omit({ tickets: structuredClone(c.tickets) }, store.omitted));
+        if (customerMatch[2] === '/tickets')
+          return send(res, 200, omit({ tickets: structuredClone(c.tickets) }, store.omitted));
         const [firstName, ...last] = c.fullName.split(' ');
         const profile = {
           profile: {
@@ -134,7 +149,12 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
         const problems: string[] = [];
         if (typeof body.customerId !== 'string' || body.customerId === '') problems.push('customerId is required');
         if (typeof body.subject !== 'string' || body.subject === '') problems.push('subject is required');
-        if (typeof body.priority !== 'number' || !Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5) {
+        if (
+          typeof body.priority !== 'number' ||
+          !Number.isInteger(body.priority) ||
+          body.priority < 1 ||
+          body.priority > 5
+        ) {
           problems.push('priority must be an integer from 1 to 5');
         }
         if (problems.length > 0) return send(res, 400, { error: problems.join('; ') });
@@ -169,7 +189,8 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
           if (!isRecord(body)) return send(res, 400, { error: 'body must be a JSON object' });
           const problems: string[] = [];
           if (body.preferredLanguage !== undefined) {
-            if (LANGUAGES.includes(body.preferredLanguage as Account['preferredLanguage'])) account.preferredLanguage = body.preferredLanguage as Account['preferredLanguage'];
+            if (LANGUAGES.includes(body.preferredLanguage as Account['preferredLanguage']))
+              account.preferredLanguage = body.preferredLanguage as Account['preferredLanguage'];
             else problems.push(`preferredLanguage must be one of ${LANGUAGES.join(', ')}`);
           }
           if (body.callbackOptIn !== undefined) {
@@ -193,7 +214,9 @@ export function createCrmHandler(options: CrmApiOptions = {}): { handler: http.R
 }
 
 /** Starts the API on 127.0.0.1 (port 0 picks a free port). */
-export async function startCrmApi(options: CrmApiOptions & { port?: number; host?: string } = {}): Promise<RunningCrmApi> {
+export async function startCrmApi(
+  options: CrmApiOptions & { port?: number; host?: string } = {},
+): Promise<RunningCrmApi> {
   const { handler, store } = createCrmHandler(options);
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const rename = values['rename-customer-id'] === true || process.env.CRM_RENAME_CUSTOMER_ID === '1' || process.env.CRM_RENAME_CUSTOMER_ID === 'true';
+  const rename =
+    values['rename-customer-id'] === true ||
+    process.env.CRM_RENAME_CUSTOMER_ID === '1' ||
+    process.env.CRM_RENAME_CUSTOMER_ID === 'true';
   const api = await startCrmApi({
     port,
     host: values.host ?? '127.0.0.1',
@@ -27,7 +30,9 @@ async function main(): Promise<void> {
     ...(process.env.CRM_API_TOKEN ? { token: process.env.CRM_API_TOKEN } : {}),
     providerStates: process.env.CRM_DISABLE_PROVIDER_STATES !== '1',
   });
-  process.stdout.write(`crm-customer-api listening on ${api.url}${rename ? ' (variant: customer.customerId renamed to customer.customer_id)' : ''}\n`);
+  process.stdout.write(
+    `crm-customer-api listening on ${api.url}${rename ? ' (variant: customer.customerId renamed to customer.customer_id)' : ''}\n`,
+  );
   const stop = () => {
     void api.close().then(() => process.exit(0));
   };

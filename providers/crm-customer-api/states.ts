@@ -69,7 +69,8 @@ export function applyProviderState(store: CrmStore, req: ProviderStateRequest): 
   // Scenario: the contract expects "not found" for this customer.
   if (/\b(no|unknown)\s+customer\b|customer\b.*\b(does not|doesn't|not)\s+exist/i.test(text)) {
     for (const [id, c] of store.customers) {
-      if ((phone !== undefined && c.phone === phone) || (customerId !== undefined && id === customerId)) store.customers.delete(id);
+      if ((phone !== undefined && c.phone === phone) || (customerId !== undefined && id === customerId))
+        store.customers.delete(id);
     }
     applied.push(`no customer ${phone ?? customerId ?? ''}`.trim());
     return { ...result, ...(phone === undefined ? {} : { phone }) };
@@ -77,9 +78,12 @@ export function applyProviderState(store: CrmStore, req: ProviderStateRequest): 
 
   // Scenario: a customer exists (by phone or id), with a tier, tickets, blacklisting as the wording says.
   if (customerId !== undefined || phone !== undefined || /\bcustomer\b/i.test(text)) {
-    const existing = (customerId !== undefined ? store.customers.get(customerId) : undefined) ?? (phone !== undefined ? store.byPhone(phone) : undefined);
+    const existing =
+      (customerId !== undefined ? store.customers.get(customerId) : undefined) ??
+      (phone !== undefined ? store.byPhone(phone) : undefined);
     const id = customerId ?? existing?.id ?? 'CUST-1001';
-    const base = existing ?? demoCustomer(id, phone ?? '+15551234567', str(params.fullName) ?? 'Ada Lovelace', 'Standard');
+    const base =
+      existing ?? demoCustomer(id, phone ?? '+15551234567', str(params.fullName) ?? 'Ada Lovelace', 'Standard');
     const c = {
       ...structuredClone(base),
       id,

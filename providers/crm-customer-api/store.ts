@@ -77,7 +77,8 @@ export class CrmStore {
 
   upsertCustomer(c: Customer): Customer {
     // One customer per phone number: seeding a phone replaces whoever had it.
-    for (const [id, other] of this.customers) if (normalisePhone(other.phone) === normalisePhone(c.phone) && id !== c.id) this.customers.delete(id);
+    for (const [id, other] of this.customers)
+      if (normalisePhone(other.phone) === normalisePhone(c.phone) && id !== c.id) this.customers.delete(id);
     this.customers.set(c.id, c);
     return c;
   }

@@ -1,13 +1,20 @@
 // Status badges (SVG) for READMEs: the Pact Broker's `/pacts/provider/P/consumer/C/latest[/TAG]/badge` and the
 // can-i-deploy badge. Rendered locally in the flat shields.io style (the Ruby broker redirects to shields.io by
 // default; a local broker has no network, and an <img> in a README must work offline too).
-import { xmlEscape } from '../shared/xml';
+import { xmlEscape } from '../core/xml';
 
 export type BadgeColour = 'brightgreen' | 'red' | 'lightgrey' | 'orange';
-const COLOURS: Record<BadgeColour, string> = { brightgreen: '#4c1', red: '#e05d44', lightgrey: '#9f9f9f', orange: '#fe7d37' };
+const COLOURS: Record<BadgeColour, string> = {
+  brightgreen: '#4c1',
+  red: '#e05d44',
+  lightgrey: '#9f9f9f',
+  orange: '#fe7d37',
+};
 
 /** Approximate text width in px for 11px Verdana (what shields.io uses); wide enough that nothing is clipped. */
-const width = (s: string): number => Math.round([...s].reduce((w, c) => w + (/[A-Z0-9mw@%]/.test(c) ? 8 : /[ilj.,:;|!'()/\- ]/.test(c) ? 4 : 6.5), 0)) + 10;
+const width = (s: string): number =>
+  Math.round([...s].reduce((w, c) => w + (/[A-Z0-9mw@%]/.test(c) ? 8 : /[ilj.,:;|!'()/\- ]/.test(c) ? 4 : 6.5), 0)) +
+  10;
 
 export function badgeSvg(label: string, message: string, colour: BadgeColour): string {
   const lw = width(label);
@@ -29,7 +36,10 @@ export function badgeSvg(label: string, message: string, colour: BadgeColour): s
 
 export function svgResponse(svg: string): Response {
   // Short cache, like the Pact Broker's badge_default_cache_setting (max-age=30).
-  return new Response(svg, { status: 200, headers: { 'Content-Type': 'image/svg+xml;charset=utf-8', 'Cache-Control': 'max-age=30' } });
+  return new Response(svg, {
+    status: 200,
+    headers: { 'Content-Type': 'image/svg+xml;charset=utf-8', 'Cache-Control': 'max-age=30' },
+  });
 }
 
 /** The pact badge's message and colour from the latest verification of the pact (undefined: none / no pact). */

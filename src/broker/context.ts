@@ -3,9 +3,13 @@
 // for parameters, bodies, HAL responses and 404s.
 import type { Context, Hono } from 'hono';
 import { badRequest, HAL, HttpError, notFound, type Links } from './http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits';
+import { NAME_PARAMS, nameProblem } from './names';
+import { checkJsonContentType } from './security';
 import type { BrokerReads, BrokerStore, Environment, Pacticipant, Version } from './store/types';
+import type { WebhookPolicyOptions } from './webhook-policy';
 import type { WebhookDispatcher } from './webhooks';
-import { isRecord } from '../shared/json';
+import { isRecord } from '../core/json';
 
 export interface BrokerAuthConfig {
   /** Read-write bearer token. */
@@ -16,7 +20,10 @@ export interface BrokerAuthConfig {
   basic?: { username: string; password: string };
   /** Read-only basic auth credentials. */
   readOnlyBasic?: { username: string; password: string };
-  /** Allow unauthenticated reads even when credentials are configured. */
+  /**
+   * Allow unauthenticated reads even when credentials are configured (and fetching pacts for verification, as
+   * the Pact Broker's allow_public_read does).
+   */
   publicRead?: boolean;
 }
 
@@ -24,9 +31,16 @@ export interface BrokerAppOptions {
   auth?: BrokerAuthConfig;
   /**
    * Public base URL for links (e.g. behind a proxy); a path in it (http://host/pb) is served as a context path.
-   * Default: the origin of each request.
+   * Default: the address the broker is bound to (startBroker), or, bound to every interface (0.0.0.0, ::) or
+   * without a socket, the origin of each request (whose Host must be one the broker serves).
    */
   baseUrl?: string;
+  /**
+   * Host names the broker answers to besides loopback names, IP addresses and the --base-url host: names,
+   * `*.example.com` / `.example.com` for subdomains, `*` for any (turns the DNS rebinding check off). Other Host
+   * headers get 421.
+   */
+  allowedHosts?: string[];
   /** Request body limit in bytes (413 above it). Default 10 MiB. */
   maxBodyBytes?: number;
   /** Allow publishing different content for an existing consumer version (the Ruby broker's allow_dangerous_contract_modification). */
@@ -37,6 +51,16 @@ export interface BrokerAppOptions {
    * Default true.
    */
   createDeployedVersionsForTags?: boolean;
+  /**
+   * A version's first tag also makes it a version of the branch with that name when the version has no branch
+   * and was created at most `firstTagAsBranchTimeLimitSeconds` ago (the Pact Broker's use_first_tag_as_branch,
+   * on by default there too, for clients that tag but do not send branches). Default true.
+   */
+  useFirstTagAsBranch?: boolean;
+  /** The Pact Broker's use_first_tag_as_branch_time_limit, in seconds. Default 10. */
+  firstTagAsBranchTimeLimitSeconds?: number;
+  /** What webhooks may call (scheme, host and method allow-lists); see webhook-policy.ts for the defaults. */
+  webhookPolicy?: WebhookPolicyOptions;
   webhookRetryDelaysMs?: number[];
   webhookTimeoutMs?: number;
   log?: (line: string) => void;
@@ -68,7 +92,6 @@ export interface BrokerDeps {
 }
 
 export const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const JSON_TYPES = /^(application\/(json|hal\+json|merge-patch\+json|problem\+json)|text\/plain)/i;
 
 /**
  * Registers resources on the Hono app. Registration order is matching order: the first resource whose path
@@ -84,18 +107,26 @@ export class Routes {
     const allow = [...Object.keys(methods), 'OPTIONS'].join(', ');
     for (const [method, handler] of Object.entries(methods) as [Method, Handler][]) {
       this.app.on(method, path, async (c) => {
-        if (WRITE_METHODS.has(method) && c.var.body.length > 0) {
-          const ct = c.req.header('content-type');
-          if (ct !== undefined && !JSON_TYPES.test(ct)) {
-            throw new HttpError(415, { error: `Unsupported Content-Type '${ct}'. Send application/json (or application/merge-patch+json for PATCH).` });
+        checkJsonContentType(method, c.req.header('content-type'), c.var.body.length);
+        if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+          // Every name in the path of a write is validated the same way (the routes validate names in bodies).
+          const errors: Record<string, string[]> = {};
+          for (const [key, value] of Object.entries(params(c))) {
+            const problem = NAME_PARAMS.has(key) ? nameProblem(value) : undefined;
+            if (problem !== undefined) errors[key] = [problem];
           }
+          if (Object.keys(errors).length > 0) throw badRequest(errors);
         }
         return handler(c);
       });
     }
     this.app.all(path, (c) => {
       if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
-      throw new HttpError(405, { error: `Method ${c.req.method} is not allowed on ${new URL(c.req.url).pathname}. Allowed: ${allow}.` }, { Allow: allow });
+      throw new HttpError(
+        405,
+        { error: `Method ${c.req.method} is not allowed on ${new URL(c.req.url).pathname}. Allowed: ${allow}.` },
+        { Allow: allow },
+      );
     });
   }
 }
@@ -123,9 +154,16 @@ export function htmlResponse(status: number, body: string): Response {
 export function jsonBody(c: Ctx): Record<string, unknown> {
   const raw = c.var.body;
   if (raw.length === 0) return {};
+  const text = raw.toString('utf8');
+  if (nestsDeeperThan(text))
+    throw badRequest({
+      body: [
+        `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the Pact Broker's limit).`,
+      ],
+    });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw badRequest({ body: [`The request body is not valid JSON: ${(error as Error).message}`] });
   }

@@ -20,12 +20,20 @@ export async function publishEvents(
     if (verifs.length === 0) return undefined;
     if (provider.mainBranch !== null && (await t.branch(provider.id, provider.mainBranch)) !== undefined) {
       for (const v of verifs) {
-        if ((await t.branchesOfVersion(v.providerVersionId)).some((x) => x.name === provider.mainBranch)) return t.versionById(v.providerVersionId);
+        if ((await t.branchesOfVersion(v.providerVersionId)).some((x) => x.name === provider.mainBranch))
+          return t.versionById(v.providerVersionId);
       }
     }
     return t.versionById(verifs[0]!.providerVersionId);
   };
-  const base = { consumer, provider, pactVersion: pv, consumerVersion: version, buildUrl, providerVersion: await providerVersionForPublished() };
+  const base = {
+    consumer,
+    provider,
+    pactVersion: pv,
+    consumerVersion: version,
+    buildUrl,
+    providerVersion: await providerVersionForPublished(),
+  };
   events.push({ ...base, name: 'contract_published' });
   if (outcome !== 'same') {
     // As the Pact Broker: compare with the previous pact for each of the version's tags, or with the previous
@@ -35,8 +43,10 @@ export async function publishEvents(
     if (tags.length > 0) {
       for (const tag of tags) {
         const prev = await t.previousPactVersionIdWithTag(consumer.id, provider.id, version.id, tag);
-        if (prev === undefined) comments.push(`first time any pact published for this consumer with consumer version tagged ${tag}`);
-        else if (prev !== pv.id) comments.push(`pact content has changed since the last consumer version tagged with ${tag}`);
+        if (prev === undefined)
+          comments.push(`first time any pact published for this consumer with consumer version tagged ${tag}`);
+        else if (prev !== pv.id)
+          comments.push(`pact content has changed since the last consumer version tagged with ${tag}`);
       }
     } else {
       const prev = await t.previousUntaggedPactVersionId(consumer.id, provider.id, version.id);
@@ -54,11 +64,19 @@ export async function publishEvents(
     e.descriptions.push(d);
     required.set(v.id, e);
   };
-  if (provider.mainBranch !== null) await need(await t.branchHead(provider.id, provider.mainBranch), 'latest from main branch');
-  for (const d of await t.currentlyDeployed(undefined, provider.id)) await need(await t.versionById(d.versionId), `deployed in ${(await t.environmentById(d.environmentId)).name}`);
-  for (const r of await t.currentlySupported(undefined, provider.id)) await need(await t.versionById(r.versionId), `released in ${(await t.environmentById(r.environmentId)).name}`);
+  if (provider.mainBranch !== null)
+    await need(await t.branchHead(provider.id, provider.mainBranch), 'latest from main branch');
+  for (const d of await t.currentlyDeployed(undefined, provider.id))
+    await need(await t.versionById(d.versionId), `deployed in ${(await t.environmentById(d.environmentId)).name}`);
+  for (const r of await t.currentlySupported(undefined, provider.id))
+    await need(await t.versionById(r.versionId), `released in ${(await t.environmentById(r.environmentId)).name}`);
   for (const r of required.values()) {
-    events.push({ ...base, name: 'contract_requiring_verification_published', providerVersion: r.version, providerVersionDescriptions: r.descriptions });
+    events.push({
+      ...base,
+      name: 'contract_requiring_verification_published',
+      providerVersion: r.version,
+      providerVersionDescriptions: r.descriptions,
+    });
   }
   return events;
 }

@@ -43,7 +43,9 @@ export class Links {
     return this.url(`/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}/version/${seg(v)}`);
   }
   pactVersion(provider: string, consumer: string, sha: string, metadata?: string): string {
-    return this.url(`/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}/pact-version/${sha}${metadata === undefined ? '' : `/metadata/${metadata}`}`);
+    return this.url(
+      `/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}/pact-version/${sha}${metadata === undefined ? '' : `/metadata/${metadata}`}`,
+    );
   }
   latestPact(provider: string, consumer: string): string {
     return this.url(`/pacts/provider/${seg(provider)}/consumer/${seg(consumer)}/latest`);
@@ -73,7 +75,9 @@ export function encodeMetadata(data: Record<string, unknown>): string {
 export function decodeMetadata(token: string): Record<string, unknown> {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

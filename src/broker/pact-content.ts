@@ -5,7 +5,8 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as Record<string, unknown>).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as Record<string, unknown>).sort())
+      out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -28,7 +29,9 @@ function withoutId(interaction: unknown): unknown {
 function specVersion(pact: Record<string, unknown>): unknown {
   const metadata = pact.metadata as Record<string, unknown> | undefined;
   if (metadata === undefined || metadata === null || typeof metadata !== 'object') return null;
-  const spec = (metadata.pactSpecification ?? metadata['pact-specification'] ?? metadata.pactSpecificationVersion) as unknown;
+  const spec = (metadata.pactSpecification ??
+    metadata['pact-specification'] ??
+    metadata.pactSpecificationVersion) as unknown;
   if (spec !== null && typeof spec === 'object') return (spec as Record<string, unknown>).version ?? null;
   return spec ?? null;
 }
@@ -70,7 +73,8 @@ export function describeDiff(oldPact: Record<string, unknown>, newPact: Record<s
       const arr = p[key];
       if (!Array.isArray(arr)) continue;
       for (const i of arr) {
-        const desc = i !== null && typeof i === 'object' ? String((i as Record<string, unknown>).description ?? '?') : '?';
+        const desc =
+          i !== null && typeof i === 'object' ? String((i as Record<string, unknown>).description ?? '?') : '?';
         m.set(canonicalJson(withoutId(i)), desc);
       }
     }

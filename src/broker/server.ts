@@ -9,7 +9,8 @@ import type { BrokerAppOptions } from './context';
 import { HAL } from './http';
 import { DEFAULT_DB_FILE, openStore } from './store';
 import type { BrokerStore } from './store/types';
-import { CxpactError } from '../shared/errors';
+import { WebhookPolicy } from './webhook-policy';
+import { CxpactError } from '../core/errors';
 
 export interface StartBrokerOptions extends BrokerAppOptions {
   /** Port to listen on; 0 picks a free one. Default 9292. */
@@ -49,35 +50,109 @@ export { DEFAULT_DB_FILE };
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    h === '0:0:0:0:0:0:0:1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  );
+}
+
+/**
+ * Refuses options that would start an unsafe or broken broker, before anything is opened: an empty token,
+ * username or password (`--basic-auth admin:` would let anyone write with an empty password), a malformed
+ * --base-url, and malformed webhook host allow-list entries.
+ */
+export function checkBrokerOptions(opts: BrokerAppOptions): void {
+  const a = opts.auth ?? {};
+  const empty = (v: string | undefined): boolean => v !== undefined && v.trim() === '';
+  const secrets: [string, string | undefined][] = [
+    ['the read-write token (--token)', a.token],
+    ['the read-only token (--read-only-token)', a.readOnlyToken],
+    ['the read-write basic auth username (--basic-auth)', a.basic?.username],
+    ['the read-write basic auth password (--basic-auth)', a.basic?.password],
+    ['the read-only basic auth username (--read-only-basic-auth)', a.readOnlyBasic?.username],
+    ['the read-only basic auth password (--read-only-basic-auth)', a.readOnlyBasic?.password],
+  ];
+  for (const [what, value] of secrets) {
+    if (empty(value)) {
+      throw new CxpactError('broker.empty-secret', `Refusing to start: ${what} is empty, which anyone could send.`, {
+        path: what.replace(/^.*\((--[\w-]+)\)$/, '$1'),
+        fix: 'Give a non-empty secret (from a file with --token-file / --basic-auth-file, or the environment), or leave that credential out.',
+      });
+    }
+  }
+  if (opts.baseUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(opts.baseUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new CxpactError(
+        'broker.invalid-base-url',
+        `--base-url must be an http:// or https:// URL (got "${opts.baseUrl}").`,
+        { path: '--base-url', fix: 'Pass e.g. --base-url https://pact-broker.example.com.' },
+      );
+  }
+  try {
+    new WebhookPolicy(opts.webhookPolicy);
+  } catch (error) {
+    throw new CxpactError('broker.invalid-webhook-hosts', (error as Error).message, {
+      path: '--webhook-hosts',
+      fix: 'Use host names, *.domain, IP addresses, address/prefix ranges or /regular expressions/.',
+    });
+  }
 }
 
 /** Starts the broker over HTTP; resolves once listening. */
 export async function startBroker(opts: StartBrokerOptions = {}): Promise<RunningBroker> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => undefined);
+  checkBrokerOptions(opts);
   // Open (no credentials) is only for loopback: refuse another interface before touching the database.
   if (!isLoopbackHost(host) && !hasCredentials(opts.auth)) {
     if (opts.allowOpen !== true) {
-      throw new CxpactError('broker.open-non-loopback', `Refusing to listen on ${host} without credentials: anyone who can reach it could publish, overwrite and delete contracts.`, {
-        path: '--host',
-        fix: 'Configure --token (or --basic-auth) for a shared broker, bind --host 127.0.0.1, or pass --allow-open if the network is trusted.',
-      });
+      throw new CxpactError(
+        'broker.open-non-loopback',
+        `Refusing to listen on ${host} without credentials: anyone who can reach it could publish, overwrite and delete contracts.`,
+        {
+          path: '--host',
+          fix: 'Configure --token (or --basic-auth) for a shared broker, bind --host 127.0.0.1, or pass --allow-open if the network is trusted.',
+        },
+      );
     }
-    log(`[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`);
+    log(
+      `[broker] WARNING: listening on ${host} without authentication (--allow-open); anyone who can reach it can write.`,
+    );
   }
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? (await openStore({ dbFile: opts.dbFile, databaseUrl: opts.databaseUrl, poolSize: opts.databasePoolSize, log }));
+  const store =
+    opts.store ??
+    (await openStore({ dbFile: opts.dbFile, databaseUrl: opts.databaseUrl, poolSize: opts.databasePoolSize, log }));
   const app = new BrokerApp(store, opts);
   const listener = getRequestListener(app.fetch);
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
-    if (opts.logRequests === true) res.on('finish', () => log(`[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${res.statusCode} (${Date.now() - started} ms)`));
+    if (opts.logRequests === true)
+      res.on('finish', () =>
+        log(
+          `[broker] ${req.method} ${(req.url ?? '').split('?')[0]} -> ${res.statusCode} (${Date.now() - started} ms)`,
+        ),
+      );
     const tooLarge = (close: boolean): void => {
       if (res.headersSent) return;
-      const body = JSON.stringify({ error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).` });
-      res.writeHead(413, { 'Content-Type': HAL, 'Content-Length': String(Buffer.byteLength(body)), ...(close ? { Connection: 'close' } : {}) });
+      const body = JSON.stringify({
+        error: `Request body exceeds the limit of ${app.maxBodyBytes} bytes (--max-body-bytes).`,
+      });
+      res.writeHead(413, {
+        'Content-Type': HAL,
+        'Content-Length': String(Buffer.byteLength(body)),
+        ...(close ? { Connection: 'close' } : {}),
+      });
       res.end(body);
     };
     // A declared oversized body: answer and close. A streamed one: answer, then drain the rest.
@@ -125,6 +200,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Runnin
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  app.setBoundAddress(host, port);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closed = false;
   return {

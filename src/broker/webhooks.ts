@@ -1,7 +1,10 @@
 // Webhooks: match events to webhooks, fill the ${pactbroker.*} template variables, execute over HTTP with
 // retries, and log every attempt (triggered webhooks + executions). Secrets are redacted from the logs.
-import { encodeMetadata, Links } from './http';
+import http from 'node:http';
+import https from 'node:https';
+import { encodeMetadata, type Links } from './http';
 import type { BrokerStore, PactVersion, Pacticipant, Verification, Version, WebhookRecord } from './store/types';
+import { WebhookPolicy } from './webhook-policy';
 
 export const WEBHOOK_EVENTS = [
   'contract_published',
@@ -31,7 +34,15 @@ export interface WebhookOptions {
   retryDelaysMs?: number[];
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** What webhooks may call (checked again at every execution). Default: the Pact Broker's defaults. */
+  policy?: WebhookPolicy;
 }
+
+/** The most of a webhook's response that is read (the rest is dropped) and the most that is logged. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+const LOGGED_RESPONSE_CHARS = 4000;
+const RESPONSE_HIDDEN =
+  'For security purposes, the response details are not logged. To enable response logging, configure the webhook host allow-list (--webhook-hosts / PACT_BROKER_WEBHOOK_HOST_WHITELIST).';
 
 const SECRET_HEADER = /^(authorization|x-api-key|private-token|x-gitlab-token|cookie)$/i;
 const SECRET_KEY = /token|password|secret|authorization/i;
@@ -49,7 +60,8 @@ function redactBody(body: string): string {
       if (Array.isArray(v)) return v.map(walk);
       if (v !== null && typeof v === 'object') {
         const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = SECRET_KEY.test(k) && typeof x === 'string' ? '**********' : walk(x);
+        for (const [k, x] of Object.entries(v as Record<string, unknown>))
+          o[k] = SECRET_KEY.test(k) && typeof x === 'string' ? '**********' : walk(x);
         return o;
       }
       return v;
@@ -60,16 +72,22 @@ function redactBody(body: string): string {
   }
 }
 
-export function substitute(template: string, vars: Record<string, string>, escape: (s: string) => string = (s) => s): string {
-  return template.replace(/\$\{pactbroker\.(\w+)\}/g, (m, name: string) => (name in vars ? escape(vars[name]!) : m));
+export function substitute(
+  template: string,
+  vars: Record<string, string>,
+  encode: (s: string) => string = (s) => s,
+): string {
+  return template.replace(/\$\{pactbroker\.(\w+)\}/g, (m, name: string) => (name in vars ? encode(vars[name]!) : m));
 }
 
 export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
-  private readonly retryDelays: number[];
+  /** Delays before each retry (attempts = retryDelays.length + 1); the page shows when the next one is due. */
+  readonly retryDelays: number[];
   private readonly timeoutMs: number;
   private readonly log: (line: string) => void;
+  readonly policy: WebhookPolicy;
 
   constructor(
     private readonly store: BrokerStore,
@@ -78,6 +96,7 @@ export class WebhookDispatcher {
     this.retryDelays = opts.retryDelaysMs ?? [1000, 5000, 15000];
     this.timeoutMs = opts.timeoutMs ?? 10000;
     this.log = opts.log ?? (() => undefined);
+    this.policy = opts.policy ?? new WebhookPolicy();
   }
 
   private async matches(w: WebhookRecord, e: BrokerEvent): Promise<boolean> {
@@ -101,12 +120,18 @@ export class WebhookDispatcher {
       const b = await store.branchesOfVersion(v.id);
       return b.length === 0 ? '' : b[b.length - 1]!.name;
     };
-    const tagsOf = async (v: Version | undefined): Promise<string> => (v === undefined ? '' : (await store.tagsOfVersion(v.id)).map((t) => t.name).join(', '));
+    const tagsOf = async (v: Version | undefined): Promise<string> =>
+      v === undefined ? '' : (await store.tagsOfVersion(v.id)).map((t) => t.name).join(', ');
     const success = e.verification?.success;
     const status = (s: [string, string, string]): string => (success === undefined ? s[2] : success ? s[0] : s[1]);
     const cvNumbers = cv === undefined ? [] : [cv.number];
     return {
-      pactUrl: links.pactVersion(e.provider.name, e.consumer.name, e.pactVersion.sha, encodeMetadata({ cvn: cvNumbers, w: true })),
+      pactUrl: links.pactVersion(
+        e.provider.name,
+        e.consumer.name,
+        e.pactVersion.sha,
+        encodeMetadata({ cvn: cvNumbers, w: true }),
+      ),
       consumerName: e.consumer.name,
       providerName: e.provider.name,
       consumerVersionNumber: cv?.number ?? '',
@@ -116,7 +141,10 @@ export class WebhookDispatcher {
       providerVersionBranch: await branchOf(pv),
       providerVersionTags: await tagsOf(pv),
       providerVersionDescriptions: (e.providerVersionDescriptions ?? []).join(', '),
-      verificationResultUrl: e.verification === undefined ? '' : links.verification(e.provider.name, e.consumer.name, e.pactVersion.sha, e.verification.number),
+      verificationResultUrl:
+        e.verification === undefined
+          ? ''
+          : links.verification(e.provider.name, e.consumer.name, e.pactVersion.sha, e.verification.number),
       githubVerificationStatus: status(['success', 'failure', 'pending']),
       gitlabVerificationStatus: status(['success', 'failed', 'pending']),
       bitbucketVerificationStatus: status(['SUCCESSFUL', 'FAILED', 'INPROGRESS']),
@@ -124,13 +152,23 @@ export class WebhookDispatcher {
       consumerLabels: (await store.labels(e.consumer.id)).join(', '),
       providerLabels: (await store.labels(e.provider.id)).join(', '),
       eventName: e.name,
-      buildUrl: e.buildUrl ?? (e.verification?.buildUrl ?? cv?.buildUrl ?? ''),
+      buildUrl: e.buildUrl ?? e.verification?.buildUrl ?? cv?.buildUrl ?? '',
       currentlyDeployedProviderVersionNumber: pv?.number ?? '',
     };
   }
 
   /** Builds the concrete HTTP request of a webhook for the variables. */
-  render(w: WebhookRecord, vars: Record<string, string>): { method: string; url: string; headers: Record<string, string>; body: string | undefined; username?: string; password?: string } {
+  render(
+    w: WebhookRecord,
+    vars: Record<string, string>,
+  ): {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    username?: string;
+    password?: string;
+  } {
     const req = w.request;
     const method = String(req.method ?? 'POST').toUpperCase();
     const url = substitute(String(req.url ?? ''), vars, (s) => encodeURIComponent(s));
@@ -166,8 +204,12 @@ export class WebhookDispatcher {
         if (!(await this.matches(w, e))) continue;
         const vars = await this.variables(e, links);
         const request = this.render(w, vars);
-        const t = await this.store.tx((tx) => tx.createTriggeredWebhook(w.uuid, e.name, { variables: vars, comment: e.comment ?? null }));
-        triggered.push(`Webhook ${JSON.stringify(w.description ?? w.uuid)} triggered for event ${e.name}.\n  See logs at ${links.url(`/triggered-webhooks/${t.uuid}/logs`)}`);
+        const t = await this.store.tx((tx) =>
+          tx.createTriggeredWebhook(w.uuid, e.name, { variables: vars, comment: e.comment ?? null }),
+        );
+        triggered.push(
+          `Webhook ${JSON.stringify(w.description ?? w.uuid)} triggered for event ${e.name}.\n  See logs at ${links.url(`/triggered-webhooks/${t.uuid}/logs`)}`,
+        );
         this.schedule(t.id, request);
       }
     }
@@ -177,7 +219,10 @@ export class WebhookDispatcher {
   private schedule(triggeredId: number, request: ReturnType<WebhookDispatcher['render']>): void {
     const p = this.runWithRetries(triggeredId, request)
       .catch((error: unknown) => {
-        if (!this.closed) this.log(`[broker] webhook execution could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+        if (!this.closed)
+          this.log(
+            `[broker] webhook execution could not be recorded: ${error instanceof Error ? error.message : String(error)}`,
+          );
       })
       .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
@@ -201,31 +246,102 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Executes one HTTP request; never throws. */
-  async execute(request: ReturnType<WebhookDispatcher['render']>): Promise<{ success: boolean; logs: string; summary: string; status?: number; responseBody?: string; responseHeaders?: Record<string, string> }> {
+  /**
+   * Executes one HTTP request; never throws. The webhook policy is checked again first (the webhook may have been
+   * saved under another configuration), the host's addresses when connecting; at most 64 KiB of the response is
+   * read, and its headers and body are logged only when a host allow-list is configured.
+   */
+  async execute(
+    request: ReturnType<WebhookDispatcher['render']>,
+  ): Promise<{
+    success: boolean;
+    logs: string;
+    summary: string;
+    status?: number;
+    responseBody?: string;
+    responseHeaders?: Record<string, string>;
+  }> {
     const headers: Record<string, string> = { ...request.headers };
-    if (request.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
+    if (request.username !== undefined)
+      headers.Authorization = `Basic ${Buffer.from(`${request.username}:${request.password ?? ''}`).toString('base64')}`;
     const lines = [`[${new Date().toISOString()}] ${request.method} ${request.url}`];
     for (const [k, v] of Object.entries(redactHeaders(headers))) lines.push(`${k}: ${v}`);
     if (request.body !== undefined) lines.push('', redactBody(request.body));
-    const ctrl = new AbortController();
-    // Cleared on every path: a failed request must not leave a live timer behind (it kept test workers alive).
-    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
-    try {
-      const res = await fetch(request.url, { method: request.method, headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body, signal: ctrl.signal });
-      const text = await res.text();
-      const responseHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => (responseHeaders[k] = v));
-      lines.push('', `HTTP/1.1 ${res.status}`, text.slice(0, 4000));
-      const success = res.status >= 200 && res.status < 300;
-      return { success, logs: lines.join('\n'), summary: `HTTP ${res.status} from ${request.url.split('?')[0]}`, status: res.status, responseBody: text, responseHeaders };
-    } catch (error) {
-      const msg = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
-      lines.push('', `Error: ${msg}`);
-      return { success: false, logs: lines.join('\n'), summary: `${msg} (${request.url.split('?')[0]})` };
-    } finally {
-      clearTimeout(timer);
+    const where = request.url.split('?')[0];
+    const refused = [
+      ...this.policy.methodProblems(request.method).map((p) => `method ${p}`),
+      ...this.policy.urlProblems(request.url).map((p) => `url ${p}`),
+    ];
+    if (refused.length > 0) {
+      const msg = `Refused by the webhook policy: ${refused.join('; ')}`;
+      lines.push('', msg);
+      return { success: false, logs: lines.join('\n'), summary: `${msg} (${where})` };
     }
+    const url = new URL(request.url);
+    const body =
+      request.method === 'GET' || request.method === 'HEAD' || request.body === undefined
+        ? undefined
+        : Buffer.from(request.body);
+    if (!Object.keys(headers).some((k) => /^user-agent$/i.test(k))) headers['User-Agent'] = 'cxpact-broker';
+    if (body !== undefined) headers['Content-Length'] = String(body.length);
+    const show = this.policy.showResponses;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (result: Awaited<ReturnType<WebhookDispatcher['execute']>>): void => {
+        if (settled) return;
+        settled = true;
+        // Cleared on every path: a failed request must not leave a live timer behind (it kept test workers alive).
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const fail = (error: Error): void => {
+        const cause = (error as Error & { cause?: unknown }).cause;
+        const msg = cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+        lines.push('', `Error: ${msg}`);
+        finish({ success: false, logs: lines.join('\n'), summary: `${msg} (${where})` });
+      };
+      const client = url.protocol === 'https:' ? https : http;
+      const req = client.request(
+        url,
+        { method: request.method, headers, agent: false, lookup: this.policy.lookupFor(url.hostname) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (size >= MAX_RESPONSE_BYTES) return;
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= MAX_RESPONSE_BYTES) res.destroy();
+          });
+          const done = (): void => {
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+            const responseHeaders: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+            lines.push('', `HTTP/${res.httpVersion} ${status}`);
+            if (show) {
+              for (const [k, v] of Object.entries(responseHeaders)) lines.push(`${k}: ${v}`);
+              lines.push('', text.slice(0, LOGGED_RESPONSE_CHARS));
+            } else lines.push(RESPONSE_HIDDEN);
+            const success = status >= 200 && status < 300;
+            finish({
+              success,
+              logs: lines.join('\n'),
+              summary: `HTTP ${status} from ${where}`,
+              status,
+              ...(show ? { responseBody: text, responseHeaders } : {}),
+            });
+          };
+          res.on('end', done);
+          res.on('close', done);
+          res.on('error', () => done());
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 
   /** Resolves when all scheduled executions (including retries) have finished. */

@@ -21,7 +21,7 @@ export async function exit2WhenUnavailable(stderr: (text: string) => void, work:
     return await work();
   } catch (error) {
     if (error instanceof CxpactError && (BROKER_UNAVAILABLE_CODES.has(error.code) || alsoCodes.includes(error.code))) {
-      stderr(formatError(error) + '\n');
+      stderr(`${formatError(error)}\n`);
       return 2;
     }
     throw error;
@@ -34,7 +34,7 @@ const RECORDER_UNAVAILABLE = new Set<string>([...BROKER_UNAVAILABLE_CODES, 'reco
 /** "Could not even ask" (broker/provider/login unreachable or credentials refused) -> printed, exit 2; other problems are rethrown. */
 export function unavailableExit(error: unknown, stderr: (t: string) => void): number {
   if (error instanceof CxpactError && RECORDER_UNAVAILABLE.has(error.code)) {
-    stderr(formatError(error) + '\n');
+    stderr(`${formatError(error)}\n`);
     return 2;
   }
   throw error;

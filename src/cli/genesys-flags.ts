@@ -23,7 +23,7 @@ export function connectOrExit(options: ConnectOptions, io: Pick<CliIO, 'stderr'>
     return connect(options);
   } catch (error) {
     if (error instanceof CxpactError) {
-      io.stderr(formatError(error) + '\n');
+      io.stderr(`${formatError(error)}\n`);
       throw new ExitError(2);
     }
     throw error;
@@ -35,10 +35,14 @@ export function integerFlag(name: string, value: string | undefined, fallback: n
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new CxpactError('usage.invalid-number', `--${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got "${value}".`, {
-      path: `--${name}`,
-      fix: `Pass --${name} <n> with n >= ${min}.`,
-    });
+    throw new CxpactError(
+      'usage.invalid-number',
+      `--${name} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got "${value}".`,
+      {
+        path: `--${name}`,
+        fix: `Pass --${name} <n> with n >= ${min}.`,
+      },
+    );
   }
   return n;
 }

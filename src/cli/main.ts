@@ -25,7 +25,7 @@ function usage(io: CliIO): void {
   for (const { name, summary } of COMMAND_LIST) lines.push(`  ${name.padEnd(20)} ${summary}`);
   lines.push('', 'Run `cxpact <command> --help` for the options of a command.');
   lines.push('Exit codes: 0 success, 1 a check failed or input was invalid, 2 usage error.');
-  io.stdout(lines.join('\n') + '\n');
+  io.stdout(`${lines.join('\n')}\n`);
 }
 
 /** Runs the CLI and resolves to an exit code. */
@@ -46,25 +46,28 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(cmd.help.endsWith('\n') ? cmd.help : cmd.help + '\n');
+      io.stdout(cmd.help.endsWith('\n') ? cmd.help : `${cmd.help}\n`);
       return 0;
     }
     return await cmd.run(rest, io);
   } catch (error) {
     if (error instanceof ExitError) return error.exitCode;
     if (error instanceof CxpactError) {
-      io.stderr(formatError(error) + '\n');
+      io.stderr(`${formatError(error)}\n`);
       return error.code.startsWith('usage') ? 2 : 1;
     }
     // A raw stack overflow or allocation failure escaping a command is a limit finding.
     const limit = limitErrorFromRaw(error);
     if (limit !== undefined) {
-      io.stderr(formatError(limit) + '\n');
+      io.stderr(`${formatError(limit)}\n`);
       return 1;
     }
     // A bug: the message and where to report it; the stack only on request (CXPACT_DEBUG=1).
-    const detail = io.env['CXPACT_DEBUG'] === '1' && error instanceof Error ? (error.stack ?? error.message) : messageOf(error);
-    io.stderr(`[cxpact] Internal error: ${detail}\n  fix: report this as a cxpact bug with the command and its input (CXPACT_DEBUG=1 prints the stack).\n`);
+    const detail =
+      io.env['CXPACT_DEBUG'] === '1' && error instanceof Error ? (error.stack ?? error.message) : messageOf(error);
+    io.stderr(
+      `[cxpact] Internal error: ${detail}\n  fix: report this as a cxpact bug with the command and its input (CXPACT_DEBUG=1 prints the stack).\n`,
+    );
     return 1;
   }
 }
@@ -111,7 +114,7 @@ export function main(): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(formatError(error) + '\n');
+      process.stderr.write(`${formatError(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -15,7 +15,12 @@ function member(key: string): string {
 }
 
 /** One problem per key of `obj` that is not in `allowed`; says "did you mean" when a near-identical field exists. */
-export function unknownFields(obj: Record<string, unknown>, allowed: readonly string[], at: string, what: string): ConfigProblem[] {
+export function unknownFields(
+  obj: Record<string, unknown>,
+  allowed: readonly string[],
+  at: string,
+  what: string,
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
@@ -33,11 +38,16 @@ export function unknownFields(obj: Record<string, unknown>, allowed: readonly st
 export function throwConfigProblems(code: Code, file: string, problems: ConfigProblem[]): void {
   const first = problems[0];
   if (first === undefined) return;
-  if (problems.length === 1) throw new CxpactError(code, `${file}: ${first.message}.`, { file, path: first.path, fix: first.fix });
-  throw new CxpactError(code, `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p.path}: ${p.message}; fix: ${p.fix}`).join('\n')}`, {
-    file,
-    path: first.path,
-    fix: 'Fix each field listed above.',
-    details: { problems },
-  });
+  if (problems.length === 1)
+    throw new CxpactError(code, `${file}: ${first.message}.`, { file, path: first.path, fix: first.fix });
+  throw new CxpactError(
+    code,
+    `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p.path}: ${p.message}; fix: ${p.fix}`).join('\n')}`,
+    {
+      file,
+      path: first.path,
+      fix: 'Fix each field listed above.',
+      details: { problems },
+    },
+  );
 }

@@ -51,8 +51,16 @@ export class CxpactError<C extends Code = Code> extends Error {
   }
 
   /** The error that stops on `finding` (its message, location and fix). */
-  static of<C extends Code>(finding: Finding<C>, options: { cause?: unknown; details?: Record<string, unknown> } = {}): CxpactError<C> {
-    return new CxpactError<C>(finding.code, finding.message, { ...finding.at, fix: finding.fix, hint: finding.hint, ...options });
+  static of<C extends Code>(
+    finding: Finding<C>,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ): CxpactError<C> {
+    return new CxpactError<C>(finding.code, finding.message, {
+      ...finding.at,
+      fix: finding.fix,
+      hint: finding.hint,
+      ...options,
+    });
   }
 
   get code(): C {

@@ -42,8 +42,21 @@ export interface Finding<C extends Code = Code> {
 export type FileFinding<C extends Code = Code> = Finding<C> & { at: At & { file: string; path: string } };
 
 /** Builds a finding; empty optional parts are left out so JSON output stays small. */
-export function finding<C extends Code>(code: C, severity: Severity, message: string, at: At = {}, extra: { fix?: string | undefined; hint?: string | undefined } = {}): Finding<C> {
-  return { code, severity, message, at: compactAt(at), ...(extra.fix === undefined ? {} : { fix: extra.fix }), ...(extra.hint === undefined ? {} : { hint: extra.hint }) };
+export function finding<C extends Code>(
+  code: C,
+  severity: Severity,
+  message: string,
+  at: At = {},
+  extra: { fix?: string | undefined; hint?: string | undefined } = {},
+): Finding<C> {
+  return {
+    code,
+    severity,
+    message,
+    at: compactAt(at),
+    ...(extra.fix === undefined ? {} : { fix: extra.fix }),
+    ...(extra.hint === undefined ? {} : { hint: extra.hint }),
+  };
 }
 
 /** The location without undefined members. */
@@ -60,7 +73,13 @@ export function compactAt(at: At): At {
 export function isFinding(value: unknown): value is Finding {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['code'] === 'string' && typeof v['message'] === 'string' && (v['severity'] === 'error' || v['severity'] === 'warning' || v['severity'] === 'info') && typeof v['at'] === 'object' && v['at'] !== null;
+  return (
+    typeof v['code'] === 'string' &&
+    typeof v['message'] === 'string' &&
+    (v['severity'] === 'error' || v['severity'] === 'warning' || v['severity'] === 'info') &&
+    typeof v['at'] === 'object' &&
+    v['at'] !== null
+  );
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

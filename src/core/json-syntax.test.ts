@@ -3,7 +3,12 @@ import { findJsonSyntaxError } from './json-syntax';
 // Each case: the broken text, where the first bad character is, and the words the author reads.
 const broken: Array<[string, string, number, RegExp]> = [
   ['unquoted value', '{\n  "name": broken\n}', 12, /a value .* found 'b'/],
-  ['missing comma between properties', '{"a": 1\n "b": 2}', 9, /',' or '}' after a property value, found '"' \(a missing comma\?\)/],
+  [
+    'missing comma between properties',
+    '{"a": 1\n "b": 2}',
+    9,
+    /',' or '}' after a property value, found '"' \(a missing comma\?\)/,
+  ],
   ['trailing comma', '{"a": 1,}', 8, /a property name in double quotes, found '}'/],
   ['single-quoted name', "{'a': 1}", 1, /a property name in double quotes/],
   ['missing colon', '{"a" 1}', 5, /':' after the property name/],

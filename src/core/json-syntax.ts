@@ -26,7 +26,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
         i++;
         return undefined;
       }
-      if (c < 0x20) return fail('a control character (such as a raw line break) inside a string; write it as \\n or \\t');
+      if (c < 0x20)
+        return fail('a control character (such as a raw line break) inside a string; write it as \\n or \\t');
       if (c === 92) {
         const e = text[i + 1];
         if (e === 'u') {
@@ -34,7 +35,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
           i += 6;
           continue;
         }
-        if (e === undefined || !'"\\/bfnrt'.includes(e)) return fail(`a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX), found \\${e ?? ''}`);
+        if (e === undefined || !'"\\/bfnrt'.includes(e))
+          return fail(`a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX), found \\${e ?? ''}`);
         i += 2;
         continue;
       }
@@ -45,7 +47,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
 
   const num = (): JsonSyntaxProblem | undefined => {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
-    if (m === null || m[0] === '' || m[0] === '-') return fail(`a value (a string, number, object, array, true, false or null), found ${found()}`);
+    if (m === null || m[0] === '' || m[0] === '-')
+      return fail(`a value (a string, number, object, array, true, false or null), found ${found()}`);
     i += m[0].length;
     return undefined;
   };
@@ -108,7 +111,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
           open.pop();
           continue;
         }
-        return fail(`',' or '${close}' after ${close === '}' ? 'a property value' : 'an array element'}, found ${found()} (a missing comma?)`);
+        return fail(
+          `',' or '${close}' after ${close === '}' ? 'a property value' : 'an array element'}, found ${found()} (a missing comma?)`,
+        );
       }
     }
   };
@@ -128,6 +133,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
   const v = value();
   if (v) return v;
   ws();
-  if (i < n) return fail(`the end of the file after the top-level value, found ${found()} (a stray character or brace?)`);
+  if (i < n)
+    return fail(`the end of the file after the top-level value, found ${found()} (a stray character or brace?)`);
   return undefined;
 }

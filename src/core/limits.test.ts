@@ -23,7 +23,10 @@ describe('limits: configuration', () => {
   it('takes flags over environment variables over the documented defaults', () => {
     expect(limitsFromArgs({}, {})).toEqual(DEFAULT_LIMITS);
     expect(DEFAULT_LIMITS).toMatchObject({ timeMs: 10_000, memoryMb: 512, steps: 2_000_000, depth: 100, headers: 100 });
-    const l = limitsFromArgs({ 'budget-time-ms': '250' }, { CXPACT_BUDGET_TIME_MS: '999', CXPACT_LIMIT_DEPTH: '7', CXPACT_BUDGET_STEPS: '1_000' });
+    const l = limitsFromArgs(
+      { 'budget-time-ms': '250' },
+      { CXPACT_BUDGET_TIME_MS: '999', CXPACT_LIMIT_DEPTH: '7', CXPACT_BUDGET_STEPS: '1_000' },
+    );
     expect(l).toMatchObject({ timeMs: 250, depth: 7, steps: 1000 });
   });
 
@@ -73,7 +76,9 @@ describe('limits: the budget of one evaluation', () => {
   });
 
   it('names the construct once, innermost first, and says how to raise the limit', () => {
-    const e = new LimitExceededError('budget.steps', 'steps', 'too many steps', 'Bound the loop').within('#foreach ($i in ...)').within('the outer template');
+    const e = new LimitExceededError('budget.steps', 'steps', 'too many steps', 'Bound the loop')
+      .within('#foreach ($i in ...)')
+      .within('the outer template');
     expect(e.message).toBe('too many steps in #foreach ($i in ...)');
     expect(e.fix).toContain('--budget-steps / CXPACT_BUDGET_STEPS');
   });
@@ -113,7 +118,10 @@ describe('limits: measuring parsed JSON without recursion', () => {
     expect(tooDeep(deepArray(200_000), 100)).toMatch(/^\$\[0\]\[0\]/);
     expect(tooDeep({ a: { b: [1] } }, 3)).toBeUndefined();
     expect(tooDeep({ a: { b: [1] } }, 2)).toBe('$.a.b');
-    expect(tooLong({ config: { request: { headers: { X: 'y'.repeat(11) } } } }, 10)).toEqual({ path: '$.config.request.headers.X', length: 11 });
+    expect(tooLong({ config: { request: { headers: { X: 'y'.repeat(11) } } } }, 10)).toEqual({
+      path: '$.config.request.headers.X',
+      length: 11,
+    });
     expect(tooLong({ ['k'.repeat(11)]: 1 }, 10)?.length).toBe(11);
     expect(countValues({ a: [1, 2, { b: 3 }] }, 100)).toBe(6);
     expect(countValues({ enum: [1, 2, 3] }, 100, new Set(['enum']))).toBe(1);

@@ -50,25 +50,90 @@ interface LimitSpec {
 /** Every limit with its default, flag and environment variable (the README table is generated from the same words). */
 export const LIMIT_SPECS: readonly LimitSpec[] = [
   // Real definitions evaluate in well under 100 ms; 10 s leaves room for a slow CI machine and a big response.
-  { key: 'timeMs', flag: 'budget-time-ms', env: 'CXPACT_BUDGET_TIME_MS', default: 10_000, unit: 'ms', what: 'wall-clock time per action and step' },
+  {
+    key: 'timeMs',
+    flag: 'budget-time-ms',
+    env: 'CXPACT_BUDGET_TIME_MS',
+    default: 10_000,
+    unit: 'ms',
+    what: 'wall-clock time per action and step',
+  },
   // Far above what a real translation allocates (a few MB), far below what kills a 2 GB CI container.
-  { key: 'memoryMb', flag: 'budget-memory-mb', env: 'CXPACT_BUDGET_MEMORY_MB', default: 512, unit: 'MB', what: 'heap growth per action and step' },
+  {
+    key: 'memoryMb',
+    flag: 'budget-memory-mb',
+    env: 'CXPACT_BUDGET_MEMORY_MB',
+    default: 512,
+    unit: 'MB',
+    what: 'heap growth per action and step',
+  },
   // A template looping over a 10,000-element response with 50 nodes per element takes 500,000 steps.
-  { key: 'steps', flag: 'budget-steps', env: 'CXPACT_BUDGET_STEPS', default: 2_000_000, unit: 'steps', what: 'Velocity nodes and loop iterations, JSONPath nodes visited' },
+  {
+    key: 'steps',
+    flag: 'budget-steps',
+    env: 'CXPACT_BUDGET_STEPS',
+    default: 2_000_000,
+    unit: 'steps',
+    what: 'Velocity nodes and loop iterations, JSONPath nodes visited',
+  },
   // The largest real definition in the corpus is 6 KB; cases files may carry recorded response bodies.
-  { key: 'fileBytes', flag: 'limit-file-bytes', env: 'CXPACT_LIMIT_FILE_BYTES', default: 8 * 1024 * 1024, unit: 'bytes', what: 'size of a definition or cases file' },
+  {
+    key: 'fileBytes',
+    flag: 'limit-file-bytes',
+    env: 'CXPACT_LIMIT_FILE_BYTES',
+    default: 8 * 1024 * 1024,
+    unit: 'bytes',
+    what: 'size of a definition or cases file',
+  },
   // The longest real string (a request template) is 2,004 characters.
-  { key: 'stringLength', flag: 'limit-string', env: 'CXPACT_LIMIT_STRING', default: 65_536, unit: 'characters', what: 'length of one string in a definition (name, URL, header, template, path) or of a .jsonata file' },
+  {
+    key: 'stringLength',
+    flag: 'limit-string',
+    env: 'CXPACT_LIMIT_STRING',
+    default: 65_536,
+    unit: 'characters',
+    what: 'length of one string in a definition (name, URL, header, template, path) or of a .jsonata file',
+  },
   // Real definitions nest 14 deep; 100 keeps every recursive walker far from the stack limit.
-  { key: 'depth', flag: 'limit-depth', env: 'CXPACT_LIMIT_DEPTH', default: 100, unit: 'levels', what: 'nesting of JSON, schemas, HCL, templates, outputs' },
-  { key: 'outputLength', flag: 'limit-output', env: 'CXPACT_LIMIT_OUTPUT', default: 4 * 1024 * 1024, unit: 'characters', what: 'length of a rendered template or a string built by one' },
+  {
+    key: 'depth',
+    flag: 'limit-depth',
+    env: 'CXPACT_LIMIT_DEPTH',
+    default: 100,
+    unit: 'levels',
+    what: 'nesting of JSON, schemas, HCL, templates, outputs',
+  },
+  {
+    key: 'outputLength',
+    flag: 'limit-output',
+    env: 'CXPACT_LIMIT_OUTPUT',
+    default: 4 * 1024 * 1024,
+    unit: 'characters',
+    what: 'length of a rendered template or a string built by one',
+  },
   // HTTP servers commonly refuse more than 100 request headers.
-  { key: 'headers', flag: 'limit-headers', env: 'CXPACT_LIMIT_HEADERS', default: 100, unit: 'headers', what: 'headers in one request' },
+  {
+    key: 'headers',
+    flag: 'limit-headers',
+    env: 'CXPACT_LIMIT_HEADERS',
+    default: 100,
+    unit: 'headers',
+    what: 'headers in one request',
+  },
   // Real contracts hold a few hundred values; compiling 20,000 takes a few seconds.
-  { key: 'schemaNodes', flag: 'limit-schema', env: 'CXPACT_LIMIT_SCHEMA', default: 20_000, unit: 'values', what: 'values in one input or output schema (large enums count once)' },
+  {
+    key: 'schemaNodes',
+    flag: 'limit-schema',
+    env: 'CXPACT_LIMIT_SCHEMA',
+    default: 20_000,
+    unit: 'values',
+    what: 'values in one input or output schema (large enums count once)',
+  },
 ];
 
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits);
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(
+  Object.fromEntries(LIMIT_SPECS.map((s) => [s.key, s.default])) as unknown as Limits,
+);
 
 /** `Limits` from an options object over the defaults; throws a usage error for a value that is not a positive number. */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
@@ -77,7 +142,14 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     const v = overrides[spec.key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new CxpactError('usage.invalid-limit', `The ${spec.what} limit must be a positive number, found ${String(v)}.`, { path: `--${spec.flag}`, fix: `Pass --${spec.flag} <${spec.unit}> (default ${spec.default}) or set ${spec.env}.` });
+      throw new CxpactError(
+        'usage.invalid-limit',
+        `The ${spec.what} limit must be a positive number, found ${String(v)}.`,
+        {
+          path: `--${spec.flag}`,
+          fix: `Pass --${spec.flag} <${spec.unit}> (default ${spec.default}) or set ${spec.env}.`,
+        },
+      );
     }
     out[spec.key] = v;
   }
@@ -85,7 +157,9 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
 }
 
 /** Option specs for node's parseArgs: one string option per limit. */
-export const LIMIT_ARGS: Record<string, { type: 'string' }> = Object.fromEntries(LIMIT_SPECS.map((s) => [s.flag, { type: 'string' as const }]));
+export const LIMIT_ARGS: Record<string, { type: 'string' }> = Object.fromEntries(
+  LIMIT_SPECS.map((s) => [s.flag, { type: 'string' as const }]),
+);
 
 /** Lines for a command's --help: every budget/limit flag, its environment variable and default. */
 export const LIMITS_HELP = `Budgets and limits (flag, environment variable, default; see README "Limits and budgets"):
@@ -102,7 +176,10 @@ export function limitsFromArgs(values: Record<string, unknown>, env: NodeJS.Proc
     const n = Number(raw.replace(/_/g, ''));
     if (!Number.isFinite(n) || n <= 0) {
       const source = typeof flag === 'string' ? `--${spec.flag}` : spec.env;
-      throw new CxpactError('usage.invalid-limit', `${source} must be a positive number, found "${raw}".`, { path: source, fix: `Pass a positive number of ${spec.unit} (default ${spec.default}).` });
+      throw new CxpactError('usage.invalid-limit', `${source} must be a positive number, found "${raw}".`, {
+        path: source,
+        fix: `Pass a positive number of ${spec.unit} (default ${spec.default}).`,
+      });
     }
     overrides[spec.key] = n;
   }
@@ -131,14 +208,31 @@ export class LimitExceededError extends CxpactError<LimitCode> {
   /** The same error, naming `construct` when none was named yet (the innermost construct wins). */
   within(construct: string): LimitExceededError {
     if (this.construct !== undefined) return this;
-    const e = new LimitExceededError(this.code, this.limit, `${this.message} in ${construct}`, this.fix?.replace(/ \(or raise the limit: .*\)$/, '') ?? '', construct);
+    const e = new LimitExceededError(
+      this.code,
+      this.limit,
+      `${this.message} in ${construct}`,
+      this.fix?.replace(/ \(or raise the limit: .*\)$/, '') ?? '',
+      construct,
+    );
     return e;
   }
 }
 
 /** `limit.size`: an input larger than the limit (refused before it is processed). */
-export function sizeLimitError(what: string, size: number, limit: keyof Limits, max: number, fix: string): LimitExceededError {
-  return new LimitExceededError('limit.size', limit, `${what} is ${size.toLocaleString('en-US')} ${unitOf(limit)} long; the limit is ${max.toLocaleString('en-US')}`, fix);
+export function sizeLimitError(
+  what: string,
+  size: number,
+  limit: keyof Limits,
+  max: number,
+  fix: string,
+): LimitExceededError {
+  return new LimitExceededError(
+    'limit.size',
+    limit,
+    `${what} is ${size.toLocaleString('en-US')} ${unitOf(limit)} long; the limit is ${max.toLocaleString('en-US')}`,
+    fix,
+  );
 }
 
 /** `limit.depth`: nesting deeper than the limit. */
@@ -176,7 +270,12 @@ export class Budget {
   tick(n = 1): void {
     this.used += n;
     if (this.used > this.limits.steps) {
-      throw new LimitExceededError('budget.steps', 'steps', `the evaluation took more than ${this.limits.steps.toLocaleString('en-US')} steps`, 'Bound the loop or recursion (iterate a smaller list, fewer nested loops)');
+      throw new LimitExceededError(
+        'budget.steps',
+        'steps',
+        `the evaluation took more than ${this.limits.steps.toLocaleString('en-US')} steps`,
+        'Bound the loop or recursion (iterate a smaller list, fewer nested loops)',
+      );
     }
     if (this.used >= this.nextCheck) {
       this.nextCheck = this.used + CHECK_EVERY;
@@ -189,12 +288,22 @@ export class Budget {
     if (now() > this.deadline) throw this.timeError();
     const grown = heapUsedMb() - this.heapStart;
     if (grown > this.limits.memoryMb) {
-      throw new LimitExceededError('budget.memory', 'memoryMb', `the evaluation grew the heap by ${Math.round(grown)} MB, more than its ${this.limits.memoryMb} MB budget`, 'Build smaller values (fewer or shorter list items and strings)');
+      throw new LimitExceededError(
+        'budget.memory',
+        'memoryMb',
+        `the evaluation grew the heap by ${Math.round(grown)} MB, more than its ${this.limits.memoryMb} MB budget`,
+        'Build smaller values (fewer or shorter list items and strings)',
+      );
     }
   }
 
   timeError(): LimitExceededError {
-    return new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${this.limits.timeMs.toLocaleString('en-US')} ms budget`, 'Make the expression cheaper (fewer nested loops, smaller lists)');
+    return new LimitExceededError(
+      'budget.time',
+      'timeMs',
+      `the evaluation did not finish within its ${this.limits.timeMs.toLocaleString('en-US')} ms budget`,
+      'Make the expression cheaper (fewer nested loops, smaller lists)',
+    );
   }
 
   /** Milliseconds left (at least 1). */
@@ -209,7 +318,12 @@ export class Budget {
   /** Throws when a built text is longer than the output limit. */
   checkLength(length: number, what: string): void {
     if (length > this.limits.outputLength) {
-      throw new LimitExceededError('limit.output', 'outputLength', `${what} would be ${length.toLocaleString('en-US')} characters long, more than the ${this.limits.outputLength.toLocaleString('en-US')} allowed`, 'Build shorter text');
+      throw new LimitExceededError(
+        'limit.output',
+        'outputLength',
+        `${what} would be ${length.toLocaleString('en-US')} characters long, more than the ${this.limits.outputLength.toLocaleString('en-US')} allowed`,
+        'Build shorter text',
+      );
     }
   }
 }
@@ -299,17 +413,30 @@ export function endBudget(): void {
  */
 /** The error V8 raises when a vm script outlives its timeout (src/io/backstop.ts). */
 export function isVmTimeout(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT'
+  );
 }
 
 export function limitErrorFromRaw(error: unknown, what = 'the evaluation'): LimitExceededError | undefined {
   if (error instanceof LimitExceededError) return error;
-  if (isVmTimeout(error)) return new LimitExceededError('budget.time', 'timeMs', `${what} did not finish within its budget and was stopped`, 'Make the definition cheaper to evaluate');
+  if (isVmTimeout(error))
+    return new LimitExceededError(
+      'budget.time',
+      'timeMs',
+      `${what} did not finish within its budget and was stopped`,
+      'Make the definition cheaper to evaluate',
+    );
   if (!(error instanceof RangeError)) return undefined;
   const m = error.message;
   if (/call stack/i.test(m)) return depthLimitError(what, currentLimits().depth, 'Nest less deeply');
   if (/Invalid (string|array|typed array) length|Array buffer allocation failed|allocation failed/i.test(m)) {
-    return new LimitExceededError('limit.output', 'outputLength', `${what} built a value larger than JavaScript can hold`, 'Build smaller values');
+    return new LimitExceededError(
+      'limit.output',
+      'outputLength',
+      `${what} built a value larger than JavaScript can hold`,
+      'Build smaller values',
+    );
   }
   return undefined;
 }
@@ -330,12 +457,18 @@ export function tooDeep(value: unknown, max: number): string | undefined {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1, path: path.length > 120 ? path : `${path}[${i}]` });
+        if (typeof x === 'object' && x !== null)
+          stack.push({ v: x, depth: depth + 1, path: path.length > 120 ? path : `${path}[${i}]` });
       }
     } else {
       for (const k of Object.keys(v as object)) {
         const x = (v as Record<string, unknown>)[k];
-        if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1, path: path.length > 120 ? path : `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`}` });
+        if (typeof x === 'object' && x !== null)
+          stack.push({
+            v: x,
+            depth: depth + 1,
+            path: path.length > 120 ? path : `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`}`,
+          });
       }
     }
   }
@@ -350,7 +483,8 @@ export function countValues(value: unknown, max: number, skipKeys: ReadonlySet<s
     const v = stack.pop();
     count++;
     if (Array.isArray(v)) for (const x of v) stack.push(x);
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) if (!skipKeys.has(k)) stack.push(x);
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, x] of Object.entries(v)) if (!skipKeys.has(k)) stack.push(x);
   }
   return count;
 }
@@ -360,10 +494,13 @@ export function tooLong(value: unknown, max: number): { path: string; length: nu
   if (typeof value === 'string') return value.length > max ? { path: '$', length: value.length } : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   const stack: { v: unknown; path: string }[] = [{ v: value, path: '$' }];
-  const name = (k: string): string => (k.length > 40 ? `['${k.slice(0, 40)}…']` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`);
+  const name = (k: string): string =>
+    k.length > 40 ? `['${k.slice(0, 40)}…']` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `['${k}']`;
   while (stack.length > 0) {
     const { v, path } = stack.pop() as { v: unknown; path: string };
-    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x]) : Object.entries(v as object).map(([k, x]) => [k, x]);
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [`[${i}]`, x])
+      : Object.entries(v as object).map(([k, x]) => [k, x]);
     for (const [k, x] of entries) {
       const p = Array.isArray(v) ? `${path}${k}` : `${path}${name(k)}`;
       if (!Array.isArray(v) && k.length > max) return { path: p, length: k.length };
@@ -391,10 +528,13 @@ export function safeJson(value: unknown, indent = 2): string {
 
 /** An iterative copy of JSON-like data with deep values and long strings replaced by notes. */
 function pruned(value: unknown, maxDepth: number, maxString: number): unknown {
-  const copy = (v: unknown): unknown => (typeof v === 'string' && v.length > maxString ? `[${v.length} characters omitted]` : v);
+  const copy = (v: unknown): unknown =>
+    typeof v === 'string' && v.length > maxString ? `[${v.length} characters omitted]` : v;
   if (typeof value !== 'object' || value === null) return copy(value);
   const root: unknown = Array.isArray(value) ? [] : {};
-  const stack: { from: object; to: Record<string, unknown> | unknown[]; depth: number }[] = [{ from: value, to: root as Record<string, unknown>, depth: 1 }];
+  const stack: { from: object; to: Record<string, unknown> | unknown[]; depth: number }[] = [
+    { from: value, to: root as Record<string, unknown>, depth: 1 },
+  ];
   while (stack.length > 0) {
     const { from, to, depth } = stack.pop() as (typeof stack)[number];
     for (const [k, v] of Object.entries(from)) {

@@ -21,7 +21,13 @@ function hex(n: number, width: number): string {
     .replace(/[A-F]/g, (d) => `[${d}${d.toLowerCase()}]`);
 }
 
-const NAMED_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&(?:apos|#39);' };
+const NAMED_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&(?:apos|#39);',
+};
 
 /** The forms one character may take. */
 function charPattern(ch: string): string {
@@ -29,12 +35,15 @@ function charPattern(ch: string): string {
   // URL-encoded UTF-8 bytes, any hex case, possibly encoded again (%25 is the percent sign).
   forms.add([...Buffer.from(ch, 'utf8')].map((b) => `%(?:25)*${hex(b, 2)}`).join(''));
   // JSON \u escapes (UTF-16 code units), behind one or more backslashes (a JSON string inside a JSON string).
-  forms.add(
-    Array.from({ length: ch.length }, (_, i) => `\\\\+u${hex(ch.charCodeAt(i), 4)}`).join(''),
-  );
+  forms.add(Array.from({ length: ch.length }, (_, i) => `\\\\+u${hex(ch.charCodeAt(i), 4)}`).join(''));
   // HTML numeric character references.
   const cp = ch.codePointAt(0)!;
-  forms.add(`&#(?:[xX]0*${cp.toString(16).toUpperCase().replace(/[A-F]/g, (d) => `[${d}${d.toLowerCase()}]`)}|0*${cp});`);
+  forms.add(
+    `&#(?:[xX]0*${cp
+      .toString(16)
+      .toUpperCase()
+      .replace(/[A-F]/g, (d) => `[${d}${d.toLowerCase()}]`)}|0*${cp});`,
+  );
   if (NAMED_ENTITIES[ch] !== undefined) forms.add(NAMED_ENTITIES[ch]);
   // JSON's short escapes: \/ \" \\ (any depth of escaping).
   if (ch === '/') forms.add('\\\\+/');
@@ -84,7 +93,9 @@ export class SecretScrubber {
     secrets: Iterable<string | undefined>,
     private readonly replacement = '[REDACTED]',
   ) {
-    const live = [...new Set([...secrets].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH))];
+    const live = [
+      ...new Set([...secrets].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH)),
+    ];
     live.sort((a, b) => b.length - a.length);
     this.patterns = live.map(secretPattern);
   }

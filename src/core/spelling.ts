@@ -31,7 +31,8 @@ export function spellingFromScripts(scripts: Readonly<Record<string, unknown>>):
   return (command, args = '') => {
     const script = CXPACT_SCRIPTS[command];
     const rest = args.trim();
-    if (script !== undefined && typeof scripts[script] === 'string') return rest === '' ? `npm run ${script}` : `npm run ${script} -- ${rest}`;
+    if (script !== undefined && typeof scripts[script] === 'string')
+      return rest === '' ? `npm run ${script}` : `npm run ${script} -- ${rest}`;
     return npxSpelling(command, rest);
   };
 }

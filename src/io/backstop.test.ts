@@ -19,7 +19,9 @@ describe('backstop: terminating what outlives its budget', () => {
   });
 
   it('terminates a catastrophically backtracking native regex', () => {
-    expect(() => guarded(200, () => /(a+)+$/.test(`${'a'.repeat(40)}b`))).toThrow(expect.objectContaining({ code: 'budget.time' }));
+    expect(() => guarded(200, () => /(a+)+$/.test(`${'a'.repeat(40)}b`))).toThrow(
+      expect.objectContaining({ code: 'budget.time' }),
+    );
     expect(guarded(200, () => 42)).toBe(42);
   });
 });

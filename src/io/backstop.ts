@@ -14,7 +14,12 @@ const guardScript = new vm.Script('__cxpactRun()');
  * records the finding, and the next item runs. One watchdog serves a batch of items (a new batch starts when half
  * the limit has passed), so the cost is a fraction of a millisecond per `limitMs / 2` of work.
  */
-export function guardedEach<T>(items: readonly T[], limitMs: number, each: (item: T) => void, onTimeout: (item: T) => void): void {
+export function guardedEach<T>(
+  items: readonly T[],
+  limitMs: number,
+  each: (item: T) => void,
+  onTimeout: (item: T) => void,
+): void {
   let next = 0;
   const outer = activeBudget();
   while (next < items.length) {
@@ -85,7 +90,12 @@ export function guarded<T>(limitMs: number, fn: () => T): T {
     },
   );
   if (timedOut || result === undefined) {
-    throw new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${limitMs.toLocaleString('en-US')} ms budget and was stopped`, 'Make the definition cheaper to evaluate');
+    throw new LimitExceededError(
+      'budget.time',
+      'timeMs',
+      `the evaluation did not finish within its ${limitMs.toLocaleString('en-US')} ms budget and was stopped`,
+      'Make the definition cheaper to evaluate',
+    );
   }
   return result.value;
 }

@@ -13,7 +13,9 @@ const cache = new Map<string, { stamp: string; spelling: Spelling }>();
 function scriptsOf(file: string): Record<string, unknown> {
   try {
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: unknown };
-    return typeof pkg.scripts === 'object' && pkg.scripts !== null && !Array.isArray(pkg.scripts) ? (pkg.scripts as Record<string, unknown>) : {};
+    return typeof pkg.scripts === 'object' && pkg.scripts !== null && !Array.isArray(pkg.scripts)
+      ? (pkg.scripts as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -54,5 +56,7 @@ export const PROVIDERS_DOC = 'docs/providers.md';
  */
 export function cxpactDoc(cwd: string | undefined, name: string): string {
   const local = path.join('docs', name);
-  return fs.existsSync(path.join(cwd ?? process.cwd(), local)) ? local : path.join('node_modules', 'cxpact', 'docs', name);
+  return fs.existsSync(path.join(cwd ?? process.cwd(), local))
+    ? local
+    : path.join('node_modules', 'cxpact', 'docs', name);
 }

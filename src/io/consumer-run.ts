@@ -8,7 +8,18 @@ import { fieldPath, type DataAction } from '../core/data-action';
 import type { Finding } from '../core/finding';
 import type { EngineIssue } from '../core/contract/engine';
 import { CxpactError, messageOf } from '../core/errors';
-import { currentLimits, endBudget, LimitExceededError, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget, tooDeep, type Limits } from '../core/limits';
+import {
+  currentLimits,
+  endBudget,
+  LimitExceededError,
+  limitErrorFromRaw,
+  resolveLimits,
+  setDefaultLimits,
+  sizeLimitError,
+  startBudget,
+  tooDeep,
+  type Limits,
+} from '../core/limits';
 import { guardedLoop } from './backstop';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../core/contract/cases';
 import { deriveCases } from '../core/contract/derive';
@@ -111,19 +122,32 @@ function errorFinding(error: unknown, fallbackFile: string): Finding {
   // "Maximum call stack size exceeded" and friends become the limit they hit; never a raw JavaScript error.
   error = limitErrorFromRaw(error) ?? error;
   if (error instanceof CxpactError) return { ...error.finding, at: { file: fallbackFile, ...error.finding.at } };
-  return { code: 'internal', severity: 'error', message: messageOf(error), at: { file: fallbackFile }, fix: 'Report this as a cxpact bug with the definition attached.' };
+  return {
+    code: 'internal',
+    severity: 'error',
+    message: messageOf(error),
+    at: { file: fallbackFile },
+    fix: 'Report this as a cxpact bug with the definition attached.',
+  };
 }
 
 /**
  * Where an input-schema failure is fixed: the case's input in its cases file, or the schema of a derived case. The
  * issue says which property is missing as data (`missing`), not in its message.
  */
-function inputProblemWhere(action: DataAction, kase: ContractCase, issue: EngineIssue): Pick<CaseProblem, 'at' | 'fix'> {
+function inputProblemWhere(
+  action: DataAction,
+  kase: ContractCase,
+  issue: EngineIssue,
+): Pick<CaseProblem, 'at' | 'fix'> {
   const missing = issue.rule === 'required' ? issue.missing : undefined;
   if (kase.origin.kind === 'file') {
     return {
       at: { file: kase.origin.file, path: `${kase.origin.path}.input` },
-      fix: missing !== undefined ? `add ${missing} to the case's input, or fix the input schema` : "change the case's input to match the input schema, or fix the input schema",
+      fix:
+        missing !== undefined
+          ? `add ${missing} to the case's input, or fix the input schema`
+          : "change the case's input to match the input schema, or fix the input schema",
     };
   }
   return {
@@ -160,7 +184,9 @@ function absentFieldsNeverPresent(cases: ContractCase[], reads: FieldRead[]): Ma
       caseProblem(
         'case.absent-field.never-present',
         `absentField "${kase.absentField}" reads ${stepsToPath(read.steps)} (${read.expression}), which no response of this action's cases has, so the default always applies and the case tests nothing` +
-          (similar !== undefined ? `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the responses)` : ''),
+          (similar !== undefined
+            ? `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the responses)`
+            : ''),
         {
           output: kase.absentField,
           expression: read.expression,
@@ -199,124 +225,193 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
   let at = 0;
   const timedOut = (): void => {
     const { folder, file } = files[at++] as (typeof files)[number];
-    const e = new LimitExceededError('budget.time', 'timeMs', `the evaluation did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped`, 'Make the definition cheaper to evaluate (fewer nested loops, simpler regexes)');
+    const e = new LimitExceededError(
+      'budget.time',
+      'timeMs',
+      `the evaluation did not finish within its ${limits.timeMs.toLocaleString('en-US')} ms budget and was stopped`,
+      'Make the definition cheaper to evaluate (fewer nested loops, simpler regexes)',
+    );
     const last = actions[actions.length - 1];
     if (last !== undefined && last.file === file) last.errors.push(errorFinding(e, file));
-    else actions.push({ file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, name: path.basename(file), errors: [errorFinding(e, file)], cases: [] });
+    else
+      actions.push({
+        file,
+        consumer: folder.consumer,
+        provider: folder.provider,
+        casesSource: 'none',
+        ok: false,
+        name: path.basename(file),
+        errors: [errorFinding(e, file)],
+        cases: [],
+      });
   };
-  guardedLoop(limits.timeMs, (more) => {
-  for (; at < files.length && more(); at++) {
-    const { folder, file } = files[at] as (typeof files)[number];
-    startBudget(limits);
-    {
-      const base: Omit<ActionReport, 'name'> = { file, consumer: folder.consumer, provider: folder.provider, casesSource: 'none', ok: false, errors: [], cases: [] };
-      let parsed: { actions: DataAction[]; errors: CxpactError[] };
-      try {
-        parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
-      } catch (error) {
-        actions.push({ ...base, name: path.basename(file), errors: [errorFinding(error, file)] });
-        continue;
-      }
-      if (parsed.errors.length > 0 && parsed.actions.length === 0) {
-        actions.push({ ...base, name: path.basename(file), errors: parsed.errors.map((e) => errorFinding(e, file)) });
-        continue;
-      }
-      if (parsed.actions.length === 0) {
-        actions.push({
-          ...base,
-          name: path.basename(file),
-          errors: [errorFinding(new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file, fix: 'Put a Data Action definition (UI export, Platform API object or Terraform) in the file, or move the file out of data-actions/.' }), file)],
-        });
-        continue;
-      }
-      for (const action of parsed.actions) {
+  guardedLoop(
+    limits.timeMs,
+    (more) => {
+      for (; at < files.length && more(); at++) {
+        const { folder, file } = files[at] as (typeof files)[number];
         startBudget(limits);
-        const report: ActionReport = { ...base, name: action.name, slug: action.slug, errors: parsed.errors.map((e) => errorFinding(e, file)), cases: [] };
-        actions.push(report);
-        let reads: FieldRead[];
-        try {
-          reads = engine.responseFieldsRead(action);
-        } catch (error) {
-          report.errors.push(errorFinding(error, file));
-          continue;
-        }
-        try {
-          let cases: ContractCase[];
-          const casesFile = casesFor(action, parsed.actions.length).file;
-          if (casesFile !== undefined) {
-            report.casesSource = 'file';
-            const size = fs.statSync(casesFile).size;
-            if (size > limits.fileBytes) throw Object.assign(sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)'), { file: casesFile });
-            const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
-            report.errors.push(...result.errors.map((e) => errorFinding(e, casesFile)));
-            cases = result.cases;
-          } else {
-            report.casesSource = 'derived';
-            cases = deriveCases(action, reads);
+        {
+          const base: Omit<ActionReport, 'name'> = {
+            file,
+            consumer: folder.consumer,
+            provider: folder.provider,
+            casesSource: 'none',
+            ok: false,
+            errors: [],
+            cases: [],
+          };
+          let parsed: { actions: DataAction[]; errors: CxpactError[] };
+          try {
+            parsed = engine.parseDefinitionFile(file, fs.readFileSync(file, 'utf8'));
+          } catch (error) {
+            actions.push({ ...base, name: path.basename(file), errors: [errorFinding(error, file)] });
+            continue;
           }
-          const neverPresent = absentFieldsNeverPresent(cases, reads);
-          for (const kase of cases) {
-            const where = whereChecked(kase);
-            const caseReport: CaseReport = {
-              name: kase.name,
-              kind: kase.kind,
-              description: kase.description,
-              ...(kase.providerState === undefined ? {} : { providerState: kase.providerState.name }),
-              checkedBy: where.checkedBy,
-              checkedByReason: where.reason,
-              ok: false,
-              problems: [],
+          if (parsed.errors.length > 0 && parsed.actions.length === 0) {
+            actions.push({
+              ...base,
+              name: path.basename(file),
+              errors: parsed.errors.map((e) => errorFinding(e, file)),
+            });
+            continue;
+          }
+          if (parsed.actions.length === 0) {
+            actions.push({
+              ...base,
+              name: path.basename(file),
+              errors: [
+                errorFinding(
+                  new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', {
+                    file,
+                    fix: 'Put a Data Action definition (UI export, Platform API object or Terraform) in the file, or move the file out of data-actions/.',
+                  }),
+                  file,
+                ),
+              ],
+            });
+            continue;
+          }
+          for (const action of parsed.actions) {
+            startBudget(limits);
+            const report: ActionReport = {
+              ...base,
+              name: action.name,
+              slug: action.slug,
+              errors: parsed.errors.map((e) => errorFinding(e, file)),
+              cases: [],
             };
-            report.cases.push(caseReport);
-            const typo = neverPresent.get(kase);
-            if (typo !== undefined) caseReport.problems.push(typo);
-            const inputIssues = engine.validateInput(action, kase.input);
-            if (inputIssues.length > 0) {
-              for (const issue of inputIssues) {
-                caseReport.problems.push(
-                  caseProblem('case.input.invalid', `the case's inputs break the input schema: ${issue.message}${issue.field ? ` (at ${issue.field})` : ''}`, inputProblemWhere(action, kase, issue)),
-                );
-              }
-              continue;
-            }
-            const deepBody = tooDeep(kase.response.body, limits.depth);
-            if (deepBody !== undefined) {
-              caseReport.problems.push(caseProblem('limit.depth', `the case's response body nests deeper than ${limits.depth} levels (at ${deepBody})`, { fix: 'Use a flatter response body, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH' }));
-              continue;
-            }
-            let spec: InteractionSpec;
-            let example: unknown;
+            actions.push(report);
+            let reads: FieldRead[];
             try {
-              const rendered = engine.renderRequest(action, kase.input);
-              const built = buildInteraction(action, kase, rendered, reads, commentBase);
-              caseReport.problems.push(...built.problems);
-              spec = built.spec;
-              example = built.example;
+              reads = engine.responseFieldsRead(action);
             } catch (error) {
-              const failed = errorFinding(error, file);
-              if (failed.code === 'velocity.syntax' || /^(budget|limit)\./.test(failed.code)) {
-                // A template that does not parse (or spends the action's budget) fails every case the same way: one error for the action.
-                report.cases.pop();
-                report.errors.push(failed);
-                break;
-              }
-              caseReport.problems.push(
-                caseProblem(failed.code, `the request does not render: ${failed.message}${failed.at.path ? ` (at ${failed.at.path})` : ''}`, { fix: velocityGotchaFix(action) ?? failed.fix }),
-              );
+              report.errors.push(errorFinding(error, file));
               continue;
             }
-            if (caseReport.problems.length > 0) continue;
-            pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, example, folder });
+            try {
+              let cases: ContractCase[];
+              const casesFile = casesFor(action, parsed.actions.length).file;
+              if (casesFile !== undefined) {
+                report.casesSource = 'file';
+                const size = fs.statSync(casesFile).size;
+                if (size > limits.fileBytes)
+                  throw Object.assign(
+                    sizeLimitError(
+                      `the cases file ${path.basename(casesFile)}`,
+                      size,
+                      'fileBytes',
+                      limits.fileBytes,
+                      'Keep cases files small (trim recorded bodies to the fields the translation reads)',
+                    ),
+                    { file: casesFile },
+                  );
+                const result = parseCasesFile(casesFile, fs.readFileSync(casesFile, 'utf8'));
+                report.errors.push(...result.errors.map((e) => errorFinding(e, casesFile)));
+                cases = result.cases;
+              } else {
+                report.casesSource = 'derived';
+                cases = deriveCases(action, reads);
+              }
+              const neverPresent = absentFieldsNeverPresent(cases, reads);
+              for (const kase of cases) {
+                const where = whereChecked(kase);
+                const caseReport: CaseReport = {
+                  name: kase.name,
+                  kind: kase.kind,
+                  description: kase.description,
+                  ...(kase.providerState === undefined ? {} : { providerState: kase.providerState.name }),
+                  checkedBy: where.checkedBy,
+                  checkedByReason: where.reason,
+                  ok: false,
+                  problems: [],
+                };
+                report.cases.push(caseReport);
+                const typo = neverPresent.get(kase);
+                if (typo !== undefined) caseReport.problems.push(typo);
+                const inputIssues = engine.validateInput(action, kase.input);
+                if (inputIssues.length > 0) {
+                  for (const issue of inputIssues) {
+                    caseReport.problems.push(
+                      caseProblem(
+                        'case.input.invalid',
+                        `the case's inputs break the input schema: ${issue.message}${issue.field ? ` (at ${issue.field})` : ''}`,
+                        inputProblemWhere(action, kase, issue),
+                      ),
+                    );
+                  }
+                  continue;
+                }
+                const deepBody = tooDeep(kase.response.body, limits.depth);
+                if (deepBody !== undefined) {
+                  caseReport.problems.push(
+                    caseProblem(
+                      'limit.depth',
+                      `the case's response body nests deeper than ${limits.depth} levels (at ${deepBody})`,
+                      { fix: 'Use a flatter response body, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH' },
+                    ),
+                  );
+                  continue;
+                }
+                let spec: InteractionSpec;
+                let example: unknown;
+                try {
+                  const rendered = engine.renderRequest(action, kase.input);
+                  const built = buildInteraction(action, kase, rendered, reads, commentBase);
+                  caseReport.problems.push(...built.problems);
+                  spec = built.spec;
+                  example = built.example;
+                } catch (error) {
+                  const failed = errorFinding(error, file);
+                  if (failed.code === 'velocity.syntax' || /^(budget|limit)\./.test(failed.code)) {
+                    // A template that does not parse (or spends the action's budget) fails every case the same way: one error for the action.
+                    report.cases.pop();
+                    report.errors.push(failed);
+                    break;
+                  }
+                  caseReport.problems.push(
+                    caseProblem(
+                      failed.code,
+                      `the request does not render: ${failed.message}${failed.at.path ? ` (at ${failed.at.path})` : ''}`,
+                      { fix: velocityGotchaFix(action) ?? failed.fix },
+                    ),
+                  );
+                  continue;
+                }
+                if (caseReport.problems.length > 0) continue;
+                pending.push({ id: String(seq++), action, report, caseReport, kase, reads, spec, example, folder });
+              }
+            } catch (error) {
+              // Scenario: an unexpected failure (a bug, an unreadable cases file): this action fails, the others run.
+              report.errors.push(errorFinding(error, file));
+            }
           }
-        } catch (error) {
-          // Scenario: an unexpected failure (a bug, an unreadable cases file): this action fails, the others run.
-          report.errors.push(errorFinding(error, file));
         }
       }
-    }
-  }
-  return at >= files.length;
-  }, timedOut);
+      return at >= files.length;
+    },
+    timedOut,
+  );
   endBudget();
 
   // Two actions of one folder with the same name would collide in the pact (description + state is the key).
@@ -331,12 +426,21 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
 
   // Pact cases are replayed against the real Pact mock server (the interaction written is the one replayed);
   // emulator-only cases are translated from the case's own response, as Genesys would.
-  const items: ReplayItem[] = pending.filter((p) => p.spec !== undefined && p.caseReport.checkedBy === 'pact').map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));
+  const items: ReplayItem[] = pending
+    .filter((p) => p.spec !== undefined && p.caseReport.checkedBy === 'pact')
+    .map((p) => ({ id: p.id, spec: p.spec as InteractionSpec }));
   const answers = await replayInteractions(items, options.replay);
   for (const p of pending) {
     if (p.caseReport.checkedBy === 'emulator') {
       try {
-        const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: p.kase.response.status, headers: p.kase.response.headers, body: p.example }, cwd);
+        const checked = await checkCaseOutcome(
+          engine,
+          p.action,
+          p.kase,
+          p.reads,
+          { status: p.kase.response.status, headers: p.kase.response.headers, body: p.example },
+          cwd,
+        );
         p.caseReport.problems.push(...checked.problems);
         if (checked.output !== undefined) p.caseReport.output = checked.output;
       } catch (error) {
@@ -348,18 +452,31 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     const answer = answers.get(p.id);
     if (answer === undefined || !answer.ok || answer.status === undefined) {
       for (const problem of answer?.problems ?? ['no answer from the mock server']) {
-        p.caseReport.problems.push(caseProblem('mock.mismatch', `the rendered request does not match the interaction: ${problem}`));
+        p.caseReport.problems.push(
+          caseProblem('mock.mismatch', `the rendered request does not match the interaction: ${problem}`),
+        );
       }
       continue;
     }
     try {
       startBudget(limits);
-      const checked = await checkCaseOutcome(engine, p.action, p.kase, p.reads, { status: answer.status, headers: answer.headers, body: answer.body }, cwd);
+      const checked = await checkCaseOutcome(
+        engine,
+        p.action,
+        p.kase,
+        p.reads,
+        { status: answer.status, headers: answer.headers, body: answer.body },
+        cwd,
+      );
       p.caseReport.problems.push(...checked.problems);
       if (checked.output !== undefined) p.caseReport.output = checked.output;
     } catch (error) {
       const limit = limitErrorFromRaw(error, 'the translation');
-      p.caseReport.problems.push(limit !== undefined ? caseProblem(limit.code, limit.message, { fix: limit.fix }) : caseProblem('translation.failed', messageOf(error)));
+      p.caseReport.problems.push(
+        limit !== undefined
+          ? caseProblem(limit.code, limit.message, { fix: limit.fix })
+          : caseProblem('translation.failed', messageOf(error)),
+      );
     }
     p.caseReport.ok = p.caseReport.problems.length === 0;
   }
@@ -375,7 +492,8 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     if (!byPair.has(key)) byPair.set(key, { consumer: folder.consumer, provider: folder.provider, specs: [] });
   }
   for (const p of pending) {
-    if (p.caseReport.ok && p.caseReport.checkedBy === 'pact' && p.spec !== undefined) byPair.get(`${p.folder.consumer}\u0000${p.folder.provider}`)?.specs.push(p.spec);
+    if (p.caseReport.ok && p.caseReport.checkedBy === 'pact' && p.spec !== undefined)
+      byPair.get(`${p.folder.consumer}\u0000${p.folder.provider}`)?.specs.push(p.spec);
   }
   for (const pair of byPair.values()) {
     const pr: PairReport = { consumer: pair.consumer, provider: pair.provider, interactions: pair.specs.length };
@@ -389,7 +507,9 @@ export async function runConsumerContracts(options: ConsumerRunOptions): Promise
     }
     if (options.write !== false && pair.specs.length > 0) {
       try {
-        pr.pactFile = writePact(pair.consumer, pair.provider, pair.specs, options.pactsDir, { generator: 'cxpact consumer' });
+        pr.pactFile = writePact(pair.consumer, pair.provider, pair.specs, options.pactsDir, {
+          generator: 'cxpact consumer',
+        });
       } catch (error) {
         globalErrors.push(errorFinding(error, options.pactsDir));
       }

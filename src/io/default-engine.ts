@@ -33,7 +33,10 @@ function stripAnnotations(value: unknown, inProperties = false): unknown {
   for (const key of Object.keys(value).sort()) {
     // Inside `properties` the keys are property names, not keywords.
     if (!inProperties && ANNOTATIONS.has(key)) continue;
-    out[key] = stripAnnotations((value as Record<string, unknown>)[key], !inProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions'));
+    out[key] = stripAnnotations(
+      (value as Record<string, unknown>)[key],
+      !inProperties && (key === 'properties' || key === 'patternProperties' || key === 'definitions'),
+    );
   }
   return out;
 }
@@ -91,14 +94,17 @@ const engine: DataActionEngine = {
     // The translation's errors as findings, with the variable and expression they carry as data.
     const errors: EngineIssue[] = result.errors.map((e) => {
       const variable = typeof e.details?.['variable'] === 'string' ? (e.details['variable'] as string) : undefined;
-      const expression = typeof e.details?.['expression'] === 'string' ? (e.details['expression'] as string) : undefined;
+      const expression =
+        typeof e.details?.['expression'] === 'string' ? (e.details['expression'] as string) : undefined;
       return { ...e.finding, ...(variable ? { variable } : {}), ...(expression ? { expression } : {}) };
     });
     return { translation, output: result.output, defaultsUsed, errors };
   },
   // validateInput / validateOutput of src/core/data-action, with schemas interned so identical contracts compile once.
-  validateInput: (action, input) => validateAgainst(interned(action.inputSchema), dropNulls(input), 'input.schema.invalid').map(schemaIssue),
-  validateOutput: (action, output) => validateAgainst(interned(action.outputSchema), output, 'output.schema.invalid').map(schemaIssue),
+  validateInput: (action, input) =>
+    validateAgainst(interned(action.inputSchema), dropNulls(input), 'input.schema.invalid').map(schemaIssue),
+  validateOutput: (action, output) =>
+    validateAgainst(interned(action.outputSchema), output, 'output.schema.invalid').map(schemaIssue),
   responseFieldsRead: (action) => withOutputSchemas(action, responseFieldsRead(action) as FieldRead[]),
 };
 

@@ -8,7 +8,12 @@ import { loadDataActions } from './files';
 const FIX = path.join(__dirname, '..', '..', 'test', 'fixtures', 'terraform');
 
 /** A real definition of this repository (the example CRM's lookup), copied into each folder these tests build. */
-const minimal = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'data-actions', 'crm-customer-api', 'lookup-customer-by-phone.json'), 'utf8'));
+const minimal = JSON.parse(
+  readFileSync(
+    path.join(__dirname, '..', '..', 'data-actions', 'crm-customer-api', 'lookup-customer-by-phone.json'),
+    'utf8',
+  ),
+);
 
 describe('loadDataActions', () => {
   let dir: string;
@@ -31,27 +36,44 @@ describe('loadDataActions', () => {
 
   test('recursive; skips cases, recordings, cxpact.json, READMEs; attaches the sibling .jsonata; one bad file does not hide the others', async () => {
     const r = await loadDataActions(dir);
-    expect(r.files.map((f) => path.relative(dir, f)).sort()).toEqual([path.join('crm', 'broken.json'), path.join('crm', 'get-customer-summary.json'), path.join('crm', 'other.json')]);
+    expect(r.files.map((f) => path.relative(dir, f)).sort()).toEqual([
+      path.join('crm', 'broken.json'),
+      path.join('crm', 'get-customer-summary.json'),
+      path.join('crm', 'other.json'),
+    ]);
     expect(r.actions.map((a) => a.slug).sort()).toEqual(['get-customer-summary', 'other']);
     const a = r.actions.find((x) => x.slug === 'get-customer-summary')!;
-    expect(a.response.jsonata).toEqual({ expression: '{ "name": customer.name }\n', source: path.join(dir, 'crm', 'get-customer-summary.jsonata') });
+    expect(a.response.jsonata).toEqual({
+      expression: '{ "name": customer.name }\n',
+      source: path.join(dir, 'crm', 'get-customer-summary.jsonata'),
+    });
     expect(r.actions.find((x) => x.slug === 'other')!.response.jsonata).toBeUndefined();
-    expect(r.errors.map((e) => [e.code, path.basename(e.file ?? '')])).toEqual([['data-action.json.malformed', 'broken.json']]);
+    expect(r.errors.map((e) => [e.code, path.basename(e.file ?? '')])).toEqual([
+      ['data-action.json.malformed', 'broken.json'],
+    ]);
   });
 
   test('an inline expression and a sibling .jsonata file at once is reported', async () => {
     const d = path.join(dir, 'both');
     await fs.mkdir(d);
-    await fs.writeFile(path.join(d, 'a.json'), JSON.stringify({ ...minimal, config: { ...minimal.config, response: { ...minimal.config.response, jsonata: '{}' } } }));
+    await fs.writeFile(
+      path.join(d, 'a.json'),
+      JSON.stringify({
+        ...minimal,
+        config: { ...minimal.config, response: { ...minimal.config.response, jsonata: '{}' } },
+      }),
+    );
     await fs.writeFile(path.join(d, 'a.jsonata'), '{}');
     const r = await loadDataActions(d);
     expect(r.actions).toHaveLength(1);
-    expect(r.errors.map((e) => [e.code, e.path])).toEqual([['data-action.jsonata.ambiguous', '$.config.response.jsonata']]);
+    expect(r.errors.map((e) => [e.code, e.path])).toEqual([
+      ['data-action.jsonata.ambiguous', '$.config.response.jsonata'],
+    ]);
   });
 
   test('a missing folder is an error, not an exception', async () => {
     const r = await loadDataActions(path.join(dir, 'nope'));
-    expect(r.errors[0].code).toBe('data-action.dir.unreadable');
+    expect(r.errors[0]!.code).toBe('data-action.dir.unreadable');
   });
 });
 

@@ -12,7 +12,16 @@ import { jsonataCandidates, parseDefinitionFile } from '../core/data-action/pars
 // Data Action folders
 
 /** Files never read as definitions: cases, folder config, recordings, package/tsconfig files, READMEs, dot files. */
-const SKIP_FILE = [/\.cases\.json$/i, /\.response\.json$/i, /^cxpact\.json$/i, /\.recording[^/]*\.json$/i, /^readme(\.[a-z]+)?$/i, /^package(-lock)?\.json$/i, /^tsconfig.*\.json$/i, /^\./];
+const SKIP_FILE = [
+  /\.cases\.json$/i,
+  /\.response\.json$/i,
+  /^cxpact\.json$/i,
+  /\.recording[^/]*\.json$/i,
+  /^readme(\.[a-z]+)?$/i,
+  /^package(-lock)?\.json$/i,
+  /^tsconfig.*\.json$/i,
+  /^\./,
+];
 
 /** Folders never searched for definitions (dot folders neither). */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['recordings', 'node_modules', '.git', '.terraform', '.tmp']);
@@ -53,11 +62,15 @@ export function attachSiblingJsonata(action: DataAction, errors: CxpactError[]):
   if (candidate === undefined) return action;
   if (action.response.jsonata) {
     errors.push(
-      new CxpactError('data-action.jsonata.ambiguous', `Data Action "${action.name}" has an inline JSONata expression (${action.response.jsonata.source}) and a JSONata file ${candidate}; cxpact uses the inline one.`, {
-        file: action.file,
-        path: action.response.jsonata.source,
-        fix: `Keep one: delete ${path.basename(candidate)} or remove config.response.jsonata.`,
-      }),
+      new CxpactError(
+        'data-action.jsonata.ambiguous',
+        `Data Action "${action.name}" has an inline JSONata expression (${action.response.jsonata.source}) and a JSONata file ${candidate}; cxpact uses the inline one.`,
+        {
+          file: action.file,
+          path: action.response.jsonata.source,
+          fix: `Keep one: delete ${path.basename(candidate)} or remove config.response.jsonata.`,
+        },
+      ),
     );
     return action;
   }
@@ -70,7 +83,12 @@ export function attachSiblingJsonata(action: DataAction, errors: CxpactError[]):
   }
   const expression = fs.readFileSync(candidate, 'utf8');
   if (expression.trim() === '') {
-    errors.push(new CxpactError('data-action.jsonata.empty', `${candidate} is empty.`, { file: candidate, fix: 'Write a JSONata expression in the file or delete it.' }));
+    errors.push(
+      new CxpactError('data-action.jsonata.empty', `${candidate} is empty.`, {
+        file: candidate,
+        fix: 'Write a JSONata expression in the file or delete it.',
+      }),
+    );
     return action;
   }
   return { ...action, response: { ...action.response, jsonata: { expression, source: candidate } } };
@@ -81,7 +99,9 @@ export function attachSiblingJsonata(action: DataAction, errors: CxpactError[]):
  * `*.recording*.json`, `recordings/` folders and READMEs. Attaches sibling `.jsonata` files. Duplicate slugs in
  * one folder are an error (`data-action.slug.duplicate`).
  */
-export async function loadDataActions(dir: string): Promise<{ actions: DataAction[]; errors: CxpactError[]; files: string[] }> {
+export async function loadDataActions(
+  dir: string,
+): Promise<{ actions: DataAction[]; errors: CxpactError[]; files: string[] }> {
   const actions: DataAction[] = [];
   const errors: CxpactError[] = [];
   let files: string[];
@@ -89,10 +109,14 @@ export async function loadDataActions(dir: string): Promise<{ actions: DataActio
     files = listDefinitionFiles(dir);
   } catch (e) {
     errors.push(
-      new CxpactError('data-action.dir.unreadable', `Cannot read the Data Action folder ${dir}: ${e instanceof Error ? e.message : String(e)}`, {
-        file: dir,
-        fix: 'Create the folder (e.g. data-actions/<provider>/) or pass the right path.',
-      }),
+      new CxpactError(
+        'data-action.dir.unreadable',
+        `Cannot read the Data Action folder ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          file: dir,
+          fix: 'Create the folder (e.g. data-actions/<provider>/) or pass the right path.',
+        },
+      ),
     );
     return { actions, errors, files: [] };
   }
@@ -106,11 +130,15 @@ export async function loadDataActions(dir: string): Promise<{ actions: DataActio
       const prev = seen.get(key);
       if (prev !== undefined) {
         errors.push(
-          new CxpactError('data-action.slug.duplicate', `Two Data Actions in ${path.dirname(a.file)} have the slug "${a.slug}": ${prev} and ${a.file}${a.pointer === '$' ? '' : ` (${a.pointer})`}.`, {
-            file: a.file,
-            path: a.pointer,
-            fix: 'Rename one of the files (or Terraform resources) so each action has its own name.',
-          }),
+          new CxpactError(
+            'data-action.slug.duplicate',
+            `Two Data Actions in ${path.dirname(a.file)} have the slug "${a.slug}": ${prev} and ${a.file}${a.pointer === '$' ? '' : ` (${a.pointer})`}.`,
+            {
+              file: a.file,
+              path: a.pointer,
+              fix: 'Rename one of the files (or Terraform resources) so each action has its own name.',
+            },
+          ),
         );
         continue;
       }
@@ -147,7 +175,10 @@ export function listPactFiles(paths: readonly string[], missing: (p: string) => 
       out.push({ file: p, fromDirectory: false });
       continue;
     }
-    for (const f of fs.readdirSync(p).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of fs
+      .readdirSync(p)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const file = path.join(p, f);
       if (fs.statSync(file).isFile()) out.push({ file, fromDirectory: true });
     }

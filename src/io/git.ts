@@ -26,7 +26,11 @@ export function currentBranch(cwd: string): string | undefined {
 /** `git status --porcelain` lines for changes under `dir` (tracked and untracked), or undefined outside git. */
 export function uncommittedChanges(dir: string, cwd: string): string[] | undefined {
   try {
-    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', dir], { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' });
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', dir], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      encoding: 'utf8',
+    });
     return out.split('\n').filter((l) => l.trim() !== '');
   } catch {
     return undefined;

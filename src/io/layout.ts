@@ -27,7 +27,10 @@ export interface ProviderFolder {
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Validates a folder's cxpact.json text; errors name the file, the field and the fix. */
-export function parseFolderConfig(file: string, text: string): { provider?: string; consumer?: string; errors: CxpactError[] } {
+export function parseFolderConfig(
+  file: string,
+  text: string,
+): { provider?: string; consumer?: string; errors: CxpactError[] } {
   const errors: CxpactError[] = [];
   let data: unknown;
   try {
@@ -43,23 +46,39 @@ export function parseFolderConfig(file: string, text: string): { provider?: stri
     return { errors };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    errors.push(new CxpactError('config.invalid', 'cxpact.json must be a JSON object.', { file, path: '$', fix: 'Write { "provider": "crm-customer-api" }.' }));
+    errors.push(
+      new CxpactError('config.invalid', 'cxpact.json must be a JSON object.', {
+        file,
+        path: '$',
+        fix: 'Write { "provider": "crm-customer-api" }.',
+      }),
+    );
     return { errors };
   }
   const out: { provider?: string; consumer?: string; errors: CxpactError[] } = { errors };
   for (const [key, value] of Object.entries(data)) {
     if (key === '$schema' || key === 'description') continue;
     if (key !== 'provider' && key !== 'consumer') {
-      errors.push(new CxpactError('config.unknown-field', `Unknown field "${key}" in cxpact.json.`, { file, path: `$.${key}`, fix: 'Only "provider" and "consumer" are allowed; remove the field.' }));
+      errors.push(
+        new CxpactError('config.unknown-field', `Unknown field "${key}" in cxpact.json.`, {
+          file,
+          path: `$.${key}`,
+          fix: 'Only "provider" and "consumer" are allowed; remove the field.',
+        }),
+      );
       continue;
     }
     if (typeof value !== 'string' || !NAME_RE.test(value)) {
       errors.push(
-        new CxpactError('config.invalid-name', `"${key}" in cxpact.json must be a pacticipant name (letters, digits, ".", "_", "-"), got ${JSON.stringify(value)}.`, {
-          file,
-          path: `$.${key}`,
-          fix: `Write "${key}": "my-${key}-name".`,
-        }),
+        new CxpactError(
+          'config.invalid-name',
+          `"${key}" in cxpact.json must be a pacticipant name (letters, digits, ".", "_", "-"), got ${JSON.stringify(value)}.`,
+          {
+            file,
+            path: `$.${key}`,
+            fix: `Write "${key}": "my-${key}-name".`,
+          },
+        ),
       );
       continue;
     }
@@ -89,7 +108,10 @@ function shownPath(p: string): string {
  * Finds the provider folders of a data-actions directory.
  * Definition files placed directly in the root (not in a folder) are reported: they have no provider.
  */
-export function discoverProviders(dataActionsDir: string, options: { skipDirs?: string[] } = {}): { folders: ProviderFolder[]; errors: CxpactError[] } {
+export function discoverProviders(
+  dataActionsDir: string,
+  options: { skipDirs?: string[] } = {},
+): { folders: ProviderFolder[]; errors: CxpactError[] } {
   const root = path.resolve(dataActionsDir);
   // The pacts output folder may sit inside data-actions/ (e.g. --pacts data-actions/pacts): never read pacts as actions.
   const skip = new Set((options.skipDirs ?? []).map((d) => path.resolve(d)));
@@ -108,7 +130,13 @@ export function discoverProviders(dataActionsDir: string, options: { skipDirs?: 
   // Every definition directly in the folder and none below: the caller most likely passed a provider folder.
   const looksLikeProviderFolder =
     entries.some((e) => e.isFile() && isDefinitionFile(e.name)) &&
-    !entries.some((e) => e.isDirectory() && !e.name.startsWith('.') && !skip.has(path.join(root, e.name)) && listDefinitions(path.join(root, e.name)).length > 0);
+    !entries.some(
+      (e) =>
+        e.isDirectory() &&
+        !e.name.startsWith('.') &&
+        !skip.has(path.join(root, e.name)) &&
+        listDefinitions(path.join(root, e.name)).length > 0,
+    );
   for (const entry of entries) {
     const full = path.join(root, entry.name);
     if (entry.isFile() && isDefinitionFile(entry.name)) {
@@ -124,7 +152,13 @@ export function discoverProviders(dataActionsDir: string, options: { skipDirs?: 
       continue;
     }
     if (!entry.isDirectory() || entry.name.startsWith('.') || skip.has(full)) continue;
-    const folder: ProviderFolder = { dir: full, folder: entry.name, provider: entry.name, consumer: DEFAULT_CONSUMER, definitionFiles: listDefinitions(full) };
+    const folder: ProviderFolder = {
+      dir: full,
+      folder: entry.name,
+      provider: entry.name,
+      consumer: DEFAULT_CONSUMER,
+      definitionFiles: listDefinitions(full),
+    };
     const configFile = path.join(full, 'cxpact.json');
     if (fs.existsSync(configFile)) {
       folder.configFile = configFile;

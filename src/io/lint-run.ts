@@ -11,23 +11,47 @@ import { lintAction } from '../core/lint/registry';
 import type { LintFinding, LintOptions, LintResult } from '../core/lint/types';
 import { compareFindings, type Code } from '../core/finding';
 import { isRecord } from '../core/json';
-import { currentLimits, limitErrorFromRaw, resolveLimits, setDefaultLimits, sizeLimitError, startBudget } from '../core/limits';
+import {
+  currentLimits,
+  limitErrorFromRaw,
+  resolveLimits,
+  setDefaultLimits,
+  sizeLimitError,
+  startBudget,
+} from '../core/limits';
 import { guardedEach } from './backstop';
 
 /** An error that stopped reading a definition or cases file, as the lint finding it is. */
 function errorFinding(error: CxpactError, action = '', code: Code = error.code): LintFinding {
   const f = error.finding;
-  return { code, severity: 'error', message: f.message, at: { ...f.at, file: f.at.file ?? '', path: f.at.path ?? '$' }, fix: f.fix ?? 'Fix the definition.', action };
+  return {
+    code,
+    severity: 'error',
+    message: f.message,
+    at: { ...f.at, file: f.at.file ?? '', path: f.at.path ?? '$' },
+    fix: f.fix ?? 'Fix the definition.',
+    action,
+  };
 }
 
 /** A finding of the driver itself (a budget, a limit, a bug) about a whole action or file. */
-function driverFinding(code: Code, message: string, file: string, path: string, fix: string, action: string): LintFinding {
+function driverFinding(
+  code: Code,
+  message: string,
+  file: string,
+  path: string,
+  fix: string,
+  action: string,
+): LintFinding {
   return { code, severity: 'error', message, at: { file, path }, fix, action };
 }
 
 /** Parse errors that the lint rules report better themselves (timeout range, missing contracts). */
 function recoverable(error: CxpactError): boolean {
-  return (error.path !== undefined && /^\$\.config\.timeoutSeconds$/.test(error.path)) || (error.code === 'data-action.contract.missing' && /^\$\.contract/.test(error.path ?? ''));
+  return (
+    (error.path !== undefined && /^\$\.config\.timeoutSeconds$/.test(error.path)) ||
+    (error.code === 'data-action.contract.missing' && /^\$\.contract/.test(error.path ?? ''))
+  );
 }
 
 /**
@@ -73,7 +97,6 @@ function recoverTerraform(file: string): DataAction[] | undefined {
   }
 }
 
-
 /**
  * Lints every Data Action definition under `dir` (recursively) and its `<slug>.cases.json`. `options.info` adds the
  * info findings (never failing a run).
@@ -94,12 +117,16 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     byFile.set(key, [...(byFile.get(key) ?? []), error]);
   }
   for (const [file, errors] of byFile) {
-    const recovered = errors.every(recoverable) && /\.json$/i.test(file) && !/\.tf\.json$/i.test(file) ? recover(file) : undefined;
+    const recovered =
+      errors.every(recoverable) && /\.json$/i.test(file) && !/\.tf\.json$/i.test(file) ? recover(file) : undefined;
     if (recovered !== undefined) {
       actions.push(recovered);
       continue;
     }
-    const tf = /\.tf$/i.test(file) && errors.every((e) => /\.config_timeout_seconds$/.test(e.path ?? '')) ? recoverTerraform(file) : undefined;
+    const tf =
+      /\.tf$/i.test(file) && errors.every((e) => /\.config_timeout_seconds$/.test(e.path ?? ''))
+        ? recoverTerraform(file)
+        : undefined;
     if (tf !== undefined) {
       actions.push(...tf);
       findings.push(...errors.map((e) => errorFinding(e, '', 'lint.config.timeout-range')));
@@ -123,7 +150,9 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
         findings.push(
           driverFinding(
             limit?.code ?? 'internal',
-            limit !== undefined ? `The action could not be linted: ${limit.message}` : `The linter failed on this action: ${(error as Error).message}`,
+            limit !== undefined
+              ? `The action could not be linted: ${limit.message}`
+              : `The linter failed on this action: ${(error as Error).message}`,
             action.file,
             action.pointer,
             limit?.fix ?? 'Report this as a cxpact bug with the definition attached.',
@@ -152,7 +181,13 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
     if (!fs.existsSync(casesFile)) continue;
     const size = fs.statSync(casesFile).size;
     if (size > limits.fileBytes) {
-      const e = sizeLimitError(`the cases file ${path.basename(casesFile)}`, size, 'fileBytes', limits.fileBytes, 'Keep cases files small (trim recorded bodies to the fields the translation reads)');
+      const e = sizeLimitError(
+        `the cases file ${path.basename(casesFile)}`,
+        size,
+        'fileBytes',
+        limits.fileBytes,
+        'Keep cases files small (trim recorded bodies to the fields the translation reads)',
+      );
       findings.push(driverFinding(e.code, e.message, casesFile, '$', e.fix ?? '', ''));
       continue;
     }
@@ -167,7 +202,9 @@ export async function lintDataActions(dir: string, options: LintOptions = {}): P
   }
 
   return {
-    actions: actions.map((a) => ({ name: a.name, file: a.file, slug: a.slug })).sort((a, b) => a.file.localeCompare(b.file)),
+    actions: actions
+      .map((a) => ({ name: a.name, file: a.file, slug: a.slug }))
+      .sort((a, b) => a.file.localeCompare(b.file)),
     findings: findings.sort(compareFindings),
     unparsed,
   };

@@ -148,13 +148,22 @@ export class ClientCredentialsTokenSource {
       const transient = res.status === 429 || res.status >= 500;
       if (!transient || retry >= policy.maxRetries) return this.tokenFrom(res, url, code, retry + 1);
       const wait = retryWait(policy, retry, parseRetryAfter(res.retryAfter), this.options.random);
-      this.options.onRetry?.({ attempt: retry + 1, status: res.status, delayMs: wait.delayMs, ...(wait.retryAfterMs === undefined ? {} : { retryAfterMs: wait.retryAfterMs }), capped: wait.capped });
+      this.options.onRetry?.({
+        attempt: retry + 1,
+        status: res.status,
+        delayMs: wait.delayMs,
+        ...(wait.retryAfterMs === undefined ? {} : { retryAfterMs: wait.retryAfterMs }),
+        capped: wait.capped,
+      });
       await sleep(wait.delayMs);
     }
   }
 
   /** One POST to the token endpoint, body read; a broken connection or a timeout (before or during the answer) is `unreachable`. */
-  private async exchange(url: string, code: (failure: LoginFailure) => Code): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  private async exchange(
+    url: string,
+    code: (failure: LoginFailure) => Code,
+  ): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const { loginBaseUrl, clientId, clientSecret } = this.options;
     const ctx = this.options.errors ?? {};
     const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
@@ -197,7 +206,12 @@ export class ClientCredentialsTokenSource {
   }
 
   /** The token of a final login answer, or the error of its status. */
-  private tokenFrom(res: { status: number; text: string }, url: string, code: (failure: LoginFailure) => Code, attempts: number): AccessToken {
+  private tokenFrom(
+    res: { status: number; text: string },
+    url: string,
+    code: (failure: LoginFailure) => Code,
+    attempts: number,
+  ): AccessToken {
     const { loginBaseUrl } = this.options;
     const ctx = this.options.errors ?? {};
     const hostSetting = ctx.hostSetting ?? 'the region / login URL in record.config.json';
@@ -209,15 +223,20 @@ export class ClientCredentialsTokenSource {
         code('rejected'),
         `The login host ${loginBaseUrl} rejected the OAuth client credentials (HTTP ${status}${oauthErrorCode(text)}).`,
         {
-          ...(ctx.credentialsLocation ?? (this.options.clientIdEnv === undefined ? {} : { path: this.options.clientIdEnv })),
+          ...(ctx.credentialsLocation ??
+            (this.options.clientIdEnv === undefined ? {} : { path: this.options.clientIdEnv })),
           fix: `Check ${idEnv} and ${secretEnv}: the OAuth client must exist in this region's org and use the Client Credentials grant.`,
         },
       );
     }
     if (status < 200 || status >= 300) {
-      throw new CxpactError(code('failed'), `Login at ${url} failed with HTTP ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}.`, {
-        fix: 'Retry later; if it persists, check the Genesys Cloud status page for the region.',
-      });
+      throw new CxpactError(
+        code('failed'),
+        `Login at ${url} failed with HTTP ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}.`,
+        {
+          fix: 'Retry later; if it persists, check the Genesys Cloud status page for the region.',
+        },
+      );
     }
     let body: Record<string, unknown> = {};
     try {

@@ -22,7 +22,8 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('100000000000000000000', NOW)).toBe(1e23);
     expect(parseRetryAfter('9'.repeat(400), NOW)).toBe(Number.MAX_VALUE);
     expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', NOW)).toBeGreaterThan(2.5e14);
-    for (const bad of [undefined, null, '', '  ', '-5', '1e9', 'soon', 'x'.repeat(100)]) expect(parseRetryAfter(bad, NOW)).toBeUndefined();
+    for (const bad of [undefined, null, '', '  ', '-5', '1e9', 'soon', 'x'.repeat(100)])
+      expect(parseRetryAfter(bad, NOW)).toBeUndefined();
   });
 });
 
@@ -32,7 +33,11 @@ describe('retryWait', () => {
   test('a Retry-After under the cap is the wait; over it, the cap, flagged', () => {
     expect(retryWait(policy, 0, 1500)).toEqual({ delayMs: 1500, retryAfterMs: 1500, capped: false });
     expect(retryWait(policy, 0, 3_600_000)).toEqual({ delayMs: 2000, retryAfterMs: 3_600_000, capped: true });
-    expect(retryWait(policy, 0, Number.MAX_VALUE)).toEqual({ delayMs: 2000, retryAfterMs: Number.MAX_VALUE, capped: true });
+    expect(retryWait(policy, 0, Number.MAX_VALUE)).toEqual({
+      delayMs: 2000,
+      retryAfterMs: Number.MAX_VALUE,
+      capped: true,
+    });
   });
 
   test('without Retry-After: full-jitter backoff, never above maxDelayMs', () => {

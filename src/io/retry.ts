@@ -63,7 +63,12 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
  * The wait before retry number `retry` (0-based): the server's Retry-After when it sent one (plus the policy's
  * jitter), else full-jitter exponential backoff; never longer than maxRetryAfterMs (default maxDelayMs).
  */
-export function retryDelay(policy: RetryPolicy, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelay(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   return retryWait(policy, retry, retryAfterMs, random).delayMs;
 }
 
@@ -76,10 +81,18 @@ export interface RetryWait {
 }
 
 /** retryDelay with the reason: whether a Retry-After set the wait and whether the cap shortened it. */
-export function retryWait(policy: RetryPolicy, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): RetryWait {
+export function retryWait(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): RetryWait {
   if (retryAfterMs === undefined) return { delayMs: backoffDelay(policy, retry, random), capped: false };
   const cap = Math.max(0, policy.maxRetryAfterMs ?? policy.maxDelayMs);
-  const jitter = policy.retryAfterJitterMs !== undefined && policy.retryAfterJitterMs > 0 ? Math.floor(random() * policy.retryAfterJitterMs) : 0;
+  const jitter =
+    policy.retryAfterJitterMs !== undefined && policy.retryAfterJitterMs > 0
+      ? Math.floor(random() * policy.retryAfterJitterMs)
+      : 0;
   const wanted = retryAfterMs + jitter;
   return { delayMs: Math.min(cap, wanted), retryAfterMs, capped: retryAfterMs > cap };
 }

@@ -7,7 +7,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { startBroker } from '../../src/broker';
-import { call, forEachStore, type InteractionSpec, pactBroker, publishViaApi, startTestBroker, type TestBroker, THINGS } from './helpers';
+import {
+  call,
+  forEachStore,
+  type InteractionSpec,
+  pactBroker,
+  publishViaApi,
+  startTestBroker,
+  type TestBroker,
+  THINGS,
+  LOCAL_WEBHOOKS,
+} from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +26,7 @@ const OTHER: InteractionSpec[] = [{ description: 'a request for other things', p
 let broker: TestBroker;
 forEachStore(() => {
   beforeEach(async () => {
-    broker = await startTestBroker();
+    broker = await startTestBroker({ webhookPolicy: LOCAL_WEBHOOKS });
   });
   afterEach(async () => {
     await broker.app.webhooks.idle();
@@ -29,22 +39,59 @@ forEachStore(() => {
     return r.body.uuid as string;
   }
   async function deploy(pacticipant: string, version: string, envUuid: string): Promise<void> {
-    expect((await call('PUT', `${broker.url}/pacticipants/${pacticipant}/versions/${version}`, {})).status).toBeLessThan(300);
-    expect((await call('POST', `${broker.url}/pacticipants/${pacticipant}/versions/${version}/deployed-versions/environment/${envUuid}`, {})).status).toBeLessThan(300);
+    expect(
+      (await call('PUT', `${broker.url}/pacticipants/${pacticipant}/versions/${version}`, {})).status,
+    ).toBeLessThan(300);
+    expect(
+      (
+        await call(
+          'POST',
+          `${broker.url}/pacticipants/${pacticipant}/versions/${version}/deployed-versions/environment/${envUuid}`,
+          {},
+        )
+      ).status,
+    ).toBeLessThan(300);
   }
   async function release(pacticipant: string, version: string, envUuid: string): Promise<void> {
-    expect((await call('PUT', `${broker.url}/pacticipants/${pacticipant}/versions/${version}`, {})).status).toBeLessThan(300);
-    expect((await call('POST', `${broker.url}/pacticipants/${pacticipant}/versions/${version}/released-versions/environment/${envUuid}`, {})).status).toBeLessThan(300);
+    expect(
+      (await call('PUT', `${broker.url}/pacticipants/${pacticipant}/versions/${version}`, {})).status,
+    ).toBeLessThan(300);
+    expect(
+      (
+        await call(
+          'POST',
+          `${broker.url}/pacticipants/${pacticipant}/versions/${version}/released-versions/environment/${envUuid}`,
+          {},
+        )
+      ).status,
+    ).toBeLessThan(300);
   }
-  async function verify(consumerVersion: string, providerVersion: string, success: boolean, extra: Record<string, unknown> = {}): Promise<void> {
+  async function verify(
+    consumerVersion: string,
+    providerVersion: string,
+    success: boolean,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const pact = await call('GET', `${broker.url}/pacts/provider/Bar/consumer/Foo/version/${consumerVersion}`);
     expect(pact.status).toBe(200);
-    const r = await call('POST', pact.body._links['pb:publish-verification-results'].href, { success, providerApplicationVersion: providerVersion, ...extra });
+    const r = await call('POST', pact.body._links['pb:publish-verification-results'].href, {
+      success,
+      providerApplicationVersion: providerVersion,
+      ...extra,
+    });
     expect(r.status).toBe(201);
   }
-  async function matrix(query: string): Promise<{ deployable: boolean | null; reason: string; status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function matrix(
+    query: string,
+  ): Promise<{ deployable: boolean | null; reason: string; status: number; body: any }> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const r = await call('GET', `${broker.url}/matrix?${query}`);
-    return { status: r.status, deployable: r.body?.summary?.deployable, reason: r.body?.summary?.reason ?? '', body: r.body };
+    return {
+      status: r.status,
+      deployable: r.body?.summary?.deployable,
+      reason: r.body?.summary?.reason ?? '',
+      body: r.body,
+    };
   }
   const toProd = (v: string): string => `q[][pacticipant]=Foo&q[][version]=${v}&latestby=cvpv&environment=production`;
 
@@ -57,15 +104,41 @@ forEachStore(() => {
     // No verification: unknown (null), which the CLI reports as "no" (exit 1).
     let m = await matrix(toProd('1.0.0'));
     expect(m.deployable).toBeNull();
-    expect(m.reason).toContain('There is no verified pact between version 1.0.0 of Foo and the version of Bar currently in production (2.0.0)');
-    const cli = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--version', '1.0.0', '--to-environment', 'production']);
+    expect(m.reason).toContain(
+      'There is no verified pact between version 1.0.0 of Foo and the version of Bar currently in production (2.0.0)',
+    );
+    const cli = await pactBroker(broker, [
+      'can-i-deploy',
+      '--pacticipant',
+      'Foo',
+      '--version',
+      '1.0.0',
+      '--to-environment',
+      'production',
+    ]);
     expect(cli.code).toBe(1);
-    expect(cli.stdout + cli.stderr).toMatch(/There is no verified pact between version 1\.0\.0 of Foo and the version of Bar currently in production \(2\.0\.0\)/);
+    expect(cli.stdout + cli.stderr).toMatch(
+      /There is no verified pact between version 1\.0\.0 of Foo and the version of Bar currently in production \(2\.0\.0\)/,
+    );
 
     // The provider is not in the environment at all: unknown, saying so.
     m = await matrix('q[][pacticipant]=Foo&q[][version]=1.0.0&latestby=cvpv&environment=test');
     expect(m.deployable).toBeNull();
-    expect(m.reason).toContain('a version of Bar currently in test (no version is currently recorded as deployed/released in this environment)');
+    expect(m.reason).toContain(
+      'a version of Bar currently in test (no version is currently recorded as deployed/released in this environment)',
+    );
+    // Still a row for the pact, without a provider version: the Pact Broker's left join of the (empty) selected
+    // verifications (matrix_row_dataset_module.rb matching_only_selectors_joining_verifications; the inferred
+    // selector keeps Bar's id with a nil version, selector_resolver.rb find_versions_for_selector).
+    expect(
+      m.body.matrix.map((r: any) => [
+        r.consumer.version.number,
+        r.provider.name,
+        r.provider.version,
+        r.verificationResult,
+      ]),
+    ).toEqual([['1.0.0', 'Bar', null, null]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(m.body.summary).toMatchObject({ deployable: null, success: 0, failed: 0, unknown: 1 });
 
     // Unknown consumer version: false (not unknown), naming the version.
     m = await matrix(toProd('9.9.9'));
@@ -84,16 +157,24 @@ forEachStore(() => {
     await verify('1.0.0', '2.0.0', false);
     m = await matrix(toProd('1.0.0'));
     expect(m.deployable).toBe(false);
-    expect(m.reason).toContain('The verification for the pact between version 1.0.0 of Foo and the version of Bar currently in production (2.0.0) failed');
+    expect(m.reason).toContain(
+      'The verification for the pact between version 1.0.0 of Foo and the version of Bar currently in production (2.0.0) failed',
+    );
 
     // A pending pact's failure does not fail the provider build, but it is still a failure for can-i-deploy.
     expect((await publishViaApi(broker.url, 'Foo', '1.1.0', 'Bar', OTHER, { branch: 'feat/new' })).status).toBe(200);
-    const pfv = await call('POST', `${broker.url}/pacts/provider/Bar/for-verification`, { consumerVersionSelectors: [{ branch: 'feat/new' }], includePendingStatus: true, providerVersionBranch: 'main' });
+    const pfv = await call('POST', `${broker.url}/pacts/provider/Bar/for-verification`, {
+      consumerVersionSelectors: [{ branch: 'feat/new' }],
+      includePendingStatus: true,
+      providerVersionBranch: 'main',
+    });
     expect(pfv.body._embedded.pacts[0].verificationProperties.pending).toBe(true);
     await verify('1.1.0', '2.0.0', false);
     m = await matrix(toProd('1.1.0'));
     expect(m.deployable).toBe(false);
-    expect(m.reason).toContain('The verification for the pact between version 1.1.0 of Foo and the version of Bar currently in production (2.0.0) failed');
+    expect(m.reason).toContain(
+      'The verification for the pact between version 1.1.0 of Foo and the version of Bar currently in production (2.0.0) failed',
+    );
 
     // And once verified successfully: yes.
     await verify('1.0.0', '2.0.0', true);
@@ -115,7 +196,15 @@ forEachStore(() => {
     expect(m.deployable).toBeNull();
     expect(m.reason).toContain('the version of Bar currently in production (1.4.0)');
     // Ending its support (official CLI) removes it: yes again.
-    const ended = await pactBroker(broker, ['record-support-ended', '--pacticipant', 'Bar', '--version', '1.4.0', '--environment', 'production']);
+    const ended = await pactBroker(broker, [
+      'record-support-ended',
+      '--pacticipant',
+      'Bar',
+      '--version',
+      '1.4.0',
+      '--environment',
+      'production',
+    ]);
     expect(ended.code).toBe(0);
     m = await matrix(toProd('1.0.0'));
     expect(m.deployable).toBe(true);
@@ -137,11 +226,21 @@ forEachStore(() => {
     const prod = await env('production', true);
     expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main' })).status).toBe(200);
     await verify('1.0.0', '2.0.0', true);
-    const tagged = await pactBroker(broker, ['create-version-tag', '--pacticipant', 'Bar', '--version', '2.0.0', '--tag', 'production']);
+    const tagged = await pactBroker(broker, [
+      'create-version-tag',
+      '--pacticipant',
+      'Bar',
+      '--version',
+      '2.0.0',
+      '--tag',
+      'production',
+    ]);
     expect(tagged.code).toBe(0);
     const current = async (): Promise<string[]> => {
       const r = await call('GET', `${broker.url}/environments/${prod}/deployed-versions/currently-deployed`);
-      return r.body._embedded.deployedVersions.map((d: { _embedded: { version: { number: string } } }) => d._embedded.version.number);
+      return r.body._embedded.deployedVersions.map(
+        (d: { _embedded: { version: { number: string } } }) => d._embedded.version.number,
+      );
     };
     expect(await current()).toEqual(['2.0.0']);
     expect((await matrix(toProd('1.0.0'))).deployable).toBe(true);
@@ -167,24 +266,55 @@ forEachStore(() => {
     }
   });
 
-  test('--branch selects the branch head; an explicit latest=false checks every version on the branch', async () => {
+  test('--branch checks every version on the branch, as the Pact Broker reads a branch selector without latest; latest=true checks its head', async () => {
+    // Mirrors lib/pact_broker/domain/version.rb for_selector: branch + latest -> where_branch_head_name, branch alone
+    // -> where_branch_name (every version on it). The Rust CLI sends `--branch main` without latest.
     const prod = await env('production', true);
     await deploy('Bar', '2.0.0', prod);
-    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', OTHER, { branch: 'main' })).status).toBe(200); // never verified
+    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', OTHER, { branch: 'main' })).status).toBe(200); // not verified yet
     expect((await publishViaApi(broker.url, 'Foo', '1.1.0', 'Bar', THINGS, { branch: 'main' })).status).toBe(200);
     await verify('1.1.0', '2.0.0', true);
-    // What the Rust CLI sends for `--branch main --to-environment production`: the head (1.1.0) -> yes.
-    const cli = await pactBroker(broker, ['can-i-deploy', '--pacticipant', 'Foo', '--branch', 'main', '--to-environment', 'production']);
-    expect(cli.code).toBe(0);
+    // What the Rust CLI sends for `--branch main --to-environment production`: every version on main; 1.0.0 is unverified.
+    const cli = await pactBroker(broker, [
+      'can-i-deploy',
+      '--pacticipant',
+      'Foo',
+      '--branch',
+      'main',
+      '--to-environment',
+      'production',
+    ]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout + cli.stderr).toMatch(/version 1\.0\.0 of Foo from branch main/);
     let m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&latestby=cvpv&environment=production');
-    expect(m.deployable).toBe(true);
-    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number)).toEqual(['1.1.0']);
-    // Every version on the branch, as the Ruby server reads a branch without latest: 1.0.0 was never verified.
-    m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&q[][latest]=false&latestby=cvpv&environment=production');
     expect(m.deployable).toBeNull();
-    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number).sort()).toEqual(['1.0.0', '1.1.0']);
-    expect(m.reason).toContain('version 1.0.0 of Foo from branch main');
-    m = await matrix('q[][pacticipant]=Foo&q[][branch]=nope&q[][latest]=false&latestby=cvpv&environment=production');
+    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number)).toEqual([
+      '1.1.0',
+      '1.0.0',
+    ]);
+    expect(m.reason).toContain(
+      'There is no verified pact between version 1.0.0 of Foo from branch main and the version of Bar currently in production (2.0.0)',
+    );
+    // latest=true (what the Ruby CLI sends with --branch): the head, 1.1.0, which is verified.
+    m = await matrix('q[][pacticipant]=Foo&q[][branch]=main&q[][latest]=true&latestby=cvpv&environment=production');
+    expect(m.deployable).toBe(true);
+    expect(m.body.matrix.map((r: { consumer: { version: { number: string } } }) => r.consumer.version.number)).toEqual([
+      '1.1.0',
+    ]);
+    // Once every version on main is verified, the CLI says yes.
+    await verify('1.0.0', '2.0.0', true);
+    const yes = await pactBroker(broker, [
+      'can-i-deploy',
+      '--pacticipant',
+      'Foo',
+      '--branch',
+      'main',
+      '--to-environment',
+      'production',
+    ]);
+    expect(yes.stdout + yes.stderr).toMatch(/Computer says yes/);
+    expect(yes.code).toBe(0);
+    m = await matrix('q[][pacticipant]=Foo&q[][branch]=nope&latestby=cvpv&environment=production');
     expect(m.deployable).toBe(false);
     expect(m.reason).toContain('No version of Foo from branch nope exists');
   });
@@ -202,7 +332,9 @@ forEachStore(() => {
     expect(b.type).toMatch(/^image\/svg\+xml/);
     expect(label(b.text)).toBe('pact not found: unknown');
 
-    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['main'] })).status).toBe(200);
+    expect(
+      (await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['main'] })).status,
+    ).toBe(200);
     b = await svg(badge);
     expect(b.text.startsWith('<svg')).toBe(true);
     expect(label(b.text)).toBe('foo/bar pact: unknown');
@@ -210,8 +342,12 @@ forEachStore(() => {
     expect(label((await svg(badge)).text)).toBe('foo/bar pact: verified');
     expect((await svg(badge)).text).toContain('#4c1');
     expect(label((await svg(`${badge}?label=consumer`)).text)).toBe('foo pact: verified');
-    expect(label((await svg('/pacts/provider/Bar/consumer/Foo/latest/main/badge')).text)).toBe('foo/bar pact: verified');
-    expect(label((await svg('/pacts/provider/Bar/consumer/Foo/latest/other-tag/badge')).text)).toBe('pact not found: unknown');
+    expect(label((await svg('/pacts/provider/Bar/consumer/Foo/latest/main/badge')).text)).toBe(
+      'foo/bar pact: verified',
+    );
+    expect(label((await svg('/pacts/provider/Bar/consumer/Foo/latest/other-tag/badge')).text)).toBe(
+      'pact not found: unknown',
+    );
     await verify('1.0.0', '2.0.1', false);
     expect(label((await svg(badge)).text)).toBe('foo/bar pact: failed');
     // New content that this provider has not verified yet: changed.
@@ -230,16 +366,30 @@ forEachStore(() => {
     // Branch + environment variant.
     const prod = await env('production', true);
     await deploy('Bar', '2.0.0', prod);
-    expect(label((await svg('/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production/badge')).text)).toBe('can-i-deploy main to production: unknown'); // head 1.1.0 unverified
+    expect(
+      label(
+        (await svg('/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production/badge')).text,
+      ),
+    ).toBe('can-i-deploy main to production: unknown'); // head 1.1.0 unverified
     await verify('1.1.0', '2.0.0', true);
-    expect(label((await svg('/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production/badge')).text)).toBe('can-i-deploy main to production: yes');
+    expect(
+      label(
+        (await svg('/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production/badge')).text,
+      ),
+    ).toBe('can-i-deploy main to production: yes');
   });
 
   test('badges need credentials when auth is on (unless public read)', async () => {
     const secured = await startTestBroker({ auth: { token: 'tok' } });
     try {
       expect((await fetch(`${secured.url}/pacts/provider/Bar/consumer/Foo/latest/badge`)).status).toBe(401);
-      expect((await fetch(`${secured.url}/pacts/provider/Bar/consumer/Foo/latest/badge`, { headers: { Authorization: 'Bearer tok' } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${secured.url}/pacts/provider/Bar/consumer/Foo/latest/badge`, {
+            headers: { Authorization: 'Bearer tok' },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await secured.stop();
     }
@@ -259,26 +409,87 @@ forEachStore(() => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-      const vars = ['eventName', 'consumerName', 'providerName', 'consumerVersionNumber', 'consumerVersionTags', 'consumerVersionBranch', 'providerVersionNumber', 'providerVersionTags', 'providerVersionBranch', 'githubVerificationStatus', 'gitlabVerificationStatus', 'bitbucketVerificationStatus', 'azureDevOpsVerificationStatus', 'buildUrl', 'consumerLabels', 'verificationResultUrl'];
+      const vars = [
+        'eventName',
+        'consumerName',
+        'providerName',
+        'consumerVersionNumber',
+        'consumerVersionTags',
+        'consumerVersionBranch',
+        'providerVersionNumber',
+        'providerVersionTags',
+        'providerVersionBranch',
+        'githubVerificationStatus',
+        'gitlabVerificationStatus',
+        'bitbucketVerificationStatus',
+        'azureDevOpsVerificationStatus',
+        'buildUrl',
+        'consumerLabels',
+        'verificationResultUrl',
+      ];
       const body = Object.fromEntries(vars.map((v) => [v, `\${pactbroker.${v}}`]));
-      for (const name of ['Foo', 'Bar']) expect((await call('POST', `${broker.url}/pacticipants`, { name })).status).toBe(201);
-      const created = await pactBroker(broker, ['create-webhook', `${url}/hook`, '--request', 'POST', '--header', 'Content-Type: application/json', '--data', JSON.stringify(body), '--provider', 'Bar', '--contract-published', '--provider-verification-published', '--provider-verification-failed', '--provider-verification-succeeded']);
+      for (const name of ['Foo', 'Bar'])
+        expect((await call('POST', `${broker.url}/pacticipants`, { name })).status).toBe(201);
+      const created = await pactBroker(broker, [
+        'create-webhook',
+        `${url}/hook`,
+        '--request',
+        'POST',
+        '--header',
+        'Content-Type: application/json',
+        '--data',
+        JSON.stringify(body),
+        '--provider',
+        'Bar',
+        '--contract-published',
+        '--provider-verification-published',
+        '--provider-verification-failed',
+        '--provider-verification-succeeded',
+      ]);
       expect(created.code).toBe(0);
       expect((await call('PUT', `${broker.url}/pacticipants/Foo/labels/team-a`, {})).status).toBeLessThan(300);
-      expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['dev', 'rc'] })).status).toBe(200);
+      expect(
+        (await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['dev', 'rc'] }))
+          .status,
+      ).toBe(200);
       await broker.app.webhooks.idle();
       expect(got).toHaveLength(1);
-      expect(JSON.parse(got[0]!.body)).toMatchObject({ eventName: 'contract_published', consumerName: 'Foo', providerName: 'Bar', consumerVersionNumber: '1.0.0', consumerVersionTags: 'dev, rc', consumerVersionBranch: 'main', consumerLabels: 'team-a', providerVersionNumber: '', verificationResultUrl: '' });
+      expect(JSON.parse(got[0]!.body)).toMatchObject({
+        eventName: 'contract_published',
+        consumerName: 'Foo',
+        providerName: 'Bar',
+        consumerVersionNumber: '1.0.0',
+        consumerVersionTags: 'dev, rc',
+        consumerVersionBranch: 'main',
+        consumerLabels: 'team-a',
+        providerVersionNumber: '',
+        verificationResultUrl: '',
+      });
 
       expect((await call('PUT', `${broker.url}/pacticipants/Bar/branches/main/versions/3.0.0`, {})).status).toBe(201);
       expect((await call('PUT', `${broker.url}/pacticipants/Bar/versions/3.0.0/tags/ci`, {})).status).toBe(201);
       await verify('1.0.0', '3.0.0', false, { buildUrl: 'http://ci.example/job/7' });
       await broker.app.webhooks.idle();
       const events = got.slice(1).map((g) => JSON.parse(g.body) as Record<string, string>);
-      expect(events.map((e) => e.eventName).sort()).toEqual(['provider_verification_failed', 'provider_verification_published']);
+      expect(events.map((e) => e.eventName).sort()).toEqual([
+        'provider_verification_failed',
+        'provider_verification_published',
+      ]);
       for (const e of events) {
-        expect(e).toMatchObject({ consumerVersionNumber: '1.0.0', providerVersionNumber: '3.0.0', providerVersionBranch: 'main', providerVersionTags: 'ci', githubVerificationStatus: 'failure', gitlabVerificationStatus: 'failed', bitbucketVerificationStatus: 'FAILED', azureDevOpsVerificationStatus: 'failed', buildUrl: 'http://ci.example/job/7' });
-        expect(e.verificationResultUrl).toMatch(/\/pacts\/provider\/Bar\/consumer\/Foo\/pact-version\/[0-9a-f]{40}\/verification-results\/1$/);
+        expect(e).toMatchObject({
+          consumerVersionNumber: '1.0.0',
+          providerVersionNumber: '3.0.0',
+          providerVersionBranch: 'main',
+          providerVersionTags: 'ci',
+          githubVerificationStatus: 'failure',
+          gitlabVerificationStatus: 'failed',
+          bitbucketVerificationStatus: 'FAILED',
+          azureDevOpsVerificationStatus: 'failed',
+          buildUrl: 'http://ci.example/job/7',
+        });
+        expect(e.verificationResultUrl).toMatch(
+          /\/pacts\/provider\/Bar\/consumer\/Foo\/pact-version\/[0-9a-f]{40}\/verification-results\/1$/,
+        );
       }
     } finally {
       await new Promise<void>((r) => receiver.close(() => r()));
@@ -309,14 +520,28 @@ forEachStore(() => {
         description: 'provider pipeline',
         provider: { name: 'Bar' },
         events: [{ name: 'contract_requiring_verification_published' }],
-        request: { method: 'POST', url: `${url}/trigger`, headers: { 'Content-Type': 'application/json' }, body: { v: '${pactbroker.providerVersionNumber}', d: '${pactbroker.providerVersionDescriptions}', b: '${pactbroker.providerVersionBranch}', e: '${pactbroker.eventName}' } },
+        request: {
+          method: 'POST',
+          url: `${url}/trigger`,
+          headers: { 'Content-Type': 'application/json' },
+          body: {
+            v: '${pactbroker.providerVersionNumber}',
+            d: '${pactbroker.providerVersionDescriptions}',
+            b: '${pactbroker.providerVersionBranch}',
+            e: '${pactbroker.eventName}',
+          },
+        },
       });
       expect(hook.status).toBe(201);
       expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'feat/x' })).status).toBe(200);
       await broker.app.webhooks.idle();
       const byVersion = Object.fromEntries(got.map((g) => [g.v, g]));
       expect(Object.keys(byVersion).sort()).toEqual(['1.0.0', '2.0.0', '3.0.0']);
-      expect(byVersion['3.0.0']).toMatchObject({ d: 'latest from main branch, deployed in test', b: 'main', e: 'contract_requiring_verification_published' });
+      expect(byVersion['3.0.0']).toMatchObject({
+        d: 'latest from main branch, deployed in test',
+        b: 'main',
+        e: 'contract_requiring_verification_published',
+      });
       expect(byVersion['2.0.0']!.d).toBe('deployed in production');
       expect(byVersion['1.0.0']!.d).toBe('released in production');
       // 2.0.0 verifies; the same content for a new consumer version now requires only the other two.
@@ -332,7 +557,9 @@ forEachStore(() => {
 
   test('a restarted broker (same database) has everything; SQLite runs in WAL mode', async () => {
     const prod = await env('production', true);
-    expect((await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['dev'] })).status).toBe(200);
+    expect(
+      (await publishViaApi(broker.url, 'Foo', '1.0.0', 'Bar', THINGS, { branch: 'main', tags: ['dev'] })).status,
+    ).toBe(200);
     await deploy('Bar', '2.0.0', prod);
     await verify('1.0.0', '2.0.0', true);
     if (broker.kind === 'sqlite') {
@@ -344,7 +571,12 @@ forEachStore(() => {
       }
     }
     await broker.close();
-    const again = await startBroker({ port: 0, host: '127.0.0.1', dbFile: broker.dbFile, databaseUrl: broker.databaseUrl });
+    const again = await startBroker({
+      port: 0,
+      host: '127.0.0.1',
+      dbFile: broker.dbFile,
+      databaseUrl: broker.databaseUrl,
+    });
     try {
       const m = await call('GET', `${again.url}/matrix?${toProd('1.0.0')}`);
       expect(m.body.summary.deployable).toBe(true);

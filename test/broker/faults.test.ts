@@ -6,11 +6,25 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { killAllBrokerProcesses, startBrokerProcess, type BrokerProcess } from './broker-process';
-import { call, currentStore, forEachStore, pactBroker, publishContinuously, publishViaApi, startTestBroker, tempDir, TORN_VERSIONS_SQL, writePact, type InteractionSpec } from './helpers';
+import {
+  call,
+  currentStore,
+  forEachStore,
+  pactBroker,
+  publishContinuously,
+  publishViaApi,
+  startTestBroker,
+  tempDir,
+  TORN_VERSIONS_SQL,
+  writePact,
+  type InteractionSpec,
+} from './helpers';
 
 jest.setTimeout(120_000);
 
-const interactionsFor = (n: number): InteractionSpec[] => [{ description: `request ${n}`, path: `/things/${n}`, body: { n } }];
+const interactionsFor = (n: number): InteractionSpec[] => [
+  { description: `request ${n}`, path: `/things/${n}`, body: { n } },
+];
 
 const ORPHANS = TORN_VERSIONS_SQL('Killed');
 
@@ -29,10 +43,26 @@ forEachStore((store) => {
         writePact(dir, consumer, provider, interactionsFor(i));
         return { consumer, provider, version: `1.0.${i}`, dir };
       });
-      const results = await Promise.all(jobs.map((j) => pactBroker(broker, ['publish', j.dir, '--consumer-app-version', j.version, '--branch', 'main', '--tag', `t${j.version}`])));
-      results.forEach((r) => expect(r.code).toBe(0));
+      const results = await Promise.all(
+        jobs.map((j) =>
+          pactBroker(broker, [
+            'publish',
+            j.dir,
+            '--consumer-app-version',
+            j.version,
+            '--branch',
+            'main',
+            '--tag',
+            `t${j.version}`,
+          ]),
+        ),
+      );
+      for (const r of results) expect(r.code).toBe(0);
       for (const j of jobs) {
-        const pact = await call('GET', `${broker.url}/pacts/provider/${j.provider}/consumer/${j.consumer}/version/${j.version}`);
+        const pact = await call(
+          'GET',
+          `${broker.url}/pacts/provider/${j.provider}/consumer/${j.consumer}/version/${j.version}`,
+        );
         expect(pact.status).toBe(200);
         expect(pact.body.interactions[0].description).toBe(`request ${j.version.split('.')[2]}`);
         const v = await call('GET', `${broker.url}/pacticipants/${j.consumer}/versions/${j.version}`);
@@ -93,7 +123,9 @@ forEachStore((store) => {
         expect(r.status).toBe(200);
       }
       // And it keeps accepting publications.
-      expect((await publishViaApi(second.url, 'Killed', 'after-restart', 'Prov0', interactionsFor(99999))).status).toBe(200);
+      expect((await publishViaApi(second.url, 'Killed', 'after-restart', 'Prov0', interactionsFor(99999))).status).toBe(
+        200,
+      );
       // SIGTERM closes cleanly, and nothing of the process group is left.
       second.signal('SIGTERM');
       expect(await second.exited).toEqual({ code: 0, signal: null });

@@ -7,8 +7,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStore, startBroker, type BrokerStore, type RunningBroker, type StartBrokerOptions, type StoreKind } from '../../src/broker';
-import { runPactCli, type PactCliResult } from '../../src/broker/pact-cli';
+import {
+  openStore,
+  startBroker,
+  type BrokerStore,
+  type RunningBroker,
+  type StartBrokerOptions,
+  type StoreKind,
+} from '../../src/broker';
+import { runPactCli, type PactCliResult } from '../../src/io/broker-client/pact-cli';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
 export interface TestBroker extends RunningBroker {
@@ -29,7 +36,10 @@ export function tempDir(prefix: string): string {
 export function storeKinds(): StoreKind[] {
   const wanted = (process.env.CXPACT_TEST_BROKER_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
   const kinds = (['sqlite', 'postgres'] as const).filter((k) => wanted.includes(k));
-  if (kinds.length === 0) throw new Error(`CXPACT_TEST_BROKER_STORES=${process.env.CXPACT_TEST_BROKER_STORES} names no store (sqlite, postgres)`);
+  if (kinds.length === 0)
+    throw new Error(
+      `CXPACT_TEST_BROKER_STORES=${process.env.CXPACT_TEST_BROKER_STORES} names no store (sqlite, postgres)`,
+    );
   return kinds;
 }
 
@@ -43,7 +53,9 @@ export class StoreUnderTest {
   async setup(): Promise<void> {
     if (this.kind !== 'postgres') return;
     // Durability settings off: these servers live for one test file (the shared-database test keeps them on).
-    this.cluster = await startPgCluster({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+    this.cluster = await startPgCluster({
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    });
     // Each test's database is a copy of one migrated by the store itself (CREATE DATABASE ... TEMPLATE): the
     // migrations run once per file instead of once per test.
     const url = await this.cluster.createDatabase('template');
@@ -57,14 +69,18 @@ export class StoreUnderTest {
   }
 
   get pg(): PgCluster {
-    if (this.cluster === undefined) throw new Error('no PostgreSQL server: use this inside forEachStore, for the postgres store');
+    if (this.cluster === undefined)
+      throw new Error('no PostgreSQL server: use this inside forEachStore, for the postgres store');
     return this.cluster;
   }
 
   /** Where a new, empty broker database is: a file in `dir`, or a fresh PostgreSQL database. */
   async newDatabase(dir: string): Promise<{ dbFile: string; databaseUrl?: string }> {
     if (this.kind === 'sqlite') return { dbFile: path.join(dir, 'broker.sqlite') };
-    return { dbFile: path.join(dir, 'unused.sqlite'), databaseUrl: await this.pg.createDatabase('broker', this.template) };
+    return {
+      dbFile: path.join(dir, 'unused.sqlite'),
+      databaseUrl: await this.pg.createDatabase('broker', this.template),
+    };
   }
 }
 
@@ -74,7 +90,8 @@ let current: StoreUnderTest | undefined;
 export function forEachStore(fn: (store: StoreUnderTest) => void, only?: StoreKind[]): void {
   const kinds = storeKinds().filter((k) => only === undefined || only.includes(k));
   if (kinds.length === 0) {
-    test.skip(`no store selected (CXPACT_TEST_BROKER_STORES=${process.env.CXPACT_TEST_BROKER_STORES ?? ''})`, () => undefined);
+    test.skip(`no store selected (CXPACT_TEST_BROKER_STORES=${process.env.CXPACT_TEST_BROKER_STORES ?? ''})`, () =>
+      undefined);
     return;
   }
   describe.each(kinds)('%s store', (kind) => {
@@ -100,7 +117,10 @@ export function currentStore(): StoreUnderTest {
 export async function startTestBroker(opts: StartBrokerOptions = {}): Promise<TestBroker> {
   const dir = tempDir('broker');
   const store = currentStore();
-  const db = opts.dbFile !== undefined || opts.databaseUrl !== undefined ? { dbFile: opts.dbFile ?? path.join(dir, 'broker.sqlite'), databaseUrl: opts.databaseUrl } : await store.newDatabase(dir);
+  const db =
+    opts.dbFile !== undefined || opts.databaseUrl !== undefined
+      ? { dbFile: opts.dbFile ?? path.join(dir, 'broker.sqlite'), databaseUrl: opts.databaseUrl }
+      : await store.newDatabase(dir);
   const b = await startBroker({ port: 0, host: '127.0.0.1', webhookRetryDelaysMs: [50, 100], ...opts, ...db });
   return {
     ...b,
@@ -121,7 +141,11 @@ export async function openTestStore(dir: string): Promise<BrokerStore> {
 }
 
 /** Runs `pact broker <args>` against the broker (credentials via env). */
-export function pactBroker(broker: { url: string }, args: string[], env: Record<string, string> = {}): Promise<PactCliResult> {
+export function pactBroker(
+  broker: { url: string },
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<PactCliResult> {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PACT_BROKER_HTTP_RETRIES: '0' };
   return runPactCli(['broker', ...args, '--broker-base-url', broker.url], { env: { ...base, ...env } });
 }
@@ -161,7 +185,12 @@ export interface JsonResponse {
   text: string;
 }
 
-export async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const init: RequestInit = { method, headers: { Accept: 'application/hal+json', ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body);
@@ -169,7 +198,7 @@ export async function call(method: string, url: string, body?: unknown, headers:
   }
   const res = await fetch(url, init);
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
@@ -196,16 +225,31 @@ export async function publishViaApi(
       pacticipantVersionNumber: version,
       ...(opts.branch === undefined ? {} : { branch: opts.branch }),
       ...(opts.tags === undefined ? {} : { tags: opts.tags }),
-      contracts: [{ consumerName: consumer, providerName: provider, specification: 'pact', contentType: 'application/json', content }],
+      contracts: [
+        {
+          consumerName: consumer,
+          providerName: provider,
+          specification: 'pact',
+          contentType: 'application/json',
+          content,
+        },
+      ],
     },
     opts.headers,
   );
 }
 
-export const THINGS: InteractionSpec[] = [{ description: 'a request for things', state: 'things exist', path: '/things', body: { things: [1, 2] } }];
+/** Webhook policy for tests whose receivers listen on this machine (http://127.0.0.1:port): named explicitly, as a user must. */
+export const LOCAL_WEBHOOKS = { schemes: ['http', 'https'], hosts: ['127.0.0.1'] };
+
+export const THINGS: InteractionSpec[] = [
+  { description: 'a request for things', state: 'things exist', path: '/things', body: { things: [1, 2] } },
+];
 
 /** Versions of `consumer` missing their pact, branch or tag: what a torn (half-committed) publication leaves. */
-export const TORN_VERSIONS_SQL = (consumer: string): string => `SELECT v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = '${consumer.replace(/'/g, "''")}'
+export const TORN_VERSIONS_SQL = (
+  consumer: string,
+): string => `SELECT v.number FROM versions v JOIN pacticipants p ON p.id = v.pacticipant_id WHERE p.name = '${consumer.replace(/'/g, "''")}'
   AND (NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.consumer_version_id = v.id)
     OR NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.version_id = v.id)
     OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id))`;
@@ -214,14 +258,25 @@ export const TORN_VERSIONS_SQL = (consumer: string): string => `SELECT v.number 
  * Publishes new versions of `consumer` from `workers` concurrent loops until stopped (or until the broker goes away:
  * a reset connection ends a loop). `acknowledged` holds "version|provider" of every publication answered 200.
  */
-export function publishContinuously(url: string, consumer: string, workers = 6): { acknowledged: string[]; stop(): Promise<void> } {
+export function publishContinuously(
+  url: string,
+  consumer: string,
+  workers = 6,
+): { acknowledged: string[]; stop(): Promise<void> } {
   const acknowledged: string[] = [];
   let stopped = false;
   const loop = async (w: number): Promise<void> => {
     for (let i = 0; !stopped; i++) {
       const version = `${w}.${i}.0`;
       try {
-        const r = await publishViaApi(url, consumer, version, `Prov${w % 2}`, [{ description: `request ${w * 1000 + i}`, path: `/things/${w * 1000 + i}`, body: { n: w * 1000 + i } }], { branch: 'main', tags: ['dev'] });
+        const r = await publishViaApi(
+          url,
+          consumer,
+          version,
+          `Prov${w % 2}`,
+          [{ description: `request ${w * 1000 + i}`, path: `/things/${w * 1000 + i}`, body: { n: w * 1000 + i } }],
+          { branch: 'main', tags: ['dev'] },
+        );
         if (r.status === 200) acknowledged.push(`${version}|Prov${w % 2}`);
       } catch {
         return; // connection reset by a kill

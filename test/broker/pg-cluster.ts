@@ -25,12 +25,21 @@ export interface PgCluster {
 
 /** Directory with initdb and postgres: PATH, else the newest /usr/lib/postgresql/<v>/bin. */
 export function findPgBin(): string {
-  const fromPath = (process.env.PATH ?? '').split(path.delimiter).find((d) => d !== '' && fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres')));
+  const fromPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .find((d) => d !== '' && fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres')));
   if (fromPath !== undefined) return fromPath;
   const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (versions.length === 0) {
-    throw new Error('PostgreSQL server binaries (initdb, postgres) not found on PATH or in /usr/lib/postgresql/*/bin. Install them with `bash scripts/setup-system.sh` (Debian package postgresql).');
+    throw new Error(
+      'PostgreSQL server binaries (initdb, postgres) not found on PATH or in /usr/lib/postgresql/*/bin. Install them with `bash scripts/setup-system.sh` (Debian package postgresql).',
+    );
   }
   return path.join(root, versions[0]!, 'bin');
 }
@@ -99,9 +108,14 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   const as = runAs();
   if (as !== undefined) fs.chownSync(dir, as.uid, as.gid);
   const ids = as === undefined ? {} : { uid: as.uid, gid: as.gid };
-  const tail = (): string => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '');
+  const tail = (): string =>
+    fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
   try {
-    execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      path.join(bin, 'initdb'),
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
@@ -110,14 +124,31 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   let port = 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     port = await freePort();
-    const settings = { listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: dir, max_connections: '200', ...opts.settings };
+    const settings = {
+      listen_addresses: '127.0.0.1',
+      port: String(port),
+      unix_socket_directories: dir,
+      max_connections: '200',
+      ...opts.settings,
+    };
     const args = ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const out = fs.openSync(logFile, 'a');
     // Its own process group (detached), so stop() can signal the postmaster and every backend at once.
-    const c = spawn(path.join(bin, 'postgres'), args, { ...ids, cwd: dir, detached: true, stdio: ['ignore', out, out] });
+    const c = spawn(path.join(bin, 'postgres'), args, {
+      ...ids,
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     fs.closeSync(out);
     const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
-    const ready = await Promise.race([waitReady(port, 30_000).then(() => true, () => false), exited.then(() => false)]);
+    const ready = await Promise.race([
+      waitReady(port, 30_000).then(
+        () => true,
+        () => false,
+      ),
+      exited.then(() => false),
+    ]);
     if (ready) {
       child = c;
       break;
@@ -163,8 +194,12 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     pids: () => (alive(pid) ? withChildren(pid) : []),
     url,
     createDatabase: async (prefix = 'cxpact', template?: string) => {
-      const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-      await admin((c) => c.query(`CREATE DATABASE "${name}"${template === undefined ? '' : ` TEMPLATE "${template}"`}`));
+      const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_');
+      await admin((c) =>
+        c.query(`CREATE DATABASE "${name}"${template === undefined ? '' : ` TEMPLATE "${template}"`}`),
+      );
       return url(name);
     },
     dropDatabase: async (dbUrl) => {
@@ -175,7 +210,10 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
       if (stopped) return;
       stopped = true;
       process.off('exit', onExit);
-      const exited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => server.once('exit', () => r()));
+      const exited =
+        server.exitCode !== null || server.signalCode !== null
+          ? Promise.resolve()
+          : new Promise<void>((r) => server.once('exit', () => r()));
       const members = alive(pid) ? withChildren(pid) : [];
       // Fast shutdown (disconnects clients, checkpoints), then every process by force if it lingers.
       try {
@@ -213,7 +251,10 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
 async function waitReady(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 1000 });
+    const c = new pg.Client({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      connectionTimeoutMillis: 1000,
+    });
     try {
       await c.connect();
       await c.end();

@@ -16,7 +16,14 @@ let broker: TestBroker;
 let repo: string;
 
 function io(cwd: string, env: NodeJS.ProcessEnv): CliIO & { out: string; err: string } {
-  const r = { out: '', err: '', cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdout: (t: string) => (r.out += t), stderr: (t: string) => (r.err += t) };
+  const r = {
+    out: '',
+    err: '',
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdout: (t: string) => (r.out += t),
+    stderr: (t: string) => (r.err += t),
+  };
   return r;
 }
 
@@ -44,15 +51,25 @@ forEachStore(() => {
     expect(c.out).toContain(`as version ${sha} (branch feature-x)`);
     expect(c.out).toMatch(/Pact successfully published for Web version/);
     expect(c.out + c.err).not.toContain(TOKEN);
-    const v = await call('GET', `${broker.url}/pacticipants/Web/versions/${sha}`, undefined, { Authorization: `Bearer ${TOKEN}` });
+    const v = await call('GET', `${broker.url}/pacticipants/Web/versions/${sha}`, undefined, {
+      Authorization: `Bearer ${TOKEN}`,
+    });
     expect(v.status).toBe(200);
     expect(v.body._embedded.branchVersions[0].name).toBe('feature-x');
   });
 
   test('CI_COMMIT_SHA / CI_COMMIT_REF_NAME / CI_JOB_URL and --tag are used', async () => {
-    const c = io(repo, { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN, CI_COMMIT_SHA: 'ci-sha-1', CI_COMMIT_REF_NAME: 'main', CI_JOB_URL: 'http://gitlab/job/1' });
+    const c = io(repo, {
+      PACT_BROKER_BASE_URL: broker.url,
+      PACT_BROKER_TOKEN: TOKEN,
+      CI_COMMIT_SHA: 'ci-sha-1',
+      CI_COMMIT_REF_NAME: 'main',
+      CI_JOB_URL: 'http://gitlab/job/1',
+    });
     expect(await runCli(['publish', '--tag', 'dev,rc'], c)).toBe(0);
-    const v = await call('GET', `${broker.url}/pacticipants/Web/versions/ci-sha-1`, undefined, { Authorization: `Bearer ${TOKEN}` });
+    const v = await call('GET', `${broker.url}/pacticipants/Web/versions/ci-sha-1`, undefined, {
+      Authorization: `Bearer ${TOKEN}`,
+    });
     expect(v.body.buildUrl).toBe('http://gitlab/job/1');
     expect(v.body._embedded.tags.map((t: { name: string }) => t.name).sort()).toEqual(['dev', 'rc']);
     expect(v.body._embedded.branchVersions[0].name).toBe('main');
@@ -72,14 +89,21 @@ forEachStore(() => {
     const port = (s.address() as AddressInfo).port;
     await new Promise((r) => s.close(r));
     const c = io(repo, {});
-    expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], c)).toBe(2);
+    expect(
+      await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], c),
+    ).toBe(2);
     expect(c.err).toMatch(/unreachable/);
     // The temp repo declares no npm scripts, so the hint is the form that works there.
     expect(c.err).toContain('Start one with `npx cxpact broker`');
     // In a repository with cxpact's npm scripts the same error names the npm script.
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'integration-repo', scripts: { broker: 'cxpact broker' } }));
+    fs.writeFileSync(
+      path.join(repo, 'package.json'),
+      JSON.stringify({ name: 'integration-repo', scripts: { broker: 'cxpact broker' } }),
+    );
     const withScripts = io(repo, {});
-    expect(await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], withScripts)).toBe(2);
+    expect(
+      await runCli(['publish', '--broker-url', `http://127.0.0.1:${port}`, '--consumer-app-version', '9'], withScripts),
+    ).toBe(2);
     expect(withScripts.err).toContain('Start one with `npm run broker`');
     fs.rmSync(path.join(repo, 'package.json'));
   });
@@ -98,7 +122,9 @@ forEachStore(() => {
     }
     const changed = tempDir('changed');
     try {
-      writePact(path.join(changed, 'pacts'), 'Web', 'Orders', [{ description: 'something else', path: '/else', body: { e: 1 } }]);
+      writePact(path.join(changed, 'pacts'), 'Web', 'Orders', [
+        { description: 'something else', path: '/else', body: { e: 1 } },
+      ]);
       const c = io(changed, { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: TOKEN });
       expect(await runCli(['publish', '--consumer-app-version', 'ci-sha-1'], c)).toBe(1);
       expect(c.err).toMatch(/Publish the changed pacts under a new consumer version \(--consumer-app-version\)/);

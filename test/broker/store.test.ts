@@ -18,7 +18,9 @@ test('an SQLite file from an older cxpact (schema 3) is migrated in place and ke
     const old = new DatabaseSync(file);
     for (let i = 0; i < 3; i++) old.exec(SQLITE_MIGRATIONS[i]!);
     old.exec('PRAGMA user_version = 3');
-    old.exec("INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES ('Legacy', 'Legacy', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')");
+    old.exec(
+      "INSERT INTO pacticipants (name, display_name, created_at, updated_at) VALUES ('Legacy', 'Legacy', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')",
+    );
     old.close();
     const store = SqliteStore.open(file);
     try {
@@ -27,8 +29,12 @@ test('an SQLite file from an older cxpact (schema 3) is migrated in place and ke
       await store.close();
     }
     const peek = new DatabaseSync(file, { readOnly: true });
-    expect((peek.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SQLITE_MIGRATIONS.length);
-    expect(peek.prepare("SELECT name FROM sqlite_master WHERE name = 'verifications_number'").get()).toEqual({ name: 'verifications_number' });
+    expect((peek.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(
+      SQLITE_MIGRATIONS.length,
+    );
+    expect(peek.prepare("SELECT name FROM sqlite_master WHERE name = 'verifications_number'").get()).toEqual({
+      name: 'verifications_number',
+    });
     peek.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -88,11 +94,17 @@ forEachStore((sut) => {
     const r = await app.request('/contracts/publish', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pacticipantName: 'Nul\u0000Consumer', pacticipantVersionNumber: '1', contracts: [{ consumerName: 'Nul\u0000Consumer', providerName: 'Bar', specification: 'pact', content }] }),
+      body: JSON.stringify({
+        pacticipantName: 'Nul\u0000Consumer',
+        pacticipantVersionNumber: '1',
+        contracts: [{ consumerName: 'Nul\u0000Consumer', providerName: 'Bar', specification: 'pact', content }],
+      }),
     });
     expect(r.status).toBeLessThan(500);
     expect((await app.request('/pacticipants/a%00b')).status).toBe(sut.kind === 'postgres' ? 400 : 404);
-    expect((await app.request('/pacts/provider/Bar/consumer/Foo/pact-version/abc/verification-results/notanumber')).status).toBe(404);
+    expect(
+      (await app.request('/pacts/provider/Bar/consumer/Foo/pact-version/abc/verification-results/notanumber')).status,
+    ).toBe(404);
     app.close();
   });
 });

@@ -42,7 +42,9 @@ describe('cxpact command line', () => {
   });
 
   it('the installed bin runs the CLI on Node 24 even when started by the system Node', () => {
-    const systemNode = spawnSync('bash', ['-lc', 'command -v -a node | grep -v node_modules | head -1'], { encoding: 'utf8' }).stdout.trim();
+    const systemNode = spawnSync('bash', ['-lc', 'command -v -a node | grep -v node_modules | head -1'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     const res = spawnSync(systemNode || process.execPath, [path.join(root, 'bin', 'cxpact.js'), '--version'], {
       cwd: root,
       encoding: 'utf8',

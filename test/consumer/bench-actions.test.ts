@@ -11,9 +11,17 @@ it('generates synthetic actions whose every case passes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-bench-'));
   try {
     generateActions(path.join(dir, 'actions'), 12);
-    const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'actions'), pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+    const report = await runConsumerContracts({
+      dataActionsDir: path.join(dir, 'actions'),
+      pactsDir: path.join(dir, 'pacts'),
+      engine: await defaultEngine(),
+    });
     expect(report.totals.actions).toBe(12);
-    expect(report.actions.filter((a) => !a.ok).map((a) => ({ name: a.name, errors: a.errors, cases: a.cases.filter((c) => !c.ok) }))).toEqual([]);
+    expect(
+      report.actions
+        .filter((a) => !a.ok)
+        .map((a) => ({ name: a.name, errors: a.errors, cases: a.cases.filter((c) => !c.ok) })),
+    ).toEqual([]);
     // both shapes: hand-written cases files and derived cases (with absent-field cases for defaults)
     expect(new Set(report.actions.map((a) => a.casesSource))).toEqual(new Set(['file', 'derived']));
     expect(report.actions.flatMap((a) => a.cases).some((c) => c.kind === 'absent-field')).toBe(true);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultEngine } from '../../src/io/default-engine';
 import { runConsumerContracts } from '../../src/io/consumer-run';
-import { type DataActionEngine } from '../../src/core/contract/engine';
+import type { DataActionEngine } from '../../src/core/contract/engine';
 import { captureCli } from '../helpers/cli-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,7 +18,10 @@ beforeAll(() => {
   const crm = path.join(dir, 'data-actions', 'crm');
   fs.mkdirSync(crm, { recursive: true });
   for (const f of fs.readdirSync(GOOD)) fs.copyFileSync(path.join(GOOD, f), path.join(crm, f));
-  const spinner = JSON.parse(fs.readFileSync(path.join(GOOD, 'lookup-customer-by-phone.json'), 'utf8')) as Record<string, unknown>;
+  const spinner = JSON.parse(fs.readFileSync(path.join(GOOD, 'lookup-customer-by-phone.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   spinner['name'] = 'Spinner';
   fs.writeFileSync(path.join(crm, 'spinner.json'), JSON.stringify(spinner));
   fs.copyFileSync(path.join(GOOD, 'lookup-customer-by-phone.cases.json'), path.join(crm, 'spinner.cases.json'));
@@ -31,7 +34,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('consumer: a budget per action', () => {
-  it('stops an evaluation that never yields, reports it on its action, and writes the other actions\' pact', async () => {
+  it("stops an evaluation that never yields, reports it on its action, and writes the other actions' pact", async () => {
     const real = await defaultEngine();
     const engine: DataActionEngine = {
       ...real,
@@ -40,9 +43,19 @@ describe('consumer: a budget per action', () => {
         return real.renderRequest(action, input);
       },
     };
-    const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'data-actions'), pactsDir: path.join(dir, 'pacts'), engine, limits: { timeMs: 400 } });
+    const report = await runConsumerContracts({
+      dataActionsDir: path.join(dir, 'data-actions'),
+      pactsDir: path.join(dir, 'pacts'),
+      engine,
+      limits: { timeMs: 400 },
+    });
     const spinner = report.actions.find((a) => a.name === 'Spinner');
-    expect(spinner?.errors).toEqual([expect.objectContaining({ code: 'budget.time', at: { file: path.join(dir, 'data-actions', 'crm', 'spinner.json') } })]);
+    expect(spinner?.errors).toEqual([
+      expect.objectContaining({
+        code: 'budget.time',
+        at: { file: path.join(dir, 'data-actions', 'crm', 'spinner.json') },
+      }),
+    ]);
     const looper = report.actions.find((a) => a.name === 'Looper');
     expect(looper?.cases.flatMap((c) => c.problems.map((p) => p.code))).toContain('budget.steps');
     const others = report.actions.filter((a) => a.name !== 'Spinner' && a.name !== 'Looper');
@@ -52,17 +65,32 @@ describe('consumer: a budget per action', () => {
     const cases = report.actions.flatMap((a) => a.cases).filter((c) => c.ok && c.checkedBy === 'pact').length;
     expect(cases).toBeGreaterThanOrEqual(others.flatMap((a) => a.cases).filter((c) => c.checkedBy === 'pact').length);
     expect(report.pacts[0]?.interactions).toBe(cases);
-    const pact = JSON.parse(fs.readFileSync(report.pacts[0]?.pactFile as string, 'utf8')) as { interactions: unknown[] };
+    const pact = JSON.parse(fs.readFileSync(report.pacts[0]?.pactFile as string, 'utf8')) as {
+      interactions: unknown[];
+    };
     expect(pact.interactions).toHaveLength(cases);
   }, 120_000);
 
   it('takes budgets from flags and environment variables, and refuses a bad value as a usage error', async () => {
-    const bad = await captureCli(['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts', '--budget-steps', 'lots'], {}, dir);
+    const bad = await captureCli(
+      ['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts', '--budget-steps', 'lots'],
+      {},
+      dir,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--budget-steps must be a positive number');
-    const env = await captureCli(['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts', '--json'], { CXPACT_BUDGET_STEPS: '10' }, dir);
-    const report = JSON.parse(env.stdout) as { actions: { errors: { code: string }[]; cases: { problems: { code: string }[] }[] }[] };
-    const codes = report.actions.flatMap((a) => [...a.errors.map((e) => e.code), ...a.cases.flatMap((c) => c.problems.map((p) => p.code))]);
+    const env = await captureCli(
+      ['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts', '--json'],
+      { CXPACT_BUDGET_STEPS: '10' },
+      dir,
+    );
+    const report = JSON.parse(env.stdout) as {
+      actions: { errors: { code: string }[]; cases: { problems: { code: string }[] }[] }[];
+    };
+    const codes = report.actions.flatMap((a) => [
+      ...a.errors.map((e) => e.code),
+      ...a.cases.flatMap((c) => c.problems.map((p) => p.code)),
+    ]);
     expect(codes).toContain('budget.steps');
     expect(env.code).toBe(1);
   }, 120_000);
@@ -73,19 +101,43 @@ describe('run: budgets and limits', () => {
     const input = path.join(dir, 'input.json');
     fs.writeFileSync(input, JSON.stringify({ phoneNumber: '+15551234567' }));
     const response = path.join(dir, 'response.json');
-    fs.writeFileSync(response, JSON.stringify({ status: 200, headers: {}, body: { customer: { customerId: 'C', fullName: 'A', tier: 'gold', openTickets: 1, flags: { blacklisted: false } } } }));
-    const r = await captureCli(['run', path.join('data-actions', 'crm', 'looper.json'), '--input', input, '--response', response, '--json'], {}, dir);
+    fs.writeFileSync(
+      response,
+      JSON.stringify({
+        status: 200,
+        headers: {},
+        body: {
+          customer: { customerId: 'C', fullName: 'A', tier: 'gold', openTickets: 1, flags: { blacklisted: false } },
+        },
+      }),
+    );
+    const r = await captureCli(
+      ['run', path.join('data-actions', 'crm', 'looper.json'), '--input', input, '--response', response, '--json'],
+      {},
+      dir,
+    );
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as { errors: { code?: string; file?: string; message: string }[] };
-    expect(out.errors).toEqual([expect.objectContaining({ code: 'budget.steps', file: path.join(dir, 'data-actions', 'crm', 'looper.json'), message: expect.stringContaining('#foreach ($j in ...)') })]);
+    expect(out.errors).toEqual([
+      expect.objectContaining({
+        code: 'budget.steps',
+        file: path.join(dir, 'data-actions', 'crm', 'looper.json'),
+        message: expect.stringContaining('#foreach ($j in ...)'),
+      }),
+    ]);
   });
 
   it('refuses an input nested past the depth limit (a self-referencing input schema)', async () => {
     const deep = `${'{"phoneNumber":"+1","child":'.repeat(5000)}{}${'}'.repeat(5000)}`;
     const input = path.join(dir, 'deep-input.json');
     fs.writeFileSync(input, deep);
-    const def = JSON.parse(fs.readFileSync(path.join(GOOD, 'lookup-customer-by-phone.json'), 'utf8')) as { contract: { input: { inputSchema: unknown } } };
-    def.contract.input.inputSchema = { type: 'object', properties: { phoneNumber: { type: 'string' }, child: { $ref: '#' } } };
+    const def = JSON.parse(fs.readFileSync(path.join(GOOD, 'lookup-customer-by-phone.json'), 'utf8')) as {
+      contract: { input: { inputSchema: unknown } };
+    };
+    def.contract.input.inputSchema = {
+      type: 'object',
+      properties: { phoneNumber: { type: 'string' }, child: { $ref: '#' } },
+    };
     const file = path.join(dir, 'self-ref.json');
     fs.writeFileSync(file, JSON.stringify(def));
     const r = await captureCli(['run', file, '--input', input, '--json', '--limit-depth', '50'], {}, dir);

@@ -9,8 +9,13 @@ import { defaultEngine } from '../../src/io/default-engine';
 import { runConsumerContracts, type ConsumerReport, type ActionReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
-const LOOKUP_CASES = fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.cases.json'), 'utf8');
+const LOOKUP = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'),
+);
+const LOOKUP_CASES = fs.readFileSync(
+  path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.cases.json'),
+  'utf8',
+);
 
 function tmpdir(files: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-consumer-'));
@@ -41,7 +46,11 @@ function action(report: ConsumerReport, file: string): ActionReport {
 }
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() =>
+  dirs.forEach((d) => {
+    fs.rmSync(d, { recursive: true, force: true });
+  }),
+);
 
 describe('cxpact consumer on the shipped examples', () => {
   it('passes every case and writes one V4 pact per provider folder', async () => {
@@ -53,18 +62,35 @@ describe('cxpact consumer on the shipped examples', () => {
     expect({ code, text }).toMatchObject({ code: 0 });
     expect(text).toMatch(/PASS crm-customer-api :: CRM - Lookup Customer By Phone/);
     const files = fs.readdirSync(pacts).sort();
-    expect(files).toEqual(['genesys-data-actions-crm-customer-api.json', 'genesys-data-actions-genesys-cloud-api.json']);
+    expect(files).toEqual([
+      'genesys-data-actions-crm-customer-api.json',
+      'genesys-data-actions-genesys-cloud-api.json',
+    ]);
     const pact = JSON.parse(fs.readFileSync(path.join(pacts, files[0] as string), 'utf8'));
     expect(pact.metadata.pactSpecification.version).toBe('4.0');
     const vip = pact.interactions.find((i: { description: string }) => i.description.includes('vip-customer'));
     // only the fields the translation reads
-    expect(vip.response.body.content).toEqual({ customer: { customerId: 'CUST-1001', fullName: 'Ada Lovelace', tier: 'VIP', openTickets: 2, flags: { blacklisted: false } } });
-    expect(vip.response.matchingRules.body['$.customer.tier'].matchers[0]).toEqual({ match: 'regex', regex: '^(Standard|Premium|VIP)$' });
+    expect(vip.response.body.content).toEqual({
+      customer: {
+        customerId: 'CUST-1001',
+        fullName: 'Ada Lovelace',
+        tier: 'VIP',
+        openTickets: 2,
+        flags: { blacklisted: false },
+      },
+    });
+    expect(vip.response.matchingRules.body['$.customer.tier'].matchers[0]).toEqual({
+      match: 'regex',
+      regex: '^(Standard|Premium|VIP)$',
+    });
     expect(vip.response.matchingRules.body['$.customer.openTickets'].matchers[0].match).toBe('integer');
     expect(vip.response.matchingRules.body['$.customer.flags.blacklisted'].matchers[0].match).toBe('type');
     expect(vip.request.matchingRules.header.Authorization.matchers[0].match).toBe('regex');
     expect(vip.request.query).toEqual({ phone: ['+15551234567'] });
-    expect(vip.providerStates[0]).toEqual({ name: 'a customer with phone +15551234567 exists', params: { phone: '+15551234567', customerId: 'CUST-1001', tier: 'VIP' } });
+    expect(vip.providerStates[0]).toEqual({
+      name: 'a customer with phone +15551234567 exists',
+      params: { phone: '+15551234567', customerId: 'CUST-1001', tier: 'VIP' },
+    });
     const absent = pact.interactions.find((i: { description: string }) => i.description.includes('no-ticket-count'));
     expect(absent.response.body.content.customer.openTickets).toBeUndefined();
     const failure = pact.interactions.find((i: { description: string }) => i.description.includes('unknown-caller'));
@@ -73,11 +99,19 @@ describe('cxpact consumer on the shipped examples', () => {
     expect(tickets.response.matchingRules.body['$.tickets'].matchers[0]).toEqual({ match: 'type', min: 1 });
     // derived cases for update-account: only the success is in the pact; the absent balance and the failure are
     // checked by the emulator (a provider cannot be asked to be down), and the report says so
-    const derived = pact.interactions.filter((i: { description: string }) => i.description.startsWith('CRM - Update Account'));
-    expect(derived.map((i: { providerStates: { name: string }[] }) => i.providerStates[0]?.name)).toEqual(['CRM - Update Account: the backend returns a valid response']);
-    expect(text).toMatch(/derived-failure \[failure\] -> emulator only\n\s+\(derived failure case: a provider cannot be asked to fail/);
+    const derived = pact.interactions.filter((i: { description: string }) =>
+      i.description.startsWith('CRM - Update Account'),
+    );
+    expect(derived.map((i: { providerStates: { name: string }[] }) => i.providerStates[0]?.name)).toEqual([
+      'CRM - Update Account: the backend returns a valid response',
+    ]);
+    expect(text).toMatch(
+      /derived-failure \[failure\] -> emulator only\n\s+\(derived failure case: a provider cannot be asked to fail/,
+    );
     expect(text).toMatch(/derived-absent-balance \[absent-field\] -> emulator only/);
-    expect(text).toMatch(/derived-success \[success\] given "CRM - Update Account: the backend returns a valid response" -> pact/);
+    expect(text).toMatch(
+      /derived-success \[success\] given "CRM - Update Account: the backend returns a valid response" -> pact/,
+    );
     // a failure case from a cases file keeps its author's provider state and is in the pact
     expect(text).toMatch(/unknown-caller \[failure\] given "no customer with phone \+15550000000 exists" -> pact/);
     expect(text).toMatch(/12 cases \(10 in pacts, 2 checked by the emulator only\)/);
@@ -98,11 +132,24 @@ describe('failing well', () => {
       ...cases('good'),
       'crm/malformed.json': '{ "name": "Broken", "config": { ',
       [lookup('no-contract')]: withAction((a) => delete a.contract),
-      [lookup('velocity-error')]: withAction((a) => (a.config.request.requestUrlTemplate = 'https://crm.example.com/api/v1/customers?phone=#if(${input.phoneNumber}')),
-      [lookup('jsonpath-error')]: withAction((a) => (a.config.response.translationMap.customerId = '$.customer[?(@.id == ')),
+      [lookup('velocity-error')]: withAction(
+        (a) =>
+          (a.config.request.requestUrlTemplate =
+            'https://crm.example.com/api/v1/customers?phone=#if(${input.phoneNumber}'),
+      ),
+      [lookup('jsonpath-error')]: withAction(
+        (a) => (a.config.response.translationMap.customerId = '$.customer[?(@.id == '),
+      ),
       [lookup('bad-inputs')]: LOOKUP,
       'crm/bad-inputs.cases.json': JSON.stringify({
-        cases: [{ name: 'letters', providerState: 'x', input: { phoneNumber: 'not-a-phone' }, response: { status: 200, body: JSON.parse(LOOKUP_CASES).cases[0].response.body } }],
+        cases: [
+          {
+            name: 'letters',
+            providerState: 'x',
+            input: { phoneNumber: 'not-a-phone' },
+            response: { status: 200, body: JSON.parse(LOOKUP_CASES).cases[0].response.body },
+          },
+        ],
       }),
       [lookup('defaulted')]: LOOKUP,
       'crm/defaulted.cases.json': JSON.stringify({
@@ -111,7 +158,18 @@ describe('failing well', () => {
             name: 'renamed',
             providerState: 'a customer exists',
             input: { phoneNumber: '+15551234567' },
-            response: { status: 200, body: { customer: { customerId: 'C', fullName: 'F', tier: 'VIP', open_tickets: 1, flags: { blacklisted: true } } } },
+            response: {
+              status: 200,
+              body: {
+                customer: {
+                  customerId: 'C',
+                  fullName: 'F',
+                  tier: 'VIP',
+                  open_tickets: 1,
+                  flags: { blacklisted: true },
+                },
+              },
+            },
           },
         ],
       }),
@@ -122,11 +180,24 @@ describe('failing well', () => {
             name: 'null-name',
             providerState: 'a customer without a name exists',
             input: { phoneNumber: '+15551234567' },
-            response: { status: 200, body: { customer: { customerId: 'C', fullName: null, tier: 'VIP', openTickets: 1, flags: { blacklisted: true } } } },
+            response: {
+              status: 200,
+              body: {
+                customer: {
+                  customerId: 'C',
+                  fullName: null,
+                  tier: 'VIP',
+                  openTickets: 1,
+                  flags: { blacklisted: true },
+                },
+              },
+            },
           },
         ],
       }),
-      'schema/schema-break.json': withAction((a) => (a.contract.output.successSchema.properties.customerId = { type: 'integer' })),
+      'schema/schema-break.json': withAction(
+        (a) => (a.contract.output.successSchema.properties.customerId = { type: 'integer' }),
+      ),
       'schema/schema-break.cases.json': LOOKUP_CASES,
       'crm/bad-cases.json': LOOKUP,
       'crm/bad-cases.cases.json': '{"cases": [ {"name": "x", "providerState": 7} ]}',
@@ -188,7 +259,11 @@ describe('failing well', () => {
   it('fails an output that fell back to its default, naming output, path and response field', () => {
     const a = action(report, 'defaulted.json');
     const p = a.cases[0]?.problems.find((x) => x.code === 'translation.default.used');
-    expect(p).toMatchObject({ output: 'openTickets', expression: '$.customer.openTickets', responseField: '$.customer.openTickets' });
+    expect(p).toMatchObject({
+      output: 'openTickets',
+      expression: '$.customer.openTickets',
+      responseField: '$.customer.openTickets',
+    });
   });
 
   it('fails a null output, naming the output and the path', () => {
@@ -199,11 +274,15 @@ describe('failing well', () => {
 
   it('reports an invalid cases file with its JSON path', () => {
     const a = action(report, 'bad-cases.json');
-    expect(a.errors.map((e) => e.at.path)).toEqual(expect.arrayContaining(['$.cases[0].providerState', '$.cases[0].response']));
+    expect(a.errors.map((e) => e.at.path)).toEqual(
+      expect.arrayContaining(['$.cases[0].providerState', '$.cases[0].response']),
+    );
   });
 
   it('reports a bad cxpact.json naming the field', () => {
-    expect(report.errors.some((e) => e.at.path === '$.provider' && String(e.at.file).endsWith('cxpact.json'))).toBe(true);
+    expect(report.errors.some((e) => e.at.path === '$.provider' && String(e.at.file).endsWith('cxpact.json'))).toBe(
+      true,
+    );
   });
 
   it('reports a JSONata syntax error', () => {
@@ -220,7 +299,11 @@ describe('failing well', () => {
     const a = action(report, 'schema-break.json');
     expect(a.ok).toBe(false);
     const p = a.cases.find((c) => c.name === 'vip-customer')?.problems.find((x) => x.code === 'output.schema.invalid');
-    expect(p).toMatchObject({ output: 'customerId', expression: '$.customer.customerId', responseField: '$.customer.customerId' });
+    expect(p).toMatchObject({
+      output: 'customerId',
+      expression: '$.customer.customerId',
+      responseField: '$.customer.customerId',
+    });
     expect(p?.message).toMatch(/customerId.*integer/);
     expect(a.name).toBe('CRM - Lookup Customer By Phone');
     // the failure case of that action passes on its own
@@ -228,9 +311,17 @@ describe('failing well', () => {
   });
 
   it('names the pair from cxpact.json', async () => {
-    const dir = tmpdir({ 'folder/cxpact.json': { provider: 'crm-v2', consumer: 'ivr-flows' }, 'folder/lookup.json': LOOKUP, 'folder/lookup.cases.json': LOOKUP_CASES });
+    const dir = tmpdir({
+      'folder/cxpact.json': { provider: 'crm-v2', consumer: 'ivr-flows' },
+      'folder/lookup.json': LOOKUP,
+      'folder/lookup.cases.json': LOOKUP_CASES,
+    });
     dirs.push(dir);
-    const r = await runConsumerContracts({ dataActionsDir: dir, pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+    const r = await runConsumerContracts({
+      dataActionsDir: dir,
+      pactsDir: path.join(dir, 'pacts'),
+      engine: await defaultEngine(),
+    });
     expect(r.ok).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'pacts'))).toEqual(['ivr-flows-crm-v2.json']);
     const pact = JSON.parse(fs.readFileSync(path.join(dir, 'pacts', 'ivr-flows-crm-v2.json'), 'utf8'));
@@ -241,7 +332,10 @@ describe('failing well', () => {
     const empty = tmpdir({});
     dirs.push(empty);
     const cli = io(empty);
-    const code = await runCli(['consumer', '--data-actions', empty, '--pacts', path.join(empty, 'pacts'), '--json'], cli);
+    const code = await runCli(
+      ['consumer', '--data-actions', empty, '--pacts', path.join(empty, 'pacts'), '--json'],
+      cli,
+    );
     expect(code).toBe(1);
     const json = JSON.parse(cli.out.join(''));
     expect(json.ok).toBe(false);

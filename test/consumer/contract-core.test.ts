@@ -2,11 +2,22 @@
 import { parseCasesFile, casesFileFor } from '../../src/core/contract/cases';
 import { parseFolderConfig, isDefinitionFile } from '../../src/io/layout';
 import { matcherFor, matchersForValue, reify, listMatchers, enumRegex } from '../../src/core/contract/matchers';
-import { parseSimpleJsonPath, pactBodyFromExample, exampleBody, removeField, type FieldRead } from '../../src/core/contract/response-shape';
+import {
+  parseSimpleJsonPath,
+  pactBodyFromExample,
+  exampleBody,
+  removeField,
+  type FieldRead,
+} from '../../src/core/contract/response-shape';
 import { splitUrl, requestFromRendered } from '../../src/core/contract/interaction';
 import { deriveInput } from '../../src/core/contract/derive';
 
-const read = (expression: string, variable: string, schema?: Record<string, unknown>, hasDefault = false): FieldRead => ({
+const read = (
+  expression: string,
+  variable: string,
+  schema?: Record<string, unknown>,
+  hasDefault = false,
+): FieldRead => ({
   steps: parseSimpleJsonPath(expression) ?? [],
   expression,
   variable,
@@ -27,9 +38,19 @@ describe('matchers', () => {
     expect(matcherFor('x')).toEqual({ 'pact:matcher:type': 'type', value: 'x' });
   });
   it('turns arrays into eachLike and reify gives the example back', () => {
-    const m = matchersForValue({ items: [{ id: 'a', n: 1 }, { id: 'b', n: 2 }] });
+    const m = matchersForValue({
+      items: [
+        { id: 'a', n: 1 },
+        { id: 'b', n: 2 },
+      ],
+    });
     // matchers on the first element, every element kept as example data
-    expect(reify(m)).toEqual({ items: [{ id: 'a', n: 1 }, { id: 'b', n: 2 }] });
+    expect(reify(m)).toEqual({
+      items: [
+        { id: 'a', n: 1 },
+        { id: 'b', n: 2 },
+      ],
+    });
     expect(listMatchers(m).map((x) => `${x.path}:${x.matcher['pact:matcher:type']}`)).toEqual([
       '$.items:type',
       '$.items[*].id:type',
@@ -53,7 +74,12 @@ describe('cases files', () => {
       file,
       JSON.stringify({
         cases: [
-          { name: 'ok', providerState: { name: 's', params: { a: 1 } }, input: { p: '1' }, response: { status: 200, body: { a: 1 } } },
+          {
+            name: 'ok',
+            providerState: { name: 's', params: { a: 1 } },
+            input: { p: '1' },
+            response: { status: 200, body: { a: 1 } },
+          },
           { name: 'gone', kind: 'failure', providerState: 'nothing', response: { status: 404 } },
         ],
       }),
@@ -83,7 +109,13 @@ describe('cases files', () => {
     expect(cases).toEqual([]);
     const paths = errors.map((e) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['$.cases[0].kind', '$.cases[0].providerState', '$.cases[1].response.status', '$.cases[2].absentField', '$.cases[2].extra']),
+      expect.arrayContaining([
+        '$.cases[0].kind',
+        '$.cases[0].providerState',
+        '$.cases[1].response.status',
+        '$.cases[2].absentField',
+        '$.cases[2].extra',
+      ]),
     );
     expect(errors.every((e) => e.fix !== undefined && e.file === file)).toBe(true);
   });
@@ -91,14 +123,29 @@ describe('cases files', () => {
 
 describe('folder config', () => {
   it('accepts provider and consumer names', () => {
-    expect(parseFolderConfig('c.json', '{"provider":"crm","consumer":"ivr"}')).toEqual({ provider: 'crm', consumer: 'ivr', errors: [] });
+    expect(parseFolderConfig('c.json', '{"provider":"crm","consumer":"ivr"}')).toEqual({
+      provider: 'crm',
+      consumer: 'ivr',
+      errors: [],
+    });
   });
   it('names the bad field', () => {
     const r = parseFolderConfig('c.json', '{"provider":"has space","team":"x"}');
     expect(r.errors.map((e) => e.path).sort()).toEqual(['$.provider', '$.team']);
   });
   it('knows which files are definitions', () => {
-    expect(['a.json', 'a.cases.json', 'cxpact.json', 'main.tf', 'x.tf.json', 'README.md', 'a.recording.json', 'package.json'].filter(isDefinitionFile)).toEqual(['a.json', 'main.tf', 'x.tf.json']);
+    expect(
+      [
+        'a.json',
+        'a.cases.json',
+        'cxpact.json',
+        'main.tf',
+        'x.tf.json',
+        'README.md',
+        'a.recording.json',
+        'package.json',
+      ].filter(isDefinitionFile),
+    ).toEqual(['a.json', 'main.tf', 'x.tf.json']);
   });
 });
 
@@ -117,8 +164,14 @@ describe('response shaping', () => {
     ]);
   });
   it('keeps only the fields read, each with a matcher', () => {
-    const reads = [read('$.customer.id', 'customerId', { type: 'string' }), read('$.customer.openTickets', 'openTickets', { type: 'integer' }, true)];
-    const { body, missing } = pactBodyFromExample({ customer: { id: 'C1', openTickets: 2, email: 'x@y' }, other: 1 }, reads);
+    const reads = [
+      read('$.customer.id', 'customerId', { type: 'string' }),
+      read('$.customer.openTickets', 'openTickets', { type: 'integer' }, true),
+    ];
+    const { body, missing } = pactBodyFromExample(
+      { customer: { id: 'C1', openTickets: 2, email: 'x@y' }, other: 1 },
+      reads,
+    );
     expect(missing).toEqual([]);
     expect(reify(body)).toEqual({ customer: { id: 'C1', openTickets: 2 } });
     expect(listMatchers(body).map((m) => m.matcher['pact:matcher:type'])).toEqual(['type', 'integer']);
@@ -128,13 +181,24 @@ describe('response shaping', () => {
     expect(missing.map((m) => m.path)).toEqual(['$.customer.id']);
   });
   it('uses the first array element that satisfies the filter fields', () => {
-    const { body } = pactBodyFromExample({ tickets: [{ id: 'x', extra: 1 }, { id: 'T1', status: 'open', extra: 2 }] }, [read("$.tickets[?(@.status == 'open')].id", 'ids')]);
+    const { body } = pactBodyFromExample(
+      {
+        tickets: [
+          { id: 'x', extra: 1 },
+          { id: 'T1', status: 'open', extra: 2 },
+        ],
+      },
+      [read("$.tickets[?(@.status == 'open')].id", 'ids')],
+    );
     expect(reify(body)).toEqual({ tickets: [{ id: 'x' }, { id: 'T1', status: 'open' }] });
     // the matchers come from the element holding every field read
     expect(listMatchers(body).map((m) => m.path)).toEqual(['$.tickets', '$.tickets[*].id', '$.tickets[*].status']);
   });
   it('builds example bodies from schemas and removes absent fields', () => {
-    const reads = [read('$.a.b', 'b', { type: 'integer' }), read('$.list[*].name', 'names', { type: 'string', enum: ['X', 'Y'] })];
+    const reads = [
+      read('$.a.b', 'b', { type: 'integer' }),
+      read('$.list[*].name', 'names', { type: 'string', enum: ['X', 'Y'] }),
+    ];
     const body = exampleBody(reads);
     expect(body).toEqual({ a: { b: 42 }, list: [{ name: 'X' }] });
     expect(removeField(body, reads[0] as FieldRead)).toEqual({ a: {}, list: [{ name: 'X' }] });
@@ -158,7 +222,11 @@ describe('requests', () => {
       body: '{"a": 1}',
       secretHeaders: [{ header: 'Authorization', value: 'Bearer {{credentials.apiKey}}', regex: '^Bearer .+$' }],
     });
-    expect(req.headers['Authorization']).toEqual({ 'pact:matcher:type': 'regex', regex: '^Bearer .+$', value: 'Bearer {{credentials.apiKey}}' });
+    expect(req.headers['Authorization']).toEqual({
+      'pact:matcher:type': 'regex',
+      regex: '^Bearer .+$',
+      value: 'Bearer {{credentials.apiKey}}',
+    });
     expect(req.body).toEqual({ kind: 'json', json: { a: 1 }, contentType: 'application/json' });
   });
   it('derives inputs from examples, enums, defaults and patterns', () => {
@@ -181,11 +249,19 @@ describe('literal credentials', () => {
     const req = requestFromRendered({
       method: 'GET',
       url: '/x',
-      headers: { Authorization: 'Bearer 123-abc-12345678-1234-1234-1234-1234567890ab', 'X-Api-Key': 'k-98765', Accept: 'application/json' },
+      headers: {
+        Authorization: 'Bearer 123-abc-12345678-1234-1234-1234-1234567890ab',
+        'X-Api-Key': 'k-98765',
+        Accept: 'application/json',
+      },
       secretHeaders: [],
     });
     expect(JSON.stringify(req)).not.toMatch(/1234567890ab|k-98765/);
-    expect(req.headers['Authorization']).toEqual({ 'pact:matcher:type': 'regex', regex: '^Bearer\\s+.+$', value: 'Bearer {{redacted}}' });
+    expect(req.headers['Authorization']).toEqual({
+      'pact:matcher:type': 'regex',
+      regex: '^Bearer\\s+.+$',
+      value: 'Bearer {{redacted}}',
+    });
     expect(req.headers['Accept']).toBe('application/json');
     expect(req.redactedHeaders).toEqual(['Authorization', 'X-Api-Key']);
   });

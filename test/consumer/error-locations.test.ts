@@ -9,8 +9,12 @@ import type { CliIO } from '../../src/cli/command';
 import { parseCasesFile } from '../../src/core/contract/cases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LOOKUP = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'));
-const LOOKUP_CASES = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.cases.json'), 'utf8'));
+const LOOKUP = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.json'), 'utf8'),
+);
+const LOOKUP_CASES = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/lookup-customer-by-phone.cases.json'), 'utf8'),
+);
 const VIP = LOOKUP_CASES.cases[0];
 
 async function consumer(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -24,7 +28,13 @@ async function consumer(argv: string[]): Promise<{ code: number; out: string; er
 let dir: string;
 let crm: string;
 let text: string;
-let json: { actions: { file: string; errors: Record<string, unknown>[]; cases: { name: string; problems: Record<string, unknown>[] }[] }[] };
+let json: {
+  actions: {
+    file: string;
+    errors: Record<string, unknown>[];
+    cases: { name: string; problems: Record<string, unknown>[] }[];
+  }[];
+};
 
 function action(name: string, patch: (a: typeof LOOKUP) => void, cases: unknown): void {
   const a = structuredClone(LOOKUP);
@@ -39,7 +49,11 @@ beforeAll(async () => {
   crm = path.join(dir, 'data-actions', 'crm');
   fs.mkdirSync(crm, { recursive: true });
   action('bad-input', () => undefined, { cases: [{ ...VIP, input: { PHONE: '+15551234567' } }] });
-  action('typo', (a) => (a.config.response.successTemplate = '{\n  "customerId": $SYSDI,\n  "fullName": ${fullName}\n}'), { cases: [VIP] });
+  action(
+    'typo',
+    (a) => (a.config.response.successTemplate = '{\n  "customerId": $SYSDI,\n  "fullName": ${fullName}\n}'),
+    { cases: [VIP] },
+  );
   action('missing', (a) => (a.config.response.translationMap.email2 = '$.customer.email2'), { cases: [VIP] });
   action('casez', () => undefined, { cases: [VIP], casez: 1 });
   // No cases file: cases are derived from the schema, whose pattern no derived value fits.
@@ -58,7 +72,9 @@ const actionOf = (name: string) => json.actions.find((a) => a.file === file(`${n
 
 describe('consumer error locations', () => {
   it('names the cases file, the case input and a fix for an input-schema failure', () => {
-    const problem = actionOf('bad-input')?.cases[0]?.problems.find((p) => String(p['message']).includes('required property'));
+    const problem = actionOf('bad-input')?.cases[0]?.problems.find((p) =>
+      String(p['message']).includes('required property'),
+    );
     expect(problem).toEqual({
       code: 'case.input.invalid',
       severity: 'error',
@@ -103,7 +119,9 @@ describe('consumer error locations', () => {
       fix: `add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a default in the definition: "translationMapDefaults": { "email2": "\\"\\"" }`,
     });
     expect(text).toContain(`        at ${file('missing.json')} $.config.response.translationMap.email2\n`);
-    expect(text).toContain(`        fix: add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a default in the definition: "translationMapDefaults": { "email2": "\\"\\"" }\n`);
+    expect(text).toContain(
+      `        fix: add $.customer.email2 to the case's response in ${file('missing.cases.json')} ($.cases[0].response.body), or give the variable a default in the definition: "translationMapDefaults": { "email2": "\\"\\"" }\n`,
+    );
   });
 
   it('refuses an unknown top-level key of a cases file with file, path and the allowed keys', () => {
@@ -128,7 +146,9 @@ describe('consumer error locations', () => {
 
   it('parses a cases file with an unknown top-level key into an error, keeping the valid cases', () => {
     const r = parseCasesFile('x.cases.json', JSON.stringify({ cases: [VIP], 'odd key': true }));
-    expect(r.errors.map((e) => [e.path, e.message])).toEqual([['$["odd key"]', 'Unknown top-level field "odd key" in the cases file.']]);
+    expect(r.errors.map((e) => [e.path, e.message])).toEqual([
+      ['$["odd key"]', 'Unknown top-level field "odd key" in the cases file.'],
+    ]);
     expect(r.cases.map((c) => c.name)).toEqual(['vip-customer']);
   });
 
@@ -151,8 +171,12 @@ describe('consumer error locations', () => {
     fs.copyFileSync(file('typo.json'), path.join(root, 'stray.json'));
     try {
       const r = await consumer(['--data-actions', root, '--pacts', path.join(dir, 'pacts3'), '--json']);
-      const stray = (JSON.parse(r.out).errors as Record<string, unknown>[]).find((e) => e['code'] === 'layout.action-outside-folder');
-      expect(stray?.['fix']).toBe(`Move it to ${path.join(root, '<provider-name>', 'stray.json')}; the folder name is the provider.`);
+      const stray = (JSON.parse(r.out).errors as Record<string, unknown>[]).find(
+        (e) => e['code'] === 'layout.action-outside-folder',
+      );
+      expect(stray?.['fix']).toBe(
+        `Move it to ${path.join(root, '<provider-name>', 'stray.json')}; the folder name is the provider.`,
+      );
     } finally {
       fs.rmSync(path.join(root, 'stray.json'));
     }

@@ -14,17 +14,41 @@ const noBalance = { account: { id: 'ACC-1', preferredLanguage: 'fr-CA', callback
 
 let dir: string;
 let report: ConsumerReport;
-let pact: { interactions: { description: string; response: { body?: { content: Record<string, Record<string, unknown>> } } }[] };
+let pact: {
+  interactions: { description: string; response: { body?: { content: Record<string, Record<string, unknown>> } } }[];
+};
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-optional-'));
   const crm = path.join(dir, 'crm');
   fs.mkdirSync(crm);
-  for (const name of ['required', 'opted-out']) fs.writeFileSync(path.join(crm, `${name}.json`), UPDATE.replace('"CRM - Update Account"', `"Update ${name}"`));
-  const kase = (name: string, body: unknown, optional?: string[]) => ({ name, providerState: `account ACC-1 (${name})`, input, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body }, ...(optional ? { optional } : {}) });
-  fs.writeFileSync(path.join(crm, 'required.cases.json'), JSON.stringify({ cases: [kase('with-balance', full), kase('balance-renamed', { account: { ...noBalance.account, accountBalance: 3 } })] }));
-  fs.writeFileSync(path.join(crm, 'opted-out.cases.json'), JSON.stringify({ cases: [kase('no-balance', noBalance, ['balance'])] }));
-  report = await runConsumerContracts({ dataActionsDir: dir, pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+  for (const name of ['required', 'opted-out'])
+    fs.writeFileSync(path.join(crm, `${name}.json`), UPDATE.replace('"CRM - Update Account"', `"Update ${name}"`));
+  const kase = (name: string, body: unknown, optional?: string[]) => ({
+    name,
+    providerState: `account ACC-1 (${name})`,
+    input,
+    response: { status: 200, headers: { 'Content-Type': 'application/json' }, body },
+    ...(optional ? { optional } : {}),
+  });
+  fs.writeFileSync(
+    path.join(crm, 'required.cases.json'),
+    JSON.stringify({
+      cases: [
+        kase('with-balance', full),
+        kase('balance-renamed', { account: { ...noBalance.account, accountBalance: 3 } }),
+      ],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(crm, 'opted-out.cases.json'),
+    JSON.stringify({ cases: [kase('no-balance', noBalance, ['balance'])] }),
+  );
+  report = await runConsumerContracts({
+    dataActionsDir: dir,
+    pactsDir: path.join(dir, 'pacts'),
+    engine: await defaultEngine(),
+  });
   pact = JSON.parse(fs.readFileSync(path.join(dir, 'pacts', 'genesys-data-actions-crm.json'), 'utf8'));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +63,11 @@ describe('defaulted fields and the optional opt-out', () => {
   it('fails a case whose field fell back to its default, naming output, path and response field', () => {
     const c = report.actions.find((a) => a.name === 'Update required')?.cases.find((x) => x.name === 'balance-renamed');
     expect(c?.ok).toBe(false);
-    expect(c?.problems.find((p) => p.code === 'translation.default.used')).toMatchObject({ output: 'balance', expression: '$.account.balance', responseField: '$.account.balance' });
+    expect(c?.problems.find((p) => p.code === 'translation.default.used')).toMatchObject({
+      output: 'balance',
+      expression: '$.account.balance',
+      responseField: '$.account.balance',
+    });
     expect(pact.interactions.some((x) => x.description.includes('balance-renamed'))).toBe(false);
   });
 

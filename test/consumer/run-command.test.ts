@@ -29,7 +29,16 @@ describe('cxpact run', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('prints exactly {request, translation, output, valid, errors} with --json', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', openTickets: 3, flags: { blacklisted: true } } }), '--json']);
+    const r = await run([
+      LOOKUP,
+      '--input',
+      '{"phoneNumber":"+15551234567"}',
+      '--response',
+      response({
+        customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', openTickets: 3, flags: { blacklisted: true } },
+      }),
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['request', 'translation', 'output', 'valid', 'errors']);
@@ -39,14 +48,31 @@ describe('cxpact run', () => {
       headers: { Authorization: 'Bearer {{credentials.apiKey}}', Accept: 'application/json' },
       body: null,
     });
-    expect(json.translation).toEqual({ customerId: 'C1', fullName: 'Ada', accountTier: 'VIP', openTickets: 3, isBlacklisted: true });
-    expect(json.output).toEqual({ customerId: 'C1', fullName: 'Ada', accountTier: 'VIP', openTickets: 3, isBlacklisted: true });
+    expect(json.translation).toEqual({
+      customerId: 'C1',
+      fullName: 'Ada',
+      accountTier: 'VIP',
+      openTickets: 3,
+      isBlacklisted: true,
+    });
+    expect(json.output).toEqual({
+      customerId: 'C1',
+      fullName: 'Ada',
+      accountTier: 'VIP',
+      openTickets: 3,
+      isBlacklisted: true,
+    });
     expect(json.valid).toBe(true);
     expect(json.errors).toEqual([]);
   });
 
   it('renders a relative Genesys Cloud URL without a response', async () => {
-    const r = await run([path.join(ROOT, 'data-actions/genesys-cloud-api/get-queue-estimated-wait-time.json'), '--input', '{"queueId":"q-1"}', '--json']);
+    const r = await run([
+      path.join(ROOT, 'data-actions/genesys-cloud-api/get-queue-estimated-wait-time.json'),
+      '--input',
+      '{"queueId":"q-1"}',
+      '--json',
+    ]);
     const json = JSON.parse(r.out);
     expect(json.request.url).toBe('/api/v2/routing/queues/q-1/mediatypes/call/estimatedwaittime');
     expect(json.translation).toBeNull();
@@ -55,7 +81,16 @@ describe('cxpact run', () => {
   });
 
   it('reports outputs that break the output schema', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'Gold', openTickets: 1.5, flags: { blacklisted: 'no' } } }), '--json']);
+    const r = await run([
+      LOOKUP,
+      '--input',
+      '{"phoneNumber":"+15551234567"}',
+      '--response',
+      response({
+        customer: { customerId: 'C1', fullName: 'Ada', tier: 'Gold', openTickets: 1.5, flags: { blacklisted: 'no' } },
+      }),
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.valid).toBe(false);
@@ -70,13 +105,21 @@ describe('cxpact run', () => {
     fs.writeFileSync(input, JSON.stringify({ phoneNumber: 'call me' }));
     const r = await run([LOOKUP, '--input', input, '--response', response({ error: 'x' }, 404), '--json']);
     expect(r.code).toBe(1);
-    const messages = JSON.parse(r.out).errors.map((e: { message: string }) => e.message).join('\n');
+    const messages = JSON.parse(r.out)
+      .errors.map((e: { message: string }) => e.message)
+      .join('\n');
     expect(messages).toMatch(/input/i);
     expect(messages).toMatch(/404/);
   });
 
   it('prints a human summary that marks defaults', async () => {
-    const r = await run([LOOKUP, '--input', '{"phoneNumber":"+15551234567"}', '--response', response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', flags: { blacklisted: true } } })]);
+    const r = await run([
+      LOOKUP,
+      '--input',
+      '{"phoneNumber":"+15551234567"}',
+      '--response',
+      response({ customer: { customerId: 'C1', fullName: 'Ada', tier: 'VIP', flags: { blacklisted: true } } }),
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/GET https:\/\/crm\.example\.com\/api\/v1\/customers\?phone=%2B15551234567/);
     expect(r.out).toMatch(/openTickets = 0 .*translationMapDefaults/);

@@ -30,7 +30,14 @@ describe('cxpact run (human output)', () => {
       const input = path.join(dir, 'input.json');
       const response = path.join(dir, 'response.json');
       fs.writeFileSync(input, JSON.stringify({ accountId: 'A-1', preferredLanguage: 'en-US', callbackOptIn: false }));
-      fs.writeFileSync(response, JSON.stringify({ status: 200, headers: {}, body: { account: { id: 'A-1', preferredLanguage: 'en-US', callbackOptIn: false, balance: 3.5 } } }));
+      fs.writeFileSync(
+        response,
+        JSON.stringify({
+          status: 200,
+          headers: {},
+          body: { account: { id: 'A-1', preferredLanguage: 'en-US', callbackOptIn: false, balance: 3.5 } },
+        }),
+      );
       const r = await run([UPDATE, '--input', input, '--response', response]);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/PATCH https:\/\/crm\.example\.com\/api\/v1\/accounts\/A-1/);

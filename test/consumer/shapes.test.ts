@@ -11,7 +11,9 @@ import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TF = path.join(ROOT, 'test/fixtures/terraform');
-const UI_EXPORT = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/create-case.json'), 'utf8'));
+const UI_EXPORT = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/create-case.json'), 'utf8'),
+);
 
 let dir: string;
 let report: ConsumerReport;
@@ -24,16 +26,26 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'platform'));
   fs.copyFileSync(path.join(TF, 'cx-as-code-crm/data-actions.tf'), path.join(dir, 'crm-tf/data-actions.tf'));
   fs.copyFileSync(path.join(TF, 'cx-as-code-json/actions.tf.json'), path.join(dir, 'crm-tfjson/actions.tf.json'));
-  const platform = { id: 'custom_-_0d9c0a3e', integrationId: 'a1b2', version: 3, selfUri: '/api/v2/integrations/actions/custom_-_0d9c0a3e', ...UI_EXPORT };
+  const platform = {
+    id: 'custom_-_0d9c0a3e',
+    integrationId: 'a1b2',
+    version: 3,
+    selfUri: '/api/v2/integrations/actions/custom_-_0d9c0a3e',
+    ...UI_EXPORT,
+  };
   fs.writeFileSync(path.join(dir, 'platform/create-case.json'), JSON.stringify(platform));
   const byUri = structuredClone(platform);
   delete byUri.config.request.requestTemplate;
-  byUri.config.request.requestTemplateUri = '/api/v2/integrations/actions/custom_-_0d9c0a3e/templates/requestTemplate.vm';
+  byUri.config.request.requestTemplateUri =
+    '/api/v2/integrations/actions/custom_-_0d9c0a3e/templates/requestTemplate.vm';
   fs.writeFileSync(path.join(dir, 'platform/by-uri.json'), JSON.stringify(byUri));
   pacts = path.join(dir, 'pacts');
   // a stale pact in the output folder inside data-actions/ must not be read as an action
   fs.mkdirSync(pacts);
-  fs.writeFileSync(path.join(pacts, 'old.json'), JSON.stringify({ consumer: { name: 'x' }, provider: { name: 'y' }, interactions: [] }));
+  fs.writeFileSync(
+    path.join(pacts, 'old.json'),
+    JSON.stringify({ consumer: { name: 'x' }, provider: { name: 'y' }, interactions: [] }),
+  );
   report = await runConsumerContracts({ dataActionsDir: dir, pactsDir: pacts, engine: await defaultEngine() });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,18 +59,26 @@ function byName(name: string) {
 describe('every definition shape through cxpact consumer', () => {
   it('runs each action of a .tf file with its own cases and writes the pair pact', () => {
     const tfActions = report.actions.filter((a) => a.file.endsWith('data-actions.tf'));
-    expect(tfActions.map((a) => a.name).sort()).toEqual(['Create Case', 'Get Customer Summary', 'Lookup Customer By Phone (draft)']);
+    expect(tfActions.map((a) => a.name).sort()).toEqual([
+      'Create Case',
+      'Get Customer Summary',
+      'Lookup Customer By Phone (draft)',
+    ]);
     for (const a of tfActions) {
       expect(a.ok).toBe(true);
       // each action's report holds only its own cases (derived: success, absent-field per default, failure); only
       // the success case has a provider state and goes into the pact, the others are checked by the emulator
-      expect(a.cases.filter((c) => c.providerState !== undefined).map((c) => c.providerState)).toEqual([`${a.name}: the backend returns a valid response`]);
+      expect(a.cases.filter((c) => c.providerState !== undefined).map((c) => c.providerState)).toEqual([
+        `${a.name}: the backend returns a valid response`,
+      ]);
       expect(a.cases.filter((c) => c.checkedBy === 'pact').map((c) => c.kind)).toEqual(['success']);
     }
     expect(byName('Lookup Customer By Phone (draft)').cases.map((c) => c.kind)).toEqual(['success', 'failure']);
     const pact = JSON.parse(fs.readFileSync(path.join(pacts, 'genesys-data-actions-crm-tf.json'), 'utf8'));
     expect(pact.metadata.pactSpecification.version).toBe('4.0');
-    expect(pact.interactions.length).toBe(tfActions.reduce((n, a) => n + a.cases.filter((c) => c.checkedBy === 'pact').length, 0));
+    expect(pact.interactions.length).toBe(
+      tfActions.reduce((n, a) => n + a.cases.filter((c) => c.checkedBy === 'pact').length, 0),
+    );
     expect(pact.interactions.length).toBe(tfActions.length);
   });
 

@@ -7,7 +7,9 @@ import { defaultEngine } from '../../src/io/default-engine';
 import { runConsumerContracts, type ConsumerReport } from '../../src/io/consumer-run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const UPDATE = JSON.parse(fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/update-account.json'), 'utf8'));
+const UPDATE = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'data-actions/crm-customer-api/update-account.json'), 'utf8'),
+);
 
 let dir: string;
 let report: ConsumerReport;
@@ -21,9 +23,16 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, 'crm', `${name}.json`), JSON.stringify(a));
   };
   write('good', () => undefined);
-  write('bad-url', (a) => (a.config.request.requestUrlTemplate = 'https://crm.example.com/api/v1/accounts/#if(${input.accountId}'));
+  write(
+    'bad-url',
+    (a) => (a.config.request.requestUrlTemplate = 'https://crm.example.com/api/v1/accounts/#if(${input.accountId}'),
+  );
   write('bad-success', (a) => (a.config.response.successTemplate = '{"accountId": #if(${accountId}}'));
-  report = await runConsumerContracts({ dataActionsDir: dir, pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+  report = await runConsumerContracts({
+    dataActionsDir: dir,
+    pactsDir: path.join(dir, 'pacts'),
+    engine: await defaultEngine(),
+  });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +44,10 @@ describe('Velocity syntax errors', () => {
     expect(a?.ok).toBe(false);
     expect(a?.cases).toEqual([]);
     expect(a?.errors).toHaveLength(1);
-    expect(a?.errors[0]).toMatchObject({ code: 'velocity.syntax', at: { path: '$.config.request.requestUrlTemplate' } });
+    expect(a?.errors[0]).toMatchObject({
+      code: 'velocity.syntax',
+      at: { path: '$.config.request.requestUrlTemplate' },
+    });
     expect(String(a?.errors[0]?.at.file)).toMatch(/bad-url\.json$/);
     expect(String(a?.errors[0]?.message)).toMatch(/line 1, column \d+/);
     expect(String(a?.errors[0]?.fix)).toMatch(/Velocity/);

@@ -8,12 +8,15 @@ import { deriveCases } from '../../src/core/contract/derive';
 import { buildInteraction } from '../../src/core/contract/from-data-action';
 import { replayInteractions, writePact } from '../../src/io/pact-ffi';
 import { listMatchers } from '../../src/core/contract/matchers';
-import { type DataActionEngine } from '../../src/core/contract/engine';
-import { type InteractionSpec } from '../../src/core/contract/interaction';
+import type { DataActionEngine } from '../../src/core/contract/engine';
+import type { InteractionSpec } from '../../src/core/contract/interaction';
 import type { DataAction } from '../../src/core/data-action';
 
 const CORPUS = path.resolve(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
-const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 interface Built {
   file: string;
@@ -41,7 +44,7 @@ describe('corpus contracts', () => {
       for (const action of parsed.actions) {
         const entry: Built = { file, action, specs: [], renderErrors: [] };
         built.push(entry);
-        let reads;
+        let reads: ReturnType<DataActionEngine['responseFieldsRead']>;
         try {
           reads = engine.responseFieldsRead(action);
         } catch (error) {
@@ -53,7 +56,8 @@ describe('corpus contracts', () => {
             const rendered = engine.renderRequest(action, kase.input);
             const { spec, problems } = buildInteraction(action, kase, rendered, reads, process.cwd());
             // Authors' bugs found while building (a body declared JSON that is not JSON) are reported, not replayed.
-            if (problems.length > 0) entry.renderErrors.push(...problems.map((p) => `${kase.name}: ${p.code}: ${p.message}`));
+            if (problems.length > 0)
+              entry.renderErrors.push(...problems.map((p) => `${kase.name}: ${p.code}: ${p.message}`));
             else entry.specs.push({ id: `${file}#${action.slug}#${kase.name}`, spec, kind: kase.kind });
           } catch (error) {
             entry.renderErrors.push(`${kase.name}: ${(error as Error).message}`);
@@ -90,7 +94,9 @@ describe('corpus contracts', () => {
   it('replays every interaction through the real mock server and writes V4 pacts', async () => {
     const items = built.flatMap((b) => b.specs.map((s) => ({ id: s.id, spec: s.spec })));
     const answers = await replayInteractions(items);
-    const failed = items.filter((i) => !answers.get(i.id)?.ok).map((i) => `${i.id}: ${answers.get(i.id)?.problems.join('; ')}`);
+    const failed = items
+      .filter((i) => !answers.get(i.id)?.ok)
+      .map((i) => `${i.id}: ${answers.get(i.id)?.problems.join('; ')}`);
     expect(failed).toEqual([]);
 
     // one pact per source repository (a provider per blueprint)
@@ -107,7 +113,9 @@ describe('corpus contracts', () => {
       const file = writePact('genesys-data-actions', repo, specs, pactsDir);
       const pact = JSON.parse(fs.readFileSync(file, 'utf8'));
       expect(pact.metadata.pactSpecification.version).toBe('4.0');
-      expect(pact.interactions).toHaveLength(new Set(specs.map((s) => `${s.description}|${JSON.stringify(s.providerStates)}`)).size);
+      expect(pact.interactions).toHaveLength(
+        new Set(specs.map((s) => `${s.description}|${JSON.stringify(s.providerStates)}`)).size,
+      );
       total += pact.interactions.length;
       const text = JSON.stringify(pact);
       // no secrets: credentials and auth responses only ever appear as placeholders
@@ -118,16 +126,21 @@ describe('corpus contracts', () => {
 
   it('puts type matchers on the response fields of successful interactions', () => {
     const successes = built.flatMap((b) => b.specs.filter((s) => s.kind === 'success'));
-    const withBody = successes.filter((s) => s.spec.response.body !== undefined && JSON.stringify(s.spec.response.body) !== '{}');
+    const withBody = successes.filter(
+      (s) => s.spec.response.body !== undefined && JSON.stringify(s.spec.response.body) !== '{}',
+    );
     expect(withBody.length).toBeGreaterThan(successes.length / 2);
     for (const s of withBody) expect(listMatchers(s.spec.response.body).length).toBeGreaterThan(0);
   });
 
   it('matches credential headers by regex', () => {
-    const secretSpecs = built.flatMap((b) => b.specs).filter((s) => Object.values(s.spec.request.headers).some((v) => typeof v === 'object'));
+    const secretSpecs = built
+      .flatMap((b) => b.specs)
+      .filter((s) => Object.values(s.spec.request.headers).some((v) => typeof v === 'object'));
     expect(secretSpecs.length).toBeGreaterThan(0);
     for (const s of secretSpecs) {
-      for (const v of Object.values(s.spec.request.headers)) if (typeof v === 'object') expect(v['pact:matcher:type']).toBe('regex');
+      for (const v of Object.values(s.spec.request.headers))
+        if (typeof v === 'object') expect(v['pact:matcher:type']).toBe('regex');
     }
   });
 });
@@ -139,12 +152,19 @@ describe('corpus through cxpact consumer (one run)', () => {
       fs.mkdirSync(path.join(dir, 'actions', 'corpus'), { recursive: true });
       for (const f of files) fs.copyFileSync(path.join(CORPUS, f), path.join(dir, 'actions', 'corpus', f));
       const { runConsumerContracts } = await import('../../src/io/consumer-run');
-      const report = await runConsumerContracts({ dataActionsDir: path.join(dir, 'actions'), pactsDir: path.join(dir, 'pacts'), engine: await defaultEngine() });
+      const report = await runConsumerContracts({
+        dataActionsDir: path.join(dir, 'actions'),
+        pactsDir: path.join(dir, 'pacts'),
+        engine: await defaultEngine(),
+      });
       expect(report.totals.actions).toBe(files.length);
       const passing = report.actions.filter((a) => a.ok);
       expect(passing.length).toBeGreaterThanOrEqual(Math.floor(files.length * 0.85));
       for (const a of report.actions.filter((x) => !x.ok)) {
-        const messages = [...a.errors.map((e) => e.message), ...a.cases.flatMap((c) => c.problems.map((p) => p.message))];
+        const messages = [
+          ...a.errors.map((e) => e.message),
+          ...a.cases.flatMap((c) => c.problems.map((p) => p.message)),
+        ];
         expect(messages.length).toBeGreaterThan(0);
         expect(messages.every((m) => m.length > 20)).toBe(true);
       }

@@ -27,7 +27,12 @@ let manifest: ManifestRow[] = [];
 beforeAll(async () => {
   files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
   const raw = JSON.parse(await fs.readFile(MANIFEST, 'utf8')) as unknown;
-  const rows = Array.isArray(raw) ? raw : ((raw as Record<string, unknown>)['files'] ?? (raw as Record<string, unknown>)['rows'] ?? (raw as Record<string, unknown>)['entries'] ?? []);
+  const rows = Array.isArray(raw)
+    ? raw
+    : ((raw as Record<string, unknown>)['files'] ??
+      (raw as Record<string, unknown>)['rows'] ??
+      (raw as Record<string, unknown>)['entries'] ??
+      []);
   manifest = rows as ManifestRow[];
 });
 
@@ -43,10 +48,14 @@ test('every corpus file parses into exactly one action, or fails as expected', a
     const r = parseDefinitionFile(path.join(DIR, f), await fs.readFile(path.join(DIR, f), 'utf8'));
     const expected = EXPECTED_PARSE_FAILURES[f];
     if (expected) {
-      if (!r.errors.some((e) => e.code === expected.code && expected.message.test(e.message))) unexpected.push(`${f}: expected ${expected.code}, got ${r.errors.map((e) => e.code).join(', ') || 'no error'}`);
+      if (!r.errors.some((e) => e.code === expected.code && expected.message.test(e.message)))
+        unexpected.push(`${f}: expected ${expected.code}, got ${r.errors.map((e) => e.code).join(', ') || 'no error'}`);
       continue;
     }
-    if (r.errors.length > 0 || r.actions.length !== 1) unexpected.push(`${f}: ${r.errors.map((e) => `${e.code} ${e.path}: ${e.message}`).join('; ') || `${r.actions.length} actions`}`);
+    if (r.errors.length > 0 || r.actions.length !== 1)
+      unexpected.push(
+        `${f}: ${r.errors.map((e) => `${e.code} ${e.path}: ${e.message}`).join('; ') || `${r.actions.length} actions`}`,
+      );
   }
   expect(unexpected).toEqual([]);
 });
@@ -66,20 +75,24 @@ test('parsed fields agree with the manifest features of every file', async () =>
       continue;
     }
     const check = (what: string, actual: unknown, expected: unknown): void => {
-      if (actual !== expected) mismatches.push(`${row.file}: ${what} is ${JSON.stringify(actual)}, manifest says ${JSON.stringify(expected)}`);
+      if (actual !== expected)
+        mismatches.push(`${row.file}: ${what} is ${JSON.stringify(actual)}, manifest says ${JSON.stringify(expected)}`);
     };
     const feats = featureList(row);
     for (const feat of feats) {
       const [k, v] = feat.split(':');
       if (k === 'method') check('method', a.request.method, v);
       else if (k === 'type' && v !== '?') check('integrationType', a.integrationType, v);
-      else if (k === 'translationMap') check('translationMap size', Object.keys(a.response.translationMap).length, Number(v));
-      else if (k === 'defaults') check('translationMapDefaults size', Object.keys(a.response.translationMapDefaults).length, Number(v));
+      else if (k === 'translationMap')
+        check('translationMap size', Object.keys(a.response.translationMap).length, Number(v));
+      else if (k === 'defaults')
+        check('translationMapDefaults size', Object.keys(a.response.translationMapDefaults).length, Number(v));
       else if (k === 'timeout') check('timeoutSeconds', a.timeoutSeconds, Number(v));
     }
     check('secure', a.secure, feats.includes('secure'));
     if (feats.includes('customAuth')) check('actionType', a.actionType, 'customAuth');
-    if (feats.includes('rawResult')) check('successTemplate uses rawResult', /rawResult/.test(a.response.successTemplate), true);
+    if (feats.includes('rawResult'))
+      check('successTemplate uses rawResult', /rawResult/.test(a.response.successTemplate), true);
     if (row.name !== undefined) check('name', a.name, row.name);
     check('pointer', a.pointer, '$');
     check('slug is file-safe', /^[A-Za-z0-9._-]+$/.test(a.slug), true);

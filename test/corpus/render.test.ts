@@ -88,11 +88,13 @@ const KNOWN_BROKEN: Record<string, RegExp> = {
 
 /** The fix each known-broken file's error proposes. */
 const KNOWN_FIX: Record<string, RegExp> = {
-  'automated-callback-blueprint__Add-contact-to-contact-list.custom.json': /case-sensitive: write \$input instead of \$Input/,
+  'automated-callback-blueprint__Add-contact-to-contact-list.custom.json':
+    /case-sensitive: write \$input instead of \$Input/,
   'negative-sentiment-callback__Update-External-Tag.custom.json': /case-sensitive: write \$input instead of \$INPUT/,
   'public-api-get-contact-from-contact-list-data-action-module__Get-Contact-From-Contact-List.json':
     /the contract declares 'contactListId', the template uses 'contactlistId'/,
-  'public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json': /the contract declares 'Key', the template uses 'key'/,
+  'public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json':
+    /the contract declares 'Key', the template uses 'key'/,
   'terraform-provider-genesyscloud__example_action.from-tf.json':
     /input service is used by the template but missing from the case inputs; add it or use \$!\{input\.service\}, and declare it in contract\.input\.inputSchema/,
   'public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json': /keep method calls inside \$\{\.\.\.\}/,
@@ -103,15 +105,20 @@ const KNOWN_FIX: Record<string, RegExp> = {
  * the sample must be JSON text of the kind the author documents, not "sample-<name>".
  */
 const SAMPLE_OVERRIDES: Record<string, Record<string, unknown>> = {
-  'public-api-create-callback-extended-with-data-data-action-module__Create-Callback-Extended-with-Data.json': { priority: '5' },
+  'public-api-create-callback-extended-with-data-data-action-module__Create-Callback-Extended-with-Data.json': {
+    priority: '5',
+  },
   'automated-callback-blueprint__Execute-workflow.custom.json': { attributes: '"key":"value", "key2":"value2"' },
-  'switch-voice-to-web-messaging__Update-Participant-Data-on-Conversation.custom.json': { attributes: '{ "attribute1": "value1" }' },
+  'switch-voice-to-web-messaging__Update-Participant-Data-on-Conversation.custom.json': {
+    attributes: '{ "attribute1": "value1" }',
+  },
 };
 
 /** Files that render, but whose JSON body does not parse (stray brace etc.). */
 const KNOWN_BAD_JSON_BODY: Record<string, RegExp> = {
   // A stray `}` after the closing brace of the body.
-  'public-api-get-user-id-by-email-data-action-module__Get-User-ID-by-Email.json': /Unexpected non-whitespace character after JSON/,
+  'public-api-get-user-id-by-email-data-action-module__Get-User-ID-by-Email.json':
+    /Unexpected non-whitespace character after JSON/,
 };
 
 interface Outcome {
@@ -124,7 +131,11 @@ interface Outcome {
 const outcomes: Outcome[] = files.map((file) => {
   const action = toAction(file, fs.readFileSync(path.join(CORPUS, file), 'utf8'));
   try {
-    return { file, action, request: renderRequest(action, { ...deriveInputs(action), ...(SAMPLE_OVERRIDES[file] ?? {}) }) };
+    return {
+      file,
+      action,
+      request: renderRequest(action, { ...deriveInputs(action), ...(SAMPLE_OVERRIDES[file] ?? {}) }),
+    };
   } catch (error) {
     return { file, action, error };
   }
@@ -167,7 +178,11 @@ describe('corpus request rendering', () => {
   });
 
   it('renders the credential placeholders of the custom-auth actions with regexes', () => {
-    const zoom = outcomes.find((o) => o.file === 'update-zoom-presence-from-inbound-interaction-trigger-blueprint__ZoomServerToServerOAuthUserPresenceUpdates.customAuth.json');
+    const zoom = outcomes.find(
+      (o) =>
+        o.file ===
+        'update-zoom-presence-from-inbound-interaction-trigger-blueprint__ZoomServerToServerOAuthUserPresenceUpdates.customAuth.json',
+    );
     expect(zoom?.request?.secretHeaders).toEqual([
       {
         header: 'Authorization',
@@ -177,7 +192,11 @@ describe('corpus request rendering', () => {
     ]);
     expect(zoom?.request?.url).toBe('{{credentials.loginUrl}}');
     expect(zoom?.request?.secretParts).toEqual([{ part: 'url', value: '{{credentials.loginUrl}}', regex: '^.+$' }]);
-    const teams = outcomes.find((o) => o.file === 'update-ms-teams-presence-from-inbound-interaction-trigger-blueprint__Update-Teams-User-Presence.custom.json');
+    const teams = outcomes.find(
+      (o) =>
+        o.file ===
+        'update-ms-teams-presence-from-inbound-interaction-trigger-blueprint__Update-Teams-User-Presence.custom.json',
+    );
     expect(teams?.request?.secretHeaders).toEqual([
       { header: 'authorization', value: '{{authResponse.token_type}} {{authResponse.access_token}}', regex: '^.+ .+$' },
     ]);
@@ -189,7 +208,10 @@ describe('corpus success templates', () => {
   // puts a variable (bare, through firstFromArray, or through $esc.jsonEncode).
   const cases = outcomes.map((o) => {
     const vars: Record<string, string> = {};
-    for (const k of [...Object.keys(o.action.response.translationMap), ...Object.keys(o.action.response.translationMapDefaults)]) {
+    for (const k of [
+      ...Object.keys(o.action.response.translationMap),
+      ...Object.keys(o.action.response.translationMapDefaults),
+    ]) {
       vars[k] = '["sample"]';
     }
     return [o.file, o.action.response.successTemplate, vars] as const;

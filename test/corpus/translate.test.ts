@@ -6,14 +6,15 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { compileJsonPath, type FilterExpr, type Operand, type PathAst, type Segment } from '../../src/core/jsonpath';
 import {
-  compileJsonPath,
-  type FilterExpr,
-  type Operand,
-  type PathAst,
-  type Segment,
-} from '../../src/core/jsonpath';
-import { parseDefinitionFile, responseFieldsRead, translateResponse, validateOutput, type DataAction, type JsonSchema } from '../../src/core/data-action';
+  parseDefinitionFile,
+  responseFieldsRead,
+  translateResponse,
+  validateOutput,
+  type DataAction,
+  type JsonSchema,
+} from '../../src/core/data-action';
 import { isRecord } from '../../src/core/json';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'corpus', 'data-actions');
@@ -46,7 +47,8 @@ function example(schema: JsonSchema | undefined, depth = 0): Json {
     default: {
       const props = schema['properties'];
       const out: Obj = {};
-      if (isRecord(props)) for (const [k, v] of Object.entries(props)) out[k] = example(isRecord(v) ? v : undefined, depth + 1);
+      if (isRecord(props))
+        for (const [k, v] of Object.entries(props)) out[k] = example(isRecord(v) ? v : undefined, depth + 1);
       return out;
     }
   }
@@ -69,11 +71,13 @@ function satisfy(expr: FilterExpr, el: Obj): void {
       return;
     case 'compare': {
       const lit = (o: Operand): { v: Json } | undefined => (o.kind === 'literal' ? { v: o.value } : undefined);
-      const relPath = (o: Operand): PathAst | undefined => (o.kind === 'path' && o.path.root === '@' ? o.path : undefined);
+      const relPath = (o: Operand): PathAst | undefined =>
+        o.kind === 'path' && o.path.root === '@' ? o.path : undefined;
       const [p, l] = relPath(expr.left) ? [relPath(expr.left), lit(expr.right)] : [relPath(expr.right), lit(expr.left)];
       if (!p || !l) return;
       let value: Json = l.v;
-      if (expr.op === '!=') value = typeof l.v === 'string' ? `${l.v}-other` : typeof l.v === 'number' ? l.v + 1 : 'other';
+      if (expr.op === '!=')
+        value = typeof l.v === 'string' ? `${l.v}-other` : typeof l.v === 'number' ? l.v + 1 : 'other';
       else if (expr.op === '>' || expr.op === '>=') value = Number(l.v) + 1;
       else if (expr.op === '<' || expr.op === '<=') value = Number(l.v) - 1;
       else if (expr.op === 'in' && Array.isArray(l.v)) value = l.v[0];
@@ -100,12 +104,12 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     if (n.kind === 'function') return n.name === 'length' || n.name === 'size' ? [{}] : n.name === 'keys' ? {} : [1];
     return {};
   };
-  switch (s.kind) {
+  switch (s!.kind) {
     case 'scan':
       return place(node, segs, i + 1, leaf);
     case 'property': {
       if (!isRecord(node)) return node;
-      for (const name of s.names) {
+      for (const name of s!.names) {
         if (!(name in node) || (last && node[name] === 'present')) node[name] = fresh();
         node[name] = place(node[name], segs, i + 1, leaf);
       }
@@ -113,7 +117,7 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'index': {
       if (!Array.isArray(node)) return node;
-      for (const idx of s.indexes) {
+      for (const idx of s!.indexes) {
         const need = idx < 0 ? -idx : idx + 1;
         while (node.length < need) node.push(fresh());
         const at = idx < 0 ? node.length + idx : idx;
@@ -131,10 +135,15 @@ function place(node: Json, segs: Segment[], i: number, leaf: Json): Json {
     }
     case 'filter': {
       if (!Array.isArray(node)) return node;
-      let el = node.find((e) => isRecord(e) && compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value instanceof Array && (compileJsonPath(`$[?(${s.source})]`).evaluate([e]).value as Json[]).length > 0);
+      let el = node.find(
+        (e) =>
+          isRecord(e) &&
+          Array.isArray(compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value) &&
+          (compileJsonPath(`$[?(${s!.source})]`).evaluate([e]).value as Json[]).length > 0,
+      );
       if (!el) {
         el = {};
-        satisfy(s.expr, el as Obj);
+        satisfy(s!.expr, el as Obj);
         node.push(el);
       }
       const idx = node.indexOf(el);
@@ -158,15 +167,20 @@ function leafFor(action: DataAction, variable: string, definite: boolean): Json 
   const v = escapeRe(variable);
   if (new RegExp(`^\\s*\\$!?\\{?${v}\\}?\\s*$`).test(t)) {
     const root = action.outputSchema;
-    return !definite && root['type'] === 'array' ? example(isRecord(root['items']) ? (root['items'] as JsonSchema) : undefined) : example(root);
+    return !definite && root['type'] === 'array'
+      ? example(isRecord(root['items']) ? (root['items'] as JsonSchema) : undefined)
+      : example(root);
   }
-  const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
+  const m = new RegExp(
+    `"([^"]+)"\\s*:\\s*(\\$\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`,
+  ).exec(t);
   const props = action.outputSchema['properties'];
   const key = m ? m[1] : variable;
-  const s = isRecord(props) && isRecord(props[key]) ? (props[key] as JsonSchema) : undefined;
+  const s = isRecord(props) && isRecord(props[key!]) ? (props[key!] as JsonSchema) : undefined;
   if (!s) return 'sample';
   const viaFirst = m !== null && m[2] !== undefined;
-  if (!definite && !viaFirst && s['type'] === 'array') return example(isRecord(s['items']) ? (s['items'] as JsonSchema) : undefined);
+  if (!definite && !viaFirst && s['type'] === 'array')
+    return example(isRecord(s['items']) ? (s['items'] as JsonSchema) : undefined);
   return example(s);
 }
 
@@ -180,12 +194,18 @@ function plausibleBody(action: DataAction, omitDefaulted = false): Json {
       return undefined;
     }
   })[0];
-  const rootIsArray = first?.segments[0]?.kind === 'index' || (first?.segments[0]?.kind === 'function' && action.outputSchema['type'] !== 'object');
-  let body: Json = /rawResult/.test(action.response.successTemplate) ? example(action.outputSchema) : rootIsArray ? [] : {};
+  const rootIsArray =
+    first?.segments[0]?.kind === 'index' ||
+    (first?.segments[0]?.kind === 'function' && action.outputSchema['type'] !== 'object');
+  let body: Json = /rawResult/.test(action.response.successTemplate)
+    ? example(action.outputSchema)
+    : rootIsArray
+      ? []
+      : {};
   if (rootIsArray && !Array.isArray(body)) body = [];
   for (const [variable, expr] of entries) {
     if (omitDefaulted && variable in action.response.translationMapDefaults) continue;
-    let jp;
+    let jp: ReturnType<typeof compileJsonPath>;
     try {
       jp = compileJsonPath(expr);
     } catch {
@@ -204,27 +224,52 @@ const EXPECTED_FAILURES: Record<string, { code: string; message: RegExp }> = {
   // HCL `$$.id` is not an escape, so Genesys receives the JSONPath `$$.id`.
   'survey-sms-delivery-blueprint__action.from-tf.json': { code: 'translation.jsonpath.syntax', message: /"\$\$\.id"/ },
   // The output schema requires `status`, but the success template only produces `name` and `build`.
-  'terraform-provider-genesyscloud__example_action.from-tf.json': { code: 'output.schema.invalid', message: /required property "status" is missing/ },
+  'terraform-provider-genesyscloud__example_action.from-tf.json': {
+    code: 'output.schema.invalid',
+    message: /required property "status" is missing/,
+  },
 };
 
 /** Same, for the pass where every field with a default is missing from the response. */
 const EXPECTED_DEFAULT_FAILURES: Record<string, { code: string; message: RegExp }> = {
   ...EXPECTED_FAILURES,
   // Unquoted string defaults: the template renders bare text.
-  'callback-prioritization__Get-Interaction-State.custom.json': { code: 'translation.output.not-json', message: /\{"state": disconnected\}/ },
-  'gc-presence-update-from-ms-teams__Get-Genesys-Cloud-User-Presence.custom.json': { code: 'translation.output.not-json', message: /"systemPresence": Not Found/ },
-  'update-ms-teams-user-presence-blueprint__Find-Teams-User-Id-Multiple-externalIds.custom.json': { code: 'translation.output.not-json', message: /"MsTeamsUserId": Not Found/ },
+  'callback-prioritization__Get-Interaction-State.custom.json': {
+    code: 'translation.output.not-json',
+    message: /\{"state": disconnected\}/,
+  },
+  'gc-presence-update-from-ms-teams__Get-Genesys-Cloud-User-Presence.custom.json': {
+    code: 'translation.output.not-json',
+    message: /"systemPresence": Not Found/,
+  },
+  'update-ms-teams-user-presence-blueprint__Find-Teams-User-Id-Multiple-externalIds.custom.json': {
+    code: 'translation.output.not-json',
+    message: /"MsTeamsUserId": Not Found/,
+  },
   // Default `[0].[0]` is not a JSON array, so firstFromArray fails.
-  'public-api-get-call-offered-count-data-action-module__Get-Call-Offered-Count.json': { code: 'velocity.method-failed', message: /firstFromArray/ },
+  'public-api-get-call-offered-count-data-action-module__Get-Call-Offered-Count.json': {
+    code: 'velocity.method-failed',
+    message: /firstFromArray/,
+  },
   // Defaults that are valid JSON but violate the output contract (no coercion: "" is not an integer, null is not a string).
-  'callback-prioritization__Get-Callback-Priority.custom.json': { code: 'output.schema.invalid', message: /\/priority: instance type \(string\)/ },
-  'public-api-get-oldest-call-waiting-use-within-script-data-action-module__Get-Oldest-Call-Waiting-Use-Within-Script.json': { code: 'output.schema.invalid', message: /\/OLDEST_CALL_WAITING: instance type \(null\)/ },
-  'public-api-get-user-routing-status-by-email-data-action-module__Get-User-Routing-Status-by-Email.json': { code: 'output.schema.invalid', message: /\/routingStatus: instance type \(null\)/ },
+  'callback-prioritization__Get-Callback-Priority.custom.json': {
+    code: 'output.schema.invalid',
+    message: /\/priority: instance type \(string\)/,
+  },
+  'public-api-get-oldest-call-waiting-use-within-script-data-action-module__Get-Oldest-Call-Waiting-Use-Within-Script.json':
+    { code: 'output.schema.invalid', message: /\/OLDEST_CALL_WAITING: instance type \(null\)/ },
+  'public-api-get-user-routing-status-by-email-data-action-module__Get-User-Routing-Status-by-Email.json': {
+    code: 'output.schema.invalid',
+    message: /\/routingStatus: instance type \(null\)/,
+  },
   // translationMapDefaults.buildNumber = "UNKNOWN" is not JSON text.
-  'terraform-provider-genesyscloud__example_action.from-tf.json': { code: 'translation.output.not-json', message: /"build": UNKNOWN/ },
+  'terraform-provider-genesyscloud__example_action.from-tf.json': {
+    code: 'translation.output.not-json',
+    message: /"build": UNKNOWN/,
+  },
 };
 
-let actions: { file: string; action: DataAction }[] = [];
+const actions: { file: string; action: DataAction }[] = [];
 
 beforeAll(async () => {
   const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
@@ -236,9 +281,9 @@ beforeAll(async () => {
 
 function outcome(action: DataAction, body: Json): { ok: true } | { ok: false; code: string; message: string } {
   const t = translateResponse(action, { status: 200, headers: { 'Content-Type': 'application/json' }, body });
-  if (t.errors.length > 0) return { ok: false, code: t.errors[0].code, message: t.errors[0].message };
+  if (t.errors.length > 0) return { ok: false, code: t.errors[0]!.code, message: t.errors[0]!.message };
   const issues = validateOutput(action, t.output);
-  if (issues.length > 0) return { ok: false, code: issues[0].code, message: issues.map((i) => i.message).join('; ') };
+  if (issues.length > 0) return { ok: false, code: issues[0]!.code, message: issues.map((i) => i.message).join('; ') };
   return { ok: true };
 }
 
@@ -253,7 +298,8 @@ test('every corpus action translates a plausible response into an output valid a
     const o = outcome(action, plausibleBody(action));
     const expected = EXPECTED_FAILURES[file];
     if (expected) {
-      if (o.ok || o.code !== expected.code || !expected.message.test(o.message)) problems.push(`${file}: expected ${expected.code} ${expected.message}, got ${JSON.stringify(o)}`);
+      if (o.ok || o.code !== expected.code || !expected.message.test(o.message))
+        problems.push(`${file}: expected ${expected.code} ${expected.message}, got ${JSON.stringify(o)}`);
     } else if (!o.ok) {
       problems.push(`${file}: ${o.code}: ${o.message}\n  body: ${JSON.stringify(plausibleBody(action)).slice(0, 400)}`);
     } else translated++;
@@ -273,7 +319,8 @@ test('with every defaulted field missing, JSON-text defaults keep the output val
     const o = outcome(action, body);
     const expected = EXPECTED_DEFAULT_FAILURES[file];
     if (expected) {
-      if (o.ok || o.code !== expected.code || !expected.message.test(o.message)) problems.push(`${file}: expected ${expected.code}, got ${JSON.stringify(o)}`);
+      if (o.ok || o.code !== expected.code || !expected.message.test(o.message))
+        problems.push(`${file}: expected ${expected.code}, got ${JSON.stringify(o)}`);
       continue;
     }
     if (!o.ok) {
@@ -293,13 +340,20 @@ test('every corpus action with a translation reads at least one response field',
   const problems: string[] = [];
   for (const { file, action } of actions) {
     if (EXPECTED_FAILURES[file]?.code === 'translation.jsonpath.syntax') {
-      expect(() => responseFieldsRead(action)).toThrow(expect.objectContaining({ code: 'translation.jsonpath.syntax' }));
+      expect(() => responseFieldsRead(action)).toThrow(
+        expect.objectContaining({ code: 'translation.jsonpath.syntax' }),
+      );
       continue;
     }
     const reads = responseFieldsRead(action);
     const hasTranslation = Object.keys(action.response.translationMap).length > 0;
-    if (hasTranslation && reads.filter((r) => r.source === 'translationMap').length < Object.keys(action.response.translationMap).length) {
-      problems.push(`${file}: ${reads.length} reads for ${Object.keys(action.response.translationMap).length} translationMap entries`);
+    if (
+      hasTranslation &&
+      reads.filter((r) => r.source === 'translationMap').length < Object.keys(action.response.translationMap).length
+    ) {
+      problems.push(
+        `${file}: ${reads.length} reads for ${Object.keys(action.response.translationMap).length} translationMap entries`,
+      );
     }
   }
   expect(problems).toEqual([]);

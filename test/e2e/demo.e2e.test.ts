@@ -13,8 +13,15 @@ describe('npm run demo (the main job end to end)', () => {
   beforeAll(async () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     // In its own process group with a deadline: a hung demo is stopped with everything it started (broker, provider).
-    const res = await runChild(npm, ['run', '--silent', 'demo'], { cwd: root, env: { ...process.env, CI: '' }, timeoutMs: 240_000 });
-    if (res.timedOut) throw new Error(`npm run demo did not finish within 240 s (stopped, process group and all):\n${(res.stdout + res.stderr).slice(-4000)}`);
+    const res = await runChild(npm, ['run', '--silent', 'demo'], {
+      cwd: root,
+      env: { ...process.env, CI: '' },
+      timeoutMs: 240_000,
+    });
+    if (res.timedOut)
+      throw new Error(
+        `npm run demo did not finish within 240 s (stopped, process group and all):\n${(res.stdout + res.stderr).slice(-4000)}`,
+      );
     result = { status: res.code, stdout: res.stdout, stderr: res.stderr, all: res.stdout + res.stderr };
   }, 250_000);
 
@@ -31,7 +38,9 @@ describe('npm run demo (the main job end to end)', () => {
   });
 
   it('catches the renamed field: verification names it and the gate says no', () => {
-    expect(result.all).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
+    expect(result.all).toContain(
+      'expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)',
+    );
     expect(result.all).toMatch(/Can crm-customer-api \S+-renamed be deployed to production\? NO/);
   });
 
@@ -52,11 +61,13 @@ describe('npm run demo (the main job end to end)', () => {
     expect(result.all).not.toContain(SANDBOX_CLIENT_SECRET);
   });
 
-  it('is quiet: cxpact\'s own summaries, no verifier per-interaction log, no Node deprecation warning; the last line says the broker stopped', () => {
+  it("is quiet: cxpact's own summaries, no verifier per-interaction log, no Node deprecation warning; the last line says the broker stopped", () => {
     expect(result.all).not.toContain('Verifying a pact between');
     expect(result.all).not.toContain('DeprecationWarning');
     expect(result.all).toContain("[cxpact] The verifier's log: .tmp/demo/verify-crm.log");
-    expect(fs.readFileSync(path.join(root, '.tmp', 'demo', 'verify-crm.log'), 'utf8')).toContain('Verifying a pact between');
+    expect(fs.readFileSync(path.join(root, '.tmp', 'demo', 'verify-crm.log'), 'utf8')).toContain(
+      'Verifying a pact between',
+    );
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[lines.length - 1]).toMatch(/^The broker \(http:\/\/127\.0\.0\.1:\d+\) has stopped;/);
     // about a screen per step: no step prints more than 40 lines

@@ -33,7 +33,16 @@ const SCHEDULED_RECORDED_CHECK = {
 };
 
 /** Paths of the work tree the pipeline never needs (or that would leak state between runs). */
-const SKIP = new Set(['node_modules', '.git', '.tmp', '.gitlab-ci-local', '.pact-broker', 'reports', 'coverage', 'dist']);
+const SKIP = new Set([
+  'node_modules',
+  '.git',
+  '.tmp',
+  '.gitlab-ci-local',
+  '.pact-broker',
+  'reports',
+  'coverage',
+  'dist',
+]);
 
 /** A throwaway git checkout of the current work tree (node_modules linked), as a CI runner would clone it. */
 function makeProject(): void {
@@ -54,8 +63,11 @@ function makeProject(): void {
 async function initGit(): Promise<void> {
   const run = (...args: string[]) =>
     new Promise<void>((resolve, reject) =>
-      execFile('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=cxpact e2e', ...args], { cwd: project }, (e, _o, stderr) =>
-        e ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve(),
+      execFile(
+        'git',
+        ['-c', 'user.email=e2e@example.com', '-c', 'user.name=cxpact e2e', ...args],
+        { cwd: project },
+        (e, _o, stderr) => (e ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve()),
       ),
     );
   await run('init', '-q', '-b', 'main');
@@ -81,21 +93,41 @@ interface GclRun {
 async function gitlabCiLocal(args: string[], variables: Record<string, string>): Promise<GclRun> {
   const pkg = require.resolve('gitlab-ci-local/package.json');
   const bin = path.join(path.dirname(pkg), (require(pkg) as { bin: string }).bin);
-  const vars = Object.entries({ PACT_BROKER_BASE_URL: broker.url, CAN_I_DEPLOY_RETRIES: '1', CAN_I_DEPLOY_INTERVAL: '1', ...variables }).flatMap(([k, v]) => [
-    '--variable',
-    `${k}=${v}`,
-  ]);
+  const vars = Object.entries({
+    PACT_BROKER_BASE_URL: broker.url,
+    CAN_I_DEPLOY_RETRIES: '1',
+    CAN_I_DEPLOY_INTERVAL: '1',
+    ...variables,
+  }).flatMap(([k, v]) => ['--variable', `${k}=${v}`]);
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', PACT_DO_NOT_TRACK: 'true' };
   // The pipeline gets the broker only through its variables, as in GitLab.
-  for (const k of Object.keys(env)) if (k.startsWith('PACT_BROKER_') || k.startsWith('JEST_') || k === 'PACT_URL') delete env[k];
+  for (const k of Object.keys(env))
+    if (k.startsWith('PACT_BROKER_') || k.startsWith('JEST_') || k === 'PACT_URL') delete env[k];
   // In its own process group with a deadline below the test's: a hung job is stopped with its whole job tree and the
   // step fails naming what it ran, instead of a bare jest timeout with the job's processes left behind.
-  const run = await runChild(process.execPath, [bin, '--home', path.join(tmp, 'gcl-home'), '--force-shell-executor', '--no-color', '--max-job-name-padding', '0', ...vars, ...args], {
-    cwd: project,
-    env,
-    timeoutMs: STEP_TIMEOUT_MS - 10_000,
-  });
-  if (run.timedOut) throw new Error(`gitlab-ci-local ${args.join(' ')} did not finish within ${run.timeoutMs / 1000} s (stopped):\n${(run.stdout + run.stderr).slice(-4000)}`);
+  const run = await runChild(
+    process.execPath,
+    [
+      bin,
+      '--home',
+      path.join(tmp, 'gcl-home'),
+      '--force-shell-executor',
+      '--no-color',
+      '--max-job-name-padding',
+      '0',
+      ...vars,
+      ...args,
+    ],
+    {
+      cwd: project,
+      env,
+      timeoutMs: STEP_TIMEOUT_MS - 10_000,
+    },
+  );
+  if (run.timedOut)
+    throw new Error(
+      `gitlab-ci-local ${args.join(' ')} did not finish within ${run.timeoutMs / 1000} s (stopped):\n${(run.stdout + run.stderr).slice(-4000)}`,
+    );
   return { code: run.code ?? 1, output: `${run.stdout}\n${run.stderr}` };
 }
 
@@ -104,7 +136,13 @@ beforeAll(async () => {
   await initGit();
   broker = await startBroker({ port: 0, dbFile: path.join(tmp, 'broker.sqlite') });
   // The broker admin creates the environment once (a deployment can only be recorded into an existing one).
-  const env = await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, ['broker', 'create-environment', '--name', 'production', '--production']);
+  const env = await runPactCliAgainst({ baseUrl: broker.url, auth: {} }, [
+    'broker',
+    'create-environment',
+    '--name',
+    'production',
+    '--production',
+  ]);
   expect(env.code).toBe(0);
 }, 60_000);
 
@@ -121,7 +159,9 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       expect(run.output).toMatch(/PASS\s+pact:consumer/);
       expect(run.output).toMatch(/PASS\s+pact:publish/);
       expect(run.code).toBe(0);
-      const res = await fetch(`${broker.url}/pacts/provider/crm-customer-api/consumer/genesys-data-actions/version/${CONSUMER_VERSION}`);
+      const res = await fetch(
+        `${broker.url}/pacts/provider/crm-customer-api/consumer/genesys-data-actions/version/${CONSUMER_VERSION}`,
+      );
       expect(res.status).toBe(200);
       const pact = (await res.json()) as { interactions: unknown[] };
       expect(pact.interactions.length).toBeGreaterThan(0);
@@ -132,7 +172,10 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
   it(
     'provider: verification of the example provider passes and is published, its gate says yes, its deployment is recorded',
     async () => {
-      const run = await gitlabCiLocal(['--needs', 'provider:record-deployment'], { PACTICIPANT_VERSION: PROVIDER_OK, PROVIDER_PORT: String(await freePort()) });
+      const run = await gitlabCiLocal(['--needs', 'provider:record-deployment'], {
+        PACTICIPANT_VERSION: PROVIDER_OK,
+        PROVIDER_PORT: String(await freePort()),
+      });
       expect(run.output).toMatch(/interaction\(s\) passed\./);
       expect(run.output).toContain(`Results published to the broker as crm-customer-api ${PROVIDER_OK}.`);
       expect(run.output).toContain(`Can crm-customer-api ${PROVIDER_OK} be deployed to production? YES`);
@@ -148,7 +191,11 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
     'provider, webhook-triggered: with PACT_URL the verify job checks exactly that pact',
     async () => {
       const pactUrl = `${broker.url}/pacts/provider/crm-customer-api/consumer/genesys-data-actions/version/${CONSUMER_VERSION}`;
-      const run = await gitlabCiLocal(['provider:verify'], { PACTICIPANT_VERSION: 'prov-webhook-3', PROVIDER_PORT: String(await freePort()), PACT_URL: pactUrl });
+      const run = await gitlabCiLocal(['provider:verify'], {
+        PACTICIPANT_VERSION: 'prov-webhook-3',
+        PROVIDER_PORT: String(await freePort()),
+        PACT_URL: pactUrl,
+      });
       expect(run.output).toContain(`against the pact at ${pactUrl}`);
       // CI=true in the job: the result is published (confirmed by the broker knowing the new provider version).
       expect(run.output).toContain('Results published to the broker as crm-customer-api prov-webhook-3.');
@@ -170,7 +217,9 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       expect(blocked.code).not.toBe(0);
       expect(blocked.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? NO`);
       expect(blocked.output).toMatch(/✗ vendor genesys-cloud-api has no recorded check/);
-      expect(blocked.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
+      expect(blocked.output).toContain(
+        `✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`,
+      );
 
       // The scheduled job checks the committed recordings (no vendor credentials here), publishes the outcome as
       // a verification and records the recording set as what is live.
@@ -180,10 +229,18 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       expect(recorded.code).toBe(0);
 
       // The rest of the consumer pipeline (its contracts were published in the first step); jobs run in `needs` order.
-      const run = await gitlabCiLocal(['consumer:can-i-deploy', 'consumer:deploy', 'consumer:record-deployment'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
+      const run = await gitlabCiLocal(['consumer:can-i-deploy', 'consumer:deploy', 'consumer:record-deployment'], {
+        PACTICIPANT_VERSION: CONSUMER_VERSION,
+      });
       expect(run.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? YES`);
-      expect(run.output).toContain(`✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`);
-      expect(run.output).toMatch(new RegExp(`✓ vendor genesys-cloud-api \\(recording set rec-[0-9a-f]+\\) matches the pact of genesys-data-actions ${CONSUMER_VERSION}`));
+      expect(run.output).toContain(
+        `✓ crm-customer-api ${PROVIDER_OK} verified the pact of genesys-data-actions ${CONSUMER_VERSION}`,
+      );
+      expect(run.output).toMatch(
+        new RegExp(
+          `✓ vendor genesys-cloud-api \\(recording set rec-[0-9a-f]+\\) matches the pact of genesys-data-actions ${CONSUMER_VERSION}`,
+        ),
+      );
       expect(run.output).toContain(`Recorded: genesys-data-actions ${CONSUMER_VERSION} is deployed to production.`);
       expect(run.code).toBe(0);
     },
@@ -200,15 +257,21 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       });
       expect(run.code).not.toBe(0);
       expect(run.output).toMatch(/FAIL\s+provider:verify/);
-      expect(run.output).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
+      expect(run.output).toContain(
+        'expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)',
+      );
       // The failure points back at the Data Action it protects.
-      expect(run.output).toContain('cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json');
+      expect(run.output).toContain(
+        'cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json',
+      );
       expect(run.output).not.toContain(`Recorded: crm-customer-api ${PROVIDER_RENAMED}`);
 
       const gate = await gitlabCiLocal(['provider:can-i-deploy'], { PACTICIPANT_VERSION: PROVIDER_RENAMED });
       expect(gate.code).not.toBe(0);
       expect(gate.output).toContain(`Can crm-customer-api ${PROVIDER_RENAMED} be deployed to production? NO`);
-      expect(gate.output).toContain(`✗ crm-customer-api ${PROVIDER_RENAMED} FAILED verification of the pact of genesys-data-actions ${CONSUMER_VERSION}`);
+      expect(gate.output).toContain(
+        `✗ crm-customer-api ${PROVIDER_RENAMED} FAILED verification of the pact of genesys-data-actions ${CONSUMER_VERSION}`,
+      );
     },
     STEP_TIMEOUT_MS,
   );
@@ -222,9 +285,15 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
           .map((l) => /^(\S+)\s+(?:test|contracts|publish|verify|gate|deploy|record)\s/.exec(l)?.[1])
           .filter((j): j is string => j !== undefined)
           .sort();
-      const mr = await gitlabCiLocal(['--list', '--variable', 'CI_PIPELINE_SOURCE=merge_request_event', '--unset-variable', 'CI_COMMIT_BRANCH'], {});
+      const mr = await gitlabCiLocal(
+        ['--list', '--variable', 'CI_PIPELINE_SOURCE=merge_request_event', '--unset-variable', 'CI_COMMIT_BRANCH'],
+        {},
+      );
       expect(jobsOf(mr.output)).toEqual(['lint-and-unit', 'pact:consumer', 'pact:publish', 'provider:verify']);
-      const schedule = await gitlabCiLocal(['--list', '--variable', 'CI_PIPELINE_SOURCE=schedule', '--variable', 'RECORDED_PROVIDERS=genesys-cloud-api'], {});
+      const schedule = await gitlabCiLocal(
+        ['--list', '--variable', 'CI_PIPELINE_SOURCE=schedule', '--variable', 'RECORDED_PROVIDERS=genesys-cloud-api'],
+        {},
+      );
       expect(jobsOf(schedule.output)).toEqual(['recorded:check']);
     },
     STEP_TIMEOUT_MS,
@@ -236,16 +305,22 @@ describe('the GitLab pipeline (.gitlab-ci.yml) run by gitlab-ci-local against th
       // The vendor silently renamed a field; the next scheduled recording captures it (here: the example set).
       const recordings = path.join(project, 'providers/genesys-cloud-api/recordings');
       fs.rmSync(recordings, { recursive: true, force: true });
-      fs.cpSync(path.join(project, 'providers/genesys-cloud-api/examples/recordings-renamed'), recordings, { recursive: true });
+      fs.cpSync(path.join(project, 'providers/genesys-cloud-api/examples/recordings-renamed'), recordings, {
+        recursive: true,
+      });
       const recorded = await gitlabCiLocal(['recorded:check'], SCHEDULED_RECORDED_CHECK);
       expect(recorded.code).not.toBe(0);
-      expect(recorded.output).toMatch(/estimatedWaitTimeSeconds is missing; the recorded response has .*estimated_wait_time_seconds \(renamed\?\)/);
+      expect(recorded.output).toMatch(
+        /estimatedWaitTimeSeconds is missing; the recorded response has .*estimated_wait_time_seconds \(renamed\?\)/,
+      );
       expect(recorded.output).toMatch(/Recorded: genesys-cloud-api rec-[0-9a-f]+ is deployed to production\./);
 
       const gate = await gitlabCiLocal(['consumer:can-i-deploy'], { PACTICIPANT_VERSION: CONSUMER_VERSION });
       expect(gate.code).not.toBe(0);
       expect(gate.output).toContain(`Can genesys-data-actions ${CONSUMER_VERSION} be deployed to production? NO`);
-      expect(gate.output).toMatch(/✗ vendor genesys-cloud-api's recorded responses \(set rec-[0-9a-f]+\) do NOT match the pact of genesys-data-actions/);
+      expect(gate.output).toMatch(
+        /✗ vendor genesys-cloud-api's recorded responses \(set rec-[0-9a-f]+\) do NOT match the pact of genesys-data-actions/,
+      );
       expect(gate.output).toContain('npm run pact:check-recorded -- --provider genesys-cloud-api');
     },
     STEP_TIMEOUT_MS,

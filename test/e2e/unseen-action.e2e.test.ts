@@ -80,7 +80,9 @@ describe('an unseen action, an honest backend, a two-field config', () => {
     expect(consumer.code).toBe(0);
     expect(consumer.stdout).toMatch(/derived-failure \[failure\] -> emulator only/);
     expect(consumer.stdout).toContain('pact: pacts/genesys-data-actions-external-contacts.json (1 interaction)');
-    const pact = JSON.parse(fs.readFileSync(path.join(project, 'pacts/genesys-data-actions-external-contacts.json'), 'utf8'));
+    const pact = JSON.parse(
+      fs.readFileSync(path.join(project, 'pacts/genesys-data-actions-external-contacts.json'), 'utf8'),
+    );
     expect(pact.interactions.map((i: { description: string }) => i.description)).toEqual([
       'Limitless - Get Contact By Phone from Genesys v1 / derived-success: a Limitless - Get Contact By Phone from Genesys v1 request',
     ]);
@@ -93,46 +95,119 @@ describe('an unseen action, an honest backend, a two-field config', () => {
     //    holding only name and baseUrl.
     const honest = await start(process.execPath, [path.join(work, 'backend.mjs')], work);
     fs.mkdirSync(path.join(project, 'providers/external-contacts'), { recursive: true });
-    fs.writeFileSync(path.join(project, 'providers/external-contacts/provider.config.json'), JSON.stringify({ name: 'external-contacts', baseUrl: honest.url }));
-    const verify = await run(['verify', '--provider', 'external-contacts', '--publish', '--provider-version', 'p1', '--provider-branch', 'main']);
+    fs.writeFileSync(
+      path.join(project, 'providers/external-contacts/provider.config.json'),
+      JSON.stringify({ name: 'external-contacts', baseUrl: honest.url }),
+    );
+    const verify = await run([
+      'verify',
+      '--provider',
+      'external-contacts',
+      '--publish',
+      '--provider-version',
+      'p1',
+      '--provider-branch',
+      'main',
+    ]);
     expect(verify.stdout).toContain('has no handler');
     expect(verify.stdout).toContain('1 of 1 interaction(s) passed.');
     expect(verify.stdout).toContain('[cxpact] Results published to the broker as external-contacts p1.');
     expect(verify.code).toBe(0);
-    expect((await run(['record-deployment', '--pacticipant', 'external-contacts', '--version', 'p1', '--environment', 'production', '--create-environment'])).code).toBe(0);
+    expect(
+      (
+        await run([
+          'record-deployment',
+          '--pacticipant',
+          'external-contacts',
+          '--version',
+          'p1',
+          '--environment',
+          'production',
+          '--create-environment',
+        ])
+      ).code,
+    ).toBe(0);
 
     // 3. Its vendor twin: the same backend as a third party, recorded and checked, the result published.
     fs.mkdirSync(path.join(project, 'providers/external-contacts-vendor'), { recursive: true });
     fs.writeFileSync(
       path.join(project, 'providers/external-contacts-vendor/record.config.json'),
-      JSON.stringify({ provider: 'external-contacts-vendor', baseUrlEnv: 'CONTACTS_API_BASE_URL', auth: { kind: 'none' } }),
+      JSON.stringify({
+        provider: 'external-contacts-vendor',
+        baseUrlEnv: 'CONTACTS_API_BASE_URL',
+        auth: { kind: 'none' },
+      }),
     );
-    const record = await run(['record', '--provider', 'external-contacts-vendor'], { CONTACTS_API_BASE_URL: honest.url });
+    const record = await run(['record', '--provider', 'external-contacts-vendor'], {
+      CONTACTS_API_BASE_URL: honest.url,
+    });
     expect(record.stdout + record.stderr).toContain('Recorded 1 of 1 interaction(s)');
     expect(record.code).toBe(0);
-    const check = await run(['check-recorded', '--provider', 'external-contacts-vendor', '--publish', '--record-deployment', 'production']);
+    const check = await run([
+      'check-recorded',
+      '--provider',
+      'external-contacts-vendor',
+      '--publish',
+      '--record-deployment',
+      'production',
+    ]);
     expect(check.code).toBe(0);
     expect(check.stdout + check.stderr).toContain('Published a successful verification of external-contacts-vendor');
 
     // 4. The gate.
-    const gate = await run(['can-i-deploy', '--pacticipant', CONSUMER, '--version', 'c1', '--to-environment', 'production']);
+    const gate = await run([
+      'can-i-deploy',
+      '--pacticipant',
+      CONSUMER,
+      '--version',
+      'c1',
+      '--to-environment',
+      'production',
+    ]);
     expect(gate.stdout).toContain(`Can ${CONSUMER} c1 be deployed to production? YES`);
     expect(gate.code).toBe(0);
-    expect((await run(['record-deployment', '--pacticipant', CONSUMER, '--version', 'c1', '--environment', 'production'])).code).toBe(0);
+    expect(
+      (await run(['record-deployment', '--pacticipant', CONSUMER, '--version', 'c1', '--environment', 'production']))
+        .code,
+    ).toBe(0);
     await stop(honest.child);
 
     // 5. The same backend renames firstName: verification refuses it, naming the field; so does the recorded check.
     const renamed = await start(process.execPath, [path.join(work, 'backend.mjs'), '--rename'], work);
-    fs.writeFileSync(path.join(project, 'providers/external-contacts/provider.config.json'), JSON.stringify({ name: 'external-contacts', baseUrl: renamed.url }));
-    const refused = await run(['verify', '--provider', 'external-contacts', '--publish', '--provider-version', 'p2', '--provider-branch', 'main']);
+    fs.writeFileSync(
+      path.join(project, 'providers/external-contacts/provider.config.json'),
+      JSON.stringify({ name: 'external-contacts', baseUrl: renamed.url }),
+    );
+    const refused = await run([
+      'verify',
+      '--provider',
+      'external-contacts',
+      '--publish',
+      '--provider-version',
+      'p2',
+      '--provider-branch',
+      'main',
+    ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('body $.entities[0]: expected field entities[0].firstName is missing; the provider returned entities[0].first_name (renamed?)');
+    expect(refused.stderr).toContain(
+      'body $.entities[0]: expected field entities[0].firstName is missing; the provider returned entities[0].first_name (renamed?)',
+    );
     // a failure explained by a rename gets no word about provider states
     expect(refused.stderr).not.toContain('has no handler');
-    const noGate = await run(['can-i-deploy', '--pacticipant', 'external-contacts', '--version', 'p2', '--to-environment', 'production']);
+    const noGate = await run([
+      'can-i-deploy',
+      '--pacticipant',
+      'external-contacts',
+      '--version',
+      'p2',
+      '--to-environment',
+      'production',
+    ]);
     expect(noGate.code).toBe(1);
     expect(noGate.stderr).toContain('external-contacts p2 FAILED verification of the pact of genesys-data-actions c1');
-    const rerecord = await run(['record', '--provider', 'external-contacts-vendor'], { CONTACTS_API_BASE_URL: renamed.url });
+    const rerecord = await run(['record', '--provider', 'external-contacts-vendor'], {
+      CONTACTS_API_BASE_URL: renamed.url,
+    });
     expect(rerecord.code).toBe(0);
     const recheck = await run(['check-recorded', '--provider', 'external-contacts-vendor']);
     expect(recheck.code).toBe(1);

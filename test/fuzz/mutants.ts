@@ -40,7 +40,9 @@ export function prng(seed: number): () => number {
 type Json = Record<string, unknown>;
 
 const LOOKUP_INPUT = { phoneNumber: '+15551234567' };
-const LOOKUP_BODY = { customer: { customerId: 'C-1', fullName: 'Ada', tier: 'gold', openTickets: 2, flags: { blacklisted: false } } };
+const LOOKUP_BODY = {
+  customer: { customerId: 'C-1', fullName: 'Ada', tier: 'gold', openTickets: 2, flags: { blacklisted: false } },
+};
 const RESPONSE = { status: 200, headers: { 'Content-Type': 'application/json' }, body: LOOKUP_BODY };
 
 function lookup(): Json {
@@ -48,7 +50,17 @@ function lookup(): Json {
 }
 
 function lookupCases(body: unknown = LOOKUP_BODY): unknown {
-  return { cases: [{ name: 'found', description: 'a lookup', providerState: { name: 'a customer exists' }, input: LOOKUP_INPUT, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body } }] };
+  return {
+    cases: [
+      {
+        name: 'found',
+        description: 'a lookup',
+        providerState: { name: 'a customer exists' },
+        input: LOOKUP_INPUT,
+        response: { status: 200, headers: { 'Content-Type': 'application/json' }, body },
+      },
+    ],
+  };
 }
 
 function cfg(def: Json): Json {
@@ -72,11 +84,26 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
   const out: Mutant[] = [];
   let n = 0;
   const add = (category: string, content: string, extra: Partial<Mutant> = {}): void => {
-    out.push({ file: `m${String(n++).padStart(3, '0')}-${category}.json`, category, content, input: {}, refused: false, ...extra });
+    out.push({
+      file: `m${String(n++).padStart(3, '0')}-${category}.json`,
+      category,
+      content,
+      input: {},
+      refused: false,
+      ...extra,
+    });
   };
 
   // ---- generic mutations of real definitions (clean errors expected, never a crash) ----
-  const categories = ['truncated', 'wrong-type', 'velocity-unbalanced', 'jsonpath-invalid', 'unicode', 'field-deleted', 'bom-nul'] as const;
+  const categories = [
+    'truncated',
+    'wrong-type',
+    'velocity-unbalanced',
+    'jsonpath-invalid',
+    'unicode',
+    'field-deleted',
+    'bom-nul',
+  ] as const;
   for (let i = 0; i < generic; i++) {
     const base = pick(corpus);
     const category = categories[i % categories.length] as (typeof categories)[number];
@@ -110,11 +137,21 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
         break;
       }
       case 'velocity-unbalanced': {
-        const breakers = ['#if($input.x', '#foreach($i in $input.list)', '${input.', '#end', '#set($x = )', '$!{', '#else', '#macro(m)'];
+        const breakers = [
+          '#if($input.x',
+          '#foreach($i in $input.list)',
+          '${input.',
+          '#end',
+          '#set($x = )',
+          '$!{',
+          '#else',
+          '#macro(m)',
+        ];
         const fields = ['requestUrlTemplate', 'requestTemplate'];
         const f = pick(fields);
         request[f] = `${String(request[f] ?? '')}${pick(breakers)}`;
-        if (rnd() < 0.5) response['successTemplate'] = `${String(response['successTemplate'] ?? '${rawResult}')}${pick(breakers)}`;
+        if (rnd() < 0.5)
+          response['successTemplate'] = `${String(response['successTemplate'] ?? '${rawResult}')}${pick(breakers)}`;
         config['request'] = request;
         config['response'] = response;
         json['config'] = config;
@@ -122,7 +159,18 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
         break;
       }
       case 'jsonpath-invalid': {
-        const broken = ['$.a[', '$..', '$.a[?(@.b ==)]', '$[?(', '$.a[1:2:3:4]', '$.a.unknownFn()', '$.a[?(@.x =~ /(/)]', "$['unterminated", '$.a[?(@.b && )]', ''];
+        const broken = [
+          '$.a[',
+          '$..',
+          '$.a[?(@.b ==)]',
+          '$[?(',
+          '$.a[1:2:3:4]',
+          '$.a.unknownFn()',
+          '$.a[?(@.x =~ /(/)]',
+          "$['unterminated",
+          '$.a[?(@.b && )]',
+          '',
+        ];
         const map = { ...((response['translationMap'] ?? {}) as Json) };
         map['fuzzed'] = pick(broken);
         response['translationMap'] = map;
@@ -154,7 +202,13 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
         break;
       }
       case 'bom-nul': {
-        const variants = [`\uFEFF${base.text}`, `${base.text}\u0000`, base.text.replace(/"name"/, '"na\u0000me"'), `\uFEFF\uFEFF${base.text}`, base.text.replace(/\n/g, '\r\n')];
+        const variants = [
+          `\uFEFF${base.text}`,
+          `${base.text}\u0000`,
+          base.text.replace(/"name"/, '"na\u0000me"'),
+          `\uFEFF\uFEFF${base.text}`,
+          base.text.replace(/\n/g, '\r\n'),
+        ];
         add(category, pick(variants));
         break;
       }
@@ -162,32 +216,55 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
   }
 
   // ---- catastrophic regexes (issue 11: a 41-character value) ----
-  const evil = 'a'.repeat(40) + 'b';
+  const evil = `${'a'.repeat(40)}b`;
   const evilBody = { customer: { ...LOOKUP_BODY.customer, items: [{ name: evil, id: 7 }], fullName: evil } };
   for (const pattern of ['(a+)+$', '(a|aa)+$', '(a*)*b$', '(\\w+\\s?)+$', '([a-z]+)*$']) {
     const jp = lookup();
     const rm = cfg(jp)['response'] as Json;
     (rm['translationMap'] as Json)['fuzzedId'] = `$.customer.items[?(@.name =~ /${pattern}/)].id`;
-    add('regex-jsonpath', JSON.stringify(jp), { cases: lookupCases(evilBody), input: LOOKUP_INPUT, response: { ...RESPONSE, body: evilBody } });
+    add('regex-jsonpath', JSON.stringify(jp), {
+      cases: lookupCases(evilBody),
+      input: LOOKUP_INPUT,
+      response: { ...RESPONSE, body: evilBody },
+    });
 
     const vt = lookup();
     const rv = cfg(vt)['response'] as Json;
-    rv['successTemplate'] = String(rv['successTemplate']).replace('"fullName": ${fullName}', `"fullName": \${fullName}, "m": #set($s = \${fullName})$s.matches("${pattern.replace(/\\/g, '\\\\')}")`);
-    add('regex-velocity-matches', JSON.stringify(vt), { cases: lookupCases(evilBody), input: LOOKUP_INPUT, response: { ...RESPONSE, body: evilBody } });
+    rv['successTemplate'] = String(rv['successTemplate']).replace(
+      '"fullName": ${fullName}',
+      `"fullName": \${fullName}, "m": #set($s = \${fullName})$s.matches("${pattern.replace(/\\/g, '\\\\')}")`,
+    );
+    add('regex-velocity-matches', JSON.stringify(vt), {
+      cases: lookupCases(evilBody),
+      input: LOOKUP_INPUT,
+      response: { ...RESPONSE, body: evilBody },
+    });
 
     const vr = lookup();
-    (cfg(vr)['request'] as Json)['requestUrlTemplate'] = `https://crm.example.com/api/v1/customers?phone=$input.phoneNumber.replaceAll("${pattern.replace(/\\/g, '\\\\')}", "x")&q=$input.phoneNumber.split("${pattern.replace(/\\/g, '\\\\')}").size()`;
-    add('regex-velocity-replace', JSON.stringify(vr), { cases: { cases: [{ ...(lookupCases() as { cases: Json[] }).cases[0], input: { phoneNumber: evil } }] }, input: { phoneNumber: evil } });
+    (cfg(vr)['request'] as Json)['requestUrlTemplate'] =
+      `https://crm.example.com/api/v1/customers?phone=$input.phoneNumber.replaceAll("${pattern.replace(/\\/g, '\\\\')}", "x")&q=$input.phoneNumber.split("${pattern.replace(/\\/g, '\\\\')}").size()`;
+    add('regex-velocity-replace', JSON.stringify(vr), {
+      cases: { cases: [{ ...(lookupCases() as { cases: Json[] }).cases[0], input: { phoneNumber: evil } }] },
+      input: { phoneNumber: evil },
+    });
 
     const sp = lookup();
     const props = (((sp['contract'] as Json)['input'] as Json)['inputSchema'] as Json)['properties'] as Json;
     (props['phoneNumber'] as Json)['pattern'] = pattern;
-    add('regex-schema', JSON.stringify(sp), { cases: { cases: [{ ...(lookupCases() as { cases: Json[] }).cases[0], input: { phoneNumber: evil } }] }, input: { phoneNumber: evil } });
+    add('regex-schema', JSON.stringify(sp), {
+      cases: { cases: [{ ...(lookupCases() as { cases: Json[] }).cases[0], input: { phoneNumber: evil } }] },
+      input: { phoneNumber: evil },
+    });
 
     const jn = lookup();
     delete (cfg(jn)['response'] as Json)['successTemplate'];
-    (cfg(jn)['response'] as Json)['jsonata'] = `{"customerId": customer.customerId, "fullName": $string($match(customer.fullName, /${pattern}/).match), "accountTier": customer.tier, "openTickets": customer.openTickets, "isBlacklisted": customer.flags.blacklisted}`;
-    add('regex-jsonata', JSON.stringify(jn), { cases: lookupCases(evilBody), input: LOOKUP_INPUT, response: { ...RESPONSE, body: evilBody } });
+    (cfg(jn)['response'] as Json)['jsonata'] =
+      `{"customerId": customer.customerId, "fullName": $string($match(customer.fullName, /${pattern}/).match), "accountTier": customer.tier, "openTickets": customer.openTickets, "isBlacklisted": customer.flags.blacklisted}`;
+    add('regex-jsonata', JSON.stringify(jn), {
+      cases: lookupCases(evilBody),
+      input: LOOKUP_INPUT,
+      response: { ...RESPONSE, body: evilBody },
+    });
   }
 
   // ---- huge loops and recursion ----
@@ -206,14 +283,26 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
       if (field === 'requestTemplate') {
         (cfg(d)['request'] as Json)['requestType'] = 'POST';
         (cfg(d)['request'] as Json)['requestTemplate'] = loop;
-      } else (cfg(d)['response'] as Json)['successTemplate'] = `{"customerId": \${customerId}, "x": "${loop.replace(/"/g, "'")}"}`;
+      } else
+        (cfg(d)['response'] as Json)['successTemplate'] =
+          `{"customerId": \${customerId}, "x": "${loop.replace(/"/g, "'")}"}`;
       add(`loop-${field}-${i}`, JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
     }
   }
-  for (const expr of ['($f := function($n){ $f($n + 1) }; $f(1))', '($f := function($n){ 1 + $f($n + 1) }; $f(1))', '$count([1..10000000].([1..10000000]))', '$join([1..10000000].$string(), ",")']) {
+  for (const expr of [
+    '($f := function($n){ $f($n + 1) }; $f(1))',
+    '($f := function($n){ 1 + $f($n + 1) }; $f(1))',
+    '$count([1..10000000].([1..10000000]))',
+    '$join([1..10000000].$string(), ",")',
+  ]) {
     const d = lookup();
     delete (cfg(d)['response'] as Json)['successTemplate'];
-    add('jsonata-runaway', JSON.stringify(d), { jsonata: expr, cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
+    add('jsonata-runaway', JSON.stringify(d), {
+      jsonata: expr,
+      cases: lookupCases(),
+      input: LOOKUP_INPUT,
+      response: RESPONSE,
+    });
   }
 
   // ---- deep nesting ----
@@ -228,64 +317,113 @@ export function buildMutants(seed: number, generic = 240): Mutant[] {
   }
   {
     const d = lookup();
-    (d['contract'] as Json)['input'] = { inputSchema: { type: 'object', properties: { phoneNumber: { type: 'string' }, child: { $ref: '#' } }, required: ['phoneNumber'] } };
+    (d['contract'] as Json)['input'] = {
+      inputSchema: {
+        type: 'object',
+        properties: { phoneNumber: { type: 'string' }, child: { $ref: '#' } },
+        required: ['phoneNumber'],
+      },
+    };
     const input = `${'{"phoneNumber":"+1","child":'.repeat(5_000)}{"phoneNumber":"+15551234567"}${'}'.repeat(5_000)}`;
     add('self-ref-input-schema', JSON.stringify(d), { input });
   }
   {
     const d = lookup();
-    (cfg(d)['response'] as Json)['successTemplate'] = `#set($o = "1")#foreach($i in [1..20000])#set($o = "[$o]")#end{"customerId": \${customerId}, "deep": $o}`;
+    (cfg(d)['response'] as Json)['successTemplate'] =
+      `#set($o = "1")#foreach($i in [1..20000])#set($o = "[$o]")#end{"customerId": \${customerId}, "deep": $o}`;
     add('deep-success-output', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
   }
   {
     const d = lookup();
-    (cfg(d)['response'] as Json)['successTemplate'] = `{"customerId": \${customerId}, "deep": ${'['.repeat(3000)}1${']'.repeat(3000)}}`;
+    (cfg(d)['response'] as Json)['successTemplate'] =
+      `{"customerId": \${customerId}, "deep": ${'['.repeat(3000)}1${']'.repeat(3000)}}`;
     add('deep-success-literal', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
   }
   {
     const d = lookup();
-    (cfg(d)['request'] as Json)['requestUrlTemplate'] = `https://crm.example.com/x?p=#set($x = ${'('.repeat(5000)}1${')'.repeat(5000)})$x`;
+    (cfg(d)['request'] as Json)['requestUrlTemplate'] =
+      `https://crm.example.com/x?p=#set($x = ${'('.repeat(5000)}1${')'.repeat(5000)})$x`;
     add('deep-velocity-parens', JSON.stringify(d), { input: LOOKUP_INPUT, refused: true });
   }
   {
     const d = lookup();
-    (cfg(d)['request'] as Json)['requestUrlTemplate'] = `https://crm.example.com/x?p=${'#if(true)'.repeat(3000)}x${'#end'.repeat(3000)}`;
+    (cfg(d)['request'] as Json)['requestUrlTemplate'] =
+      `https://crm.example.com/x?p=${'#if(true)'.repeat(3000)}x${'#end'.repeat(3000)}`;
     add('deep-velocity-blocks', JSON.stringify(d), { input: LOOKUP_INPUT, refused: true });
   }
   {
     const d = lookup();
-    (cfg(d)['request'] as Json)['requestUrlTemplate'] = `https://crm.example.com/x?p=#set($x = 1${' + 1'.repeat(10_000)})$x`;
+    (cfg(d)['request'] as Json)['requestUrlTemplate'] =
+      `https://crm.example.com/x?p=#set($x = 1${' + 1'.repeat(10_000)})$x`;
     add('long-operator-chain', JSON.stringify(d), { input: LOOKUP_INPUT, refused: true });
   }
   {
     const d = lookup();
     ((cfg(d)['response'] as Json)['translationMap'] as Json)['fuzzed'] = `$.a[?(${'!'.repeat(5000)}@.b)]`;
-    add('deep-jsonpath', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE, refused: true });
+    add('deep-jsonpath', JSON.stringify(d), {
+      cases: lookupCases(),
+      input: LOOKUP_INPUT,
+      response: RESPONSE,
+      refused: true,
+    });
   }
   {
     const d = lookup();
-    ((cfg(d)['response'] as Json)['translationMap'] as Json)['fuzzed'] = `$.a[?(${Array.from({ length: 5000 }, () => '@.b').join(' && ')})]`;
-    add('long-jsonpath-chain', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE, refused: true });
+    ((cfg(d)['response'] as Json)['translationMap'] as Json)['fuzzed'] =
+      `$.a[?(${Array.from({ length: 5000 }, () => '@.b').join(' && ')})]`;
+    add('long-jsonpath-chain', JSON.stringify(d), {
+      cases: lookupCases(),
+      input: LOOKUP_INPUT,
+      response: RESPONSE,
+      refused: true,
+    });
   }
   {
     const d = lookup();
     ((cfg(d)['response'] as Json)['translationMap'] as Json)['fullName'] = `$${'.a'.repeat(20_000)}`;
-    add('long-jsonpath-steps', JSON.stringify(d), { cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE, refused: true });
+    add('long-jsonpath-steps', JSON.stringify(d), {
+      cases: lookupCases(),
+      input: LOOKUP_INPUT,
+      response: RESPONSE,
+      refused: true,
+    });
   }
   {
     const d = lookup();
     delete (cfg(d)['response'] as Json)['successTemplate'];
-    add('deep-jsonata', JSON.stringify(d), { jsonata: `${'('.repeat(30_000)}1${')'.repeat(30_000)}`, cases: lookupCases(), input: LOOKUP_INPUT, response: RESPONSE });
+    add('deep-jsonata', JSON.stringify(d), {
+      jsonata: `${'('.repeat(30_000)}1${')'.repeat(30_000)}`,
+      cases: lookupCases(),
+      input: LOOKUP_INPUT,
+      response: RESPONSE,
+    });
   }
   {
     const body = `${'{"customer":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const withBody = (json: unknown): string => JSON.stringify(json).replace('"__BODY__"', body);
-    add('deep-case-body', JSON.stringify(lookup()), { cases: withBody(lookupCases('__BODY__')), input: LOOKUP_INPUT, response: withBody({ ...RESPONSE, body: '__BODY__' }) });
+    add('deep-case-body', JSON.stringify(lookup()), {
+      cases: withBody(lookupCases('__BODY__')),
+      input: LOOKUP_INPUT,
+      response: withBody({ ...RESPONSE, body: '__BODY__' }),
+    });
   }
   // Terraform with deeply nested jsonencode([ (issue 11), closed and unclosed.
-  const tf = (inner: string): string => `resource "genesyscloud_integration_action" "deep" {\n  name = "Deep"\n  category = "x"\n  integration_id = "x"\n  contract_input = jsonencode(${inner})\n  contract_output = jsonencode({ type = "object" })\n  config_request {\n    request_url_template = "https://x.example.com"\n    request_type = "GET"\n  }\n}\n`;
-  out.push({ file: `m${String(n++).padStart(3, '0')}-deep-terraform.tf`, category: 'deep-terraform', content: tf(`${'['.repeat(10_000)}1${']'.repeat(10_000)}`), input: {}, refused: true });
-  out.push({ file: `m${String(n++).padStart(3, '0')}-deep-terraform-unclosed.tf`, category: 'deep-terraform', content: tf('['.repeat(10_000)), input: {}, refused: true });
+  const tf = (inner: string): string =>
+    `resource "genesyscloud_integration_action" "deep" {\n  name = "Deep"\n  category = "x"\n  integration_id = "x"\n  contract_input = jsonencode(${inner})\n  contract_output = jsonencode({ type = "object" })\n  config_request {\n    request_url_template = "https://x.example.com"\n    request_type = "GET"\n  }\n}\n`;
+  out.push({
+    file: `m${String(n++).padStart(3, '0')}-deep-terraform.tf`,
+    category: 'deep-terraform',
+    content: tf(`${'['.repeat(10_000)}1${']'.repeat(10_000)}`),
+    input: {},
+    refused: true,
+  });
+  out.push({
+    file: `m${String(n++).padStart(3, '0')}-deep-terraform-unclosed.tf`,
+    category: 'deep-terraform',
+    content: tf('['.repeat(10_000)),
+    input: {},
+    refused: true,
+  });
 
   // ---- sizes ----
   const big = 'x'.repeat(50 * 1024 * 1024);

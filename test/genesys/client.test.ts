@@ -10,7 +10,11 @@ import { CLIENT_ID, CLIENT_SECRET, sampleAction } from './helpers';
 
 describe('regions', () => {
   it('maps a region to its login and API hosts', () => {
-    expect(resolveHosts({ region: 'eu-west-1' })).toEqual({ loginBase: 'https://login.mypurecloud.ie', apiBase: 'https://api.mypurecloud.ie', region: 'eu-west-1' });
+    expect(resolveHosts({ region: 'eu-west-1' })).toEqual({
+      loginBase: 'https://login.mypurecloud.ie',
+      apiBase: 'https://api.mypurecloud.ie',
+      region: 'eu-west-1',
+    });
     expect(resolveHosts({ region: 'ap-southeast-2' }).apiBase).toBe('https://api.mypurecloud.com.au');
     expect(resolveHosts({ region: 'usw2.pure.cloud' }).loginBase).toBe('https://login.usw2.pure.cloud');
   });
@@ -26,7 +30,11 @@ describe('regions', () => {
     expect((error as CxpactError).fix).toContain('us-east-1 (mypurecloud.com)');
   });
   it('base URL overrides win and the login host defaults to the API host', () => {
-    expect(resolveHosts({ region: 'nowhere', apiBaseUrl: 'http://127.0.0.1:9/' })).toEqual({ apiBase: 'http://127.0.0.1:9', loginBase: 'http://127.0.0.1:9', region: 'nowhere' });
+    expect(resolveHosts({ region: 'nowhere', apiBaseUrl: 'http://127.0.0.1:9/' })).toEqual({
+      apiBase: 'http://127.0.0.1:9',
+      loginBase: 'http://127.0.0.1:9',
+      region: 'nowhere',
+    });
   });
 });
 
@@ -40,7 +48,13 @@ describe('genesysTokenSource', () => {
   it('shares one login between concurrent callers and reuses the token until shortly before expiry', async () => {
     fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, expiresIn: 600 });
     let now = 1_000_000;
-    const tokens = genesysTokenSource({ loginBase: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => now, refreshSkewMs: 30_000 });
+    const tokens = genesysTokenSource({
+      loginBase: fake.url,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      now: () => now,
+      refreshSkewMs: 30_000,
+    });
     const all = await Promise.all(Array.from({ length: 10 }, () => tokens.getToken()));
     expect(new Set(all).size).toBe(1);
     expect(fake.logins).toBe(1);
@@ -71,9 +85,18 @@ describe('GenesysClient', () => {
   });
 
   it('refreshes the token and retries once after a 401', async () => {
-    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')] });
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+    });
     const events: ApiCallEvent[] = [];
-    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url }, onCall: (e) => events.push(e) });
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+      onCall: (e) => events.push(e),
+    });
     expect((await client.listActions()).map((a) => a.id)).toEqual(['a-1']);
     fake.revokeTokens();
     expect((await client.listActions()).map((a) => a.id)).toEqual(['a-1']);
@@ -86,8 +109,18 @@ describe('GenesysClient', () => {
   });
 
   it('retries a 401 only once, then reports it without the secret', async () => {
-    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')], rejectAllTokens: true, echoInErrors: CLIENT_SECRET });
-    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url } });
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+      rejectAllTokens: true,
+      echoInErrors: CLIENT_SECRET,
+    });
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+    });
     const error = await client.listActions().then(
       () => undefined,
       (e: unknown) => e as CxpactError,
@@ -130,7 +163,10 @@ describe('GenesysClient', () => {
       clientSecret: CLIENT_SECRET,
       actions: [sampleAction('a-1', 'One')],
       unavailableListings: 1,
-      testHandler: () => ({ status: 503, body: { message: 'upstream unavailable', code: 'service.unavailable', status: 503 } }),
+      testHandler: () => ({
+        status: 503,
+        body: { message: 'upstream unavailable', code: 'service.unavailable', status: 503 },
+      }),
     });
     const sleeps: number[] = [];
     const client = new GenesysClient({
@@ -181,9 +217,20 @@ describe('GenesysClient', () => {
   });
 
   it('never sends the bearer token to another host named in a template URI', async () => {
-    fake = await startFakeGenesys({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, actions: [sampleAction('a-1', 'One')] });
-    const client = new GenesysClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, hosts: { apiBase: fake.url, loginBase: fake.url } });
-    const text = await client.getTemplate({ id: 'a-1', name: 'One' }, 'https://evil.example.com/api/v2/integrations/actions/a-1/templates/successtemplate.vm');
+    fake = await startFakeGenesys({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      actions: [sampleAction('a-1', 'One')],
+    });
+    const client = new GenesysClient({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      hosts: { apiBase: fake.url, loginBase: fake.url },
+    });
+    const text = await client.getTemplate(
+      { id: 'a-1', name: 'One' },
+      'https://evil.example.com/api/v2/integrations/actions/a-1/templates/successtemplate.vm',
+    );
     expect(text).toBe('{"customerId": ${customerId}, "tier": ${tier}}');
     expect(fake.requests.at(-1)?.url).toBe('/api/v2/integrations/actions/a-1/templates/successtemplate.vm');
   });

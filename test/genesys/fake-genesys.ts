@@ -18,8 +18,17 @@ export interface FakeAction {
   version?: number;
   config: {
     timeoutSeconds?: number;
-    request: { requestUrlTemplate: string; requestType: string; headers?: Record<string, string>; requestTemplate: string };
-    response: { translationMap?: Record<string, string>; translationMapDefaults?: Record<string, string>; successTemplate: string };
+    request: {
+      requestUrlTemplate: string;
+      requestType: string;
+      headers?: Record<string, string>;
+      requestTemplate: string;
+    };
+    response: {
+      translationMap?: Record<string, string>;
+      translationMapDefaults?: Record<string, string>;
+      successTemplate: string;
+    };
   };
   contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
 }
@@ -74,7 +83,10 @@ export interface FakeGenesys {
 }
 
 function templatesOf(action: FakeAction): Record<string, string> {
-  return { 'requesttemplate.vm': action.config.request.requestTemplate, 'successtemplate.vm': action.config.response.successTemplate };
+  return {
+    'requesttemplate.vm': action.config.request.requestTemplate,
+    'successtemplate.vm': action.config.response.successTemplate,
+  };
 }
 
 /**
@@ -95,8 +107,14 @@ function platformObject(action: FakeAction, expandContract = false): Record<stri
     secure: action.secure ?? false,
     config: {
       ...(action.config.timeoutSeconds === undefined ? {} : { timeoutSeconds: action.config.timeoutSeconds }),
-      request: { ...request, requestTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/requesttemplate.vm` },
-      response: { ...response, successTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/successtemplate.vm` },
+      request: {
+        ...request,
+        requestTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/requesttemplate.vm`,
+      },
+      response: {
+        ...response,
+        successTemplateUri: `/api/v2/integrations/actions/${action.id}/templates/successtemplate.vm`,
+      },
     },
     contract: expandContract
       ? action.contract
@@ -134,7 +152,12 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
     },
   };
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
     res.end(text);
@@ -154,7 +177,12 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      state.requests.push({ method: req.method ?? 'GET', url: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      state.requests.push({
+        method: req.method ?? 'GET',
+        url: `${url.pathname}${url.search}`,
+        authorization: req.headers.authorization,
+        body,
+      });
       void handle(req, res, url, body);
     });
   });
@@ -166,7 +194,15 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
       return;
     }
     if (options.forbidden === true) {
-      send(res, 403, errorBody(403, 'missing.any.permissions', 'Unable to perform the requested action. You must have at least one of the following permissions assigned: [integrations:action:view]'));
+      send(
+        res,
+        403,
+        errorBody(
+          403,
+          'missing.any.permissions',
+          'Unable to perform the requested action. You must have at least one of the following permissions assigned: [integrations:action:view]',
+        ),
+      );
       return;
     }
     const actions = options.actions ?? [];
@@ -185,11 +221,20 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
         return obj;
       };
       if (options.runawayPaging === 'repeat') {
-        send(res, 200, { entities: actions.slice(0, pageSize).map(shape), pageSize, pageNumber, total: 1_000_000, pageCount: pageNumber + 1 });
+        send(res, 200, {
+          entities: actions.slice(0, pageSize).map(shape),
+          pageSize,
+          pageNumber,
+          total: 1_000_000,
+          pageCount: pageNumber + 1,
+        });
         return;
       }
       if (options.runawayPaging === 'endless') {
-        const entities = Array.from({ length: pageSize }, (_, i) => ({ id: `endless-${pageNumber}-${i}`, name: `Endless ${pageNumber}-${i}` }));
+        const entities = Array.from({ length: pageSize }, (_, i) => ({
+          id: `endless-${pageNumber}-${i}`,
+          name: `Endless ${pageNumber}-${i}`,
+        }));
         send(res, 200, { entities, pageSize, pageNumber, total: 1_000_000, pageCount: pageNumber + 1 });
         return;
       }
@@ -201,7 +246,9 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
         pageNumber,
         total: actions.length,
         pageCount,
-        ...(pageNumber < pageCount ? { nextUri: `/api/v2/integrations/actions?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` } : {}),
+        ...(pageNumber < pageCount
+          ? { nextUri: `/api/v2/integrations/actions?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` }
+          : {}),
       });
       return;
     }
@@ -212,7 +259,10 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
         send(res, 404, errorBody(404, 'not.found', 'Action not found.'));
         return;
       }
-      const obj = platformObject(action, url.searchParams.get('expand') === 'contract' && !(options.contractOnlyByUri ?? false));
+      const obj = platformObject(
+        action,
+        url.searchParams.get('expand') === 'contract' && !(options.contractOnlyByUri ?? false),
+      );
       if (url.searchParams.get('includeConfig') !== 'true') delete obj['config'];
       send(res, 200, obj);
       return;
@@ -225,7 +275,11 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
         send(res, 404, errorBody(404, 'not.found', 'Schema not found.'));
         return;
       }
-      send(res, 200, file.endsWith('.input.json') ? action.contract.input.inputSchema : action.contract.output.successSchema);
+      send(
+        res,
+        200,
+        file.endsWith('.input.json') ? action.contract.input.inputSchema : action.contract.output.successSchema,
+      );
       return;
     }
     const template = /^\/api\/v2\/integrations\/actions\/([^/]+)(\/draft)?\/templates\/([^/]+)$/.exec(url.pathname);
@@ -244,7 +298,12 @@ export async function startFakeGenesys(options: FakeGenesysOptions): Promise<Fak
       if (rateLimited > 0) {
         rateLimited -= 1;
         const retryAfter = options.rateLimitTests?.retryAfter;
-        send(res, 429, errorBody(429, 'too.many.requests', 'Rate limit exceeded the maximum.'), retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+        send(
+          res,
+          429,
+          errorBody(429, 'too.many.requests', 'Rate limit exceeded the maximum.'),
+          retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+        );
         return;
       }
       const actionId = decodeURIComponent(test[1] ?? '');

@@ -48,14 +48,20 @@ export class FakeLoginHost {
       return true;
     }
     if (fault !== undefined) {
-      res.writeHead(fault.status, { 'Content-Type': 'application/json; charset=UTF-8', ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }) });
+      res.writeHead(fault.status, {
+        'Content-Type': 'application/json; charset=UTF-8',
+        ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }),
+      });
       res.end(JSON.stringify({ error: fault.status === 429 ? 'too_many_requests' : 'temporarily_unavailable' }));
       return true;
     }
     const { clientId, clientSecret } = this.options;
     const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     if (req.headers.authorization !== expected || !body.includes('grant_type=client_credentials')) {
-      json(res, 401, { error: 'invalid_client', description: this.options.rejectDescription ?? 'client not found or bad secret' });
+      json(res, 401, {
+        error: 'invalid_client',
+        description: this.options.rejectDescription ?? 'client not found or bad secret',
+      });
       return true;
     }
     this.logins += 1;

@@ -7,7 +7,10 @@ import { sampleAction } from './helpers';
 
 function action(): DataAction {
   const a = sampleAction('a-1', 'Lookup Customer');
-  const parsed = parseDefinitionFile('lookup.json', JSON.stringify({ name: a.name, config: a.config, contract: a.contract }));
+  const parsed = parseDefinitionFile(
+    'lookup.json',
+    JSON.stringify({ name: a.name, config: a.config, contract: a.contract }),
+  );
   expect(parsed.errors).toEqual([]);
   return parsed.actions[0] as DataAction;
 }
@@ -21,7 +24,12 @@ describe('compareWithEmulation', () => {
       operations: [
         { step: 7, name: 'Validate output', success: true, result: { customerId: '123', tier: 'gold' } },
         { step: 2, name: 'Execute Remote Request', success: true, result: '{"id":"123","tier":"gold"}' },
-        { step: 1, name: 'Build request', success: true, result: { requestUrl: 'https://crm.example.com/customers?phone=%2B1+555', requestType: 'get' } },
+        {
+          step: 1,
+          name: 'Build request',
+          success: true,
+          result: { requestUrl: 'https://crm.example.com/customers?phone=%2B1+555', requestType: 'get' },
+        },
         { step: 3, name: 'Translation map', success: true, result: { customerId: '"123"', tier: 'gold' } },
       ],
       finalResult: { customerId: '123', tier: 'gold' },
@@ -35,7 +43,12 @@ describe('compareWithEmulation', () => {
       success: false,
       operations: [
         { step: 1, name: 'Execute', success: true, result: { statusCode: 200, body: { tier: 'gold' } } },
-        { step: 2, name: 'Resolve translation map', success: false, error: { message: 'No results for path: $[\'id\']' } },
+        {
+          step: 2,
+          name: 'Resolve translation map',
+          success: false,
+          error: { message: "No results for path: $['id']" },
+        },
       ],
     });
     // cxpact also fails: $.id is missing and has no default.
@@ -58,21 +71,54 @@ describe('compareWithEmulation', () => {
     ]);
   });
 
-  it('matches parts rendered from credentials by regex and never reports the platform\'s value', async () => {
-    const a = sampleAction('a-2', 'With Key', { requestUrlTemplate: 'https://crm.example.com/customers?key=${credentials.apiKey}&phone=${input.phone}' });
-    const parsed = parseDefinitionFile('k.json', JSON.stringify({ name: a.name, config: a.config, contract: a.contract }));
+  it("matches parts rendered from credentials by regex and never reports the platform's value", async () => {
+    const a = sampleAction('a-2', 'With Key', {
+      requestUrlTemplate: 'https://crm.example.com/customers?key=${credentials.apiKey}&phone=${input.phone}',
+    });
+    const parsed = parseDefinitionFile(
+      'k.json',
+      JSON.stringify({ name: a.name, config: a.config, contract: a.contract }),
+    );
     const act = parsed.actions[0] as DataAction;
-    const ok = await compareWithEmulation(act, { phone: '1' }, {
-      success: false,
-      operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=1' } }],
-    });
+    const ok = await compareWithEmulation(
+      act,
+      { phone: '1' },
+      {
+        success: false,
+        operations: [
+          {
+            step: 1,
+            name: 'Resolve request',
+            success: true,
+            result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=1' },
+          },
+        ],
+      },
+    );
     expect(ok.differences).toEqual([]);
-    const bad = await compareWithEmulation(act, { phone: '1' }, {
-      success: false,
-      operations: [{ step: 1, name: 'Resolve request', success: true, result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=2' } }],
-    });
+    const bad = await compareWithEmulation(
+      act,
+      { phone: '1' },
+      {
+        success: false,
+        operations: [
+          {
+            step: 1,
+            name: 'Resolve request',
+            success: true,
+            result: { url: 'https://crm.example.com/customers?key=REAL-KEY-123&phone=2' },
+          },
+        ],
+      },
+    );
     expect(bad.differences).toEqual([
-      { step: 'request', operation: 'step 1 (Resolve request)', field: 'url', platform: '(not shown: rendered from credentials)', cxpact: 'https://crm.example.com/customers?key={{credentials.apiKey}}&phone=1' },
+      {
+        step: 'request',
+        operation: 'step 1 (Resolve request)',
+        field: 'url',
+        platform: '(not shown: rendered from credentials)',
+        cxpact: 'https://crm.example.com/customers?key={{credentials.apiKey}}&phone=1',
+      },
     ]);
     expect(JSON.stringify(bad)).not.toContain('REAL-KEY-123');
   });

@@ -40,7 +40,11 @@ export function envFor(url: string, extra: Record<string, string> = {}): Record<
   };
 }
 
-export function sampleAction(id: string, name: string, overrides: Partial<FakeAction['config']['request']> = {}): FakeAction {
+export function sampleAction(
+  id: string,
+  name: string,
+  overrides: Partial<FakeAction['config']['request']> = {},
+): FakeAction {
   return {
     id,
     name,

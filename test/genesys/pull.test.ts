@@ -17,13 +17,20 @@ describe('cxpact genesys-pull', () => {
   const actions = [
     sampleAction('a-1', 'Lookup Customer'),
     sampleAction('a-2', 'Get Tickets', { requestUrlTemplate: 'https://crm.example.com/tickets/${input.phone}' }),
-    sampleAction('a-3', 'Create Case', { requestType: 'POST', requestTemplate: '{"phone": "$esc.jsonString(${input.phone})"}' }),
+    sampleAction('a-3', 'Create Case', {
+      requestType: 'POST',
+      requestTemplate: '{"phone": "$esc.jsonString(${input.phone})"}',
+    }),
   ];
 
   it('pages through all actions, fetches templates by URI and writes sorted 2-space files named by slug', async () => {
     fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions });
     const cwd = tmpDir('pull');
-    const run = await runCommand(['genesys-pull', '--out', 'data-actions/org', '--page-size', '2'], envFor(fake.url), cwd);
+    const run = await runCommand(
+      ['genesys-pull', '--out', 'data-actions/org', '--page-size', '2'],
+      envFor(fake.url),
+      cwd,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = path.join(cwd, 'data-actions/org');
@@ -44,21 +51,36 @@ describe('cxpact genesys-pull', () => {
     expect(file).toMatchObject({
       id: 'a-3',
       name: 'Create Case',
-      config: { request: { requestType: 'POST', requestTemplate: '{"phone": "$esc.jsonString(${input.phone})"}' }, response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}' } },
+      config: {
+        request: { requestType: 'POST', requestTemplate: '{"phone": "$esc.jsonString(${input.phone})"}' },
+        response: { successTemplate: '{"customerId": ${customerId}, "tier": ${tier}}' },
+      },
     });
     // The listing has schema URIs only: each action is read again with expand=contract.
     expect(file['contract']).toEqual(actions[2]!.contract);
-    expect(fake.requests.filter((r) => /^\/api\/v2\/integrations\/actions\/a-\d\?expand=contract&includeConfig=true$/.test(r.url))).toHaveLength(3);
+    expect(
+      fake.requests.filter((r) =>
+        /^\/api\/v2\/integrations\/actions\/a-\d\?expand=contract&includeConfig=true$/.test(r.url),
+      ),
+    ).toHaveLength(3);
     expect(run.stdout).toContain('3 added');
     // One login for the whole run (token reused).
     expect(fake.logins).toBe(1);
   });
 
   it('fetches schema documents by URI when expand=contract does not inline them', async () => {
-    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions, contractOnlyByUri: true });
+    fake = await startFakeGenesys({
+      clientId: 'cxpact-test-client',
+      clientSecret: CLIENT_SECRET,
+      actions,
+      contractOnlyByUri: true,
+    });
     const cwd = tmpDir('pull-schemas');
     expect((await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), cwd)).code).toBe(0);
-    const file = JSON.parse(fs.readFileSync(path.join(cwd, 'org', 'lookup-customer.json'), 'utf8')) as Record<string, unknown>;
+    const file = JSON.parse(fs.readFileSync(path.join(cwd, 'org', 'lookup-customer.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(file['contract']).toEqual(actions[0]!.contract);
     expect(fake.requests.filter((r) => r.url.includes('/schemas/'))).toHaveLength(6);
   });
@@ -102,18 +124,33 @@ describe('cxpact genesys-pull', () => {
     expect((await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), cwd)).code).toBe(0);
     const dir = path.join(cwd, 'org');
     // The repo drifts: one edited, one deleted, one repo-only action.
-    const edited = JSON.parse(fs.readFileSync(path.join(dir, 'lookup-customer.json'), 'utf8')) as { config: { timeoutSeconds: number } };
+    const edited = JSON.parse(fs.readFileSync(path.join(dir, 'lookup-customer.json'), 'utf8')) as {
+      config: { timeoutSeconds: number };
+    };
     edited.config.timeoutSeconds = 30;
     fs.writeFileSync(path.join(dir, 'lookup-customer.json'), JSON.stringify(edited));
     fs.rmSync(path.join(dir, 'get-tickets.json'));
     const repoOnly = sampleAction('zz', 'Repo Only');
-    fs.writeFileSync(path.join(dir, 'repo-only.json'), JSON.stringify({ name: 'Repo Only', config: repoOnly.config, contract: repoOnly.contract }));
+    fs.writeFileSync(
+      path.join(dir, 'repo-only.json'),
+      JSON.stringify({ name: 'Repo Only', config: repoOnly.config, contract: repoOnly.contract }),
+    );
     const before = fs.readFileSync(path.join(dir, 'lookup-customer.json'), 'utf8');
 
     const run = await runCommand(['genesys-pull', '--out', 'org', '--check', '--json'], envFor(fake.url), cwd);
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { drift: { changed: Array<{ name: string; paths: string[] }>; added: Array<{ name: string }>; missing: Array<{ name: string }>; unchanged: number }; written: string[] };
-    expect(report.drift.changed).toEqual([expect.objectContaining({ name: 'Lookup Customer', paths: ['$.config.timeoutSeconds'] })]);
+    const report = JSON.parse(run.stdout) as {
+      drift: {
+        changed: Array<{ name: string; paths: string[] }>;
+        added: Array<{ name: string }>;
+        missing: Array<{ name: string }>;
+        unchanged: number;
+      };
+      written: string[];
+    };
+    expect(report.drift.changed).toEqual([
+      expect.objectContaining({ name: 'Lookup Customer', paths: ['$.config.timeoutSeconds'] }),
+    ]);
     expect(report.drift.added.map((a) => a.name)).toEqual(['Get Tickets']);
     expect(report.drift.missing.map((a) => a.name)).toEqual(['Repo Only']);
     expect(report.drift.unchanged).toBe(1);
@@ -135,23 +172,58 @@ describe('cxpact genesys-pull', () => {
       fs.writeFileSync(path.join(cwd, rel), JSON.stringify(data));
     };
     // A hand-kept UI export (no id, edited timeout), its cases file, a pact file and a repo-only action.
-    write('data-actions/crm/lookup.json', { name: 'Lookup Customer - Exported 2024-11-19 @ 14:32', integrationType: 'custom-rest-actions', actionType: 'custom', config: { ...a.config, timeoutSeconds: 20 }, contract: a.contract, secure: false });
+    write('data-actions/crm/lookup.json', {
+      name: 'Lookup Customer - Exported 2024-11-19 @ 14:32',
+      integrationType: 'custom-rest-actions',
+      actionType: 'custom',
+      config: { ...a.config, timeoutSeconds: 20 },
+      contract: a.contract,
+      secure: false,
+    });
     write('data-actions/crm/lookup.cases.json', { cases: [] });
     write('data-actions/pacts/cxpact-crm.json', { consumer: { name: 'x' }, provider: { name: 'y' }, interactions: [] });
     const repoOnly = sampleAction('zz', 'Repo Only');
-    write('data-actions/other/repo-only.json', { name: 'Repo Only', config: repoOnly.config, contract: repoOnly.contract });
+    write('data-actions/other/repo-only.json', {
+      name: 'Repo Only',
+      config: repoOnly.config,
+      contract: repoOnly.contract,
+    });
 
     const check = await runCommand(['genesys-pull', '--check', '--json'], envFor(fake.url), cwd);
     expect(check.code).toBe(1);
-    const report = JSON.parse(check.stdout) as { drift: { changed: Array<{ name: string; file: string; paths: string[] }>; added: Array<{ name: string; file: string }>; missing: Array<{ name: string; file: string }> } };
-    expect(report.drift.changed).toEqual([expect.objectContaining({ name: 'Lookup Customer', file: 'data-actions/crm/lookup.json', paths: ['$.config.timeoutSeconds'] })]);
-    expect(report.drift.added.map((d) => d.file).sort()).toEqual(['data-actions/genesys-org/create-case.json', 'data-actions/genesys-org/get-tickets.json']);
-    expect(report.drift.missing).toEqual([expect.objectContaining({ name: 'Repo Only', file: 'data-actions/other/repo-only.json' })]);
+    const report = JSON.parse(check.stdout) as {
+      drift: {
+        changed: Array<{ name: string; file: string; paths: string[] }>;
+        added: Array<{ name: string; file: string }>;
+        missing: Array<{ name: string; file: string }>;
+      };
+    };
+    expect(report.drift.changed).toEqual([
+      expect.objectContaining({
+        name: 'Lookup Customer',
+        file: 'data-actions/crm/lookup.json',
+        paths: ['$.config.timeoutSeconds'],
+      }),
+    ]);
+    expect(report.drift.added.map((d) => d.file).sort()).toEqual([
+      'data-actions/genesys-org/create-case.json',
+      'data-actions/genesys-org/get-tickets.json',
+    ]);
+    expect(report.drift.missing).toEqual([
+      expect.objectContaining({ name: 'Repo Only', file: 'data-actions/other/repo-only.json' }),
+    ]);
 
     const pull = await runCommand(['genesys-pull'], envFor(fake.url), cwd);
     expect(pull.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(cwd, 'data-actions/crm/lookup.json'), 'utf8'))).toMatchObject({ id: 'a-1', name: 'Lookup Customer', config: { timeoutSeconds: 10 } });
-    expect(fs.readdirSync(path.join(cwd, 'data-actions/genesys-org')).sort()).toEqual(['create-case.json', 'get-tickets.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(cwd, 'data-actions/crm/lookup.json'), 'utf8'))).toMatchObject({
+      id: 'a-1',
+      name: 'Lookup Customer',
+      config: { timeoutSeconds: 10 },
+    });
+    expect(fs.readdirSync(path.join(cwd, 'data-actions/genesys-org')).sort()).toEqual([
+      'create-case.json',
+      'get-tickets.json',
+    ]);
     expect(fs.readFileSync(path.join(cwd, 'data-actions/crm/lookup.cases.json'), 'utf8')).toBe('{"cases":[]}');
     const again = await runCommand(['genesys-pull', '--check'], envFor(fake.url), cwd);
     expect(again.stdout).toContain('0 changed, 0 added, 1 missing, 3 unchanged');
@@ -159,13 +231,24 @@ describe('cxpact genesys-pull', () => {
   });
 
   it('matches repo files exported from the UI by name without the " - Exported" suffix', async () => {
-    fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions: [actions[0]!] });
+    fake = await startFakeGenesys({
+      clientId: 'cxpact-test-client',
+      clientSecret: CLIENT_SECRET,
+      actions: [actions[0]!],
+    });
     const cwd = tmpDir('pull-export');
     const a = actions[0]!;
     fs.mkdirSync(path.join(cwd, 'org'));
     fs.writeFileSync(
       path.join(cwd, 'org', 'my-export.json'),
-      JSON.stringify({ name: 'Lookup Customer - Exported 2024-11-19 @ 14:32', integrationType: 'custom-rest-actions', actionType: 'custom', config: a.config, contract: a.contract, secure: false }),
+      JSON.stringify({
+        name: 'Lookup Customer - Exported 2024-11-19 @ 14:32',
+        integrationType: 'custom-rest-actions',
+        actionType: 'custom',
+        config: a.config,
+        contract: a.contract,
+        secure: false,
+      }),
     );
     const run = await runCommand(['genesys-pull', '--out', 'org', '--check'], envFor(fake.url), cwd);
     expect(run.stdout).toContain('No drift');
@@ -174,7 +257,11 @@ describe('cxpact genesys-pull', () => {
 
   describe('bad input: clear message, non-zero exit, no secret printed', () => {
     it('unknown region lists the known regions', async () => {
-      const run = await runCommand(['genesys-pull', '--region', 'mars-north-1'], { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('region'));
+      const run = await runCommand(
+        ['genesys-pull', '--region', 'mars-north-1'],
+        { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET },
+        tmpDir('region'),
+      );
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain('Unknown Genesys Cloud region "mars-north-1"');
       expect(run.stderr).toContain('eu-west-1 (mypurecloud.ie)');
@@ -182,7 +269,11 @@ describe('cxpact genesys-pull', () => {
     });
 
     it('a flag that is not a positive integer is a usage error (exit 2) before any API call', async () => {
-      const run = await runCommand(['genesys-pull', '--region', 'eu-west-1', '--max-pages', '0'], { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET }, tmpDir('flag'));
+      const run = await runCommand(
+        ['genesys-pull', '--region', 'eu-west-1', '--max-pages', '0'],
+        { GENESYS_CLOUD_CLIENT_ID: 'x', GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET },
+        tmpDir('flag'),
+      );
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('--max-pages must be a positive integer, got "0"');
       expect(run.stderr).toContain('fix: Pass --max-pages <n> with n >= 1.');
@@ -195,7 +286,12 @@ describe('cxpact genesys-pull', () => {
     });
 
     it('bad credentials (401 from the login host)', async () => {
-      fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: 'the-real-secret', actions, echoInErrors: CLIENT_SECRET });
+      fake = await startFakeGenesys({
+        clientId: 'cxpact-test-client',
+        clientSecret: 'the-real-secret',
+        actions,
+        echoInErrors: CLIENT_SECRET,
+      });
       const run = await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), tmpDir('badcreds'));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('rejected the OAuth client credentials (HTTP 401: invalid_client)');
@@ -204,7 +300,13 @@ describe('cxpact genesys-pull', () => {
     });
 
     it('missing scopes (403) names the permission', async () => {
-      fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions, forbidden: true, echoInErrors: CLIENT_SECRET });
+      fake = await startFakeGenesys({
+        clientId: 'cxpact-test-client',
+        clientSecret: CLIENT_SECRET,
+        actions,
+        forbidden: true,
+        echoInErrors: CLIENT_SECRET,
+      });
       const run = await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), tmpDir('forbidden'));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('HTTP 403');
@@ -213,9 +315,18 @@ describe('cxpact genesys-pull', () => {
     });
 
     it.each(['repeat', 'endless'] as const)('paging that never ends (%s) stops with an error', async (mode) => {
-      fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions, runawayPaging: mode });
+      fake = await startFakeGenesys({
+        clientId: 'cxpact-test-client',
+        clientSecret: CLIENT_SECRET,
+        actions,
+        runawayPaging: mode,
+      });
       const cwd = tmpDir('runaway');
-      const run = await runCommand(['genesys-pull', '--out', 'org', '--max-pages', '5', '--page-size', '2'], envFor(fake.url), cwd);
+      const run = await runCommand(
+        ['genesys-pull', '--out', 'org', '--max-pages', '5', '--page-size', '2'],
+        envFor(fake.url),
+        cwd,
+      );
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(mode === 'repeat' ? /same page twice/ : /did not end after 5 pages/);
       expect(fs.existsSync(path.join(cwd, 'org'))).toBe(false);
@@ -223,11 +334,18 @@ describe('cxpact genesys-pull', () => {
     });
 
     it('a template URI that 404s is reported per action; the others are still written', async () => {
-      fake = await startFakeGenesys({ clientId: 'cxpact-test-client', clientSecret: CLIENT_SECRET, actions, missingTemplates: ['a-2'] });
+      fake = await startFakeGenesys({
+        clientId: 'cxpact-test-client',
+        clientSecret: CLIENT_SECRET,
+        actions,
+        missingTemplates: ['a-2'],
+      });
       const cwd = tmpDir('tpl404');
       const run = await runCommand(['genesys-pull', '--out', 'org'], envFor(fake.url), cwd);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain('/api/v2/integrations/actions/a-2/templates/requesttemplate.vm of action "Get Tickets" (a-2) does not exist (HTTP 404)');
+      expect(run.stderr).toContain(
+        '/api/v2/integrations/actions/a-2/templates/requesttemplate.vm of action "Get Tickets" (a-2) does not exist (HTTP 404)',
+      );
       expect(fs.readdirSync(path.join(cwd, 'org')).sort()).toEqual(['create-case.json', 'lookup-customer.json']);
       expectNoSecret(run.stdout + run.stderr);
     });

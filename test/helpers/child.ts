@@ -58,7 +58,12 @@ export async function stopGroup(child: ChildProcess, graceMs = KILL_AFTER_MS): P
 export function runChild(cmd: string, args: string[], options: ChildOptions): Promise<ChildRun> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -84,6 +89,8 @@ export function runChild(cmd: string, args: string[], options: ChildOptions): Pr
 /** Why a step failed, with the tail of its output; or undefined when it exited 0 in time. */
 export function stepFailure(what: string, run: ChildRun): string | undefined {
   if (run.code === 0 && !run.timedOut) return undefined;
-  const how = run.timedOut ? `did not finish within ${run.timeoutMs / 1000} s (killed, process group and all)` : `exited ${run.code ?? run.signal}`;
+  const how = run.timedOut
+    ? `did not finish within ${run.timeoutMs / 1000} s (killed, process group and all)`
+    : `exited ${run.code ?? run.signal}`;
   return `${what} ${how}\n--- stdout (tail)\n${run.stdout.slice(-4000)}\n--- stderr (tail)\n${run.stderr.slice(-4000)}`;
 }

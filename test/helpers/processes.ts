@@ -14,7 +14,12 @@ export interface Started {
 /** Starts `cmd args` in its own process group; resolves with the first loopback URL it prints. */
 export function startProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    const child = spawn(cmd, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
     let out = '';
     const timer = setTimeout(() => {
       void stopProcess(child);

@@ -68,19 +68,41 @@ describe('Pact FFI driver (real mock server)', () => {
     const items = [];
     for (let i = 0; i < 45; i++) items.push({ id: `ok-${i}`, spec: spec({ path: `/api/v1/customers/${i}` }) });
     // the same request under two provider states: must land on different servers
-    items.push({ id: 'dup', spec: spec({ path: '/api/v1/customers/0', description: 'other state', providerStates: [{ name: 'another state' }] }) });
+    items.push({
+      id: 'dup',
+      spec: spec({
+        path: '/api/v1/customers/0',
+        description: 'other state',
+        providerStates: [{ name: 'another state' }],
+      }),
+    });
     const post = spec({ path: '/api/v1/cases' });
-    post.request = { ...post.request, method: 'POST', query: {}, rawPathAndQuery: '/api/v1/cases', body: { kind: 'json', json: { subject: 'x' }, contentType: 'application/json' } };
+    post.request = {
+      ...post.request,
+      method: 'POST',
+      query: {},
+      rawPathAndQuery: '/api/v1/cases',
+      body: { kind: 'json', json: { subject: 'x' }, contentType: 'application/json' },
+    };
     post.response = { status: 201, headers: { 'Content-Type': 'text/plain' }, body: 'created' };
     items.push({ id: 'post', spec: post });
     const bad = spec({ path: '/bad' });
     bad.request.rawPathAndQuery = '/bad?phone=%2B19999999999';
     items.push({ id: 'bad', spec: bad });
     const fallbacks: string[] = [];
-    const results = await replayInteractions(items, { workers: 2, workerThreshold: 1, onWorkerFallback: (r) => fallbacks.push(r) });
+    const results = await replayInteractions(items, {
+      workers: 2,
+      workerThreshold: 1,
+      onWorkerFallback: (r) => fallbacks.push(r),
+    });
     expect(fallbacks).toEqual([]);
     expect(results.size).toBe(items.length);
-    for (let i = 0; i < 45; i++) expect(results.get(`ok-${i}`)).toMatchObject({ ok: true, status: 200, body: { customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } } });
+    for (let i = 0; i < 45; i++)
+      expect(results.get(`ok-${i}`)).toMatchObject({
+        ok: true,
+        status: 200,
+        body: { customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } },
+      });
     expect(results.get('dup')).toMatchObject({ ok: true, status: 200 });
     expect(results.get('post')).toMatchObject({ ok: true, status: 201 });
     expect(results.get('bad')?.ok).toBe(false);
@@ -101,7 +123,12 @@ describe('Pact FFI driver (real mock server)', () => {
   });
 
   it('writes a V4 pact with matching rules and provider state params', () => {
-    const file = writePact('genesys-data-actions', 'crm', [spec(), spec({ path: '/api/v1/other', description: 'other' })], dir);
+    const file = writePact(
+      'genesys-data-actions',
+      'crm',
+      [spec(), spec({ path: '/api/v1/other', description: 'other' })],
+      dir,
+    );
     expect(path.basename(file)).toBe('genesys-data-actions-crm.json');
     const pact = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(pact.metadata.pactSpecification.version).toBe('4.0');
@@ -128,20 +155,36 @@ describe('Pact FFI driver (real mock server)', () => {
       const res = await fetch(new URL(s.request.rawPathAndQuery, baseUrl), { headers: { Authorization: 'Bearer t' } });
       return res.json();
     };
-    const body = await executeInteraction({ consumer: 'ivr', provider: 'crm', spec: spec(), pactsDir: dir }, (url) => send(url, spec()));
+    const body = await executeInteraction({ consumer: 'ivr', provider: 'crm', spec: spec(), pactsDir: dir }, (url) =>
+      send(url, spec()),
+    );
     expect(body).toEqual({ customer: { id: 'C1', openTickets: 2, tickets: [{ id: 'T1' }] } });
-    await executeInteraction({ consumer: 'ivr', provider: 'crm', spec: other, pactsDir: dir }, (url) => send(url, other));
-    await executeInteraction({ consumer: 'ivr', provider: 'crm', spec: spec({ path: '/kept/out', description: 'kept out' }), pactsDir: dir, writeIf: () => false }, (url) =>
-      send(url, spec({ path: '/kept/out' })),
+    await executeInteraction({ consumer: 'ivr', provider: 'crm', spec: other, pactsDir: dir }, (url) =>
+      send(url, other),
+    );
+    await executeInteraction(
+      {
+        consumer: 'ivr',
+        provider: 'crm',
+        spec: spec({ path: '/kept/out', description: 'kept out' }),
+        pactsDir: dir,
+        writeIf: () => false,
+      },
+      (url) => send(url, spec({ path: '/kept/out' })),
     );
     const pact = JSON.parse(fs.readFileSync(path.join(dir, 'ivr-crm.json'), 'utf8'));
-    expect(pact.interactions.map((i: { description: string }) => i.description).sort()).toEqual(['lookup /api/v1/customers', 'other']);
+    expect(pact.interactions.map((i: { description: string }) => i.description).sort()).toEqual([
+      'lookup /api/v1/customers',
+      'other',
+    ]);
   });
 
   it('a hand-written interaction whose request breaks the contract fails naming the mismatch, and writes nothing', async () => {
     await expect(
       executeInteraction({ consumer: 'ivr', provider: 'crm', spec: spec(), pactsDir: dir }, async (url) => {
-        const res = await fetch(`${url}/api/v1/customers?phone=%2B19999999999`, { headers: { Authorization: 'Bearer t' } });
+        const res = await fetch(`${url}/api/v1/customers?phone=%2B19999999999`, {
+          headers: { Authorization: 'Bearer t' },
+        });
         return res.status;
       }),
     ).rejects.toThrow(/Pact mock server mismatches for "lookup \/api\/v1\/customers"[\s\S]*phone/);
@@ -169,10 +212,17 @@ describe('Pact FFI driver (real mock server)', () => {
     const bad = spec({ path: '/bad' });
     bad.request.rawPathAndQuery = '/bad?phone=%2B19999999999';
     items.push({ id: 'bad', spec: bad });
-    const run = spawnSync(process.execPath, ['-e', script, JSON.stringify(items)], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['-e', script, JSON.stringify(items)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout) as { entry: { file: string; execArgv?: string[] }; fallbacks: string[]; results: { id: string; ok: boolean; status?: number; problems: string[] }[] };
+    const out = JSON.parse(run.stdout) as {
+      entry: { file: string; execArgv?: string[] };
+      fallbacks: string[];
+      results: { id: string; ok: boolean; status?: number; problems: string[] }[];
+    };
     expect(out.entry).toEqual({ file: path.resolve(__dirname, '../../dist/io/pact-ffi/worker.js') });
     expect(out.fallbacks).toEqual([]);
     expect(out.results).toHaveLength(items.length);

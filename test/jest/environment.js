@@ -49,7 +49,9 @@ async function lingeringHandles(before, graceMs) {
   const until = Date.now() + graceMs;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     const now = countHandles();
-    const extra = [...now].filter(([type, n]) => n > (before.get(type) ?? 0)).map(([type, n]) => ({ type, count: n - (before.get(type) ?? 0) }));
+    const extra = [...now]
+      .filter(([type, n]) => n > (before.get(type) ?? 0))
+      .map(([type, n]) => ({ type, count: n - (before.get(type) ?? 0) }));
     if (extra.length === 0 || Date.now() >= until) return extra;
     await new Promise((resolve) => setTimeout(resolve, delay).unref());
   }
@@ -83,7 +85,15 @@ function hookSignals() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
       try {
-        if (current !== undefined) processes.killAll(processes.leftBehind({ root: process.pid, mark: { name: processes.FILE_MARK, value: current.mark }, before: current.before }), processes.ownProcessGroup());
+        if (current !== undefined)
+          processes.killAll(
+            processes.leftBehind({
+              root: process.pid,
+              mark: { name: processes.FILE_MARK, value: current.mark },
+              before: current.before,
+            }),
+            processes.ownProcessGroup(),
+          );
       } finally {
         process.kill(process.pid, signal); // the default action, now that no handler is left
       }
@@ -124,7 +134,12 @@ class CxpactTestEnvironment extends TestEnvironment {
     let lingering = [];
     try {
       if (processes.supported) {
-        const find = () => processes.leftBehind({ root: process.pid, mark: { name: processes.FILE_MARK, value: this.mark }, before: this.before });
+        const find = () =>
+          processes.leftBehind({
+            root: process.pid,
+            mark: { name: processes.FILE_MARK, value: this.mark },
+            before: this.before,
+          });
         leaked = await processes.waitForExit(find, GRACE_MS);
         if (leaked.length > 0) processes.killAll(leaked, processes.ownProcessGroup());
       }
@@ -135,7 +150,9 @@ class CxpactTestEnvironment extends TestEnvironment {
       if (current === this) current = undefined;
       if (this.cpuBefore !== undefined) {
         const now = cpuSeconds();
-        process.stderr.write(`[cpu] ${this.testPath} self ${(now.self - this.cpuBefore.self).toFixed(1)} s, children ${(now.children - this.cpuBefore.children).toFixed(1)} s\n`);
+        process.stderr.write(
+          `[cpu] ${this.testPath} self ${(now.self - this.cpuBefore.self).toFixed(1)} s, children ${(now.children - this.cpuBefore.children).toFixed(1)} s\n`,
+        );
       }
       if (process.env[processes.FILE_MARK] === this.mark) delete process.env[processes.FILE_MARK];
       process.stdout.write(marker('end', this.testPath));

@@ -15,12 +15,16 @@ module.exports = async function globalTeardown() {
   const find = () => {
     const all = procs();
     // Descendants of jest's workers are left to their files' checks; here, anything else with the mark.
-    return [...all.values()].filter((p) => p.state !== 'Z' && !isJest(p) && processes.hasEnv(p.pid, processes.RUN_MARK, value));
+    return [...all.values()].filter(
+      (p) => p.state !== 'Z' && !isJest(p) && processes.hasEnv(p.pid, processes.RUN_MARK, value),
+    );
   };
   const leaked = await processes.waitForExit(find, GRACE_MS);
   if (leaked.length === 0) return;
   processes.killAll(leaked, processes.ownProcessGroup());
-  const error = new Error(`${leaked.length} process(es) started by the tests outlived the test run (now killed):\n${processes.describe(leaked)}`);
+  const error = new Error(
+    `${leaked.length} process(es) started by the tests outlived the test run (now killed):\n${processes.describe(leaked)}`,
+  );
   error.stack = '';
   throw error;
 };

@@ -37,7 +37,15 @@ function listProcesses() {
     } catch {
       cmd = '';
     }
-    out.set(pid, { pid, state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), start: f[19], cmd: cmd === '' ? `[${comm}]` : cmd });
+    out.set(pid, {
+      pid,
+      state: f[0],
+      ppid: Number(f[1]),
+      pgid: Number(f[2]),
+      sid: Number(f[3]),
+      start: f[19],
+      cmd: cmd === '' ? `[${comm}]` : cmd,
+    });
   }
   return out;
 }
@@ -129,7 +137,12 @@ function killAll(processes, ownGroup) {
 
 /** One line per process for a failure message. */
 function describe(processes) {
-  return processes.map((p) => `  pid ${p.pid} (parent ${p.ppid}, process group ${p.pgid}): ${p.cmd.length > 300 ? `${p.cmd.slice(0, 300)}…` : p.cmd}`).join('\n');
+  return processes
+    .map(
+      (p) =>
+        `  pid ${p.pid} (parent ${p.ppid}, process group ${p.pgid}): ${p.cmd.length > 300 ? `${p.cmd.slice(0, 300)}…` : p.cmd}`,
+    )
+    .join('\n');
 }
 
 function ownProcessGroup() {
@@ -137,4 +150,17 @@ function ownProcessGroup() {
   return self === undefined ? -1 : self.pgid;
 }
 
-module.exports = { FILE_MARK, RUN_MARK, supported, listProcesses, identity, hasEnv, descendants, leftBehind, waitForExit, killAll, describe, ownProcessGroup };
+module.exports = {
+  FILE_MARK,
+  RUN_MARK,
+  supported,
+  listProcesses,
+  identity,
+  hasEnv,
+  descendants,
+  leftBehind,
+  waitForExit,
+  killAll,
+  describe,
+  ownProcessGroup,
+};

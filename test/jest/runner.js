@@ -112,7 +112,11 @@ class CxpactRunner extends TestRunner {
     Worker.prototype.getStdout = function () {
       const workers = this._workerPool?.getWorkers?.();
       if (!Array.isArray(workers)) return getStdout.call(this);
-      for (const w of workers) captures.push(new StreamCapture(w.getStdout(), 'stdout', sink), new StreamCapture(w.getStderr(), 'stderr', sink));
+      for (const w of workers)
+        captures.push(
+          new StreamCapture(w.getStdout(), 'stdout', sink),
+          new StreamCapture(w.getStderr(), 'stderr', sink),
+        );
       // Each worker's stream also feeds the pool's merged one; left unread it would fill and stall the workers.
       getStdout.call(this)?.resume();
       getStderr.call(this)?.resume();
@@ -137,7 +141,10 @@ class CxpactRunner extends TestRunner {
       else process.env[CAPTURE_ENV] = previous;
       for (const off of offs) off();
       // The workers have exited (runTests ends them): wait for their last bytes, briefly.
-      await Promise.race([Promise.all(captures.map((c) => c.ended)), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await Promise.race([
+        Promise.all(captures.map((c) => c.ended)),
+        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+      ]);
       for (const c of captures) c.flush();
       sink.report(failedFiles);
     }

@@ -18,8 +18,17 @@ function action(name: string, patch: (a: Record<string, any>) => void = () => un
     integrationType: 'custom-rest-actions',
     actionType: 'custom',
     config: {
-      request: { requestUrlTemplate: 'https://crm.example.com/c/${input.id}', requestType: 'GET', headers: {}, requestTemplate: '${input.rawRequest}' },
-      response: { translationMap: { name: '$.name' }, translationMapDefaults: {}, successTemplate: '{"name": ${name}}' },
+      request: {
+        requestUrlTemplate: 'https://crm.example.com/c/${input.id}',
+        requestType: 'GET',
+        headers: {},
+        requestTemplate: '${input.rawRequest}',
+      },
+      response: {
+        translationMap: { name: '$.name' },
+        translationMapDefaults: {},
+        successTemplate: '{"name": ${name}}',
+      },
       timeoutSeconds: 10,
     },
     contract: {
@@ -39,7 +48,8 @@ describe('cxpact lint', () => {
     fs.mkdirSync(path.join(dir, 'data-actions', 'crm'), { recursive: true });
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string): void => fs.writeFileSync(path.join(dir, 'data-actions', 'crm', name), text);
+  const write = (name: string, text: string): void =>
+    fs.writeFileSync(path.join(dir, 'data-actions', 'crm', name), text);
 
   it('exits 0 on clean definitions and says so', async () => {
     write('get-customer.json', action('Get Customer'));
@@ -49,7 +59,10 @@ describe('cxpact lint', () => {
   });
 
   it('exits 0 with warnings only', async () => {
-    write('get-customer.json', action('Get Customer', (a) => (a.contract.input.inputSchema.properties.extra = { type: 'string' })));
+    write(
+      'get-customer.json',
+      action('Get Customer', (a) => (a.contract.input.inputSchema.properties.extra = { type: 'string' })),
+    );
     const r = await run(['lint'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('warning lint.input.unused  $.contract.input.inputSchema.properties.extra');
@@ -58,14 +71,23 @@ describe('cxpact lint', () => {
   it('reports every bad file: a malformed one, a timeout out of range (other rules still run) and a secret; exit 1', async () => {
     write('good.json', action('Good'));
     write('broken.json', '{"name": "Broken", ');
-    write('slow.json', action('Slow', (a) => {
-      a.config.timeoutSeconds = 90;
-      a.config.request.requestUrlTemplate = 'http://crm.example.com/c/${input.id}';
-    }));
-    write('leaky.json', action('Leaky', (a) => (a.config.request.headers = { Authorization: 'Bearer 0a1b2c3d4e5f60718293' })));
+    write(
+      'slow.json',
+      action('Slow', (a) => {
+        a.config.timeoutSeconds = 90;
+        a.config.request.requestUrlTemplate = 'http://crm.example.com/c/${input.id}';
+      }),
+    );
+    write(
+      'leaky.json',
+      action('Leaky', (a) => (a.config.request.headers = { Authorization: 'Bearer 0a1b2c3d4e5f60718293' })),
+    );
     const r = await run(['lint', '--data-actions', 'data-actions', '--format', 'json'], dir);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { summary: Record<string, number>; findings: Array<{ code: string; file: string; path: string }> };
+    const report = JSON.parse(r.stdout) as {
+      summary: Record<string, number>;
+      findings: Array<{ code: string; file: string; path: string }>;
+    };
     expect(report.summary).toEqual({ actions: 3, unparsed: 1, errors: 4, warnings: 0 });
     expect(report.findings.map((f) => [path.basename(f.file), f.code, f.path])).toEqual([
       ['broken.json', 'data-action.json.malformed', '$'],
@@ -80,10 +102,15 @@ describe('cxpact lint', () => {
 
   it('writes JUnit XML to --output with one failing testcase per bad file', async () => {
     write('good.json', action('Good'));
-    write('bad.json', action('Bad', (a) => (a.config.response.translationMapDefaults = { name: 'unknown' })));
+    write(
+      'bad.json',
+      action('Bad', (a) => (a.config.response.translationMapDefaults = { name: 'unknown' })),
+    );
     const r = await run(['lint', '--format', 'junit', '--output', 'reports/lint.xml'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('2 Data Action(s) linted: 1 error(s) in 1 file(s), 0 warning(s). Report: reports/lint.xml');
+    expect(r.stdout).toContain(
+      '2 Data Action(s) linted: 1 error(s) in 1 file(s), 0 warning(s). Report: reports/lint.xml',
+    );
     const xml = fs.readFileSync(path.join(dir, 'reports', 'lint.xml'), 'utf8');
     expect(xml).toContain('<testsuites name="cxpact lint" tests="2" failures="1">');
     expect(xml).toContain('<testcase classname="cxpact.lint" name="data-actions/crm/bad.json">');
@@ -93,7 +120,10 @@ describe('cxpact lint', () => {
   });
 
   it('text format groups findings by file with code, path:line:column and fix', async () => {
-    write('a.json', action('A', (a) => (a.config.request.requestUrlTemplate = 'https://crm.example.com/c/${Input.id}')));
+    write(
+      'a.json',
+      action('A', (a) => (a.config.request.requestUrlTemplate = 'https://crm.example.com/c/${Input.id}')),
+    );
     const r = await run(['lint'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
@@ -126,7 +156,10 @@ describe('cxpact lint', () => {
       ['lint.secret.literal', 'genesyscloud_integration_action.lookup.config_request.headers.Authorization'],
       ['lint.url.insecure', 'genesyscloud_integration_action.lookup.config_request.request_url_template'],
       ['lint.reference.wrong-case', 'genesyscloud_integration_action.lookup.config_request.request_url_template'],
-      ['lint.translation.default-unquoted', 'genesyscloud_integration_action.lookup.config_response.translation_map_defaults.name'],
+      [
+        'lint.translation.default-unquoted',
+        'genesyscloud_integration_action.lookup.config_response.translation_map_defaults.name',
+      ],
       ['lint.config.timeout-range', 'genesyscloud_integration_action.lookup.config_timeout_seconds'],
     ]);
   });
@@ -143,12 +176,16 @@ describe('cxpact lint', () => {
     fs.writeFileSync(path.join(dir, 'data-actions', 'crm', 'get.json'), action('Get'));
     const plain = await run(['lint', '--format', 'json'], dir);
     expect(plain.code).toBe(0);
-    expect((JSON.parse(plain.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code)).not.toContain('lint.input.optional-unguarded');
+    expect(
+      (JSON.parse(plain.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code),
+    ).not.toContain('lint.input.optional-unguarded');
     const withInfo = await run(['lint', '--format', 'json', '--info'], dir);
     expect(withInfo.code).toBe(0);
-    const findings = (JSON.parse(withInfo.stdout) as { findings: Array<{ code: string; severity: string; path: string }> }).findings;
-    expect(findings.filter((f) => f.code === 'lint.input.optional-unguarded').map((f) => [f.severity, f.path])).toEqual([
-      ['info', '$.config.request.requestUrlTemplate'],
-    ]);
+    const findings = (
+      JSON.parse(withInfo.stdout) as { findings: Array<{ code: string; severity: string; path: string }> }
+    ).findings;
+    expect(findings.filter((f) => f.code === 'lint.input.optional-unguarded').map((f) => [f.severity, f.path])).toEqual(
+      [['info', '$.config.request.requestUrlTemplate']],
+    );
   });
 });

@@ -52,10 +52,13 @@ const EXPECTED: Record<string, { rows: Row[]; note: string }> = {
     note: '${input.KEY_VALUE}.replace(...) outside the braces: the corpus README names this as a real bug.',
     rows: [['error', 'lint.template.method-outside-reference', '$.config.request.requestUrlTemplate']],
   },
-  'public-api-get-oldest-call-waiting-use-within-script-data-action-module__Get-Oldest-Call-Waiting-Use-Within-Script.json': {
-    note: 'default null into the output "OLDEST_CALL_WAITING" of type string: with no call waiting, the output fails validation (no coercion, spec 4.4).',
-    rows: [['error', 'lint.translation.default-type', '$.config.response.translationMapDefaults.OLDEST_CALL_WAITING']],
-  },
+  'public-api-get-oldest-call-waiting-use-within-script-data-action-module__Get-Oldest-Call-Waiting-Use-Within-Script.json':
+    {
+      note: 'default null into the output "OLDEST_CALL_WAITING" of type string: with no call waiting, the output fails validation (no coercion, spec 4.4).',
+      rows: [
+        ['error', 'lint.translation.default-type', '$.config.response.translationMapDefaults.OLDEST_CALL_WAITING'],
+      ],
+    },
   'public-api-get-user-routing-status-by-email-data-action-module__Get-User-Routing-Status-by-Email.json': {
     note: 'default null into the output "routingStatus" of type string: an unknown user fails validation instead of returning a value.',
     rows: [['error', 'lint.translation.default-type', '$.config.response.translationMapDefaults.list']],
@@ -132,47 +135,80 @@ const EXPECTED_INFO: Record<string, string[]> = {
   'genesys-cloud-call-park__Update-External-Tag-on-Conversation.custom.json': ['conversationId'],
   'limitless-flows-blueprint__Limitless---Accept-Message-to-SmartCrowd-v1-20220330141510.custom.json': ['accessKey'],
   'limitless-flows-blueprint__Limitless---Get-Contact-By-Phone-from-Genesys-v1-2021062184240.custom.json': ['phone'],
-  'limitless-flows-blueprint__Limitless---Get-Last-N-Message-Ids-from-Genesys-v1-2021062184303.custom.json': ['conversationId'],
-  'limitless-flows-blueprint__Limitless---Get-Message-Id-Count-from-Genesys-v1-2021062184247.custom.json': ['conversationId'],
-  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-And-MsgId-from-Genesys-v1-20210721153212..json': ['conversationId', 'messageId', 'sortOrder'],
-  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-from-Genesys-v1-20210721153255.custom.json': ['conversationId', 'sortOrder'],
-  'limitless-flows-blueprint__Limitless---Peek-Full-Event-from-SmartCrowd-v1-20220330141741.custom.json': ['updateType'],
+  'limitless-flows-blueprint__Limitless---Get-Last-N-Message-Ids-from-Genesys-v1-2021062184303.custom.json': [
+    'conversationId',
+  ],
+  'limitless-flows-blueprint__Limitless---Get-Message-Id-Count-from-Genesys-v1-2021062184247.custom.json': [
+    'conversationId',
+  ],
+  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-And-MsgId-from-Genesys-v1-20210721153212..json':
+    ['conversationId', 'messageId', 'sortOrder'],
+  'limitless-flows-blueprint__Limitless---Get-Message-Ids-From-Chat-Conv-By-Id-from-Genesys-v1-20210721153255.custom.json':
+    ['conversationId', 'sortOrder'],
+  'limitless-flows-blueprint__Limitless---Peek-Full-Event-from-SmartCrowd-v1-20220330141741.custom.json': [
+    'updateType',
+  ],
   'limitless-flows-blueprint__Limitless---Return-from-SmartCrowd-v1-2021062184337.custom.json': ['msgId'],
   'limitless-flows-blueprint__Limitless---Submit-CSAT-Score-to-SmartCrowd-v1-20220330141620.custom.json': ['accessKey'],
-  'limitless-flows-blueprint__Limitless---Submit-CSAT-Testimonial-to-SmartCrowd-v1-20220330141647.custom.json': ['accessKey'],
-  'limitless-flows-blueprint__Limitless---Submit-FollowUp-Dialogue-to-SmartCrowd-v1-2021062184330.custom.json': ['accessKey'],
-  'merge-ephemeral-message-to-external-contact-blueprint__GetExternalContactIdForCustomerParticipantV2DataAction.json': ['conversationId'],
+  'limitless-flows-blueprint__Limitless---Submit-CSAT-Testimonial-to-SmartCrowd-v1-20220330141647.custom.json': [
+    'accessKey',
+  ],
+  'limitless-flows-blueprint__Limitless---Submit-FollowUp-Dialogue-to-SmartCrowd-v1-2021062184330.custom.json': [
+    'accessKey',
+  ],
+  'merge-ephemeral-message-to-external-contact-blueprint__GetExternalContactIdForCustomerParticipantV2DataAction.json':
+    ['conversationId'],
   'negative-sentiment-callback__Get-Sentiment.json': ['conversationid'],
-  'public-api-create-queued-callback-data-action-module__Create-Queued-Callback.json': ['conversationId', 'participantId'],
-  'public-api-disconnect-callback-conversation-data-action-module__Disconnect-Callback-Conversation.json': ['ConversationId'],
+  'public-api-create-queued-callback-data-action-module__Create-Queued-Callback.json': [
+    'conversationId',
+    'participantId',
+  ],
+  'public-api-disconnect-callback-conversation-data-action-module__Disconnect-Callback-Conversation.json': [
+    'ConversationId',
+  ],
   'public-api-get-all-divisions-data-action-module__Get-All-Divisions.json': ['pageNumber'],
   'public-api-get-caller-email-data-action-module__Get-Caller-Email.json': ['conversationId'],
   'public-api-get-campaign-queue-data-action-module__Get-Campaign-Queue.json': ['campaignId'],
   'public-api-get-contact-from-contact-list-data-action-module__Get-Contact-From-Contact-List.json': ['contactId'],
   'public-api-get-data-table-row-data-action-module__Get-Data-Table-Row.json': ['DATATABLE_ID', 'KEY_VALUE'],
-  'public-api-get-division-ids-for-conversation-id-data-action-module__Get-Division-IDs-for-Conversation-ID.json': ['conversationId'],
-  'public-api-get-estimated-wait-time-by-conversation-id-data-action-module__Get-Estimated-Wait-Time-by-Conversation-ID.json': ['Conversation_ID'],
+  'public-api-get-division-ids-for-conversation-id-data-action-module__Get-Division-IDs-for-Conversation-ID.json': [
+    'conversationId',
+  ],
+  'public-api-get-estimated-wait-time-by-conversation-id-data-action-module__Get-Estimated-Wait-Time-by-Conversation-ID.json':
+    ['Conversation_ID'],
   'public-api-get-locations-data-action-module__Get-Locations.json': ['pageNumber'],
   'public-api-get-org-roles-data-action-module__Get-Org-Roles.json': ['pageNumber'],
   'public-api-get-user-queues-data-action-module__Get-User-Queues.json': ['userId', 'pageNumber'],
   'public-api-get-user-skills-data-action-module__Get-User-Skills.json': ['userId', 'pageNumber'],
   'public-api-insert-data-table-row-data-action-module__Insert-Data-Table-Row.json': ['DatatableId'],
-  'public-api-set-participant-attribute-data-action-module__Set-Participant-Attribute.json': ['conversationId', 'participantId'],
+  'public-api-set-participant-attribute-data-action-module__Set-Participant-Attribute.json': [
+    'conversationId',
+    'participantId',
+  ],
   'public-api-set-queue-membership-data-action-module__Set-Queue-Membership.json': ['queueId', 'delete'],
   'public-api-set-user-skills-data-action-module__Set-User-Skills.json': ['userId'],
   'public-api-set-user-state-data-action-module__Set-User-State.json': ['userId'],
-  'public-api-update-conversation-priority-in-queue-data-action-module__Update-Conversation-Priority-In-Queue.json': ['conversationId'],
+  'public-api-update-conversation-priority-in-queue-data-action-module__Update-Conversation-Priority-In-Queue.json': [
+    'conversationId',
+  ],
   'public-api-update-data-table-row-data-action-module__Update-Data-Table-Row.json': ['DatatableId'],
   'public-api-wrap-up-conversation-data-action-module__Wrap-Up-Conversation.json': ['conversationId', 'participantId'],
   'servicenow-get-5-major-issues-data-action-module__GET-5-Major-Issues.json': ['Domain'],
   'servicenow-get-5-top-kb-articles-data-action-module__GET-5-top-KB-articles.json': ['Domain'],
-  'servicenow-get-contact-by-mobile-phone-number-data-action-module__Get-Contact-by-Mobile-Phone-Number.json': ['Domain'],
+  'servicenow-get-contact-by-mobile-phone-number-data-action-module__Get-Contact-by-Mobile-Phone-Number.json': [
+    'Domain',
+  ],
   'switch-voice-to-web-messaging__Get-all-Customer-Participant-Data-by-ConversationId.custom.json': ['conversationId'],
   'terminate-voice-calls-with-no-queue__Check-Conversation-For-PSTN-Leg.custom.json': ['CONVERSATION_ID'],
   'terminate-voice-calls-with-no-queue__Put-Conversation-Tag.custom.json': ['conversationId'],
-  'update-gc-presence-on-communicate-call-activity-blueprint__GetInboundConversationCallsCheckForUserPickUp.custom.json': ['CONVERSATION_ID'],
-  'update-gc-presence-on-communicate-call-activity-blueprint__GetOutboundConversationDetailsForPickUp.custom.json': ['CONVERSATION_ID'],
-  'update-ms-teams-presence-from-inbound-interaction-trigger-blueprint__Update-Teams-User-Presence.custom.json': ['user'],
+  'update-gc-presence-on-communicate-call-activity-blueprint__GetInboundConversationCallsCheckForUserPickUp.custom.json':
+    ['CONVERSATION_ID'],
+  'update-gc-presence-on-communicate-call-activity-blueprint__GetOutboundConversationDetailsForPickUp.custom.json': [
+    'CONVERSATION_ID',
+  ],
+  'update-ms-teams-presence-from-inbound-interaction-trigger-blueprint__Update-Teams-User-Presence.custom.json': [
+    'user',
+  ],
   'update-zoom-presence-from-inbound-interaction-trigger-blueprint__Update-Zoom-User-Presence.custom.json': ['user'],
   'zoom-meetings-sms-blueprint__Create-Zoom-Meeting.custom.json': ['user'],
 };
@@ -193,7 +229,7 @@ describe('lint over the real-world corpus', () => {
     for (const f of result.findings) {
       if (f.severity === 'info') continue; // compared in the next test
       const file = path.basename(f.at.file);
-      (actual[file] ??= []).push([f.severity, f.code, f.at.path]);
+      actual[file] = [...(actual[file] ?? []), [f.severity, f.code, f.at.path]];
     }
     const expected = Object.fromEntries(Object.entries(EXPECTED).map(([file, e]) => [file, e.rows]));
     expect(actual).toEqual(expected);
@@ -206,7 +242,8 @@ describe('lint over the real-world corpus', () => {
       expect(f.code).toBe('lint.input.optional-unguarded');
       expect(f.at.path).toBe('$.config.request.requestUrlTemplate');
       const input = /"([^"]+)" is not in the input contract's required list/.exec(f.message)?.[1] ?? f.message;
-      (actual[path.basename(f.at.file)] ??= []).push(input);
+      const file = path.basename(f.at.file);
+      actual[file] = [...(actual[file] ?? []), input];
     }
     expect(actual).toEqual(EXPECTED_INFO);
   });

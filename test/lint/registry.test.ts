@@ -24,7 +24,10 @@ describe('the lint rule registry', () => {
     expect(LINT_RULES.map((r) => r.code)).toEqual(Object.keys(LINT_CODES));
     for (const r of LINT_RULES) {
       expect({ code: r.code, families: r.families.length > 0 }).toEqual({ code: r.code, families: true });
-      expect({ code: r.code, severity: r.severity, summary: r.summary }).toEqual({ code: r.code, ...LINT_CODES[r.code] });
+      expect({ code: r.code, severity: r.severity, summary: r.summary }).toEqual({
+        code: r.code,
+        ...LINT_CODES[r.code],
+      });
     }
     const listed = new Set(LINT_FAMILIES.flatMap((f) => f.codes));
     expect([...listed].sort()).toEqual(Object.keys(LINT_CODES).sort());
@@ -32,7 +35,8 @@ describe('the lint rule registry', () => {
 
   it('lint --help lists every rule, generated from the registry', () => {
     expect(lintCommand.help).toContain(lintRulesHelp());
-    for (const code of Object.keys(LINT_CODES) as LintCode[]) expect({ code, inHelp: lintCommand.help.includes(`  ${code}`) }).toEqual({ code, inHelp: true });
+    for (const code of Object.keys(LINT_CODES) as LintCode[])
+      expect({ code, inHelp: lintCommand.help.includes(`  ${code}`) }).toEqual({ code, inHelp: true });
     // The rule that once was missing from the hand-written help.
     expect(lintCommand.help).toMatch(/^ {2}lint\.template\.dot-after-value +\$esc\.url/m);
   });
@@ -55,7 +59,11 @@ describe('one condition, one code and one fix', () => {
     actionType: 'custom',
     config: {
       request: { requestUrlTemplate: 'https://crm.example.com/c/${input.id}', requestType: 'GET', headers: {} },
-      response: { translationMap: { customerId: '$.[[id' }, translationMapDefaults: {}, successTemplate: '{"customerId": ${customerId}}' },
+      response: {
+        translationMap: { customerId: '$.[[id' },
+        translationMapDefaults: {},
+        successTemplate: '{"customerId": ${customerId}}',
+      },
     },
     contract: {
       input: { inputSchema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
@@ -73,14 +81,33 @@ describe('one condition, one code and one fix', () => {
       read = error as CxpactError;
     }
     const linted = lintAction(action).find((f) => f.code === 'translation.jsonpath.syntax')!;
-    const seen = [translated.finding, read!.finding, linted].map((f) => ({ code: f.code, message: f.message, path: f.at.path, fix: f.fix }));
-    expect(seen[0]).toEqual({ code: 'translation.jsonpath.syntax', message: expect.stringContaining('"customerId" is not a valid JSONPath'), path: '$.config.response.translationMap.customerId', fix: expect.stringContaining('Jayway') });
+    const seen = [translated.finding, read!.finding, linted].map((f) => ({
+      code: f.code,
+      message: f.message,
+      path: f.at.path,
+      fix: f.fix,
+    }));
+    expect(seen[0]).toEqual({
+      code: 'translation.jsonpath.syntax',
+      message: expect.stringContaining('"customerId" is not a valid JSONPath'),
+      path: '$.config.response.translationMap.customerId',
+      fix: expect.stringContaining('Jayway'),
+    });
     expect(seen[1]).toEqual(seen[0]);
     expect(seen[2]).toEqual(seen[0]);
   });
 
   it('a broken template: velocity.syntax, with the same fix, from the renderer and lint', () => {
-    const broken = parseDefinitionFile('data-actions/crm/lookup.json', JSON.stringify({ ...definition, config: { ...definition.config, request: { ...definition.config.request, requestUrlTemplate: 'https://crm.example.com/c/#if($input.id)x' } } })).actions[0]!;
+    const broken = parseDefinitionFile(
+      'data-actions/crm/lookup.json',
+      JSON.stringify({
+        ...definition,
+        config: {
+          ...definition.config,
+          request: { ...definition.config.request, requestUrlTemplate: 'https://crm.example.com/c/#if($input.id)x' },
+        },
+      }),
+    ).actions[0]!;
     let rendered: CxpactError | undefined;
     try {
       renderRequest(broken, { id: 'C-1' });

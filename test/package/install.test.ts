@@ -24,7 +24,16 @@ const STEP_TIMEOUT_MS = 120_000;
  * npmrc locations stay so CI's populated cache is used. No PACT_* / PROVIDER_BASE_URL from a CI job either.
  */
 function childEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_noproxy']);
+  const keep = new Set([
+    'npm_config_cache',
+    'npm_config_userconfig',
+    'npm_config_globalconfig',
+    'npm_config_cafile',
+    'npm_config_registry',
+    'npm_config_proxy',
+    'npm_config_https_proxy',
+    'npm_config_noproxy',
+  ]);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^npm_/i.test(k) && !keep.has(k.toLowerCase())) continue;
@@ -113,11 +122,23 @@ const DATA_ACTION = {
       headers: { Authorization: 'Bearer ${credentials.apiKey}', Accept: 'application/json' },
       requestTemplate: '${input.rawRequest}',
     },
-    response: { translationMap: { customerName: '$.name' }, translationMapDefaults: {}, successTemplate: '{ "customerName": ${customerName} }' },
+    response: {
+      translationMap: { customerName: '$.name' },
+      translationMapDefaults: {},
+      successTemplate: '{ "customerName": ${customerName} }',
+    },
   },
   contract: {
-    input: { inputSchema: { type: 'object', required: ['customerId'], properties: { customerId: { type: 'string', examples: ['42'] } } } },
-    output: { successSchema: { type: 'object', required: ['customerName'], properties: { customerName: { type: 'string' } } } },
+    input: {
+      inputSchema: {
+        type: 'object',
+        required: ['customerId'],
+        properties: { customerId: { type: 'string', examples: ['42'] } },
+      },
+    },
+    output: {
+      successSchema: { type: 'object', required: ['customerName'], properties: { customerName: { type: 'string' } } },
+    },
   },
   secure: false,
 };
@@ -174,10 +195,21 @@ describe('cxpact as an installed npm package', () => {
     fs.mkdirSync(backend);
     // The same install-script policy as our own package.json: npm 11 warns (npm 12 blocks) dependency scripts not
     // listed, and `node` needs its preinstall to fetch the Node 24 binary.
-    const rootPkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+    const rootPkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      allowScripts?: Record<string, boolean>;
+    };
     fs.writeFileSync(
       path.join(backend, 'package.json'),
-      JSON.stringify({ name: 'my-backend', version: '1.0.0', private: true, allowScripts: rootPkg.allowScripts ?? { node: true, esbuild: true } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'my-backend',
+          version: '1.0.0',
+          private: true,
+          allowScripts: rootPkg.allowScripts ?? { node: true, esbuild: true },
+        },
+        null,
+        2,
+      ),
     );
     const installed = await run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], backend);
     mustSucceed('npm install <tarball>', installed);
@@ -205,7 +237,9 @@ describe('cxpact as an installed npm package', () => {
           return;
         }
         if (req.method === 'GET' && req.url === '/customers/42') {
-          const customer = broken ? { id: '42', fullName: 'Ada Lovelace' } : { id: '42', name: 'Ada Lovelace', tier: 'Gold' };
+          const customer = broken
+            ? { id: '42', fullName: 'Ada Lovelace' }
+            : { id: '42', name: 'Ada Lovelace', tier: 'Gold' };
           res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(customer));
           return;
         }
@@ -224,12 +258,27 @@ describe('cxpact as an installed npm package', () => {
   it('ships only what runs: bin, the dist build with types, sources without tests, docs, README, LICENSE', async () => {
     const listed = await run('tar', ['-tzf', tarball], work);
     mustSucceed('tar -tzf', listed);
-    const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'bin/cxpact.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/io/verifier/config.js', 'src/index.ts', 'LICENSE', 'README.md']) {
+    const files = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const f of [
+      'package.json',
+      'bin/cxpact.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/io/verifier/config.js',
+      'src/index.ts',
+      'LICENSE',
+      'README.md',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /\.test\.(ts|js)$/.test(f))).toEqual([]);
-    expect(files.filter((f) => /^(test|consumers|providers|data-actions|pacts|scripts|node_modules|\.tmp|\.ci)\//.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^(test|consumers|providers|data-actions|pacts|scripts|node_modules|\.tmp|\.ci)\//.test(f)),
+    ).toEqual([]);
     // The installed bin is linked where npx finds it.
     expect(fs.existsSync(path.join(backend, 'node_modules', '.bin', 'cxpact'))).toBe(true);
   });
@@ -239,7 +288,17 @@ describe('cxpact as an installed npm package', () => {
     // which is the same program without npm's start-up (about a second of CPU per call on a 2-core CI machine).
     const help = await run('npx', ['cxpact', '--help'], backend);
     mustSucceed('npx cxpact --help', help);
-    for (const name of ['consumer', 'publish', 'verify', 'record', 'check-recorded', 'can-i-deploy', 'record-deployment', 'lint', 'broker']) {
+    for (const name of [
+      'consumer',
+      'publish',
+      'verify',
+      'record',
+      'check-recorded',
+      'can-i-deploy',
+      'record-deployment',
+      'lint',
+      'broker',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
     const version = await run('npx', ['cxpact', '--version'], backend);
@@ -252,7 +311,11 @@ describe('cxpact as an installed npm package', () => {
     broken = false;
     states.length = 0;
     authHeaders.length = 0;
-    const r = await cxpact(['verify', '--provider', 'my-api', '--pact-files', 'pacts', '--provider-base-url', baseUrl], backend, { MY_API_TOKEN: TOKEN });
+    const r = await cxpact(
+      ['verify', '--provider', 'my-api', '--pact-files', 'pacts', '--provider-base-url', baseUrl],
+      backend,
+      { MY_API_TOKEN: TOKEN },
+    );
     mustSucceed('npx cxpact verify (good provider)', r);
     expect(r.stdout).toContain('1 of 1 interaction(s) passed');
     expect(states).toContain('customer 42 exists');
@@ -262,7 +325,11 @@ describe('cxpact as an installed npm package', () => {
 
   it('fails a broken provider with exit 1 and names the interaction and the missing field', async () => {
     broken = true;
-    const r = await cxpact(['verify', '--provider', 'my-api', '--pact-files', 'pacts', '--provider-base-url', baseUrl], backend, { MY_API_TOKEN: TOKEN });
+    const r = await cxpact(
+      ['verify', '--provider', 'my-api', '--pact-files', 'pacts', '--provider-base-url', baseUrl],
+      backend,
+      { MY_API_TOKEN: TOKEN },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('0 of 1 interaction(s) passed, 1 failed');
     expect(r.stderr).toMatch(/a request for customer 42/);
@@ -273,36 +340,57 @@ describe('cxpact as an installed npm package', () => {
   it('consumer contracts from the package: a hand-written one (tsx, runActionCase) verified against the provider, and `cxpact consumer`', async () => {
     broken = false;
     fs.mkdirSync(path.join(backend, 'data-actions', 'my-api'), { recursive: true });
-    fs.writeFileSync(path.join(backend, 'data-actions', 'my-api', 'get-customer.json'), JSON.stringify(DATA_ACTION, null, 2));
+    fs.writeFileSync(
+      path.join(backend, 'data-actions', 'my-api', 'get-customer.json'),
+      JSON.stringify(DATA_ACTION, null, 2),
+    );
     fs.writeFileSync(path.join(backend, 'consumer.ts'), CONSUMER_SCRIPT);
     const consumer = await bin('tsx', ['consumer.ts'], backend);
     mustSucceed('tsx consumer.ts', consumer);
-    expect(JSON.parse(consumer.stdout.trim().split('\n').pop()!)).toEqual({ problems: [], output: { customerName: 'Ada Lovelace' } });
-    const pact = JSON.parse(fs.readFileSync(path.join(backend, 'pacts-handwritten', 'genesys-ivr-my-api.json'), 'utf8')) as { interactions: { request: { path: string } }[] };
+    expect(JSON.parse(consumer.stdout.trim().split('\n').pop()!)).toEqual({
+      problems: [],
+      output: { customerName: 'Ada Lovelace' },
+    });
+    const pact = JSON.parse(
+      fs.readFileSync(path.join(backend, 'pacts-handwritten', 'genesys-ivr-my-api.json'), 'utf8'),
+    ) as { interactions: { request: { path: string } }[] };
     expect(pact.interactions.map((i) => i.request.path)).toEqual(['/customers/42']);
     // The credential placeholder in the pact is replaced by the config's credential at verification time.
     authHeaders.length = 0;
-    const verified = await cxpact(['verify', '--provider', 'my-api', '--pact-files', 'pacts-handwritten', '--provider-base-url', baseUrl], backend, { MY_API_TOKEN: TOKEN });
+    const verified = await cxpact(
+      ['verify', '--provider', 'my-api', '--pact-files', 'pacts-handwritten', '--provider-base-url', baseUrl],
+      backend,
+      { MY_API_TOKEN: TOKEN },
+    );
     mustSucceed('npx cxpact verify (hand-written pact)', verified);
     expect(verified.stdout).toContain('1 of 1 interaction(s) passed');
     // (an undefined entry is cxpact's reachability probe, which sends no credentials)
     expect(authHeaders.filter((h) => h !== undefined)).toEqual([`Bearer ${TOKEN}`]);
 
-    const generated = await cxpact(['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts-generated'], backend);
+    const generated = await cxpact(
+      ['consumer', '--data-actions', 'data-actions', '--pacts', 'pacts-generated'],
+      backend,
+    );
     mustSucceed('npx cxpact consumer', generated);
-    const derived = JSON.parse(fs.readFileSync(path.join(backend, 'pacts-generated', 'genesys-data-actions-my-api.json'), 'utf8')) as { interactions: unknown[] };
+    const derived = JSON.parse(
+      fs.readFileSync(path.join(backend, 'pacts-generated', 'genesys-data-actions-my-api.json'), 'utf8'),
+    ) as { interactions: unknown[] };
     expect(derived.interactions.length).toBeGreaterThan(0);
   });
 
   it('publishes, verifies from the broker, records the deployment and gates, with `cxpact broker` from the package; SIGTERM stops it', async () => {
     broken = false;
     // The installed bin started directly (as a CI script or process manager does), so the signal goes to it alone.
-    const broker = spawn(path.join(backend, 'node_modules', '.bin', 'cxpact'), ['broker', '--port', '0', '--db', path.join(work, 'broker.sqlite'), '--quiet'], {
-      cwd: backend,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const broker = spawn(
+      path.join(backend, 'node_modules', '.bin', 'cxpact'),
+      ['broker', '--port', '0', '--db', path.join(work, 'broker.sqlite'), '--quiet'],
+      {
+        cwd: backend,
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     let brokerOut = '';
     broker.stdout.setEncoding('utf8').on('data', (d: string) => (brokerOut += d));
     broker.stderr.setEncoding('utf8').on('data', (d: string) => (brokerOut += d));
@@ -320,25 +408,72 @@ describe('cxpact as an installed npm package', () => {
         broker.stdout.on('data', look);
         broker.on('close', () => reject(new Error(`the broker exited:\n${brokerOut}`)));
       });
-      const published = await cxpact(['publish', '--pacts', 'pacts', '--broker-url', brokerUrl, '--consumer-app-version', 'c1', '--branch', 'main'], backend);
+      const published = await cxpact(
+        ['publish', '--pacts', 'pacts', '--broker-url', brokerUrl, '--consumer-app-version', 'c1', '--branch', 'main'],
+        backend,
+      );
       mustSucceed('npx cxpact publish', published);
       const verified = await cxpact(
-        ['verify', '--provider', 'my-api', '--broker-url', brokerUrl, '--provider-base-url', baseUrl, '--publish', '--provider-version', 'p1', '--provider-branch', 'main'],
+        [
+          'verify',
+          '--provider',
+          'my-api',
+          '--broker-url',
+          brokerUrl,
+          '--provider-base-url',
+          baseUrl,
+          '--publish',
+          '--provider-version',
+          'p1',
+          '--provider-branch',
+          'main',
+        ],
         backend,
         { MY_API_TOKEN: TOKEN },
       );
       mustSucceed('npx cxpact verify --broker-url --publish', verified);
       expect(verified.stdout).toContain('Results published to the broker as my-api p1');
-      const deployed = await cxpact(['record-deployment', '--pacticipant', 'my-api', '--version', 'p1', '--environment', 'production', '--create-environment', '--broker-url', brokerUrl], backend);
+      const deployed = await cxpact(
+        [
+          'record-deployment',
+          '--pacticipant',
+          'my-api',
+          '--version',
+          'p1',
+          '--environment',
+          'production',
+          '--create-environment',
+          '--broker-url',
+          brokerUrl,
+        ],
+        backend,
+      );
       mustSucceed('npx cxpact record-deployment', deployed);
-      const gate = await cxpact(['can-i-deploy', '--pacticipant', 'shop', '--version', 'c1', '--to-environment', 'production', '--broker-url', brokerUrl, '--json'], backend);
+      const gate = await cxpact(
+        [
+          'can-i-deploy',
+          '--pacticipant',
+          'shop',
+          '--version',
+          'c1',
+          '--to-environment',
+          'production',
+          '--broker-url',
+          brokerUrl,
+          '--json',
+        ],
+        backend,
+      );
       mustSucceed('npx cxpact can-i-deploy', gate);
       expect((JSON.parse(gate.stdout) as { deployable: boolean | null }).deployable).toBe(true);
     } finally {
       // SIGTERM to the broker alone (the behaviour under test); the group is cleaned up after it exited.
       if (broker.exitCode === null && broker.signalCode === null) broker.kill('SIGTERM');
     }
-    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref())]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref()),
+    ]);
     await stopGroup(broker);
     expect(code).toBe(0);
     expect(brokerOut).toContain('SIGTERM received, closing');
@@ -361,21 +496,58 @@ describe('cxpact as an installed npm package', () => {
     const nodeBin = path.join(backend, 'node_modules', '.bin', 'node');
     const probe = await run(
       nodeBin,
-      ['-e', "const c = require('cxpact'); console.log(JSON.stringify({ file: require.resolve('cxpact'), names: Object.keys(c).sort(), kinds: [typeof c.defineProvider, typeof c.startBroker, typeof c.renderRequest, typeof c.checkRecorded, typeof c.CxpactError, typeof c.runActionCase] }))"],
+      [
+        '-e',
+        "const c = require('cxpact'); console.log(JSON.stringify({ file: require.resolve('cxpact'), names: Object.keys(c).sort(), kinds: [typeof c.defineProvider, typeof c.startBroker, typeof c.renderRequest, typeof c.checkRecorded, typeof c.CxpactError, typeof c.runActionCase] }))",
+      ],
       backend,
     );
     mustSucceed('require("cxpact")', probe);
     const seen = JSON.parse(probe.stdout) as { file: string; names: string[]; kinds: string[] };
-    expect(fs.realpathSync(seen.file)).toBe(fs.realpathSync(path.join(backend, 'node_modules', 'cxpact', 'dist', 'index.js')));
+    expect(fs.realpathSync(seen.file)).toBe(
+      fs.realpathSync(path.join(backend, 'node_modules', 'cxpact', 'dist', 'index.js')),
+    );
     expect(seen.kinds).toEqual(['function', 'function', 'function', 'function', 'function', 'function']);
-    expect(seen.names).toEqual(expect.arrayContaining(['defineProvider', 'startBroker', 'loadDataActions', 'renderRequest', 'translateResponse', 'validateInput', 'validateOutput', 'responseFieldsRead', 'checkRecorded', 'CxpactError', 'runActionCase', 'like', 'eachLike']));
+    expect(seen.names).toEqual(
+      expect.arrayContaining([
+        'defineProvider',
+        'startBroker',
+        'loadDataActions',
+        'renderRequest',
+        'translateResponse',
+        'validateInput',
+        'validateOutput',
+        'responseFieldsRead',
+        'checkRecorded',
+        'CxpactError',
+        'runActionCase',
+        'like',
+        'eachLike',
+      ]),
+    );
 
     fs.writeFileSync(path.join(backend, 'typed-use.ts'), TYPED_USE);
     const tsc = require.resolve('typescript/bin/tsc');
     const typeRoots = path.join(REPO, 'node_modules', '@types');
     const checked = await run(
       process.execPath,
-      [tsc, '--noEmit', '--strict', '--target', 'ES2023', '--module', 'node16', '--moduleResolution', 'node16', '--skipLibCheck', '--typeRoots', typeRoots, '--types', 'node', 'typed-use.ts'],
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--target',
+        'ES2023',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--skipLibCheck',
+        '--typeRoots',
+        typeRoots,
+        '--types',
+        'node',
+        'typed-use.ts',
+      ],
       backend,
     );
     mustSucceed('tsc over typed-use.ts', checked);

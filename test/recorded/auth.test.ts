@@ -17,11 +17,20 @@ afterEach(async () => {
 });
 
 function source(now?: () => number, secret = CLIENT_SECRET): ClientCredentialsTokenSource {
-  return new ClientCredentialsTokenSource({ loginBaseUrl: fake.url, clientId: CLIENT_ID, clientSecret: secret, clientIdEnv: 'GENESYS_CLOUD_CLIENT_ID', clientSecretEnv: 'GENESYS_CLOUD_CLIENT_SECRET', ...(now ? { now } : {}) });
+  return new ClientCredentialsTokenSource({
+    loginBaseUrl: fake.url,
+    clientId: CLIENT_ID,
+    clientSecret: secret,
+    clientIdEnv: 'GENESYS_CLOUD_CLIENT_ID',
+    clientSecretEnv: 'GENESYS_CLOUD_CLIENT_SECRET',
+    ...(now ? { now } : {}),
+  });
 }
 
 async function callApi(authorization: string): Promise<{ status: number }> {
-  const res = await fetch(`${fake.url}/api/v2/routing/queues/${OK_QUEUE}/mediatypes/call/estimatedwaittime`, { headers: { authorization } });
+  const res = await fetch(`${fake.url}/api/v2/routing/queues/${OK_QUEUE}/mediatypes/call/estimatedwaittime`, {
+    headers: { authorization },
+  });
   await res.text();
   return { status: res.status };
 }
@@ -78,7 +87,9 @@ test('a 401 that persists after the refresh is returned after exactly one retry'
 
 test('wrong credentials: a clear error naming the variables, never the secret', async () => {
   const wrong = 'not-the-secret-0123456789';
-  const err = await source(undefined, wrong).getToken().catch((e: unknown) => e);
+  const err = await source(undefined, wrong)
+    .getToken()
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(CxpactError);
   const e = err as CxpactError;
   expect(e.code).toBe('auth.login.rejected');
@@ -89,17 +100,33 @@ test('wrong credentials: a clear error naming the variables, never the secret', 
 
 test('an unreachable login host is an error of its own', async () => {
   const port = await deadPort();
-  const s = new ClientCredentialsTokenSource({ loginBaseUrl: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  await expect(s.getToken()).rejects.toMatchObject({ code: 'auth.login.unreachable', message: expect.stringContaining('ECONNREFUSED') });
+  const s = new ClientCredentialsTokenSource({
+    loginBaseUrl: `http://127.0.0.1:${port}`,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+  });
+  await expect(s.getToken()).rejects.toMatchObject({
+    code: 'auth.login.unreachable',
+    message: expect.stringContaining('ECONNREFUSED'),
+  });
 });
 
 test('regions: domains and AWS names map to api./login. hosts; unknown ones list the known regions', () => {
-  expect(resolveRegion('mypurecloud.ie')).toEqual({ domain: 'mypurecloud.ie', apiBaseUrl: 'https://api.mypurecloud.ie', loginBaseUrl: 'https://login.mypurecloud.ie' });
+  expect(resolveRegion('mypurecloud.ie')).toEqual({
+    domain: 'mypurecloud.ie',
+    apiBaseUrl: 'https://api.mypurecloud.ie',
+    loginBaseUrl: 'https://login.mypurecloud.ie',
+  });
   expect(resolveRegion('usw2.pure.cloud').loginBaseUrl).toBe('https://login.usw2.pure.cloud');
   expect(resolveRegion('eu-west-2').apiBaseUrl).toBe('https://api.euw2.pure.cloud');
   expect(resolveRegion('https://api.mypurecloud.com/').domain).toBe('mypurecloud.com');
   expect(() => resolveRegion('mypurecloud.xyz', { file: 'f.json', path: '$.region' })).toThrow(
-    expect.objectContaining({ code: 'auth.region.unknown', file: 'f.json', path: '$.region', fix: expect.stringContaining('mypurecloud.com.au (ap-southeast-2)') }),
+    expect.objectContaining({
+      code: 'auth.region.unknown',
+      file: 'f.json',
+      path: '$.region',
+      fix: expect.stringContaining('mypurecloud.com.au (ap-southeast-2)'),
+    }),
   );
   expect(Object.keys(GENESYS_REGIONS).length).toBeGreaterThanOrEqual(15);
 });
@@ -114,7 +141,12 @@ test('every region resolves from its AWS name and its domain; callers choose how
   expect(regionDomain('eu-west-9')).toBeUndefined();
   let error: unknown;
   try {
-    resolveRegion('eu-west-9', { code: 'genesys.region.unknown', path: 'GENESYS_CLOUD_REGION', namesFirst: true, customHost: 'pass --base-url' });
+    resolveRegion('eu-west-9', {
+      code: 'genesys.region.unknown',
+      path: 'GENESYS_CLOUD_REGION',
+      namesFirst: true,
+      customHost: 'pass --base-url',
+    });
   } catch (e) {
     error = e;
   }
@@ -122,7 +154,9 @@ test('every region resolves from its AWS name and its domain; callers choose how
   const fix = (error as CxpactError).fix ?? '';
   expect(fix).toContain('eu-west-1 (mypurecloud.ie), eu-west-2 (euw2.pure.cloud)');
   expect(fix).toContain('mx-central-1 (mxc1.pure.cloud); or pass --base-url for a custom host.');
-  expect((error as CxpactError).details).toEqual({ knownRegions: expect.arrayContaining([{ name: 'ap-southeast-2', domain: 'mypurecloud.com.au' }]) });
+  expect((error as CxpactError).details).toEqual({
+    knownRegions: expect.arrayContaining([{ name: 'ap-southeast-2', domain: 'mypurecloud.com.au' }]),
+  });
 });
 
 test('the login error context sets the codes, the settings named in fixes and the locations', async () => {
@@ -130,9 +164,16 @@ test('the login error context sets the codes, the settings named in fixes and th
     loginBaseUrl: fake.url,
     clientId: CLIENT_ID,
     clientSecret: 'wrong-secret-4711',
-    errors: { codes: { rejected: 'genesys.auth.invalid-credentials' }, credentialsLocation: { file: 'record.config.json', path: '$.auth' } },
+    errors: {
+      codes: { rejected: 'genesys.auth.invalid-credentials' },
+      credentialsLocation: { file: 'record.config.json', path: '$.auth' },
+    },
   });
-  await expect(s.getToken()).rejects.toMatchObject({ code: 'genesys.auth.invalid-credentials', file: 'record.config.json', path: '$.auth' });
+  await expect(s.getToken()).rejects.toMatchObject({
+    code: 'genesys.auth.invalid-credentials',
+    file: 'record.config.json',
+    path: '$.auth',
+  });
   const port = await deadPort();
   const dead = new ClientCredentialsTokenSource({
     loginBaseUrl: `http://127.0.0.1:${port}`,
@@ -140,7 +181,11 @@ test('the login error context sets the codes, the settings named in fixes and th
     clientSecret: CLIENT_SECRET,
     errors: { hostSetting: '--login-url', hostLocation: { path: 'GENESYS_CLOUD_REGION' } },
   });
-  await expect(dead.getToken()).rejects.toMatchObject({ code: 'auth.login.unreachable', path: 'GENESYS_CLOUD_REGION', fix: 'Check --login-url and the network (proxy, firewall).' });
+  await expect(dead.getToken()).rejects.toMatchObject({
+    code: 'auth.login.unreachable',
+    path: 'GENESYS_CLOUD_REGION',
+    fix: 'Check --login-url and the network (proxy, firewall).',
+  });
 });
 
 test('secrets(): the client secret, its Basic-auth form and every token issued, redacted longest first', async () => {

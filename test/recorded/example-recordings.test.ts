@@ -16,7 +16,9 @@ test('the committed example recordings pass against the Genesys pact', async () 
 test('the committed renamed example fails, naming the field and the rename', async () => {
   const run = await cli([...base, '--recordings', 'providers/genesys-cloud-api/examples/recordings-renamed']);
   expect(run.code).toBe(1);
-  expect(run.stdout).toContain('expected field $.results[0].estimatedWaitTimeSeconds is missing; the recorded response has $.results[0].estimated_wait_time_seconds (renamed?)');
+  expect(run.stdout).toContain(
+    'expected field $.results[0].estimatedWaitTimeSeconds is missing; the recorded response has $.results[0].estimated_wait_time_seconds (renamed?)',
+  );
 });
 
 test('the example recordings are reported stale under the configured 30 days once they are old', async () => {

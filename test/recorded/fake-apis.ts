@@ -70,8 +70,18 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
   let stallWhere: 'headers' | 'body' = 'headers';
   const stalled: http.ServerResponse[] = [];
   // Tricky tokens hold `+`, `/` and `=`, so their encoded forms differ from the raw one (tok%2B1%2Fsecret...).
-  const mint = options.tokens === 'tricky' ? (n: number) => `tok+${n}/s3cret=${Math.random().toString(36).slice(2, 14)}` : undefined;
-  const login = new FakeLoginHost({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenPrefix: 'tok-', randomTail: true, expiresIn: () => state.expiresIn, ...(mint === undefined ? {} : { mint }) });
+  const mint =
+    options.tokens === 'tricky'
+      ? (n: number) => `tok+${n}/s3cret=${Math.random().toString(36).slice(2, 14)}`
+      : undefined;
+  const login = new FakeLoginHost({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    tokenPrefix: 'tok-',
+    randomTail: true,
+    expiresIn: () => state.expiresIn,
+    ...(mint === undefined ? {} : { mint }),
+  });
   const state: FakeApis = {
     url: '',
     get logins() {
@@ -101,7 +111,12 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
     tokens: login.issued,
     close: async () => undefined,
   };
-  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const json = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -112,7 +127,11 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = Buffer.concat(chunks).toString('utf8');
       if (await login.handle(req, res, u.pathname, body)) return;
-      state.requests.push({ path: u.pathname, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      state.requests.push({
+        path: u.pathname,
+        at: Date.now(),
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      });
       if (stall > 0) {
         stall -= 1;
         stalled.push(res);
@@ -151,11 +170,18 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
               {
                 results: [{ intent: 'OFFER', formula: 'BEST', estimatedWaitTimeSeconds: 42 }],
                 // The API echoes things a recording must never keep.
-                ...(state.echoDebug ? { debug: { requestedBy: 'agent.smith@example.com', authorization: `Bearer ${token}` } } : {}),
+                ...(state.echoDebug
+                  ? { debug: { requestedBy: 'agent.smith@example.com', authorization: `Bearer ${token}` } }
+                  : {}),
                 // ...in places no redact.bodyPaths names, in every encoding.
                 ...(state.echoEncoded
                   ? {
-                      links: { self: `https://api.example.com/next?access_token=${forms.urlEncoded}&x=1`, lower: `?t=${forms.urlEncodedLower}`, twice: `?u=${forms.doubleUrlEncoded}`, form: `t=${forms.formEncoded}` },
+                      links: {
+                        self: `https://api.example.com/next?access_token=${forms.urlEncoded}&x=1`,
+                        lower: `?t=${forms.urlEncodedLower}`,
+                        twice: `?u=${forms.doubleUrlEncoded}`,
+                        form: `t=${forms.formEncoded}`,
+                      },
                       // A JSON document inside a string, escaped as some serialisers do (\/ and \u002b).
                       payload: `{"auth":"${forms.jsonSlash}","again":"${forms.jsonUnicode}"}`,
                       html: `<a href="/x?t=${forms.html}">x</a>`,
@@ -168,12 +194,19 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
               {
                 'Set-Cookie': 'ININ-session=cookie-secret-abc123; HttpOnly',
                 'ININ-Correlation-Id': 'c0ffee00-1111-2222-3333-444455556666',
-                ...(state.echoEncoded ? { Link: `<https://api.example.com/next?access_token=${forms.urlEncoded}>; rel="next"`, 'X-Echo': forms.base64 } : {}),
+                ...(state.echoEncoded
+                  ? {
+                      Link: `<https://api.example.com/next?access_token=${forms.urlEncoded}>; rel="next"`,
+                      'X-Echo': forms.base64,
+                    }
+                  : {}),
               },
             );
           } else if (state.echoEncoded) {
             res.writeHead(404, { 'Content-Type': 'text/html; charset=UTF-8' });
-            res.end(`<html><body>Queue not found. Request: GET /x?access_token=${forms.urlEncoded} auth=${forms.html} json={"t":"${forms.jsonUnicode}"} b=${forms.base64url}</body></html>`);
+            res.end(
+              `<html><body>Queue not found. Request: GET /x?access_token=${forms.urlEncoded} auth=${forms.html} json={"t":"${forms.jsonUnicode}"} b=${forms.base64url}</body></html>`,
+            );
           } else {
             json(res, 404, { message: `Queue ${m[1]} not found`, code: 'not.found', status: 404 });
           }
@@ -189,7 +222,13 @@ export async function startFakeApis(options: { tokens?: 'plain' | 'tricky' } = {
         }
         const id = state.renamed ? 'customer_id' : 'customerId';
         if (u.pathname === '/v1/customers' && req.method === 'GET' && u.searchParams.get('phone') === '+15551234567') {
-          json(res, 200, { [id]: 'C-1001', fullName: 'Ada Lovelace', email: 'ada@example.com', accountTier: 'Premium', openTickets: 2 });
+          json(res, 200, {
+            [id]: 'C-1001',
+            fullName: 'Ada Lovelace',
+            email: 'ada@example.com',
+            accountTier: 'Premium',
+            openTickets: 2,
+          });
           return;
         }
         if (u.pathname === '/v1/customers/C-1001/cases' && req.method === 'POST') {

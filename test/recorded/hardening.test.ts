@@ -16,9 +16,24 @@ afterEach(async () => {
 });
 
 function record(config: Record<string, unknown> = {}) {
-  ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, ...config }) } });
+  ws = makeWorkspace({
+    pacts: [GENESYS_PACT],
+    configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, ...config }) },
+  });
   return cli(
-    ['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir, '--base-url', fake.url, '--login-url', fake.url],
+    [
+      'record',
+      '--provider',
+      'genesys-cloud-api',
+      '--providers-dir',
+      ws.providersDir,
+      '--pacts',
+      ws.pactsDir,
+      '--base-url',
+      fake.url,
+      '--login-url',
+      fake.url,
+    ],
     { GENESYS_CLOUD_CLIENT_ID: CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET: CLIENT_SECRET },
   );
 }
@@ -43,8 +58,12 @@ describe('Retry-After is honoured up to retry.maxDelayMs, and never overflows th
     fake.storm(2, ['100000000000000000000', 'Fri, 31 Dec 9999 23:59:59 GMT']);
     const rec = await record({ retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 400 } });
     expect(rec.code).toBe(0);
-    expect(rec.stderr).toMatch(/HTTP 429, retry 1\/3 in 0\.4 s \(Retry-After 1\.0e\+20 s, capped by retry\.maxDelayMs\)/);
-    expect(rec.stderr).toMatch(/HTTP 429, retry 2\/3 in 0\.4 s \(Retry-After 2\.5e\+11 s, capped by retry\.maxDelayMs\)/);
+    expect(rec.stderr).toMatch(
+      /HTTP 429, retry 1\/3 in 0\.4 s \(Retry-After 1\.0e\+20 s, capped by retry\.maxDelayMs\)/,
+    );
+    expect(rec.stderr).toMatch(
+      /HTTP 429, retry 2\/3 in 0\.4 s \(Retry-After 2\.5e\+11 s, capped by retry\.maxDelayMs\)/,
+    );
     const [a, b, c] = fake.requests.map((r) => r.at);
     expect(b! - a!).toBeGreaterThanOrEqual(350);
     expect(c! - b!).toBeGreaterThanOrEqual(350);
@@ -108,14 +127,20 @@ describe('a token echoed in any encoding never reaches a recording or the output
     }
     expect(written).not.toContain(CLIENT_SECRET);
     // What surrounds the secret is kept: the recording still says what the API answered.
-    const ok = JSON.parse(files.find((f) => f.text.includes('"status": 200'))!.text) as { response: { body: Record<string, any>; headers: Record<string, string> } };
+    const ok = JSON.parse(files.find((f) => f.text.includes('"status": 200'))!.text) as {
+      response: { body: Record<string, any>; headers: Record<string, string> };
+    };
     expect(ok.response.body.links.self).toBe('https://api.example.com/next?access_token=[REDACTED]&x=1');
     expect(ok.response.body.payload).toBe('{"auth":"[REDACTED]","again":"[REDACTED]"}');
     expect(ok.response.body.session).toBe('[REDACTED]');
     expect(ok.response.headers.link).toBe('<https://api.example.com/next?access_token=[REDACTED]>; rel="next"');
     expect(ok.response.body.results[0].estimatedWaitTimeSeconds).toBe(42);
-    const notFound = JSON.parse(files.find((f) => f.text.includes('"status": 404'))!.text) as { response: { body: string } };
-    expect(notFound.response.body).toContain('Queue not found. Request: GET /x?access_token=[REDACTED] auth=[REDACTED]');
+    const notFound = JSON.parse(files.find((f) => f.text.includes('"status": 404'))!.text) as {
+      response: { body: string };
+    };
+    expect(notFound.response.body).toContain(
+      'Queue not found. Request: GET /x?access_token=[REDACTED] auth=[REDACTED]',
+    );
   });
 });
 

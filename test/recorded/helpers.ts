@@ -27,7 +27,8 @@ export function makeWorkspace(opts: { pacts: string[]; configs: Record<string, R
     fs.mkdirSync(path.join(providersDir, provider), { recursive: true });
     fs.writeFileSync(path.join(providersDir, provider, 'record.config.json'), JSON.stringify(config, null, 2));
   }
-  const recordingsOf = (provider: string, consumer = 'genesys-data-actions') => path.join(providersDir, provider, 'recordings', consumer);
+  const recordingsOf = (provider: string, consumer = 'genesys-data-actions') =>
+    path.join(providersDir, provider, 'recordings', consumer);
   return {
     root,
     providersDir,
@@ -37,7 +38,9 @@ export function makeWorkspace(opts: { pacts: string[]; configs: Record<string, R
       const dir = path.join(providersDir, provider, 'recordings');
       if (!fs.existsSync(dir)) return [];
       const out: Array<{ file: string; text: string }> = [];
-      for (const c of fs.readdirSync(dir)) for (const f of fs.readdirSync(path.join(dir, c))) out.push({ file: path.join(dir, c, f), text: fs.readFileSync(path.join(dir, c, f), 'utf8') });
+      for (const c of fs.readdirSync(dir))
+        for (const f of fs.readdirSync(path.join(dir, c)))
+          out.push({ file: path.join(dir, c, f), text: fs.readFileSync(path.join(dir, c, f), 'utf8') });
       return out;
     },
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
@@ -46,10 +49,18 @@ export function makeWorkspace(opts: { pacts: string[]; configs: Record<string, R
 
 /** The committed Genesys config with test-friendly retry and rate settings. */
 export function genesysTestConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const real = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8')) as Record<string, unknown>;
+  const real = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8'),
+  ) as Record<string, unknown>;
   const redact = real.redact as { headers: string[]; bodyPaths: string[] };
   // `$.debug` is where the loopback API echoes PII and the token.
-  return { ...real, redact: { ...redact, bodyPaths: [...redact.bodyPaths, '$.debug'] }, rateLimit: { requestsPerSecond: 50 }, retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 100 }, ...overrides };
+  return {
+    ...real,
+    redact: { ...redact, bodyPaths: [...redact.bodyPaths, '$.debug'] },
+    rateLimit: { requestsPerSecond: 50 },
+    retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 100 },
+    ...overrides,
+  };
 }
 
 export function crmTestConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {

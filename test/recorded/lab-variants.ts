@@ -42,12 +42,45 @@ export const LAB_VARIANTS: Record<string, LabResponse[]> = {
     { body: { message: 'none', kind: 'fixed', plain: 'exact' } },
   ],
   'eachlike-min': [
-    { body: { items: [{ id: 1, label: 'a' }, { id: 1, label: 'a' }], tags: ['x'] } },
-    { body: { items: [{ id: 1, label: 'a' }, { id: 2, label: 'b' }, { id: 3, label: 'c' }], tags: ['x', 'y', 'z'] } },
+    {
+      body: {
+        items: [
+          { id: 1, label: 'a' },
+          { id: 1, label: 'a' },
+        ],
+        tags: ['x'],
+      },
+    },
+    {
+      body: {
+        items: [
+          { id: 1, label: 'a' },
+          { id: 2, label: 'b' },
+          { id: 3, label: 'c' },
+        ],
+        tags: ['x', 'y', 'z'],
+      },
+    },
     { body: { items: [{ id: 1, label: 'a' }], tags: ['x'] } },
-    { body: { items: [{ id: 1, label: 'a' }, { id: 'two', label: 'b' }], tags: ['x'] } },
+    {
+      body: {
+        items: [
+          { id: 1, label: 'a' },
+          { id: 'two', label: 'b' },
+        ],
+        tags: ['x'],
+      },
+    },
     { body: { items: [{ id: 1, label: 'a' }, { id: 2 }], tags: ['x'] } },
-    { body: { items: [{ id: 1, label: 'a' }, { id: 2, label: 'b' }], tags: [] } },
+    {
+      body: {
+        items: [
+          { id: 1, label: 'a' },
+          { id: 2, label: 'b' },
+        ],
+        tags: [],
+      },
+    },
   ],
   'boolean-null': [
     { body: { flag: true, gone: null } },
@@ -76,10 +109,18 @@ export const LAB_VARIANTS: Record<string, LabResponse[]> = {
     { body: { pair: [1, 'two'], nested: { list: [{ v: 1 }, { v: 2 }] } } },
     { body: { pair: [1, 'two'], nested: { list: [{ v: 'one' }] } } },
   ],
-  max: [{ body: { few: ['a'] } }, { body: { few: ['a', 'b'] } }, { body: { few: ['a', 'b', 'c'] } }, { body: { few: [1] } }],
+  max: [
+    { body: { few: ['a'] } },
+    { body: { few: ['a', 'b'] } },
+    { body: { few: ['a', 'b', 'c'] } },
+    { body: { few: [1] } },
+  ],
   'header-and-status': [
     { headers: { 'X-Trace': 'abcdef12', 'Content-Type': 'application/json' }, body: { ok: true } },
-    { headers: { 'X-Trace': '0123abcd', 'Content-Type': 'application/json; charset=utf-8' }, body: { ok: true, more: 1 } },
+    {
+      headers: { 'X-Trace': '0123abcd', 'Content-Type': 'application/json; charset=utf-8' },
+      body: { ok: true, more: 1 },
+    },
     { headers: { 'X-Trace': 'zz', 'Content-Type': 'application/json' }, body: { ok: true } },
     { headers: { 'Content-Type': 'application/json' }, body: { ok: true } },
     { headers: { 'X-Trace': 'abcdef12', 'Content-Type': 'application/json' }, body: { ok: false } },
@@ -103,7 +144,14 @@ export const LAB_VARIANTS: Record<string, LabResponse[]> = {
   ],
   'nested-eachlike': [
     { body: { rows: [{ id: 1, tags: ['t'] }] } },
-    { body: { rows: [{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: ['c'] }] } },
+    {
+      body: {
+        rows: [
+          { id: 1, tags: ['a', 'b'] },
+          { id: 2, tags: ['c'] },
+        ],
+      },
+    },
     { body: { rows: [{ id: 1, tags: [] }] } },
     { body: { rows: [{ id: 1, tags: [3] }] } },
     { body: { rows: [] } },
@@ -135,7 +183,11 @@ export function labRecordings(round: number, recordedAt = new Date().toISOString
         recordedAt,
         interaction: { description, providerStates },
         request: { method: 'GET', path: `/lab/${name}`, query: {}, headers: {} },
-        response: { status: v.status ?? (name === 'status-matcher' ? 299 : 200), headers: v.headers ?? (v.body === undefined ? {} : J), ...(v.body === undefined ? {} : { body: v.body }) },
+        response: {
+          status: v.status ?? (name === 'status-matcher' ? 299 : 200),
+          headers: v.headers ?? (v.body === undefined ? {} : J),
+          ...(v.body === undefined ? {} : { body: v.body }),
+        },
       },
     };
   });

@@ -26,11 +26,36 @@ function genesysEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function recordGenesys(extraArgs: string[] = [], env = genesysEnv()) {
-  return cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir, '--base-url', fake.url, '--login-url', fake.url, ...extraArgs], env);
+  return cli(
+    [
+      'record',
+      '--provider',
+      'genesys-cloud-api',
+      '--providers-dir',
+      ws.providersDir,
+      '--pacts',
+      ws.pactsDir,
+      '--base-url',
+      fake.url,
+      '--login-url',
+      fake.url,
+      ...extraArgs,
+    ],
+    env,
+  );
 }
 
 function checkGenesys(extraArgs: string[] = []) {
-  return cli(['check-recorded', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir, ...extraArgs]);
+  return cli([
+    'check-recorded',
+    '--provider',
+    'genesys-cloud-api',
+    '--providers-dir',
+    ws.providersDir,
+    '--pacts',
+    ws.pactsDir,
+    ...extraArgs,
+  ]);
 }
 
 describe('record -> redacted recordings -> check passes', () => {
@@ -47,12 +72,23 @@ describe('record -> redacted recordings -> check passes', () => {
     const files = ws.recordingFiles('genesys-cloud-api');
     expect(files).toHaveLength(2);
     const everything = files.map((f) => f.text).join('\n') + rec.stdout + rec.stderr;
-    for (const secret of [CLIENT_SECRET, ...fake.tokens, 'cookie-secret-abc123', 'agent.smith@example.com', 'c0ffee00-1111']) {
+    for (const secret of [
+      CLIENT_SECRET,
+      ...fake.tokens,
+      'cookie-secret-abc123',
+      'agent.smith@example.com',
+      'c0ffee00-1111',
+    ]) {
       expect(everything).not.toContain(secret);
     }
     const ok = files.map((f) => JSON.parse(f.text) as Record<string, any>).find((r) => r.response.status === 200)!;
-    expect(ok.interaction.description).toBe('Get Queue Estimated Wait Time / queue-with-estimate: a request for the estimated wait time of the support queue');
-    expect(ok.request).toMatchObject({ method: 'GET', path: '/api/v2/routing/queues/6f1d2a4e-3b7c-4d8e-9f10-1a2b3c4d5e6f/mediatypes/call/estimatedwaittime' });
+    expect(ok.interaction.description).toBe(
+      'Get Queue Estimated Wait Time / queue-with-estimate: a request for the estimated wait time of the support queue',
+    );
+    expect(ok.request).toMatchObject({
+      method: 'GET',
+      path: '/api/v2/routing/queues/6f1d2a4e-3b7c-4d8e-9f10-1a2b3c4d5e6f/mediatypes/call/estimatedwaittime',
+    });
     expect(ok.request.headers.authorization).toBe('[REDACTED]');
     expect(ok.response.headers['set-cookie']).toBe('[REDACTED]');
     expect(ok.response.headers['inin-correlation-id']).toBe('[REDACTED]');
@@ -71,7 +107,10 @@ describe('record -> redacted recordings -> check passes', () => {
   });
 
   test('stays under the rate limit (request starts at least 1/rate apart)', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ rateLimit: { requestsPerSecond: 4 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: { 'genesys-cloud-api': genesysTestConfig({ rateLimit: { requestsPerSecond: 4 } }) },
+    });
     const rec = await recordGenesys();
     expect(rec.code).toBe(0);
     const [a, b] = fake.requests.map((r) => r.at);
@@ -81,7 +120,15 @@ describe('record -> redacted recordings -> check passes', () => {
 
 describe('faults while recording', () => {
   test('a 429 storm with Retry-After and a 5xx are retried with backoff; progress shows each retry', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 2000 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: {
+        'genesys-cloud-api': genesysTestConfig({
+          concurrency: 1,
+          retry: { maxRetries: 4, baseDelayMs: 10, maxDelayMs: 2000 },
+        }),
+      },
+    });
     fake.storm(3, '1');
     const origFail = fake.failNext.bind(fake);
     origFail(0, 503);
@@ -96,7 +143,15 @@ describe('faults while recording', () => {
   });
 
   test('a 5xx is retried, and a provider that keeps failing is reported, never skipped (exit 1)', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: {
+        'genesys-cloud-api': genesysTestConfig({
+          concurrency: 1,
+          retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
+        }),
+      },
+    });
     fake.failNext(100, 503);
     const rec = await recordGenesys();
     expect(rec.code).toBe(1);
@@ -107,20 +162,33 @@ describe('faults while recording', () => {
   });
 
   test('a 429 storm that outlasts the retries: each interaction is reported as not recorded with the rerun command (exit 1)', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: {
+        'genesys-cloud-api': genesysTestConfig({
+          concurrency: 1,
+          retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
+        }),
+      },
+    });
     fake.storm(1000, '0');
     const rec = await recordGenesys();
     expect(rec.code).toBe(1);
     expect(rec.stderr).toMatch(/HTTP 429, retry 1\/2/);
     expect(rec.stdout).toContain('Recorded 0 of 2 interaction(s)');
     expect(rec.stdout).toContain('gave up after 3 attempt(s): HTTP 429');
-    expect(rec.stdout).toContain('2 interaction(s) were not recorded; fix the cause and rerun `npm run pact:record -- --provider genesys-cloud-api`');
+    expect(rec.stdout).toContain(
+      '2 interaction(s) were not recorded; fix the cause and rerun `npm run pact:record -- --provider genesys-cloud-api`',
+    );
     expect(fake.requests).toHaveLength(6);
     expect(ws.recordingFiles('genesys-cloud-api')).toHaveLength(0);
   });
 
   test('a token revoked mid-run: the 401 forces one refresh and the request is retried once', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 5 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 5 } }) },
+    });
     const timer = setInterval(() => {
       if (fake.requests.length >= 1 && fake.logins === 1) fake.revokeAll();
     }, 5);
@@ -133,7 +201,10 @@ describe('faults while recording', () => {
   });
 
   test('expiring tokens are refreshed before they expire (no 401 needed)', async () => {
-    ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 1 } }) } });
+    ws = makeWorkspace({
+      pacts: [GENESYS_PACT],
+      configs: { 'genesys-cloud-api': genesysTestConfig({ concurrency: 1, rateLimit: { requestsPerSecond: 1 } }) },
+    });
     fake.expiresIn = 1; // refresh window: the last 100 ms of a 1 s token
     const rec = await recordGenesys();
     expect(rec.code).toBe(0);
@@ -146,7 +217,22 @@ describe('faults while recording', () => {
   test('unreachable provider: exit 2 with the URL and what to check', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
     const port = await deadPort();
-    const rec = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir, '--base-url', `http://127.0.0.1:${port}`, '--login-url', fake.url], genesysEnv());
+    const rec = await cli(
+      [
+        'record',
+        '--provider',
+        'genesys-cloud-api',
+        '--providers-dir',
+        ws.providersDir,
+        '--pacts',
+        ws.pactsDir,
+        '--base-url',
+        `http://127.0.0.1:${port}`,
+        '--login-url',
+        fake.url,
+      ],
+      genesysEnv(),
+    );
     expect(rec.code).toBe(2);
     expect(rec.stderr).toContain(`Cannot reach the provider at http://127.0.0.1:${port} (ECONNREFUSED)`);
     expect(rec.stderr).toContain('fix:');
@@ -157,7 +243,9 @@ describe('faults while recording', () => {
     const wrong = 'wrong-secret-value-123456';
     const rec = await recordGenesys([], genesysEnv({ GENESYS_CLOUD_CLIENT_SECRET: wrong }));
     expect(rec.code).toBe(2);
-    expect(rec.stderr).toContain(`The login host ${fake.url} rejected the OAuth client credentials (HTTP 401: invalid_client)`);
+    expect(rec.stderr).toContain(
+      `The login host ${fake.url} rejected the OAuth client credentials (HTTP 401: invalid_client)`,
+    );
     expect(rec.stderr).toContain('GENESYS_CLOUD_CLIENT_SECRET');
     expect(rec.stdout + rec.stderr).not.toContain(wrong);
     expect(fake.requests).toHaveLength(0);
@@ -173,17 +261,30 @@ describe('faults while recording', () => {
 
   test('the API and login hosts can come from the environment (GENESYS_CLOUD_API_BASE_URL / _LOGIN_BASE_URL)', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
-    const rec = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_API_BASE_URL: fake.url, GENESYS_CLOUD_LOGIN_BASE_URL: fake.url, GENESYS_CLOUD_REGION: 'mypurecloud.ie' }));
+    const rec = await cli(
+      ['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir],
+      genesysEnv({
+        GENESYS_CLOUD_API_BASE_URL: fake.url,
+        GENESYS_CLOUD_LOGIN_BASE_URL: fake.url,
+        GENESYS_CLOUD_REGION: 'mypurecloud.ie',
+      }),
+    );
     expect(rec.code).toBe(0);
     expect(fake.logins).toBe(1);
-    const bad = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_API_BASE_URL: 'not a url' }));
+    const bad = await cli(
+      ['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir],
+      genesysEnv({ GENESYS_CLOUD_API_BASE_URL: 'not a url' }),
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('GENESYS_CLOUD_API_BASE_URL "not a url" is not an absolute URL');
   });
 
   test('unknown region: exit 1 listing the known regions', async () => {
     ws = makeWorkspace({ pacts: [GENESYS_PACT], configs: { 'genesys-cloud-api': genesysTestConfig() } });
-    const rec = await cli(['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], genesysEnv({ GENESYS_CLOUD_REGION: 'mars.pure.cloud' }));
+    const rec = await cli(
+      ['record', '--provider', 'genesys-cloud-api', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir],
+      genesysEnv({ GENESYS_CLOUD_REGION: 'mars.pure.cloud' }),
+    );
     expect(rec.code).toBe(1);
     expect(rec.stderr).toContain('Unknown Genesys Cloud region "mars.pure.cloud"');
     expect(rec.stderr).toContain('mypurecloud.ie (eu-west-1)');
@@ -193,7 +294,10 @@ describe('faults while recording', () => {
 
   test('a pact with no interactions: record and check both say so and fail', async () => {
     ws = makeWorkspace({ pacts: [], configs: { 'genesys-cloud-api': genesysTestConfig() } });
-    const doc = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/pacts', GENESYS_PACT), 'utf8')) as Record<string, unknown>;
+    const doc = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/pacts', GENESYS_PACT), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     fs.writeFileSync(path.join(ws.pactsDir, GENESYS_PACT), JSON.stringify({ ...doc, interactions: [] }));
     const rec = await recordGenesys();
     expect(rec.code).toBe(1);
@@ -241,7 +345,9 @@ describe('check-recorded findings', () => {
     const doc = JSON.parse(check.stdout) as { findings: Array<{ code: string; file?: string; message: string }> };
     const codes = doc.findings.map((f) => f.code).sort();
     expect(codes).toEqual(['recorded.missing', 'recorded.unmatched']);
-    expect(doc.findings.find((f) => f.code === 'recorded.unmatched')!.file).toContain('an-old-interaction--0000beef.json');
+    expect(doc.findings.find((f) => f.code === 'recorded.unmatched')!.file).toContain(
+      'an-old-interaction--0000beef.json',
+    );
     // --prune re-records and removes what matches no interaction
     const pruned = await recordGenesys(['--prune']);
     expect(pruned.code).toBe(0);
@@ -254,7 +360,9 @@ describe('check-recorded findings', () => {
     fs.writeFileSync(first!.file, '{ not json');
     const check = await checkGenesys(['--json']);
     expect(check.code).toBe(1);
-    const codes = (JSON.parse(check.stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code).sort();
+    const codes = (JSON.parse(check.stdout) as { findings: Array<{ code: string }> }).findings
+      .map((f) => f.code)
+      .sort();
     expect(codes).toEqual(['recorded.missing', 'recorded.recording.malformed']);
   });
 
@@ -290,16 +398,25 @@ describe('a vendor renames customerId to customer_id', () => {
     const fail = await cli(['check-recorded', ...args]);
     expect(fail.code).toBe(1);
     expect(fail.stdout).toContain('✗ genesys-data-actions: "Lookup Customer By Phone / known-caller: a known caller"');
-    expect(fail.stdout).toContain('$.customerId: expected field $.customerId is missing; the recorded response has $.customer_id (renamed?)');
+    expect(fail.stdout).toContain(
+      '$.customerId: expected field $.customerId is missing; the recorded response has $.customer_id (renamed?)',
+    );
     expect(fail.stdout).toContain('hint: The vendor seems to have renamed "customerId" to "customer_id"');
     expect(fail.stdout).toContain('0 of 2 interaction(s) match their recordings, 2 failed');
-    const after = (JSON.parse((await cli(['check-recorded', ...args, '--json'])).stdout) as { providerVersion: string }).providerVersion;
+    const after = (JSON.parse((await cli(['check-recorded', ...args, '--json'])).stdout) as { providerVersion: string })
+      .providerVersion;
     expect(after).not.toBe(before);
   });
 
   test('an unfilled {{credentials.X}} placeholder is reported per interaction with the config field to add', async () => {
-    ws = makeWorkspace({ pacts: [CRM_PACT], configs: { 'vendor-crm': crmTestConfig({ auth: { kind: 'none' }, credentials: {} }) } });
-    const rec = await cli(['record', '--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir], { VENDOR_CRM_BASE_URL: fake.url });
+    ws = makeWorkspace({
+      pacts: [CRM_PACT],
+      configs: { 'vendor-crm': crmTestConfig({ auth: { kind: 'none' }, credentials: {} }) },
+    });
+    const rec = await cli(
+      ['record', '--provider', 'vendor-crm', '--providers-dir', ws.providersDir, '--pacts', ws.pactsDir],
+      { VENDOR_CRM_BASE_URL: fake.url },
+    );
     expect(rec.code).toBe(1);
     expect(rec.stdout).toContain('uses {{credentials.apiKey}}, which the record config cannot fill');
     expect(fake.requests).toHaveLength(0);

@@ -22,23 +22,49 @@ interface Tally {
 
 async function compare(file: string, pact: LoadedPact, recordings: LoadedRecording[], tally: Tally): Promise<void> {
   const mine = summariseCheck({ provider: pact.provider, pacts: [pact], recordings });
-  const theirs = await verifyRecordingsWithPactJs(file, pact.provider, recordings, [...new Set(pact.interactions.flatMap((i) => i.providerStates.map((s) => s.name)))]);
+  const theirs = await verifyRecordingsWithPactJs(file, pact.provider, recordings, [
+    ...new Set(pact.interactions.flatMap((i) => i.providerStates.map((s) => s.name))),
+  ]);
   expect(theirs.interactions).toHaveLength(pact.interactions.length);
   for (const v of mine.interactions) {
     const t = theirs.interactions.find((i) => i.description === v.description);
     expect(t).toBeDefined();
-    const detail = { interaction: v.description, checker: v.findings.map((f) => `${f.at.path}: ${f.message}`), verifier: t!.mismatches.map((m) => `${m.at.path ?? ''}: ${m.message}`) };
+    const detail = {
+      interaction: v.description,
+      checker: v.findings.map((f) => `${f.at.path}: ${f.message}`),
+      verifier: t!.mismatches.map((m) => `${m.at.path ?? ''}: ${m.message}`),
+    };
     expect({ ...detail, verdict: v.success }).toEqual({ ...detail, verdict: t!.passed });
     if (!v.success) {
       tally.fail += 1;
-      const verifierBodyPaths = new Set(t!.mismatches.filter((m) => m.attribute === 'body' && (m.at.path ?? '').startsWith('$')).map((m) => m.at.path));
-      const mineBodyPaths = new Set(v.findings.filter((f) => f.code.startsWith('recorded.body.') && f.code !== 'recorded.body.missing-field' && (f.at.path ?? '').startsWith('$')).map((f) => f.at.path));
-      for (const p of mineBodyPaths) expect({ interaction: v.description, path: p, verifier: [...verifierBodyPaths] }).toEqual({ interaction: v.description, path: p, verifier: expect.arrayContaining([p]) });
+      const verifierBodyPaths = new Set(
+        t!.mismatches.filter((m) => m.attribute === 'body' && (m.at.path ?? '').startsWith('$')).map((m) => m.at.path),
+      );
+      const mineBodyPaths = new Set(
+        v.findings
+          .filter(
+            (f) =>
+              f.code.startsWith('recorded.body.') &&
+              f.code !== 'recorded.body.missing-field' &&
+              (f.at.path ?? '').startsWith('$'),
+          )
+          .map((f) => f.at.path),
+      );
+      for (const p of mineBodyPaths)
+        expect({ interaction: v.description, path: p, verifier: [...verifierBodyPaths] }).toEqual({
+          interaction: v.description,
+          path: p,
+          verifier: expect.arrayContaining([p]),
+        });
     } else tally.pass += 1;
   }
 }
 
-function recording(pact: LoadedPact, description: string, response: LoadedRecording['recording']['response']): LoadedRecording {
+function recording(
+  pact: LoadedPact,
+  description: string,
+  response: LoadedRecording['recording']['response'],
+): LoadedRecording {
   const it = pact.interactions.find((i) => i.description === description)!;
   const key = interactionKey(it.description, it.providerStates);
   return {
@@ -66,37 +92,98 @@ test('matcher lab: same verdict as the pact-js Verifier on every round of matchi
 test('genesys-cloud-api and vendor-crm: matching sets pass, status changes and renames fail, like the Verifier', async () => {
   const tally: Tally = { pass: 0, fail: 0 };
   const g = load('genesys-data-actions-genesys-cloud-api.json');
-  const ok = 'Get Queue Estimated Wait Time / queue-with-estimate: a request for the estimated wait time of the support queue';
-  const missing = 'Get Queue Estimated Wait Time / unknown-queue: a request for the estimated wait time of a queue that does not exist';
+  const ok =
+    'Get Queue Estimated Wait Time / queue-with-estimate: a request for the estimated wait time of the support queue';
+  const missing =
+    'Get Queue Estimated Wait Time / unknown-queue: a request for the estimated wait time of a queue that does not exist';
   const json = { 'content-type': 'application/json; charset=UTF-8' };
-  await compare(g.file, g.pact, [
-    recording(g.pact, ok, { status: 200, headers: json, body: { results: [{ intent: 'OFFER', formula: 'BEST', estimatedWaitTimeSeconds: 42 }, { intent: 'OFFER', formula: 'AVG', estimatedWaitTimeSeconds: 7 }] } }),
-    recording(g.pact, missing, { status: 404, headers: json, body: { message: 'not found' } }),
-  ], tally);
-  await compare(g.file, g.pact, [
-    recording(g.pact, ok, { status: 200, headers: json, body: { results: [{ formula: 'BEST', estimated_wait_time_seconds: 42 }] } }),
-    recording(g.pact, missing, { status: 400, headers: json, body: { message: 'bad request' } }),
-  ], tally);
-  await compare(g.file, g.pact, [
-    recording(g.pact, ok, { status: 200, headers: json, body: { results: [] } }),
-    recording(g.pact, missing, { status: 404, headers: {} }),
-  ], tally);
-  await compare(g.file, g.pact, [
-    recording(g.pact, ok, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'results' }),
-    recording(g.pact, missing, { status: 404, headers: {} }),
-  ], tally);
+  await compare(
+    g.file,
+    g.pact,
+    [
+      recording(g.pact, ok, {
+        status: 200,
+        headers: json,
+        body: {
+          results: [
+            { intent: 'OFFER', formula: 'BEST', estimatedWaitTimeSeconds: 42 },
+            { intent: 'OFFER', formula: 'AVG', estimatedWaitTimeSeconds: 7 },
+          ],
+        },
+      }),
+      recording(g.pact, missing, { status: 404, headers: json, body: { message: 'not found' } }),
+    ],
+    tally,
+  );
+  await compare(
+    g.file,
+    g.pact,
+    [
+      recording(g.pact, ok, {
+        status: 200,
+        headers: json,
+        body: { results: [{ formula: 'BEST', estimated_wait_time_seconds: 42 }] },
+      }),
+      recording(g.pact, missing, { status: 400, headers: json, body: { message: 'bad request' } }),
+    ],
+    tally,
+  );
+  await compare(
+    g.file,
+    g.pact,
+    [
+      recording(g.pact, ok, { status: 200, headers: json, body: { results: [] } }),
+      recording(g.pact, missing, { status: 404, headers: {} }),
+    ],
+    tally,
+  );
+  await compare(
+    g.file,
+    g.pact,
+    [
+      recording(g.pact, ok, { status: 200, headers: { 'content-type': 'text/plain' }, body: 'results' }),
+      recording(g.pact, missing, { status: 404, headers: {} }),
+    ],
+    tally,
+  );
 
   const c = load('genesys-data-actions-vendor-crm.json');
   const lookup = 'Lookup Customer By Phone / known-caller: a known caller';
   const create = 'Create Support Case / case: a case for a known customer';
-  await compare(c.file, c.pact, [
-    recording(c.pact, lookup, { status: 200, headers: { 'content-type': 'application/json' }, body: { customerId: 'C-7', fullName: 'Grace', email: 'g@example.org', accountTier: 'VIP', openTickets: 0 } }),
-    recording(c.pact, create, { status: 201, headers: { 'content-type': 'application/json' }, body: { caseId: 'CASE-1', customerId: 'C-7', status: 'Pending' } }),
-  ], tally);
-  await compare(c.file, c.pact, [
-    recording(c.pact, lookup, { status: 200, headers: { 'content-type': 'application/json' }, body: { customer_id: 'C-7', fullName: 'Grace', email: 'not-an-email', accountTier: 'Gold', openTickets: 0 } }),
-    recording(c.pact, create, { status: 200, headers: { 'content-type': 'application/json' }, body: { caseId: 'CASE-1', customerId: 'C-7', status: 'Open' } }),
-  ], tally);
+  await compare(
+    c.file,
+    c.pact,
+    [
+      recording(c.pact, lookup, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { customerId: 'C-7', fullName: 'Grace', email: 'g@example.org', accountTier: 'VIP', openTickets: 0 },
+      }),
+      recording(c.pact, create, {
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+        body: { caseId: 'CASE-1', customerId: 'C-7', status: 'Pending' },
+      }),
+    ],
+    tally,
+  );
+  await compare(
+    c.file,
+    c.pact,
+    [
+      recording(c.pact, lookup, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { customer_id: 'C-7', fullName: 'Grace', email: 'not-an-email', accountTier: 'Gold', openTickets: 0 },
+      }),
+      recording(c.pact, create, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { caseId: 'CASE-1', customerId: 'C-7', status: 'Open' },
+      }),
+    ],
+    tally,
+  );
   expect(tally.pass).toBeGreaterThanOrEqual(3);
   expect(tally.fail).toBeGreaterThanOrEqual(6);
 }, 120_000);

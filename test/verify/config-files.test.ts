@@ -23,13 +23,21 @@ function project(name: string, files: Record<string, string>): string {
 describe('provider.config.json', () => {
   it('rejects a typo such as stateChangeURL, naming the file, the JSON path, the near field and the allowed ones', async () => {
     const dir = project('typo', {
-      'providers/crm-customer-api/provider.config.json': JSON.stringify({ name: 'crm-customer-api', baseUrl: 'http://127.0.0.1:1', stateChangeURL: '/_pact/provider-states' }),
+      'providers/crm-customer-api/provider.config.json': JSON.stringify({
+        name: 'crm-customer-api',
+        baseUrl: 'http://127.0.0.1:1',
+        stateChangeURL: '/_pact/provider-states',
+      }),
     });
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', PACTS], {}, dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('providers/crm-customer-api/provider.config.json: Unknown field "stateChangeURL" in the provider config (did you mean "stateChangeUrl"?)');
+    expect(run.stderr).toContain(
+      'providers/crm-customer-api/provider.config.json: Unknown field "stateChangeURL" in the provider config (did you mean "stateChangeUrl"?)',
+    );
     expect(run.stderr).toContain('at providers/crm-customer-api/provider.config.json $.stateChangeURL');
-    expect(run.stderr).toContain('fix: Rename it to "stateChangeUrl"; allowed fields: name, baseUrl, thirdParty, stateHandlers, stateChangeUrl, credentials, requestFilter, includeWipPactsSince, timeoutMs, $schema, $comment, description.');
+    expect(run.stderr).toContain(
+      'fix: Rename it to "stateChangeUrl"; allowed fields: name, baseUrl, thirdParty, stateHandlers, stateChangeUrl, credentials, requestFilter, includeWipPactsSince, timeoutMs, $schema, $comment, description.',
+    );
   });
 
   it('reports every problem at once: an unknown credential field, a baseUrl without a scheme ("add http://")', async () => {
@@ -43,12 +51,19 @@ describe('provider.config.json', () => {
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', PACTS], {}, dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('providers/crm-customer-api/provider.config.json has 2 problems:');
-    expect(run.stderr).toContain('$.credentials[0].Prefix: Unknown field "Prefix" in a credential (did you mean "prefix"?)');
-    expect(run.stderr).toContain('$.baseUrl: baseUrl "127.0.0.1:8080" has no scheme; fix: add http:// (or https://): "http://127.0.0.1:8080".');
+    expect(run.stderr).toContain(
+      '$.credentials[0].Prefix: Unknown field "Prefix" in a credential (did you mean "prefix"?)',
+    );
+    expect(run.stderr).toContain(
+      '$.baseUrl: baseUrl "127.0.0.1:8080" has no scheme; fix: add http:// (or https://): "http://127.0.0.1:8080".',
+    );
   });
 
   it('locates a JSON syntax error by line and column', async () => {
-    const dir = project('syntax', { 'providers/crm-customer-api/provider.config.json': '{\n  "name": "crm-customer-api"\n  "baseUrl": "http://127.0.0.1:1"\n}\n' });
+    const dir = project('syntax', {
+      'providers/crm-customer-api/provider.config.json':
+        '{\n  "name": "crm-customer-api"\n  "baseUrl": "http://127.0.0.1:1"\n}\n',
+    });
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', PACTS], {}, dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('providers/crm-customer-api/provider.config.json:3:3: the file is not valid JSON');
@@ -56,7 +71,12 @@ describe('provider.config.json', () => {
   });
 
   it('refuses functions in a JSON config (they need provider.config.ts)', async () => {
-    const dir = project('functions', { 'providers/crm-customer-api/provider.config.json': JSON.stringify({ name: 'crm-customer-api', stateHandlers: { s: 'x' } }) });
+    const dir = project('functions', {
+      'providers/crm-customer-api/provider.config.json': JSON.stringify({
+        name: 'crm-customer-api',
+        stateHandlers: { s: 'x' },
+      }),
+    });
     const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', PACTS], {}, dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('stateHandlers holds functions, which a JSON config cannot');
@@ -69,24 +89,34 @@ describe('no provider config yet', () => {
     const dir = project('fresh', { 'README.md': 'a fresh backend repository' });
     const run = await cli(['verify', '--provider', 'helpdesk', '--pact-files', PACTS], {}, dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('fix: Create providers/helpdesk/provider.config.json holding { "name": "helpdesk", "baseUrl": "http://127.0.0.1:8080" }');
+    expect(run.stderr).toContain(
+      'fix: Create providers/helpdesk/provider.config.json holding { "name": "helpdesk", "baseUrl": "http://127.0.0.1:8080" }',
+    );
   });
 });
 
 describe('record.config.json', () => {
-  const good = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8'));
+  const good = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'providers/genesys-cloud-api/record.config.json'), 'utf8'),
+  );
 
   it('rejects unknown fields inside nested objects too (auth by its kind, rateLimit), with did-you-mean', async () => {
     const config = structuredClone(good);
     config.auth.clientSecretENV = 'X';
     config.rateLimit = { requestPerSecond: 2 };
-    const dir = project('record-typo', { 'providers/genesys-cloud-api/record.config.json': JSON.stringify(config, null, 2) });
+    const dir = project('record-typo', {
+      'providers/genesys-cloud-api/record.config.json': JSON.stringify(config, null, 2),
+    });
     for (const command of ['record', 'check-recorded']) {
       const run = await cli([command, '--provider', 'genesys-cloud-api', '--pacts', PACTS], {}, dir);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('record.config.json has 2 problems:');
-      expect(run.stderr).toContain('$.auth.clientSecretENV: Unknown field "clientSecretENV" in $.auth (kind genesys-oauth-client-credentials) (did you mean "clientSecretEnv"?)');
-      expect(run.stderr).toContain('$.rateLimit.requestPerSecond: Unknown field "requestPerSecond" in $.rateLimit (did you mean "requestsPerSecond"?)');
+      expect(run.stderr).toContain(
+        '$.auth.clientSecretENV: Unknown field "clientSecretENV" in $.auth (kind genesys-oauth-client-credentials) (did you mean "clientSecretEnv"?)',
+      );
+      expect(run.stderr).toContain(
+        '$.rateLimit.requestPerSecond: Unknown field "requestPerSecond" in $.rateLimit (did you mean "requestsPerSecond"?)',
+      );
     }
   });
 
@@ -96,6 +126,10 @@ describe('record.config.json', () => {
     const line = text.split('\n').findIndex((l) => l.includes('"baseUrlEnv"')) + 1;
     const run = await cli(['check-recorded', '--provider', 'genesys-cloud-api', '--pacts', PACTS], {}, dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`record\\.config\\.json:${line}:3: the file is not valid JSON: expected ',' or '}' after a property value`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `record\\.config\\.json:${line}:3: the file is not valid JSON: expected ',' or '}' after a property value`,
+      ),
+    );
   });
 });

@@ -9,12 +9,20 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 const state = (name: string, params: Record<string, unknown> = {}) =>
-  call('/_pact/provider-states', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: name, params, action: 'setup' }) });
+  call('/_pact/provider-states', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ state: name, params, action: 'setup' }),
+  });
 
 describe('example CRM API', () => {
   it('looks a customer up by phone under /api/v1 and seeds state params', async () => {
     api = await startCrmApi();
-    const seeded = await state('a customer with phone +15550001111 exists', { phone: '+15550001111', customerId: 'CUST-7', tier: 'Premium' });
+    const seeded = await state('a customer with phone +15550001111 exists', {
+      phone: '+15550001111',
+      customerId: 'CUST-7',
+      tier: 'Premium',
+    });
     expect(seeded.body).toMatchObject({ customerId: 'CUST-7', phone: '+15550001111' });
     const res = await call('/api/v1/customers?phone=%2B15550001111');
     expect(res.status).toBe(200);
@@ -33,7 +41,11 @@ describe('example CRM API', () => {
   it('leaves out fields named by "lacks" states and omits the ticket count when asked', async () => {
     api = await startCrmApi();
     await state('CRM - Update Account: the backend response lacks $.account.balance', { accountId: 'ACC-9' });
-    const acct = await call('/api/v1/accounts/ACC-9', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"callbackOptIn":true}' });
+    const acct = await call('/api/v1/accounts/ACC-9', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"callbackOptIn":true}',
+    });
     expect(acct.body.account).toEqual({ id: 'ACC-9', preferredLanguage: 'en-US', callbackOptIn: true });
     await state('a customer with phone +15557654321 exists without a ticket count', { phone: '+15557654321' });
     const c = await call('/api/v1/customers?phone=%2B15557654321');
@@ -42,10 +54,18 @@ describe('example CRM API', () => {
 
   it('creates cases with validation', async () => {
     api = await startCrmApi();
-    const bad = await call('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"customerId":"CUST-1001","subject":"x","priority":9}' });
+    const bad = await call('/api/v1/cases', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"customerId":"CUST-1001","subject":"x","priority":9}',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('priority must be an integer from 1 to 5');
-    const ok = await call('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"customerId":"CUST-1001","subject":"x","priority":2}' });
+    const ok = await call('/api/v1/cases', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"customerId":"CUST-1001","subject":"x","priority":2}',
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ id: 'CASE-5001', caseNumber: 5001, status: 'New' });
   });

@@ -21,7 +21,17 @@ describe('cxpact verify against the example CRM provider', () => {
   it('verifies the provider that honours the contract and writes a passing JUnit report', async () => {
     api = await startCrmApi();
     const junit = path.join(tmp, 'ok.xml');
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
+    const run = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      api.url,
+      '--pact-files',
+      FIXTURES,
+      '--junit',
+      junit,
+    ]);
     expect(run.stderr).not.toContain('✗');
     expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
     expect(run.code).toBe(0);
@@ -32,10 +42,24 @@ describe('cxpact verify against the example CRM provider', () => {
   it('fails the variant that renames customerId to customer_id, naming the missing field and the renamed one', async () => {
     api = await startCrmApi({ renameCustomerId: true });
     const junit = path.join(tmp, 'renamed.xml');
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES, '--junit', junit]);
+    const run = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      api.url,
+      '--pact-files',
+      FIXTURES,
+      '--junit',
+      junit,
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('body $.customer: expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
-    expect(run.stderr).toContain('✗ genesys-data-actions -> crm-customer-api: "CRM - Lookup Customer By Phone: a lookup of a known VIP caller"');
+    expect(run.stderr).toContain(
+      'body $.customer: expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)',
+    );
+    expect(run.stderr).toContain(
+      '✗ genesys-data-actions -> crm-customer-api: "CRM - Lookup Customer By Phone: a lookup of a known VIP caller"',
+    );
     // Only the two lookups read the customer's customerId: tickets, cases, accounts and the 404 still pass.
     expect(run.stderr).toContain('5 of 7 interaction(s) passed, 2 failed');
     expect(fs.readFileSync(junit, 'utf8')).toContain('failures="2"');
@@ -44,10 +68,21 @@ describe('cxpact verify against the example CRM provider', () => {
   it('injects credentials from env per request (401 without them, pass with them) and never prints the secret', async () => {
     const secret = 's3cr3t-token-value';
     api = await startCrmApi({ token: secret });
-    const without = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES]);
+    const without = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      api.url,
+      '--pact-files',
+      FIXTURES,
+    ]);
     expect(without.code).toBe(1);
     expect(without.stderr).toContain('CRM_API_TOKEN is not set');
-    const withToken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES], { CRM_API_TOKEN: secret });
+    const withToken = await cli(
+      ['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', FIXTURES],
+      { CRM_API_TOKEN: secret },
+    );
     expect(withToken.code).toBe(0);
     expect(withToken.stdout + withToken.stderr).not.toContain(secret);
   });
@@ -57,25 +92,56 @@ describe('cxpact verify against the example CRM provider', () => {
     const consumer = await cli(['consumer', '--pacts', pacts]);
     expect(consumer.code).toBe(0);
     api = await startCrmApi();
-    const ok = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
+    const ok = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      api.url,
+      '--pact-files',
+      pacts,
+    ]);
     expect(ok.stderr).not.toContain('✗');
     expect(ok.stdout).toMatch(/(\d+) of \1 interaction\(s\) passed\./);
     expect(ok.code).toBe(0);
     await api.close();
     api = await startCrmApi({ renameCustomerId: true });
-    const broken = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', pacts]);
+    const broken = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      api.url,
+      '--pact-files',
+      pacts,
+    ]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)');
+    expect(broken.stderr).toContain(
+      'expected field customer.customerId is missing; the provider returned customer.customer_id (renamed?)',
+    );
     // Each failure points back at the Data Action and the case it came from.
-    expect(broken.stderr).toContain('cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json');
-    expect(broken.stderr).toMatch(/cxpact case: data-actions\/crm-customer-api\/lookup-customer-by-phone\.cases\.json \$\.cases\[\d\]/);
+    expect(broken.stderr).toContain(
+      'cxpact: generated from data-actions/crm-customer-api/lookup-customer-by-phone.json',
+    );
+    expect(broken.stderr).toMatch(
+      /cxpact case: data-actions\/crm-customer-api\/lookup-customer-by-phone\.cases\.json \$\.cases\[\d\]/,
+    );
   });
 
   it('uses PROVIDER_BASE_URL when no flag is given', async () => {
     api = await startCrmApi();
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--pact-files', path.join(FIXTURES, 'genesys-data-actions-crm-customer-api.json')], {
-      PROVIDER_BASE_URL: api.url,
-    });
+    const run = await cli(
+      [
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--pact-files',
+        path.join(FIXTURES, 'genesys-data-actions-crm-customer-api.json'),
+      ],
+      {
+        PROVIDER_BASE_URL: api.url,
+      },
+    );
     expect(run.stdout).toContain(`Verifying crm-customer-api at ${api.url}`);
     expect(run.code).toBe(0);
   });
@@ -85,7 +151,15 @@ describe('cxpact verify: bad input and faults', () => {
   it('rejects a pact with no interactions, naming the file and the fix', async () => {
     const api = await startCrmApi();
     try {
-      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', path.join(FIXTURES, 'empty')]);
+      const run = await cli([
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--provider-base-url',
+        api.url,
+        '--pact-files',
+        path.join(FIXTURES, 'empty'),
+      ]);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('has no interactions, so verifying it would prove nothing');
       expect(run.stderr).toContain('empty/genesys-data-actions-crm-customer-api.json');
@@ -101,7 +175,15 @@ describe('cxpact verify: bad input and faults', () => {
     fs.writeFileSync(path.join(dir, 'broken.json'), '{"consumer": {"name": "x"}, ');
     const api = await startCrmApi();
     try {
-      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', dir]);
+      const run = await cli([
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--provider-base-url',
+        api.url,
+        '--pact-files',
+        dir,
+      ]);
       expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
       expect(run.stderr).toContain(`Cannot read pact file ${path.join(dir, 'broken.json')}`);
       expect(run.stderr).toContain('1 pact file(s) were skipped');
@@ -135,7 +217,15 @@ describe('cxpact verify: bad input and faults', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', `http://127.0.0.1:${port}`, '--pact-files', FIXTURES]);
+    const run = await cli([
+      'verify',
+      '--provider',
+      'crm-customer-api',
+      '--provider-base-url',
+      `http://127.0.0.1:${port}`,
+      '--pact-files',
+      FIXTURES,
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`Cannot reach the provider at http://127.0.0.1:${port} (ECONNREFUSED)`);
     expect(run.stderr).toContain('fix: Start the provider first');
@@ -173,7 +263,15 @@ describe('cxpact verify: bad input and faults', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-verify-none-'));
     fs.copyFileSync(path.join(FIXTURES, 'genesys-data-actions-billing-api.json'), path.join(dir, 'billing.json'));
     try {
-      const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', 'http://127.0.0.1:9', '--pact-files', dir]);
+      const run = await cli([
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--provider-base-url',
+        'http://127.0.0.1:9',
+        '--pact-files',
+        dir,
+      ]);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('No pact for provider crm-customer-api');
       expect(run.stderr).toContain('Pacts there are for: billing-api');

@@ -47,7 +47,13 @@ describe('explainMismatch', () => {
   });
   it('keeps other mismatches verbatim', () => {
     expect(explainMismatch({ type: 'StatusMismatch', path: '', mismatch: 'expected 200 but was 500' })).toEqual([
-      { code: 'verify.mismatch.status', severity: 'error', attribute: 'status', at: {}, message: 'expected 200 but was 500' },
+      {
+        code: 'verify.mismatch.status',
+        severity: 'error',
+        attribute: 'status',
+        at: {},
+        message: 'expected 200 but was 500',
+      },
     ]);
   });
 });
@@ -67,7 +73,13 @@ describe('summariseVerification + formatting', () => {
         mismatch: {
           type: 'mismatches',
           mismatches: [
-            { type: 'BodyMismatch', path: '$', mismatch: 'Actual map is missing the following keys: customerId', expected: '["customerId"]', actual: '["customer_id"]' },
+            {
+              type: 'BodyMismatch',
+              path: '$',
+              mismatch: 'Actual map is missing the following keys: customerId',
+              expected: '["customerId"]',
+              actual: '["customer_id"]',
+            },
           ],
         },
       },
@@ -86,7 +98,9 @@ describe('summariseVerification + formatting', () => {
     const xml = toJUnitXml('p', summariseVerification(raw));
     expect(xml).toContain('<testsuites name="pact verification of p" tests="2" failures="1">');
     expect(xml).toContain('name="lookup &lt;by&gt; phone given a customer exists" time="0.020"');
-    expect(xml).toMatch(/<failure message="expected field customerId is missing; the provider returned customer_id \(renamed\?\)" type="pact.mismatch">/);
+    expect(xml).toMatch(
+      /<failure message="expected field customerId is missing; the provider returned customer_id \(renamed\?\)" type="pact.mismatch">/,
+    );
     expect((xml.match(/<failure /g) ?? []).length).toBe(1);
   });
 });
@@ -103,6 +117,8 @@ describe('renames that repeat the parent name', () => {
       expected: '["flags","fullName","id","tier"]',
       actual: '["createdAt","customer_id","email","flags","fullName","tier"]',
     });
-    expect(m!.message).toBe('expected field customer.id is missing; the provider returned customer.customer_id (renamed?)');
+    expect(m!.message).toBe(
+      'expected field customer.id is missing; the provider returned customer.customer_id (renamed?)',
+    );
   });
 });

@@ -17,9 +17,13 @@ import { cli } from './cli-io';
 const TOKEN = 'honest-token-93f1';
 
 /** A helpdesk backend that serves its tickets, nothing else: no provider states, no test hooks. */
-async function startHelpdesk(opts: { requireToken?: boolean; charset?: boolean; echoAuthorization?: boolean } = {}): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+async function startHelpdesk(
+  opts: { requireToken?: boolean; charset?: boolean; echoAuthorization?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
   const requests: string[] = [];
-  const tickets: Record<string, unknown> = { 'T-100': { id: 'T-100', status: 'open', requesterId: 'U-7', subject: 'Printer on fire' } };
+  const tickets: Record<string, unknown> = {
+    'T-100': { id: 'T-100', status: 'open', requesterId: 'U-7', subject: 'Printer on fire' },
+  };
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     if (opts.requireToken === true && req.headers.authorization !== `Bearer ${TOKEN}`) {
@@ -34,7 +38,12 @@ async function startHelpdesk(opts: { requireToken?: boolean; charset?: boolean; 
     }
     // Some APIs echo what they were sent: the verifier's log must still never hold the credential.
     const echo = opts.echoAuthorization === true ? { 'X-Seen-Authorization': String(req.headers.authorization) } : {};
-    res.writeHead(200, { 'Content-Type': opts.charset === true ? 'application/json; charset=utf-8' : 'application/json', ...echo }).end(JSON.stringify({ ticket }));
+    res
+      .writeHead(200, {
+        'Content-Type': opts.charset === true ? 'application/json; charset=utf-8' : 'application/json',
+        ...echo,
+      })
+      .end(JSON.stringify({ ticket }));
   });
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -60,11 +69,21 @@ const ACTION = {
     },
   },
   contract: {
-    input: { inputSchema: { type: 'object', required: ['ticketId'], properties: { ticketId: { type: 'string', examples: ['T-100'] } } } },
+    input: {
+      inputSchema: {
+        type: 'object',
+        required: ['ticketId'],
+        properties: { ticketId: { type: 'string', examples: ['T-100'] } },
+      },
+    },
     output: {
       successSchema: {
         type: 'object',
-        properties: { ticketId: { type: 'string' }, status: { type: 'string', enum: ['open', 'pending', 'closed'] }, requesterId: { type: 'string' } },
+        properties: {
+          ticketId: { type: 'string' },
+          status: { type: 'string', enum: ['open', 'pending', 'closed'] },
+          requesterId: { type: 'string' },
+        },
       },
     },
   },
@@ -106,7 +125,9 @@ describe('an honest backend with a two-field provider config', () => {
     const run = await cli(['verify', '--provider', 'helpdesk'], {}, dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('[cxpact] 1 provider state in the pacts has no handler in providers/helpdesk/provider.config.json (no stateHandlers entry, no stateChangeUrl).');
+    expect(run.stdout).toContain(
+      '[cxpact] 1 provider state in the pacts has no handler in providers/helpdesk/provider.config.json (no stateHandlers entry, no stateChangeUrl).',
+    );
     expect(run.stdout).toContain('  - "Helpdesk - Get Ticket: the backend returns a valid response" (1 interaction)');
     expect(run.stdout).toContain('1 of 1 interaction(s) passed.');
     // cxpact's summary only: the verifier's per-interaction log is in the file whose path is printed
@@ -114,7 +135,9 @@ describe('an honest backend with a two-field provider config', () => {
     expect(run.stdout).toContain("[cxpact] The verifier's log: .cxpact/logs/verify-helpdesk.log");
     const log = fs.readFileSync(path.join(dir, '.cxpact/logs/verify-helpdesk.log'), 'utf8');
     expect(log).toContain('Verifying a pact between');
-    expect(log).toContain('no state handler found for state: "Helpdesk - Get Ticket: the backend returns a valid response"');
+    expect(log).toContain(
+      'no state handler found for state: "Helpdesk - Get Ticket: the backend returns a valid response"',
+    );
     // the interaction's description has no " - Exported <date>" suffix
     expect(log).toContain('Helpdesk - Get Ticket / derived-success: a Helpdesk - Get Ticket request');
     expect(api.requests).toContain('GET /api/tickets/T-100');
@@ -132,13 +155,17 @@ describe('an honest backend with a two-field provider config', () => {
     );
     const line = '"credentials": [{ "header": "Authorization", "env": "API_KEY", "prefix": "Bearer " }]';
     expect(without.stdout).toContain(`    ${line}`);
-    expect(without.stderr).toContain('credentials: credentials not injected: the request carried the placeholder {{credentials.apiKey}} (Authorization header) and the provider answered 401');
+    expect(without.stderr).toContain(
+      'credentials: credentials not injected: the request carried the placeholder {{credentials.apiKey}} (Authorization header) and the provider answered 401',
+    );
     // the user adds exactly the suggested line, sets the variable, and it verifies
     const config = JSON.parse(`{ "name": "helpdesk", "baseUrl": ${JSON.stringify(api.url)}, ${line} }`);
     fs.writeFileSync(path.join(dir, 'providers/helpdesk/provider.config.json'), JSON.stringify(config));
     const unset = await cli(['verify', '--provider', 'helpdesk'], {}, dir);
     expect(unset.code).toBe(1);
-    expect(unset.stderr).toContain('credentials not injected: API_KEY is not set, so the request carried the pact\'s placeholder and the provider answered 401');
+    expect(unset.stderr).toContain(
+      "credentials not injected: API_KEY is not set, so the request carried the pact's placeholder and the provider answered 401",
+    );
     const ok = await cli(['verify', '--provider', 'helpdesk'], { API_KEY: TOKEN }, dir);
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain('does not inject');
@@ -146,7 +173,11 @@ describe('an honest backend with a two-field provider config', () => {
     expect(log).toContain('x-seen-authorization'); // the echo is logged ...
     expect(ok.stdout + ok.stderr + log).not.toContain(TOKEN); // ... with the credential scrubbed
     expect(log).toContain('Bearer [REDACTED]');
-    const debug = await cli(['verify', '--provider', 'helpdesk', '--log-level', 'debug', '--log-file', 'reports/debug.log'], { API_KEY: TOKEN }, dir);
+    const debug = await cli(
+      ['verify', '--provider', 'helpdesk', '--log-level', 'debug', '--log-file', 'reports/debug.log'],
+      { API_KEY: TOKEN },
+      dir,
+    );
     expect(debug.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'reports/debug.log'), 'utf8')).not.toContain(TOKEN);
   });
@@ -159,11 +190,22 @@ describe('an honest backend with a two-field provider config', () => {
         {
           name: 'open-ticket',
           input: { ticketId: 'T-100' },
-          response: { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: { ticket: { id: 'T-100', status: 'open', requesterId: 'U-7' } } },
+          response: {
+            status: 200,
+            headers: { 'Content-Type': 'application/json; charset=utf-8' },
+            body: { ticket: { id: 'T-100', status: 'open', requesterId: 'U-7' } },
+          },
         },
       ],
     };
-    const dir = await project('charset', { 'data-actions/helpdesk/get-ticket.cases.json': cases, 'providers/helpdesk/provider.config.json': { name: 'helpdesk', baseUrl: api.url, credentials: [{ header: 'Authorization', env: 'API_KEY', prefix: 'Bearer ' }] } });
+    const dir = await project('charset', {
+      'data-actions/helpdesk/get-ticket.cases.json': cases,
+      'providers/helpdesk/provider.config.json': {
+        name: 'helpdesk',
+        baseUrl: api.url,
+        credentials: [{ header: 'Authorization', env: 'API_KEY', prefix: 'Bearer ' }],
+      },
+    });
     const pactFile = path.join(dir, 'pacts/genesys-data-actions-helpdesk.json');
     const ok = await cli(['verify', '--provider', 'helpdesk'], { API_KEY: TOKEN }, dir);
     expect(ok.stdout).toContain('1 of 1 interaction(s) passed.');
@@ -180,9 +222,17 @@ describe('an honest backend with a two-field provider config', () => {
 
 describe('quiet by default, everything on request (the CLI as its own process)', () => {
   // Asynchronous: the backend answers from this process's event loop while the CLI runs.
-  const runCliProcess = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  const runCliProcess = (
+    dir: string,
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, cxpactArgs(args), { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, cxpactArgs(args), {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -191,17 +241,21 @@ describe('quiet by default, everything on request (the CLI as its own process)',
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
 
-  it('shows no Node deprecation warning and no verifier log by default; --log-level info shows the log in the terminal; PACT_DO_NOT_TRACK is the user\'s', async () => {
+  it("shows no Node deprecation warning and no verifier log by default; --log-level info shows the log in the terminal; PACT_DO_NOT_TRACK is the user's", async () => {
     const api = await startHelpdesk();
     servers.push(api);
     const dir = await project('quiet');
     minimalConfig(dir, api.url);
     const quiet = await runCliProcess(dir, ['verify', '--provider', 'helpdesk']);
     expect(quiet.status).toBe(0);
-    expect(quiet.stdout + quiet.stderr).not.toMatch(/DeprecationWarning|Verifying a pact between|We are tracking events/);
+    expect(quiet.stdout + quiet.stderr).not.toMatch(
+      /DeprecationWarning|Verifying a pact between|We are tracking events/,
+    );
     // Not set by the user: the Pact core's notice is in the log (cxpact does not opt anyone out).
     expect(fs.readFileSync(path.join(dir, '.cxpact/logs/verify-helpdesk.log'), 'utf8')).toContain('PACT_DO_NOT_TRACK');
-    const tracked = await runCliProcess(dir, ['verify', '--provider', 'helpdesk', '--log-file', 'reports/verify.log'], { PACT_DO_NOT_TRACK: 'true' });
+    const tracked = await runCliProcess(dir, ['verify', '--provider', 'helpdesk', '--log-file', 'reports/verify.log'], {
+      PACT_DO_NOT_TRACK: 'true',
+    });
     expect(tracked.status).toBe(0);
     expect(tracked.stdout).toContain("[cxpact] The verifier's log: reports/verify.log");
     expect(fs.readFileSync(path.join(dir, 'reports/verify.log'), 'utf8')).not.toContain('We are tracking events');

@@ -41,7 +41,9 @@ async function parseXml(xml: string): Promise<Parsed> {
       documentElement: El | null;
       getElementsByTagName(name: string): ArrayLike<El>;
     }
-    const parser = new (globalThis as unknown as { DOMParser: new () => { parseFromString(s: string, t: string): Doc } }).DOMParser();
+    const parser = new (
+      globalThis as unknown as { DOMParser: new () => { parseFromString(s: string, t: string): Doc } }
+    ).DOMParser();
     const doc = parser.parseFromString(text, 'application/xml');
     const err = doc.getElementsByTagName('parsererror');
     const failures = Array.from(doc.getElementsByTagName('failure'));
@@ -56,10 +58,19 @@ async function parseXml(xml: string): Promise<Parsed> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup-system.sh (apt-get install -y chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/setup-system.sh (apt-get install -y chromium)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-junit-'));
@@ -78,7 +89,9 @@ test('the parser rejects what is not well-formed (so the checks below can fail)'
 });
 
 test('xmlEscape keeps the text and drops only what XML 1.0 cannot carry', () => {
-  expect(xmlEscape(NASTY)).toBe('expected &lt;customerId&gt; &amp; &quot;id&quot; &apos;x&apos; [31mred[0m nul bell end');
+  expect(xmlEscape(NASTY)).toBe(
+    'expected &lt;customerId&gt; &amp; &quot;id&quot; &apos;x&apos; [31mred[0m nul bell end',
+  );
 });
 
 test('cxpact verify JUnit: failures with markup, quotes and ANSI codes stay well-formed', async () => {
@@ -88,7 +101,15 @@ test('cxpact verify JUnit: failures with markup, quotes and ANSI codes stay well
     notices: [],
     loadErrors: [],
     interactions: [
-      { consumer: 'genesys-data-actions', provider: 'crm <api>', description: 'lookup "VIP" & co', providerStates: ["a customer's record"], passed: true, pending: false, mismatches: [] },
+      {
+        consumer: 'genesys-data-actions',
+        provider: 'crm <api>',
+        description: 'lookup "VIP" & co',
+        providerStates: ["a customer's record"],
+        passed: true,
+        pending: false,
+        mismatches: [],
+      },
       {
         consumer: 'genesys-data-actions',
         provider: 'crm <api>',
@@ -98,7 +119,15 @@ test('cxpact verify JUnit: failures with markup, quotes and ANSI codes stay well
         pending: false,
         mismatches: [mismatch('body', '$.customer', NASTY, 'the provider returned customer_id (renamed?)')],
       },
-      { consumer: 'other & co', provider: 'crm <api>', description: 'pending one', providerStates: [], passed: false, pending: true, mismatches: [mismatch('status', '', 'expected 200 <but> got 500')] },
+      {
+        consumer: 'other & co',
+        provider: 'crm <api>',
+        description: 'pending one',
+        providerStates: [],
+        passed: false,
+        pending: true,
+        mismatches: [mismatch('status', '', 'expected 200 <but> got 500')],
+      },
     ],
   };
   const parsed = await parseXml(toJUnitXml('crm <api>', summary));
@@ -136,7 +165,14 @@ test('cxpact lint JUnit with findings that quote templates stays well-formed', a
   const result: LintResult = {
     actions: [{ name: 'A & B <lookup>', file: 'data-actions/crm/a.json', slug: 'a' }],
     findings: [
-      { code: 'velocity.syntax', severity: 'error', message: NASTY, at: { file: 'data-actions/crm/a.json', path: '$.config.request.requestTemplate' }, fix: 'Close the "#if" with #end & retry', action: 'A & B <lookup>' },
+      {
+        code: 'velocity.syntax',
+        severity: 'error',
+        message: NASTY,
+        at: { file: 'data-actions/crm/a.json', path: '$.config.request.requestTemplate' },
+        fix: 'Close the "#if" with #end & retry',
+        action: 'A & B <lookup>',
+      },
     ],
     unparsed: 0,
   };

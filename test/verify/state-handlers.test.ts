@@ -52,7 +52,19 @@ describe('provider configs', () => {
         export default { name: 'crm-customer-api', stateHandlers: Object.fromEntries(names.map((n) => [n, handler(n)])) };
       `,
     });
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', api.url, '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')], { CRM_STATE_URL: api.url }, cwd);
+    const run = await cli(
+      [
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--provider-base-url',
+        api.url,
+        '--pact-files',
+        path.join(REPO_ROOT, 'test/fixtures/pacts'),
+      ],
+      { CRM_STATE_URL: api.url },
+      cwd,
+    );
     expect(run.stdout).toContain('7 of 7 interaction(s) passed.');
     expect(run.code).toBe(0);
     // every state has a handler: nothing to say about states before the run
@@ -63,8 +75,14 @@ describe('provider configs', () => {
   });
 
   it('rejects a JSON config whose name does not match its folder, naming the field and the fix', async () => {
-    const cwd = project('bad-name', { 'providers/billing/provider.config.json': JSON.stringify({ name: 'billing-api', baseUrl: 'http://127.0.0.1:1' }) });
-    const run = await cli(['verify', '--provider', 'billing', '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')], {}, cwd);
+    const cwd = project('bad-name', {
+      'providers/billing/provider.config.json': JSON.stringify({ name: 'billing-api', baseUrl: 'http://127.0.0.1:1' }),
+    });
+    const run = await cli(
+      ['verify', '--provider', 'billing', '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')],
+      {},
+      cwd,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('name is "billing-api" but the folder is providers/billing');
     expect(run.stderr).toContain('$.name');
@@ -78,7 +96,19 @@ describe('provider configs', () => {
         credentials: [{ header: 'Authorization', env: 'CRM_API_TOKEN', prefix: 'Bearer ', required: true }],
       }),
     });
-    const run = await cli(['verify', '--provider', 'crm-customer-api', '--provider-base-url', 'http://127.0.0.1:1', '--pact-files', path.join(REPO_ROOT, 'test/fixtures/pacts')], {}, cwd);
+    const run = await cli(
+      [
+        'verify',
+        '--provider',
+        'crm-customer-api',
+        '--provider-base-url',
+        'http://127.0.0.1:1',
+        '--pact-files',
+        path.join(REPO_ROOT, 'test/fixtures/pacts'),
+      ],
+      {},
+      cwd,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('needs the environment variable CRM_API_TOKEN for the Authorization header');
   });

@@ -195,4 +195,126 @@ export const PG_MIGRATIONS: PgMigration[] = [
     // the index that is an index-only scan instead of one table page per branch. (SQLite's index holds the rowid.)
     sql: `CREATE INDEX branches_pacticipant_heads ON branches (pacticipant_id, name) INCLUDE (id);`,
   },
+  {
+    version: 3,
+    name: 'branch heads and their pacts',
+    // The newest version of every branch (the Pact Broker's branch_heads), kept by triggers on branch_versions in
+    // the transaction that changes it: the head of a branch (main-branch and branch selectors, can-i-deploy
+    // --branch) is one index lookup, and the WIP candidates of a consumer (the head of each of its branches) are
+    // one index range instead of one backward scan per branch. Concurrency (READ COMMITTED): adding a version is
+    // an upsert that only moves the head forward, so concurrent publishes to one branch wait for each other on
+    // that row and the newest wins; removing the head first locks the row (waiting for a publisher holding it),
+    // then recomputes it with a fresh snapshot.
+    sql: `
+  CREATE TABLE branch_heads (
+    branch_id bigint PRIMARY KEY REFERENCES branches(id) ON DELETE CASCADE,
+    pacticipant_id bigint NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    branch_name text NOT NULL,
+    version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE
+  );
+  CREATE INDEX branch_heads_by_name ON branch_heads (pacticipant_id, branch_name) INCLUDE (version_id);
+  CREATE INDEX branch_heads_version ON branch_heads (version_id);
+  INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+    SELECT b.id, b.pacticipant_id, b.name, m.version_id FROM branches b
+    JOIN (SELECT branch_id, MAX(version_id) AS version_id FROM branch_versions GROUP BY branch_id) m ON m.branch_id = b.id;
+  CREATE FUNCTION cxpact_branch_version_added() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, NEW.version_id FROM branches b WHERE b.id = NEW.branch_id
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = EXCLUDED.version_id WHERE branch_heads.version_id < EXCLUDED.version_id;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION cxpact_branch_version_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    head bigint;
+    had_head boolean;
+    newest bigint;
+  BEGIN
+    SELECT version_id INTO head FROM branch_heads WHERE branch_id = OLD.branch_id FOR UPDATE;
+    had_head := FOUND;
+    IF had_head AND head <> OLD.version_id THEN
+      RETURN NULL; -- not the head (as committed now: the lock waited for any publisher holding the row)
+    END IF;
+    SELECT MAX(version_id) INTO newest FROM branch_versions WHERE branch_id = OLD.branch_id;
+    IF newest IS NULL THEN
+      DELETE FROM branch_heads WHERE branch_id = OLD.branch_id;
+    ELSIF had_head THEN
+      -- In place (an update, not delete and insert): work a cascade still owes the old head cannot reach the new.
+      UPDATE branch_heads SET version_id = newest WHERE branch_id = OLD.branch_id;
+    ELSE
+      -- The head row went first (its version was deleted): a new one.
+      INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+        SELECT b.id, b.pacticipant_id, b.name, newest FROM branches b WHERE b.id = OLD.branch_id
+        ON CONFLICT (branch_id) DO UPDATE SET version_id = GREATEST(branch_heads.version_id, EXCLUDED.version_id);
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER branch_heads_on_insert AFTER INSERT ON branch_versions FOR EACH ROW EXECUTE FUNCTION cxpact_branch_version_added();
+  CREATE TRIGGER branch_heads_on_delete AFTER DELETE ON branch_versions FOR EACH ROW EXECUTE FUNCTION cxpact_branch_version_removed();
+
+  -- The pacts of every branch head, one row per (branch, provider), with what pacts for verification needs for its
+  -- WIP candidates (the head of each branch of each consumer, its pact with the provider): one index range per
+  -- provider instead of a publication and a version looked up for every branch. Kept by triggers when a head
+  -- moves and when a head version gets (or changes) a pact; deletes cascade.
+  -- No foreign key to branch_heads: a cascade keyed by branch could run after a head moved and delete the new
+  -- head's rows; a head's rows go with that head (version) by trigger instead.
+  CREATE TABLE branch_head_pacts (
+    branch_id bigint NOT NULL,
+    provider_id bigint NOT NULL,
+    consumer_id bigint NOT NULL,
+    branch_name text NOT NULL,
+    version_id bigint NOT NULL,
+    version_number text NOT NULL,
+    pact_publication_id bigint NOT NULL REFERENCES pact_publications(id) ON DELETE CASCADE,
+    pact_version_id bigint NOT NULL,
+    published_at timestamptz NOT NULL,
+    PRIMARY KEY (branch_id, provider_id)
+  );
+  CREATE INDEX branch_head_pacts_wip ON branch_head_pacts (provider_id, consumer_id) INCLUDE (branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at);
+  CREATE INDEX branch_head_pacts_publication ON branch_head_pacts (pact_publication_id);
+  INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+    SELECT h.branch_id, pp.provider_id, pp.consumer_id, h.branch_name, h.version_id, v.number, pp.id, pp.pact_version_id, pp.created_at
+    FROM branch_heads h JOIN pact_publications pp ON pp.consumer_version_id = h.version_id JOIN versions v ON v.id = h.version_id;
+  CREATE FUNCTION cxpact_branch_head_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    -- The new head version's row, as every transaction that publishes, overwrites or deletes a pact of that version
+    -- locks it (a head moving back, by a removal or a deletion, does not hold it otherwise): a publication still
+    -- in flight is waited for and then read below, never missed.
+    PERFORM 1 FROM versions WHERE id = NEW.version_id FOR NO KEY UPDATE;
+    DELETE FROM branch_head_pacts WHERE branch_id = NEW.branch_id;
+    INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+      SELECT NEW.branch_id, pp.provider_id, pp.consumer_id, NEW.branch_name, NEW.version_id, v.number, pp.id, pp.pact_version_id, pp.created_at
+      FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id WHERE pp.consumer_version_id = NEW.version_id;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION cxpact_branch_head_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    DELETE FROM branch_head_pacts WHERE branch_id = OLD.branch_id AND version_id = OLD.version_id;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION cxpact_pact_published() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    h record;
+  BEGIN
+    -- FOR SHARE: a head moving away from this version (in a concurrent transaction) is waited for, and then
+    -- no longer matches, so no stale row is written.
+    FOR h IN SELECT branch_id, branch_name FROM branch_heads WHERE version_id = NEW.consumer_version_id FOR SHARE LOOP
+      INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+        SELECT h.branch_id, NEW.provider_id, NEW.consumer_id, h.branch_name, NEW.consumer_version_id, v.number, NEW.id, NEW.pact_version_id, NEW.created_at FROM versions v WHERE v.id = NEW.consumer_version_id
+        ON CONFLICT (branch_id, provider_id) DO UPDATE SET pact_publication_id = EXCLUDED.pact_publication_id, pact_version_id = EXCLUDED.pact_version_id, published_at = EXCLUDED.published_at;
+    END LOOP;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION cxpact_pact_republished() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE branch_head_pacts SET pact_version_id = NEW.pact_version_id, published_at = NEW.created_at WHERE pact_publication_id = NEW.id;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER branch_head_pacts_on_head_insert AFTER INSERT ON branch_heads FOR EACH ROW EXECUTE FUNCTION cxpact_branch_head_moved();
+  CREATE TRIGGER branch_head_pacts_on_head_update AFTER UPDATE OF version_id ON branch_heads FOR EACH ROW WHEN (OLD.version_id IS DISTINCT FROM NEW.version_id) EXECUTE FUNCTION cxpact_branch_head_moved();
+  CREATE TRIGGER branch_head_pacts_on_head_delete AFTER DELETE ON branch_heads FOR EACH ROW EXECUTE FUNCTION cxpact_branch_head_removed();
+  CREATE TRIGGER branch_head_pacts_on_publish AFTER INSERT ON pact_publications FOR EACH ROW EXECUTE FUNCTION cxpact_pact_published();
+  CREATE TRIGGER branch_head_pacts_on_republish AFTER UPDATE OF pact_version_id, created_at ON pact_publications FOR EACH ROW EXECUTE FUNCTION cxpact_pact_republished();
+  `,
+  },
 ];

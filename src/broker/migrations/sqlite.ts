@@ -183,4 +183,71 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS released_versions_pacticipant ON released_versions (pacticipant_id, support_ended_at);
   CREATE INDEX IF NOT EXISTS webhook_executions_triggered ON webhook_executions (triggered_webhook_id);
   `,
+  // 5: branch heads (the newest version of every branch) and their pacts, kept by triggers: see the PostgreSQL
+  // migration 3 for why.
+  `
+  CREATE TABLE branch_heads (
+    branch_id INTEGER PRIMARY KEY REFERENCES branches(id) ON DELETE CASCADE,
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    branch_name TEXT NOT NULL,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE
+  );
+  CREATE INDEX branch_heads_by_name ON branch_heads (pacticipant_id, branch_name, version_id);
+  CREATE INDEX branch_heads_version ON branch_heads (version_id);
+  INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+    SELECT b.id, b.pacticipant_id, b.name, m.version_id FROM branches b
+    JOIN (SELECT branch_id, MAX(version_id) AS version_id FROM branch_versions GROUP BY branch_id) m ON m.branch_id = b.id;
+  CREATE TRIGGER branch_heads_on_insert AFTER INSERT ON branch_versions BEGIN
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, NEW.version_id FROM branches b WHERE b.id = NEW.branch_id
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = excluded.version_id WHERE excluded.version_id > branch_heads.version_id;
+  END;
+  CREATE TRIGGER branch_heads_on_delete AFTER DELETE ON branch_versions BEGIN
+    DELETE FROM branch_heads WHERE branch_id = OLD.branch_id AND version_id = OLD.version_id AND NOT EXISTS (SELECT 1 FROM branch_versions WHERE branch_id = OLD.branch_id);
+    INSERT INTO branch_heads (branch_id, pacticipant_id, branch_name, version_id)
+      SELECT b.id, b.pacticipant_id, b.name, m.v FROM branches b, (SELECT MAX(version_id) AS v FROM branch_versions WHERE branch_id = OLD.branch_id) m
+      WHERE b.id = OLD.branch_id AND m.v IS NOT NULL
+      ON CONFLICT (branch_id) DO UPDATE SET version_id = excluded.version_id WHERE branch_heads.version_id = OLD.version_id;
+  END;
+  CREATE TABLE branch_head_pacts (
+    branch_id INTEGER NOT NULL,
+    provider_id INTEGER NOT NULL,
+    consumer_id INTEGER NOT NULL,
+    branch_name TEXT NOT NULL,
+    version_id INTEGER NOT NULL,
+    version_number TEXT NOT NULL,
+    pact_publication_id INTEGER NOT NULL REFERENCES pact_publications(id) ON DELETE CASCADE,
+    pact_version_id INTEGER NOT NULL,
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (branch_id, provider_id)
+  );
+  CREATE INDEX branch_head_pacts_wip ON branch_head_pacts (provider_id, consumer_id, published_at, branch_name, version_id, version_number, pact_publication_id, pact_version_id);
+  CREATE INDEX branch_head_pacts_publication ON branch_head_pacts (pact_publication_id);
+  INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+    SELECT h.branch_id, pp.provider_id, pp.consumer_id, h.branch_name, h.version_id, v.number, pp.id, pp.pact_version_id, pp.created_at
+    FROM branch_heads h JOIN pact_publications pp ON pp.consumer_version_id = h.version_id JOIN versions v ON v.id = h.version_id;
+  CREATE TRIGGER branch_head_pacts_on_head_insert AFTER INSERT ON branch_heads BEGIN
+    INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+      SELECT NEW.branch_id, pp.provider_id, pp.consumer_id, NEW.branch_name, NEW.version_id, v.number, pp.id, pp.pact_version_id, pp.created_at
+      FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id WHERE pp.consumer_version_id = NEW.version_id;
+  END;
+  CREATE TRIGGER branch_head_pacts_on_head_update AFTER UPDATE OF version_id ON branch_heads WHEN OLD.version_id IS NOT NEW.version_id BEGIN
+    DELETE FROM branch_head_pacts WHERE branch_id = NEW.branch_id;
+    INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+      SELECT NEW.branch_id, pp.provider_id, pp.consumer_id, NEW.branch_name, NEW.version_id, v.number, pp.id, pp.pact_version_id, pp.created_at
+      FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id WHERE pp.consumer_version_id = NEW.version_id;
+  END;
+  CREATE TRIGGER branch_head_pacts_on_head_delete AFTER DELETE ON branch_heads BEGIN
+    DELETE FROM branch_head_pacts WHERE branch_id = OLD.branch_id AND version_id = OLD.version_id;
+  END;
+  CREATE TRIGGER branch_head_pacts_on_publish AFTER INSERT ON pact_publications BEGIN
+    INSERT INTO branch_head_pacts (branch_id, provider_id, consumer_id, branch_name, version_id, version_number, pact_publication_id, pact_version_id, published_at)
+      SELECT h.branch_id, NEW.provider_id, NEW.consumer_id, h.branch_name, NEW.consumer_version_id, v.number, NEW.id, NEW.pact_version_id, NEW.created_at
+      FROM branch_heads h JOIN versions v ON v.id = NEW.consumer_version_id WHERE h.version_id = NEW.consumer_version_id
+      ON CONFLICT (branch_id, provider_id) DO UPDATE SET pact_publication_id = excluded.pact_publication_id, pact_version_id = excluded.pact_version_id, published_at = excluded.published_at;
+  END;
+  CREATE TRIGGER branch_head_pacts_on_republish AFTER UPDATE OF pact_version_id, created_at ON pact_publications BEGIN
+    UPDATE branch_head_pacts SET pact_version_id = NEW.pact_version_id, published_at = NEW.created_at WHERE pact_publication_id = NEW.id;
+  END;
+  `,
 ];

@@ -9,29 +9,53 @@ import { params, type Handler, type Routes } from '../context';
 import { Matrix } from '../matrix';
 import type { PactPublication, Pacticipant } from '../store/types';
 
-const initialsOf = (n: string, initials: boolean): string => (initials ? n.split(/[\s_-]+|(?=[A-Z])/).filter((w) => w !== '').map((w) => w[0]!).join('') : n);
+const initialsOf = (n: string, initials: boolean): string =>
+  initials
+    ? n
+        .split(/[\s_-]+|(?=[A-Z])/)
+        .filter((w) => w !== '')
+        .map((w) => w[0]!)
+        .join('')
+    : n;
 
 export function badgeRoutes(r: Routes): void {
   const S = r.deps.store;
   const pactBadge =
-    (pick: (consumer: Pacticipant, provider: Pacticipant, p: Record<string, string>) => Promise<PactPublication | undefined>): Handler =>
+    (
+      pick: (
+        consumer: Pacticipant,
+        provider: Pacticipant,
+        p: Record<string, string>,
+      ) => Promise<PactPublication | undefined>,
+    ): Handler =>
     async (c) => {
       const p = params(c);
       const [consumer, provider] = await Promise.all([S.pacticipant(p.consumer!), S.pacticipant(p.provider!)]);
       const pub = consumer === undefined || provider === undefined ? undefined : await pick(consumer, provider, p);
-      if (consumer === undefined || provider === undefined || pub === undefined) return svgResponse(badgeSvg('pact not found', 'unknown', 'lightgrey'));
+      if (consumer === undefined || provider === undefined || pub === undefined)
+        return svgResponse(badgeSvg('pact not found', 'unknown', 'lightgrey'));
       const q = c.var.query;
       const initials = q.get('initials') === 'true';
       const which = (q.get('label') ?? '').toLowerCase();
-      const title = which === 'consumer' ? initialsOf(consumer.name, initials) : which === 'provider' ? initialsOf(provider.name, initials) : `${initialsOf(consumer.name, initials)}/${initialsOf(provider.name, initials)}`;
+      const title =
+        which === 'consumer'
+          ? initialsOf(consumer.name, initials)
+          : which === 'provider'
+            ? initialsOf(provider.name, initials)
+            : `${initialsOf(consumer.name, initials)}/${initialsOf(provider.name, initials)}`;
       const v = await S.latestVerificationOfPactVersion(pub.pactVersionId);
       let status: { message: string; colour: BadgeColour } = pactBadgeStatus(v?.success);
       // Verified before, but not this content: the pact changed since (the Pact Broker's "stale" state).
-      if (v === undefined && (await S.hasVerificationForIntegration(consumer.id, provider.id))) status = { message: 'changed', colour: 'orange' };
+      if (v === undefined && (await S.hasVerificationForIntegration(consumer.id, provider.id)))
+        status = { message: 'changed', colour: 'orange' };
       return svgResponse(badgeSvg(`${title} pact`.toLowerCase(), status.message, status.colour));
     };
-  r.resource('/pacts/provider/:provider/consumer/:consumer/latest/badge', { GET: pactBadge((c, pr) => S.latestPublication(c.id, pr.id)) });
-  r.resource('/pacts/provider/:provider/consumer/:consumer/latest-untagged/badge', { GET: pactBadge((c, pr) => S.latestUntaggedPublication(c.id, pr.id)) });
+  r.resource('/pacts/provider/:provider/consumer/:consumer/latest/badge', {
+    GET: pactBadge((c, pr) => S.latestPublication(c.id, pr.id)),
+  });
+  r.resource('/pacts/provider/:provider/consumer/:consumer/latest-untagged/badge', {
+    GET: pactBadge((c, pr) => S.latestUntaggedPublication(c.id, pr.id)),
+  });
   r.resource('/pacts/provider/:provider/consumer/:consumer/latest/:tag/badge', {
     GET: pactBadge(async (c, pr, p) => {
       const v = await S.latestVersionWithTag(c.id, p.tag!);
@@ -48,7 +72,9 @@ export function badgeRoutes(r: Routes): void {
       if (pp === undefined) return svgResponse(badgeSvg(text, 'unknown', 'lightgrey'));
       let deployable: unknown = null;
       try {
-        const res = (await new Matrix(S, c.var.links).query(new URLSearchParams(query(p)))) as { summary?: { deployable?: unknown } };
+        const res = (await new Matrix(S, c.var.links).query(new URLSearchParams(query(p)))) as {
+          summary?: { deployable?: unknown };
+        };
         deployable = res.summary?.deployable;
       } catch {
         deployable = null; // e.g. an unknown environment: unknown, not a broken image
@@ -59,13 +85,29 @@ export function badgeRoutes(r: Routes): void {
   r.resource('/pacticipants/:pacticipant/latest-version/:tag/can-i-deploy/to/:to/badge', {
     GET: deployBadge(
       (p) => `can-i-deploy ${p.tag} to ${p.to}`,
-      (p) => [['q[][pacticipant]', p.pacticipant!], ['q[][tag]', p.tag!], ['q[][latest]', 'true'], ['tag', p.to!], ['latest', 'true'], ['latestby', 'cvp']],
+      (p) => [
+        ['q[][pacticipant]', p.pacticipant!],
+        ['q[][tag]', p.tag!],
+        ['q[][latest]', 'true'],
+        ['tag', p.to!],
+        ['latest', 'true'],
+        ['latestby', 'cvp'],
+      ],
     ),
   });
-  r.resource('/pacticipants/:pacticipant/branches/:branch/latest-version/can-i-deploy/to-environment/:environment/badge', {
-    GET: deployBadge(
-      (p) => `can-i-deploy ${p.branch} to ${p.environment}`,
-      (p) => [['q[][pacticipant]', p.pacticipant!], ['q[][branch]', p.branch!], ['q[][latest]', 'true'], ['environment', p.environment!], ['latestby', 'cvpv']],
-    ),
-  });
+  r.resource(
+    '/pacticipants/:pacticipant/branches/:branch/latest-version/can-i-deploy/to-environment/:environment/badge',
+    {
+      GET: deployBadge(
+        (p) => `can-i-deploy ${p.branch} to ${p.environment}`,
+        (p) => [
+          ['q[][pacticipant]', p.pacticipant!],
+          ['q[][branch]', p.branch!],
+          ['q[][latest]', 'true'],
+          ['environment', p.environment!],
+          ['latestby', 'cvpv'],
+        ],
+      ),
+    },
+  );
 }

@@ -9,7 +9,14 @@ export function matrixRoutes(r: Routes): void {
   r.resource('/pacticipants/:pacticipant/latest-version/:tag/can-i-deploy/to/:to', {
     GET: async (c) => {
       const p = params(c);
-      const q = new URLSearchParams([['q[][pacticipant]', p.pacticipant!], ['q[][tag]', p.tag!], ['q[][latest]', 'true'], ['tag', p.to!], ['latest', 'true'], ['latestby', 'cvp']]);
+      const q = new URLSearchParams([
+        ['q[][pacticipant]', p.pacticipant!],
+        ['q[][tag]', p.tag!],
+        ['q[][latest]', 'true'],
+        ['tag', p.to!],
+        ['latest', 'true'],
+        ['latestby', 'cvp'],
+      ]);
       return hal(200, await new Matrix(S, c.var.links).query(q));
     },
   });
@@ -24,9 +31,13 @@ export function matrixRoutes(r: Routes): void {
       const errors: string[] = [];
       if (pacticipant === null || pacticipant === '') errors.push('pacticipant is required');
       if (version === null || version === '') errors.push('version is required');
-      if ((environment === null || environment === '') && (to === null || to === '')) errors.push('environment (or to) is required');
+      if ((environment === null || environment === '') && (to === null || to === ''))
+        errors.push('environment (or to) is required');
       if (errors.length > 0) throw badRequest(errors);
-      const query: [string, string][] = [['q[][pacticipant]', pacticipant!], ['q[][version]', version!]];
+      const query: [string, string][] = [
+        ['q[][pacticipant]', pacticipant!],
+        ['q[][version]', version!],
+      ];
       if (environment !== null && environment !== '') query.push(['environment', environment], ['latestby', 'cvpv']);
       else query.push(['tag', to!], ['latest', 'true'], ['latestby', 'cvp']);
       for (const [k, v] of q) if (k.startsWith('ignore[]')) query.push([k, v]);

@@ -1,6 +1,7 @@
 // Pacticipants (list, create, read, update, delete), their labels and their branches.
-import { hal, jsonBody, noContent, nonBlank, pacticipantOr404, params, pathOf, singleLine, type Routes } from '../context';
+import { hal, jsonBody, noContent, pacticipantOr404, params, pathOf, type Routes } from '../context';
 import { badRequest, HttpError, notFound, seg } from '../http';
+import { requireName } from '../names';
 import { Resources } from '../resources';
 import type { PacticipantFields } from '../store/types';
 
@@ -13,6 +14,7 @@ export function pacticipantFields(body: Record<string, unknown>): PacticipantFie
     const v = body[k];
     if (v === undefined) continue;
     if (v !== null && typeof v !== 'string') throw badRequest({ [k]: ['must be a string'] });
+    if (k === 'mainBranch' && v !== null && v !== '') requireName(k, v);
     out[k] = v === null || v === '' ? null : v;
   }
   return out;
@@ -23,29 +25,67 @@ export function pacticipantRoutes(r: Routes): void {
 
   r.resource('/pacticipants', {
     GET: async (c) => {
-      const R = new Resources(S, c.var.links);
-      const list = await Promise.all((await S.pacticipants()).map((p) => R.pacticipant(p, false)));
+      // As the Pact Broker's DeprecatedPacticipantsDecorator (decorators/pacticipants_decorator.rb): the embedded
+      // collection, the older top-level `pacticipants` (which `pact broker list-pacticipants` reads) and both the
+      // `pb:pacticipants` and the older `pacticipants` links.
+      const L = c.var.links;
+      const R = new Resources(S, L);
+      const all = await S.pacticipants();
+      const list = await Promise.all(all.map((p) => R.pacticipant(p)));
       return hal(200, {
         _embedded: { pacticipants: list },
-        pacticipants: list,
-        _links: { self: { href: c.var.links.url('/pacticipants') }, 'pb:pacticipants': list.map((p) => ({ href: c.var.links.pacticipant(String(p.name)), title: String(p.displayName), name: String(p.name) })) },
+        pacticipants: list.map((p) => ({
+          ...p,
+          title: 'DEPRECATED - Please use the embedded pacticipants collection',
+        })),
+        _links: {
+          self: { href: L.url('/pacticipants') },
+          'pb:pacticipants-with-label': {
+            title: 'Find pacticipants by label',
+            href: L.url('/pacticipants/label/{label}'),
+            templated: true,
+          },
+          'pb:pacticipants': all.map((p) => ({ href: L.pacticipant(p.name), title: 'Pacticipant', name: p.name })),
+          pacticipants: all.map((p) => ({
+            href: L.pacticipant(p.name),
+            title: p.name,
+            name: 'DEPRECATED - please use pb:pacticipants',
+          })),
+        },
       });
     },
     POST: async (c) => {
       const body = jsonBody(c);
-      if (!nonBlank(body.name) || !singleLine(body.name)) throw badRequest({ name: ['is required and must be a non-blank single line string'] });
-      const name = body.name;
+      const name = requireName('name', body.name);
       const fields = pacticipantFields(body);
       const p = await S.tx(async (t) => {
-        if ((await t.pacticipant(name)) !== undefined) throw new HttpError(409, { errors: { name: [`A pacticipant with name '${name}' already exists`] } });
+        if ((await t.pacticipant(name)) !== undefined)
+          throw new HttpError(409, { errors: { name: [`A pacticipant with name '${name}' already exists`] } });
         return t.createPacticipant(name, fields);
       });
-      return hal(201, await new Resources(S, c.var.links).pacticipant(p), { Location: c.var.links.pacticipant(p.name) });
+      return hal(201, await new Resources(S, c.var.links).pacticipant(p), {
+        Location: c.var.links.pacticipant(p.name),
+      });
+    },
+  });
+
+  r.resource('/pacticipants/label/:label', {
+    GET: async (c) => {
+      const label = params(c).label!;
+      const L = c.var.links;
+      const R = new Resources(S, L);
+      const all = await S.pacticipants();
+      const labelled = (
+        await Promise.all(all.map(async (p) => ((await S.labels(p.id)).includes(label) ? p : undefined)))
+      ).filter((p) => p !== undefined);
+      const list = await Promise.all(labelled.map((p) => R.pacticipant(p)));
+      return hal(200, { _embedded: { pacticipants: list }, _links: { self: { href: L.url(pathOf(c)) } } });
     },
   });
 
   r.resource('/pacticipants/:pacticipant', {
-    GET: async (c) => hal(200, await new Resources(S, c.var.links).pacticipant(await pacticipantOr404(S, params(c).pacticipant!))),
+    GET: async (c) =>
+      hal(200, await new Resources(S, c.var.links).pacticipant(await pacticipantOr404(S, params(c).pacticipant!))),
     PATCH: async (c) => {
       const name = params(c).pacticipant!;
       const fields = pacticipantFields(jsonBody(c));
@@ -62,7 +102,13 @@ export function pacticipantRoutes(r: Routes): void {
       const p = await S.tx(async (t) => {
         const existing = await t.pacticipant(name);
         if (existing === undefined) throw notFound(`No pacticipant with name '${name}' found`);
-        return t.updatePacticipant(existing, { displayName: f.displayName ?? null, mainBranch: f.mainBranch ?? null, repositoryUrl: f.repositoryUrl ?? null, repositoryName: f.repositoryName ?? null, repositoryNamespace: f.repositoryNamespace ?? null });
+        return t.updatePacticipant(existing, {
+          displayName: f.displayName ?? null,
+          mainBranch: f.mainBranch ?? null,
+          repositoryUrl: f.repositoryUrl ?? null,
+          repositoryName: f.repositoryName ?? null,
+          repositoryNamespace: f.repositoryNamespace ?? null,
+        });
       });
       return hal(200, await new Resources(S, c.var.links).pacticipant(p));
     },
@@ -73,7 +119,11 @@ export function pacticipantRoutes(r: Routes): void {
     },
   });
 
-  const labelJson = (links: { pacticipant(n: string): string }, pacticipant: string, label: string): Record<string, unknown> => ({
+  const labelJson = (
+    links: { pacticipant(n: string): string },
+    pacticipant: string,
+    label: string,
+  ): Record<string, unknown> => ({
     name: label,
     _links: { self: { href: `${links.pacticipant(pacticipant)}/labels/${seg(label)}` } },
   });
@@ -101,7 +151,11 @@ export function pacticipantRoutes(r: Routes): void {
   r.resource('/pacticipants/:pacticipant/branches', {
     GET: async (c) => {
       const pp = await pacticipantOr404(S, params(c).pacticipant!);
-      const branches = (await S.branches(pp.id)).map((b) => ({ name: b.name, createdAt: b.createdAt, _links: { self: { href: c.var.links.branch(pp.name, b.name) } } }));
+      const branches = (await S.branches(pp.id)).map((b) => ({
+        name: b.name,
+        createdAt: b.createdAt,
+        _links: { self: { href: c.var.links.branch(pp.name, b.name) } },
+      }));
       return hal(200, { _embedded: { branches }, _links: { self: { href: c.var.links.url(pathOf(c)) } } });
     },
   });
@@ -116,7 +170,10 @@ export function pacticipantRoutes(r: Routes): void {
         name: b.name,
         createdAt: b.createdAt,
         ...(head === undefined ? {} : { latestVersion: head.number }),
-        _links: { self: { href: c.var.links.branch(pp.name, b.name) }, 'pb:pacticipant': { href: c.var.links.pacticipant(pp.name), name: pp.name } },
+        _links: {
+          self: { href: c.var.links.branch(pp.name, b.name) },
+          'pb:pacticipant': { href: c.var.links.pacticipant(pp.name), name: pp.name },
+        },
       });
     },
     DELETE: async (c) => {

@@ -1,8 +1,21 @@
 // Pacticipant versions: list, latest (optionally by tag or branch), create/update/delete one, its tags, and its
 // membership of branches.
-import { hal, jsonBody, noContent, nonBlank, pacticipantOr404, params, pathOf, versionOr404, type Handler, type Routes } from '../context';
+import {
+  hal,
+  jsonBody,
+  noContent,
+  nonBlank,
+  pacticipantOr404,
+  params,
+  pathOf,
+  versionOr404,
+  type Handler,
+  type Routes,
+} from '../context';
 import { badRequest, notFound } from '../http';
+import { requireName } from '../names';
 import { Resources } from '../resources';
+import { tagVersion } from '../tagging';
 
 export function versionRoutes(r: Routes): void {
   const S = r.deps.store;
@@ -41,11 +54,16 @@ export function versionRoutes(r: Routes): void {
   const putVersion: Handler = async (c) => {
     const p = params(c);
     const body = jsonBody(c);
-    if (body.buildUrl !== undefined && body.buildUrl !== null && typeof body.buildUrl !== 'string') throw badRequest({ buildUrl: ['must be a string'] });
-    if (body.branch !== undefined && body.branch !== null && !nonBlank(body.branch)) throw badRequest({ branch: ['must not be blank'] });
+    if (body.buildUrl !== undefined && body.buildUrl !== null && typeof body.buildUrl !== 'string')
+      throw badRequest({ buildUrl: ['must be a string'] });
+    if (body.branch !== undefined && body.branch !== null) requireName('branch', body.branch);
     const { pp, version, created } = await S.tx(async (t) => {
       const pp = await t.ensurePacticipant(p.pacticipant!);
-      const { version, created } = await t.ensureVersion(pp.id, p.version!, typeof body.buildUrl === 'string' ? body.buildUrl : undefined);
+      const { version, created } = await t.ensureVersion(
+        pp.id,
+        p.version!,
+        typeof body.buildUrl === 'string' ? body.buildUrl : undefined,
+      );
       if (nonBlank(body.branch)) await t.addVersionToBranch(pp, version.id, body.branch);
       return { pp, version, created };
     });
@@ -84,7 +102,7 @@ export function versionRoutes(r: Routes): void {
       const { pp, v, tag, created } = await S.tx(async (t) => {
         const pp = await t.ensurePacticipant(p.pacticipant!);
         const { version: v } = await t.ensureVersion(pp.id, p.version!);
-        const { tag, created } = await t.addTag(pp.id, v.id, p.tag!);
+        const { tag, created } = await tagVersion(t, opts, pp, v, p.tag!);
         // Like the Pact Broker (create_deployed_versions_for_tags): a tag equal to an environment's name records
         // a deployment there (no application instance), replacing the version deployed before.
         const env = opts.createDeployedVersionsForTags === false ? undefined : await t.environmentByName(p.tag!);
@@ -92,13 +110,18 @@ export function versionRoutes(r: Routes): void {
         return { pp, v, tag, created };
       });
       const L = c.var.links;
-      return hal(created ? 201 : 200, new Resources(S, L).tag(pp, v, tag.name, tag.createdAt), created ? { Location: L.tag(pp.name, v.number, tag.name) } : {});
+      return hal(
+        created ? 201 : 200,
+        new Resources(S, L).tag(pp, v, tag.name, tag.createdAt),
+        created ? { Location: L.tag(pp.name, v.number, tag.name) } : {},
+      );
     },
     DELETE: async (c) => {
       const p = params(c);
       const pp = await pacticipantOr404(S, p.pacticipant!);
       const v = await versionOr404(S, pp, p.version!);
-      if (!(await S.tx((t) => t.deleteTag(v.id, p.tag!)))) throw notFound(`No tag ${p.tag} on version ${v.number} of ${pp.name}`);
+      if (!(await S.tx((t) => t.deleteTag(v.id, p.tag!))))
+        throw notFound(`No tag ${p.tag} on version ${v.number} of ${pp.name}`);
       return noContent();
     },
   });

@@ -1,63 +1,100 @@
 // Webhooks: list, create (optionally scoped to a provider and/or consumer in the path), read, replace, delete,
 // test-execute, and the triggered webhooks with their logs.
 import crypto from 'node:crypto';
-import { hal, jsonBody, noContent, nonBlank, pacticipantOr404, params, pathOf, type BrokerDeps, type Ctx, type Routes } from '../context';
+import {
+  hal,
+  jsonBody,
+  noContent,
+  pacticipantOr404,
+  params,
+  pathOf,
+  type BrokerDeps,
+  type Ctx,
+  type Routes,
+} from '../context';
 import { badRequest, notFound } from '../http';
 import { Resources } from '../resources';
 import type { BrokerReads, WebhookFields, WebhookSelector } from '../store/types';
+import type { WebhookPolicy } from '../webhook-policy';
 import { WEBHOOK_EVENTS, type BrokerEvent, type WebhookEventName } from '../webhooks';
-import { isRecord } from '../../shared/json';
+import { isRecord } from '../../core/json';
+import { addError } from '../names';
 
 type Forced = { consumer?: string; provider?: string };
 
-/** Validates a webhook body (400 naming each bad field). */
-async function parseWebhook(store: BrokerReads, body: Record<string, unknown>, forced: Forced): Promise<WebhookFields> {
+/** The Pact Broker's webhook uuid rule (api/contracts/webhook_contract.rb UUID_REGEX). */
+const UUID = /^[A-Za-z0-9_-]{16,}$/;
+
+/**
+ * Validates a webhook body: 400 with the Pact Broker's error keys and messages (`consumer.name`, `provider.name`,
+ * `request.method`, `request.url`, `events`, `enabled`, `uuid`; api/contracts/webhook_contract.rb,
+ * webhook_request_contract.rb, webhook_pacticipant_contract.rb, flattened by dry_validation_errors_formatter.rb),
+ * the URL and method checked against the webhook policy.
+ */
+async function parseWebhook(
+  store: BrokerReads,
+  policy: WebhookPolicy,
+  body: Record<string, unknown>,
+  forced: Forced,
+  uuid?: string,
+): Promise<WebhookFields> {
   const errors: Record<string, string[]> = {};
-  const err = (k: string, m: string): void => {
-    (errors[k] ??= []).push(m);
-  };
+  const err = (k: string, m: string): void => addError(errors, k, m);
+  const provided = (x: unknown): x is string => typeof x === 'string' && x.trim() !== '';
   const sel = async (key: 'consumer' | 'provider'): Promise<WebhookSelector | null> => {
     const forcedName = forced[key];
     if (forcedName !== undefined) return { name: forcedName };
     const v = body[key];
     if (v === undefined || v === null) return null;
     if (!isRecord(v)) {
-      err(key, 'must be an object with name or label');
+      err(key, 'must be a hash');
       return null;
     }
-    if (v.name !== undefined && v.label !== undefined) err(key, 'cannot specify both name and label');
-    if (v.name !== undefined) {
-      if (!nonBlank(v.name)) err(key, 'name must be a non-blank string');
-      else if ((await store.pacticipant(v.name)) === undefined) err(key, `No ${key} with name '${v.name}' found`);
-      return { name: String(v.name) };
+    if (v.name !== undefined && v.name !== null && typeof v.name !== 'string') err(`${key}.name`, 'must be a string');
+    if (v.label !== undefined && v.label !== null && typeof v.label !== 'string')
+      err(`${key}.label`, 'must be a string');
+    if (!provided(v.name) && !provided(v.label)) {
+      err(`${key}.name`, 'cannot be blank');
+      return null;
     }
-    if (v.label !== undefined) return { label: String(v.label) };
-    return null;
+    if (provided(v.name) && provided(v.label))
+      err(`${key}.label`, 'name and label cannot be provided at the same time');
+    if (provided(v.name)) {
+      if ((await store.pacticipant(v.name)) === undefined) err(`${key}.name`, 'does not match an existing pacticipant');
+      return { name: v.name };
+    }
+    return { label: v.label as string };
   };
   const consumer = await sel('consumer');
   const provider = await sel('provider');
   let events: string[] = ['contract_content_changed'];
-  if (body.events !== undefined) {
-    if (!Array.isArray(body.events) || body.events.length === 0) err('events', 'must be a non-empty array of {name}');
+  if (body.events !== undefined && body.events !== null) {
+    if (!Array.isArray(body.events)) err('events', 'must be an array');
+    else if (body.events.length === 0) err('events', 'size cannot be less than 1');
     else {
-      events = body.events.map((e) => (isRecord(e) ? String(e.name) : String(e)));
-      for (const e of events) if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) err('events', `'${e}' is not a supported event (${WEBHOOK_EVENTS.join(', ')})`);
+      events = body.events.map((e) => (isRecord(e) && typeof e.name === 'string' ? e.name : ''));
+      events.forEach((e, i) => {
+        if (!(WEBHOOK_EVENTS as readonly string[]).includes(e))
+          err('events', `name must be one of: ${WEBHOOK_EVENTS.join(', ')} (at index ${i})`);
+      });
     }
   }
   const request = body.request;
-  if (!isRecord(request)) err('request', 'is required');
+  if (request === undefined || request === null) err('request', 'is missing');
+  else if (!isRecord(request)) err('request', 'must be a hash');
   else {
-    const method = String(request.method ?? '');
-    if (!/^(GET|POST|PUT|PATCH|DELETE)$/i.test(method)) err('request.method', `'${method}' is not a supported HTTP method`);
-    const url = String(request.url ?? '');
-    try {
-      const u = new URL(url.replace(/\$\{pactbroker\.\w+\}/g, 'x'));
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') err('request.url', `scheme ${u.protocol} is not allowed (http or https)`);
-    } catch {
-      err('request.url', `'${url}' is not a valid URL`);
-    }
-    if (request.headers !== undefined && !isRecord(request.headers)) err('request.headers', 'must be an object');
+    if (request.method === undefined || request.method === null) err('request.method', 'is missing');
+    else for (const problem of policy.methodProblems(request.method)) err('request.method', problem);
+    if (request.url === undefined || request.url === null) err('request.url', 'is missing');
+    else for (const problem of policy.urlProblems(request.url)) err('request.url', problem);
+    if (request.headers !== undefined && request.headers !== null && !isRecord(request.headers))
+      err('request.headers', 'must be a hash');
   }
+  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') err('enabled', 'must be boolean');
+  if (body.description !== undefined && body.description !== null && typeof body.description !== 'string')
+    err('description', 'must be a string');
+  if (uuid !== undefined && !UUID.test(uuid))
+    err('uuid', 'The UUID can only contain the characters A-Z, a-z, 0-9, _ and -, and must be 16 or more characters.');
   if (Object.keys(errors).length > 0) throw badRequest(errors);
   return {
     description: typeof body.description === 'string' ? body.description : null,
@@ -73,7 +110,7 @@ async function createWebhook(deps: BrokerDeps, c: Ctx, forced: Forced): Promise<
   const S = deps.store;
   if (forced.consumer !== undefined) await pacticipantOr404(S, forced.consumer);
   if (forced.provider !== undefined) await pacticipantOr404(S, forced.provider);
-  const fields = await parseWebhook(S, jsonBody(c), forced);
+  const fields = await parseWebhook(S, deps.webhooks.policy, jsonBody(c), forced);
   const uuid = crypto.randomUUID();
   const { webhook } = await S.tx((t) => t.saveWebhook(uuid, fields));
   return hal(201, new Resources(S, c.var.links).webhook(webhook), { Location: c.var.links.webhook(webhook.uuid) });
@@ -90,7 +127,11 @@ async function executeWebhook(deps: BrokerDeps, c: Ctx, uuid: string): Promise<R
     const [consumer, provider] = await Promise.all([S.pacticipantById(i.consumerId), S.pacticipantById(i.providerId)]);
     if (w.consumer?.name !== undefined && w.consumer.name !== consumer.name) continue;
     if (w.provider?.name !== undefined && w.provider.name !== provider.name) continue;
-    const [pv, cv, verif] = await Promise.all([S.pactVersionById(i.latest.pactVersionId), S.versionById(i.latest.consumerVersionId), S.latestVerificationOfPactVersion(i.latest.pactVersionId)]);
+    const [pv, cv, verif] = await Promise.all([
+      S.pactVersionById(i.latest.pactVersionId),
+      S.versionById(i.latest.consumerVersionId),
+      S.latestVerificationOfPactVersion(i.latest.pactVersionId),
+    ]);
     event = {
       name: (w.events[0] ?? 'contract_published') as WebhookEventName,
       consumer,
@@ -106,8 +147,17 @@ async function executeWebhook(deps: BrokerDeps, c: Ctx, uuid: string): Promise<R
   const request = deps.webhooks.render(w, vars);
   const result = await deps.webhooks.execute(request);
   return hal(200, {
-    request: { method: request.method, url: request.url, headers: Object.fromEntries(Object.keys(request.headers).map((k) => [k, /^authorization$/i.test(k) ? '**********' : request.headers[k]])) },
-    response: result.status === undefined ? null : { status: result.status, headers: result.responseHeaders, body: result.responseBody?.slice(0, 4000) },
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(
+        Object.keys(request.headers).map((k) => [k, /^authorization$/i.test(k) ? '**********' : request.headers[k]]),
+      ),
+    },
+    response:
+      result.status === undefined
+        ? null
+        : { status: result.status, headers: result.responseHeaders, body: result.responseBody?.slice(0, 4000) },
     logs: result.logs,
     success: result.success,
     _links: { self: { href: `${L.webhook(uuid)}/execute` } },
@@ -123,14 +173,28 @@ export function webhookRoutes(r: Routes): void {
       const R = new Resources(S, L);
       return hal(200, {
         _embedded: { webhooks: list.map((w) => R.webhook(w)) },
-        _links: { self: { href: L.url('/webhooks'), title: 'Webhooks' }, 'pb:create': { href: L.url('/webhooks') }, 'pb:webhooks': list.map((w) => ({ title: w.description ?? 'Webhook', name: w.description ?? w.uuid, href: L.webhook(w.uuid) })) },
+        _links: {
+          self: { href: L.url('/webhooks'), title: 'Webhooks' },
+          'pb:create': { href: L.url('/webhooks') },
+          'pb:webhooks': list.map((w) => ({
+            title: w.description ?? 'Webhook',
+            name: w.description ?? w.uuid,
+            href: L.webhook(w.uuid),
+          })),
+        },
       });
     },
     POST: (c) => createWebhook(r.deps, c, {}),
   });
-  r.resource('/webhooks/provider/:provider/consumer/:consumer', { POST: (c) => createWebhook(r.deps, c, { provider: params(c).provider, consumer: params(c).consumer }) });
-  r.resource('/webhooks/provider/:provider', { POST: (c) => createWebhook(r.deps, c, { provider: params(c).provider }) });
-  r.resource('/webhooks/consumer/:consumer', { POST: (c) => createWebhook(r.deps, c, { consumer: params(c).consumer }) });
+  r.resource('/webhooks/provider/:provider/consumer/:consumer', {
+    POST: (c) => createWebhook(r.deps, c, { provider: params(c).provider, consumer: params(c).consumer }),
+  });
+  r.resource('/webhooks/provider/:provider', {
+    POST: (c) => createWebhook(r.deps, c, { provider: params(c).provider }),
+  });
+  r.resource('/webhooks/consumer/:consumer', {
+    POST: (c) => createWebhook(r.deps, c, { consumer: params(c).consumer }),
+  });
   r.resource('/webhooks/:uuid', {
     GET: async (c) => {
       const uuid = params(c).uuid!;
@@ -140,10 +204,13 @@ export function webhookRoutes(r: Routes): void {
     },
     PUT: async (c) => {
       const uuid = params(c).uuid!;
-      if (!/^[A-Za-z0-9_-]{8,}$/.test(uuid)) throw badRequest({ uuid: ['must be at least 8 characters of letters, digits, - or _'] });
-      const fields = await parseWebhook(S, jsonBody(c), {});
+      const fields = await parseWebhook(S, r.deps.webhooks.policy, jsonBody(c), {}, uuid);
       const { webhook, created } = await S.tx((t) => t.saveWebhook(uuid, fields));
-      return hal(created ? 201 : 200, new Resources(S, c.var.links).webhook(webhook), created ? { Location: c.var.links.webhook(webhook.uuid) } : {});
+      return hal(
+        created ? 201 : 200,
+        new Resources(S, c.var.links).webhook(webhook),
+        created ? { Location: c.var.links.webhook(webhook.uuid) } : {},
+      );
     },
     DELETE: async (c) => {
       const uuid = params(c).uuid!;
@@ -167,7 +234,10 @@ export function webhookRoutes(r: Routes): void {
           _links: { 'pb:logs': { href: c.var.links.url(`/triggered-webhooks/${t.uuid}/logs`) } },
         })),
       );
-      return hal(200, { _embedded: { triggeredWebhooks: list }, _links: { self: { href: c.var.links.url(pathOf(c)) } } });
+      return hal(200, {
+        _embedded: { triggeredWebhooks: list },
+        _links: { self: { href: c.var.links.url(pathOf(c)) } },
+      });
     },
   });
   r.resource('/triggered-webhooks/:uuid/logs', {
@@ -180,9 +250,17 @@ export function webhookRoutes(r: Routes): void {
         webhookUuid: t.webhookUuid,
         eventName: t.eventName,
         status: t.status,
-        executions: executions.map((e) => ({ attempt: e.attempt, success: e.success, createdAt: e.createdAt, logs: e.logs })),
+        executions: executions.map((e) => ({
+          attempt: e.attempt,
+          success: e.success,
+          createdAt: e.createdAt,
+          logs: e.logs,
+        })),
         logs: executions.map((e) => e.logs).join('\n\n'),
-        _links: { self: { href: c.var.links.url(pathOf(c)) }, 'pb:webhook': { href: c.var.links.webhook(t.webhookUuid) } },
+        _links: {
+          self: { href: c.var.links.url(pathOf(c)) },
+          'pb:webhook': { href: c.var.links.webhook(t.webhookUuid) },
+        },
       });
     },
   });

@@ -25,7 +25,9 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStore(opts: OpenStoreOptions): Promise<BrokerStore> {
   if (opts.databaseUrl !== undefined) {
     if (!isPostgresUrl(opts.databaseUrl)) {
-      throw new Error(`Unsupported database URL ${redactDatabaseUrl(opts.databaseUrl)}: only postgres:// (or postgresql://) URLs are supported; use --db <file> for SQLite.`);
+      throw new Error(
+        `Unsupported database URL ${redactDatabaseUrl(opts.databaseUrl)}: only postgres:// (or postgresql://) URLs are supported; use --db <file> for SQLite.`,
+      );
     }
     return PostgresStore.open(opts.databaseUrl, opts);
   }

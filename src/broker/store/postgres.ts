@@ -11,14 +11,24 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { PG_MIGRATIONS } from '../migrations/postgres';
-import { SqlStore, StoreConflictError, StoreInputError, type Row, type SqlDialect, type SqlExec, type SqlParam } from './sql';
+import {
+  SqlStore,
+  StoreConflictError,
+  StoreInputError,
+  type Row,
+  type SqlDialect,
+  type SqlExec,
+  type SqlParam,
+} from './sql';
 import type { BrokerStore, BrokerTx } from './types';
 
 const DIALECT: SqlDialect = {
   orderedJoin: 'JOIN',
   byteOrder: ' COLLATE "C"',
   lockRead: ' FOR NO KEY UPDATE',
-  inJsonIds: 'IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)',
+  // `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the index; the IN
+  // form was planned as a hash semi-join over a sequential scan (every tag / every pact version's row).
+  inJsonIds: '= ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::bigint))',
 };
 
 /** pg_advisory_lock key for migrations: ('cxpa', 1). */
@@ -42,7 +52,10 @@ const TYPE_PARSERS: Record<number, (s: string) => unknown> = {
   [pg.types.builtins.TIMESTAMPTZ]: isoTimestamp,
 };
 const types = {
-  getTypeParser: ((oid: number, format?: string) => (format !== 'binary' && TYPE_PARSERS[oid] !== undefined ? TYPE_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: string) =>
+    format !== 'binary' && TYPE_PARSERS[oid] !== undefined
+      ? TYPE_PARSERS[oid]
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /** `?` placeholders -> `$1..$n` (outside quoted strings and identifiers), cached with a prepared-statement name. */
@@ -76,8 +89,10 @@ function translate(error: unknown): never {
   const e = error as { code?: string; detail?: string; message?: string };
   if (e.code === '23505') throw new StoreConflictError(e.detail ?? e.message ?? 'unique constraint violated');
   // 22021/22P05: a character the database cannot store (NUL); 22P02/22003: not a number / out of range.
-  if (e.code === '22021' || e.code === '22P05') throw new StoreInputError('A value contains a character that cannot be stored (NUL).');
-  if (e.code === '22P02' || e.code === '22003') throw new StoreInputError(`A value is not a valid number or is out of range (${e.message ?? e.code}).`);
+  if (e.code === '22021' || e.code === '22P05')
+    throw new StoreInputError('A value contains a character that cannot be stored (NUL).');
+  if (e.code === '22P02' || e.code === '22003')
+    throw new StoreInputError(`A value is not a valid number or is out of range (${e.message ?? e.code}).`);
   throw error;
 }
 
@@ -129,11 +144,20 @@ async function migrate(pool: pg.Pool): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1, $2)', MIGRATION_LOCK);
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const applied = new Set((await client.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)));
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((r) =>
+          Number(r.version),
+        ),
+      );
       const newest = Math.max(0, ...applied);
       const known = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
-      if (newest > known) throw new Error(`The database has schema version ${newest}, newer than this cxpact knows (${known}); upgrade cxpact.`);
+      if (newest > known)
+        throw new Error(
+          `The database has schema version ${newest}, newer than this cxpact knows (${known}); upgrade cxpact.`,
+        );
       for (const m of PG_MIGRATIONS) {
         if (applied.has(m.version)) continue;
         await client.query('BEGIN');
@@ -171,7 +195,15 @@ export class PostgresStore extends SqlStore implements BrokerStore {
 
   /** Connects, applies pending migrations (under an advisory lock) and returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, options: '-c TimeZone=UTC -c DateStyle=ISO', application_name: 'cxpact-broker' });
+    // Parallel query off for the broker's sessions: its statements are short index lookups, and a parallel plan
+    // (chosen for the WIP heads of a few consumers) started two workers per statement, slower on a busy server.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      types,
+      options: '-c TimeZone=UTC -c DateStyle=ISO -c max_parallel_workers_per_gather=0',
+      application_name: 'cxpact-broker',
+    });
     // An idle connection that breaks (server restart) must not crash the broker; the pool replaces it.
     pool.on('error', (error) => opts.log?.(`[broker] database connection error: ${error.message}`));
     try {

@@ -99,7 +99,12 @@ const toVersion = (r: Row): Version => ({
   createdAt: String(r.created_at),
   updatedAt: String(r.updated_at),
 });
-const toBranch = (r: Row): Branch => ({ id: Number(r.id), pacticipantId: Number(r.pacticipant_id), name: String(r.name), createdAt: String(r.created_at) });
+const toBranch = (r: Row): Branch => ({
+  id: Number(r.id),
+  pacticipantId: Number(r.pacticipant_id),
+  name: String(r.name),
+  createdAt: String(r.created_at),
+});
 const toPactVersion = (r: Row): PactVersion => ({
   id: Number(r.id),
   consumerId: Number(r.consumer_id),
@@ -202,8 +207,16 @@ interface EnvironmentRecordKind<T> {
   endedColumn: 'undeployed_at' | 'support_ended_at';
   fromRow: (r: Row) => T;
 }
-const DEPLOYED: EnvironmentRecordKind<DeployedVersion> = { table: 'deployed_versions', endedColumn: 'undeployed_at', fromRow: toDeployed };
-const RELEASED: EnvironmentRecordKind<ReleasedVersion> = { table: 'released_versions', endedColumn: 'support_ended_at', fromRow: toReleased };
+const DEPLOYED: EnvironmentRecordKind<DeployedVersion> = {
+  table: 'deployed_versions',
+  endedColumn: 'undeployed_at',
+  fromRow: toDeployed,
+};
+const RELEASED: EnvironmentRecordKind<ReleasedVersion> = {
+  table: 'released_versions',
+  endedColumn: 'support_ended_at',
+  fromRow: toReleased,
+};
 
 /** "foo-bar_baz" -> "Foo Bar Baz", as the Ruby broker generates display names. */
 export function generateDisplayName(name: string): string {
@@ -216,6 +229,17 @@ export function generateDisplayName(name: string): string {
 }
 
 const MAIN_BRANCH_CANDIDATES = ['develop', 'main', 'master'];
+
+function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
+}
 
 const COUNTED_TABLES: [keyof StoreCounts, string][] = [
   ['pacticipants', 'pacticipants'],
@@ -237,7 +261,8 @@ const COUNTED_TABLES: [keyof StoreCounts, string][] = [
  * Concurrency (several transactions at once on PostgreSQL, READ COMMITTED): every write is an upsert or an
  * insert checked by a unique constraint, and every read-then-write first locks the row that orders it:
  * - a version, by any transaction that ensures it (publishing for it, tagging it, adding it to a branch,
- *   verifying with it), so one consumer version's pacts are decided one transaction at a time;
+ *   verifying with it) or deletes one of its pacts, so one consumer version's pacts are decided one transaction at
+ *   a time (and a branch head moving to it, whose trigger locks it too, sees them all: branch_head_pacts);
  * - a pact version, before numbering its next verification result;
  * - a pacticipant, before recording a deployment or release of one of its versions (one current deployment per
  *   environment and application instance);
@@ -337,7 +362,14 @@ export class SqlStore implements BrokerTx {
       sets.push(`${column} = ?`);
       params.push(k === 'displayName' ? (fields.displayName ?? generateDisplayName(p.name)) : (fields[k] ?? null));
     }
-    return this.one(`pacticipant ${p.id}`, `UPDATE pacticipants SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ? RETURNING *`, toPacticipant, ...params, now(), p.id);
+    return this.one(
+      `pacticipant ${p.id}`,
+      `UPDATE pacticipants SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ? RETURNING *`,
+      toPacticipant,
+      ...params,
+      now(),
+      p.id,
+    );
   }
 
   async deletePacticipant(p: Pacticipant): Promise<void> {
@@ -345,11 +377,23 @@ export class SqlStore implements BrokerTx {
   }
 
   async labels(pacticipantId: number): Promise<string[]> {
-    return (await this.all<{ name: string }>(`SELECT name FROM labels WHERE pacticipant_id = ? ORDER BY name${this.dialect.byteOrder}`, pacticipantId)).map((r) => String(r.name));
+    return (
+      await this.all<{ name: string }>(
+        `SELECT name FROM labels WHERE pacticipant_id = ? ORDER BY name${this.dialect.byteOrder}`,
+        pacticipantId,
+      )
+    ).map((r) => String(r.name));
   }
 
   async addLabel(pacticipantId: number, name: string): Promise<boolean> {
-    return (await this.run('INSERT INTO labels (pacticipant_id, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING', pacticipantId, name, now())) > 0;
+    return (
+      (await this.run(
+        'INSERT INTO labels (pacticipant_id, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING',
+        pacticipantId,
+        name,
+        now(),
+      )) > 0
+    );
   }
 
   async deleteLabel(pacticipantId: number, name: string): Promise<boolean> {
@@ -358,55 +402,115 @@ export class SqlStore implements BrokerTx {
 
   // ---------------------------------------------------------------- versions
   version(pacticipantId: number, number: string): Promise<Version | undefined> {
-    return this.maybe('SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?', toVersion, pacticipantId, number);
+    return this.maybe(
+      'SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?',
+      toVersion,
+      pacticipantId,
+      number,
+    );
   }
 
   versionById(id: number): Promise<Version> {
     return this.one(`version ${id}`, 'SELECT * FROM versions WHERE id = ?', toVersion, id);
   }
 
-  async ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }> {
+  async ensureVersion(
+    pacticipantId: number,
+    number: string,
+    buildUrl?: string | null,
+    opts: { likelyNew?: boolean } = {},
+  ): Promise<{ version: Version; created: boolean }> {
+    // A version being published is usually new: try the insert first (one statement instead of two).
+    if (opts.likelyNew === true) {
+      const created = await this.insertVersion(pacticipantId, number, buildUrl);
+      if (created !== undefined) return { version: created, created: true };
+    }
     // The version row stays locked until the transaction ends (a new row is ours anyway): see the class comment.
-    const existing = await this.maybe(`SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`, toVersion, pacticipantId, number);
+    const existing = await this.maybe(
+      `SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?${this.dialect.lockRead}`,
+      toVersion,
+      pacticipantId,
+      number,
+    );
     if (existing === undefined) {
-      const t = now();
-      const r = await this.get(
-        'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
-        pacticipantId,
-        number,
-        buildUrl ?? null,
-        t,
-        t,
-      );
-      if (r !== undefined) return { version: toVersion(r), created: true };
+      const created = await this.insertVersion(pacticipantId, number, buildUrl);
+      if (created !== undefined) return { version: created, created: true };
       // Created by a concurrent transaction since our read (which waited for it to commit): lock and use it.
       return this.ensureVersion(pacticipantId, number, buildUrl);
     }
     if (buildUrl !== undefined && buildUrl !== null && buildUrl !== existing.buildUrl) {
-      const updated = await this.one(`version ${existing.id}`, 'UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *', toVersion, buildUrl, now(), existing.id);
+      const updated = await this.one(
+        `version ${existing.id}`,
+        'UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *',
+        toVersion,
+        buildUrl,
+        now(),
+        existing.id,
+      );
       return { version: updated, created: false };
     }
     return { version: existing, created: false };
   }
 
+  /** Inserts the version unless it exists (waiting for a concurrent insert of it to commit); undefined if it did. */
+  private async insertVersion(
+    pacticipantId: number,
+    number: string,
+    buildUrl: string | null | undefined,
+  ): Promise<Version | undefined> {
+    const t = now();
+    const r = await this.get(
+      'INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+      pacticipantId,
+      number,
+      buildUrl ?? null,
+      t,
+      t,
+    );
+    return r === undefined ? undefined : toVersion(r);
+  }
+
   latestVersion(pacticipantId: number): Promise<Version | undefined> {
-    return this.maybe('SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1', toVersion, pacticipantId);
+    return this.maybe(
+      'SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1',
+      toVersion,
+      pacticipantId,
+    );
   }
 
   latestVersionWithTag(pacticipantId: number, tag: string): Promise<Version | undefined> {
-    return this.maybe('SELECT * FROM versions WHERE id = (SELECT version_id FROM tags WHERE pacticipant_id = ? AND name = ? ORDER BY version_id DESC LIMIT 1)', toVersion, pacticipantId, tag);
+    return this.maybe(
+      'SELECT * FROM versions WHERE id = (SELECT version_id FROM tags WHERE pacticipant_id = ? AND name = ? ORDER BY version_id DESC LIMIT 1)',
+      toVersion,
+      pacticipantId,
+      tag,
+    );
   }
 
   versionsWithTag(pacticipantId: number, tag: string): Promise<Version[]> {
-    return this.many('SELECT v.* FROM tags t JOIN versions v ON v.id = t.version_id WHERE t.pacticipant_id = ? AND t.name = ? ORDER BY v.id DESC', toVersion, pacticipantId, tag);
+    return this.many(
+      'SELECT v.* FROM tags t JOIN versions v ON v.id = t.version_id WHERE t.pacticipant_id = ? AND t.name = ? ORDER BY v.id DESC',
+      toVersion,
+      pacticipantId,
+      tag,
+    );
   }
 
   versions(pacticipantId: number, limit = 1000, offset = 0): Promise<Version[]> {
-    return this.many('SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?', toVersion, pacticipantId, limit, offset);
+    return this.many(
+      'SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?',
+      toVersion,
+      pacticipantId,
+      limit,
+      offset,
+    );
   }
 
   async countVersions(pacticipantId: number): Promise<number> {
-    return Number((await this.get<{ n: number }>('SELECT COUNT(*) AS n FROM versions WHERE pacticipant_id = ?', pacticipantId))?.n ?? 0);
+    return Number(
+      (await this.get<{ n: number }>('SELECT COUNT(*) AS n FROM versions WHERE pacticipant_id = ?', pacticipantId))
+        ?.n ?? 0,
+    );
   }
 
   async deleteVersion(v: Version): Promise<void> {
@@ -422,21 +526,42 @@ export class SqlStore implements BrokerTx {
     return this.many('SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC', toBranch, pacticipantId);
   }
 
-  async addVersionToBranch(p: Pacticipant, versionId: number, branchName: string): Promise<{ branch: Branch; created: boolean }> {
+  async addVersionToBranch(
+    p: Pacticipant,
+    versionId: number,
+    branchName: string,
+  ): Promise<{ branch: Branch; created: boolean }> {
     let branch = await this.branch(p.id, branchName);
     if (branch === undefined) {
-      const r = await this.get('INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING RETURNING *', p.id, branchName, now());
+      const r = await this.get(
+        'INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+        p.id,
+        branchName,
+        now(),
+      );
       branch = r === undefined ? (await this.branch(p.id, branchName))! : toBranch(r);
       if ((p.mainBranch === null || p.mainBranch === '') && MAIN_BRANCH_CANDIDATES.includes(branchName)) {
-        await this.run('UPDATE pacticipants SET main_branch = ?, updated_at = ? WHERE id = ? AND main_branch IS NULL', branchName, now(), p.id);
+        await this.run(
+          'UPDATE pacticipants SET main_branch = ?, updated_at = ? WHERE id = ? AND main_branch IS NULL',
+          branchName,
+          now(),
+          p.id,
+        );
       }
     }
-    const changed = await this.run('INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING', branch.id, versionId, now());
+    const changed = await this.run(
+      'INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING',
+      branch.id,
+      versionId,
+      now(),
+    );
     return { branch, created: changed > 0 };
   }
 
   async removeVersionFromBranch(branchId: number, versionId: number): Promise<boolean> {
-    return (await this.run('DELETE FROM branch_versions WHERE branch_id = ? AND version_id = ?', branchId, versionId)) > 0;
+    return (
+      (await this.run('DELETE FROM branch_versions WHERE branch_id = ? AND version_id = ?', branchId, versionId)) > 0
+    );
   }
 
   versionsOnBranch(pacticipantId: number, branchName: string): Promise<Version[]> {
@@ -450,7 +575,7 @@ export class SqlStore implements BrokerTx {
 
   branchHead(pacticipantId: number, branchName: string): Promise<Version | undefined> {
     return this.maybe(
-      'SELECT * FROM versions WHERE id = (SELECT bv.version_id FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.version_id DESC LIMIT 1)',
+      'SELECT v.* FROM branch_heads h JOIN versions v ON v.id = h.version_id WHERE h.pacticipant_id = ? AND h.branch_name = ?',
       toVersion,
       pacticipantId,
       branchName,
@@ -459,10 +584,14 @@ export class SqlStore implements BrokerTx {
 
   async branchesOfVersion(versionId: number): Promise<VersionLabel[]> {
     const rows = await this.all<{ name: string; head: number; created_at: string }>(
-      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
+      'SELECT b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = ? ORDER BY bv.created_at, b.id',
       versionId,
     );
-    return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
+    return rows.map((r) => ({
+      name: String(r.name),
+      latest: Number(r.head) === versionId,
+      createdAt: String(r.created_at),
+    }));
   }
 
   async deleteBranch(b: Branch): Promise<void> {
@@ -471,13 +600,25 @@ export class SqlStore implements BrokerTx {
 
   // ---------------------------------------------------------------- tags
   async addTag(pacticipantId: number, versionId: number, name: string): Promise<{ tag: Tag; created: boolean }> {
-    const r = await this.get('INSERT INTO tags (version_id, pacticipant_id, name, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING RETURNING *', versionId, pacticipantId, name, now());
-    if (r !== undefined) return { tag: { versionId, name: String(r.name), createdAt: String(r.created_at) }, created: true };
+    const r = await this.get(
+      'INSERT INTO tags (version_id, pacticipant_id, name, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+      versionId,
+      pacticipantId,
+      name,
+      now(),
+    );
+    if (r !== undefined)
+      return { tag: { versionId, name: String(r.name), createdAt: String(r.created_at) }, created: true };
     return { tag: (await this.tag(versionId, name))!, created: false };
   }
 
   tag(versionId: number, name: string): Promise<Tag | undefined> {
-    return this.maybe('SELECT * FROM tags WHERE version_id = ? AND name = ?', (r) => ({ versionId, name: String(r.name), createdAt: String(r.created_at) }), versionId, name);
+    return this.maybe(
+      'SELECT * FROM tags WHERE version_id = ? AND name = ?',
+      (r) => ({ versionId, name: String(r.name), createdAt: String(r.created_at) }),
+      versionId,
+      name,
+    );
   }
 
   async tagsOfVersion(versionId: number): Promise<VersionLabel[]> {
@@ -485,7 +626,11 @@ export class SqlStore implements BrokerTx {
       'SELECT t.name AS name, t.created_at AS created_at, (SELECT t2.version_id FROM tags t2 WHERE t2.pacticipant_id = t.pacticipant_id AND t2.name = t.name ORDER BY t2.version_id DESC LIMIT 1) AS head FROM tags t WHERE t.version_id = ? ORDER BY t.created_at',
       versionId,
     );
-    return rows.map((r) => ({ name: String(r.name), latest: Number(r.head) === versionId, createdAt: String(r.created_at) }));
+    return rows.map((r) => ({
+      name: String(r.name),
+      latest: Number(r.head) === versionId,
+      createdAt: String(r.created_at),
+    }));
   }
 
   async deleteTag(versionId: number, name: string): Promise<boolean> {
@@ -493,7 +638,11 @@ export class SqlStore implements BrokerTx {
   }
 
   async tagFirstCreated(pacticipantId: number, tag: string): Promise<string | undefined> {
-    const r = await this.get<{ t: string | null }>('SELECT MIN(created_at) AS t FROM tags WHERE pacticipant_id = ? AND name = ?', pacticipantId, tag);
+    const r = await this.get<{ t: string | null }>(
+      'SELECT MIN(created_at) AS t FROM tags WHERE pacticipant_id = ? AND name = ?',
+      pacticipantId,
+      tag,
+    );
     return r?.t === null || r?.t === undefined ? undefined : String(r.t);
   }
 
@@ -507,19 +656,39 @@ export class SqlStore implements BrokerTx {
   }
 
   pactVersionBySha(consumerId: number, providerId: number, sha: string): Promise<PactVersion | undefined> {
-    return this.maybe('SELECT * FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?', toPactVersion, consumerId, providerId, sha);
+    return this.maybe(
+      'SELECT * FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?',
+      toPactVersion,
+      consumerId,
+      providerId,
+      sha,
+    );
   }
 
   publication(consumerVersionId: number, providerId: number): Promise<PactPublication | undefined> {
-    return this.maybe('SELECT * FROM pact_publications WHERE consumer_version_id = ? AND provider_id = ?', toPublication, consumerVersionId, providerId);
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE consumer_version_id = ? AND provider_id = ?',
+      toPublication,
+      consumerVersionId,
+      providerId,
+    );
   }
 
   publicationsOfVersion(consumerVersionId: number): Promise<PactPublication[]> {
-    return this.many('SELECT * FROM pact_publications WHERE consumer_version_id = ? ORDER BY provider_id', toPublication, consumerVersionId);
+    return this.many(
+      'SELECT * FROM pact_publications WHERE consumer_version_id = ? ORDER BY provider_id',
+      toPublication,
+      consumerVersionId,
+    );
   }
 
   latestPublication(consumerId: number, providerId: number): Promise<PactPublication | undefined> {
-    return this.maybe('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT 1', toPublication, providerId, consumerId);
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT 1',
+      toPublication,
+      providerId,
+      consumerId,
+    );
   }
 
   latestUntaggedPublication(consumerId: number, providerId: number): Promise<PactPublication | undefined> {
@@ -532,14 +701,59 @@ export class SqlStore implements BrokerTx {
   }
 
   publicationsOfIntegration(consumerId: number, providerId: number, limit = 100): Promise<PactPublication[]> {
-    return this.many('SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT ?', toPublication, providerId, consumerId, limit);
+    return this.many(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? ORDER BY consumer_version_id DESC LIMIT ?',
+      toPublication,
+      providerId,
+      consumerId,
+      limit,
+    );
+  }
+
+  previousDistinctPublication(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+    pactVersionId: number,
+  ): Promise<PactPublication | undefined> {
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id < ? AND pact_version_id <> ? ORDER BY consumer_version_id DESC LIMIT 1',
+      toPublication,
+      providerId,
+      consumerId,
+      beforeVersionId,
+      pactVersionId,
+    );
+  }
+
+  nextPublication(
+    consumerId: number,
+    providerId: number,
+    afterVersionId: number,
+  ): Promise<PactPublication | undefined> {
+    return this.maybe(
+      'SELECT * FROM pact_publications WHERE provider_id = ? AND consumer_id = ? AND consumer_version_id > ? ORDER BY consumer_version_id LIMIT 1',
+      toPublication,
+      providerId,
+      consumerId,
+      afterVersionId,
+    );
   }
 
   publicationsOfPactVersion(pactVersionId: number): Promise<PactPublication[]> {
-    return this.many('SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id', toPublication, pactVersionId);
+    return this.many(
+      'SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id',
+      toPublication,
+      pactVersionId,
+    );
   }
 
-  async previousPactVersionIdWithTag(consumerId: number, providerId: number, beforeVersionId: number, tag: string): Promise<number | undefined> {
+  async previousPactVersionIdWithTag(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+    tag: string,
+  ): Promise<number | undefined> {
     const r = await this.get<{ pact_version_id: number }>(
       'SELECT pp.pact_version_id FROM pact_publications pp JOIN tags t ON t.version_id = pp.consumer_version_id AND t.name = ? WHERE pp.consumer_id = ? AND pp.provider_id = ? AND pp.consumer_version_id < ? ORDER BY pp.consumer_version_id DESC LIMIT 1',
       tag,
@@ -550,7 +764,11 @@ export class SqlStore implements BrokerTx {
     return r === undefined ? undefined : Number(r.pact_version_id);
   }
 
-  async previousUntaggedPactVersionId(consumerId: number, providerId: number, beforeVersionId: number): Promise<number | undefined> {
+  async previousUntaggedPactVersionId(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+  ): Promise<number | undefined> {
     const r = await this.get<{ pact_version_id: number }>(
       'SELECT pp.pact_version_id FROM pact_publications pp WHERE pp.consumer_id = ? AND pp.provider_id = ? AND pp.consumer_version_id < ? AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = pp.consumer_version_id) ORDER BY pp.consumer_version_id DESC LIMIT 1',
       consumerId,
@@ -561,11 +779,21 @@ export class SqlStore implements BrokerTx {
   }
 
   async consumerIdsOf(providerId: number): Promise<number[]> {
-    return (await this.all<{ c: number }>('SELECT consumer_id AS c FROM integrations WHERE provider_id = ? ORDER BY consumer_id', providerId)).map((r) => Number(r.c));
+    return (
+      await this.all<{ c: number }>(
+        'SELECT consumer_id AS c FROM integrations WHERE provider_id = ? ORDER BY consumer_id',
+        providerId,
+      )
+    ).map((r) => Number(r.c));
   }
 
   async providerIdsOf(consumerId: number): Promise<number[]> {
-    return (await this.all<{ p: number }>('SELECT provider_id AS p FROM integrations WHERE consumer_id = ? ORDER BY provider_id', consumerId)).map((r) => Number(r.p));
+    return (
+      await this.all<{ p: number }>(
+        'SELECT provider_id AS p FROM integrations WHERE consumer_id = ? ORDER BY provider_id',
+        consumerId,
+      )
+    ).map((r) => Number(r.p));
   }
 
   async integrations(): Promise<Integration[]> {
@@ -582,31 +810,20 @@ export class SqlStore implements BrokerTx {
   }
 
   async headPublications(consumerId: number, providerId: number, since: string): Promise<HeadPublication[]> {
-    const J = this.dialect.orderedJoin;
-    const rows = await this.all(
-      `SELECT h.kind AS kind, h.name AS head_name, pp.*, v.number AS v_number, v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at FROM (
-         SELECT 'branch' AS kind, b.name AS name, (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.version_id DESC LIMIT 1) AS vid FROM branches b WHERE b.pacticipant_id = ?
-         UNION ALL
-         SELECT 'tag' AS kind, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id = ? GROUP BY name
-       ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
-       ${J} versions v ON v.id = pp.consumer_version_id
-       WHERE pp.created_at >= ?`,
-      consumerId,
-      consumerId,
-      providerId,
-      since,
-    );
-    return rows.map((r) => ({
-      kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
-      name: String(r.head_name),
-      publication: toPublication(r),
-      version: { id: Number(r.consumer_version_id), pacticipantId: consumerId, number: String(r.v_number), buildUrl: str(r.v_build_url), createdAt: String(r.v_created_at), updatedAt: String(r.v_updated_at) },
-    }));
+    return (await this.headPublicationsOf([consumerId], providerId, since)).get(consumerId) ?? [];
   }
 
-  async publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean): Promise<PublishResult> {
+  async publishPact(
+    consumer: Pacticipant,
+    consumerVersion: Version,
+    provider: Pacticipant,
+    pact: Record<string, unknown>,
+    allowOverwrite: boolean,
+    opts: { versionCreated?: boolean } = {},
+  ): Promise<PublishResult> {
     const sha = contentSha(pact);
-    const existing = await this.publication(consumerVersion.id, provider.id);
+    // A version created in this transaction has no pact yet: no need to look.
+    const existing = opts.versionCreated === true ? undefined : await this.publication(consumerVersion.id, provider.id);
     let previous: PactVersion | undefined;
     if (existing !== undefined) {
       previous = await this.pactVersionById(existing.pactVersionId);
@@ -616,7 +833,14 @@ export class SqlStore implements BrokerTx {
     let pv = await this.pactVersionBySha(consumer.id, provider.id, sha);
     if (pv === undefined) {
       const content = JSON.stringify(withInteractionIds(pact));
-      const r = await this.get('INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *', consumer.id, provider.id, sha, content, now());
+      const r = await this.get(
+        'INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
+        consumer.id,
+        provider.id,
+        sha,
+        content,
+        now(),
+      );
       pv = r === undefined ? (await this.pactVersionBySha(consumer.id, provider.id, sha))! : toPactVersion(r);
     }
     if (existing !== undefined) {
@@ -651,7 +875,13 @@ export class SqlStore implements BrokerTx {
   }
 
   async deletePublication(pub: PactPublication): Promise<void> {
-    await this.all(`SELECT provider_id FROM integrations WHERE provider_id = ? AND consumer_id = ?${this.dialect.lockRead}`, pub.providerId, pub.consumerId);
+    // The consumer version first, as a publisher locks it (a branch head moving to it waits: see branch_head_pacts).
+    await this.get(`SELECT id FROM versions WHERE id = ?${this.dialect.lockRead}`, pub.consumerVersionId);
+    await this.all(
+      `SELECT provider_id FROM integrations WHERE provider_id = ? AND consumer_id = ?${this.dialect.lockRead}`,
+      pub.providerId,
+      pub.consumerId,
+    );
     await this.run('DELETE FROM pact_publications WHERE id = ?', pub.id);
     await this.run(
       'DELETE FROM integrations WHERE consumer_id = ? AND provider_id = ? AND NOT EXISTS (SELECT 1 FROM pact_publications WHERE consumer_id = ? AND provider_id = ?)',
@@ -665,7 +895,14 @@ export class SqlStore implements BrokerTx {
   // ---------------------------------------------------------------- verifications
   async createVerification(fields: NewVerification): Promise<Verification> {
     await this.get(`SELECT id FROM pact_versions WHERE id = ?${this.dialect.lockRead}`, fields.pactVersion.id);
-    const n = Number((await this.get<{ n: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM verifications WHERE pact_version_id = ?', fields.pactVersion.id))?.n ?? 1);
+    const n = Number(
+      (
+        await this.get<{ n: number }>(
+          'SELECT COALESCE(MAX(number), 0) + 1 AS n FROM verifications WHERE pact_version_id = ?',
+          fields.pactVersion.id,
+        )
+      )?.n ?? 1,
+    );
     return this.one(
       'new verification',
       'INSERT INTO verifications (pact_version_id, provider_version_id, provider_id, consumer_id, number, success, build_url, test_results, verified_by, wip, pending, consumer_version_numbers, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING *',
@@ -691,7 +928,12 @@ export class SqlStore implements BrokerTx {
   }
 
   verificationByNumber(pactVersionId: number, number: number): Promise<Verification | undefined> {
-    return this.maybe('SELECT * FROM verifications WHERE pact_version_id = ? AND number = ?', toVerification, pactVersionId, number);
+    return this.maybe(
+      'SELECT * FROM verifications WHERE pact_version_id = ? AND number = ?',
+      toVerification,
+      pactVersionId,
+      number,
+    );
   }
 
   latestVerificationsPerProviderVersion(pactVersionId: number): Promise<Verification[]> {
@@ -703,15 +945,30 @@ export class SqlStore implements BrokerTx {
   }
 
   latestVerificationFor(pactVersionId: number, providerVersionId: number): Promise<Verification | undefined> {
-    return this.maybe('SELECT * FROM verifications WHERE pact_version_id = ? AND provider_version_id = ? ORDER BY id DESC LIMIT 1', toVerification, pactVersionId, providerVersionId);
+    return this.maybe(
+      'SELECT * FROM verifications WHERE pact_version_id = ? AND provider_version_id = ? ORDER BY id DESC LIMIT 1',
+      toVerification,
+      pactVersionId,
+      providerVersionId,
+    );
   }
 
   async hasVerificationForIntegration(consumerId: number, providerId: number): Promise<boolean> {
-    return (await this.get('SELECT 1 AS x FROM verifications WHERE provider_id = ? AND consumer_id = ? LIMIT 1', providerId, consumerId)) !== undefined;
+    return (
+      (await this.get(
+        'SELECT 1 AS x FROM verifications WHERE provider_id = ? AND consumer_id = ? LIMIT 1',
+        providerId,
+        consumerId,
+      )) !== undefined
+    );
   }
 
   latestVerificationOfPactVersion(pactVersionId: number): Promise<Verification | undefined> {
-    return this.maybe('SELECT * FROM verifications WHERE pact_version_id = ? ORDER BY id DESC LIMIT 1', toVerification, pactVersionId);
+    return this.maybe(
+      'SELECT * FROM verifications WHERE pact_version_id = ? ORDER BY id DESC LIMIT 1',
+      toVerification,
+      pactVersionId,
+    );
   }
 
   verificationsByProviderVersion(providerVersionId: number): Promise<Verification[]> {
@@ -731,7 +988,8 @@ export class SqlStore implements BrokerTx {
       params.push(opts.before);
     }
     if (opts.providerBranchId !== undefined) {
-      q += ' AND EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.branch_id = ? AND bv.version_id = v.provider_version_id)';
+      q +=
+        ' AND EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.branch_id = ? AND bv.version_id = v.provider_version_id)';
       params.push(opts.providerBranchId);
     }
     if (opts.providerTag !== undefined) {
@@ -770,13 +1028,15 @@ export class SqlStore implements BrokerTx {
       t,
       t,
     );
-    if (r === undefined) throw new StoreConflictError(`An environment with name '${fields.name}' (or that uuid) already exists`);
+    if (r === undefined)
+      throw new StoreConflictError(`An environment with name '${fields.name}' (or that uuid) already exists`);
     return toEnvironment(r);
   }
 
   async updateEnvironment(env: Environment, fields: EnvironmentFields): Promise<Environment> {
     const other = await this.environmentByName(fields.name);
-    if (other !== undefined && other.id !== env.id) throw new StoreConflictError(`Another environment with name '${fields.name}' already exists (${other.uuid})`);
+    if (other !== undefined && other.id !== env.id)
+      throw new StoreConflictError(`Another environment with name '${fields.name}' already exists (${other.uuid})`);
     return this.one(
       `environment ${env.id}`,
       'UPDATE environments SET name = ?, display_name = ?, production = ?, contacts = ?, updated_at = ? WHERE id = ? RETURNING *',
@@ -795,7 +1055,11 @@ export class SqlStore implements BrokerTx {
   }
 
   // ---------------------------------------------------------------- deployments and releases
-  async recordDeployment(version: Version, env: Environment, applicationInstance: string | null): Promise<{ deployed: DeployedVersion; created: boolean }> {
+  async recordDeployment(
+    version: Version,
+    env: Environment,
+    applicationInstance: string | null,
+  ): Promise<{ deployed: DeployedVersion; created: boolean }> {
     await this.lockPacticipant(version.pacticipantId);
     const current = await this.many(
       'SELECT * FROM deployed_versions WHERE environment_id = ? AND pacticipant_id = ? AND undeployed_at IS NULL AND application_instance IS NOT DISTINCT FROM ? ORDER BY id',
@@ -845,9 +1109,15 @@ export class SqlStore implements BrokerTx {
 
   async recordRelease(version: Version, env: Environment): Promise<{ released: ReleasedVersion; created: boolean }> {
     await this.lockPacticipant(version.pacticipantId);
-    const existing = await this.maybe('SELECT * FROM released_versions WHERE version_id = ? AND environment_id = ?', toReleased, version.id, env.id);
+    const existing = await this.maybe(
+      'SELECT * FROM released_versions WHERE version_id = ? AND environment_id = ?',
+      toReleased,
+      version.id,
+      env.id,
+    );
     if (existing !== undefined) {
-      if (existing.supportEndedAt !== null) await this.run('UPDATE released_versions SET support_ended_at = NULL WHERE id = ?', existing.id);
+      if (existing.supportEndedAt !== null)
+        await this.run('UPDATE released_versions SET support_ended_at = NULL WHERE id = ?', existing.id);
       return { released: (await this.releasedVersion(existing.uuid))!, created: false };
     }
     const released = await this.one(
@@ -880,7 +1150,9 @@ export class SqlStore implements BrokerTx {
     return this.recordsOfVersion(RELEASED, versionId);
   }
 
-  async environmentsOfVersion(versionId: number): Promise<{ kind: 'deployed' | 'released'; environment: Environment }[]> {
+  async environmentsOfVersion(
+    versionId: number,
+  ): Promise<{ kind: 'deployed' | 'released'; environment: Environment }[]> {
     const rows = await this.all(
       `SELECT e.*, x.kind AS record_kind FROM (
          SELECT environment_id, 'deployed' AS kind, 0 AS k, id AS ord FROM deployed_versions WHERE version_id = ? AND undeployed_at IS NULL
@@ -890,17 +1162,22 @@ export class SqlStore implements BrokerTx {
       versionId,
       versionId,
     );
-    return rows.map((r) => ({ kind: r.record_kind === 'released' ? ('released' as const) : ('deployed' as const), environment: toEnvironment(r) }));
+    return rows.map((r) => ({
+      kind: r.record_kind === 'released' ? ('released' as const) : ('deployed' as const),
+      environment: toEnvironment(r),
+    }));
   }
 
   async versionDetails(versionIds: number[]): Promise<Map<number, VersionDetails>> {
-    const out = new Map<number, VersionDetails>(versionIds.map((id) => [id, { branches: [], tags: [], environments: [] }]));
+    const out = new Map<number, VersionDetails>(
+      versionIds.map((id) => [id, { branches: [], tags: [], environments: [] }]),
+    );
     if (versionIds.length === 0) return out;
     const ids = JSON.stringify([...new Set(versionIds)]);
     const IN = this.dialect.inJsonIds;
     const [branches, tags, places] = await Promise.all([
       this.all(
-        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_versions h WHERE h.branch_id = b.id ORDER BY h.version_id DESC LIMIT 1) AS head
+        `SELECT bv.version_id AS vid, b.name AS name, bv.created_at AS created_at, (SELECT h.version_id FROM branch_heads h WHERE h.branch_id = b.id) AS head
          FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id ${IN} ORDER BY bv.version_id, bv.created_at, b.id`,
         ids,
       ),
@@ -919,17 +1196,50 @@ export class SqlStore implements BrokerTx {
         ids,
       ),
     ]);
-    const label = (r: Row): VersionLabel => ({ name: String(r.name), latest: Number(r.head) === Number(r.vid), createdAt: String(r.created_at) });
+    const label = (r: Row): VersionLabel => ({
+      name: String(r.name),
+      latest: Number(r.head) === Number(r.vid),
+      createdAt: String(r.created_at),
+    });
     for (const r of branches) out.get(Number(r.vid))?.branches.push(label(r));
     for (const r of tags) out.get(Number(r.vid))?.tags.push(label(r));
-    for (const r of places) out.get(Number(r.vid))?.environments.push({ kind: r.record_kind === 'released' ? 'released' : 'deployed', environment: toEnvironment(r) });
+    for (const r of places)
+      out
+        .get(Number(r.vid))
+        ?.environments.push({
+          kind: r.record_kind === 'released' ? 'released' : 'deployed',
+          environment: toEnvironment(r),
+        });
     return out;
   }
 
   async pactVersionShas(ids: number[]): Promise<Map<number, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.all(`SELECT id, sha FROM pact_versions WHERE id ${this.dialect.inJsonIds}`, JSON.stringify([...new Set(ids)]));
+    const rows = await this.all(
+      `SELECT id, sha FROM pact_versions WHERE id ${this.dialect.inJsonIds}`,
+      JSON.stringify([...new Set(ids)]),
+    );
     return new Map(rows.map((r) => [Number(r.id), String(r.sha)]));
+  }
+
+  async versionsByIds(ids: number[]): Promise<Map<number, Version>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.many(
+      `SELECT * FROM versions WHERE id ${this.dialect.inJsonIds}`,
+      toVersion,
+      JSON.stringify([...new Set(ids)]),
+    );
+    return new Map(rows.map((v) => [v.id, v]));
+  }
+
+  async latestVerificationsOfPactVersions(pactVersionIds: number[]): Promise<Map<number, Verification>> {
+    if (pactVersionIds.length === 0) return new Map();
+    const rows = await this.many(
+      `SELECT * FROM verifications WHERE id IN (SELECT MAX(id) FROM verifications WHERE pact_version_id ${this.dialect.inJsonIds} GROUP BY pact_version_id)`,
+      toVerification,
+      JSON.stringify([...new Set(pactVersionIds)]),
+    );
+    return new Map(rows.map((v) => [v.pactVersionId, v]));
   }
 
   versionsInEnvironment(envId: number, pacticipantId: number): Promise<Version[]> {
@@ -954,7 +1264,11 @@ export class SqlStore implements BrokerTx {
     await this.run(`UPDATE ${kind.table} SET ${kind.endedColumn} = ? WHERE id = ?`, at, id);
   }
 
-  private currentRecords<T>(kind: EnvironmentRecordKind<T>, envId: number | undefined, pacticipantId: number | undefined): Promise<T[]> {
+  private currentRecords<T>(
+    kind: EnvironmentRecordKind<T>,
+    envId: number | undefined,
+    pacticipantId: number | undefined,
+  ): Promise<T[]> {
     const where: string[] = [];
     const params: number[] = [];
     if (envId !== undefined) {
@@ -971,6 +1285,154 @@ export class SqlStore implements BrokerTx {
 
   private recordsOfVersion<T>(kind: EnvironmentRecordKind<T>, versionId: number): Promise<T[]> {
     return this.many(`SELECT * FROM ${kind.table} WHERE version_id = ? ORDER BY id`, kind.fromRow, versionId);
+  }
+
+  // ---------------------------------------------------------------- batched reads
+  // The same reads for many keys in one statement. memo.ts turns the single reads one request makes at the same
+  // moment (e.g. the providers of every pact of a version) into these: on PostgreSQL every statement is a round
+  // trip, which costs more CPU (broker and server) than the lookup itself. The ids go in as `IN (?, ?, ...)`, padded
+  // to a power of two (a few distinct prepared statements): the planner then knows how many there are (behind
+  // one array parameter it guesses a hundred, and joined the heads of two consumers by hashing every publication
+  // of the provider).
+
+  private idList(ids: number[]): { sql: string; params: SqlParam[] } {
+    const unique = [...new Set(ids)];
+    if (unique.length > 512) return { sql: this.dialect.inJsonIds, params: [JSON.stringify(unique)] };
+    let n = 1;
+    while (n < unique.length) n *= 2;
+    const params = Array.from({ length: n }, (_, k) => unique[Math.min(k, unique.length - 1)] ?? null);
+    return { sql: `IN (${params.map(() => '?').join(',')})`, params };
+  }
+
+  async pacticipantsByIds(ids: number[]): Promise<Map<number, Pacticipant>> {
+    if (ids.length === 0) return new Map();
+    const list = this.idList(ids);
+    const rows = await this.many(`SELECT * FROM pacticipants WHERE id ${list.sql}`, toPacticipant, ...list.params);
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  /** publication() of several (consumer version, provider) pairs (rows of other combinations of them too). */
+  publicationsOf(consumerVersionIds: number[], providerIds: number[]): Promise<PactPublication[]> {
+    const [a, b] = [this.idList(consumerVersionIds), this.idList(providerIds)];
+    return this.many(
+      `SELECT * FROM pact_publications WHERE consumer_version_id ${a.sql} AND provider_id ${b.sql}`,
+      toPublication,
+      ...a.params,
+      ...b.params,
+    );
+  }
+
+  /** latestVerificationFor() of several (pact version, provider version) pairs (and other combinations of them). */
+  latestVerificationsOf(pactVersionIds: number[], providerVersionIds: number[]): Promise<Verification[]> {
+    const [a, b] = [this.idList(pactVersionIds), this.idList(providerVersionIds)];
+    return this.many(
+      `SELECT * FROM verifications WHERE id IN (SELECT MAX(id) FROM verifications WHERE pact_version_id ${a.sql} AND provider_version_id ${b.sql} GROUP BY pact_version_id, provider_version_id)`,
+      toVerification,
+      ...a.params,
+      ...b.params,
+    );
+  }
+
+  /** branchHead() of one branch name for several pacticipants, by pacticipant id. */
+  async branchHeadsOf(pacticipantIds: number[], branchName: string): Promise<Map<number, Version>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT v.* FROM branch_heads h JOIN versions v ON v.id = h.version_id WHERE h.branch_name = ? AND h.pacticipant_id ${list.sql}`,
+      toVersion,
+      branchName,
+      ...list.params,
+    );
+    return new Map(rows.map((v) => [v.pacticipantId, v]));
+  }
+
+  /** latestVersionWithTag() of one tag for several pacticipants, by pacticipant id. */
+  async latestVersionsWithTag(pacticipantIds: number[], tag: string): Promise<Map<number, Version>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT * FROM versions WHERE id IN (SELECT MAX(version_id) FROM tags WHERE name = ? AND pacticipant_id ${list.sql} GROUP BY pacticipant_id)`,
+      toVersion,
+      tag,
+      ...list.params,
+    );
+    return new Map(rows.map((v) => [v.pacticipantId, v]));
+  }
+
+  /** versionsInEnvironment() of several pacticipants, by pacticipant id (each newest first). */
+  async versionsInEnvironmentOf(envId: number, pacticipantIds: number[]): Promise<Map<number, Version[]>> {
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT * FROM versions WHERE id IN (
+         SELECT version_id FROM deployed_versions WHERE environment_id = ? AND pacticipant_id ${list.sql} AND undeployed_at IS NULL
+         UNION SELECT version_id FROM released_versions WHERE environment_id = ? AND pacticipant_id ${list.sql} AND support_ended_at IS NULL
+       ) ORDER BY id DESC`,
+      toVersion,
+      envId,
+      ...list.params,
+      envId,
+      ...list.params,
+    );
+    return groupBy(rows, (v) => v.pacticipantId);
+  }
+
+  /** currentlyDeployed() / currentlySupported() of several pacticipants, by pacticipant id (each oldest first). */
+  async currentRecordsOf(
+    kind: 'deployed' | 'released',
+    envId: number | undefined,
+    pacticipantIds: number[],
+  ): Promise<Map<number, (DeployedVersion | ReleasedVersion)[]>> {
+    const k: EnvironmentRecordKind<DeployedVersion | ReleasedVersion> = kind === 'deployed' ? DEPLOYED : RELEASED;
+    const list = this.idList(pacticipantIds);
+    const rows = await this.many(
+      `SELECT * FROM ${k.table} WHERE ${envId === undefined ? '' : 'environment_id = ? AND '}pacticipant_id ${list.sql} AND ${k.endedColumn} IS NULL ORDER BY id`,
+      k.fromRow,
+      ...(envId === undefined ? [] : [envId]),
+      ...list.params,
+    );
+    return groupBy(rows, (r) => r.pacticipantId);
+  }
+
+  /** headPublications() of several consumers, by consumer id (each: branch heads, then tag heads, by name). */
+  async headPublicationsOf(
+    consumerIds: number[],
+    providerId: number,
+    since: string,
+  ): Promise<Map<number, HeadPublication[]>> {
+    const J = this.dialect.orderedJoin;
+    const list = this.idList(consumerIds);
+    // Branch heads' pacts come from branch_head_pacts (kept by triggers), tag heads are computed (few).
+    const rows = await this.all(
+      `SELECT x.* FROM (
+         SELECT 'branch' AS kind, consumer_id AS cid, branch_name AS name, version_id AS vid, version_number AS vnum, pact_publication_id AS ppid, pact_version_id AS pvid, published_at
+         FROM branch_head_pacts WHERE provider_id = ? AND consumer_id ${list.sql} AND published_at >= ?
+         UNION ALL
+         SELECT 'tag' AS kind, h.cid AS cid, h.name AS name, pp.consumer_version_id AS vid, v.number AS vnum, pp.id AS ppid, pp.pact_version_id AS pvid, pp.created_at AS published_at FROM (
+           SELECT pacticipant_id AS cid, name, MAX(version_id) AS vid FROM tags WHERE pacticipant_id ${list.sql} GROUP BY pacticipant_id, name
+         ) h ${J} pact_publications pp ON pp.consumer_version_id = h.vid AND pp.provider_id = ?
+         ${J} versions v ON v.id = pp.consumer_version_id
+         WHERE pp.created_at >= ?
+       ) x ORDER BY x.cid, x.kind, x.name${this.dialect.byteOrder}`,
+      providerId,
+      ...list.params,
+      since,
+      ...list.params,
+      providerId,
+      since,
+    );
+    return groupBy(
+      rows.map((r) => ({
+        kind: String(r.kind) === 'tag' ? ('tag' as const) : ('branch' as const),
+        name: String(r.name),
+        publication: {
+          id: Number(r.ppid),
+          consumerId: Number(r.cid),
+          providerId,
+          pactVersionId: Number(r.pvid),
+          createdAt: String(r.published_at),
+        },
+        version: { id: Number(r.vid), pacticipantId: Number(r.cid), number: String(r.vnum) },
+      })),
+      (h) => h.version.pacticipantId,
+    );
   }
 
   // ---------------------------------------------------------------- webhooks
@@ -993,7 +1455,12 @@ export class SqlStore implements BrokerTx {
       bit(fields.enabled),
     ];
     const update = (): Promise<Row | undefined> =>
-      this.get('UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, request = ?, enabled = ?, updated_at = ? WHERE uuid = ? RETURNING *', ...values, t, uuid);
+      this.get(
+        'UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, request = ?, enabled = ?, updated_at = ? WHERE uuid = ? RETURNING *',
+        ...values,
+        t,
+        uuid,
+      );
     const updated = await update();
     if (updated !== undefined) return { webhook: toWebhook(updated), created: false };
     const inserted = await this.get(
@@ -1012,7 +1479,11 @@ export class SqlStore implements BrokerTx {
     return (await this.run('DELETE FROM webhooks WHERE uuid = ?', uuid)) > 0;
   }
 
-  createTriggeredWebhook(webhookUuid: string, eventName: string, context: Record<string, unknown>): Promise<TriggeredWebhook> {
+  createTriggeredWebhook(
+    webhookUuid: string,
+    eventName: string,
+    context: Record<string, unknown>,
+  ): Promise<TriggeredWebhook> {
     const t = now();
     return this.one(
       'new triggered webhook',
@@ -1033,7 +1504,12 @@ export class SqlStore implements BrokerTx {
   }
 
   triggeredWebhooksOf(webhookUuid: string, limit = 50): Promise<TriggeredWebhook[]> {
-    return this.many('SELECT * FROM triggered_webhooks WHERE webhook_uuid = ? ORDER BY id DESC LIMIT ?', toTriggered, webhookUuid, limit);
+    return this.many(
+      'SELECT * FROM triggered_webhooks WHERE webhook_uuid = ? ORDER BY id DESC LIMIT ?',
+      toTriggered,
+      webhookUuid,
+      limit,
+    );
   }
 
   async setTriggeredStatus(id: number, status: string): Promise<void> {
@@ -1041,16 +1517,29 @@ export class SqlStore implements BrokerTx {
   }
 
   async addExecution(triggeredId: number, attempt: number, success: boolean, logs: string): Promise<void> {
-    await this.run('INSERT INTO webhook_executions (triggered_webhook_id, attempt, success, logs, created_at) VALUES (?,?,?,?,?)', triggeredId, attempt, bit(success), logs, now());
+    await this.run(
+      'INSERT INTO webhook_executions (triggered_webhook_id, attempt, success, logs, created_at) VALUES (?,?,?,?,?)',
+      triggeredId,
+      attempt,
+      bit(success),
+      logs,
+      now(),
+    );
   }
 
   executions(triggeredId: number): Promise<WebhookExecution[]> {
-    return this.many('SELECT * FROM webhook_executions WHERE triggered_webhook_id = ? ORDER BY id', toExecution, triggeredId);
+    return this.many(
+      'SELECT * FROM webhook_executions WHERE triggered_webhook_id = ? ORDER BY id',
+      toExecution,
+      triggeredId,
+    );
   }
 
   // ---------------------------------------------------------------- metrics
   async counts(): Promise<StoreCounts> {
-    const r = (await this.get(`SELECT ${COUNTED_TABLES.map(([k, t]) => `(SELECT COUNT(*) FROM ${t}) AS "${k}"`).join(', ')}`))!;
+    const r = (await this.get(
+      `SELECT ${COUNTED_TABLES.map(([k, t]) => `(SELECT COUNT(*) FROM ${t}) AS "${k}"`).join(', ')}`,
+    ))!;
     return Object.fromEntries(COUNTED_TABLES.map(([k]) => [k, Number(r[k] ?? 0)])) as unknown as StoreCounts;
   }
 }

@@ -8,7 +8,12 @@ import { SQLITE_MIGRATIONS } from '../migrations/sqlite';
 import { SqlStore, type Row, type SqlDialect, type SqlExec, type SqlParam } from './sql';
 import type { BrokerStore, BrokerTx } from './types';
 
-const DIALECT: SqlDialect = { orderedJoin: 'CROSS JOIN', byteOrder: '', lockRead: '', inJsonIds: 'IN (SELECT value FROM json_each(?))' };
+const DIALECT: SqlDialect = {
+  orderedJoin: 'CROSS JOIN',
+  byteOrder: '',
+  lockRead: '',
+  inJsonIds: 'IN (SELECT value FROM json_each(?))',
+};
 
 class SqliteExec implements SqlExec {
   private readonly cache = new Map<string, StatementSync>();
@@ -68,7 +73,9 @@ function configure(db: DatabaseSync): void {
 function migrate(db: DatabaseSync): void {
   const current = Number((db.prepare('PRAGMA user_version').get() as Row).user_version ?? 0);
   if (current > SQLITE_MIGRATIONS.length) {
-    throw new Error(`The database has schema version ${current}, newer than this cxpact knows (${SQLITE_MIGRATIONS.length}); upgrade cxpact.`);
+    throw new Error(
+      `The database has schema version ${current}, newer than this cxpact knows (${SQLITE_MIGRATIONS.length}); upgrade cxpact.`,
+    );
   }
   for (let i = current; i < SQLITE_MIGRATIONS.length; i++) {
     db.exec('BEGIN IMMEDIATE');

@@ -15,7 +15,9 @@ export interface Pacticipant {
   updatedAt: string;
 }
 
-export type PacticipantFields = Partial<Pick<Pacticipant, 'displayName' | 'mainBranch' | 'repositoryUrl' | 'repositoryName' | 'repositoryNamespace'>>;
+export type PacticipantFields = Partial<
+  Pick<Pacticipant, 'displayName' | 'mainBranch' | 'repositoryUrl' | 'repositoryName' | 'repositoryNamespace'>
+>;
 
 export interface Version {
   id: number;
@@ -82,7 +84,10 @@ export interface Verification {
   createdAt: string;
 }
 
-export type NewVerification = Pick<Verification, 'success' | 'buildUrl' | 'testResults' | 'verifiedBy' | 'wip' | 'pending' | 'consumerVersionNumbers'> & {
+export type NewVerification = Pick<
+  Verification,
+  'success' | 'buildUrl' | 'testResults' | 'verifiedBy' | 'wip' | 'pending' | 'consumerVersionNumbers'
+> & {
   pactVersion: PactVersion;
   providerVersion: Version;
 };
@@ -180,12 +185,12 @@ export interface VersionDetails {
   environments: { kind: 'deployed' | 'released'; environment: Environment }[];
 }
 
-/** A consumer's branch or tag head with its publication for one provider (WIP pacts). */
+/** A consumer's branch or tag head with its publication for one provider (WIP pacts): what the candidates need. */
 export interface HeadPublication {
   kind: 'branch' | 'tag';
   name: string;
-  publication: PactPublication;
-  version: Version;
+  publication: Pick<PactPublication, 'id' | 'consumerId' | 'providerId' | 'pactVersionId' | 'createdAt'>;
+  version: Pick<Version, 'id' | 'pacticipantId' | 'number'>;
 }
 
 export type PublishOutcome = 'created' | 'same' | 'conflict' | 'overwritten';
@@ -261,9 +266,27 @@ export interface BrokerReads {
   /** Oldest consumer version first. */
   publicationsOfPactVersion(pactVersionId: number): Promise<PactPublication[]>;
   /** The pact version of the newest earlier publication of the pair whose consumer version has the tag. */
-  previousPactVersionIdWithTag(consumerId: number, providerId: number, beforeVersionId: number, tag: string): Promise<number | undefined>;
+  previousPactVersionIdWithTag(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+    tag: string,
+  ): Promise<number | undefined>;
   /** The pact version of the newest earlier publication of the pair whose consumer version has no tags. */
-  previousUntaggedPactVersionId(consumerId: number, providerId: number, beforeVersionId: number): Promise<number | undefined>;
+  previousUntaggedPactVersionId(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+  ): Promise<number | undefined>;
+  /** The newest publication of the pair before the consumer version with other content than `pactVersionId` (pact diffs). */
+  previousDistinctPublication(
+    consumerId: number,
+    providerId: number,
+    beforeVersionId: number,
+    pactVersionId: number,
+  ): Promise<PactPublication | undefined>;
+  /** The oldest publication of the pair after the consumer version (pact diffs: when the content changed). */
+  nextPublication(consumerId: number, providerId: number, afterVersionId: number): Promise<PactPublication | undefined>;
   consumerIdsOf(providerId: number): Promise<number[]>;
   providerIdsOf(consumerId: number): Promise<number[]>;
   integrations(): Promise<Integration[]>;
@@ -299,6 +322,10 @@ export interface BrokerReads {
   versionDetails(versionIds: number[]): Promise<Map<number, VersionDetails>>;
   /** pactVersionSha of several pact versions at once. */
   pactVersionShas(ids: number[]): Promise<Map<number, string>>;
+  /** versionById of several versions at once (one query); unknown ids are absent. */
+  versionsByIds(ids: number[]): Promise<Map<number, Version>>;
+  /** latestVerificationOfPactVersion of several pact versions at once (one query); unverified ones are absent. */
+  latestVerificationsOfPactVersions(pactVersionIds: number[]): Promise<Map<number, Verification>>;
   // webhooks
   webhooks(): Promise<WebhookRecord[]>;
   webhook(uuid: string): Promise<WebhookRecord | undefined>;
@@ -317,33 +344,58 @@ export interface BrokerWrites {
   deletePacticipant(p: Pacticipant): Promise<void>;
   addLabel(pacticipantId: number, name: string): Promise<boolean>;
   deleteLabel(pacticipantId: number, name: string): Promise<boolean>;
-  /** Creates the version if missing; updates buildUrl when given. */
-  ensureVersion(pacticipantId: number, number: string, buildUrl?: string | null): Promise<{ version: Version; created: boolean }>;
+  /** Creates the version if missing; updates buildUrl when given. `likelyNew`: try the insert first (publishing). */
+  ensureVersion(
+    pacticipantId: number,
+    number: string,
+    buildUrl?: string | null,
+    opts?: { likelyNew?: boolean },
+  ): Promise<{ version: Version; created: boolean }>;
   deleteVersion(v: Version): Promise<void>;
   /** Adds the version to the branch (creating the branch; auto-detecting the main branch). */
-  addVersionToBranch(p: Pacticipant, versionId: number, branchName: string): Promise<{ branch: Branch; created: boolean }>;
+  addVersionToBranch(
+    p: Pacticipant,
+    versionId: number,
+    branchName: string,
+  ): Promise<{ branch: Branch; created: boolean }>;
   removeVersionFromBranch(branchId: number, versionId: number): Promise<boolean>;
   deleteBranch(b: Branch): Promise<void>;
   addTag(pacticipantId: number, versionId: number, name: string): Promise<{ tag: Tag; created: boolean }>;
   deleteTag(versionId: number, name: string): Promise<boolean>;
   /**
    * Stores a pact for (consumer version, provider). Identical content (same sha) is accepted; different content
-   * for an existing publication is a conflict unless `allowOverwrite`.
+   * for an existing publication is a conflict unless `allowOverwrite`. `versionCreated`: the version was created in
+   * this transaction and has no pact for this provider yet (saves a lookup).
    */
-  publishPact(consumer: Pacticipant, consumerVersion: Version, provider: Pacticipant, pact: Record<string, unknown>, allowOverwrite: boolean): Promise<PublishResult>;
+  publishPact(
+    consumer: Pacticipant,
+    consumerVersion: Version,
+    provider: Pacticipant,
+    pact: Record<string, unknown>,
+    allowOverwrite: boolean,
+    opts?: { versionCreated?: boolean },
+  ): Promise<PublishResult>;
   deletePublication(pub: PactPublication): Promise<void>;
   createVerification(fields: NewVerification): Promise<Verification>;
   createEnvironment(fields: EnvironmentFields): Promise<Environment>;
   updateEnvironment(env: Environment, fields: EnvironmentFields): Promise<Environment>;
   deleteEnvironment(env: Environment): Promise<void>;
   /** Records the version as deployed, ending the deployment it replaces (same environment and application instance). */
-  recordDeployment(version: Version, env: Environment, applicationInstance: string | null): Promise<{ deployed: DeployedVersion; created: boolean }>;
+  recordDeployment(
+    version: Version,
+    env: Environment,
+    applicationInstance: string | null,
+  ): Promise<{ deployed: DeployedVersion; created: boolean }>;
   undeploy(d: DeployedVersion): Promise<DeployedVersion>;
   recordRelease(version: Version, env: Environment): Promise<{ released: ReleasedVersion; created: boolean }>;
   endSupport(rv: ReleasedVersion): Promise<ReleasedVersion>;
   saveWebhook(uuid: string, fields: WebhookFields): Promise<{ webhook: WebhookRecord; created: boolean }>;
   deleteWebhook(uuid: string): Promise<boolean>;
-  createTriggeredWebhook(webhookUuid: string, eventName: string, context: Record<string, unknown>): Promise<TriggeredWebhook>;
+  createTriggeredWebhook(
+    webhookUuid: string,
+    eventName: string,
+    context: Record<string, unknown>,
+  ): Promise<TriggeredWebhook>;
   setTriggeredStatus(id: number, status: string): Promise<void>;
   addExecution(triggeredId: number, attempt: number, success: boolean, logs: string): Promise<void>;
 }

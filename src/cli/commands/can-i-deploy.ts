@@ -86,7 +86,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   });
   const ctx = { pacticipant, version, environment };
   if (args.values.json === true) {
-    io.stdout(reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons }) + '\n');
+    io.stdout(`${reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons })}\n`);
   } else {
     (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
   }

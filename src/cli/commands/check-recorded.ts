@@ -89,7 +89,7 @@ export function formatCheck(summary: CheckSummary, providerVersion: string, sour
     lines.push(...describeFinding(f, false));
   }
   lines.push(summary.passed ? '[cxpact] Recorded check passed.' : `[cxpact] Recorded check FAILED (${summary.findings.filter((f) => f.severity === 'error').length} finding(s)).`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The recorded check in the verifier's summary shape, so the JUnit writer of `cxpact verify` can render it. */
@@ -215,7 +215,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     const recordingsText = `${recordings.length} recording(s) in ${path.relative(io.cwd, dir) || dir}`;
     if (args.values.json === true) {
       io.stdout(
-        reportJson(
+        `${reportJson(
           {
             provider,
             passed: summary.passed,
@@ -228,7 +228,7 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
             published,
             ...(deployment === undefined ? {} : { deployment }),
           },
-        ) + '\n',
+        )}\n`,
       );
     } else {
       io.stdout(formatCheck(summary, providerVersion, sourceText, recordingsText));

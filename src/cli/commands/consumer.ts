@@ -48,23 +48,47 @@ function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): st
   const lines: string[] = [];
   for (const action of report.actions) {
     const rel = shown(action.file);
-    lines.push(`${action.ok ? 'PASS' : 'FAIL'} ${action.provider} :: ${action.name} (${rel}${action.casesSource === 'derived' ? ', derived cases' : ''})`);
+    lines.push(
+      `${action.ok ? 'PASS' : 'FAIL'} ${action.provider} :: ${action.name} (${rel}${action.casesSource === 'derived' ? ', derived cases' : ''})`,
+    );
     for (const error of action.errors) lines.push(...findingLines(error, { indent: '    ', head: 'error: ', cwd }));
     for (const c of action.cases) {
-      const given = c.providerState === undefined ? (c.checkedBy === 'pact' ? ' (no provider state)' : '') : ` given "${c.providerState}"`;
-      lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}]${given} -> ${c.checkedBy === 'pact' ? 'pact' : 'emulator only'}`);
+      const given =
+        c.providerState === undefined
+          ? c.checkedBy === 'pact'
+            ? ' (no provider state)'
+            : ''
+          : ` given "${c.providerState}"`;
+      lines.push(
+        `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} [${c.kind}]${given} -> ${c.checkedBy === 'pact' ? 'pact' : 'emulator only'}`,
+      );
       if (c.checkedBy === 'emulator') lines.push(`        (${c.checkedByReason})`);
       for (const p of c.problems) {
-        const about = [p.output ? `output ${p.output}` : undefined, p.expression ? `expression ${p.expression}` : undefined, p.responseField ? `response field ${p.responseField}` : undefined].filter(
-          (x): x is string => x !== undefined,
+        const about = [
+          p.output ? `output ${p.output}` : undefined,
+          p.expression ? `expression ${p.expression}` : undefined,
+          p.responseField ? `response field ${p.responseField}` : undefined,
+        ].filter((x): x is string => x !== undefined);
+        lines.push(
+          ...findingLines(p, {
+            indent: '      ',
+            head: `- ${action.name} / ${c.name}: `,
+            detailIndent: '        ',
+            context: about.length > 0 ? [`(${about.join(', ')}; ${p.code})`] : [],
+            cwd,
+          }),
         );
-        lines.push(...findingLines(p, { indent: '      ', head: `- ${action.name} / ${c.name}: `, detailIndent: '        ', context: about.length > 0 ? [`(${about.join(', ')}; ${p.code})`] : [], cwd }));
       }
     }
   }
   for (const error of report.errors) {
     const where = whereText(error.at);
-    lines.push(...findingLines({ ...error, message: `${error.message}${where === '' ? '' : ` (${where})`}` }, { head: 'error: ', at: false }));
+    lines.push(
+      ...findingLines(
+        { ...error, message: `${error.message}${where === '' ? '' : ` (${where})`}` },
+        { head: 'error: ', at: false },
+      ),
+    );
   }
   lines.push('');
   for (const pact of report.pacts) {
@@ -78,7 +102,7 @@ function formatReport(report: ConsumerReport, pactsDir: string, cwd: string): st
   lines.push(
     `${report.ok ? 'OK' : 'FAILED'}: ${t.actions} actions, ${t.cases} cases (${t.inPacts} in pacts, ${t.emulatorOnly} checked by the emulator only), ${t.passed} passed, ${t.failed} failed${t.actionErrors > 0 ? `, ${t.actionErrors} actions with errors` : ''}${report.errors.length > 0 ? `, ${report.errors.length} layout/config errors` : ''}; pacts in ${pactsDir}`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -95,8 +119,14 @@ export const command: Command = {
     const dataActionsDir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
     const pactsDir = path.resolve(io.cwd, stringOpt(args, 'pacts') ?? 'pacts');
     const limits = limitsFromArgs(args.values, io.env);
-    const report = await runConsumerContracts({ dataActionsDir, pactsDir, engine: await defaultEngine(), limits, cwd: io.cwd });
-    if (args.values['json'] === true) io.stdout(reportJson(report) + '\n');
+    const report = await runConsumerContracts({
+      dataActionsDir,
+      pactsDir,
+      engine: await defaultEngine(),
+      limits,
+      cwd: io.cwd,
+    });
+    if (args.values['json'] === true) io.stdout(`${reportJson(report)}\n`);
     else io.stdout(formatReport(report, shownFile(pactsDir, io.cwd), io.cwd));
     return report.ok ? 0 : 1;
   },

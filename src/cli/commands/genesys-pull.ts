@@ -70,13 +70,21 @@ export const command: Command = {
     const pageSize = integerFlag('page-size', stringOpt(args, 'page-size'), 100);
     const maxPages = integerFlag('max-pages', stringOpt(args, 'max-pages'), 200);
     const check = args.values['check'] === true;
-    const client = connectOrExit({ region: stringOpt(args, 'region'), baseUrl: stringOpt(args, 'base-url'), loginUrl: stringOpt(args, 'login-url'), env: io.env }, io);
+    const client = connectOrExit(
+      {
+        region: stringOpt(args, 'region'),
+        baseUrl: stringOpt(args, 'base-url'),
+        loginUrl: stringOpt(args, 'login-url'),
+        env: io.env,
+      },
+      io,
+    );
     const result = await pullActions(client, { outDir, repoDir, check, pageSize, maxPages });
     const drift = result.drift;
     const hasDrift = drift.changed.length + drift.added.length + drift.missing.length > 0;
     if (args.values['json'] === true) {
       io.stdout(
-        JSON.stringify(
+        `${JSON.stringify(
           {
             outDir: path.relative(io.cwd, outDir) || '.',
             actions: result.actions.map((a) => ({ id: a.id, name: a.name })),
@@ -91,17 +99,21 @@ export const command: Command = {
           },
           null,
           2,
-        ) + '\n',
+        )}\n`,
       );
     } else {
-      io.stdout(`[cxpact] ${result.actions.length} action(s) in the org; ${check ? 'check only, nothing written' : `${result.written.length} file(s) written to ${path.relative(io.cwd, outDir) || '.'}`}.\n`);
+      io.stdout(
+        `[cxpact] ${result.actions.length} action(s) in the org; ${check ? 'check only, nothing written' : `${result.written.length} file(s) written to ${path.relative(io.cwd, outDir) || '.'}`}.\n`,
+      );
       if (hasDrift) {
-        io.stdout(`[cxpact] Drift vs the repo: ${drift.changed.length} changed, ${drift.added.length} added, ${drift.missing.length} missing, ${drift.unchanged} unchanged.\n`);
-        io.stdout(driftText(drift, io.cwd).join('\n') + '\n');
+        io.stdout(
+          `[cxpact] Drift vs the repo: ${drift.changed.length} changed, ${drift.added.length} added, ${drift.missing.length} missing, ${drift.unchanged} unchanged.\n`,
+        );
+        io.stdout(`${driftText(drift, io.cwd).join('\n')}\n`);
       } else {
         io.stdout(`[cxpact] No drift: the repo matches the org (${drift.unchanged} action(s)).\n`);
       }
-      for (const error of result.errors) io.stderr(formatError(error) + '\n');
+      for (const error of result.errors) io.stderr(`${formatError(error)}\n`);
     }
     if (result.errors.length > 0) return 1;
     return check && hasDrift ? 1 : 0;

@@ -75,7 +75,9 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
       lines.push(`  ✗ ${a.name} (${where}): ${a.error.message}`, `      fix: ${a.error.fix ?? ''}`);
       continue;
     }
-    const bad = a.cases.filter((c) => c.error !== undefined || (c.fidelity?.differences.length ?? 0) > 0 || c.fidelity?.compared.length === 0);
+    const bad = a.cases.filter(
+      (c) => c.error !== undefined || (c.fidelity?.differences.length ?? 0) > 0 || c.fidelity?.compared.length === 0,
+    );
     lines.push(
       `  ${bad.length === 0 ? '✓' : '✗'} ${a.name} [${a.actionId}${a.draft ? ', draft' : ''}]: ${a.cases.length} case run(s)${a.casesSource === 'derived' ? ' (inputs derived from the input contract: no cases file)' : ''}, latency median ${a.latency.median.toFixed(1)} ms, p95 ${a.latency.p95.toFixed(1)} ms`,
     );
@@ -85,15 +87,19 @@ function formatReport(report: GenesysTestReport, cwd: string, secrets: string[])
         continue;
       }
       if (c.fidelity?.compared.length === 0) {
-        lines.push(`      case ${c.case}: not comparable: the platform's answer (${c.fidelity.platformSuccess ? 'success' : 'failure'}) has no request or execute step cxpact can check, so fidelity was not measured`);
+        lines.push(
+          `      case ${c.case}: not comparable: the platform's answer (${c.fidelity.platformSuccess ? 'success' : 'failure'}) has no request or execute step cxpact can check, so fidelity was not measured`,
+        );
       }
       for (const d of c.fidelity?.differences ?? []) {
-        lines.push(`      case ${c.case}: ${d.step}${d.operation === undefined ? '' : ` [${d.operation}]`} ${d.field}: platform ${short(d.platform, secrets)} vs cxpact ${short(d.cxpact, secrets)}`);
+        lines.push(
+          `      case ${c.case}: ${d.step}${d.operation === undefined ? '' : ` [${d.operation}]`} ${d.field}: platform ${short(d.platform, secrets)} vs cxpact ${short(d.cxpact, secrets)}`,
+        );
       }
     }
   }
   for (const e of report.errors) lines.push(formatError(e));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -147,22 +153,39 @@ export const command: Command = {
         io,
       );
       audit = fileAuditSink(auditFile);
-      audit.write({ event: 'start', apiBase: client.apiBase, dataActions: path.relative(io.cwd, dir) || '.', draft: args.values['draft'] === true, repeat });
-      const report = await runGenesysTests(client, { dir, draft: args.values['draft'] === true, deriveWrites: args.values['derive-writes'] === true, only, repeat, audit });
+      audit.write({
+        event: 'start',
+        apiBase: client.apiBase,
+        dataActions: path.relative(io.cwd, dir) || '.',
+        draft: args.values['draft'] === true,
+        repeat,
+      });
+      const report = await runGenesysTests(client, {
+        dir,
+        draft: args.values['draft'] === true,
+        deriveWrites: args.values['derive-writes'] === true,
+        only,
+        repeat,
+        audit,
+      });
       audit.write({ event: 'end', ...report.totals });
       secrets.push(...client.tokens.secrets());
       if (args.values['json'] === true) {
         const json = JSON.stringify(
           {
             totals: report.totals,
-            actions: report.actions.map((a) => ({ ...a, file: path.relative(io.cwd, a.file), error: a.error?.toJSON() })),
+            actions: report.actions.map((a) => ({
+              ...a,
+              file: path.relative(io.cwd, a.file),
+              error: a.error?.toJSON(),
+            })),
             errors: report.errors.map((e) => e.toJSON()),
             auditLog: path.relative(io.cwd, auditFile),
           },
           null,
           2,
         );
-        io.stdout(redactSecrets(json, secrets, '***') + '\n');
+        io.stdout(`${redactSecrets(json, secrets, '***')}\n`);
       } else {
         io.stdout(formatReport(report, io.cwd, secrets));
         io.stdout(`[cxpact] Audit log: ${path.relative(io.cwd, auditFile)}\n`);

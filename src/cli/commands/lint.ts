@@ -54,17 +54,32 @@ export const command: Command = {
     });
     const format = stringOpt(args, 'format') ?? 'text';
     if (!['text', 'json', 'junit'].includes(format)) {
-      throw new CxpactError('usage.invalid-format', `Unknown --format "${format}".`, { path: '--format', fix: 'Use --format text, json or junit.' });
+      throw new CxpactError('usage.invalid-format', `Unknown --format "${format}".`, {
+        path: '--format',
+        fix: 'Use --format text, json or junit.',
+      });
     }
     const dir = path.resolve(io.cwd, stringOpt(args, 'data-actions') ?? 'data-actions');
     if (!fs.existsSync(dir)) {
-      throw new CxpactError('usage.data-actions-missing', `The Data Action folder ${path.relative(io.cwd, dir) || dir} does not exist.`, {
-        path: '--data-actions',
-        fix: 'Pass --data-actions <dir> pointing at your Data Action definitions.',
-      });
+      throw new CxpactError(
+        'usage.data-actions-missing',
+        `The Data Action folder ${path.relative(io.cwd, dir) || dir} does not exist.`,
+        {
+          path: '--data-actions',
+          fix: 'Pass --data-actions <dir> pointing at your Data Action definitions.',
+        },
+      );
     }
-    const result = relativize(await lintDataActions(dir, { info: args.values.info === true, limits: limitsFromArgs(args.values, io.env), spell: spellingFor(io.cwd) }), io.cwd);
-    const report = format === 'json' ? formatJson(result) : format === 'junit' ? formatJUnit(result) : formatText(result);
+    const result = relativize(
+      await lintDataActions(dir, {
+        info: args.values.info === true,
+        limits: limitsFromArgs(args.values, io.env),
+        spell: spellingFor(io.cwd),
+      }),
+      io.cwd,
+    );
+    const report =
+      format === 'json' ? formatJson(result) : format === 'junit' ? formatJUnit(result) : formatText(result);
     const output = stringOpt(args, 'output');
     if (output !== undefined) {
       const target = path.resolve(io.cwd, output);

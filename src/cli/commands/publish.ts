@@ -113,8 +113,8 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
   };
   io.stdout(`Publishing ${pacts.length} pact file(s) from ${shown} to ${target.baseUrl} as version ${version}${branch === undefined ? '' : ` (branch ${branch})`}\n`);
   const result = await publishPacts(request);
-  if (result.stdout.trim() !== '') io.stdout(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
-  if (result.stderr.trim() !== '') io.stderr(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
+  if (result.stdout.trim() !== '') io.stdout(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`);
+  if (result.stderr.trim() !== '') io.stderr(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);
   if (result.conflict !== undefined) io.stderr(result.conflict);
   const failure = publishError(request, result);
   if (failure !== undefined) throw failure;

@@ -77,7 +77,7 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
     const empty = pacts.filter((p) => p.interactions.length === 0);
     for (const p of empty) io.stderr(`[cxpact] The pact between ${p.consumer} and ${p.provider} (${p.source}) has no HTTP interactions: nothing to record for it.\n`);
-    const outcome = await recordInteractions({ config, target, pacts, env: io.env, progress: (l) => io.stderr(l + '\n') });
+    const outcome = await recordInteractions({ config, target, pacts, env: io.env, progress: (l) => io.stderr(`${l}\n`) });
     const rel = (f: string) => path.relative(io.cwd, f) || f;
     io.stdout(
       `[cxpact] Recorded ${outcome.recorded.length} of ${outcome.total} interaction(s) of ${provider} (from ${sourceText})` +

@@ -145,7 +145,7 @@ function formatHuman(result: RunResult, defaultsUsed: string[]): string {
   }
   const scope = result.translation === null && result.output === null ? 'inputs and request (pass --response <file> to run the translation)' : 'inputs, request and outputs';
   lines.push('', result.valid ? `valid: ${scope}` : 'INVALID');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -245,7 +245,7 @@ export const command: Command = {
       result.valid = result.errors.length === 0;
     }
     if (notes.length > 0) result.notes = notes;
-    io.stdout(args.values['json'] === true ? reportJson(result) + '\n' : formatHuman(result, defaultsUsed));
+    io.stdout(args.values['json'] === true ? `${reportJson(result)}\n` : formatHuman(result, defaultsUsed));
     return result.valid ? 0 : 1;
   },
 };

@@ -166,7 +166,7 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     fs.writeFileSync(file, toJUnitXml(providerName, outcome.summary));
   }
   const text = formatSummary(providerName, outcome.summary, outcome.sourceText);
-  for (const problem of outcome.problems) io.stderr(formatError(problem) + '\n');
+  for (const problem of outcome.problems) io.stderr(`${formatError(problem)}\n`);
   if (outcome.publishConfirmed === false) {
     (outcome.summary.passed ? io.stdout : io.stderr)(text);
     io.stderr(

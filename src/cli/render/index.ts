@@ -15,7 +15,8 @@ import { xmlEscape } from '../../core/xml';
 /** `file path` (or `file path:line:column`), a file inside `cwd` shown relative to it. Empty when the finding has no place. */
 export function whereText(at: At, cwd?: string): string {
   const file = at.file === undefined ? undefined : shownFile(at.file, cwd);
-  const place = at.path === undefined ? undefined : `${at.path}${at.line === undefined ? '' : `:${at.line}:${at.column ?? 1}`}`;
+  const place =
+    at.path === undefined ? undefined : `${at.path}${at.line === undefined ? '' : `:${at.line}:${at.column ?? 1}`}`;
   return [file, place].filter((p) => p !== undefined && p !== '').join(' ');
 }
 
@@ -41,7 +42,10 @@ export interface BlockOptions {
 }
 
 /** message / at / fix / hint: the block every command prints for a finding. */
-export function findingLines(f: Pick<Finding, 'message' | 'at' | 'fix' | 'hint'>, options: BlockOptions = {}): string[] {
+export function findingLines(
+  f: Pick<Finding, 'message' | 'at' | 'fix' | 'hint'>,
+  options: BlockOptions = {},
+): string[] {
   const indent = options.indent ?? '';
   const inner = options.detailIndent ?? `${indent}  `;
   const lines = [`${indent}${options.head ?? ''}${f.message}`];
@@ -64,7 +68,10 @@ export function formatError(error: unknown, cwd?: string): string {
  * A mismatch of an HTTP exchange, where the place is part of the message (`status: expected 200 ...`,
  * `body $.customer.id: ...`): `label place: message`, then hint and fix. Used by verify and check-recorded.
  */
-export function mismatchLines(f: Pick<Finding, 'message' | 'at' | 'fix' | 'hint'>, options: { indent: string; label?: string; fixFirst?: boolean }): string[] {
+export function mismatchLines(
+  f: Pick<Finding, 'message' | 'at' | 'fix' | 'hint'>,
+  options: { indent: string; label?: string; fixFirst?: boolean },
+): string[] {
   const place = [options.label, f.at.path].filter((p) => p !== undefined && p !== '').join(' ');
   const lines = [`${options.indent}${place === '' ? '' : `${place}: `}${f.message}`];
   const hint = f.hint === undefined ? [] : [`${options.indent}  hint: ${f.hint}`];
@@ -93,9 +100,16 @@ export function groupedText(findings: readonly Finding[]): string[] {
       file = fFile;
       lines.push(file);
     }
-    lines.push(`  ${f.severity.padEnd(7)} ${f.code}  ${f.at.path ?? ''}${f.at.line === undefined ? '' : `:${f.at.line}:${f.at.column ?? 1}`}`);
+    lines.push(
+      `  ${f.severity.padEnd(7)} ${f.code}  ${f.at.path ?? ''}${f.at.line === undefined ? '' : `:${f.at.line}:${f.at.column ?? 1}`}`,
+    );
     // A message of several lines (a JSONPath error with its caret) keeps its continuation lines under the first.
-    lines.push(...findingLines({ ...f, message: f.message.split('\n').join('\n    ') }, { indent: '    ', detailIndent: '    ', at: false }));
+    lines.push(
+      ...findingLines(
+        { ...f, message: f.message.split('\n').join('\n    ') },
+        { indent: '    ', detailIndent: '    ', at: false },
+      ),
+    );
   }
   return lines;
 }
@@ -158,26 +172,40 @@ export interface JUnitSuite {
 }
 
 /** `<testsuites>` with one `<testsuite>` per suite; `skippedAttribute` adds the skipped count to each suite. */
-export function junitXml(name: string, suites: readonly JUnitSuite[], options: { skippedAttribute?: boolean } = {}): string {
+export function junitXml(
+  name: string,
+  suites: readonly JUnitSuite[],
+  options: { skippedAttribute?: boolean } = {},
+): string {
   const esc = xmlEscape;
   const all = suites.flatMap((s) => s.cases);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="${esc(name)}" tests="${all.length}" failures="${all.filter((c) => c.failure !== undefined).length}">`);
+  out.push(
+    `<testsuites name="${esc(name)}" tests="${all.length}" failures="${all.filter((c) => c.failure !== undefined).length}">`,
+  );
   for (const suite of suites) {
     const failures = suite.cases.filter((c) => c.failure !== undefined).length;
-    const skipped = options.skippedAttribute === true ? ` skipped="${suite.cases.filter((c) => c.skipped !== undefined).length}"` : '';
+    const skipped =
+      options.skippedAttribute === true
+        ? ` skipped="${suite.cases.filter((c) => c.skipped !== undefined).length}"`
+        : '';
     out.push(`  <testsuite name="${esc(suite.name)}" tests="${suite.cases.length}" failures="${failures}"${skipped}>`);
     for (const c of suite.cases) {
-      out.push(`    <testcase classname="${esc(c.classname)}" name="${esc(c.name)}"${c.time === undefined ? '' : ` time="${c.time}"`}>`);
+      out.push(
+        `    <testcase classname="${esc(c.classname)}" name="${esc(c.name)}"${c.time === undefined ? '' : ` time="${c.time}"`}>`,
+      );
       if (c.skipped !== undefined) out.push(`      <skipped message="${esc(c.skipped)}"/>`);
-      if (c.failure !== undefined) out.push(`      <failure message="${esc(c.failure.message)}" type="${esc(c.failure.type)}">${esc(c.failure.body)}</failure>`);
+      if (c.failure !== undefined)
+        out.push(
+          `      <failure message="${esc(c.failure.message)}" type="${esc(c.failure.type)}">${esc(c.failure.body)}</failure>`,
+        );
       if (c.systemOut !== undefined) out.push(`      <system-out>${esc(c.systemOut)}</system-out>`);
       out.push('    </testcase>');
     }
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** One test case per file: its errors fail it, warnings and info go to system-out (lint's JUnit report). */
@@ -185,8 +213,10 @@ export function fileJUnit(name: string, classname: string, report: FileReport): 
   const files = new Map<string, Finding[]>();
   for (const f of report.files) files.set(f, []);
   for (const f of report.findings) files.set(f.at.file ?? '', [...(files.get(f.at.file ?? '') ?? []), f]);
-  const where = (at: At): string => `${at.file ?? ''} ${at.path ?? ''}${at.line === undefined ? '' : ` (line ${at.line}, column ${at.column ?? 1})`}`;
-  const block = (f: Finding, withSeverity: boolean): string => `${withSeverity ? `${f.severity} ` : ''}${f.code} at ${where(f.at)}\n  ${f.message}${f.fix === undefined ? '' : `\n  fix: ${f.fix}`}`;
+  const where = (at: At): string =>
+    `${at.file ?? ''} ${at.path ?? ''}${at.line === undefined ? '' : ` (line ${at.line}, column ${at.column ?? 1})`}`;
+  const block = (f: Finding, withSeverity: boolean): string =>
+    `${withSeverity ? `${f.severity} ` : ''}${f.code} at ${where(f.at)}\n  ${f.message}${f.fix === undefined ? '' : `\n  fix: ${f.fix}`}`;
   const cases: JUnitCase[] = [...files.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, findings]) => {
@@ -196,7 +226,15 @@ export function fileJUnit(name: string, classname: string, report: FileReport): 
       return {
         classname,
         name: file,
-        ...(first === undefined ? {} : { failure: { message: `${first.code}: ${first.message}`, type: first.code, body: errors.map((f) => block(f, false)).join('\n') } }),
+        ...(first === undefined
+          ? {}
+          : {
+              failure: {
+                message: `${first.code}: ${first.message}`,
+                type: first.code,
+                body: errors.map((f) => block(f, false)).join('\n'),
+              },
+            }),
         ...(others.length === 0 ? {} : { systemOut: others.map((f) => block(f, true)).join('\n') }),
       };
     });

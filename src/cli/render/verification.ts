@@ -26,7 +26,7 @@ export function formatSummary(provider: string, summary: VerificationSummary, so
       `  Pending pacts: this provider branch has never verified them successfully, so their failures are published but do not fail the build (Pact's pending pacts). can-i-deploy still counts them.`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function secondsOf(duration: string | undefined): string | undefined {
@@ -49,9 +49,20 @@ export function toJUnitXml(provider: string, summary: VerificationSummary): stri
     if (!i.passed) {
       const first = i.mismatches[0]?.message ?? 'verification failed';
       if (i.pending) c.skipped = `pending pact, not fatal: ${first}`;
-      else c.failure = { message: first, type: 'pact.mismatch', body: i.mismatches.flatMap((m) => mismatchLines({ ...m, fix: undefined }, { indent: '', label: m.attribute })).join('\n') };
+      else
+        c.failure = {
+          message: first,
+          type: 'pact.mismatch',
+          body: i.mismatches
+            .flatMap((m) => mismatchLines({ ...m, fix: undefined }, { indent: '', label: m.attribute }))
+            .join('\n'),
+        };
     }
     suites.set(name, [...(suites.get(name) ?? []), c]);
   }
-  return junitXml(`pact verification of ${provider}`, [...suites].map(([name, cases]) => ({ name, cases })), { skippedAttribute: true });
+  return junitXml(
+    `pact verification of ${provider}`,
+    [...suites].map(([name, cases]) => ({ name, cases })),
+    { skippedAttribute: true },
+  );
 }

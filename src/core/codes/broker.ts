@@ -13,6 +13,9 @@ export const BROKER_CODES = {
   'broker.port-in-use': 'the local broker port is in use',
   'broker.open-non-loopback': 'the local broker refuses to listen beyond loopback without credentials',
   'broker.start-failed': 'the local broker could not start',
+  'broker.empty-secret': 'the local broker refuses to start with an empty token or password',
+  'broker.invalid-base-url': "the local broker's --base-url is not an http(s) URL",
+  'broker.invalid-webhook-hosts': 'an entry of the webhook host allow-list cannot be read',
 } as const;
 
 export type BrokerCode = keyof typeof BROKER_CODES;

@@ -7,10 +7,12 @@ export const ENGINE_CODES = {
   'velocity.method-failed': 'a Java method threw (index out of range, bad regex, ...)',
   'velocity.invalid-operation': 'arithmetic or comparison on values that do not support it',
   'jsonpath.syntax': 'an expression is not a valid Jayway JsonPath',
-  'translation.jsonpath.syntax': 'a translationMap JSONPath that does not parse (the same code in lint, run and consumer)',
+  'translation.jsonpath.syntax':
+    'a translationMap JSONPath that does not parse (the same code in lint, run and consumer)',
   'translation.jsonata.syntax': 'a JSONata translation that does not parse',
   'translation.jsonata.failed': 'the JSONata translation failed on the response',
-  'translation.jsonata.async': 'translateResponse (synchronous) was given a JSONata action: translateResponseAsync runs it',
+  'translation.jsonata.async':
+    'translateResponse (synchronous) was given a JSONata action: translateResponseAsync runs it',
   'translation.path.not-found': 'a translationMap path found nothing and the variable has no default',
   'translation.template.failed': 'the success template failed to render',
   'translation.output.not-json': 'the rendered success template is not JSON',

@@ -12,14 +12,38 @@ import { RECORDED_CODES, type RecordedCode } from './recorded';
 import { USAGE_CODES, type UsageCode } from './usage';
 import { VERIFY_CODES, type VerifyCode } from './verify';
 
-export type { BrokerCode, ContractCode, DataActionCode, EngineCode, GateCode, GenesysCode, LimitCode, LintCode, RecordedCode, UsageCode, VerifyCode };
+export type {
+  BrokerCode,
+  ContractCode,
+  DataActionCode,
+  EngineCode,
+  GateCode,
+  GenesysCode,
+  LimitCode,
+  LintCode,
+  RecordedCode,
+  UsageCode,
+  VerifyCode,
+};
 export { LINT_CODES } from './lint';
 
 /** A bug in cxpact (never the user's input): reported with a request to file it. */
 export const INTERNAL_CODES = { internal: 'a bug in cxpact: report it with the command and its input' } as const;
 export type InternalCode = keyof typeof INTERNAL_CODES;
 
-export type Code = UsageCode | DataActionCode | EngineCode | LimitCode | ContractCode | LintCode | RecordedCode | BrokerCode | GateCode | VerifyCode | GenesysCode | InternalCode;
+export type Code =
+  | UsageCode
+  | DataActionCode
+  | EngineCode
+  | LimitCode
+  | ContractCode
+  | LintCode
+  | RecordedCode
+  | BrokerCode
+  | GateCode
+  | VerifyCode
+  | GenesysCode
+  | InternalCode;
 
 /** Each area's codes with a one-line summary, in the order docs/codes.md lists them. */
 export const CODE_AREAS: ReadonlyArray<{ area: string; codes: Readonly<Record<string, string>> }> = [
@@ -28,7 +52,14 @@ export const CODE_AREAS: ReadonlyArray<{ area: string; codes: Readonly<Record<st
   { area: 'Emulator: Velocity, JSONPath, JSONata, translation, validation', codes: ENGINE_CODES },
   { area: 'Budgets and limits', codes: LIMIT_CODES },
   { area: 'Consumer contracts', codes: CONTRACT_CODES },
-  { area: 'Lint (docs/lint-rules.md has severities)', codes: Object.fromEntries(Object.entries(LINT_CODES).filter(([k]) => k.startsWith('lint.')).map(([k, v]) => [k, v.summary])) },
+  {
+    area: 'Lint (docs/lint-rules.md has severities)',
+    codes: Object.fromEntries(
+      Object.entries(LINT_CODES)
+        .filter(([k]) => k.startsWith('lint.'))
+        .map(([k, v]) => [k, v.summary]),
+    ),
+  },
   { area: 'Recorded checks', codes: RECORDED_CODES },
   { area: 'Pact Broker', codes: BROKER_CODES },
   { area: 'Deployment gate', codes: GATE_CODES },
@@ -39,7 +70,7 @@ export const CODE_AREAS: ReadonlyArray<{ area: string; codes: Readonly<Record<st
 
 /** True when `value` is a code of one of the lists (for data read back from JSON). */
 export function isCode(value: unknown): value is Code {
-  return typeof value === 'string' && CODE_AREAS.some((a) => Object.prototype.hasOwnProperty.call(a.codes, value));
+  return typeof value === 'string' && CODE_AREAS.some((a) => Object.hasOwn(a.codes, value));
 }
 
 /** docs/codes.md: every code cxpact reports, by area, with what it means. */
@@ -51,12 +82,13 @@ export function codesMarkdown(): string {
     '',
     'Every finding and error cxpact reports carries one of these codes (`--json` prints it as `code`). Each area keeps',
     'its codes in a closed list in `src/core/codes/`, so a code cannot be misspelt or reused for another condition. Lint',
-    "rules, with their severities and families, are in docs/lint-rules.md.",
+    'rules, with their severities and families, are in docs/lint-rules.md.',
     '',
   ];
   for (const { area, codes } of CODE_AREAS) {
     lines.push(`## ${area}`, '', '| code | meaning |', '|---|---|');
-    for (const [code, summary] of Object.entries(codes)) lines.push(`| \`${code}\` | ${summary.replace(/\|/g, '\\|')} |`);
+    for (const [code, summary] of Object.entries(codes))
+      lines.push(`| \`${code}\` | ${summary.replace(/\|/g, '\\|')} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -17,7 +17,7 @@ export const RECORDED_CODES = {
   'recorded.body.array-too-long': 'more items than the max rule',
   'recorded.body.array-length': 'a list of another length than the pact example',
   'recorded.body.array-contains': 'no item matches an arrayContains variant',
-  'recorded.rule.invalid': "a pact matching rule that cannot be applied (its regex does not compile)",
+  'recorded.rule.invalid': 'a pact matching rule that cannot be applied (its regex does not compile)',
   'recorded.rule.unsupported': 'a matching rule the recorded check does not support',
   'recorded.request.changed': 'the recording was made for another request than the pact now sends',
   'recorded.missing': 'no recording for an interaction',

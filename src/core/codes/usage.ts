@@ -16,7 +16,8 @@ export const USAGE_CODES = {
   'usage.data-actions-missing': 'the --data-actions folder does not exist',
   'usage.broker-url.missing': 'no broker URL: neither --broker-url nor PACT_BROKER_BASE_URL',
   'usage.broker-url.invalid': 'the broker URL is not an http(s) URL',
-  'usage.missing-version': 'no version to publish under (no --consumer-app-version, not a git checkout, no CI_COMMIT_SHA)',
+  'usage.missing-version':
+    'no version to publish under (no --consumer-app-version, not a git checkout, no CI_COMMIT_SHA)',
   'usage.environment.unknown': 'the broker has no environment of that name',
   'usage.provider-base-url': 'no base URL for the provider to verify',
   'usage.provider-version': 'publishing verification results needs the provider version',
@@ -30,6 +31,10 @@ export const USAGE_CODES = {
   'usage.invalid-database-url': 'the broker database URL cannot be used',
   'usage.conflicting-database': 'two database options that exclude each other',
   'usage.invalid-pool-size': 'the database pool size is not a positive whole number',
+  'usage.empty-secret': 'an empty broker token or password (or a password variable without its username)',
+  'usage.conflicting-secret': 'a broker secret given both as a flag and as a file',
+  'usage.secret-file': 'a broker secret file cannot be read',
+  'usage.invalid-time-limit': '--first-tag-as-branch-time-limit is not a number of seconds',
 } as const;
 
 export type UsageCode = keyof typeof USAGE_CODES;

@@ -59,7 +59,17 @@ function propPath(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-const CASE_KEYS = ['name', 'description', 'kind', 'providerState', 'input', 'response', 'expectedOutput', 'optional', 'absentField'];
+const CASE_KEYS = [
+  'name',
+  'description',
+  'kind',
+  'providerState',
+  'input',
+  'response',
+  'expectedOutput',
+  'optional',
+  'absentField',
+];
 
 /**
  * Parses and validates a cases file. Collects every problem instead of stopping at the first.
@@ -79,11 +89,20 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
   };
   const list = isRecord(data) ? data['cases'] : undefined;
   if (!Array.isArray(list)) {
-    fail('$.cases', 'Cases file needs a "cases" array.', 'Write { "cases": [ { "name": ..., "providerState": ..., "input": ..., "response": ... } ] }.');
+    fail(
+      '$.cases',
+      'Cases file needs a "cases" array.',
+      'Write { "cases": [ { "name": ..., "providerState": ..., "input": ..., "response": ... } ] }.',
+    );
     return { cases: [], errors };
   }
   for (const key of Object.keys(data as Record<string, unknown>)) {
-    if (!FILE_KEYS.includes(key)) fail(`$${propPath(key)}`, `Unknown top-level field "${key}" in the cases file.`, `Remove it; allowed top-level fields: ${FILE_KEYS.join(', ')}.`);
+    if (!FILE_KEYS.includes(key))
+      fail(
+        `$${propPath(key)}`,
+        `Unknown top-level field "${key}" in the cases file.`,
+        `Remove it; allowed top-level fields: ${FILE_KEYS.join(', ')}.`,
+      );
   }
   const cases: ContractCase[] = [];
   const names = new Set<string>();
@@ -91,15 +110,28 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
     const at = `$.cases[${i}]`;
     const before = errors.length;
     if (!isRecord(raw)) {
-      fail(at, `Case ${i} is not an object.`, 'Each entry of "cases" is an object with name, providerState, input and response.');
+      fail(
+        at,
+        `Case ${i} is not an object.`,
+        'Each entry of "cases" is an object with name, providerState, input and response.',
+      );
       return;
     }
     for (const key of Object.keys(raw)) {
-      if (!CASE_KEYS.includes(key)) fail(`${at}.${key}`, `Unknown field "${key}" in case ${i}.`, `Remove it; allowed fields: ${CASE_KEYS.join(', ')}.`);
+      if (!CASE_KEYS.includes(key))
+        fail(
+          `${at}.${key}`,
+          `Unknown field "${key}" in case ${i}.`,
+          `Remove it; allowed fields: ${CASE_KEYS.join(', ')}.`,
+        );
     }
     const name = raw['name'];
     if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(name)) {
-      fail(`${at}.name`, `Case ${i} needs a "name" (letters, digits, space, "_", "-", ".").`, 'Add "name": "customer-exists".');
+      fail(
+        `${at}.name`,
+        `Case ${i} needs a "name" (letters, digits, space, "_", "-", ".").`,
+        'Add "name": "customer-exists".',
+      );
     } else if (names.has(name)) {
       fail(`${at}.name`, `Case name "${name}" is used twice.`, 'Give every case of an action its own name.');
     } else names.add(name);
@@ -108,51 +140,105 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
       fail(`${at}.kind`, `Unknown case kind ${JSON.stringify(kind)}.`, `Use one of: ${CASE_KINDS.join(', ')}.`);
     }
     const description = raw['description'] ?? name;
-    if (typeof description !== 'string') fail(`${at}.description`, 'The description must be a string.', 'Write a sentence, e.g. "a lookup of a known caller".');
+    if (typeof description !== 'string')
+      fail(
+        `${at}.description`,
+        'The description must be a string.',
+        'Write a sentence, e.g. "a lookup of a known caller".',
+      );
     const state = raw['providerState'];
     let providerState: ProviderState | undefined;
     if (typeof state === 'string' && state !== '') providerState = { name: state };
     else if (isRecord(state) && typeof state['name'] === 'string' && state['name'] !== '') {
       if (state['params'] !== undefined && !isRecord(state['params'])) {
-        fail(`${at}.providerState.params`, 'Provider state params must be an object.', 'Write "params": { "phone": "+15551234567" }.');
+        fail(
+          `${at}.providerState.params`,
+          'Provider state params must be an object.',
+          'Write "params": { "phone": "+15551234567" }.',
+        );
       }
       providerState = { name: state['name'], ...(isRecord(state['params']) ? { params: state['params'] } : {}) };
     } else if (state !== undefined) {
-      fail(`${at}.providerState`, `Case ${i}: "providerState" must be a state name or { "name": ..., "params": {...} }.`, 'Write "providerState": { "name": "a customer with phone +15551234567 exists", "params": {...} }, or remove it.');
+      fail(
+        `${at}.providerState`,
+        `Case ${i}: "providerState" must be a state name or { "name": ..., "params": {...} }.`,
+        'Write "providerState": { "name": "a customer with phone +15551234567 exists", "params": {...} }, or remove it.',
+      );
     }
     const input = raw['input'] ?? {};
-    if (!isRecord(input)) fail(`${at}.input`, 'The inputs must be an object of input-contract properties.', 'Write "input": { "phoneNumber": "+15551234567" }.');
+    if (!isRecord(input))
+      fail(
+        `${at}.input`,
+        'The inputs must be an object of input-contract properties.',
+        'Write "input": { "phoneNumber": "+15551234567" }.',
+      );
     const response = raw['response'];
     let rawResponse: RawResponse | undefined;
     if (!isRecord(response)) {
-      fail(`${at}.response`, `Case ${i} needs a raw response { status, headers, body }.`, 'Add "response": { "status": 200, "headers": {"Content-Type": "application/json"}, "body": {...} }.');
+      fail(
+        `${at}.response`,
+        `Case ${i} needs a raw response { status, headers, body }.`,
+        'Add "response": { "status": 200, "headers": {"Content-Type": "application/json"}, "body": {...} }.',
+      );
     } else {
       const status = response['status'] ?? 200;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-        fail(`${at}.response.status`, `Invalid HTTP status ${JSON.stringify(status)}.`, 'Use an integer between 100 and 599.');
+        fail(
+          `${at}.response.status`,
+          `Invalid HTTP status ${JSON.stringify(status)}.`,
+          'Use an integer between 100 and 599.',
+        );
       }
       const headers = response['headers'] ?? {};
       if (!isRecord(headers) || !Object.values(headers).every((v) => typeof v === 'string')) {
-        fail(`${at}.response.headers`, 'Response headers must be an object of strings.', 'Write "headers": { "Content-Type": "application/json" }.');
+        fail(
+          `${at}.response.headers`,
+          'Response headers must be an object of strings.',
+          'Write "headers": { "Content-Type": "application/json" }.',
+        );
       }
-      rawResponse = { status: status as number, headers: (isRecord(headers) ? headers : {}) as Record<string, string>, body: response['body'] };
+      rawResponse = {
+        status: status as number,
+        headers: (isRecord(headers) ? headers : {}) as Record<string, string>,
+        body: response['body'],
+      };
       if (kind === 'success' && typeof status === 'number' && (status < 200 || status > 299)) {
-        fail(`${at}.response.status`, `A success case must have a 2xx status, got ${status}.`, 'Set "kind": "failure" for 4xx/5xx responses.');
+        fail(
+          `${at}.response.status`,
+          `A success case must have a 2xx status, got ${status}.`,
+          'Set "kind": "failure" for 4xx/5xx responses.',
+        );
       }
       if (kind === 'failure' && typeof status === 'number' && status >= 200 && status <= 299) {
-        fail(`${at}.response.status`, `A failure case needs a 4xx or 5xx status, got ${status}.`, 'Use e.g. 404 or 503, or set "kind": "success".');
+        fail(
+          `${at}.response.status`,
+          `A failure case needs a 4xx or 5xx status, got ${status}.`,
+          'Use e.g. 404 or 503, or set "kind": "success".',
+        );
       }
     }
     const optional = raw['optional'] ?? [];
     if (!Array.isArray(optional) || !optional.every((o) => typeof o === 'string')) {
-      fail(`${at}.optional`, '"optional" must be a list of response paths or translation variables.', 'Write "optional": ["$.customer.middleName"] or ["middleName"].');
+      fail(
+        `${at}.optional`,
+        '"optional" must be a list of response paths or translation variables.',
+        'Write "optional": ["$.customer.middleName"] or ["middleName"].',
+      );
     }
     const absentField = raw['absentField'];
     if (kind === 'absent-field' && (typeof absentField !== 'string' || absentField === '')) {
-      fail(`${at}.absentField`, 'An absent-field case must name the translation variable whose field is missing.', 'Add "absentField": "openTickets" (a key of translationMap that has a translationMapDefaults entry).');
+      fail(
+        `${at}.absentField`,
+        'An absent-field case must name the translation variable whose field is missing.',
+        'Add "absentField": "openTickets" (a key of translationMap that has a translationMapDefaults entry).',
+      );
     }
     if (kind !== 'absent-field' && absentField !== undefined) {
-      fail(`${at}.absentField`, '"absentField" only applies to kind "absent-field".', 'Remove it or set "kind": "absent-field".');
+      fail(
+        `${at}.absentField`,
+        '"absentField" only applies to kind "absent-field".',
+        'Remove it or set "kind": "absent-field".',
+      );
     }
     if (errors.length > before || rawResponse === undefined) return;
     cases.push({
@@ -168,6 +254,11 @@ export function parseCasesFile(file: string, text: string): { cases: ContractCas
       origin: { kind: 'file', file, path: at },
     });
   });
-  if (list.length === 0) fail('$.cases', 'The cases list is empty.', 'Add at least one case, or delete the file to let cxpact derive cases.');
+  if (list.length === 0)
+    fail(
+      '$.cases',
+      'The cases list is empty.',
+      'Add at least one case, or delete the file to let cxpact derive cases.',
+    );
   return { cases, errors };
 }

@@ -28,7 +28,8 @@ function exampleInput(name: string, prop: JsonSchema): unknown {
   const fits = (v: string): boolean => typeof pattern !== 'string' || safeTest(pattern, v);
   const candidates: string[] = [value];
   if (/phone|ani|dnis|mobile|msisdn/.test(n)) candidates.unshift('+15551234567');
-  if (typeof prop['minLength'] === 'number' && value.length < (prop['minLength'] as number)) candidates.push(value.padEnd(prop['minLength'] as number, 'x'));
+  if (typeof prop['minLength'] === 'number' && value.length < (prop['minLength'] as number))
+    candidates.push(value.padEnd(prop['minLength'] as number, 'x'));
   candidates.push('12345', 'ABC123', 'abc', '+15551234567');
   const chosen = candidates.find(fits) ?? value;
   const maxLength = prop['maxLength'];
@@ -66,7 +67,9 @@ export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCas
   const input = deriveInput(action.inputSchema);
   const name = derivedStatePrefix(action);
   // The whole body read as a unit (`${rawResult}` inside a bigger template): the output schema is the best guess.
-  const body = reads.some((r) => r.steps.length === 0) ? exampleForSchema(action.outputSchema, 'body') : exampleBody(reads);
+  const body = reads.some((r) => r.steps.length === 0)
+    ? exampleForSchema(action.outputSchema, 'body')
+    : exampleBody(reads);
   const cases: ContractCase[] = [
     {
       name: 'derived-success',
@@ -104,7 +107,11 @@ export function deriveCases(action: DataAction, reads: FieldRead[]): ContractCas
     description: `a ${name} request while the backend is unavailable`,
     kind: 'failure',
     input,
-    response: { status: 503, headers: { 'Content-Type': 'application/json' }, body: { message: 'Service Unavailable' } },
+    response: {
+      status: 503,
+      headers: { 'Content-Type': 'application/json' },
+      body: { message: 'Service Unavailable' },
+    },
     optional: [],
     origin: { kind: 'derived' },
   });

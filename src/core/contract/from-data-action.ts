@@ -23,7 +23,11 @@ export interface CaseProblem extends Finding {
 }
 
 /** A case problem (always an error: the case fails). */
-export function caseProblem(code: Code, message: string, extra: Omit<Partial<CaseProblem>, 'code' | 'message' | 'severity'> = {}): CaseProblem {
+export function caseProblem(
+  code: Code,
+  message: string,
+  extra: Omit<Partial<CaseProblem>, 'code' | 'message' | 'severity'> = {},
+): CaseProblem {
   const { at, ...rest } = extra;
   return { code, severity: 'error', message, at: at ?? {}, ...stripUndefined(rest) };
 }
@@ -56,7 +60,8 @@ export function buildInteraction(
   const problems: CaseProblem[] = [];
   // The UI export's " - Exported <date> @ <time>" suffix changes with every export: it stays out of the pact.
   const description = `${derivedStatePrefix(action)} / ${kase.name}: ${kase.description}`;
-  const contentType = Object.entries(kase.response.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
+  const contentType =
+    Object.entries(kase.response.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
   const spec: InteractionSpec = {
     description,
     providerStates: kase.providerState === undefined ? [] : [kase.providerState],
@@ -68,7 +73,9 @@ export function buildInteraction(
     ],
   };
   if (spec.request.redactedHeaders !== undefined) {
-    spec.comments.push(`cxpact: literal credential in header(s) ${spec.request.redactedHeaders.join(', ')} replaced by a placeholder; use \${credentials.X} in the definition`);
+    spec.comments.push(
+      `cxpact: literal credential in header(s) ${spec.request.redactedHeaders.join(', ')} replaced by a placeholder; use \${credentials.X} in the definition`,
+    );
   }
   if (spec.request.body?.kind === 'text' && /json/i.test(spec.request.body.contentType)) {
     let reason = '';
@@ -78,7 +85,12 @@ export function buildInteraction(
       reason = (error as Error).message;
     }
     if (reason !== '') {
-      problems.push(caseProblem('request.body.not-json', `the rendered requestTemplate is sent as ${spec.request.body.contentType} but is not valid JSON (${reason}); the backend would reject it. Rendered body: ${spec.request.body.text.slice(0, 300)}`));
+      problems.push(
+        caseProblem(
+          'request.body.not-json',
+          `the rendered requestTemplate is sent as ${spec.request.body.contentType} but is not valid JSON (${reason}); the backend would reject it. Rendered body: ${spec.request.body.text.slice(0, 300)}`,
+        ),
+      );
     }
   }
   if (kase.kind === 'failure') {
@@ -90,9 +102,21 @@ export function buildInteraction(
   if (kase.kind === 'absent-field') {
     const absent = reads.filter((r) => r.variable === kase.absentField);
     if (absent.length === 0) {
-      problems.push(caseProblem('case.absent-field.unknown', `absentField "${kase.absentField}" is not a variable the translation reads (known: ${[...new Set(reads.map((r) => r.variable))].join(', ') || 'none'})`, { output: kase.absentField }));
+      problems.push(
+        caseProblem(
+          'case.absent-field.unknown',
+          `absentField "${kase.absentField}" is not a variable the translation reads (known: ${[...new Set(reads.map((r) => r.variable))].join(', ') || 'none'})`,
+          { output: kase.absentField },
+        ),
+      );
     } else if (!absent.some((r) => r.hasDefault)) {
-      problems.push(caseProblem('case.absent-field.no-default', `absentField "${kase.absentField}" has no translationMapDefaults entry, so the action would fail when the field is missing`, { output: kase.absentField, expression: absent[0]?.expression }));
+      problems.push(
+        caseProblem(
+          'case.absent-field.no-default',
+          `absentField "${kase.absentField}" has no translationMapDefaults entry, so the action would fail when the field is missing`,
+          { output: kase.absentField, expression: absent[0]?.expression },
+        ),
+      );
     }
     for (const r of absent) example = removeField(example, r);
   }
@@ -101,8 +125,20 @@ export function buildInteraction(
     for (const m of missing) {
       // Scenario: a definite path the case's response lacks. Replaying shows what Genesys would do (the default
       // applied, or the action failing), with a message naming output, path and field: no need to stop here.
-      if (m.read !== undefined && m.read.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
-      problems.push(caseProblem('case.response.missing-field', `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`, { ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}), responseField: m.path, ...(kase.origin.kind === 'file' ? { at: { file: kase.origin.file, path: `${kase.origin.path}.response.body` } } : {}) }));
+      if (m.read?.steps.every((s) => s.kind !== 'each') && (m.read.usage ?? 'value') === 'value') continue;
+      problems.push(
+        caseProblem(
+          'case.response.missing-field',
+          `the case's response has no ${m.path}, which the translation reads${m.read ? ` for "${m.read.variable}" (${m.read.expression})` : ''}; add it to the response, or list it in "optional"`,
+          {
+            ...(m.read ? { output: m.read.variable, expression: m.read.expression } : {}),
+            responseField: m.path,
+            ...(kase.origin.kind === 'file'
+              ? { at: { file: kase.origin.file, path: `${kase.origin.path}.response.body` } }
+              : {}),
+          },
+        ),
+      );
     }
     spec.response.body = body;
     spec.response.headers['Content-Type'] = contentTypeMatcher(contentType);
@@ -126,7 +162,7 @@ export function contentTypeMatcher(contentType: string): string | Matcher {
 
 /** `file` relative to `base` when it is inside it (no base: as given). */
 function relative(file: string, base: string | undefined): string {
-  return base !== undefined && file.startsWith(base + '/') ? file.slice(base.length + 1) : file;
+  return base !== undefined && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -136,7 +172,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -148,7 +188,9 @@ function readsForOutput(action: DataAction, reads: FieldRead[], output: string):
   const tpl = action.response.successTemplate;
   const m = new RegExp(`"${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*([^,}\\n]*)`).exec(tpl);
   if (m) {
-    const used = reads.filter((r) => new RegExp(`\\$!?\\{?${r.variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(m[1] as string));
+    const used = reads.filter((r) =>
+      new RegExp(`\\$!?\\{?${r.variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(m[1] as string),
+    );
     if (used.length > 0) return used;
   }
   return [];
@@ -168,9 +210,16 @@ function issueToProblem(issue: EngineIssue, reads: FieldRead[]): CaseProblem {
 }
 
 /** A path that resolves nowhere: where to change the response, or the default (typed from the output schema) to add. */
-function caseResponseFix(kase: ContractCase, field: string | undefined, variable: string | undefined, read: FieldRead | undefined, baseDir: string | undefined): string {
+function caseResponseFix(
+  kase: ContractCase,
+  field: string | undefined,
+  variable: string | undefined,
+  read: FieldRead | undefined,
+  baseDir: string | undefined,
+): string {
   const dflt = variable === undefined ? 'a translationMapDefaults entry' : defaultFix(variable, read);
-  if (kase.origin.kind !== 'file') return `make sure the response always has ${field ?? 'the field'}, or give the variable a default in the definition: ${dflt}`;
+  if (kase.origin.kind !== 'file')
+    return `make sure the response always has ${field ?? 'the field'}, or give the variable a default in the definition: ${dflt}`;
   return `add ${field ?? 'the field'} to the case's response in ${relative(kase.origin.file, baseDir)} (${kase.origin.path}.response.body), or give the variable a default in the definition: ${dflt}`;
 }
 
@@ -189,14 +238,24 @@ export async function checkCaseOutcome(
 ): Promise<{ problems: CaseProblem[]; output?: unknown; translation?: Record<string, unknown> }> {
   const problems: CaseProblem[] = [];
   if (answer.status !== kase.response.status) {
-    problems.push(caseProblem('mock.status.unexpected', `the mock server answered ${answer.status}, the case expects ${kase.response.status}`));
+    problems.push(
+      caseProblem(
+        'mock.status.unexpected',
+        `the mock server answered ${answer.status}, the case expects ${kase.response.status}`,
+      ),
+    );
     return { problems };
   }
   if (kase.kind === 'failure') {
-    if (answer.status >= 200 && answer.status <= 299) problems.push(caseProblem('case.failure.not-failing', `a failure case got a ${answer.status} response`));
+    if (answer.status >= 200 && answer.status <= 299)
+      problems.push(caseProblem('case.failure.not-failing', `a failure case got a ${answer.status} response`));
     return { problems };
   }
-  const outcome = await engine.translateResponse(action, { status: answer.status, headers: answer.headers, body: answer.body }, kase.input);
+  const outcome = await engine.translateResponse(
+    action,
+    { status: answer.status, headers: answer.headers, body: answer.body },
+    kase.input,
+  );
   for (const e of outcome.errors) {
     const problem = issueToProblem(e, reads);
     if (e.code === 'translation.path.not-found') {
@@ -209,27 +268,66 @@ export async function checkCaseOutcome(
   const allowedDefaults = new Set<string>();
   if (kase.kind === 'absent-field' && kase.absentField !== undefined) {
     allowedDefaults.add(kase.absentField);
-    if (!outcome.defaultsUsed.includes(kase.absentField) && !problems.some((p) => p.code.startsWith('case.absent-field'))) {
+    if (
+      !outcome.defaultsUsed.includes(kase.absentField) &&
+      !problems.some((p) => p.code.startsWith('case.absent-field'))
+    ) {
       const read = reads.find((r) => r.variable === kase.absentField);
-      problems.push(caseProblem('case.absent-field.default-not-applied', `"${kase.absentField}" did not fall back to its translationMapDefaults value although ${read ? stepsToPath(read.steps) : 'its field'} was absent`, { output: kase.absentField, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
+      problems.push(
+        caseProblem(
+          'case.absent-field.default-not-applied',
+          `"${kase.absentField}" did not fall back to its translationMapDefaults value although ${read ? stepsToPath(read.steps) : 'its field'} was absent`,
+          {
+            output: kase.absentField,
+            ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+          },
+        ),
+      );
     }
   }
   for (const variable of outcome.defaultsUsed) {
     const read = reads.find((r) => r.variable === variable);
     if (allowedDefaults.has(variable) || kase.optional.includes(variable)) continue;
-    if (read !== undefined && (kase.optional.includes(stepsToPath(read.steps)) || kase.optional.includes(read.expression))) continue;
-    problems.push(caseProblem('translation.default.used', `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}${didYouMeanText(kase.response.body, read)}`, { output: variable, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
+    if (
+      read !== undefined &&
+      (kase.optional.includes(stepsToPath(read.steps)) || kase.optional.includes(read.expression))
+    )
+      continue;
+    problems.push(
+      caseProblem(
+        'translation.default.used',
+        `output "${variable}" fell back to its default ${JSON.stringify(action.response.translationMapDefaults[variable] ?? '')}: ${read?.expression ?? 'its path'} did not resolve in the response; the provider must return ${read ? stepsToPath(read.steps) : 'the field'}${didYouMeanText(kase.response.body, read)}`,
+        { output: variable, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) },
+      ),
+    );
   }
-  if (outcome.output !== undefined && typeof outcome.output === 'object' && outcome.output !== null && !Array.isArray(outcome.output)) {
+  if (
+    outcome.output !== undefined &&
+    typeof outcome.output === 'object' &&
+    outcome.output !== null &&
+    !Array.isArray(outcome.output)
+  ) {
     for (const [key, value] of Object.entries(outcome.output)) {
       if (value !== null || kase.optional.includes(key)) continue;
       const feeding = readsForOutput(action, reads, key);
       const read = feeding[0];
       if (kase.kind === 'absent-field' && read !== undefined && read.variable === kase.absentField) {
-        problems.push(caseProblem('translation.default.null', `output "${key}" is null because the translationMapDefaults value of "${read.variable}" is ${JSON.stringify(action.response.translationMapDefaults[read.variable] ?? '')}: when ${stepsToPath(read.steps)} is missing the flow gets null (the output schema decides whether the action fails)`, { output: key, expression: read.expression, responseField: stepsToPath(read.steps) }));
+        problems.push(
+          caseProblem(
+            'translation.default.null',
+            `output "${key}" is null because the translationMapDefaults value of "${read.variable}" is ${JSON.stringify(action.response.translationMapDefaults[read.variable] ?? '')}: when ${stepsToPath(read.steps)} is missing the flow gets null (the output schema decides whether the action fails)`,
+            { output: key, expression: read.expression, responseField: stepsToPath(read.steps) },
+          ),
+        );
         continue;
       }
-      problems.push(caseProblem('translation.output.null', `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}${didYouMeanText(kase.response.body, read)}` : ''}`, { output: key, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
+      problems.push(
+        caseProblem(
+          'translation.output.null',
+          `output "${key}" is null${read ? `: ${read.expression} found null or nothing in the response; the provider must return ${stepsToPath(read.steps)}${didYouMeanText(kase.response.body, read)}` : ''}`,
+          { output: key, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) },
+        ),
+      );
     }
   }
   if (outcome.output !== undefined && outcome.errors.length === 0) {
@@ -237,7 +335,11 @@ export async function checkCaseOutcome(
       problems.push(issueToProblem(e, reads));
     }
   }
-  if (kase.expectedOutput !== undefined && outcome.output !== undefined && !deepEqual(kase.expectedOutput, outcome.output)) {
+  if (
+    kase.expectedOutput !== undefined &&
+    outcome.output !== undefined &&
+    !deepEqual(kase.expectedOutput, outcome.output)
+  ) {
     const exp = kase.expectedOutput;
     const got = outcome.output;
     const diffs: string[] = [];
@@ -251,7 +353,12 @@ export async function checkCaseOutcome(
     for (const d of diffs) {
       const key = d.slice(0, d.indexOf(':'));
       const read = readsForOutput(action, reads, key)[0];
-      problems.push(caseProblem('case.output.unexpected', `outputs differ from expectedOutput: ${d}`, { output: key, ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}) }));
+      problems.push(
+        caseProblem('case.output.unexpected', `outputs differ from expectedOutput: ${d}`, {
+          output: key,
+          ...(read ? { expression: read.expression, responseField: stepsToPath(read.steps) } : {}),
+        }),
+      );
     }
   }
   return { problems, output: outcome.output, translation: outcome.translation };

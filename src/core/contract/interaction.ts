@@ -41,7 +41,8 @@ export interface InteractionSpec {
 }
 
 /** Header names whose values are credentials even when written literally. */
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-?key|x-auth-token|x-access-token)$|token|secret|password/i;
+const SENSITIVE_HEADER =
+  /^(authorization|proxy-authorization|cookie|x-api-key|api-?key|x-auth-token|x-access-token)$|token|secret|password/i;
 
 const HOP_BY_HOP = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding']);
 
@@ -77,7 +78,10 @@ export function splitUrl(url: string): { path: string; query: Record<string, str
           return s;
         }
       };
-      (query[dec(k)] ??= []).push(dec(v));
+      const key = dec(k);
+      const list = query[key];
+      if (list === undefined) query[key] = [dec(v)];
+      else list.push(dec(v));
     }
   }
   // Sent as rendered; the HTTP client only percent-encodes characters that cannot travel raw (spaces).
@@ -112,7 +116,13 @@ export function requestFromRendered(rendered: RenderedRequest): InteractionReque
       redacted.push(name);
     } else headers[name] = value;
   }
-  const request: InteractionRequest = { method: rendered.method, path, query: secretQuery(query), headers, rawPathAndQuery };
+  const request: InteractionRequest = {
+    method: rendered.method,
+    path,
+    query: secretQuery(query),
+    headers,
+    rawPathAndQuery,
+  };
   if (redacted.length > 0) request.redactedHeaders = redacted;
   if (PLACEHOLDER.test(path)) request.pathMatcher = placeholderMatcher(path);
   if (rendered.body !== undefined && rendered.body !== '' && rendered.method !== 'GET' && rendered.method !== 'HEAD') {
@@ -144,7 +154,8 @@ export function placeholderMatcher(example: string): Matcher {
 
 function secretQuery(query: Record<string, string[]>): Record<string, (string | Matcher)[]> {
   const out: Record<string, (string | Matcher)[]> = {};
-  for (const [k, values] of Object.entries(query)) out[k] = values.map((v) => (PLACEHOLDER.test(v) ? placeholderMatcher(v) : v));
+  for (const [k, values] of Object.entries(query))
+    out[k] = values.map((v) => (PLACEHOLDER.test(v) ? placeholderMatcher(v) : v));
   return out;
 }
 
@@ -154,9 +165,16 @@ export function checkInteractionSpec(spec: InteractionSpec, where: string): Cxpa
   const fail = (path: string, message: string, fix: string): void => {
     errors.push(new CxpactError('interaction.invalid', message, { file: where, path, fix }));
   };
-  if (spec.description.trim() === '') fail('$.description', 'The interaction needs a description.', 'Describe the request, e.g. "a lookup by phone".');
-  if (!/^[A-Z]+$/.test(spec.request.method)) fail('$.request.method', `Invalid method ${spec.request.method}.`, 'Use GET, POST, PUT, PATCH or DELETE.');
-  if (!spec.request.path.startsWith('/')) fail('$.request.path', `The path must start with "/", got ${spec.request.path}.`, 'Write the path relative to the provider base URL.');
+  if (spec.description.trim() === '')
+    fail('$.description', 'The interaction needs a description.', 'Describe the request, e.g. "a lookup by phone".');
+  if (!/^[A-Z]+$/.test(spec.request.method))
+    fail('$.request.method', `Invalid method ${spec.request.method}.`, 'Use GET, POST, PUT, PATCH or DELETE.');
+  if (!spec.request.path.startsWith('/'))
+    fail(
+      '$.request.path',
+      `The path must start with "/", got ${spec.request.path}.`,
+      'Write the path relative to the provider base URL.',
+    );
   if (!Number.isInteger(spec.response.status) || spec.response.status < 100 || spec.response.status > 599) {
     fail('$.response.status', `Invalid status ${spec.response.status}.`, 'Use an HTTP status between 100 and 599.');
   }

@@ -17,7 +17,14 @@ export interface Matcher {
 }
 
 /** A JSON value that may contain matchers anywhere inside it. */
-export type MatchableJson = null | boolean | number | string | MatchableJson[] | { [key: string]: MatchableJson } | Matcher;
+export type MatchableJson =
+  | null
+  | boolean
+  | number
+  | string
+  | MatchableJson[]
+  | { [key: string]: MatchableJson }
+  | Matcher;
 
 export function isMatcher(value: unknown): value is Matcher {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'pact:matcher:type' in value;
@@ -92,10 +99,16 @@ export function listMatchers(value: unknown, path = '$'): { path: string; matche
   const found: { path: string; matcher: Matcher }[] = [];
   if (isMatcher(value)) {
     found.push({ path, matcher: value });
-    if (Array.isArray(value.value)) value.value.forEach((v) => found.push(...listMatchers(v, `${path}[*]`)));
+    if (Array.isArray(value.value))
+      value.value.forEach((v) => {
+        found.push(...listMatchers(v, `${path}[*]`));
+      });
     return found;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => found.push(...listMatchers(v, `${path}[${i}]`)));
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      found.push(...listMatchers(v, `${path}[${i}]`));
+    });
   else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) found.push(...listMatchers(v, `${path}.${k}`));
   }
@@ -107,7 +120,8 @@ export function schemaType(schema: JsonSchema | undefined): string | undefined {
   if (schema === undefined) return undefined;
   const t = schema['type'];
   if (typeof t === 'string') return t;
-  if (Array.isArray(t)) return t.find((x): x is string => typeof x === 'string' && x !== 'null') ?? (t[0] as string | undefined);
+  if (Array.isArray(t))
+    return t.find((x): x is string => typeof x === 'string' && x !== 'null') ?? (t[0] as string | undefined);
   if (typeof schema['properties'] === 'object') return 'object';
   if (schema['items'] !== undefined) return 'array';
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return typeof schema['enum'][0];
@@ -135,7 +149,8 @@ export function matcherFor(example: unknown, schema?: JsonSchema): MatchableJson
     if (type === 'integer' || (type === undefined && Number.isInteger(example))) {
       return Number.isInteger(example) ? integer(example) : decimal(example);
     }
-    if (type === 'number') return Number.isInteger(example) ? { 'pact:matcher:type': 'number', value: example } : decimal(example);
+    if (type === 'number')
+      return Number.isInteger(example) ? { 'pact:matcher:type': 'number', value: example } : decimal(example);
     if (type === undefined) return decimal(example);
     return like(example);
   }

@@ -15,7 +15,8 @@ export function fieldPresent(body: unknown, steps: PathStep[]): boolean {
 function walk(value: unknown, steps: PathStep[], i: number): boolean {
   if (i === steps.length) return value !== undefined;
   const step = steps[i] as PathStep;
-  if (step.kind === 'key') return isRecord(value) && Object.prototype.hasOwnProperty.call(value, step.key) && walk(value[step.key], steps, i + 1);
+  if (step.kind === 'key')
+    return isRecord(value) && Object.hasOwn(value, step.key) && walk(value[step.key], steps, i + 1);
   if (!Array.isArray(value)) return false;
   if (step.kind === 'index') return step.index < value.length && walk(value[step.index], steps, i + 1);
   return value.some((v) => walk(v, steps, i + 1));
@@ -37,7 +38,7 @@ function suggest(value: unknown, steps: PathStep[], i: number): string | undefin
   const step = steps[i] as PathStep;
   if (step.kind === 'key') {
     if (!isRecord(value)) return undefined;
-    if (Object.prototype.hasOwnProperty.call(value, step.key)) return suggest(value[step.key], steps, i + 1);
+    if (Object.hasOwn(value, step.key)) return suggest(value[step.key], steps, i + 1);
     const parent = [...steps.slice(0, i)].reverse().find((s) => s.kind === 'key');
     const similar = findSimilarKey(step.key, Object.keys(value), parent?.kind === 'key' ? parent.key : undefined);
     if (similar === undefined) return undefined;
@@ -57,7 +58,9 @@ function suggest(value: unknown, steps: PathStep[], i: number): string | undefin
 export function didYouMeanText(body: unknown, read: FieldRead | undefined): string {
   if (read === undefined) return '';
   const similar = didYouMean(body, read.steps);
-  return similar === undefined ? '' : `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)`;
+  return similar === undefined
+    ? ''
+    : `; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)`;
 }
 
 /**

@@ -18,7 +18,13 @@ export interface PactDiff {
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (isRecord(v)) return Object.fromEntries(Object.keys(v).filter((k) => k !== '_id').sort().map((k) => [k, canonical(v[k])]));
+  if (isRecord(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .filter((k) => k !== '_id')
+        .sort()
+        .map((k) => [k, canonical(v[k])]),
+    );
   return v;
 }
 
@@ -40,7 +46,8 @@ function leaves(value: unknown, at = '$', out = new Map<string, string>()): Map<
     for (const v of value) leaves(v, `${at}[*]`, out);
   } else if (isRecord(value)) {
     if (Object.keys(value).length === 0) out.set(at, '{}');
-    for (const [k, v] of Object.entries(value)) leaves(v, /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? `${at}.${k}` : `${at}['${k}']`, out);
+    for (const [k, v] of Object.entries(value))
+      leaves(v, /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? `${at}.${k}` : `${at}['${k}']`, out);
   } else if (!out.has(at)) out.set(at, JSON.stringify(value));
   return out;
 }
@@ -51,15 +58,20 @@ function bodyContent(part: unknown): unknown {
   return isRecord(body) && 'content' in body ? body['content'] : body;
 }
 
-function responseChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+function responseChanges(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] {
   const out: string[] = [];
   const b = isRecord(before['response']) ? before['response'] : {};
   const a = isRecord(after['response']) ? after['response'] : {};
-  if (!same(b['status'], a['status'])) out.push(`response status ${JSON.stringify(b['status'])} -> ${JSON.stringify(a['status'])}`);
+  if (!same(b['status'], a['status']))
+    out.push(`response status ${JSON.stringify(b['status'])} -> ${JSON.stringify(a['status'])}`);
   const bh = isRecord(b['headers']) ? b['headers'] : {};
   const ah = isRecord(a['headers']) ? a['headers'] : {};
   for (const h of new Set([...Object.keys(bh), ...Object.keys(ah)])) {
-    if (!same(bh[h], ah[h])) out.push(`response header ${h}: ${JSON.stringify(bh[h] ?? null)} -> ${JSON.stringify(ah[h] ?? null)}`);
+    if (!same(bh[h], ah[h]))
+      out.push(`response header ${h}: ${JSON.stringify(bh[h] ?? null)} -> ${JSON.stringify(ah[h] ?? null)}`);
   }
   const bl = leaves(bodyContent(b));
   const al = leaves(bodyContent(a));
@@ -75,7 +87,8 @@ function responseChanges(before: Readonly<Record<string, unknown>>, after: Reado
   const br = rules(b);
   const ar = rules(a);
   for (const p of new Set([...Object.keys(br), ...Object.keys(ar)])) {
-    if (br[p] !== undefined && ar[p] !== undefined && !same(br[p], ar[p])) out.push(`response body ${p}: matching rule changed`);
+    if (br[p] !== undefined && ar[p] !== undefined && !same(br[p], ar[p]))
+      out.push(`response body ${p}: matching rule changed`);
   }
   if (out.length === 0 && !same(b, a)) out.push('response changed (values or matching rules)');
   return out;

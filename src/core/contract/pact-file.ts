@@ -95,7 +95,10 @@ interface PactFileBase {
 }
 
 /** A pact file, tagged by the Pact specification it follows. */
-export type PactFile = (PactFileBase & { spec: 'v2' }) | (PactFileBase & { spec: 'v3' }) | (PactFileBase & { spec: 'v4' });
+export type PactFile =
+  | (PactFileBase & { spec: 'v2' })
+  | (PactFileBase & { spec: 'v3' })
+  | (PactFileBase & { spec: 'v4' });
 
 /** Why a document is not a pact: the JSON path and a noun phrase (`no provider name`). */
 export interface PactFileProblem {
@@ -117,7 +120,9 @@ export function httpInteractions(pact: PactFile): PactHttpInteraction[] {
 
 /** The provider name a document declares, without checking the rest (to skip other providers' pacts cheaply). */
 export function declaredProvider(doc: unknown): string | undefined {
-  return isRecord(doc) && isRecord(doc['provider']) && typeof doc['provider']['name'] === 'string' ? doc['provider']['name'] : undefined;
+  return isRecord(doc) && isRecord(doc['provider']) && typeof doc['provider']['name'] === 'string'
+    ? doc['provider']['name']
+    : undefined;
 }
 
 export function isJsonContentType(ct: string | undefined): boolean {
@@ -128,14 +133,19 @@ export function isJsonContentType(ct: string | undefined): boolean {
 
 function specOf(doc: Record<string, unknown>, interactions: unknown[]): PactSpecVersion {
   const meta = isRecord(doc['metadata']) ? doc['metadata'] : {};
-  const spec = isRecord(meta['pactSpecification']) ? meta['pactSpecification'] : isRecord(meta['pact-specification']) ? meta['pact-specification'] : {};
+  const spec = isRecord(meta['pactSpecification'])
+    ? meta['pactSpecification']
+    : isRecord(meta['pact-specification'])
+      ? meta['pact-specification']
+      : {};
   const version = typeof spec['version'] === 'string' ? spec['version'] : '';
   if (/^4/.test(version)) return 'v4';
   if (/^3/.test(version)) return 'v3';
   if (/^[12]/.test(version)) return 'v2';
   // No declared version: V4 interactions carry a `type`, V3 ones `providerStates` or a `messages` list.
   if (interactions.some((i) => isRecord(i) && typeof i['type'] === 'string')) return 'v4';
-  if (Array.isArray(doc['messages']) || interactions.some((i) => isRecord(i) && Array.isArray(i['providerStates']))) return 'v3';
+  if (Array.isArray(doc['messages']) || interactions.some((i) => isRecord(i) && Array.isArray(i['providerStates'])))
+    return 'v3';
   return 'v2';
 }
 
@@ -152,7 +162,11 @@ function headerMap(v: unknown): Record<string, string[]> {
 function queryMap(v: unknown): Record<string, string[]> {
   if (typeof v === 'string') {
     const out: Record<string, string[]> = {};
-    for (const [k, val] of new URLSearchParams(v)) (out[k] ??= []).push(val);
+    for (const [k, val] of new URLSearchParams(v)) {
+      const list = out[k];
+      if (list === undefined) out[k] = [val];
+      else list.push(val);
+    }
     return out;
   }
   return headerMap(v);
@@ -167,9 +181,11 @@ export function headerValue(headers: Record<string, string[]>, name: string): st
 function bodyOf(raw: unknown, headers: Record<string, string[]>, v4: boolean): PactBody | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (v4 && isRecord(raw) && 'content' in raw) {
-    const contentType = typeof raw['contentType'] === 'string' ? raw['contentType'] : headerValue(headers, 'content-type');
+    const contentType =
+      typeof raw['contentType'] === 'string' ? raw['contentType'] : headerValue(headers, 'content-type');
     let content = raw['content'];
-    if (raw['encoded'] === 'base64' || raw['encoded'] === true) content = Buffer.from(String(content), 'base64').toString('utf8');
+    if (raw['encoded'] === 'base64' || raw['encoded'] === true)
+      content = Buffer.from(String(content), 'base64').toString('utf8');
     const isJson = isJsonContentType(contentType) || (contentType === undefined && typeof content !== 'string');
     if (isJson && typeof content === 'string') {
       try {
@@ -190,7 +206,8 @@ function ruleCategory(v: unknown): PactRuleCategory | undefined {
   if (!isRecord(v)) return undefined;
   const out: PactRuleCategory = {};
   for (const [p, g] of Object.entries(v)) {
-    if (isRecord(g) && Array.isArray(g['matchers'])) out[p] = { combine: g['combine'] === 'OR' ? 'OR' : 'AND', matchers: g['matchers'].filter(isRecord) };
+    if (isRecord(g) && Array.isArray(g['matchers']))
+      out[p] = { combine: g['combine'] === 'OR' ? 'OR' : 'AND', matchers: g['matchers'].filter(isRecord) };
     else if (isRecord(g)) out[p] = { combine: 'AND', matchers: [g] };
   }
   return out;
@@ -205,7 +222,8 @@ function matchingRules(v: unknown): PactMatchingRules {
     const query: PactRuleCategory = {};
     for (const [k, g] of Object.entries(v)) {
       const group: PactRuleGroup = { combine: 'AND', matchers: [isRecord(g) ? g : {}] };
-      if (k === '$.body' || k.startsWith('$.body.') || k.startsWith('$.body[')) body['$' + k.slice('$.body'.length)] = group;
+      if (k === '$.body' || k.startsWith('$.body.') || k.startsWith('$.body['))
+        body[`$${k.slice('$.body'.length)}`] = group;
       else if (k.startsWith('$.headers.')) header[k.slice('$.headers.'.length)] = group;
       else if (k.startsWith('$.query.')) query[k.slice('$.query.'.length)] = group;
     }
@@ -221,7 +239,9 @@ function matchingRules(v: unknown): PactMatchingRules {
 
 function statesOf(raw: Record<string, unknown>): PactProviderState[] {
   if (Array.isArray(raw['providerStates'])) {
-    return raw['providerStates'].filter(isRecord).map((s) => ({ name: String(s['name']), ...(isRecord(s['params']) ? { params: s['params'] } : {}) }));
+    return raw['providerStates']
+      .filter(isRecord)
+      .map((s) => ({ name: String(s['name']), ...(isRecord(s['params']) ? { params: s['params'] } : {}) }));
   }
   return typeof raw['providerState'] === 'string' ? [{ name: raw['providerState'] }] : [];
 }
@@ -238,7 +258,10 @@ function commentsOf(raw: Record<string, unknown>): string[] {
 export function parsePactFile(doc: unknown): PactFileResult {
   const fail = (path: string, message: string): PactFileResult => ({ ok: false, problem: { path, message } });
   if (!isRecord(doc)) return fail('$', 'not a JSON object');
-  const consumer = isRecord(doc['consumer']) && typeof doc['consumer']['name'] === 'string' && doc['consumer']['name'] !== '' ? doc['consumer']['name'] : undefined;
+  const consumer =
+    isRecord(doc['consumer']) && typeof doc['consumer']['name'] === 'string' && doc['consumer']['name'] !== ''
+      ? doc['consumer']['name']
+      : undefined;
   if (consumer === undefined) return fail('$.consumer.name', 'no consumer name');
   const provider = declaredProvider(doc);
   if (provider === undefined || provider === '') return fail('$.provider.name', 'no provider name');
@@ -263,7 +286,8 @@ export function parsePactFile(doc: unknown): PactFileResult {
       interactions.push({ ...base, kind: 'message', type });
       continue;
     }
-    if (typeof raw['description'] !== 'string') return fail(`$.interactions[${i}].description`, 'an interaction has no description');
+    if (typeof raw['description'] !== 'string')
+      return fail(`$.interactions[${i}].description`, 'an interaction has no description');
     const v4 = typeof raw['type'] === 'string';
     const rq = raw['request'];
     const rqHeaders = headerMap(rq['headers']);
@@ -278,19 +302,36 @@ export function parsePactFile(doc: unknown): PactFileResult {
     if (rqBody !== undefined) request.body = rqBody;
     const rs = raw['response'];
     const rsHeaders = headerMap(rs['headers']);
-    const response: PactHttpResponse = { status: typeof rs['status'] === 'number' ? rs['status'] : 200, headers: rsHeaders, matchingRules: matchingRules(rs['matchingRules']) };
+    const response: PactHttpResponse = {
+      status: typeof rs['status'] === 'number' ? rs['status'] : 200,
+      headers: rsHeaders,
+      matchingRules: matchingRules(rs['matchingRules']),
+    };
     const rsBody = bodyOf(rs['body'], rsHeaders, v4);
     if (rsBody !== undefined) response.body = rsBody;
     interactions.push({ ...base, kind: 'http', request, response });
   }
   if (Array.isArray(doc['messages'])) {
     doc['messages'].forEach((m, i) => {
-      if (isRecord(m)) interactions.push({ index: i, description: typeof m['description'] === 'string' ? m['description'] : '', providerStates: statesOf(m), comments: [], raw: m, kind: 'message', type: 'Asynchronous/Messages' });
+      if (isRecord(m))
+        interactions.push({
+          index: i,
+          description: typeof m['description'] === 'string' ? m['description'] : '',
+          providerStates: statesOf(m),
+          comments: [],
+          raw: m,
+          kind: 'message',
+          type: 'Asynchronous/Messages',
+        });
     });
   }
   const links: Record<string, string> = {};
   if (isRecord(doc['_links'])) {
-    for (const [rel, l] of Object.entries(doc['_links'])) if (isRecord(l) && typeof l['href'] === 'string') links[rel] = l['href'];
+    for (const [rel, l] of Object.entries(doc['_links']))
+      if (isRecord(l) && typeof l['href'] === 'string') links[rel] = l['href'];
   }
-  return { ok: true, pact: { spec, consumer, provider, interactions, metadata: isRecord(doc['metadata']) ? doc['metadata'] : {}, links } };
+  return {
+    ok: true,
+    pact: { spec, consumer, provider, interactions, metadata: isRecord(doc['metadata']) ? doc['metadata'] : {}, links },
+  };
 }

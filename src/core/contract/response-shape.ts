@@ -6,12 +6,15 @@ import type { JsonSchema } from '../data-action';
 import { eachLike, like, matcherFor, matchersForValue, reify, type MatchableJson } from './matchers';
 import { exampleForSchema } from './schema-example';
 
-
 /** One step of a response path. `each` = any element of an array (wildcard, filter, slice). */
 export type PathStep =
   | { kind: 'key'; key: string }
   | { kind: 'index'; index: number }
-  | { kind: 'each'; filterFields: string[][]; /** `@.x == 'v'` literals, so derived examples pass the filter. */ filterValues?: { field: string[]; value: unknown }[] };
+  | {
+      kind: 'each';
+      filterFields: string[][] /** `@.x == 'v'` literals, so derived examples pass the filter. */;
+      filterValues?: { field: string[]; value: unknown }[];
+    };
 
 /** A response field the translation reads. */
 export interface FieldRead {
@@ -64,7 +67,10 @@ export function buildTrie(reads: FieldRead[]): TrieNode {
     for (const step of steps) {
       if (step.kind === 'key') {
         let next = cur.keys.get(step.key);
-        if (next === undefined) cur.keys.set(step.key, (next = node()));
+        if (next === undefined) {
+          next = node();
+          cur.keys.set(step.key, next);
+        }
         cur = next;
       } else {
         cur.element ??= node();
@@ -77,7 +83,9 @@ export function buildTrie(reads: FieldRead[]): TrieNode {
   for (const read of reads) {
     add(read.steps, read);
     read.steps.forEach((step, i) => {
-      if (step.kind === 'each') for (const f of step.filterFields) add([...read.steps.slice(0, i + 1), ...f.map((key) => ({ kind: 'key' as const, key }))], undefined);
+      if (step.kind === 'each')
+        for (const f of step.filterFields)
+          add([...read.steps.slice(0, i + 1), ...f.map((key) => ({ kind: 'key' as const, key }))], undefined);
     });
   }
   return root;
@@ -107,14 +115,22 @@ export function exampleBody(reads: FieldRead[]): unknown {
     read.steps.forEach((step, i) => {
       if (step.kind !== 'each' || step.filterValues === undefined) return;
       for (const fv of step.filterValues) {
-        const target = walkTrie(trie, [...read.steps.slice(0, i + 1), ...fv.field.map((key) => ({ kind: 'key' as const, key }))]);
+        const target = walkTrie(trie, [
+          ...read.steps.slice(0, i + 1),
+          ...fv.field.map((key) => ({ kind: 'key' as const, key })),
+        ]);
         if (target !== undefined) literals.set(target, fv.value);
       }
     });
   }
   const build = (n: TrieNode, name: string): unknown => {
     if (literals.has(n)) return literals.get(n);
-    if (n.reads.length > 0 && n.keys.size === 0 && n.element === undefined && n.reads.every((r) => r.usage === 'size')) {
+    if (
+      n.reads.length > 0 &&
+      n.keys.size === 0 &&
+      n.element === undefined &&
+      n.reads.every((r) => r.usage === 'size')
+    ) {
       // `.size()` / `.length()`: an array (what real APIs put there), one element
       return [{}];
     }
@@ -150,7 +166,12 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
   const walk = (value: unknown, n: TrieNode, path: string): MatchableJson => {
     const schema = leafSchema(n.reads);
     const isLeaf = n.keys.size === 0 && n.element === undefined;
-    if (isLeaf && Array.isArray(value) && n.reads.length > 0 && n.reads.every((r) => (r as { usage?: string }).usage === 'size')) {
+    if (
+      isLeaf &&
+      Array.isArray(value) &&
+      n.reads.length > 0 &&
+      n.reads.every((r) => (r as { usage?: string }).usage === 'size')
+    ) {
       // Only the size is read (`.size()` / `.length()`): an array, whatever its elements hold.
       const m = eachLike({}, 0);
       m.value = value.map((v) => (typeof v === 'object' && v !== null ? {} : (v as MatchableJson)));
@@ -176,7 +197,9 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
       let at = value.findIndex((v) => hasAll(v, element));
       if (at === -1) at = 0;
       // Matchers on one element that has every field read; the others pruned the same way, as plain examples.
-      const examples = value.map((v, i) => (i === at ? walk(v, element, `${path}[*]`) : (reify(pruneOnly(v, element)) as MatchableJson)));
+      const examples = value.map((v, i) =>
+        i === at ? walk(v, element, `${path}[*]`) : (reify(pruneOnly(v, element)) as MatchableJson),
+      );
       const m = eachLike(examples[at] as MatchableJson, Math.max(1, n.minItems));
       m.value = examples;
       return m;
@@ -202,7 +225,8 @@ export function pactBodyFromExample(example: unknown, reads: FieldRead[]): Prune
 /** The value pruned to the fields of a trie node (no matchers); missing fields are simply left out. */
 function pruneOnly(value: unknown, n: TrieNode): unknown {
   if (n.keys.size === 0 && n.element === undefined) return value;
-  if (n.element !== undefined) return Array.isArray(value) ? value.map((v) => pruneOnly(v, n.element as TrieNode)) : value;
+  if (n.element !== undefined)
+    return Array.isArray(value) ? value.map((v) => pruneOnly(v, n.element as TrieNode)) : value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, child] of n.keys) if (k in value) out[k] = pruneOnly((value as Record<string, unknown>)[k], child);
@@ -249,7 +273,10 @@ export function removeField(body: unknown, read: FieldRead): unknown {
         if (rest.length === 0) value.splice(step.index, 1);
         else remove(value[step.index], rest);
       } else if (rest.length === 0) value.length = 0;
-      else value.forEach((v) => remove(v, rest));
+      else
+        value.forEach((v) => {
+          remove(v, rest);
+        });
     }
   };
   remove(copy, read.steps);
@@ -284,17 +311,17 @@ export function parseSimpleJsonPath(expression: string): PathStep[] | undefined 
       if (end === -1) return undefined;
       const inner = s.slice(i + 1, end).trim();
       i = end + 1;
-      let m: RegExpExecArray | null;
-      if ((m = /^['"](.*)['"]$/.exec(inner))) steps.push({ kind: 'key', key: m[1] as string });
+      const m = /^['"](.*)['"]$/.exec(inner);
+      if (m) steps.push({ kind: 'key', key: m[1] as string });
       else if (/^\d+$/.test(inner)) steps.push({ kind: 'index', index: Number(inner) });
       else if (inner.startsWith('?')) {
         const fields = [...inner.matchAll(/@((?:\.[A-Za-z_$][\w$-]*|\['[^']+'\])+)/g)].map((f) =>
-          (f[1] as string)
-            .split(/\.|\['|'\]/)
-            .filter((p) => p !== ''),
+          (f[1] as string).split(/\.|\['|'\]/).filter((p) => p !== ''),
         );
         const values: { field: string[]; value: unknown }[] = [];
-        for (const m of inner.matchAll(/@((?:\.[A-Za-z_$][\w$-]*)+)\s*==\s*('([^']*)'|"([^"]*)"|-?\d+(?:\.\d+)?|true|false)/g)) {
+        for (const m of inner.matchAll(
+          /@((?:\.[A-Za-z_$][\w$-]*)+)\s*==\s*('([^']*)'|"([^"]*)"|-?\d+(?:\.\d+)?|true|false)/g,
+        )) {
           const raw = m[2] as string;
           const value = m[3] ?? m[4] ?? (raw === 'true' ? true : raw === 'false' ? false : Number(raw));
           values.push({ field: (m[1] as string).split('.').filter((p) => p !== ''), value });

@@ -33,7 +33,11 @@ function propertiesOf(schema: JsonSchema | undefined): Record<string, JsonSchema
  * An example value for a schema. `name` (the property's name) shapes realistic strings.
  * @example schemaExample({ type: 'object', properties: { id: { type: 'integer' } } }, { style: 'minimal' }) // { id: 1 }
  */
-export function schemaExample(schema: JsonSchema | undefined, options: { style: ExampleStyle; name?: string } = { style: 'realistic' }, depth = 0): unknown {
+export function schemaExample(
+  schema: JsonSchema | undefined,
+  options: { style: ExampleStyle; name?: string } = { style: 'realistic' },
+  depth = 0,
+): unknown {
   const name = options.name ?? 'value';
   const realistic = options.style === 'realistic';
   if (realistic && schema === undefined) return `example-${name}`;
@@ -50,7 +54,8 @@ export function schemaExample(schema: JsonSchema | undefined, options: { style: 
     const values = schemaEnum(schema);
     if (values !== undefined) return values[0];
   }
-  const child = (sub: JsonSchema | undefined, childName: string): unknown => schemaExample(sub, { style: options.style, name: childName }, depth + 1);
+  const child = (sub: JsonSchema | undefined, childName: string): unknown =>
+    schemaExample(sub, { style: options.style, name: childName }, depth + 1);
   switch (type) {
     case 'string': {
       if (realistic) return exampleString(name, schema ?? {});
@@ -68,7 +73,8 @@ export function schemaExample(schema: JsonSchema | undefined, options: { style: 
     case 'array': {
       const items = schema?.['items'];
       const itemSchema = Array.isArray(items) ? items[0] : items;
-      if (realistic) return depth > MAX_DEPTH ? [] : [child(isRecord(itemSchema) ? itemSchema : undefined, name.replace(/s$/, ''))];
+      if (realistic)
+        return depth > MAX_DEPTH ? [] : [child(isRecord(itemSchema) ? itemSchema : undefined, name.replace(/s$/, ''))];
       return isRecord(items) ? [child(items, name)] : [];
     }
     case 'object': {
@@ -76,7 +82,8 @@ export function schemaExample(schema: JsonSchema | undefined, options: { style: 
       if (realistic) {
         // Every property is shown, a malformed one (`"x": true`) as a plain example string.
         const props = schema?.['properties'];
-        if (depth <= MAX_DEPTH && isRecord(props)) for (const [k, v] of Object.entries(props)) out[k] = child(isRecord(v) ? v : undefined, k);
+        if (depth <= MAX_DEPTH && isRecord(props))
+          for (const [k, v] of Object.entries(props)) out[k] = child(isRecord(v) ? v : undefined, k);
       } else for (const [k, v] of Object.entries(propertiesOf(schema))) out[k] = child(v, k);
       return out;
     }
@@ -105,7 +112,9 @@ function fitType(value: unknown, type: string | undefined): unknown {
       return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : undefined;
     case 'number':
       if (typeof value === 'number') return value;
-      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+        ? Number(value)
+        : undefined;
     case 'boolean':
       if (typeof value === 'boolean') return value;
       return value === 'true' ? true : value === 'false' ? false : undefined;
@@ -123,10 +132,12 @@ function fitType(value: unknown, type: string | undefined): unknown {
 function exampleString(name: string, schema: JsonSchema): string {
   const format = schema['format'];
   const n = name.toLowerCase();
-  if (format === 'date-time' || (/(date|time|at)$/.test(n) && /(created|updated|date|time)/.test(n))) return '2026-01-15T09:30:00Z';
+  if (format === 'date-time' || (/(date|time|at)$/.test(n) && /(created|updated|date|time)/.test(n)))
+    return '2026-01-15T09:30:00Z';
   if (format === 'date') return '2026-01-15';
   if (format === 'email' || n.includes('email')) return 'customer@example.com';
-  if (format === 'uri' || format === 'url' || n.endsWith('url') || n.endsWith('uri')) return 'https://example.com/resource';
+  if (format === 'uri' || format === 'url' || n.endsWith('url') || n.endsWith('uri'))
+    return 'https://example.com/resource';
   if (format === 'uuid' || /(^|_)id$|id$/.test(n)) return '3fa85f64-5717-4562-b3fc-2c963f66afa6';
   if (n.includes('phone') || n === 'ani' || n === 'dnis') return '+15551234567';
   return `example-${name}`;

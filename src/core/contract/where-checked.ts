@@ -28,17 +28,25 @@ export interface WhereChecked {
  */
 export function whereChecked(kase: ContractCase): WhereChecked {
   if (kase.origin.kind === 'derived') {
-    if (kase.kind === 'success') return { checkedBy: 'pact', reason: 'derived success case: the normal answer to the request' };
+    if (kase.kind === 'success')
+      return { checkedBy: 'pact', reason: 'derived success case: the normal answer to the request' };
     if (kase.kind === 'absent-field') {
       return {
         checkedBy: 'emulator',
-        reason: 'derived absent-field case: it asks nothing of the provider beyond the success interaction, so the emulator checks the default',
+        reason:
+          'derived absent-field case: it asks nothing of the provider beyond the success interaction, so the emulator checks the default',
       };
     }
-    return { checkedBy: 'emulator', reason: "derived failure case: a provider cannot be asked to fail, so the emulator checks the action's Failure path" };
+    return {
+      checkedBy: 'emulator',
+      reason:
+        "derived failure case: a provider cannot be asked to fail, so the emulator checks the action's Failure path",
+    };
   }
-  if (kase.providerState !== undefined) return { checkedBy: 'pact', reason: 'the provider state its author wrote can be set up by the provider' };
-  if (kase.kind === 'success') return { checkedBy: 'pact', reason: "no provider state: the provider's normal data must satisfy it" };
+  if (kase.providerState !== undefined)
+    return { checkedBy: 'pact', reason: 'the provider state its author wrote can be set up by the provider' };
+  if (kase.kind === 'success')
+    return { checkedBy: 'pact', reason: "no provider state: the provider's normal data must satisfy it" };
   return {
     checkedBy: 'emulator',
     reason: `no provider state: a provider cannot be asked to ${kase.kind === 'failure' ? 'fail' : 'leave the field out'} without one (add a "providerState" to put the case in the pact)`,

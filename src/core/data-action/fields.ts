@@ -36,7 +36,10 @@ const PATHS: Readonly<Record<Exclude<Field['kind'], 'root'>, { json: string; ter
   body: { json: '.config.request.requestTemplate', terraform: '.config_request.request_template' },
   response: { json: '.config.response', terraform: '.config_response' },
   translationMap: { json: '.config.response.translationMap', terraform: '.config_response.translation_map' },
-  translationMapDefaults: { json: '.config.response.translationMapDefaults', terraform: '.config_response.translation_map_defaults' },
+  translationMapDefaults: {
+    json: '.config.response.translationMapDefaults',
+    terraform: '.config_response.translation_map_defaults',
+  },
   successTemplate: { json: '.config.response.successTemplate', terraform: '.config_response.success_template' },
   jsonata: { json: '.config.response.jsonata', terraform: '.config_response.jsonata' },
   timeout: { json: '.config.timeoutSeconds', terraform: '.config_timeout_seconds' },
@@ -82,7 +85,11 @@ export function fieldPath(action: Pick<DataAction, 'format' | 'pointer'>, field:
 export function terraformPath(jsonPath: string): string | undefined {
   let best: { json: string; terraform: string } | undefined;
   for (const p of Object.values(PATHS)) {
-    if ((jsonPath === p.json || jsonPath.startsWith(`${p.json}.`) || jsonPath.startsWith(`${p.json}[`)) && (best === undefined || p.json.length > best.json.length)) best = p;
+    if (
+      (jsonPath === p.json || jsonPath.startsWith(`${p.json}.`) || jsonPath.startsWith(`${p.json}[`)) &&
+      (best === undefined || p.json.length > best.json.length)
+    )
+      best = p;
   }
   return best === undefined ? undefined : `${best.terraform}${jsonPath.slice(best.json.length)}`;
 }

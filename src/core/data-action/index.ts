@@ -28,7 +28,15 @@ export {
   slugFromFile,
   type ParseResult,
 } from './parse';
-export { ACTION_RESOURCE_TYPES, parseHcl, parseTerraformFile, parseTerraformJsonFile, type HclBlock, type HclBody, type HclValue } from './terraform';
+export {
+  ACTION_RESOURCE_TYPES,
+  parseHcl,
+  parseTerraformFile,
+  parseTerraformJsonFile,
+  type HclBlock,
+  type HclBody,
+  type HclValue,
+} from './terraform';
 
 export { DEFAULT_REQUEST_TEMPLATE, dropNullInputs, renderRequest, type RenderRequestOptions } from './render-request';
 

@@ -20,10 +20,13 @@ function parseOne(file: string, value: unknown): DataAction {
   const r = parseDefinitionFile(file, JSON.stringify(value, null, 2));
   expect(r.errors.map((e) => e.message)).toEqual([]);
   expect(r.actions).toHaveLength(1);
-  return r.actions[0];
+  return r.actions[0]!;
 }
 
-function errorsOf(file: string, text: string): { code: string; path?: string; file?: string; fix?: string; message: string }[] {
+function errorsOf(
+  file: string,
+  text: string,
+): { code: string; path?: string; file?: string; fix?: string; message: string }[] {
   const r = parseDefinitionFile(file, text);
   expect(r.actions).toEqual([]);
   return r.errors.map((e) => ({ code: e.code, path: e.path, file: e.file, fix: e.fix, message: e.message }));
@@ -40,7 +43,12 @@ describe('UI export JSON', () => {
       integrationType: 'custom-rest-actions',
       actionType: 'custom',
       secure: false,
-      request: { urlTemplate: 'https://crm.example.com/customers/${input.id}', method: 'GET', headers: {}, bodyTemplate: '${input.rawRequest}' },
+      request: {
+        urlTemplate: 'https://crm.example.com/customers/${input.id}',
+        method: 'GET',
+        headers: {},
+        bodyTemplate: '${input.rawRequest}',
+      },
       response: { translationMap: { name: '$.name' }, successTemplate: '{"name": ${name}}' },
       inputSchema: minimal.contract.input.inputSchema,
       outputSchema: minimal.contract.output.successSchema,
@@ -78,7 +86,15 @@ describe('UI export JSON', () => {
   });
 
   test('an API listing { entities: [...] } yields one action per entity', () => {
-    const r = parseDefinitionFile('actions.json', JSON.stringify({ entities: [{ ...minimal, id: '1' }, { ...minimal, name: 'Second', id: '2' }] }));
+    const r = parseDefinitionFile(
+      'actions.json',
+      JSON.stringify({
+        entities: [
+          { ...minimal, id: '1' },
+          { ...minimal, name: 'Second', id: '2' },
+        ],
+      }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.actions.map((a) => [a.name, a.slug, a.pointer])).toEqual([
       ['Get Customer', 'Get-Customer', '$.entities[0]'],
@@ -91,23 +107,23 @@ describe('errors name the file, the JSON path and the fix', () => {
   test('malformed JSON: line and column of the syntax error', () => {
     const text = '{\n  "name": "x",\n  "config": { "a": 1 }}\n}\n';
     const [e] = errorsOf('bad.json', text);
-    expect(e.code).toBe('data-action.json.malformed');
-    expect(e.message).toMatch(/^bad\.json:4:1: the file is not valid JSON/);
-    expect(e.fix).toMatch(/line 4, column 1/);
+    expect(e!.code).toBe('data-action.json.malformed');
+    expect(e!.message).toMatch(/^bad\.json:4:1: the file is not valid JSON/);
+    expect(e!.fix).toMatch(/line 4, column 1/);
   });
 
   test('an unquoted value is located at its line and column, with what was expected', () => {
     const [e] = errorsOf('unquoted.json', '{\n  "name": broken,\n  "config": {}\n}\n');
-    expect(e.code).toBe('data-action.json.malformed');
-    expect(e.message).toMatch(/^unquoted\.json:2:11: the file is not valid JSON: expected a value/);
-    expect(e.message).toContain('"name": broken,\n            ^');
-    expect(e.fix).toMatch(/line 2, column 11/);
+    expect(e!.code).toBe('data-action.json.malformed');
+    expect(e!.message).toMatch(/^unquoted\.json:2:11: the file is not valid JSON: expected a value/);
+    expect(e!.message).toContain('"name": broken,\n            ^');
+    expect(e!.fix).toMatch(/line 2, column 11/);
   });
 
   test('truncated JSON points at the end', () => {
     const [e] = errorsOf('cut.json', '{\n "name": "x",\n "config": {');
-    expect(e.code).toBe('data-action.json.malformed');
-    expect(e.message).toMatch(/^cut\.json:3:/);
+    expect(e!.code).toBe('data-action.json.malformed');
+    expect(e!.message).toMatch(/^cut\.json:3:/);
   });
 
   test('missing contract', () => {
@@ -115,7 +131,7 @@ describe('errors name the file, the JSON path and the fix', () => {
     delete v.contract;
     const [e] = errorsOf('a.json', JSON.stringify(v));
     expect(e).toMatchObject({ code: 'data-action.contract.missing', path: '$.contract', file: 'a.json' });
-    expect(e.fix).toMatch(/inputSchema/);
+    expect(e!.fix).toMatch(/inputSchema/);
   });
 
   test('missing successSchema', () => {
@@ -153,18 +169,18 @@ describe('errors name the file, the JSON path and the fix', () => {
       ['data-action.template.not-inline', '$.config.request.requestTemplateUri'],
       ['data-action.template.not-inline', '$.config.response.successTemplateUri'],
     ]);
-    expect(errs[0].fix).toMatch(/genesys-pull/);
-    expect(errs[0].fix).toMatch(/requesttemplate\.vm/);
+    expect(errs[0]!.fix).toMatch(/genesys-pull/);
+    expect(errs[0]!.fix).toMatch(/requesttemplate\.vm/);
   });
 
   test('a JSON file that is no Data Action at all', () => {
     const [e] = errorsOf('data-actions/crm/schema.json', '{"type": "object", "properties": {}}');
     expect(e).toMatchObject({ code: 'data-action.shape.unknown', path: '$' });
-    expect(e.fix).toMatch(/cases\.json/);
+    expect(e!.fix).toMatch(/cases\.json/);
   });
 
   test('not an object', () => {
-    expect(errorsOf('a.json', '"hello"')[0].code).toBe('data-action.shape.invalid');
+    expect(errorsOf('a.json', '"hello"')[0]!.code).toBe('data-action.shape.invalid');
   });
 });
 
@@ -181,4 +197,3 @@ describe('slugs', () => {
     expect(slugFromFile(file)).toBe(slug);
   });
 });
-

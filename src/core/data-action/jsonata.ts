@@ -15,7 +15,11 @@ class SafeJsonataRegex {
   lastIndex = 0;
   private readonly re;
   constructor(literal: RegExp) {
-    this.re = compileSafeRegex(literal.source, { dialect: 'ecmascript', flags: literal.flags.replace(/[^ims]/g, ''), nativeFallback: () => literal });
+    this.re = compileSafeRegex(literal.source, {
+      dialect: 'ecmascript',
+      flags: literal.flags.replace(/[^ims]/g, ''),
+      nativeFallback: () => literal,
+    });
   }
   exec(s: string): (RegExpExecArray & { index: number }) | null {
     const m = this.re.execFrom(s, this.lastIndex);
@@ -39,7 +43,11 @@ export function jsonata(expression: string, options?: Jsonata.JsonataOptions): J
 function guardOptions(): { timeout: number; stack: number; RegexEngine: RegExpConstructor } {
   const limits = currentLimits();
   // jsonata's depth counts evaluation frames (several per nesting level of the expression).
-  return { timeout: limits.timeMs, stack: Math.max(500, limits.depth * 50), RegexEngine: SafeJsonataRegex as unknown as RegExpConstructor };
+  return {
+    timeout: limits.timeMs,
+    stack: Math.max(500, limits.depth * 50),
+    RegexEngine: SafeJsonataRegex as unknown as RegExpConstructor,
+  };
 }
 
 const guardedCache = new Map<string, Compiled>();
@@ -57,7 +65,9 @@ function guardedJsonata(expression: string): Compiled {
   return c;
 }
 
-export type JsonataOutcome = { ok: true; value: unknown } | { ok: false; error: string; position?: number; token?: string };
+export type JsonataOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: string; position?: number; token?: string };
 
 type Compiled = Jsonata.Expression;
 const compiled = new Map<string, Compiled | { error: string; position?: number; token?: string }>();
@@ -72,9 +82,12 @@ interface JsonataErrorLike {
 function describe(e: unknown): { error: string; position?: number; token?: string } {
   const x = (typeof e === 'object' && e !== null ? e : {}) as JsonataErrorLike;
   let msg = x.message ?? String(e);
-  if (x.code === 'D1012') msg = `the expression did not finish within its time budget (${msg}); a non-terminating recursion or a huge range? Raise the budget with --budget-time-ms / CXPACT_BUDGET_TIME_MS`;
-  if (x.code === 'U1001' || /Maximum call stack|stack overflow/i.test(msg)) msg = 'the expression nests too deep, or a recursive function does not terminate (JSONata ran out of stack)';
-  if (/Invalid (string|array) length/i.test(msg)) msg = 'the expression built a value larger than JavaScript can hold (a huge string or array)';
+  if (x.code === 'D1012')
+    msg = `the expression did not finish within its time budget (${msg}); a non-terminating recursion or a huge range? Raise the budget with --budget-time-ms / CXPACT_BUDGET_TIME_MS`;
+  if (x.code === 'U1001' || /Maximum call stack|stack overflow/i.test(msg))
+    msg = 'the expression nests too deep, or a recursive function does not terminate (JSONata ran out of stack)';
+  if (/Invalid (string|array) length/i.test(msg))
+    msg = 'the expression built a value larger than JavaScript can hold (a huge string or array)';
   return {
     error: `${x.code ? `${x.code}: ` : ''}${msg}${typeof x.position === 'number' ? ` (at position ${x.position})` : ''}`,
     ...(typeof x.position === 'number' ? { position: x.position } : {}),
@@ -103,7 +116,11 @@ function plain(v: unknown): unknown {
 }
 
 /** Evaluates in-process (async). */
-export async function evaluateJsonata(expression: string, body: unknown, bindings: Record<string, unknown>): Promise<JsonataOutcome> {
+export async function evaluateJsonata(
+  expression: string,
+  body: unknown,
+  bindings: Record<string, unknown>,
+): Promise<JsonataOutcome> {
   const c = compileJsonata(expression);
   if ('error' in c) return { ok: false, ...c };
   try {

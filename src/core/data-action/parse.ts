@@ -26,21 +26,50 @@ import type { DataAction } from './model';
 import { parseJsonDefinition, parseJsonText, type ParseResult } from './json-definition';
 import { parseTerraformFile, parseTerraformJsonFile } from './terraform';
 
-export { actionFromJson, DEFAULT_SUCCESS_TEMPLATE, fileSafe, lineColumn, parseJsonDefinition, parseJsonText, slugFromFile, type ParseResult } from './json-definition';
+export {
+  actionFromJson,
+  DEFAULT_SUCCESS_TEMPLATE,
+  fileSafe,
+  lineColumn,
+  parseJsonDefinition,
+  parseJsonText,
+  slugFromFile,
+  type ParseResult,
+} from './json-definition';
 
 /** Parses one definition file. Never throws for user errors: they come back in `errors`. */
 export function parseDefinitionFile(file: string, text: string): ParseResult {
   try {
     const limits = currentLimits();
     if (text.length > limits.fileBytes) {
-      const e = sizeLimitError('the file', text.length, 'fileBytes', limits.fileBytes, 'Split it, or check it is the Data Action definition you meant (real definitions are a few KB)');
-      return { actions: [], errors: [new CxpactError(e.code, `${file}: ${e.message}.`, { file, path: '$', fix: e.fix, details: e.details })] };
+      const e = sizeLimitError(
+        'the file',
+        text.length,
+        'fileBytes',
+        limits.fileBytes,
+        'Split it, or check it is the Data Action definition you meant (real definitions are a few KB)',
+      );
+      return {
+        actions: [],
+        errors: [
+          new CxpactError(e.code, `${file}: ${e.message}.`, { file, path: '$', fix: e.fix, details: e.details }),
+        ],
+      };
     }
     if (/\.tf$/i.test(file)) return parseTerraformFile(file, text);
     const json = parseJsonText(file, text);
     const deep = tooDeep(json, limits.depth);
     if (deep !== undefined) {
-      return { actions: [], errors: [new CxpactError('limit.depth', `${file}: the JSON nests deeper than ${limits.depth} levels (at ${deep}).`, { file, path: deep, fix: 'Nest less deeply (real definitions nest about 15 levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })] };
+      return {
+        actions: [],
+        errors: [
+          new CxpactError('limit.depth', `${file}: the JSON nests deeper than ${limits.depth} levels (at ${deep}).`, {
+            file,
+            path: deep,
+            fix: 'Nest less deeply (real definitions nest about 15 levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+          }),
+        ],
+      };
     }
     if (/\.tf\.json$/i.test(file) || (isRecord(json) && isRecord(json['resource']) && !('config' in json))) {
       return parseTerraformJsonFile(file, json);
@@ -51,7 +80,6 @@ export function parseDefinitionFile(file: string, text: string): ParseResult {
     throw e;
   }
 }
-
 
 /** Candidate sibling `.jsonata` files of an action, most specific first. */
 export function jsonataCandidates(action: DataAction): string[] {

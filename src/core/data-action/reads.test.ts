@@ -1,7 +1,10 @@
 import type { DataAction } from './model';
 import { responseFieldsRead, type FieldRead } from './reads';
 
-function action(response: Partial<DataAction['response']>, outputSchema: Record<string, unknown> = { type: 'object' }): DataAction {
+function action(
+  response: Partial<DataAction['response']>,
+  outputSchema: Record<string, unknown> = { type: 'object' },
+): DataAction {
   return {
     name: 'R',
     slug: 'r',
@@ -19,7 +22,15 @@ function action(response: Partial<DataAction['response']>, outputSchema: Record<
 /** Compact form: `a.b[0][*]{f.g}` with usage and flags. */
 function show(reads: FieldRead[]): string[] {
   return reads.map((r) => {
-    const p = r.steps.map((s) => (s.kind === 'key' ? `.${s.key}` : s.kind === 'index' ? `[${s.index}]` : `[*${s.filterFields.length ? `?${s.filterFields.map((f) => f.join('.')).join(',')}` : ''}]`)).join('');
+    const p = r.steps
+      .map((s) =>
+        s.kind === 'key'
+          ? `.${s.key}`
+          : s.kind === 'index'
+            ? `[${s.index}]`
+            : `[*${s.filterFields.length ? `?${s.filterFields.map((f) => f.join('.')).join(',')}` : ''}]`,
+      )
+      .join('');
     return `${r.variable} $${p} ${r.usage}${r.hasDefault ? ' default' : ''}${r.whole ? ' whole' : ''}${r.deep ? ' deep' : ''}`;
   });
 }
@@ -57,8 +68,8 @@ describe('translationMap reads', () => {
       'ref $.selected filter',
     ]);
     const reads = responseFieldsRead(a);
-    expect(reads[0].schema).toEqual({ type: 'string' });
-    expect(reads[2].schema).toEqual({ type: 'string' });
+    expect(reads[0]!.schema).toEqual({ type: 'string' });
+    expect(reads[2]!.schema).toEqual({ type: 'string' });
   });
 
   test('filters carry values that make them match (== and in, along the && spine only)', () => {
@@ -80,10 +91,18 @@ describe('translationMap reads', () => {
   test('the success template tells which output property (and schema) a variable feeds', () => {
     const a = action(
       {
-        translationMap: { NumWaiting: '$..data[?(@.metric=="oWaiting")].stats.count', names: '$.entities[*].name', whole: '$.value' },
-        successTemplate: '{"NUM_WAITING": ${successTemplateUtils.firstFromArray("${NumWaiting}", "0")}, "skillNames": ${names}}',
+        translationMap: {
+          NumWaiting: '$..data[?(@.metric=="oWaiting")].stats.count',
+          names: '$.entities[*].name',
+          whole: '$.value',
+        },
+        successTemplate:
+          '{"NUM_WAITING": ${successTemplateUtils.firstFromArray("${NumWaiting}", "0")}, "skillNames": ${names}}',
       },
-      { type: 'object', properties: { NUM_WAITING: { type: 'number' }, skillNames: { type: 'array', items: { type: 'string' } } } },
+      {
+        type: 'object',
+        properties: { NUM_WAITING: { type: 'number' }, skillNames: { type: 'array', items: { type: 'string' } } },
+      },
     );
     const reads = responseFieldsRead(a);
     expect(reads.map((r) => [r.variable, r.schema])).toEqual([
@@ -91,12 +110,17 @@ describe('translationMap reads', () => {
       ['names', { type: 'string' }],
       ['whole', undefined],
     ]);
-    const b = action({ translationMap: { contact: '$.value' }, successTemplate: '${contact}' }, { type: 'array', items: { type: 'object' } });
-    expect(responseFieldsRead(b)[0].schema).toEqual({ type: 'array', items: { type: 'object' } });
+    const b = action(
+      { translationMap: { contact: '$.value' }, successTemplate: '${contact}' },
+      { type: 'array', items: { type: 'object' } },
+    );
+    expect(responseFieldsRead(b)[0]!.schema).toEqual({ type: 'array', items: { type: 'object' } });
   });
 
   test('an invalid JSONPath throws a CxpactError naming the entry', () => {
-    expect(() => responseFieldsRead(action({ translationMap: { id: '$$.id' } }))).toThrow(expect.objectContaining({ code: 'translation.jsonpath.syntax', path: '$.config.response.translationMap.id' }));
+    expect(() => responseFieldsRead(action({ translationMap: { id: '$$.id' } }))).toThrow(
+      expect.objectContaining({ code: 'translation.jsonpath.syntax', path: '$.config.response.translationMap.id' }),
+    );
   });
 });
 
@@ -125,11 +149,15 @@ describe('rawResult reads', () => {
   });
 
   test('an empty output schema with ${rawResult}: the whole body is read', () => {
-    expect(show(responseFieldsRead(action({ successTemplate: '${rawResult}' }, { type: 'object', properties: {} })))).toEqual(['$ $ value whole']);
+    expect(
+      show(responseFieldsRead(action({ successTemplate: '${rawResult}' }, { type: 'object', properties: {} }))),
+    ).toEqual(['$ $ value whole']);
   });
 
   test('rawResult used inside a bigger template reads the whole body', () => {
-    expect(show(responseFieldsRead(action({ successTemplate: '{"wrapped": ${rawResult}}' })))).toEqual(['rawResult $ value whole']);
+    expect(show(responseFieldsRead(action({ successTemplate: '{"wrapped": ${rawResult}}' })))).toEqual([
+      'rawResult $ value whole',
+    ]);
   });
 
   test('no rawResult, no translationMap: nothing is read', () => {
@@ -141,7 +169,8 @@ describe('JSONata reads', () => {
   test('paths, filters, indexes, functions, object constructors and bound variables', () => {
     const a = action({
       jsonata: {
-        expression: '($c := customer; { "name": $c.name, "open": $count(tickets[status="open"]), "first": items[0].sku, "city": customer.address.city, "hasVip": $exists(customer.vip) })',
+        expression:
+          '($c := customer; { "name": $c.name, "open": $count(tickets[status="open"]), "first": items[0].sku, "city": customer.address.city, "hasVip": $exists(customer.vip) })',
         source: 'x.jsonata',
       },
     });
@@ -155,17 +184,27 @@ describe('JSONata reads', () => {
   });
 
   test('JSONata filters carry values that make them match', () => {
-    const a = action({ jsonata: { expression: '$count(products[status = "active" and tier = 2])', source: 'x.jsonata' } });
-    expect(responseFieldsRead(a)[0].steps).toEqual([
+    const a = action({
+      jsonata: { expression: '$count(products[status = "active" and tier = 2])', source: 'x.jsonata' },
+    });
+    expect(responseFieldsRead(a)[0]!.steps).toEqual([
       { kind: 'key', key: 'products' },
-      { kind: 'each', filterFields: [['status'], ['tier']], filterValues: [{ field: ['status'], value: 'active' }, { field: ['tier'], value: 2 }] },
+      {
+        kind: 'each',
+        filterFields: [['status'], ['tier']],
+        filterValues: [
+          { field: ['status'], value: 'active' },
+          { field: ['tier'], value: 2 },
+        ],
+      },
     ]);
   });
 
   test('lambdas of higher-order functions, descendants, conditions on values', () => {
     const a = action({
       jsonata: {
-        expression: '{ "ids": $map(items, function($i) { $i.id }), "email": **.email, "when": status = "open" ? openedAt : closedAt, "flag": vip ? "y" : "n" }',
+        expression:
+          '{ "ids": $map(items, function($i) { $i.id }), "email": **.email, "when": status = "open" ? openedAt : closedAt, "flag": vip ? "y" : "n" }',
         source: 'x.jsonata',
       },
     });
@@ -180,6 +219,8 @@ describe('JSONata reads', () => {
   });
 
   test('a JSONata syntax error throws naming the .jsonata file', () => {
-    expect(() => responseFieldsRead(action({ jsonata: { expression: '{ "a": ', source: 'crm/x.jsonata' } }))).toThrow(expect.objectContaining({ code: 'translation.jsonata.syntax', file: 'crm/x.jsonata' }));
+    expect(() => responseFieldsRead(action({ jsonata: { expression: '{ "a": ', source: 'crm/x.jsonata' } }))).toThrow(
+      expect.objectContaining({ code: 'translation.jsonata.syntax', file: 'crm/x.jsonata' }),
+    );
   });
 });

@@ -65,7 +65,7 @@ function relativeKeys(p: PathAst, whole = false): string[] | undefined {
   if (p.root !== '@') return undefined;
   const keys: string[] = [];
   for (const s of p.segments) {
-    if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]);
+    if (s.kind === 'property' && s.names.length === 1) keys.push(s.names[0]!);
     else return keys.length > 0 && !whole ? keys : undefined;
   }
   return keys.length > 0 ? keys : undefined;
@@ -76,7 +76,10 @@ function relativeKeys(p: PathAst, whole = false): string[] | undefined {
  * (only along the `&&` spine and the first branch of `||`, so the values are jointly satisfiable). Paths from `$` are
  * pushed to `rootPaths`.
  */
-function filterFields(expr: FilterExpr, rootPaths: PathAst[]): { fields: string[][]; values: { field: string[]; value: unknown }[] } {
+function filterFields(
+  expr: FilterExpr,
+  rootPaths: PathAst[],
+): { fields: string[][]; values: { field: string[]; value: unknown }[] } {
   const fields: string[][] = [];
   const values: { field: string[]; value: unknown }[] = [];
   visitFilter(expr, {
@@ -95,7 +98,8 @@ function filterFields(expr: FilterExpr, rootPaths: PathAst[]): { fields: string[
       const keys = relativeKeys(pathOp.path, true);
       if (!keys || values.some((v) => v.field.join('\u0000') === keys.join('\u0000'))) return;
       if (e.op === '==') values.push({ field: keys, value: litOp.value });
-      else if (e.op === 'in' && pathOp === e.left && Array.isArray(litOp.value) && litOp.value.length > 0) values.push({ field: keys, value: litOp.value[0] });
+      else if (e.op === 'in' && pathOp === e.left && Array.isArray(litOp.value) && litOp.value.length > 0)
+        values.push({ field: keys, value: litOp.value[0] });
     },
   });
   return { fields, values };
@@ -107,20 +111,33 @@ interface Partial {
 }
 
 /** Expands a JSONPath AST into the step lists it reads (several for unions), plus extra root reads from filters. */
-function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boolean; usage: FieldRead['usage']; whole: boolean }[]; rootPaths: PathAst[] } {
+function jsonPathReads(path: PathAst): {
+  reads: { steps: PathStep[]; deep: boolean; usage: FieldRead['usage']; whole: boolean }[];
+  rootPaths: PathAst[];
+} {
   let partials: Partial[] = [{ steps: [], deep: false }];
   const rootPaths: PathAst[] = [];
   let usage: FieldRead['usage'] = 'value';
   let whole = false;
   const segs: Segment[] = path.segments;
   for (let i = 0; i < segs.length; i++) {
-    const s = segs[i];
+    const s = segs[i]!;
     switch (s.kind) {
       case 'property':
-        partials = partials.flatMap((p) => s.names.map((n) => ({ steps: [...p.steps, { kind: 'key' as const, key: n }], deep: p.deep })));
+        partials = partials.flatMap((p) =>
+          s.names.map((n) => ({ steps: [...p.steps, { kind: 'key' as const, key: n }], deep: p.deep })),
+        );
         break;
       case 'index':
-        partials = partials.flatMap((p) => s.indexes.map((n) => ({ steps: [...p.steps, n >= 0 ? { kind: 'index' as const, index: n } : { kind: 'each' as const, filterFields: [] }], deep: p.deep })));
+        partials = partials.flatMap((p) =>
+          s.indexes.map((n) => ({
+            steps: [
+              ...p.steps,
+              n >= 0 ? { kind: 'index' as const, index: n } : { kind: 'each' as const, filterFields: [] },
+            ],
+            deep: p.deep,
+          })),
+        );
         break;
       case 'wildcard':
       case 'slice':
@@ -128,7 +145,10 @@ function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boole
         break;
       case 'filter': {
         const ff = filterFields(s.expr, rootPaths);
-        const step: PathStep = ff.values.length > 0 ? { kind: 'each', filterFields: ff.fields, filterValues: ff.values } : { kind: 'each', filterFields: ff.fields };
+        const step: PathStep =
+          ff.values.length > 0
+            ? { kind: 'each', filterFields: ff.fields, filterValues: ff.values }
+            : { kind: 'each', filterFields: ff.fields };
         partials = partials.map((p) => ({ steps: [...p.steps, step], deep: p.deep }));
         break;
       }
@@ -142,7 +162,13 @@ function jsonPathReads(path: PathAst): { reads: { steps: PathStep[]; deep: boole
         } else if (NUMERIC_AGGREGATES.has(s.name)) {
           partials = partials.map((p) => ({ steps: [...p.steps, { kind: 'each', filterFields: [] }], deep: p.deep }));
         } else if (s.name === 'first' || s.name === 'index') {
-          const idx = s.name === 'index' && s.args[0]?.kind === 'literal' && typeof s.args[0].value === 'number' && s.args[0].value >= 0 ? s.args[0].value : 0;
+          const idx =
+            s.name === 'index' &&
+            s.args[0]?.kind === 'literal' &&
+            typeof s.args[0].value === 'number' &&
+            s.args[0].value >= 0
+              ? s.args[0].value
+              : 0;
           partials = partials.map((p) => ({ steps: [...p.steps, { kind: 'index', index: idx }], deep: p.deep }));
         } else if (s.name === 'last') {
           partials = partials.map((p) => ({ steps: [...p.steps, { kind: 'each', filterFields: [] }], deep: p.deep }));
@@ -165,16 +191,22 @@ const escapeRe = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * -> the whole output schema; otherwise properties[var]. For an indefinite path feeding an array property the schema
  * of one element is returned (the path collects elements); through firstFromArray the property schema itself.
  */
-export function outputSchemaOfVariable(action: DataAction, variable: string, definite: boolean): JsonSchema | undefined {
+export function outputSchemaOfVariable(
+  action: DataAction,
+  variable: string,
+  definite: boolean,
+): JsonSchema | undefined {
   const t = action.response.successTemplate;
   const v = escapeRe(variable);
   let s: JsonSchema | undefined;
   let viaFirst = false;
   if (new RegExp(`^\\s*\\$!?\\{?${v}\\}?\\s*$`).test(t)) s = action.outputSchema;
   else {
-    const m = new RegExp(`"([^"]+)"\\s*:\\s*(\\$!?\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`).exec(t);
+    const m = new RegExp(
+      `"([^"]+)"\\s*:\\s*(\\$!?\\{?successTemplateUtils\\.firstFromArray\\(\\s*"?)?\\$!?\\{?${v}\\b`,
+    ).exec(t);
     const props = action.outputSchema['properties'];
-    const key = m ? m[1] : variable;
+    const key = m?.[1] ?? variable;
     viaFirst = m !== null && m[2] !== undefined;
     if (isRecord(props) && isRecord(props[key])) s = props[key];
   }
@@ -197,22 +229,34 @@ function usesRawResult(template: string): boolean {
 }
 
 /** One read per leaf of a schema (objects -> keys, arrays -> each). An empty schema is one whole read. */
-export function schemaLeafReads(schema: JsonSchema, base: PathStep[], make: (steps: PathStep[], schema: JsonSchema, whole: boolean, key: string) => FieldRead): FieldRead[] {
+export function schemaLeafReads(
+  schema: JsonSchema,
+  base: PathStep[],
+  make: (steps: PathStep[], schema: JsonSchema, whole: boolean, key: string) => FieldRead,
+): FieldRead[] {
   const out: FieldRead[] = [];
   const walk = (s: JsonSchema, steps: PathStep[], key: string, depth: number): void => {
     const props = s['properties'];
     const items = s['items'];
     const type = s['type'];
     if (depth < 50 && isRecord(props) && Object.keys(props).length > 0) {
-      for (const [k, v] of Object.entries(props)) if (isRecord(v)) walk(v, [...steps, { kind: 'key', key: k }], k, depth + 1);
+      for (const [k, v] of Object.entries(props))
+        if (isRecord(v)) walk(v, [...steps, { kind: 'key', key: k }], k, depth + 1);
       return;
     }
-    if (depth < 50 && (type === 'array' || (Array.isArray(type) && type.includes('array'))) && isRecord(items) && (isRecord(items['properties']) || items['type'] === 'array')) {
+    if (
+      depth < 50 &&
+      (type === 'array' || (Array.isArray(type) && type.includes('array'))) &&
+      isRecord(items) &&
+      (isRecord(items['properties']) || items['type'] === 'array')
+    ) {
       walk(items, [...steps, { kind: 'each', filterFields: [] }], key, depth + 1);
       return;
     }
     if (depth < 50 && Array.isArray(items)) {
-      items.forEach((it, i) => isRecord(it) && walk(it, [...steps, { kind: 'index', index: i }], key, depth + 1));
+      items.forEach((it, i) => {
+        if (isRecord(it)) walk(it, [...steps, { kind: 'index', index: i }], key, depth + 1);
+      });
       return;
     }
     out.push(make(steps, s, steps.length === 0 || type === 'object' || type === 'array', key));
@@ -242,7 +286,7 @@ export function responseFieldsRead(action: DataAction): FieldRead[] {
     } catch (e) {
       throw translationPathSyntax(action, variable, e);
     }
-    const hasDefault = Object.prototype.hasOwnProperty.call(translationMapDefaults, variable);
+    const hasDefault = Object.hasOwn(translationMapDefaults, variable);
     const r = jsonPathReads(path);
     const schema = outputSchemaOfVariable(action, variable, definite);
     for (const x of r.reads) {
@@ -259,7 +303,16 @@ export function responseFieldsRead(action: DataAction): FieldRead[] {
       });
     }
     for (const rp of r.rootPaths) {
-      for (const x of jsonPathReads(rp).reads) reads.push({ steps: x.steps, variable, expression, hasDefault, usage: 'filter', ...(x.deep ? { deep: true } : {}), source: 'translationMap' });
+      for (const x of jsonPathReads(rp).reads)
+        reads.push({
+          steps: x.steps,
+          variable,
+          expression,
+          hasDefault,
+          usage: 'filter',
+          ...(x.deep ? { deep: true } : {}),
+          source: 'translationMap',
+        });
     }
   }
   if (usesRawResult(successTemplate)) {
@@ -277,7 +330,15 @@ export function responseFieldsRead(action: DataAction): FieldRead[] {
         })),
       );
     } else {
-      reads.push({ steps: [], variable: 'rawResult', expression: '${rawResult}', hasDefault: false, usage: 'value', whole: true, source: 'successTemplate' });
+      reads.push({
+        steps: [],
+        variable: 'rawResult',
+        expression: '${rawResult}',
+        hasDefault: false,
+        usage: 'value',
+        whole: true,
+        source: 'successTemplate',
+      });
     }
   }
   return dedupe(reads);
@@ -329,13 +390,14 @@ function jsonataFilterValues(e: JNode): { field: string[]; value: unknown }[] {
   const fieldOf = (n: JNode | undefined): string[] | undefined => {
     if (!n) return undefined;
     if (n.type === 'name') return [String(n.value)];
-    if (n.type === 'path' && (n.steps ?? []).every((st) => st.type === 'name' && !st.stages?.length)) return (n.steps ?? []).map((st) => String(st.value));
+    if (n.type === 'path' && (n.steps ?? []).every((st) => st.type === 'name' && !st.stages?.length))
+      return (n.steps ?? []).map((st) => String(st.value));
     return undefined;
   };
   const literal = (n: JNode | undefined): { v: unknown } | undefined =>
     n && (n.type === 'string' || n.type === 'number' || n.type === 'value') ? { v: n.value } : undefined;
   const visit = (n: JNode | undefined): void => {
-    if (!n || n.type !== 'binary') return;
+    if (n?.type !== 'binary') return;
     if (n.value === 'and') {
       visit(n.lhs as JNode);
       visit(n.rhs);
@@ -359,24 +421,43 @@ function jsonataReads(action: DataAction): FieldRead[] {
   } catch (e) {
     if (e instanceof RangeError) {
       // jsonata's parser recurses per nesting level: a deeply nested expression overflows the stack.
-      throw new CxpactError('limit.depth', `Data Action "${action.name}": the JSONata expression nests too deep to parse.`, {
-        file: source.startsWith('$') ? action.file : source,
-        path: source.startsWith('$') ? source : undefined,
-        fix: 'Nest the expression less deeply.',
-      });
+      throw new CxpactError(
+        'limit.depth',
+        `Data Action "${action.name}": the JSONata expression nests too deep to parse.`,
+        {
+          file: source.startsWith('$') ? action.file : source,
+          path: source.startsWith('$') ? source : undefined,
+          fix: 'Nest the expression less deeply.',
+        },
+      );
     }
     const pos = isRecord(e) && typeof e['position'] === 'number' ? ` at position ${e['position']}` : '';
     // jsonata throws plain objects ({code, position, token, message}), not Errors.
-    const why = isRecord(e) && typeof e['message'] === 'string' ? `${typeof e['code'] === 'string' ? `${e['code']}: ` : ''}${e['message']}` : messageOf(e);
-    throw new CxpactError('translation.jsonata.syntax', `Data Action "${action.name}": the JSONata expression does not parse${pos}: ${why}`, {
-      file: source.startsWith('$') ? action.file : source,
-      path: source.startsWith('$') ? source : undefined,
-      fix: 'Fix the JSONata syntax (try it on https://try.jsonata.org).',
-    });
+    const why =
+      isRecord(e) && typeof e['message'] === 'string'
+        ? `${typeof e['code'] === 'string' ? `${e['code']}: ` : ''}${e['message']}`
+        : messageOf(e);
+    throw new CxpactError(
+      'translation.jsonata.syntax',
+      `Data Action "${action.name}": the JSONata expression does not parse${pos}: ${why}`,
+      {
+        file: source.startsWith('$') ? action.file : source,
+        path: source.startsWith('$') ? source : undefined,
+        fix: 'Fix the JSONata syntax (try it on https://try.jsonata.org).',
+      },
+    );
   }
   const reads: FieldRead[] = [];
   const add = (steps: PathStep[], variable: string, usage: FieldRead['usage'], deep = false): void => {
-    reads.push({ steps, variable, expression, hasDefault: false, usage, source: 'jsonata', ...(deep ? { deep: true } : {}) });
+    reads.push({
+      steps,
+      variable,
+      expression,
+      hasDefault: false,
+      usage,
+      source: 'jsonata',
+      ...(deep ? { deep: true } : {}),
+    });
   };
   const vars = new Map<string, PathStep[]>();
 
@@ -407,7 +488,7 @@ function jsonataReads(action: DataAction): FieldRead[] {
             if (!cur) break;
             const e = st.expr;
             if (st.type === 'filter' && e && e.type === 'number' && typeof e.value === 'number') {
-              cur = [...cur, { kind: 'index', index: e.value >= 0 ? e.value : 0 }];
+              cur = [...cur, { kind: 'index', index: Math.max(e.value, 0) }];
             } else if (st.type === 'filter' && e) {
               const inner: string[][] = [];
               const before = reads.length;
@@ -416,7 +497,12 @@ function jsonataReads(action: DataAction): FieldRead[] {
                 if (r.steps.every((x) => x.kind === 'key')) inner.push(r.steps.map((x) => (x as { key: string }).key));
               }
               const values = jsonataFilterValues(e);
-              cur = [...cur, values.length > 0 ? { kind: 'each', filterFields: inner, filterValues: values } : { kind: 'each', filterFields: inner }];
+              cur = [
+                ...cur,
+                values.length > 0
+                  ? { kind: 'each', filterFields: inner, filterValues: values }
+                  : { kind: 'each', filterFields: inner },
+              ];
             }
           }
         });
@@ -443,7 +529,8 @@ function jsonataReads(action: DataAction): FieldRead[] {
           vars.set(String(lhs.value), p);
           // The binding itself is not a read; the uses of the variable are.
           const key = JSON.stringify(p);
-          for (let i = reads.length - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+          for (let i = reads.length - 1; i >= before; i--)
+            if (JSON.stringify(reads[i]!.steps) === key) reads.splice(i, 1);
         }
         return undefined;
       }
@@ -451,12 +538,18 @@ function jsonataReads(action: DataAction): FieldRead[] {
         if (n.value === '{' && Array.isArray(n.lhs)) {
           for (const pair of n.lhs as [JNode, JNode][]) {
             const key = pair[0]?.type === 'string' ? String(pair[0].value) : variable;
-            visit(pair[1], ctx, ctx && ctx.length === 0 && variable === '$' ? key : variable === '$' ? key : `${variable}.${key}`);
+            visit(
+              pair[1],
+              ctx,
+              ctx && ctx.length === 0 && variable === '$' ? key : variable === '$' ? key : `${variable}.${key}`,
+            );
           }
           return undefined;
         }
         if (n.value === '[' && Array.isArray(n.expressions)) {
-          n.expressions.forEach((e) => visit(e, ctx, variable));
+          n.expressions.forEach((e) => {
+            visit(e, ctx, variable);
+          });
           return undefined;
         }
         visit(n.expression, ctx, variable);
@@ -478,12 +571,18 @@ function jsonataReads(action: DataAction): FieldRead[] {
             vars.delete(String(param.value));
             if (reads.length > mark) {
               const key = JSON.stringify(p);
-              for (let i = mark - 1; i >= before; i--) if (JSON.stringify(reads[i].steps) === key) reads.splice(i, 1);
+              for (let i = mark - 1; i >= before; i--) if (JSON.stringify(reads[i]!.steps) === key) reads.splice(i, 1);
             }
           }
-          args.slice(2).forEach((a) => visit(a, ctx, variable));
-        } else args.forEach((a) => visit(a, ctx, variable));
-        if (fname === 'count' || fname === 'exists') for (const r of reads.slice(before)) r.usage = fname === 'count' ? 'size' : 'exists';
+          args.slice(2).forEach((a) => {
+            visit(a, ctx, variable);
+          });
+        } else
+          args.forEach((a) => {
+            visit(a, ctx, variable);
+          });
+        if (fname === 'count' || fname === 'exists')
+          for (const r of reads.slice(before)) r.usage = fname === 'count' ? 'size' : 'exists';
         return undefined;
       }
       case 'binary':
@@ -494,7 +593,8 @@ function jsonataReads(action: DataAction): FieldRead[] {
         const before = reads.length;
         visit(n.condition, ctx, variable);
         // A bare path as the condition is a truthiness/existence test; `status = "open"` reads the value.
-        if (n.condition?.type === 'path' || n.condition?.type === 'name') for (const r of reads.slice(before)) if (r.usage === 'value') r.usage = 'exists';
+        if (n.condition?.type === 'path' || n.condition?.type === 'name')
+          for (const r of reads.slice(before)) if (r.usage === 'value') r.usage = 'exists';
         visit(n.then, ctx, variable);
         visit(n.else, ctx, variable);
         return undefined;

@@ -14,7 +14,12 @@ function action(request: Partial<DataActionRequest>, extra: Partial<DataAction> 
     response: { translationMap: {}, translationMapDefaults: {}, successTemplate: '${rawResult}' },
     inputSchema: {
       type: 'object',
-      properties: { id: { type: 'string' }, n: { type: 'integer' }, flag: { type: 'boolean' }, note: { type: 'string' } },
+      properties: {
+        id: { type: 'string' },
+        n: { type: 'integer' },
+        flag: { type: 'boolean' },
+        note: { type: 'string' },
+      },
     },
     outputSchema: {},
     ...extra,
@@ -38,7 +43,8 @@ describe('renderRequest', () => {
         method: 'POST',
         urlTemplate: '/api/v2/users/${input.id}?n=$input.n',
         headers: { 'Content-Type': 'application/json', 'X-Id': 'id-${input.id}' },
-        bodyTemplate: '{"id": "${input.id}", "note": "$esc.jsonString(${input.note})", "n": ${input.n}, "flag": $input.flag}',
+        bodyTemplate:
+          '{"id": "${input.id}", "note": "$esc.jsonString(${input.note})", "n": ${input.n}, "flag": $input.flag}',
       }),
       { id: 'u1', note: 'a"b', n: 3, flag: false },
     );
@@ -56,13 +62,19 @@ describe('renderRequest', () => {
     expect(dropNullInputs({ a: 1, b: null, c: undefined, d: '' })).toEqual({ a: 1, d: '' });
     const req = renderRequest(action({ method: 'POST' }), { id: 'x', n: null, note: 'é "q"' });
     expect(req.body).toBe('{"id":"x","note":"é \\"q\\""}');
-    expect(() => renderRequest(action({ urlTemplate: '/x/${input.n}' }), { n: null })).toThrow(/Reference \$input\.n evaluated to null/);
+    expect(() => renderRequest(action({ urlTemplate: '/x/${input.n}' }), { n: null })).toThrow(
+      /Reference \$input\.n evaluated to null/,
+    );
   });
 
   it('sends no body for GET, and for DELETE only when a template is defined', () => {
-    expect(renderRequest(action({ method: 'GET', bodyTemplate: '{"a": "${input.missing}"}' }), {}).body).toBeUndefined();
+    expect(
+      renderRequest(action({ method: 'GET', bodyTemplate: '{"a": "${input.missing}"}' }), {}).body,
+    ).toBeUndefined();
     expect(renderRequest(action({ method: 'DELETE' }), { id: 'x' }).body).toBeUndefined();
-    expect(renderRequest(action({ method: 'DELETE', bodyTemplate: '{"id": "${input.id}"}' }), { id: 'x' }).body).toBe('{"id": "x"}');
+    expect(renderRequest(action({ method: 'DELETE', bodyTemplate: '{"id": "${input.id}"}' }), { id: 'x' }).body).toBe(
+      '{"id": "x"}',
+    );
     expect(renderRequest(action({ method: 'PUT', bodyTemplate: '' }), { id: 'x' }).body).toBe('{"id":"x"}');
   });
 
@@ -102,7 +114,11 @@ describe('renderRequest', () => {
     });
     expect(req.secretHeaders).toEqual([
       { header: 'Authorization', value: 'Bearer {{authResponse.access_token}}', regex: '^Bearer .+$' },
-      { header: 'X-Basic', value: 'Basic {{base64(credentials.clientId:credentials.clientSecret)}}', regex: '^Basic .+$' },
+      {
+        header: 'X-Basic',
+        value: 'Basic {{base64(credentials.clientId:credentials.clientSecret)}}',
+        regex: '^Basic .+$',
+      },
     ]);
     expect(req.secretParts).toEqual([
       { part: 'url', value: '{{credentials.loginUrl}}', regex: '^.+$' },
@@ -141,17 +157,23 @@ describe('renderRequest', () => {
   });
 
   it('says when the template uses an input the contract does not declare, or declares with another case', () => {
-    const undeclared = caught(() => renderRequest(action({ method: 'POST', bodyTemplate: '{"x": "${input.other}"}' }), {}));
+    const undeclared = caught(() =>
+      renderRequest(action({ method: 'POST', bodyTemplate: '{"x": "${input.other}"}' }), {}),
+    );
     expect(undeclared.path).toBe('$.config.request.requestTemplate');
     expect(undeclared.fix).toContain('and declare it in contract.input.inputSchema');
     const wrongCase = caught(() => renderRequest(action({ urlTemplate: '/x/${input.ID}' }), { id: 'a' }));
-    expect(wrongCase.fix).toContain("input names are case-sensitive: the contract declares 'id', the template uses 'ID'");
+    expect(wrongCase.fix).toContain(
+      "input names are case-sensitive: the contract declares 'id', the template uses 'ID'",
+    );
   });
 
   it('explains the reserved inputs Genesys fills itself', () => {
     const e = caught(() => renderRequest(action({ urlTemplate: '/api/v2/orgs/${input.orgId}' }), {}));
     expect(e.fix).toContain('Genesys fills input.orgId itself (a reserved input); give the case a value for orgId');
-    expect(renderRequest(action({ urlTemplate: '/api/v2/orgs/${input.orgId}' }), { orgId: 'o1' }).url).toBe('/api/v2/orgs/o1');
+    expect(renderRequest(action({ urlTemplate: '/api/v2/orgs/${input.orgId}' }), { orgId: 'o1' }).url).toBe(
+      '/api/v2/orgs/o1',
+    );
   });
 
   it('suggests the right case for $Input and explains other undefined names', () => {
@@ -167,7 +189,9 @@ describe('renderRequest', () => {
   });
 
   it('reports Velocity syntax errors with the field path', () => {
-    const e = caught(() => renderRequest(action({ method: 'POST', bodyTemplate: '{\n"a": "${input.id"\n}' }), { id: 'x' }));
+    const e = caught(() =>
+      renderRequest(action({ method: 'POST', bodyTemplate: '{\n"a": "${input.id"\n}' }), { id: 'x' }),
+    );
     expect(e.code).toBe('velocity.syntax');
     expect(e.message).toContain('at requestTemplate[line 2, column');
     expect(e.path).toBe('$.config.request.requestTemplate');
@@ -182,8 +206,12 @@ describe('renderRequest', () => {
     expect(renderRequest(action({ urlTemplate: '/api/v2/x?q=$esc.url(${input.id})' }), { id: 'John Smith' }).url).toBe(
       '/api/v2/x?q=John+Smith',
     );
-    expect(renderRequest(action({ urlTemplate: '/x?q=${input.id}' }), { id: 'a b' }, { checkUrl: false }).url).toBe('/x?q=a b');
-    expect(caught(() => renderRequest(action({ urlTemplate: '$!{input.none}' }), {})).code).toBe('data-action.request.url-empty');
+    expect(renderRequest(action({ urlTemplate: '/x?q=${input.id}' }), { id: 'a b' }, { checkUrl: false }).url).toBe(
+      '/x?q=a b',
+    );
+    expect(caught(() => renderRequest(action({ urlTemplate: '$!{input.none}' }), {})).code).toBe(
+      'data-action.request.url-empty',
+    );
     expect(caught(() => renderRequest(action({ urlTemplate: '/api/v2/users/{userId}' }), {})).message).toContain(
       'the rendered URL holds "{" at character 15',
     );
@@ -192,15 +220,21 @@ describe('renderRequest', () => {
 
   it('renders null references as their text when strict is off', () => {
     const a = action({ method: 'POST', urlTemplate: '/x/${input.id}', bodyTemplate: '{"id": "${input.id}"}' });
-    expect(renderRequest(a, {}, { strict: false, checkUrl: false })).toMatchObject({ url: '/x/${input.id}', body: '{"id": "${input.id}"}' });
+    expect(renderRequest(a, {}, { strict: false, checkUrl: false })).toMatchObject({
+      url: '/x/${input.id}',
+      body: '{"id": "${input.id}"}',
+    });
     // The literal reference text leaking into a URL is what makes the Genesys request fail.
-    expect(caught(() => renderRequest(a, {}, { strict: false })).message).toContain('the rendered URL holds "{" at character 5: /x/${input.id}');
+    expect(caught(() => renderRequest(a, {}, { strict: false })).message).toContain(
+      'the rendered URL holds "{" at character 5: /x/${input.id}',
+    );
   });
 
   it('the #if optional-field idiom renders optional inputs only when given', () => {
     const a = action({
       method: 'POST',
-      bodyTemplate: '{\n  "id": "${input.id}"\n#if("$!{input.note}" != "")\n  ,"note": "$esc.jsonString($input.note)"\n#end\n}',
+      bodyTemplate:
+        '{\n  "id": "${input.id}"\n#if("$!{input.note}" != "")\n  ,"note": "$esc.jsonString($input.note)"\n#end\n}',
     });
     expect(JSON.parse(renderRequest(a, { id: '1' }).body!)).toEqual({ id: '1' });
     expect(JSON.parse(renderRequest(a, { id: '1', note: 'a\nb' }).body!)).toEqual({ id: '1', note: 'a\nb' });
@@ -208,7 +242,9 @@ describe('renderRequest', () => {
 
   it('builds field paths for Terraform-parsed actions and odd header names', () => {
     const tf = action({}, { format: 'terraform', pointer: 'genesyscloud_integration_action.get_user' });
-    expect(requestFieldPath(tf, { kind: 'url' })).toBe('genesyscloud_integration_action.get_user.config_request.request_url_template');
+    expect(requestFieldPath(tf, { kind: 'url' })).toBe(
+      'genesyscloud_integration_action.get_user.config_request.request_url_template',
+    );
     expect(requestFieldPath(tf, { kind: 'header', name: 'Content-Type' })).toBe(
       "genesyscloud_integration_action.get_user.config_request.headers['Content-Type']",
     );

@@ -28,7 +28,17 @@ export interface RenderRequestOptions {
 }
 
 /** The context roots a request template may use. */
-const REQUEST_ROOTS = ['input', 'credentials', 'authResponse', 'esc', 'math', 'urlTool', 'encoding', 'salesforce', 'msdynamics'];
+const REQUEST_ROOTS = [
+  'input',
+  'credentials',
+  'authResponse',
+  'esc',
+  'math',
+  'urlTool',
+  'encoding',
+  'salesforce',
+  'msdynamics',
+];
 
 /** Genesys removes every input whose value is null before anything else (since 2024-03-15). */
 export function dropNullInputs(input: Record<string, unknown>): Record<string, unknown> {
@@ -85,7 +95,8 @@ function inputSchemaProperties(action: DataAction): Record<string, unknown> {
 /** Explains a Velocity failure in terms of the Data Action: what to change. */
 function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxError, field: Field): string {
   const where = `line ${error.line}, column ${error.column} of ${templateName(field)}`;
-  if (error.code.startsWith('limit.') || error.code.startsWith('budget.')) return `${error.fix ?? 'make the template cheaper'} (${where})`;
+  if (error.code.startsWith('limit.') || error.code.startsWith('budget.'))
+    return `${error.fix ?? 'make the template cheaper'} (${where})`;
   if (error instanceof VelocitySyntaxError) return velocitySyntaxFix(templateName(field), error.line, error.column);
   const details = error.details ?? {};
   const declared = Object.keys(inputSchemaProperties(action));
@@ -95,7 +106,8 @@ function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxE
     if (sameButCase) {
       return `references are case-sensitive: write $${sameButCase} instead of $${root} (${where})`;
     }
-    if (declared.includes(root)) return `inputs are under $input: write \${input.${root}} instead of $${root} (${where})`;
+    if (declared.includes(root))
+      return `inputs are under $input: write \${input.${root}} instead of $${root} (${where})`;
     return `$${root} does not exist in a request template; the context has ${REQUEST_ROOTS.map((r) => `$${r}`).join(', ')} (${where})`;
   }
   const ref = error.reference ?? '';
@@ -103,7 +115,10 @@ function fixFor(action: DataAction, error: VelocityRenderError | VelocitySyntaxE
   if (inputKey === 'orgId' || inputKey === 'integrationId') {
     return `Genesys fills input.${inputKey} itself (a reserved input); give the case a value for ${inputKey} to emulate it (${where})`;
   }
-  if (inputKey !== undefined && (error.code === 'velocity.null-reference' || error.code === 'velocity.invalid-access')) {
+  if (
+    inputKey !== undefined &&
+    (error.code === 'velocity.null-reference' || error.code === 'velocity.invalid-access')
+  ) {
     const exact = declared.includes(inputKey);
     const caseMatch = declared.find((d) => d.toLowerCase() === inputKey.toLowerCase() && d !== inputKey);
     if (caseMatch) {
@@ -201,15 +216,30 @@ export function renderRequest(
   const max = currentLimits().depth;
   const deep = tooDeep(input, max);
   if (deep !== undefined) {
-    throw new CxpactError('limit.depth', `Data Action '${action.name}': the input nests deeper than ${max} levels (at ${deep}).`, { file: action.file, path: action.pointer, fix: 'Pass flat inputs (Genesys inputs are flat), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' });
+    throw new CxpactError(
+      'limit.depth',
+      `Data Action '${action.name}': the input nests deeper than ${max} levels (at ${deep}).`,
+      {
+        file: action.file,
+        path: action.pointer,
+        fix: 'Pass flat inputs (Genesys inputs are flat), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+      },
+    );
   }
   return withBudget(() => renderWithin(action, input, options));
 }
 
-function renderWithin(action: DataAction, input: Record<string, unknown>, options: RenderRequestOptions): RenderedRequest {
+function renderWithin(
+  action: DataAction,
+  input: Record<string, unknown>,
+  options: RenderRequestOptions,
+): RenderedRequest {
   const strict = options.strict ?? true;
   const stripped = dropNullInputs(input);
-  const inputMap: Record<string, unknown> = { ...(copyJson(stripped) as Record<string, unknown>), rawRequest: JSON.stringify(stripped) };
+  const inputMap: Record<string, unknown> = {
+    ...(copyJson(stripped) as Record<string, unknown>),
+    rawRequest: JSON.stringify(stripped),
+  };
   const context = {
     input: inputMap,
     credentials: new SecretSource('credentials'),

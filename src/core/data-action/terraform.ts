@@ -13,7 +13,11 @@ import type { DataAction } from './model';
 import { terraformPath } from './fields';
 import { actionFromJson, fileSafe, lineColumn, type ParseResult } from './json-definition';
 
-export const ACTION_RESOURCE_TYPES = ['genesyscloud_integration_action', 'genesyscloud_integration_action_draft', 'genesyscloud_integration_custom_auth_action'] as const;
+export const ACTION_RESOURCE_TYPES = [
+  'genesyscloud_integration_action',
+  'genesyscloud_integration_action_draft',
+  'genesyscloud_integration_custom_auth_action',
+] as const;
 
 export type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue };
 
@@ -51,11 +55,15 @@ class HclParser {
     if (++this.depth > this.maxDepth) {
       this.depth--;
       const { line, column } = lineColumn(this.src, this.pos);
-      throw new HclSyntaxError('limit.depth', `${this.file}:${line}:${column}: the Terraform file nests deeper than ${this.maxDepth} levels (blocks, lists, objects, function calls).`, {
-        file: this.file,
-        fix: 'Nest less deeply (real Data Action resources nest a few levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
-        details: { line, column },
-      });
+      throw new HclSyntaxError(
+        'limit.depth',
+        `${this.file}:${line}:${column}: the Terraform file nests deeper than ${this.maxDepth} levels (blocks, lists, objects, function calls).`,
+        {
+          file: this.file,
+          fix: 'Nest less deeply (real Data Action resources nest a few levels), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+          details: { line, column },
+        },
+      );
     }
     try {
       return fn();
@@ -66,11 +74,15 @@ class HclParser {
 
   fail(message: string, at = this.pos): never {
     const { line, column } = lineColumn(this.src, at);
-    throw new HclSyntaxError('data-action.hcl.malformed', `${this.file}:${line}:${column}: cannot read this Terraform file: ${message}.`, {
-      file: this.file,
-      fix: 'Check the HCL syntax near that line (`terraform validate` shows the same problem), or use a .tf.json file.',
-      details: { line, column },
-    });
+    throw new HclSyntaxError(
+      'data-action.hcl.malformed',
+      `${this.file}:${line}:${column}: cannot read this Terraform file: ${message}.`,
+      {
+        file: this.file,
+        fix: 'Check the HCL syntax near that line (`terraform validate` shows the same problem), or use a .tf.json file.',
+        details: { line, column },
+      },
+    );
   }
 
   peek(o = 0): string {
@@ -240,8 +252,10 @@ class HclParser {
         else if (this.peek() !== ')') this.fail(`expected ',' or ')' in the arguments of ${id}()`);
       }
       const text = this.src.slice(start, this.pos);
-      if (id === 'jsonencode' && args.length === 1 && !containsPlaceholderOnly(args[0])) return JSON.stringify(sortKeys(args[0]));
-      if ((id === 'tostring' || id === 'trimspace') && args.length === 1 && typeof args[0] === 'string') return id === 'trimspace' ? args[0].trim() : args[0];
+      if (id === 'jsonencode' && args.length === 1 && !containsPlaceholderOnly(args[0]!))
+        return JSON.stringify(sortKeys(args[0]!));
+      if ((id === 'tostring' || id === 'trimspace') && args.length === 1 && typeof args[0] === 'string')
+        return id === 'trimspace' ? args[0].trim() : args[0];
       if (id === 'tonumber' && args.length === 1 && typeof args[0] === 'number') return args[0];
       return placeholder(text + this.traversalRest());
     }
@@ -446,7 +460,11 @@ class HclParser {
         else if (ch === '}') depth--;
         this.pos++;
       }
-      const inner = this.src.slice(start + 2, this.pos - 1).replace(/^~/, '').replace(/~$/, '').trim();
+      const inner = this.src
+        .slice(start + 2, this.pos - 1)
+        .replace(/^~/, '')
+        .replace(/~$/, '')
+        .trim();
       return c === '$' ? placeholder(inner) : `{{TF:%{${inner}}}}`;
     }
     return undefined;
@@ -513,7 +531,7 @@ function sortKeys(v: HclValue): HclValue {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === 'object') {
     const out: { [key: string]: HclValue } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
     return out;
   }
   return v;
@@ -538,7 +556,11 @@ interface ResourceView {
   offset?: number;
 }
 
-function resourceToAction(file: string, r: ResourceView, format: 'terraform' | 'terraform-json'): { action?: DataAction; errors: CxpactError[] } {
+function resourceToAction(
+  file: string,
+  r: ResourceView,
+  format: 'terraform' | 'terraform-json',
+): { action?: DataAction; errors: CxpactError[] } {
   const address = `${r.type}.${r.name}`;
   const errors: CxpactError[] = [];
   const schema = (attr: string, required: boolean): unknown => {
@@ -557,16 +579,26 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
     }
     if (isRecord(v)) return v;
     if (typeof v !== 'string') {
-      errors.push(new CxpactError('data-action.field.invalid', `Terraform resource ${address}: \`${attr}\` must be a JSON string.`, { file, path: `${address}.${attr}`, fix: `Write ${attr} = jsonencode({...}).` }));
+      errors.push(
+        new CxpactError(
+          'data-action.field.invalid',
+          `Terraform resource ${address}: \`${attr}\` must be a JSON string.`,
+          { file, path: `${address}.${attr}`, fix: `Write ${attr} = jsonencode({...}).` },
+        ),
+      );
       return undefined;
     }
     if (/^\{\{TF:.*\}\}$/s.test(v)) {
       errors.push(
-        new CxpactError('data-action.contract.unresolved', `Terraform resource ${address}: \`${attr}\` is the Terraform expression ${v.slice(5, -2)}, which cxpact cannot resolve offline.`, {
-          file,
-          path: `${address}.${attr}`,
-          fix: `Write the schema inline with jsonencode({...}) or as a heredoc, or pull the deployed action with \`cxpact genesys-pull\`.`,
-        }),
+        new CxpactError(
+          'data-action.contract.unresolved',
+          `Terraform resource ${address}: \`${attr}\` is the Terraform expression ${v.slice(5, -2)}, which cxpact cannot resolve offline.`,
+          {
+            file,
+            path: `${address}.${attr}`,
+            fix: `Write the schema inline with jsonencode({...}) or as a heredoc, or pull the deployed action with \`cxpact genesys-pull\`.`,
+          },
+        ),
       );
       return undefined;
     }
@@ -574,11 +606,15 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
       return JSON.parse(v);
     } catch (e) {
       errors.push(
-        new CxpactError('data-action.json.malformed', `Terraform resource ${address}: \`${attr}\` is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, {
-          file,
-          path: `${address}.${attr}`,
-          fix: `Use jsonencode({...}) so Terraform writes the JSON for you.`,
-        }),
+        new CxpactError(
+          'data-action.json.malformed',
+          `Terraform resource ${address}: \`${attr}\` is not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
+          {
+            file,
+            path: `${address}.${attr}`,
+            fix: `Use jsonencode({...}) so Terraform writes the JSON for you.`,
+          },
+        ),
       );
       return undefined;
     }
@@ -595,11 +631,15 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
     const v = obj?.[attr];
     if (typeof v === 'string' && /^\{\{TF:.*\}\}$/s.test(v)) {
       errors.push(
-        new CxpactError('data-action.terraform.unresolved', `Terraform resource ${address}: \`${blockName}.${attr}\` is the Terraform expression ${v.slice(5, -2)}, which cxpact cannot resolve offline.`, {
-          file,
-          path: `${address}.${blockName}.${attr}`,
-          fix: `Write ${attr} as an inline map ({ "Name" = "value" }), or pull the deployed action with \`cxpact genesys-pull\`.`,
-        }),
+        new CxpactError(
+          'data-action.terraform.unresolved',
+          `Terraform resource ${address}: \`${blockName}.${attr}\` is the Terraform expression ${v.slice(5, -2)}, which cxpact cannot resolve offline.`,
+          {
+            file,
+            path: `${address}.${blockName}.${attr}`,
+            fix: `Write ${attr} as an inline map ({ "Name" = "value" }), or pull the deployed action with \`cxpact genesys-pull\`.`,
+          },
+        ),
       );
       delete obj![attr];
     }
@@ -628,7 +668,9 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
             ...(res['jsonata'] === undefined ? {} : { jsonata: res['jsonata'] }),
           }
         : {},
-      ...(typeof r.attrs['config_timeout_seconds'] === 'number' && r.attrs['config_timeout_seconds'] > 0 ? { timeoutSeconds: r.attrs['config_timeout_seconds'] } : {}),
+      ...(typeof r.attrs['config_timeout_seconds'] === 'number' && r.attrs['config_timeout_seconds'] > 0
+        ? { timeoutSeconds: r.attrs['config_timeout_seconds'] }
+        : {}),
     },
     contract: { input: { inputSchema: input }, output: { successSchema: output } },
   };
@@ -638,11 +680,17 @@ function resourceToAction(file: string, r: ResourceView, format: 'terraform' | '
   const retarget = (e: CxpactError): CxpactError => {
     const tfPath = terraformPath((e.path ?? '').slice(address.length));
     if (tfPath === undefined) return e;
-    return new CxpactError(e.code, e.message.replace(/^Data Action/, `Terraform resource ${address} (Data Action`).replace(/^(Terraform resource [^(]+\(Data Action "[^"]*"):/, '$1):'), {
-      file,
-      path: `${address}${tfPath}`,
-      fix: e.fix,
-    });
+    return new CxpactError(
+      e.code,
+      e.message
+        .replace(/^Data Action/, `Terraform resource ${address} (Data Action`)
+        .replace(/^(Terraform resource [^(]+\(Data Action "[^"]*"):/, '$1):'),
+      {
+        file,
+        path: `${address}${tfPath}`,
+        fix: e.fix,
+      },
+    );
   };
   return { action: built.action, errors: [...errors, ...built.errors.map(retarget)] };
 }
@@ -655,7 +703,12 @@ function stringifyValues(v: unknown): unknown {
   return out;
 }
 
-function finish(file: string, views: ResourceView[], format: 'terraform' | 'terraform-json', extraErrors: CxpactError[]): ParseResult {
+function finish(
+  file: string,
+  views: ResourceView[],
+  format: 'terraform' | 'terraform-json',
+  extraErrors: CxpactError[],
+): ParseResult {
   const actions: DataAction[] = [];
   const errors: CxpactError[] = [...extraErrors];
   for (const v of views) {
@@ -674,13 +727,14 @@ export function parseTerraformFile(file: string, text: string): ParseResult {
   } catch (e) {
     // A .tf without any Data Action resource (variables.tf, providers.tf, ...) is none of cxpact's business, even
     // when it uses HCL this subset parser does not know.
-    if (e instanceof HclSyntaxError && !ACTION_RESOURCE_TYPES.some((t) => text.includes(`"${t}"`))) return { actions: [], errors: [] };
+    if (e instanceof HclSyntaxError && !ACTION_RESOURCE_TYPES.some((t) => text.includes(`"${t}"`)))
+      return { actions: [], errors: [] };
     throw e;
   }
   const views: ResourceView[] = [];
   for (const b of body.blocks) {
-    if (b.type !== 'resource' || b.labels.length !== 2) continue;
     const [type, name] = b.labels;
+    if (b.type !== 'resource' || type === undefined || name === undefined || b.labels.length !== 2) continue;
     if (!(ACTION_RESOURCE_TYPES as readonly string[]).includes(type)) continue;
     views.push({
       type,
@@ -704,7 +758,7 @@ function unescapeJsonTemplates(v: unknown, file: string): unknown {
     if (!v.includes('{')) return v;
     // A whole-string `${expression}` is an HCL expression: `"${jsonencode({ type = \"object\" })}"` resolves.
     const whole = /^\$\{([\s\S]*)\}$/.exec(v);
-    if (whole && !/\$\{/.test(whole[1])) {
+    if (whole?.[1] !== undefined && !/\$\{/.test(whole[1])) {
       try {
         const p = new HclParser(file, whole[1].trim());
         const value = p.expression();
@@ -733,7 +787,13 @@ export function parseTerraformJsonFile(file: string, json: unknown): ParseResult
   const add = (type: string, name: string, attrsRaw: unknown): void => {
     const a = Array.isArray(attrsRaw) ? attrsRaw[0] : attrsRaw;
     if (!isRecord(a)) {
-      errors.push(new CxpactError('data-action.field.invalid', `Terraform resource ${type}.${name} must be an object.`, { file, path: `$.resource.${type}.${name}`, fix: 'Write the resource body as a JSON object.' }));
+      errors.push(
+        new CxpactError('data-action.field.invalid', `Terraform resource ${type}.${name} must be an object.`, {
+          file,
+          path: `$.resource.${type}.${name}`,
+          fix: 'Write the resource body as a JSON object.',
+        }),
+      );
       return;
     }
     const attrs = unescapeJsonTemplates(a, file) as Obj;
@@ -756,7 +816,13 @@ export function parseTerraformJsonFile(file: string, json: unknown): ParseResult
     if (!isRecord(res)) return;
     for (const type of ACTION_RESOURCE_TYPES) {
       const byName = res[type];
-      if (Array.isArray(byName)) byName.forEach((x) => isRecord(x) && Object.entries(x).forEach(([n, v]) => add(type, n, v)));
+      if (Array.isArray(byName))
+        byName.forEach((x) => {
+          if (isRecord(x))
+            Object.entries(x).forEach(([n, v]) => {
+              add(type, n, v);
+            });
+        });
       else if (isRecord(byName)) for (const [n, v] of Object.entries(byName)) add(type, n, v);
     }
   };

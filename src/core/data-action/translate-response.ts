@@ -69,11 +69,15 @@ function statusFailure(action: DataAction, response: RawResponse, mode: 'native'
     mode,
     failed: true,
     errors: [
-      new CxpactError('translation.http.status', `Data Action "${action.name}": the response status ${response.status} is not 2xx, so Genesys takes the action's failure path (nothing is translated). Response body: ${excerpt(text)}`, {
-        ...where(action, { kind: 'root' }),
-        fix: 'Expected for an error case; for a success case make the provider return a 2xx status.',
-        details: { status: response.status },
-      }),
+      new CxpactError(
+        'translation.http.status',
+        `Data Action "${action.name}": the response status ${response.status} is not 2xx, so Genesys takes the action's failure path (nothing is translated). Response body: ${excerpt(text)}`,
+        {
+          ...where(action, { kind: 'root' }),
+          fix: 'Expected for an error case; for a success case make the provider return a 2xx status.',
+          details: { status: response.status },
+        },
+      ),
     ],
   };
 }
@@ -83,7 +87,11 @@ function statusFailure(action: DataAction, response: RawResponse, mode: 'native'
  * successTemplate). JSONata evaluates asynchronously: an action translated by JSONata needs translateResponseAsync
  * (which does both), and here gets the error `translation.jsonata.async` saying so.
  */
-export function translateResponse(action: DataAction, response: RawResponse, _options: TranslateOptions = {}): TranslationResult {
+export function translateResponse(
+  action: DataAction,
+  response: RawResponse,
+  _options: TranslateOptions = {},
+): TranslationResult {
   const mode = action.response.jsonata ? 'jsonata' : 'native';
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, mode);
   const deep = deepBody(action, response, mode);
@@ -93,7 +101,11 @@ export function translateResponse(action: DataAction, response: RawResponse, _op
 }
 
 /** A response body nested deeper than the depth limit: refused before any walker recurses into it. */
-function deepBody(action: DataAction, response: RawResponse, mode: 'native' | 'jsonata'): TranslationResult | undefined {
+function deepBody(
+  action: DataAction,
+  response: RawResponse,
+  mode: 'native' | 'jsonata',
+): TranslationResult | undefined {
   const max = currentLimits().depth;
   const at = tooDeep(response.body, max);
   if (at === undefined) return undefined;
@@ -102,7 +114,16 @@ function deepBody(action: DataAction, response: RawResponse, mode: 'native' | 'j
     output: undefined,
     mode,
     failed: false,
-    errors: [new CxpactError('limit.depth', `Data Action "${action.name}": the response body nests deeper than ${max} levels (at ${at}); cxpact does not translate it.`, { ...where(action, { kind: 'root' }), fix: 'Use a response that nests less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.' })],
+    errors: [
+      new CxpactError(
+        'limit.depth',
+        `Data Action "${action.name}": the response body nests deeper than ${max} levels (at ${at}); cxpact does not translate it.`,
+        {
+          ...where(action, { kind: 'root' }),
+          fix: 'Use a response that nests less deeply, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+        },
+      ),
+    ],
   };
 }
 
@@ -110,7 +131,11 @@ function deepBody(action: DataAction, response: RawResponse, mode: 'native' | 'j
 function overBudget(action: DataAction, e: unknown, what: string, field: Field): CxpactError | undefined {
   const limit = limitErrorFromRaw(e, what);
   if (limit === undefined) return undefined;
-  return new CxpactError(limit.code, `Data Action "${action.name}": ${limit.message.startsWith(what) ? limit.message : `${what}: ${limit.message}`}`, { ...where(action, field), fix: limit.fix ?? 'Make the expression cheaper.', details: limit.details });
+  return new CxpactError(
+    limit.code,
+    `Data Action "${action.name}": ${limit.message.startsWith(what) ? limit.message : `${what}: ${limit.message}`}`,
+    { ...where(action, field), fix: limit.fix ?? 'Make the expression cheaper.', details: limit.details },
+  );
 }
 
 /**
@@ -121,7 +146,11 @@ function overBudget(action: DataAction, e: unknown, what: string, field: Field):
 function normalizeBody(body: unknown, action: DataAction): unknown {
   if (body === undefined || body === '') return {};
   // Google Cloud Functions / Genesys Cloud Functions answer with stringified JSON, which Genesys parses first (§2.6).
-  if (typeof body === 'string' && /function|google/i.test(`${action.integrationType ?? ''} ${action.category ?? ''}`) && /^\s*[[{"]/.test(body)) {
+  if (
+    typeof body === 'string' &&
+    /function|google/i.test(`${action.integrationType ?? ''} ${action.category ?? ''}`) &&
+    /^\s*[[{"]/.test(body)
+  ) {
     try {
       return JSON.parse(body);
     } catch {
@@ -167,7 +196,11 @@ export function flattenOutput(value: unknown): Record<string, unknown> {
 }
 
 /** Translates a raw response as Genesys would: the native translation, or the action's JSONata expression. */
-export async function translateResponseAsync(action: DataAction, response: RawResponse, options: TranslateOptions = {}): Promise<TranslationResult> {
+export async function translateResponseAsync(
+  action: DataAction,
+  response: RawResponse,
+  options: TranslateOptions = {},
+): Promise<TranslationResult> {
   if (!action.response.jsonata) return translateResponse(action, response, options);
   if (response.status < 200 || response.status > 299) return statusFailure(action, response, 'jsonata');
   const deep = deepBody(action, response, 'jsonata');
@@ -178,11 +211,15 @@ export async function translateResponseAsync(action: DataAction, response: RawRe
 }
 
 function jsonataNeedsAsync(action: DataAction, source: string): TranslationResult {
-  const error = new CxpactError('translation.jsonata.async', `Data Action "${action.name}" translates its response with JSONata, which evaluates asynchronously: translateResponse cannot run it.`, {
-    file: source.startsWith('$') || source.includes('[') ? action.file : source,
-    path: source.startsWith('$') ? source : undefined,
-    fix: 'Call translateResponseAsync (it runs both kinds of translation).',
-  });
+  const error = new CxpactError(
+    'translation.jsonata.async',
+    `Data Action "${action.name}" translates its response with JSONata, which evaluates asynchronously: translateResponse cannot run it.`,
+    {
+      file: source.startsWith('$') || source.includes('[') ? action.file : source,
+      path: source.startsWith('$') ? source : undefined,
+      fix: 'Call translateResponseAsync (it runs both kinds of translation).',
+    },
+  );
   return { translation: {}, output: undefined, mode: 'jsonata', failed: false, errors: [error] };
 }
 
@@ -196,7 +233,12 @@ function jsonataBindings(response: RawResponse, options: TranslateOptions): Reco
   return { input: options.input ?? {}, status: response.status, headers };
 }
 
-function jsonataResult(action: DataAction, source: string, expression: string, r: { ok: true; value: unknown } | { ok: false; error: string; position?: number }): TranslationResult {
+function jsonataResult(
+  action: DataAction,
+  source: string,
+  expression: string,
+  r: { ok: true; value: unknown } | { ok: false; error: string; position?: number },
+): TranslationResult {
   if (!r.ok) {
     return {
       translation: {},
@@ -204,23 +246,31 @@ function jsonataResult(action: DataAction, source: string, expression: string, r
       mode: 'jsonata',
       failed: false,
       errors: [
-        new CxpactError('translation.jsonata.failed', `Data Action "${action.name}": the JSONata translation failed: ${r.error}`, {
-          file: source.startsWith('$') || source.includes('[') ? action.file : source,
-          path: source.startsWith('$') ? source : undefined,
-          fix: 'Fix the JSONata expression (try it on https://try.jsonata.org with the response body).',
-          details: { expression, ...(r.position === undefined ? {} : { position: r.position }) },
-        }),
+        new CxpactError(
+          'translation.jsonata.failed',
+          `Data Action "${action.name}": the JSONata translation failed: ${r.error}`,
+          {
+            file: source.startsWith('$') || source.includes('[') ? action.file : source,
+            path: source.startsWith('$') ? source : undefined,
+            fix: 'Fix the JSONata expression (try it on https://try.jsonata.org with the response body).',
+            details: { expression, ...(r.position === undefined ? {} : { position: r.position }) },
+          },
+        ),
       ],
     };
   }
   const max = currentLimits().depth;
   const deep = tooDeep(r.value, max);
   if (deep !== undefined) {
-    const error = new CxpactError('limit.depth', `Data Action "${action.name}": the JSONata result nests deeper than ${max} levels (at ${deep}).`, {
-      file: source.startsWith('$') || source.includes('[') ? action.file : source,
-      path: source.startsWith('$') ? source : undefined,
-      fix: 'Make the expression produce a flatter output, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
-    });
+    const error = new CxpactError(
+      'limit.depth',
+      `Data Action "${action.name}": the JSONata result nests deeper than ${max} levels (at ${deep}).`,
+      {
+        file: source.startsWith('$') || source.includes('[') ? action.file : source,
+        path: source.startsWith('$') ? source : undefined,
+        fix: 'Make the expression produce a flatter output, or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+      },
+    );
     return { translation: {}, output: undefined, mode: 'jsonata', failed: false, errors: [error] };
   }
   return { translation: {}, output: r.value, mode: 'jsonata', failed: false, errors: [] };
@@ -247,7 +297,12 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     try {
       r = jp.evaluate(body);
     } catch (e) {
-      const limit = overBudget(action, e, `the translationMap entry "${name}" (${expr.length > 200 ? `${expr.slice(0, 200)}…` : expr})`, { kind: 'translationMap', key: name });
+      const limit = overBudget(
+        action,
+        e,
+        `the translationMap entry "${name}" (${expr.length > 200 ? `${expr.slice(0, 200)}…` : expr})`,
+        { kind: 'translationMap', key: name },
+      );
       if (limit === undefined) throw e;
       return { translation, output: undefined, mode: 'native', failed: false, errors: [...errors, limit] };
     }
@@ -274,7 +329,8 @@ function translateNative(action: DataAction, response: RawResponse): Translation
   }
   // A default without a translationMap entry simply defines a variable.
   for (const [name, def] of Object.entries(translationMapDefaults)) {
-    if (!(name in translationMap)) translation[name] = { path: '', value: parseDefault(def), json: def, resolved: false, defaulted: true };
+    if (!(name in translationMap))
+      translation[name] = { path: '', value: parseDefault(def), json: def, resolved: false, defaulted: true };
   }
   if (errors.length > 0) return { translation, output: undefined, mode: 'native', failed: false, errors };
 
@@ -287,15 +343,23 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     const err =
       overBudget(action, e, 'the success template', { kind: 'successTemplate' }) ??
       (e instanceof CxpactError
-        ? new CxpactError(e.code, `Data Action "${action.name}": Transform failed to process result using 'successTemplate' template due to error: ${e.message}`, {
-            ...where(action, { kind: 'successTemplate' }),
-            fix: e.fix ?? 'Fix the success template.',
-            details: e.details,
-          })
-        : new CxpactError('translation.template.failed', `Data Action "${action.name}": the success template failed: ${messageOf(e)}`, {
-            ...where(action, { kind: 'successTemplate' }),
-            fix: 'Fix the success template.',
-          }));
+        ? new CxpactError(
+            e.code,
+            `Data Action "${action.name}": Transform failed to process result using 'successTemplate' template due to error: ${e.message}`,
+            {
+              ...where(action, { kind: 'successTemplate' }),
+              fix: e.fix ?? 'Fix the success template.',
+              details: e.details,
+            },
+          )
+        : new CxpactError(
+            'translation.template.failed',
+            `Data Action "${action.name}": the success template failed: ${messageOf(e)}`,
+            {
+              ...where(action, { kind: 'successTemplate' }),
+              fix: 'Fix the success template.',
+            },
+          ));
     return { translation, output: undefined, mode: 'native', failed: false, errors: [err] };
   }
   try {
@@ -304,11 +368,22 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     const max = currentLimits().depth;
     const deepOutput = tooDeep(output, max);
     if (deepOutput !== undefined) {
-      const err = new CxpactError('limit.depth', `Data Action "${action.name}": the success template's output nests deeper than ${max} levels (at ${deepOutput}).`, {
-        ...where(action, { kind: 'successTemplate' }),
-        fix: 'Make the success template produce a flatter output (Genesys flows read flat outputs), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
-      });
-      return { translation, output: undefined, renderedSuccessTemplate: excerpt(rendered), mode: 'native', failed: false, errors: [err] };
+      const err = new CxpactError(
+        'limit.depth',
+        `Data Action "${action.name}": the success template's output nests deeper than ${max} levels (at ${deepOutput}).`,
+        {
+          ...where(action, { kind: 'successTemplate' }),
+          fix: 'Make the success template produce a flatter output (Genesys flows read flat outputs), or raise the limit: --limit-depth / CXPACT_LIMIT_DEPTH.',
+        },
+      );
+      return {
+        translation,
+        output: undefined,
+        renderedSuccessTemplate: excerpt(rendered),
+        mode: 'native',
+        failed: false,
+        errors: [err],
+      };
     }
     return { translation, output, renderedSuccessTemplate: rendered, mode: 'native', failed: false, errors: [] };
   } catch (e) {
@@ -316,9 +391,17 @@ function translateNative(action: DataAction, response: RawResponse): Translation
     const m = /position (\d+)/.exec(msg);
     const at = m ? Number(m[1]) : undefined;
     const hints: string[] = [];
-    const bare = Object.entries(translation).filter(([, v]) => v.defaulted && parseDefault(v.json) === v.json && v.json !== '');
-    if (bare.length > 0) hints.push(`translationMapDefaults ${bare.map(([k, v]) => `"${k}": ${JSON.stringify(v.json)}`).join(', ')} is not JSON text: write a string default with its quotes, e.g. "\\"${bare[0][1].json}\\""`);
-    if (/"\$\{|"\$!\{/.test(successTemplate)) hints.push('a variable is wrapped in quotes ("${x}"), but translation-map variables are already JSON text: write ${x} without quotes');
+    const bare = Object.entries(translation).filter(
+      ([, v]) => v.defaulted && parseDefault(v.json) === v.json && v.json !== '',
+    );
+    if (bare.length > 0)
+      hints.push(
+        `translationMapDefaults ${bare.map(([k, v]) => `"${k}": ${JSON.stringify(v.json)}`).join(', ')} is not JSON text: write a string default with its quotes, e.g. "\\"${bare[0]![1].json}\\""`,
+      );
+    if (/"\$\{|"\$!\{/.test(successTemplate))
+      hints.push(
+        'a variable is wrapped in quotes ("${x}"), but translation-map variables are already JSON text: write ${x} without quotes',
+      );
     return {
       translation,
       output: undefined,
@@ -326,11 +409,18 @@ function translateNative(action: DataAction, response: RawResponse): Translation
       mode: 'native',
       failed: false,
       errors: [
-        new CxpactError('translation.output.not-json', `Data Action "${action.name}": the rendered success template is not JSON (${msg}). Rendered text: ${excerpt(rendered, at)}`, {
-          ...where(action, { kind: 'successTemplate' }),
-          fix: hints.length > 0 ? `${hints.join('; ')}.` : 'Make the success template produce JSON: translation variables are JSON text already, string defaults need their quotes.',
-          details: { rendered: excerpt(rendered, at) },
-        }),
+        new CxpactError(
+          'translation.output.not-json',
+          `Data Action "${action.name}": the rendered success template is not JSON (${msg}). Rendered text: ${excerpt(rendered, at)}`,
+          {
+            ...where(action, { kind: 'successTemplate' }),
+            fix:
+              hints.length > 0
+                ? `${hints.join('; ')}.`
+                : 'Make the success template produce JSON: translation variables are JSON text already, string defaults need their quotes.',
+            details: { rendered: excerpt(rendered, at) },
+          },
+        ),
       ],
     };
   }

@@ -17,7 +17,11 @@ function action(inputSchema: Record<string, unknown>, outputSchema: Record<strin
 }
 
 const a = action(
-  { type: 'object', required: ['customerId'], properties: { customerId: { type: 'string' }, count: { type: 'integer' }, flag: { type: 'boolean' } } },
+  {
+    type: 'object',
+    required: ['customerId'],
+    properties: { customerId: { type: 'string' }, count: { type: 'integer' }, flag: { type: 'boolean' } },
+  },
   {
     type: 'object',
     required: ['name'],
@@ -34,7 +38,9 @@ const a = action(
 
 describe('draft-04, no coercion', () => {
   test('valid output, extra properties allowed', () => {
-    expect(validateOutput(a, { name: 'x', score: 1.5, level: 2, extra: { any: 1 }, items: [{ id: 'i' }], maybe: null })).toEqual([]);
+    expect(
+      validateOutput(a, { name: 'x', score: 1.5, level: 2, extra: { any: 1 }, items: [{ id: 'i' }], maybe: null }),
+    ).toEqual([]);
   });
 
   test('"5" is not an integer, null is not a string, 1.5 is not an integer', () => {
@@ -45,9 +51,15 @@ describe('draft-04, no coercion', () => {
       ['/level', 'type', 'integer', 'string'],
       ['/items/0/id', 'type', 'string', 'integer'],
     ]);
-    expect(issues[0].message).toBe('/name: instance type (null) does not match any allowed primitive type (allowed: ["string"])');
+    expect(issues[0]!.message).toBe(
+      '/name: instance type (null) does not match any allowed primitive type (allowed: ["string"])',
+    );
     expect(issues.every((i) => i.code === 'output.schema.invalid')).toBe(true);
-    expect(validateOutput(a, { name: 'x', level: 1.5 })[0]).toMatchObject({ field: '/level', expected: 'integer', actual: 'number' });
+    expect(validateOutput(a, { name: 'x', level: 1.5 })[0]).toMatchObject({
+      field: '/level',
+      expected: 'integer',
+      actual: 'number',
+    });
   });
 
   test('required and enum name the field', () => {
@@ -68,7 +80,13 @@ describe('draft-04, no coercion', () => {
   });
 
   test('draft-04 specifics: exclusiveMaximum as boolean, tuple items', () => {
-    const s = { type: 'object', properties: { n: { type: 'number', maximum: 5, exclusiveMaximum: true }, t: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] } } };
+    const s = {
+      type: 'object',
+      properties: {
+        n: { type: 'number', maximum: 5, exclusiveMaximum: true },
+        t: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] },
+      },
+    };
     expect(validateAgainst(s, { n: 4, t: ['a', 1] }, 'output.schema.invalid')).toEqual([]);
     expect(validateAgainst(s, { n: 5, t: ['a', 'b'] }, 'output.schema.invalid').map((i) => [i.field, i.rule])).toEqual([
       ['/n', 'maximum'],
@@ -79,7 +97,11 @@ describe('draft-04, no coercion', () => {
   test('root array schema', () => {
     const s = { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } };
     expect(validateAgainst(s, [{ id: 'a' }], 'output.schema.invalid')).toEqual([]);
-    expect(validateAgainst(s, { id: 'a' }, 'output.schema.invalid')[0]).toMatchObject({ field: '', expected: 'array', actual: 'object' });
+    expect(validateAgainst(s, { id: 'a' }, 'output.schema.invalid')[0]).toMatchObject({
+      field: '',
+      expected: 'array',
+      actual: 'object',
+    });
   });
 
   test('formats the Java validator knows are checked; unknown formats are ignored', () => {
@@ -92,8 +114,20 @@ describe('draft-04, no coercion', () => {
         odd: { type: 'string', format: 'YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss' },
       },
     };
-    expect(validateAgainst(s, { at: '2024-03-15T10:00:00.000Z', mail: 'a@b.c', ip: '10.0.0.1', odd: 'anything' }, 'output.schema.invalid')).toEqual([]);
-    expect(validateAgainst(s, { at: '2024-03-15', mail: 'nope', ip: '300.1.1.1' }, 'output.schema.invalid').map((i) => [i.field, i.rule, i.expected])).toEqual([
+    expect(
+      validateAgainst(
+        s,
+        { at: '2024-03-15T10:00:00.000Z', mail: 'a@b.c', ip: '10.0.0.1', odd: 'anything' },
+        'output.schema.invalid',
+      ),
+    ).toEqual([]);
+    expect(
+      validateAgainst(s, { at: '2024-03-15', mail: 'nope', ip: '300.1.1.1' }, 'output.schema.invalid').map((i) => [
+        i.field,
+        i.rule,
+        i.expected,
+      ]),
+    ).toEqual([
       ['/at', 'format', 'date-time'],
       ['/mail', 'format', 'email'],
       ['/ip', 'format', 'ipv4'],
@@ -101,6 +135,8 @@ describe('draft-04, no coercion', () => {
   });
 
   test('a broken schema is reported, not thrown', () => {
-    expect(validateAgainst({ type: 'nonsense' }, {}, 'output.schema.invalid')[0]).toMatchObject({ code: 'schema.unsupported' });
+    expect(validateAgainst({ type: 'nonsense' }, {}, 'output.schema.invalid')[0]).toMatchObject({
+      code: 'schema.unsupported',
+    });
   });
 });

@@ -95,7 +95,7 @@ function usablePack(file: string): ModulePack | undefined {
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(file)) throw error;
     }
-    usablePacks.set(file, packed !== undefined && packed.usableFrom(__dirname) ? packed : undefined);
+    usablePacks.set(file, packed?.usableFrom(__dirname) === true ? packed : undefined);
   }
   return usablePacks.get(file);
 }

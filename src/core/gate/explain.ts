@@ -80,13 +80,21 @@ export interface PacticipantRoles {
  * The fix for "no pacts or verification results for <name> <version>": publish that version's pacts (a consumer),
  * or verify as that provider version and publish the results (a provider; a vendor API publishes its recorded check).
  */
-export function unpublishedVersionFix(name: string, version: string, ctx: Pick<ExplainContext, 'spell' | 'isThirdParty' | 'roles'>): string {
+export function unpublishedVersionFix(
+  name: string,
+  version: string,
+  ctx: Pick<ExplainContext, 'spell' | 'isThirdParty' | 'roles'>,
+): string {
   const spell = ctx.spell ?? npxSpelling;
   const asConsumer = `${spell('consumer')} && ${spell('publish', `--consumer-app-version ${version}`)}`;
-  const asProvider = ctx.isThirdParty(name) ? spell('check-recorded', `--provider ${name} --publish`) : spell('verify', `--provider ${name} --provider-version ${version} --publish`);
+  const asProvider = ctx.isThirdParty(name)
+    ? spell('check-recorded', `--provider ${name} --publish`)
+    : spell('verify', `--provider ${name} --provider-version ${version} --publish`);
   const roles = ctx.roles;
-  if (roles !== undefined && roles.consumer && !roles.provider) return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
-  if (roles !== undefined && roles.provider && !roles.consumer) return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
+  if (roles?.consumer && !roles.provider)
+    return `${name} is a consumer: publish its pacts as version ${version}: ${asConsumer}`;
+  if (roles?.provider && !roles.consumer)
+    return `${name} is a provider: verify its pacts as version ${version} and publish the results: ${asProvider}`;
   return `if ${name} is a consumer, publish its pacts as version ${version}: ${asConsumer}; if it is a provider, verify as version ${version} and publish the results: ${asProvider}`;
 }
 
@@ -103,7 +111,15 @@ export function unpublishedVersionsIn(res: MatrixResponse): Array<{ name: string
 
 /** A reason as a Finding: severity `info` when it is fine, `error` when it blocks the deployment. */
 export function reason(code: GateCode, ok: boolean, message: string, fix?: string, unverifiedBy?: string): GateReason {
-  return { code, severity: ok ? 'info' : 'error', ok, message, at: {}, ...(fix === undefined ? {} : { fix }), ...(unverifiedBy === undefined ? {} : { unverifiedBy }) };
+  return {
+    code,
+    severity: ok ? 'info' : 'error',
+    ok,
+    message,
+    at: {},
+    ...(fix === undefined ? {} : { fix }),
+    ...(unverifiedBy === undefined ? {} : { unverifiedBy }),
+  };
 }
 
 /** The version as the decision shows it: a git sha shortened to 8 characters. */
@@ -123,6 +139,21 @@ const NAME_IN = /version of (.+?) (?:currently|from|with|\(|$)|version \S+ of (\
 const NOT_DEPLOYED = /no version is currently recorded as deployed/i;
 const NO_PUBLISHED = /No pacts or verifications have been published for version (\S+) of (.+)$/i;
 
+/** The other pacticipants the broker's reasons say have no version in the environment ("… (no version is currently recorded as deployed/released …)"). */
+function notDeployedIn(brokerReasons: string[], pacticipant: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of brokerReasons) {
+    const m = NO_VERIFIED.exec(line);
+    if (m === null || !NOT_DEPLOYED.test(line)) continue;
+    for (const side of [m[1]!, m[2]!]) {
+      const n = NAME_IN.exec(side);
+      const name = n === null ? undefined : (n[1] ?? n[2]);
+      if (name !== undefined && name !== pacticipant) names.add(name);
+    }
+  }
+  return names;
+}
+
 /**
  * "Never verified" and "verified and failed" are different answers: when a provider version in the environment
  * has not verified the pact, say what other versions of that provider did with it.
@@ -131,7 +162,8 @@ function withElsewhere(r: GateReason, provider: string, ctx: ExplainContext): Ga
   const spell = ctx.spell ?? npxSpelling;
   const e = ctx.elsewhere?.get(provider);
   if (e === undefined) return r;
-  if (e.version === undefined) return { ...r, message: `${r.message} (no version of ${provider} has ever verified it)` };
+  if (e.version === undefined)
+    return { ...r, message: `${r.message} (no version of ${provider} has ever verified it)` };
   if (e.success === false) {
     return {
       ...r,
@@ -157,11 +189,19 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
   const rows = (res.matrix ?? []).filter((r) => r.ignored !== true);
   const reasons: GateReason[] = [];
   const explainedProviders = new Set<string>();
+  const brokerReasons = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')]
+    .map((l) => l.trim())
+    .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
+  const notDeployed = notDeployedIn(brokerReasons, ctx.pacticipant);
   for (const row of rows) {
     const consumer = row.consumer?.name ?? '?';
     const cv = short(row.consumer?.version?.number);
     const provider = row.provider?.name ?? '?';
     const pv = row.provider?.version?.number;
+    // The Pact Broker lists a pact whose provider has no version in the environment as a row without a provider
+    // version; the broker's reason for it ("no version is currently recorded as deployed") explains it below.
+    if (pv === undefined && row.verificationResult == null && consumer === ctx.pacticipant && notDeployed.has(provider))
+      continue;
     const third = ctx.isThirdParty(provider);
     const success = row.verificationResult?.success ?? null;
     const who = third ? `vendor ${provider}` : provider;
@@ -172,7 +212,9 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
         reason(
           'gate.verified',
           true,
-          third ? `${who} (recording set ${short(pv)}) matches the pact of ${consumer} ${cv} (recorded check)` : `${provider} ${short(pv)} verified the pact of ${consumer} ${cv}`,
+          third
+            ? `${who} (recording set ${short(pv)}) matches the pact of ${consumer} ${cv} (recorded check)`
+            : `${provider} ${short(pv)} verified the pact of ${consumer} ${cv}`,
         ),
       );
     } else if (success === false) {
@@ -193,7 +235,9 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
       const r = reason(
         'gate.unverified',
         false,
-        third ? `${who} has no recorded check of the pact of ${consumer} ${cv}` : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
+        third
+          ? `${who} has no recorded check of the pact of ${consumer} ${cv}`
+          : `${provider}${pv ? ` ${short(pv)}` : ''} never verified the pact of ${consumer} ${cv}`,
         verifyFix(provider, third, ctx.environment, spell),
         consumer === ctx.pacticipant && !third ? provider : undefined,
       );
@@ -201,15 +245,18 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
     }
   }
 
-  const brokerReasons = [...(res.summary?.reason ?? '').split('\n'), ...(res.notices ?? []).map((n) => n.text ?? '')]
-    .map((l) => l.trim())
-    .filter((l, i, all) => l !== '' && all.indexOf(l) === i);
-
   // Integrations the broker reports without a row (e.g. the provider is not deployed to the environment).
   for (const line of brokerReasons) {
     const published = NO_PUBLISHED.exec(line);
     if (published !== null) {
-      reasons.push(reason('gate.unpublished', false, `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`, unpublishedVersionFix(published[2]!, published[1]!, ctx)));
+      reasons.push(
+        reason(
+          'gate.unpublished',
+          false,
+          `the broker has no pacts or verification results for ${published[2]} ${short(published[1])}`,
+          unpublishedVersionFix(published[2]!, published[1]!, ctx),
+        ),
+      );
       continue;
     }
     const m = NO_VERIFIED.exec(line);
@@ -241,22 +288,42 @@ export function explainMatrix(res: MatrixResponse, ctx: ExplainContext): GateDec
         ),
       );
     } else {
-      push(reason('gate.unverified', false, third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`, verifyFix(other, third, ctx.environment, spell)));
+      push(
+        reason(
+          'gate.unverified',
+          false,
+          third ? `vendor ${other} has no recorded check of this pact` : `${other} never verified this pact`,
+          verifyFix(other, third, ctx.environment, spell),
+        ),
+      );
     }
     explainedProviders.add(other);
   }
 
-  let deployable: boolean | null = res.summary?.deployable === true ? true : res.summary?.deployable === false ? false : null;
+  let deployable: boolean | null =
+    res.summary?.deployable === true ? true : res.summary?.deployable === false ? false : null;
   // Guard against a broker that says yes while a considered row failed or is unverified.
-  if (deployable === true && reasons.some((r) => !r.ok)) deployable = reasons.some((r) => r.code === 'gate.verification.failed') ? false : null;
+  if (deployable === true && reasons.some((r) => !r.ok))
+    deployable = reasons.some((r) => r.code === 'gate.verification.failed') ? false : null;
   // A provider version verified the pact and failed: the answer is no, not "results are missing".
-  if (deployable === null && reasons.some((r) => !r.ok && r.unverifiedBy !== undefined && ctx.elsewhere?.get(r.unverifiedBy)?.success === false)) deployable = false;
+  if (
+    deployable === null &&
+    reasons.some((r) => !r.ok && r.unverifiedBy !== undefined && ctx.elsewhere?.get(r.unverifiedBy)?.success === false)
+  )
+    deployable = false;
   if (deployable !== true && !reasons.some((r) => !r.ok)) {
     // The broker said no for a reason we could not map: keep its words.
-    for (const line of brokerReasons) if (!/^All required verification results/i.test(line)) reasons.push(reason('gate.broker-reason', false, line));
+    for (const line of brokerReasons)
+      if (!/^All required verification results/i.test(line)) reasons.push(reason('gate.broker-reason', false, line));
   }
   if (deployable === true && reasons.length === 0) {
-    reasons.push(reason('gate.nothing-to-break', true, `${ctx.pacticipant} has no pacts with (and no consumers among) what is deployed to ${ctx.environment}: nothing to break`));
+    reasons.push(
+      reason(
+        'gate.nothing-to-break',
+        true,
+        `${ctx.pacticipant} has no pacts with (and no consumers among) what is deployed to ${ctx.environment}: nothing to break`,
+      ),
+    );
   }
   return { deployable, reasons, brokerReasons };
 }

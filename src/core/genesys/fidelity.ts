@@ -54,7 +54,11 @@ function canonical(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (!isRecord(v)) return v;
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sort(v[k])]),
+    );
   };
   return JSON.stringify(sort(value)) ?? 'undefined';
 }
@@ -77,7 +81,10 @@ function label(op: TestExecutionOperation): string {
   return `step ${op.step} (${op.name})`;
 }
 
-function findOp(result: TestExecutionResult, test: (op: TestExecutionOperation) => boolean): TestExecutionOperation | undefined {
+function findOp(
+  result: TestExecutionResult,
+  test: (op: TestExecutionOperation) => boolean,
+): TestExecutionOperation | undefined {
   return [...(result.operations ?? [])].sort((a, b) => a.step - b.step).find(test);
 }
 
@@ -123,9 +130,15 @@ function compareBody(platform: string, ours: string): boolean {
 
 /** The raw response as the platform's execute step reports it: `{statusCode|status, body, headers}` or the body itself. */
 function rawResponseOf(result: unknown): RawResponse {
-  if (isRecord(result) && 'body' in result && (typeof result['statusCode'] === 'number' || typeof result['status'] === 'number')) {
+  if (
+    isRecord(result) &&
+    'body' in result &&
+    (typeof result['statusCode'] === 'number' || typeof result['status'] === 'number')
+  ) {
     const status = (typeof result['statusCode'] === 'number' ? result['statusCode'] : result['status']) as number;
-    const headers = isRecord(result['headers']) ? Object.fromEntries(Object.entries(result['headers']).map(([k, v]) => [k, String(v)])) : {};
+    const headers = isRecord(result['headers'])
+      ? Object.fromEntries(Object.entries(result['headers']).map(([k, v]) => [k, String(v)]))
+      : {};
     return { status, headers, body: parsedMaybe(result['body']) };
   }
   return { status: 200, headers: {}, body: parsedMaybe(result) };
@@ -143,7 +156,11 @@ function errorText(op: TestExecutionOperation | undefined, result: TestExecution
  * Header values are never compared or reported (they hold credentials); only the URL, method, body,
  * translation-map values and outputs are.
  */
-export async function compareWithEmulation(action: DataAction, input: Record<string, unknown>, result: TestExecutionResult): Promise<FidelityResult> {
+export async function compareWithEmulation(
+  action: DataAction,
+  input: Record<string, unknown>,
+  result: TestExecutionResult,
+): Promise<FidelityResult> {
   const differences: StepDifference[] = [];
   const compared: StepKind[] = [];
   const failedOp = findOp(result, (op) => op.success === false);
@@ -170,20 +187,49 @@ export async function compareWithEmulation(action: DataAction, input: Record<str
       secretUrl === undefined
         ? url === ours || pathAndQuery(url) === pathAndQuery(ours)
         : secretUrl.test(url) || secretUrl.test(pathAndQuery(url));
-    if (!urlMatches) differences.push({ step: 'request', operation: at, field: 'url', platform: secretUrl === undefined ? url : HIDDEN, cxpact: ours });
+    if (!urlMatches)
+      differences.push({
+        step: 'request',
+        operation: at,
+        field: 'url',
+        platform: secretUrl === undefined ? url : HIDDEN,
+        cxpact: ours,
+      });
     const method = firstString(requestOp.result, METHOD_KEYS);
-    if (method !== undefined && method.toUpperCase() !== rendered.method) differences.push({ step: 'request', operation: at, field: 'method', platform: method, cxpact: rendered.method });
+    if (method !== undefined && method.toUpperCase() !== rendered.method)
+      differences.push({ step: 'request', operation: at, field: 'method', platform: method, cxpact: rendered.method });
     const body = firstString(requestOp.result, BODY_KEYS);
     const secretBody = secretRegex(rendered, 'body');
-    if (body !== undefined && rendered.body !== undefined && !(secretBody === undefined ? compareBody(body, rendered.body) : secretBody.test(body))) {
-      differences.push({ step: 'request', operation: at, field: 'body', platform: secretBody === undefined ? body : HIDDEN, cxpact: rendered.body });
+    if (
+      body !== undefined &&
+      rendered.body !== undefined &&
+      !(secretBody === undefined ? compareBody(body, rendered.body) : secretBody.test(body))
+    ) {
+      differences.push({
+        step: 'request',
+        operation: at,
+        field: 'body',
+        platform: secretBody === undefined ? body : HIDDEN,
+        cxpact: rendered.body,
+      });
     }
   }
 
   // 2. The raw response the platform got: our translation runs on exactly that.
-  const executeOp = findOp(result, (op) => /execut|response|remote|endpoint|call/i.test(op.name) && !/translat|success|template|transform|schema|validat/i.test(op.name) && op.result !== undefined);
+  const executeOp = findOp(
+    result,
+    (op) =>
+      /execut|response|remote|endpoint|call/i.test(op.name) &&
+      !/translat|success|template|transform|schema|validat/i.test(op.name) &&
+      op.result !== undefined,
+  );
   if (executeOp === undefined) {
-    const outcome = { platformSuccess: result.success, cxpactSuccess: cxpactError === undefined && result.success, platformError, cxpactError };
+    const outcome = {
+      platformSuccess: result.success,
+      cxpactSuccess: cxpactError === undefined && result.success,
+      platformError,
+      cxpactError,
+    };
     if (cxpactError !== undefined && result.success) {
       differences.push({ step: 'outcome', field: 'success', platform: true, cxpact: false });
     }
@@ -193,7 +239,8 @@ export async function compareWithEmulation(action: DataAction, input: Record<str
   const raw = rawResponseOf(executeOp.result);
   const translated = await translateResponseAsync(action, raw, { input });
   const issues = translated.errors.length === 0 && !translated.failed ? validateOutput(action, translated.output) : [];
-  const cxpactSuccess = cxpactError === undefined && translated.errors.length === 0 && !translated.failed && issues.length === 0;
+  const cxpactSuccess =
+    cxpactError === undefined && translated.errors.length === 0 && !translated.failed && issues.length === 0;
   if (cxpactError === undefined && !cxpactSuccess) {
     cxpactError = translated.errors[0]?.message ?? issues.map((i) => i.message).join('; ');
   }
@@ -205,30 +252,67 @@ export async function compareWithEmulation(action: DataAction, input: Record<str
     for (const [name, value] of Object.entries(translationOp.result)) {
       const ours = translated.translation[name];
       if (ours === undefined) {
-        differences.push({ step: 'translation', operation: label(translationOp), field: `translationMap.${name}`, platform: value, cxpact: '(not resolved)' });
+        differences.push({
+          step: 'translation',
+          operation: label(translationOp),
+          field: `translationMap.${name}`,
+          platform: value,
+          cxpact: '(not resolved)',
+        });
       } else if (!sameJson(value, ours.value) && !sameJson(parsedMaybe(value), ours.value) && value !== ours.json) {
-        differences.push({ step: 'translation', operation: label(translationOp), field: `translationMap.${name}`, platform: value, cxpact: ours.value });
+        differences.push({
+          step: 'translation',
+          operation: label(translationOp),
+          field: `translationMap.${name}`,
+          platform: value,
+          cxpact: ours.value,
+        });
       }
     }
   }
 
   // 4. The success template's result and the final result.
-  const templateOp = findOp(result, (op) => /success ?template|transform|resolve output/i.test(op.name) && op.result !== undefined && op.success !== false);
+  const templateOp = findOp(
+    result,
+    (op) =>
+      /success ?template|transform|resolve output/i.test(op.name) && op.result !== undefined && op.success !== false,
+  );
   if (templateOp !== undefined && translated.output !== undefined) {
     compared.push('template');
-    if (!sameJson(templateOp.result, translated.output) && !sameJson(parsedMaybe(templateOp.result), translated.output)) {
-      differences.push({ step: 'template', operation: label(templateOp), field: 'output', platform: parsedMaybe(templateOp.result), cxpact: translated.output });
+    if (
+      !sameJson(templateOp.result, translated.output) &&
+      !sameJson(parsedMaybe(templateOp.result), translated.output)
+    ) {
+      differences.push({
+        step: 'template',
+        operation: label(templateOp),
+        field: 'output',
+        platform: parsedMaybe(templateOp.result),
+        cxpact: translated.output,
+      });
     }
   }
   if (result.success && result.finalResult !== undefined) {
     compared.push('final');
-    if (!sameJson(result.finalResult, translated.output)) differences.push({ step: 'final', field: 'finalResult', platform: result.finalResult, cxpact: translated.output ?? null });
+    if (!sameJson(result.finalResult, translated.output))
+      differences.push({
+        step: 'final',
+        field: 'finalResult',
+        platform: result.finalResult,
+        cxpact: translated.output ?? null,
+      });
   }
 
   // 5. Did both succeed or fail?
   compared.push('outcome');
   if (result.success !== cxpactSuccess) {
-    differences.push({ step: 'outcome', operation: failedOp === undefined ? undefined : label(failedOp), field: 'success', platform: platformError ?? result.success, cxpact: cxpactError ?? cxpactSuccess });
+    differences.push({
+      step: 'outcome',
+      operation: failedOp === undefined ? undefined : label(failedOp),
+      field: 'success',
+      platform: platformError ?? result.success,
+      cxpact: cxpactError ?? cxpactSuccess,
+    });
   }
   return { differences, compared, platformSuccess: result.success, cxpactSuccess, platformError, cxpactError };
 }
@@ -245,5 +329,7 @@ export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

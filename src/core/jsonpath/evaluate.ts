@@ -63,7 +63,7 @@ class Evaluator {
       out.push(model);
       return;
     }
-    const s = segs[i];
+    const s = segs[i]!;
     const leaf = i === segs.length - 1;
     switch (s.kind) {
       case 'property': {
@@ -75,10 +75,11 @@ class Evaluator {
           }
           return;
         }
-        if (s.names.length === 1) {
-          const name = s.names[0];
+        const only = s.names.length === 1 ? s.names[0] : undefined;
+        if (only !== undefined) {
+          const name = only;
           const p = evalPath + quote(name);
-          if (!Object.prototype.hasOwnProperty.call(model, name)) {
+          if (!Object.hasOwn(model, name)) {
             if (leaf) {
               if (this.opts.requireProperties) throw new PathNotFound(`No results for path: ${p}`);
               return;
@@ -92,31 +93,40 @@ class Evaluator {
         if (leaf) {
           const merged: Record<string, Json> = {};
           for (const name of s.names) {
-            if (Object.prototype.hasOwnProperty.call(model, name)) merged[name] = model[name];
-            else if (this.opts.requireProperties) throw new PathNotFound(`No results for path: ${evalPath}${quote(name)}`);
+            if (Object.hasOwn(model, name)) merged[name] = model[name];
+            else if (this.opts.requireProperties)
+              throw new PathNotFound(`No results for path: ${evalPath}${quote(name)}`);
           }
           out.push(merged);
           return;
         }
         for (const name of s.names) {
-          if (Object.prototype.hasOwnProperty.call(model, name)) this.walk(segs, i + 1, model[name], evalPath + quote(name), false, out);
+          if (Object.hasOwn(model, name)) this.walk(segs, i + 1, model[name], evalPath + quote(name), false, out);
         }
         return;
       }
       case 'wildcard': {
-        if (Array.isArray(model)) model.forEach((e, k) => this.walk(segs, i + 1, e, `${evalPath}[${k}]`, false, out));
-        else if (isRecord(model)) for (const [k, v] of Object.entries(model)) this.walk(segs, i + 1, v, evalPath + quote(k), false, out);
+        if (Array.isArray(model))
+          model.forEach((e, k) => {
+            this.walk(segs, i + 1, e, `${evalPath}[${k}]`, false, out);
+          });
+        else if (isRecord(model))
+          for (const [k, v] of Object.entries(model)) this.walk(segs, i + 1, v, evalPath + quote(k), false, out);
         return;
       }
       case 'index': {
         const single = s.indexes.length === 1;
         if (!Array.isArray(model)) {
-          if (upDef && single) throw new PathNotFound(`Filter: [${s.indexes.join(',')}] can only be applied to arrays. Current context is: ${JSON.stringify(model)}`);
+          if (upDef && single)
+            throw new PathNotFound(
+              `Filter: [${s.indexes.join(',')}] can only be applied to arrays. Current context is: ${JSON.stringify(model)}`,
+            );
           return;
         }
         for (const idx of s.indexes) {
           const eff = idx < 0 ? model.length + idx : idx;
-          if (eff >= 0 && eff < model.length) this.walk(segs, i + 1, model[eff], `${evalPath}[${eff}]`, upDef && single, out);
+          if (eff >= 0 && eff < model.length)
+            this.walk(segs, i + 1, model[eff], `${evalPath}[${eff}]`, upDef && single, out);
         }
         return;
       }
@@ -147,8 +157,12 @@ class Evaluator {
         const filterNext = segs[i + 1]?.kind === 'filter';
         const visit = (node: Json, p: string): void => {
           if (!(filterNext && Array.isArray(node))) this.walk(segs, i + 1, node, p, false, out);
-          if (Array.isArray(node)) node.forEach((e, k) => (typeof e === 'object' && e !== null ? visit(e, `${p}[${k}]`) : undefined));
-          else if (isRecord(node)) for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, p + quote(k));
+          if (Array.isArray(node))
+            node.forEach((e, k) => {
+              if (typeof e === 'object' && e !== null) visit(e, `${p}[${k}]`);
+            });
+          else if (isRecord(node))
+            for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, p + quote(k));
         };
         visit(model, evalPath);
         return;
@@ -217,7 +231,8 @@ class Evaluator {
           if (typeof v === 'number') nums.push(v);
           else if (Array.isArray(v)) for (const x of v) if (typeof x === 'number') nums.push(x);
         }
-        if (nums.length === 0) throw new FunctionError('Aggregation function attempted to calculate value using empty array');
+        if (nums.length === 0)
+          throw new FunctionError('Aggregation function attempted to calculate value using empty array');
         if (name === 'min') return Math.min(...nums);
         if (name === 'max') return Math.max(...nums);
         const sum = nums.reduce((a, b) => a + b, 0);
@@ -230,12 +245,16 @@ class Evaluator {
       case 'first':
       case 'last':
       case 'index': {
-        if (!Array.isArray(model) || model.length === 0) throw new FunctionError(`Invalid function ${name}() on ${Array.isArray(model) ? 'an empty array' : 'a non-array value'}`);
+        if (!Array.isArray(model) || model.length === 0)
+          throw new FunctionError(
+            `Invalid function ${name}() on ${Array.isArray(model) ? 'an empty array' : 'a non-array value'}`,
+          );
         if (name === 'first') return model[0];
         if (name === 'last') return model[model.length - 1];
         const n = typeof argv[0] === 'number' ? argv[0] : 0;
         const eff = n < 0 ? model.length + n : n;
-        if (eff < 0 || eff >= model.length) throw new FunctionError(`index(${n}) is out of range for an array of ${model.length}`);
+        if (eff < 0 || eff >= model.length)
+          throw new FunctionError(`index(${n}) is out of range for an array of ${model.length}`);
         return model[eff];
       }
       case 'keys':
@@ -310,7 +329,8 @@ class Evaluator {
       }
       case '=~': {
         if (rightOp.kind !== 'regex') return false;
-        const input = typeof l === 'string' ? l : typeof l === 'number' || typeof l === 'boolean' ? String(l) : undefined;
+        const input =
+          typeof l === 'string' ? l : typeof l === 'number' || typeof l === 'boolean' ? String(l) : undefined;
         if (input === undefined) return false;
         return regexFor(rightOp.source, rightOp.flags).matchesWhole(input);
       }
@@ -352,9 +372,14 @@ const UNDEFINED: unique symbol = Symbol('undefined');
 function regexFor(source: string, flags: string): SafeRegex {
   const jsFlags = [...new Set(flags.split('').filter((f) => 'ims'.includes(f)))].join('');
   try {
-    return compileSafeRegex(source, { dialect: 'java', flags: jsFlags, nativeFallback: (_p, f) => new RegExp(source, f.replace(/[^ims]/g, '')) });
+    return compileSafeRegex(source, {
+      dialect: 'java',
+      flags: jsFlags,
+      nativeFallback: (_p, f) => new RegExp(source, f.replace(/[^ims]/g, '')),
+    });
   } catch (e) {
-    if (e instanceof UnsafeRegexError) throw new FunctionError(`the filter regex /${source}/ cannot be evaluated safely: ${e.message}`);
+    if (e instanceof UnsafeRegexError)
+      throw new FunctionError(`the filter regex /${source}/ cannot be evaluated safely: ${e.message}`);
     throw new FunctionError(`the filter regex /${source}/ is invalid: ${(e as Error).message}`);
   }
 }
@@ -369,7 +394,10 @@ export function jaywayEquals(a: Json, b: Json): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jaywayEquals(x, b[i]));
   const ak = Object.keys(a as object);
   const bo = b as Record<string, Json>;
-  return ak.length === Object.keys(bo).length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jaywayEquals((a as Record<string, Json>)[k], bo[k]));
+  return (
+    ak.length === Object.keys(bo).length &&
+    ak.every((k) => Object.hasOwn(bo, k) && jaywayEquals((a as Record<string, Json>)[k], bo[k]))
+  );
 }
 
 /** Evaluates a parsed path against a document with Jayway's default configuration. */
@@ -383,7 +411,8 @@ function evaluateWithin(path: PathAst, doc: Json, budget: Budget): EvaluationRes
     const r = ev.run(path, doc);
     return { found: true, value: r.value, definite: r.definite };
   } catch (e) {
-    if (e instanceof PathNotFound || e instanceof FunctionError) return { found: false, value: undefined, definite: isDefinite(path), reason: e.message };
+    if (e instanceof PathNotFound || e instanceof FunctionError)
+      return { found: false, value: undefined, definite: isDefinite(path), reason: e.message };
     throw e;
   }
 }

@@ -29,7 +29,9 @@ export function compileJsonPath(expression: string): JsonPath {
   const compiled: JsonPath = {
     expression,
     ast,
-    definite: isDefinite(ast) || (ast.segments[0]?.kind === 'scan' && ast.segments[ast.segments.length - 1]?.kind === 'function'),
+    definite:
+      isDefinite(ast) ||
+      (ast.segments[0]?.kind === 'scan' && ast.segments[ast.segments.length - 1]?.kind === 'function'),
     evaluate: (doc) => evaluatePath(ast, doc),
   };
   if (cache.size > 10_000) cache.clear();
@@ -88,7 +90,8 @@ export function visitFilter(expr: FilterExpr, visitor: FilterVisitor, satisfiabl
       visitor.path?.(expr.path, { satisfiable });
       return;
     case 'compare':
-      for (const op of [expr.left, expr.right] as Operand[]) if (op.kind === 'path') visitor.path?.(op.path, { satisfiable });
+      for (const op of [expr.left, expr.right] as Operand[])
+        if (op.kind === 'path') visitor.path?.(op.path, { satisfiable });
       visitor.compare?.(expr, { satisfiable });
       return;
   }

@@ -12,12 +12,19 @@ export class JsonPathSyntaxError extends CxpactError {
   constructor(expression: string, position: number, message: string) {
     // A long expression is shown as a window around the position (an excerpt, never 64 KB of text).
     const from = expression.length > 200 ? Math.max(0, position - 100) : 0;
-    const shown = expression.length > 200 ? `${from > 0 ? '…' : ''}${expression.slice(from, from + 200)}${from + 200 < expression.length ? '…' : ''}` : expression;
+    const shown =
+      expression.length > 200
+        ? `${from > 0 ? '…' : ''}${expression.slice(from, from + 200)}${from + 200 < expression.length ? '…' : ''}`
+        : expression;
     const pointer = `${shown}\n${' '.repeat(Math.max(0, position - from + (from > 0 ? 1 : 0)))}^`;
-    super('jsonpath.syntax', `Invalid JSONPath ${JSON.stringify(shown)} at position ${position}: ${message}\n${pointer}`, {
-      fix: 'Write the path in Jayway JsonPath syntax, e.g. `$.customer.name`, `$.items[0].id`, `$.items[?(@.type == \'x\')].id`.',
-      details: { expression, position },
-    });
+    super(
+      'jsonpath.syntax',
+      `Invalid JSONPath ${JSON.stringify(shown)} at position ${position}: ${message}\n${pointer}`,
+      {
+        fix: "Write the path in Jayway JsonPath syntax, e.g. `$.customer.name`, `$.items[0].id`, `$.items[?(@.type == 'x')].id`.",
+        details: { expression, position },
+      },
+    );
     this.name = 'JsonPathSyntaxError';
     this.position = position;
     this.expression = expression;
@@ -25,7 +32,21 @@ export class JsonPathSyntaxError extends CxpactError {
 }
 
 const WORD_OPS: RelOp[] = ['subsetof', 'noneof', 'anyof', 'contains', 'empty', 'size', 'nin', 'in'];
-const FUNCTIONS = new Set(['length', 'size', 'min', 'max', 'avg', 'sum', 'stddev', 'first', 'last', 'index', 'keys', 'concat', 'append']);
+const FUNCTIONS = new Set([
+  'length',
+  'size',
+  'min',
+  'max',
+  'avg',
+  'sum',
+  'stddev',
+  'first',
+  'last',
+  'index',
+  'keys',
+  'concat',
+  'append',
+]);
 
 class Parser {
   pos = 0;
@@ -37,7 +58,10 @@ class Parser {
   /** Runs `fn` one nesting level deeper; fails past the depth limit. */
   nest<T>(fn: () => T, levels = 1): T {
     this.depth += levels;
-    if (this.depth > this.maxDepth) this.fail(`the expression nests deeper than ${this.maxDepth} levels (brackets, parentheses, ! and && / || terms); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`);
+    if (this.depth > this.maxDepth)
+      this.fail(
+        `the expression nests deeper than ${this.maxDepth} levels (brackets, parentheses, ! and && / || terms); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`,
+      );
     try {
       return fn();
     } finally {
@@ -93,7 +117,8 @@ class Parser {
   parseSegments(inFilter: boolean, segments: Segment[]): Segment[] {
     for (;;) {
       // Paths are evaluated one step per recursion level: their length counts as nesting.
-      if (segments.length > this.maxDepth) this.fail(`the path has more than ${this.maxDepth} steps; the limit is --limit-depth / CXPACT_LIMIT_DEPTH`);
+      if (segments.length > this.maxDepth)
+        this.fail(`the path has more than ${this.maxDepth} steps; the limit is --limit-depth / CXPACT_LIMIT_DEPTH`);
       const c = this.peek();
       if (c === '.') {
         if (this.peek(1) === '.') {
@@ -136,7 +161,11 @@ class Parser {
     const name = this.src.slice(start, this.pos);
     if (name === '') this.fail('expected a property name');
     if (this.peek() === '(') {
-      if (!FUNCTIONS.has(name)) this.fail(`unknown function '${name}()'; Jayway knows ${[...FUNCTIONS].map((f) => `${f}()`).join(', ')}`, start);
+      if (!FUNCTIONS.has(name))
+        this.fail(
+          `unknown function '${name}()'; Jayway knows ${[...FUNCTIONS].map((f) => `${f}()`).join(', ')}`,
+          start,
+        );
       this.pos++;
       const args = this.parseFunctionArgs();
       segments.push({ kind: 'function', name, args });
@@ -224,7 +253,7 @@ class Parser {
         seg = { kind: 'index', indexes };
       }
     } else if (c === ']') {
-      this.fail('empty brackets: write [*], [0], [\'name\'] or [?(...)]');
+      this.fail("empty brackets: write [*], [0], ['name'] or [?(...)]");
     } else {
       this.fail(`unexpected '${c}' in brackets`);
     }
@@ -335,7 +364,10 @@ class Parser {
     this.skipWs();
     const op = this.parseOp();
     if (op === undefined) {
-      if (left.kind !== 'path') this.fail('expected a comparison operator (==, !=, <, <=, >, >=, =~, in, nin, subsetof, anyof, noneof, size, empty)');
+      if (left.kind !== 'path')
+        this.fail(
+          'expected a comparison operator (==, !=, <, <=, >, >=, =~, in, nin, subsetof, anyof, noneof, size, empty)',
+        );
       return { kind: 'exists', path: left.path };
     }
     this.skipWs();
@@ -470,8 +502,9 @@ export function parseJsonPath(expression: string): PathAst {
   const path = p.parsePath(false);
   if (!p.eof()) p.fail(`unexpected '${p.peek()}'`);
   for (let i = 0; i < path.segments.length; i++) {
-    const s = path.segments[i];
-    if (s.kind === 'scan' && i === path.segments.length - 1) p.fail("'..' must be followed by a property, '*' or brackets", p.src.length);
+    const s = path.segments[i]!;
+    if (s.kind === 'scan' && i === path.segments.length - 1)
+      p.fail("'..' must be followed by a property, '*' or brackets", p.src.length);
   }
   return path;
 }

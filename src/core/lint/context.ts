@@ -49,7 +49,11 @@ export class LintContext {
       code,
       severity: LINT_CODES[code].severity,
       message,
-      at: { file: this.action.file, path: fieldPath(this.action, field), ...(pos === undefined ? {} : { line: pos.line, column: pos.column }) },
+      at: {
+        file: this.action.file,
+        path: fieldPath(this.action, field),
+        ...(pos === undefined ? {} : { line: pos.line, column: pos.column }),
+      },
       fix,
       action: this.action.name,
     });
@@ -78,8 +82,15 @@ export class LintContext {
       this.parsed.set(key, null);
       if (!(error instanceof VelocitySyntaxError)) throw error;
       // The renderer's fix for the same template (its name as the renderer gives it: `headers.X`, not `header X`).
-      const name = t.field.kind === 'url' || t.field.kind === 'header' || t.field.kind === 'body' ? templateName(t.field) : t.name;
-      this.add('velocity.syntax', t.field, `${t.name} is not valid Velocity: ${error.message}`, velocitySyntaxFix(name, error.line, error.column), { line: error.line, column: error.column });
+      const name =
+        t.field.kind === 'url' || t.field.kind === 'header' || t.field.kind === 'body' ? templateName(t.field) : t.name;
+      this.add(
+        'velocity.syntax',
+        t.field,
+        `${t.name} is not valid Velocity: ${error.message}`,
+        velocitySyntaxFix(name, error.line, error.column),
+        { line: error.line, column: error.column },
+      );
       return undefined;
     }
   }
@@ -87,9 +98,13 @@ export class LintContext {
 
 /** The request templates that are actually rendered (GET and HEAD send no body). */
 export function requestTemplates(action: DataAction): TemplateField[] {
-  const out: TemplateField[] = [{ field: { kind: 'url' }, name: 'requestUrlTemplate', text: action.request.urlTemplate }];
-  for (const [name, value] of Object.entries(action.request.headers)) out.push({ field: { kind: 'header', name }, name: `header ${name}`, text: value });
-  if (sendsBody(action)) out.push({ field: { kind: 'body' }, name: 'requestTemplate', text: action.request.bodyTemplate });
+  const out: TemplateField[] = [
+    { field: { kind: 'url' }, name: 'requestUrlTemplate', text: action.request.urlTemplate },
+  ];
+  for (const [name, value] of Object.entries(action.request.headers))
+    out.push({ field: { kind: 'header', name }, name: `header ${name}`, text: value });
+  if (sendsBody(action))
+    out.push({ field: { kind: 'body' }, name: 'requestTemplate', text: action.request.bodyTemplate });
   return out;
 }
 
@@ -130,7 +145,9 @@ export function outputRefs(template: VelocityTemplate): OutputRef[] {
         const end = start + n.source.length;
         out.push({ ref: n, before: text.slice(Math.max(0, start - 200), start), after: text.slice(end, end + 200) });
       } else if (n.type === 'if') {
-        n.branches.forEach((b) => visit(b.body));
+        n.branches.forEach((b) => {
+          visit(b.body);
+        });
         if (n.otherwise) visit(n.otherwise);
       } else if (n.type === 'foreach' || n.type === 'macro') visit(n.body);
     }
@@ -158,4 +175,3 @@ export function caseMatch(name: string, candidates: Iterable<string>): string | 
   for (const c of candidates) if (c !== name && c.toLowerCase() === name.toLowerCase()) return c;
   return undefined;
 }
-

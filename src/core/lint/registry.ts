@@ -32,9 +32,22 @@ export const LINT_FAMILIES: readonly LintFamily[] = [
     name: 'contract',
     about: 'the input and output contracts',
     check: checkContracts,
-    codes: ['lint.contract.ref', 'lint.contract.output-missing', 'lint.contract.nested-array', 'lint.contract.output-dotted-key', 'lint.contract.input-not-flat', 'lint.contract.input-reserved', 'lint.contract.input-name'],
+    codes: [
+      'lint.contract.ref',
+      'lint.contract.output-missing',
+      'lint.contract.nested-array',
+      'lint.contract.output-dotted-key',
+      'lint.contract.input-not-flat',
+      'lint.contract.input-reserved',
+      'lint.contract.input-name',
+    ],
   },
-  { name: 'secrets', about: 'literal credentials in the URL, headers and body', check: checkSecrets, codes: ['lint.secret.literal'] },
+  {
+    name: 'secrets',
+    about: 'literal credentials in the URL, headers and body',
+    check: checkSecrets,
+    codes: ['lint.secret.literal'],
+  },
   {
     name: 'request',
     about: 'the request templates: references, inputs, URL, Accept, JSON body',
@@ -52,7 +65,12 @@ export const LINT_FAMILIES: readonly LintFamily[] = [
       'lint.template.dot-after-value',
     ],
   },
-  { name: 'inputs', about: 'declared inputs the requests never send, optional inputs without a guard', check: checkInputs, codes: ['lint.input.unused', 'lint.input.optional-unguarded'] },
+  {
+    name: 'inputs',
+    about: 'declared inputs the requests never send, optional inputs without a guard',
+    check: checkInputs,
+    codes: ['lint.input.unused', 'lint.input.optional-unguarded'],
+  },
   {
     name: 'response',
     about: 'the translation map, its defaults and the success template',
@@ -75,12 +93,23 @@ export const LINT_FAMILIES: readonly LintFamily[] = [
       'lint.reference.undefined',
     ],
   },
-  { name: 'config', about: 'the timeout', check: checkTimeout, codes: ['lint.config.timeout-range', 'lint.config.timeout-custom-auth'] },
+  {
+    name: 'config',
+    about: 'the timeout',
+    check: checkTimeout,
+    codes: ['lint.config.timeout-range', 'lint.config.timeout-custom-auth'],
+  },
   {
     name: 'cost',
     about: 'what Genesys cannot evaluate in time: catastrophic regexes, unbounded or huge loops, endless recursion',
     check: checkCost,
-    codes: ['lint.regex.catastrophic', 'lint.template.loop-unbounded', 'lint.template.loop-huge', 'lint.template.macro-recursive', 'lint.jsonata.recursion-unbounded'],
+    codes: [
+      'lint.regex.catastrophic',
+      'lint.template.loop-unbounded',
+      'lint.template.loop-huge',
+      'lint.template.macro-recursive',
+      'lint.jsonata.recursion-unbounded',
+    ],
   },
 ];
 
@@ -127,7 +156,9 @@ export function lintRulesHelp(): string {
   for (const r of LINT_RULES) {
     const name = `  ${r.code}${r.severity === 'error' ? '' : ` (${r.severity})`}`;
     const head = name.length < HELP_COLUMN ? name.padEnd(HELP_COLUMN) : `${name}   `;
-    lines.push(...wrap(r.summary, 118 - head.length).map((l, i) => (i === 0 ? `${head}${l}` : `${' '.repeat(HELP_COLUMN)}${l}`)));
+    lines.push(
+      ...wrap(r.summary, 118 - head.length).map((l, i) => (i === 0 ? `${head}${l}` : `${' '.repeat(HELP_COLUMN)}${l}`)),
+    );
   }
   return lines.join('\n');
 }
@@ -162,7 +193,8 @@ export function lintRulesMarkdown(): string {
   ];
   for (const family of LINT_FAMILIES) {
     lines.push(`## ${family.name}: ${family.about}`, '', '| code | severity | finds |', '|---|---|---|');
-    for (const code of family.codes) lines.push(`| \`${code}\` | ${LINT_CODES[code].severity} | ${cell(LINT_CODES[code].summary)} |`);
+    for (const code of family.codes)
+      lines.push(`| \`${code}\` | ${LINT_CODES[code].severity} | ${cell(LINT_CODES[code].summary)} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -28,11 +28,20 @@ function allRefs(nodes: Node[]): RefNode[] {
   const expr = (e: Expr): void => {
     if (e.type === 'interpolated') e.nodes.forEach(node);
     else if (e.type === 'list') e.items.forEach(expr);
-    else if (e.type === 'map') e.entries.forEach((x) => (expr(x.key), expr(x.value)));
-    else if (e.type === 'range') (expr(e.from), expr(e.to));
-    else if (e.type === 'refExpr') ref(e.ref);
+    else if (e.type === 'map')
+      e.entries.forEach((x) => {
+        expr(x.key);
+        expr(x.value);
+      });
+    else if (e.type === 'range') {
+      expr(e.from);
+      expr(e.to);
+    } else if (e.type === 'refExpr') ref(e.ref);
     else if (e.type === 'unary') expr(e.operand);
-    else if (e.type === 'binary') (expr(e.left), expr(e.right));
+    else if (e.type === 'binary') {
+      expr(e.left);
+      expr(e.right);
+    }
   };
   const ref = (r: RefNode): void => {
     out.push(r);
@@ -43,9 +52,14 @@ function allRefs(nodes: Node[]): RefNode[] {
   };
   const node = (n: Node): void => {
     if (n.type === 'ref') ref(n);
-    else if (n.type === 'set') (ref(n.target), expr(n.value));
-    else if (n.type === 'if') {
-      n.branches.forEach((b) => (expr(b.condition), b.body.forEach(node)));
+    else if (n.type === 'set') {
+      ref(n.target);
+      expr(n.value);
+    } else if (n.type === 'if') {
+      n.branches.forEach((b) => {
+        expr(b.condition);
+        b.body.forEach(node);
+      });
       n.otherwise?.forEach(node);
     } else if (n.type === 'foreach') {
       expr(n.iterable);
@@ -75,7 +89,11 @@ function isStringInput(schema: JsonSchema, name: string): boolean {
 export function findDotAfterValue(action: DataAction): DotAfterValue[] {
   const templates: Array<Pick<DotAfterValue, 'template' | 'field'> & { text: string }> = [
     { template: 'requestUrlTemplate', field: { kind: 'url' }, text: action.request.urlTemplate },
-    ...Object.entries(action.request.headers).map(([name, text]) => ({ template: `header ${name}`, field: { kind: 'header' as const, name }, text })),
+    ...Object.entries(action.request.headers).map(([name, text]) => ({
+      template: `header ${name}`,
+      field: { kind: 'header' as const, name },
+      text,
+    })),
     { template: 'requestTemplate', field: { kind: 'body' }, text: action.request.bodyTemplate },
   ];
   const out: DotAfterValue[] = [];
@@ -91,7 +109,8 @@ export function findDotAfterValue(action: DataAction): DotAfterValue[] {
       if (r.formal) continue;
       let scalarFrom = -1;
       if (TOOLS.has(r.root)) scalarFrom = r.parts.findIndex((p) => p.type === 'method');
-      else if (r.root === 'input' && r.parts[0]?.type === 'prop' && isStringInput(action.inputSchema, r.parts[0].name)) scalarFrom = 0;
+      else if (r.root === 'input' && r.parts[0]?.type === 'prop' && isStringInput(action.inputSchema, r.parts[0].name))
+        scalarFrom = 0;
       if (scalarFrom === -1) continue;
       const at = r.parts.findIndex((p, i) => i > scalarFrom && p.type === 'prop');
       const prop = r.parts[at];
@@ -120,6 +139,9 @@ export function velocityGotchaFix(action: DataAction): string | undefined {
   const found = findDotAfterValue(action);
   if (found.length === 0) return undefined;
   return found
-    .map((f) => `in ${f.template}, Velocity reads ".${f.property}" in ${f.source} as a property of the value before it; end the reference before the dot: write ${f.fixed}`)
+    .map(
+      (f) =>
+        `in ${f.template}, Velocity reads ".${f.property}" in ${f.source} as a property of the value before it; end the reference before the dot: write ${f.fixed}`,
+    )
     .join('; ');
 }

@@ -4,7 +4,17 @@
 // real pact-js Verifier and asserts the same verdicts. No fs, no network, no clock (the caller passes `now`).
 import { DEFAULT_FORMATS, formatToRegex } from './formats';
 import { compileCategory, formatPath, selectRule, type CompiledRule, type PathToken, type SelectedRule } from './rules';
-import { isJsonContentType, type ExpectedResponse, type Finding, type LoadedPact, type LoadedRecording, type MatcherDef, type PactInteraction, type Recording, type RuleCategory } from './model';
+import {
+  isJsonContentType,
+  type ExpectedResponse,
+  type Finding,
+  type LoadedPact,
+  type LoadedRecording,
+  type MatcherDef,
+  type PactInteraction,
+  type Recording,
+  type RuleCategory,
+} from './model';
 import { npxSpelling, type Spelling } from '../spelling';
 import { findSimilarKey } from '../similar';
 import type { RecordedCode } from '../codes';
@@ -89,11 +99,23 @@ function scalarText(v: unknown): string | undefined {
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /** Checks one matcher against one value; undefined when it matches, else the problem (without path). */
-function matchOne(m: MatcherDef, expected: unknown, actual: unknown, cascaded: boolean): Omit<Problem, 'path'> | undefined {
+function matchOne(
+  m: MatcherDef,
+  expected: unknown,
+  actual: unknown,
+  cascaded: boolean,
+): Omit<Problem, 'path'> | undefined {
   const kind = typeof m.match === 'string' ? m.match : 'type';
   if (kind === 'values' && (typeof actual !== 'object' || actual === null)) {
     // On a value below a `values` map, the Rust core compares by equality (a cascaded `values` is not `type`).
-    return deepEqual(expected, actual) ? undefined : { code: 'recorded.body.value-mismatch', message: `expected ${show(expected)} but found ${show(actual)} (values rule: equal to the pact's example)`, expected, actual };
+    return deepEqual(expected, actual)
+      ? undefined
+      : {
+          code: 'recorded.body.value-mismatch',
+          message: `expected ${show(expected)} but found ${show(actual)} (values rule: equal to the pact's example)`,
+          expected,
+          actual,
+        };
   }
   switch (kind) {
     case 'values':
@@ -117,76 +139,165 @@ function matchOne(m: MatcherDef, expected: unknown, actual: unknown, cascaded: b
         const min = typeof m.min === 'number' ? m.min : undefined;
         const max = typeof m.max === 'number' ? m.max : undefined;
         if (min !== undefined && actual.length < min) {
-          return { code: 'recorded.body.array-too-short', message: `expected at least ${min} item(s) but found ${actual.length}`, expected: { min }, actual: actual.length };
+          return {
+            code: 'recorded.body.array-too-short',
+            message: `expected at least ${min} item(s) but found ${actual.length}`,
+            expected: { min },
+            actual: actual.length,
+          };
         }
         if (max !== undefined && actual.length > max) {
-          return { code: 'recorded.body.array-too-long', message: `expected at most ${max} item(s) but found ${actual.length}`, expected: { max }, actual: actual.length };
+          return {
+            code: 'recorded.body.array-too-long',
+            message: `expected at most ${max} item(s) but found ${actual.length}`,
+            expected: { max },
+            actual: actual.length,
+          };
         }
       }
       return undefined;
     }
     case 'equality':
-      return deepEqual(expected, actual) ? undefined : { code: 'recorded.body.value-mismatch', message: `expected exactly ${show(expected)} but found ${show(actual)}`, expected, actual };
+      return deepEqual(expected, actual)
+        ? undefined
+        : {
+            code: 'recorded.body.value-mismatch',
+            message: `expected exactly ${show(expected)} but found ${show(actual)}`,
+            expected,
+            actual,
+          };
     case 'regex': {
       const src = typeof m.regex === 'string' ? m.regex : '';
       const re = compileRegex(src);
       const text = scalarText(actual);
-      if (re === null) return { code: 'recorded.rule.invalid', message: `the pact's regex /${src}/ does not compile`, expected: src };
+      if (re === null)
+        return { code: 'recorded.rule.invalid', message: `the pact's regex /${src}/ does not compile`, expected: src };
       if (text === undefined || !re.test(text)) {
-        return { code: 'recorded.body.value-mismatch', message: `expected a value matching /${src}/ but found ${show(actual)}`, expected: src, actual };
+        return {
+          code: 'recorded.body.value-mismatch',
+          message: `expected a value matching /${src}/ but found ${show(actual)}`,
+          expected: src,
+          actual,
+        };
       }
       return undefined;
     }
     case 'include': {
       const v = String(m.value ?? '');
       const text = scalarText(actual);
-      return text !== undefined && text.includes(v)
+      return text?.includes(v)
         ? undefined
-        : { code: 'recorded.body.value-mismatch', message: `expected a value including ${show(v)} but found ${show(actual)}`, expected: v, actual };
+        : {
+            code: 'recorded.body.value-mismatch',
+            message: `expected a value including ${show(v)} but found ${show(actual)}`,
+            expected: v,
+            actual,
+          };
     }
     case 'integer':
       return typeof actual === 'number' && Number.isInteger(actual)
         ? undefined
-        : { code: 'recorded.body.type-mismatch', message: `expected an integer but found ${jsonType(actual)} ${show(actual)}`, expected: 'integer', actual };
+        : {
+            code: 'recorded.body.type-mismatch',
+            message: `expected an integer but found ${jsonType(actual)} ${show(actual)}`,
+            expected: 'integer',
+            actual,
+          };
     case 'decimal':
       return typeof actual === 'number' && !Number.isInteger(actual)
         ? undefined
-        : { code: 'recorded.body.type-mismatch', message: `expected a decimal number but found ${jsonType(actual)} ${show(actual)}`, expected: 'decimal', actual };
+        : {
+            code: 'recorded.body.type-mismatch',
+            message: `expected a decimal number but found ${jsonType(actual)} ${show(actual)}`,
+            expected: 'decimal',
+            actual,
+          };
     case 'number':
       return typeof actual === 'number'
         ? undefined
-        : { code: 'recorded.body.type-mismatch', message: `expected a number but found ${jsonType(actual)} ${show(actual)}`, expected: 'number', actual };
+        : {
+            code: 'recorded.body.type-mismatch',
+            message: `expected a number but found ${jsonType(actual)} ${show(actual)}`,
+            expected: 'number',
+            actual,
+          };
     case 'boolean':
       return typeof actual === 'boolean' || actual === 'true' || actual === 'false'
         ? undefined
-        : { code: 'recorded.body.type-mismatch', message: `expected a boolean but found ${jsonType(actual)} ${show(actual)}`, expected: 'boolean', actual };
+        : {
+            code: 'recorded.body.type-mismatch',
+            message: `expected a boolean but found ${jsonType(actual)} ${show(actual)}`,
+            expected: 'boolean',
+            actual,
+          };
     case 'null':
-      return actual === null ? undefined : { code: 'recorded.body.type-mismatch', message: `expected null but found ${jsonType(actual)} ${show(actual)}`, expected: null, actual };
+      return actual === null
+        ? undefined
+        : {
+            code: 'recorded.body.type-mismatch',
+            message: `expected null but found ${jsonType(actual)} ${show(actual)}`,
+            expected: null,
+            actual,
+          };
     case 'notEmpty': {
-      const empty = actual === null || actual === undefined || actual === '' || (Array.isArray(actual) && actual.length === 0) || (isRecord(actual) && Object.keys(actual).length === 0);
+      const empty =
+        actual === null ||
+        actual === undefined ||
+        actual === '' ||
+        (Array.isArray(actual) && actual.length === 0) ||
+        (isRecord(actual) && Object.keys(actual).length === 0);
       if (jsonType(expected) !== jsonType(actual)) {
-        return { code: 'recorded.body.type-mismatch', message: `expected a non-empty ${jsonType(expected)} but found ${jsonType(actual)} ${show(actual)}`, expected: jsonType(expected), actual };
+        return {
+          code: 'recorded.body.type-mismatch',
+          message: `expected a non-empty ${jsonType(expected)} but found ${jsonType(actual)} ${show(actual)}`,
+          expected: jsonType(expected),
+          actual,
+        };
       }
-      return empty ? { code: 'recorded.body.value-mismatch', message: `expected a non-empty value but found ${show(actual)}`, expected: 'not empty', actual } : undefined;
+      return empty
+        ? {
+            code: 'recorded.body.value-mismatch',
+            message: `expected a non-empty value but found ${show(actual)}`,
+            expected: 'not empty',
+            actual,
+          }
+        : undefined;
     }
     case 'semver': {
       const text = scalarText(actual);
-      return text !== undefined && SEMVER.test(text) ? undefined : { code: 'recorded.body.value-mismatch', message: `expected a semantic version but found ${show(actual)}`, expected: 'semver', actual };
+      return text !== undefined && SEMVER.test(text)
+        ? undefined
+        : {
+            code: 'recorded.body.value-mismatch',
+            message: `expected a semantic version but found ${show(actual)}`,
+            expected: 'semver',
+            actual,
+          };
     }
     case 'date':
     case 'time':
     case 'datetime':
     case 'timestamp': {
-      const fmt = typeof m.format === 'string' ? m.format : typeof m[kind] === 'string' ? (m[kind] as string) : undefined;
+      const fmt =
+        typeof m.format === 'string' ? m.format : typeof m[kind] === 'string' ? (m[kind] as string) : undefined;
       const re = fmt !== undefined ? formatToRegex(fmt) : DEFAULT_FORMATS[kind === 'timestamp' ? 'datetime' : kind]!;
       return typeof actual === 'string' && re.test(actual)
         ? undefined
-        : { code: 'recorded.body.format-mismatch', message: `expected a ${kind} in format ${fmt ?? 'ISO 8601'} but found ${show(actual)}`, expected: fmt ?? 'ISO 8601', actual };
+        : {
+            code: 'recorded.body.format-mismatch',
+            message: `expected a ${kind} in format ${fmt ?? 'ISO 8601'} but found ${show(actual)}`,
+            expected: fmt ?? 'ISO 8601',
+            actual,
+          };
     }
     case 'contentType':
       return undefined;
     default:
-      return { code: 'recorded.rule.unsupported', message: `matching rule "${kind}" is not supported by the recorded check`, expected: kind };
+      return {
+        code: 'recorded.rule.unsupported',
+        message: `matching rule "${kind}" is not supported by the recorded check`,
+        expected: kind,
+      };
   }
 }
 
@@ -220,7 +331,12 @@ class BodyComparer {
         // The value was redacted before it was written: only its type can still be held to the pact.
         const want = jsonType(expected);
         if (want !== original && !(want === 'number' && original === 'number')) {
-          this.add(path, { code: 'recorded.body.type-mismatch', message: `expected ${want} but the recorded (redacted) value was ${original}`, expected: want, actual: original });
+          this.add(path, {
+            code: 'recorded.body.type-mismatch',
+            message: `expected ${want} but the recorded (redacted) value was ${original}`,
+            expected: want,
+            actual: original,
+          });
         }
         return;
       }
@@ -253,7 +369,11 @@ class BodyComparer {
     }
     const act = actual as Obj;
     const kinds = sel?.rule.group.matchers.map((m) => m.match) ?? [];
-    if (sel !== undefined && !sel.cascaded && (kinds.includes('values') || kinds.includes('eachValue') || kinds.includes('eachKey'))) {
+    if (
+      sel !== undefined &&
+      !sel.cascaded &&
+      (kinds.includes('values') || kinds.includes('eachValue') || kinds.includes('eachKey'))
+    ) {
       const template = Object.values(expected)[0];
       for (const m of sel.rule.group.matchers) {
         if (m.match === 'eachKey') {
@@ -326,11 +446,17 @@ class BodyComparer {
       }
       for (const p of matchGroup(sel, expected, actual)) this.add(path, p);
       if (expected.length === 0) return;
-      for (let i = 0; i < actual.length; i++) this.compare(i < expected.length ? expected[i] : expected[0], actual[i], [...path, i]);
+      for (let i = 0; i < actual.length; i++)
+        this.compare(i < expected.length ? expected[i] : expected[0], actual[i], [...path, i]);
       return;
     }
     if (expected.length === 0 && actual.length > 0) {
-      this.add(path, { code: 'recorded.body.array-length', message: `expected an empty list but found ${actual.length} item(s)`, expected: 0, actual: actual.length });
+      this.add(path, {
+        code: 'recorded.body.array-length',
+        message: `expected an empty list but found ${actual.length} item(s)`,
+        expected: 0,
+        actual: actual.length,
+      });
       return;
     }
     for (let i = 0; i < expected.length && i < actual.length; i++) this.compare(expected[i], actual[i], [...path, i]);
@@ -356,7 +482,12 @@ class BodyComparer {
         return c.problems.length === 0;
       });
       if (!found) {
-        this.add(path, { code: 'recorded.body.array-contains', message: `expected the list to contain an item like ${show(exp)} but none matched`, expected: exp, actual });
+        this.add(path, {
+          code: 'recorded.body.array-contains',
+          message: `expected the list to contain an item like ${show(exp)} but none matched`,
+          expected: exp,
+          actual,
+        });
       }
     }
   }
@@ -368,8 +499,14 @@ class BodyComparer {
       return;
     }
     if (!deepEqual(expected, actual)) {
-      const code = jsonType(expected) === jsonType(actual) ? 'recorded.body.value-mismatch' : 'recorded.body.type-mismatch';
-      this.add(path, { code, message: `expected ${show(expected)} but found ${show(actual)} (the pact has no matching rule here, so the value must be equal)`, expected, actual });
+      const code =
+        jsonType(expected) === jsonType(actual) ? 'recorded.body.value-mismatch' : 'recorded.body.type-mismatch';
+      this.add(path, {
+        code,
+        message: `expected ${show(expected)} but found ${show(actual)} (the pact has no matching rule here, so the value must be equal)`,
+        expected,
+        actual,
+      });
     }
   }
 }
@@ -420,7 +557,8 @@ function mediaTypeMatches(expected: string, actual: string): boolean {
     const map = new Map<string, string>();
     for (const p of params) {
       const [k, val] = p.split('=');
-      if (k !== undefined && val !== undefined) map.set(k.trim().toLowerCase(), val.trim().replace(/^"|"$/g, '').toLowerCase());
+      if (k !== undefined && val !== undefined)
+        map.set(k.trim().toLowerCase(), val.trim().replace(/^"|"$/g, '').toLowerCase());
     }
     return { base: (base ?? '').trim().toLowerCase(), params: map };
   };
@@ -432,18 +570,43 @@ function mediaTypeMatches(expected: string, actual: string): boolean {
 }
 
 /** Checks a recorded response against an interaction's expected response. Yields problems (path + message). */
-export function* checkResponse(expected: ExpectedResponse, actual: Recording['response'], redactions?: Recording['redactions']): Generator<Problem> {
-  const redactedBody = redactions?.body !== undefined && redactions.body.length > 0 ? new Map(redactions.body.map((r) => [r.path, r.type])) : undefined;
+export function* checkResponse(
+  expected: ExpectedResponse,
+  actual: Recording['response'],
+  redactions?: Recording['redactions'],
+): Generator<Problem> {
+  const redactedBody =
+    redactions?.body !== undefined && redactions.body.length > 0
+      ? new Map(redactions.body.map((r) => [r.path, r.type]))
+      : undefined;
   const redactedHeaders = new Set((redactions?.headers ?? []).map((h) => h.toLowerCase()));
   // Status
-  const statusSel = expected.matchingRules.status !== undefined ? Object.values(expected.matchingRules.status)[0] : undefined;
+  const statusSel =
+    expected.matchingRules.status !== undefined ? Object.values(expected.matchingRules.status)[0] : undefined;
   const statusRule = statusSel?.matchers.find((m) => m.match === 'statusCode');
   if (statusRule !== undefined) {
     const want = statusRule.status;
-    const ok = Array.isArray(want) ? want.includes(actual.status) : typeof want === 'string' && STATUS_CLASSES[want] !== undefined ? STATUS_CLASSES[want](actual.status) : actual.status === expected.status;
-    if (!ok) yield { code: 'recorded.status.mismatch', path: 'status', message: `expected status ${Array.isArray(want) ? want.join('|') : String(want)} but the recorded response has ${actual.status}`, expected: want, actual: actual.status };
+    const ok = Array.isArray(want)
+      ? want.includes(actual.status)
+      : typeof want === 'string' && STATUS_CLASSES[want] !== undefined
+        ? STATUS_CLASSES[want](actual.status)
+        : actual.status === expected.status;
+    if (!ok)
+      yield {
+        code: 'recorded.status.mismatch',
+        path: 'status',
+        message: `expected status ${Array.isArray(want) ? want.join('|') : String(want)} but the recorded response has ${actual.status}`,
+        expected: want,
+        actual: actual.status,
+      };
   } else if (actual.status !== expected.status) {
-    yield { code: 'recorded.status.mismatch', path: 'status', message: `expected status ${expected.status} but the recorded response has ${actual.status}`, expected: expected.status, actual: actual.status };
+    yield {
+      code: 'recorded.status.mismatch',
+      path: 'status',
+      message: `expected status ${expected.status} but the recorded response has ${actual.status}`,
+      expected: expected.status,
+      actual: actual.status,
+    };
   }
 
   // Headers
@@ -451,13 +614,19 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
     const want = values.join(', ');
     const got = headerValue(actual.headers, name);
     if (got === undefined) {
-      yield { code: 'recorded.header.missing', path: `header ${name}`, message: `expected header ${name}: ${want} but the recorded response has no ${name} header`, expected: want };
+      yield {
+        code: 'recorded.header.missing',
+        path: `header ${name}`,
+        message: `expected header ${name}: ${want} but the recorded response has no ${name} header`,
+        expected: want,
+      };
       continue;
     }
     if (redactedHeaders.has(name.toLowerCase())) continue; // present, value redacted: nothing more to compare
     const sel = headerRules(expected.matchingRules.header, name);
     if (sel !== undefined) {
-      for (const p of matchGroup(sel, want, got)) yield { ...p, code: HEADER_CODE[p.code] ?? p.code, path: `header ${name}` };
+      for (const p of matchGroup(sel, want, got))
+        yield { ...p, code: HEADER_CODE[p.code] ?? p.code, path: `header ${name}` };
       continue;
     }
     const same =
@@ -467,7 +636,14 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
             want.split(',').map((s) => s.trim()),
             got.split(',').map((s) => s.trim()),
           );
-    if (!same) yield { code: 'recorded.header.mismatch', path: `header ${name}`, message: `expected header ${name}: ${want} but found ${got}`, expected: want, actual: got };
+    if (!same)
+      yield {
+        code: 'recorded.header.mismatch',
+        path: `header ${name}`,
+        message: `expected header ${name}: ${want} but found ${got}`,
+        expected: want,
+        actual: got,
+      };
   }
 
   // Body
@@ -475,22 +651,38 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
   if (body === undefined) return;
   let act = actual.body;
   if (act === undefined || act === '') {
-    if (body.content === '' ) return;
-    yield { code: 'recorded.body.missing', path: '$', message: 'expected a response body but the recorded response has none', expected: body.content };
+    if (body.content === '') return;
+    yield {
+      code: 'recorded.body.missing',
+      path: '$',
+      message: 'expected a response body but the recorded response has none',
+      expected: body.content,
+    };
     return;
   }
   const rules = compileCategory(expected.matchingRules.body);
   if (body.isJson) {
     const ct = headerValue(actual.headers, 'content-type');
     if (ct !== undefined && !isJsonContentType(ct)) {
-      yield { code: 'recorded.body.content-type', path: 'header Content-Type', message: `expected a JSON body but the recorded response is ${ct}`, expected: body.contentType ?? 'application/json', actual: ct };
+      yield {
+        code: 'recorded.body.content-type',
+        path: 'header Content-Type',
+        message: `expected a JSON body but the recorded response is ${ct}`,
+        expected: body.contentType ?? 'application/json',
+        actual: ct,
+      };
       return;
     }
     if (typeof act === 'string' && typeof body.content !== 'string') {
       try {
         act = JSON.parse(act);
       } catch {
-        yield { code: 'recorded.body.not-json', path: '$', message: 'expected a JSON body but the recorded body does not parse as JSON', actual: act };
+        yield {
+          code: 'recorded.body.not-json',
+          path: '$',
+          message: 'expected a JSON body but the recorded body does not parse as JSON',
+          actual: act,
+        };
         return;
       }
     }
@@ -501,8 +693,17 @@ export function* checkResponse(expected: ExpectedResponse, actual: Recording['re
 }
 
 /** The response checks of one interaction against its recording, as findings. */
-export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecording, recordCommand?: string): Generator<Finding> {
-  const base = { consumer: interaction.consumer, provider: interaction.provider, interaction: interaction.description, key: interaction.key };
+export function* checkInteraction(
+  interaction: PactInteraction,
+  rec: LoadedRecording,
+  recordCommand?: string,
+): Generator<Finding> {
+  const base = {
+    consumer: interaction.consumer,
+    provider: interaction.provider,
+    interaction: interaction.description,
+    key: interaction.key,
+  };
   const r = rec.recording.request;
   const q = interaction.request;
   const sameQuery = deepEqual(normaliseQuery(q.query), normaliseQuery(r.query ?? {}));
@@ -519,7 +720,11 @@ export function* checkInteraction(interaction: PactInteraction, rec: LoadedRecor
     };
     return;
   }
-  for (const { path, hint, ...p } of checkResponse(interaction.response, rec.recording.response, rec.recording.redactions)) {
+  for (const { path, hint, ...p } of checkResponse(
+    interaction.response,
+    rec.recording.response,
+    rec.recording.redactions,
+  )) {
     yield { ...base, severity: 'error', ...p, at: { file: rec.file, path }, ...(hint === undefined ? {} : { hint }) };
   }
 }
@@ -645,14 +850,26 @@ export function summariseCheck(input: CheckInput): CheckSummary {
   const index = new Map<string, InteractionVerdict>();
   for (const p of input.pacts) {
     for (const it of p.interactions) {
-      const v: InteractionVerdict = { consumer: it.consumer, description: it.description, key: it.key, ...(it.id === undefined ? {} : { id: it.id }), success: true, findings: [] };
+      const v: InteractionVerdict = {
+        consumer: it.consumer,
+        description: it.description,
+        key: it.key,
+        ...(it.id === undefined ? {} : { id: it.id }),
+        success: true,
+        findings: [],
+      };
       verdicts.push(v);
       index.set(`${it.consumer}\u0000${it.key}`, v);
     }
   }
   const other: Finding[] = [];
   for (const f of findings) {
-    const v = f.code === 'recorded.unmatched' ? undefined : f.key !== undefined && f.consumer !== undefined ? index.get(`${f.consumer}\u0000${f.key}`) : undefined;
+    const v =
+      f.code === 'recorded.unmatched'
+        ? undefined
+        : f.key !== undefined && f.consumer !== undefined
+          ? index.get(`${f.consumer}\u0000${f.key}`)
+          : undefined;
     if (v === undefined) other.push(f);
     else {
       v.findings.push(f);

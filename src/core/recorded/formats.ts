@@ -39,7 +39,9 @@ function letterRegex(letter: string, n: number): string {
     case 'a':
       return '(?:AM|PM|am|pm)';
     case 'E':
-      return n >= 4 ? '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)' : '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+      return n >= 4
+        ? '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)'
+        : '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
     case 'X':
       return n === 1 ? '(?:Z|[+-]\\d{2}(?:\\d{2})?)' : n === 2 ? '(?:Z|[+-]\\d{4})' : '(?:Z|[+-]\\d{2}:\\d{2})';
     case 'x':
@@ -100,5 +102,6 @@ export function formatToRegex(format: string): RegExp {
 export const DEFAULT_FORMATS: Record<string, RegExp> = {
   date: /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/,
   time: /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/,
-  datetime: /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/,
+  datetime:
+    /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/,
 };

@@ -1,7 +1,15 @@
 // Plain data shared by the recorder and the checker: pact interactions (the parts that matter here),
 // recordings and findings. No I/O.
 import { createHash } from 'node:crypto';
-import { isJsonContentType, type PactHttpRequest, type PactHttpResponse, type PactMatcher, type PactProviderState, type PactRuleCategory, type PactRuleGroup } from '../contract/pact-file';
+import {
+  isJsonContentType,
+  type PactHttpRequest,
+  type PactHttpResponse,
+  type PactMatcher,
+  type PactProviderState,
+  type PactRuleCategory,
+  type PactRuleGroup,
+} from '../contract/pact-file';
 import type { Finding as CoreFinding, Severity as CoreSeverity } from '../finding';
 import type { LimitCode, RecordedCode } from '../codes';
 

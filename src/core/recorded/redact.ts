@@ -29,7 +29,8 @@ function redactAt(value: unknown, tokens: RuleToken[], i: number, at: PathToken[
   }
   const t = tokens[i]!;
   if (Array.isArray(value)) {
-    if (t.kind === 'star-index' || t.kind === 'star') return value.map((v, n) => redactAt(v, tokens, i + 1, [...at, n], out));
+    if (t.kind === 'star-index' || t.kind === 'star')
+      return value.map((v, n) => redactAt(v, tokens, i + 1, [...at, n], out));
     if (t.kind === 'index' && t.index < value.length) {
       const copy = value.slice();
       copy[t.index] = redactAt(value[t.index], tokens, i + 1, [...at, t.index], out);
@@ -39,8 +40,10 @@ function redactAt(value: unknown, tokens: RuleToken[], i: number, at: PathToken[
   }
   if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
-    if (t.kind === 'star') return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactAt(v, tokens, i + 1, [...at, k], out)]));
-    if (t.kind === 'field' && t.name in obj) return { ...obj, [t.name]: redactAt(obj[t.name], tokens, i + 1, [...at, t.name], out) };
+    if (t.kind === 'star')
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactAt(v, tokens, i + 1, [...at, k], out)]));
+    if (t.kind === 'field' && t.name in obj)
+      return { ...obj, [t.name]: redactAt(obj[t.name], tokens, i + 1, [...at, t.name], out) };
   }
   return value;
 }

@@ -4,7 +4,12 @@
 import type { RuleCategory, RuleGroup } from './model';
 
 /** A parsed rule path: `$` then field names, indices, `*` (any field) or `[*]` (any index). */
-export type RuleToken = { kind: 'root' } | { kind: 'field'; name: string } | { kind: 'index'; index: number } | { kind: 'star' } | { kind: 'star-index' };
+export type RuleToken =
+  | { kind: 'root' }
+  | { kind: 'field'; name: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'star' }
+  | { kind: 'star-index' };
 
 export type PathToken = string | number;
 

@@ -5,7 +5,16 @@ export interface Pos {
   column: number;
 }
 
-export type Node = TextNode | RefNode | SetNode | IfNode | ForeachNode | MacroDefNode | MacroCallNode | BreakNode | StopNode;
+export type Node =
+  | TextNode
+  | RefNode
+  | SetNode
+  | IfNode
+  | ForeachNode
+  | MacroDefNode
+  | MacroCallNode
+  | BreakNode
+  | StopNode;
 
 export interface TextNode extends Pos {
   type: 'text';

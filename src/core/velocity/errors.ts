@@ -14,10 +14,16 @@ export interface VelocityErrorDetails {
   reference?: string;
 }
 
-export type VelocityRenderCode = 'velocity.undefined-reference' | 'velocity.null-reference' | 'velocity.invalid-access' | 'velocity.method-failed' | 'velocity.invalid-operation';
+export type VelocityRenderCode =
+  | 'velocity.undefined-reference'
+  | 'velocity.null-reference'
+  | 'velocity.invalid-access'
+  | 'velocity.method-failed'
+  | 'velocity.invalid-operation';
 
 const DEFAULT_FIX: Record<VelocityRenderCode, string> = {
-  'velocity.undefined-reference': 'fix the name (references are case-sensitive) or define it; $!{...} does not make an unknown name valid',
+  'velocity.undefined-reference':
+    'fix the name (references are case-sensitive) or define it; $!{...} does not make an unknown name valid',
   'velocity.null-reference': 'the value is null: render it quietly with $!{...} or guard it with #if(...)',
   'velocity.invalid-access': 'check the property or method name, its arguments, and that the value is not null',
   'velocity.method-failed': "check the method's arguments against the value (indexes, regex syntax)",
@@ -67,7 +73,12 @@ export class VelocityRenderError extends CxpactError<VelocityRenderCode | LimitC
   readonly column: number;
   readonly reference?: string;
 
-  constructor(code: VelocityRenderCode | LimitCode, message: string, where: VelocityErrorDetails, options: CxpactErrorOptions = {}) {
+  constructor(
+    code: VelocityRenderCode | LimitCode,
+    message: string,
+    where: VelocityErrorDetails,
+    options: CxpactErrorOptions = {},
+  ) {
     super(code, `${message} at ${velocityLocation(where.template, where.line, where.column)}`, {
       fix: code in DEFAULT_FIX ? DEFAULT_FIX[code as VelocityRenderCode] : undefined,
       ...options,

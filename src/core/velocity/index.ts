@@ -155,7 +155,9 @@ export function velocityReferences(template: string | VelocityTemplate, name?: s
         n.otherwise?.forEach(visitNode);
         return;
       case 'macro':
-        n.params.forEach((p) => locals.add(p));
+        n.params.forEach((p) => {
+          locals.add(p);
+        });
         n.body.forEach(visitNode);
         return;
       case 'macroCall':

@@ -33,7 +33,8 @@ function isInt(v: unknown): v is number {
 
 /** A CharSequence argument; a secret counts as its placeholder text. Null makes Java throw. */
 function cs(v: unknown, method: string): string | typeof NOT_FOUND {
-  if (v === null || v === undefined) throw new JavaException(`NullPointerException in String.${method}(): the argument is null`);
+  if (v === null || v === undefined)
+    throw new JavaException(`NullPointerException in String.${method}(): the argument is null`);
   if (isStr(v)) return v;
   if (v instanceof SecretText) return v.toString();
   return NOT_FOUND;
@@ -65,7 +66,13 @@ function regexOf(pattern: string): SafeRegex {
 /** A string a method builds, refused past the output limit (before it is built when its length is known). */
 function built(length: number): void {
   const max = currentLimits().outputLength;
-  if (length > max) throw new LimitExceededError('limit.output', 'outputLength', `the method would build a string of ${length.toLocaleString('en-US')} characters, more than the ${max.toLocaleString('en-US')} allowed`, 'Build shorter text');
+  if (length > max)
+    throw new LimitExceededError(
+      'limit.output',
+      'outputLength',
+      `the method would build a string of ${length.toLocaleString('en-US')} characters, more than the ${max.toLocaleString('en-US')} allowed`,
+      'Build shorter text',
+    );
 }
 
 function compareStrings(a: string, b: string): number {
@@ -321,7 +328,7 @@ function listMethod(list: unknown[], name: string, args: unknown[]): Result {
 function mapMethod(map: Record<string, unknown>, name: string, args: unknown[]): Result {
   const n = args.length;
   const key = n > 0 ? javaToString(args[0]) : '';
-  const has = n > 0 && Object.prototype.hasOwnProperty.call(map, key);
+  const has = n > 0 && Object.hasOwn(map, key);
   switch (name) {
     case 'get':
       return n === 1 ? (has ? map[key] : null) : NOT_FOUND;
@@ -373,7 +380,8 @@ export function callJavaMethod(target: unknown, name: string, args: unknown[]): 
   if (typeof target === 'string') return stringMethod(target, name, args);
   if (isNumber(target)) return numberMethod(target, name, args);
   if (typeof target === 'boolean') {
-    if (args.length === 0 && (name === 'booleanValue' || name === 'toString')) return name === 'toString' ? String(target) : target;
+    if (args.length === 0 && (name === 'booleanValue' || name === 'toString'))
+      return name === 'toString' ? String(target) : target;
     if (args.length === 1 && name === 'equals') return javaEquals(target, args[0]);
     return NOT_FOUND;
   }

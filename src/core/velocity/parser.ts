@@ -45,7 +45,10 @@ class Parser {
   private nest<T>(pos: number, fn: () => T, levels = 1): T {
     this.depth += levels;
     if (this.depth > this.maxDepth) {
-      throw this.error(`the template nests deeper than ${this.maxDepth} levels (directives, parentheses, lists or operator chains); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`, pos);
+      throw this.error(
+        `the template nests deeper than ${this.maxDepth} levels (directives, parentheses, lists or operator chains); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`,
+        pos,
+      );
     }
     try {
       return fn();
@@ -95,7 +98,11 @@ class Parser {
     return this.nest(this.pos, () => this.parseNodesInner(end, quote, inBlock));
   }
 
-  private parseNodesInner(end: number, quote: string | null, inBlock: boolean): { nodes: Node[]; terminator?: Terminator } {
+  private parseNodesInner(
+    end: number,
+    quote: string | null,
+    inBlock: boolean,
+  ): { nodes: Node[]; terminator?: Terminator } {
     const src = this.src;
     const nodes: Node[] = [];
     let buf = '';
@@ -136,7 +143,7 @@ class Parser {
           }
           this.pos = saved;
         } else if (next === '#' && n % 2 === 1 && /^#\{?[a-zA-Z[*#]/.test(src.slice(this.pos + n, this.pos + n + 3))) {
-          buf += '\\'.repeat((n - 1) / 2) + '#';
+          buf += `${'\\'.repeat((n - 1) / 2)}#`;
           this.pos += n + 1;
           continue;
         }
@@ -315,7 +322,8 @@ class Parser {
             break;
           }
           const p = this.src[this.pos] === '$' ? this.tryReference(end) : null;
-          if (!p || p.parts.length > 0) throw this.error('#macro parameters must be plain references like $name', this.pos);
+          if (!p || p.parts.length > 0)
+            throw this.error('#macro parameters must be plain references like $name', this.pos);
           params.push(p.root);
         }
         return { kind: 'macro', name, params };
@@ -358,10 +366,16 @@ class Parser {
         const { nodes, terminator } = this.parseNodes(end, quote, true);
         if (!terminator) throw this.error('#foreach without a matching #end', start);
         if (terminator.kind === 'elseif') throw this.error('#elseif inside #foreach without #if', terminator.pos);
-        const node: Node = { type: 'foreach', variable: header.variable, iterable: header.iterable, body: nodes, ...at };
+        const node: Node = {
+          type: 'foreach',
+          variable: header.variable,
+          iterable: header.iterable,
+          body: nodes,
+          ...at,
+        };
         if (terminator.kind === 'else') {
           const rest = this.parseNodes(end, quote, true);
-          if (!rest.terminator || rest.terminator.kind !== 'end') throw this.error('#foreach without a matching #end', start);
+          if (rest.terminator?.kind !== 'end') throw this.error('#foreach without a matching #end', start);
           node.otherwise = rest.nodes;
         }
         return node;
@@ -370,7 +384,7 @@ class Parser {
         const def: MacroDefNode = { type: 'macro', name: header.name, params: header.params, body: [], ...at };
         this.macros.set(header.name, def);
         const { nodes, terminator } = this.parseNodes(end, quote, true);
-        if (!terminator || terminator.kind !== 'end') throw this.error('#macro without a matching #end', start);
+        if (terminator?.kind !== 'end') throw this.error('#macro without a matching #end', start);
         def.body = nodes;
         return def;
       }
@@ -557,17 +571,36 @@ class Parser {
   }
 
   private parseOr(end: number): Expr {
-    return this.binaryLevel(end, [['||', '||'], ['or', '||']], (e) => this.parseAnd(e));
+    return this.binaryLevel(
+      end,
+      [
+        ['||', '||'],
+        ['or', '||'],
+      ],
+      (e) => this.parseAnd(e),
+    );
   }
 
   private parseAnd(end: number): Expr {
-    return this.binaryLevel(end, [['&&', '&&'], ['and', '&&']], (e) => this.parseEq(e));
+    return this.binaryLevel(
+      end,
+      [
+        ['&&', '&&'],
+        ['and', '&&'],
+      ],
+      (e) => this.parseEq(e),
+    );
   }
 
   private parseEq(end: number): Expr {
     return this.binaryLevel(
       end,
-      [['==', '=='], ['!=', '!='], ['eq', '=='], ['ne', '!=']],
+      [
+        ['==', '=='],
+        ['!=', '!='],
+        ['eq', '=='],
+        ['ne', '!='],
+      ],
       (e) => this.parseRel(e),
     );
   }
@@ -575,17 +608,41 @@ class Parser {
   private parseRel(end: number): Expr {
     return this.binaryLevel(
       end,
-      [['<=', '<='], ['>=', '>='], ['<', '<'], ['>', '>'], ['le', '<='], ['ge', '>='], ['lt', '<'], ['gt', '>']],
+      [
+        ['<=', '<='],
+        ['>=', '>='],
+        ['<', '<'],
+        ['>', '>'],
+        ['le', '<='],
+        ['ge', '>='],
+        ['lt', '<'],
+        ['gt', '>'],
+      ],
       (e) => this.parseAdd(e),
     );
   }
 
   private parseAdd(end: number): Expr {
-    return this.binaryLevel(end, [['+', '+'], ['-', '-']], (e) => this.parseMul(e));
+    return this.binaryLevel(
+      end,
+      [
+        ['+', '+'],
+        ['-', '-'],
+      ],
+      (e) => this.parseMul(e),
+    );
   }
 
   private parseMul(end: number): Expr {
-    return this.binaryLevel(end, [['*', '*'], ['/', '/'], ['%', '%']], (e) => this.parseUnary(e));
+    return this.binaryLevel(
+      end,
+      [
+        ['*', '*'],
+        ['/', '/'],
+        ['%', '%'],
+      ],
+      (e) => this.parseUnary(e),
+    );
   }
 
   private parseUnary(end: number): Expr {
@@ -702,7 +759,10 @@ class Parser {
         this.pos += 4;
         return { type: 'null', ...at };
       }
-      throw this.error(`unexpected word '${word[0]}' in an expression (a reference needs '$', a string needs quotes)`, start);
+      throw this.error(
+        `unexpected word '${word[0]}' in an expression (a reference needs '$', a string needs quotes)`,
+        start,
+      );
     }
     throw this.error(`unexpected '${c}' in an expression`, start);
   }

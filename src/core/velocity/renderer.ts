@@ -6,7 +6,7 @@ import type { Expr, MacroDefNode, Node, Pos, RefNode, RefPart, VelocityTemplate 
 import { VelocityRenderError, type VelocityRenderCode } from './errors';
 import { JavaException, NOT_FOUND, callJavaGetter, callJavaMethod } from './java-methods';
 import { ToolError } from './tools';
-import { LimitExceededError, limitErrorFromRaw, withBudget, type Budget } from '../limits';
+import { type LimitExceededError, limitErrorFromRaw, withBudget, type Budget } from '../limits';
 import { UnsafeRegexError } from '../safe-regex';
 import {
   JavaDouble,
@@ -110,7 +110,12 @@ class Renderer {
 
   /** A spent budget or a limit, reported at the construct that spent it (the innermost loop or macro call). */
   private overBudget(e: LimitExceededError, construct: string, pos: Pos): never {
-    throw new VelocityRenderError(e.code, `${e.message} in ${construct}`, { template: this.name, line: pos.line, column: pos.column }, { fix: e.fix, details: { ...(e.details ?? {}), construct } });
+    throw new VelocityRenderError(
+      e.code,
+      `${e.message} in ${construct}`,
+      { template: this.name, line: pos.line, column: pos.column },
+      { fix: e.fix, details: { ...(e.details ?? {}), construct } },
+    );
   }
 
   /** Runs `fn`; a budget or limit error (or a raw JavaScript "too big" error) inside is reported at `construct`. */
@@ -125,7 +130,13 @@ class Renderer {
     }
   }
 
-  private fail(code: VelocityRenderCode, message: string, pos: Pos, reference?: string, details?: Record<string, unknown>): never {
+  private fail(
+    code: VelocityRenderCode,
+    message: string,
+    pos: Pos,
+    reference?: string,
+    details?: Record<string, unknown>,
+  ): never {
     throw new VelocityRenderError(
       code,
       message,
@@ -161,14 +172,25 @@ class Renderer {
         return;
       }
       case 'foreach':
-        if (!this.within(() => `#foreach ($${node.variable} in ...)`, node, () => this.doForeach(node.variable, node.iterable, node.body, node, out)) && node.otherwise) {
+        if (
+          !this.within(
+            () => `#foreach ($${node.variable} in ...)`,
+            node,
+            () => this.doForeach(node.variable, node.iterable, node.body, node, out),
+          ) &&
+          node.otherwise
+        ) {
           this.renderNodes(node.otherwise, out);
         }
         return;
       case 'macro':
         return;
       case 'macroCall':
-        this.within(() => `the macro call #${node.name}(...)`, node, () => this.doMacroCall(node.name, node.args, node, out));
+        this.within(
+          () => `the macro call #${node.name}(...)`,
+          node,
+          () => this.doMacroCall(node.name, node.args, node, out),
+        );
         return;
       case 'break':
         throw new BreakSignal();
@@ -190,7 +212,9 @@ class Renderer {
       this.fail(
         'velocity.null-reference',
         `Reference ${canonical} evaluated to null when attempting to render` +
-          (missingKey ? ` (no key '${missingKey}' in $${ref.parts.length > 1 ? canonicalReference(ref, ref.parts.length - 1).slice(1) : ref.root})` : ''),
+          (missingKey
+            ? ` (no key '${missingKey}' in $${ref.parts.length > 1 ? canonicalReference(ref, ref.parts.length - 1).slice(1) : ref.root})`
+            : ''),
         ref,
         canonical,
         missingKey ? { missingKey } : undefined,
@@ -202,10 +226,10 @@ class Renderer {
   /** When the reference ends in `.name` on a map without that key, returns the key. */
   private missingMapKey(ref: RefNode): string | undefined {
     const last = ref.parts[ref.parts.length - 1];
-    if (!last || last.type !== 'prop') return undefined;
+    if (last?.type !== 'prop') return undefined;
     try {
       const parent = this.resolveRef({ ...ref, parts: ref.parts.slice(0, -1), quiet: true }, false);
-      if (isPlainMap(parent) && !Object.prototype.hasOwnProperty.call(parent, last.name)) return last.name;
+      if (isPlainMap(parent) && !Object.hasOwn(parent, last.name)) return last.name;
     } catch {
       return undefined;
     }
@@ -249,13 +273,23 @@ class Renderer {
       const idx = this.evalExpr(part.index, false);
       if (Array.isArray(v)) {
         if (!isNumber(idx) || isDouble(idx)) {
-          this.fail('velocity.invalid-access', `List index must be an integer, got ${javaToString(idx)}`, part, canonical);
+          this.fail(
+            'velocity.invalid-access',
+            `List index must be an integer, got ${javaToString(idx)}`,
+            part,
+            canonical,
+          );
         }
         let n = numValue(idx);
         if (n < 0) n += v.length;
         if (n < 0 || n >= v.length) {
           if (this.strict && !ref.quiet) {
-            this.fail('velocity.method-failed', `Index ${numValue(idx)} out of bounds for length ${v.length} in ${canonical}`, part, canonical);
+            this.fail(
+              'velocity.method-failed',
+              `Index ${numValue(idx)} out of bounds for length ${v.length} in ${canonical}`,
+              part,
+              canonical,
+            );
           }
           return null;
         }
@@ -263,10 +297,15 @@ class Renderer {
       }
       if (isPlainMap(v)) {
         const key = javaToString(idx);
-        return Object.prototype.hasOwnProperty.call(v, key) ? v[key] : null;
+        return Object.hasOwn(v, key) ? v[key] : null;
       }
       if (v instanceof SecretSource || v instanceof SecretText) return v;
-      return this.fail('velocity.invalid-access', `Cannot index into ${javaClassOf(v)} (${canonicalReference(ref, i)})`, part, canonical);
+      return this.fail(
+        'velocity.invalid-access',
+        `Cannot index into ${javaClassOf(v)} (${canonicalReference(ref, i)})`,
+        part,
+        canonical,
+      );
     }
     if (v instanceof SecretSource) {
       if (part.type === 'prop') return SecretText.placeholder(`{{${v.root}.${part.name}}}`);
@@ -282,7 +321,7 @@ class Renderer {
       return v;
     }
     if (part.type === 'prop') {
-      if (isPlainMap(v)) return Object.prototype.hasOwnProperty.call(v, part.name) ? v[part.name] : null;
+      if (isPlainMap(v)) return Object.hasOwn(v, part.name) ? v[part.name] : null;
       if (v instanceof VelocityTool) {
         const cap = part.name.charAt(0).toUpperCase() + part.name.slice(1);
         const fn = v.methods[part.name] ?? v.methods[`get${cap}`] ?? v.methods[`is${cap}`];
@@ -329,7 +368,12 @@ class Renderer {
         return this.fail('velocity.method-failed', `${canonical} threw ${e.message}`, part, canonical);
       }
       if (e instanceof UnsafeRegexError) {
-        throw new VelocityRenderError('limit.regex', `${canonical}: ${e.message}`, { template: this.name, line: part.line, column: part.column, reference: canonical }, { fix: e.fix });
+        throw new VelocityRenderError(
+          'limit.regex',
+          `${canonical}: ${e.message}`,
+          { template: this.name, line: part.line, column: part.column, reference: canonical },
+          { fix: e.fix },
+        );
       }
       const limit = limitErrorFromRaw(e);
       if (limit !== undefined) this.overBudget(limit, canonical, part);
@@ -398,10 +442,20 @@ class Renderer {
           parent[n] = value;
           return;
         }
-        this.fail('velocity.method-failed', `Index ${n} out of bounds for length ${parent.length}`, last, canonicalReference(target));
+        this.fail(
+          'velocity.method-failed',
+          `Index ${n} out of bounds for length ${parent.length}`,
+          last,
+          canonicalReference(target),
+        );
       }
     }
-    this.fail('velocity.invalid-access', `Cannot #set ${canonicalReference(target)}: ${javaClassOf(parent)} has no settable property`, target, canonicalReference(target));
+    this.fail(
+      'velocity.invalid-access',
+      `Cannot #set ${canonicalReference(target)}: ${javaClassOf(parent)} has no settable property`,
+      target,
+      canonicalReference(target),
+    );
   }
 
   /** Renders the loop; returns whether there was anything to iterate. */
@@ -480,10 +534,13 @@ class Renderer {
         pos,
       );
     }
-    if (this.macroDepth >= MAX_MACRO_DEPTH) this.fail('velocity.invalid-operation', `Macro #${name} recursed too deep`, pos);
+    if (this.macroDepth >= MAX_MACRO_DEPTH)
+      this.fail('velocity.invalid-operation', `Macro #${name} recursed too deep`, pos);
     const args = argExprs.map((a) => this.evalExpr(a, false));
     const saved = def.params.map((p) => ({ name: p, had: this.vars.has(p), value: this.vars.get(p) }));
-    def.params.forEach((p, i) => this.vars.set(p, i < args.length ? args[i] : null));
+    def.params.forEach((p, i) => {
+      this.vars.set(p, i < args.length ? args[i] : null);
+    });
     this.macroDepth++;
     try {
       this.renderNodes(def.body, out);
@@ -520,7 +577,8 @@ class Renderer {
         return e.items.map((x) => this.evalExpr(x, false));
       case 'map': {
         const m: Record<string, unknown> = {};
-        for (const { key, value } of e.entries) m[javaToString(this.evalExpr(key, false))] = this.evalExpr(value, false);
+        for (const { key, value } of e.entries)
+          m[javaToString(this.evalExpr(key, false))] = this.evalExpr(value, false);
         return m;
       }
       case 'range': {
@@ -528,7 +586,8 @@ class Renderer {
         const to = this.evalExpr(e.to, false);
         const a = this.toInt(from, e);
         const b = this.toInt(to, e);
-        if (Math.abs(b - a) + 1 > MAX_RANGE) this.fail('velocity.invalid-operation', `Range [${a}..${b}] is too large`, e);
+        if (Math.abs(b - a) + 1 > MAX_RANGE)
+          this.fail('velocity.invalid-operation', `Range [${a}..${b}] is too large`, e);
         this.budget.tick(Math.abs(b - a) + 1);
         const r: number[] = [];
         if (a <= b) for (let i = a; i <= b; i++) r.push(i);
@@ -624,5 +683,8 @@ export function renderSegments(
   context: Record<string, unknown>,
   options: RenderOptions = {},
 ): Segment[] {
-  return withBudget((budget) => new Renderer(template, context, options.name ?? template.name, options.strict ?? true, budget).run().segments);
+  return withBudget(
+    (budget) =>
+      new Renderer(template, context, options.name ?? template.name, options.strict ?? true, budget).run().segments,
+  );
 }

@@ -71,7 +71,9 @@ function escapeJavaStyle(s: string, javascript: boolean): string {
     if (code > 0x7f) out += unicodeEscape(code);
     else if (code < 32) {
       const named: Record<string, string> = { '\b': '\\b', '\n': '\\n', '\t': '\\t', '\f': '\\f', '\r': '\\r' };
-      out += named[ch] ?? (code > 0xf ? `\\u00${code.toString(16).toUpperCase()}` : `\\u000${code.toString(16).toUpperCase()}`);
+      out +=
+        named[ch] ??
+        (code > 0xf ? `\\u00${code.toString(16).toUpperCase()}` : `\\u000${code.toString(16).toUpperCase()}`);
     } else if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
     else if (javascript && ch === "'") out += "\\'";
@@ -193,12 +195,15 @@ export function mathTool(): VelocityTool {
       const ns = nums(args);
       if (ns === null || ns.length < 2) return null;
       if (ns.slice(1).some((n) => numValue(n) === 0)) return null;
-      return matchType(ns, ns.slice(1).reduce<number>((a, b) => a / numValue(b), numValue(ns[0]!)));
+      return matchType(
+        ns,
+        ns.slice(1).reduce<number>((a, b) => a / numValue(b), numValue(ns[0]!)),
+      );
     },
     max: mathOp((...xs) => Math.max(...xs)),
     min: mathOp((...xs) => Math.min(...xs)),
     abs: mathOp((x) => Math.abs(x!)),
-    pow: mathOp((a, b) => Math.pow(a!, b!)),
+    pow: mathOp((a, b) => a! ** b!),
     mod: (a: unknown, b: unknown) => {
       const ns = nums([a, b]);
       if (ns === null || Math.trunc(numValue(ns[1]!)) === 0) return null;
@@ -225,7 +230,7 @@ export function mathTool(): VelocityTool {
       const d = toNumber(decimals);
       const n = toNumber(a);
       if (d === null || n === null) return null;
-      const f = Math.pow(10, Math.trunc(numValue(d)));
+      const f = 10 ** Math.trunc(numValue(d));
       return matchType([n], javaRound(numValue(n) * f) / f);
     },
     toInteger: (a: unknown) => {

@@ -126,7 +126,8 @@ export function javaEquals(a: unknown, b: unknown): boolean {
   if (an === null || bn === null) return an === bn;
   if (isNumber(an) && isNumber(bn)) return isDouble(an) === isDouble(bn) && numValue(an) === numValue(bn);
   if (an instanceof SecretText || bn instanceof SecretText) return javaToString(an) === javaToString(bn);
-  if (Array.isArray(an)) return Array.isArray(bn) && an.length === bn.length && an.every((x, i) => javaEquals(x, bn[i]));
+  if (Array.isArray(an))
+    return Array.isArray(bn) && an.length === bn.length && an.every((x, i) => javaEquals(x, bn[i]));
   if (isPlainMap(an)) {
     if (!isPlainMap(bn)) return false;
     const ka = Object.keys(an);
@@ -148,7 +149,12 @@ export function javaClassOf(v: unknown): string {
   if (typeof v === 'string' || v instanceof SecretText) return 'java.lang.String';
   if (typeof v === 'boolean') return 'java.lang.Boolean';
   if (v instanceof JavaDouble) return 'java.lang.Double';
-  if (typeof v === 'number') return Number.isInteger(v) ? (Math.abs(v) > 2147483647 ? 'java.lang.Long' : 'java.lang.Integer') : 'java.lang.Double';
+  if (typeof v === 'number')
+    return Number.isInteger(v)
+      ? Math.abs(v) > 2147483647
+        ? 'java.lang.Long'
+        : 'java.lang.Integer'
+      : 'java.lang.Double';
   if (Array.isArray(v)) return 'java.util.ArrayList';
   if (v instanceof VelocityTool) return v.javaClass;
   if (isPlainMap(v)) return 'java.util.LinkedHashMap';
@@ -204,9 +210,19 @@ export function javaRegex(pattern: string, extraFlags = ''): RegExp {
       if (n === 'p' || n === 'P') {
         const m = /^\{(\w+)\}/.exec(src.slice(i + 2));
         const posix: Record<string, string> = {
-          Lower: 'a-z', Upper: 'A-Z', ASCII: '\\x00-\\x7F', Alpha: 'a-zA-Z', Digit: '0-9', Alnum: 'a-zA-Z0-9',
-          Punct: '!-\\/:-@\\[-`{-~', Graph: '!-~', Print: ' -~', Blank: ' \\t', Cntrl: '\\x00-\\x1F\\x7F',
-          XDigit: '0-9a-fA-F', Space: ' \\t\\n\\x0B\\f\\r',
+          Lower: 'a-z',
+          Upper: 'A-Z',
+          ASCII: '\\x00-\\x7F',
+          Alpha: 'a-zA-Z',
+          Digit: '0-9',
+          Alnum: 'a-zA-Z0-9',
+          Punct: '!-\\/:-@\\[-`{-~',
+          Graph: '!-~',
+          Print: ' -~',
+          Blank: ' \\t',
+          Cntrl: '\\x00-\\x1F\\x7F',
+          XDigit: '0-9a-fA-F',
+          Space: ' \\t\\n\\x0B\\f\\r',
         };
         if (m && posix[m[1]!] !== undefined) {
           out += n === 'p' ? `[${posix[m[1]!]}]` : `[^${posix[m[1]!]}]`;
@@ -240,7 +256,8 @@ export function javaRegex(pattern: string, extraFlags = ''): RegExp {
       prevQuantifier = false;
       continue;
     }
-    const isQuant: boolean = (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
+    const isQuant: boolean =
+      (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
     out += c;
     prevQuantifier = isQuant;
   }

@@ -82,7 +82,9 @@ describe('strict reference mode', () => {
   it('fails on a non-quiet reference that evaluates to null, naming the missing key', () => {
     const e = renderError('{"x": "${input.x}"}', { input: {} });
     expect(e.code).toBe('velocity.null-reference');
-    expect(e.message).toContain("Reference $input.x evaluated to null when attempting to render (no key 'x' in $input)");
+    expect(e.message).toContain(
+      "Reference $input.x evaluated to null when attempting to render (no key 'x' in $input)",
+    );
     expect(e.message).toContain('tpl[line 1, column 8]');
     expect(e.details).toMatchObject({ missingKey: 'x' });
   });
@@ -103,7 +105,9 @@ describe('strict reference mode', () => {
   it('fails on a method that does not exist', () => {
     const e = renderError('${s.nope()}', { s: 'x' });
     expect(e.message).toContain('Method nope() does not exist on java.lang.String');
-    expect(renderError('$s.bogus', { s: 'x' }).message).toContain("Attempted to access 'bogus' on object of class java.lang.String");
+    expect(renderError('$s.bogus', { s: 'x' }).message).toContain(
+      "Attempted to access 'bogus' on object of class java.lang.String",
+    );
   });
 
   it('lets a bare undefined reference be false in #if, but not in a comparison', () => {
@@ -115,7 +119,9 @@ describe('strict reference mode', () => {
 
 describe('directives', () => {
   it('#set variables, map keys and list items', () => {
-    expect(r('#set($x = "a")#set($m = {"k": 1})#set($m.k = 2)#set($l = [1, 2])#set($l[0] = 9)$x $m.k $l')).toBe('a 2 [9, 2]');
+    expect(r('#set($x = "a")#set($m = {"k": 1})#set($m.k = 2)#set($l = [1, 2])#set($l[0] = 9)$x $m.k $l')).toBe(
+      'a 2 [9, 2]',
+    );
   });
 
   it('#if / #elseif / #else', () => {
@@ -131,9 +137,9 @@ describe('directives', () => {
   });
 
   it('#foreach with $foreach.hasNext, $foreach.index, $velocityCount and restores the loop variable', () => {
-    expect(r('#foreach($x in $l)$foreach.index:$velocityCount:$x#if($foreach.hasNext),#end#end', { l: ['a', 'b'] })).toBe(
-      '0:1:a,1:2:b',
-    );
+    expect(
+      r('#foreach($x in $l)$foreach.index:$velocityCount:$x#if($foreach.hasNext),#end#end', { l: ['a', 'b'] }),
+    ).toBe('0:1:a,1:2:b');
     expect(r('#set($x = "keep")#foreach($x in [1..3])$x#end $x')).toBe('123 keep');
     expect(r('#foreach($x in [3..1])$x#end')).toBe('321');
     expect(r('#foreach($v in $m)$v#end', { m: { a: 1, b: 2 } })).toBe('12');
@@ -148,11 +154,15 @@ describe('directives', () => {
   });
 
   it('refuses to iterate a string (a JSON text) in strict mode', () => {
-    expect(renderError('#foreach($x in $t)$x#end', { t: '[1,2]' }).message).toContain('#foreach cannot iterate over a java.lang.String');
+    expect(renderError('#foreach($x in $t)$x#end', { t: '[1,2]' }).message).toContain(
+      '#foreach cannot iterate over a java.lang.String',
+    );
   });
 
   it('#macro definitions and calls', () => {
-    expect(r('#macro(pair $k $v)"$k": "$v"#end{#pair("a" "1"), #pair("b", $x)}', { x: 2 })).toBe('{"a": "1", "b": "2"}');
+    expect(r('#macro(pair $k $v)"$k": "$v"#end{#pair("a" "1"), #pair("b", $x)}', { x: 2 })).toBe(
+      '{"a": "1", "b": "2"}',
+    );
   });
 
   it('#stop ends rendering', () => {
@@ -225,15 +235,21 @@ describe('Java methods', () => {
     expect(r('${s.trim()}|${s.length()}|${s.trim().toUpperCase()}|${s.trim().toLowerCase()}', s)).toBe(
       'Hello, World|16|HELLO, WORLD|hello, world',
     );
-    expect(r('${s.trim().substring(0, 5)}|${s.trim().substring(7)}|${s.trim().charAt(1)}|${s.indexOf("o")}|${s.lastIndexOf("o")}', s)).toBe(
-      'Hello|World|e|6|10',
-    );
-    expect(r('$s.contains("World") $s.trim().startsWith("He") $s.trim().endsWith("ld") $s.isEmpty() $e.isEmpty() $e.empty', s)).toBe(
-      'true true true false true true',
-    );
-    expect(r('$s.trim().equals("Hello, World") $s.trim().equalsIgnoreCase("HELLO, world") ${s.trim().concat("!")}', s)).toBe(
-      'true true Hello, World!',
-    );
+    expect(
+      r(
+        '${s.trim().substring(0, 5)}|${s.trim().substring(7)}|${s.trim().charAt(1)}|${s.indexOf("o")}|${s.lastIndexOf("o")}',
+        s,
+      ),
+    ).toBe('Hello|World|e|6|10');
+    expect(
+      r(
+        '$s.contains("World") $s.trim().startsWith("He") $s.trim().endsWith("ld") $s.isEmpty() $e.isEmpty() $e.empty',
+        s,
+      ),
+    ).toBe('true true true false true true');
+    expect(
+      r('$s.trim().equals("Hello, World") $s.trim().equalsIgnoreCase("HELLO, world") ${s.trim().concat("!")}', s),
+    ).toBe('true true Hello, World!');
     expect(r("${s.trim().replace(' ', '%20')}|${s.trim().replace('l', 'L')}", s)).toBe('Hello,%20World|HeLLo, WorLd');
   });
 
@@ -257,18 +273,26 @@ describe('Java methods', () => {
 
   it('List, Map, Number and Boolean methods', () => {
     const c = { l: ['a', 'b'], m: { k: 'v' }, n: 7, f: 2.5, b: true };
-    expect(r('$l.size() $l.get(1) $l.contains("a") $l.indexOf("b") $l.isEmpty() $l.empty', c)).toBe('2 b true 1 false false');
-    expect(r('$m.get("k") $m.containsKey("k") $m.keySet() $m.values() $m.size() $!m.get("none")', c)).toBe('v true [k] [v] 1 ');
-    expect(r('$n.intValue() $f.intValue() $n.doubleValue() $n.toString() $b.toString() $n.equals(7)', c)).toBe('7 2 7.0 7 true true');
+    expect(r('$l.size() $l.get(1) $l.contains("a") $l.indexOf("b") $l.isEmpty() $l.empty', c)).toBe(
+      '2 b true 1 false false',
+    );
+    expect(r('$m.get("k") $m.containsKey("k") $m.keySet() $m.values() $m.size() $!m.get("none")', c)).toBe(
+      'v true [k] [v] 1 ',
+    );
+    expect(r('$n.intValue() $f.intValue() $n.doubleValue() $n.toString() $b.toString() $n.equals(7)', c)).toBe(
+      '7 2 7.0 7 true true',
+    );
     expect(r('#set($x = $l.add("c"))$l $x', c)).toBe('[a, b, c] true');
   });
 });
 
 describe('tools', () => {
   it('$esc character properties and JSON/URL escaping', () => {
-    expect(r('$esc.quote$esc.quote ${esc.dollar}filter $esc.hash $esc.backslash $esc.singleQuote $esc.exclamation $esc.q$esc.d$esc.h$esc.b$esc.s$esc.e')).toBe(
-      `"" $filter # \\ ' ! "$#\\'!`,
-    );
+    expect(
+      r(
+        '$esc.quote$esc.quote ${esc.dollar}filter $esc.hash $esc.backslash $esc.singleQuote $esc.exclamation $esc.q$esc.d$esc.h$esc.b$esc.s$esc.e',
+      ),
+    ).toBe(`"" $filter # \\ ' ! "$#\\'!`);
     expect(r('$esc.jsonString($v)', { v: 'say "hi"\n\t\\ é' })).toBe('say \\"hi\\"\\n\\t\\\\ é');
     expect(r('$esc.jsonEncode($v)', { v: 'a"b' })).toBe('a\\"b');
     expect(r('$esc.jsonDecode($v)', { v: 'a\\"b\\n' })).toBe('a"b\n');
@@ -280,7 +304,7 @@ describe('tools', () => {
 
   it('$esc java/javascript/html/xml/sql', () => {
     const v = { v: `<a href="x">it's & é</a>` };
-    expect(r('$esc.html($v)', v)).toBe('&lt;a href=&quot;x&quot;&gt;it\'s &amp; &#233;&lt;/a&gt;');
+    expect(r('$esc.html($v)', v)).toBe("&lt;a href=&quot;x&quot;&gt;it's &amp; &#233;&lt;/a&gt;");
     expect(r('$esc.xml($v)', v)).toBe('&lt;a href=&quot;x&quot;&gt;it&apos;s &amp; &#233;&lt;/a&gt;');
     expect(r('$esc.java($v)', v)).toBe('<a href=\\"x\\">it\'s & \\u00E9</a>');
     expect(r('$esc.javascript($v)', v)).toBe('<a href=\\"x\\">it\\\'s & \\u00E9<\\/a>');
@@ -293,20 +317,30 @@ describe('tools', () => {
   });
 
   it('$math follows MathTool types', () => {
-    expect(r('$math.add(1, 2) $math.add(1, 2.5) $math.sub(5, 7) $math.mul(2, 3) $math.div(5, 2) $math.div(4, 2)')).toBe('3 3.5 -2 6 2.5 2');
-    expect(r('$math.max(1, 9) $math.min(1, 9) $math.abs(-3) $math.round(2.5) $math.floor(2.7) $math.ceil(2.1) $math.toNumber("42")')).toBe(
-      '9 1 3 3 2 3 42',
+    expect(r('$math.add(1, 2) $math.add(1, 2.5) $math.sub(5, 7) $math.mul(2, 3) $math.div(5, 2) $math.div(4, 2)')).toBe(
+      '3 3.5 -2 6 2.5 2',
     );
-    expect(r('$math.add("2", "3") $math.roundTo(2, 3.14159) [$!math.add("x", 1)] [$!math.div(1, 0)]')).toBe('5 3.14 [] []');
+    expect(
+      r(
+        '$math.max(1, 9) $math.min(1, 9) $math.abs(-3) $math.round(2.5) $math.floor(2.7) $math.ceil(2.1) $math.toNumber("42")',
+      ),
+    ).toBe('9 1 3 3 2 3 42');
+    expect(r('$math.add("2", "3") $math.roundTo(2, 3.14159) [$!math.add("x", 1)] [$!math.div(1, 0)]')).toBe(
+      '5 3.14 [] []',
+    );
     const rnd = Number(r('$math.random(1, 10)'));
     expect(rnd).toBeGreaterThanOrEqual(1);
     expect(rnd).toBeLessThan(10);
   });
 
   it('$encoding, $urlTool, $salesforce, $msdynamics', () => {
-    expect(r('Basic $encoding.base64("user:pässword")')).toBe(`Basic ${Buffer.from('user:pässword').toString('base64')}`);
+    expect(r('Basic $encoding.base64("user:pässword")')).toBe(
+      `Basic ${Buffer.from('user:pässword').toString('base64')}`,
+    );
     expect(r('$encoding.base64Decode("aGk=")')).toBe('hi');
-    expect(r('?a=1$urlTool.optionalQueryParam("&q", $v)$urlTool.optionalQueryParam("&none", "")', { v: 'x y' })).toBe('?a=1%26q=x+y');
+    expect(r('?a=1$urlTool.optionalQueryParam("&q", $v)$urlTool.optionalQueryParam("&none", "")', { v: 'x y' })).toBe(
+      '?a=1%26q=x+y',
+    );
     expect(r('$urlTool.encode("a b") $urlTool.decode("a+b%21")')).toBe('a+b a b!');
     expect(r('$salesforce.escReserved("a-b (c)?")')).toBe('a\\-b \\(c\\)\\?');
     expect(r('$msdynamics.phoneNumberFilter("tel:+1 317", ["telephone1", "mobilephone"])')).toBe(
@@ -323,7 +357,10 @@ describe('tools', () => {
 describe('secret placeholders', () => {
   it('renders credentials as placeholders marked secret, also through tools and string literals', () => {
     const ctx = { credentials: new SecretSource('credentials'), authResponse: new SecretSource('authResponse') };
-    const segs = renderVelocitySegments('Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")', ctx);
+    const segs = renderVelocitySegments(
+      'Basic $encoding.base64("${credentials.clientId}:${credentials.clientSecret}")',
+      ctx,
+    );
     expect(segs).toEqual([
       { text: 'Basic ', secret: false },
       { text: '{{base64(credentials.clientId:credentials.clientSecret)}}', secret: true },
@@ -340,9 +377,15 @@ describe('syntax errors', () => {
     expect(e.message).toBe("#if expects ')' at tpl[line 2, column 8]");
     expect(e.code).toBe('velocity.syntax');
     expect(e.line).toBe(2);
-    expect(syntaxError('x ${input.a').message).toContain("'${' is not closed: expected '}' after ${input.a at tpl[line 1, column 12]");
-    expect(syntaxError('#if(true)never closed').message).toContain('#if without a matching #end at tpl[line 1, column 1]');
-    expect(syntaxError('text #end').message).toContain('#end without a matching #if or #foreach at tpl[line 1, column 6]');
+    expect(syntaxError('x ${input.a').message).toContain(
+      "'${' is not closed: expected '}' after ${input.a at tpl[line 1, column 12]",
+    );
+    expect(syntaxError('#if(true)never closed').message).toContain(
+      '#if without a matching #end at tpl[line 1, column 1]',
+    );
+    expect(syntaxError('text #end').message).toContain(
+      '#end without a matching #if or #foreach at tpl[line 1, column 6]',
+    );
     expect(syntaxError('#set($x = )').message).toContain("unexpected ')' in an expression at tpl[line 1, column 11]");
     expect(syntaxError('$esc.url("a"').message).toContain("method call is missing ')'");
     expect(syntaxError('#* never closed').message).toContain('unclosed block comment');
@@ -376,7 +419,12 @@ describe('velocityReferences', () => {
 describe('velocityReferences (more)', () => {
   it('skips comments, unparsed blocks and escaped references; marks #set, #foreach and macro names local', () => {
     const refs = velocityReferences('## $a\n#* $b *##[[ $c ]]#\\$d #set($e = "x")$e #macro(m $p)$p#end $f.g("$h.i")');
-    expect(refs.map((x) => `${x.root}:${x.path.join('.')}:${x.local}`)).toEqual(['e::true', 'p::true', 'f::false', 'h:i:false']);
+    expect(refs.map((x) => `${x.root}:${x.path.join('.')}:${x.local}`)).toEqual([
+      'e::true',
+      'p::true',
+      'f::false',
+      'h:i:false',
+    ]);
   });
 
   it('names the template in syntax errors', () => {
@@ -386,14 +434,21 @@ describe('velocityReferences (more)', () => {
 
 describe('renderSuccessTemplate', () => {
   it('puts translation-map variables in as JSON text and rawResult as the body text', () => {
-    expect(renderSuccessTemplate('{"name": ${name}, "n": ${count}, "raw": ${rawResult}}', { name: '"Ann"', count: '3' }, '{"a":1}')).toBe(
-      '{"name": "Ann", "n": 3, "raw": {"a":1}}',
-    );
+    expect(
+      renderSuccessTemplate(
+        '{"name": ${name}, "n": ${count}, "raw": ${rawResult}}',
+        { name: '"Ann"', count: '3' },
+        '{"a":1}',
+      ),
+    ).toBe('{"name": "Ann", "n": 3, "raw": {"a":1}}');
   });
 
   it('firstFromArray returns element 0 as JSON text or the default verbatim', () => {
-    const t = '{"p": ${successTemplateUtils.firstFromArray("${ids}", "$esc.quote$esc.quote")}, "q": ${successTemplateUtils.firstFromArray(${nums}, "0")}}';
-    expect(renderSuccessTemplate(t, { ids: '["a\\"b", "c"]', nums: '[{"x":1}]' }, '{}')).toBe('{"p": "a\\"b", "q": {"x":1}}');
+    const t =
+      '{"p": ${successTemplateUtils.firstFromArray("${ids}", "$esc.quote$esc.quote")}, "q": ${successTemplateUtils.firstFromArray(${nums}, "0")}}';
+    expect(renderSuccessTemplate(t, { ids: '["a\\"b", "c"]', nums: '[{"x":1}]' }, '{}')).toBe(
+      '{"p": "a\\"b", "q": {"x":1}}',
+    );
     expect(renderSuccessTemplate(t, { ids: '[]', nums: '[]' }, '{}')).toBe('{"p": "", "q": 0}');
     expect(renderSuccessTemplate('${successTemplateUtils.firstFromArray("[]")}', {}, '{}')).toBe('');
   });
@@ -416,7 +471,45 @@ describe('renderSuccessTemplate', () => {
 
 describe('robustness', () => {
   it('any input either renders or fails with a Velocity error (deterministic fuzz)', () => {
-    const pieces = ['$', '!', '{', '}', '(', ')', '[', ']', '#', 'if', 'end', 'else', 'set', 'foreach', ' in ', '"', "'", '\\', '.', ',', '=', '==', 'x', 'input', 'a', '1', '..', '*', '\n', ' ', '&&', 'macro', '##', '#*', '*#', '[[', ']]'];
+    const pieces = [
+      '$',
+      '!',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      '#',
+      'if',
+      'end',
+      'else',
+      'set',
+      'foreach',
+      ' in ',
+      '"',
+      "'",
+      '\\',
+      '.',
+      ',',
+      '=',
+      '==',
+      'x',
+      'input',
+      'a',
+      '1',
+      '..',
+      '*',
+      '\n',
+      ' ',
+      '&&',
+      'macro',
+      '##',
+      '#*',
+      '*#',
+      '[[',
+      ']]',
+    ];
     let seed = 42;
     const rnd = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;

@@ -120,7 +120,10 @@ function fieldPrefix(path: string): string {
 
 /** The last named segment of a JSON path: `$.customer` -> `customer`, `$.items[0]` -> `items`, `$` -> undefined. */
 function parentKeyOf(path: string): string | undefined {
-  const segs = path.replace(/\[\d+\]/g, '').split('.').filter((s) => s !== '' && s !== '$');
+  const segs = path
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter((s) => s !== '' && s !== '$');
   return segs[segs.length - 1];
 }
 
@@ -138,7 +141,10 @@ export function explainMismatch(raw: RawMismatch): ReadableMismatch[] {
     const missing =
       expectedKeys !== undefined
         ? expectedKeys.filter((k) => !actualKeys.includes(k))
-        : missingMatch[1]!.split(',').map((k) => k.trim()).filter((k) => k !== '');
+        : missingMatch[1]!
+            .split(',')
+            .map((k) => k.trim())
+            .filter((k) => k !== '');
     const extra = actualKeys.filter((k) => expectedKeys === undefined || !expectedKeys.includes(k));
     return missing.map((key) => {
       const full = `${fieldPrefix(path)}${key}`;
@@ -219,7 +225,11 @@ export function summariseVerification(raw: string | RawVerificationResult): Veri
   const descriptions = interactions.map((i) => i.description);
   const loadErrors = (doc.errors ?? [])
     .filter((e) => !descriptions.some((d) => (e.interaction ?? '').endsWith(d)))
-    .map((e) => stripAnsi([e.interaction, e.mismatch?.message ?? e.mismatch?.err].filter((t) => t !== undefined && t !== '').join(': ')));
+    .map((e) =>
+      stripAnsi(
+        [e.interaction, e.mismatch?.message ?? e.mismatch?.err].filter((t) => t !== undefined && t !== '').join(': '),
+      ),
+    );
   return {
     passed: doc.result === true,
     interactions,

@@ -88,7 +88,12 @@ function constantCase(name: string): string {
 }
 
 /** `credentials: [{ header: 'Authorization', env: 'API_KEY', prefix: 'Bearer ' }]`, in the config file's own syntax. */
-export function credentialConfigLine(config: Pick<LoadedProviderConfig, 'file'>, header: string, placeholder: string, prefix: string): string {
+export function credentialConfigLine(
+  config: Pick<LoadedProviderConfig, 'file'>,
+  header: string,
+  placeholder: string,
+  prefix: string,
+): string {
   const env = constantCase(placeholder) || 'PROVIDER_TOKEN';
   if (config.file.endsWith('.json')) {
     return `"credentials": [{ "header": ${JSON.stringify(header)}, "env": ${JSON.stringify(env)}${prefix === '' ? '' : `, "prefix": ${JSON.stringify(prefix)}`} }]`;
@@ -98,14 +103,18 @@ export function credentialConfigLine(config: Pick<LoadedProviderConfig, 'file'>,
 }
 
 /** The pre-flight facts for a provider config and the interactions it will be verified against. */
-export function preflight(config: LoadedProviderConfig, interactions: InteractionInfo[], env: NodeJS.ProcessEnv): Preflight {
+export function preflight(
+  config: LoadedProviderConfig,
+  interactions: InteractionInfo[],
+  env: NodeJS.ProcessEnv,
+): Preflight {
   const byKey = new Map(interactions.map((i) => [originKey(i.consumer, i.description), i]));
   const states = new Map<string, string[]>();
   const handlers = config.stateHandlers;
   for (const i of interactions) {
     for (const s of i.states) {
       if (config.stateChangeUrl !== undefined) continue;
-      if (handlers !== undefined && Object.prototype.hasOwnProperty.call(handlers, s)) continue;
+      if (handlers !== undefined && Object.hasOwn(handlers, s)) continue;
       const list = states.get(s) ?? [];
       list.push(i.description);
       states.set(s, list);
@@ -127,7 +136,9 @@ export function preflight(config: LoadedProviderConfig, interactions: Interactio
           placeholder: p.placeholder,
           example: p.example,
           interactions: [],
-          ...(p.where === 'header' && single ? { configLine: credentialConfigLine(config, p.name, p.placeholder, prefix) } : {}),
+          ...(p.where === 'header' && single
+            ? { configLine: credentialConfigLine(config, p.name, p.placeholder, prefix) }
+            : {}),
         };
         gaps.set(key, gap);
       }
@@ -137,7 +148,9 @@ export function preflight(config: LoadedProviderConfig, interactions: Interactio
   const unset = new Map<string, string>();
   for (const c of config.credentials ?? []) if (!env[c.env]) unset.set(c.header.toLowerCase(), c.env);
   return {
-    unhandledStates: [...states].map(([state, list]) => ({ state, interactions: list })).sort((a, b) => a.state.localeCompare(b.state)),
+    unhandledStates: [...states]
+      .map(([state, list]) => ({ state, interactions: list }))
+      .sort((a, b) => a.state.localeCompare(b.state)),
     credentialGaps: [...gaps.values()],
     unsetCredentials: unset,
     interactions: byKey,
@@ -162,18 +175,24 @@ export function formatPreflight(config: LoadedProviderConfig, p: Preflight): str
     );
   }
   for (const g of p.credentialGaps) {
-    const where = g.where === 'header' ? `the ${g.name} header` : g.where === 'query' ? `query parameter ${g.name}` : 'the path';
+    const where =
+      g.where === 'header' ? `the ${g.name} header` : g.where === 'query' ? `query parameter ${g.name}` : 'the path';
     lines.push(
       `[cxpact] The pacts send {{${g.placeholder}}} in ${where} (${count(g.interactions.length, 'interaction')}), and ${config.file} does not inject it: the provider receives the placeholder, not a credential.`,
     );
     if (g.configLine !== undefined) {
-      lines.push(`  To inject it from an environment variable (a masked CI variable), add to ${config.file}:`, `    ${g.configLine}`);
+      lines.push(
+        `  To inject it from an environment variable (a masked CI variable), add to ${config.file}:`,
+        `    ${g.configLine}`,
+      );
       if (config.requestFilter !== undefined) lines.push('  (ignore this if your requestFilter sets it)');
     } else {
-      lines.push(`  Only a requestFilter in provider.config.ts can rewrite ${where}: requestFilter: (req, env) => { /* replace {{${g.placeholder}}} with env.${constantCase(g.placeholder)} */ }`);
+      lines.push(
+        `  Only a requestFilter in provider.config.ts can rewrite ${where}: requestFilter: (req, env) => { /* replace {{${g.placeholder}}} with env.${constantCase(g.placeholder)} */ }`,
+      );
     }
   }
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /**
@@ -191,13 +210,21 @@ export function explainWithPreflight(summary: VerificationSummary, config: Loade
     const expected401 = status !== undefined && /expected (401|403)\b/.test(status.message);
     if (actual !== undefined && !expected401 && info.placeholders.length > 0) {
       const headers = info.placeholders.filter((x) => x.where === 'header');
-      const gap = p.credentialGaps.find((g) => info.placeholders.some((x) => x.where === g.where && x.name.toLowerCase() === g.name.toLowerCase() && x.placeholder === g.placeholder));
+      const gap = p.credentialGaps.find((g) =>
+        info.placeholders.some(
+          (x) =>
+            x.where === g.where && x.name.toLowerCase() === g.name.toLowerCase() && x.placeholder === g.placeholder,
+        ),
+      );
       const unsetEnv = headers.map((h) => p.unsetCredentials.get(h.name.toLowerCase())).find((e) => e !== undefined);
       let message: string;
       let hint: string;
       if (gap !== undefined) {
         message = `credentials not injected: the request carried the placeholder {{${gap.placeholder}}} (${gap.where === 'header' ? `${gap.name} header` : gap.where}) and the provider answered ${actual}`;
-        hint = gap.configLine !== undefined ? `Inject it from an environment variable: add ${gap.configLine} to ${config.file} and set that variable.` : `Rewrite it in a requestFilter in provider.config.ts.`;
+        hint =
+          gap.configLine !== undefined
+            ? `Inject it from an environment variable: add ${gap.configLine} to ${config.file} and set that variable.`
+            : `Rewrite it in a requestFilter in provider.config.ts.`;
       } else if (unsetEnv !== undefined) {
         message = `credentials not injected: ${unsetEnv} is not set, so the request carried the pact's placeholder and the provider answered ${actual}`;
         hint = `Set ${unsetEnv} (in GitLab: a masked CI/CD variable); cxpact injects it per request and never writes it anywhere.`;

@@ -57,4 +57,3 @@ export interface LoadedProviderConfig extends WrittenProviderConfig {
   file: string;
   dir: string;
 }
-

@@ -3,7 +3,16 @@
 import { CxpactError } from '../../core/errors';
 import { brokerErrorMessages, brokerRequest } from './http';
 import type { BrokerTarget } from './target';
-import { explainMatrix, reason, unpublishedVersionsIn, type ExplainContext, type GateDecision, type MatrixResponse, type PacticipantRoles, type VerificationElsewhere } from '../../core/gate/explain';
+import {
+  explainMatrix,
+  reason,
+  unpublishedVersionsIn,
+  type ExplainContext,
+  type GateDecision,
+  type MatrixResponse,
+  type PacticipantRoles,
+  type VerificationElsewhere,
+} from '../../core/gate/explain';
 import { cxpactCommand, spellingFor } from '../cli-spelling';
 
 export interface CanIDeployRequest {
@@ -30,7 +39,12 @@ export interface CanIDeployResult extends GateDecision {
 }
 
 /** The query the Rust CLI 0.8.8 sends for `--pacticipant P --version V --to-environment E`. */
-export function matrixQuery(pacticipant: string, version: string, environment: string, ignore: readonly string[] = []): string {
+export function matrixQuery(
+  pacticipant: string,
+  version: string,
+  environment: string,
+  ignore: readonly string[] = [],
+): string {
   const q = new URLSearchParams();
   q.append('q[][pacticipant]', pacticipant);
   q.append('q[][version]', version);
@@ -43,9 +57,14 @@ export function matrixQuery(pacticipant: string, version: string, environment: s
 async function knownPacticipants(broker: BrokerTarget): Promise<string[]> {
   try {
     const res = await brokerRequest(broker, '/pacticipants');
-    const body = res.body as { _embedded?: { pacticipants?: Array<{ name?: string }> }; pacticipants?: Array<{ name?: string }> } | undefined;
+    const body = res.body as
+      | { _embedded?: { pacticipants?: Array<{ name?: string }> }; pacticipants?: Array<{ name?: string }> }
+      | undefined;
     const list = body?._embedded?.pacticipants ?? body?.pacticipants ?? [];
-    return list.map((p) => p.name).filter((n): n is string => typeof n === 'string').sort();
+    return list
+      .map((p) => p.name)
+      .filter((n): n is string => typeof n === 'string')
+      .sort();
   } catch {
     return [];
   }
@@ -62,7 +81,9 @@ export async function pacticipantRoles(broker: BrokerTarget, name: string): Prom
     const pacts = (res.body as { pacts?: unknown } | undefined)?.pacts;
     if (!Array.isArray(pacts)) return undefined;
     const roles: PacticipantRoles = { consumer: false, provider: false };
-    for (const pact of pacts as Array<{ _embedded?: { consumer?: { name?: unknown }; provider?: { name?: unknown } } }>) {
+    for (const pact of pacts as Array<{
+      _embedded?: { consumer?: { name?: unknown }; provider?: { name?: unknown } };
+    }>) {
       if (pact?._embedded?.consumer?.name === name) roles.consumer = true;
       if (pact?._embedded?.provider?.name === name) roles.provider = true;
     }
@@ -74,7 +95,10 @@ export async function pacticipantRoles(broker: BrokerTarget, name: string): Prom
 
 /** One /matrix call, with broker errors mapped to messages that say what to do. */
 async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
-  const res = await brokerRequest(req.broker, matrixQuery(req.pacticipant, req.version, req.environment, req.ignore ?? []));
+  const res = await brokerRequest(
+    req.broker,
+    matrixQuery(req.pacticipant, req.version, req.environment, req.ignore ?? []),
+  );
   if (res.status === 200 && typeof res.body === 'object' && res.body !== null) return res.body as MatrixResponse;
   const messages = brokerErrorMessages(res.body);
   const text = messages.join('; ') || `HTTP ${res.status}`;
@@ -88,23 +112,36 @@ async function askMatrix(req: CanIDeployRequest): Promise<MatrixResponse> {
       });
     }
     if (/environment/i.test(text)) {
-      throw new CxpactError('usage.environment.unknown', `The broker has no environment "${req.environment}" (${text}).`, {
-        fix: `Create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''} (or ${cxpactCommand(req.cwd, 'record-deployment', '--create-environment ...')}).`,
-      });
+      throw new CxpactError(
+        'usage.environment.unknown',
+        `The broker has no environment "${req.environment}" (${text}).`,
+        {
+          fix: `Create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''} (or ${cxpactCommand(req.cwd, 'record-deployment', '--create-environment ...')}).`,
+        },
+      );
     }
     throw new CxpactError('gate.matrix.rejected', `The broker rejected the can-i-deploy query: ${text}.`, {
       fix: 'Check --pacticipant, --version and --to-environment.',
     });
   }
-  throw new CxpactError('broker.error', `The broker answered the can-i-deploy query with HTTP ${res.status}: ${text}.`, {
-    fix: 'Check the broker logs and retry.',
-  });
+  throw new CxpactError(
+    'broker.error',
+    `The broker answered the can-i-deploy query with HTTP ${res.status}: ${text}.`,
+    {
+      fix: 'Check the broker logs and retry.',
+    },
+  );
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The latest verification of `consumer version`'s pact by any version of each provider (the matrix, latestby=cvp). */
-export async function verificationsElsewhere(broker: BrokerTarget, consumer: string, version: string, providers: string[]): Promise<Map<string, VerificationElsewhere>> {
+export async function verificationsElsewhere(
+  broker: BrokerTarget,
+  consumer: string,
+  version: string,
+  providers: string[],
+): Promise<Map<string, VerificationElsewhere>> {
   const out = new Map<string, VerificationElsewhere>();
   for (const provider of providers) {
     const q = new URLSearchParams();
@@ -115,7 +152,9 @@ export async function verificationsElsewhere(broker: BrokerTarget, consumer: str
     try {
       const res = await brokerRequest(broker, `/matrix?${q.toString()}`);
       if (res.status !== 200) continue;
-      const rows = ((res.body as MatrixResponse | undefined)?.matrix ?? []).filter((r) => r.provider?.name === provider && r.verificationResult != null);
+      const rows = ((res.body as MatrixResponse | undefined)?.matrix ?? []).filter(
+        (r) => r.provider?.name === provider && r.verificationResult != null,
+      );
       const row = rows[rows.length - 1];
       out.set(
         provider,
@@ -160,13 +199,22 @@ export async function canIDeploy(req: CanIDeployRequest): Promise<CanIDeployResu
         decision = explainMatrix(matrix, ctx);
       }
     }
-    const unverified = [...new Set(decision.reasons.map((r) => r.unverifiedBy).filter((p): p is string => p !== undefined))];
+    const unverified = [
+      ...new Set(decision.reasons.map((r) => r.unverifiedBy).filter((p): p is string => p !== undefined)),
+    ];
     if (unverified.length > 0) {
       // "Never verified" or "verified and failed"? Ask what the provider's other versions did with this pact.
       ctx.elsewhere = await verificationsElsewhere(req.broker, req.pacticipant, req.version, unverified);
       decision = explainMatrix(matrix, ctx);
     }
-    for (const name of req.ignore ?? []) decision.reasons.push(reason('gate.ignored', true, `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here`));
+    for (const name of req.ignore ?? [])
+      decision.reasons.push(
+        reason(
+          'gate.ignored',
+          true,
+          `${name} ignored (--ignore / PACT_BROKER_CAN_I_DEPLOY_IGNORE): its compatibility is not checked here`,
+        ),
+      );
     if (decision.deployable !== null || attempts > retries) return { ...decision, attempts, matrix };
     req.onRetry?.(attempts, retries + 1);
     await sleep(intervalMs);

@@ -13,7 +13,12 @@ export interface BrokerResponse {
 }
 
 /** Error codes that mean "could not ask the broker" (exit 2 in the CLI), as opposed to a broker answer. */
-export const BROKER_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['broker.unreachable', 'broker.unauthorized', 'broker.forbidden', 'broker.error']);
+export const BROKER_UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  'broker.unreachable',
+  'broker.unauthorized',
+  'broker.forbidden',
+  'broker.error',
+]);
 
 /**
  * Two retries of idempotent requests, 250 ms doubling to 2 s with full jitter: a broker restarting behind a load
@@ -36,15 +41,23 @@ function unreachable(target: BrokerTarget, reason: string, cause: unknown): Cxpa
 /** 401 and 403 are answers about the credentials, never retried, each with its own code and fix. */
 function refused(target: BrokerTarget, status: number, sentCredentials: boolean): CxpactError {
   if (status === 401) {
-    return new CxpactError('broker.unauthorized', `The Pact Broker at ${target.baseUrl} answered 401 Unauthorized: ${sentCredentials ? 'the credentials were rejected' : 'no credentials were sent'}.`, {
-      path: 'PACT_BROKER_TOKEN',
-      fix: 'Set PACT_BROKER_TOKEN (bearer token) or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (basic auth) to credentials the broker accepts; in GitLab keep them as masked CI/CD variables.',
-    });
+    return new CxpactError(
+      'broker.unauthorized',
+      `The Pact Broker at ${target.baseUrl} answered 401 Unauthorized: ${sentCredentials ? 'the credentials were rejected' : 'no credentials were sent'}.`,
+      {
+        path: 'PACT_BROKER_TOKEN',
+        fix: 'Set PACT_BROKER_TOKEN (bearer token) or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (basic auth) to credentials the broker accepts; in GitLab keep them as masked CI/CD variables.',
+      },
+    );
   }
-  return new CxpactError('broker.forbidden', `The Pact Broker at ${target.baseUrl} answered 403 Forbidden: the credentials lack the permission for this request.`, {
-    path: 'PACT_BROKER_TOKEN',
-    fix: 'Use credentials with the permission it needs (publishing pacts, results or deployments needs read-write credentials).',
-  });
+  return new CxpactError(
+    'broker.forbidden',
+    `The Pact Broker at ${target.baseUrl} answered 403 Forbidden: the credentials lack the permission for this request.`,
+    {
+      path: 'PACT_BROKER_TOKEN',
+      fix: 'Use credentials with the permission it needs (publishing pacts, results or deployments needs read-write credentials).',
+    },
+  );
 }
 
 /**
@@ -89,7 +102,7 @@ export async function brokerRequest(
       await sleep(retryWait(policy, attempt, parseRetryAfter(res.headers.get('retry-after'))).delayMs);
       continue;
     }
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
@@ -107,10 +120,14 @@ export async function brokerRequest(
 export async function checkBroker(target: BrokerTarget): Promise<void> {
   const res = await brokerRequest(target, '/', { timeoutMs: 10_000 });
   if (res.status >= 400) {
-    throw new CxpactError('broker.error', `The Pact Broker at ${target.baseUrl} answered HTTP ${res.status} to GET /.`, {
-      path: '--broker-url',
-      fix: 'Check that --broker-url points at the broker root (the URL that serves the API index) and that the broker is healthy.',
-    });
+    throw new CxpactError(
+      'broker.error',
+      `The Pact Broker at ${target.baseUrl} answered HTTP ${res.status} to GET /.`,
+      {
+        path: '--broker-url',
+        fix: 'Check that --broker-url points at the broker root (the URL that serves the API index) and that the broker is healthy.',
+      },
+    );
   }
 }
 
@@ -121,10 +138,15 @@ export function brokerErrorMessages(body: unknown): string[] {
   const out: string[] = [];
   if (Array.isArray(b.errors)) out.push(...b.errors.map(String));
   else if (typeof b.errors === 'object' && b.errors !== null) {
-    for (const [k, v] of Object.entries(b.errors)) out.push(...(Array.isArray(v) ? v.map((m) => `${k}: ${String(m)}`) : [`${k}: ${String(v)}`]));
+    for (const [k, v] of Object.entries(b.errors))
+      out.push(...(Array.isArray(v) ? v.map((m) => `${k}: ${String(m)}`) : [`${k}: ${String(v)}`]));
   }
   if (typeof b.error === 'string') out.push(b.error);
-  else if (typeof b.error === 'object' && b.error !== null && typeof (b.error as { message?: unknown }).message === 'string') {
+  else if (
+    typeof b.error === 'object' &&
+    b.error !== null &&
+    typeof (b.error as { message?: unknown }).message === 'string'
+  ) {
     out.push((b.error as { message: string }).message);
   }
   return out;

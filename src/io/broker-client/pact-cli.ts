@@ -12,10 +12,14 @@ export function pactCliEntry(): string {
   try {
     pkgJson = require.resolve('@pact-foundation/pact-cli/package.json');
   } catch (error) {
-    throw new CxpactError('broker.pact-cli.missing', 'The official pact CLI (@pact-foundation/pact-cli) is not installed.', {
-      fix: 'Run `npm install` (it is a dependency of cxpact).',
-      cause: error,
-    });
+    throw new CxpactError(
+      'broker.pact-cli.missing',
+      'The official pact CLI (@pact-foundation/pact-cli) is not installed.',
+      {
+        fix: 'Run `npm install` (it is a dependency of cxpact).',
+        cause: error,
+      },
+    );
   }
   const pkg = require(pkgJson) as { bin?: Record<string, string> | string };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.['pact'] ?? 'bin/pact.js');
@@ -66,7 +70,11 @@ export function runPactCli(args: string[], opts: PactCliOptions = {}): Promise<P
 }
 
 /** Runs `pact <args...>` against `target`: its URL and credentials in the child's environment (pactCliEnv). */
-export function runPactCliAgainst(target: BrokerTarget, args: string[], opts: Omit<PactCliOptions, 'env'> & { baseEnv?: NodeJS.ProcessEnv } = {}): Promise<PactCliResult> {
+export function runPactCliAgainst(
+  target: BrokerTarget,
+  args: string[],
+  opts: Omit<PactCliOptions, 'env'> & { baseEnv?: NodeJS.ProcessEnv } = {},
+): Promise<PactCliResult> {
   const { baseEnv, ...rest } = opts;
   return runPactCli(args, { ...rest, env: pactCliEnv(target, baseEnv ?? process.env) });
 }

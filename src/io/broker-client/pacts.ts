@@ -14,18 +14,28 @@ export async function loadPactsFromBroker(broker: BrokerTarget, provider: string
   const list = await brokerRequest(broker, `/pacts/provider/${encodeURIComponent(provider)}/latest`);
   if (list.status === 404) return [];
   if (list.status !== 200 || !isRecord(list.body)) {
-    throw new CxpactError('broker.error', `The broker answered GET /pacts/provider/${provider}/latest with HTTP ${list.status}.`, {
-      fix: 'Check --broker-url points at a Pact Broker.',
-    });
+    throw new CxpactError(
+      'broker.error',
+      `The broker answered GET /pacts/provider/${provider}/latest with HTTP ${list.status}.`,
+      {
+        fix: 'Check --broker-url points at a Pact Broker.',
+      },
+    );
   }
   const links = isRecord(list.body['_links']) ? list.body['_links'] : {};
-  const entries = Array.isArray(links['pb:pacts']) ? links['pb:pacts'] : Array.isArray(links['pacts']) ? links['pacts'] : [];
+  const entries = Array.isArray(links['pb:pacts'])
+    ? links['pb:pacts']
+    : Array.isArray(links['pacts'])
+      ? links['pacts']
+      : [];
   const pacts: LoadedPact[] = [];
   for (const e of entries) {
     if (!isRecord(e) || typeof e['href'] !== 'string') continue;
     const res = await brokerRequest(broker, pathOf(e['href'], broker.baseUrl));
     if (res.status !== 200) {
-      throw new CxpactError('broker.error', `The broker answered GET ${e['href']} with HTTP ${res.status}.`, { fix: 'Check the broker logs.' });
+      throw new CxpactError('broker.error', `The broker answered GET ${e['href']} with HTTP ${res.status}.`, {
+        fix: 'Check the broker logs.',
+      });
     }
     pacts.push(parsePact(res.body, e['href'], spellingFor(broker.cwd)));
   }

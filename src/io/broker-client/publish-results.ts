@@ -29,17 +29,24 @@ export interface PublishedResult {
   pactUrl: string;
 }
 
-
 function expand(href: string, values: Record<string, string>): string {
-  return href.replace(/\{(\w+)\}/g, (whole, k: string) => (values[k] === undefined ? whole : encodeURIComponent(values[k]!)));
+  return href.replace(/\{(\w+)\}/g, (whole, k: string) =>
+    values[k] === undefined ? whole : encodeURIComponent(values[k]!),
+  );
 }
 
 async function put(broker: BrokerTarget, p: string, what: string): Promise<void> {
   const res = await brokerRequest(broker, pathOf(p, broker.baseUrl), { method: 'PUT', body: {} });
   if (res.status >= 300) {
-    throw new CxpactError('broker.error', `The broker refused ${what} (HTTP ${res.status}${brokerErrorMessages(res.body).map((m) => `: ${m}`).join('')}).`, {
-      fix: 'Check the broker logs; the provider version and branch names must be valid.',
-    });
+    throw new CxpactError(
+      'broker.error',
+      `The broker refused ${what} (HTTP ${res.status}${brokerErrorMessages(res.body)
+        .map((m) => `: ${m}`)
+        .join('')}).`,
+      {
+        fix: 'Check the broker logs; the provider version and branch names must be valid.',
+      },
+    );
   }
 }
 
@@ -52,26 +59,49 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
     const latestPath = `/pacts/provider/${encodeURIComponent(provider)}/consumer/${encodeURIComponent(consumer)}/latest`;
     const pact = await brokerRequest(broker, latestPath);
     if (pact.status === 404) {
-      throw new CxpactError('recorded.publish.no-pact', `The broker has no pact between ${consumer} and ${provider}, so there is nothing to publish a result for.`, {
-        fix: `Publish the consumer pacts first (\`${cxpactCommand(req.cwd, 'publish')}\`), then check against the broker pacts with --broker-url.`,
-      });
+      throw new CxpactError(
+        'recorded.publish.no-pact',
+        `The broker has no pact between ${consumer} and ${provider}, so there is nothing to publish a result for.`,
+        {
+          fix: `Publish the consumer pacts first (\`${cxpactCommand(req.cwd, 'publish')}\`), then check against the broker pacts with --broker-url.`,
+        },
+      );
     }
-    if (pact.status !== 200) throw new CxpactError('broker.error', `The broker answered GET ${latestPath} with HTTP ${pact.status}.`, { fix: 'Check the broker logs.' });
+    if (pact.status !== 200)
+      throw new CxpactError('broker.error', `The broker answered GET ${latestPath} with HTTP ${pact.status}.`, {
+        fix: 'Check the broker logs.',
+      });
     const publishHref = halLink(pact.body, 'pb:publish-verification-results');
     if (publishHref === undefined) {
-      throw new CxpactError('broker.error', `The broker's pact at ${latestPath} has no pb:publish-verification-results link.`, { fix: 'Use a Pact Broker (or the cxpact local broker) that supports verification results.' });
+      throw new CxpactError(
+        'broker.error',
+        `The broker's pact at ${latestPath} has no pb:publish-verification-results link.`,
+        { fix: 'Use a Pact Broker (or the cxpact local broker) that supports verification results.' },
+      );
     }
     if (!providerPrepared) {
       // Branch and tags of the provider version, discovered through the provider resource's HAL links.
       const providerHref = halLink(pact.body, 'pb:provider') ?? `/pacticipants/${encodeURIComponent(provider)}`;
       const prov = await brokerRequest(broker, pathOf(providerHref, broker.baseUrl));
       if (req.branch !== undefined && req.branch !== '') {
-        const tmpl = halLink(prov.body, 'pb:branch-version') ?? `/pacticipants/${encodeURIComponent(provider)}/branches/{branch}/versions/{version}`;
-        await put(broker, expand(tmpl, { branch: req.branch, version: providerVersion }), `branch ${req.branch} for ${provider} version ${providerVersion}`);
+        const tmpl =
+          halLink(prov.body, 'pb:branch-version') ??
+          `/pacticipants/${encodeURIComponent(provider)}/branches/{branch}/versions/{version}`;
+        await put(
+          broker,
+          expand(tmpl, { branch: req.branch, version: providerVersion }),
+          `branch ${req.branch} for ${provider} version ${providerVersion}`,
+        );
       }
       for (const tag of req.tags ?? []) {
-        const tmpl = halLink(prov.body, 'pb:version-tag') ?? `/pacticipants/${encodeURIComponent(provider)}/versions/{version}/tags/{tag}`;
-        await put(broker, expand(tmpl, { version: providerVersion, tag }), `tag ${tag} for ${provider} version ${providerVersion}`);
+        const tmpl =
+          halLink(prov.body, 'pb:version-tag') ??
+          `/pacticipants/${encodeURIComponent(provider)}/versions/{version}/tags/{tag}`;
+        await put(
+          broker,
+          expand(tmpl, { version: providerVersion, tag }),
+          `tag ${tag} for ${provider} version ${providerVersion}`,
+        );
       }
       providerPrepared = true;
     }
@@ -92,15 +122,27 @@ export async function publishRecordedResults(req: PublishRequest): Promise<Publi
           : {
               mismatches: v.findings
                 .filter((f) => f.severity === 'error')
-                .map((f) => ({ attribute: attributeOf(f.code), identifier: f.at.path ?? '', description: f.hint === undefined ? f.message : `${f.message}. ${f.hint}` })),
+                .map((f) => ({
+                  attribute: attributeOf(f.code),
+                  identifier: f.at.path ?? '',
+                  description: f.hint === undefined ? f.message : `${f.message}. ${f.hint}`,
+                })),
             }),
       })),
     };
     const res = await brokerRequest(broker, pathOf(publishHref, broker.baseUrl), { method: 'POST', body });
     if (res.status >= 300) {
-      throw new CxpactError('broker.error', `Publishing the recorded check of ${consumer} -> ${provider} failed (HTTP ${res.status}${brokerErrorMessages(res.body).map((m) => `: ${m}`).join('')}).`, {
-        fix: 'Check the broker logs and credentials (PACT_BROKER_TOKEN).',
-      });
+      throw new CxpactError(
+        'broker.error',
+        `Publishing the recorded check of ${consumer} -> ${provider} failed (HTTP ${res.status}${brokerErrorMessages(
+          res.body,
+        )
+          .map((m) => `: ${m}`)
+          .join('')}).`,
+        {
+          fix: 'Check the broker logs and credentials (PACT_BROKER_TOKEN).',
+        },
+      );
     }
     const self = halLink(res.body, 'self');
     out.push({ consumer, success, pactUrl: latestPath, ...(self === undefined ? {} : { verificationUrl: self }) });

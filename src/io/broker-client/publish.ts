@@ -21,11 +21,17 @@ export interface PactToPublish {
 export function pactsToPublish(pactsDir: string, shown: string, cwd: string): PactToPublish[] {
   const regenerate = `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\`.`;
   if (!fs.existsSync(pactsDir) || !fs.statSync(pactsDir).isDirectory()) {
-    throw new CxpactError('publish.no-pacts-dir', `The pacts directory ${shown} does not exist.`, { file: shown, fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.` });
+    throw new CxpactError('publish.no-pacts-dir', `The pacts directory ${shown} does not exist.`, {
+      file: shown,
+      fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.`,
+    });
   }
   const names = fs.readdirSync(pactsDir).filter((f) => f.endsWith('.json'));
   if (names.length === 0) {
-    throw new CxpactError('publish.no-pacts', `No pact files (*.json) in ${shown}.`, { file: shown, fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.` });
+    throw new CxpactError('publish.no-pacts', `No pact files (*.json) in ${shown}.`, {
+      file: shown,
+      fix: `Generate pacts first with \`${cxpactCommand(cwd, 'consumer')}\`, or pass --pacts <dir>.`,
+    });
   }
   return names.map((name) => {
     const file = path.join(shown, name);
@@ -33,10 +39,18 @@ export function pactsToPublish(pactsDir: string, shown: string, cwd: string): Pa
     try {
       doc = JSON.parse(fs.readFileSync(path.join(pactsDir, name), 'utf8'));
     } catch (error) {
-      throw new CxpactError('publish.invalid-pact', `${file} is not valid JSON: ${(error as Error).message}`, { file, fix: regenerate });
+      throw new CxpactError('publish.invalid-pact', `${file} is not valid JSON: ${(error as Error).message}`, {
+        file,
+        fix: regenerate,
+      });
     }
     const parsed = parsePactFile(doc);
-    if (!parsed.ok) throw new CxpactError('publish.invalid-pact', `${file} ${parsed.problem.message}.`, { file, path: parsed.problem.path, fix: regenerate });
+    if (!parsed.ok)
+      throw new CxpactError('publish.invalid-pact', `${file} ${parsed.problem.message}.`, {
+        file,
+        path: parsed.problem.path,
+        fix: regenerate,
+      });
     return { name, pact: parsed.pact };
   });
 }
@@ -76,7 +90,15 @@ const CONFLICT = /Cannot change the content of the pact|\b409\b|Conflict/i;
 /** Checks the broker (reachable, credentials accepted), then runs `pact broker publish`. Never prints. */
 export async function publishPacts(req: PublishRequest): Promise<PublishResult> {
   await checkBroker(req.target);
-  const args = ['broker', 'publish', req.pactsDir, '--broker-base-url', req.target.baseUrl, '--consumer-app-version', req.version];
+  const args = [
+    'broker',
+    'publish',
+    req.pactsDir,
+    '--broker-base-url',
+    req.target.baseUrl,
+    '--consumer-app-version',
+    req.version,
+  ];
   if (req.branch !== undefined) args.push('--branch', req.branch);
   if (req.tags !== undefined && req.tags.length > 0) args.push('--tag', req.tags.join(','));
   if (req.buildUrl !== undefined) args.push('--build-url', req.buildUrl);
@@ -105,18 +127,26 @@ export async function publishPacts(req: PublishRequest): Promise<PublishResult> 
 export function publishError(req: PublishRequest, result: PublishResult): CxpactError | undefined {
   if (result.conflict !== undefined) {
     const { cwd, version } = req;
-    return new CxpactError('publish.conflict', `The broker already has different pact content for version ${version} of the consumer, and refused the new content (HTTP 409).`, {
-      file: req.shown,
-      fix: req.versionIsHead
-        ? `The version is HEAD's commit (${version.slice(0, 12)}). Commit the change that altered the pacts, then run \`${cxpactCommand(cwd, 'consumer')} && ${cxpactCommand(cwd, 'publish')}\` again (or pass --consumer-app-version <a new version>).`
-        : 'Publish the changed pacts under a new consumer version (--consumer-app-version), or regenerate the pacts that were published for this version.',
-    });
+    return new CxpactError(
+      'publish.conflict',
+      `The broker already has different pact content for version ${version} of the consumer, and refused the new content (HTTP 409).`,
+      {
+        file: req.shown,
+        fix: req.versionIsHead
+          ? `The version is HEAD's commit (${version.slice(0, 12)}). Commit the change that altered the pacts, then run \`${cxpactCommand(cwd, 'consumer')} && ${cxpactCommand(cwd, 'publish')}\` again (or pass --consumer-app-version <a new version>).`
+          : 'Publish the changed pacts under a new consumer version (--consumer-app-version), or regenerate the pacts that were published for this version.',
+      },
+    );
   }
   if (result.cli.code !== 0) {
-    return new CxpactError('publish.failed', `\`pact broker publish\` failed (exit ${result.cli.code}); its output is above.`, {
-      file: req.shown,
-      fix: 'Read the broker messages above; fix the pact or the broker settings and publish again.',
-    });
+    return new CxpactError(
+      'publish.failed',
+      `\`pact broker publish\` failed (exit ${result.cli.code}); its output is above.`,
+      {
+        file: req.shown,
+        fix: 'Read the broker messages above; fix the pact or the broker settings and publish again.',
+      },
+    );
   }
   return undefined;
 }
@@ -145,13 +175,20 @@ function withoutConflictParagraphs(text: string): string {
 }
 
 /** For each local pact that differs from the broker's pact of the same version: what changed, said once. */
-async function explainConflicts(target: BrokerTarget, pacts: readonly PactToPublish[], version: string): Promise<string> {
+async function explainConflicts(
+  target: BrokerTarget,
+  pacts: readonly PactToPublish[],
+  version: string,
+): Promise<string> {
   const lines: string[] = [];
   for (const { name, pact } of pacts) {
     const { consumer, provider } = pact;
     let published: unknown;
     try {
-      const res = await brokerRequest(target, `/pacts/provider/${encodeURIComponent(provider)}/consumer/${encodeURIComponent(consumer)}/version/${encodeURIComponent(version)}`);
+      const res = await brokerRequest(
+        target,
+        `/pacts/provider/${encodeURIComponent(provider)}/consumer/${encodeURIComponent(consumer)}/version/${encodeURIComponent(version)}`,
+      );
       if (res.status !== 200) continue;
       published = res.body;
     } catch {
@@ -161,7 +198,9 @@ async function explainConflicts(target: BrokerTarget, pacts: readonly PactToPubl
     if (!before.ok) continue;
     const diff = diffPacts(before.pact, pact);
     if (isEmptyDiff(diff)) continue;
-    lines.push(`[cxpact] ${consumer} version ${version} already has a different pact with ${provider} in the broker; the local ${name} differs from it:`);
+    lines.push(
+      `[cxpact] ${consumer} version ${version} already has a different pact with ${provider} in the broker; the local ${name} differs from it:`,
+    );
     for (const c of diff.changed) {
       lines.push(`  changed: "${c.description}"`);
       for (const x of c.changes) lines.push(`      ${x}`);
@@ -169,6 +208,9 @@ async function explainConflicts(target: BrokerTarget, pacts: readonly PactToPubl
     for (const d of diff.added) lines.push(`  added: "${d}"`);
     for (const d of diff.removed) lines.push(`  removed: "${d}"`);
   }
-  if (lines.length === 0) lines.push(`[cxpact] The broker refused the pacts: it already has different content for version ${version} (the differences could not be read back from the broker).`);
-  return lines.join('\n') + '\n';
+  if (lines.length === 0)
+    lines.push(
+      `[cxpact] The broker refused the pacts: it already has different content for version ${version} (the differences could not be read back from the broker).`,
+    );
+  return `${lines.join('\n')}\n`;
 }

@@ -32,13 +32,27 @@ export async function listEnvironments(broker: BrokerTarget): Promise<string[]> 
 }
 
 /** Creates the environment with the official CLI unless it exists; returns true when it created it. */
-export async function ensureEnvironment(broker: BrokerTarget, name: string, production = /prod/i.test(name)): Promise<boolean> {
+export async function ensureEnvironment(
+  broker: BrokerTarget,
+  name: string,
+  production = /prod/i.test(name),
+): Promise<boolean> {
   if ((await listEnvironments(broker)).includes(name)) return false;
-  const out = await runPactCliAgainst(broker, ['broker', 'create-environment', '--name', name, ...(production ? ['--production'] : [])]);
+  const out = await runPactCliAgainst(broker, [
+    'broker',
+    'create-environment',
+    '--name',
+    name,
+    ...(production ? ['--production'] : []),
+  ]);
   if (out.code !== 0) {
-    throw new CxpactError('gate.environment.create-failed', `Could not create environment "${name}": ${(out.stderr || out.stdout).trim()}`, {
-      fix: `Create it by hand: npx pact broker create-environment --name ${name}${production ? ' --production' : ''}`,
-    });
+    throw new CxpactError(
+      'gate.environment.create-failed',
+      `Could not create environment "${name}": ${(out.stderr || out.stdout).trim()}`,
+      {
+        fix: `Create it by hand: npx pact broker create-environment --name ${name}${production ? ' --production' : ''}`,
+      },
+    );
   }
   return true;
 }
@@ -51,20 +65,37 @@ export async function recordDeployment(req: RecordDeploymentRequest): Promise<Re
   if (!envs.includes(req.environment)) {
     if (req.createEnvironment === true) createdEnvironment = await ensureEnvironment(req.broker, req.environment);
     else {
-      throw new CxpactError('usage.environment.unknown', `The broker has no environment "${req.environment}"${envs.length > 0 ? ` (it has: ${envs.join(', ')})` : ''}.`, {
-        fix: `Pass --create-environment, or create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''}`,
-      });
+      throw new CxpactError(
+        'usage.environment.unknown',
+        `The broker has no environment "${req.environment}"${envs.length > 0 ? ` (it has: ${envs.join(', ')})` : ''}.`,
+        {
+          fix: `Pass --create-environment, or create it once: npx pact broker create-environment --name ${req.environment}${/prod/i.test(req.environment) ? ' --production' : ''}`,
+        },
+      );
     }
   }
-  const args = ['broker', 'record-deployment', '--pacticipant', req.pacticipant, '--version', req.version, '--environment', req.environment];
+  const args = [
+    'broker',
+    'record-deployment',
+    '--pacticipant',
+    req.pacticipant,
+    '--version',
+    req.version,
+    '--environment',
+    req.environment,
+  ];
   if (req.applicationInstance !== undefined) args.push('--application-instance', req.applicationInstance);
   const out = await runPactCliAgainst(req.broker, args);
   const text = `${out.stdout}${out.stderr}`.trim();
   if (out.code !== 0) {
     if (/not found|404|does not exist|could not find/i.test(text)) {
-      throw new CxpactError('gate.version.unknown', `The broker has no version ${req.version} of ${req.pacticipant}, so its deployment cannot be recorded.`, {
-        fix: `Publish that version first: its pacts (${cxpactCommand(req.cwd, 'publish')}, for a consumer) or its verification results (${cxpactCommand(req.cwd, 'verify', `--provider ${req.pacticipant} --publish`)}, for a provider; ${cxpactCommand(req.cwd, 'check-recorded', `--provider ${req.pacticipant} --publish`)}, for a vendor). The CLI said: ${text}`,
-      });
+      throw new CxpactError(
+        'gate.version.unknown',
+        `The broker has no version ${req.version} of ${req.pacticipant}, so its deployment cannot be recorded.`,
+        {
+          fix: `Publish that version first: its pacts (${cxpactCommand(req.cwd, 'publish')}, for a consumer) or its verification results (${cxpactCommand(req.cwd, 'verify', `--provider ${req.pacticipant} --publish`)}, for a provider; ${cxpactCommand(req.cwd, 'check-recorded', `--provider ${req.pacticipant} --publish`)}, for a vendor). The CLI said: ${text}`,
+        },
+      );
     }
     throw new CxpactError('gate.record-deployment.failed', `pact broker record-deployment failed: ${text}`, {
       fix: 'Check the pacticipant, version and environment names.',

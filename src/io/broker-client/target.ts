@@ -30,16 +30,26 @@ function urlSource(flagUrl: string | undefined): '--broker-url' | 'PACT_BROKER_B
  * Broker URL from the flag, else `PACT_BROKER_BASE_URL`; credentials from `PACT_BROKER_TOKEN` or `_USERNAME`/`_PASSWORD`.
  * Undefined when neither names a broker; a URL without http(s):// is a usage error (`usage.broker-url.invalid`).
  */
-export function brokerTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, cwd?: string): BrokerTarget | undefined {
+export function brokerTarget(
+  flagUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): BrokerTarget | undefined {
   const baseUrl = flagUrl ?? (env.PACT_BROKER_BASE_URL || undefined);
   if (baseUrl === undefined) return undefined;
   if (!/^https?:\/\/[^/?#\s]/i.test(baseUrl)) {
     // A usage error (exit 2), before anything tries to reach it: `127.0.0.1:9292` would be read as a scheme.
     const from = urlSource(flagUrl);
-    throw new CxpactError('usage.broker-url.invalid', `The broker URL ${JSON.stringify(baseUrl)} (${from}) is not an http(s) URL.`, {
-      path: from,
-      fix: /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? 'Use an http:// or https:// URL.' : `add http:// (or https://): ${from}${from === '--broker-url' ? ' ' : '='}http://${baseUrl.replace(/^\/+/, '')}`,
-    });
+    throw new CxpactError(
+      'usage.broker-url.invalid',
+      `The broker URL ${JSON.stringify(baseUrl)} (${from}) is not an http(s) URL.`,
+      {
+        path: from,
+        fix: /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl)
+          ? 'Use an http:// or https:// URL.'
+          : `add http:// (or https://): ${from}${from === '--broker-url' ? ' ' : '='}http://${baseUrl.replace(/^\/+/, '')}`,
+      },
+    );
   }
   const auth: BrokerAuth = {};
   if (env.PACT_BROKER_TOKEN) auth.token = env.PACT_BROKER_TOKEN;
@@ -49,20 +59,36 @@ export function brokerTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv
 }
 
 /** The broker a command needs: as brokerTarget, and `usage.broker-url.missing` (naming `why`) when none is given. */
-export function requireBrokerTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, why: string, fix = 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.', cwd?: string): BrokerTarget {
+export function requireBrokerTarget(
+  flagUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+  why: string,
+  fix = 'Pass --broker-url <url> or set PACT_BROKER_BASE_URL.',
+  cwd?: string,
+): BrokerTarget {
   const target = brokerTarget(flagUrl, env, cwd);
-  if (target === undefined) throw new CxpactError('usage.broker-url.missing', `${why}: pass --broker-url <url> or set PACT_BROKER_BASE_URL.`, { path: '--broker-url', fix });
+  if (target === undefined)
+    throw new CxpactError('usage.broker-url.missing', `${why}: pass --broker-url <url> or set PACT_BROKER_BASE_URL.`, {
+      path: '--broker-url',
+      fix,
+    });
   return target;
 }
 
 /** The Authorization header the official clients send: the token wins over username/password. */
 export function authorizationHeader(auth: BrokerAuth): string | undefined {
   if (auth.token !== undefined) return `Bearer ${auth.token}`;
-  if (auth.username !== undefined) return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
+  if (auth.username !== undefined)
+    return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
   return undefined;
 }
 
-const BROKER_VARIABLES = ['PACT_BROKER_BASE_URL', 'PACT_BROKER_TOKEN', 'PACT_BROKER_USERNAME', 'PACT_BROKER_PASSWORD'] as const;
+const BROKER_VARIABLES = [
+  'PACT_BROKER_BASE_URL',
+  'PACT_BROKER_TOKEN',
+  'PACT_BROKER_USERNAME',
+  'PACT_BROKER_PASSWORD',
+] as const;
 
 /**
  * The environment of an official `pact` CLI child for `target`: the caller's environment without any PACT_BROKER_*

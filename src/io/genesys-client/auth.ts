@@ -1,7 +1,12 @@
 // The OAuth login of the Genesys commands (genesys-pull, genesys-test): credentials from GENESYS_CLOUD_CLIENT_ID /
 // GENESYS_CLOUD_CLIENT_SECRET and the one token client of cxpact (src/io/oauth.ts), with error codes and fixes
 // that speak of the commands' variables and flags. Secrets never appear in messages.
-import { ClientCredentialsTokenSource, type ClientCredentials, type ClientCredentialsOptions, type LoginErrorContext } from '../oauth';
+import {
+  ClientCredentialsTokenSource,
+  type ClientCredentials,
+  type ClientCredentialsOptions,
+  type LoginErrorContext,
+} from '../oauth';
 import { CxpactError } from '../../core/errors';
 
 export type { ClientCredentials } from '../oauth';
@@ -18,7 +23,9 @@ export const GENESYS_LOGIN_ERRORS: LoginErrorContext = {
   hostLocation: { path: 'GENESYS_CLOUD_REGION' },
 };
 
-export interface GenesysTokenOptions extends ClientCredentials, Pick<ClientCredentialsOptions, 'refreshSkewMs' | 'now' | 'timeoutMs' | 'retry' | 'sleep' | 'random'> {
+export interface GenesysTokenOptions
+  extends ClientCredentials,
+    Pick<ClientCredentialsOptions, 'refreshSkewMs' | 'now' | 'timeoutMs' | 'retry' | 'sleep' | 'random'> {
   /** `https://login.<region-domain>` or a loopback URL in tests. */
   loginBase: string;
 }
@@ -39,14 +46,19 @@ export function genesysTokenSource(options: GenesysTokenOptions): ClientCredenti
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): ClientCredentials {
   const clientId = env['GENESYS_CLOUD_CLIENT_ID'] ?? '';
   const clientSecret = env['GENESYS_CLOUD_CLIENT_SECRET'] ?? '';
-  const missing = [clientId === '' ? 'GENESYS_CLOUD_CLIENT_ID' : undefined, clientSecret === '' ? 'GENESYS_CLOUD_CLIENT_SECRET' : undefined].filter(
-    (v): v is string => v !== undefined,
-  );
+  const missing = [
+    clientId === '' ? 'GENESYS_CLOUD_CLIENT_ID' : undefined,
+    clientSecret === '' ? 'GENESYS_CLOUD_CLIENT_SECRET' : undefined,
+  ].filter((v): v is string => v !== undefined);
   if (missing.length > 0) {
-    throw new CxpactError('genesys.auth.missing-credentials', `Missing OAuth client credentials: ${missing.join(', ')} not set.`, {
-      path: missing.join(', '),
-      fix: 'Create an OAuth client (grant type Client Credentials, role with integrations:action:view/execute) in Genesys Cloud Admin and export its id and secret in those variables.',
-    });
+    throw new CxpactError(
+      'genesys.auth.missing-credentials',
+      `Missing OAuth client credentials: ${missing.join(', ')} not set.`,
+      {
+        path: missing.join(', '),
+        fix: 'Create an OAuth client (grant type Client Credentials, role with integrations:action:view/execute) in Genesys Cloud Admin and export its id and secret in those variables.',
+      },
+    );
   }
   return { clientId, clientSecret };
 }

@@ -155,10 +155,14 @@ export class GenesysClient {
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
       } catch (error) {
-        throw new CxpactError('genesys.api.unreachable', `Cannot reach the Genesys Cloud API at ${this.apiBase} (${what}): ${(error as Error).message}.`, {
-          path: 'GENESYS_CLOUD_REGION',
-          fix: 'Check the region (GENESYS_CLOUD_REGION / --region), --base-url and the network.',
-        });
+        throw new CxpactError(
+          'genesys.api.unreachable',
+          `Cannot reach the Genesys Cloud API at ${this.apiBase} (${what}): ${(error as Error).message}.`,
+          {
+            path: 'GENESYS_CLOUD_REGION',
+            fix: 'Check the region (GENESYS_CLOUD_REGION / --region), --base-url and the network.',
+          },
+        );
       }
       const text = await response.text();
       const latencyMs = performance.now() - started;
@@ -173,9 +177,16 @@ export class GenesysClient {
       }
       // 429 means the call was not executed: always safe to repeat. A 502/503/504 on a POST (/test runs the action
       // against the real backend) may come after the action ran, so only reads are repeated then.
-      const transient = response.status === 429 || (method === 'GET' && (response.status === 502 || response.status === 503 || response.status === 504));
+      const transient =
+        response.status === 429 ||
+        (method === 'GET' && (response.status === 502 || response.status === 503 || response.status === 504));
       if (transient && retries < this.retry.maxRetries) {
-        const delayMs = retryDelay(this.retry, retries, parseRetryAfter(response.headers.get('retry-after')), this.random);
+        const delayMs = retryDelay(
+          this.retry,
+          retries,
+          parseRetryAfter(response.headers.get('retry-after')),
+          this.random,
+        );
         retries += 1;
         this.options.onCall?.({ ...event, retry: { reason: response.status === 429 ? '429' : '5xx', delayMs } });
         await this.sleep(delayMs);
@@ -184,14 +195,18 @@ export class GenesysClient {
       this.options.onCall?.(event);
       if (response.status >= 200 && response.status < 300) {
         if (options.text === true) return { status: response.status, body: text as T, latencyMs, attempts: attempt };
-        let body: unknown = undefined;
+        let body: unknown;
         if (text.trim() !== '') {
           try {
             body = JSON.parse(text);
           } catch {
-            throw new CxpactError('genesys.api.malformed', `${what} answered HTTP ${response.status} with a body that is not JSON.`, {
-              fix: 'Check --base-url: the host does not behave like the Genesys Cloud Platform API.',
-            });
+            throw new CxpactError(
+              'genesys.api.malformed',
+              `${what} answered HTTP ${response.status} with a body that is not JSON.`,
+              {
+                fix: 'Check --base-url: the host does not behave like the Genesys Cloud Platform API.',
+              },
+            );
           }
         }
         return { status: response.status, body: body as T, latencyMs, attempts: attempt };
@@ -211,23 +226,35 @@ export class GenesysClient {
     const detail = message === '' ? '' : `: ${this.redact(message).slice(0, 300)}`;
     switch (status) {
       case 401:
-        return new CxpactError('genesys.api.unauthorized', `${what} was refused with HTTP 401 even with a fresh token${detail}.`, {
-          path: 'GENESYS_CLOUD_CLIENT_ID',
-          fix: 'Check that the OAuth client belongs to this region\'s org and has not been revoked.',
-        });
+        return new CxpactError(
+          'genesys.api.unauthorized',
+          `${what} was refused with HTTP 401 even with a fresh token${detail}.`,
+          {
+            path: 'GENESYS_CLOUD_CLIENT_ID',
+            fix: "Check that the OAuth client belongs to this region's org and has not been revoked.",
+          },
+        );
       case 403:
-        return new CxpactError('genesys.api.forbidden', `${what} was refused with HTTP 403 (missing permission or scope)${detail}.`, {
-          path: 'GENESYS_CLOUD_CLIENT_ID',
-          fix: 'Give the OAuth client\'s role integrations:action:view (pull) and integrations:action:execute (test), and the scope "integrations".',
-        });
+        return new CxpactError(
+          'genesys.api.forbidden',
+          `${what} was refused with HTTP 403 (missing permission or scope)${detail}.`,
+          {
+            path: 'GENESYS_CLOUD_CLIENT_ID',
+            fix: 'Give the OAuth client\'s role integrations:action:view (pull) and integrations:action:execute (test), and the scope "integrations".',
+          },
+        );
       case 404:
         return new CxpactError('genesys.api.not-found', `${what} answered HTTP 404${detail}.`, {
           fix: `Check that the action id exists in this org (run \`${cxpactCommand(undefined, 'genesys-pull')}\`).`,
         });
       case 429:
-        return new CxpactError('genesys.api.rate-limited', `${what} was still rate limited (HTTP 429) after ${this.retry.maxRetries} retries.`, {
-          fix: 'Run again later or with fewer cases; the org\'s API rate limit is shared with other clients.',
-        });
+        return new CxpactError(
+          'genesys.api.rate-limited',
+          `${what} was still rate limited (HTTP 429) after ${this.retry.maxRetries} retries.`,
+          {
+            fix: "Run again later or with fewer cases; the org's API rate limit is shared with other clients.",
+          },
+        );
       default:
         return new CxpactError('genesys.api.failed', `${what} failed with HTTP ${status}${detail}.`, {
           fix: 'Retry; if it persists, check the Genesys Cloud status page.',
@@ -250,22 +277,32 @@ export class GenesysClient {
         throw new CxpactError(
           'genesys.paging.runaway',
           `Listing actions did not end after ${maxPages} pages of ${pageSize} (GET /api/v2/integrations/actions).`,
-          { fix: 'The API kept announcing more pages; retry later, or raise --max-pages if the org really has that many actions.' },
+          {
+            fix: 'The API kept announcing more pages; retry later, or raise --max-pages if the org really has that many actions.',
+          },
         );
       }
       const path = `/api/v2/integrations/actions?includeConfig=true&pageSize=${pageSize}&pageNumber=${pageNumber}`;
       const { body } = await this.request<unknown>('GET', path, { what: `Listing actions (page ${pageNumber})` });
       if (!isRecord(body) || !Array.isArray(body['entities'])) {
-        throw new CxpactError('genesys.api.malformed', `Listing actions (page ${pageNumber}) did not return an entity listing.`, {
-          fix: 'Check --base-url: the host does not behave like the Genesys Cloud Platform API.',
-        });
+        throw new CxpactError(
+          'genesys.api.malformed',
+          `Listing actions (page ${pageNumber}) did not return an entity listing.`,
+          {
+            fix: 'Check --base-url: the host does not behave like the Genesys Cloud Platform API.',
+          },
+        );
       }
       const entities = body['entities'].filter(isRecord) as PlatformAction[];
       const ids = entities.map((e) => String(e.id)).join(',');
       if (entities.length > 0 && ids === previousIds) {
-        throw new CxpactError('genesys.paging.runaway', `Listing actions returned the same page twice (page ${pageNumber}); paging would never end.`, {
-          fix: 'Retry later; the API ignored pageNumber.',
-        });
+        throw new CxpactError(
+          'genesys.paging.runaway',
+          `Listing actions returned the same page twice (page ${pageNumber}); paging would never end.`,
+          {
+            fix: 'Retry later; the API ignored pageNumber.',
+          },
+        );
       }
       previousIds = ids;
       for (const entity of entities) {
@@ -301,10 +338,14 @@ export class GenesysClient {
       return body;
     } catch (error) {
       if (error instanceof CxpactError && error.code === 'genesys.api.not-found') {
-        throw new CxpactError('genesys.template.not-found', `The ${part.kind} ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`, {
-          path: `${action.id}.${part.field}`,
-          fix: part.fix,
-        });
+        throw new CxpactError(
+          'genesys.template.not-found',
+          `The ${part.kind} ${path} of action "${action.name}" (${action.id}) does not exist (HTTP 404).`,
+          {
+            path: `${action.id}.${part.field}`,
+            fix: part.fix,
+          },
+        );
       }
       throw error;
     }
@@ -326,9 +367,13 @@ export class GenesysClient {
 
   /** One action with its config and inlined contract (`?expand=contract&includeConfig=true`). */
   async getAction(id: string): Promise<PlatformAction> {
-    const { body } = await this.request<PlatformAction>('GET', `/api/v2/integrations/actions/${encodeURIComponent(id)}?expand=contract&includeConfig=true`, {
-      what: `Reading action ${id}`,
-    });
+    const { body } = await this.request<PlatformAction>(
+      'GET',
+      `/api/v2/integrations/actions/${encodeURIComponent(id)}?expand=contract&includeConfig=true`,
+      {
+        what: `Reading action ${id}`,
+      },
+    );
     return body;
   }
 
@@ -340,13 +385,25 @@ export class GenesysClient {
       field: 'contract',
       fix: 'Open the action in Genesys Cloud Admin and check its contracts, then pull again.',
     });
-    if (!isRecord(body)) throw new CxpactError('genesys.api.malformed', `Schema ${path} of action "${action.name}" is not a JSON object.`, { fix: 'Check the action\'s contract in Genesys Cloud Admin.' });
+    if (!isRecord(body))
+      throw new CxpactError(
+        'genesys.api.malformed',
+        `Schema ${path} of action "${action.name}" is not a JSON object.`,
+        { fix: "Check the action's contract in Genesys Cloud Admin." },
+      );
     return body;
   }
 
   /** Runs an action's test endpoint (`/test`, or `/draft/test` for drafts). */
-  async testAction(actionId: string, input: Record<string, unknown>, draft = false): Promise<ApiResponse<TestExecutionResult>> {
+  async testAction(
+    actionId: string,
+    input: Record<string, unknown>,
+    draft = false,
+  ): Promise<ApiResponse<TestExecutionResult>> {
     const path = `/api/v2/integrations/actions/${encodeURIComponent(actionId)}${draft ? '/draft' : ''}/test`;
-    return this.request<TestExecutionResult>('POST', path, { body: input, what: `Testing action ${actionId}${draft ? ' (draft)' : ''}` });
+    return this.request<TestExecutionResult>('POST', path, {
+      body: input,
+      what: `Testing action ${actionId}${draft ? ' (draft)' : ''}`,
+    });
   }
 }

@@ -23,5 +23,11 @@ export function connect(options: ConnectOptions): GenesysClient {
     loginBaseUrl: options.loginUrl ?? options.env['GENESYS_CLOUD_LOGIN_BASE_URL'],
   });
   const credentials = credentialsFromEnv(options.env);
-  return new GenesysClient({ ...credentials, hosts, onCall: options.onCall, maxRetries: options.maxRetries, baseDelayMs: options.baseDelayMs });
+  return new GenesysClient({
+    ...credentials,
+    hosts,
+    onCall: options.onCall,
+    maxRetries: options.maxRetries,
+    baseDelayMs: options.baseDelayMs,
+  });
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CxpactError } from '../../core/errors';
-import { type GenesysClient, type PlatformAction } from './client';
+import type { GenesysClient, PlatformAction } from './client';
 import { isRecord } from '../../core/json';
 
 /** The file cxpact writes for a pulled action: the UI export shape plus the org's `id`, `integrationId`, `category`. */
@@ -15,8 +15,17 @@ export interface PulledActionFile {
   actionType: string;
   secure: boolean;
   config: {
-    request: { requestUrlTemplate: string; requestType: string; headers: Record<string, string>; requestTemplate: string };
-    response: { translationMap: Record<string, string>; translationMapDefaults: Record<string, string>; successTemplate: string };
+    request: {
+      requestUrlTemplate: string;
+      requestType: string;
+      headers: Record<string, string>;
+      requestTemplate: string;
+    };
+    response: {
+      translationMap: Record<string, string>;
+      translationMapDefaults: Record<string, string>;
+      successTemplate: string;
+    };
     timeoutSeconds?: number;
   };
   contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
@@ -104,8 +113,16 @@ export async function toActionFile(client: GenesysClient, listed: PlatformAction
   const request = action.config?.request ?? {};
   const response = action.config?.response ?? {};
   // A template is inline, behind a URI, or absent (then the platform's default applies).
-  const template = async (inline: string | undefined, uri: string | undefined, platformDefault: string): Promise<string> =>
-    typeof inline === 'string' ? inline : typeof uri === 'string' && uri !== '' ? client.getTemplate(action, uri) : platformDefault;
+  const template = async (
+    inline: string | undefined,
+    uri: string | undefined,
+    platformDefault: string,
+  ): Promise<string> =>
+    typeof inline === 'string'
+      ? inline
+      : typeof uri === 'string' && uri !== ''
+        ? client.getTemplate(action, uri)
+        : platformDefault;
   const requestTemplate = await template(request.requestTemplate, request.requestTemplateUri, '${input.rawRequest}');
   const successTemplate = await template(response.successTemplate, response.successTemplateUri, '${rawResult}');
   const timeout = action.config?.timeoutSeconds;
@@ -156,7 +173,11 @@ function definitionFiles(dirs: string[]): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) walk(full);
-      } else if (entry.name.endsWith('.json') && !entry.name.endsWith('.cases.json') && !entry.name.endsWith('.tf.json')) {
+      } else if (
+        entry.name.endsWith('.json') &&
+        !entry.name.endsWith('.cases.json') &&
+        !entry.name.endsWith('.tf.json')
+      ) {
         files.add(path.resolve(full));
       }
     }
@@ -203,7 +224,10 @@ function comparable(data: Record<string, unknown>): Record<string, unknown> {
       },
       timeoutSeconds: config['timeoutSeconds'] ?? null,
     },
-    contract: { input: { inputSchema: input['inputSchema'] ?? {} }, output: { successSchema: output['successSchema'] ?? {} } },
+    contract: {
+      input: { inputSchema: input['inputSchema'] ?? {} },
+      output: { successSchema: output['successSchema'] ?? {} },
+    },
   };
 }
 
@@ -211,20 +235,28 @@ function comparable(data: Record<string, unknown>): Record<string, unknown> {
 export function diffPaths(a: unknown, b: unknown, at = '$'): string[] {
   if (isRecord(a) && isRecord(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffPaths(a[k], b[k], /^[A-Za-z_][\w]*$/.test(k) ? `${at}.${k}` : `${at}['${k.replace(/'/g, "\\'")}']`));
+    return keys.flatMap((k) =>
+      diffPaths(a[k], b[k], /^[A-Za-z_][\w]*$/.test(k) ? `${at}.${k}` : `${at}['${k.replace(/'/g, "\\'")}']`),
+    );
   }
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)) ? [] : [at];
 }
 
 /** Org actions vs repo files: matched by `id`, else by name without the export suffix. */
-export function computeDrift(pulled: Array<{ action: PulledActionFile; file: string }>, repo: RepoFile[]): { drift: DriftReport; targets: Map<string, string> } {
+export function computeDrift(
+  pulled: Array<{ action: PulledActionFile; file: string }>,
+  repo: RepoFile[],
+): { drift: DriftReport; targets: Map<string, string> } {
   const drift: DriftReport = { changed: [], added: [], missing: [], unchanged: 0 };
   const targets = new Map<string, string>();
   const used = new Set<string>();
   for (const { action, file } of pulled) {
     const match =
       repo.find((r) => !used.has(r.file) && r.data['id'] === action.id) ??
-      repo.find((r) => !used.has(r.file) && r.data['id'] === undefined && baseName(String(r.data['name'])) === baseName(action.name));
+      repo.find(
+        (r) =>
+          !used.has(r.file) && r.data['id'] === undefined && baseName(String(r.data['name'])) === baseName(action.name),
+      );
     if (match === undefined) {
       drift.added.push({ name: action.name, id: action.id, file });
       targets.set(action.id, file);
@@ -237,7 +269,12 @@ export function computeDrift(pulled: Array<{ action: PulledActionFile; file: str
     else drift.changed.push({ name: action.name, id: action.id, file: match.file, paths });
   }
   for (const r of repo) {
-    if (!used.has(r.file)) drift.missing.push({ name: String(r.data['name']), ...(typeof r.data['id'] === 'string' ? { id: r.data['id'] } : {}), file: r.file });
+    if (!used.has(r.file))
+      drift.missing.push({
+        name: String(r.data['name']),
+        ...(typeof r.data['id'] === 'string' ? { id: r.data['id'] } : {}),
+        file: r.file,
+      });
   }
   return { drift, targets };
 }
@@ -291,7 +328,10 @@ export async function pullActions(client: GenesysClient, options: PullOptions): 
       const unique = (slugs.get(slug) ?? 0) > 1 ? `${slug}-${action.id.slice(0, 8)}` : slug;
       return { action, file: path.join(options.outDir, `${unique}.json`) };
     });
-  const { drift, targets } = computeDrift(pulled, readRepoFiles(options.repoDir === undefined ? [options.outDir] : [options.repoDir, options.outDir]));
+  const { drift, targets } = computeDrift(
+    pulled,
+    readRepoFiles(options.repoDir === undefined ? [options.outDir] : [options.repoDir, options.outDir]),
+  );
   const written: string[] = [];
   if (options.check !== true) {
     fs.mkdirSync(options.outDir, { recursive: true });

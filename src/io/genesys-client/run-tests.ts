@@ -8,7 +8,7 @@ import type { DataAction } from '../../core/data-action/model';
 import { casesFileFor, parseCasesFile, type ContractCase } from '../../core/contract/cases';
 import { deriveCases } from '../../core/contract/derive';
 import { CxpactError } from '../../core/errors';
-import { type GenesysClient, type PlatformAction } from './client';
+import type { GenesysClient, PlatformAction } from './client';
 import { compareWithEmulation, median, percentile, type FidelityResult } from '../../core/genesys/fidelity';
 import { baseName } from './pull';
 import { cxpactCommand } from '../cli-spelling';
@@ -50,7 +50,15 @@ export interface GenesysTestReport {
    * `uncompared`: case runs whose platform answer had no step cxpact could compare (no request or execute
    * operation): neither agreement nor difference, so fidelity was not measured for them.
    */
-  totals: { actions: number; cases: number; agreed: number; differing: number; uncompared: number; failedCalls: number; skipped: number };
+  totals: {
+    actions: number;
+    cases: number;
+    agreed: number;
+    differing: number;
+    uncompared: number;
+    failedCalls: number;
+    skipped: number;
+  };
 }
 
 export interface AuditSink {
@@ -94,13 +102,22 @@ function orgFields(action: DataAction): { id?: string; draft?: boolean } {
       else if (m[2] !== undefined) node = Array.isArray(node) ? node[Number(m[2])] : undefined;
     }
     if (!isRecord(node)) return {};
-    return { ...(typeof node['id'] === 'string' ? { id: node['id'] } : {}), ...(node['draft'] === true ? { draft: true } : {}) };
+    return {
+      ...(typeof node['id'] === 'string' ? { id: node['id'] } : {}),
+      ...(node['draft'] === true ? { draft: true } : {}),
+    };
   } catch {
     return {};
   }
 }
 
-type CasesOf = { file?: string; source?: 'file' | 'derived'; cases: ContractCase[]; errors: CxpactError[]; skipped?: string };
+type CasesOf = {
+  file?: string;
+  source?: 'file' | 'derived';
+  cases: ContractCase[];
+  errors: CxpactError[];
+  skipped?: string;
+};
 
 /**
  * The action's cases: its cases file, else cases derived from the input schema the way `pact:consumer` derives them
@@ -134,25 +151,37 @@ function casesOf(action: DataAction, deriveWrites: boolean): CasesOf {
 }
 
 /** Maps each action to its org id: an `id` in the definition, else the org action with the same name. */
-function resolveId(action: DataAction, written: string | undefined, org: PlatformAction[] | undefined): { id?: string; error?: CxpactError } {
+function resolveId(
+  action: DataAction,
+  written: string | undefined,
+  org: PlatformAction[] | undefined,
+): { id?: string; error?: CxpactError } {
   if (written !== undefined) return { id: written };
   const matches = (org ?? []).filter((a) => baseName(a.name) === baseName(action.name));
   if (matches.length === 1) return { id: (matches[0] as PlatformAction).id };
   if (matches.length === 0) {
     return {
-      error: new CxpactError('genesys.test.action-not-in-org', `Data Action "${action.name}" is not in the org (no action with that name, and the definition has no "id").`, {
-        file: action.file,
-        path: `${action.pointer}.name`,
-        fix: `Import the action into the org (or run \`${cxpactCommand(undefined, 'genesys-pull')}\` to get the org's copy with its id), or add "id": "<org action id>" to the definition.`,
-      }),
+      error: new CxpactError(
+        'genesys.test.action-not-in-org',
+        `Data Action "${action.name}" is not in the org (no action with that name, and the definition has no "id").`,
+        {
+          file: action.file,
+          path: `${action.pointer}.name`,
+          fix: `Import the action into the org (or run \`${cxpactCommand(undefined, 'genesys-pull')}\` to get the org's copy with its id), or add "id": "<org action id>" to the definition.`,
+        },
+      ),
     };
   }
   return {
-    error: new CxpactError('genesys.test.action-ambiguous', `Data Action "${action.name}" matches ${matches.length} org actions by name (${matches.map((m) => m.id).join(', ')}).`, {
-      file: action.file,
-      path: `${action.pointer}.name`,
-      fix: 'Add "id": "<org action id>" to the definition to say which one.',
-    }),
+    error: new CxpactError(
+      'genesys.test.action-ambiguous',
+      `Data Action "${action.name}" matches ${matches.length} org actions by name (${matches.map((m) => m.id).join(', ')}).`,
+      {
+        file: action.file,
+        path: `${action.pointer}.name`,
+        fix: 'Add "id": "<org action id>" to the definition to say which one.',
+      },
+    ),
   };
 }
 
@@ -165,7 +194,11 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
     const wanted = new Set(options.only);
     actions = actions.filter((a) => wanted.has(a.slug) || wanted.has(a.name) || wanted.has(baseName(a.name)));
   }
-  const prepared = actions.map((action) => ({ action, org: orgFields(action), cases: casesOf(action, options.deriveWrites === true) }));
+  const prepared = actions.map((action) => ({
+    action,
+    org: orgFields(action),
+    cases: casesOf(action, options.deriveWrites === true),
+  }));
   // List the org only when some action has no id written in its definition.
   const needsListing = prepared.some((p) => p.org.id === undefined && p.cases.cases.length > 0);
   const orgActions = needsListing ? await client.listActions() : undefined;
@@ -173,7 +206,14 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
   const runs: ActionRun[] = [];
   for (const { action, org, cases } of prepared) {
     const draft = options.draft === true || org.draft === true;
-    const run: ActionRun = { name: action.name, slug: action.slug, file: action.file, draft, cases: [], latency: { median: 0, p95: 0, calls: 0 } };
+    const run: ActionRun = {
+      name: action.name,
+      slug: action.slug,
+      file: action.file,
+      draft,
+      cases: [],
+      latency: { median: 0, p95: 0, calls: 0 },
+    };
     runs.push(run);
     if (cases.errors.length > 0) {
       run.error = cases.errors[0];
@@ -218,7 +258,8 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
             latencyMs: Math.round(response.latencyMs * 10) / 10,
           });
         } catch (e) {
-          if (!(e instanceof CxpactError) || !/^genesys\.api\.(not-found|failed|rate-limited|malformed)$/.test(e.code)) throw e;
+          if (!(e instanceof CxpactError) || !/^genesys\.api\.(not-found|failed|rate-limited|malformed)$/.test(e.code))
+            throw e;
           run.cases.push({ case: name, latencyMs: 0, error: e.message });
           audit?.write({ event: 'case', action: action.name, actionId: id, draft, case: name, error: e.code });
         }
@@ -234,9 +275,13 @@ export async function runGenesysTests(client: GenesysClient, options: GenesysTes
     totals: {
       actions: runs.length,
       cases: all.length,
-      agreed: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length > 0).length,
+      agreed: all.filter(
+        (c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length > 0,
+      ).length,
       differing: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length > 0).length,
-      uncompared: all.filter((c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length === 0).length,
+      uncompared: all.filter(
+        (c) => c.fidelity !== undefined && c.fidelity.differences.length === 0 && c.fidelity.compared.length === 0,
+      ).length,
       failedCalls: all.filter((c) => c.error !== undefined).length,
       skipped: runs.filter((r) => r.skipped !== undefined).length,
     },

@@ -51,14 +51,21 @@ function defaultWorkers(): number {
  */
 export function workerEntry(): { file: string; execArgv?: string[] } {
   if (path.extname(__filename) !== '.ts') return { file: path.join(__dirname, 'worker.js') };
-  return { file: path.join(__dirname, 'worker.ts'), execArgv: [...process.execArgv, '--require', require.resolve('tsx/cjs')] };
+  return {
+    file: path.join(__dirname, 'worker.ts'),
+    execArgv: [...process.execArgv, '--require', require.resolve('tsx/cjs')],
+  };
 }
 
 /**
  * Replays batches on `count` worker threads. A worker that fails (cannot start, throws, exits) leaves what it had
  * not answered, and the rest of the queue, to an in-process replay; `onWorkerFallback` says why.
  */
-async function replayOnWorkers(batches: ReplayItem[][], count: number, options: ReplayOptions): Promise<ReplayResult[]> {
+async function replayOnWorkers(
+  batches: ReplayItem[][],
+  count: number,
+  options: ReplayOptions,
+): Promise<ReplayResult[]> {
   const addon = addonFile();
   if (addon === undefined) {
     options.onWorkerFallback?.('the Pact native library loaded in this process was not found in its report');
@@ -68,7 +75,8 @@ async function replayOnWorkers(batches: ReplayItem[][], count: number, options: 
   for (let i = 0; i < batches.length; i += WORKER_CHUNK) chunks.push(batches.slice(i, i + WORKER_CHUNK));
   const concurrency = Math.max(1, Math.ceil((options.concurrency ?? 6) / count));
   const lag = Math.max(1, Math.ceil((options.cleanupLag ?? 8) / count));
-  const inProcess = (rest: ReplayItem[][]): Promise<ReplayResult[]> => replayBatches(rest, options.concurrency ?? 6, options.cleanupLag ?? 8);
+  const inProcess = (rest: ReplayItem[][]): Promise<ReplayResult[]> =>
+    replayBatches(rest, options.concurrency ?? 6, options.cleanupLag ?? 8);
   const out = new Map<string, ReplayResult>();
   let next = 0;
   const rest = async (unanswered: ReplayItem[][]): Promise<void> => {
@@ -81,7 +89,10 @@ async function replayOnWorkers(batches: ReplayItem[][], count: number, options: 
       let worker: Worker;
       try {
         const workerData: WorkerData = { role: WORKER_ROLE, addon };
-        worker = new Worker(entry.file, { workerData, ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }) });
+        worker = new Worker(entry.file, {
+          workerData,
+          ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
+        });
       } catch (error) {
         options.onWorkerFallback?.((error as Error).message);
         void rest([]).then(resolve);
@@ -98,10 +109,18 @@ async function replayOnWorkers(batches: ReplayItem[][], count: number, options: 
         void rest(given.filter((b) => b.some((item) => !out.has(item.id)))).then(resolve);
       };
       const feed = (): void => {
-        if (next >= chunks.length) return post({ type: 'none' });
+        if (next >= chunks.length) {
+          post({ type: 'none' });
+          return;
+        }
         const chunk = chunks[next++] as ReplayItem[][];
         given.push(...chunk);
-        post({ type: 'batches', batches: chunk.map((b) => b.map((item) => ({ id: item.id, spec: item.spec }))), concurrency, lag });
+        post({
+          type: 'batches',
+          batches: chunk.map((b) => b.map((item) => ({ id: item.id, spec: item.spec }))),
+          concurrency,
+          lag,
+        });
       };
       worker.on('message', (m: FromWorker) => {
         if (finished) return;
@@ -124,7 +143,10 @@ async function replayOnWorkers(batches: ReplayItem[][], count: number, options: 
  * by item id. One failing interaction never stops the others.
  * @example const answers = await replayInteractions([{ id: 'found', spec }]); answers.get('found')?.body
  */
-export async function replayInteractions(items: ReplayItem[], options: ReplayOptions = {}): Promise<Map<string, ReplayResult>> {
+export async function replayInteractions(
+  items: ReplayItem[],
+  options: ReplayOptions = {},
+): Promise<Map<string, ReplayResult>> {
   const batches = planBatches(items, options.batchSize ?? 3);
   const workers = options.workers ?? defaultWorkers();
   const results =
@@ -138,7 +160,13 @@ export async function replayInteractions(items: ReplayItem[], options: ReplayOpt
  * Writes one V4 pact file `<consumer>-<provider>.json` holding exactly `specs` (replacing an older file).
  * Returns the file path.
  */
-export function writePact(consumer: string, provider: string, specs: InteractionSpec[], pactsDir: string, metadata: Record<string, string> = {}): string {
+export function writePact(
+  consumer: string,
+  provider: string,
+  specs: InteractionSpec[],
+  pactsDir: string,
+  metadata: Record<string, string> = {},
+): string {
   fs.mkdirSync(pactsDir, { recursive: true });
   const file = path.join(pactsDir, pactFileName(consumer, provider));
   fs.rmSync(file, { force: true });
@@ -155,7 +183,13 @@ export function writePact(consumer: string, provider: string, specs: Interaction
  * @example await executeInteraction({ consumer: 'ivr', provider: 'crm', spec, pactsDir }, async (url) => fetch(`${url}/customers`))
  */
 export async function executeInteraction<T>(
-  options: { consumer: string; provider: string; spec: InteractionSpec; pactsDir?: string; writeIf?: (result: T) => boolean },
+  options: {
+    consumer: string;
+    provider: string;
+    spec: InteractionSpec;
+    pactsDir?: string;
+    writeIf?: (result: T) => boolean;
+  },
   test: (baseUrl: string) => Promise<T>,
 ): Promise<T> {
   const invalid = checkInteractionSpec(options.spec, `interaction "${options.spec.description}"`);

@@ -51,7 +51,9 @@ export function addonFile(): string | undefined {
   } finally {
     reporter.excludeNetwork = excludeNetwork;
   }
-  const objects = Array.isArray(report.sharedObjects) ? report.sharedObjects.filter((s): s is string => typeof s === 'string') : [];
+  const objects = Array.isArray(report.sharedObjects)
+    ? report.sharedObjects.filter((s): s is string => typeof s === 'string')
+    : [];
   const library = objects.find((s) => /^(lib)?pact_ffi\.(so|dylib|dll)$/i.test(path.basename(s)));
   if (library === undefined) return undefined;
   return objects.find((s) => s.endsWith('.node') && path.dirname(s) === path.dirname(library));

@@ -43,13 +43,18 @@ function requestKey(spec: InteractionSpec): string {
  * One HTTP exchange with the mock server over node:http. A batch shares one keep-alive connection (measured: a
  * quarter less CPU than a connection per request); the agent is destroyed before the server shuts down.
  */
-export function send(port: number, spec: InteractionSpec, agent: http.Agent | false = false): Promise<Omit<ReplayResult, 'id' | 'ok' | 'problems'>> {
+export function send(
+  port: number,
+  spec: InteractionSpec,
+  agent: http.Agent | false = false,
+): Promise<Omit<ReplayResult, 'id' | 'ok' | 'problems'>> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.request.headers)) headers[k] = isMatcher(v) ? String(v.value) : v;
   let body: string | undefined;
   if (spec.request.body !== undefined) {
     body = spec.request.body.kind === 'json' ? JSON.stringify(spec.request.body.json) : spec.request.body.text;
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = spec.request.body.contentType;
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['Content-Type'] = spec.request.body.contentType;
   }
   const url = new URL(spec.request.rawPathAndQuery, `http://127.0.0.1:${port}`);
   return new Promise((resolve, reject) => {
@@ -62,7 +67,8 @@ export function send(port: number, spec: InteractionSpec, agent: http.Agent | fa
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const outHeaders: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) outHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) outHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
           let parsed: unknown = text;
           if (/json/i.test(outHeaders['content-type'] ?? '') || /^\s*[[{]/.test(text)) {
             try {
@@ -158,7 +164,9 @@ export async function runBatch(batch: ReplayItem[], finished: FinishedServers): 
         const where = 'path' in mismatch && typeof mismatch.path === 'string' ? mismatch.path : undefined;
         const method = 'method' in mismatch && typeof mismatch.method === 'string' ? mismatch.method : undefined;
         for (const item of registered) {
-          const hit = where === undefined || (item.spec.request.path === where && (method === undefined || method === item.spec.request.method));
+          const hit =
+            where === undefined ||
+            (item.spec.request.path === where && (method === undefined || method === item.spec.request.method));
           const r = results.get(item.id);
           if (!hit || r === undefined) continue;
           r.ok = false;
@@ -174,7 +182,11 @@ export async function runBatch(batch: ReplayItem[], finished: FinishedServers): 
 }
 
 /** Replays planned batches on this thread, `concurrency` mock servers in flight. */
-export async function replayBatches(batches: ReplayItem[][], concurrency: number, cleanupLag: number): Promise<ReplayResult[]> {
+export async function replayBatches(
+  batches: ReplayItem[][],
+  concurrency: number,
+  cleanupLag: number,
+): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
   const finished = new FinishedServers();
   let next = 0;

@@ -50,7 +50,10 @@ export class FfiPact {
   }
 
   addMetadata(namespace: string, name: string, value: string): void {
-    this.check(this.ffi.pactffiWithPactMetadata(this.handle, namespace, name, value), `add the metadata ${namespace}.${name}`);
+    this.check(
+      this.ffi.pactffiWithPactMetadata(this.handle, namespace, name, value),
+      `add the metadata ${namespace}.${name}`,
+    );
   }
 
   /** Adds `spec` as an HTTP interaction (comments only matter in a written pact; replay servers skip them). */
@@ -59,24 +62,42 @@ export class FfiPact {
     const it = f.pactffiNewInteraction(this.handle, spec.description);
     this.check(f.pactffiUponReceiving(it, spec.description), 'set the description');
     for (const state of spec.providerStates) {
-      if (state.params !== undefined && Object.keys(state.params).length > 0) this.check(f.pactffiGivenWithParams(it, state.name, JSON.stringify(state.params)), `add the provider state "${state.name}"`);
+      if (state.params !== undefined && Object.keys(state.params).length > 0)
+        this.check(
+          f.pactffiGivenWithParams(it, state.name, JSON.stringify(state.params)),
+          `add the provider state "${state.name}"`,
+        );
       else this.check(f.pactffiGiven(it, state.name), `add the provider state "${state.name}"`);
     }
-    if (withComments) for (const comment of spec.comments) this.check(f.pactffiAddTextComment(it, comment), 'add a comment');
+    if (withComments)
+      for (const comment of spec.comments) this.check(f.pactffiAddTextComment(it, comment), 'add a comment');
     const req = spec.request;
-    this.check(f.pactffiWithRequest(it, req.method, req.pathMatcher === undefined ? req.path : JSON.stringify(req.pathMatcher)), `set the request ${req.method} ${req.path}`);
-    for (const [name, values] of Object.entries(req.query)) values.forEach((v, i) => this.check(f.pactffiWithQueryParameter(it, name, i, headerValue(v)), `add the query parameter ${name}`));
-    for (const [name, value] of Object.entries(req.headers)) this.check(f.pactffiWithHeader(it, REQUEST, name, 0, headerValue(value)), `add the request header ${name}`);
+    this.check(
+      f.pactffiWithRequest(it, req.method, req.pathMatcher === undefined ? req.path : JSON.stringify(req.pathMatcher)),
+      `set the request ${req.method} ${req.path}`,
+    );
+    for (const [name, values] of Object.entries(req.query))
+      values.forEach((v, i) => {
+        this.check(f.pactffiWithQueryParameter(it, name, i, headerValue(v)), `add the query parameter ${name}`);
+      });
+    for (const [name, value] of Object.entries(req.headers))
+      this.check(f.pactffiWithHeader(it, REQUEST, name, 0, headerValue(value)), `add the request header ${name}`);
     if (req.body !== undefined) {
       const text = req.body.kind === 'json' ? JSON.stringify(req.body.json) : req.body.text;
       this.check(f.pactffiWithBody(it, REQUEST, req.body.contentType, text), 'set the request body');
     }
     const res = spec.response;
     this.check(f.pactffiResponseStatus(it, JSON.stringify(res.status)), `set the response status ${res.status}`);
-    for (const [name, value] of Object.entries(res.headers)) this.check(f.pactffiWithHeader(it, RESPONSE, name, 0, headerValue(value)), `add the response header ${name}`);
+    for (const [name, value] of Object.entries(res.headers))
+      this.check(f.pactffiWithHeader(it, RESPONSE, name, 0, headerValue(value)), `add the response header ${name}`);
     if (res.body !== undefined) {
       const contentType = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      const ct = contentType === undefined ? 'application/json' : isMatcher(contentType) ? String(contentType.value) : contentType;
+      const ct =
+        contentType === undefined
+          ? 'application/json'
+          : isMatcher(contentType)
+            ? String(contentType.value)
+            : contentType;
       this.check(f.pactffiWithBody(it, RESPONSE, ct, JSON.stringify(res.body)), 'set the response body');
     }
   }
@@ -97,7 +118,11 @@ export class FfiPact {
   mismatches(port: number): MatchingResult[] {
     const results = JSON.parse(this.ffi.pactffiMockServerMismatches(port)) as MatchingResult[];
     // The core nests each mismatch of a request as JSON text.
-    return results.map((r) => ('mismatches' in r ? { ...r, mismatches: r.mismatches.map((m) => (typeof m === 'string' ? JSON.parse(m) : m)) } : r));
+    return results.map((r) =>
+      'mismatches' in r
+        ? { ...r, mismatches: r.mismatches.map((m) => (typeof m === 'string' ? JSON.parse(m) : m)) }
+        : r,
+    );
   }
 
   stopMockServer(port: number): void {
@@ -107,7 +132,10 @@ export class FfiPact {
   /** Writes `<consumer>-<provider>.json` into `dir`: merged into an existing file, or replacing it. */
   writePactFile(dir: string, merge: boolean): void {
     const result = this.ffi.pactffiWritePactFile(this.handle, dir, !merge);
-    if (result !== 0) throw new Error(`the Pact core did not write the pact file into ${dir}: ${WRITE_ERRORS[result] ?? `error code ${result}`}`);
+    if (result !== 0)
+      throw new Error(
+        `the Pact core did not write the pact file into ${dir}: ${WRITE_ERRORS[result] ?? `error code ${result}`}`,
+      );
   }
 }
 

@@ -4,7 +4,9 @@
 import type { ReplayItem, ReplayResult } from './mock-server';
 
 /** Driver -> worker: the next chunk of batches (the first one also sets the worker's pace), or "no more". */
-export type ToWorker = { type: 'batches'; batches: ReplayItem[][]; concurrency: number; lag: number } | { type: 'none' };
+export type ToWorker =
+  | { type: 'batches'; batches: ReplayItem[][]; concurrency: number; lag: number }
+  | { type: 'none' };
 
 /** Worker -> driver: results so far, with a request for more work or the news that it has finished. */
 export type FromWorker = { type: 'more' | 'ended'; results: ReplayResult[] };

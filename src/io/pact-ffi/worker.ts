@@ -21,7 +21,10 @@ export function serveReplays(port: NonNullable<typeof parentPort>): void {
   let lag = 4;
 
   const post = (message: FromWorker): void => port.postMessage(message);
-  const wake = (): void => waiters.splice(0).forEach((w) => w());
+  const wake = (): void =>
+    waiters.splice(0).forEach((w) => {
+      w();
+    });
   const ask = (): void => {
     if (asked || noMore) return;
     asked = true;

@@ -67,10 +67,17 @@ export interface PreparedRequest {
 }
 
 /** The failure of one exchange as the error of its cause (timeout or broken connection), never echoing the URL's query. */
-function exchangeError(error: unknown, req: PreparedRequest, timeoutMs: number, phase: 'headers' | 'body'): CxpactError {
+function exchangeError(
+  error: unknown,
+  req: PreparedRequest,
+  timeoutMs: number,
+  phase: 'headers' | 'body',
+): CxpactError {
   const origin = new URL(req.url).origin;
   const name = (error as Error | undefined)?.name;
-  const timeout = name === 'TimeoutError' || (name === 'AbortError' && (error as { cause?: { name?: string } }).cause?.name === 'TimeoutError');
+  const timeout =
+    name === 'TimeoutError' ||
+    (name === 'AbortError' && (error as { cause?: { name?: string } }).cause?.name === 'TimeoutError');
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   if (timeout) {
     return new CxpactError(
@@ -86,7 +93,9 @@ function exchangeError(error: unknown, req: PreparedRequest, timeoutMs: number, 
     phase === 'headers'
       ? `Cannot reach the provider at ${origin} (${cause ?? messageOf(error)}).`
       : `The connection to the provider at ${origin} broke while its answer was arriving (${cause ?? messageOf(error)}).`,
-    { fix: 'Check the base URL (record.config.json baseUrl/region or --base-url) and the network; raise timeoutMs for slow APIs.' },
+    {
+      fix: 'Check the base URL (record.config.json baseUrl/region or --base-url) and the network; raise timeoutMs for slow APIs.',
+    },
   );
 }
 
@@ -128,7 +137,11 @@ async function sendOnce(original: PreparedRequest, o: SendOptions): Promise<Omit
  * policy's maxDelayMs).
  * Returns the last response after the retries are used up; the caller decides whether it is a failure.
  */
-export async function sendWithRetry(req: PreparedRequest, o: SendOptions, send: (r: PreparedRequest) => Promise<Omit<HttpResult, 'attempts'>> = (r) => sendOnce(r, o)): Promise<HttpResult> {
+export async function sendWithRetry(
+  req: PreparedRequest,
+  o: SendOptions,
+  send: (r: PreparedRequest) => Promise<Omit<HttpResult, 'attempts'>> = (r) => sendOnce(r, o),
+): Promise<HttpResult> {
   const sleep = o.sleep ?? realSleep;
   for (let attempt = 0; ; attempt++) {
     const res = await send(req);

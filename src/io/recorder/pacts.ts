@@ -11,7 +11,11 @@ import { listPactFiles } from '../files';
 export { parsePact } from '../../core/recorded/pacts';
 
 /** Pacts for `provider` from pact files and directories (directories: their *.json files). */
-export function loadPactsFromFiles(paths: string[], provider: string, cwd?: string): { pacts: LoadedPact[]; otherProviders: string[] } {
+export function loadPactsFromFiles(
+  paths: string[],
+  provider: string,
+  cwd?: string,
+): { pacts: LoadedPact[]; otherProviders: string[] } {
   const pacts: LoadedPact[] = [];
   const others = new Set<string>();
   const entries = listPactFiles(
@@ -27,7 +31,11 @@ export function loadPactsFromFiles(paths: string[], provider: string, cwd?: stri
     try {
       doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new CxpactError('recorded.pact.malformed', `${file} is not valid JSON: ${(error as Error).message}.`, { file, path: '$', fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.` });
+      throw new CxpactError('recorded.pact.malformed', `${file} is not valid JSON: ${(error as Error).message}.`, {
+        file,
+        path: '$',
+        fix: `Regenerate it with \`${cxpactCommand(cwd, 'consumer')}\`.`,
+      });
     }
     const name = declaredProvider(doc);
     if (name !== provider) {

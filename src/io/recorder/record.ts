@@ -60,18 +60,27 @@ interface Auth {
 function requireEnv(env: NodeJS.ProcessEnv, names: string[], config: RecordConfig, field: string): string[] {
   const missing = names.filter((n) => !env[n]);
   if (missing.length > 0) {
-    throw new CxpactError('recorded.auth.missing-env', `Recording ${config.provider} needs the environment variable(s) ${missing.join(', ')}, which are not set.`, {
-      file: config.file,
-      path: field,
-      fix: `Export ${missing.join(' and ')} (in GitLab: masked CI/CD variables). Secrets are read from the environment only and never written to recordings or logs.`,
-    });
+    throw new CxpactError(
+      'recorded.auth.missing-env',
+      `Recording ${config.provider} needs the environment variable(s) ${missing.join(', ')}, which are not set.`,
+      {
+        file: config.file,
+        path: field,
+        fix: `Export ${missing.join(' and ')} (in GitLab: masked CI/CD variables). Secrets are read from the environment only and never written to recordings or logs.`,
+      },
+    );
   }
   return names.map((n) => env[n]!);
 }
 
 /** The wait of a retry as progress shows it: `in 0.4 s (Retry-After 3600 s, capped by retry.maxDelayMs)`. */
 export function describeWait(r: { delayMs: number; retryAfterMs?: number; capped: boolean }): string {
-  const ra = r.retryAfterMs === undefined ? '' : r.capped ? ` (Retry-After ${formatSeconds(r.retryAfterMs)}, capped by retry.maxDelayMs)` : ' (Retry-After)';
+  const ra =
+    r.retryAfterMs === undefined
+      ? ''
+      : r.capped
+        ? ` (Retry-After ${formatSeconds(r.retryAfterMs)}, capped by retry.maxDelayMs)`
+        : ' (Retry-After)';
   return `in ${(r.delayMs / 1000).toFixed(1)} s${ra}`;
 }
 
@@ -80,7 +89,12 @@ function formatSeconds(ms: number): string {
   return s >= 1e7 ? `${s.toExponential(1)} s` : `${Math.round(s)} s`;
 }
 
-function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.ProcessEnv, o: { sleep?: Sleeper; progress: (line: string) => void }): Auth {
+function makeAuth(
+  config: RecordConfig,
+  target: ResolvedTarget,
+  env: NodeJS.ProcessEnv,
+  o: { sleep?: Sleeper; progress: (line: string) => void },
+): Auth {
   const credentialSecrets = Object.values(config.credentials)
     .map((n) => env[n])
     .filter((v): v is string => v !== undefined && v !== '');
@@ -99,7 +113,10 @@ function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.Proc
         // A login answered 429/5xx is retried like an API call: same policy, same progress line.
         retry: config.retry,
         ...(o.sleep === undefined ? {} : { sleep: o.sleep }),
-        onRetry: (r) => o.progress(`[cxpact]   login: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`),
+        onRetry: (r) =>
+          o.progress(
+            `[cxpact]   login: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`,
+          ),
       });
       return {
         headers: async () => ({ authorization: `Bearer ${await source.getToken()}` }),
@@ -133,14 +150,27 @@ function makeAuth(config: RecordConfig, target: ResolvedTarget, env: NodeJS.Proc
       };
     }
     case 'none':
-      return { headers: async () => ({}), refresh: async () => undefined, token: async () => undefined, secrets: () => credentialSecrets, logins: () => 0 };
+      return {
+        headers: async () => ({}),
+        refresh: async () => undefined,
+        token: async () => undefined,
+        secrets: () => credentialSecrets,
+        logins: () => 0,
+      };
   }
 }
 
 const PLACEHOLDER = /\{\{\s*([\w.-]+)\s*\}\}/g;
 
 /** Fills `{{credentials.X}}` and `{{authResponse.X}}` placeholders; anything it cannot fill is an error naming the field. */
-function fillPlaceholders(value: string, where: string, it: PactInteraction, config: RecordConfig, env: NodeJS.ProcessEnv, token: string | undefined): string {
+function fillPlaceholders(
+  value: string,
+  where: string,
+  it: PactInteraction,
+  config: RecordConfig,
+  env: NodeJS.ProcessEnv,
+  token: string | undefined,
+): string {
   const unresolved: string[] = [];
   const out = value.replace(PLACEHOLDER, (whole, ref: string) => {
     if (ref.startsWith('credentials.')) {
@@ -156,27 +186,41 @@ function fillPlaceholders(value: string, where: string, it: PactInteraction, con
   if (unresolved.length > 0) {
     const ref = unresolved[0]!.replace(/[{}\s]/g, '');
     const name = ref.startsWith('credentials.') ? ref.slice('credentials.'.length) : undefined;
-    throw new CxpactError('recorded.placeholder.unresolved', `The ${where} of "${it.description}" uses ${unresolved.join(', ')}, which the record config cannot fill.`, {
-      file: config.file,
-      path: name !== undefined ? `$.credentials.${name}` : '$.auth',
-      fix:
-        name !== undefined
-          ? `Map it to an environment variable: "credentials": { "${name}": "MY_ENV_VAR" }, and export that variable.`
-          : ref === 'redacted'
-            ? 'The Data Action has a literal credential (replaced by {{redacted}} in the pact): use ${credentials.X} in the definition, then map X in "credentials".'
-            : 'Use an auth kind that provides a token (genesys-oauth-client-credentials or bearer-env).',
-    });
+    throw new CxpactError(
+      'recorded.placeholder.unresolved',
+      `The ${where} of "${it.description}" uses ${unresolved.join(', ')}, which the record config cannot fill.`,
+      {
+        file: config.file,
+        path: name !== undefined ? `$.credentials.${name}` : '$.auth',
+        fix:
+          name !== undefined
+            ? `Map it to an environment variable: "credentials": { "${name}": "MY_ENV_VAR" }, and export that variable.`
+            : ref === 'redacted'
+              ? 'The Data Action has a literal credential (replaced by {{redacted}} in the pact): use ${credentials.X} in the definition, then map X in "credentials".'
+              : 'Use an auth kind that provides a token (genesys-oauth-client-credentials or bearer-env).',
+      },
+    );
   }
   return out;
 }
 
 /** Builds the real request of an interaction: base URL + path + query, placeholders resolved, real auth added. */
-export async function prepareRequest(it: PactInteraction, config: RecordConfig, target: ResolvedTarget, env: NodeJS.ProcessEnv, auth: Auth): Promise<PreparedRequest> {
-  const needsToken = JSON.stringify([it.request.path, it.request.query, it.request.headers]).includes('{{authResponse.');
+export async function prepareRequest(
+  it: PactInteraction,
+  config: RecordConfig,
+  target: ResolvedTarget,
+  env: NodeJS.ProcessEnv,
+  auth: Auth,
+): Promise<PreparedRequest> {
+  const needsToken = JSON.stringify([it.request.path, it.request.query, it.request.headers]).includes(
+    '{{authResponse.',
+  );
   const token = needsToken ? await auth.token() : undefined;
-  const fill = (v: string, where: string) => (v.includes('{{') ? fillPlaceholders(v, where, it, config, env, token) : v);
+  const fill = (v: string, where: string) =>
+    v.includes('{{') ? fillPlaceholders(v, where, it, config, env, token) : v;
   const q = new URLSearchParams();
-  for (const [k, vs] of Object.entries(it.request.query)) for (const v of vs) q.append(k, fill(v, `query parameter ${k}`));
+  for (const [k, vs] of Object.entries(it.request.query))
+    for (const v of vs) q.append(k, fill(v, `query parameter ${k}`));
   const qs = q.toString();
   const p = fill(it.request.path, 'path');
   const url = `${target.baseUrl}${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/%25([0-9A-Fa-f]{2})/g, '%$1')}${qs === '' ? '' : `?${qs}`}`;
@@ -192,9 +236,13 @@ export async function prepareRequest(it: PactInteraction, config: RecordConfig, 
   Object.assign(headers, authHeaders);
   let body: string | undefined;
   if (it.request.body !== undefined) {
-    body = it.request.body.isJson && typeof it.request.body.content !== 'string' ? JSON.stringify(it.request.body.content) : String(it.request.body.content);
+    body =
+      it.request.body.isJson && typeof it.request.body.content !== 'string'
+        ? JSON.stringify(it.request.body.content)
+        : String(it.request.body.content);
     if (body.includes('{{')) body = fill(body, 'request body');
-    if (headers['content-type'] === undefined && it.request.body.contentType !== undefined) headers['content-type'] = it.request.body.contentType;
+    if (headers['content-type'] === undefined && it.request.body.contentType !== undefined)
+      headers['content-type'] = it.request.body.contentType;
   }
   return { url, method: it.request.method, headers, ...(body === undefined ? {} : { body }) };
 }
@@ -235,7 +283,9 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
   if (items.length === 0) return outcome;
   // Log in once up front: bad credentials fail the run before any request is sent.
   await auth.token();
-  progress(`[cxpact] Recording ${items.length} interaction(s) of ${config.provider} from ${target.baseUrl} (at most ${config.rateLimit.requestsPerSecond} request(s)/s)`);
+  progress(
+    `[cxpact] Recording ${items.length} interaction(s) of ${config.provider} from ${target.baseUrl} (at most ${config.rateLimit.requestsPerSecond} request(s)/s)`,
+  );
   let done = 0;
   let fatal: unknown;
   const queue = items.slice();
@@ -253,7 +303,10 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
           retry: config.retry,
           timeoutMs: config.timeoutMs,
           ...(o.sleep === undefined ? {} : { sleep: o.sleep }),
-          onRetry: (r: RetryInfo) => progress(`[cxpact]   ${label}: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`),
+          onRetry: (r: RetryInfo) =>
+            progress(
+              `[cxpact]   ${label}: HTTP ${r.status}, retry ${r.attempt}/${config.retry.maxRetries} ${describeWait(r)}`,
+            ),
         };
         const req = await prepareRequest(it, config, target, env, auth);
         let res = await sendWithRetry(req, sendOpts);
@@ -297,14 +350,28 @@ export async function recordInteractions(o: RecordOptions): Promise<RecordOutcom
               ...(red === undefined ? {} : { body: red.body }),
             },
             ...(redactedHeaders.length > 0 || (red !== undefined && red.redacted.length > 0)
-              ? { redactions: { ...(redactedHeaders.length > 0 ? { headers: redactedHeaders } : {}), ...(red !== undefined && red.redacted.length > 0 ? { body: red.redacted } : {}) } }
+              ? {
+                  redactions: {
+                    ...(redactedHeaders.length > 0 ? { headers: redactedHeaders } : {}),
+                    ...(red !== undefined && red.redacted.length > 0 ? { body: red.redacted } : {}),
+                  },
+                }
               : {}),
           },
           secrets,
         );
         const file = writeRecording(outDir, it.consumer, it.key, recording);
-        outcome.recorded.push({ consumer: it.consumer, description: it.description, key: it.key, file, status: res.status, attempts: res.attempts });
-        progress(`[cxpact] ✓ ${done}/${items.length} ${label} -> HTTP ${res.status}${res.attempts > 1 ? ` after ${res.attempts} attempts` : ''}`);
+        outcome.recorded.push({
+          consumer: it.consumer,
+          description: it.description,
+          key: it.key,
+          file,
+          status: res.status,
+          attempts: res.attempts,
+        });
+        progress(
+          `[cxpact] ✓ ${done}/${items.length} ${label} -> HTTP ${res.status}${res.attempts > 1 ? ` after ${res.attempts} attempts` : ''}`,
+        );
       } catch (error) {
         if (error instanceof CxpactError && !error.code.startsWith('recorded.placeholder')) {
           fatal = error;

@@ -15,10 +15,16 @@ export interface ReplayServer {
 const HOP_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
 
 /** A loopback server answering with recorded responses, chosen by method + path + query, then provider state. */
-export async function startReplayServer(recordings: readonly LoadedRecording[], currentState: () => string | undefined): Promise<ReplayServer> {
+export async function startReplayServer(
+  recordings: readonly LoadedRecording[],
+  currentState: () => string | undefined,
+): Promise<ReplayServer> {
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const query = [...u.searchParams.entries()].sort().map(([k, v]) => `${k}=${v}`).join('&');
+    const query = [...u.searchParams.entries()]
+      .sort()
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
     const candidates = recordings.filter((r) => {
       const rq = r.recording.request;
       const rqQuery = Object.entries(rq.query ?? {})
@@ -29,7 +35,8 @@ export async function startReplayServer(recordings: readonly LoadedRecording[], 
       return rq.method.toUpperCase() === req.method && rq.path === u.pathname && rqQuery === query;
     });
     const state = currentState();
-    const rec = candidates.find((c) => c.recording.interaction.providerStates.some((s) => s.name === state)) ?? candidates[0];
+    const rec =
+      candidates.find((c) => c.recording.interaction.providerStates.some((s) => s.name === state)) ?? candidates[0];
     req.resume();
     if (rec === undefined) {
       res.writeHead(599, { 'content-type': 'text/plain' });
@@ -37,7 +44,8 @@ export async function startReplayServer(recordings: readonly LoadedRecording[], 
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(rec.recording.response.headers)) if (!HOP_HEADERS.has(k.toLowerCase())) headers[k] = v;
+    for (const [k, v] of Object.entries(rec.recording.response.headers))
+      if (!HOP_HEADERS.has(k.toLowerCase())) headers[k] = v;
     const body = rec.recording.response.body;
     res.writeHead(rec.recording.response.status, headers);
     res.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
@@ -55,7 +63,12 @@ export async function startReplayServer(recordings: readonly LoadedRecording[], 
 }
 
 /** Runs the pact-js Verifier over `pactFile` against the recordings; returns its per-interaction summary. */
-export async function verifyRecordingsWithPactJs(pactFile: string, provider: string, recordings: readonly LoadedRecording[], stateNames: readonly string[]): Promise<VerificationSummary> {
+export async function verifyRecordingsWithPactJs(
+  pactFile: string,
+  provider: string,
+  recordings: readonly LoadedRecording[],
+  stateNames: readonly string[],
+): Promise<VerificationSummary> {
   let state: string | undefined;
   const server = await startReplayServer(recordings, () => state);
   const stateHandlers: Record<string, () => Promise<void>> = {};
@@ -69,7 +82,13 @@ export async function verifyRecordingsWithPactJs(pactFile: string, provider: str
   try {
     let raw: string;
     try {
-      raw = await new Verifier({ provider, providerBaseUrl: server.url, pactUrls: [pactFile], stateHandlers, logLevel: 'error' }).verifyProvider();
+      raw = await new Verifier({
+        provider,
+        providerBaseUrl: server.url,
+        pactUrls: [pactFile],
+        stateHandlers,
+        logLevel: 'error',
+      }).verifyProvider();
     } catch (error) {
       raw = error instanceof Error ? error.message : String(error);
     }

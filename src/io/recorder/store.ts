@@ -24,7 +24,8 @@ function validRecording(v: unknown): string | undefined {
   if (typeof it !== 'object' || it === null || typeof it.description !== 'string') return '$.interaction.description';
   if (!Array.isArray(it.providerStates)) return '$.interaction.providerStates';
   const rq = o.request as Record<string, unknown> | undefined;
-  if (typeof rq !== 'object' || rq === null || typeof rq.method !== 'string' || typeof rq.path !== 'string') return '$.request';
+  if (typeof rq !== 'object' || rq === null || typeof rq.method !== 'string' || typeof rq.path !== 'string')
+    return '$.request';
   const rs = o.response as Record<string, unknown> | undefined;
   if (typeof rs !== 'object' || rs === null || typeof rs.status !== 'number') return '$.response.status';
   if (rs.headers !== undefined && (typeof rs.headers !== 'object' || rs.headers === null)) return '$.response.headers';
@@ -32,7 +33,10 @@ function validRecording(v: unknown): string | undefined {
 }
 
 /** Reads every recording under `dir` (`<consumer>/<key>.json`). Unreadable files become findings. */
-export function readRecordings(dir: string, cwd = process.cwd()): { recordings: LoadedRecording[]; problems: Finding[] } {
+export function readRecordings(
+  dir: string,
+  cwd = process.cwd(),
+): { recordings: LoadedRecording[]; problems: Finding[] } {
   const recordings: LoadedRecording[] = [];
   const problems: Finding[] = [];
   if (!fs.existsSync(dir)) return { recordings, problems };
@@ -46,12 +50,26 @@ export function readRecordings(dir: string, cwd = process.cwd()): { recordings: 
       try {
         doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       } catch (error) {
-        problems.push({ code: 'recorded.recording.malformed', severity: 'error', consumer, at: { file: rel(file, cwd), path: '$' }, message: `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`, fix: 'Delete it and re-record.' });
+        problems.push({
+          code: 'recorded.recording.malformed',
+          severity: 'error',
+          consumer,
+          at: { file: rel(file, cwd), path: '$' },
+          message: `${rel(file, cwd)} is not valid JSON: ${(error as Error).message}`,
+          fix: 'Delete it and re-record.',
+        });
         continue;
       }
       const bad = validRecording(doc);
       if (bad !== undefined) {
-        problems.push({ code: 'recorded.recording.invalid', severity: 'error', consumer, at: { file: rel(file, cwd), path: bad }, message: `${rel(file, cwd)} is not a recording: ${bad} is missing or has the wrong type`, fix: 'Delete it and re-record.' });
+        problems.push({
+          code: 'recorded.recording.invalid',
+          severity: 'error',
+          consumer,
+          at: { file: rel(file, cwd), path: bad },
+          message: `${rel(file, cwd)} is not a recording: ${bad} is missing or has the wrong type`,
+          fix: 'Delete it and re-record.',
+        });
         continue;
       }
       const rec = doc as Recording;
@@ -65,13 +83,15 @@ export function readRecordings(dir: string, cwd = process.cwd()): { recordings: 
 /** Writes one recording (pretty JSON, trailing newline). */
 export function writeRecording(dir: string, consumer: string, key: string, rec: Recording): string {
   if (/[/\\]|^\.\.?$/.test(consumer)) {
-    throw new CxpactError('recorded.consumer.invalid-name', `Consumer name "${consumer}" cannot be a folder name.`, { fix: 'Rename the consumer in the pact (no slashes).' });
+    throw new CxpactError('recorded.consumer.invalid-name', `Consumer name "${consumer}" cannot be a folder name.`, {
+      fix: 'Rename the consumer in the pact (no slashes).',
+    });
   }
   const cdir = path.join(dir, consumer);
   fs.mkdirSync(cdir, { recursive: true });
   const file = path.join(cdir, `${key}.json`);
   const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n');
+  fs.writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
   fs.renameSync(tmp, file);
   return file;
 }
@@ -89,7 +109,23 @@ function canonical(v: unknown): unknown {
 }
 
 /** Headers that change on every call and say nothing about the contract; left out of the fingerprint. */
-const VOLATILE_HEADERS = new Set(['date', 'age', 'expires', 'last-modified', 'etag', 'x-request-id', 'inin-correlation-id', 'x-amzn-requestid', 'x-amz-cf-id', 'via', 'x-cache', 'connection', 'keep-alive', 'content-length', 'set-cookie']);
+const VOLATILE_HEADERS = new Set([
+  'date',
+  'age',
+  'expires',
+  'last-modified',
+  'etag',
+  'x-request-id',
+  'inin-correlation-id',
+  'x-amzn-requestid',
+  'x-amz-cf-id',
+  'via',
+  'x-cache',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'set-cookie',
+]);
 
 /**
  * A short sha256 of what the vendor answered (status, stable headers, body) per interaction, independent of
@@ -97,14 +133,24 @@ const VOLATILE_HEADERS = new Set(['date', 'age', 'expires', 'last-modified', 'et
  */
 export function fingerprint(recordings: readonly LoadedRecording[]): string {
   const h = createHash('sha256');
-  const sorted = [...recordings].sort((a, b) => (a.consumer + '/' + a.key < b.consumer + '/' + b.key ? -1 : 1));
+  const sorted = [...recordings].sort((a, b) => (`${a.consumer}/${a.key}` < `${b.consumer}/${b.key}` ? -1 : 1));
   for (const r of sorted) {
     const headers = Object.fromEntries(
       Object.entries(r.recording.response.headers)
         .filter(([k]) => !VOLATILE_HEADERS.has(k.toLowerCase()))
         .map(([k, v]) => [k.toLowerCase(), v]),
     );
-    h.update(JSON.stringify(canonical({ c: r.consumer, k: r.key, s: r.recording.response.status, h: headers, b: r.recording.response.body ?? null })));
+    h.update(
+      JSON.stringify(
+        canonical({
+          c: r.consumer,
+          k: r.key,
+          s: r.recording.response.status,
+          h: headers,
+          b: r.recording.response.body ?? null,
+        }),
+      ),
+    );
     h.update('\n');
   }
   return h.digest('hex').slice(0, 16);

@@ -10,7 +10,13 @@ import type { BrokerTarget } from '../broker-client/target';
 import { declaredProvider, parsePactFile, type PactFile, type PactFileProblem } from '../../core/contract/pact-file';
 import type { LoadedProviderConfig, FilterRequest, StateHandlers } from './config';
 import { attachOrigins, summariseVerification, type VerificationSummary } from '../../core/verify/hints';
-import { explainWithPreflight, formatPreflight, interactionsOf, preflight, type Preflight } from '../../core/verify/preflight';
+import {
+  explainWithPreflight,
+  formatPreflight,
+  interactionsOf,
+  preflight,
+  type Preflight,
+} from '../../core/verify/preflight';
 import { runVerifierChild, type VerifierLog } from './verifier-process';
 import { cxpactCommand } from '../cli-spelling';
 import { listPactFiles } from '../files';
@@ -67,7 +73,11 @@ export interface VerifyOutcome {
  * Pacts for `provider` in the given files/directories (directories are expanded to their *.json files).
  * A broken or empty pact becomes a problem and is skipped, so it never hides the verification of the others.
  */
-export function collectPactFiles(paths: string[], provider: string, cwd?: string): { files: string[]; otherProviders: string[]; problems: CxpactError[] } {
+export function collectPactFiles(
+  paths: string[],
+  provider: string,
+  cwd?: string,
+): { files: string[]; otherProviders: string[]; problems: CxpactError[] } {
   const files: string[] = [];
   const otherProviders = new Set<string>();
   const problems: CxpactError[] = [];
@@ -99,7 +109,13 @@ export function collectPactFiles(paths: string[], provider: string, cwd?: string
     } else if (name !== undefined) otherProviders.add(name);
     else if (!fromDirectory) {
       const parsed = parsePactFile(doc);
-      problems.push(invalidPactError(file, parsed.ok ? { path: '$.provider.name', message: 'no provider name' } : parsed.problem, cwd));
+      problems.push(
+        invalidPactError(
+          file,
+          parsed.ok ? { path: '$.provider.name', message: 'no provider name' } : parsed.problem,
+          cwd,
+        ),
+      );
     }
   }
   return { files, otherProviders: [...otherProviders].sort(), problems };
@@ -116,11 +132,15 @@ function invalidPactError(file: string, problem: PactFileProblem, cwd: string | 
 /** A pact with no interactions would pass while proving nothing. */
 function emptyPactError(file: string, pact: PactFile, cwd: string | undefined): CxpactError | undefined {
   if (pact.interactions.length > 0) return undefined;
-  return new CxpactError('verify.pact.empty', `The pact ${file} between ${pact.consumer} and ${pact.provider} has no interactions, so verifying it would prove nothing.`, {
-    file,
-    path: '$.interactions',
-    fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\` (each Data Action case becomes an interaction), or delete the empty file.`,
-  });
+  return new CxpactError(
+    'verify.pact.empty',
+    `The pact ${file} between ${pact.consumer} and ${pact.provider} has no interactions, so verifying it would prove nothing.`,
+    {
+      file,
+      path: '$.interactions',
+      fix: `Regenerate the pact with \`${cxpactCommand(cwd, 'consumer')}\` (each Data Action case becomes an interaction), or delete the empty file.`,
+    },
+  );
 }
 
 function readPactJson(file: string, cwd: string | undefined): unknown {
@@ -165,24 +185,34 @@ export async function checkProviderReachable(baseUrl: string, providerName?: str
   try {
     new URL(baseUrl);
   } catch {
-    throw new CxpactError('usage.provider-base-url', `Provider base URL ${JSON.stringify(baseUrl)} is not an absolute URL.`, {
-      fix: 'Pass --provider-base-url http://host:port (or set PROVIDER_BASE_URL).',
-    });
+    throw new CxpactError(
+      'usage.provider-base-url',
+      `Provider base URL ${JSON.stringify(baseUrl)} is not an absolute URL.`,
+      {
+        fix: 'Pass --provider-base-url http://host:port (or set PROVIDER_BASE_URL).',
+      },
+    );
   }
   try {
     const res = await fetch(baseUrl, { method: 'GET', signal: AbortSignal.timeout(5_000) });
     await res.arrayBuffer();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CxpactError('verify.provider.unreachable', `Cannot reach the provider at ${baseUrl} (${cause?.code ?? messageOf(error)}).`, {
-      fix: unreachableProviderFix(providerName, cwd),
-      cause: error,
-    });
+    throw new CxpactError(
+      'verify.provider.unreachable',
+      `Cannot reach the provider at ${baseUrl} (${cause?.code ?? messageOf(error)}).`,
+      {
+        fix: unreachableProviderFix(providerName, cwd),
+        cause: error,
+      },
+    );
   }
 }
 
 /** Consumer version selectors cxpact uses by default (Pact's recommended set). */
-export function defaultSelectors(providerBranch: string | undefined): NonNullable<VerifierOptions['consumerVersionSelectors']> {
+export function defaultSelectors(
+  providerBranch: string | undefined,
+): NonNullable<VerifierOptions['consumerVersionSelectors']> {
   return [{ mainBranch: true }, { deployedOrReleased: true }, ...(providerBranch ? [{ matchingBranch: true }] : [])];
 }
 
@@ -197,7 +227,10 @@ export function stateChangeUrlHandlers(stateChangeUrl: string, baseUrl: string):
       signal: AbortSignal.timeout(10_000),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`state change URL ${url} answered ${res.status} for "${state}" (${action}): ${text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new Error(
+        `state change URL ${url} answered ${res.status} for "${state}" (${action}): ${text.slice(0, 200)}`,
+      );
     try {
       const body: unknown = text === '' ? undefined : JSON.parse(text);
       return isRecord(body) ? (body as Record<string, never>) : undefined;
@@ -207,23 +240,32 @@ export function stateChangeUrlHandlers(stateChangeUrl: string, baseUrl: string):
   };
   // Any state name the verifier asks for is forwarded: the provider decides what it knows.
   return new Proxy({} as StateHandlers, {
-    get: (_t, prop) => (typeof prop === 'string' ? { setup: call(prop, 'setup'), teardown: call(prop, 'teardown') } : undefined),
+    get: (_t, prop) =>
+      typeof prop === 'string' ? { setup: call(prop, 'setup'), teardown: call(prop, 'teardown') } : undefined,
   });
 }
 
 type Middleware = (req: FilterRequest, res: unknown, next: (err?: unknown) => void) => void;
 
 /** The Express middleware pact-js runs on every request to the provider: credentials from env, then the custom filter. */
-export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.ProcessEnv, warn: (m: string) => void): Middleware | undefined {
+export function buildRequestFilter(
+  config: LoadedProviderConfig,
+  env: NodeJS.ProcessEnv,
+  warn: (m: string) => void,
+): Middleware | undefined {
   const creds = config.credentials ?? [];
   for (const c of creds) {
     if (!env[c.env]) {
       if (c.required === true) {
-        throw new CxpactError('verify.credentials.missing', `Provider ${config.name} needs the environment variable ${c.env} for the ${c.header} header.`, {
-          file: config.file,
-          path: '$.credentials',
-          fix: `Set ${c.env} (in GitLab: Settings > CI/CD > Variables, masked). The value is injected per request and never written to pacts, logs or reports.`,
-        });
+        throw new CxpactError(
+          'verify.credentials.missing',
+          `Provider ${config.name} needs the environment variable ${c.env} for the ${c.header} header.`,
+          {
+            file: config.file,
+            path: '$.credentials',
+            fix: `Set ${c.env} (in GitLab: Settings > CI/CD > Variables, masked). The value is injected per request and never written to pacts, logs or reports.`,
+          },
+        );
       }
       warn(`${c.env} is not set: requests to ${config.name} go without the ${c.header} header.`);
     }
@@ -246,7 +288,12 @@ export function buildRequestFilter(config: LoadedProviderConfig, env: NodeJS.Pro
  * The pact documents the verifier will check, read before it runs (for the pre-flight and the origins in the
  * summary). Best effort: a pact that cannot be fetched here is still the verifier's to report.
  */
-async function loadPactDocs(source: PactSource, files: string[], provider: string, body: Record<string, unknown>): Promise<PactFile[] | undefined> {
+async function loadPactDocs(
+  source: PactSource,
+  files: string[],
+  provider: string,
+  body: Record<string, unknown>,
+): Promise<PactFile[] | undefined> {
   const pacts: PactFile[] = [];
   const add = (doc: unknown) => {
     const parsed = parsePactFile(doc);
@@ -259,8 +306,13 @@ async function loadPactDocs(source: PactSource, files: string[], provider: strin
       else add(await (await fetch(source.url, { signal: AbortSignal.timeout(10_000) })).json());
     } else {
       // The same question the verifier asks: pacts for verification with the same selectors.
-      const res = await brokerRequest(source.broker, `/pacts/provider/${encodeURIComponent(provider)}/for-verification`, { method: 'POST', body });
-      const embedded = isRecord(res.body) && isRecord(res.body['_embedded']) ? res.body['_embedded']['pacts'] : undefined;
+      const res = await brokerRequest(
+        source.broker,
+        `/pacts/provider/${encodeURIComponent(provider)}/for-verification`,
+        { method: 'POST', body },
+      );
+      const embedded =
+        isRecord(res.body) && isRecord(res.body['_embedded']) ? res.body['_embedded']['pacts'] : undefined;
       for (const p of Array.isArray(embedded) ? embedded : []) {
         const href = halLink(p, 'self');
         if (href !== undefined) add((await brokerRequest(source.broker, href)).body);
@@ -302,18 +354,26 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     pactProblems = problems;
     if (files.length === 0 && problems.length > 0) {
       if (problems.length === 1) throw problems[0]!;
-      throw new CxpactError('verify.pacts.invalid', `None of the pacts for ${config.name} can be verified:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`, {
-        file: problems[0]!.file,
-        fix: problems[0]!.fix ?? `Regenerate the pacts with \`${cxpactCommand(req.cwd, 'consumer')}\`.`,
-      });
+      throw new CxpactError(
+        'verify.pacts.invalid',
+        `None of the pacts for ${config.name} can be verified:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
+        {
+          file: problems[0]!.file,
+          fix: problems[0]!.fix ?? `Regenerate the pacts with \`${cxpactCommand(req.cwd, 'consumer')}\`.`,
+        },
+      );
     }
     if (files.length === 0) {
-      throw new CxpactError('verify.no-pacts', `No pact for provider ${config.name} in ${req.source.paths.join(', ')}.`, {
-        file: req.source.paths[0],
-        fix:
-          `Run \`${cxpactCommand(req.cwd, 'consumer')}\` to write pacts, or verify from the broker with --broker-url.` +
-          (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
-      });
+      throw new CxpactError(
+        'verify.no-pacts',
+        `No pact for provider ${config.name} in ${req.source.paths.join(', ')}.`,
+        {
+          file: req.source.paths[0],
+          fix:
+            `Run \`${cxpactCommand(req.cwd, 'consumer')}\` to write pacts, or verify from the broker with --broker-url.` +
+            (otherProviders.length > 0 ? ` Pacts there are for: ${otherProviders.join(', ')}.` : ''),
+        },
+      );
     }
     pactFiles = files;
     sourceText = `${files.length} local pact file(s)`;
@@ -328,11 +388,16 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   const filter = buildRequestFilter(config, req.env, warn);
   await checkProviderReachable(req.providerBaseUrl, config.name, req.cwd);
   const stateHandlers =
-    config.stateHandlers ?? (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, req.providerBaseUrl) : undefined);
+    config.stateHandlers ??
+    (config.stateChangeUrl !== undefined
+      ? stateChangeUrlHandlers(config.stateChangeUrl, req.providerBaseUrl)
+      : undefined);
 
   let publish = req.publish;
   if (publish && req.source.kind === 'files') {
-    warn('results of local pact files cannot be published (they are not from the broker); verify with --broker-url to publish.');
+    warn(
+      'results of local pact files cannot be published (they are not from the broker); verify with --broker-url to publish.',
+    );
     publish = false;
   }
   if (publish && !req.providerVersion) {
@@ -347,10 +412,14 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     providerBaseUrl: req.providerBaseUrl,
     logLevel: req.logLevel ?? 'warn',
     ...(stateHandlers === undefined ? {} : { stateHandlers }),
-    ...(filter === undefined ? {} : { requestFilter: filter as unknown as NonNullable<VerifierOptions['requestFilter']> }),
+    ...(filter === undefined
+      ? {}
+      : { requestFilter: filter as unknown as NonNullable<VerifierOptions['requestFilter']> }),
     ...(config.timeoutMs === undefined ? {} : { timeout: config.timeoutMs }),
     ...(broker?.auth.token ? { pactBrokerToken: broker.auth.token } : {}),
-    ...(broker?.auth.username ? { pactBrokerUsername: broker.auth.username, pactBrokerPassword: broker.auth.password ?? '' } : {}),
+    ...(broker?.auth.username
+      ? { pactBrokerUsername: broker.auth.username, pactBrokerPassword: broker.auth.password ?? '' }
+      : {}),
     ...(publish
       ? {
           publishVerificationResult: true,
@@ -369,7 +438,8 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     if (req.providerBranch) {
       options.providerVersionBranch = req.providerBranch;
       options.enablePending = true;
-      options.includeWipPactsSince = req.includeWipPactsSince ?? config.includeWipPactsSince ?? defaultWipSince(new Date());
+      options.includeWipPactsSince =
+        req.includeWipPactsSince ?? config.includeWipPactsSince ?? defaultWipSince(new Date());
     }
   }
 
@@ -393,15 +463,23 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
     const message = messageOf(error);
     if (message.trim().startsWith('{')) raw = message;
     else if (/no pacts? (were )?found/i.test(message)) {
-      throw new CxpactError('verify.no-pacts', `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`, {
-        fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\`.`,
-        cause: error,
-      });
+      throw new CxpactError(
+        'verify.no-pacts',
+        `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`,
+        {
+          fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\`.`,
+          cause: error,
+        },
+      );
     } else {
-      throw new CxpactError('verify.verifier-failed', `The pact verifier could not run for ${config.name}: ${message}`, {
-        fix: 'Check the pact source and the provider URL; rerun with --log-level debug for the verifier log.',
-        cause: error,
-      });
+      throw new CxpactError(
+        'verify.verifier-failed',
+        `The pact verifier could not run for ${config.name}: ${message}`,
+        {
+          fix: 'Check the pact source and the provider URL; rerun with --log-level debug for the verifier log.',
+          cause: error,
+        },
+      );
     }
   }
   const summary = summariseVerification(raw);
@@ -411,18 +489,28 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
       req.source.kind === 'broker'
         ? `The broker has no pacts for ${config.name} matching the consumer version selectors (main branch, deployed or released${req.providerBranch ? ', matching branch' : ''}).`
         : `No pacts for ${config.name} were found at ${sourceText}.`,
-      { fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\` (in the integration pipeline).` },
+      {
+        fix: `Publish the consumer pacts first: \`${cxpactCommand(req.cwd, 'consumer')} && ${cxpactCommand(req.cwd, 'publish')}\` (in the integration pipeline).`,
+      },
     );
   }
   if (summary.interactions.length === 0 && summary.loadErrors.length > 0) {
-    throw new CxpactError('verify.pact.unloadable', `The verifier could not load the pacts for ${config.name} (${sourceText}): ${summary.loadErrors.join('; ')}`, {
-      fix: 'Check the pact URL / files (a 404 means the broker has no such pact version; 401 means credentials: PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD).',
-    });
+    throw new CxpactError(
+      'verify.pact.unloadable',
+      `The verifier could not load the pacts for ${config.name} (${sourceText}): ${summary.loadErrors.join('; ')}`,
+      {
+        fix: 'Check the pact URL / files (a 404 means the broker has no such pact version; 401 means credentials: PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD).',
+      },
+    );
   }
   if (summary.interactions.length === 0) {
-    throw new CxpactError('verify.nothing-verified', `The verifier checked no interactions for ${config.name} (${sourceText}).`, {
-      fix: `Make sure the pacts have interactions for this provider: \`${cxpactCommand(req.cwd, 'consumer')}\`, then publish or pass --pact-files.`,
-    });
+    throw new CxpactError(
+      'verify.nothing-verified',
+      `The verifier checked no interactions for ${config.name} (${sourceText}).`,
+      {
+        fix: `Make sure the pacts have interactions for this provider: \`${cxpactCommand(req.cwd, 'consumer')}\`, then publish or pass --pact-files.`,
+      },
+    );
   }
   if (checks !== undefined) {
     attachOrigins(summary, new Map([...checks.interactions].map(([k, i]) => [k, i.origin])));
@@ -431,7 +519,10 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
   let publishConfirmed: boolean | undefined;
   if (publish && broker !== undefined && req.providerVersion) {
     // The verifier can skip publishing with only a log line (e.g. a broker answer it cannot parse): confirm it.
-    const res = await brokerRequest(broker, `/pacticipants/${encodeURIComponent(config.name)}/versions/${encodeURIComponent(req.providerVersion)}`);
+    const res = await brokerRequest(
+      broker,
+      `/pacticipants/${encodeURIComponent(config.name)}/versions/${encodeURIComponent(req.providerVersion)}`,
+    );
     publishConfirmed = res.status === 200;
   }
   return {
@@ -448,10 +539,26 @@ export async function verifyProvider(req: VerifyRequest): Promise<VerifyOutcome>
 /** The verifier in this process, or in a child process whose output goes to the requested log. */
 async function verify(req: VerifyRequest, options: VerifierOptions, config: LoadedProviderConfig): Promise<string> {
   const shield = req.source.kind !== 'broker';
-  if (req.verifierLog === undefined || !fs.existsSync(path.resolve(req.cwd ?? process.cwd(), config.file))) return runVerifier(options, shield);
+  if (req.verifierLog === undefined || !fs.existsSync(path.resolve(req.cwd ?? process.cwd(), config.file)))
+    return runVerifier(options, shield);
   const { stateHandlers: _s, requestFilter: _f, ...plain } = options;
-  const secrets = [...(config.credentials ?? []).map((c) => req.env[c.env]), req.env.PACT_BROKER_TOKEN, req.env.PACT_BROKER_PASSWORD].filter((v): v is string => typeof v === 'string' && v !== '');
-  const result = await runVerifierChild({ cwd: req.cwd ?? process.cwd(), provider: config.name, options: plain, shieldBrokerEnv: shield, configFile: config.file }, req.env, req.verifierLog, secrets);
+  const secrets = [
+    ...(config.credentials ?? []).map((c) => req.env[c.env]),
+    req.env.PACT_BROKER_TOKEN,
+    req.env.PACT_BROKER_PASSWORD,
+  ].filter((v): v is string => typeof v === 'string' && v !== '');
+  const result = await runVerifierChild(
+    {
+      cwd: req.cwd ?? process.cwd(),
+      provider: config.name,
+      options: plain,
+      shieldBrokerEnv: shield,
+      configFile: config.file,
+    },
+    req.env,
+    req.verifierLog,
+    secrets,
+  );
   if (result.ok) return result.raw;
   throw new Error(result.message);
 }

@@ -20,7 +20,9 @@ async function main(): Promise<ChildResult> {
   const config = await loadProviderConfig(req.cwd, req.provider);
   const options: VerifierOptions = { ...req.options };
   const baseUrl = options.providerBaseUrl ?? '';
-  const stateHandlers = config.stateHandlers ?? (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, baseUrl) : undefined);
+  const stateHandlers =
+    config.stateHandlers ??
+    (config.stateChangeUrl !== undefined ? stateChangeUrlHandlers(config.stateChangeUrl, baseUrl) : undefined);
   if (stateHandlers !== undefined) options.stateHandlers = stateHandlers;
   // The parent already warned about unset variables and stopped on required ones.
   const filter = buildRequestFilter(config, process.env, () => undefined);

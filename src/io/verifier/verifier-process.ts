@@ -44,7 +44,11 @@ function tail(file: string, lines = 15): string {
  * Copies a stream line by line to `write`, with every secret replaced by [REDACTED]: the log never holds an
  * injected credential, even at debug level or when a provider echoes one back.
  */
-function scrubbed(stream: NodeJS.ReadableStream | null, secrets: string[], write: (text: string) => void): Promise<void> {
+function scrubbed(
+  stream: NodeJS.ReadableStream | null,
+  secrets: string[],
+  write: (text: string) => void,
+): Promise<void> {
   const scrub = (text: string): string => secrets.reduce((t, v) => t.split(v).join('[REDACTED]'), text);
   let pending = '';
   stream?.setEncoding('utf8');
@@ -68,8 +72,14 @@ function scrubbed(stream: NodeJS.ReadableStream | null, secrets: string[], write
  * Runs the verifier in a child process; resolves to what the verifier resolved or rejected with. `secrets` (the
  * values of the credential variables, broker token or password) are scrubbed from everything it prints.
  */
-export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv, log: VerifierLog, secrets: string[] = []): Promise<ChildResult> {
-  let write: (text: string) => void = log.kind === 'inherit' && log.write !== undefined ? log.write : (t) => process.stdout.write(t);
+export async function runVerifierChild(
+  req: ChildRequest,
+  env: NodeJS.ProcessEnv,
+  log: VerifierLog,
+  secrets: string[] = [],
+): Promise<ChildResult> {
+  let write: (text: string) => void =
+    log.kind === 'inherit' && log.write !== undefined ? log.write : (t) => process.stdout.write(t);
   let fd: number | undefined;
   if (log.kind === 'file') {
     fs.mkdirSync(path.dirname(log.file), { recursive: true });
@@ -113,8 +123,12 @@ export async function runVerifierChild(req: ChildRequest, env: NodeJS.ProcessEnv
     return JSON.parse(result) as ChildResult;
   } catch {
     const where = log.kind === 'file' ? ` Its log (${log.file}) ends with:\n${tail(log.file)}` : '';
-    throw new CxpactError('verify.verifier-failed', `The pact verifier process ended (exit ${code ?? 'by a signal'}) without a result.${where}`, {
-      fix: 'Rerun with --log-level debug to see the verifier log in the terminal.',
-    });
+    throw new CxpactError(
+      'verify.verifier-failed',
+      `The pact verifier process ended (exit ${code ?? 'by a signal'}) without a result.${where}`,
+      {
+        fix: 'Rerun with --log-level debug to see the verifier log in the terminal.',
+      },
+    );
   }
 }

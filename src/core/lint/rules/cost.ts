@@ -22,13 +22,15 @@ interface Template {
 
 function templatesOf(action: DataAction): Template[] {
   const out: Template[] = [{ field: { kind: 'url' }, name: 'requestUrlTemplate', text: action.request.urlTemplate }];
-  for (const [name, text] of Object.entries(action.request.headers)) out.push({ field: { kind: 'header', name }, name: `header ${name}`, text });
+  for (const [name, text] of Object.entries(action.request.headers))
+    out.push({ field: { kind: 'header', name }, name: `header ${name}`, text });
   out.push({ field: { kind: 'body' }, name: 'requestTemplate', text: action.request.bodyTemplate });
   out.push({ field: { kind: 'successTemplate' }, name: 'successTemplate', text: action.response.successTemplate });
   return out;
 }
 
-const CATASTROPHIC_FIX = 'Rewrite it so no repeated part can match the same text in two ways: (a+)+ -> a+, (a|ab)* -> a(b)?…, (\\w+\\s?)+ -> [\\w\\s]+';
+const CATASTROPHIC_FIX =
+  'Rewrite it so no repeated part can match the same text in two ways: (a+)+ -> a+, (a|ab)* -> a(b)?…, (\\w+\\s?)+ -> [\\w\\s]+';
 
 /** Family `cost`: regexes and loops (every template is parsed here, a body a GET never sends too). */
 export function checkCost(c: LintContext): void {
@@ -46,28 +48,56 @@ export function checkCost(c: LintContext): void {
     } catch {
       continue; // lint.template.syntax reports it
     }
-    walkTemplate(nodes, {
-      method: (ref, name, args) => {
-        const first = args[0];
-        if (!REGEX_METHODS.has(name) || first === undefined) return;
-        const literal = literalText(first);
-        if (literal === undefined) return;
-        const why = catastrophicBacktracking(literal);
-        if (why !== undefined) {
-          add('lint.regex.catastrophic', t.field, `${ref.source}: the pattern "${literal}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX, first);
-        }
+    walkTemplate(
+      nodes,
+      {
+        method: (ref, name, args) => {
+          const first = args[0];
+          if (!REGEX_METHODS.has(name) || first === undefined) return;
+          const literal = literalText(first);
+          if (literal === undefined) return;
+          const why = catastrophicBacktracking(literal);
+          if (why !== undefined) {
+            add(
+              'lint.regex.catastrophic',
+              t.field,
+              `${ref.source}: the pattern "${literal}" can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`,
+              CATASTROPHIC_FIX,
+              first,
+            );
+          }
+        },
+        loop: (steps, at, why) => {
+          if (why !== undefined) {
+            add(
+              'lint.template.loop-unbounded',
+              t.field,
+              `the #foreach at line ${at.line} iterates ${why}: its length is not bounded by the definition`,
+              'Bound the loop (iterate a list from the response or a small literal range), or check the bound with #if first',
+              at,
+            );
+          } else if (steps > currentLimits().steps) {
+            add(
+              'lint.template.loop-huge',
+              t.field,
+              `the nested #foreach loops at line ${at.line} take ${steps.toLocaleString('en-US')} iterations, more than the ${currentLimits().steps.toLocaleString('en-US')}-step budget (Genesys times out long before)`,
+              'Iterate smaller ranges, or fewer nested loops',
+              at,
+            );
+          }
+        },
       },
-      loop: (steps, at, why) => {
-        if (why !== undefined) {
-          add('lint.template.loop-unbounded', t.field, `the #foreach at line ${at.line} iterates ${why}: its length is not bounded by the definition`, 'Bound the loop (iterate a list from the response or a small literal range), or check the bound with #if first', at);
-        } else if (steps > currentLimits().steps) {
-          add('lint.template.loop-huge', t.field, `the nested #foreach loops at line ${at.line} take ${steps.toLocaleString('en-US')} iterations, more than the ${currentLimits().steps.toLocaleString('en-US')}-step budget (Genesys times out long before)`, 'Iterate smaller ranges, or fewer nested loops', at);
-        }
-      },
-    }, macros);
+      macros,
+    );
     for (const [name, macro] of macros) {
       if (callsMacro(macro.body, name)) {
-        add('lint.template.macro-recursive', t.field, `the macro #${name} calls itself unconditionally: every call recurses until Velocity's macro depth limit fails the render`, 'Stop the recursion with an #if, or write the repetition as a #foreach over a bounded list', macro as unknown as { line: number; column: number });
+        add(
+          'lint.template.macro-recursive',
+          t.field,
+          `the macro #${name} calls itself unconditionally: every call recurses until Velocity's macro depth limit fails the render`,
+          'Stop the recursion with an #if, or write the repetition as a #foreach over a bounded list',
+          macro as unknown as { line: number; column: number },
+        );
       }
     }
   }
@@ -81,19 +111,35 @@ export function checkCost(c: LintContext): void {
       continue; // lint.translation.path-syntax reports it
     }
     const regexes: string[] = [];
-    const collect = (f: FilterExpr): void => visitFilter(f, { compare: (e) => (e.right.kind === 'regex' ? regexes.push(e.right.source) : undefined) });
+    const collect = (f: FilterExpr): void =>
+      visitFilter(f, { compare: (e) => (e.right.kind === 'regex' ? regexes.push(e.right.source) : undefined) });
     walkPath(ast, { segment: (s) => (s.kind === 'filter' ? collect(s.expr) : undefined) });
     for (const source of regexes) {
       const why = catastrophicBacktracking(source);
-      if (why !== undefined) add('lint.regex.catastrophic', { kind: 'translationMap', key }, `the filter regex /${source}/ in ${expression} can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`, CATASTROPHIC_FIX);
+      if (why !== undefined)
+        add(
+          'lint.regex.catastrophic',
+          { kind: 'translationMap', key },
+          `the filter regex /${source}/ in ${expression} can backtrack catastrophically in Java's regex engine (${why}); on Genesys the action can hang until it times out`,
+          CATASTROPHIC_FIX,
+        );
     }
   }
 
   // Schema `pattern` / `patternProperties` (Genesys validates inputs and outputs with a Java validator).
-  for (const [kind, schema] of [['inputSchema', action.inputSchema], ['outputSchema', action.outputSchema]] as const) {
+  for (const [kind, schema] of [
+    ['inputSchema', action.inputSchema],
+    ['outputSchema', action.outputSchema],
+  ] as const) {
     for (const { pattern, sub } of schemaPatterns(schema)) {
       const why = catastrophicBacktracking(pattern);
-      if (why !== undefined) add('lint.regex.catastrophic', { kind, sub }, `the schema pattern "${pattern}" can backtrack catastrophically in Java's regex engine (${why}); validating a long value can hang the action on Genesys`, CATASTROPHIC_FIX);
+      if (why !== undefined)
+        add(
+          'lint.regex.catastrophic',
+          { kind, sub },
+          `the schema pattern "${pattern}" can backtrack catastrophically in Java's regex engine (${why}); validating a long value can hang the action on Genesys`,
+          CATASTROPHIC_FIX,
+        );
     }
   }
 
@@ -101,15 +147,28 @@ export function checkCost(c: LintContext): void {
   const jsonata = action.response.jsonata;
   if (jsonata !== undefined) {
     // An inline expression is a field of the definition; a .jsonata file beside it is its own file.
-    const jsonataAt = jsonata.source.startsWith('$') ? { file: action.file, path: jsonata.source } : { file: jsonata.source, path: '$' };
+    const jsonataAt = jsonata.source.startsWith('$')
+      ? { file: action.file, path: jsonata.source }
+      : { file: jsonata.source, path: '$' };
     for (const m of jsonata.expression.matchAll(/(?<![\w)\]}"'])\/((?:\\.|[^/\\\n])+)\/[imsx]*/g)) {
       const why = catastrophicBacktracking(m[1] as string);
-      if (why !== undefined) c.addAt('lint.regex.catastrophic', jsonataAt, `the JSONata regex /${m[1]}/ can backtrack catastrophically in a backtracking engine (${why})`, CATASTROPHIC_FIX);
+      if (why !== undefined)
+        c.addAt(
+          'lint.regex.catastrophic',
+          jsonataAt,
+          `the JSONata regex /${m[1]}/ can backtrack catastrophically in a backtracking engine (${why})`,
+          CATASTROPHIC_FIX,
+        );
     }
     for (const m of jsonata.expression.matchAll(/\$(\w+)\s*:=\s*function\s*\(([^)]*)\)\s*\{/g)) {
       const body = balancedBody(jsonata.expression, (m.index ?? 0) + m[0].length - 1);
       if (body !== undefined && new RegExp(`\\$${m[1]}\\s*\\(`).test(body) && !body.includes('?')) {
-        c.addAt('lint.jsonata.recursion-unbounded', jsonataAt, `the JSONata function $${m[1]} calls itself with no condition (?:) to stop: it recurses until the time budget stops it`, 'Give the recursion a base case: condition ? result : $f(...)');
+        c.addAt(
+          'lint.jsonata.recursion-unbounded',
+          jsonataAt,
+          `the JSONata function $${m[1]} calls itself with no condition (?:) to stop: it recurses until the time budget stops it`,
+          'Give the recursion a base case: condition ? result : $f(...)',
+        );
       }
     }
   }
@@ -118,7 +177,8 @@ export function checkCost(c: LintContext): void {
 /** The text of a string literal ('...', or "..." without references), undefined when computed. */
 function literalText(e: Expr): string | undefined {
   if (e.type === 'string') return e.value;
-  if (e.type === 'interpolated' && e.nodes.every((n) => n.type === 'text')) return e.nodes.map((n) => (n.type === 'text' ? n.value : '')).join('');
+  if (e.type === 'interpolated' && e.nodes.every((n) => n.type === 'text'))
+    return e.nodes.map((n) => (n.type === 'text' ? n.value : '')).join('');
   return undefined;
 }
 
@@ -141,14 +201,18 @@ function schemaPatterns(schema: unknown): { pattern: string; sub: string }[] {
     const { v, sub, depth } = stack.pop() as (typeof stack)[number];
     if (typeof v !== 'object' || v === null || depth > max) continue;
     if (Array.isArray(v)) {
-      v.forEach((x, i) => stack.push({ v: x, sub: `${sub}[${i}]`, depth: depth + 1 }));
+      v.forEach((x, i) => {
+        stack.push({ v: x, sub: `${sub}[${i}]`, depth: depth + 1 });
+      });
       continue;
     }
     const o = v as Record<string, unknown>;
     if (typeof o['pattern'] === 'string') out.push({ pattern: o['pattern'], sub: `${sub}.pattern` });
     const pp = o['patternProperties'];
-    if (typeof pp === 'object' && pp !== null && !Array.isArray(pp)) for (const k of Object.keys(pp)) out.push({ pattern: k, sub: `${sub}.patternProperties${member(k)}` });
-    for (const [k, x] of Object.entries(o)) if (typeof x === 'object' && x !== null) stack.push({ v: x, sub: `${sub}${member(k)}`, depth: depth + 1 });
+    if (typeof pp === 'object' && pp !== null && !Array.isArray(pp))
+      for (const k of Object.keys(pp)) out.push({ pattern: k, sub: `${sub}.patternProperties${member(k)}` });
+    for (const [k, x] of Object.entries(o))
+      if (typeof x === 'object' && x !== null) stack.push({ v: x, sub: `${sub}${member(k)}`, depth: depth + 1 });
   }
   return out;
 }
@@ -163,7 +227,12 @@ interface TemplateVisitor {
 function iterations(e: Expr): number | string | undefined {
   if (e.type === 'list') return e.items.length;
   if (e.type !== 'range') return undefined;
-  const bound = (x: Expr): number | string => (x.type === 'int' ? x.value : x.type === 'unary' && x.op === '-' && x.operand.type === 'int' ? -x.operand.value : `a range whose bound is ${x.type === 'refExpr' ? x.ref.source : 'computed'}`);
+  const bound = (x: Expr): number | string =>
+    x.type === 'int'
+      ? x.value
+      : x.type === 'unary' && x.op === '-' && x.operand.type === 'int'
+        ? -x.operand.value
+        : `a range whose bound is ${x.type === 'refExpr' ? x.ref.source : 'computed'}`;
   const a = bound(e.from);
   const b = bound(e.to);
   if (typeof a === 'string') return a;
@@ -172,7 +241,13 @@ function iterations(e: Expr): number | string | undefined {
 }
 
 /** Walks nodes and expressions (iteratively over node lists; templates are depth-limited by the parser). */
-function walkTemplate(nodes: Node[], visitor: TemplateVisitor, macros: Map<string, { body: Node[] }>, outerSteps = 1, seenMacros = new Set<string>()): void {
+function walkTemplate(
+  nodes: Node[],
+  visitor: TemplateVisitor,
+  macros: Map<string, { body: Node[] }>,
+  outerSteps = 1,
+  seenMacros = new Set<string>(),
+): void {
   const expr = (e: Expr | undefined): void => {
     if (e === undefined) return;
     switch (e.type) {
@@ -241,7 +316,8 @@ function walkTemplate(nodes: Node[], visitor: TemplateVisitor, macros: Map<strin
       case 'macroCall': {
         n.args.forEach(expr);
         const m = macros.get(n.name);
-        if (m !== undefined && !seenMacros.has(n.name)) walkTemplate(m.body, visitor, macros, outerSteps, new Set([...seenMacros, n.name]));
+        if (m !== undefined && !seenMacros.has(n.name))
+          walkTemplate(m.body, visitor, macros, outerSteps, new Set([...seenMacros, n.name]));
         break;
       }
       default:

@@ -65,7 +65,9 @@ function checkOptionalInputsGuarded(c: LintContext): void {
   const declared = Object.keys(properties(action.inputSchema));
   if (declared.length === 0) return;
   const requiredList = action.inputSchema?.['required'];
-  const required = new Set(Array.isArray(requiredList) ? requiredList.filter((x): x is string => typeof x === 'string') : []);
+  const required = new Set(
+    Array.isArray(requiredList) ? requiredList.filter((x): x is string => typeof x === 'string') : [],
+  );
   const optional = new Set(declared.filter((n) => !required.has(n) && !RESERVED_INPUTS.has(n)));
   if (optional.size === 0) return;
   for (const t of requestTemplates(action)) {
@@ -98,7 +100,8 @@ function checkInputsUsed(c: LintContext): void {
   if (rawRequestUsed && sendsBody(action)) return; // ${input.rawRequest} sends every input
   for (const name of Object.keys(properties(action.inputSchema))) {
     if (usedInputs.has(name) || RESERVED_INPUTS.has(name)) continue;
-    c.add('lint.input.unused',
+    c.add(
+      'lint.input.unused',
       { kind: 'inputSchema', sub: `.properties${member(name)}` },
       `Input "${name}" is declared in the input contract but no request template uses it${sendsBody(action) ? '' : ` (this ${action.request.method} sends no body, so \${input.rawRequest} does not send it)`}.`,
       `Use \${input.${name}} in the URL, a header or the body, or remove it from the input contract.`,

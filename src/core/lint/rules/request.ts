@@ -5,7 +5,17 @@ import type { DataAction } from '../../data-action/model';
 import { renderRequest } from '../../data-action/render-request';
 import { velocityReferences } from '../../velocity';
 import { findDotAfterValue } from '../velocity-gotchas';
-import { caseMatch, outputRefs, properties, RESERVED_INPUTS, requestTemplates, sendsBody, TOOL_NAMES, typesOf, type LintContext } from '../context';
+import {
+  caseMatch,
+  outputRefs,
+  properties,
+  RESERVED_INPUTS,
+  requestTemplates,
+  sendsBody,
+  TOOL_NAMES,
+  typesOf,
+  type LintContext,
+} from '../context';
 
 const REQUEST_ROOTS = new Set(['input', 'credentials', 'authResponse']);
 
@@ -23,10 +33,23 @@ function checkReferences(c: LintContext): void {
       if (!allowedRoots.has(ref.root)) {
         const wrongCase = caseMatch(ref.root, allowedRoots);
         if (wrongCase !== undefined) {
-          if (wrongCase === 'input' && ref.path[0] !== undefined) usedInputs.add(caseMatch(ref.path[0], declared) ?? ref.path[0]);
-          c.add('lint.reference.wrong-case', t.field, `${ref.source} uses $${ref.root}; references are case-sensitive, so it is never set.`, `Write ${ref.source.replace(ref.root, wrongCase)}.`, ref);
+          if (wrongCase === 'input' && ref.path[0] !== undefined)
+            usedInputs.add(caseMatch(ref.path[0], declared) ?? ref.path[0]);
+          c.add(
+            'lint.reference.wrong-case',
+            t.field,
+            `${ref.source} uses $${ref.root}; references are case-sensitive, so it is never set.`,
+            `Write ${ref.source.replace(ref.root, wrongCase)}.`,
+            ref,
+          );
         } else {
-          c.add('lint.reference.undefined', t.field, `${ref.source} refers to $${ref.root}, which is not set in a request template.`, 'Use $input.<name> (input contract), $credentials.<name> (integration credentials) or a tool ($esc, $math, ...).', ref);
+          c.add(
+            'lint.reference.undefined',
+            t.field,
+            `${ref.source} refers to $${ref.root}, which is not set in a request template.`,
+            'Use $input.<name> (input contract), $credentials.<name> (integration credentials) or a tool ($esc, $math, ...).',
+            ref,
+          );
         }
         continue;
       }
@@ -44,36 +67,71 @@ function checkReferences(c: LintContext): void {
       const wrongCase = caseMatch(name, declared);
       if (wrongCase !== undefined) {
         usedInputs.add(wrongCase);
-        c.add('lint.reference.wrong-case', t.field, `${ref.source} uses input "${name}" but the input contract declares "${wrongCase}" (names are case-sensitive).`, `Write $input.${wrongCase}.`, ref);
+        c.add(
+          'lint.reference.wrong-case',
+          t.field,
+          `${ref.source} uses input "${name}" but the input contract declares "${wrongCase}" (names are case-sensitive).`,
+          `Write $input.${wrongCase}.`,
+          ref,
+        );
       } else {
-        c.add('lint.input.undeclared', t.field, `${ref.source} uses input "${name}", which the input contract does not declare: it is never set.`, `Add "${name}" to contract.input.inputSchema.properties, or fix the name.`, ref);
+        c.add(
+          'lint.input.undeclared',
+          t.field,
+          `${ref.source} uses input "${name}", which the input contract does not declare: it is never set.`,
+          `Add "${name}" to contract.input.inputSchema.properties, or fix the name.`,
+          ref,
+        );
       }
     }
     // `${input.x}.replace(...)`: the method call is outside the braces and is sent as literal text.
     for (const o of outputRefs(template)) {
       if (!o.ref.formal) continue;
       if (o.before.endsWith('"') && /^\}+"/.test(o.after)) {
-        c.add('lint.template.stray-brace', t.field, `In ${t.name}, a "}" follows ${o.ref.source} inside a JSON string: it is sent as part of the value.`, `Remove the extra "}" after ${o.ref.source}.`, o.ref);
+        c.add(
+          'lint.template.stray-brace',
+          t.field,
+          `In ${t.name}, a "}" follows ${o.ref.source} inside a JSON string: it is sent as part of the value.`,
+          `Remove the extra "}" after ${o.ref.source}.`,
+          o.ref,
+        );
       }
-      const m = /^\.(replace|replaceAll|substring|toLowerCase|toUpperCase|trim|split|length|concat|indexOf)\(/.exec(o.after);
+      const m = /^\.(replace|replaceAll|substring|toLowerCase|toUpperCase|trim|split|length|concat|indexOf)\(/.exec(
+        o.after,
+      );
       if (m !== null) {
-        c.add('lint.template.method-outside-reference', t.field, `In ${t.name}, ".${m[1]}(...)" follows ${o.ref.source} outside its braces, so it is sent as literal text, not called.`, `Move the call inside the braces: \${${o.ref.source.replace(/^\$!?\{/, '').replace(/\}$/, '')}.${m[1]}(...)}.`, o.ref);
+        c.add(
+          'lint.template.method-outside-reference',
+          t.field,
+          `In ${t.name}, ".${m[1]}(...)" follows ${o.ref.source} outside its braces, so it is sent as literal text, not called.`,
+          `Move the call inside the braces: \${${o.ref.source.replace(/^\$!?\{/, '').replace(/\}$/, '')}.${m[1]}(...)}.`,
+          o.ref,
+        );
       }
     }
   }
   const accept = Object.entries(action.request.headers).find(([k]) => k.toLowerCase() === 'accept');
   if (accept !== undefined && !/json|\*\/\*|\$/i.test(accept[1])) {
-    c.add('lint.request.accept-not-json', { kind: 'header', name: accept[0] }, `The Accept header asks for "${accept[1]}"; Data Actions need a JSON response and Genesys requires a JSON media type here.`, 'Set Accept to application/json (or remove the header).');
+    c.add(
+      'lint.request.accept-not-json',
+      { kind: 'header', name: accept[0] },
+      `The Accept header asks for "${accept[1]}"; Data Actions need a JSON response and Genesys requires a JSON media type here.`,
+      'Set Accept to application/json (or remove the header).',
+    );
   }
   const url = action.request.urlTemplate.trim();
   if (/^http:\/\//i.test(url)) {
     // Only scheme and host: the rest may hold a literal secret (reported on its own, never repeated).
     const origin = /^http:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(url)?.[1] ?? '';
-    c.add('lint.url.insecure', { kind: 'url' }, `The request URL uses plain HTTP (http://${origin}/...).`, 'Use an https:// URL; Data Actions send inputs and credentials over this connection.');
+    c.add(
+      'lint.url.insecure',
+      { kind: 'url' },
+      `The request URL uses plain HTTP (http://${origin}/...).`,
+      'Use an https:// URL; Data Actions send inputs and credentials over this connection.',
+    );
   }
   c.rawRequestUsed = rawRequestUsed;
 }
-
 
 /**
  * Sample input sets for rendering: every declared input, typed. A string input may be meant as a value ("1" fits
@@ -136,9 +194,10 @@ function checkRequestBody(c: LintContext): void {
     }
   }
   if (first === undefined) return;
-  c.add('lint.request.invalid-json',
+  c.add(
+    'lint.request.invalid-json',
     { kind: 'body' },
-    `The request template does not render valid JSON with every input set (${first.error}): ${first.body.length > 160 ? first.body.slice(0, 160) + '…' : first.body}`,
+    `The request template does not render valid JSON with every input set (${first.error}): ${first.body.length > 160 ? `${first.body.slice(0, 160)}…` : first.body}`,
     'Check braces, commas and quotes in the request template; quote string inputs ("$esc.jsonString(${input.x})").',
   );
 }
@@ -146,7 +205,13 @@ function checkRequestBody(c: LintContext): void {
 /** `$esc.url(${input.id}).json`: Velocity reads `.json` as a property of the string before it. */
 function checkDotAfterValue(c: LintContext): void {
   for (const f of findDotAfterValue(c.action)) {
-    c.add('lint.template.dot-after-value', f.field, `In ${f.template}, Velocity reads ".${f.property}" in ${f.source} as a property of the value before it, so the request fails at run time.`, `End the reference before the dot: write ${f.fixed}.`, f);
+    c.add(
+      'lint.template.dot-after-value',
+      f.field,
+      `In ${f.template}, Velocity reads ".${f.property}" in ${f.source} as a property of the value before it, so the request fails at run time.`,
+      `End the reference before the dot: write ${f.fixed}.`,
+      f,
+    );
   }
 }
 

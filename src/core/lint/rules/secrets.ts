@@ -4,8 +4,10 @@ import type { Node } from '../../velocity/ast';
 import type { VelocityTemplate } from '../../velocity';
 import { requestTemplates, type LintContext, type TemplateField } from '../context';
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|access-token|auth-token|token|x-token|ocp-apim-subscription-key|x-functions-key|private-token|x-client-secret|client-secret|client_secret|password|x-password|cookie)$/i;
-const SECRET_PARAM = /^(api[-_]?key|apikey|key|token|access[-_]?token|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|code|subscription-key|x-api-key)$/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|access-token|auth-token|token|x-token|ocp-apim-subscription-key|x-functions-key|private-token|x-client-secret|client-secret|client_secret|password|x-password|cookie)$/i;
+const SECRET_PARAM =
+  /^(api[-_]?key|apikey|key|token|access[-_]?token|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|code|subscription-key|x-api-key)$/i;
 const TOKEN_SHAPES: Array<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JWT'],
   [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]{10,}/, 'a Stripe key'],
@@ -23,7 +25,9 @@ function literalText(template: VelocityTemplate): string {
       if (n.type === 'text') out += n.value;
       else if (n.type === 'ref') out += '\u0000';
       else if (n.type === 'if') {
-        n.branches.forEach((b) => visit(b.body));
+        n.branches.forEach((b) => {
+          visit(b.body);
+        });
         if (n.otherwise) visit(n.otherwise);
       } else if (n.type === 'foreach') visit(n.body);
     }
@@ -36,13 +40,15 @@ function literalText(template: VelocityTemplate): string {
 function looksLikeSecret(value: string): boolean {
   const v = value.trim();
   if (v.length < 8 || /\s/.test(v) || v.includes('\u0000')) return false;
-  if (/^(x+|\*+|<[^>]*>|\{\{[^}]*\}\}|your[-_ ]?.*|changeme|placeholder|redacted|none|null|undefined)$/i.test(v)) return false;
+  if (/^(x+|\*+|<[^>]*>|\{\{[^}]*\}\}|your[-_ ]?.*|changeme|placeholder|redacted|none|null|undefined)$/i.test(v))
+    return false;
   return /^[A-Za-z0-9._~+/=:-]+$/.test(v);
 }
 
 function checkTemplate(c: LintContext, t: TemplateField, template: VelocityTemplate): void {
   const literal = literalText(template);
-  const fix = 'Store the value in the integration\'s credentials and reference it as ${credentials.<name>} (or ${authResponse.access_token} with a User Defined (OAuth) integration).';
+  const fix =
+    "Store the value in the integration's credentials and reference it as ${credentials.<name>} (or ${authResponse.access_token} with a User Defined (OAuth) integration).";
   for (const [re, what] of TOKEN_SHAPES) {
     const token = re.exec(literal);
     if (token !== null) {
@@ -55,7 +61,12 @@ function checkTemplate(c: LintContext, t: TemplateField, template: VelocityTempl
     const value = literal.replace(/^\s*(bearer|basic|token|digest|apikey|sharedaccesssignature|sso-key)\s+/i, '');
     if (looksLikeSecret(value)) {
       c.secrets.add(value.trim());
-      c.add('lint.secret.literal', t.field, `Header ${t.field.name} holds a literal credential instead of a reference.`, fix);
+      c.add(
+        'lint.secret.literal',
+        t.field,
+        `Header ${t.field.name} holds a literal credential instead of a reference.`,
+        fix,
+      );
       return;
     }
   }
@@ -69,17 +80,29 @@ function checkTemplate(c: LintContext, t: TemplateField, template: VelocityTempl
   }
   if (t.field.kind === 'url' || t.field.kind === 'body') {
     // query strings and form bodies: name=value; JSON bodies: "name": "value"
-    const pairs = [...literal.matchAll(/(?:[?&]|^)([A-Za-z][\w-]*)=([^&#\s"]*)/g), ...literal.matchAll(/"([A-Za-z][\w-]*)"\s*:\s*"([^"]*)"/g)];
+    const pairs = [
+      ...literal.matchAll(/(?:[?&]|^)([A-Za-z][\w-]*)=([^&#\s"]*)/g),
+      ...literal.matchAll(/"([A-Za-z][\w-]*)"\s*:\s*"([^"]*)"/g),
+    ];
     for (const m of pairs) {
       const name = m[1] ?? '';
       const value = m[2] ?? '';
       const decoded = decodeURIComponentSafe(value);
       // Generic names (key, code, sig) hold a secret only when the value looks random: long, letters and digits.
       const generic = /^(key|code|sig)$/i.test(name);
-      if (SECRET_PARAM.test(name) && looksLikeSecret(decoded) && (!generic || (decoded.length >= 20 && /\d/.test(decoded) && /[A-Za-z]/.test(decoded)))) {
+      if (
+        SECRET_PARAM.test(name) &&
+        looksLikeSecret(decoded) &&
+        (!generic || (decoded.length >= 20 && /\d/.test(decoded) && /[A-Za-z]/.test(decoded)))
+      ) {
         c.secrets.add(value);
         c.secrets.add(decoded);
-        c.add('lint.secret.literal', t.field, `${t.name} sends "${name}" with a literal value: a secret in the definition.`, fix);
+        c.add(
+          'lint.secret.literal',
+          t.field,
+          `${t.name} sends "${name}" with a literal value: a secret in the definition.`,
+          fix,
+        );
         return;
       }
     }
@@ -93,7 +116,6 @@ function decodeURIComponentSafe(s: string): string {
     return s;
   }
 }
-
 
 /** Family `secrets`: every request template that is actually sent. */
 export function checkSecrets(c: LintContext): void {
