@@ -8,6 +8,10 @@
 // [\t\n\f\r ] (no vertical tab, no Unicode spaces), `.` excludes only \n, `$` without (?m) matches only at the very
 // end (Java also matches before a final line break), and possessive quantifiers / atomic groups are read as their
 // greedy / plain forms (as cxpact's Java translation always did).
+//
+// A pattern of a narrow shape (linearOnBacktracking: ASCII literals and classes, at most one unbounded repetition and
+// only after a leading ^, no groups or alternation) is tested on JavaScript's engine, where it provably runs in
+// linear time and answers as RE2 does; such a pattern loads RE2 only if it is used to replace, split or find.
 
 import type { RE2JS } from 're2js';
 import { CxpactError } from './errors';
@@ -17,8 +21,12 @@ export type RegexDialect = 'java' | 'ecmascript';
 /** A compiled pattern with the operations the engines need. */
 export interface SafeRegex {
   readonly source: string;
-  /** `re2` (linear time) or `native` (backtracking fallback for backreferences/lookaround). */
-  readonly engine: 're2' | 'native';
+  /**
+   * `re2` (linear time), `native-linear` (a pattern JavaScript's engine runs in linear time with RE2's answers:
+   * test and matchesWhole run there, the rest on RE2) or `native` (backtracking fallback for backreferences and
+   * lookaround).
+   */
+  readonly engine: 're2' | 'native-linear' | 'native';
   /** The pattern occurs somewhere in `s`. */
   test(s: string): boolean;
   /** The pattern matches all of `s` (Java's String.matches). */
@@ -184,6 +192,23 @@ function nativeRegex(re: RegExp, source: string): SafeRegex {
   };
 }
 
+/** A pattern linearOnBacktracking accepts: tests on JavaScript's engine, replaces, splits and finds on RE2. */
+function linearNativeRegex(source: string, pattern: string, viaRe2: () => SafeRegex): SafeRegex {
+  const first = new RegExp(source);
+  const whole = new RegExp(`^(?:${source})$`);
+  let full: SafeRegex | undefined;
+  const re2Version = (): SafeRegex => (full ??= viaRe2());
+  return {
+    source: pattern,
+    engine: 'native-linear',
+    test: (s) => first.test(s),
+    matchesWhole: (s) => whole.test(s),
+    replaceJava: (s, replacement, all) => re2Version().replaceJava(s, replacement, all),
+    splitJava: (s, limit) => re2Version().splitJava(s, limit),
+    execFrom: (s, from) => re2Version().execFrom(s, from),
+  };
+}
+
 /** Java's String.split over a global RegExp (the fallback engine). */
 function nativeSplit(s: string, re: RegExp, limit: number): string[] {
   if (s === '') return [''];
@@ -233,11 +258,11 @@ function nativeJavaReplacement(replacement: string): (match: string, ...rest: un
 /**
  * Compiles a pattern from a definition. `flags`: i, m, s (ECMAScript letters). Throws RegexSyntaxError for a
  * pattern no engine reads, UnsafeRegexError for one only a backtracking engine reads and that can backtrack
- * catastrophically. Cached.
+ * catastrophically. `re2Only` (tests) compiles with RE2 even a pattern linearOnBacktracking accepts. Cached.
  * @example compileSafeRegex('(a+)+$', { dialect: 'java' }).matchesWhole('aaa')
  */
-export function compileSafeRegex(pattern: string, options: { dialect: RegexDialect; flags?: string; nativeFallback?: (source: string, flags: string) => RegExp }): SafeRegex {
-  const key = `${options.dialect}\u0000${options.flags ?? ''}\u0000${pattern}`;
+export function compileSafeRegex(pattern: string, options: { dialect: RegexDialect; flags?: string; nativeFallback?: (source: string, flags: string) => RegExp; re2Only?: boolean }): SafeRegex {
+  const key = `${options.dialect}\u0000${options.flags ?? ''}\u0000${options.re2Only === true ? 're2\u0000' : ''}${pattern}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let source = pattern;
@@ -248,8 +273,10 @@ export function compileSafeRegex(pattern: string, options: { dialect: RegexDiale
     for (const f of t.flags) if (!flags.includes(f)) flags += f;
   }
   let compiled: SafeRegex;
+  const viaRe2 = (): SafeRegex => re2Regex(re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)), pattern);
   try {
-    compiled = re2Regex(re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)), pattern);
+    // Java's translation leaves a pattern of that shape as it is: JavaScript reads the same text.
+    compiled = flags === '' && options.re2Only !== true && linearOnBacktracking(source) ? linearNativeRegex(source, pattern, viaRe2) : viaRe2();
   } catch (re2Error) {
     // RE2 refuses backreferences and lookaround (and some syntax): the backtracking engine, unless it can explode.
     let native: RegExp;
@@ -266,6 +293,130 @@ export function compileSafeRegex(pattern: string, options: { dialect: RegexDiale
   if (cache.size > 2000) cache.clear();
   cache.set(key, compiled);
   return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Patterns JavaScript's backtracking engine answers in linear time, and as RE2 does.
+//
+// The shape: an optional leading ^, then atoms each with an optional greedy quantifier (?, *, +, {n}, {n,}, {n,m}),
+// then an optional final $. An atom is a printable ASCII literal, an escaped ASCII punctuation character, \d, \w or
+// a bracket class (not negated) of such literals, ranges between them and \d / \w. No groups, alternation, dot,
+// negated classes, \s / \S / \D / \W, \b, backreferences, lookaround, lazy or possessive quantifiers, flags.
+//
+// Same answers: every atom matches exactly one ASCII character in both engines (\d is [0-9] and \w [0-9A-Za-z_] in
+// both; ASCII characters are single code units, so RE2's code points and JavaScript's code units agree on them), ^
+// and $ mean the start and the very end of the text in both, and there is no alternation or capture whose
+// preference could differ. So `test` and `matchesWhole` agree; replace, split and find (where empty matches step by
+// code point in RE2 and by code unit in JavaScript) stay on RE2.
+//
+// Linear time: with no groups the backtracking search from one start position is a tree whose levels are the
+// quantified atoms, and a node at a level tries each repetition count of its atom. With bounded quantifiers only,
+// one attempt visits at most C = (product of the counts each can take) x (sum of the widest repetitions) steps, a
+// constant of the pattern, so the whole search is at most (n + 1) x C steps on a text of n characters. One unbounded
+// quantifier multiplies that by n for one attempt, which only a leading ^ keeps to one attempt (every other start
+// fails at once). Two unbounded quantifiers (a*a*b: n^2), or one without ^ ([0-9]+x: n attempts of n), are refused:
+// RE2 runs those. C is capped, so a pattern such as a{0,100}a{0,100}a{0,100} goes to RE2 as well.
+
+/** The cap on C above (steps per start position). */
+const LINEAR_STEPS_PER_POSITION = 4096;
+
+/** Escaped punctuation that means the character itself in RE2, Java and JavaScript (inside or outside a class). */
+const ESCAPED_LITERAL = new Set(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}', '/', '-']);
+
+/** A printable ASCII character that is a literal outside a class. */
+function plainLiteral(c: string | undefined): boolean {
+  return c !== undefined && c >= ' ' && c <= '~' && !'\\^$.|?*+()[]{}'.includes(c);
+}
+
+/** The index of the `]` closing the class that opens at `start`, or -1 when the class is not of the accepted shape. */
+function linearClassEnd(pattern: string, start: number): number {
+  let j = start + 1;
+  if (pattern[j] === '^' || pattern[j] === ']') return -1; // negated, or [] / []...] (read differently by the engines)
+  const first = j;
+  /** One class character (a literal or an escaped punctuation character): its code and length, or undefined. */
+  const char = (at: number): { code: number; len: number } | undefined => {
+    const c = pattern[at];
+    if (c === '\\') {
+      const e = pattern[at + 1];
+      return e !== undefined && ESCAPED_LITERAL.has(e) ? { code: e.charCodeAt(0), len: 2 } : undefined;
+    }
+    if (c === undefined || c < ' ' || c > '~' || c === ']' || c === '[') return undefined;
+    return { code: c.charCodeAt(0), len: 1 };
+  };
+  while (j < pattern.length && pattern[j] !== ']') {
+    if (pattern[j] === '\\' && (pattern[j + 1] === 'd' || pattern[j + 1] === 'w')) {
+      if (pattern[j + 2] === '-' && pattern[j + 3] !== ']') return -1; // [\d-z]: a range from a class
+      j += 2;
+      continue;
+    }
+    // A hyphen is a literal only first or last; elsewhere it is the middle of a range.
+    if (pattern[j] === '-' && j !== first && pattern[j + 1] !== ']') return -1;
+    const lo = char(j);
+    if (lo === undefined) return -1;
+    j += lo.len;
+    if (pattern[j] === '-' && pattern[j + 1] !== ']' && j + 1 < pattern.length) {
+      if (pattern[j + 1] === '\\' && (pattern[j + 2] === 'd' || pattern[j + 2] === 'w')) return -1;
+      const hi = char(j + 1);
+      if (hi === undefined || hi.code < lo.code) return -1;
+      j += 1 + hi.len;
+    }
+  }
+  return j < pattern.length ? j : -1;
+}
+
+/**
+ * True when `pattern` has the shape described above: JavaScript's engine tests it in time linear in the text and
+ * with RE2's answers. Conservative: false means only that RE2 runs it.
+ */
+export function linearOnBacktracking(pattern: string): boolean {
+  if (pattern.length > 256) return false;
+  let i = pattern[0] === '^' ? 1 : 0;
+  const anchored = i === 1;
+  let unbounded = 0;
+  let counts = 1;
+  let widest = 0;
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === '$' && i === pattern.length - 1) break;
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      if (e === undefined || !(e === 'd' || e === 'w' || ESCAPED_LITERAL.has(e))) return false;
+      i += 2;
+    } else if (c === '[') {
+      const end = linearClassEnd(pattern, i);
+      if (end === -1) return false;
+      i = end + 1;
+    } else if (plainLiteral(c)) i++;
+    else return false;
+    let lo = 1;
+    let hi = 1;
+    const q = pattern[i];
+    if (q === '?' || q === '*' || q === '+') {
+      lo = q === '+' ? 1 : 0;
+      hi = q === '?' ? 1 : Infinity;
+      i++;
+    } else if (q === '{') {
+      const m = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(pattern.slice(i));
+      if (m === null) return false;
+      lo = Number(m[1]);
+      hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
+      // RE2 refuses counts over 1000 (the fallback path decides those).
+      if (lo > 1000 || (hi !== Infinity && (hi > 1000 || hi < lo))) return false;
+      i += m[0].length;
+    }
+    const next = pattern[i];
+    if (next === '?' || next === '*' || next === '+' || next === '{') return false; // lazy, possessive or doubled
+    if (hi === Infinity) {
+      unbounded++;
+      widest += lo + 1;
+    } else {
+      counts *= hi - lo + 1;
+      widest += hi;
+    }
+    if (counts > LINEAR_STEPS_PER_POSITION) return false;
+  }
+  if (unbounded > (anchored ? 1 : 0)) return false;
+  return counts * Math.max(widest, 1) <= LINEAR_STEPS_PER_POSITION;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

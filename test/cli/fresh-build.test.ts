@@ -1,7 +1,7 @@
 // scripts/fresh-build.js, the guard that keeps dist/ in step with src/ (bin/cxpact.js in a checkout, prepare,
-// pretest), on a scratch project of its own (a copy of the script and the tsconfigs, two small sources), so it
+// pretest), on a scratch project of its own (a copy of the scripts and the tsconfigs, two small sources), so it
 // never touches this repository's dist/: builds when stale, not when fresh, removes outputs of deleted sources,
-// rebuilds after an edit, and reports a source that does not compile.
+// rebuilds after an edit, reports a source that does not compile, and writes the packs (dist/packs/).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-fresh-build-'));
   fs.mkdirSync(path.join(project, 'scripts'));
   fs.copyFileSync(path.join(ROOT, 'scripts', 'fresh-build.js'), path.join(project, 'scripts', 'fresh-build.js'));
+  fs.copyFileSync(path.join(ROOT, 'scripts', 'module-pack.js'), path.join(project, 'scripts', 'module-pack.js'));
   write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2023', module: 'commonjs', strict: true, types: [], rootDir: '.', outDir: 'dist' }, include: ['src'] }));
   write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false }, include: ['src'], exclude: ['src/**/*.test.ts'] }));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
@@ -86,5 +87,22 @@ describe('scripts/fresh-build.js', () => {
     expect(freshBuild('--clean').code).toBe(0);
     expect(fs.existsSync(path.join(project, 'dist', 'left-over.js'))).toBe(false);
     expect(out('a.js')).toContain('a = 3');
+  });
+
+  it('a build writes the packs; run as a script, it rewrites a pack that is stale or missing (and compiles nothing)', () => {
+    const pack = path.join(project, 'dist', 'packs', 'ajv-draft-04.js');
+    // Every input older than the last build's stamp: dist/ is fresh, only the packs are looked at.
+    for (const rel of ['src', 'src/lib', 'src/a.ts', 'src/a.test.ts', 'tsconfig.json', 'tsconfig.build.json']) if (fs.existsSync(path.join(project, rel))) touch(rel, -600);
+    // In a process of its own: jest keeps the text of a file it has read for the whole test file.
+    const matchesInstalled = (): string => spawnSync(process.execPath, ['-p', `require(${JSON.stringify(pack)}).matchesInstalled(${JSON.stringify(project)})`], { encoding: 'utf8' }).stdout.trim();
+    expect(matchesInstalled()).toBe('true');
+    const text = fs.readFileSync(pack, 'utf8');
+    fs.writeFileSync(pack, text.replace(/"ajv":\{"version":"[^"]+"/, '"ajv":{"version":"0.0.1"'));
+    expect(matchesInstalled()).toBe('false');
+    expect(freshBuild()).toEqual({ code: 0, stderr: '' });
+    expect(fs.readFileSync(pack, 'utf8')).toBe(text);
+    fs.rmSync(path.join(project, 'dist', 'packs'), { recursive: true });
+    expect(freshBuild()).toEqual({ code: 0, stderr: '' });
+    expect(fs.readFileSync(pack, 'utf8')).toBe(text);
   });
 });

@@ -1,7 +1,8 @@
 // `cxpact can-i-deploy`: may this version go to that environment? Yes/no with reasons and fixes.
 import type { Command, CliIO } from '../command';
 import { summaryOf } from '../command-list';
-import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { exit2WhenUnavailable, requireBroker } from '../broker-args';
 import { CxpactError } from '../../core/errors';
 import { canIDeploy } from '../../io/broker-client/can-i-deploy';
 import { formatDecision } from '../render/gate';

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { Command, CliIO } from '../command';
 import { summaryOf } from '../command-list';
-import { parseCommandArgs, requireOpt, stringOpt, unavailableExit } from '../args';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { unavailableExit } from '../broker-args';
 import { CxpactError } from '../../core/errors';
 import { brokerTarget } from '../../io/broker-client/target';
 import { loadRecordConfig } from '../../io/recorder/config';

@@ -1,7 +1,8 @@
 // `cxpact record-deployment`: tells the broker a version now runs in an environment (official pact CLI).
 import type { Command, CliIO } from '../command';
 import { summaryOf } from '../command-list';
-import { exit2WhenUnavailable, parseCommandArgs, requireBroker, requireOpt, stringOpt } from '../args';
+import { parseCommandArgs, requireOpt, stringOpt } from '../args';
+import { exit2WhenUnavailable, requireBroker } from '../broker-args';
 import { recordDeployment } from '../../io/broker-client/record-deployment';
 
 const help = `Usage: cxpact record-deployment --pacticipant <name> --version <v> --environment <env> [options]

@@ -10,9 +10,7 @@ import { defaultEngine } from '../../io/default-engine';
 import type { EngineIssue } from '../../core/contract/engine';
 import type { DataAction, RawResponse, RenderedRequest } from '../../core/data-action';
 import type { FieldRead } from '../../core/contract/response-shape';
-import { defaultFix, didYouMean } from '../../core/contract/near-miss';
-import { velocityGotchaFix } from '../../core/lint/velocity-gotchas';
-import { endBudget, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, startBudget, withNewBudget } from '../../core/limits';
+import { activeBudget, endBudget, LIMIT_ARGS, LIMITS_HELP, limitErrorFromRaw, limitsFromArgs, restoreBudget, startBudget, withNewBudget } from '../../core/limits';
 import { guarded } from '../../io/backstop';
 import { findingLines, reportJson } from '../render';
 
@@ -64,10 +62,16 @@ interface RunResult {
   notes?: string[];
 }
 
+/** The "did you mean" helpers, loaded only when a path found nothing (a clean run does not need them). */
+function nearMiss(): typeof import('../../core/contract/near-miss') {
+  return require('../../core/contract/near-miss') as typeof import('../../core/contract/near-miss');
+}
+
 /** A path that found nothing: "did you mean" when a near-identical key is in the response; a default typed from the output schema. */
-function withNearMiss(e: EngineIssue, raw: RawResponse, reads: FieldRead[]): EngineIssue {
+function withNearMiss(e: EngineIssue, raw: RawResponse, reads: () => FieldRead[]): EngineIssue {
   if (e.code !== 'translation.path.not-found' || e.variable === undefined) return e;
-  const read = reads.find((r) => r.variable === e.variable);
+  const { defaultFix, didYouMean } = nearMiss();
+  const read = reads().find((r) => r.variable === e.variable);
   const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
   const fix = `${similar !== undefined ? `read ${similar} in translationMap.${e.variable}, or add` : 'Add'} a default: ${defaultFix(e.variable, read)} (JSON text), or make sure the response always has this field.`;
   return {
@@ -185,12 +189,23 @@ export const command: Command = {
       result.errors.push(...(parsed.errors.length > 0 ? parsed.errors : [new CxpactError('data-action.contract.missing', 'The file holds no Data Action.', { file })]).map((e) => e.finding));
     } else {
       const action = pickAction(parsed.actions, stringOpt(args, 'action'), fileArg);
-      let reads: FieldRead[] = [];
-      try {
-        reads = engine.responseFieldsRead(action);
-      } catch {
-        // a broken JSONPath is reported by the translation itself
-      }
+      // The fields the translation reads, for "did you mean" hints: worked out only when a hint is needed, and
+      // outside the action's budget (under a budget of its own, as when it was worked out before the evaluation).
+      let fieldsRead: FieldRead[] | undefined;
+      const reads = (): FieldRead[] => {
+        if (fieldsRead === undefined) {
+          const budget = activeBudget();
+          restoreBudget(undefined);
+          try {
+            fieldsRead = engine.responseFieldsRead(action);
+          } catch {
+            fieldsRead = []; // a broken JSONPath is reported by the translation itself
+          } finally {
+            restoreBudget(budget);
+          }
+        }
+        return fieldsRead;
+      };
       const inputs = input as Record<string, unknown>;
       let rendered: RenderedRequest | undefined;
       try {
@@ -200,7 +215,7 @@ export const command: Command = {
       } catch (error) {
         const data = errorEntry(error, file);
         // `$esc.url(${input.id}).json` and its kind: say exactly what to write instead.
-        const gotcha = velocityGotchaFix(action);
+        const gotcha = (require('../../core/lint/velocity-gotchas') as typeof import('../../core/lint/velocity-gotchas')).velocityGotchaFix(action);
         if (gotcha !== undefined && !/^(budget|limit)\./.test(data.code)) data.fix = gotcha;
         result.errors.push(data);
       }
@@ -216,8 +231,8 @@ export const command: Command = {
             result.output = outcome.output ?? null;
             result.errors.push(...outcome.errors.map((e) => withNearMiss(e, raw as RawResponse, reads)));
             for (const v of outcome.defaultsUsed) {
-              const read = reads.find((r) => r.variable === v);
-              const similar = read === undefined ? undefined : didYouMean(raw.body, read.steps);
+              const read = reads().find((r) => r.variable === v);
+              const similar = read === undefined ? undefined : nearMiss().didYouMean(raw.body, read.steps);
               if (similar !== undefined) notes.push(`${v}: ${read?.expression ?? ''} did not resolve, so its default was used; did you mean ${similar.replace(/^\$\.?/, '')}? (${similar} is in the response)`);
             }
             if (outcome.output !== undefined && outcome.errors.length === 0) result.errors.push(...engine.validateOutput(action, outcome.output).map((e) => ({ ...e, message: `output: ${e.message}` })));

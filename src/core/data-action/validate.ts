@@ -2,8 +2,9 @@
 // coercion, extra properties allowed unless the schema forbids them, `required` enforced. Validators are compiled
 // once per schema object (WeakMap on the schema) — a run over 1000 actions compiles each schema once.
 
+import path from 'node:path';
 import type Ajv from 'ajv-draft-04';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { AnySchema, CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import type { DataAction, JsonSchema } from './model';
 import type { Finding } from '../finding';
 import { countValues, currentLimits, onTerminated, tooDeep } from '../limits';
@@ -71,37 +72,114 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   },
 };
 
+/** A pack written by scripts/module-pack.js. */
+interface ModulePack {
+  usableFrom(fromDir: string): boolean;
+  entry(): unknown;
+  extra(name: string): unknown;
+}
+
+/** dist/packs/ajv-draft-04.js, seen from dist/core/data-action/ (absent beside the sources). */
+const AJV_PACK = path.join(__dirname, '..', '..', 'packs', 'ajv-draft-04.js');
+const usablePacks = new Map<string, ModulePack | undefined>();
+
+/**
+ * The pack at `file` when it exists, holds the versions installed now and runs in Node's main realm (not in a vm
+ * context such as jest's), checked once; else undefined.
+ */
+function usablePack(file: string): ModulePack | undefined {
+  if (!usablePacks.has(file)) {
+    let packed: ModulePack | undefined;
+    try {
+      packed = require(file) as ModulePack;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(file)) throw error;
+    }
+    usablePacks.set(file, packed?.usableFrom(__dirname) === true ? packed : undefined);
+  }
+  return usablePacks.get(file);
+}
+
+/**
+ * ajv-draft-04 from dist/packs/ajv-draft-04.js (its module graph, ajv's included, packed into one file at build time
+ * by scripts/module-pack.js) when that pack holds the versions installed now: one file to load instead of 67. From
+ * the sources, in a vm context, or when the versions differ or the pack is missing, from node_modules as usual.
+ */
+export function loadAjvDraft04(pack = AJV_PACK): typeof import('ajv-draft-04') {
+  return (usablePack(pack)?.entry() as typeof import('ajv-draft-04') | undefined) ?? (require('ajv-draft-04') as typeof import('ajv-draft-04'));
+}
+
+type MetaValidate = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** The precompiled draft-04 meta-schema validator: from the ajv pack when it holds it (it shares ajv's code there). */
+function draft04MetaValidator(): MetaValidate {
+  const generated = (usablePack(AJV_PACK)?.extra('draft04-meta-validator') ?? require('./draft04-meta-validator.generated')) as { validate: MetaValidate };
+  return generated.validate;
+}
+
+/** The id under which ajv-draft-04 registers the draft-04 meta-schema (every schema is checked against it). */
+export const DRAFT04_META_SCHEMA = 'http://json-schema.org/draft-04/schema';
+
+/**
+ * An ajv instance for contract schemas: draft-04, every error, no coercion, the formats and regex engine above.
+ * `code` adds code-generation options (scripts/generate-meta-validator.ts asks for the standalone source with the
+ * same options). A schema is checked against the draft-04 meta-schema before it compiles, by a validator compiled
+ * ahead of time from that meta-schema with these options (draft04-meta-validator.generated.ts): the same checks,
+ * errors and message ("schema is invalid: ...") as ajv's own, without compiling the meta-schema at every start (about
+ * 70 ms of CPU, docs/decisions/0008-compiled-start-up.md).
+ */
+export function createAjv(code: CodeOptions = {}): Ajv {
+  const AjvDraft04 = loadAjvDraft04().default;
+  const instance = new AjvDraft04({
+    allErrors: true,
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+    strict: false,
+    validateFormats: true,
+    logger: false,
+    // What ajv-draft-04 finds on its own (by compiling the meta-schema); named here so finding it compiles nothing.
+    defaultMeta: DRAFT04_META_SCHEMA,
+    code: { ...code, regExp: safePatternEngine },
+  });
+  for (const [name, check] of Object.entries(FORMATS)) instance.addFormat(name, { type: 'string', validate: check });
+  instance.addKeyword({
+    keyword: LARGE_ENUM,
+    schemaType: 'array',
+    errors: true,
+    compile(values: unknown[]) {
+      const allowed = new Set(values.map(enumKey));
+      const validate = (data: unknown): boolean => {
+        if (allowed.has(enumKey(data))) return true;
+        validate.errors = [{ keyword: 'enum', params: { allowedValues: values }, message: 'must be equal to one of the allowed values' }];
+        return false;
+      };
+      validate.errors = undefined as undefined | Partial<ErrorObject>[];
+      return validate;
+    },
+  });
+  const ajvValidateSchema = instance.validateSchema.bind(instance);
+  // ajv's validateSchema, with the precompiled validator where ajv would compile the draft-04 meta-schema.
+  instance.validateSchema = (schema: AnySchema, throwOrLogError?: boolean): boolean | Promise<unknown> => {
+    if (typeof schema !== 'object' || schema === null || schema.$schema !== undefined || instance.opts.defaultMeta !== DRAFT04_META_SCHEMA) {
+      return ajvValidateSchema(schema, throwOrLogError);
+    }
+    const validate = draft04MetaValidator();
+    const valid = validate(schema);
+    instance.errors = validate.errors;
+    if (!valid && throwOrLogError) {
+      const message = `schema is invalid: ${instance.errorsText()}`;
+      if (instance.opts.validateSchema === 'log') instance.logger.error(message);
+      else throw new Error(message);
+    }
+    return valid;
+  };
+  return instance;
+}
+
 /** The validator, created (and ajv loaded) with the first schema: commands that validate nothing never pay for it. */
 function ajv(): Ajv {
-  if (!ajvInstance) {
-    const AjvDraft04 = (require('ajv-draft-04') as typeof import('ajv-draft-04')).default;
-    ajvInstance = new AjvDraft04({
-      allErrors: true,
-      coerceTypes: false,
-      useDefaults: false,
-      removeAdditional: false,
-      strict: false,
-      validateFormats: true,
-      logger: false,
-      code: { regExp: safePatternEngine },
-    });
-    for (const [name, check] of Object.entries(FORMATS)) ajvInstance.addFormat(name, { type: 'string', validate: check });
-    ajvInstance.addKeyword({
-      keyword: LARGE_ENUM,
-      schemaType: 'array',
-      errors: true,
-      compile(values: unknown[]) {
-        const allowed = new Set(values.map(enumKey));
-        const validate = (data: unknown): boolean => {
-          if (allowed.has(enumKey(data))) return true;
-          validate.errors = [{ keyword: 'enum', params: { allowedValues: values }, message: 'must be equal to one of the allowed values' }];
-          return false;
-        };
-        validate.errors = undefined as undefined | Partial<ErrorObject>[];
-        return validate;
-      },
-    });
-  }
+  ajvInstance ??= createAjv();
   return ajvInstance;
 }
 
