@@ -35,12 +35,30 @@ function fieldsFor(i: number): Field[] {
   const fields: Field[] = [
     { name: 'id', path: '$.data.id', schema: { type: 'string' }, value: `R-${i}` },
     { name: 'name', path: '$.data.attributes.name', schema: { type: 'string' }, value: `Name ${i}` },
-    { name: 'status', path: '$.data.status', schema: { type: 'string', enum: ['Active', 'Suspended', 'Closed'] }, value: 'Active' },
+    {
+      name: 'status',
+      path: '$.data.status',
+      schema: { type: 'string', enum: ['Active', 'Suspended', 'Closed'] },
+      value: 'Active',
+    },
     { name: 'count', path: '$.data.stats.count', schema: { type: 'integer' }, value: i % 17, def: '0' },
   ];
-  if (i % 2 === 0) fields.push({ name: 'flagged', path: '$.data.flags.flagged', schema: { type: 'boolean' }, value: false, def: 'false' });
+  if (i % 2 === 0)
+    fields.push({
+      name: 'flagged',
+      path: '$.data.flags.flagged',
+      schema: { type: 'boolean' },
+      value: false,
+      def: 'false',
+    });
   if (i % 3 === 0) fields.push({ name: 'score', path: '$.data.stats.score', schema: { type: 'number' }, value: 4.5 });
-  if (i % 4 === 0) fields.push({ name: 'tags', path: "$.data.items[?(@.kind == 'tag')].label", schema: { type: 'array', items: { type: 'string' } }, value: null });
+  if (i % 4 === 0)
+    fields.push({
+      name: 'tags',
+      path: "$.data.items[?(@.kind == 'tag')].label",
+      schema: { type: 'array', items: { type: 'string' } },
+      value: null,
+    });
   return fields;
 }
 
@@ -60,10 +78,14 @@ function syntheticAction(i: number): { definition: unknown; cases?: unknown } {
     actionType: 'custom',
     config: {
       request: {
-        requestUrlTemplate: post ? `https://api.example.com/v1/resources${i}` : `https://api.example.com/v1/resources${i}/\${input.resourceId}?expand=$esc.url(\${input.expand})`,
+        requestUrlTemplate: post
+          ? `https://api.example.com/v1/resources${i}`
+          : `https://api.example.com/v1/resources${i}/\${input.resourceId}?expand=$esc.url(\${input.expand})`,
         requestType: post ? 'POST' : 'GET',
         headers: { Authorization: 'Bearer ${credentials.apiKey}', 'Content-Type': 'application/json' },
-        requestTemplate: post ? '{"resourceId": "$esc.jsonString(${input.resourceId})", "expand": "$esc.jsonString(${input.expand})", "limit": ${input.limit}}' : '${input.rawRequest}',
+        requestTemplate: post
+          ? '{"resourceId": "$esc.jsonString(${input.resourceId})", "expand": "$esc.jsonString(${input.expand})", "limit": ${input.limit}}'
+          : '${input.rawRequest}',
       },
       response: { translationMap, translationMapDefaults: defaults, successTemplate },
     },
@@ -107,8 +129,21 @@ function syntheticAction(i: number): { definition: unknown; cases?: unknown } {
   const input = { resourceId: `RES-${i}`, expand: 'full', limit: 5 };
   const cases = {
     cases: [
-      { name: 'found', description: `a lookup of resource ${i}`, providerState: { name: `resource RES-${i} exists`, params: { id: `RES-${i}` } }, input, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body } },
-      { name: 'missing', kind: 'failure', description: `a lookup of a missing resource`, providerState: { name: `resource RES-${i} does not exist` }, input, response: { status: 404 } },
+      {
+        name: 'found',
+        description: `a lookup of resource ${i}`,
+        providerState: { name: `resource RES-${i} exists`, params: { id: `RES-${i}` } },
+        input,
+        response: { status: 200, headers: { 'Content-Type': 'application/json' }, body },
+      },
+      {
+        name: 'missing',
+        kind: 'failure',
+        description: `a lookup of a missing resource`,
+        providerState: { name: `resource RES-${i} does not exist` },
+        input,
+        response: { status: 404 },
+      },
     ],
   };
   return { definition, cases };
@@ -122,7 +157,8 @@ export function generateActions(dir: string, n: number): void {
     fs.mkdirSync(folder, { recursive: true });
     const { definition, cases } = syntheticAction(i);
     fs.writeFileSync(path.join(folder, `action-${i}.json`), JSON.stringify(definition, null, 2));
-    if (cases !== undefined) fs.writeFileSync(path.join(folder, `action-${i}.cases.json`), JSON.stringify(cases, null, 2));
+    if (cases !== undefined)
+      fs.writeFileSync(path.join(folder, `action-${i}.cases.json`), JSON.stringify(cases, null, 2));
   }
 }
 
@@ -141,7 +177,11 @@ function perFileTest(i: number): string {
     });
     const last = keys[keys.length - 1] as string;
     const matcher =
-      f.schema['type'] === 'integer' ? `MatchersV3.integer(${JSON.stringify(f.value)})` : f.schema['type'] === 'number' ? `MatchersV3.decimal(${JSON.stringify(f.value)})` : `MatchersV3.like(${JSON.stringify(f.value)})`;
+      f.schema['type'] === 'integer'
+        ? `MatchersV3.integer(${JSON.stringify(f.value)})`
+        : f.schema['type'] === 'number'
+          ? `MatchersV3.decimal(${JSON.stringify(f.value)})`
+          : `MatchersV3.like(${JSON.stringify(f.value)})`;
     cur[last] = `__M__${matcher}__M__`;
   }
   const bodyText = JSON.stringify(body).replace(/"__M__(.*?)__M__"/g, (_, m: string) => m.replace(/\\"/g, '"'));
@@ -207,10 +247,18 @@ function treeRssMb(rootPid: number): number {
   return total;
 }
 
-function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string; wallMs: number; peakTreeMb: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string; wallMs: number; peakTreeMb: number }> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let peak = 0;
@@ -243,8 +291,12 @@ interface ConsumerFigures {
 
 /** The child: runs the consumer engine in-process (the compiled code the CLI runs) and prints its own figures. */
 async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
-  const { runConsumerContracts } = require(path.join(ROOT, 'dist', 'io', 'consumer-run')) as typeof import('../src/io/consumer-run');
-  const { defaultEngine } = require(path.join(ROOT, 'dist', 'io', 'default-engine')) as typeof import('../src/io/default-engine');
+  const { runConsumerContracts } = require(
+    path.join(ROOT, 'dist', 'io', 'consumer-run'),
+  ) as typeof import('../src/io/consumer-run');
+  const { defaultEngine } = require(
+    path.join(ROOT, 'dist', 'io', 'default-engine'),
+  ) as typeof import('../src/io/default-engine');
   const engine = await defaultEngine();
   const start = performance.now();
   const cpu0 = process.cpuUsage();
@@ -253,7 +305,7 @@ async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const firstFailure = report.actions.find((a) => !a.ok);
   process.stdout.write(
-    JSON.stringify({
+    `${JSON.stringify({
       wallMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
@@ -261,8 +313,11 @@ async function child(dataActionsDir: string, pactsDir: string): Promise<void> {
       cases: report.totals.cases,
       passed: report.totals.passed,
       ok: report.ok,
-      firstFailure: firstFailure === undefined ? undefined : { name: firstFailure.name, errors: firstFailure.errors, cases: firstFailure.cases.filter((c) => !c.ok) },
-    }) + '\n',
+      firstFailure:
+        firstFailure === undefined
+          ? undefined
+          : { name: firstFailure.name, errors: firstFailure.errors, cases: firstFailure.cases.filter((c) => !c.ok) },
+    })}\n`,
   );
 }
 
@@ -272,13 +327,24 @@ async function measureConsumer(work: string, n: number): Promise<ConsumerFigures
   generateActions(dir, n);
   const r = await run(process.execPath, ['--import', 'tsx', __filename, '--child', dir, pacts]);
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  let data: { wallMs: number; cpuMs: number; maxRssMb: number; cases: number; passed: number; ok: boolean; firstFailure?: unknown };
+  let data: {
+    wallMs: number;
+    cpuMs: number;
+    maxRssMb: number;
+    cases: number;
+    passed: number;
+    ok: boolean;
+    firstFailure?: unknown;
+  };
   try {
     data = JSON.parse(line);
   } catch {
     throw new Error(`benchmark child failed (exit ${r.code}):\n${r.stderr || r.stdout}`);
   }
-  if (!data.ok) process.stderr.write(`warning: not every synthetic case passed (${data.passed}/${data.cases}); first failure: ${JSON.stringify(data.firstFailure).slice(0, 1500)}\n`);
+  if (!data.ok)
+    process.stderr.write(
+      `warning: not every synthetic case passed (${data.passed}/${data.cases}); first failure: ${JSON.stringify(data.firstFailure).slice(0, 1500)}\n`,
+    );
   return {
     n,
     wall_s: round(r.wallMs / 1000, 3),
@@ -291,7 +357,10 @@ async function measureConsumer(work: string, n: number): Promise<ConsumerFigures
   };
 }
 
-async function measurePerFile(work: string, n: number): Promise<{ n: number; wall_s: number; per_action_ms: number; peak_rss_mb: number; exit: number }> {
+async function measurePerFile(
+  work: string,
+  n: number,
+): Promise<{ n: number; wall_s: number; per_action_ms: number; peak_rss_mb: number; exit: number }> {
   const dir = path.join(work, 'per-file');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -307,9 +376,17 @@ async function measurePerFile(work: string, n: number): Promise<{ n: number; wal
   };
   fs.writeFileSync(path.join(dir, 'jest.config.json'), JSON.stringify(config));
   const jestBin = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-  const r = await run(process.execPath, [jestBin, '--config', path.join(dir, 'jest.config.json'), '--silent'], { cwd: ROOT });
+  const r = await run(process.execPath, [jestBin, '--config', path.join(dir, 'jest.config.json'), '--silent'], {
+    cwd: ROOT,
+  });
   if (r.code !== 0) process.stderr.write(`warning: per-file jest run exited ${r.code}:\n${r.stderr.slice(-2000)}\n`);
-  return { n, wall_s: round(r.wallMs / 1000, 3), per_action_ms: round(r.wallMs / n, 1), peak_rss_mb: round(r.peakTreeMb, 1), exit: r.code };
+  return {
+    n,
+    wall_s: round(r.wallMs / 1000, 3),
+    per_action_ms: round(r.wallMs / n, 1),
+    peak_rss_mb: round(r.peakTreeMb, 1),
+    exit: r.code,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,7 +405,8 @@ function childrenCpuMs(): number {
 function cpuOfRun(cmd: string, args: string[], cwd: string): number {
   const before = childrenCpuMs();
   const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} exited ${r.status}:\n${r.stderr.toString()}${r.stdout.toString()}`);
+  if (r.status !== 0)
+    throw new Error(`${[cmd, ...args].join(' ')} exited ${r.status}:\n${r.stderr.toString()}${r.stdout.toString()}`);
   return childrenCpuMs() - before;
 }
 
@@ -348,7 +426,8 @@ interface StartupRow {
  */
 function installedCopy(work: string): string {
   const pkg = path.join(work, 'startup', 'node_modules', 'cxpact');
-  for (const part of ['bin', 'dist', 'package.json']) fs.cpSync(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'package.json'])
+    fs.cpSync(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
   return path.join(pkg, 'bin', 'cxpact.js');
 }
 
@@ -358,7 +437,11 @@ function measureStartup(work: string, runs: number): StartupRow[] {
   // One Data Action of this repository, offline: inputs validated, request rendered, a response translated and the
   // outputs validated (the first case of its cases file).
   const action = path.join(ROOT, 'data-actions', 'crm-customer-api', 'lookup-customer-by-phone.json');
-  const kase = (JSON.parse(fs.readFileSync(action.replace(/\.json$/, '.cases.json'), 'utf8')) as { cases: { input: unknown; response: unknown }[] }).cases[0];
+  const kase = (
+    JSON.parse(fs.readFileSync(action.replace(/\.json$/, '.cases.json'), 'utf8')) as {
+      cases: { input: unknown; response: unknown }[];
+    }
+  ).cases[0];
   const run = ['run', action, '--input', JSON.stringify(kase?.input), '--response', JSON.stringify(kase?.response)];
   const node = process.execPath;
   const rows: StartupRow[] = [];
@@ -377,14 +460,20 @@ function measureStartup(work: string, runs: number): StartupRow[] {
       cpu += cpuOfRun(node, [bin, ...args], work);
       base += cpuOfRun(node, ['-e', '0'], work);
     }
-    rows.push({ what, cpu_ms: round(cpu / runs, 1), node_ms: round(base / runs, 1), ratio: round(cpu / base, 2), target });
+    rows.push({
+      what,
+      cpu_ms: round(cpu / runs, 1),
+      node_ms: round(base / runs, 1),
+      ratio: round(cpu / base, 2),
+      target,
+    });
   }
   return rows;
 }
 
 function printTable(rows: string[][]): void {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ') + '\n');
+  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}\n`);
 }
 
 function round(x: number, digits: number): number {
@@ -409,18 +498,31 @@ async function main(argv: string[]): Promise<number> {
   const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-'));
   try {
     const load = os.loadavg()[0] ?? 0;
-    process.stderr.write(`cxpact bench on ${os.cpus().length} cores, Node ${process.version}, load average ${load.toFixed(2)}\n`);
-    if (load > os.cpus().length) process.stderr.write('note: the machine is busy; wall times are inflated (CPU ms/action is not)\n');
+    process.stderr.write(
+      `cxpact bench on ${os.cpus().length} cores, Node ${process.version}, load average ${load.toFixed(2)}\n`,
+    );
+    if (load > os.cpus().length)
+      process.stderr.write('note: the machine is busy; wall times are inflated (CPU ms/action is not)\n');
     // Everything measured runs the compiled code, as the CLI does (with its packs in step with node_modules).
-    const { ensureFreshBuild } = require(path.join(ROOT, 'scripts', 'fresh-build.js')) as { ensureFreshBuild: (o: { packs: boolean }) => number };
+    const { ensureFreshBuild } = require(path.join(ROOT, 'scripts', 'fresh-build.js')) as {
+      ensureFreshBuild: (o: { packs: boolean }) => number;
+    };
     if (ensureFreshBuild({ packs: true }) !== 0) throw new Error('the TypeScript build of src/ to dist/ failed');
     let startup: StartupRow[] | undefined;
     if (process.platform === 'linux' && startupRuns > 0) {
-      process.stderr.write(`  start-up: CPU of cxpact --help and cxpact run vs node -e 0, ${startupRuns} runs each ...\n`);
+      process.stderr.write(
+        `  start-up: CPU of cxpact --help and cxpact run vs node -e 0, ${startupRuns} runs each ...\n`,
+      );
       startup = measureStartup(work, startupRuns);
       printTable([
         ['start-up (CPU, user + system)', 'cxpact ms', 'node -e 0 ms', 'ratio', 'target'],
-        ...startup.map((r) => [r.what, r.cpu_ms.toFixed(1), r.node_ms.toFixed(1), `${r.ratio.toFixed(2)}x`, `<= ${r.target}x`]),
+        ...startup.map((r) => [
+          r.what,
+          r.cpu_ms.toFixed(1),
+          r.node_ms.toFixed(1),
+          `${r.ratio.toFixed(2)}x`,
+          `<= ${r.target}x`,
+        ]),
       ]);
       process.stdout.write('\n');
     } else if (startupRuns > 0) {
@@ -438,18 +540,49 @@ async function main(argv: string[]): Promise<number> {
     }
     const largest = consumer[consumer.length - 1];
     if (largest === undefined) {
-      if (jsonFile !== undefined) fs.writeFileSync(path.resolve(jsonFile), JSON.stringify({ startup: startup ?? null, machine: { cores: os.cpus().length, node: process.version, load_average: load } }, null, 2) + '\n');
+      if (jsonFile !== undefined)
+        fs.writeFileSync(
+          path.resolve(jsonFile),
+          `${JSON.stringify({ startup: startup ?? null, machine: { cores: os.cpus().length, node: process.version, load_average: load } }, null, 2)}\n`,
+        );
       return 0;
     }
     const ratio = perFile === undefined ? undefined : round(perFile.per_action_ms / largest.per_action_ms, 1);
     const rows = [
       ['way', 'N', 'process wall s', 'engine s', 'ms/action', 'CPU ms/action', 'peak RSS MB', 'cases'],
-      ...consumer.map((c) => ['cxpact consumer (one process)', String(c.n), c.wall_s.toFixed(2), c.engine_s.toFixed(2), c.per_action_ms.toFixed(2), c.cpu_ms_per_action.toFixed(2), c.peak_rss_mb.toFixed(0), `${c.passed}/${c.cases}`]),
-      ...(perFile ? [['pact-js tutorial (jest file per action)', String(perFile.n), perFile.wall_s.toFixed(2), '-', perFile.per_action_ms.toFixed(0), '-', `${perFile.peak_rss_mb.toFixed(0)} (tree)`, '-']] : []),
+      ...consumer.map((c) => [
+        'cxpact consumer (one process)',
+        String(c.n),
+        c.wall_s.toFixed(2),
+        c.engine_s.toFixed(2),
+        c.per_action_ms.toFixed(2),
+        c.cpu_ms_per_action.toFixed(2),
+        c.peak_rss_mb.toFixed(0),
+        `${c.passed}/${c.cases}`,
+      ]),
+      ...(perFile
+        ? [
+            [
+              'pact-js tutorial (jest file per action)',
+              String(perFile.n),
+              perFile.wall_s.toFixed(2),
+              '-',
+              perFile.per_action_ms.toFixed(0),
+              '-',
+              `${perFile.peak_rss_mb.toFixed(0)} (tree)`,
+              '-',
+            ],
+          ]
+        : []),
     ];
     printTable(rows);
-    if (ratio !== undefined) process.stdout.write(`\nper-file / cxpact time per action: ${ratio}x (cxpact at N=${largest.n}; per-file extrapolated from N=${perFile?.n})\n`);
-    process.stdout.write(`targets: 1000 actions <= 5 s and <= 300 MB on 2 cores, >= 30x faster than the per-file way\n`);
+    if (ratio !== undefined)
+      process.stdout.write(
+        `\nper-file / cxpact time per action: ${ratio}x (cxpact at N=${largest.n}; per-file extrapolated from N=${perFile?.n})\n`,
+      );
+    process.stdout.write(
+      `targets: 1000 actions <= 5 s and <= 300 MB on 2 cores, >= 30x faster than the per-file way\n`,
+    );
     if (jsonFile !== undefined) {
       const out = {
         consumer: {
@@ -466,7 +599,7 @@ async function main(argv: string[]): Promise<number> {
         startup: startup ?? null,
         machine: { cores: os.cpus().length, node: process.version, load_average: load },
       };
-      fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(out, null, 2) + '\n');
+      fs.writeFileSync(path.resolve(jsonFile), `${JSON.stringify(out, null, 2)}\n`);
       process.stderr.write(`wrote ${jsonFile}\n`);
     }
     return 0;

@@ -30,12 +30,19 @@ const LOCK_STALE_MS = 5 * 60_000;
 /** Packed dependencies: the package, and the pack file (under dist/packs/, which removeOrphans leaves alone). */
 const PACKS_DIR = path.join(DIST, 'packs');
 // With the draft-04 meta-schema validator generated from ajv (src/core/data-action/draft04-meta-validator.generated.ts).
-const PACKS = [{ entry: 'ajv-draft-04', file: path.join(PACKS_DIR, 'ajv-draft-04.js'), extras: { 'draft04-meta-validator': path.join(DIST, 'core', 'data-action', 'draft04-meta-validator.generated.js') } }];
+const PACKS = [
+  {
+    entry: 'ajv-draft-04',
+    file: path.join(PACKS_DIR, 'ajv-draft-04.js'),
+    extras: { 'draft04-meta-validator': path.join(DIST, 'core', 'data-action', 'draft04-meta-validator.generated.js') },
+  },
+];
 
 /** The newest modification time (ms) among the build's inputs. */
 function newestInput() {
   let newest = 0;
-  for (const file of ['tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'module-pack.js')]) newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
+  for (const file of ['tsconfig.json', 'tsconfig.build.json', path.join('scripts', 'module-pack.js')])
+    newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
   // One stat per file and folder, names joined by hand: this runs before every command in a checkout.
   const walk = (dir, stat) => {
     if (stat.mtimeMs > newest) newest = stat.mtimeMs; // a file added, removed or renamed
@@ -121,7 +128,12 @@ function writePacks() {
   const { writeModulePack } = require('./module-pack.js');
   for (const { entry, file, extras } of PACKS) {
     delete require.cache[file];
-    writeModulePack({ entry, fromDir: ROOT, out: file, extras: Object.fromEntries(Object.entries(extras).filter(([, f]) => fs.existsSync(f))) });
+    writeModulePack({
+      entry,
+      fromDir: ROOT,
+      out: file,
+      extras: Object.fromEntries(Object.entries(extras).filter(([, f]) => fs.existsSync(f))),
+    });
   }
 }
 
@@ -130,7 +142,12 @@ function writePacks() {
  * with `packs`, also rewrites packs that are missing or no longer hold the installed versions. Returns the exit
  * status: 0 when dist/ is fresh afterwards. tsc's errors go to `log` (stderr by default).
  */
-function ensureFreshBuild({ clean = false, log = (text) => process.stderr.write(text), quiet = false, packs = false } = {}) {
+function ensureFreshBuild({
+  clean = false,
+  log = (text) => process.stderr.write(text),
+  quiet = false,
+  packs = false,
+} = {}) {
   if (!clean && isFresh() && (!packs || packsFresh())) return 0;
   return withLock(() => {
     if (!clean && isFresh()) {
@@ -141,15 +158,31 @@ function ensureFreshBuild({ clean = false, log = (text) => process.stderr.write(
     try {
       tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
     } catch {
-      log('[cxpact] cannot compile src/ to dist/: TypeScript is not installed.\n  fix: run `npm install` in the cxpact checkout.\n');
+      log(
+        '[cxpact] cannot compile src/ to dist/: TypeScript is not installed.\n  fix: run `npm install` in the cxpact checkout.\n',
+      );
       return 1;
     }
     if (clean) fs.rmSync(DIST, { recursive: true, force: true });
-    if (!quiet) log(`[cxpact] compiling src/ to dist/ (${clean ? 'clean build' : 'src/ changed since the last build'}) ...\n`);
+    if (!quiet)
+      log(`[cxpact] compiling src/ to dist/ (${clean ? 'clean build' : 'src/ changed since the last build'}) ...\n`);
     const started = new Date();
-    const run = require('node:child_process').spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--incremental', '--tsBuildInfoFile', path.join(DIST, 'tsconfig.build.tsbuildinfo')], { cwd: ROOT, encoding: 'utf8' });
+    const run = require('node:child_process').spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        path.join(ROOT, 'tsconfig.build.json'),
+        '--incremental',
+        '--tsBuildInfoFile',
+        path.join(DIST, 'tsconfig.build.tsbuildinfo'),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     if (run.status !== 0) {
-      log(`${run.stdout}${run.stderr}[cxpact] the TypeScript build failed (tsc -p tsconfig.build.json exited ${run.status ?? run.signal}); dist/ is not up to date.\n`);
+      log(
+        `${run.stdout}${run.stderr}[cxpact] the TypeScript build failed (tsc -p tsconfig.build.json exited ${run.status ?? run.signal}); dist/ is not up to date.\n`,
+      );
       return 1;
     }
     removeOrphans();
@@ -162,4 +195,5 @@ function ensureFreshBuild({ clean = false, log = (text) => process.stderr.write(
 
 module.exports = { ensureFreshBuild, isFresh };
 
-if (require.main === module) process.exitCode = ensureFreshBuild({ clean: process.argv.includes('--clean'), packs: true });
+if (require.main === module)
+  process.exitCode = ensureFreshBuild({ clean: process.argv.includes('--clean'), packs: true });

@@ -11,7 +11,14 @@ import path from 'node:path';
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv, DRAFT04_META_SCHEMA } from '../src/core/data-action/validate';
 
-export const GENERATED = path.join(__dirname, '..', 'src', 'core', 'data-action', 'draft04-meta-validator.generated.ts');
+export const GENERATED = path.join(
+  __dirname,
+  '..',
+  'src',
+  'core',
+  'data-action',
+  'draft04-meta-validator.generated.ts',
+);
 
 function versionOf(pkg: string): string {
   return (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;

@@ -251,9 +251,7 @@ export class WebhookDispatcher {
    * saved under another configuration), the host's addresses when connecting; at most 64 KiB of the response is
    * read, and its headers and body are logged only when a host allow-list is configured.
    */
-  async execute(
-    request: ReturnType<WebhookDispatcher['render']>,
-  ): Promise<{
+  async execute(request: ReturnType<WebhookDispatcher['render']>): Promise<{
     success: boolean;
     logs: string;
     summary: string;

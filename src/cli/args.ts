@@ -7,7 +7,11 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** `cxpact <command> --help` as the user's repository spells it (read only for an error message). */
 function helpCommand(command: string): string {
-  return (require('../io/cli-spelling') as typeof import('../io/cli-spelling')).cxpactCommand(undefined, command, '--help');
+  return (require('../io/cli-spelling') as typeof import('../io/cli-spelling')).cxpactCommand(
+    undefined,
+    command,
+    '--help',
+  );
 }
 
 export interface ParsedArgs {
@@ -16,14 +20,23 @@ export interface ParsedArgs {
 }
 
 /** Parses argv for `command`; unknown flags become a usage error that points at `--help`. */
-export function parseCommandArgs(command: string, argv: string[], options: OptionSpec, allowPositionals = false): ParsedArgs {
+export function parseCommandArgs(
+  command: string,
+  argv: string[],
+  options: OptionSpec,
+  allowPositionals = false,
+): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
-    throw new CxpactError('usage.invalid-arguments', `Invalid arguments for \`cxpact ${command}\`: ${(error as Error).message}`, {
-      fix: `Run \`${helpCommand(command)}\` for the options.`,
-    });
+    throw new CxpactError(
+      'usage.invalid-arguments',
+      `Invalid arguments for \`cxpact ${command}\`: ${(error as Error).message}`,
+      {
+        fix: `Run \`${helpCommand(command)}\` for the options.`,
+      },
+    );
   }
 }
 

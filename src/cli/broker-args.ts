@@ -9,14 +9,24 @@ import { stringOpt, type ParsedArgs } from './args';
 
 /** The broker `command` must talk to: --broker-url, else PACT_BROKER_BASE_URL (credentials from the environment). */
 export function requireBroker(command: string, args: ParsedArgs, env: NodeJS.ProcessEnv, cwd?: string): BrokerTarget {
-  return requireBrokerTarget(stringOpt(args, 'broker-url'), env, `\`cxpact ${command}\` needs the broker URL`, undefined, cwd);
+  return requireBrokerTarget(
+    stringOpt(args, 'broker-url'),
+    env,
+    `\`cxpact ${command}\` needs the broker URL`,
+    undefined,
+    cwd,
+  );
 }
 
 /**
  * Runs a command that asks the broker: "could not ask" errors (broker unreachable, credentials refused, plus
  * `alsoCodes`) are printed and give exit 2; anything else is rethrown.
  */
-export async function exit2WhenUnavailable(stderr: (text: string) => void, work: () => Promise<number>, alsoCodes: readonly string[] = []): Promise<number> {
+export async function exit2WhenUnavailable(
+  stderr: (text: string) => void,
+  work: () => Promise<number>,
+  alsoCodes: readonly string[] = [],
+): Promise<number> {
   try {
     return await work();
   } catch (error) {
@@ -29,7 +39,14 @@ export async function exit2WhenUnavailable(stderr: (text: string) => void, work:
 }
 
 /** What "could not even ask" means for record and check-recorded: the broker, the vendor API or its login. */
-const RECORDER_UNAVAILABLE = new Set<string>([...BROKER_UNAVAILABLE_CODES, 'recorded.provider.unreachable', 'recorded.provider.timeout', 'auth.login.unreachable', 'auth.login.rejected', 'auth.login.failed']);
+const RECORDER_UNAVAILABLE = new Set<string>([
+  ...BROKER_UNAVAILABLE_CODES,
+  'recorded.provider.unreachable',
+  'recorded.provider.timeout',
+  'auth.login.unreachable',
+  'auth.login.rejected',
+  'auth.login.failed',
+]);
 
 /** "Could not even ask" (broker/provider/login unreachable or credentials refused) -> printed, exit 2; other problems are rethrown. */
 export function unavailableExit(error: unknown, stderr: (t: string) => void): number {

@@ -1,16 +1,25 @@
-import { catastrophicBacktracking, compileSafeRegex, linearOnBacktracking, RegexSyntaxError, UnsafeRegexError } from './safe-regex';
+import {
+  catastrophicBacktracking,
+  compileSafeRegex,
+  linearOnBacktracking,
+  RegexSyntaxError,
+  UnsafeRegexError,
+} from './safe-regex';
 
 const EVIL = `${'a'.repeat(40)}b`;
 
 describe('safe regex: linear-time matching of patterns from definitions', () => {
-  it.each(['(a+)+$', '(a|aa)+$', '(a*)*b$', '(\\w+\\s?)+$', '([a-z]+)*$'])('answers %s on a 41-character value (a backtracking engine needs hours)', (pattern) => {
-    const re = compileSafeRegex(pattern, { dialect: 'java' });
-    expect(re.engine).toBe('re2');
-    // Only the patterns that end in a's cannot match a value ending in "b".
-    const matches = !['(a+)+$', '(a|aa)+$'].includes(pattern);
-    expect(re.matchesWhole(EVIL)).toBe(matches);
-    expect(compileSafeRegex(pattern, { dialect: 'ecmascript' }).test(EVIL)).toBe(matches);
-  });
+  it.each(['(a+)+$', '(a|aa)+$', '(a*)*b$', '(\\w+\\s?)+$', '([a-z]+)*$'])(
+    'answers %s on a 41-character value (a backtracking engine needs hours)',
+    (pattern) => {
+      const re = compileSafeRegex(pattern, { dialect: 'java' });
+      expect(re.engine).toBe('re2');
+      // Only the patterns that end in a's cannot match a value ending in "b".
+      const matches = !['(a+)+$', '(a|aa)+$'].includes(pattern);
+      expect(re.matchesWhole(EVIL)).toBe(matches);
+      expect(compileSafeRegex(pattern, { dialect: 'ecmascript' }).test(EVIL)).toBe(matches);
+    },
+  );
 
   it('keeps Java semantics for matches, replaceAll, replaceFirst and split', () => {
     const digits = compileSafeRegex('(\\d+)-(\\d+)', { dialect: 'java' });
@@ -32,8 +41,12 @@ describe('safe regex: linear-time matching of patterns from definitions', () => 
     const backref = compileSafeRegex('(a)\\1', { dialect: 'java', nativeFallback: (p) => new RegExp(p) });
     expect(backref.engine).toBe('native');
     expect(backref.matchesWhole('aa')).toBe(true);
-    expect(() => compileSafeRegex('((a+)+)\\1', { dialect: 'java', nativeFallback: (p) => new RegExp(p) })).toThrow(UnsafeRegexError);
-    expect(() => compileSafeRegex('(?=a)(a|aa)+$', { dialect: 'ecmascript' })).toThrow(expect.objectContaining({ code: 'limit.regex' }));
+    expect(() => compileSafeRegex('((a+)+)\\1', { dialect: 'java', nativeFallback: (p) => new RegExp(p) })).toThrow(
+      UnsafeRegexError,
+    );
+    expect(() => compileSafeRegex('(?=a)(a|aa)+$', { dialect: 'ecmascript' })).toThrow(
+      expect.objectContaining({ code: 'limit.regex' }),
+    );
     expect(() => compileSafeRegex('(unclosed', { dialect: 'java' })).toThrow(RegexSyntaxError);
   });
 
@@ -59,13 +72,33 @@ describe('safe regex: the static check lint uses', () => {
     expect(catastrophicBacktracking(pattern)).toMatch(why);
   });
 
-  it.each(['a+b+', '(ab)+', '[a-z]+@[a-z]+', '(a|b)+', '^\\+[1-9][0-9]{6,14}$', '(?i)^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$', '(\\d{3})-(\\d{4})', '\\(a+\\)+'])('does not flag %s', (pattern) => {
+  it.each([
+    'a+b+',
+    '(ab)+',
+    '[a-z]+@[a-z]+',
+    '(a|b)+',
+    '^\\+[1-9][0-9]{6,14}$',
+    '(?i)^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$',
+    '(\\d{3})-(\\d{4})',
+    '\\(a+\\)+',
+  ])('does not flag %s', (pattern) => {
     expect(catastrophicBacktracking(pattern)).toBeUndefined();
   });
 });
 
-describe('safe regex: patterns tested on the JavaScript engine (linear there, and RE2\'s answers)', () => {
-  it.each(['^\\+[1-9][0-9]{6,14}$', '^[A-Z]{3}$', '^[a-zA-Z0-9._-]+$', '\\d{4}-\\d{2}-\\d{2}', '^[\\w.+-]+@example\\.com$', 'abc', '', '^$', '^[0-9]*$', 'x{0,10}y?z{2}'])('%s runs on the JavaScript engine', (pattern) => {
+describe("safe regex: patterns tested on the JavaScript engine (linear there, and RE2's answers)", () => {
+  it.each([
+    '^\\+[1-9][0-9]{6,14}$',
+    '^[A-Z]{3}$',
+    '^[a-zA-Z0-9._-]+$',
+    '\\d{4}-\\d{2}-\\d{2}',
+    '^[\\w.+-]+@example\\.com$',
+    'abc',
+    '',
+    '^$',
+    '^[0-9]*$',
+    'x{0,10}y?z{2}',
+  ])('%s runs on the JavaScript engine', (pattern) => {
     expect(linearOnBacktracking(pattern)).toBe(true);
     expect(compileSafeRegex(pattern, { dialect: 'ecmascript' }).engine).toBe('native-linear');
     expect(compileSafeRegex(pattern, { dialect: 'java' }).engine).toBe('native-linear');
@@ -116,9 +149,52 @@ describe('safe regex: patterns tested on the JavaScript engine (linear there, an
       return (seed >>> 0) % n;
     };
     const pick = <T>(xs: T[]): T => xs[rnd(xs.length)] as T;
-    const atoms = ['a', 'b', '0', '-', '+', ' ', '\\.', '\\d', '\\w', '\\-', '\\/', '/', '[ab]', '[a-c0-2]', '[-a]', '[a-]', '[\\d.]', '[\\w-]', '[.*+?]', '[a^]', '[\\]\\[]'];
+    const atoms = [
+      'a',
+      'b',
+      '0',
+      '-',
+      '+',
+      ' ',
+      '\\.',
+      '\\d',
+      '\\w',
+      '\\-',
+      '\\/',
+      '/',
+      '[ab]',
+      '[a-c0-2]',
+      '[-a]',
+      '[a-]',
+      '[\\d.]',
+      '[\\w-]',
+      '[.*+?]',
+      '[a^]',
+      '[\\]\\[]',
+    ];
     const quantifiers = ['', '', '', '?', '*', '+', '{2}', '{0,2}', '{1,3}', '{2,}'];
-    const alphabet = ['a', 'b', 'c', '0', '1', '-', '+', '.', ' ', '/', '_', '^', ']', '\n', '\r', '\u00e9', '\u{1F600}', '\ud800', 'A', 'Z'];
+    const alphabet = [
+      'a',
+      'b',
+      'c',
+      '0',
+      '1',
+      '-',
+      '+',
+      '.',
+      ' ',
+      '/',
+      '_',
+      '^',
+      ']',
+      '\n',
+      '\r',
+      '\u00e9',
+      '\u{1F600}',
+      '\ud800',
+      'A',
+      'Z',
+    ];
     let accepted = 0;
     let matched = 0;
     for (let p = 0; p < 400; p++) {
@@ -139,8 +215,18 @@ describe('safe regex: patterns tested on the JavaScript engine (linear there, an
         for (let k = 0; k < len; k++) text += pick(alphabet);
         const expected = ref.test(text);
         if (expected) matched++;
-        expect({ pattern, text, test: fast.test(text), whole: fast.matchesWhole(text) }).toEqual({ pattern, text, test: expected, whole: ref.matchesWhole(text) });
-        expect({ pattern, text, test: java.test(text), whole: java.matchesWhole(text) }).toEqual({ pattern, text, test: javaRef.test(text), whole: javaRef.matchesWhole(text) });
+        expect({ pattern, text, test: fast.test(text), whole: fast.matchesWhole(text) }).toEqual({
+          pattern,
+          text,
+          test: expected,
+          whole: ref.matchesWhole(text),
+        });
+        expect({ pattern, text, test: java.test(text), whole: java.matchesWhole(text) }).toEqual({
+          pattern,
+          text,
+          test: javaRef.test(text),
+          whole: javaRef.matchesWhole(text),
+        });
       }
     }
     expect(accepted).toBeGreaterThan(100);

@@ -42,9 +42,13 @@ export interface SafeRegex {
 /** A pattern refused because only a backtracking engine could run it and its shape can backtrack catastrophically. */
 export class UnsafeRegexError extends CxpactError {
   constructor(pattern: string, reason: string) {
-    super('limit.regex', `the regular expression /${pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern}/ needs a backtracking engine (it uses a backreference or lookaround) and ${reason}, so it could run for hours on a short input`, {
-      fix: 'Rewrite the pattern without nested or overlapping quantifiers (e.g. (a+)+ -> a+), or without backreferences and lookaround',
-    });
+    super(
+      'limit.regex',
+      `the regular expression /${pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern}/ needs a backtracking engine (it uses a backreference or lookaround) and ${reason}, so it could run for hours on a short input`,
+      {
+        fix: 'Rewrite the pattern without nested or overlapping quantifiers (e.g. (a+)+ -> a+), or without backreferences and lookaround',
+      },
+    );
     this.name = 'UnsafeRegexError';
   }
 }
@@ -104,9 +108,26 @@ function javaToRe2(pattern: string): { source: string; flags: string } {
         i++;
         continue;
       }
-      if ((n === 'p' || n === 'P') && /^\{(Lower|Upper|ASCII|Alpha|Digit|Alnum|Punct|Graph|Print|Blank|Cntrl|XDigit|Space)\}/.test(src.slice(i + 2))) {
+      if (
+        (n === 'p' || n === 'P') &&
+        /^\{(Lower|Upper|ASCII|Alpha|Digit|Alnum|Punct|Graph|Print|Blank|Cntrl|XDigit|Space)\}/.test(src.slice(i + 2))
+      ) {
         const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1] as string;
-        const posix: Record<string, string> = { Lower: 'lower', Upper: 'upper', ASCII: 'ascii', Alpha: 'alpha', Digit: 'digit', Alnum: 'alnum', Punct: 'punct', Graph: 'graph', Print: 'print', Blank: 'blank', Cntrl: 'cntrl', XDigit: 'xdigit', Space: 'space' };
+        const posix: Record<string, string> = {
+          Lower: 'lower',
+          Upper: 'upper',
+          ASCII: 'ascii',
+          Alpha: 'alpha',
+          Digit: 'digit',
+          Alnum: 'alnum',
+          Punct: 'punct',
+          Graph: 'graph',
+          Print: 'print',
+          Blank: 'blank',
+          Cntrl: 'cntrl',
+          XDigit: 'xdigit',
+          Space: 'space',
+        };
         out += n === 'p' ? `[[:${posix[name]}:]]` : `[^[:${posix[name]}:]]`;
         i += 2 + name.length + 1;
         continue;
@@ -134,7 +155,8 @@ function javaToRe2(pattern: string): { source: string; flags: string } {
       prevQuantifier = false;
       continue;
     }
-    const isQuant: boolean = (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
+    const isQuant: boolean =
+      (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
     out += c;
     prevQuantifier = isQuant;
   }
@@ -215,8 +237,7 @@ function nativeSplit(s: string, re: RegExp, limit: number): string[] {
   const parts: string[] = [];
   let last = 0;
   re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
     if (m[0].length === 0) {
       if (m.index >= s.length) break;
       if (m.index === 0) {
@@ -237,7 +258,10 @@ function nativeSplit(s: string, re: RegExp, limit: number): string[] {
 
 function nativeJavaReplacement(replacement: string): (match: string, ...rest: unknown[]) => string {
   return (match: string, ...rest: unknown[]) => {
-    const groups = rest.slice(0, rest.findIndex((x) => typeof x === 'number'));
+    const groups = rest.slice(
+      0,
+      rest.findIndex((x) => typeof x === 'number'),
+    );
     let out = '';
     for (let i = 0; i < replacement.length; i++) {
       const c = replacement[i] as string;
@@ -261,7 +285,15 @@ function nativeJavaReplacement(replacement: string): (match: string, ...rest: un
  * catastrophically. `re2Only` (tests) compiles with RE2 even a pattern linearOnBacktracking accepts. Cached.
  * @example compileSafeRegex('(a+)+$', { dialect: 'java' }).matchesWhole('aaa')
  */
-export function compileSafeRegex(pattern: string, options: { dialect: RegexDialect; flags?: string; nativeFallback?: (source: string, flags: string) => RegExp; re2Only?: boolean }): SafeRegex {
+export function compileSafeRegex(
+  pattern: string,
+  options: {
+    dialect: RegexDialect;
+    flags?: string;
+    nativeFallback?: (source: string, flags: string) => RegExp;
+    re2Only?: boolean;
+  },
+): SafeRegex {
   const key = `${options.dialect}\u0000${options.flags ?? ''}\u0000${options.re2Only === true ? 're2\u0000' : ''}${pattern}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
@@ -273,15 +305,25 @@ export function compileSafeRegex(pattern: string, options: { dialect: RegexDiale
     for (const f of t.flags) if (!flags.includes(f)) flags += f;
   }
   let compiled: SafeRegex;
-  const viaRe2 = (): SafeRegex => re2Regex(re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)), pattern);
+  const viaRe2 = (): SafeRegex =>
+    re2Regex(
+      re2().compile(options.dialect === 'ecmascript' ? re2().translateRegExp(source) : source, re2Flags(flags)),
+      pattern,
+    );
   try {
     // Java's translation leaves a pattern of that shape as it is: JavaScript reads the same text.
-    compiled = flags === '' && options.re2Only !== true && linearOnBacktracking(source) ? linearNativeRegex(source, pattern, viaRe2) : viaRe2();
+    compiled =
+      flags === '' && options.re2Only !== true && linearOnBacktracking(source)
+        ? linearNativeRegex(source, pattern, viaRe2)
+        : viaRe2();
   } catch (re2Error) {
     // RE2 refuses backreferences and lookaround (and some syntax): the backtracking engine, unless it can explode.
     let native: RegExp;
     try {
-      native = options.nativeFallback !== undefined ? options.nativeFallback(pattern, flags) : new RegExp(source, flags.replace(/[^imsu]/g, ''));
+      native =
+        options.nativeFallback !== undefined
+          ? options.nativeFallback(pattern, flags)
+          : new RegExp(source, flags.replace(/[^imsu]/g, ''));
     } catch (e) {
       throw new RegexSyntaxError((e as Error).message);
     }
@@ -489,7 +531,7 @@ export function catastrophicBacktracking(pattern: string): string | undefined {
       if (pattern[i + 1] === '?') {
         const m = /^\(\?(?:[:=!>]|<[=!]|<[A-Za-z]\w*>|[imsux-]+[:)])/.exec(pattern.slice(i));
         skip = m === null ? 1 : m[0].length - 1;
-        if (m !== null && m[0].endsWith(')')) {
+        if (m?.[0].endsWith(')')) {
           i += skip;
           continue;
         }
@@ -525,9 +567,11 @@ export function catastrophicBacktracking(pattern: string): string | undefined {
       if (lastAtom?.kind === 'group' && unbounded) {
         const g = lastAtom.info;
         const body = pattern.slice(g.start, i);
-        if (g.inner) return `the quantified group ${body.length > 60 ? `${body.slice(0, 60)}…` : body} repeats a part that is itself repeated (a nested quantifier)`;
+        if (g.inner)
+          return `the quantified group ${body.length > 60 ? `${body.slice(0, 60)}…` : body} repeats a part that is itself repeated (a nested quantifier)`;
         const firsts = g.firsts.filter((f) => !f.startsWith('(group@'));
-        if (g.firsts.length > 1 && overlapping(firsts)) return `the quantified alternation ${body.length > 60 ? `${body.slice(0, 60)}…` : body} has branches that can match the same text (overlapping alternatives)`;
+        if (g.firsts.length > 1 && overlapping(firsts))
+          return `the quantified alternation ${body.length > 60 ? `${body.slice(0, 60)}…` : body} has branches that can match the same text (overlapping alternatives)`;
       }
       if (unbounded) for (const s of stack) s.inner = true;
       if (lastAtom?.kind === 'group' && lastAtom.info.inner) for (const s of stack) s.inner = true;

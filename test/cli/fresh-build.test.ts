@@ -23,7 +23,11 @@ function touch(rel: string, seconds: number): void {
 }
 
 function freshBuild(...args: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(project, 'scripts', 'fresh-build.js'), ...args], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [path.join(project, 'scripts', 'fresh-build.js'), ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -34,11 +38,25 @@ beforeAll(() => {
   fs.mkdirSync(path.join(project, 'scripts'));
   fs.copyFileSync(path.join(ROOT, 'scripts', 'fresh-build.js'), path.join(project, 'scripts', 'fresh-build.js'));
   fs.copyFileSync(path.join(ROOT, 'scripts', 'module-pack.js'), path.join(project, 'scripts', 'module-pack.js'));
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2023', module: 'commonjs', strict: true, types: [], rootDir: '.', outDir: 'dist' }, include: ['src'] }));
-  write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false }, include: ['src'], exclude: ['src/**/*.test.ts'] }));
+  write(
+    'tsconfig.json',
+    JSON.stringify({
+      compilerOptions: { target: 'ES2023', module: 'commonjs', strict: true, types: [], rootDir: '.', outDir: 'dist' },
+      include: ['src'],
+    }),
+  );
+  write(
+    'tsconfig.build.json',
+    JSON.stringify({
+      extends: './tsconfig.json',
+      compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false },
+      include: ['src'],
+      exclude: ['src/**/*.test.ts'],
+    }),
+  );
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
   write('src/a.ts', "export const a: string = 'one';\n");
-  write('src/lib/b.ts', "export const b: number = 1;\n");
+  write('src/lib/b.ts', 'export const b: number = 1;\n');
   write('src/a.test.ts', "import { a } from './a';\nvoid a;\n");
 });
 
@@ -82,7 +100,7 @@ describe('scripts/fresh-build.js', () => {
   });
 
   it('--clean removes dist/ and builds everything', () => {
-    write('src/a.ts', "export const a: number = 3;\n");
+    write('src/a.ts', 'export const a: number = 3;\n');
     fs.writeFileSync(path.join(project, 'dist', 'left-over.js'), '');
     expect(freshBuild('--clean').code).toBe(0);
     expect(fs.existsSync(path.join(project, 'dist', 'left-over.js'))).toBe(false);
@@ -92,9 +110,15 @@ describe('scripts/fresh-build.js', () => {
   it('a build writes the packs; run as a script, it rewrites a pack that is stale or missing (and compiles nothing)', () => {
     const pack = path.join(project, 'dist', 'packs', 'ajv-draft-04.js');
     // Every input older than the last build's stamp: dist/ is fresh, only the packs are looked at.
-    for (const rel of ['src', 'src/lib', 'src/a.ts', 'src/a.test.ts', 'tsconfig.json', 'tsconfig.build.json']) if (fs.existsSync(path.join(project, rel))) touch(rel, -600);
+    for (const rel of ['src', 'src/lib', 'src/a.ts', 'src/a.test.ts', 'tsconfig.json', 'tsconfig.build.json'])
+      if (fs.existsSync(path.join(project, rel))) touch(rel, -600);
     // In a process of its own: jest keeps the text of a file it has read for the whole test file.
-    const matchesInstalled = (): string => spawnSync(process.execPath, ['-p', `require(${JSON.stringify(pack)}).matchesInstalled(${JSON.stringify(project)})`], { encoding: 'utf8' }).stdout.trim();
+    const matchesInstalled = (): string =>
+      spawnSync(
+        process.execPath,
+        ['-p', `require(${JSON.stringify(pack)}).matchesInstalled(${JSON.stringify(project)})`],
+        { encoding: 'utf8' },
+      ).stdout.trim();
     expect(matchesInstalled()).toBe('true');
     const text = fs.readFileSync(pack, 'utf8');
     fs.writeFileSync(pack, text.replace(/"ajv":\{"version":"[^"]+"/, '"ajv":{"version":"0.0.1"'));

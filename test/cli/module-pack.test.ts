@@ -9,7 +9,11 @@ import path from 'node:path';
 import { loadAjvDraft04 } from '../../src/core/data-action/validate';
 
 const { writeModulePack } = require('../../scripts/module-pack.js') as {
-  writeModulePack(o: { entry: string; fromDir: string; out: string; extras?: Record<string, string> }): { modules: number; packages: Record<string, { version: string; from: string | null }>; extras: string[] };
+  writeModulePack(o: { entry: string; fromDir: string; out: string; extras?: Record<string, string> }): {
+    modules: number;
+    packages: Record<string, { version: string; from: string | null }>;
+    extras: string[];
+  };
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -21,11 +25,17 @@ interface Pack {
   usableFrom(fromDir: string): boolean;
 }
 
-const versionOf = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+    .version;
 
 /** Runs `script` in a plain Node process (the main realm, as the CLI runs) and returns what it prints as JSON. */
 function inNode(script: string): unknown {
-  const r = spawnSync(process.execPath, ['-e', `const result = (() => { ${script} })(); process.stdout.write(JSON.stringify(result));`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    ['-e', `const result = (() => { ${script} })(); process.stdout.write(JSON.stringify(result));`],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
   if (r.status !== 0) throw new Error(`node exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -43,18 +53,49 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** Schemas that reach every kind of keyword the contracts use, with values that pass and fail. */
 const SCHEMAS: [Record<string, unknown>, unknown[]][] = [
   [
-    { type: 'object', required: ['a', 'b'], properties: { a: { type: 'string', pattern: '^[a-z]+$', minLength: 2 }, b: { type: 'integer', minimum: 0, exclusiveMinimum: true }, c: { enum: ['x', { y: [1] }] } }, additionalProperties: false },
+    {
+      type: 'object',
+      required: ['a', 'b'],
+      properties: {
+        a: { type: 'string', pattern: '^[a-z]+$', minLength: 2 },
+        b: { type: 'integer', minimum: 0, exclusiveMinimum: true },
+        c: { enum: ['x', { y: [1] }] },
+      },
+      additionalProperties: false,
+    },
     [{ a: 'ab', b: 1, c: { y: [1] } }, { a: 'A', b: 0, c: 'z', d: 1 }, { b: '1' }, null],
   ],
   [
-    { type: 'array', items: [{ type: 'string', format: 'date-time' }, { type: ['number', 'null'] }], additionalItems: false, uniqueItems: true },
-    [['2024-01-01T00:00:00Z', 1], ['x', 'y', 3], [1, 1]],
+    {
+      type: 'array',
+      items: [{ type: 'string', format: 'date-time' }, { type: ['number', 'null'] }],
+      additionalItems: false,
+      uniqueItems: true,
+    },
+    [
+      ['2024-01-01T00:00:00Z', 1],
+      ['x', 'y', 3],
+      [1, 1],
+    ],
   ],
   [
-    { definitions: { n: { type: 'number', multipleOf: 0.5 } }, anyOf: [{ $ref: '#/definitions/n' }, { type: 'object', patternProperties: { '^x-': { type: 'boolean' } }, dependencies: { a: ['b'] } }], not: { type: 'null' } },
+    {
+      definitions: { n: { type: 'number', multipleOf: 0.5 } },
+      anyOf: [
+        { $ref: '#/definitions/n' },
+        { type: 'object', patternProperties: { '^x-': { type: 'boolean' } }, dependencies: { a: ['b'] } },
+      ],
+      not: { type: 'null' },
+    },
     [1.5, 1.3, { 'x-a': true, a: 1, b: 2 }, { 'x-a': 1, a: 1 }, null],
   ],
-  [{ type: 'array', uniqueItems: true }, [[{ a: [1] }, { a: [1] }], [{ a: [1] }, { a: [2] }]]],
+  [
+    { type: 'array', uniqueItems: true },
+    [
+      [{ a: [1] }, { a: [1] }],
+      [{ a: [1] }, { a: [2] }],
+    ],
+  ],
 ];
 
 describe('scripts/module-pack.js', () => {
@@ -96,21 +137,31 @@ describe('scripts/module-pack.js', () => {
       return out;`) as unknown[];
     expect(Array.isArray(result)).toBe(true);
     const rows = result.slice(0, -1);
-    expect(result[result.length - 1]).toMatch(/^schema is invalid: data\/type must be equal to one of the allowed values/);
+    expect(result[result.length - 1]).toMatch(
+      /^schema is invalid: data\/type must be equal to one of the allowed values/,
+    );
     let i = 0;
     for (const [, values] of SCHEMAS) {
       expect(rows[i++]).toBe(true);
       for (let v = 0; v < values.length; v++, i += 2) expect(rows[i]).toEqual(rows[i + 1]);
     }
     // The uniqueItems of objects decides as the installed ajv does: duplicates found, distinct objects accepted.
-    expect(rows.slice(-4)).toEqual([expect.objectContaining({ valid: false }), expect.objectContaining({ valid: false }), expect.objectContaining({ valid: true }), expect.objectContaining({ valid: true })]);
+    expect(rows.slice(-4)).toEqual([
+      expect.objectContaining({ valid: false }),
+      expect.objectContaining({ valid: false }),
+      expect.objectContaining({ valid: true }),
+      expect.objectContaining({ valid: true }),
+    ]);
   });
 
   it('the validator loads the pack only while it holds the installed versions, and only in the main realm', () => {
     // jest's vm context: node_modules, whatever the pack.
     expect(loadAjvDraft04(packFile)).toBe(require('ajv-draft-04'));
     const stale = path.join(dir, 'stale.js');
-    fs.writeFileSync(stale, fs.readFileSync(packFile, 'utf8').replace(`"ajv":{"version":"${versionOf('ajv')}"`, '"ajv":{"version":"0.0.1"'));
+    fs.writeFileSync(
+      stale,
+      fs.readFileSync(packFile, 'utf8').replace(`"ajv":{"version":"${versionOf('ajv')}"`, '"ajv":{"version":"0.0.1"'),
+    );
     fs.copyFileSync(packFile.replace(/\.js$/, '.modules.js'), stale.replace(/\.js$/, '.modules.js'));
     const broken = path.join(dir, 'broken.js');
     fs.writeFileSync(broken, 'this is not JavaScript');
@@ -152,9 +203,19 @@ describe('scripts/module-pack.js', () => {
     const extra = path.join(dir, 'extra.js');
     fs.writeFileSync(extra, `module.exports = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'jsonata'))});`);
     const inGraph = path.join(dir, 'in-graph.js');
-    fs.writeFileSync(inGraph, `const equal = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'ajv', 'dist', 'runtime', 'equal.js'))}).default; module.exports = { same: (a, b) => equal(a, b) };`);
+    fs.writeFileSync(
+      inGraph,
+      `const equal = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'ajv', 'dist', 'runtime', 'equal.js'))}).default; module.exports = { same: (a, b) => equal(a, b) };`,
+    );
     const out = path.join(dir, 'with-extras.js');
-    expect(writeModulePack({ entry: 'ajv-draft-04', fromDir: ROOT, out, extras: { outside: extra, inside: inGraph } }).extras).toEqual(['inside']);
-    expect(inNode(`const pack = require(${JSON.stringify(out)}); return [pack.extra('outside') === undefined, pack.extra('inside').same({ a: [1] }, { a: [1] }), pack.extra('inside').same({ a: [1] }, { a: [2] })];`)).toEqual([true, true, false]);
+    expect(
+      writeModulePack({ entry: 'ajv-draft-04', fromDir: ROOT, out, extras: { outside: extra, inside: inGraph } })
+        .extras,
+    ).toEqual(['inside']);
+    expect(
+      inNode(
+        `const pack = require(${JSON.stringify(out)}); return [pack.extra('outside') === undefined, pack.extra('inside').same({ a: [1] }, { a: [1] }), pack.extra('inside').same({ a: [1] }, { a: [2] })];`,
+      ),
+    ).toEqual([true, true, false]);
   });
 });

@@ -27,12 +27,15 @@ describe('standardWriter', () => {
     expect(code).toBe(0);
     const lines = Buffer.concat(chunks).toString('utf8').split('\n');
     expect(lines.length).toBe(30001);
-    for (let i = 0; i < 30000; i++) if (lines[i] !== `${i} é€😀 ${'x'.repeat(i % 200)}`) throw new Error(`line ${i}: ${lines[i]}`);
+    for (let i = 0; i < 30000; i++)
+      if (lines[i] !== `${i} é€😀 ${'x'.repeat(i % 200)}`) throw new Error(`line ${i}: ${lines[i]}`);
   }, 60_000);
 
   it('a descriptor that refuses a write: that write and the later ones go to the stream, whole and in order', () => {
     const written: string[] = [];
-    const stream = { write: (chunk: string | Uint8Array) => written.push(Buffer.from(chunk).toString('utf8')) } as unknown as NodeJS.WriteStream;
+    const stream = {
+      write: (chunk: string | Uint8Array) => written.push(Buffer.from(chunk).toString('utf8')),
+    } as unknown as NodeJS.WriteStream;
     // A descriptor number no process has open: EBADF.
     const w = standardWriter(987654, () => stream);
     w('first é\n');

@@ -14,9 +14,16 @@ module.exports = async function globalSetup(globalConfig) {
   process.env[processes.RUN_MARK] = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
   const selected = globalConfig.selectProjects;
   if (Array.isArray(selected) && selected.every((p) => p === 'unit')) return;
-  if (require('../../scripts/fresh-build.js').ensureFreshBuild({ packs: true }) !== 0) throw new Error('[cxpact] the TypeScript build of src/ to dist/ failed (see above): the tests that start the cxpact command cannot run.');
-  const check = spawnSync('bash', [path.resolve(__dirname, '..', '..', 'scripts', 'setup-system.sh'), '--check'], { encoding: 'utf8' });
+  if (require('../../scripts/fresh-build.js').ensureFreshBuild({ packs: true }) !== 0)
+    throw new Error(
+      '[cxpact] the TypeScript build of src/ to dist/ failed (see above): the tests that start the cxpact command cannot run.',
+    );
+  const check = spawnSync('bash', [path.resolve(__dirname, '..', '..', 'scripts', 'setup-system.sh'), '--check'], {
+    encoding: 'utf8',
+  });
   if (check.status !== 0) {
-    process.stderr.write(`\n[cxpact] ${(check.stdout || check.stderr).trim()}: the tests that need them will fail. Install them with \`npm run setup\` (scripts/setup-system.sh).\n\n`);
+    process.stderr.write(
+      `\n[cxpact] ${(check.stdout || check.stderr).trim()}: the tests that need them will fail. Install them with \`npm run setup\` (scripts/setup-system.sh).\n\n`,
+    );
   }
 };

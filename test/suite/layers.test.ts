@@ -3,6 +3,8 @@
 // imports of every source file, so an arrow that points back up fails here, naming the file and the import.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 
@@ -112,5 +114,56 @@ describe('layers', () => {
       )
       .map((f) => path.relative(SRC, f));
     expect(bad).toEqual([]);
+  });
+});
+
+describe('the boundary rules in biome.json (npm run lint)', () => {
+  const biome = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'biome');
+  // The repository's biome.json in a scratch tree laid out like src/ (Biome reads import paths as written, so the
+  // file's place decides), without the git integration (the scratch tree is no repository).
+  const lintAs = (file: string, text: string): { status: number | null; out: string } => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxpact-biome-'));
+    try {
+      const config = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'biome.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      config.vcs = { enabled: false };
+      delete config.$schema;
+      fs.writeFileSync(path.join(dir, 'biome.json'), JSON.stringify(config));
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+      const r = spawnSync(biome, ['lint', file], { encoding: 'utf8', cwd: dir });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('refuse an I/O, CLI or world import and process in the core, and the CLI in io', () => {
+    for (const [file, text] of [
+      [
+        'src/core/jsonpath/x.ts',
+        "import { loadDataActions } from '../../io/files';\nexport const a = loadDataActions;\n",
+      ],
+      ['src/core/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n"],
+      ['src/core/x.ts', 'export const a = process.cwd();\n'],
+      ['src/io/x.ts', "import { runCli } from '../cli/main';\nexport const a = runCli;\n"],
+    ]) {
+      const r = lintAs(file!, text!);
+      expect({ file, status: r.status, restricted: /noRestricted(Imports|Globals)/.test(r.out) }).toEqual({
+        file,
+        status: 1,
+        restricted: true,
+      });
+    }
+  });
+
+  it('let the core import the core (a core file named like a layer is not a layer)', () => {
+    const r = lintAs(
+      'src/core/gate/x.ts',
+      "import { BROKER_CODES } from '../codes/broker';\nexport const a = BROKER_CODES;\n",
+    );
+    expect(r.out).not.toMatch(/noRestricted/);
   });
 });

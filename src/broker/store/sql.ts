@@ -1204,12 +1204,10 @@ export class SqlStore implements BrokerTx {
     for (const r of branches) out.get(Number(r.vid))?.branches.push(label(r));
     for (const r of tags) out.get(Number(r.vid))?.tags.push(label(r));
     for (const r of places)
-      out
-        .get(Number(r.vid))
-        ?.environments.push({
-          kind: r.record_kind === 'released' ? 'released' : 'deployed',
-          environment: toEnvironment(r),
-        });
+      out.get(Number(r.vid))?.environments.push({
+        kind: r.record_kind === 'released' ? 'released' : 'deployed',
+        environment: toEnvironment(r),
+      });
     return out;
   }
 

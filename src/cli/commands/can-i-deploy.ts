@@ -46,7 +46,9 @@ function intOpt(name: string, value: string | undefined, fallback: number): numb
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) {
-    throw new CxpactError('usage.invalid-number', `--${name} must be a non-negative number, got "${value}".`, { fix: `Pass e.g. --${name} 10.` });
+    throw new CxpactError('usage.invalid-number', `--${name} must be a non-negative number, got "${value}".`, {
+      fix: `Pass e.g. --${name} 10.`,
+    });
   }
   return n;
 }
@@ -63,7 +65,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     json: { type: 'boolean' },
   });
   const ignoreFlag = args.values.ignore;
-  const ignore = (Array.isArray(ignoreFlag) && ignoreFlag.length > 0 ? ignoreFlag : (io.env.PACT_BROKER_CAN_I_DEPLOY_IGNORE ?? '').split(','))
+  const ignore = (
+    Array.isArray(ignoreFlag) && ignoreFlag.length > 0
+      ? ignoreFlag
+      : (io.env.PACT_BROKER_CAN_I_DEPLOY_IGNORE ?? '').split(',')
+  )
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const pacticipant = requireOpt('can-i-deploy', args, 'pacticipant');
@@ -82,11 +88,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ignore,
     isThirdParty: (name) => isThirdPartyProvider(io.cwd, name),
     cwd: io.cwd,
-    onRetry: (attempt, of) => io.stderr(`[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`),
+    onRetry: (attempt, of) =>
+      io.stderr(
+        `[cxpact] Verification results are still missing (attempt ${attempt}/${of}); asking again in ${interval}s...\n`,
+      ),
   });
   const ctx = { pacticipant, version, environment };
   if (args.values.json === true) {
-    io.stdout(`${reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons })}\n`);
+    io.stdout(
+      `${reportJson({ deployable: result.deployable, attempts: result.attempts, ignored: ignore, reasons: result.reasons, brokerReasons: result.brokerReasons })}\n`,
+    );
   } else {
     (result.deployable === true ? io.stdout : io.stderr)(formatDecision(result, ctx, result.attempts));
   }

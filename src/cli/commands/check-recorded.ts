@@ -63,7 +63,12 @@ function describeFinding(f: Finding, withPlace = true): string[] {
   return mismatchLines(withPlace ? f : { ...f, at: {} }, { indent: '      ' });
 }
 
-export function formatCheck(summary: CheckSummary, providerVersion: string, sourceText: string, recordingsText: string): string {
+export function formatCheck(
+  summary: CheckSummary,
+  providerVersion: string,
+  sourceText: string,
+  recordingsText: string,
+): string {
   const total = summary.interactions.length;
   const failed = summary.interactions.filter((v) => !v.success);
   const lines = [
@@ -88,13 +93,18 @@ export function formatCheck(summary: CheckSummary, providerVersion: string, sour
     lines.push(head);
     lines.push(...describeFinding(f, false));
   }
-  lines.push(summary.passed ? '[cxpact] Recorded check passed.' : `[cxpact] Recorded check FAILED (${summary.findings.filter((f) => f.severity === 'error').length} finding(s)).`);
+  lines.push(
+    summary.passed
+      ? '[cxpact] Recorded check passed.'
+      : `[cxpact] Recorded check FAILED (${summary.findings.filter((f) => f.severity === 'error').length} finding(s)).`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 /** The recorded check in the verifier's summary shape, so the JUnit writer of `cxpact verify` can render it. */
 export function toVerificationSummary(summary: CheckSummary): VerificationSummary {
-  const asMismatch = (f: Finding): ReadableMismatch => mismatch(f.code.split('.')[1] ?? 'body', f.at.path ?? '', f.message, f.hint ?? f.fix);
+  const asMismatch = (f: Finding): ReadableMismatch =>
+    mismatch(f.code.split('.')[1] ?? 'body', f.at.path ?? '', f.message, f.hint ?? f.fix);
   return {
     passed: summary.passed,
     pendingFailures: 0,
@@ -113,7 +123,10 @@ export function toVerificationSummary(summary: CheckSummary): VerificationSummar
       ...summary.other.map((f) => ({
         consumer: f.consumer ?? '(none)',
         provider: summary.provider,
-        description: f.code === 'recorded.unmatched' ? `unmatched recording ${f.at.file ?? ''}` : `${f.code} ${f.at.file ?? ''}`.trim(),
+        description:
+          f.code === 'recorded.unmatched'
+            ? `unmatched recording ${f.at.file ?? ''}`
+            : `${f.code} ${f.at.file ?? ''}`.trim(),
         providerStates: [],
         passed: f.severity !== 'error',
         pending: false,
@@ -146,33 +159,65 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
   if (maxAgeText !== undefined) {
     maxAgeDays = Number(maxAgeText);
     if (!Number.isFinite(maxAgeDays) || maxAgeDays < 0) {
-      throw new CxpactError('usage.max-age-days', `--max-age-days ${JSON.stringify(maxAgeText)} is not a number of days.`, { fix: 'Pass a non-negative number, e.g. --max-age-days 30.' });
+      throw new CxpactError(
+        'usage.max-age-days',
+        `--max-age-days ${JSON.stringify(maxAgeText)} is not a number of days.`,
+        { fix: 'Pass a non-negative number, e.g. --max-age-days 30.' },
+      );
     }
   }
   const publish = args.values.publish === true;
   const pactPaths = args.values.pacts as string[] | undefined;
   const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env, io.cwd);
   if (publish && broker === undefined) {
-    throw new CxpactError('usage.broker-url.missing', '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.', {
-      fix: `Start a local one with \`${cxpactCommand(io.cwd, 'broker')}\` or point at your Pact Broker.`,
-    });
+    throw new CxpactError(
+      'usage.broker-url.missing',
+      '--publish needs the broker: pass --broker-url <url> or set PACT_BROKER_BASE_URL.',
+      {
+        fix: `Start a local one with \`${cxpactCommand(io.cwd, 'broker')}\` or point at your Pact Broker.`,
+      },
+    );
   }
   const deployTo = stringOpt(args, 'record-deployment');
   if (deployTo !== undefined && (!publish || deployTo === '')) {
-    throw new CxpactError('usage.record-deployment', deployTo === '' ? '--record-deployment needs an environment name.' : '--record-deployment needs --publish: only a published recording set is a provider version the broker knows.', {
-      fix: `Pass --publish --record-deployment <env>, e.g. ${cxpactCommand(io.cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment production`)}.`,
-    });
+    throw new CxpactError(
+      'usage.record-deployment',
+      deployTo === ''
+        ? '--record-deployment needs an environment name.'
+        : '--record-deployment needs --publish: only a published recording set is a provider version the broker knows.',
+      {
+        fix: `Pass --publish --record-deployment <env>, e.g. ${cxpactCommand(io.cwd, 'check-recorded', `--provider ${provider} --publish --record-deployment production`)}.`,
+      },
+    );
   }
   if (publish && pactPaths !== undefined) {
-    throw new CxpactError('usage.publish-local-pacts', '--publish checks the pacts stored in the broker, so it cannot be combined with --pacts.', {
-      fix: `Drop --pacts: the latest pacts of each consumer are read from the broker (publish them with \`${cxpactCommand(io.cwd, 'publish')}\`).`,
-    });
+    throw new CxpactError(
+      'usage.publish-local-pacts',
+      '--publish checks the pacts stored in the broker, so it cannot be combined with --pacts.',
+      {
+        fix: `Drop --pacts: the latest pacts of each consumer are read from the broker (publish them with \`${cxpactCommand(io.cwd, 'publish')}\`).`,
+      },
+    );
   }
   try {
-    const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
-    const dir = stringOpt(args, 'recordings') === undefined ? recordingsDir(config.dir) : path.resolve(io.cwd, stringOpt(args, 'recordings')!);
+    const { pacts, sourceText } = await loadProviderPacts(
+      provider,
+      { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) },
+      io.cwd,
+    );
+    const dir =
+      stringOpt(args, 'recordings') === undefined
+        ? recordingsDir(config.dir)
+        : path.resolve(io.cwd, stringOpt(args, 'recordings')!);
     const { recordings, problems } = readRecordings(dir, io.cwd);
-    const summary = summariseCheck({ provider, pacts, recordings, now: new Date(), maxAgeDays, spell: spellingFor(io.cwd) });
+    const summary = summariseCheck({
+      provider,
+      pacts,
+      recordings,
+      now: new Date(),
+      maxAgeDays,
+      spell: spellingFor(io.cwd),
+    });
     if (problems.length > 0) {
       summary.other.push(...problems);
       summary.findings.push(...problems);
@@ -187,7 +232,9 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
         providerVersion,
         branch: config.publish.branch,
         tags: config.publish.tags,
-        ...(stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL ? { buildUrl: stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL } : {}),
+        ...((stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL)
+          ? { buildUrl: stringOpt(args, 'build-url') ?? io.env.CI_JOB_URL }
+          : {}),
         summary,
         consumers: [...new Set(pacts.map((p) => p.consumer))],
         toolVersion: (require('../../../package.json') as { version: string }).version,
@@ -200,7 +247,14 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     let deploymentError: unknown;
     if (deployTo !== undefined && broker !== undefined && published.length > 0) {
       try {
-        const result = await recordDeployment({ broker, pacticipant: provider, version: providerVersion, environment: deployTo, createEnvironment: args.values['create-environment'] === true, cwd: io.cwd });
+        const result = await recordDeployment({
+          broker,
+          pacticipant: provider,
+          version: providerVersion,
+          environment: deployTo,
+          createEnvironment: args.values['create-environment'] === true,
+          cwd: io.cwd,
+        });
         deployment = { environment: deployTo, createdEnvironment: result.createdEnvironment };
       } catch (error) {
         deploymentError = error;
@@ -215,28 +269,34 @@ export async function runCheckRecorded(argv: string[], io: CliIO): Promise<numbe
     const recordingsText = `${recordings.length} recording(s) in ${path.relative(io.cwd, dir) || dir}`;
     if (args.values.json === true) {
       io.stdout(
-        `${reportJson(
-          {
-            provider,
-            passed: summary.passed,
-            providerVersion,
-            branch: config.publish.branch,
-            source: sourceText,
-            recordings: recordings.length,
-            interactions: summary.interactions.map((v) => ({ consumer: v.consumer, description: v.description, key: v.key, success: v.success })),
-            findings: summary.findings,
-            published,
-            ...(deployment === undefined ? {} : { deployment }),
-          },
-        )}\n`,
+        `${reportJson({
+          provider,
+          passed: summary.passed,
+          providerVersion,
+          branch: config.publish.branch,
+          source: sourceText,
+          recordings: recordings.length,
+          interactions: summary.interactions.map((v) => ({
+            consumer: v.consumer,
+            description: v.description,
+            key: v.key,
+            success: v.success,
+          })),
+          findings: summary.findings,
+          published,
+          ...(deployment === undefined ? {} : { deployment }),
+        })}\n`,
       );
     } else {
       io.stdout(formatCheck(summary, providerVersion, sourceText, recordingsText));
       for (const p of published) {
-        io.stdout(`[cxpact] Published ${p.success ? 'a successful' : 'a FAILED'} verification of ${provider} version ${providerVersion} (branch ${config.publish.branch}) for the pact with ${p.consumer}.\n`);
+        io.stdout(
+          `[cxpact] Published ${p.success ? 'a successful' : 'a FAILED'} verification of ${provider} version ${providerVersion} (branch ${config.publish.branch}) for the pact with ${p.consumer}.\n`,
+        );
       }
       if (deployment !== undefined) {
-        if (deployment.createdEnvironment) io.stdout(`[cxpact] Created environment ${deployment.environment} in the broker.\n`);
+        if (deployment.createdEnvironment)
+          io.stdout(`[cxpact] Created environment ${deployment.environment} in the broker.\n`);
         io.stdout(`[cxpact] Recorded: ${provider} ${providerVersion} is deployed to ${deployment.environment}.\n`);
       } else if (published.length > 0) {
         io.stdout(

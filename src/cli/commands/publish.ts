@@ -71,15 +71,28 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
   const shown = path.relative(cwd, pactsDir) || '.';
   const pacts = pactsToPublish(pactsDir, shown, cwd);
 
-  const target = requireBrokerTarget(stringOpt(args, 'broker-url'), env, 'No broker URL', `e.g. \`${cxpactCommand(cwd, 'broker')}\` then \`PACT_BROKER_BASE_URL=http://127.0.0.1:9292 ${cxpactCommand(cwd, 'publish')}\``, cwd);
+  const target = requireBrokerTarget(
+    stringOpt(args, 'broker-url'),
+    env,
+    'No broker URL',
+    `e.g. \`${cxpactCommand(cwd, 'broker')}\` then \`PACT_BROKER_BASE_URL=http://127.0.0.1:9292 ${cxpactCommand(cwd, 'publish')}\``,
+    cwd,
+  );
   const head = headCommit(cwd);
   const version = stringOpt(args, 'consumer-app-version') ?? (env.CI_COMMIT_SHA || undefined) ?? head;
   if (version === undefined) {
-    throw new CxpactError('usage.missing-version', 'No consumer version: not a git checkout and CI_COMMIT_SHA is not set.', { path: '--consumer-app-version', fix: 'Pass --consumer-app-version <version> (e.g. the git sha).' });
+    throw new CxpactError(
+      'usage.missing-version',
+      'No consumer version: not a git checkout and CI_COMMIT_SHA is not set.',
+      { path: '--consumer-app-version', fix: 'Pass --consumer-app-version <version> (e.g. the git sha).' },
+    );
   }
   // Scenario: an action edited but not committed. The pacts hold the edit; the version names a commit without it.
   const dataActionsDir = stringOpt(args, 'data-actions') ?? 'data-actions';
-  const changed = version === head && fs.existsSync(path.resolve(cwd, dataActionsDir)) ? uncommittedChanges(dataActionsDir, cwd) : undefined;
+  const changed =
+    version === head && fs.existsSync(path.resolve(cwd, dataActionsDir))
+      ? uncommittedChanges(dataActionsDir, cwd)
+      : undefined;
   if (changed !== undefined && changed.length > 0) {
     const shownFiles = changed.slice(0, 20).map((l) => `    ${l}`);
     if (changed.length > 20) shownFiles.push(`    ... and ${changed.length - 20} more`);
@@ -95,7 +108,10 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
   let branch = stringOpt(args, 'branch') ?? (env.CI_COMMIT_REF_NAME || undefined) ?? currentBranch(cwd);
   if (branch === 'HEAD') branch = undefined; // detached head: no branch
   const buildUrl = stringOpt(args, 'build-url') ?? (env.CI_JOB_URL || undefined);
-  const tags = (stringOpt(args, 'tag') ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const tags = (stringOpt(args, 'tag') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
 
   const request = {
     target,
@@ -111,7 +127,9 @@ async function publish(argv: string[], io: CliIO): Promise<number> {
     cwd,
     env,
   };
-  io.stdout(`Publishing ${pacts.length} pact file(s) from ${shown} to ${target.baseUrl} as version ${version}${branch === undefined ? '' : ` (branch ${branch})`}\n`);
+  io.stdout(
+    `Publishing ${pacts.length} pact file(s) from ${shown} to ${target.baseUrl} as version ${version}${branch === undefined ? '' : ` (branch ${branch})`}\n`,
+  );
   const result = await publishPacts(request);
   if (result.stdout.trim() !== '') io.stdout(result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`);
   if (result.stderr.trim() !== '') io.stderr(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);

@@ -54,7 +54,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
   });
   if (result.createdEnvironment) io.stdout(`[cxpact] Created environment ${environment} in the broker.\n`);
-  io.stdout(`[cxpact] Recorded: ${pacticipant} ${version} is deployed to ${environment}${instance === undefined ? '' : ` (instance ${instance})`}.\n`);
+  io.stdout(
+    `[cxpact] Recorded: ${pacticipant} ${version} is deployed to ${environment}${instance === undefined ? '' : ` (instance ${instance})`}.\n`,
+  );
   return 0;
 }
 

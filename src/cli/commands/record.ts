@@ -74,10 +74,23 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
   const pactPaths = args.values.pacts as string[] | undefined;
   const broker = brokerTarget(stringOpt(args, 'broker-url'), io.env, io.cwd);
   try {
-    const { pacts, sourceText } = await loadProviderPacts(provider, { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) }, io.cwd);
+    const { pacts, sourceText } = await loadProviderPacts(
+      provider,
+      { ...(pactPaths === undefined ? {} : { pactPaths }), ...(broker === undefined ? {} : { broker }) },
+      io.cwd,
+    );
     const empty = pacts.filter((p) => p.interactions.length === 0);
-    for (const p of empty) io.stderr(`[cxpact] The pact between ${p.consumer} and ${p.provider} (${p.source}) has no HTTP interactions: nothing to record for it.\n`);
-    const outcome = await recordInteractions({ config, target, pacts, env: io.env, progress: (l) => io.stderr(`${l}\n`) });
+    for (const p of empty)
+      io.stderr(
+        `[cxpact] The pact between ${p.consumer} and ${p.provider} (${p.source}) has no HTTP interactions: nothing to record for it.\n`,
+      );
+    const outcome = await recordInteractions({
+      config,
+      target,
+      pacts,
+      env: io.env,
+      progress: (l) => io.stderr(`${l}\n`),
+    });
     const rel = (f: string) => path.relative(io.cwd, f) || f;
     io.stdout(
       `[cxpact] Recorded ${outcome.recorded.length} of ${outcome.total} interaction(s) of ${provider} (from ${sourceText})` +
@@ -88,14 +101,19 @@ export async function runRecord(argv: string[], io: CliIO): Promise<number> {
     if (args.values.prune === true) {
       const keep = new Set(pacts.flatMap((p) => p.interactions.map((i) => `${i.consumer}/${i.key}`)));
       const { recordings, problems } = readRecordings(recordingsDir(config.dir), io.cwd);
-      const gone = [...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file), ...problems.map((p) => p.at.file).filter((f): f is string => f !== undefined)];
+      const gone = [
+        ...recordings.filter((r) => !keep.has(`${r.consumer}/${r.key}`)).map((r) => r.file),
+        ...problems.map((p) => p.at.file).filter((f): f is string => f !== undefined),
+      ];
       for (const f of gone) {
         fs.rmSync(path.resolve(io.cwd, f), { force: true });
         io.stdout(`  - removed ${f} (matches no interaction of the pacts)\n`);
       }
     }
     if (outcome.failed.length > 0) {
-      io.stdout(`[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`${cxpactCommand(io.cwd, 'record', `--provider ${provider}`)}\`.\n`);
+      io.stdout(
+        `[cxpact] ${outcome.failed.length} interaction(s) were not recorded; fix the cause and rerun \`${cxpactCommand(io.cwd, 'record', `--provider ${provider}`)}\`.\n`,
+      );
       return 1;
     }
     // An empty pact is bad input even when other pacts were recorded: check-recorded fails on it too.

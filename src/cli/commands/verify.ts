@@ -69,7 +69,9 @@ Exit codes:
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -100,7 +102,8 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
       `[cxpact] Note: ${providerName} is marked thirdParty; it usually cannot run Pact verification. Use \`${cxpactCommand(io.cwd, 'record', `--provider ${providerName}`)}\` and \`${cxpactCommand(io.cwd, 'check-recorded', `--provider ${providerName} --publish`)}\`.\n`,
     );
   }
-  const providerBaseUrl = stringOpt(args, 'provider-base-url') ?? (env.PROVIDER_BASE_URL || undefined) ?? config.baseUrl;
+  const providerBaseUrl =
+    stringOpt(args, 'provider-base-url') ?? (env.PROVIDER_BASE_URL || undefined) ?? config.baseUrl;
   if (providerBaseUrl === undefined) {
     throw new CxpactError('usage.provider-base-url', `No base URL for provider ${providerName}.`, {
       file: config.file,
@@ -110,38 +113,58 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
   }
   const urlProblem = httpUrlProblem(providerBaseUrl);
   if (urlProblem !== undefined) {
-    const from = stringOpt(args, 'provider-base-url') !== undefined ? '--provider-base-url' : env.PROVIDER_BASE_URL ? 'PROVIDER_BASE_URL' : `baseUrl in ${config.file}`;
-    throw new CxpactError('usage.provider-base-url', `The provider base URL (${from}) ${urlProblem.message}.`, { fix: urlProblem.fix });
+    const from =
+      stringOpt(args, 'provider-base-url') !== undefined
+        ? '--provider-base-url'
+        : env.PROVIDER_BASE_URL
+          ? 'PROVIDER_BASE_URL'
+          : `baseUrl in ${config.file}`;
+    throw new CxpactError('usage.provider-base-url', `The provider base URL (${from}) ${urlProblem.message}.`, {
+      fix: urlProblem.fix,
+    });
   }
   const logLevel = stringOpt(args, 'log-level');
   if (logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new CxpactError('usage.log-level', `Unknown --log-level ${logLevel}.`, { fix: 'Use one of error, warn, info, debug, trace.' });
+    throw new CxpactError('usage.log-level', `Unknown --log-level ${logLevel}.`, {
+      fix: 'Use one of error, warn, info, debug, trace.',
+    });
   }
 
   const broker = brokerTarget(stringOpt(args, 'broker-url'), env, io.cwd);
   const pactFiles = args.values['pact-files'];
   const pactUrl = stringOpt(args, 'pact-url') ?? (env.PACT_URL || undefined);
   let source: PactSource;
-  if (Array.isArray(pactFiles) && pactFiles.length > 0) source = { kind: 'files', paths: pactFiles.map((p) => path.resolve(io.cwd, p)) };
+  if (Array.isArray(pactFiles) && pactFiles.length > 0)
+    source = { kind: 'files', paths: pactFiles.map((p) => path.resolve(io.cwd, p)) };
   else if (pactUrl !== undefined) source = { kind: 'url', url: pactUrl, ...(broker === undefined ? {} : { broker }) };
   else if (broker !== undefined) source = { kind: 'broker', broker };
   else source = { kind: 'files', paths: [path.join(io.cwd, 'pacts')] };
 
   const inCi = env.CI === 'true' || env.CI === '1';
-  const publish = args.values['no-publish'] === true ? false : args.values.publish === true || (inCi && source.kind !== 'files');
+  const publish =
+    args.values['no-publish'] === true ? false : args.values.publish === true || (inCi && source.kind !== 'files');
   if (inCi && !publish && source.kind === 'files' && args.values['no-publish'] !== true) {
     io.stderr(
       `[cxpact] Note: CI=true, but the pacts come from local files, so the results are not published (can-i-deploy will not count them). To publish, verify the broker's pacts: set PACT_BROKER_BASE_URL (or pass --broker-url / --pact-url).\n`,
     );
   }
-  const providerVersion = stringOpt(args, 'provider-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(io.cwd, ['rev-parse', 'HEAD']);
+  const providerVersion =
+    stringOpt(args, 'provider-version') ?? (env.CI_COMMIT_SHA || undefined) ?? git(io.cwd, ['rev-parse', 'HEAD']);
   let providerBranch =
-    stringOpt(args, 'provider-branch') ?? (env.CI_COMMIT_BRANCH || undefined) ?? (env.CI_COMMIT_REF_NAME || undefined) ?? git(io.cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
+    stringOpt(args, 'provider-branch') ??
+    (env.CI_COMMIT_BRANCH || undefined) ??
+    (env.CI_COMMIT_REF_NAME || undefined) ??
+    git(io.cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
   if (providerBranch === 'HEAD') providerBranch = undefined;
 
   const logFileOpt = stringOpt(args, 'log-file');
-  const logFile = logLevel !== undefined && logFileOpt === undefined ? undefined : path.resolve(io.cwd, logFileOpt ?? path.join('.cxpact', 'logs', `verify-${providerName}.log`));
-  io.stdout(`[cxpact] Verifying ${providerName} at ${providerBaseUrl}${publish ? ` (publishing results as version ${providerVersion ?? '?'}${providerBranch ? ` on ${providerBranch}` : ''})` : ''}\n`);
+  const logFile =
+    logLevel !== undefined && logFileOpt === undefined
+      ? undefined
+      : path.resolve(io.cwd, logFileOpt ?? path.join('.cxpact', 'logs', `verify-${providerName}.log`));
+  io.stdout(
+    `[cxpact] Verifying ${providerName} at ${providerBaseUrl}${publish ? ` (publishing results as version ${providerVersion ?? '?'}${providerBranch ? ` on ${providerBranch}` : ''})` : ''}\n`,
+  );
   if (logFile !== undefined) io.stdout(`[cxpact] The verifier's log: ${path.relative(io.cwd, logFile) || logFile}\n`);
   const outcome = await verifyProvider({
     config,
@@ -152,7 +175,9 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
     ...(providerVersion === undefined ? {} : { providerVersion }),
     ...(providerBranch === undefined ? {} : { providerBranch }),
     ...(env.CI_JOB_URL ? { buildUrl: env.CI_JOB_URL } : {}),
-    ...(stringOpt(args, 'include-wip-pacts-since') === undefined ? {} : { includeWipPactsSince: stringOpt(args, 'include-wip-pacts-since') }),
+    ...(stringOpt(args, 'include-wip-pacts-since') === undefined
+      ? {}
+      : { includeWipPactsSince: stringOpt(args, 'include-wip-pacts-since') }),
     logLevel: (logLevel ?? 'info') as 'info',
     warn: (m) => io.stderr(`[cxpact] Warning: ${m}\n`),
     notice: (text) => io.stdout(text),
@@ -176,15 +201,21 @@ export async function runVerify(argv: string[], io: CliIO): Promise<number> {
   }
   if (outcome.summary.passed && outcome.problems.length > 0) {
     io.stdout(text);
-    io.stderr(`[cxpact] The pacts that could be read verified, but ${outcome.problems.length} pact file(s) were skipped (above): fix them and rerun.\n`);
+    io.stderr(
+      `[cxpact] The pacts that could be read verified, but ${outcome.problems.length} pact file(s) were skipped (above): fix them and rerun.\n`,
+    );
     return 1;
   }
   if (outcome.summary.passed) {
     io.stdout(text);
-    if (outcome.published) io.stdout(`[cxpact] Results ${outcome.publishConfirmed === true ? 'published' : 'sent'} to the broker as ${providerName} ${providerVersion}.\n`);
+    if (outcome.published)
+      io.stdout(
+        `[cxpact] Results ${outcome.publishConfirmed === true ? 'published' : 'sent'} to the broker as ${providerName} ${providerVersion}.\n`,
+      );
     return 0;
   }
-  if (outcome.publishConfirmed === true) io.stderr(`[cxpact] The failed results were published to the broker as ${providerName} ${providerVersion}.\n`);
+  if (outcome.publishConfirmed === true)
+    io.stderr(`[cxpact] The failed results were published to the broker as ${providerName} ${providerVersion}.\n`);
   io.stderr(text);
   io.stderr(
     `[cxpact] ${providerName} does not satisfy its consumers' contracts. Fix the provider (or agree a contract change with the consumer), then rerun \`${cxpactCommand(io.cwd, 'verify', `--provider ${providerName}`)}\`.\n`,

@@ -31,7 +31,12 @@ function realSchemas(): Record<string, unknown>[] {
           if (Array.isArray(v)) v.forEach(collect);
           else if (v !== null && typeof v === 'object') {
             for (const [k, x] of Object.entries(v)) {
-              if ((k === 'inputSchema' || k === 'successSchema') && x !== null && typeof x === 'object' && !Array.isArray(x)) {
+              if (
+                (k === 'inputSchema' || k === 'successSchema') &&
+                x !== null &&
+                typeof x === 'object' &&
+                !Array.isArray(x)
+              ) {
                 const { $schema: _s, id: _i, ...rest } = x as Record<string, unknown>;
                 void _s;
                 void _i;
@@ -95,7 +100,11 @@ const BROKEN: [string, unknown][] = [
 ];
 
 function brokenSchemas(): Record<string, unknown>[] {
-  const base = { type: 'object', required: ['a'], properties: { a: { type: 'string' }, b: { type: 'array', items: { type: 'integer' } } } };
+  const base = {
+    type: 'object',
+    required: ['a'],
+    properties: { a: { type: 'string' }, b: { type: 'array', items: { type: 'integer' } } },
+  };
   const out: Record<string, unknown>[] = [];
   for (const [k, v] of BROKEN) {
     out.push({ ...base, [k]: v });
@@ -121,7 +130,11 @@ describe('the precompiled draft-04 meta-schema validator', () => {
       const expected = reference.validateSchema(schema);
       const expectedErrors = reference.errors;
       const actual = ours.validateSchema(schema);
-      expect({ schema, valid: actual, errors: ours.errors }).toEqual({ schema, valid: expected, errors: expectedErrors });
+      expect({ schema, valid: actual, errors: ours.errors }).toEqual({
+        schema,
+        valid: expected,
+        errors: expectedErrors,
+      });
       expect(ours.errorsText()).toBe(reference.errorsText());
       if (expected === false) invalid++;
     }
@@ -132,15 +145,22 @@ describe('the precompiled draft-04 meta-schema validator', () => {
     expect(validateAgainst({ type: 'nonsense', required: [] }, {}, 'output.schema.invalid')).toEqual([
       expect.objectContaining({
         code: 'schema.unsupported',
-        message: 'the schema cannot be compiled: schema is invalid: data/required must NOT have fewer than 1 items, data/type must be equal to one of the allowed values, data/type must be array, data/type must match a schema in anyOf',
+        message:
+          'the schema cannot be compiled: schema is invalid: data/required must NOT have fewer than 1 items, data/type must be equal to one of the allowed values, data/type must be array, data/type must match a schema in anyOf',
       }),
     ]);
     const ajv = createAjv();
-    expect(() => ajv.compile({ type: 'object', properties: { a: { minLength: -1 } } })).toThrow('schema is invalid: data/properties/a/minLength must be >= 0');
+    expect(() => ajv.compile({ type: 'object', properties: { a: { minLength: -1 } } })).toThrow(
+      'schema is invalid: data/properties/a/minLength must be >= 0',
+    );
     ajv.compile({ type: 'object', properties: { a: { type: 'string', pattern: '^[a-z]+$' } } });
     // ajv keeps the meta-schema uncompiled (no validate function) until something asks for it.
-    expect((ajv as unknown as { schemas: Record<string, { validate?: unknown }> }).schemas[DRAFT04_META_SCHEMA]).toBeDefined();
-    expect((ajv as unknown as { schemas: Record<string, { validate?: unknown }> }).schemas[DRAFT04_META_SCHEMA]?.validate).toBeUndefined();
+    expect(
+      (ajv as unknown as { schemas: Record<string, { validate?: unknown }> }).schemas[DRAFT04_META_SCHEMA],
+    ).toBeDefined();
+    expect(
+      (ajv as unknown as { schemas: Record<string, { validate?: unknown }> }).schemas[DRAFT04_META_SCHEMA]?.validate,
+    ).toBeUndefined();
   });
 
   it('a schema with its own $schema is still checked by ajv (the root $schema is removed before compiling contracts)', () => {

@@ -23,7 +23,12 @@ const safePatternEngine = Object.assign(
   { code: 'cxpactSafeRegex' },
 );
 
-export type SchemaCode = 'input.schema.invalid' | 'output.schema.invalid' | 'schema.unsupported' | 'limit.depth' | 'limit.size';
+export type SchemaCode =
+  | 'input.schema.invalid'
+  | 'output.schema.invalid'
+  | 'schema.unsupported'
+  | 'limit.depth'
+  | 'limit.size';
 
 /**
  * A value that breaks a contract: a Finding about data, not about a file (`at` is empty: where to change it is the
@@ -44,7 +49,14 @@ export interface SchemaIssue extends Finding<SchemaCode> {
   schemaPath: string;
 }
 
-function issue(code: SchemaCode, field: string, rule: string, schemaPath: string, message: string, extra: { expected?: string; actual?: string; missing?: string } = {}): SchemaIssue {
+function issue(
+  code: SchemaCode,
+  field: string,
+  rule: string,
+  schemaPath: string,
+  message: string,
+  extra: { expected?: string; actual?: string; missing?: string } = {},
+): SchemaIssue {
   return { code, severity: 'error', message, at: {}, field, rule, schemaPath, ...extra };
 }
 
@@ -55,11 +67,17 @@ let ajvInstance: Ajv | undefined;
  * formats are ignored, as there. [engine: the format list is fge's; its exact patterns are approximated here]
  */
 const FORMATS: Record<string, (s: string) => boolean> = {
-  'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,12})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'date-time': (s) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,12})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   email: (s) => /^[^\s@]+@[^\s@]+$/.test(s),
-  hostname: (s) => s.length <= 255 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s),
-  // node:net (and the stream modules it brings) loads only for a schema with an ip format.
+  hostname: (s) =>
+    s.length <= 255 &&
+    /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s),
+  // node:net (and the stream modules it brings) loads only for a schema with an ip format. isIP parses a string (no
+  // socket): the one reviewed exception to the core's import rule (decision 0013).
+  // biome-ignore lint/style/noRestrictedImports: isIP is a parser, no I/O
   ipv4: (s) => (require('node:net') as typeof import('node:net')).isIP(s) === 4,
+  // biome-ignore lint/style/noRestrictedImports: isIP is a parser, no I/O
   ipv6: (s) => (require('node:net') as typeof import('node:net')).isIP(s) === 6,
   uri: (s) => /^[^\s<>"{}|\\^`]*$/.test(s),
   regex: (s) => {
@@ -93,7 +111,8 @@ function usablePack(file: string): ModulePack | undefined {
     try {
       packed = require(file) as ModulePack;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(file)) throw error;
+      if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes(file))
+        throw error;
     }
     usablePacks.set(file, packed?.usableFrom(__dirname) === true ? packed : undefined);
   }
@@ -106,14 +125,18 @@ function usablePack(file: string): ModulePack | undefined {
  * the sources, in a vm context, or when the versions differ or the pack is missing, from node_modules as usual.
  */
 export function loadAjvDraft04(pack = AJV_PACK): typeof import('ajv-draft-04') {
-  return (usablePack(pack)?.entry() as typeof import('ajv-draft-04') | undefined) ?? (require('ajv-draft-04') as typeof import('ajv-draft-04'));
+  return (
+    (usablePack(pack)?.entry() as typeof import('ajv-draft-04') | undefined) ??
+    (require('ajv-draft-04') as typeof import('ajv-draft-04'))
+  );
 }
 
 type MetaValidate = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** The precompiled draft-04 meta-schema validator: from the ajv pack when it holds it (it shares ajv's code there). */
 function draft04MetaValidator(): MetaValidate {
-  const generated = (usablePack(AJV_PACK)?.extra('draft04-meta-validator') ?? require('./draft04-meta-validator.generated')) as { validate: MetaValidate };
+  const generated = (usablePack(AJV_PACK)?.extra('draft04-meta-validator') ??
+    require('./draft04-meta-validator.generated')) as { validate: MetaValidate };
   return generated.validate;
 }
 
@@ -151,7 +174,9 @@ export function createAjv(code: CodeOptions = {}): Ajv {
       const allowed = new Set(values.map(enumKey));
       const validate = (data: unknown): boolean => {
         if (allowed.has(enumKey(data))) return true;
-        validate.errors = [{ keyword: 'enum', params: { allowedValues: values }, message: 'must be equal to one of the allowed values' }];
+        validate.errors = [
+          { keyword: 'enum', params: { allowedValues: values }, message: 'must be equal to one of the allowed values' },
+        ];
         return false;
       };
       validate.errors = undefined as undefined | Partial<ErrorObject>[];
@@ -161,7 +186,12 @@ export function createAjv(code: CodeOptions = {}): Ajv {
   const ajvValidateSchema = instance.validateSchema.bind(instance);
   // ajv's validateSchema, with the precompiled validator where ajv would compile the draft-04 meta-schema.
   instance.validateSchema = (schema: AnySchema, throwOrLogError?: boolean): boolean | Promise<unknown> => {
-    if (typeof schema !== 'object' || schema === null || schema.$schema !== undefined || instance.opts.defaultMeta !== DRAFT04_META_SCHEMA) {
+    if (
+      typeof schema !== 'object' ||
+      schema === null ||
+      schema.$schema !== undefined ||
+      instance.opts.defaultMeta !== DRAFT04_META_SCHEMA
+    ) {
       return ajvValidateSchema(schema, throwOrLogError);
     }
     const validate = draft04MetaValidator();
@@ -216,20 +246,28 @@ onTerminated(() => {
   compiled = new WeakMap();
 });
 
-function validatorFor(schema: JsonSchema): ValidateFunction | { compileError: string; code?: 'limit.depth' | 'limit.size' } {
+function validatorFor(
+  schema: JsonSchema,
+): ValidateFunction | { compileError: string; code?: 'limit.depth' | 'limit.size' } {
   let v = compiled.get(schema);
   if (!v) {
     const maxDepth = currentLimits().depth;
     const deep = tooDeep(schema, maxDepth);
     if (deep !== undefined) {
-      v = { code: 'limit.depth', compileError: `the schema nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH` };
+      v = {
+        code: 'limit.depth',
+        compileError: `the schema nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`,
+      };
       compiled.set(schema, v);
       return v;
     }
     const maxNodes = currentLimits().schemaNodes;
     // Enums are checked through a Set (one value each); everything else costs compile time.
     if (countValues(schema, maxNodes, new Set(['enum', 'default', 'examples'])) > maxNodes) {
-      v = { code: 'limit.size', compileError: `the schema holds more than ${maxNodes.toLocaleString('en-US')} values (properties, keywords); the limit is --limit-schema / CXPACT_LIMIT_SCHEMA` };
+      v = {
+        code: 'limit.size',
+        compileError: `the schema holds more than ${maxNodes.toLocaleString('en-US')} values (properties, keywords); the limit is --limit-schema / CXPACT_LIMIT_SCHEMA`,
+      };
       compiled.set(schema, v);
       return v;
     }
@@ -298,7 +336,10 @@ function toIssue(code: SchemaCode, e: ErrorObject, data: unknown): SchemaIssue {
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      const shown = allowed.length > 20 ? `${JSON.stringify(allowed.slice(0, 20)).slice(0, -1)}, … (${allowed.length} values)]` : JSON.stringify(allowed);
+      const shown =
+        allowed.length > 20
+          ? `${JSON.stringify(allowed.slice(0, 20)).slice(0, -1)}, … (${allowed.length} values)]`
+          : JSON.stringify(allowed);
       expected = `one of ${shown}`;
       actual = JSON.stringify(valueAt(data, field));
       message = `${where}: ${actual} is not one of ${shown}`;
@@ -320,15 +361,29 @@ function toIssue(code: SchemaCode, e: ErrorObject, data: unknown): SchemaIssue {
 }
 
 /** Validates a value against a draft-04 schema without coercion. An empty list means valid. */
-export function validateAgainst(schema: JsonSchema, data: unknown, code: 'input.schema.invalid' | 'output.schema.invalid'): SchemaIssue[] {
+export function validateAgainst(
+  schema: JsonSchema,
+  data: unknown,
+  code: 'input.schema.invalid' | 'output.schema.invalid',
+): SchemaIssue[] {
   const v = validatorFor(schema);
   if ('compileError' in v) {
-    return [issue(v.code ?? 'schema.unsupported', '', 'schema', '#', `the schema cannot be compiled: ${v.compileError}`)];
+    return [
+      issue(v.code ?? 'schema.unsupported', '', 'schema', '#', `the schema cannot be compiled: ${v.compileError}`),
+    ];
   }
   const maxDepth = currentLimits().depth;
   const deep = tooDeep(data, maxDepth);
   if (deep !== undefined) {
-    return [issue('limit.depth', '', 'depth', '#', `the value nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`)];
+    return [
+      issue(
+        'limit.depth',
+        '',
+        'depth',
+        '#',
+        `the value nests deeper than ${maxDepth} levels (at ${deep}); the limit is --limit-depth / CXPACT_LIMIT_DEPTH`,
+      ),
+    ];
   }
   if (v(data)) return [];
   return (v.errors ?? []).map((e) => toIssue(code, e, data));
