@@ -75,10 +75,25 @@ function re2Flags(flags: string): number {
   return f;
 }
 
-/** Java's leading inline flags `(?i)`, possessive quantifiers and atomic groups, in forms RE2 reads. */
-function javaToRe2(pattern: string): { source: string; flags: string } {
+/**
+ * What a target dialect writes for a Java escape: given the pattern and the index of its backslash, the text and the
+ * index of the escape's last character, plus a flag the translation needs; undefined copies the escape as it is.
+ */
+export type JavaEscapeRule = (src: string, i: number) => { out: string; last: number; flag?: string } | undefined;
+
+/**
+ * The walk over a java.util.regex pattern that every translation shares: leading inline flags `(?i)`, `\Q...\E`
+ * quoting (characters matching `quote` escaped), atomic groups as plain groups, possessive quantifiers as greedy
+ * ones, character classes copied verbatim; escapes are the dialect's (`rule`).
+ */
+export function translateJavaRegex(
+  pattern: string,
+  extraFlags: string,
+  quote: RegExp,
+  rule: JavaEscapeRule,
+): { source: string; flags: string } {
   let src = pattern;
-  let flags = '';
+  let flags = extraFlags;
   const inline = /^\(\?([imsux]+)\)/.exec(src);
   if (inline) {
     src = src.slice(inline[0].length);
@@ -94,42 +109,15 @@ function javaToRe2(pattern: string): { source: string; flags: string } {
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const lit = end === -1 ? src.slice(i + 2) : src.slice(i + 2, end);
-        out += lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+        out += lit.replace(quote, '\\$&');
         i = end === -1 ? src.length : end + 1;
         continue;
       }
-      if (n === 'Z') {
-        out += '(?:\\n?\\z)';
-        i++;
-        continue;
-      }
-      if (n === 'h') {
-        out += '[ \\t\\x{A0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]';
-        i++;
-        continue;
-      }
-      if (
-        (n === 'p' || n === 'P') &&
-        /^\{(Lower|Upper|ASCII|Alpha|Digit|Alnum|Punct|Graph|Print|Blank|Cntrl|XDigit|Space)\}/.test(src.slice(i + 2))
-      ) {
-        const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1] as string;
-        const posix: Record<string, string> = {
-          Lower: 'lower',
-          Upper: 'upper',
-          ASCII: 'ascii',
-          Alpha: 'alpha',
-          Digit: 'digit',
-          Alnum: 'alnum',
-          Punct: 'punct',
-          Graph: 'graph',
-          Print: 'print',
-          Blank: 'blank',
-          Cntrl: 'cntrl',
-          XDigit: 'xdigit',
-          Space: 'space',
-        };
-        out += n === 'p' ? `[[:${posix[name]}:]]` : `[^[:${posix[name]}:]]`;
-        i += 2 + name.length + 1;
+      const written = rule(src, i);
+      if (written !== undefined) {
+        out += written.out;
+        i = written.last;
+        if (written.flag !== undefined && !flags.includes(written.flag)) flags += written.flag;
         continue;
       }
       out += c + (n ?? '');
@@ -141,11 +129,13 @@ function javaToRe2(pattern: string): { source: string; flags: string } {
       i += 2;
       continue;
     }
+    // Possessive quantifiers (x*+, x++, x?+, x{n}+): approximated by the greedy form.
     if (c === '+' && prevQuantifier) {
       prevQuantifier = false;
       continue;
     }
     if (c === '[') {
+      // Copy a character class verbatim.
       let j = i + 1;
       if (src[j] === '^') j++;
       if (src[j] === ']') j++;
@@ -161,6 +151,42 @@ function javaToRe2(pattern: string): { source: string; flags: string } {
     prevQuantifier = isQuant;
   }
   return { source: out, flags };
+}
+
+const RE2_POSIX: Record<string, string> = {
+  Lower: 'lower',
+  Upper: 'upper',
+  ASCII: 'ascii',
+  Alpha: 'alpha',
+  Digit: 'digit',
+  Alnum: 'alnum',
+  Punct: 'punct',
+  Graph: 'graph',
+  Print: 'print',
+  Blank: 'blank',
+  Cntrl: 'cntrl',
+  XDigit: 'xdigit',
+  Space: 'space',
+};
+
+/** Java's escapes RE2 spells differently: `\Z`, `\h` and the POSIX classes `\p{Lower}`... */
+const re2Escape: JavaEscapeRule = (src, i) => {
+  const n = src[i + 1];
+  if (n === 'Z') return { out: '(?:\\n?\\z)', last: i + 1 };
+  if (n === 'h')
+    return { out: '[ \\t\\x{A0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]', last: i + 1 };
+  if (n === 'p' || n === 'P') {
+    const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1];
+    const posix = name !== undefined && Object.hasOwn(RE2_POSIX, name) ? RE2_POSIX[name] : undefined;
+    if (posix !== undefined)
+      return { out: n === 'p' ? `[[:${posix}:]]` : `[^[:${posix}:]]`, last: i + 2 + (name as string).length + 1 };
+  }
+  return undefined;
+};
+
+/** Java's leading inline flags `(?i)`, possessive quantifiers and atomic groups, in forms RE2 reads. */
+function javaToRe2(pattern: string): { source: string; flags: string } {
+  return translateJavaRegex(pattern, '', /[.*+?^${}()|[\]\\/-]/g, re2Escape);
 }
 
 function re2Regex(re: RE2JS, source: string): SafeRegex {

@@ -1,6 +1,8 @@
 // Java value semantics for the Velocity emulator: how values render (toString), compare (equals) and which
 // java.lang.String / List / Map / Number methods a template may call on them.
 
+import { type JavaEscapeRule, translateJavaRegex } from '../safe-regex';
+
 /** A Java double (as opposed to an Integer/Long): renders like Double.toString (`2.0`, `1.0E10`). */
 export class JavaDouble {
   constructor(readonly value: number) {}
@@ -168,98 +170,37 @@ export function javaClassOf(v: unknown): string {
  * Throws an Error with a readable message for constructs JavaScript cannot express.
  */
 export function javaRegex(pattern: string, extraFlags = ''): RegExp {
-  let src = pattern;
-  let flags = extraFlags;
-  // Leading inline flags: (?i), (?s), (?m), (?is)...
-  const inline = /^\(\?([imsux]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    for (const f of inline[1]!) {
-      if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    }
-  }
-  let out = '';
-  let prevQuantifier = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      prevQuantifier = false;
-      const n = src[i + 1];
-      if (n === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const lit = end === -1 ? src.slice(i + 2) : src.slice(i + 2, end);
-        out += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        i = end === -1 ? src.length : end + 1;
-        continue;
-      }
-      if (n === 'A') {
-        out += '^';
-        i++;
-        continue;
-      }
-      if (n === 'z' || n === 'Z') {
-        out += '$';
-        i++;
-        continue;
-      }
-      if (n === 'h') {
-        out += '[ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]';
-        i++;
-        continue;
-      }
-      if (n === 'p' || n === 'P') {
-        const m = /^\{(\w+)\}/.exec(src.slice(i + 2));
-        const posix: Record<string, string> = {
-          Lower: 'a-z',
-          Upper: 'A-Z',
-          ASCII: '\\x00-\\x7F',
-          Alpha: 'a-zA-Z',
-          Digit: '0-9',
-          Alnum: 'a-zA-Z0-9',
-          Punct: '!-\\/:-@\\[-`{-~',
-          Graph: '!-~',
-          Print: ' -~',
-          Blank: ' \\t',
-          Cntrl: '\\x00-\\x1F\\x7F',
-          XDigit: '0-9a-fA-F',
-          Space: ' \\t\\n\\x0B\\f\\r',
-        };
-        if (m && posix[m[1]!] !== undefined) {
-          out += n === 'p' ? `[${posix[m[1]!]}]` : `[^${posix[m[1]!]}]`;
-          i += 1 + m[0].length;
-          continue;
-        }
-        if (!flags.includes('u')) flags += 'u';
-      }
-      out += c + (n ?? '');
-      i++;
-      continue;
-    }
-    if (c === '(' && src.startsWith('(?>', i)) {
-      out += '(?:';
-      i += 2;
-      continue;
-    }
-    // Possessive quantifiers (x*+, x++, x?+, x{n}+): approximated by the greedy form.
-    if (c === '+' && prevQuantifier) {
-      prevQuantifier = false;
-      continue;
-    }
-    if (c === '[') {
-      // Copy a character class verbatim.
-      let j = i + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      out += src.slice(i, j + 1);
-      i = j;
-      prevQuantifier = false;
-      continue;
-    }
-    const isQuant: boolean =
-      (c === '*' || c === '+' || c === '?' || c === '}') && !prevQuantifier && !(c === '?' && src[i - 1] === '(');
-    out += c;
-    prevQuantifier = isQuant;
-  }
-  return new RegExp(out, flags);
+  const { source, flags } = translateJavaRegex(pattern, extraFlags, /[.*+?^${}()|[\]\\/]/g, jsEscape);
+  return new RegExp(source, flags);
 }
+
+const JS_POSIX: Record<string, string> = {
+  Lower: 'a-z',
+  Upper: 'A-Z',
+  ASCII: '\\x00-\\x7F',
+  Alpha: 'a-zA-Z',
+  Digit: '0-9',
+  Alnum: 'a-zA-Z0-9',
+  Punct: '!-\\/:-@\\[-`{-~',
+  Graph: '!-~',
+  Print: ' -~',
+  Blank: ' \\t',
+  Cntrl: '\\x00-\\x1F\\x7F',
+  XDigit: '0-9a-fA-F',
+  Space: ' \\t\\n\\x0B\\f\\r',
+};
+
+/** Java's escapes JavaScript spells differently: `\A`, `\z`/`\Z`, `\h`, the POSIX classes; other `\p{...}` need the u flag. */
+const jsEscape: JavaEscapeRule = (src, i) => {
+  const n = src[i + 1];
+  if (n === 'A') return { out: '^', last: i + 1 };
+  if (n === 'z' || n === 'Z') return { out: '$', last: i + 1 };
+  if (n === 'h') return { out: '[ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]', last: i + 1 };
+  if (n === 'p' || n === 'P') {
+    const m = /^\{(\w+)\}/.exec(src.slice(i + 2));
+    const posix = m ? JS_POSIX[m[1]!] : undefined;
+    if (m && posix !== undefined) return { out: n === 'p' ? `[${posix}]` : `[^${posix}]`, last: i + 1 + m[0].length };
+    return { out: `\\${n}`, last: i + 1, flag: 'u' };
+  }
+  return undefined;
+};
