@@ -8,19 +8,24 @@ import type { BrokerTx, Pacticipant, Tag, Version } from './store/types';
 
 export const DEFAULT_FIRST_TAG_AS_BRANCH_SECONDS = 10;
 
+/**
+ * `unlabelled`: whether the version has no tag and no branch, when the caller knows (a version it created in this
+ * transaction and has not labelled yet); otherwise they are looked up.
+ */
 export async function tagVersion(
   t: BrokerTx,
   opts: BrokerAppOptions,
   p: Pacticipant,
   v: Version,
   tag: string,
+  known: { unlabelled?: boolean } = {},
 ): Promise<{ tag: Tag; created: boolean }> {
   if (opts.useFirstTagAsBranch !== false) {
     const limitMs = (opts.firstTagAsBranchTimeLimitSeconds ?? DEFAULT_FIRST_TAG_AS_BRANCH_SECONDS) * 1000;
     if (
       Date.now() - Date.parse(v.createdAt) <= limitMs &&
-      (await t.tagsOfVersion(v.id)).length === 0 &&
-      (await t.branchesOfVersion(v.id)).length === 0
+      (known.unlabelled ??
+        ((await t.tagsOfVersion(v.id)).length === 0 && (await t.branchesOfVersion(v.id)).length === 0))
     ) {
       await t.addVersionToBranch(p, v.id, tag);
     }

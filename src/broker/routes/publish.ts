@@ -127,11 +127,22 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
   const result = await deps.store.tx(async (t) => {
     const events: BrokerEvent[] = [];
     const notices: { type: string; text: string }[] = [];
-    const consumer = await t.ensurePacticipant(name);
+    // The consumer and every provider in one lookup (each statement is a round trip on PostgreSQL).
+    const pacticipants = await t.ensurePacticipants([name, ...contracts.map((x) => x.providerName)]);
+    const consumer = pacticipants.get(name)!;
     const { version, created } = await t.ensureVersion(consumer.id, number, buildUrl, { likelyNew: true });
     if (branch !== undefined) await t.addVersionToBranch(consumer, version.id, branch);
-    // Branch first, then tags, as the Pact Broker does: a tag becomes the branch only when none was given.
-    for (const tag of tagList) await tagVersion(t, deps.opts, consumer, version, tag);
+    // Branch first, then tags, as the Pact Broker does: a tag becomes the branch only when none was given. A version
+    // created just now has no label but what this loop and the line above gave it: nothing to look up.
+    for (const [i, tag] of tagList.entries())
+      await tagVersion(
+        t,
+        deps.opts,
+        consumer,
+        version,
+        tag,
+        created ? { unlabelled: i === 0 && branch === undefined } : {},
+      );
     const parts = [
       created
         ? `Created ${consumer.name} version ${version.number}`
@@ -145,7 +156,7 @@ async function publishContracts(deps: BrokerDeps, c: Ctx): Promise<Response> {
     const contractsOut: { provider: string }[] = [];
     const published = new Set<number>();
     for (const contract of contracts) {
-      const provider = await t.ensurePacticipant(contract.providerName);
+      const provider = pacticipants.get(contract.providerName)!;
       let pact = contract.pact;
       if (contract.onConflict === 'merge' && allow) {
         const existing = await t.publication(version.id, provider.id);

@@ -29,6 +29,8 @@ const DIALECT: SqlDialect = {
   // `= ANY(ARRAY(...))`, not `IN (SELECT ...)`: the array is computed once and probed through the index; the IN
   // form was planned as a hash semi-join over a sequential scan (every tag / every pact version's row).
   inJsonIds: '= ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::bigint))',
+  writableCte: true,
+  inJsonTexts: '= ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)))',
 };
 
 /** pg_advisory_lock key for migrations: ('cxpa', 1). */

@@ -55,6 +55,14 @@ export interface SqlDialect {
   lockRead: string;
   /** `IN (...)` over one parameter holding a JSON array of ids (one statement whatever the number of ids). */
   inJsonIds: string;
+  /** The same over a JSON array of strings. */
+  inJsonTexts: string;
+  /**
+   * Whether a statement can write in its WITH clause (PostgreSQL). The publishing path then joins steps into one
+   * statement: on PostgreSQL each statement is a network round trip, which costs the broker and the server more CPU
+   * than the step itself; SQLite's statements are function calls, so it keeps the plain steps.
+   */
+  writableCte: boolean;
 }
 
 /** A write refused by a uniqueness rule (e.g. two environments with one name): HTTP 409, not a crash. */
@@ -531,6 +539,19 @@ export class SqlStore implements BrokerTx {
     versionId: number,
     branchName: string,
   ): Promise<{ branch: Branch; created: boolean }> {
+    if (this.dialect.writableCte) {
+      // The usual case, an existing branch, in one statement: read the branch and add the version to it.
+      const r = await this.get<Row & { added: number }>(
+        `WITH b AS (SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?),
+         ins AS (INSERT INTO branch_versions (branch_id, version_id, created_at) SELECT id, ?::bigint, ?::timestamptz FROM b ON CONFLICT DO NOTHING RETURNING branch_id)
+         SELECT b.*, (SELECT count(*) FROM ins) AS added FROM b`,
+        p.id,
+        branchName,
+        versionId,
+        now(),
+      );
+      if (r !== undefined) return { branch: toBranch(r), created: Number(r.added) > 0 };
+    }
     let branch = await this.branch(p.id, branchName);
     if (branch === undefined) {
       const r = await this.get(
@@ -830,19 +851,7 @@ export class SqlStore implements BrokerTx {
       if (previous.sha === sha) return { outcome: 'same', publication: existing, pactVersion: previous, previous };
       if (!allowOverwrite) return { outcome: 'conflict', publication: existing, pactVersion: undefined, previous };
     }
-    let pv = await this.pactVersionBySha(consumer.id, provider.id, sha);
-    if (pv === undefined) {
-      const content = JSON.stringify(withInteractionIds(pact));
-      const r = await this.get(
-        'INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *',
-        consumer.id,
-        provider.id,
-        sha,
-        content,
-        now(),
-      );
-      pv = r === undefined ? (await this.pactVersionBySha(consumer.id, provider.id, sha))! : toPactVersion(r);
-    }
+    const pv = await this.storePactVersion(consumer.id, provider.id, sha, pact);
     if (existing !== undefined) {
       const publication = await this.one(
         `publication ${existing.id}`,
@@ -854,24 +863,70 @@ export class SqlStore implements BrokerTx {
       );
       return { outcome: 'overwritten', publication, pactVersion: pv, previous };
     }
-    // An upsert, not DO NOTHING: it waits for a concurrent deletePublication holding the row, then re-creates it.
-    await this.run(
-      'INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES (?,?,?) ON CONFLICT (provider_id, consumer_id) DO UPDATE SET created_at = integrations.created_at',
-      consumer.id,
-      provider.id,
-      now(),
-    );
-    const publication = await this.one(
-      'new publication',
-      'INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at) VALUES (?,?,?,?,1,?) RETURNING *',
-      toPublication,
-      consumer.id,
-      provider.id,
-      consumerVersion.id,
-      pv.id,
-      now(),
-    );
+    const publication = await this.insertPublication(consumer.id, provider.id, consumerVersion.id, pv.id);
     return { outcome: 'created', publication, pactVersion: pv };
+  }
+
+  /** The pair's pact version with this content (sha), stored now if it is new. */
+  private async storePactVersion(
+    consumerId: number,
+    providerId: number,
+    sha: string,
+    pact: Record<string, unknown>,
+  ): Promise<PactVersion> {
+    const insert =
+      'INSERT INTO pact_versions (consumer_id, provider_id, sha, content, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING *';
+    if (this.dialect.writableCte) {
+      // Insert-or-read in one statement. The read sees the rows committed before the statement began, never the
+      // one the insert adds; a row committed by a concurrent publish since then is read below.
+      const r = await this.get(
+        `WITH ins AS (${insert}) SELECT * FROM ins UNION ALL SELECT * FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?`,
+        consumerId,
+        providerId,
+        sha,
+        JSON.stringify(withInteractionIds(pact)),
+        now(),
+        consumerId,
+        providerId,
+        sha,
+      );
+      if (r !== undefined) return toPactVersion(r);
+    } else {
+      const pv = await this.pactVersionBySha(consumerId, providerId, sha);
+      if (pv !== undefined) return pv;
+      const r = await this.get(insert, consumerId, providerId, sha, JSON.stringify(withInteractionIds(pact)), now());
+      if (r !== undefined) return toPactVersion(r);
+    }
+    // Inserted by a concurrent transaction meanwhile (the insert waited for it to commit).
+    return (await this.pactVersionBySha(consumerId, providerId, sha))!;
+  }
+
+  /** A new publication, and the integration of its pair if there is none. */
+  private async insertPublication(
+    consumerId: number,
+    providerId: number,
+    consumerVersionId: number,
+    pactVersionId: number,
+  ): Promise<PactPublication> {
+    // An upsert, not DO NOTHING: it waits for a concurrent deletePublication holding the row, then re-creates it.
+    const integration =
+      'INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES (?,?,?) ON CONFLICT (provider_id, consumer_id) DO UPDATE SET created_at = integrations.created_at';
+    const publication =
+      'INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id, pact_version_id, revision, created_at) VALUES (?,?,?,?,1,?) RETURNING *';
+    const t = now();
+    const params = [consumerId, providerId, consumerVersionId, pactVersionId, t];
+    if (this.dialect.writableCte)
+      return this.one(
+        'new publication',
+        `WITH i AS (${integration}) ${publication}`,
+        toPublication,
+        consumerId,
+        providerId,
+        t,
+        ...params,
+      );
+    await this.run(integration, consumerId, providerId, t);
+    return this.one('new publication', publication, toPublication, ...params);
   }
 
   async deletePublication(pub: PactPublication): Promise<void> {
@@ -1294,12 +1349,28 @@ export class SqlStore implements BrokerTx {
   // of the provider).
 
   private idList(ids: number[]): { sql: string; params: SqlParam[] } {
-    const unique = [...new Set(ids)];
-    if (unique.length > 512) return { sql: this.dialect.inJsonIds, params: [JSON.stringify(unique)] };
+    return this.valueList(ids, this.dialect.inJsonIds);
+  }
+
+  private valueList<V extends number | string>(values: V[], inJson: string): { sql: string; params: SqlParam[] } {
+    const unique = [...new Set(values)];
+    if (unique.length > 512) return { sql: inJson, params: [JSON.stringify(unique)] };
     let n = 1;
     while (n < unique.length) n *= 2;
     const params = Array.from({ length: n }, (_, k) => unique[Math.min(k, unique.length - 1)] ?? null);
     return { sql: `IN (${params.map(() => '?').join(',')})`, params };
+  }
+
+  /**
+   * ensurePacticipant() of several names (a publication's consumer and providers): one lookup for all of them, then
+   * an insert for each one missing.
+   */
+  async ensurePacticipants(names: string[]): Promise<Map<string, Pacticipant>> {
+    const list = this.valueList(names, this.dialect.inJsonTexts);
+    const rows = await this.many(`SELECT * FROM pacticipants WHERE name ${list.sql}`, toPacticipant, ...list.params);
+    const out = new Map(rows.map((p) => [p.name, p]));
+    for (const name of names) if (!out.has(name)) out.set(name, await this.ensurePacticipant(name));
+    return out;
   }
 
   async pacticipantsByIds(ids: number[]): Promise<Map<number, Pacticipant>> {

@@ -13,6 +13,8 @@ const DIALECT: SqlDialect = {
   byteOrder: '',
   lockRead: '',
   inJsonIds: 'IN (SELECT value FROM json_each(?))',
+  writableCte: false,
+  inJsonTexts: 'IN (SELECT value FROM json_each(?))',
 };
 
 class SqliteExec implements SqlExec {

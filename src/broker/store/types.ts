@@ -340,6 +340,8 @@ export interface BrokerReads {
 export interface BrokerWrites {
   createPacticipant(name: string, fields?: PacticipantFields): Promise<Pacticipant>;
   ensurePacticipant(name: string): Promise<Pacticipant>;
+  /** ensurePacticipant() of several names, by name (one lookup for all). */
+  ensurePacticipants(names: string[]): Promise<Map<string, Pacticipant>>;
   updatePacticipant(p: Pacticipant, fields: PacticipantFields): Promise<Pacticipant>;
   deletePacticipant(p: Pacticipant): Promise<void>;
   addLabel(pacticipantId: number, name: string): Promise<boolean>;
