@@ -5,6 +5,7 @@ import {
   RegexSyntaxError,
   UnsafeRegexError,
 } from './safe-regex';
+import { javaRegex } from './velocity/values';
 
 const EVIL = `${'a'.repeat(40)}b`;
 
@@ -48,6 +49,18 @@ describe('safe regex: linear-time matching of patterns from definitions', () => 
       expect.objectContaining({ code: 'limit.regex' }),
     );
     expect(() => compileSafeRegex('(unclosed', { dialect: 'java' })).toThrow(RegexSyntaxError);
+  });
+
+  it('the fallback reads POSIX class names from its own table only: \\p{toString} is refused, not compiled', () => {
+    // Lookahead sends both patterns to the backtracking engine (RE2 refuses lookaround).
+    const lower = compileSafeRegex('(?=a)\\p{Lower}+', { dialect: 'java', nativeFallback: javaRegex });
+    expect(lower.engine).toBe('native');
+    expect(lower.matchesWhole('abc')).toBe(true);
+    expect(lower.matchesWhole('aBc')).toBe(false);
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__'])
+      expect(() => compileSafeRegex(`(?=a)\\p{${name}}`, { dialect: 'java', nativeFallback: javaRegex })).toThrow(
+        RegexSyntaxError,
+      );
   });
 
   it('exec-like matching from an offset (JSONata drives its regexes this way)', () => {

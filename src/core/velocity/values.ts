@@ -198,7 +198,8 @@ const jsEscape: JavaEscapeRule = (src, i) => {
   if (n === 'h') return { out: '[ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]', last: i + 1 };
   if (n === 'p' || n === 'P') {
     const m = /^\{(\w+)\}/.exec(src.slice(i + 2));
-    const posix = m ? JS_POSIX[m[1]!] : undefined;
+    // Own keys only: `\p{toString}` is no POSIX class (it is left to the u flag, which refuses it).
+    const posix = m && Object.hasOwn(JS_POSIX, m[1]!) ? JS_POSIX[m[1]!] : undefined;
     if (m && posix !== undefined) return { out: n === 'p' ? `[${posix}]` : `[^${posix}]`, last: i + 1 + m[0].length };
     return { out: `\\${n}`, last: i + 1, flag: 'u' };
   }
