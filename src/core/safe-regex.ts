@@ -153,21 +153,32 @@ export function translateJavaRegex(
   return { source: out, flags };
 }
 
-const RE2_POSIX: Record<string, string> = {
-  Lower: 'lower',
-  Upper: 'upper',
-  ASCII: 'ascii',
-  Alpha: 'alpha',
-  Digit: 'digit',
-  Alnum: 'alnum',
-  Punct: 'punct',
-  Graph: 'graph',
-  Print: 'print',
-  Blank: 'blank',
-  Cntrl: 'cntrl',
-  XDigit: 'xdigit',
-  Space: 'space',
+/** Java's POSIX classes (`\p{Lower}`, ...): RE2's name for each, and the same class as a JavaScript class body. */
+const JAVA_POSIX: Record<string, { re2: string; js: string }> = {
+  Lower: { re2: 'lower', js: 'a-z' },
+  Upper: { re2: 'upper', js: 'A-Z' },
+  ASCII: { re2: 'ascii', js: '\\x00-\\x7F' },
+  Alpha: { re2: 'alpha', js: 'a-zA-Z' },
+  Digit: { re2: 'digit', js: '0-9' },
+  Alnum: { re2: 'alnum', js: 'a-zA-Z0-9' },
+  Punct: { re2: 'punct', js: '!-\\/:-@\\[-`{-~' },
+  Graph: { re2: 'graph', js: '!-~' },
+  Print: { re2: 'print', js: ' -~' },
+  Blank: { re2: 'blank', js: ' \\t' },
+  Cntrl: { re2: 'cntrl', js: '\\x00-\\x1F\\x7F' },
+  XDigit: { re2: 'xdigit', js: '0-9a-fA-F' },
+  Space: { re2: 'space', js: ' \\t\\n\\x0B\\f\\r' },
 };
+
+/**
+ * The POSIX class that `\p{Name}` / `\P{Name}` at `src[i]` (the backslash) names, and the index of its `}`; undefined
+ * for any other name. The table's own keys only: `\p{toString}` names no class.
+ */
+export function javaPosixClass(src: string, i: number): { re2: string; js: string; last: number } | undefined {
+  const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1];
+  if (name === undefined || !Object.hasOwn(JAVA_POSIX, name)) return undefined;
+  return { ...(JAVA_POSIX[name] as { re2: string; js: string }), last: i + 2 + name.length + 1 };
+}
 
 /** Java's escapes RE2 spells differently: `\Z`, `\h` and the POSIX classes `\p{Lower}`... */
 const re2Escape: JavaEscapeRule = (src, i) => {
@@ -176,10 +187,8 @@ const re2Escape: JavaEscapeRule = (src, i) => {
   if (n === 'h')
     return { out: '[ \\t\\x{A0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]', last: i + 1 };
   if (n === 'p' || n === 'P') {
-    const name = /^\{(\w+)\}/.exec(src.slice(i + 2))?.[1];
-    const posix = name !== undefined && Object.hasOwn(RE2_POSIX, name) ? RE2_POSIX[name] : undefined;
-    if (posix !== undefined)
-      return { out: n === 'p' ? `[[:${posix}:]]` : `[^[:${posix}:]]`, last: i + 2 + (name as string).length + 1 };
+    const posix = javaPosixClass(src, i);
+    if (posix !== undefined) return { out: n === 'p' ? `[[:${posix.re2}:]]` : `[^[:${posix.re2}:]]`, last: posix.last };
   }
   return undefined;
 };

@@ -1,7 +1,7 @@
 // Java value semantics for the Velocity emulator: how values render (toString), compare (equals) and which
 // java.lang.String / List / Map / Number methods a template may call on them.
 
-import { type JavaEscapeRule, translateJavaRegex } from '../safe-regex';
+import { type JavaEscapeRule, javaPosixClass, translateJavaRegex } from '../safe-regex';
 
 /** A Java double (as opposed to an Integer/Long): renders like Double.toString (`2.0`, `1.0E10`). */
 export class JavaDouble {
@@ -174,22 +174,6 @@ export function javaRegex(pattern: string, extraFlags = ''): RegExp {
   return new RegExp(source, flags);
 }
 
-const JS_POSIX: Record<string, string> = {
-  Lower: 'a-z',
-  Upper: 'A-Z',
-  ASCII: '\\x00-\\x7F',
-  Alpha: 'a-zA-Z',
-  Digit: '0-9',
-  Alnum: 'a-zA-Z0-9',
-  Punct: '!-\\/:-@\\[-`{-~',
-  Graph: '!-~',
-  Print: ' -~',
-  Blank: ' \\t',
-  Cntrl: '\\x00-\\x1F\\x7F',
-  XDigit: '0-9a-fA-F',
-  Space: ' \\t\\n\\x0B\\f\\r',
-};
-
 /** Java's escapes JavaScript spells differently: `\A`, `\z`/`\Z`, `\h`, the POSIX classes; other `\p{...}` need the u flag. */
 const jsEscape: JavaEscapeRule = (src, i) => {
   const n = src[i + 1];
@@ -197,10 +181,9 @@ const jsEscape: JavaEscapeRule = (src, i) => {
   if (n === 'z' || n === 'Z') return { out: '$', last: i + 1 };
   if (n === 'h') return { out: '[ \\t\\xA0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]', last: i + 1 };
   if (n === 'p' || n === 'P') {
-    const m = /^\{(\w+)\}/.exec(src.slice(i + 2));
-    // Own keys only: `\p{toString}` is no POSIX class (it is left to the u flag, which refuses it).
-    const posix = m && Object.hasOwn(JS_POSIX, m[1]!) ? JS_POSIX[m[1]!] : undefined;
-    if (m && posix !== undefined) return { out: n === 'p' ? `[${posix}]` : `[^${posix}]`, last: i + 1 + m[0].length };
+    const posix = javaPosixClass(src, i);
+    if (posix !== undefined) return { out: n === 'p' ? `[${posix.js}]` : `[^${posix.js}]`, last: posix.last };
+    // Any other name is left to the u flag: Unicode properties it knows, a syntax error for the rest.
     return { out: `\\${n}`, last: i + 1, flag: 'u' };
   }
   return undefined;
