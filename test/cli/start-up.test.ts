@@ -73,6 +73,10 @@ function cxpact(args: string[], cwd = ROOT): Loaded {
   );
 }
 
+/** `cxpact run <action>` offline: the sample case's input and response given on the command line. */
+const runOffline = (action: string): Loaded =>
+  cxpact(['run', action, '--input', JSON.stringify(CASE.input), '--response', JSON.stringify(CASE.response)]);
+
 const heavyIn = (l: Loaded): string[] => HEAVY.filter((p) => l.packages.has(p));
 
 describe('start-up: what each command loads', () => {
@@ -85,14 +89,7 @@ describe('start-up: what each command loads', () => {
   });
 
   it('`cxpact run` of one action offline loads its own command and the validator, not Pact, JSONata, the broker or tsx', () => {
-    const r = cxpact([
-      'run',
-      ACTION,
-      '--input',
-      JSON.stringify(CASE.input),
-      '--response',
-      JSON.stringify(CASE.response),
-    ]);
+    const r = runOffline(ACTION);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid: inputs, request and outputs');
@@ -120,14 +117,7 @@ describe('start-up: what each command loads', () => {
       action.contract.input.inputSchema.properties.phoneNumber.pattern = '^(\\+[0-9]+)+$';
       const file = path.join(dir, 'nested.json');
       fs.writeFileSync(file, JSON.stringify(action));
-      const r = cxpact([
-        'run',
-        file,
-        '--input',
-        JSON.stringify(CASE.input),
-        '--response',
-        JSON.stringify(CASE.response),
-      ]);
+      const r = runOffline(file);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.packages.has('re2js')).toBe(true);
