@@ -268,6 +268,10 @@ describe('Java methods', () => {
     expect(renderError('${s.substring(5, 2)}', { s: 'abc' }).message).toContain('StringIndexOutOfBoundsException');
     expect(renderError('${s.charAt(9)}', { s: 'abc' }).code).toBe('velocity.method-failed');
     expect(renderError('${s.replaceAll("(", "")}', { s: 'abc' }).message).toContain('PatternSyntaxException');
+    // A name that is no POSIX class, on the backtracking fallback (lookahead): refused with the reason, not compiled.
+    expect(renderError('$s.matches("(?=a)\\p{toString}")', { s: 'abc' }).message).toMatch(
+      /PatternSyntaxException: .*Invalid property name/,
+    );
     expect(renderError('${l.get(5)}', { l: [1] }).message).toContain('IndexOutOfBoundsException');
   });
 
